@@ -1,0 +1,22 @@
+// cli/main.cpp - entry point of the `trainchain` command-line tool.
+#include <fmt/core.h>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"trainchain: a deep-learning training history in a private proof-of-work blockchain"};
+    app.require_subcommand(1);
+    int exit_code = 0;
+    trainchain::cli::add_vm_commands(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fmt::print(stderr, "trainchain: error: {}\n", e.what());
+        return trainchain::cli::exit_bad_input;
+    }
+    return exit_code;
+}

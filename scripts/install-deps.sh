@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# scripts/install-deps.sh - installs the Debian packages trainchain needs to build and test.
+# Idempotent: checks each package with dpkg first and prints nothing when all are present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev          # Boost.Multiprecision (test oracle), later Boost.Spirit X3
+  libcrypto++-dev       # Keccak-256 for SHA3
+  libssl-dev            # SHA-256
+  nlohmann-json3-dev    # VMTests JSON, --json output
+  libcli11-dev          # command-line parsing
+  libfmt-dev            # formatting
+  doctest-dev           # unit tests
+  libbenchmark-dev      # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

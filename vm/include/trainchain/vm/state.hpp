@@ -1,0 +1,83 @@
+// vm/include/trainchain/vm/state.hpp - an in-memory world state and the Host that runs on it.
+//
+// Used by the tools (`trainchain exec`, `trainchain vmtest`) and the tests. Nested calls and
+// creates execute recursively on the same interpreter; a failed frame restores the state exactly
+// as it was when the frame began (by snapshot; a journal replaces this in the next VM milestone).
+#pragma once
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "trainchain/vm/host.hpp"
+#include "trainchain/vm/interpreter.hpp"
+
+namespace trainchain::vm {
+
+/// One account of the in-memory state.
+struct Account {
+    uint256 balance;                     ///< wei
+    uint64_t nonce = 0;                  ///< transactions sent / contracts created
+    bytes code;                          ///< runtime code
+    std::map<uint256, uint256> storage;  ///< non-zero slots only
+};
+
+/// A log record as LOGn emitted it.
+struct LogRecord {
+    address addr;                 ///< emitting account
+    std::vector<bytes32> topics;  ///< 0 to 4 topics
+    bytes data;                   ///< payload
+};
+
+/// Host over an in-memory account map.
+class InMemoryHost : public Host {
+public:
+    /// A host following `fork`'s rules for nested frames, in block and transaction context `tx`.
+    explicit InMemoryHost(Fork fork, TxContext tx = {}) : fork_{fork}, tx_{std::move(tx)} {}
+
+    std::map<address, Account> accounts;   ///< the world state
+    std::vector<LogRecord> logs;           ///< logs emitted so far, in order
+    std::map<int64_t, bytes32> block_hashes;  ///< BLOCKHASH answers; missing numbers read as zero
+
+    /// Ends the transaction: deletes the accounts that self-destructed.
+    void finalize();
+
+    [[nodiscard]] bool account_exists(const address& addr) const override;
+    [[nodiscard]] uint256 get_storage(const address& addr, const uint256& key) const override;
+    StorageUpdate set_storage(const address& addr, const uint256& key, const uint256& value) override;
+    [[nodiscard]] uint256 get_balance(const address& addr) const override;
+    [[nodiscard]] size_t get_code_size(const address& addr) const override;
+    [[nodiscard]] bytes32 get_code_hash(const address& addr) const override;
+    size_t copy_code(const address& addr, size_t offset, std::span<uint8_t> out) const override;
+    bool selfdestruct(const address& addr, const address& beneficiary) override;
+    Result call(const Message& msg) override;
+    [[nodiscard]] TxContext get_tx_context() const override { return tx_; }
+    [[nodiscard]] bytes32 get_block_hash(int64_t number) const override;
+    [[nodiscard]] uint256 get_transient_storage(const address& addr, const uint256& key) const override;
+    void set_transient_storage(const address& addr, const uint256& key, const uint256& value) override;
+    void emit_log(const address& addr, bytes_view data, std::span<const bytes32> topics) override;
+
+    /// The address CREATE derives: keccak256(rlp([sender, nonce]))[12:].
+    static address create_address(const address& sender, uint64_t nonce);
+    /// The address CREATE2 derives: keccak256(0xff ++ sender ++ salt ++ keccak256(init))[12:].
+    static address create2_address(const address& sender, const uint256& salt, bytes_view init_code);
+
+private:
+    struct Snapshot {
+        std::map<address, Account> accounts;
+        size_t num_logs;
+        std::set<address> destructed;
+        std::map<std::pair<address, uint256>, uint256> transient;
+    };
+    Snapshot snapshot() const;
+    void restore(Snapshot&& s);
+    Result create(const Message& msg);
+
+    Fork fork_;
+    TxContext tx_;
+    std::set<address> destructed_;
+    std::map<std::pair<address, uint256>, uint256> transient_;
+    std::map<std::pair<address, uint256>, uint256> original_;  // slot values at transaction start
+};
+
+}  // namespace trainchain::vm

@@ -1,0 +1,223 @@
+// vm/include/trainchain/vm/uint256.hpp - the VM's 256-bit word.
+//
+// `uint256` is four 64-bit limbs, least significant first. Every EVM arithmetic opcode maps to one
+// function here; all of them are total (no UB, division by zero yields 0 as the EVM defines) and
+// wrap modulo 2^256. Signed operations read the word as two's complement.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace trainchain::vm {
+
+/// 128-bit integers (a GCC/Clang extension) for limb products and carries.
+__extension__ typedef unsigned __int128 uint128;
+__extension__ typedef __int128 int128;
+
+/// An unsigned 256-bit integer with wrapping arithmetic; the EVM's stack word.
+struct uint256 {
+    std::array<uint64_t, 4> w{};  ///< limbs, w[0] least significant
+
+    constexpr uint256() noexcept = default;
+    /// Zero-extends a 64-bit value.
+    constexpr uint256(uint64_t v) noexcept : w{v, 0, 0, 0} {}  // NOLINT: implicit by design
+    /// Builds a word from its limbs, least significant first.
+    constexpr uint256(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept
+        : w{w0, w1, w2, w3} {}
+
+    constexpr uint64_t& operator[](size_t i) noexcept { return w[i]; }
+    constexpr const uint64_t& operator[](size_t i) const noexcept { return w[i]; }
+
+    /// True when the value is not zero.
+    constexpr explicit operator bool() const noexcept { return (w[0] | w[1] | w[2] | w[3]) != 0; }
+
+    /// True when the value fits in 64 bits.
+    [[nodiscard]] constexpr bool fits_u64() const noexcept { return (w[1] | w[2] | w[3]) == 0; }
+
+    friend constexpr bool operator==(const uint256&, const uint256&) noexcept = default;
+
+    /// The largest value, 2^256 - 1.
+    static constexpr uint256 max() noexcept { return {~0ULL, ~0ULL, ~0ULL, ~0ULL}; }
+
+    /// Reads up to 32 big-endian bytes (fewer are left-padded with zeros).
+    static uint256 from_be(const uint8_t* data, size_t size) noexcept;
+    /// Writes the value as 32 big-endian bytes.
+    void to_be(uint8_t* out32) const noexcept;
+    /// Parses "0x..." hex (up to 64 digits) or decimal; std::nullopt on bad input or overflow.
+    static std::optional<uint256> parse(std::string_view text) noexcept;
+    /// Minimal lowercase hex with a 0x prefix ("0x0" for zero).
+    [[nodiscard]] std::string to_hex() const;
+    /// Decimal representation.
+    [[nodiscard]] std::string to_dec() const;
+};
+
+// ---- comparison ---------------------------------------------------------------------------------
+
+/// Unsigned less-than.
+constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
+    for (int i = 3; i >= 0; --i)
+        if (a.w[i] != b.w[i]) return a.w[i] < b.w[i];
+    return false;
+}
+constexpr bool operator>(const uint256& a, const uint256& b) noexcept { return b < a; }
+constexpr bool operator<=(const uint256& a, const uint256& b) noexcept { return !(b < a); }
+constexpr bool operator>=(const uint256& a, const uint256& b) noexcept { return !(a < b); }
+
+/// True when the two's complement sign bit is set.
+constexpr bool is_negative(const uint256& a) noexcept { return (a.w[3] >> 63) != 0; }
+
+/// Signed (two's complement) less-than.
+constexpr bool slt(const uint256& a, const uint256& b) noexcept {
+    const bool na = is_negative(a), nb = is_negative(b);
+    return na != nb ? na : a < b;
+}
+
+// ---- bitwise ------------------------------------------------------------------------------------
+
+constexpr uint256 operator&(const uint256& a, const uint256& b) noexcept {
+    return {a.w[0] & b.w[0], a.w[1] & b.w[1], a.w[2] & b.w[2], a.w[3] & b.w[3]};
+}
+constexpr uint256 operator|(const uint256& a, const uint256& b) noexcept {
+    return {a.w[0] | b.w[0], a.w[1] | b.w[1], a.w[2] | b.w[2], a.w[3] | b.w[3]};
+}
+constexpr uint256 operator^(const uint256& a, const uint256& b) noexcept {
+    return {a.w[0] ^ b.w[0], a.w[1] ^ b.w[1], a.w[2] ^ b.w[2], a.w[3] ^ b.w[3]};
+}
+constexpr uint256 operator~(const uint256& a) noexcept { return {~a.w[0], ~a.w[1], ~a.w[2], ~a.w[3]}; }
+
+/// Logical left shift; shifts of 256 or more give zero.
+constexpr uint256 shl(const uint256& a, uint64_t n) noexcept {
+    if (n >= 256) return {};
+    uint256 r;
+    const size_t limbs = n / 64;
+    const unsigned bits = n % 64;
+    for (size_t i = 3 + 1; i-- > limbs;) {
+        uint64_t v = a.w[i - limbs] << bits;
+        if (bits != 0 && i - limbs > 0) v |= a.w[i - limbs - 1] >> (64 - bits);
+        r.w[i] = v;
+    }
+    return r;
+}
+
+/// Logical right shift; shifts of 256 or more give zero.
+constexpr uint256 shr(const uint256& a, uint64_t n) noexcept {
+    if (n >= 256) return {};
+    uint256 r;
+    const size_t limbs = n / 64;
+    const unsigned bits = n % 64;
+    for (size_t i = 0; i + limbs < 4; ++i) {
+        uint64_t v = a.w[i + limbs] >> bits;
+        if (bits != 0 && i + limbs + 1 < 4) v |= a.w[i + limbs + 1] << (64 - bits);
+        r.w[i] = v;
+    }
+    return r;
+}
+
+/// Shift amount from a full word: anything that does not fit in 64 bits saturates.
+constexpr uint64_t shift_amount(const uint256& n) noexcept { return n.fits_u64() ? n.w[0] : ~0ULL; }
+
+constexpr uint256 operator<<(const uint256& a, const uint256& n) noexcept { return shl(a, shift_amount(n)); }
+constexpr uint256 operator>>(const uint256& a, const uint256& n) noexcept { return shr(a, shift_amount(n)); }
+
+/// Arithmetic right shift (SAR).
+constexpr uint256 sar(const uint256& a, const uint256& n) noexcept {
+    if (!is_negative(a)) return a >> n;
+    // For negative a: ~((~a) >> n) fills with ones.
+    return ~(~a >> n);
+}
+
+/// Number of leading zero bits (256 for zero).
+constexpr unsigned clz(const uint256& a) noexcept {
+    for (int i = 3; i >= 0; --i)
+        if (a.w[i] != 0) return static_cast<unsigned>((3 - i) * 64 + __builtin_clzll(a.w[i]));
+    return 256;
+}
+
+/// Number of bytes needed to represent the value (0 for zero); EXP's dynamic gas uses it.
+constexpr unsigned significant_bytes(const uint256& a) noexcept { return (256 - clz(a) + 7) / 8; }
+
+// ---- arithmetic ---------------------------------------------------------------------------------
+
+constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
+    uint256 r;
+    uint128 carry = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        carry += static_cast<uint128>(a.w[i]) + b.w[i];
+        r.w[i] = static_cast<uint64_t>(carry);
+        carry >>= 64;
+    }
+    return r;
+}
+
+constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
+    uint256 r;
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        const uint64_t d = a.w[i] - b.w[i];
+        const uint64_t b1 = a.w[i] < b.w[i] ? 1 : 0;
+        r.w[i] = d - borrow;
+        const uint64_t b2 = d < borrow ? 1 : 0;
+        borrow = b1 | b2;
+    }
+    return r;
+}
+
+constexpr uint256 operator-(const uint256& a) noexcept { return uint256{} - a; }
+
+constexpr uint256& operator+=(uint256& a, const uint256& b) noexcept { return a = a + b; }
+constexpr uint256& operator-=(uint256& a, const uint256& b) noexcept { return a = a - b; }
+
+/// Truncating 256 x 256 -> 256-bit product.
+constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
+    uint256 r;
+    for (size_t i = 0; i < 4; ++i) {
+        if (a.w[i] == 0) continue;
+        uint64_t carry = 0;
+        for (size_t j = 0; i + j < 4; ++j) {
+            const uint128 t =
+                static_cast<uint128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
+            r.w[i + j] = static_cast<uint64_t>(t);
+            carry = static_cast<uint64_t>(t >> 64);
+        }
+    }
+    return r;
+}
+
+/// Quotient and remainder of an unsigned division.
+struct div_result {
+    uint256 quot;  ///< quotient
+    uint256 rem;   ///< remainder
+};
+
+/// Unsigned division; a zero divisor yields {0, 0} as the EVM defines.
+div_result udivrem(const uint256& u, const uint256& v) noexcept;
+
+inline uint256 operator/(const uint256& a, const uint256& b) noexcept {
+    if (a.fits_u64() && b.fits_u64()) return b.w[0] == 0 ? uint256{} : uint256{a.w[0] / b.w[0]};
+    return udivrem(a, b).quot;
+}
+inline uint256 operator%(const uint256& a, const uint256& b) noexcept {
+    if (a.fits_u64() && b.fits_u64()) return b.w[0] == 0 ? uint256{} : uint256{a.w[0] % b.w[0]};
+    return udivrem(a, b).rem;
+}
+
+/// Signed division (SDIV); truncates toward zero, x / 0 = 0, -2^255 / -1 = -2^255.
+uint256 sdiv(const uint256& a, const uint256& b) noexcept;
+/// Signed remainder (SMOD); the sign follows the dividend, x % 0 = 0.
+uint256 smod(const uint256& a, const uint256& b) noexcept;
+/// (a + b) mod m with a 257-bit intermediate; m = 0 yields 0.
+uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept;
+/// (a * b) mod m with a 512-bit intermediate; m = 0 yields 0.
+uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept;
+/// base^exponent mod 2^256.
+uint256 exp(uint256 base, uint256 exponent) noexcept;
+/// SIGNEXTEND: extends the sign of byte `b` (0 = least significant) of x; b >= 31 leaves x.
+uint256 signextend(const uint256& b, const uint256& x) noexcept;
+/// BYTE: the i-th byte of x counting from the most significant (0); i >= 32 yields 0.
+uint256 byte(const uint256& i, const uint256& x) noexcept;
+
+}  // namespace trainchain::vm

@@ -1,0 +1,108 @@
+// vm/src/execution_state.hpp - per-frame interpreter state and the stack view instructions use.
+#pragma once
+
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "trainchain/vm/gas.hpp"
+#include "trainchain/vm/host.hpp"
+
+namespace trainchain::vm::detail {
+
+/// The frame's memory: grows in 32-byte words, zero-filled.
+class Memory {
+public:
+    [[nodiscard]] size_t size() const noexcept { return data_.size(); }
+    uint8_t* data() noexcept { return data_.data(); }
+    void grow(size_t new_size) { data_.resize(new_size, 0); }
+
+private:
+    std::vector<uint8_t> data_;
+};
+
+/// Jump destinations and the zero-padded copy of the code the interpreter walks.
+struct CodeAnalysis {
+    std::vector<uint8_t> padded;    ///< code followed by 33 zero bytes (PUSH32 + STOP)
+    std::vector<bool> jumpdest;     ///< true where a JUMPDEST opcode (not PUSH data) is
+    size_t code_size = 0;           ///< length of the original code
+};
+
+CodeAnalysis analyze(bytes_view code);
+
+/// Everything one frame's instructions read or write besides the stack and the gas counter.
+struct ExecutionState {
+    Host& host;
+    Fork fork;
+    GasParams params;
+    const Message& msg;
+    bytes_view code;                ///< original code, for CODECOPY/CODESIZE
+    const CodeAnalysis& analysis;
+    Memory memory;
+    bytes return_data;              ///< output of the last nested call
+    bytes output;                   ///< this frame's RETURN/REVERT data
+    Status status = Status::Success;
+    int64_t gas_refund = 0;
+    std::optional<TxContext> tx;    ///< fetched from the host on first use
+
+    const TxContext& tx_context() {
+        if (!tx) tx = host.get_tx_context();
+        return *tx;
+    }
+};
+
+/// A view of the operand stack at its top; instructions pop and push on a local copy, and the
+/// dispatcher moves the real stack pointer by the opcode's net stack change afterwards.
+class StackTop {
+public:
+    explicit StackTop(uint256* top) noexcept : top_{top} {}
+    /// The item `i` places below the top (0 = top).
+    [[nodiscard]] uint256& operator[](int i) noexcept { return top_[-i]; }
+    [[nodiscard]] uint256& top() noexcept { return *top_; }
+    uint256& pop() noexcept { return *top_--; }
+    void push(const uint256& v) noexcept { *++top_ = v; }
+
+private:
+    uint256* top_;
+};
+
+/// The result of an instruction that can fail or consume dynamic gas.
+struct InstrResult {
+    Status status;
+    int64_t gas_left;
+};
+
+/// Memory cost of `words` 32-byte words: 3w + w^2/512.
+inline int64_t memory_cost(const GasParams& p, int64_t words) noexcept {
+    return p.memory_word * words + words * words / p.memory_quad_divisor;
+}
+
+/// Largest memory offset or size the VM accepts; anything larger runs out of gas anyway.
+inline constexpr uint64_t max_buffer = uint64_t{1} << 32;
+
+/// Expands memory to cover [offset, offset + size), charging the expansion. Returns the new gas
+/// left (negative means out of gas). A zero size never expands.
+inline int64_t grow_memory(ExecutionState& state, int64_t gas, uint64_t offset, uint64_t size) noexcept {
+    const uint64_t end = offset + size;  // both < 2^32, no overflow
+    if (end <= state.memory.size()) return gas;
+    const auto new_words = static_cast<int64_t>((end + 31) / 32);
+    const auto old_words = static_cast<int64_t>(state.memory.size() / 32);
+    gas -= memory_cost(state.params, new_words) - memory_cost(state.params, old_words);
+    if (gas >= 0) state.memory.grow(static_cast<size_t>(new_words) * 32);
+    return gas;
+}
+
+/// Checks a (offset, size) pair taken off the stack and grows memory for it. Returns false when
+/// the region cannot be paid for.
+inline bool check_memory(ExecutionState& state, int64_t& gas, const uint256& offset,
+                         const uint256& size) noexcept {
+    if (!size) return true;
+    if (!(offset < max_buffer) || !(size < max_buffer)) return false;
+    gas = grow_memory(state, gas, offset.w[0], size.w[0]);
+    return gas >= 0;
+}
+
+/// Words needed to hold `size` bytes.
+inline int64_t num_words(uint64_t size) noexcept { return static_cast<int64_t>((size + 31) / 32); }
+
+}  // namespace trainchain::vm::detail

@@ -1,0 +1,60 @@
+// vm/src/host.cpp - address and bytes32 conversions, and Keccak-256 through Crypto++.
+#include <cryptopp/keccak.h>
+
+#include "trainchain/vm/host.hpp"
+#include "trainchain/vm/keccak.hpp"
+
+namespace trainchain::vm {
+namespace {
+
+std::string hex_of(const uint8_t* p, size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s = "0x";
+    s.reserve(2 + 2 * n);
+    for (size_t i = 0; i < n; ++i) {
+        s.push_back(digits[p[i] >> 4]);
+        s.push_back(digits[p[i] & 0xf]);
+    }
+    return s;
+}
+
+}  // namespace
+
+address address::from_word(const uint256& word) noexcept {
+    uint8_t buf[32];
+    word.to_be(buf);
+    address a;
+    std::copy(buf + 12, buf + 32, a.bytes.begin());
+    return a;
+}
+
+uint256 address::to_word() const noexcept { return uint256::from_be(bytes.data(), bytes.size()); }
+
+std::optional<address> address::parse(std::string_view hex) noexcept {
+    if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
+    if (hex.size() != 40) return std::nullopt;
+    const auto word = uint256::parse("0x" + std::string(hex));
+    if (!word) return std::nullopt;
+    return from_word(*word);
+}
+
+std::string address::to_hex() const { return hex_of(bytes.data(), bytes.size()); }
+
+bytes32 bytes32::from_word(const uint256& word) noexcept {
+    bytes32 b;
+    word.to_be(b.bytes.data());
+    return b;
+}
+
+uint256 bytes32::to_word() const noexcept { return uint256::from_be(bytes.data(), bytes.size()); }
+
+std::string bytes32::to_hex() const { return hex_of(bytes.data(), bytes.size()); }
+
+bytes32 keccak256(bytes_view data) noexcept {
+    bytes32 out;
+    CryptoPP::Keccak_256 h;
+    h.CalculateDigest(out.bytes.data(), data.data(), data.size());
+    return out;
+}
+
+}  // namespace trainchain::vm

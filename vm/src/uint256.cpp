@@ -1,0 +1,239 @@
+// vm/src/uint256.cpp - division, modular arithmetic, EXP and text conversion for uint256.
+//
+// Division is Knuth's algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit limbs with 128-bit
+// intermediates; ADDMOD and MULMOD divide a 5- or 8-limb numerator so no precision is lost.
+#include "trainchain/vm/uint256.hpp"
+
+#include <algorithm>
+
+namespace trainchain::vm {
+namespace {
+
+using u128 = uint128;
+using i128 = int128;
+
+int significant_limbs(const uint64_t* x, int n) noexcept {
+    while (n > 0 && x[n - 1] == 0) --n;
+    return n;
+}
+
+/// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
+/// (may be null) and n remainder limbs to r.
+void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v,
+                  int n) noexcept {
+    if (n == 1) {
+        u128 rem = 0;
+        for (int i = m - 1; i >= 0; --i) {
+            const u128 cur = (rem << 64) | u[i];
+            if (q != nullptr) q[i] = static_cast<uint64_t>(cur / v[0]);
+            rem = cur % v[0];
+        }
+        r[0] = static_cast<uint64_t>(rem);
+        return;
+    }
+    const int s = __builtin_clzll(v[n - 1]);
+    uint64_t vn[8];
+    uint64_t un[9];
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (s ? v[i - 1] >> (64 - s) : 0);
+    vn[0] = v[0] << s;
+    un[m] = s ? u[m - 1] >> (64 - s) : 0;
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (s ? u[i - 1] >> (64 - s) : 0);
+    un[0] = u[0] << s;
+
+    constexpr u128 base = u128{1} << 64;
+    for (int j = m - n; j >= 0; --j) {
+        const u128 num = (u128{un[j + n]} << 64) | un[j + n - 1];
+        u128 qhat = num / vn[n - 1];
+        u128 rhat = num % vn[n - 1];
+        while (qhat >= base || qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
+            --qhat;
+            rhat += vn[n - 1];
+            if (rhat >= base) break;
+        }
+        // Multiply and subtract qhat * vn from un[j .. j+n].
+        i128 k = 0;
+        i128 t = 0;
+        for (int i = 0; i < n; ++i) {
+            const u128 p = qhat * vn[i];
+            t = static_cast<i128>(un[i + j]) - k - static_cast<i128>(static_cast<uint64_t>(p));
+            un[i + j] = static_cast<uint64_t>(t);
+            k = static_cast<i128>(p >> 64) - (t >> 64);
+        }
+        t = static_cast<i128>(un[j + n]) - k;
+        un[j + n] = static_cast<uint64_t>(t);
+        if (t < 0) {
+            // qhat was one too large: add back.
+            --qhat;
+            u128 carry = 0;
+            for (int i = 0; i < n; ++i) {
+                carry += u128{un[i + j]} + vn[i];
+                un[i + j] = static_cast<uint64_t>(carry);
+                carry >>= 64;
+            }
+            un[j + n] += static_cast<uint64_t>(carry);
+        }
+        if (q != nullptr) q[j] = static_cast<uint64_t>(qhat);
+    }
+    for (int i = 0; i < n; ++i)
+        r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
+}
+
+/// Remainder of a wide numerator (up to 8 limbs) by a 256-bit modulus (non-zero).
+uint256 wide_mod(const uint64_t* u, int ulen, const uint256& m) noexcept {
+    const int n = significant_limbs(m.w.data(), 4);
+    const int len = significant_limbs(u, ulen);
+    uint256 r;
+    if (len < n) {
+        std::copy(u, u + len, r.w.begin());
+        return r;
+    }
+    knuth_divrem(nullptr, r.w.data(), u, len, m.w.data(), n);
+    return r;
+}
+
+}  // namespace
+
+div_result udivrem(const uint256& u, const uint256& v) noexcept {
+    const int n = significant_limbs(v.w.data(), 4);
+    if (n == 0) return {};
+    const int m = significant_limbs(u.w.data(), 4);
+    if (m < n || u < v) return {{}, u};
+    div_result res;
+    knuth_divrem(res.quot.w.data(), res.rem.w.data(), u.w.data(), m, v.w.data(), n);
+    return res;
+}
+
+uint256 sdiv(const uint256& a, const uint256& b) noexcept {
+    const bool na = is_negative(a), nb = is_negative(b);
+    const uint256 q = (na ? -a : a) / (nb ? -b : b);
+    return na != nb ? -q : q;
+}
+
+uint256 smod(const uint256& a, const uint256& b) noexcept {
+    const bool na = is_negative(a);
+    const uint256 r = (na ? -a : a) % (is_negative(b) ? -b : b);
+    return na ? -r : r;
+}
+
+uint256 addmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
+    if (!m) return {};
+    uint64_t s[5];
+    u128 carry = 0;
+    for (size_t i = 0; i < 4; ++i) {
+        carry += u128{a.w[i]} + b.w[i];
+        s[i] = static_cast<uint64_t>(carry);
+        carry >>= 64;
+    }
+    s[4] = static_cast<uint64_t>(carry);
+    return wide_mod(s, 5, m);
+}
+
+uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
+    if (!m) return {};
+    uint64_t p[8] = {};
+    for (size_t i = 0; i < 4; ++i) {
+        uint64_t carry = 0;
+        for (size_t j = 0; j < 4; ++j) {
+            const u128 t = u128{a.w[i]} * b.w[j] + p[i + j] + carry;
+            p[i + j] = static_cast<uint64_t>(t);
+            carry = static_cast<uint64_t>(t >> 64);
+        }
+        p[i + 4] = carry;
+    }
+    return wide_mod(p, 8, m);
+}
+
+uint256 exp(uint256 base, uint256 exponent) noexcept {
+    uint256 result{1};
+    if (base == uint256{2}) return exponent < uint256{256} ? shl(uint256{1}, exponent.w[0]) : uint256{};
+    while (exponent) {
+        if (exponent.w[0] & 1) result = result * base;
+        exponent = shr(exponent, 1);
+        if (exponent) base = base * base;
+    }
+    return result;
+}
+
+uint256 signextend(const uint256& b, const uint256& x) noexcept {
+    if (!(b < uint256{31})) return x;
+    const unsigned bit = static_cast<unsigned>(b.w[0]) * 8 + 7;
+    const uint256 mask = shl(uint256{1}, bit) - uint256{1};  // bits below the sign bit
+    const bool sign = (shr(x, bit).w[0] & 1) != 0;
+    return sign ? (x | ~mask) : (x & mask);
+}
+
+uint256 byte(const uint256& i, const uint256& x) noexcept {
+    if (!(i < uint256{32})) return {};
+    const unsigned shift = (31 - static_cast<unsigned>(i.w[0])) * 8;
+    return {shr(x, shift).w[0] & 0xff};
+}
+
+uint256 uint256::from_be(const uint8_t* data, size_t size) noexcept {
+    uint256 r;
+    if (size > 32) size = 32;
+    for (size_t i = 0; i < size; ++i) {
+        const size_t bitpos = (size - 1 - i) * 8;
+        r.w[bitpos / 64] |= uint64_t{data[i]} << (bitpos % 64);
+    }
+    return r;
+}
+
+void uint256::to_be(uint8_t* out32) const noexcept {
+    for (size_t i = 0; i < 32; ++i) {
+        const size_t bitpos = (31 - i) * 8;
+        out32[i] = static_cast<uint8_t>(w[bitpos / 64] >> (bitpos % 64));
+    }
+}
+
+std::optional<uint256> uint256::parse(std::string_view text) noexcept {
+    if (text.empty()) return std::nullopt;
+    uint256 r;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        text.remove_prefix(2);
+        while (text.size() > 1 && text.front() == '0') text.remove_prefix(1);
+        if (text.size() > 64) return std::nullopt;
+        for (const char c : text) {
+            unsigned d;
+            if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+            else return std::nullopt;
+            r = shl(r, 4) | uint256{d};
+        }
+        return r;
+    }
+    for (const char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto d = static_cast<uint64_t>(c - '0');
+        constexpr uint256 limit{0x9999999999999999ULL, 0x9999999999999999ULL, 0x9999999999999999ULL,
+                                 0x1999999999999999ULL};
+        // limit = floor((2^256 - 1) / 10); 2^256 - 1 ends in the digit 5.
+        if (limit < r || (r == limit && d > 5)) return std::nullopt;
+        r = r * uint256{10} + uint256{d};
+    }
+    return r;
+}
+
+std::string uint256::to_hex() const {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    for (int i = 63; i >= 0; --i) {
+        const unsigned d = static_cast<unsigned>(w[static_cast<size_t>(i) / 16] >> ((i % 16) * 4)) & 0xf;
+        if (d != 0 || !s.empty()) s.push_back(digits[d]);
+    }
+    return "0x" + (s.empty() ? std::string("0") : s);
+}
+
+std::string uint256::to_dec() const {
+    if (!*this) return "0";
+    std::string s;
+    uint256 v = *this;
+    while (v) {
+        const auto [q, r] = udivrem(v, uint256{10});
+        s.push_back(static_cast<char>('0' + r.w[0]));
+        v = q;
+    }
+    return {s.rbegin(), s.rend()};
+}
+
+}  // namespace trainchain::vm

@@ -1,0 +1,220 @@
+// vm/src/vmtest.cpp - the legacy VMTests runner.
+#include "trainchain/vm/vmtest.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/keccak.hpp"
+#include "trainchain/vm/rlp.hpp"
+#include "trainchain/vm/state.hpp"
+
+namespace trainchain::vm {
+namespace {
+
+using json = nlohmann::json;
+
+/// A field could not be converted; the message names the field.
+struct FieldError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+uint256 word_field(const json& obj, const char* key) {
+    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    const auto v = uint256::parse(obj[key].get<std::string>());
+    if (!v) throw FieldError(std::string("field '") + key + "' is not a number");
+    return *v;
+}
+
+int64_t int_field(const json& obj, const char* key) {
+    const uint256 v = word_field(obj, key);
+    if (!v.fits_u64() || v.w[0] > uint64_t(INT64_MAX))
+        throw FieldError(std::string("field '") + key + "' exceeds 2^63-1");
+    return static_cast<int64_t>(v.w[0]);
+}
+
+bytes bytes_field(const json& obj, const char* key) {
+    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    auto r = from_hex(obj[key].get<std::string>());
+    if (!r) throw FieldError(std::string("field '") + key + "': " + r.error.message);
+    return std::move(*r.value);
+}
+
+address address_field(const json& obj, const char* key) {
+    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    const auto a = address::parse(obj[key].get<std::string>());
+    if (!a) throw FieldError(std::string("field '") + key + "' is not an address");
+    return *a;
+}
+
+std::map<address, Account> read_accounts(const json& obj) {
+    std::map<address, Account> out;
+    for (const auto& [key, acc] : obj.items()) {
+        const auto addr = address::parse(key);
+        if (!addr) throw FieldError("bad account address '" + key + "'");
+        Account a;
+        a.balance = word_field(acc, "balance");
+        a.nonce = static_cast<uint64_t>(int_field(acc, "nonce"));
+        a.code = bytes_field(acc, "code");
+        if (acc.contains("storage")) {
+            for (const auto& [k, v] : acc["storage"].items()) {
+                const auto kk = uint256::parse(k);
+                const auto vv = v.is_string() ? uint256::parse(v.get<std::string>()) : std::nullopt;
+                if (!kk || !vv) throw FieldError("bad storage entry '" + k + "'");
+                if (*vv) a.storage[*kk] = *vv;
+            }
+        }
+        out.emplace(*addr, std::move(a));
+    }
+    return out;
+}
+
+bytes32 logs_hash(const std::vector<LogRecord>& logs) {
+    std::vector<bytes> items;
+    for (const auto& l : logs) {
+        std::vector<bytes> topics;
+        for (const auto& t : l.topics) topics.push_back(rlp::encode(bytes_view{t.bytes}));
+        const bytes fields[] = {rlp::encode(bytes_view{l.addr.bytes}), rlp::encode_list(topics),
+                                rlp::encode(bytes_view{l.data})};
+        items.push_back(rlp::encode_list(fields));
+    }
+    return keccak256(rlp::encode_list(items));
+}
+
+/// Compares the post-state; returns the first difference or an empty string.
+std::string compare_state(const std::map<address, Account>& actual, const std::map<address, Account>& expected) {
+    for (const auto& [addr, exp] : expected) {
+        const auto it = actual.find(addr);
+        if (it == actual.end()) return "account " + addr.to_hex() + " missing";
+        const Account& act = it->second;
+        if (act.balance != exp.balance)
+            return "balance of " + addr.to_hex() + " is " + act.balance.to_hex() + ", expected " + exp.balance.to_hex();
+        if (act.nonce != exp.nonce) return "nonce of " + addr.to_hex() + " differs";
+        if (act.code != exp.code) return "code of " + addr.to_hex() + " differs";
+        for (const auto& [k, v] : exp.storage) {
+            const auto s = act.storage.find(k);
+            const uint256 got = s == act.storage.end() ? uint256{} : s->second;
+            if (got != v)
+                return "storage[" + k.to_hex() + "] of " + addr.to_hex() + " is " + got.to_hex() +
+                       ", expected " + v.to_hex();
+        }
+        for (const auto& [k, v] : act.storage)
+            if (!exp.storage.contains(k))
+                return "unexpected storage[" + k.to_hex() + "] = " + v.to_hex() + " in " + addr.to_hex();
+    }
+    for (const auto& [addr, acc] : actual)
+        if (!expected.contains(addr)) return "unexpected account " + addr.to_hex();
+    return {};
+}
+
+/// Runs one test; returns an empty string when it passes.
+std::string run_one(const json& t, Fork fork) {
+    const json& env = t.at("env");
+    const json& exec = t.at("exec");
+    TxContext ctx;
+    ctx.coinbase = address_field(env, "currentCoinbase");
+    ctx.prevrandao = word_field(env, "currentDifficulty");
+    ctx.gas_limit = int_field(env, "currentGasLimit");
+    ctx.number = int_field(env, "currentNumber");
+    ctx.timestamp = int_field(env, "currentTimestamp");
+    ctx.origin = address_field(exec, "origin");
+    ctx.gas_price = word_field(exec, "gasPrice");
+
+    InMemoryHost host(fork, ctx);
+    host.accounts = read_accounts(t.at("pre"));
+    const bytes code = bytes_field(exec, "code");
+    const bytes data = bytes_field(exec, "data");
+    Message msg;
+    msg.gas = int_field(exec, "gas");
+    msg.recipient = msg.code_address = address_field(exec, "address");
+    msg.sender = address_field(exec, "caller");
+    msg.value = word_field(exec, "value");
+    msg.input = data;
+
+    const Result r = execute(host, fork, msg, code);
+    host.finalize();
+
+    if (!t.contains("post")) {
+        if (r.status == Status::Success || r.status == Status::Revert)
+            return "expected an exceptional halt, got " + std::string(status_name(r.status));
+        return {};
+    }
+    if (r.status != Status::Success) return "ended in " + std::string(status_name(r.status)) + ", expected success";
+    const int64_t expected_gas = int_field(t, "gas");
+    if (r.gas_left != expected_gas)
+        return "gas left " + std::to_string(r.gas_left) + ", expected " + std::to_string(expected_gas);
+    if (const bytes out = bytes_field(t, "out"); out != r.output)
+        return "output 0x" + to_hex(r.output) + ", expected 0x" + to_hex(out);
+    if (t.contains("logs")) {
+        const auto want = bytes_field(t, "logs");
+        const bytes32 got = logs_hash(host.logs);
+        if (bytes(got.bytes.begin(), got.bytes.end()) != want)
+            return "logs hash " + got.to_hex() + ", expected 0x" + to_hex(want);
+    }
+    return compare_state(host.accounts, read_accounts(t.at("post")));
+}
+
+std::vector<std::filesystem::path> collect(const std::vector<std::filesystem::path>& paths,
+                                           std::vector<VmTestFailure>& errors) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
+                if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
+            if (ec) errors.push_back({p.string(), {}, "cannot read directory: " + ec.message()});
+        } else if (fs::exists(p, ec)) {
+            files.push_back(p);
+        } else {
+            errors.push_back({p.string(), {}, "no such file or directory"});
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+VmTestReport run_vmtests(const std::vector<std::filesystem::path>& paths, Fork fork) {
+    VmTestReport report;
+    for (const auto& file : collect(paths, report.errors)) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            report.errors.push_back({file.string(), {}, "cannot open file"});
+            continue;
+        }
+        json doc;
+        try {
+            doc = json::parse(in);
+        } catch (const json::parse_error& e) {
+            report.errors.push_back({file.string(), {}, std::string("malformed JSON at byte ") +
+                                                            std::to_string(e.byte) + ": " + e.what()});
+            continue;
+        }
+        if (!doc.is_object()) {
+            report.errors.push_back({file.string(), {}, "top level is not a JSON object"});
+            continue;
+        }
+        for (const auto& [name, test] : doc.items()) {
+            std::string reason;
+            try {
+                reason = run_one(test, fork);
+            } catch (const std::exception& e) {  // FieldError and json's type/out_of_range errors
+                reason = std::string("malformed test: ") + e.what();
+            }
+            if (reason.empty()) {
+                ++report.passed;
+            } else {
+                ++report.failed;
+                report.failures.push_back({file.string(), name, std::move(reason)});
+            }
+        }
+    }
+    return report;
+}
+
+}  // namespace trainchain::vm
