@@ -131,7 +131,8 @@ std::string disassemble(bytes_view code) {
         }
         const size_t imm = info.immediate_size;
         if (pc + 1 + imm > code.size()) {  // truncated PUSH at the end of the code
-            out += ".bytes 0x" + to_hex(code.subspan(pc)) + "\n";
+            out += ".bytes 0x" + to_hex(code.subspan(pc)) + "  ; truncated " + std::string(info.name) + ": " +
+                   std::to_string(code.size() - pc - 1) + " of " + std::to_string(imm) + " immediate bytes\n";
             break;
         }
         out += info.name;

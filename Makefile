@@ -1,0 +1,47 @@
+# Makefile - the two commands of the quick start, and a few more for development.
+#   make test   install missing Debian packages, configure, build, run every test (ctest)
+#   make demo   build, then run the main job
+# The binary ends up at build/bin/trainchain.
+
+PRESET      ?= dev
+CONFORMANCE ?= $(CURDIR)/../shared/conformance/vmtests
+TRAINCHAIN  := build/bin/trainchain
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps configure build test demo asan bench clean format
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@[ -f build/$(PRESET)/build.ninja ] || cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+	@ln -sfn $(PRESET)/bin build/bin
+
+test: build
+	@ctest --preset $(PRESET)
+
+demo: build
+	@echo "== Ethereum legacy VMTests (Frontier rules) =="
+	@if [ -d "$(CONFORMANCE)" ]; then $(TRAINCHAIN) vmtest "$(CONFORMANCE)"; \
+	 else echo "conformance data not found at $(CONFORMANCE); skipped"; fi
+	@echo
+	@echo "== examples/sum.asm: sum of 1..100 through 'trainchain exec' =="
+	@$(TRAINCHAIN) exec --code examples/sum.asm
+
+asan:
+	@$(MAKE) --no-print-directory PRESET=asan test
+
+bench:
+	@$(MAKE) --no-print-directory PRESET=release build
+	@build/release/bin/trainchain_bench --conformance "$(CONFORMANCE)"
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

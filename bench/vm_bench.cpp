@@ -1,0 +1,96 @@
+// bench/vm_bench.cpp - interpreter throughput on the VMTests' vmPerformance programs, the same
+// programs ../shared/ANCHORS.md measures evmone's baseline interpreter on (Frontier rules).
+//
+//   build/release/bin/trainchain_bench --conformance ../shared/conformance/vmtests
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/interpreter.hpp"
+#include "trainchain/vm/state.hpp"
+
+namespace {
+
+using namespace trainchain::vm;
+
+struct Program {
+    std::string name;
+    bytes code;
+    bytes input;
+    int64_t gas;
+};
+
+void run_program(benchmark::State& st, const Program& p) {
+    InMemoryHost host(Fork::Frontier);
+    const address self = address::from_word(uint256{0xc0de});
+    host.accounts[self].code = p.code;
+    Message msg;
+    msg.gas = p.gas;
+    msg.recipient = msg.code_address = self;
+    msg.input = p.input;
+    int64_t gas_used = 0;
+    for (auto _ : st) {
+        const Result r = execute(host, Fork::Frontier, msg, p.code);
+        if (r.status != Status::Success) {
+            st.SkipWithError(std::string(status_name(r.status)).c_str());
+            return;
+        }
+        gas_used = p.gas - r.gas_left;
+        benchmark::DoNotOptimize(r.output.data());
+    }
+    st.counters["gas_used"] = static_cast<double>(gas_used);
+    st.counters["gas_rate"] = benchmark::Counter(static_cast<double>(gas_used) * static_cast<double>(st.iterations()),
+                                                 benchmark::Counter::kIsRate);
+}
+
+std::vector<Program> load(const std::filesystem::path& dir) {
+    std::vector<Program> out;
+    if (!std::filesystem::is_directory(dir)) return out;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        const auto doc = nlohmann::json::parse(std::ifstream(f));
+        for (const auto& [name, t] : doc.items()) {
+            const auto& exec = t.at("exec");
+            Program p;
+            p.name = name;
+            p.code = *from_hex(exec.at("code").get<std::string>()).value;
+            p.input = *from_hex(exec.at("data").get<std::string>()).value;
+            p.gas = static_cast<int64_t>(uint256::parse(exec.at("gas").get<std::string>())->w[0]);
+            out.push_back(std::move(p));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string conformance = "../shared/conformance/vmtests";
+    std::vector<char*> rest;
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--conformance" && i + 1 < argc) conformance = argv[++i];
+        else if (a.starts_with("--conformance=")) conformance = a.substr(14);
+        else rest.push_back(argv[i]);
+    }
+    const auto programs = load(std::filesystem::path(conformance) / "vmPerformance");
+    if (programs.empty()) {
+        std::cerr << "trainchain_bench: no vmPerformance programs under " << conformance << "\n";
+        return 2;
+    }
+    for (const auto& p : programs)
+        benchmark::RegisterBenchmark(("vm/" + p.name).c_str(), [p](benchmark::State& st) { run_program(st, p); })
+            ->Unit(benchmark::kMicrosecond);
+    int n = static_cast<int>(rest.size());
+    benchmark::Initialize(&n, rest.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,181 @@
+// tests/cli_e2e_test.cpp - end-to-end tests that run the real `trainchain` binary.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int exit_code;
+    std::string out;  // stdout and stderr together
+};
+
+/// Runs the CLI with `args` (shell-quoted by the caller) and captures its output and exit code.
+Run trainchain(const std::string& args) {
+    const std::string cmd = std::string(TRAINCHAIN_BIN) + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    char buf[4096];
+    while (const size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int status = pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+/// A fresh temporary directory, removed at the end of the test.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/trainchain-e2e-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    fs::path write(const std::string& name, const std::string& content) const {
+        std::ofstream(path / name) << content;
+        return path / name;
+    }
+};
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("exec runs bytecode and reports status, gas, output and storage") {
+    // PUSH1 2 PUSH1 3 ADD PUSH1 0 SSTORE PUSH1 7 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+    const auto r = trainchain("exec --code 6002600301600055600760005260206000f3 --gas 100000 --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["status"] == "success");
+    // 3+3+3 + 3+20000 (SSTORE set) + 3+3+3+3 (MSTORE, memory 1 word) + 3+3+0 = 20030
+    CHECK(j["gas_used"] == 20030);
+    CHECK(j["gas_left"] == 100000 - 20030);
+    CHECK(j["output"] == "0x" + std::string(62, '0') + "07");
+    CHECK(j["storage"]["0x0"] == "0x5");
+    CHECK(j["logs"].empty());
+}
+
+TEST_CASE("exec reports logs and exceptional halts") {
+    // PUSH1 0xaa PUSH1 0 MSTORE8 PUSH1 0x42 PUSH1 1 PUSH1 0 LOG1
+    auto r = trainchain("exec --code 60aa600053604260016000a1 --json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["logs"].size() == 1);
+    CHECK(j["logs"][0]["data"] == "0xaa");
+    CHECK(j["logs"][0]["topics"][0] == "0x" + std::string(62, '0') + "42");
+
+    r = trainchain("exec --code 600056 --gas 1000 --json");  // PUSH1 0 JUMP: bad jump
+    CHECK(r.exit_code == 1);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["status"] == "bad_jump_destination");
+    CHECK(j["gas_left"] == 0);
+    CHECK(j["gas_used"] == 1000);
+}
+
+TEST_CASE("exec takes calldata and an assembly file") {
+    TempDir d;
+    const auto src = d.write("echo.asm", "PUSH1 0 CALLDATALOAD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN\n");
+    const auto r = trainchain("exec --code " + src.string() + " --calldata 0x" + std::string(63, '0') + "9 --json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["output"] == "0x" + std::string(63, '0') + "9");
+}
+
+TEST_CASE("asm and disasm round-trip through files") {
+    TempDir d;
+    const auto src = d.write("p.asm", "loop: JUMPDEST\n  PUSH1 1 PUSH @loop JUMPI\n  STOP\n");
+    const auto a = trainchain("asm " + src.string());
+    REQUIRE(a.exit_code == 0);
+    CHECK(a.out == "5b600161000057" "00\n");
+    const auto hex = d.write("p.hex", a.out);
+    const auto dis = trainchain("disasm " + hex.string());
+    REQUIRE(dis.exit_code == 0);
+    CHECK(dis.out == "JUMPDEST\nPUSH1 0x01\nPUSH2 0x0000\nJUMPI\nSTOP\n");
+    const auto again = trainchain("asm " + d.write("q.asm", dis.out).string());
+    CHECK(again.out == a.out);
+}
+
+TEST_CASE("bad input: one line naming what and where, exit code 2") {
+    TempDir d;
+    auto r = trainchain("exec --code 0x123");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--code:1:5: error: odd number of hex digits (3)\n");  // points at the lone digit
+
+    r = trainchain("exec --code 60zz");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--code:1:3: error: invalid hex digit 'z'\n");
+
+    const auto bad_asm = d.write("bad.asm", "PUSH1 1\n  BOGUS\n");
+    r = trainchain("asm " + bad_asm.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == bad_asm.string() + ":2:3: error: unknown mnemonic 'BOGUS'\n");
+
+    const auto trunc = d.write("trunc.asm", "PUSH1 1 PUSH2");
+    r = trainchain("asm " + trunc.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == trunc.string() + ":1:9: error: 'PUSH2' needs an immediate value\n");
+
+    const auto wide = d.write("wide.asm", "PUSH2 0x010203");
+    r = trainchain("exec --code " + wide.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == wide.string() + ":1:7: error: immediate 0x010203 does not fit in PUSH2 (2 bytes)\n");
+
+    r = trainchain("disasm " + (d.path / "missing.hex").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == (d.path / "missing.hex").string() + ": error: cannot read file: No such file or directory\n");
+
+    const auto odd = d.write("odd.hex", "600\n");
+    r = trainchain("disasm " + odd.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == odd.string() + ":1:3: error: odd number of hex digits (3)\n");
+
+    const auto bad_json = d.write("bad.json", "{\"t\": {\"env\": [1, 2}");
+    r = trainchain("vmtest " + bad_json.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(bad_json.string() + ": error: malformed JSON at byte 20") == 0);
+    CHECK(r.out.find("0 passed, 0 failed\n") != std::string::npos);
+
+    r = trainchain("exec --code 00 --fork Atlantis");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--fork: error: unknown fork 'Atlantis'\n");
+
+    r = trainchain("exec --code 00 --gas lots");
+    CHECK(r.exit_code == 2);
+    CHECK(count_lines(r.out) == 1);
+
+    r = trainchain("frobnicate");
+    CHECK(r.exit_code == 2);
+    CHECK(count_lines(r.out) == 1);
+}
+
+TEST_CASE("vmtest runs a conformance file and reports a wrong expectation") {
+    const fs::path add0 = fs::path(TRAINCHAIN_SOURCE_DIR) / "../shared/conformance/vmtests/vmArithmeticTest/add0.json";
+    if (!fs::exists(add0)) return;  // conformance data not beside the repository
+    auto r = trainchain("vmtest " + add0.string());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "1 passed, 0 failed\n");
+
+    // Same test with the expected gas changed by one: the runner must notice.
+    auto j = nlohmann::json::parse(std::ifstream(add0));
+    j["add0"]["gas"] = "0x013873";
+    TempDir d;
+    const auto broken = d.write("add0.json", j.dump());
+    r = trainchain("vmtest " + broken.string());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("FAIL " + broken.string() + " [add0]: gas left 79988, expected 79987\n") == 0);
+    CHECK(r.out.find("0 passed, 1 failed\n") != std::string::npos);
+
+    // A changed post-state storage value too.
+    j = nlohmann::json::parse(std::ifstream(add0));
+    j["add0"]["post"]["0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6"]["storage"]["0x00"] = "0x01";
+    r = trainchain("vmtest " + d.write("add0s.json", j.dump()).string());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("storage[0x0] of 0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6 is 0xfffffffffffffffffffffffffffff"
+                     "ffffffffffffffffffffffffffffffffffe, expected 0x1") != std::string::npos);
+}
