@@ -23,9 +23,15 @@ private:
 
 /// Jump destinations and the zero-padded copy of the code the interpreter walks.
 struct CodeAnalysis {
-    std::vector<uint8_t> padded;    ///< code followed by 33 zero bytes (PUSH32 + STOP)
-    std::vector<bool> jumpdest;     ///< true where a JUMPDEST opcode (not PUSH data) is
+    /// Zero bytes before the code, so that PUSH can load whole 8-byte words ending at its last
+    /// immediate byte without reading outside the buffer.
+    static constexpr size_t front_padding = 8;
+    std::vector<uint8_t> padded;    ///< front padding, code, then 33 zero bytes (PUSH32 + STOP)
+    std::vector<uint8_t> jumpdest;  ///< 1 where a JUMPDEST opcode (not PUSH data) is
     size_t code_size = 0;           ///< length of the original code
+
+    /// The first byte of the code inside `padded`.
+    [[nodiscard]] const uint8_t* begin() const noexcept { return padded.data() + front_padding; }
 };
 
 CodeAnalysis analyze(bytes_view code);

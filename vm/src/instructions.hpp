@@ -256,14 +256,14 @@ inline code_iterator op_JUMP(StackTop s, ExecutionState& state, code_iterator) n
         state.status = Status::BadJumpDestination;
         return nullptr;
     }
-    return state.analysis.padded.data() + dest.w[0];
+    return state.analysis.begin() + dest.w[0];
 }
 inline code_iterator op_JUMPI(StackTop s, ExecutionState& state, code_iterator pc) noexcept {
     if (!s[1]) return pc + 1;  // condition false
     return op_JUMP(s, state, pc);
 }
 inline code_iterator op_PC(StackTop s, ExecutionState& state, code_iterator pc) noexcept {
-    s.push(static_cast<uint64_t>(pc - state.analysis.padded.data()));
+    s.push(static_cast<uint64_t>(pc - state.analysis.begin()));
     return pc + 1;
 }
 inline void op_MSIZE(StackTop s, ExecutionState& state) noexcept { s.push(state.memory.size()); }
@@ -298,11 +298,23 @@ inline InstrResult op_MCOPY(StackTop s, int64_t gas, ExecutionState& state) noex
 inline void op_PUSH0(StackTop s) noexcept { s.push({}); }
 
 /// PUSHn: the immediate is read from the zero-padded code, so a truncated PUSH at the end of the
-/// code reads zeros, as the EVM defines.
+/// code reads zeros, as the EVM defines. Each limb is one unaligned 8-byte load ending at the
+/// limb's last byte (the code has front padding), byte-swapped, and masked when the immediate
+/// covers only part of it.
 template <size_t N>
 inline code_iterator push(StackTop s, ExecutionState&, code_iterator pc) noexcept {
-    s.push(uint256::from_be(pc + 1, N));
-    return pc + 1 + N;
+    const uint8_t* const end = pc + 1 + N;  // one past the last immediate byte
+    uint256 v;
+    for (size_t i = 0; i < (N + 7) / 8; ++i) {
+        uint64_t limb;
+        std::memcpy(&limb, end - 8 * (i + 1), 8);
+        limb = __builtin_bswap64(limb);
+        const size_t valid = N - 8 * i;  // immediate bytes in this limb, if fewer than 8
+        if (valid < 8) limb &= (uint64_t{1} << (8 * valid)) - 1;
+        v.w[i] = limb;
+    }
+    s.push(v);
+    return end;
 }
 
 template <int N>

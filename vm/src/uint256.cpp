@@ -168,23 +168,6 @@ uint256 byte(const uint256& i, const uint256& x) noexcept {
     return {shr(x, shift).w[0] & 0xff};
 }
 
-uint256 uint256::from_be(const uint8_t* data, size_t size) noexcept {
-    uint256 r;
-    if (size > 32) size = 32;
-    for (size_t i = 0; i < size; ++i) {
-        const size_t bitpos = (size - 1 - i) * 8;
-        r.w[bitpos / 64] |= uint64_t{data[i]} << (bitpos % 64);
-    }
-    return r;
-}
-
-void uint256::to_be(uint8_t* out32) const noexcept {
-    for (size_t i = 0; i < 32; ++i) {
-        const size_t bitpos = (31 - i) * 8;
-        out32[i] = static_cast<uint8_t>(w[bitpos / 64] >> (bitpos % 64));
-    }
-}
-
 std::optional<uint256> uint256::parse(std::string_view text) noexcept {
     if (text.empty()) return std::nullopt;
     uint256 r;

@@ -44,9 +44,27 @@ struct uint256 {
     static constexpr uint256 max() noexcept { return {~0ULL, ~0ULL, ~0ULL, ~0ULL}; }
 
     /// Reads up to 32 big-endian bytes (fewer are left-padded with zeros).
-    static uint256 from_be(const uint8_t* data, size_t size) noexcept;
+    static uint256 from_be(const uint8_t* data, size_t size) noexcept {
+        if (size > 32) size = 32;
+        uint8_t buf[32] = {};
+        __builtin_memcpy(buf + 32 - size, data, size);
+        uint256 r;
+    #pragma GCC unroll 4
+    for (size_t i = 0; i < 4; ++i) {
+            uint64_t limb;
+            __builtin_memcpy(&limb, buf + 8 * (3 - i), 8);
+            r.w[i] = __builtin_bswap64(limb);
+        }
+        return r;
+    }
     /// Writes the value as 32 big-endian bytes.
-    void to_be(uint8_t* out32) const noexcept;
+    void to_be(uint8_t* out32) const noexcept {
+    #pragma GCC unroll 4
+    for (size_t i = 0; i < 4; ++i) {
+            const uint64_t limb = __builtin_bswap64(w[3 - i]);
+            __builtin_memcpy(out32 + 8 * i, &limb, 8);
+        }
+    }
     /// Parses "0x..." hex (up to 64 digits) or decimal; std::nullopt on bad input or overflow.
     static std::optional<uint256> parse(std::string_view text) noexcept;
     /// Minimal lowercase hex with a 0x prefix ("0x0" for zero).
@@ -57,11 +75,15 @@ struct uint256 {
 
 // ---- comparison ---------------------------------------------------------------------------------
 
-/// Unsigned less-than.
+/// Unsigned less-than: the borrow out of a - b, computed without branches.
 constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
-    for (int i = 3; i >= 0; --i)
-        if (a.w[i] != b.w[i]) return a.w[i] < b.w[i];
-    return false;
+    uint64_t borrow = 0;
+#pragma GCC unroll 4
+    for (size_t i = 0; i < 4; ++i) {
+        const uint64_t d = a.w[i] - b.w[i];
+        borrow = (a.w[i] < b.w[i]) | (d < borrow);
+    }
+    return borrow != 0;
 }
 constexpr bool operator>(const uint256& a, const uint256& b) noexcept { return b < a; }
 constexpr bool operator<=(const uint256& a, const uint256& b) noexcept { return !(b < a); }
@@ -144,11 +166,13 @@ constexpr unsigned significant_bytes(const uint256& a) noexcept { return (256 - 
 
 constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
     uint256 r;
-    uint128 carry = 0;
+    uint64_t carry = 0;
+#pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
-        carry += static_cast<uint128>(a.w[i]) + b.w[i];
-        r.w[i] = static_cast<uint64_t>(carry);
-        carry >>= 64;
+        const uint64_t s = a.w[i] + b.w[i];
+        const uint64_t c1 = s < a.w[i];
+        r.w[i] = s + carry;
+        carry = c1 | (r.w[i] < carry);
     }
     return r;
 }
@@ -156,12 +180,12 @@ constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
 constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
     uint256 r;
     uint64_t borrow = 0;
+#pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
         const uint64_t d = a.w[i] - b.w[i];
-        const uint64_t b1 = a.w[i] < b.w[i] ? 1 : 0;
+        const uint64_t b1 = a.w[i] < b.w[i];
         r.w[i] = d - borrow;
-        const uint64_t b2 = d < borrow ? 1 : 0;
-        borrow = b1 | b2;
+        borrow = b1 | (d < borrow);
     }
     return r;
 }
@@ -174,9 +198,11 @@ constexpr uint256& operator-=(uint256& a, const uint256& b) noexcept { return a 
 /// Truncating 256 x 256 -> 256-bit product.
 constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
     uint256 r;
+#pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
         if (a.w[i] == 0) continue;
         uint64_t carry = 0;
+#pragma GCC unroll 4
         for (size_t j = 0; i + j < 4; ++j) {
             const uint128 t =
                 static_cast<uint128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
