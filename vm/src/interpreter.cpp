@@ -31,6 +31,16 @@ CodeAnalysis analyze(bytes_view code) {
 
 namespace {
 
+/// For each byte, its entry in the dispatch loop's label table (0 = undefined in every fork).
+constexpr std::array<uint8_t, 256> label_index = [] {
+    std::array<uint8_t, 256> t{};
+    uint8_t next = 1;
+#define TRAINCHAIN_X(byte, name, imm, in, out, since) t[byte] = next++;
+    TRAINCHAIN_OPCODES(TRAINCHAIN_X)
+#undef TRAINCHAIN_X
+    return t;
+}();
+
 // ---- invoke: adapt each instruction shape to "next pc or nullptr" -----------------------------
 
 inline code_iterator invoke(void (*f)(StackTop) noexcept, StackTop s, code_iterator pc, int64_t&,
@@ -81,17 +91,24 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     uint256* sp = bottom;
     code_iterator pc = state.analysis.begin();
 
-    void* targets[256];
-    for (auto& t : targets) t = &&undefined;
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) \
-    if (costs[byte] >= 0) targets[byte] = &&op_##name;
-    TRAINCHAIN_OPCODES(TRAINCHAIN_X)
+    // Jump targets: entry 0 is the undefined-instruction exit, then one block per opcode of the
+    // list, in list order; `label_index` maps a byte to its entry. Static, so a deep call chain
+    // does not pay for the table per frame. The blocks of opcodes newer than Frontier check the
+    // fork's table before running.
+    static void* const labels[] = {
+        &&undefined,
+#define TRAINCHAIN_X(byte, name, imm, in, out, since) &&op_##name,
+        TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
+    };
+#define TRAINCHAIN_DISPATCH() goto* labels[label_index[*pc]]
 
-    goto *targets[*pc];
+    TRAINCHAIN_DISPATCH();
 
 #define TRAINCHAIN_X(byte, name, imm, in, out, since)                                   \
     op_##name : {                                                                       \
+        if constexpr (Fork::since != Fork::Frontier)                                    \
+            if (costs[byte] < 0) goto undefined;                                        \
         if ((gas -= costs[byte]) < 0) goto out_of_gas;                                  \
         if constexpr ((in) > 0)                                                         \
             if (sp - bottom < (in)) goto stack_underflow;                               \
@@ -100,7 +117,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
         pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                           \
         if (pc == nullptr) return gas;                                                  \
         sp += (out) - (in);                                                             \
-        goto *targets[*pc];                                                             \
+        TRAINCHAIN_DISPATCH();                                                          \
     }
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
@@ -117,6 +134,7 @@ stack_underflow:
 stack_overflow:
     state.status = Status::StackOverflow;
     return gas;
+#undef TRAINCHAIN_DISPATCH
 }
 #pragma GCC diagnostic pop
 

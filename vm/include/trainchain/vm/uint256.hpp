@@ -11,6 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace trainchain::vm {
 
@@ -77,6 +81,16 @@ struct uint256 {
 
 /// Unsigned less-than: the borrow out of a - b, computed without branches.
 constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        unsigned long long d;
+        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &d);
+        c = _subborrow_u64(c, a.w[1], b.w[1], &d);
+        c = _subborrow_u64(c, a.w[2], b.w[2], &d);
+        c = _subborrow_u64(c, a.w[3], b.w[3], &d);
+        return c != 0;
+    }
+#endif
     uint64_t borrow = 0;
 #pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
@@ -166,6 +180,16 @@ constexpr unsigned significant_bytes(const uint256& a) noexcept { return (256 - 
 
 constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
     uint256 r;
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        unsigned long long* out = reinterpret_cast<unsigned long long*>(r.w.data());
+        unsigned char c = _addcarry_u64(0, a.w[0], b.w[0], &out[0]);
+        c = _addcarry_u64(c, a.w[1], b.w[1], &out[1]);
+        c = _addcarry_u64(c, a.w[2], b.w[2], &out[2]);
+        _addcarry_u64(c, a.w[3], b.w[3], &out[3]);
+        return r;
+    }
+#endif
     uint64_t carry = 0;
 #pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
@@ -179,6 +203,16 @@ constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
 
 constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
     uint256 r;
+#if defined(__x86_64__)
+    if (!std::is_constant_evaluated()) {
+        unsigned long long* out = reinterpret_cast<unsigned long long*>(r.w.data());
+        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &out[0]);
+        c = _subborrow_u64(c, a.w[1], b.w[1], &out[1]);
+        c = _subborrow_u64(c, a.w[2], b.w[2], &out[2]);
+        _subborrow_u64(c, a.w[3], b.w[3], &out[3]);
+        return r;
+    }
+#endif
     uint64_t borrow = 0;
 #pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
