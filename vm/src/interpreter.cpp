@@ -5,6 +5,7 @@
 // instruction body through `invoke`, which adapts the body's shape (see instructions.hpp).
 #include "trainchain/vm/interpreter.hpp"
 
+#include <atomic>
 #include <memory>
 
 #include "instructions.hpp"
@@ -30,16 +31,6 @@ CodeAnalysis analyze(bytes_view code) {
 }
 
 namespace {
-
-/// For each byte, its entry in the dispatch loop's label table (0 = undefined in every fork).
-constexpr std::array<uint8_t, 256> label_index = [] {
-    std::array<uint8_t, 256> t{};
-    uint8_t next = 1;
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) t[byte] = next++;
-    TRAINCHAIN_OPCODES(TRAINCHAIN_X)
-#undef TRAINCHAIN_X
-    return t;
-}();
 
 // ---- invoke: adapt each instruction shape to "next pc or nullptr" -----------------------------
 
@@ -86,22 +77,30 @@ inline code_iterator invoke(Terminate (*f)(StackTop, int64_t, ExecutionState&) n
 int64_t run(ExecutionState& state, int64_t gas) noexcept {
     const GasTable& costs = gas_table(state.fork);
     // Slot 0 sits below the stack's bottom so that the empty stack's top pointer stays in bounds.
-    auto stack_space = std::make_unique<uint256[]>(max_stack_height + 1);
-    uint256* const bottom = stack_space.get();
+    // Uninitialised storage: every slot is written by a push before it is read.
+    struct StackSpace {
+        alignas(32) unsigned char bytes[(max_stack_height + 1) * sizeof(uint256)];
+    };
+    const auto stack_space = std::make_unique_for_overwrite<StackSpace>();
+    uint256* const bottom = reinterpret_cast<uint256*>(stack_space->bytes);
     uint256* sp = bottom;
     code_iterator pc = state.analysis.begin();
 
-    // Jump targets: entry 0 is the undefined-instruction exit, then one block per opcode of the
-    // list, in list order; `label_index` maps a byte to its entry. Static, so a deep call chain
-    // does not pay for the table per frame. The blocks of opcodes newer than Frontier check the
-    // fork's table before running.
-    static void* const labels[] = {
-        &&undefined,
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) &&op_##name,
+    // Jump targets by opcode byte; bytes that no fork defines go to the undefined-instruction
+    // exit, and the blocks of opcodes newer than Frontier check the fork's table before running.
+    // Label addresses only exist inside this function, so the table is filled on first use;
+    // relaxed atomics make concurrent first uses (identical stores) well-defined and cost
+    // nothing on x86. Static, so a deep call chain does not pay for the table per frame.
+    static std::atomic<void*> targets[256];
+    static std::atomic<bool> targets_ready{false};
+    if (!targets_ready.load(std::memory_order_acquire)) {
+        for (auto& t : targets) t.store(&&undefined, std::memory_order_relaxed);
+#define TRAINCHAIN_X(byte, name, imm, in, out, since) targets[byte].store(&&op_##name, std::memory_order_relaxed);
         TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
-    };
-#define TRAINCHAIN_DISPATCH() goto* labels[label_index[*pc]]
+        targets_ready.store(true, std::memory_order_release);
+    }
+#define TRAINCHAIN_DISPATCH() goto* targets[*pc].load(std::memory_order_relaxed)
 
     TRAINCHAIN_DISPATCH();
 

@@ -33,6 +33,18 @@ struct uint256 {
     constexpr uint256(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept
         : w{w0, w1, w2, w3} {}
 
+    constexpr uint256(const uint256&) noexcept = default;
+    /// Limb-by-limb assignment: lets GCC keep a freshly computed word in registers instead of
+    /// staging it in a stack temporary for a vector block copy (a store-forwarding stall on every
+    /// stack write in the interpreter).
+    constexpr uint256& operator=(const uint256& o) noexcept {
+        w[0] = o.w[0];
+        w[1] = o.w[1];
+        w[2] = o.w[2];
+        w[3] = o.w[3];
+        return *this;
+    }
+
     constexpr uint64_t& operator[](size_t i) noexcept { return w[i]; }
     constexpr const uint64_t& operator[](size_t i) const noexcept { return w[i]; }
 
@@ -182,12 +194,13 @@ constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
     uint256 r;
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-        unsigned long long* out = reinterpret_cast<unsigned long long*>(r.w.data());
-        unsigned char c = _addcarry_u64(0, a.w[0], b.w[0], &out[0]);
-        c = _addcarry_u64(c, a.w[1], b.w[1], &out[1]);
-        c = _addcarry_u64(c, a.w[2], b.w[2], &out[2]);
-        _addcarry_u64(c, a.w[3], b.w[3], &out[3]);
-        return r;
+        // Limbs in scalars, not in `r`, so the result stays in registers.
+        unsigned long long r0, r1, r2, r3;
+        unsigned char c = _addcarry_u64(0, a.w[0], b.w[0], &r0);
+        c = _addcarry_u64(c, a.w[1], b.w[1], &r1);
+        c = _addcarry_u64(c, a.w[2], b.w[2], &r2);
+        _addcarry_u64(c, a.w[3], b.w[3], &r3);
+        return {r0, r1, r2, r3};
     }
 #endif
     uint64_t carry = 0;
@@ -205,12 +218,12 @@ constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
     uint256 r;
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-        unsigned long long* out = reinterpret_cast<unsigned long long*>(r.w.data());
-        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &out[0]);
-        c = _subborrow_u64(c, a.w[1], b.w[1], &out[1]);
-        c = _subborrow_u64(c, a.w[2], b.w[2], &out[2]);
-        _subborrow_u64(c, a.w[3], b.w[3], &out[3]);
-        return r;
+        unsigned long long r0, r1, r2, r3;
+        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &r0);
+        c = _subborrow_u64(c, a.w[1], b.w[1], &r1);
+        c = _subborrow_u64(c, a.w[2], b.w[2], &r2);
+        _subborrow_u64(c, a.w[3], b.w[3], &r3);
+        return {r0, r1, r2, r3};
     }
 #endif
     uint64_t borrow = 0;
