@@ -20,7 +20,7 @@ configure: deps
 
 build: configure
 	@cmake --build --preset $(PRESET)
-	@ln -sfn $(PRESET)/bin build/bin
+	@[ "$(PRESET)" != dev ] || ln -sfn dev/bin build/bin
 
 test: build
 	@ctest --preset $(PRESET)

@@ -5,6 +5,8 @@
 // instruction body through `invoke`, which adapts the body's shape (see instructions.hpp).
 #include "trainchain/vm/interpreter.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <memory>
 
@@ -140,8 +142,9 @@ stack_overflow:
 }  // namespace
 }  // namespace detail
 
-Result execute(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
-    if (fork > latest_supported_fork) return {Status::UnsupportedFork, 0, 0, {}, {}};
+namespace {
+
+Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
     const detail::CodeAnalysis analysis = detail::analyze(code);
     detail::ExecutionState state{host, fork, gas_params(fork), msg, code, analysis, {}, {}, {},
                                  Status::Success, 0, std::nullopt};
@@ -163,6 +166,49 @@ Result execute(Host& host, Fork fork, const Message& msg, bytes_view code) noexc
         break;  // exceptional halt: all gas consumed, no output, no refund
     }
     return r;
+}
+
+/// Nested frames recurse on the native stack (interpreter -> host -> interpreter). A chain of
+/// 1024 frames needs a few MB (tens of MB under AddressSanitizer), more than a thread may have,
+/// so every `frames_per_stack` levels the chain continues on a fresh thread with its own large
+/// stack (virtual memory, committed only as used) while the caller waits. Ordinary contracts never
+/// get that deep and never pay for it.
+constexpr int32_t frames_per_stack = 128;
+constexpr size_t segment_stack_bytes = size_t{64} << 20;
+
+struct Segment {
+    Host& host;
+    Fork fork;
+    const Message& msg;
+    bytes_view code;
+    Result result;
+};
+
+void* run_segment(void* arg) noexcept {
+    auto* s = static_cast<Segment*>(arg);
+    s->result = execute_here(s->host, s->fork, s->msg, s->code);
+    return nullptr;
+}
+
+Result execute_on_new_stack(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
+    Segment segment{host, fork, msg, code, {}};
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return {Status::Failure, 0, 0, {}, {}};
+    pthread_t thread;
+    const bool started = pthread_attr_setstacksize(&attr, segment_stack_bytes) == 0 &&
+                         pthread_create(&thread, &attr, run_segment, &segment) == 0;
+    pthread_attr_destroy(&attr);
+    // Without a thread (resources exhausted) the frame fails like any other exceptional halt.
+    if (!started || pthread_join(thread, nullptr) != 0) return {Status::Failure, 0, 0, {}, {}};
+    return std::move(segment.result);
+}
+
+}  // namespace
+
+Result execute(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
+    if (fork > latest_supported_fork) return {Status::UnsupportedFork, 0, 0, {}, {}};
+    if (msg.depth > 0 && msg.depth % frames_per_stack == 0) return execute_on_new_stack(host, fork, msg, code);
+    return execute_here(host, fork, msg, code);
 }
 
 }  // namespace trainchain::vm

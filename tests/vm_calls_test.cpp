@@ -1,0 +1,56 @@
+// tests/vm_calls_test.cpp - nested frames at the limits: recursion to the maximum call depth, and
+// a deep failure unwinding exactly its own state changes.
+#include <doctest/doctest.h>
+
+#include "bytecode.hpp"
+#include "trainchain/vm/interpreter.hpp"
+#include "trainchain/vm/state.hpp"
+
+using namespace trainchain::vm;
+using trainchain::test::bytecode;
+using trainchain::test::push;
+
+namespace {
+
+const address self = address::from_word(uint256{0xabcdef});
+
+/// storage[0] += 1, then CALL self with (GAS - 200) gas; returns after the call.
+bytecode count_and_recurse() {
+    return push(0) + Opcode::SLOAD + push(1) + Opcode::ADD + push(0) + Opcode::SSTORE +  //
+           push(0) + push(0) + push(0) + push(0) + push(0) + Opcode::ADDRESS +          //
+           push(200) + Opcode::GAS + Opcode::SUB + Opcode::CALL + Opcode::POP;
+}
+
+Result run(InMemoryHost& host, const bytes& code, int64_t gas) {
+    host.accounts[self].code = code;
+    Message msg;
+    msg.gas = gas;
+    msg.recipient = msg.code_address = self;
+    return execute(host, Fork::Frontier, msg, code);
+}
+
+}  // namespace
+
+TEST_CASE("a self-calling contract recurses to exactly depth 1024 and no further") {
+    InMemoryHost host(Fork::Frontier);
+    const auto r = run(host, count_and_recurse().code, 20'000'000);
+    REQUIRE(r.status == Status::Success);
+    // Frames at depths 0..1024 each count once; the CALL at depth 1024 fails without running.
+    CHECK(host.get_storage(self, uint256{0}) == uint256{1025});
+}
+
+TEST_CASE("a failure deep in the call chain undoes only the failing frame") {
+    // Same recursion, but the frame that finds the counter at 10 hits INVALID after its SSTORE:
+    // its increment (to 11) is undone, the frames above it keep theirs.
+    const bytecode code = push(0) + Opcode::SLOAD + push(1) + Opcode::ADD + Opcode::DUP1 + push(0) +
+                          Opcode::SSTORE +                                    // counter += 1
+                          push(11) + Opcode::EQ + push(0x21) + Opcode::JUMPI +  // counter == 11 -> fail
+                          push(0) + push(0) + push(0) + push(0) + push(0) + Opcode::ADDRESS + push(200) +
+                          Opcode::GAS + Opcode::SUB + Opcode::CALL + Opcode::STOP +  //
+                          Opcode::JUMPDEST + Opcode::INVALID;
+    REQUIRE(code.code[0x21] == static_cast<uint8_t>(Opcode::JUMPDEST));
+    InMemoryHost host(Fork::Frontier);
+    const auto r = run(host, code.code, 5'000'000);
+    REQUIRE(r.status == Status::Success);
+    CHECK(host.get_storage(self, uint256{0}) == uint256{10});
+}
