@@ -129,14 +129,16 @@ int run_exec(const ExecOptions& o) {
     ctx.gas_limit = o.gas;
     InMemoryHost host(fork, ctx);
     host.accounts[self].code = code;
-    host.accounts[self].balance = *value;
+    host.accounts[caller].balance = *value;  // the caller can afford the value it sends
     Message msg;
     msg.gas = o.gas;
     msg.recipient = msg.code_address = self;
     msg.sender = caller;
     msg.value = *value;
     msg.input = calldata;
-    const Result r = execute(host, fork, msg, code);
+    // Through the host, as a message call: the value moves, and a frame that fails leaves the
+    // state as it was.
+    const Result r = host.call(msg);
     host.finalize();
 
     const int64_t gas_used = o.gas - r.gas_left;

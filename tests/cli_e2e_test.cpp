@@ -71,6 +71,13 @@ TEST_CASE("exec reports logs and exceptional halts") {
     CHECK(j["logs"][0]["data"] == "0xaa");
     CHECK(j["logs"][0]["topics"][0] == "0x" + std::string(62, '0') + "42");
 
+    // PUSH1 1 PUSH1 0 SSTORE PUSH1 0 JUMP: the write is undone by the bad jump.
+    r = trainchain("exec --code 6001600055600056 --gas 30000 --json");
+    CHECK(r.exit_code == 1);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["status"] == "bad_jump_destination");
+    CHECK(j["storage"].empty());
+
     r = trainchain("exec --code 600056 --gas 1000 --json");  // PUSH1 0 JUMP: bad jump
     CHECK(r.exit_code == 1);
     j = nlohmann::json::parse(r.out);
@@ -85,6 +92,13 @@ TEST_CASE("exec takes calldata and an assembly file") {
     const auto r = trainchain("exec --code " + src.string() + " --calldata 0x" + std::string(63, '0') + "9 --json");
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["output"] == "0x" + std::string(63, '0') + "9");
+}
+
+TEST_CASE("exec --value sends value with the call") {
+    // ADDRESS BALANCE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+    const auto r = trainchain("exec --code 303160005260206000f3 --value 0x2a --json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["output"] == "0x" + std::string(62, '0') + "2a");
 }
 
 TEST_CASE("asm and disasm round-trip through files") {
