@@ -144,12 +144,13 @@ uint256 mulmod(const uint256& a, const uint256& b, const uint256& m) noexcept {
 }
 
 uint256 exp(uint256 base, uint256 exponent) noexcept {
-    uint256 result{1};
     if (base == uint256{2}) return exponent < uint256{256} ? shl(uint256{1}, exponent.w[0]) : uint256{};
-    while (exponent) {
-        if (exponent.w[0] & 1) result = result * base;
-        exponent = shr(exponent, 1);
-        if (exponent) base = base * base;
+    // Square-and-multiply over the exponent's bits, least significant first, limb by limb.
+    uint256 result{1};
+    const unsigned bits = 256 - clz(exponent);
+    for (unsigned i = 0; i < bits; ++i) {
+        if ((exponent.w[i / 64] >> (i % 64)) & 1) result = result * base;
+        if (i + 1 < bits) base = base * base;
     }
     return result;
 }

@@ -247,7 +247,6 @@ constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
     uint256 r;
 #pragma GCC unroll 4
     for (size_t i = 0; i < 4; ++i) {
-        if (a.w[i] == 0) continue;
         uint64_t carry = 0;
 #pragma GCC unroll 4
         for (size_t j = 0; i + j < 4; ++j) {
