@@ -54,3 +54,52 @@ TEST_CASE("a failure deep in the call chain undoes only the failing frame") {
     REQUIRE(r.status == Status::Success);
     CHECK(host.get_storage(self, uint256{0}) == uint256{10});
 }
+
+TEST_CASE("a failed callee's storage, balance, nonce, created account and logs are all undone") {
+    using enum Opcode;
+    const address callee = address::from_word(uint256{0xb0b});
+    // Callee: SSTORE(0, 7); LOG0; CREATE an empty contract; then INVALID.
+    const bytecode b = push(7) + push(0) + SSTORE + push(0) + push(0) + LOG0 +  //
+                       push(0) + push(0) + push(0) + CREATE + POP + INVALID;
+    // Caller: SSTORE(0, 1); LOG0; storage[1] = CALL(100000 gas, callee, value 5); storage[2] = 0x2a.
+    const bytecode a = push(1) + push(0) + SSTORE + push(0) + push(0) + LOG0 +             //
+                       push(0) + push(0) + push(0) + push(0) + push(5) + push(callee.to_word()) +
+                       push(100000) + CALL + push(1) + SSTORE + push(0x2a) + push(2) + SSTORE;
+    InMemoryHost host(Fork::Frontier);
+    host.accounts[self].code = a.code;
+    host.accounts[self].balance = uint256{100};
+    host.accounts[callee].code = b.code;
+    const auto before_callee = host.accounts[callee];
+
+    Message msg;
+    msg.gas = 1'000'000;
+    msg.recipient = msg.code_address = msg.sender = self;
+    const Result r = host.call(msg);
+    REQUIRE(r.status == Status::Success);
+
+    CHECK(host.get_storage(self, uint256{0}) == uint256{1});
+    CHECK(host.get_storage(self, uint256{1}) == uint256{0});  // the CALL failed
+    CHECK(host.get_storage(self, uint256{2}) == uint256{0x2a});
+    CHECK(host.get_balance(self) == uint256{100});
+    CHECK(host.logs.size() == 1);
+    const auto& after_callee = host.accounts.at(callee);
+    CHECK(after_callee.storage.empty());
+    CHECK(after_callee.nonce == before_callee.nonce);
+    CHECK(after_callee.balance == before_callee.balance);
+    CHECK(!host.account_exists(InMemoryHost::create_address(callee, 0)));
+    CHECK(host.accounts.size() == 2);
+}
+
+TEST_CASE("a failed outermost call leaves the state as it was") {
+    using enum Opcode;
+    const bytecode a = push(1) + push(0) + SSTORE + push(0) + push(0) + LOG0 + INVALID;
+    InMemoryHost host(Fork::Frontier);
+    host.accounts[self].code = a.code;
+    Message msg;
+    msg.gas = 100'000;
+    msg.recipient = msg.code_address = msg.sender = self;
+    const Result r = host.call(msg);
+    CHECK(r.status == Status::InvalidInstruction);
+    CHECK(host.accounts.at(self).storage.empty());
+    CHECK(host.logs.empty());
+}

@@ -241,7 +241,8 @@ inline InstrResult op_SSTORE(StackTop s, int64_t gas, ExecutionState& state) noe
     if (state.msg.is_static) return {Status::StaticModeViolation, gas};
     const auto& key = s.pop();
     const auto& value = s.pop();
-    // Frontier .. Petersburg (except Constantinople): priced on the current value alone.
+    // Frontier .. Petersburg (except Constantinople): priced on the current value alone, and
+    // checked before the write, so an unpaid SSTORE changes nothing even in an outermost frame.
     const uint256 current = state.host.get_storage(state.msg.recipient, key);
     const bool set = !current && value;
     gas -= set ? state.params.sstore_set : state.params.sstore_reset;

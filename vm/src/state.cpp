@@ -1,24 +1,89 @@
-// vm/src/state.cpp - the in-memory host: accounts, storage, logs, nested calls and creates.
+// vm/src/state.cpp - the in-memory host: accounts, storage, logs, nested calls and creates, with a
+// journal that undoes a failed frame's changes.
 #include "trainchain/vm/state.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/keccak.hpp"
 #include "trainchain/vm/rlp.hpp"
 
 namespace trainchain::vm {
-namespace {
-
-bool is_failure(Status s) noexcept { return s != Status::Success; }
-
-}  // namespace
-
 void InMemoryHost::finalize() {
     for (const auto& a : destructed_) accounts.erase(a);
     destructed_.clear();
     transient_.clear();
     original_.clear();
+    journal_.clear();
+}
+
+// ---- journaled changes --------------------------------------------------------------------------
+
+Account& InMemoryHost::touch(const address& addr) {
+    const auto [it, inserted] = accounts.try_emplace(addr);
+    if (inserted) journal_.emplace_back(AccountCreated{addr});
+    return it->second;
+}
+
+void InMemoryHost::set_balance(const address& addr, const uint256& value) {
+    Account& a = touch(addr);
+    journal_.emplace_back(BalanceChange{addr, a.balance});
+    a.balance = value;
+}
+
+void InMemoryHost::set_nonce(const address& addr, uint64_t value) {
+    Account& a = touch(addr);
+    journal_.emplace_back(NonceChange{addr, a.nonce});
+    a.nonce = value;
+}
+
+void InMemoryHost::set_code(const address& addr, bytes code) {
+    Account& a = touch(addr);
+    journal_.emplace_back(CodeChange{addr, std::move(a.code)});
+    a.code = std::move(code);
+}
+
+void InMemoryHost::put_storage(const address& addr, const uint256& key, const uint256& value) {
+    auto& storage = touch(addr).storage;
+    const auto it = storage.find(key);
+    journal_.emplace_back(StorageChange{addr, key, it == storage.end() ? uint256{} : it->second});
+    if (value)
+        storage.insert_or_assign(key, value);
+    else if (it != storage.end())
+        storage.erase(it);
+}
+
+void InMemoryHost::revert_to(Checkpoint c) {
+    while (journal_.size() > c.journal) {
+        std::visit(
+            [this](auto& e) {
+                using E = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<E, AccountCreated>) {
+                    accounts.erase(e.addr);
+                } else if constexpr (std::is_same_v<E, Destructed>) {
+                    destructed_.erase(e.addr);
+                } else if constexpr (std::is_same_v<E, TransientChange>) {
+                    transient_[{e.addr, e.key}] = e.old;
+                } else if constexpr (std::is_same_v<E, StorageChange>) {
+                    auto& storage = accounts.at(e.addr).storage;
+                    if (e.old)
+                        storage.insert_or_assign(e.key, e.old);
+                    else
+                        storage.erase(e.key);
+                } else if constexpr (std::is_same_v<E, BalanceChange>) {
+                    accounts.at(e.addr).balance = e.old;
+                } else if constexpr (std::is_same_v<E, NonceChange>) {
+                    accounts.at(e.addr).nonce = e.old;
+                } else {
+                    static_assert(std::is_same_v<E, CodeChange>);
+                    accounts.at(e.addr).code = std::move(e.old);
+                }
+            },
+            journal_.back());
+        journal_.pop_back();
+    }
+    logs.resize(c.logs);
 }
 
 bool InMemoryHost::account_exists(const address& addr) const { return accounts.contains(addr); }
@@ -31,20 +96,20 @@ uint256 InMemoryHost::get_storage(const address& addr, const uint256& key) const
 }
 
 StorageUpdate InMemoryHost::set_storage(const address& addr, const uint256& key, const uint256& value) {
-    auto& storage = accounts[addr].storage;
-    const auto it = storage.find(key);
-    const uint256 current = it == storage.end() ? uint256{} : it->second;
-    const auto [orig, inserted] = original_.try_emplace({addr, key}, current);
-    if (value)
-        storage[key] = value;
-    else if (it != storage.end())
-        storage.erase(it);
+    const uint256 current = get_storage(addr, key);
+    const auto orig = original_.try_emplace({addr, key}, current).first;
+    put_storage(addr, key, value);
     return {orig->second, current};
 }
 
 uint256 InMemoryHost::get_balance(const address& addr) const {
     const auto a = accounts.find(addr);
     return a == accounts.end() ? uint256{} : a->second.balance;
+}
+
+uint64_t InMemoryHost::get_nonce(const address& addr) const {
+    const auto a = accounts.find(addr);
+    return a == accounts.end() ? 0 : a->second.nonce;
 }
 
 size_t InMemoryHost::get_code_size(const address& addr) const {
@@ -66,12 +131,15 @@ size_t InMemoryHost::copy_code(const address& addr, size_t offset, std::span<uin
 }
 
 bool InMemoryHost::selfdestruct(const address& addr, const address& beneficiary) {
-    auto& self = accounts[addr];
-    const uint256 balance = self.balance;
-    self.balance = {};
-    accounts[beneficiary].balance += balance;
-    if (beneficiary == addr) self.balance = fork_ >= Fork::Cancun ? balance : uint256{};
-    return destructed_.insert(addr).second;
+    const uint256 balance = get_balance(addr);
+    set_balance(addr, {});
+    if (beneficiary != addr)
+        set_balance(beneficiary, get_balance(beneficiary) + balance);
+    else if (fork_ >= Fork::Cancun)
+        set_balance(addr, balance);  // EIP-6780: sending to itself keeps the balance
+    const bool first = destructed_.insert(addr).second;
+    if (first) journal_.emplace_back(Destructed{addr});
+    return first;
 }
 
 bytes32 InMemoryHost::get_block_hash(int64_t number) const {
@@ -85,7 +153,9 @@ uint256 InMemoryHost::get_transient_storage(const address& addr, const uint256& 
 }
 
 void InMemoryHost::set_transient_storage(const address& addr, const uint256& key, const uint256& value) {
-    transient_[{addr, key}] = value;
+    uint256& slot = transient_[{addr, key}];
+    journal_.emplace_back(TransientChange{addr, key, slot});
+    slot = value;
 }
 
 void InMemoryHost::emit_log(const address& addr, bytes_view data, std::span<const bytes32> topics) {
@@ -108,55 +178,41 @@ address InMemoryHost::create2_address(const address& sender, const uint256& salt
     return address::from_word(keccak256(buf).to_word());
 }
 
-InMemoryHost::Snapshot InMemoryHost::snapshot() const {
-    return {accounts, logs.size(), destructed_, transient_};
-}
-
-void InMemoryHost::restore(Snapshot&& s) {
-    accounts = std::move(s.accounts);
-    logs.resize(s.num_logs);
-    destructed_ = std::move(s.destructed);
-    transient_ = std::move(s.transient);
-}
-
 Result InMemoryHost::call(const Message& msg) {
     if (msg.kind == CallKind::Create || msg.kind == CallKind::Create2) return create(msg);
-    Snapshot before = snapshot();
+    const Checkpoint begin = checkpoint();
     if (msg.kind != CallKind::DelegateCall) {
-        auto& from = accounts[msg.sender];
-        if (from.balance < msg.value) {
-            restore(std::move(before));
-            return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
-        }
-        from.balance -= msg.value;
-        accounts[msg.recipient].balance += msg.value;  // touches the recipient into existence
+        const uint256 from_balance = get_balance(msg.sender);
+        if (from_balance < msg.value) return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
+        set_balance(msg.sender, from_balance - msg.value);
+        set_balance(msg.recipient, get_balance(msg.recipient) + msg.value);  // touches it into existence
     }
     const auto code_it = accounts.find(msg.code_address);
     if (code_it == accounts.end() || code_it->second.code.empty())
         return {Status::Success, msg.gas, 0, {}, {}};
-    const bytes code = code_it->second.code;  // the frame may self-destruct its own account
+    // A copy: the frame may replace its own code (a CREATE reverted by the journal, for example).
+    const bytes code = code_it->second.code;
     Result r = execute(*this, fork_, msg, code);
-    if (is_failure(r.status)) restore(std::move(before));
+    if (r.status != Status::Success) revert_to(begin);
     return r;
 }
 
 Result InMemoryHost::create(const Message& msg) {
     const GasParams params = gas_params(fork_);
-    auto& sender = accounts[msg.sender];
+    const uint64_t nonce = get_nonce(msg.sender);
     const address addr = msg.kind == CallKind::Create2 ? create2_address(msg.sender, msg.salt, msg.input)
-                                                       : create_address(msg.sender, sender.nonce);
-    ++sender.nonce;  // kept even if the creation fails
-    Snapshot before = snapshot();
+                                                       : create_address(msg.sender, nonce);
+    set_nonce(msg.sender, nonce + 1);  // kept even if the creation fails
+    const Checkpoint begin = checkpoint();
     if (const auto it = accounts.find(addr);
-        it != accounts.end() && (it->second.nonce != 0 || !it->second.code.empty()))
+        it != accounts.end() &&
+        (it->second.nonce != 0 || !it->second.code.empty() || !it->second.storage.empty()))  // EIP-7610
         return {Status::ContractAddressCollision, 0, 0, {}, {}};
 
-    auto& created = accounts[addr];
-    created.storage.clear();
-    created.code.clear();
-    created.nonce = fork_ >= Fork::SpuriousDragon ? 1 : 0;
-    accounts[msg.sender].balance -= msg.value;
-    accounts[addr].balance += msg.value;
+    touch(addr);
+    if (fork_ >= Fork::SpuriousDragon) set_nonce(addr, 1);
+    set_balance(msg.sender, get_balance(msg.sender) - msg.value);
+    set_balance(addr, get_balance(addr) + msg.value);
 
     Message frame = msg;
     frame.recipient = addr;
@@ -164,21 +220,21 @@ Result InMemoryHost::create(const Message& msg) {
     frame.input = {};
     Result r = execute(*this, fork_, frame, msg.input);
     if (r.status != Status::Success) {
-        restore(std::move(before));
+        revert_to(begin);
         return r;
     }
     const auto deposit = params.create_data_byte * static_cast<int64_t>(r.output.size());
     const bool too_large = fork_ >= Fork::SpuriousDragon && r.output.size() > 24576;
     if (r.gas_left < deposit || too_large) {
         if (params.create_oog_fails || too_large) {
-            restore(std::move(before));
+            revert_to(begin);
             return {Status::OutOfGas, 0, 0, {}, {}};
         }
         r.output.clear();  // Frontier: the account stays, without code
     } else {
         r.gas_left -= deposit;
     }
-    accounts[addr].code = std::move(r.output);
+    set_code(addr, std::move(r.output));
     r.output.clear();
     r.create_address = addr;
     return r;

@@ -1,12 +1,14 @@
 // vm/include/trainchain/vm/state.hpp - an in-memory world state and the Host that runs on it.
 //
 // Used by the tools (`trainchain exec`, `trainchain vmtest`) and the tests. Nested calls and
-// creates execute recursively on the same interpreter; a failed frame restores the state exactly
-// as it was when the frame began (by snapshot; a journal replaces this in the next VM milestone).
+// creates execute recursively on the same interpreter. Every state change inside a frame is
+// recorded in a journal; a failed frame undoes exactly the entries recorded since it began, so the
+// cost of a revert is the size of the frame's own changes, not of the state.
 #pragma once
 
 #include <map>
 #include <set>
+#include <variant>
 #include <vector>
 
 #include "trainchain/vm/host.hpp"
@@ -46,6 +48,8 @@ public:
     [[nodiscard]] uint256 get_storage(const address& addr, const uint256& key) const override;
     StorageUpdate set_storage(const address& addr, const uint256& key, const uint256& value) override;
     [[nodiscard]] uint256 get_balance(const address& addr) const override;
+    /// The account's nonce (0 for a missing account).
+    [[nodiscard]] uint64_t get_nonce(const address& addr) const;
     [[nodiscard]] size_t get_code_size(const address& addr) const override;
     [[nodiscard]] bytes32 get_code_hash(const address& addr) const override;
     size_t copy_code(const address& addr, size_t offset, std::span<uint8_t> out) const override;
@@ -63,18 +67,37 @@ public:
     static address create2_address(const address& sender, const uint256& salt, bytes_view init_code);
 
 private:
-    struct Snapshot {
-        std::map<address, Account> accounts;
-        size_t num_logs;
-        std::set<address> destructed;
-        std::map<std::pair<address, uint256>, uint256> transient;
+    // One undoable change each.
+    struct StorageChange { address addr; uint256 key; uint256 old; };
+    struct BalanceChange { address addr; uint256 old; };
+    struct NonceChange { address addr; uint64_t old; };
+    struct CodeChange { address addr; bytes old; };
+    struct AccountCreated { address addr; };
+    struct Destructed { address addr; };
+    struct TransientChange { address addr; uint256 key; uint256 old; };
+    using JournalEntry = std::variant<StorageChange, BalanceChange, NonceChange, CodeChange, AccountCreated,
+                                      Destructed, TransientChange>;
+
+    /// Where a frame began: the journal length and the number of logs.
+    struct Checkpoint {
+        size_t journal;
+        size_t logs;
     };
-    Snapshot snapshot() const;
-    void restore(Snapshot&& s);
+    Checkpoint checkpoint() const noexcept { return {journal_.size(), logs.size()}; }
+    void revert_to(Checkpoint c);
+
+    /// The account, created (and journaled) if it does not exist.
+    Account& touch(const address& addr);
+    void set_balance(const address& addr, const uint256& value);
+    void set_nonce(const address& addr, uint64_t value);
+    void set_code(const address& addr, bytes code);
+    void put_storage(const address& addr, const uint256& key, const uint256& value);
+
     Result create(const Message& msg);
 
     Fork fork_;
     TxContext tx_;
+    std::vector<JournalEntry> journal_;
     std::set<address> destructed_;
     std::map<std::pair<address, uint256>, uint256> transient_;
     std::map<std::pair<address, uint256>, uint256> original_;  // slot values at transaction start
