@@ -1,5 +1,6 @@
 // cli/vm_commands.cpp - `trainchain asm`, `disasm`, `exec` and `vmtest`.
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,9 @@ std::function<void()> guarded(int& exit_code, F body) {
         } catch (const InputError& e) {
             fmt::print(stderr, "{}\n", e.what());
             exit_code = exit_bad_input;
+        } catch (const std::exception& e) {  // e.g. a file system error while reading input
+            fmt::print(stderr, "trainchain: error: {}\n", e.what());
+            exit_code = exit_bad_input;
         }
     };
 }
@@ -107,18 +111,21 @@ struct ExecOptions {
     std::string code;
     std::string calldata;
     std::string value = "0";
-    int64_t gas = 10'000'000;
+    std::string gas = "10000000";
     std::string fork = "Frontier";
     bool json = false;
 };
 
 int run_exec(const ExecOptions& o) {
     const Fork fork = parse_fork_option(o.fork);
+    int64_t gas = 0;
+    if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), gas);
+        ec != std::errc{} || end != o.gas.data() + o.gas.size() || gas < 0)
+        throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
     const bytes code = load_code(o.code);
     const bytes calldata = parse_hex("--calldata", o.calldata);
     const auto value = uint256::parse(o.value);
     if (!value) throw InputError(fmt::format("--value: error: invalid number '{}'", o.value));
-    if (o.gas < 0) throw InputError("--gas: error: must not be negative");
 
     const address self = *address::parse("0x00000000000000000000000000000000c0dec0de");
     const address caller = *address::parse("0x000000000000000000000000000000000000ca11");
@@ -126,12 +133,12 @@ int run_exec(const ExecOptions& o) {
     ctx.origin = caller;
     ctx.number = 1;
     ctx.timestamp = 1;
-    ctx.gas_limit = o.gas;
+    ctx.gas_limit = gas;
     InMemoryHost host(fork, ctx);
     host.accounts[self].code = code;
     host.accounts[caller].balance = *value;  // the caller can afford the value it sends
     Message msg;
-    msg.gas = o.gas;
+    msg.gas = gas;
     msg.recipient = msg.code_address = self;
     msg.sender = caller;
     msg.value = *value;
@@ -141,7 +148,7 @@ int run_exec(const ExecOptions& o) {
     const Result r = host.call(msg);
     host.finalize();
 
-    const int64_t gas_used = o.gas - r.gas_left;
+    const int64_t gas_used = gas - r.gas_left;
     if (o.json) {
         nlohmann::ordered_json j;
         j["status"] = status_name(r.status);
@@ -187,7 +194,13 @@ int run_vmtest(const std::vector<std::string>& paths, const std::string& fork_na
     const Fork fork = parse_fork_option(fork_name_arg);
     const std::vector<std::filesystem::path> ps(paths.begin(), paths.end());
     const VmTestReport report = run_vmtests(ps, fork);
-    for (const auto& e : report.errors) fmt::print(stderr, "{}: error: {}\n", e.file, e.reason);
+    for (const auto& e : report.errors) {
+        const std::string where = e.location.empty() ? e.file : e.file + ":" + e.location;
+        if (e.test.empty())
+            fmt::print(stderr, "{}: error: {}\n", where, e.reason);
+        else
+            fmt::print(stderr, "{}: error: test '{}': {}\n", where, e.test, e.reason);
+    }
     for (const auto& f : report.failures) fmt::print("FAIL {} [{}]: {}\n", f.file, f.test, f.reason);
     fmt::print("{} passed, {} failed\n", report.passed, report.failed);
     if (!report.errors.empty()) return exit_bad_input;

@@ -101,6 +101,15 @@ TEST_CASE("exec --value sends value with the call") {
     CHECK(nlohmann::json::parse(r.out)["output"] == "0x" + std::string(62, '0') + "2a");
 }
 
+TEST_CASE("disasm reads hex with one instruction per line") {
+    TempDir d;
+    const auto r = trainchain("disasm " + d.write("nl.hex", "0x6001\n6002\n01\n").string());
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "PUSH1 0x01\nPUSH1 0x02\nADD\n");
+    CHECK(trainchain("disasm " + d.write("split.hex", "6 001").string()).out ==
+          (d.path / "split.hex").string() + ":1:2: error: whitespace inside a byte\n");
+}
+
 TEST_CASE("asm and disasm round-trip through files") {
     TempDir d;
     const auto src = d.write("p.asm", "loop: JUMPDEST\n  PUSH1 1 PUSH @loop JUMPI\n  STOP\n");
@@ -152,8 +161,38 @@ TEST_CASE("bad input: one line naming what and where, exit code 2") {
     const auto bad_json = d.write("bad.json", "{\"t\": {\"env\": [1, 2}");
     r = trainchain("vmtest " + bad_json.string());
     CHECK(r.exit_code == 2);
-    CHECK(r.out.find(bad_json.string() + ": error: malformed JSON at byte 20") == 0);
+    CHECK(r.out.find(bad_json.string() +
+                     ":1:20: error: malformed JSON: syntax error while parsing array - unexpected '}'; "
+                     "expected ']'\n") == 0);
     CHECK(r.out.find("0 passed, 0 failed\n") != std::string::npos);
+
+    const auto huge = d.write("huge.json", "{\"t\": {\"gas\": 1e999}}");
+    r = trainchain("vmtest " + huge.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(huge.string() + ": error: malformed JSON: number overflow parsing '1e999'\n") == 0);
+
+    const auto missing = d.write("missing.json", "{\"t\": {\"gas\": \"0x1\"}, \"u\": 5}");
+    r = trainchain("vmtest " + missing.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(missing.string() + ": error: test 't': malformed test: key 'env' not found\n") !=
+          std::string::npos);
+    CHECK(r.out.find(missing.string() + ": error: test 'u': malformed test: is not a JSON object\n") !=
+          std::string::npos);
+
+    fs::create_directory(d.path / "empty");
+    fs::create_symlink("self.json", d.path / "empty" / "self.json");  // a link to itself
+    r = trainchain("vmtest " + (d.path / "empty").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find((d.path / "empty").string() + ": error: no .json test files in this directory\n") == 0);
+
+    const auto ctl = d.write("ctl.hex", std::string("60\x01") + "01");
+    r = trainchain("disasm " + ctl.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == ctl.string() + ":1:3: error: invalid hex digit '\\x01'\n");
+
+    r = trainchain("exec --code 00 --gas 99999999999999999999");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--gas: error: '99999999999999999999' is not a gas amount (0 to 9223372036854775807)\n");
 
     r = trainchain("exec --code 00 --fork Atlantis");
     CHECK(r.exit_code == 2);

@@ -96,7 +96,7 @@ ParseResult<bytes> assemble(std::string_view source) {
         if (!value) return fail(imm, "invalid immediate '" + std::string(imm.text) + "'");
         const size_t needed = std::max<size_t>(1, significant_bytes(*value));
         if (auto_push) width = needed;
-        // A hex immediate may be written at full width with leading zeros; its digits count.
+        // Leading zeros do not widen PUSH: `PUSH 0x0001` is PUSH1; `PUSH2 0x0001` keeps 2 bytes.
         if (needed > width)
             return fail(imm, "immediate " + std::string(imm.text) + " does not fit in " +
                                  std::string(opcode_infos[*op].name) + " (" + std::to_string(width) +

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstring>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -83,7 +84,9 @@ inline int64_t memory_cost(const GasParams& p, int64_t words) noexcept {
     return p.memory_word * words + words * words / p.memory_quad_divisor;
 }
 
-/// Largest memory offset or size the VM accepts; anything larger runs out of gas anyway.
+/// Memory offsets and sizes must stay below 2^32. Expanding memory to 2^32 bytes costs about
+/// 3.6e13 gas, so the cap changes nothing for any gas limit below that (Ethereum's blocks hold
+/// 3e7); above it the VM answers out of gas rather than allocate gigabytes, as evmone does.
 inline constexpr uint64_t max_buffer = uint64_t{1} << 32;
 
 /// Expands memory to cover [offset, offset + size), charging the expansion. Returns the new gas
@@ -94,7 +97,12 @@ inline int64_t grow_memory(ExecutionState& state, int64_t gas, uint64_t offset, 
     const auto new_words = static_cast<int64_t>((end + 31) / 32);
     const auto old_words = static_cast<int64_t>(state.memory.size() / 32);
     gas -= memory_cost(state.params, new_words) - memory_cost(state.params, old_words);
-    if (gas >= 0) state.memory.grow(static_cast<size_t>(new_words) * 32);
+    if (gas < 0) return gas;
+    try {
+        state.memory.grow(static_cast<size_t>(new_words) * 32);
+    } catch (const std::bad_alloc&) {
+        return -1;  // the machine cannot hold what the gas paid for: out of gas, not a crash
+    }
     return gas;
 }
 

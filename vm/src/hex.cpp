@@ -13,13 +13,20 @@ int hex_value(char c) noexcept {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/// A character as a diagnostic shows it: printable as itself, anything else as \xNN.
+std::string shown(char c) {
+    if (c >= 0x20 && c < 0x7f) return std::string(1, c);
+    static constexpr char digits[] = "0123456789abcdef";
+    const auto u = static_cast<unsigned char>(c);
+    return std::string("\\x") + digits[u >> 4] + digits[u & 0xf];
+}
+
 }  // namespace
 
 ParseResult<bytes> from_hex(std::string_view text) {
-    size_t begin = 0, end = text.size();
-    while (begin < end && is_space(text[begin])) ++begin;
-    while (end > begin && is_space(text[end - 1])) --end;
-    if (end - begin >= 2 && text[begin] == '0' && (text[begin + 1] == 'x' || text[begin + 1] == 'X'))
+    size_t begin = 0;
+    while (begin < text.size() && is_space(text[begin])) ++begin;
+    if (text.size() - begin >= 2 && text[begin] == '0' && (text[begin + 1] == 'x' || text[begin + 1] == 'X'))
         begin += 2;
     // Line and column of a position in `text`.
     auto at = [&](size_t pos, std::string msg) {
@@ -36,16 +43,32 @@ ParseResult<bytes> from_hex(std::string_view text) {
         return ParseResult<bytes>{std::nullopt, std::move(d)};
     };
     bytes out;
-    out.reserve((end - begin) / 2);
-    for (size_t i = begin; i < end; i += 2) {
-        const int hi = hex_value(text[i]);
-        if (hi < 0) return at(i, "invalid hex digit '" + std::string(1, text[i]) + "'");
-        if (i + 1 == end)
-            return at(i, "odd number of hex digits (" + std::to_string(end - begin) + ")");
-        const int lo = hex_value(text[i + 1]);
-        if (lo < 0) return at(i + 1, "invalid hex digit '" + std::string(1, text[i + 1]) + "'");
-        out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+    out.reserve((text.size() - begin) / 2);
+    size_t digits = 0;
+    int high = -1;          // pending high nibble
+    size_t high_pos = 0;    // where it stands
+    for (size_t i = begin; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_space(c)) {  // whitespace may separate bytes, not split one
+            if (high >= 0) {
+                size_t end = i;
+                while (end < text.size() && is_space(text[end])) ++end;
+                if (end < text.size()) return at(i, "whitespace inside a byte");
+            }
+            continue;
+        }
+        const int v = hex_value(c);
+        if (v < 0) return at(i, "invalid hex digit '" + shown(c) + "'");
+        ++digits;
+        if (high < 0) {
+            high = v;
+            high_pos = i;
+        } else {
+            out.push_back(static_cast<uint8_t>(high << 4 | v));
+            high = -1;
+        }
     }
+    if (high >= 0) return at(high_pos, "odd number of hex digits (" + std::to_string(digits) + ")");
     return {std::move(out), {}};
 }
 

@@ -53,7 +53,6 @@ std::string_view status_name(Status status) noexcept {
     case Status::UndefinedInstruction: return "undefined_instruction";
     case Status::StaticModeViolation: return "static_mode_violation";
     case Status::InvalidMemoryAccess: return "invalid_memory_access";
-    case Status::CallDepthExceeded: return "call_depth_exceeded";
     case Status::InsufficientBalance: return "insufficient_balance";
     case Status::ContractAddressCollision: return "contract_address_collision";
     case Status::UnsupportedFork: return "unsupported_fork";

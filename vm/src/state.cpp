@@ -190,7 +190,7 @@ Result InMemoryHost::call(const Message& msg) {
     const auto code_it = accounts.find(msg.code_address);
     if (code_it == accounts.end() || code_it->second.code.empty())
         return {Status::Success, msg.gas, 0, {}, {}};
-    // A copy: the frame may replace its own code (a CREATE reverted by the journal, for example).
+    // A copy, so that no change to the account map during the frame can pull the code from under it.
     const bytes code = code_it->second.code;
     Result r = execute(*this, fork_, msg, code);
     if (r.status != Status::Success) revert_to(begin);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -157,6 +158,37 @@ std::string run_one(const json& t, Fork fork) {
     return compare_state(host.accounts, read_accounts(t.at("post")));
 }
 
+/// An exception's message without nlohmann's "[json.exception.parse_error.101] parse error at
+/// line 1, column 13: " prefix, which the diagnostic's own location replaces.
+std::string plain_message(const std::exception& e) {
+    std::string what = e.what();
+    if (const auto tag = what.find("] "); what.starts_with("[json.exception") && tag != std::string::npos)
+        what = what.substr(tag + 2);
+    if (what.starts_with("parse error"))
+        if (const auto col = what.find(", column "); col != std::string::npos)
+            if (const auto colon = what.find(": ", col); colon != std::string::npos) what = what.substr(colon + 2);
+    return what;
+}
+
+/// A JSON error as `file:line:col`: nlohmann reports the byte where parsing stopped.
+VmTestFailure json_error(const std::filesystem::path& file, const std::string& text, const json::exception& e) {
+    const std::string what = plain_message(e);
+    std::string where;
+    if (const auto* pe = dynamic_cast<const json::parse_error*>(&e); pe != nullptr && pe->byte > 0) {
+        size_t line = 1, column = 1;
+        for (size_t i = 0; i + 1 < pe->byte && i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                column = 1;
+            } else {
+                ++column;
+            }
+        }
+        where = std::to_string(line) + ":" + std::to_string(column);
+    }
+    return {file.string(), {}, where, "malformed JSON: " + what};
+}
+
 std::vector<std::filesystem::path> collect(const std::vector<std::filesystem::path>& paths,
                                            std::vector<VmTestFailure>& errors) {
     namespace fs = std::filesystem;
@@ -164,13 +196,19 @@ std::vector<std::filesystem::path> collect(const std::vector<std::filesystem::pa
     for (const auto& p : paths) {
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
-                if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
-            if (ec) errors.push_back({p.string(), {}, "cannot read directory: " + ec.message()});
+            const size_t before = files.size();
+            for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+                std::error_code file_ec;
+                if (it->is_regular_file(file_ec) && it->path().extension() == ".json") files.push_back(it->path());
+            }
+            if (ec)
+                errors.push_back({p.string(), {}, {}, "cannot read directory: " + ec.message()});
+            else if (files.size() == before)
+                errors.push_back({p.string(), {}, {}, "no .json test files in this directory"});
         } else if (fs::exists(p, ec)) {
             files.push_back(p);
         } else {
-            errors.push_back({p.string(), {}, "no such file or directory"});
+            errors.push_back({p.string(), {}, {}, "no such file or directory"});
         }
     }
     std::sort(files.begin(), files.end());
@@ -184,33 +222,35 @@ VmTestReport run_vmtests(const std::vector<std::filesystem::path>& paths, Fork f
     for (const auto& file : collect(paths, report.errors)) {
         std::ifstream in(file, std::ios::binary);
         if (!in) {
-            report.errors.push_back({file.string(), {}, "cannot open file"});
+            report.errors.push_back({file.string(), {}, {}, "cannot open file"});
             continue;
         }
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
         json doc;
         try {
-            doc = json::parse(in);
-        } catch (const json::parse_error& e) {
-            report.errors.push_back({file.string(), {}, std::string("malformed JSON at byte ") +
-                                                            std::to_string(e.byte) + ": " + e.what()});
+            doc = json::parse(text);
+        } catch (const json::exception& e) {  // syntax errors, and numbers out of range
+            report.errors.push_back(json_error(file, text, e));
             continue;
         }
         if (!doc.is_object()) {
-            report.errors.push_back({file.string(), {}, "top level is not a JSON object"});
+            report.errors.push_back({file.string(), {}, {}, "top level is not a JSON object"});
             continue;
         }
         for (const auto& [name, test] : doc.items()) {
             std::string reason;
             try {
+                if (!test.is_object()) throw FieldError("is not a JSON object");
                 reason = run_one(test, fork);
             } catch (const std::exception& e) {  // FieldError and json's type/out_of_range errors
-                reason = std::string("malformed test: ") + e.what();
+                report.errors.push_back({file.string(), name, {}, "malformed test: " + plain_message(e)});
+                continue;
             }
             if (reason.empty()) {
                 ++report.passed;
             } else {
                 ++report.failed;
-                report.failures.push_back({file.string(), name, std::move(reason)});
+                report.failures.push_back({file.string(), name, {}, std::move(reason)});
             }
         }
     }

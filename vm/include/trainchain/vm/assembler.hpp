@@ -1,5 +1,5 @@
 // vm/include/trainchain/vm/assembler.hpp - text assembly <-> bytecode, generated from the opcode
-// list. disassemble(assemble(x)) reassembles to the same bytes for any bytecode.
+// list. assemble(disassemble(code)) == code for any bytecode.
 //
 // Syntax: whitespace-separated instructions; `;` or `//` start a comment. `PUSHn IMM` takes a hex
 // (0x...) or decimal immediate that fits in n bytes; `PUSH IMM` picks the smallest n. `name:`

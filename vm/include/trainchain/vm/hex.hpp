@@ -25,7 +25,7 @@ struct ParseResult {
     explicit operator bool() const noexcept { return value.has_value(); }
 };
 
-/// Parses hex digits with an optional 0x prefix; surrounding whitespace is ignored.
+/// Parses hex digits with an optional 0x prefix; whitespace may stand around and between bytes.
 ParseResult<bytes> from_hex(std::string_view text);
 
 /// Lowercase hex without prefix.

@@ -85,7 +85,6 @@ enum class Status : uint8_t {
     UndefinedInstruction,  ///< a byte the fork does not define
     StaticModeViolation,
     InvalidMemoryAccess,   ///< RETURNDATACOPY out of bounds
-    CallDepthExceeded,
     InsufficientBalance,
     ContractAddressCollision,
     UnsupportedFork,       ///< the interpreter does not implement this fork's dynamic rules yet
