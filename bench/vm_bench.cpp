@@ -43,8 +43,8 @@ void run_program(benchmark::State& st, const Program& p) {
         benchmark::DoNotOptimize(r.output.data());
     }
     st.counters["gas_used"] = static_cast<double>(gas_used);
-    st.counters["gas_rate"] = benchmark::Counter(static_cast<double>(gas_used) * static_cast<double>(st.iterations()),
-                                                 benchmark::Counter::kIsRate);
+    st.counters["gas_rate"] = benchmark::Counter(
+        static_cast<double>(gas_used) * static_cast<double>(st.iterations()), benchmark::Counter::kIsRate);
 }
 
 std::vector<Program> load(const std::filesystem::path& dir) {
@@ -76,9 +76,12 @@ int main(int argc, char** argv) {
     std::vector<char*> rest;
     for (int i = 0; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--conformance" && i + 1 < argc) conformance = argv[++i];
-        else if (a.starts_with("--conformance=")) conformance = a.substr(14);
-        else rest.push_back(argv[i]);
+        if (a == "--conformance" && i + 1 < argc)
+            conformance = argv[++i];
+        else if (a.starts_with("--conformance="))
+            conformance = a.substr(14);
+        else
+            rest.push_back(argv[i]);
     }
     const auto programs = load(std::filesystem::path(conformance) / "vmPerformance");
     if (programs.empty()) {
@@ -86,8 +89,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     for (const auto& p : programs)
-        benchmark::RegisterBenchmark(("vm/" + p.name).c_str(), [p](benchmark::State& st) { run_program(st, p); })
-            ->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark(("vm/" + p.name).c_str(), [p](benchmark::State& st) {
+            run_program(st, p);
+        })->Unit(benchmark::kMicrosecond);
     int n = static_cast<int>(rest.size());
     benchmark::Initialize(&n, rest.data());
     benchmark::RunSpecifiedBenchmarks();

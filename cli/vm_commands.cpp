@@ -31,7 +31,8 @@ struct InputError : std::runtime_error {
 std::string read_text(const std::string& path) {
     if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: error: is a directory", path));
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(fmt::format("{}: error: is a directory", path));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(fmt::format("{}: error: cannot read file: {}", path, std::strerror(errno)));
     return {std::istreambuf_iterator<char>(in), {}};
@@ -68,9 +69,10 @@ Fork parse_fork_option(const std::string& name) {
     const auto f = parse_fork(name);
     if (!f) throw InputError(fmt::format("--fork: error: unknown fork '{}'", name));
     if (*f > latest_supported_fork)
-        throw InputError(fmt::format("--fork: error: fork '{}' is not supported yet (the interpreter implements "
-                                     "Frontier and Homestead exactly)",
-                                     name));
+        throw InputError(
+            fmt::format("--fork: error: fork '{}' is not supported yet (the interpreter implements "
+                        "Frontier and Homestead exactly)",
+                        name));
     return *f;
 }
 
@@ -222,7 +224,8 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
 
     auto* ex = app.add_subcommand("exec", "Run bytecode against an empty in-memory state");
     auto eo = std::make_shared<ExecOptions>();
-    ex->add_option("--code", eo->code, "hex bytecode, a file of hex, or an assembly file (*.asm)")->required();
+    ex->add_option("--code", eo->code, "hex bytecode, a file of hex, or an assembly file (*.asm)")
+        ->required();
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
     ex->add_option("--gas", eo->gas, "gas limit")->capture_default_str();

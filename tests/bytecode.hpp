@@ -54,11 +54,11 @@ inline bytecode push(size_t width, const uint256& v) {
 }
 
 /// MSTORE the top of the stack at 0 and RETURN those 32 bytes.
-inline bytecode ret_top() {
-    return push(0) + Opcode::MSTORE + push(32) + push(0) + Opcode::RETURN;
-}
+inline bytecode ret_top() { return push(0) + Opcode::MSTORE + push(32) + push(0) + Opcode::RETURN; }
 
 /// SSTORE(key, value) with both pushed first.
-inline bytecode sstore(const uint256& key, const bytecode& value) { return value + push(key) + Opcode::SSTORE; }
+inline bytecode sstore(const uint256& key, const bytecode& value) {
+    return value + push(key) + Opcode::SSTORE;
+}
 
 }  // namespace trainchain::test

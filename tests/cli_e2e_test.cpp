@@ -89,7 +89,8 @@ TEST_CASE("exec reports logs and exceptional halts") {
 TEST_CASE("exec takes calldata and an assembly file") {
     TempDir d;
     const auto src = d.write("echo.asm", "PUSH1 0 CALLDATALOAD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN\n");
-    const auto r = trainchain("exec --code " + src.string() + " --calldata 0x" + std::string(63, '0') + "9 --json");
+    const auto r =
+        trainchain("exec --code " + src.string() + " --calldata 0x" + std::string(63, '0') + "9 --json");
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["output"] == "0x" + std::string(63, '0') + "9");
 }
@@ -115,7 +116,9 @@ TEST_CASE("asm and disasm round-trip through files") {
     const auto src = d.write("p.asm", "loop: JUMPDEST\n  PUSH1 1 PUSH @loop JUMPI\n  STOP\n");
     const auto a = trainchain("asm " + src.string());
     REQUIRE(a.exit_code == 0);
-    CHECK(a.out == "5b600161000057" "00\n");
+    CHECK(a.out ==
+          "5b600161000057"
+          "00\n");
     const auto hex = d.write("p.hex", a.out);
     const auto dis = trainchain("disasm " + hex.string());
     REQUIRE(dis.exit_code == 0);
@@ -151,7 +154,8 @@ TEST_CASE("bad input: one line naming what and where, exit code 2") {
 
     r = trainchain("disasm " + (d.path / "missing.hex").string());
     CHECK(r.exit_code == 2);
-    CHECK(r.out == (d.path / "missing.hex").string() + ": error: cannot read file: No such file or directory\n");
+    CHECK(r.out ==
+          (d.path / "missing.hex").string() + ": error: cannot read file: No such file or directory\n");
 
     const auto odd = d.write("odd.hex", "600\n");
     r = trainchain("disasm " + odd.string());
@@ -208,7 +212,8 @@ TEST_CASE("bad input: one line naming what and where, exit code 2") {
 }
 
 TEST_CASE("vmtest runs a conformance file and reports a wrong expectation") {
-    const fs::path add0 = fs::path(TRAINCHAIN_SOURCE_DIR) / "../shared/conformance/vmtests/vmArithmeticTest/add0.json";
+    const fs::path add0 =
+        fs::path(TRAINCHAIN_SOURCE_DIR) / "../shared/conformance/vmtests/vmArithmeticTest/add0.json";
     if (!fs::exists(add0)) return;  // conformance data not beside the repository
     auto r = trainchain("vmtest " + add0.string());
     CHECK(r.exit_code == 0);
@@ -229,6 +234,7 @@ TEST_CASE("vmtest runs a conformance file and reports a wrong expectation") {
     j["add0"]["post"]["0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6"]["storage"]["0x00"] = "0x01";
     r = trainchain("vmtest " + d.write("add0s.json", j.dump()).string());
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("storage[0x0] of 0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6 is 0xfffffffffffffffffffffffffffff"
-                     "ffffffffffffffffffffffffffffffffffe, expected 0x1") != std::string::npos);
+    CHECK(r.out.find(
+              "storage[0x0] of 0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6 is 0xfffffffffffffffffffffffffffff"
+              "ffffffffffffffffffffffffffffffffffe, expected 0x1") != std::string::npos);
 }

@@ -20,7 +20,9 @@ bytes asm_ok(std::string_view src) {
 TEST_CASE("assembler: mnemonics, immediates, aliases and comments") {
     CHECK(to_hex(asm_ok("PUSH1 0x60 PUSH1 0x40 MSTORE")) == "6060604052");
     CHECK(to_hex(asm_ok("push2 258 ; decimal\nadd // comment\nstop")) == "6101020100");
-    CHECK(to_hex(asm_ok("PUSH 0 PUSH 0x1234 PUSH 256")) == "600061123461" "0100");
+    CHECK(to_hex(asm_ok("PUSH 0 PUSH 0x1234 PUSH 256")) ==
+          "600061123461"
+          "0100");
     CHECK(to_hex(asm_ok("SHA3 SUICIDE DIFFICULTY")) == "20ff44");
     CHECK(to_hex(asm_ok("PUSH32 0x01")) == "7f" + std::string(62, '0') + "01");
     CHECK(to_hex(asm_ok(".bytes 0xdeadbeef STOP")) == "deadbeef00");

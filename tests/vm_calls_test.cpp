@@ -17,7 +17,7 @@ const address self = address::from_word(uint256{0xabcdef});
 /// storage[0] += 1, then CALL self with (GAS - 200) gas; returns after the call.
 bytecode count_and_recurse() {
     return push(0) + Opcode::SLOAD + push(1) + Opcode::ADD + push(0) + Opcode::SSTORE +  //
-           push(0) + push(0) + push(0) + push(0) + push(0) + Opcode::ADDRESS +          //
+           push(0) + push(0) + push(0) + push(0) + push(0) + Opcode::ADDRESS +           //
            push(200) + Opcode::GAS + Opcode::SUB + Opcode::CALL + Opcode::POP;
 }
 
@@ -43,7 +43,7 @@ TEST_CASE("a failure deep in the call chain undoes only the failing frame") {
     // Same recursion, but the frame that finds the counter at 10 hits INVALID after its SSTORE:
     // its increment (to 11) is undone, the frames above it keep theirs.
     const bytecode code = push(0) + Opcode::SLOAD + push(1) + Opcode::ADD + Opcode::DUP1 + push(0) +
-                          Opcode::SSTORE +                                    // counter += 1
+                          Opcode::SSTORE +                                      // counter += 1
                           push(11) + Opcode::EQ + push(0x21) + Opcode::JUMPI +  // counter == 11 -> fail
                           push(0) + push(0) + push(0) + push(0) + push(0) + Opcode::ADDRESS + push(200) +
                           Opcode::GAS + Opcode::SUB + Opcode::CALL + Opcode::STOP +  //
@@ -62,7 +62,7 @@ TEST_CASE("a failed callee's storage, balance, nonce, created account and logs a
     const bytecode b = push(7) + push(0) + SSTORE + push(0) + push(0) + LOG0 +  //
                        push(0) + push(0) + push(0) + CREATE + POP + INVALID;
     // Caller: SSTORE(0, 1); LOG0; storage[1] = CALL(100000 gas, callee, value 5); storage[2] = 0x2a.
-    const bytecode a = push(1) + push(0) + SSTORE + push(0) + push(0) + LOG0 +             //
+    const bytecode a = push(1) + push(0) + SSTORE + push(0) + push(0) + LOG0 +  //
                        push(0) + push(0) + push(0) + push(0) + push(5) + push(callee.to_word()) +
                        push(100000) + CALL + push(1) + SSTORE + push(0x2a) + push(2) + SSTORE;
     InMemoryHost host(Fork::Frontier);

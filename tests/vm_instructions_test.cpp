@@ -51,12 +51,12 @@ constexpr address make_address(uint8_t tag, uint64_t low) {
     return a;
 }
 
-constexpr address kSelf = make_address(0x0c, 0xc0ffee);      // the running account
-constexpr address kSender = make_address(0x5e, 0x5e4de4);    // CALLER of the outer frame
-constexpr address kOrigin = make_address(0x0a, 0x041917);    // ORIGIN
+constexpr address kSelf = make_address(0x0c, 0xc0ffee);    // the running account
+constexpr address kSender = make_address(0x5e, 0x5e4de4);  // CALLER of the outer frame
+constexpr address kOrigin = make_address(0x0a, 0x041917);  // ORIGIN
 constexpr address kCoinbase = make_address(0xcb, 0xc014ba5e);
-constexpr address kCallee = make_address(0xca, 0xca11ee);    // a contract the tests call
-constexpr address kOther = make_address(0x07, 0x07e4);       // a plain account
+constexpr address kCallee = make_address(0xca, 0xca11ee);  // a contract the tests call
+constexpr address kOther = make_address(0x07, 0x07e4);     // a plain account
 
 /// Parses a hex literal (test constants only).
 uint256 u(std::string_view hex) {
@@ -67,8 +67,8 @@ uint256 u(std::string_view hex) {
 
 /// -n in two's complement, built from limbs (independent of the VM's SUB).
 constexpr uint256 minus(uint64_t n) { return {~(n - 1), ~0ULL, ~0ULL, ~0ULL}; }
-constexpr uint256 kMax = uint256{~0ULL, ~0ULL, ~0ULL, ~0ULL};   // 2^256 - 1 = -1
-constexpr uint256 kMin = uint256{0, 0, 0, 1ULL << 63};          // 2^255 = -2^255
+constexpr uint256 kMax = uint256{~0ULL, ~0ULL, ~0ULL, ~0ULL};  // 2^256 - 1 = -1
+constexpr uint256 kMin = uint256{0, 0, 0, 1ULL << 63};         // 2^255 = -2^255
 constexpr uint256 pow2(unsigned bit) {
     uint256 r;
     r.w[bit / 64] = 1ULL << (bit % 64);
@@ -179,7 +179,8 @@ bytecode call_with(Op op, const uint256& gas, const address& to, const uint256& 
 }
 
 /// DELEGATECALL with its six arguments (6 pushes: 18 gas).
-bytecode delegatecall_with(const uint256& gas, const address& to, uint64_t out_offset = 0, uint64_t out_size = 0) {
+bytecode delegatecall_with(const uint256& gas, const address& to, uint64_t out_offset = 0,
+                           uint64_t out_size = 0) {
     return push(out_size) + push(out_offset) + push(0) + push(0) + push(to.to_word()) + push(gas) +
            Op::DELEGATECALL;
 }
@@ -202,34 +203,85 @@ uint256 word_of(const bytes& b, size_t offset = 0) { return uint256::from_be(b.d
 namespace {
 /// Base costs of Frontier, written out from the Yellow Paper's Appendix G (-1: undefined).
 int expected_frontier_cost(int b) {
-    if (b >= 0x60 && b <= 0x9f) return 3;                   // PUSHn, DUPn, SWAPn: G_verylow
+    if (b >= 0x60 && b <= 0x9f) return 3;                     // PUSHn, DUPn, SWAPn: G_verylow
     if (b >= 0xa0 && b <= 0xa4) return 375 * (b - 0xa0 + 1);  // LOGn: G_log + n * G_logtopic
-    if (b >= 0x10 && b <= 0x1a) return 3;                   // LT .. BYTE: G_verylow
+    if (b >= 0x10 && b <= 0x1a) return 3;                     // LT .. BYTE: G_verylow
     switch (b) {
-    case 0x00: return 0;                                    // STOP: G_zero
-    case 0x01: case 0x03: return 3;                         // ADD, SUB: G_verylow
-    case 0x02: case 0x04: case 0x05: case 0x06: case 0x07: case 0x0b: return 5;  // G_low
-    case 0x08: case 0x09: return 8;                         // ADDMOD, MULMOD: G_mid
-    case 0x0a: return 10;                                   // EXP: G_exp
-    case 0x20: return 30;                                   // KECCAK256: G_sha3
-    case 0x30: case 0x32: case 0x33: case 0x34: case 0x36: case 0x38: case 0x3a: return 2;  // G_base
-    case 0x35: case 0x37: case 0x39: return 3;              // CALLDATALOAD, CALLDATACOPY, CODECOPY
-    case 0x31: return 20;                                   // BALANCE: G_balance
-    case 0x3b: case 0x3c: return 20;                        // EXTCODESIZE, EXTCODECOPY: G_extcode
-    case 0x40: return 20;                                   // BLOCKHASH: G_blockhash
-    case 0x41: case 0x42: case 0x43: case 0x44: case 0x45: return 2;  // block context: G_base
-    case 0x50: return 2;                                    // POP: G_base
-    case 0x51: case 0x52: case 0x53: return 3;              // MLOAD, MSTORE, MSTORE8: G_verylow
-    case 0x54: return 50;                                   // SLOAD: G_sload
-    case 0x55: return 0;                                    // SSTORE: all dynamic
-    case 0x56: return 8;                                    // JUMP: G_mid
-    case 0x57: return 10;                                   // JUMPI: G_high
-    case 0x58: case 0x59: case 0x5a: return 2;              // PC, MSIZE, GAS: G_base
-    case 0x5b: return 1;                                    // JUMPDEST: G_jumpdest
-    case 0xf0: return 32000;                                // CREATE: G_create
-    case 0xf1: case 0xf2: return 40;                        // CALL, CALLCODE: G_call
-    case 0xf3: case 0xfe: case 0xff: return 0;              // RETURN, INVALID, SELFDESTRUCT (Frontier)
-    default: return -1;
+        case 0x00:
+            return 0;  // STOP: G_zero
+        case 0x01:
+        case 0x03:
+            return 3;  // ADD, SUB: G_verylow
+        case 0x02:
+        case 0x04:
+        case 0x05:
+        case 0x06:
+        case 0x07:
+        case 0x0b:
+            return 5;  // G_low
+        case 0x08:
+        case 0x09:
+            return 8;  // ADDMOD, MULMOD: G_mid
+        case 0x0a:
+            return 10;  // EXP: G_exp
+        case 0x20:
+            return 30;  // KECCAK256: G_sha3
+        case 0x30:
+        case 0x32:
+        case 0x33:
+        case 0x34:
+        case 0x36:
+        case 0x38:
+        case 0x3a:
+            return 2;  // G_base
+        case 0x35:
+        case 0x37:
+        case 0x39:
+            return 3;  // CALLDATALOAD, CALLDATACOPY, CODECOPY
+        case 0x31:
+            return 20;  // BALANCE: G_balance
+        case 0x3b:
+        case 0x3c:
+            return 20;  // EXTCODESIZE, EXTCODECOPY: G_extcode
+        case 0x40:
+            return 20;  // BLOCKHASH: G_blockhash
+        case 0x41:
+        case 0x42:
+        case 0x43:
+        case 0x44:
+        case 0x45:
+            return 2;  // block context: G_base
+        case 0x50:
+            return 2;  // POP: G_base
+        case 0x51:
+        case 0x52:
+        case 0x53:
+            return 3;  // MLOAD, MSTORE, MSTORE8: G_verylow
+        case 0x54:
+            return 50;  // SLOAD: G_sload
+        case 0x55:
+            return 0;  // SSTORE: all dynamic
+        case 0x56:
+            return 8;  // JUMP: G_mid
+        case 0x57:
+            return 10;  // JUMPI: G_high
+        case 0x58:
+        case 0x59:
+        case 0x5a:
+            return 2;  // PC, MSIZE, GAS: G_base
+        case 0x5b:
+            return 1;  // JUMPDEST: G_jumpdest
+        case 0xf0:
+            return 32000;  // CREATE: G_create
+        case 0xf1:
+        case 0xf2:
+            return 40;  // CALL, CALLCODE: G_call
+        case 0xf3:
+        case 0xfe:
+        case 0xff:
+            return 0;  // RETURN, INVALID, SELFDESTRUCT (Frontier)
+        default:
+            return -1;
     }
 }
 }  // namespace
@@ -263,25 +315,25 @@ TEST_CASE("the Frontier and Homestead base gas tables match the Yellow Paper's A
 // =================================================================================================
 
 TEST_CASE("ADD wraps modulo 2^256 and costs 3") {
-    check_binary(Op::ADD, 1, 2, 3, 24);                         // 3+3+3+15
-    check_binary(Op::ADD, kMax, 1, 0, 24);                      // 2^256-1 + 1 wraps to 0
+    check_binary(Op::ADD, 1, 2, 3, 24);     // 3+3+3+15
+    check_binary(Op::ADD, kMax, 1, 0, 24);  // 2^256-1 + 1 wraps to 0
     check_binary(Op::ADD, kMax, kMax, minus(2), 24);
 }
 
 TEST_CASE("MUL truncates the product to 256 bits and costs 5") {
-    check_binary(Op::MUL, 3, 5, 15, 26);                        // 3+3+5+15
-    check_binary(Op::MUL, kMax, kMax, 1, 26);                   // (-1)*(-1)
-    check_binary(Op::MUL, pow2(128), pow2(128), 0, 26);         // 2^256 mod 2^256
+    check_binary(Op::MUL, 3, 5, 15, 26);                 // 3+3+5+15
+    check_binary(Op::MUL, kMax, kMax, 1, 26);            // (-1)*(-1)
+    check_binary(Op::MUL, pow2(128), pow2(128), 0, 26);  // 2^256 mod 2^256
     check_binary(Op::MUL, pow2(100), pow2(100), pow2(200), 26);
 }
 
 TEST_CASE("SUB computes mu_s[0] - mu_s[1], wraps, and costs 3") {
-    check_binary(Op::SUB, 10, 3, 7, 24);                        // 3+3+3+15
-    check_binary(Op::SUB, 0, 1, kMax, 24);                      // 0 - 1 wraps
+    check_binary(Op::SUB, 10, 3, 7, 24);    // 3+3+3+15
+    check_binary(Op::SUB, 0, 1, kMax, 24);  // 0 - 1 wraps
 }
 
 TEST_CASE("DIV is unsigned, x/0 = 0, costs 5") {
-    check_binary(Op::DIV, 10, 3, 3, 26);                        // 3+3+5+15
+    check_binary(Op::DIV, 10, 3, 3, 26);  // 3+3+5+15
     check_binary(Op::DIV, 3, 10, 0, 26);
     check_binary(Op::DIV, 7, 0, 0, 26);
     check_binary(Op::DIV, kMax, pow2(128) + uint256{1}, u("0xffffffffffffffffffffffffffffffff"), 26);
@@ -290,15 +342,15 @@ TEST_CASE("DIV is unsigned, x/0 = 0, costs 5") {
 }
 
 TEST_CASE("SDIV truncates toward zero, -2^255 / -1 = -2^255, costs 5") {
-    check_binary(Op::SDIV, minus(10), 3, minus(3), 26);        // 3+3+5+15
+    check_binary(Op::SDIV, minus(10), 3, minus(3), 26);  // 3+3+5+15
     check_binary(Op::SDIV, 10, minus(3), minus(3), 26);
     check_binary(Op::SDIV, minus(10), minus(3), 3, 26);
-    check_binary(Op::SDIV, kMin, kMax, kMin, 26);              // overflow case
+    check_binary(Op::SDIV, kMin, kMax, kMin, 26);  // overflow case
     check_binary(Op::SDIV, minus(10), 0, 0, 26);
 }
 
 TEST_CASE("MOD is unsigned, x%0 = 0, costs 5") {
-    check_binary(Op::MOD, 10, 3, 1, 26);                        // 3+3+5+15
+    check_binary(Op::MOD, 10, 3, 1, 26);  // 3+3+5+15
     check_binary(Op::MOD, 5, 0, 0, 26);
     check_binary(Op::MOD, u("0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
                  u("0xfedcba9876543210fedcba98765432"), u("0xbcbb56ae1a6c8d1adc1427a8e0f477"), 26);
@@ -306,7 +358,7 @@ TEST_CASE("MOD is unsigned, x%0 = 0, costs 5") {
 }
 
 TEST_CASE("SMOD takes the dividend's sign, costs 5") {
-    check_binary(Op::SMOD, minus(10), 3, minus(1), 26);         // 3+3+5+15
+    check_binary(Op::SMOD, minus(10), 3, minus(1), 26);  // 3+3+5+15
     check_binary(Op::SMOD, 10, minus(3), 1, 26);
     check_binary(Op::SMOD, minus(10), minus(3), minus(1), 26);
     check_binary(Op::SMOD, minus(10), 0, 0, 26);
@@ -315,14 +367,14 @@ TEST_CASE("SMOD takes the dividend's sign, costs 5") {
 TEST_CASE("ADDMOD uses a 257-bit sum, m = 0 gives 0, costs 8") {
     // push m, push b, push a, ADDMOD, ret_top = 9 + 8 + 15 = 32
     check_ternary(Op::ADDMOD, 10, 10, 8, 4, 32);
-    check_ternary(Op::ADDMOD, kMax, 2, 3, 2, 32);               // (2^256 + 1) mod 3 = 2, not 1 mod 3
+    check_ternary(Op::ADDMOD, kMax, 2, 3, 2, 32);  // (2^256 + 1) mod 3 = 2, not 1 mod 3
     check_ternary(Op::ADDMOD, kMax, kMax, pow2(255) + uint256{3},
                   u("0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff5"), 32);
     check_ternary(Op::ADDMOD, 1, 2, 0, 0, 32);
 }
 
 TEST_CASE("MULMOD uses a 512-bit product, m = 0 gives 0, costs 8") {
-    check_ternary(Op::MULMOD, 3, 5, 7, 1, 32);                  // 9 + 8 + 15
+    check_ternary(Op::MULMOD, 3, 5, 7, 1, 32);  // 9 + 8 + 15
     check_ternary(Op::MULMOD, kMax, kMax, 12, 9, 32);
     const uint256 a = u("0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     check_ternary(Op::MULMOD, a, a, u("0xfdbac097c8dc5aceda61ee073602f67adffc473846ea9aad035519c8d9cb"),
@@ -332,13 +384,14 @@ TEST_CASE("MULMOD uses a 512-bit product, m = 0 gives 0, costs 8") {
 
 TEST_CASE("EXP costs 10 + 10 per exponent byte in Frontier and Homestead (50 only from Spurious Dragon)") {
     // mu_s[0] = base, mu_s[1] = exponent; gas = 3 + 3 + 10 + 10*bytes(exponent) + 15
-    check_binary(Op::EXP, 2, 10, 1024, 41);                     // 1 exponent byte
-    check_binary(Op::EXP, 3, 0, 1, 31);                         // 0 exponent bytes
-    check_binary(Op::EXP, 0, 0, 1, 31);                         // 0^0 = 1
+    check_binary(Op::EXP, 2, 10, 1024, 41);  // 1 exponent byte
+    check_binary(Op::EXP, 3, 0, 1, 31);      // 0 exponent bytes
+    check_binary(Op::EXP, 0, 0, 1, 31);      // 0^0 = 1
     check_binary(Op::EXP, 2, 255, kMin, 41);
-    check_binary(Op::EXP, 2, 256, 0, 51);                       // 2 exponent bytes
-    check_binary(Op::EXP, 3, 256, u("0xc7adeeb80d4fff81fed242815e55bc8375a205de07597d51d2105f2f0730f401"), 51);
-    check_binary(Op::EXP, kMax, kMax, kMax, 351);               // (-1)^odd; 32 bytes: 10 + 320
+    check_binary(Op::EXP, 2, 256, 0, 51);  // 2 exponent bytes
+    check_binary(Op::EXP, 3, 256, u("0xc7adeeb80d4fff81fed242815e55bc8375a205de07597d51d2105f2f0730f401"),
+                 51);
+    check_binary(Op::EXP, kMax, kMax, kMax, 351);  // (-1)^odd; 32 bytes: 10 + 320
 }
 
 TEST_CASE("SIGNEXTEND extends the sign of byte b, b >= 31 leaves x, costs 5") {
@@ -347,27 +400,28 @@ TEST_CASE("SIGNEXTEND extends the sign of byte b, b >= 31 leaves x, costs 5") {
     check_binary(Op::SIGNEXTEND, 0, 0x7f, 0x7f, 26);
     check_binary(Op::SIGNEXTEND, 0, 0x1234567f, 0x7f, 26);      // higher bytes cleared
     check_binary(Op::SIGNEXTEND, 1, 0x1ff80, minus(0x80), 26);  // 0x..ffff80
-    check_binary(Op::SIGNEXTEND, 30, pow2(247), u("0xff80000000000000000000000000000000000000000000000000000000000000"), 26);
+    check_binary(Op::SIGNEXTEND, 30, pow2(247),
+                 u("0xff80000000000000000000000000000000000000000000000000000000000000"), 26);
     check_binary(Op::SIGNEXTEND, 31, 0xff, 0xff, 26);
     check_binary(Op::SIGNEXTEND, kMax, 0xff, 0xff, 26);
-    check_binary(Op::SIGNEXTEND, pow2(64), 0xff, 0xff, 26);         // b not truncated to 0
+    check_binary(Op::SIGNEXTEND, pow2(64), 0xff, 0xff, 26);  // b not truncated to 0
 }
 
 TEST_CASE("LT and GT are unsigned comparisons of mu_s[0] with mu_s[1], cost 3") {
-    check_binary(Op::LT, 1, 2, 1, 24);                          // 3+3+3+15
+    check_binary(Op::LT, 1, 2, 1, 24);  // 3+3+3+15
     check_binary(Op::LT, 2, 1, 0, 24);
     check_binary(Op::LT, 1, 1, 0, 24);
-    check_binary(Op::LT, 1, kMax, 1, 24);                       // unsigned: -1 is the largest
+    check_binary(Op::LT, 1, kMax, 1, 24);  // unsigned: -1 is the largest
     check_binary(Op::GT, 2, 1, 1, 24);
     check_binary(Op::GT, 1, 2, 0, 24);
     check_binary(Op::GT, kMax, 1, 1, 24);
 }
 
 TEST_CASE("SLT and SGT are signed comparisons, cost 3") {
-    check_binary(Op::SLT, kMax, 1, 1, 24);                      // -1 < 1
+    check_binary(Op::SLT, kMax, 1, 1, 24);  // -1 < 1
     check_binary(Op::SLT, 1, kMax, 0, 24);
-    check_binary(Op::SLT, kMin, kMax, 1, 24);                   // -2^255 < -1
-    check_binary(Op::SGT, 1, kMax, 1, 24);                      // 1 > -1
+    check_binary(Op::SLT, kMin, kMax, 1, 24);  // -2^255 < -1
+    check_binary(Op::SGT, 1, kMax, 1, 24);     // 1 > -1
     check_binary(Op::SGT, kMax, 1, 0, 24);
     check_binary(Op::SGT, 5, 5, 0, 24);
 }
@@ -376,7 +430,7 @@ TEST_CASE("EQ and ISZERO, cost 3") {
     check_binary(Op::EQ, 5, 5, 1, 24);
     check_binary(Op::EQ, 5, 6, 0, 24);
     check_binary(Op::EQ, kMax, kMax, 1, 24);
-    check_word(push(0) + Op::ISZERO + ret_top(), 1, 21);        // 3+3+15
+    check_word(push(0) + Op::ISZERO + ret_top(), 1, 21);  // 3+3+15
     check_word(push(7) + Op::ISZERO + ret_top(), 0, 21);
     check_word(push(pow2(255)) + Op::ISZERO + ret_top(), 0, 21);
 }
@@ -386,7 +440,7 @@ TEST_CASE("AND, OR, XOR, NOT are bitwise, cost 3") {
     check_binary(Op::OR, 0xf0f0, 0xff00, 0xfff0, 24);
     check_binary(Op::XOR, 0xf0f0, 0xff00, 0x0ff0, 24);
     check_binary(Op::AND, kMax, pow2(200), pow2(200), 24);
-    check_word(push(0) + Op::NOT + ret_top(), kMax, 21);        // 3+3+15
+    check_word(push(0) + Op::NOT + ret_top(), kMax, 21);  // 3+3+15
     check_word(push(0xff) + Op::NOT + ret_top(), minus(0x100), 21);
 }
 
@@ -394,7 +448,8 @@ TEST_CASE("BYTE picks byte i counting from the most significant, i >= 32 gives 0
     // mu_s[0] = i, mu_s[1] = x
     check_binary(Op::BYTE, 31, 0x1234, 0x34, 24);
     check_binary(Op::BYTE, 30, 0x1234, 0x12, 24);
-    check_binary(Op::BYTE, 0, u("0xab00000000000000000000000000000000000000000000000000000000000000"), 0xab, 24);
+    check_binary(Op::BYTE, 0, u("0xab00000000000000000000000000000000000000000000000000000000000000"), 0xab,
+                 24);
     check_binary(Op::BYTE, 32, kMax, 0, 24);
     check_binary(Op::BYTE, pow2(255), kMax, 0, 24);
     check_binary(Op::BYTE, pow2(64) + uint256{31}, 0x1234, 0, 24);  // index not truncated to 31
@@ -427,7 +482,8 @@ TEST_CASE("PUSH1..PUSH32 push their big-endian immediates and cost 3") {
     }
     bytes push32{0x7f};
     for (uint8_t i = 1; i <= 32; ++i) push32.push_back(i);
-    check_word(bytecode{push32} + ret_top(), u("0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"), 18);
+    check_word(bytecode{push32} + ret_top(),
+               u("0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"), 18);
 }
 
 TEST_CASE("PUSHn after other code reads only its own immediate bytes") {
@@ -503,15 +559,9 @@ TEST_CASE("POP removes the top and costs 2") {
 
 TEST_CASE("stack underflow is an exceptional halt consuming all gas") {
     const bytecode cases[] = {
-        bytecode{Op::POP},
-        push(1) + Op::ADD,
-        push(1) + push(2) + Op::ADDMOD,
-        15 * push(1) + Op::DUP16,
-        16 * push(1) + Op::SWAP16,
-        6 * push(0) + Op::CALL,
-        5 * push(0) + Op::LOG4,
-        bytecode{Op::JUMP},
-        push(0) + Op::RETURN,
+        bytecode{Op::POP},          push(1) + Op::ADD,         push(1) + push(2) + Op::ADDMOD,
+        15 * push(1) + Op::DUP16,   16 * push(1) + Op::SWAP16, 6 * push(0) + Op::CALL,
+        5 * push(0) + Op::LOG4,     bytecode{Op::JUMP},        push(0) + Op::RETURN,
         bytecode{Op::SELFDESTRUCT},
     };
     for (const auto& code : cases) {
@@ -694,7 +744,7 @@ TEST_CASE("CALLDATALOAD reads 32 bytes of input, zero-padded past the end, costs
         {10, u("0x0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324000000000000")},
         {35, u("0x2400000000000000000000000000000000000000000000000000000000000000")},
         {36, 0},
-        {pow2(64), 0},   // not truncated to offset 0
+        {pow2(64), 0},  // not truncated to offset 0
         {pow2(255), 0},
     };
     for (const auto& [offset, expected] : cases) {
@@ -720,8 +770,8 @@ TEST_CASE("CALLDATACOPY copies input and zero-fills past its end, 3 + 3 per word
     // Fill word 0 with ones first: push 3, push 3, MSTORE 3+3 = 12.
     // push 32, push 1, push 0 = 9; CALLDATACOPY 3 + 3 (1 word), no expansion = 6
     // push 32, push 0, RETURN = 6; total 33
-    const Outcome o = env.run(push(kMax) + push(0) + Op::MSTORE + push(32) + push(1) + push(0) + Op::CALLDATACOPY +
-                              push(32) + push(0) + Op::RETURN);
+    const Outcome o = env.run(push(kMax) + push(0) + Op::MSTORE + push(32) + push(1) + push(0) +
+                              Op::CALLDATACOPY + push(32) + push(0) + Op::RETURN);
     CHECK(o.status == Status::Success);
     CHECK(o.gas_used == 33);
     bytes expected(32, 0);
@@ -814,13 +864,11 @@ TEST_CASE("BLOCKHASH answers for the 256 previous blocks only, costs 20") {
     env.host.block_hashes[43] = bytes32::from_word(u("0x4343"));
     env.host.block_hashes[300] = bytes32::from_word(u("0x3030"));
     const std::pair<uint256, uint256> cases[] = {
-        {299, 0x1111},
-        {44, 0x4444},    // 300 - 256: the oldest available
-        {43, 0},         // too old
-        {300, 0},        // the current block
-        {301, 0},
-        {pow2(64) + uint256{299}, 0},
-        {100, 0},        // in range but unknown
+        {299, 0x1111}, {44, 0x4444},  // 300 - 256: the oldest available
+        {43, 0},                      // too old
+        {300, 0},                     // the current block
+        {301, 0},      {pow2(64) + uint256{299}, 0},
+        {100, 0},  // in range but unknown
     };
     for (const auto& [number, expected] : cases) {
         CAPTURE(number);
@@ -851,10 +899,10 @@ TEST_CASE("COINBASE, TIMESTAMP, NUMBER, DIFFICULTY (PREVRANDAO) and GASLIMIT cos
 // =================================================================================================
 
 TEST_CASE("later forks' opcodes are undefined in Frontier and Homestead") {
-    const Op later[] = {Op::SHL,         Op::SHR,         Op::SAR,      Op::RETURNDATASIZE, Op::RETURNDATACOPY,
-                        Op::EXTCODEHASH, Op::CHAINID,     Op::SELFBALANCE, Op::BASEFEE,     Op::BLOBHASH,
-                        Op::BLOBBASEFEE, Op::TLOAD,       Op::TSTORE,   Op::MCOPY,          Op::PUSH0,
-                        Op::CREATE2,     Op::STATICCALL,  Op::REVERT};
+    const Op later[] = {
+        Op::SHL,     Op::SHR,         Op::SAR,     Op::RETURNDATASIZE, Op::RETURNDATACOPY, Op::EXTCODEHASH,
+        Op::CHAINID, Op::SELFBALANCE, Op::BASEFEE, Op::BLOBHASH,       Op::BLOBBASEFEE,    Op::TLOAD,
+        Op::TSTORE,  Op::MCOPY,       Op::PUSH0,   Op::CREATE2,        Op::STATICCALL,     Op::REVERT};
     for (const Fork fork : {Fork::Frontier, Fork::Homestead}) {
         for (const Op op : later) {
             CAPTURE(static_cast<int>(op));
@@ -955,7 +1003,8 @@ TEST_CASE("JUMPI jumps on a non-zero condition and costs 10") {
     // 3 + 3 + 10 + 1 + 3 + 15 = 35
     check_word(push(1) + push(6) + Op::JUMPI + Op::INVALID + Op::JUMPDEST + push(42) + ret_top(), 42, 35);
     // a condition with only the top bit set: [0] PUSH32 [33] PUSH1 37 [35] JUMPI [36] INVALID [37] JUMPDEST
-    check_word(push(pow2(255)) + push(37) + Op::JUMPI + Op::INVALID + Op::JUMPDEST + push(42) + ret_top(), 42, 35);
+    check_word(push(pow2(255)) + push(37) + Op::JUMPI + Op::INVALID + Op::JUMPDEST + push(42) + ret_top(), 42,
+               35);
     Env env;
     check_halt(env.run(push(1) + push(100) + Op::JUMPI, 100000), Status::BadJumpDestination);
 }
@@ -1090,7 +1139,8 @@ TEST_CASE("LOG0..LOG4 cost 375 + 375 per topic + 8 per byte and record topics in
         CHECK(log.addr == kSelf);
         CHECK(log.data == bytes{0xaa, 0xbb});
         REQUIRE(log.topics.size() == static_cast<size_t>(n));
-        for (int i = 0; i < n; ++i) CHECK(log.topics[static_cast<size_t>(i)] == bytes32::from_word(topics[i]));
+        for (int i = 0; i < n; ++i)
+            CHECK(log.topics[static_cast<size_t>(i)] == bytes32::from_word(topics[i]));
     }
 }
 
@@ -1169,14 +1219,14 @@ TEST_CASE("out of gas: exactly enough succeeds, one gas short halts") {
         int64_t cost;
     };
     const Case cases[] = {
-        {push(1) + push(2) + Op::ADD, 9},                         // 3 + 3 + 3
-        {push(1) + push(0) + Op::MSTORE, 12},                     // 3 + 3 + 3 + 3
-        {push(256) + push(2) + Op::EXP, 36},                      // 3 + 3 + 10 + 20
-        {push(32) + push(0) + Op::KECCAK256, 45},                 // 3 + 3 + 30 + 6 + 3
-        {push(0) + push(0) + Op::LOG0, 381},                      // 3 + 3 + 375
-        {push(0) + Op::SLOAD, 53},                                // 3 + 50
-        {sstore(0, push(1)), 20006},                              // 3 + 3 + 20000
-        {push(0) + push(0) + push(0) + Op::CREATE, 32009},        // 9 + 32000, empty init code
+        {push(1) + push(2) + Op::ADD, 9},                   // 3 + 3 + 3
+        {push(1) + push(0) + Op::MSTORE, 12},               // 3 + 3 + 3 + 3
+        {push(256) + push(2) + Op::EXP, 36},                // 3 + 3 + 10 + 20
+        {push(32) + push(0) + Op::KECCAK256, 45},           // 3 + 3 + 30 + 6 + 3
+        {push(0) + push(0) + Op::LOG0, 381},                // 3 + 3 + 375
+        {push(0) + Op::SLOAD, 53},                          // 3 + 50
+        {sstore(0, push(1)), 20006},                        // 3 + 3 + 20000
+        {push(0) + push(0) + push(0) + Op::CREATE, 32009},  // 9 + 32000, empty init code
     };
     for (const auto& c : cases) {
         CAPTURE(c.cost);
@@ -1214,14 +1264,14 @@ TEST_CASE("CALL passes sender and input, and copies output up to out_size") {
     Env env;
     // callee: CALLER stored at slot 0 (2+3+20000), CALLDATALOAD(0) stored at slot 1 (3+3+3+20000),
     //         then returns 0x77 (3 + 15): 40032
-    env.account(kCallee).code =
-        (Op::CALLER + push(0) + Op::SSTORE + push(0) + Op::CALLDATALOAD + push(1) + Op::SSTORE + push(0x77) +
-         ret_top())
-            .code;
+    env.account(kCallee).code = (Op::CALLER + push(0) + Op::SSTORE + push(0) + Op::CALLDATALOAD + push(1) +
+                                 Op::SSTORE + push(0x77) + ret_top())
+                                    .code;
     // caller: MSTORE 0x99 at 0 (12); CALL(in 0..32, out 32..64): 21 + 40 + memory 1 -> 2 words 3
     //         + 40032; push 64, push 0, RETURN 6: 12 + 21 + 43 + 40032 + 6 = 40114
-    Outcome o = env.run(push(0x99) + push(0) + Op::MSTORE + call_with(Op::CALL, 100000, kCallee, 0, 0, 32, 32, 32) +
-                        Op::POP + push(64) + push(0) + Op::RETURN);
+    Outcome o =
+        env.run(push(0x99) + push(0) + Op::MSTORE + call_with(Op::CALL, 100000, kCallee, 0, 0, 32, 32, 32) +
+                Op::POP + push(64) + push(0) + Op::RETURN);
     CHECK(o.status == Status::Success);
     CHECK(o.gas_used == 40114 + 2);  // + POP
     REQUIRE(o.output.size() == 64);
@@ -1333,8 +1383,8 @@ TEST_CASE("CALL uses the low 160 bits of the address argument") {
     Env env;
     env.account(kCallee).code = sstore(1, push(42)).code;
     // 7 pushes 21 + CALL 40 + callee 20006 + ret_top 15 = 20082
-    const bytecode code = push(0) + push(0) + push(0) + push(0) + push(0) + push(kCallee.to_word() | pow2(200)) +
-                          push(50000) + Op::CALL + ret_top();
+    const bytecode code = push(0) + push(0) + push(0) + push(0) + push(0) +
+                          push(kCallee.to_word() | pow2(200)) + push(50000) + Op::CALL + ret_top();
     const Outcome o = env.run(code);
     CHECK(o.gas_used == 20082);
     CHECK(o.word() == uint256{1});
@@ -1474,7 +1524,8 @@ bytecode runtime_42() { return push(42) + ret_top(); }
 /// PUSH1 10 3, PUSH1 22 3, RETURN 0 = 18.
 bytecode init_42() {
     const bytes rt = runtime_42().code;
-    return push(10, uint256::from_be(rt.data(), rt.size())) + push(0) + Op::MSTORE + push(10) + push(22) + Op::RETURN;
+    return push(10, uint256::from_be(rt.data(), rt.size())) + push(0) + Op::MSTORE + push(10) + push(22) +
+           Op::RETURN;
 }
 
 /// Caller code: stores `init` (<= 32 bytes) right-aligned in word 0 (12 gas), then
@@ -1488,9 +1539,12 @@ bytecode create_with(const bytecode& init, const uint256& value) {
 
 TEST_CASE("CREATE address is keccak256(rlp([sender, nonce]))[12:]") {
     const address sender = *address::parse("0x6ac7ea33f8831ea9dcc53393aaa88b25a785dbf0");
-    CHECK(InMemoryHost::create_address(sender, 0) == *address::parse("0xcd234a471b72ba2f1ccf0a70fcaba648a5eecd8d"));
-    CHECK(InMemoryHost::create_address(sender, 1) == *address::parse("0x343c43a37d37dff08ae8c4a11544c718abb4fcf8"));
-    CHECK(InMemoryHost::create_address(sender, 2) == *address::parse("0xf778b86fa74e846c4f0a1fbd1335fe81c00a0c91"));
+    CHECK(InMemoryHost::create_address(sender, 0) ==
+          *address::parse("0xcd234a471b72ba2f1ccf0a70fcaba648a5eecd8d"));
+    CHECK(InMemoryHost::create_address(sender, 1) ==
+          *address::parse("0x343c43a37d37dff08ae8c4a11544c718abb4fcf8"));
+    CHECK(InMemoryHost::create_address(sender, 2) ==
+          *address::parse("0xf778b86fa74e846c4f0a1fbd1335fe81c00a0c91"));
 }
 
 TEST_CASE("CREATE deploys the returned code: 32000 + init gas + 200 per code byte") {
@@ -1556,7 +1610,8 @@ TEST_CASE("CREATE at depth 1024 or without the balance pushes 0 and keeps the no
 TEST_CASE("CREATE whose init code fails consumes the gas it was given and creates nothing") {
     Env env;
     // init = INVALID: push 0xfe, push 0, MSTORE8 = 3+3+3+3; 3 pushes 9; CREATE 32000 + everything left
-    const Outcome o = env.run(push(0xfe) + push(0) + Op::MSTORE8 + push(1) + push(0) + push(0) + Op::CREATE, 100000);
+    const Outcome o =
+        env.run(push(0xfe) + push(0) + Op::MSTORE8 + push(1) + push(0) + push(0) + Op::CREATE, 100000);
     CHECK(o.status == Status::Success);
     CHECK(o.gas_left == 0);
     const address created = InMemoryHost::create_address(kSelf, 0);

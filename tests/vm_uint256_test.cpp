@@ -45,16 +45,22 @@ struct Gen {
         const auto kind = rng() % 8;
         uint256 r{rng(), rng(), rng(), rng()};
         switch (kind) {
-        case 0: return uint256{rng() % 300};
-        case 1: return trainchain::vm::shl(uint256{1}, rng() % 256);
-        case 2: return uint256::max() - uint256{rng() % 4};
-        case 3:  // random limbs zeroed
-            for (auto& w : r.w)
-                if (rng() % 2) w = 0;
-            return r;
-        case 4: return trainchain::vm::shr(r, rng() % 256);
-        case 5: return uint256{0, 0, 0, 1ULL << 63} - uint256{rng() % 3};  // around -2^255
-        default: return r;
+            case 0:
+                return uint256{rng() % 300};
+            case 1:
+                return trainchain::vm::shl(uint256{1}, rng() % 256);
+            case 2:
+                return uint256::max() - uint256{rng() % 4};
+            case 3:  // random limbs zeroed
+                for (auto& w : r.w)
+                    if (rng() % 2) w = 0;
+                return r;
+            case 4:
+                return trainchain::vm::shr(r, rng() % 256);
+            case 5:
+                return uint256{0, 0, 0, 1ULL << 63} - uint256{rng() % 3};  // around -2^255
+            default:
+                return r;
         }
     }
 };
@@ -79,16 +85,21 @@ void check_binary(const char* name, const std::function<uint256(const uint256&, 
 }  // namespace
 
 TEST_CASE("uint256: ADD SUB MUL wrap modulo 2^256 like the oracle") {
-    check_binary("add", [](auto& a, auto& b) { return a + b; }, [](auto& a, auto& b, auto&, auto&) { return a + b; });
-    check_binary("sub", [](auto& a, auto& b) { return a - b; }, [](auto& a, auto& b, auto&, auto&) { return a - b; });
-    check_binary("mul", [](auto& a, auto& b) { return a * b; }, [](auto& a, auto& b, auto&, auto&) { return a * b; });
+    check_binary(
+        "add", [](auto& a, auto& b) { return a + b; }, [](auto& a, auto& b, auto&, auto&) { return a + b; });
+    check_binary(
+        "sub", [](auto& a, auto& b) { return a - b; }, [](auto& a, auto& b, auto&, auto&) { return a - b; });
+    check_binary(
+        "mul", [](auto& a, auto& b) { return a * b; }, [](auto& a, auto& b, auto&, auto&) { return a * b; });
 }
 
 TEST_CASE("uint256: DIV and MOD agree with the oracle, x/0 = x%0 = 0") {
-    check_binary("div", [](auto& a, auto& b) { return a / b; },
-                 [](auto& a, auto& b, auto&, auto&) { return b == 0 ? big{0} : big{a / b}; });
-    check_binary("mod", [](auto& a, auto& b) { return a % b; },
-                 [](auto& a, auto& b, auto&, auto&) { return b == 0 ? big{0} : big{a % b}; });
+    check_binary(
+        "div", [](auto& a, auto& b) { return a / b; },
+        [](auto& a, auto& b, auto&, auto&) { return b == 0 ? big{0} : big{a / b}; });
+    check_binary(
+        "mod", [](auto& a, auto& b) { return a % b; },
+        [](auto& a, auto& b, auto&, auto&) { return b == 0 ? big{0} : big{a % b}; });
     // Divisors of every limb length against full-width numerators.
     Gen g;
     for (int i = 0; i < rounds; ++i) {
@@ -106,16 +117,18 @@ TEST_CASE("uint256: DIV and MOD agree with the oracle, x/0 = x%0 = 0") {
 }
 
 TEST_CASE("uint256: SDIV and SMOD truncate toward zero and take the dividend's sign") {
-    check_binary("sdiv", [](auto& a, auto& b) { return trainchain::vm::sdiv(a, b); },
-                 [](auto&, auto&, auto& a, auto& b) {
-                     const big x = to_signed(a), y = to_signed(b);
-                     return y == 0 ? big{0} : big{x / y};  // cpp_int truncates toward zero
-                 });
-    check_binary("smod", [](auto& a, auto& b) { return trainchain::vm::smod(a, b); },
-                 [](auto&, auto&, auto& a, auto& b) {
-                     const big x = to_signed(a), y = to_signed(b);
-                     return y == 0 ? big{0} : big{x % y};  // sign follows the dividend
-                 });
+    check_binary(
+        "sdiv", [](auto& a, auto& b) { return trainchain::vm::sdiv(a, b); },
+        [](auto&, auto&, auto& a, auto& b) {
+            const big x = to_signed(a), y = to_signed(b);
+            return y == 0 ? big{0} : big{x / y};  // cpp_int truncates toward zero
+        });
+    check_binary(
+        "smod", [](auto& a, auto& b) { return trainchain::vm::smod(a, b); },
+        [](auto&, auto&, auto& a, auto& b) {
+            const big x = to_signed(a), y = to_signed(b);
+            return y == 0 ? big{0} : big{x % y};  // sign follows the dividend
+        });
     const uint256 min = uint256{0, 0, 0, 1ULL << 63};  // -2^255
     const uint256 minus_one = uint256::max();
     CHECK(trainchain::vm::sdiv(min, minus_one) == min);  // overflow wraps
@@ -238,7 +251,8 @@ TEST_CASE("uint256: text and byte conversions round-trip") {
     CHECK(uint256::parse("0x1" + std::string(64, '0')) == std::nullopt);  // 2^256
     CHECK(uint256::parse(to_big(uint256::max()).str()) == uint256::max());
     CHECK(uint256::parse((to_big(uint256::max()) + 1).str()) == std::nullopt);
-    CHECK(uint256::parse("0x00000000000000000000000000000000000000000000000000000000000000000001") == uint256{1});
+    CHECK(uint256::parse("0x00000000000000000000000000000000000000000000000000000000000000000001") ==
+          uint256{1});
     CHECK(trainchain::vm::significant_bytes(uint256{0x100}) == 2);
     CHECK(trainchain::vm::significant_bytes(uint256{}) == 0);
 }

@@ -31,8 +31,8 @@ std::vector<Token> tokenize(std::string_view src) {
             while (i < src.size() && src[i] != '\n') ++i;
         } else {
             const size_t start = i, start_col = col;
-            while (i < src.size() && src[i] != ' ' && src[i] != '\t' && src[i] != '\n' &&
-                   src[i] != '\r' && src[i] != ';' && src[i] != ',')
+            while (i < src.size() && src[i] != ' ' && src[i] != '\t' && src[i] != '\n' && src[i] != '\r' &&
+                   src[i] != ';' && src[i] != ',')
                 ++i, ++col;
             tokens.push_back({src.substr(start, i - start), line, start_col});
         }
@@ -82,8 +82,7 @@ ParseResult<bytes> assemble(std::string_view source) {
             code.push_back(*op);
             continue;
         }
-        if (i + 1 == tokens.size())
-            return fail(t, "'" + std::string(t.text) + "' needs an immediate value");
+        if (i + 1 == tokens.size()) return fail(t, "'" + std::string(t.text) + "' needs an immediate value");
         const Token& imm = tokens[++i];
         if (imm.text.starts_with('@')) {
             if (auto_push) width = 2;

@@ -39,18 +39,21 @@ CodeAnalysis analyze(bytes_view code);
 
 /// Everything one frame's instructions read or write besides the stack and the gas counter.
 struct ExecutionState {
+    ExecutionState(Host& h, Fork f, const Message& m, bytes_view c, const CodeAnalysis& a) noexcept
+        : host{h}, fork{f}, params{gas_params(f)}, msg{m}, code{c}, analysis{a} {}
+
     Host& host;
     Fork fork;
     GasParams params;
     const Message& msg;
-    bytes_view code;                ///< original code, for CODECOPY/CODESIZE
+    bytes_view code;  ///< original code, for CODECOPY/CODESIZE
     const CodeAnalysis& analysis;
     Memory memory;
-    bytes return_data;              ///< output of the last nested call
-    bytes output;                   ///< this frame's RETURN/REVERT data
+    bytes return_data;  ///< output of the last nested call
+    bytes output;       ///< this frame's RETURN/REVERT data
     Status status = Status::Success;
     int64_t gas_refund = 0;
-    std::optional<TxContext> tx;    ///< fetched from the host on first use
+    std::optional<TxContext> tx;  ///< fetched from the host on first use
 
     const TxContext& tx_context() {
         if (!tx) tx = host.get_tx_context();

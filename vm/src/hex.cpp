@@ -45,8 +45,8 @@ ParseResult<bytes> from_hex(std::string_view text) {
     bytes out;
     out.reserve((text.size() - begin) / 2);
     size_t digits = 0;
-    int high = -1;          // pending high nibble
-    size_t high_pos = 0;    // where it stands
+    int high = -1;        // pending high nibble
+    size_t high_pos = 0;  // where it stands
     for (size_t i = begin; i < text.size(); ++i) {
         const char c = text[i];
         if (is_space(c)) {  // whitespace may separate bytes, not split one

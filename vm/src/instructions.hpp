@@ -29,13 +29,34 @@ using code_iterator = const uint8_t*;
 
 // ---- arithmetic, comparison, bitwise ------------------------------------------------------------
 
-inline void op_ADD(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a + s.top(); }
-inline void op_MUL(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a * s.top(); }
-inline void op_SUB(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a - s.top(); }
-inline void op_DIV(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a / s.top(); }
-inline void op_SDIV(StackTop s) noexcept { const auto& a = s.pop(); s.top() = sdiv(a, s.top()); }
-inline void op_MOD(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a % s.top(); }
-inline void op_SMOD(StackTop s) noexcept { const auto& a = s.pop(); s.top() = smod(a, s.top()); }
+inline void op_ADD(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a + s.top();
+}
+inline void op_MUL(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a * s.top();
+}
+inline void op_SUB(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a - s.top();
+}
+inline void op_DIV(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a / s.top();
+}
+inline void op_SDIV(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = sdiv(a, s.top());
+}
+inline void op_MOD(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a % s.top();
+}
+inline void op_SMOD(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = smod(a, s.top());
+}
 inline void op_ADDMOD(StackTop s) noexcept {
     const auto& a = s.pop();
     const auto& b = s.pop();
@@ -54,22 +75,61 @@ inline InstrResult op_EXP(StackTop s, int64_t gas, ExecutionState& state) noexce
     exponent = exp(base, exponent);
     return {Status::Success, gas};
 }
-inline void op_SIGNEXTEND(StackTop s) noexcept { const auto& b = s.pop(); s.top() = signextend(b, s.top()); }
+inline void op_SIGNEXTEND(StackTop s) noexcept {
+    const auto& b = s.pop();
+    s.top() = signextend(b, s.top());
+}
 
-inline void op_LT(StackTop s) noexcept { const auto& a = s.pop(); s.top() = uint256{a < s.top()}; }
-inline void op_GT(StackTop s) noexcept { const auto& a = s.pop(); s.top() = uint256{s.top() < a}; }
-inline void op_SLT(StackTop s) noexcept { const auto& a = s.pop(); s.top() = uint256{slt(a, s.top())}; }
-inline void op_SGT(StackTop s) noexcept { const auto& a = s.pop(); s.top() = uint256{slt(s.top(), a)}; }
-inline void op_EQ(StackTop s) noexcept { const auto& a = s.pop(); s.top() = uint256{a == s.top()}; }
+inline void op_LT(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = uint256{a < s.top()};
+}
+inline void op_GT(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = uint256{s.top() < a};
+}
+inline void op_SLT(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = uint256{slt(a, s.top())};
+}
+inline void op_SGT(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = uint256{slt(s.top(), a)};
+}
+inline void op_EQ(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = uint256{a == s.top()};
+}
 inline void op_ISZERO(StackTop s) noexcept { s.top() = uint256{!s.top()}; }
-inline void op_AND(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a & s.top(); }
-inline void op_OR(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a | s.top(); }
-inline void op_XOR(StackTop s) noexcept { const auto& a = s.pop(); s.top() = a ^ s.top(); }
+inline void op_AND(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a & s.top();
+}
+inline void op_OR(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a | s.top();
+}
+inline void op_XOR(StackTop s) noexcept {
+    const auto& a = s.pop();
+    s.top() = a ^ s.top();
+}
 inline void op_NOT(StackTop s) noexcept { s.top() = ~s.top(); }
-inline void op_BYTE(StackTop s) noexcept { const auto& i = s.pop(); s.top() = byte(i, s.top()); }
-inline void op_SHL(StackTop s) noexcept { const auto& n = s.pop(); s.top() = s.top() << n; }
-inline void op_SHR(StackTop s) noexcept { const auto& n = s.pop(); s.top() = s.top() >> n; }
-inline void op_SAR(StackTop s) noexcept { const auto& n = s.pop(); s.top() = sar(s.top(), n); }
+inline void op_BYTE(StackTop s) noexcept {
+    const auto& i = s.pop();
+    s.top() = byte(i, s.top());
+}
+inline void op_SHL(StackTop s) noexcept {
+    const auto& n = s.pop();
+    s.top() = s.top() << n;
+}
+inline void op_SHR(StackTop s) noexcept {
+    const auto& n = s.pop();
+    s.top() = s.top() >> n;
+}
+inline void op_SAR(StackTop s) noexcept {
+    const auto& n = s.pop();
+    s.top() = sar(s.top(), n);
+}
 
 inline InstrResult op_KECCAK256(StackTop s, int64_t gas, ExecutionState& state) noexcept {
     const auto& offset = s.pop();
@@ -89,7 +149,9 @@ inline void op_ADDRESS(StackTop s, ExecutionState& state) noexcept { s.push(stat
 inline void op_BALANCE(StackTop s, ExecutionState& state) noexcept {
     s.top() = state.host.get_balance(address::from_word(s.top()));
 }
-inline void op_ORIGIN(StackTop s, ExecutionState& state) noexcept { s.push(state.tx_context().origin.to_word()); }
+inline void op_ORIGIN(StackTop s, ExecutionState& state) noexcept {
+    s.push(state.tx_context().origin.to_word());
+}
 inline void op_CALLER(StackTop s, ExecutionState& state) noexcept { s.push(state.msg.sender.to_word()); }
 inline void op_CALLVALUE(StackTop s, ExecutionState& state) noexcept { s.push(state.msg.value); }
 
@@ -157,7 +219,9 @@ inline InstrResult op_EXTCODECOPY(StackTop s, int64_t gas, ExecutionState& state
     if (n > copied) std::memset(dst + copied, 0, n - copied);
     return {Status::Success, gas};
 }
-inline void op_RETURNDATASIZE(StackTop s, ExecutionState& state) noexcept { s.push(state.return_data.size()); }
+inline void op_RETURNDATASIZE(StackTop s, ExecutionState& state) noexcept {
+    s.push(state.return_data.size());
+}
 inline InstrResult op_RETURNDATACOPY(StackTop s, int64_t gas, ExecutionState& state) noexcept {
     const auto& mem = s.pop();
     const auto& src = s.pop();
@@ -182,18 +246,22 @@ inline void op_BLOCKHASH(StackTop s, ExecutionState& state) noexcept {
     const auto& n = s.top();
     const int64_t current = state.tx_context().number;
     const int64_t lowest = current > 256 ? current - 256 : 0;
-    const bool in_range = n < uint256{static_cast<uint64_t>(current)} &&
-                          !(n < uint256{static_cast<uint64_t>(lowest)});
+    const bool in_range =
+        n < uint256{static_cast<uint64_t>(current)} && !(n < uint256{static_cast<uint64_t>(lowest)});
     s.top() = in_range ? state.host.get_block_hash(static_cast<int64_t>(n.w[0])).to_word() : uint256{};
 }
-inline void op_COINBASE(StackTop s, ExecutionState& state) noexcept { s.push(state.tx_context().coinbase.to_word()); }
+inline void op_COINBASE(StackTop s, ExecutionState& state) noexcept {
+    s.push(state.tx_context().coinbase.to_word());
+}
 inline void op_TIMESTAMP(StackTop s, ExecutionState& state) noexcept {
     s.push(static_cast<uint64_t>(state.tx_context().timestamp));
 }
 inline void op_NUMBER(StackTop s, ExecutionState& state) noexcept {
     s.push(static_cast<uint64_t>(state.tx_context().number));
 }
-inline void op_PREVRANDAO(StackTop s, ExecutionState& state) noexcept { s.push(state.tx_context().prevrandao); }
+inline void op_PREVRANDAO(StackTop s, ExecutionState& state) noexcept {
+    s.push(state.tx_context().prevrandao);
+}
 inline void op_GASLIMIT(StackTop s, ExecutionState& state) noexcept {
     s.push(static_cast<uint64_t>(state.tx_context().gas_limit));
 }
@@ -319,10 +387,14 @@ inline code_iterator push(StackTop s, ExecutionState&, code_iterator pc) noexcep
 }
 
 template <int N>
-inline void dup(StackTop s) noexcept { s.push(s[N - 1]); }
+inline void dup(StackTop s) noexcept {
+    s.push(s[N - 1]);
+}
 
 template <int N>
-inline void swap(StackTop s) noexcept { std::swap(s.top(), s[N]); }
+inline void swap(StackTop s) noexcept {
+    std::swap(s.top(), s[N]);
+}
 
 template <size_t NumTopics>
 inline InstrResult log(StackTop s, int64_t gas, ExecutionState& state) noexcept {
@@ -407,7 +479,8 @@ inline InstrResult call(StackTop s, int64_t gas, ExecutionState& state) noexcept
     msg.is_static = state.msg.is_static || Op == Opcode::STATICCALL;
     msg.code_address = dst;
     const int64_t req = requested.fits_u64() && requested.w[0] <= uint64_t(INT64_MAX)
-                            ? static_cast<int64_t>(requested.w[0]) : INT64_MAX;
+                            ? static_cast<int64_t>(requested.w[0])
+                            : INT64_MAX;
     if (state.fork >= Fork::TangerineWhistle)
         msg.gas = std::min(req, gas - gas / 64);
     else if (req > gas)
@@ -422,25 +495,25 @@ inline InstrResult call(StackTop s, int64_t gas, ExecutionState& state) noexcept
     if (has_value && state.host.get_balance(state.msg.recipient) < value) return {Status::Success, gas};
 
     switch (Op) {
-    case Opcode::CALL:
-    case Opcode::STATICCALL:
-        msg.kind = CallKind::Call;
-        msg.recipient = dst;
-        msg.sender = state.msg.recipient;
-        msg.value = value;
-        break;
-    case Opcode::CALLCODE:
-        msg.kind = CallKind::CallCode;
-        msg.recipient = state.msg.recipient;
-        msg.sender = state.msg.recipient;
-        msg.value = value;
-        break;
-    default:  // DELEGATECALL
-        msg.kind = CallKind::DelegateCall;
-        msg.recipient = state.msg.recipient;
-        msg.sender = state.msg.sender;
-        msg.value = state.msg.value;
-        break;
+        case Opcode::CALL:
+        case Opcode::STATICCALL:
+            msg.kind = CallKind::Call;
+            msg.recipient = dst;
+            msg.sender = state.msg.recipient;
+            msg.value = value;
+            break;
+        case Opcode::CALLCODE:
+            msg.kind = CallKind::CallCode;
+            msg.recipient = state.msg.recipient;
+            msg.sender = state.msg.recipient;
+            msg.value = value;
+            break;
+        default:  // DELEGATECALL
+            msg.kind = CallKind::DelegateCall;
+            msg.recipient = state.msg.recipient;
+            msg.sender = state.msg.sender;
+            msg.value = state.msg.value;
+            break;
     }
     const auto n = static_cast<size_t>(in_size.w[0]);
     msg.input = {n != 0 ? state.memory.data() + in_offset.w[0] : nullptr, n};
@@ -477,8 +550,7 @@ inline Terminate op_SELFDESTRUCT(StackTop s, int64_t gas, ExecutionState& state)
     if (state.msg.is_static) return {Status::StaticModeViolation, gas};
     const auto beneficiary = address::from_word(s[0]);
     if (state.fork >= Fork::TangerineWhistle) {
-        const bool charged = state.fork < Fork::SpuriousDragon ||
-                             state.host.get_balance(state.msg.recipient);
+        const bool charged = state.fork < Fork::SpuriousDragon || state.host.get_balance(state.msg.recipient);
         if (charged && !state.host.account_exists(beneficiary)) gas -= state.params.new_account;
         if (gas < 0) return {Status::OutOfGas, gas};
     }

@@ -56,8 +56,8 @@ inline code_iterator invoke(InstrResult (*f)(StackTop, int64_t, ExecutionState&)
     }
     return pc + 1;
 }
-inline code_iterator invoke(code_iterator (*f)(StackTop, ExecutionState&, code_iterator) noexcept,
-                            StackTop s, code_iterator pc, int64_t&, ExecutionState& state) noexcept {
+inline code_iterator invoke(code_iterator (*f)(StackTop, ExecutionState&, code_iterator) noexcept, StackTop s,
+                            code_iterator pc, int64_t&, ExecutionState& state) noexcept {
     return f(s, state, pc);
 }
 inline code_iterator invoke(Terminate (*f)(StackTop, int64_t, ExecutionState&) noexcept, StackTop s,
@@ -97,7 +97,8 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     static std::atomic<bool> targets_ready{false};
     if (!targets_ready.load(std::memory_order_acquire)) {
         for (auto& t : targets) t.store(&&undefined, std::memory_order_relaxed);
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) targets[byte].store(&&op_##name, std::memory_order_relaxed);
+#define TRAINCHAIN_X(byte, name, imm, in, out, since) \
+    targets[byte].store(&&op_##name, std::memory_order_relaxed);
         TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
         targets_ready.store(true, std::memory_order_release);
@@ -106,19 +107,19 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
 
     TRAINCHAIN_DISPATCH();
 
-#define TRAINCHAIN_X(byte, name, imm, in, out, since)                                   \
-    op_##name : {                                                                       \
-        if constexpr (Fork::since != Fork::Frontier)                                    \
-            if (costs[byte] < 0) goto undefined;                                        \
-        if ((gas -= costs[byte]) < 0) goto out_of_gas;                                  \
-        if constexpr ((in) > 0)                                                         \
-            if (sp - bottom < (in)) goto stack_underflow;                               \
-        if constexpr ((out) > (in))                                                     \
-            if (sp - bottom > max_stack_height - ((out) - (in))) goto stack_overflow;   \
-        pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                           \
-        if (pc == nullptr) return gas;                                                  \
-        sp += (out) - (in);                                                             \
-        TRAINCHAIN_DISPATCH();                                                          \
+#define TRAINCHAIN_X(byte, name, imm, in, out, since)                                 \
+    op_##name : {                                                                     \
+        if constexpr (Fork::since != Fork::Frontier)                                  \
+            if (costs[byte] < 0) goto undefined;                                      \
+        if ((gas -= costs[byte]) < 0) goto out_of_gas;                                \
+        if constexpr ((in) > 0)                                                       \
+            if (sp - bottom < (in)) goto stack_underflow;                             \
+        if constexpr ((out) > (in))                                                   \
+            if (sp - bottom > max_stack_height - ((out) - (in))) goto stack_overflow; \
+        pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                         \
+        if (pc == nullptr) return gas;                                                \
+        sp += (out) - (in);                                                           \
+        TRAINCHAIN_DISPATCH();                                                        \
     }
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
@@ -146,24 +147,23 @@ namespace {
 
 Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
     const detail::CodeAnalysis analysis = detail::analyze(code);
-    detail::ExecutionState state{host, fork, gas_params(fork), msg, code, analysis, {}, {}, {},
-                                 Status::Success, 0, std::nullopt};
+    detail::ExecutionState state{host, fork, msg, code, analysis};
     const int64_t gas_left = detail::run(state, msg.gas);
 
     Result r;
     r.status = state.status;
     switch (state.status) {
-    case Status::Success:
-        r.gas_left = gas_left;
-        r.gas_refund = state.gas_refund;
-        r.output = std::move(state.output);
-        break;
-    case Status::Revert:
-        r.gas_left = gas_left;
-        r.output = std::move(state.output);
-        break;
-    default:
-        break;  // exceptional halt: all gas consumed, no output, no refund
+        case Status::Success:
+            r.gas_left = gas_left;
+            r.gas_refund = state.gas_refund;
+            r.output = std::move(state.output);
+            break;
+        case Status::Revert:
+            r.gas_left = gas_left;
+            r.output = std::move(state.output);
+            break;
+        default:
+            break;  // exceptional halt: all gas consumed, no output, no refund
     }
     return r;
 }
@@ -207,7 +207,8 @@ Result execute_on_new_stack(Host& host, Fork fork, const Message& msg, bytes_vie
 
 Result execute(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
     if (fork > latest_supported_fork) return {Status::UnsupportedFork, 0, 0, {}, {}};
-    if (msg.depth > 0 && msg.depth % frames_per_stack == 0) return execute_on_new_stack(host, fork, msg, code);
+    if (msg.depth > 0 && msg.depth % frames_per_stack == 0)
+        return execute_on_new_stack(host, fork, msg, code);
     return execute_here(host, fork, msg, code);
 }
 

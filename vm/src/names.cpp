@@ -11,14 +11,15 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+               return std::toupper(static_cast<unsigned char>(x)) ==
+                      std::toupper(static_cast<unsigned char>(y));
            });
 }
 
 constexpr std::array<std::string_view, num_forks> fork_names = {
-    "Frontier",   "Homestead",      "TangerineWhistle", "SpuriousDragon", "Byzantium",
+    "Frontier",       "Homestead",  "TangerineWhistle", "SpuriousDragon", "Byzantium",
     "Constantinople", "Petersburg", "Istanbul",         "Berlin",         "London",
-    "Paris",      "Shanghai",       "Cancun",
+    "Paris",          "Shanghai",   "Cancun",
 };
 
 }  // namespace
@@ -43,20 +44,34 @@ std::optional<uint8_t> find_opcode(std::string_view mnemonic) noexcept {
 
 std::string_view status_name(Status status) noexcept {
     switch (status) {
-    case Status::Success: return "success";
-    case Status::Revert: return "revert";
-    case Status::OutOfGas: return "out_of_gas";
-    case Status::StackUnderflow: return "stack_underflow";
-    case Status::StackOverflow: return "stack_overflow";
-    case Status::BadJumpDestination: return "bad_jump_destination";
-    case Status::InvalidInstruction: return "invalid_instruction";
-    case Status::UndefinedInstruction: return "undefined_instruction";
-    case Status::StaticModeViolation: return "static_mode_violation";
-    case Status::InvalidMemoryAccess: return "invalid_memory_access";
-    case Status::InsufficientBalance: return "insufficient_balance";
-    case Status::ContractAddressCollision: return "contract_address_collision";
-    case Status::UnsupportedFork: return "unsupported_fork";
-    case Status::Failure: return "failure";
+        case Status::Success:
+            return "success";
+        case Status::Revert:
+            return "revert";
+        case Status::OutOfGas:
+            return "out_of_gas";
+        case Status::StackUnderflow:
+            return "stack_underflow";
+        case Status::StackOverflow:
+            return "stack_overflow";
+        case Status::BadJumpDestination:
+            return "bad_jump_destination";
+        case Status::InvalidInstruction:
+            return "invalid_instruction";
+        case Status::UndefinedInstruction:
+            return "undefined_instruction";
+        case Status::StaticModeViolation:
+            return "static_mode_violation";
+        case Status::InvalidMemoryAccess:
+            return "invalid_memory_access";
+        case Status::InsufficientBalance:
+            return "insufficient_balance";
+        case Status::ContractAddressCollision:
+            return "contract_address_collision";
+        case Status::UnsupportedFork:
+            return "unsupported_fork";
+        case Status::Failure:
+            return "failure";
     }
     return "failure";
 }

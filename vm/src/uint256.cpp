@@ -19,8 +19,7 @@ int significant_limbs(const uint64_t* x, int n) noexcept {
 
 /// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
 /// (may be null) and n remainder limbs to r.
-void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v,
-                  int n) noexcept {
+void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v, int n) noexcept {
     if (n == 1) {
         u128 rem = 0;
         for (int i = m - 1; i >= 0; --i) {
@@ -74,8 +73,7 @@ void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint
         }
         if (q != nullptr) q[j] = static_cast<uint64_t>(qhat);
     }
-    for (int i = 0; i < n; ++i)
-        r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
+    for (int i = 0; i < n; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
 }
 
 /// Remainder of a wide numerator (up to 8 limbs) by a 256-bit modulus (non-zero).
@@ -178,10 +176,14 @@ std::optional<uint256> uint256::parse(std::string_view text) noexcept {
         if (text.size() > 64) return std::nullopt;
         for (const char c : text) {
             unsigned d;
-            if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
-            else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
-            else return std::nullopt;
+            if (c >= '0' && c <= '9')
+                d = static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                d = static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                d = static_cast<unsigned>(c - 'A' + 10);
+            else
+                return std::nullopt;
             r = shl(r, 4) | uint256{d};
         }
         return r;
@@ -190,7 +192,7 @@ std::optional<uint256> uint256::parse(std::string_view text) noexcept {
         if (c < '0' || c > '9') return std::nullopt;
         const auto d = static_cast<uint64_t>(c - '0');
         constexpr uint256 limit{0x9999999999999999ULL, 0x9999999999999999ULL, 0x9999999999999999ULL,
-                                 0x1999999999999999ULL};
+                                0x1999999999999999ULL};
         // limit = floor((2^256 - 1) / 10); 2^256 - 1 ends in the digit 5.
         if (limit < r || (r == limit && d > 5)) return std::nullopt;
         r = r * uint256{10} + uint256{d};

@@ -24,7 +24,8 @@ struct FieldError : std::runtime_error {
 };
 
 uint256 word_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    if (!obj.contains(key) || !obj[key].is_string())
+        throw FieldError(std::string("missing field '") + key + "'");
     const auto v = uint256::parse(obj[key].get<std::string>());
     if (!v) throw FieldError(std::string("field '") + key + "' is not a number");
     return *v;
@@ -38,14 +39,16 @@ int64_t int_field(const json& obj, const char* key) {
 }
 
 bytes bytes_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    if (!obj.contains(key) || !obj[key].is_string())
+        throw FieldError(std::string("missing field '") + key + "'");
     auto r = from_hex(obj[key].get<std::string>());
     if (!r) throw FieldError(std::string("field '") + key + "': " + r.error.message);
     return std::move(*r.value);
 }
 
 address address_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+    if (!obj.contains(key) || !obj[key].is_string())
+        throw FieldError(std::string("missing field '") + key + "'");
     const auto a = address::parse(obj[key].get<std::string>());
     if (!a) throw FieldError(std::string("field '") + key + "' is not an address");
     return *a;
@@ -86,13 +89,15 @@ bytes32 logs_hash(const std::vector<LogRecord>& logs) {
 }
 
 /// Compares the post-state; returns the first difference or an empty string.
-std::string compare_state(const std::map<address, Account>& actual, const std::map<address, Account>& expected) {
+std::string compare_state(const std::map<address, Account>& actual,
+                          const std::map<address, Account>& expected) {
     for (const auto& [addr, exp] : expected) {
         const auto it = actual.find(addr);
         if (it == actual.end()) return "account " + addr.to_hex() + " missing";
         const Account& act = it->second;
         if (act.balance != exp.balance)
-            return "balance of " + addr.to_hex() + " is " + act.balance.to_hex() + ", expected " + exp.balance.to_hex();
+            return "balance of " + addr.to_hex() + " is " + act.balance.to_hex() + ", expected " +
+                   exp.balance.to_hex();
         if (act.nonce != exp.nonce) return "nonce of " + addr.to_hex() + " differs";
         if (act.code != exp.code) return "code of " + addr.to_hex() + " differs";
         for (const auto& [k, v] : exp.storage) {
@@ -143,7 +148,8 @@ std::string run_one(const json& t, Fork fork) {
             return "expected an exceptional halt, got " + std::string(status_name(r.status));
         return {};
     }
-    if (r.status != Status::Success) return "ended in " + std::string(status_name(r.status)) + ", expected success";
+    if (r.status != Status::Success)
+        return "ended in " + std::string(status_name(r.status)) + ", expected success";
     const int64_t expected_gas = int_field(t, "gas");
     if (r.gas_left != expected_gas)
         return "gas left " + std::to_string(r.gas_left) + ", expected " + std::to_string(expected_gas);
@@ -166,12 +172,14 @@ std::string plain_message(const std::exception& e) {
         what = what.substr(tag + 2);
     if (what.starts_with("parse error"))
         if (const auto col = what.find(", column "); col != std::string::npos)
-            if (const auto colon = what.find(": ", col); colon != std::string::npos) what = what.substr(colon + 2);
+            if (const auto colon = what.find(": ", col); colon != std::string::npos)
+                what = what.substr(colon + 2);
     return what;
 }
 
 /// A JSON error as `file:line:col`: nlohmann reports the byte where parsing stopped.
-VmTestFailure json_error(const std::filesystem::path& file, const std::string& text, const json::exception& e) {
+VmTestFailure json_error(const std::filesystem::path& file, const std::string& text,
+                         const json::exception& e) {
     const std::string what = plain_message(e);
     std::string where;
     if (const auto* pe = dynamic_cast<const json::parse_error*>(&e); pe != nullptr && pe->byte > 0) {
@@ -199,7 +207,8 @@ std::vector<std::filesystem::path> collect(const std::vector<std::filesystem::pa
             const size_t before = files.size();
             for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
                 std::error_code file_ec;
-                if (it->is_regular_file(file_ec) && it->path().extension() == ".json") files.push_back(it->path());
+                if (it->is_regular_file(file_ec) && it->path().extension() == ".json")
+                    files.push_back(it->path());
             }
             if (ec)
                 errors.push_back({p.string(), {}, {}, "cannot read directory: " + ec.message()});

@@ -18,22 +18,22 @@ using GasTable = std::array<int16_t, 256>;
 
 /// The dynamic parts of a fork's schedule: costs that depend on operands or state.
 struct GasParams {
-    int64_t exp_byte = 10;              ///< EXP, per significant byte of the exponent
-    int64_t sstore_set = 20000;         ///< SSTORE zero -> non-zero
-    int64_t sstore_reset = 5000;        ///< SSTORE any other change or no-op
-    int64_t sstore_clear_refund = 15000;///< refund for SSTORE non-zero -> zero
-    int64_t selfdestruct_refund = 24000;///< refund for the first SELFDESTRUCT of an account
-    int64_t call_value = 9000;          ///< CALL/CALLCODE with non-zero value
-    int64_t call_stipend = 2300;        ///< gas given to the callee on a value transfer
-    int64_t new_account = 25000;        ///< CALL creating an account
-    int64_t create_data_byte = 200;     ///< code deposit per byte of created code
-    int64_t memory_word = 3;            ///< linear memory cost per 32-byte word
-    int64_t memory_quad_divisor = 512;  ///< quadratic memory cost divisor
-    int64_t copy_word = 3;              ///< *COPY per word copied
-    int64_t keccak_word = 6;            ///< KECCAK256 per word hashed
-    int64_t log_topic = 375;            ///< LOGn per topic
-    int64_t log_data_byte = 8;          ///< LOGn per data byte
-    bool create_oog_fails = false;      ///< Homestead: code deposit out of gas fails the CREATE
+    int64_t exp_byte = 10;                ///< EXP, per significant byte of the exponent
+    int64_t sstore_set = 20000;           ///< SSTORE zero -> non-zero
+    int64_t sstore_reset = 5000;          ///< SSTORE any other change or no-op
+    int64_t sstore_clear_refund = 15000;  ///< refund for SSTORE non-zero -> zero
+    int64_t selfdestruct_refund = 24000;  ///< refund for the first SELFDESTRUCT of an account
+    int64_t call_value = 9000;            ///< CALL/CALLCODE with non-zero value
+    int64_t call_stipend = 2300;          ///< gas given to the callee on a value transfer
+    int64_t new_account = 25000;          ///< CALL creating an account
+    int64_t create_data_byte = 200;       ///< code deposit per byte of created code
+    int64_t memory_word = 3;              ///< linear memory cost per 32-byte word
+    int64_t memory_quad_divisor = 512;    ///< quadratic memory cost divisor
+    int64_t copy_word = 3;                ///< *COPY per word copied
+    int64_t keccak_word = 6;              ///< KECCAK256 per word hashed
+    int64_t log_topic = 375;              ///< LOGn per topic
+    int64_t log_data_byte = 8;            ///< LOGn per data byte
+    bool create_oog_fails = false;        ///< Homestead: code deposit out of gas fails the CREATE
 };
 
 namespace detail {
@@ -72,43 +72,52 @@ using enum Opcode;
 inline constexpr GasTable frontier = frontier_table();
 inline constexpr GasTable homestead = with(frontier, {{DELEGATECALL, 40}});
 // EIP-150: IO-heavy operations repriced.
-inline constexpr GasTable tangerine_whistle =
-    with(homestead, {{BALANCE, 400}, {EXTCODESIZE, 700}, {EXTCODECOPY, 700}, {SLOAD, 200},
-                     {CALL, 700}, {CALLCODE, 700}, {DELEGATECALL, 700}, {SELFDESTRUCT, 5000}});
+inline constexpr GasTable tangerine_whistle = with(homestead, {{BALANCE, 400},
+                                                               {EXTCODESIZE, 700},
+                                                               {EXTCODECOPY, 700},
+                                                               {SLOAD, 200},
+                                                               {CALL, 700},
+                                                               {CALLCODE, 700},
+                                                               {DELEGATECALL, 700},
+                                                               {SELFDESTRUCT, 5000}});
 inline constexpr GasTable spurious_dragon = tangerine_whistle;
-inline constexpr GasTable byzantium = with(spurious_dragon, {{RETURNDATASIZE, 2}, {RETURNDATACOPY, 3},
-                                                            {STATICCALL, 700}, {REVERT, 0}});
+inline constexpr GasTable byzantium =
+    with(spurious_dragon, {{RETURNDATASIZE, 2}, {RETURNDATACOPY, 3}, {STATICCALL, 700}, {REVERT, 0}});
 inline constexpr GasTable constantinople =
     with(byzantium, {{SHL, 3}, {SHR, 3}, {SAR, 3}, {EXTCODEHASH, 400}, {CREATE2, 32000}});
 inline constexpr GasTable petersburg = constantinople;
 // EIP-1884 repricing, EIP-1344 CHAINID, EIP-1884 SELFBALANCE.
-inline constexpr GasTable istanbul = with(petersburg, {{BALANCE, 700}, {EXTCODEHASH, 700}, {SLOAD, 800},
-                                                        {CHAINID, 2}, {SELFBALANCE, 5}});
+inline constexpr GasTable istanbul =
+    with(petersburg, {{BALANCE, 700}, {EXTCODEHASH, 700}, {SLOAD, 800}, {CHAINID, 2}, {SELFBALANCE, 5}});
 // EIP-2929: the static part is the warm access cost; cold surcharges are dynamic.
-inline constexpr GasTable berlin =
-    with(istanbul, {{BALANCE, 100}, {EXTCODESIZE, 100}, {EXTCODECOPY, 100}, {EXTCODEHASH, 100},
-                    {SLOAD, 100}, {CALL, 100}, {CALLCODE, 100}, {DELEGATECALL, 100},
-                    {STATICCALL, 100}});
+inline constexpr GasTable berlin = with(istanbul, {{BALANCE, 100},
+                                                   {EXTCODESIZE, 100},
+                                                   {EXTCODECOPY, 100},
+                                                   {EXTCODEHASH, 100},
+                                                   {SLOAD, 100},
+                                                   {CALL, 100},
+                                                   {CALLCODE, 100},
+                                                   {DELEGATECALL, 100},
+                                                   {STATICCALL, 100}});
 inline constexpr GasTable london = with(berlin, {{BASEFEE, 2}});
 inline constexpr GasTable paris = london;
 inline constexpr GasTable shanghai = with(paris, {{PUSH0, 2}});
-inline constexpr GasTable cancun = with(shanghai, {{TLOAD, 100}, {TSTORE, 100}, {MCOPY, 3},
-                                                   {BLOBHASH, 3}, {BLOBBASEFEE, 2}});
+inline constexpr GasTable cancun =
+    with(shanghai, {{TLOAD, 100}, {TSTORE, 100}, {MCOPY, 3}, {BLOBHASH, 3}, {BLOBBASEFEE, 2}});
 
 }  // namespace detail
 
 /// Base gas costs of every fork, indexed by `Fork`.
 inline constexpr std::array<GasTable, num_forks> gas_tables = {
-    detail::frontier,   detail::homestead,      detail::tangerine_whistle, detail::spurious_dragon,
-    detail::byzantium,  detail::constantinople, detail::petersburg,        detail::istanbul,
-    detail::berlin,     detail::london,         detail::paris,             detail::shanghai,
+    detail::frontier,        detail::homestead, detail::tangerine_whistle,
+    detail::spurious_dragon, detail::byzantium, detail::constantinople,
+    detail::petersburg,      detail::istanbul,  detail::berlin,
+    detail::london,          detail::paris,     detail::shanghai,
     detail::cancun,
 };
 
 /// The base gas table of one fork.
-constexpr const GasTable& gas_table(Fork fork) noexcept {
-    return gas_tables[static_cast<size_t>(fork)];
-}
+constexpr const GasTable& gas_table(Fork fork) noexcept { return gas_tables[static_cast<size_t>(fork)]; }
 
 /// The dynamic gas parameters of one fork.
 constexpr GasParams gas_params(Fork fork) noexcept {
@@ -124,8 +133,7 @@ constexpr bool gas_tables_consistent() noexcept {
     for (int f = 0; f < num_forks; ++f) {
         for (int op = 0; op < 256; ++op) {
             const bool has_cost = gas_tables[static_cast<size_t>(f)][static_cast<size_t>(op)] >= 0;
-            if (has_cost != is_defined_in(static_cast<uint8_t>(op), static_cast<Fork>(f)))
-                return false;
+            if (has_cost != is_defined_in(static_cast<uint8_t>(op), static_cast<Fork>(f))) return false;
         }
     }
     return true;

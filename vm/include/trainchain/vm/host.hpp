@@ -84,11 +84,11 @@ enum class Status : uint8_t {
     InvalidInstruction,    ///< the designated INVALID (0xfe)
     UndefinedInstruction,  ///< a byte the fork does not define
     StaticModeViolation,
-    InvalidMemoryAccess,   ///< RETURNDATACOPY out of bounds
+    InvalidMemoryAccess,  ///< RETURNDATACOPY out of bounds
     InsufficientBalance,
     ContractAddressCollision,
-    UnsupportedFork,       ///< the interpreter does not implement this fork's dynamic rules yet
-    Failure,               ///< any other failure reported by the host
+    UnsupportedFork,  ///< the interpreter does not implement this fork's dynamic rules yet
+    Failure,          ///< any other failure reported by the host
 };
 
 /// The snake_case name of a status, as printed by the tools ("success", "out_of_gas", ...).
@@ -105,16 +105,16 @@ struct Result {
 
 /// Block and transaction context (the *environmental* opcodes).
 struct TxContext {
-    uint256 gas_price;    ///< GASPRICE
-    address origin;       ///< ORIGIN
-    address coinbase;     ///< COINBASE
-    int64_t number = 0;   ///< NUMBER
-    int64_t timestamp = 0;///< TIMESTAMP
-    int64_t gas_limit = 0;///< GASLIMIT
-    uint256 prevrandao;   ///< DIFFICULTY before Paris, PREVRANDAO after
-    uint256 chain_id;     ///< CHAINID
-    uint256 base_fee;     ///< BASEFEE
-    uint256 blob_base_fee;///< BLOBBASEFEE
+    uint256 gas_price;                 ///< GASPRICE
+    address origin;                    ///< ORIGIN
+    address coinbase;                  ///< COINBASE
+    int64_t number = 0;                ///< NUMBER
+    int64_t timestamp = 0;             ///< TIMESTAMP
+    int64_t gas_limit = 0;             ///< GASLIMIT
+    uint256 prevrandao;                ///< DIFFICULTY before Paris, PREVRANDAO after
+    uint256 chain_id;                  ///< CHAINID
+    uint256 base_fee;                  ///< BASEFEE
+    uint256 blob_base_fee;             ///< BLOBBASEFEE
     std::vector<bytes32> blob_hashes;  ///< BLOBHASH
 };
 

@@ -153,19 +153,18 @@ enum class Opcode : uint8_t {
 
 /// Static facts about one opcode byte, taken from TRAINCHAIN_OPCODES.
 struct OpcodeInfo {
-    std::string_view name;     ///< mnemonic; empty for a byte that no fork defines
-    uint8_t immediate_size;    ///< bytes of immediate data following the opcode (PUSHn)
-    uint8_t stack_in;          ///< items consumed
-    uint8_t stack_out;         ///< items produced
-    Fork since;                ///< first fork in which the opcode exists
+    std::string_view name;   ///< mnemonic; empty for a byte that no fork defines
+    uint8_t immediate_size;  ///< bytes of immediate data following the opcode (PUSHn)
+    uint8_t stack_in;        ///< items consumed
+    uint8_t stack_out;       ///< items produced
+    Fork since;              ///< first fork in which the opcode exists
     [[nodiscard]] constexpr bool defined() const noexcept { return !name.empty(); }
 };
 
 /// The table of all 256 bytes.
 inline constexpr std::array<OpcodeInfo, 256> opcode_infos = [] {
     std::array<OpcodeInfo, 256> t{};
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) \
-    t[byte] = OpcodeInfo{#name, imm, in, out, Fork::since};
+#define TRAINCHAIN_X(byte, name, imm, in, out, since) t[byte] = OpcodeInfo{#name, imm, in, out, Fork::since};
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
     return t;

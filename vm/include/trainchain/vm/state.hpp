@@ -37,8 +37,8 @@ public:
     /// A host following `fork`'s rules for nested frames, in block and transaction context `tx`.
     explicit InMemoryHost(Fork fork, TxContext tx = {}) : fork_{fork}, tx_{std::move(tx)} {}
 
-    std::map<address, Account> accounts;   ///< the world state
-    std::vector<LogRecord> logs;           ///< logs emitted so far, in order
+    std::map<address, Account> accounts;      ///< the world state
+    std::vector<LogRecord> logs;              ///< logs emitted so far, in order
     std::map<int64_t, bytes32> block_hashes;  ///< BLOCKHASH answers; missing numbers read as zero
 
     /// Ends the transaction: deletes the accounts that self-destructed.
@@ -68,13 +68,34 @@ public:
 
 private:
     // One undoable change each.
-    struct StorageChange { address addr; uint256 key; uint256 old; };
-    struct BalanceChange { address addr; uint256 old; };
-    struct NonceChange { address addr; uint64_t old; };
-    struct CodeChange { address addr; bytes old; };
-    struct AccountCreated { address addr; };
-    struct Destructed { address addr; };
-    struct TransientChange { address addr; uint256 key; uint256 old; };
+    struct StorageChange {
+        address addr;
+        uint256 key;
+        uint256 old;
+    };
+    struct BalanceChange {
+        address addr;
+        uint256 old;
+    };
+    struct NonceChange {
+        address addr;
+        uint64_t old;
+    };
+    struct CodeChange {
+        address addr;
+        bytes old;
+    };
+    struct AccountCreated {
+        address addr;
+    };
+    struct Destructed {
+        address addr;
+    };
+    struct TransientChange {
+        address addr;
+        uint256 key;
+        uint256 old;
+    };
     using JournalEntry = std::variant<StorageChange, BalanceChange, NonceChange, CodeChange, AccountCreated,
                                       Destructed, TransientChange>;
 

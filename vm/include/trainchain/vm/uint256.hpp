@@ -30,8 +30,7 @@ struct uint256 {
     /// Zero-extends a 64-bit value.
     constexpr uint256(uint64_t v) noexcept : w{v, 0, 0, 0} {}  // NOLINT: implicit by design
     /// Builds a word from its limbs, least significant first.
-    constexpr uint256(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept
-        : w{w0, w1, w2, w3} {}
+    constexpr uint256(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) noexcept : w{w0, w1, w2, w3} {}
 
     constexpr uint256(const uint256&) noexcept = default;
     /// Limb-by-limb assignment: lets GCC keep a freshly computed word in registers instead of
@@ -65,8 +64,8 @@ struct uint256 {
         uint8_t buf[32] = {};
         __builtin_memcpy(buf + 32 - size, data, size);
         uint256 r;
-    #pragma GCC unroll 4
-    for (size_t i = 0; i < 4; ++i) {
+#pragma GCC unroll 4
+        for (size_t i = 0; i < 4; ++i) {
             uint64_t limb;
             __builtin_memcpy(&limb, buf + 8 * (3 - i), 8);
             r.w[i] = __builtin_bswap64(limb);
@@ -75,8 +74,8 @@ struct uint256 {
     }
     /// Writes the value as 32 big-endian bytes.
     void to_be(uint8_t* out32) const noexcept {
-    #pragma GCC unroll 4
-    for (size_t i = 0; i < 4; ++i) {
+#pragma GCC unroll 4
+        for (size_t i = 0; i < 4; ++i) {
             const uint64_t limb = __builtin_bswap64(w[3 - i]);
             __builtin_memcpy(out32 + 8 * i, &limb, 8);
         }
@@ -250,8 +249,7 @@ constexpr uint256 operator*(const uint256& a, const uint256& b) noexcept {
         uint64_t carry = 0;
 #pragma GCC unroll 4
         for (size_t j = 0; i + j < 4; ++j) {
-            const uint128 t =
-                static_cast<uint128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
+            const uint128 t = static_cast<uint128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
             r.w[i + j] = static_cast<uint64_t>(t);
             carry = static_cast<uint64_t>(t >> 64);
         }
