@@ -139,6 +139,7 @@ int run_exec(const ExecOptions& o) {
     InMemoryHost host(fork, ctx);
     host.accounts[self].code = code;
     host.accounts[caller].balance = *value;  // the caller can afford the value it sends
+    host.begin_transaction(caller, &self);
     Message msg;
     msg.gas = gas;
     msg.recipient = msg.code_address = self;

@@ -146,8 +146,18 @@ inline InstrResult op_KECCAK256(StackTop s, int64_t gas, ExecutionState& state) 
 // ---- environment --------------------------------------------------------------------------------
 
 inline void op_ADDRESS(StackTop s, ExecutionState& state) noexcept { s.push(state.msg.recipient.to_word()); }
-inline void op_BALANCE(StackTop s, ExecutionState& state) noexcept {
-    s.top() = state.host.get_balance(address::from_word(s.top()));
+/// EIP-2929: the surcharge for a cold account (the warm cost is the table's base cost).
+/// Returns false when it cannot be paid.
+inline bool charge_account_access(ExecutionState& state, int64_t& gas, const address& addr) noexcept {
+    if (!state.params.access_lists || state.host.access_account(addr) == AccessStatus::Warm) return true;
+    return (gas -= state.params.cold_account - state.params.warm_access) >= 0;
+}
+
+inline InstrResult op_BALANCE(StackTop s, int64_t gas, ExecutionState& state) noexcept {
+    const auto addr = address::from_word(s.top());
+    if (!charge_account_access(state, gas, addr)) return {Status::OutOfGas, gas};
+    s.top() = state.host.get_balance(addr);
+    return {Status::Success, gas};
 }
 inline void op_ORIGIN(StackTop s, ExecutionState& state) noexcept {
     s.push(state.tx_context().origin.to_word());
@@ -200,8 +210,11 @@ inline InstrResult op_CODECOPY(StackTop s, int64_t gas, ExecutionState& state) n
     return copy_to_memory(state, gas, mem, src, size, state.code);
 }
 inline void op_GASPRICE(StackTop s, ExecutionState& state) noexcept { s.push(state.tx_context().gas_price); }
-inline void op_EXTCODESIZE(StackTop s, ExecutionState& state) noexcept {
-    s.top() = state.host.get_code_size(address::from_word(s.top()));
+inline InstrResult op_EXTCODESIZE(StackTop s, int64_t gas, ExecutionState& state) noexcept {
+    const auto addr = address::from_word(s.top());
+    if (!charge_account_access(state, gas, addr)) return {Status::OutOfGas, gas};
+    s.top() = state.host.get_code_size(addr);
+    return {Status::Success, gas};
 }
 inline InstrResult op_EXTCODECOPY(StackTop s, int64_t gas, ExecutionState& state) noexcept {
     const auto addr = address::from_word(s.pop());
@@ -211,6 +224,7 @@ inline InstrResult op_EXTCODECOPY(StackTop s, int64_t gas, ExecutionState& state
     if (!check_memory(state, gas, mem, size)) return {Status::OutOfGas, gas};
     gas -= state.params.copy_word * num_words(size.w[0]);
     if (gas < 0) return {Status::OutOfGas, gas};
+    if (!charge_account_access(state, gas, addr)) return {Status::OutOfGas, gas};
     if (!size) return {Status::Success, gas};
     const auto n = static_cast<size_t>(size.w[0]);
     uint8_t* dst = state.memory.data() + mem.w[0];
@@ -236,8 +250,11 @@ inline InstrResult op_RETURNDATACOPY(StackTop s, int64_t gas, ExecutionState& st
                     static_cast<size_t>(size.w[0]));
     return {Status::Success, gas};
 }
-inline void op_EXTCODEHASH(StackTop s, ExecutionState& state) noexcept {
-    s.top() = state.host.get_code_hash(address::from_word(s.top())).to_word();
+inline InstrResult op_EXTCODEHASH(StackTop s, int64_t gas, ExecutionState& state) noexcept {
+    const auto addr = address::from_word(s.top());
+    if (!charge_account_access(state, gas, addr)) return {Status::OutOfGas, gas};
+    s.top() = state.host.get_code_hash(addr).to_word();
+    return {Status::Success, gas};
 }
 
 // ---- block --------------------------------------------------------------------------------------
@@ -302,21 +319,61 @@ inline InstrResult op_MSTORE8(StackTop s, int64_t gas, ExecutionState& state) no
     state.memory.data()[offset.w[0]] = static_cast<uint8_t>(value.w[0]);
     return {Status::Success, gas};
 }
-inline void op_SLOAD(StackTop s, ExecutionState& state) noexcept {
-    s.top() = state.host.get_storage(state.msg.recipient, s.top());
+/// EIP-2929: true when the slot is cold (its first access in the transaction).
+inline bool cold_slot(ExecutionState& state, const uint256& key) noexcept {
+    return state.params.access_lists &&
+           state.host.access_storage(state.msg.recipient, key) == AccessStatus::Cold;
 }
+
+inline InstrResult op_SLOAD(StackTop s, int64_t gas, ExecutionState& state) noexcept {
+    auto& key = s.top();
+    if (cold_slot(state, key) && (gas -= state.params.cold_sload - state.params.warm_access) < 0)
+        return {Status::OutOfGas, gas};
+    key = state.host.get_storage(state.msg.recipient, key);
+    return {Status::Success, gas};
+}
+
 inline InstrResult op_SSTORE(StackTop s, int64_t gas, ExecutionState& state) noexcept {
     if (state.msg.is_static) return {Status::StaticModeViolation, gas};
+    const GasParams& p = state.params;
+    if (p.sstore_stipend_check && gas <= p.call_stipend) return {Status::OutOfGas, gas};  // EIP-2200
     const auto& key = s.pop();
     const auto& value = s.pop();
-    // Frontier .. Petersburg (except Constantinople): priced on the current value alone, and
-    // checked before the write, so an unpaid SSTORE changes nothing even in an outermost frame.
-    const uint256 current = state.host.get_storage(state.msg.recipient, key);
-    const bool set = !current && value;
-    gas -= set ? state.params.sstore_set : state.params.sstore_reset;
-    if (gas < 0) return {Status::OutOfGas, gas};
-    if (current && !value) state.gas_refund += state.params.sstore_clear_refund;
-    state.host.set_storage(state.msg.recipient, key, value);
+    int64_t cost = cold_slot(state, key) ? p.cold_sload : 0;
+
+    if (p.sstore_rule == SstoreRule::Legacy) {
+        // Priced on the previous value alone, and checked before the write, so an unpaid SSTORE
+        // changes nothing even in an outermost frame.
+        const uint256 current = state.host.get_storage(state.msg.recipient, key);
+        cost += (!current && value) ? p.sstore_set : p.sstore_reset;
+        if ((gas -= cost) < 0) return {Status::OutOfGas, gas};
+        if (current && !value) state.gas_refund += p.sstore_clear_refund;
+        state.host.set_storage(state.msg.recipient, key, value);
+        return {Status::Success, gas};
+    }
+
+    // Net metering (EIP-1283 / EIP-2200, with EIP-2929's and EIP-3529's constants from the fork).
+    // Needs the original value, which the write reports; if the gas then falls short the frame
+    // fails and the host's journal undoes the write.
+    const auto [original, current] = state.host.set_storage(state.msg.recipient, key, value);
+    if (current == value) {
+        cost += p.sstore_noop;
+    } else if (original == current) {  // clean slot
+        if (!original) {
+            cost += p.sstore_set;
+        } else {
+            cost += p.sstore_reset;
+            if (!value) state.gas_refund += p.sstore_clear_refund;
+        }
+    } else {  // dirty slot
+        cost += p.sstore_noop;
+        if (original) {
+            if (!current) state.gas_refund -= p.sstore_clear_refund;
+            if (!value) state.gas_refund += p.sstore_clear_refund;
+        }
+        if (original == value) state.gas_refund += (original ? p.sstore_reset : p.sstore_set) - p.sstore_noop;
+    }
+    if ((gas -= cost) < 0) return {Status::OutOfGas, gas};
     return {Status::Success, gas};
 }
 inline code_iterator op_JUMP(StackTop s, ExecutionState& state, code_iterator) noexcept {
@@ -427,6 +484,10 @@ inline InstrResult create(StackTop s, int64_t gas, ExecutionState& state) noexce
     result = {};
     state.return_data.clear();
     if (!check_memory(state, gas, offset, size)) return {Status::OutOfGas, gas};
+    const GasParams& p = state.params;
+    if (p.max_initcode_size != 0 && size > p.max_initcode_size) return {Status::OutOfGas, gas};  // EIP-3860
+    const int64_t per_word = p.initcode_word + (Create2 ? p.create2_word : 0);
+    if ((gas -= per_word * num_words(size.w[0])) < 0) return {Status::OutOfGas, gas};
     if (state.msg.depth >= max_call_depth) return {Status::Success, gas};
     if (value && state.host.get_balance(state.msg.recipient) < value) return {Status::Success, gas};
 
@@ -462,6 +523,7 @@ inline InstrResult call(StackTop s, int64_t gas, ExecutionState& state) noexcept
     result = {};
     state.return_data.clear();
 
+    if (!charge_account_access(state, gas, dst)) return {Status::OutOfGas, gas};
     if (!check_memory(state, gas, in_offset, in_size)) return {Status::OutOfGas, gas};
     if (!check_memory(state, gas, out_offset, out_size)) return {Status::OutOfGas, gas};
 
@@ -549,6 +611,9 @@ inline Terminate op_INVALID(StackTop, int64_t gas, ExecutionState&) noexcept {
 inline Terminate op_SELFDESTRUCT(StackTop s, int64_t gas, ExecutionState& state) noexcept {
     if (state.msg.is_static) return {Status::StaticModeViolation, gas};
     const auto beneficiary = address::from_word(s[0]);
+    if (state.params.access_lists && state.host.access_account(beneficiary) == AccessStatus::Cold &&
+        (gas -= state.params.cold_account) < 0)
+        return {Status::OutOfGas, gas};
     if (state.fork >= Fork::TangerineWhistle) {
         const bool charged = state.fork < Fork::SpuriousDragon || state.host.get_balance(state.msg.recipient);
         if (charged && !state.host.account_exists(beneficiary)) gas -= state.params.new_account;

@@ -2,6 +2,8 @@
 // journal that undoes a failed frame's changes.
 #include "trainchain/vm/state.hpp"
 
+#include <openssl/sha.h>
+
 #include <algorithm>
 #include <type_traits>
 
@@ -10,12 +12,75 @@
 #include "trainchain/vm/rlp.hpp"
 
 namespace trainchain::vm {
+namespace {
+
+/// Precompile addresses are 0x00..01 up to 0x00..0a.
+bool precompile_number(const address& addr, uint8_t& n) noexcept {
+    for (size_t i = 0; i + 1 < addr.bytes.size(); ++i)
+        if (addr.bytes[i] != 0) return false;
+    n = addr.bytes.back();
+    return n != 0;
+}
+
+/// The highest precompile address each fork defines (all are warm from the start, EIP-2929).
+uint8_t last_precompile(Fork fork) noexcept {
+    if (fork >= Fork::Cancun) return 0x0a;     // point evaluation
+    if (fork >= Fork::Istanbul) return 0x09;   // blake2f
+    if (fork >= Fork::Byzantium) return 0x08;  // modexp, bn256 add/mul/pairing
+    return 0x04;
+}
+
+bool is_empty(const Account& a) noexcept { return a.nonce == 0 && !a.balance && a.code.empty(); }
+
+}  // namespace
+
+bool InMemoryHost::is_precompile(const address& addr) const noexcept {
+    uint8_t n = 0;
+    return precompile_number(addr, n) && (n == 0x02 || n == 0x04);
+}
+
+void InMemoryHost::begin_transaction(const address& origin, const address* to) {
+    finalize();
+    accessed_accounts_.insert(origin);
+    if (to != nullptr) accessed_accounts_.insert(*to);
+    for (uint8_t n = 1; n <= last_precompile(fork_); ++n) {
+        address p;
+        p.bytes.back() = n;
+        accessed_accounts_.insert(p);
+    }
+    if (fork_ >= Fork::Shanghai) accessed_accounts_.insert(tx_.coinbase);  // EIP-3651
+}
+
 void InMemoryHost::finalize() {
     for (const auto& a : destructed_) accounts.erase(a);
+    if (gas_params(fork_).empty_is_dead)
+        for (const auto& a : touched_)
+            if (const auto it = accounts.find(a); it != accounts.end() && is_empty(it->second))
+                accounts.erase(it);
     destructed_.clear();
     transient_.clear();
     original_.clear();
+    accessed_accounts_.clear();
+    accessed_slots_.clear();
+    touched_.clear();
+    created_in_tx_.clear();
     journal_.clear();
+}
+
+void InMemoryHost::touch_mark(const address& addr) {
+    if (touched_.insert(addr).second) journal_.emplace_back(Touched{addr});
+}
+
+AccessStatus InMemoryHost::access_account(const address& addr) {
+    if (!accessed_accounts_.insert(addr).second) return AccessStatus::Warm;
+    journal_.emplace_back(AccountAccessed{addr});
+    return AccessStatus::Cold;
+}
+
+AccessStatus InMemoryHost::access_storage(const address& addr, const uint256& key) {
+    if (!accessed_slots_.insert({addr, key}).second) return AccessStatus::Warm;
+    journal_.emplace_back(SlotAccessed{addr, key});
+    return AccessStatus::Cold;
 }
 
 // ---- journaled changes --------------------------------------------------------------------------
@@ -63,6 +128,14 @@ void InMemoryHost::revert_to(Checkpoint c) {
                     accounts.erase(e.addr);
                 } else if constexpr (std::is_same_v<E, Destructed>) {
                     destructed_.erase(e.addr);
+                } else if constexpr (std::is_same_v<E, AccountAccessed>) {
+                    accessed_accounts_.erase(e.addr);
+                } else if constexpr (std::is_same_v<E, SlotAccessed>) {
+                    accessed_slots_.erase({e.addr, e.key});
+                } else if constexpr (std::is_same_v<E, Touched>) {
+                    touched_.erase(e.addr);
+                } else if constexpr (std::is_same_v<E, CreatedInTx>) {
+                    created_in_tx_.erase(e.addr);
                 } else if constexpr (std::is_same_v<E, TransientChange>) {
                     transient_[{e.addr, e.key}] = e.old;
                 } else if constexpr (std::is_same_v<E, StorageChange>) {
@@ -86,7 +159,11 @@ void InMemoryHost::revert_to(Checkpoint c) {
     logs.resize(c.logs);
 }
 
-bool InMemoryHost::account_exists(const address& addr) const { return accounts.contains(addr); }
+bool InMemoryHost::account_exists(const address& addr) const {
+    const auto it = accounts.find(addr);
+    if (it == accounts.end()) return false;
+    return !(gas_params(fork_).empty_is_dead && is_empty(it->second));
+}
 
 uint256 InMemoryHost::get_storage(const address& addr, const uint256& key) const {
     const auto a = accounts.find(addr);
@@ -118,8 +195,9 @@ size_t InMemoryHost::get_code_size(const address& addr) const {
 }
 
 bytes32 InMemoryHost::get_code_hash(const address& addr) const {
-    const auto a = accounts.find(addr);
-    return a == accounts.end() ? bytes32{} : keccak256(a->second.code);
+    // EIP-1052: zero for an account that does not exist (or, EIP-161, is empty).
+    if (!account_exists(addr)) return {};
+    return keccak256(accounts.at(addr).code);
 }
 
 size_t InMemoryHost::copy_code(const address& addr, size_t offset, std::span<uint8_t> out) const {
@@ -132,11 +210,17 @@ size_t InMemoryHost::copy_code(const address& addr, size_t offset, std::span<uin
 
 bool InMemoryHost::selfdestruct(const address& addr, const address& beneficiary) {
     const uint256 balance = get_balance(addr);
+    touch_mark(beneficiary);
+    // EIP-6780 (Cancun): an account not created in this transaction only sends its balance.
+    if (gas_params(fork_).selfdestruct_same_tx_only && !created_in_tx_.contains(addr)) {
+        if (beneficiary != addr) {
+            set_balance(addr, {});
+            set_balance(beneficiary, get_balance(beneficiary) + balance);
+        }
+        return false;
+    }
     set_balance(addr, {});
-    if (beneficiary != addr)
-        set_balance(beneficiary, get_balance(beneficiary) + balance);
-    else if (fork_ >= Fork::Cancun)
-        set_balance(addr, balance);  // EIP-6780: sending to itself keeps the balance
+    if (beneficiary != addr) set_balance(beneficiary, get_balance(beneficiary) + balance);
     const bool first = destructed_.insert(addr).second;
     if (first) journal_.emplace_back(Destructed{addr});
     return first;
@@ -186,6 +270,12 @@ Result InMemoryHost::call(const Message& msg) {
         if (from_balance < msg.value) return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
         set_balance(msg.sender, from_balance - msg.value);
         set_balance(msg.recipient, get_balance(msg.recipient) + msg.value);  // touches it into existence
+        touch_mark(msg.recipient);
+    }
+    if (is_precompile(msg.code_address)) {
+        Result r = run_precompile(msg);
+        if (r.status != Status::Success) revert_to(begin);
+        return r;
     }
     const auto code_it = accounts.find(msg.code_address);
     if (code_it == accounts.end() || code_it->second.code.empty())
@@ -203,6 +293,7 @@ Result InMemoryHost::create(const Message& msg) {
     const address addr = msg.kind == CallKind::Create2 ? create2_address(msg.sender, msg.salt, msg.input)
                                                        : create_address(msg.sender, nonce);
     set_nonce(msg.sender, nonce + 1);  // kept even if the creation fails
+    access_account(addr);              // EIP-2929: warm before any check, kept even if it fails
     const Checkpoint begin = checkpoint();
     if (const auto it = accounts.find(addr);
         it != accounts.end() &&
@@ -210,6 +301,7 @@ Result InMemoryHost::create(const Message& msg) {
         return {Status::ContractAddressCollision, 0, 0, {}, {}};
 
     touch(addr);
+    if (created_in_tx_.insert(addr).second) journal_.emplace_back(CreatedInTx{addr});
     if (fork_ >= Fork::SpuriousDragon) set_nonce(addr, 1);
     set_balance(msg.sender, get_balance(msg.sender) - msg.value);
     set_balance(addr, get_balance(addr) + msg.value);
@@ -224,9 +316,14 @@ Result InMemoryHost::create(const Message& msg) {
         return r;
     }
     const auto deposit = params.create_data_byte * static_cast<int64_t>(r.output.size());
-    const bool too_large = fork_ >= Fork::SpuriousDragon && r.output.size() > 24576;
-    if (r.gas_left < deposit || too_large) {
-        if (params.create_oog_fails || too_large) {
+    const bool too_large = params.max_code_size != 0 && r.output.size() > params.max_code_size;  // EIP-170
+    const bool starts_ef = params.reject_ef_code && !r.output.empty() && r.output[0] == 0xef;    // EIP-3541
+    if (too_large || starts_ef) {
+        revert_to(begin);
+        return {Status::Failure, 0, 0, {}, {}};
+    }
+    if (r.gas_left < deposit) {
+        if (params.create_oog_fails) {
             revert_to(begin);
             return {Status::OutOfGas, 0, 0, {}, {}};
         }
@@ -237,6 +334,22 @@ Result InMemoryHost::create(const Message& msg) {
     set_code(addr, std::move(r.output));
     r.output.clear();
     r.create_address = addr;
+    return r;
+}
+
+Result InMemoryHost::run_precompile(const Message& msg) const {
+    uint8_t n = 0;
+    precompile_number(msg.code_address, n);
+    const auto words = static_cast<int64_t>((msg.input.size() + 31) / 32);
+    const int64_t cost = n == 0x02 ? 60 + 12 * words : 15 + 3 * words;  // SHA-256 : identity
+    if (msg.gas < cost) return {Status::OutOfGas, 0, 0, {}, {}};
+    Result r{Status::Success, msg.gas - cost, 0, {}, {}};
+    if (n == 0x02) {
+        r.output.resize(SHA256_DIGEST_LENGTH);
+        SHA256(msg.input.data(), msg.input.size(), r.output.data());
+    } else {
+        r.output.assign(msg.input.begin(), msg.input.end());
+    }
     return r;
 }
 

@@ -28,11 +28,8 @@ enum class Fork : uint8_t {
 /// Number of forks.
 inline constexpr int num_forks = static_cast<int>(Fork::Cancun) + 1;
 
-/// The newest fork whose rules the interpreter implements exactly and accepts. The tables hold
-/// every fork's base costs and some later rules are already coded (EIP-150's 63/64 call gas,
-/// EIP-160's EXP price), but SSTORE net metering, access lists, refund caps and the rest come
-/// with the next VM milestone; until then `execute` answers Status::UnsupportedFork.
-inline constexpr Fork latest_supported_fork = Fork::Homestead;
+/// The newest fork whose rules the interpreter implements and accepts.
+inline constexpr Fork latest_supported_fork = Fork::Cancun;
 
 /// The fork's canonical name, e.g. "Petersburg".
 std::string_view fork_name(Fork fork) noexcept;

@@ -16,24 +16,44 @@ namespace trainchain::vm {
 /// Base (static) gas cost of each opcode byte in one fork; -1 means undefined in that fork.
 using GasTable = std::array<int16_t, 256>;
 
+/// How SSTORE is priced.
+enum class SstoreRule : uint8_t {
+    Legacy,       ///< Frontier .. Byzantium, Petersburg: on the previous value alone
+    NetMetering,  ///< EIP-1283 (Constantinople), EIP-2200 (Istanbul on): on original, current, new
+};
+
 /// The dynamic parts of a fork's schedule: costs that depend on operands or state.
 struct GasParams {
-    int64_t exp_byte = 10;                ///< EXP, per significant byte of the exponent
-    int64_t sstore_set = 20000;           ///< SSTORE zero -> non-zero
-    int64_t sstore_reset = 5000;          ///< SSTORE any other change or no-op
-    int64_t sstore_clear_refund = 15000;  ///< refund for SSTORE non-zero -> zero
-    int64_t selfdestruct_refund = 24000;  ///< refund for the first SELFDESTRUCT of an account
-    int64_t call_value = 9000;            ///< CALL/CALLCODE with non-zero value
-    int64_t call_stipend = 2300;          ///< gas given to the callee on a value transfer
-    int64_t new_account = 25000;          ///< CALL creating an account
-    int64_t create_data_byte = 200;       ///< code deposit per byte of created code
-    int64_t memory_word = 3;              ///< linear memory cost per 32-byte word
-    int64_t memory_quad_divisor = 512;    ///< quadratic memory cost divisor
-    int64_t copy_word = 3;                ///< *COPY per word copied
-    int64_t keccak_word = 6;              ///< KECCAK256 per word hashed
-    int64_t log_topic = 375;              ///< LOGn per topic
-    int64_t log_data_byte = 8;            ///< LOGn per data byte
-    bool create_oog_fails = false;        ///< Homestead: code deposit out of gas fails the CREATE
+    SstoreRule sstore_rule = SstoreRule::Legacy;  ///< which SSTORE pricing applies
+    int64_t sstore_noop = 0;                      ///< net metering: a no-op or dirty write (SLOAD_GAS)
+    bool sstore_stipend_check = false;            ///< EIP-2200: SSTORE with gas left <= 2300 fails
+    bool access_lists = false;                    ///< EIP-2929: warm/cold accounts and storage slots
+    int64_t cold_sload = 2100;                    ///< EIP-2929: first access to a storage slot
+    int64_t cold_account = 2600;                  ///< EIP-2929: first access to an account
+    int64_t warm_access = 100;                    ///< EIP-2929: any later access
+    int64_t create2_word = 6;                     ///< CREATE2: hashing the init code, per word
+    int64_t initcode_word = 0;                    ///< EIP-3860: CREATE/CREATE2 per word of init code
+    size_t max_initcode_size = 0;                 ///< EIP-3860: 0 means no limit
+    size_t max_code_size = 0;                     ///< EIP-170: 0 means no limit
+    bool reject_ef_code = false;                  ///< EIP-3541: created code may not start with 0xEF
+    bool selfdestruct_same_tx_only = false;       ///< EIP-6780: only accounts created in this tx vanish
+    bool empty_is_dead = false;                   ///< EIP-161: an empty account counts as absent
+    int64_t exp_byte = 10;                        ///< EXP, per significant byte of the exponent
+    int64_t sstore_set = 20000;                   ///< SSTORE zero -> non-zero
+    int64_t sstore_reset = 5000;                  ///< SSTORE any other change or no-op
+    int64_t sstore_clear_refund = 15000;          ///< refund for SSTORE non-zero -> zero
+    int64_t selfdestruct_refund = 24000;          ///< refund for the first SELFDESTRUCT of an account
+    int64_t call_value = 9000;                    ///< CALL/CALLCODE with non-zero value
+    int64_t call_stipend = 2300;                  ///< gas given to the callee on a value transfer
+    int64_t new_account = 25000;                  ///< CALL creating an account
+    int64_t create_data_byte = 200;               ///< code deposit per byte of created code
+    int64_t memory_word = 3;                      ///< linear memory cost per 32-byte word
+    int64_t memory_quad_divisor = 512;            ///< quadratic memory cost divisor
+    int64_t copy_word = 3;                        ///< *COPY per word copied
+    int64_t keccak_word = 6;                      ///< KECCAK256 per word hashed
+    int64_t log_topic = 375;                      ///< LOGn per topic
+    int64_t log_data_byte = 8;                    ///< LOGn per data byte
+    bool create_oog_fails = false;                ///< Homestead: code deposit out of gas fails the CREATE
 };
 
 namespace detail {
@@ -123,7 +143,36 @@ constexpr const GasTable& gas_table(Fork fork) noexcept { return gas_tables[stat
 constexpr GasParams gas_params(Fork fork) noexcept {
     GasParams p;
     if (fork >= Fork::Homestead) p.create_oog_fails = true;
-    if (fork >= Fork::SpuriousDragon) p.exp_byte = 50;  // EIP-160
+    if (fork >= Fork::SpuriousDragon) {
+        p.exp_byte = 50;          // EIP-160
+        p.max_code_size = 24576;  // EIP-170
+        p.empty_is_dead = true;   // EIP-161
+    }
+    if (fork == Fork::Constantinople) {  // EIP-1283, withdrawn in Petersburg
+        p.sstore_rule = SstoreRule::NetMetering;
+        p.sstore_noop = 200;
+    }
+    if (fork >= Fork::Istanbul) {  // EIP-2200
+        p.sstore_rule = SstoreRule::NetMetering;
+        p.sstore_noop = 800;
+        p.sstore_stipend_check = true;
+    }
+    if (fork >= Fork::Berlin) {  // EIP-2929
+        p.access_lists = true;
+        p.sstore_noop = p.warm_access;
+        p.sstore_reset = 5000 - p.cold_sload;
+    }
+    if (fork >= Fork::London) {  // EIP-3529, EIP-3541
+        p.sstore_clear_refund =
+            p.sstore_reset + 1900;  // 4800: SSTORE_RESET_GAS + ACCESS_LIST_STORAGE_KEY_COST
+        p.selfdestruct_refund = 0;
+        p.reject_ef_code = true;
+    }
+    if (fork >= Fork::Shanghai) {  // EIP-3860
+        p.initcode_word = 2;
+        p.max_initcode_size = 2 * 24576;
+    }
+    if (fork >= Fork::Cancun) p.selfdestruct_same_tx_only = true;  // EIP-6780
     return p;
 }
 

@@ -124,11 +124,15 @@ struct StorageUpdate {
     uint256 current;   ///< value just before this write
 };
 
+/// Whether an account or storage slot had been accessed before in the transaction (EIP-2929).
+enum class AccessStatus : uint8_t { Cold, Warm };
+
 /// The world as the interpreter sees it.
 class Host {
 public:
     virtual ~Host() = default;
-    /// True if the account exists (has been touched into existence).
+    /// True if the account exists; from Spurious Dragon (EIP-161) an empty account (no code,
+    /// nonce 0, balance 0) counts as absent.
     [[nodiscard]] virtual bool account_exists(const address& addr) const = 0;
     /// SLOAD.
     [[nodiscard]] virtual uint256 get_storage(const address& addr, const uint256& key) const = 0;
@@ -155,6 +159,11 @@ public:
     [[nodiscard]] virtual uint256 get_transient_storage(const address& addr, const uint256& key) const = 0;
     /// TSTORE.
     virtual void set_transient_storage(const address& addr, const uint256& key, const uint256& value) = 0;
+    /// Marks an account accessed (EIP-2929) and says whether it already was. The mark is undone
+    /// when the frame that made it fails.
+    virtual AccessStatus access_account(const address& addr) = 0;
+    /// Marks a storage slot accessed (EIP-2929) and says whether it already was.
+    virtual AccessStatus access_storage(const address& addr, const uint256& key) = 0;
     /// LOGn.
     virtual void emit_log(const address& addr, bytes_view data, std::span<const bytes32> topics) = 0;
 };

@@ -41,8 +41,19 @@ public:
     std::vector<LogRecord> logs;              ///< logs emitted so far, in order
     std::map<int64_t, bytes32> block_hashes;  ///< BLOCKHASH answers; missing numbers read as zero
 
-    /// Ends the transaction: deletes the accounts that self-destructed.
+    /// Starts a transaction from `origin` to `to` (nullptr for a creation): forgets the previous
+    /// transaction's per-transaction state and warms what EIP-2929 warms from the start (origin,
+    /// recipient, precompiles; coinbase from Shanghai, EIP-3651).
+    void begin_transaction(const address& origin, const address* to);
+
+    /// Ends the transaction: deletes the accounts that self-destructed and, from Spurious Dragon
+    /// (EIP-161), the empty accounts the transaction touched.
     void finalize();
+
+    /// True for the precompiled contracts this host implements in its fork: 0x02 SHA-256 and
+    /// 0x04 identity. (0x01 ecrecover, 0x03 RIPEMD-160 and the later ones are absent: a call to
+    /// them is a call to an empty account.)
+    [[nodiscard]] bool is_precompile(const address& addr) const noexcept;
 
     [[nodiscard]] bool account_exists(const address& addr) const override;
     [[nodiscard]] uint256 get_storage(const address& addr, const uint256& key) const override;
@@ -60,6 +71,8 @@ public:
     [[nodiscard]] uint256 get_transient_storage(const address& addr, const uint256& key) const override;
     void set_transient_storage(const address& addr, const uint256& key, const uint256& value) override;
     void emit_log(const address& addr, bytes_view data, std::span<const bytes32> topics) override;
+    AccessStatus access_account(const address& addr) override;
+    AccessStatus access_storage(const address& addr, const uint256& key) override;
 
     /// The address CREATE derives: keccak256(rlp([sender, nonce]))[12:].
     static address create_address(const address& sender, uint64_t nonce);
@@ -96,8 +109,22 @@ private:
         uint256 key;
         uint256 old;
     };
-    using JournalEntry = std::variant<StorageChange, BalanceChange, NonceChange, CodeChange, AccountCreated,
-                                      Destructed, TransientChange>;
+    struct AccountAccessed {
+        address addr;
+    };
+    struct SlotAccessed {
+        address addr;
+        uint256 key;
+    };
+    struct Touched {
+        address addr;
+    };
+    struct CreatedInTx {
+        address addr;
+    };
+    using JournalEntry =
+        std::variant<StorageChange, BalanceChange, NonceChange, CodeChange, AccountCreated, Destructed,
+                     TransientChange, AccountAccessed, SlotAccessed, Touched, CreatedInTx>;
 
     /// Where a frame began: the journal length and the number of logs.
     struct Checkpoint {
@@ -115,6 +142,9 @@ private:
     void put_storage(const address& addr, const uint256& key, const uint256& value);
 
     Result create(const Message& msg);
+    Result run_precompile(const Message& msg) const;
+    /// Records that a transaction touched the account (EIP-161 clears it at the end if empty).
+    void touch_mark(const address& addr);
 
     Fork fork_;
     TxContext tx_;
@@ -122,6 +152,10 @@ private:
     std::set<address> destructed_;
     std::map<std::pair<address, uint256>, uint256> transient_;
     std::map<std::pair<address, uint256>, uint256> original_;  // slot values at transaction start
+    std::set<address> accessed_accounts_;                      // EIP-2929
+    std::set<std::pair<address, uint256>> accessed_slots_;     // EIP-2929
+    std::set<address> touched_;                                // EIP-161
+    std::set<address> created_in_tx_;                          // EIP-6780
 };
 
 }  // namespace trainchain::vm
