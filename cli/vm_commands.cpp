@@ -6,7 +6,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -16,6 +18,7 @@
 #include "trainchain/vm/assembler.hpp"
 #include "trainchain/vm/interpreter.hpp"
 #include "trainchain/vm/state.hpp"
+#include "trainchain/vm/transaction.hpp"
 #include "trainchain/vm/vmtest.hpp"
 
 namespace trainchain::cli {
@@ -116,7 +119,61 @@ struct ExecOptions {
     std::string gas = "10000000";
     std::string fork = "Frontier";
     bool json = false;
+    bool tx = false;
+    bool create = false;
 };
+
+/// What `exec` reports, whether it ran a message call or a transaction.
+struct ExecReport {
+    Status status = Status::Failure;
+    int64_t gas_used = 0;
+    int64_t gas_left = 0;
+    int64_t gas_refund = 0;
+    std::optional<int64_t> intrinsic_gas;  // transactions only
+    std::optional<address> created;        // creations only
+    bytes output;
+    std::vector<LogRecord> logs;
+    std::map<uint256, uint256> storage;  // of the called or created account
+};
+
+void print_report(const ExecReport& r, bool json) {
+    if (json) {
+        nlohmann::ordered_json j;
+        j["status"] = status_name(r.status);
+        j["gas_used"] = r.gas_used;
+        j["gas_left"] = r.gas_left;
+        j["gas_refund"] = r.gas_refund;
+        if (r.intrinsic_gas) j["intrinsic_gas"] = *r.intrinsic_gas;
+        if (r.created) j["created"] = r.created->to_hex();
+        j["output"] = "0x" + to_hex(r.output);
+        j["logs"] = nlohmann::json::array();
+        for (const auto& l : r.logs) {
+            nlohmann::ordered_json lj;
+            lj["address"] = l.addr.to_hex();
+            lj["topics"] = nlohmann::json::array();
+            for (const auto& t : l.topics) lj["topics"].push_back(t.to_hex());
+            lj["data"] = "0x" + to_hex(l.data);
+            j["logs"].push_back(lj);
+        }
+        j["storage"] = nlohmann::json::object();
+        for (const auto& [k, v] : r.storage) j["storage"][k.to_hex()] = v.to_hex();
+        fmt::print("{}\n", j.dump(2));
+        return;
+    }
+    fmt::print("status:   {}\n", status_name(r.status));
+    if (r.intrinsic_gas) fmt::print("intrinsic gas: {}\n", *r.intrinsic_gas);
+    fmt::print("gas used: {}\ngas left: {}\nrefund:   {}\n", r.gas_used, r.gas_left, r.gas_refund);
+    if (r.created) fmt::print("created:  {}\n", r.created->to_hex());
+    fmt::print("output:   0x{}\n", to_hex(r.output));
+    fmt::print("logs:     {}\n", r.logs.size());
+    for (const auto& l : r.logs) {
+        fmt::print("  {} data=0x{}", l.addr.to_hex(), to_hex(l.data));
+        for (const auto& t : l.topics) fmt::print(" topic={}", t.to_hex());
+        fmt::print("\n");
+    }
+    fmt::print("storage:  {} slot(s)\n", r.storage.size());
+    for (const auto& [k, v] : r.storage) fmt::print("  {} = {}\n", k.to_hex(), v.to_hex());
+}
 
 int run_exec(const ExecOptions& o) {
     const Fork fork = parse_fork_option(o.fork);
@@ -128,6 +185,7 @@ int run_exec(const ExecOptions& o) {
     const bytes calldata = parse_hex("--calldata", o.calldata);
     const auto value = uint256::parse(o.value);
     if (!value) throw InputError(fmt::format("--value: error: invalid number '{}'", o.value));
+    if (o.create && !calldata.empty()) throw InputError("--calldata: error: a creation takes no calldata");
 
     const address self = *address::parse("0x00000000000000000000000000000000c0dec0de");
     const address caller = *address::parse("0x000000000000000000000000000000000000ca11");
@@ -137,58 +195,44 @@ int run_exec(const ExecOptions& o) {
     ctx.timestamp = 1;
     ctx.gas_limit = gas;
     InMemoryHost host(fork, ctx);
-    host.accounts[self].code = code;
     host.accounts[caller].balance = *value;  // the caller can afford the value it sends
-    host.begin_transaction(caller, &self);
-    Message msg;
-    msg.gas = gas;
-    msg.recipient = msg.code_address = self;
-    msg.sender = caller;
-    msg.value = *value;
-    msg.input = calldata;
-    // Through the host, as a message call: the value moves, and a frame that fails leaves the
-    // state as it was.
-    const Result r = host.call(msg);
-    host.finalize();
+    if (!o.create) host.accounts[self].code = code;
 
-    const int64_t gas_used = gas - r.gas_left;
-    if (o.json) {
-        nlohmann::ordered_json j;
-        j["status"] = status_name(r.status);
-        j["gas_used"] = gas_used;
-        j["gas_left"] = r.gas_left;
-        j["gas_refund"] = r.gas_refund;
-        j["output"] = "0x" + to_hex(r.output);
-        j["logs"] = nlohmann::json::array();
-        for (const auto& l : host.logs) {
-            nlohmann::ordered_json lj;
-            lj["address"] = l.addr.to_hex();
-            lj["topics"] = nlohmann::json::array();
-            for (const auto& t : l.topics) lj["topics"].push_back(t.to_hex());
-            lj["data"] = "0x" + to_hex(l.data);
-            j["logs"].push_back(lj);
-        }
-        j["storage"] = nlohmann::json::object();
-        if (const auto it = host.accounts.find(self); it != host.accounts.end())
-            for (const auto& [k, v] : it->second.storage) j["storage"][k.to_hex()] = v.to_hex();
-        fmt::print("{}\n", j.dump(2));
+    ExecReport report;
+    address target = self;
+    if (o.tx || o.create) {
+        // A whole transaction: intrinsic gas, nonce, refund cap, receipt.
+        Transaction tx;
+        tx.sender = caller;
+        if (!o.create) tx.to = self;
+        tx.value = *value;
+        tx.data = o.create ? code : calldata;
+        tx.gas_limit = gas;
+        const TxOutcome out = execute_transaction(host, fork, tx);
+        if (!out.receipt) throw InputError("--tx: error: invalid transaction: " + out.error);
+        const Receipt& rc = *out.receipt;
+        report = {rc.status,     rc.gas_used,      gas - rc.gas_used,
+                  rc.gas_refund, rc.intrinsic_gas, rc.created,
+                  rc.output,     rc.logs,          {}};
+        if (rc.created) target = *rc.created;
     } else {
-        fmt::print("status:   {}\n", status_name(r.status));
-        fmt::print("gas used: {}\ngas left: {}\nrefund:   {}\n", gas_used, r.gas_left, r.gas_refund);
-        fmt::print("output:   0x{}\n", to_hex(r.output));
-        fmt::print("logs:     {}\n", host.logs.size());
-        for (const auto& l : host.logs) {
-            fmt::print("  {} data=0x{}", l.addr.to_hex(), to_hex(l.data));
-            for (const auto& t : l.topics) fmt::print(" topic={}", t.to_hex());
-            fmt::print("\n");
-        }
-        const auto it = host.accounts.find(self);
-        const size_t slots = it == host.accounts.end() ? 0 : it->second.storage.size();
-        fmt::print("storage:  {} slot(s)\n", slots);
-        if (slots != 0)
-            for (const auto& [k, v] : it->second.storage) fmt::print("  {} = {}\n", k.to_hex(), v.to_hex());
+        // A message call to the code: the value moves, a frame that fails leaves no trace.
+        host.begin_transaction(caller, &self);
+        Message msg;
+        msg.gas = gas;
+        msg.recipient = msg.code_address = self;
+        msg.sender = caller;
+        msg.value = *value;
+        msg.input = calldata;
+        const Result r = host.call(msg);
+        host.finalize();
+        report = {r.status, gas - r.gas_left, r.gas_left, r.gas_refund, std::nullopt, std::nullopt,
+                  r.output, host.logs,        {}};
     }
-    return r.status == Status::Success ? 0 : 1;
+    if (const auto it = host.accounts.find(target); it != host.accounts.end())
+        report.storage = it->second.storage;
+    print_report(report, o.json);
+    return report.status == Status::Success ? 0 : 1;
 }
 
 // ---- vmtest -------------------------------------------------------------------------------------
@@ -232,6 +276,10 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     ex->add_option("--gas", eo->gas, "gas limit")->capture_default_str();
     ex->add_option("--fork", eo->fork, "fork whose rules apply")->capture_default_str();
     ex->add_flag("--json", eo->json, "print JSON (status, gas_used, gas_left, output, logs, storage)");
+    ex->add_flag(
+        "--tx", eo->tx,
+        "run as a transaction to the code: intrinsic gas, nonce, refund cap (gas_used includes them)");
+    ex->add_flag("--create", eo->create, "run the code as the init code of a contract-creating transaction");
     ex->callback(guarded(exit_code, [eo] { return run_exec(*eo); }));
 
     auto* vt = app.add_subcommand("vmtest", "Run Ethereum legacy VMTests JSON files or folders");

@@ -111,6 +111,50 @@ TEST_CASE("disasm reads hex with one instruction per line") {
           (d.path / "split.hex").string() + ":1:2: error: whitespace inside a byte\n");
 }
 
+TEST_CASE(
+    "exec --fork: BALANCE costs 20, 400 in Petersburg, 700 in Istanbul, 2600 cold / 100 warm from Berlin") {
+    // PUSH20 0xbeef BALANCE POP, once and twice: 3 + BALANCE + 2 per round.
+    const std::string once = "73000000000000000000000000000000000000beef3150";
+    const std::pair<const char*, std::pair<int, int>> expected[] = {
+        {"Frontier", {25, 50}},    {"TangerineWhistle", {405, 810}}, {"Petersburg", {405, 810}},
+        {"Istanbul", {705, 1410}}, {"Berlin", {2605, 2710}},         {"London", {2605, 2710}},
+        {"Cancun", {2605, 2710}},
+    };
+    for (const auto& [fork, gas] : expected) {
+        INFO(fork);
+        auto r = trainchain("exec --fork " + std::string(fork) + " --json --code " + once);
+        REQUIRE(r.exit_code == 0);
+        CHECK(nlohmann::json::parse(r.out)["gas_used"] == gas.first);
+        r = trainchain("exec --fork " + std::string(fork) + " --json --code " + once + once);
+        REQUIRE(r.exit_code == 0);
+        CHECK(nlohmann::json::parse(r.out)["gas_used"] == gas.second);
+    }
+}
+
+TEST_CASE("exec --tx adds the intrinsic gas and caps the refund; --create deploys") {
+    // SSTORE(0, 1) then SSTORE(0, 0) in London: 21000 + 6 + 2100 + 20000 + 6 + 100 = 43212 before
+    // the refund of 19900, capped at 43212 / 5 = 8642.
+    auto r = trainchain("exec --fork London --tx --json --code 6001600055600060005500");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["intrinsic_gas"] == 21000);
+    CHECK(j["gas_refund"] == 8642);
+    CHECK(j["gas_used"] == 43212 - 8642);
+
+    // Init code copying 10 bytes of runtime code (PUSH1 42 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN).
+    r = trainchain(
+        "exec --fork Shanghai --create --json --code 600a600c600039600a6000f3602a60005260206000f3");
+    REQUIRE(r.exit_code == 0);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["intrinsic_gas"] == 53306);             // 53000 + 4 zero bytes * 4 + 18 others * 16 + 1 word * 2
+    CHECK(j["gas_used"] == 53306 + 24 + 10 * 200);  // init code 24, deposit 200 per byte
+    CHECK(j["created"] == "0x6fb1a2dee3e106113f85d408d80b69afe447b26e");
+
+    r = trainchain("exec --fork London --tx --gas 20000 --code 00");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--tx: error: invalid transaction: gas limit 20000 is below the intrinsic gas 21000\n");
+}
+
 TEST_CASE("asm and disasm round-trip through files") {
     TempDir d;
     const auto src = d.write("p.asm", "loop: JUMPDEST\n  PUSH1 1 PUSH @loop JUMPI\n  STOP\n");
@@ -198,7 +242,7 @@ TEST_CASE("bad input: one line naming what and where, exit code 2") {
     CHECK(r.exit_code == 2);
     CHECK(r.out == "--gas: error: '99999999999999999999' is not a gas amount (0 to 9223372036854775807)\n");
 
-    r = trainchain("exec --code 00 --fork Atlantis");
+    r = trainchain("exec --code 00 --fork Atlantis");  // every real fork is accepted now
     CHECK(r.exit_code == 2);
     CHECK(r.out == "--fork: error: unknown fork 'Atlantis'\n");
 
