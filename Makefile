@@ -7,8 +7,9 @@ PRESET      ?= dev
 CONFORMANCE ?= $(CURDIR)/../shared/conformance/vmtests
 TRAINCHAIN  := build/bin/trainchain
 FUZZ_SECONDS ?= 60
+SHELL := /bin/bash
 
-.PHONY: all deps configure build test demo asan bench clean format
+.PHONY: all deps configure build test demo asan bench fuzz clean format
 
 all: build
 
@@ -35,6 +36,15 @@ demo: build
 
 asan:
 	@$(MAKE) --no-print-directory PRESET=asan test
+
+# libFuzzer on arbitrary bytecode and calldata under every fork, with ASan + UBSan (clang).
+fuzz: deps
+	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@mkdir -p build/fuzz/corpus
+	@build/fuzz/bin/vm_fuzz build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==)" ; \
+	  test $${PIPESTATUS[0]} -eq 0
 
 bench:
 	@$(MAKE) --no-print-directory PRESET=release build

@@ -13,6 +13,7 @@ packages=(
   libfmt-dev            # formatting
   doctest-dev           # unit tests
   libbenchmark-dev      # bench/
+  clang libclang-rt-14-dev  # make fuzz: libFuzzer with ASan + UBSan
 )
 
 missing=()
