@@ -71,11 +71,6 @@ bytes load_code(const std::string& arg) {
 Fork parse_fork_option(const std::string& name) {
     const auto f = parse_fork(name);
     if (!f) throw InputError(fmt::format("--fork: error: unknown fork '{}'", name));
-    if (*f > latest_supported_fork)
-        throw InputError(
-            fmt::format("--fork: error: fork '{}' is not supported yet (the interpreter implements "
-                        "Frontier and Homestead exactly)",
-                        name));
     return *f;
 }
 

@@ -62,6 +62,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(r.gas_left >= 0 && r.gas_left <= gas_limit);
     const bool normal = r.status == Status::Success || r.status == Status::Revert;
     require(normal || r.gas_left == 0);
-    require(r.status != Status::UnsupportedFork);
     return 0;
 }

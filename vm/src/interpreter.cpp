@@ -206,7 +206,7 @@ Result execute_on_new_stack(Host& host, Fork fork, const Message& msg, bytes_vie
 }  // namespace
 
 Result execute(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
-    if (fork > latest_supported_fork) return {Status::UnsupportedFork, 0, 0, {}, {}};
+    if (static_cast<int>(fork) >= num_forks) return {Status::Failure, 0, 0, {}, {}};  // not a Fork value
     if (msg.depth > 0 && msg.depth % frames_per_stack == 0)
         return execute_on_new_stack(host, fork, msg, code);
     return execute_here(host, fork, msg, code);

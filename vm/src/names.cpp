@@ -68,8 +68,6 @@ std::string_view status_name(Status status) noexcept {
             return "insufficient_balance";
         case Status::ContractAddressCollision:
             return "contract_address_collision";
-        case Status::UnsupportedFork:
-            return "unsupported_fork";
         case Status::Failure:
             return "failure";
     }

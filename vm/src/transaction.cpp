@@ -19,7 +19,7 @@ int64_t intrinsic_gas(Fork fork, const Transaction& tx) noexcept {
 }
 
 TxOutcome execute_transaction(InMemoryHost& host, Fork fork, const Transaction& tx) {
-    if (fork > latest_supported_fork) return {std::nullopt, "unsupported fork"};
+    if (static_cast<int>(fork) >= num_forks) return {std::nullopt, "unknown fork"};
     const int64_t intrinsic = intrinsic_gas(fork, tx);
     if (tx.gas_limit < intrinsic)
         return {std::nullopt, "gas limit " + std::to_string(tx.gas_limit) + " is below the intrinsic gas " +

@@ -28,9 +28,6 @@ enum class Fork : uint8_t {
 /// Number of forks.
 inline constexpr int num_forks = static_cast<int>(Fork::Cancun) + 1;
 
-/// The newest fork whose rules the interpreter implements and accepts.
-inline constexpr Fork latest_supported_fork = Fork::Cancun;
-
 /// The fork's canonical name, e.g. "Petersburg".
 std::string_view fork_name(Fork fork) noexcept;
 

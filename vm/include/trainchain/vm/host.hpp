@@ -87,8 +87,7 @@ enum class Status : uint8_t {
     InvalidMemoryAccess,  ///< RETURNDATACOPY out of bounds
     InsufficientBalance,
     ContractAddressCollision,
-    UnsupportedFork,  ///< the interpreter does not implement this fork's dynamic rules yet
-    Failure,          ///< any other failure reported by the host
+    Failure,  ///< any other failure reported by the host
 };
 
 /// The snake_case name of a status, as printed by the tools ("success", "out_of_gas", ...).
