@@ -103,3 +103,19 @@ TEST_CASE("a failed outermost call leaves the state as it was") {
     CHECK(host.accounts.at(self).storage.empty());
     CHECK(host.logs.empty());
 }
+
+TEST_CASE("a creation sent to the host with more value than the sender holds fails and changes nothing") {
+    InMemoryHost host(Fork::Cancun);
+    host.accounts[self].balance = uint256{5};
+    Message msg;
+    msg.kind = CallKind::Create;
+    msg.gas = 100'000;
+    msg.sender = self;
+    msg.value = uint256{6};
+    const Result r = host.call(msg);
+    CHECK(r.status == Status::InsufficientBalance);
+    CHECK(r.gas_left == 100'000);
+    CHECK(host.get_balance(self) == uint256{5});
+    CHECK(host.get_nonce(self) == 0);
+    CHECK(host.accounts.size() == 1);
+}

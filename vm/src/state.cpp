@@ -289,6 +289,7 @@ Result InMemoryHost::call(const Message& msg) {
 
 Result InMemoryHost::create(const Message& msg) {
     const GasParams params = gas_params(fork_);
+    if (get_balance(msg.sender) < msg.value) return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
     const uint64_t nonce = get_nonce(msg.sender);
     const address addr = msg.kind == CallKind::Create2 ? create2_address(msg.sender, msg.salt, msg.input)
                                                        : create_address(msg.sender, nonce);
