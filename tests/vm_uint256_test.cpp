@@ -116,6 +116,30 @@ TEST_CASE("uint256: DIV and MOD agree with the oracle, x/0 = x%0 = 0") {
     }
 }
 
+TEST_CASE("uint256: division on every combination of edge limbs (0, 1, 2^63, 2^63 - 1, 2^64 - 1)") {
+    // Exercises Knuth's rare branches: a quotient digit estimate of 2^64 - 1, and the add-back.
+    const uint64_t edges[] = {0, 1, 1ULL << 63, (1ULL << 63) - 1, ~0ULL};
+    std::vector<uint256> words;
+    for (const uint64_t a : edges)
+        for (const uint64_t b : edges)
+            for (const uint64_t c : edges)
+                for (const uint64_t d : edges) words.push_back(uint256{a, b, c, d});
+    for (const auto& x : words) {
+        for (const auto& y : words) {
+            if (!y) continue;
+            const auto [q, r] = trainchain::vm::udivrem(x, y);
+            if (to_big(q) != to_big(x) / to_big(y) || to_big(r) != to_big(x) % to_big(y)) {
+                INFO("x=", x.to_hex(), " y=", y.to_hex());
+                REQUIRE(false);
+            }
+            if (trainchain::vm::mulmod(x, x, y) != from_big((to_big(x) * to_big(x)) % to_big(y))) {
+                INFO("mulmod x=", x.to_hex(), " y=", y.to_hex());
+                REQUIRE(false);
+            }
+        }
+    }
+}
+
 TEST_CASE("uint256: SDIV and SMOD truncate toward zero and take the dividend's sign") {
     check_binary(
         "sdiv", [](auto& a, auto& b) { return trainchain::vm::sdiv(a, b); },

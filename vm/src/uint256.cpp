@@ -19,17 +19,34 @@ int significant_limbs(const uint64_t* x, int n) noexcept {
 
 /// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
 /// (may be null) and n remainder limbs to r.
-void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v, int n) noexcept {
-    if (n == 1) {
-        u128 rem = 0;
-        for (int i = m - 1; i >= 0; --i) {
-            const u128 cur = (rem << 64) | u[i];
-            if (q != nullptr) q[i] = static_cast<uint64_t>(cur / v[0]);
-            rem = cur % v[0];
-        }
-        r[0] = static_cast<uint64_t>(rem);
-        return;
+/// The reciprocal of a normalized divisor d (top bit set): floor((2^128 - 1) / d) - 2^64
+/// (Moller and Granlund, "Improved division by invariant integers", 2011).
+uint64_t reciprocal(uint64_t d) noexcept { return static_cast<uint64_t>(~u128{0} / d); }
+
+/// (u1:u0) / d for a normalized d and u1 < d, with d's reciprocal `v`: two multiplications and
+/// at most two corrections instead of a hardware division (their Algorithm 4).
+inline uint64_t div_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t& rem) noexcept {
+    u128 q = u128{v} * u1;
+    q += (u128{u1} << 64) | u0;
+    auto q1 = static_cast<uint64_t>(q >> 64) + 1;
+    const auto q0 = static_cast<uint64_t>(q);
+    uint64_t r = u0 - q1 * d;
+    if (r > q0) {
+        --q1;
+        r += d;
     }
+    if (r >= d) {
+        ++q1;
+        r -= d;
+    }
+    rem = r;
+    return q1;
+}
+
+/// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
+/// (may be null) and n remainder limbs to r.
+void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v, int n) noexcept {
+    // Normalize: shift so the divisor's top limb has its top bit set.
     const int s = __builtin_clzll(v[n - 1]);
     uint64_t vn[8];
     uint64_t un[9];
@@ -38,16 +55,33 @@ void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint
     un[m] = s ? u[m - 1] >> (64 - s) : 0;
     for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (s ? u[i - 1] >> (64 - s) : 0);
     un[0] = u[0] << s;
+    const uint64_t recip = reciprocal(vn[n - 1]);
+
+    if (n == 1) {
+        uint64_t rem = un[m];  // < vn[0]: at most s < 64 bits shifted out of a normalized divisor
+        for (int i = m - 1; i >= 0; --i) {
+            const uint64_t qi = div_2by1(rem, un[i], vn[0], recip, rem);
+            if (q != nullptr) q[i] = qi;
+        }
+        r[0] = rem >> s;
+        return;
+    }
 
     constexpr u128 base = u128{1} << 64;
     for (int j = m - n; j >= 0; --j) {
-        const u128 num = (u128{un[j + n]} << 64) | un[j + n - 1];
-        u128 qhat = num / vn[n - 1];
-        u128 rhat = num % vn[n - 1];
-        while (qhat >= base || qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
+        // Estimate the quotient digit from the top two limbs; un[j+n] <= vn[n-1] always.
+        u128 qhat, rhat;
+        if (un[j + n] >= vn[n - 1]) {
+            qhat = base - 1;
+            rhat = u128{un[j + n - 1]} + vn[n - 1];
+        } else {
+            uint64_t r64;
+            qhat = div_2by1(un[j + n], un[j + n - 1], vn[n - 1], recip, r64);
+            rhat = r64;
+        }
+        while (rhat < base && qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
             --qhat;
             rhat += vn[n - 1];
-            if (rhat >= base) break;
         }
         // Multiply and subtract qhat * vn from un[j .. j+n].
         i128 k = 0;
