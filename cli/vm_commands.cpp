@@ -203,7 +203,7 @@ int run_exec(const ExecOptions& o) {
         tx.value = *value;
         tx.data = o.create ? code : calldata;
         tx.gas_limit = gas;
-        const TxOutcome out = execute_transaction(host, fork, tx);
+        const TxOutcome out = execute_transaction(host, tx);
         if (!out.receipt) throw InputError("--tx: error: invalid transaction: " + out.error);
         const Receipt& rc = *out.receipt;
         report = {rc.status,     rc.gas_used,      gas - rc.gas_used,

@@ -23,8 +23,8 @@ Transaction call_tx(bytes data = {}) {
     return tx;
 }
 
-Receipt run(InMemoryHost& host, Fork fork, const Transaction& tx) {
-    const TxOutcome out = execute_transaction(host, fork, tx);
+Receipt run(InMemoryHost& host, const Transaction& tx) {
+    const TxOutcome out = execute_transaction(host, tx);
     INFO(out.error);
     REQUIRE(out.receipt);
     return *out.receipt;
@@ -58,7 +58,7 @@ TEST_CASE("refunds are capped at half the gas used before London and a fifth fro
         InMemoryHost host(fork);
         host.accounts[contract].code = code.code;
         host.accounts[contract].storage[uint256{0}] = uint256{1};
-        const Receipt r = run(host, fork, call_tx());
+        const Receipt r = run(host, call_tx());
         REQUIRE(r.status == Status::Success);
         if (fork == Fork::Petersburg) {
             // 21000 + 6 + 5000 = 26006 used; refund 15000 capped at 26006 / 2 = 13003.
@@ -80,7 +80,7 @@ TEST_CASE("a call transaction bumps the nonce, moves value, and its receipt hold
     host.accounts[sender].balance = uint256{1000};
     Transaction tx = call_tx();
     tx.value = uint256{7};
-    const Receipt r = run(host, Fork::Cancun, tx);
+    const Receipt r = run(host, tx);
     CHECK(r.status == Status::Success);
     CHECK(r.gas_used == 21000 + 6 + 375);
     REQUIRE(r.logs.size() == 1);
@@ -98,7 +98,7 @@ TEST_CASE("a failing transaction keeps the nonce step, undoes the rest, and has 
     host.accounts[sender].balance = uint256{10};
     Transaction tx = call_tx();
     tx.value = uint256{3};
-    const Receipt r = run(host, Fork::Cancun, tx);
+    const Receipt r = run(host, tx);
     CHECK(r.status == Status::InvalidInstruction);
     CHECK(r.gas_used == tx.gas_limit);  // an exceptional halt consumes everything
     CHECK(r.logs.empty());
@@ -116,7 +116,7 @@ TEST_CASE("a creation transaction deploys at keccak(rlp(sender, nonce)) and char
     tx.sender = sender;
     tx.data = init.code;
     tx.gas_limit = 100'000;
-    const Receipt r = run(host, Fork::Shanghai, tx);
+    const Receipt r = run(host, tx);
     REQUIRE(r.status == Status::Success);
     REQUIRE(r.created);
     CHECK(*r.created == InMemoryHost::create_address(sender, 5));
@@ -134,7 +134,7 @@ TEST_CASE("invalid transactions are rejected and change nothing") {
     InMemoryHost host(Fork::Shanghai);
     Transaction tx = call_tx(bytes{0x01});
     tx.gas_limit = 21015;  // intrinsic is 21016
-    TxOutcome out = execute_transaction(host, Fork::Shanghai, tx);
+    TxOutcome out = execute_transaction(host, tx);
     CHECK(!out.receipt);
     CHECK(out.error == "gas limit 21015 is below the intrinsic gas 21016");
 
@@ -142,13 +142,43 @@ TEST_CASE("invalid transactions are rejected and change nothing") {
     create.sender = sender;
     create.data = bytes(49153, 0x00);
     create.gas_limit = 10'000'000;
-    out = execute_transaction(host, Fork::Shanghai, create);
+    out = execute_transaction(host, create);
     CHECK(!out.receipt);
     CHECK(out.error == "init code of 49153 bytes exceeds the limit of 49152");
 
     tx = call_tx();
     tx.value = uint256{1};
-    out = execute_transaction(host, Fork::Shanghai, tx);
+    out = execute_transaction(host, tx);
     CHECK(out.error == "sender balance is below the value");
     CHECK(host.get_nonce(sender) == 0);
+}
+
+TEST_CASE("ORIGIN is the transaction's sender") {
+    // ORIGIN PUSH1 0 SSTORE
+    const bytecode code = bytecode{Opcode::ORIGIN} + push(0) + Opcode::SSTORE;
+    InMemoryHost host(Fork::London);  // built with a default context (origin 0)
+    host.accounts[contract].code = code.code;
+    const Receipt r = run(host, call_tx());
+    REQUIRE(r.status == Status::Success);
+    CHECK(host.get_storage(contract, uint256{0}) == sender.to_word());
+}
+
+TEST_CASE("EIP-2681: no creation past the largest nonce") {
+    InMemoryHost host(Fork::Cancun);
+    host.accounts[sender].nonce = UINT64_MAX;
+    Transaction create;
+    create.sender = sender;
+    create.gas_limit = 100'000;
+    const TxOutcome out = execute_transaction(host, create);
+    CHECK(out.error == "sender nonce is at its maximum");
+
+    // The CREATE opcode from a contract at the maximum nonce pushes 0 and keeps the gas.
+    const bytecode code =
+        push(0) + push(0) + push(0) + Opcode::CREATE + Opcode::ISZERO + push(0) + Opcode::SSTORE;
+    host.accounts[contract].code = code.code;
+    host.accounts[contract].nonce = UINT64_MAX;
+    const Receipt r = run(host, call_tx());
+    REQUIRE(r.status == Status::Success);
+    CHECK(host.get_storage(contract, uint256{0}) == uint256{1});  // CREATE pushed 0
+    CHECK(host.get_nonce(contract) == UINT64_MAX);
 }

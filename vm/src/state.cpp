@@ -41,6 +41,7 @@ bool InMemoryHost::is_precompile(const address& addr) const noexcept {
 
 void InMemoryHost::begin_transaction(const address& origin, const address* to) {
     finalize();
+    tx_.origin = origin;
     accessed_accounts_.insert(origin);
     if (to != nullptr) accessed_accounts_.insert(*to);
     for (uint8_t n = 1; n <= last_precompile(fork_); ++n) {
@@ -291,6 +292,7 @@ Result InMemoryHost::create(const Message& msg) {
     const GasParams params = gas_params(fork_);
     if (get_balance(msg.sender) < msg.value) return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
     const uint64_t nonce = get_nonce(msg.sender);
+    if (nonce == UINT64_MAX) return {Status::Failure, msg.gas, 0, {}, {}};  // EIP-2681: no CREATE past it
     const address addr = msg.kind == CallKind::Create2 ? create2_address(msg.sender, msg.salt, msg.input)
                                                        : create_address(msg.sender, nonce);
     set_nonce(msg.sender, nonce + 1);  // kept even if the creation fails

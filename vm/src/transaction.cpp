@@ -18,8 +18,8 @@ int64_t intrinsic_gas(Fork fork, const Transaction& tx) noexcept {
     return gas;
 }
 
-TxOutcome execute_transaction(InMemoryHost& host, Fork fork, const Transaction& tx) {
-    if (static_cast<int>(fork) >= num_forks) return {std::nullopt, "unknown fork"};
+TxOutcome execute_transaction(InMemoryHost& host, const Transaction& tx) {
+    const Fork fork = host.fork();
     const int64_t intrinsic = intrinsic_gas(fork, tx);
     if (tx.gas_limit < intrinsic)
         return {std::nullopt, "gas limit " + std::to_string(tx.gas_limit) + " is below the intrinsic gas " +
@@ -29,6 +29,8 @@ TxOutcome execute_transaction(InMemoryHost& host, Fork fork, const Transaction& 
         return {std::nullopt, "init code of " + std::to_string(tx.data.size()) +
                                   " bytes exceeds the limit of " + std::to_string(params.max_initcode_size)};
     if (host.get_balance(tx.sender) < tx.value) return {std::nullopt, "sender balance is below the value"};
+    if (!tx.to && host.get_nonce(tx.sender) == UINT64_MAX)
+        return {std::nullopt, "sender nonce is at its maximum"};
 
     host.begin_transaction(tx.sender, tx.to ? &*tx.to : nullptr);
     if (fork >= Fork::Berlin) {

@@ -42,8 +42,9 @@ public:
     std::map<int64_t, bytes32> block_hashes;  ///< BLOCKHASH answers; missing numbers read as zero
 
     /// Starts a transaction from `origin` to `to` (nullptr for a creation): forgets the previous
-    /// transaction's per-transaction state and warms what EIP-2929 warms from the start (origin,
-    /// recipient, precompiles; coinbase from Shanghai, EIP-3651).
+    /// transaction's per-transaction state, makes `origin` the ORIGIN of the context, and warms
+    /// what EIP-2929 warms from the start (origin, recipient, precompiles; coinbase from
+    /// Shanghai, EIP-3651).
     void begin_transaction(const address& origin, const address* to);
 
     /// Ends the transaction: deletes the accounts that self-destructed and, from Spurious Dragon
@@ -67,6 +68,8 @@ public:
     bool selfdestruct(const address& addr, const address& beneficiary) override;
     Result call(const Message& msg) override;
     [[nodiscard]] TxContext get_tx_context() const override { return tx_; }
+    /// The fork whose rules this host follows.
+    [[nodiscard]] Fork fork() const noexcept { return fork_; }
     [[nodiscard]] bytes32 get_block_hash(int64_t number) const override;
     [[nodiscard]] uint256 get_transient_storage(const address& addr, const uint256& key) const override;
     void set_transient_storage(const address& addr, const uint256& key, const uint256& value) override;

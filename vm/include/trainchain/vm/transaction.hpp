@@ -51,7 +51,7 @@ struct TxOutcome {
 /// and 1900 per key (Berlin on, EIP-2930); 2 per init-code word (Shanghai on, EIP-3860).
 int64_t intrinsic_gas(Fork fork, const Transaction& tx) noexcept;
 
-/// Executes `tx` on `host` under `fork`'s rules.
-TxOutcome execute_transaction(InMemoryHost& host, Fork fork, const Transaction& tx);
+/// Executes `tx` on `host`, under the host's fork.
+TxOutcome execute_transaction(InMemoryHost& host, const Transaction& tx);
 
 }  // namespace trainchain::vm
