@@ -34,6 +34,19 @@ CodeAnalysis analyze(bytes_view code) {
 
 namespace {
 
+/// The base cost of an opcode when every fork that defines it charges the same (ADD, PUSH, DUP,
+/// JUMP, ...): a constant in the dispatch block instead of a table load. -1 when it varies.
+constexpr int16_t fork_invariant_cost(uint8_t op) noexcept {
+    int16_t cost = -1;
+    for (const auto& table : gas_tables) {
+        if (table[op] < 0) continue;
+        if (cost >= 0 && table[op] != cost) return -1;
+        cost = table[op];
+    }
+    return cost;
+}
+static_assert(fork_invariant_cost(0x01) == 3 && fork_invariant_cost(0x31) == -1);
+
 // ---- invoke: adapt each instruction shape to "next pc or nullptr" -----------------------------
 
 inline code_iterator invoke(void (*f)(StackTop) noexcept, StackTop s, code_iterator pc, int64_t&,
@@ -107,19 +120,23 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
 
     TRAINCHAIN_DISPATCH();
 
-#define TRAINCHAIN_X(byte, name, imm, in, out, since)                                 \
-    op_##name : {                                                                     \
-        if constexpr (Fork::since != Fork::Frontier)                                  \
-            if (costs[byte] < 0) goto undefined;                                      \
-        if ((gas -= costs[byte]) < 0) goto out_of_gas;                                \
-        if constexpr ((in) > 0)                                                       \
-            if (sp - bottom < (in)) goto stack_underflow;                             \
-        if constexpr ((out) > (in))                                                   \
-            if (sp - bottom > max_stack_height - ((out) - (in))) goto stack_overflow; \
-        pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                         \
-        if (pc == nullptr) return gas;                                                \
-        sp += (out) - (in);                                                           \
-        TRAINCHAIN_DISPATCH();                                                        \
+#define TRAINCHAIN_X(byte, name, imm, in, out, since)                                   \
+    op_##name : {                                                                       \
+        if constexpr (Fork::since != Fork::Frontier)                                    \
+            if (costs[byte] < 0) goto undefined;                                        \
+        if constexpr (fork_invariant_cost(byte) >= 0)                                   \
+            gas -= fork_invariant_cost(byte);                                           \
+        else                                                                            \
+            gas -= costs[byte];                                                         \
+        if (gas < 0) goto out_of_gas;                                                   \
+        if constexpr ((in) > 0)                                                         \
+            if (sp < bottom + (in)) goto stack_underflow;                               \
+        if constexpr ((out) > (in))                                                     \
+            if (sp > bottom + (max_stack_height - ((out) - (in)))) goto stack_overflow; \
+        pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                           \
+        if (pc == nullptr) return gas;                                                  \
+        sp += (out) - (in);                                                             \
+        TRAINCHAIN_DISPATCH();                                                          \
     }
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
