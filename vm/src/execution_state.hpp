@@ -40,7 +40,14 @@ CodeAnalysis analyze(bytes_view code);
 /// Everything one frame's instructions read or write besides the stack and the gas counter.
 struct ExecutionState {
     ExecutionState(Host& h, Fork f, const Message& m, bytes_view c, const CodeAnalysis& a) noexcept
-        : host{h}, fork{f}, params{gas_params(f)}, msg{m}, code{c}, analysis{a} {}
+        : host{h},
+          fork{f},
+          params{gas_params(f)},
+          msg{m},
+          code{c},
+          analysis{a},
+          code_begin{a.begin()},
+          jumpdest{a.jumpdest.data()} {}
 
     Host& host;
     Fork fork;
@@ -48,6 +55,8 @@ struct ExecutionState {
     const Message& msg;
     bytes_view code;  ///< original code, for CODECOPY/CODESIZE
     const CodeAnalysis& analysis;
+    const uint8_t* code_begin;  ///< analysis.begin(), kept at hand for jumps and PC
+    const uint8_t* jumpdest;    ///< analysis.jumpdest.data(), likewise
     Memory memory;
     bytes return_data;  ///< output of the last nested call
     bytes output;       ///< this frame's RETURN/REVERT data

@@ -378,18 +378,18 @@ inline InstrResult op_SSTORE(StackTop s, int64_t gas, ExecutionState& state) noe
 }
 inline code_iterator op_JUMP(StackTop s, ExecutionState& state, code_iterator) noexcept {
     const auto& dest = s.pop();
-    if (!(dest < state.analysis.code_size) || !state.analysis.jumpdest[static_cast<size_t>(dest.w[0])]) {
+    if (!(dest.fits_u64() && dest.w[0] < state.code.size()) || !state.jumpdest[dest.w[0]]) {
         state.status = Status::BadJumpDestination;
         return nullptr;
     }
-    return state.analysis.begin() + dest.w[0];
+    return state.code_begin + dest.w[0];
 }
 inline code_iterator op_JUMPI(StackTop s, ExecutionState& state, code_iterator pc) noexcept {
     if (!s[1]) return pc + 1;  // condition false
     return op_JUMP(s, state, pc);
 }
 inline code_iterator op_PC(StackTop s, ExecutionState& state, code_iterator pc) noexcept {
-    s.push(static_cast<uint64_t>(pc - state.analysis.begin()));
+    s.push(static_cast<uint64_t>(pc - state.code_begin));
     return pc + 1;
 }
 inline void op_MSIZE(StackTop s, ExecutionState& state) noexcept { s.push(state.memory.size()); }
