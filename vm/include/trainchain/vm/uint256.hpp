@@ -12,9 +12,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#if defined(__x86_64__)
-#include <x86intrin.h>
-#endif
 
 namespace trainchain::vm {
 
@@ -94,12 +91,13 @@ struct uint256 {
 constexpr bool operator<(const uint256& a, const uint256& b) noexcept {
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-        unsigned long long d;
-        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &d);
-        c = _subborrow_u64(c, a.w[1], b.w[1], &d);
-        c = _subborrow_u64(c, a.w[2], b.w[2], &d);
-        c = _subborrow_u64(c, a.w[3], b.w[3], &d);
-        return c != 0;
+        // The borrow out of a sub/sbb chain, in registers.
+        uint64_t t0 = a.w[0], t1 = a.w[1], t2 = a.w[2], t3 = a.w[3];
+        bool borrow;
+        __asm__("subq %[b0], %[t0]\n\tsbbq %[b1], %[t1]\n\tsbbq %[b2], %[t2]\n\tsbbq %[b3], %[t3]"
+                : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), "=@ccc"(borrow)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3]));
+        return borrow;
     }
 #endif
     uint64_t borrow = 0;
@@ -193,12 +191,12 @@ constexpr uint256 operator+(const uint256& a, const uint256& b) noexcept {
     uint256 r;
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-        // Limbs in scalars, not in `r`, so the result stays in registers.
-        unsigned long long r0, r1, r2, r3;
-        unsigned char c = _addcarry_u64(0, a.w[0], b.w[0], &r0);
-        c = _addcarry_u64(c, a.w[1], b.w[1], &r1);
-        c = _addcarry_u64(c, a.w[2], b.w[2], &r2);
-        _addcarry_u64(c, a.w[3], b.w[3], &r3);
+        // One add/adc chain in registers (the intrinsics made GCC spill each limb).
+        uint64_t r0 = a.w[0], r1 = a.w[1], r2 = a.w[2], r3 = a.w[3];
+        __asm__("addq %[b0], %[r0]\n\tadcq %[b1], %[r1]\n\tadcq %[b2], %[r2]\n\tadcq %[b3], %[r3]"
+                : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3])
+                : "cc");
         return {r0, r1, r2, r3};
     }
 #endif
@@ -217,11 +215,11 @@ constexpr uint256 operator-(const uint256& a, const uint256& b) noexcept {
     uint256 r;
 #if defined(__x86_64__)
     if (!std::is_constant_evaluated()) {
-        unsigned long long r0, r1, r2, r3;
-        unsigned char c = _subborrow_u64(0, a.w[0], b.w[0], &r0);
-        c = _subborrow_u64(c, a.w[1], b.w[1], &r1);
-        c = _subborrow_u64(c, a.w[2], b.w[2], &r2);
-        _subborrow_u64(c, a.w[3], b.w[3], &r3);
+        uint64_t r0 = a.w[0], r1 = a.w[1], r2 = a.w[2], r3 = a.w[3];
+        __asm__("subq %[b0], %[r0]\n\tsbbq %[b1], %[r1]\n\tsbbq %[b2], %[r2]\n\tsbbq %[b3], %[r3]"
+                : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3)
+                : [b0] "rm"(b.w[0]), [b1] "rm"(b.w[1]), [b2] "rm"(b.w[2]), [b3] "rm"(b.w[3])
+                : "cc");
         return {r0, r1, r2, r3};
     }
 #endif
