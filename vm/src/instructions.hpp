@@ -448,9 +448,17 @@ inline void dup(StackTop s) noexcept {
     s.push(s[N - 1]);
 }
 
+/// SWAPn limb by limb: std::swap's temporary would be read back with 16-byte loads right after
+/// 8-byte stores, which stalls on store forwarding.
 template <int N>
 inline void swap(StackTop s) noexcept {
-    std::swap(s.top(), s[N]);
+    uint256& a = s.top();
+    uint256& b = s[N];
+    for (size_t i = 0; i < 4; ++i) {
+        const uint64_t t = a.w[i];
+        a.w[i] = b.w[i];
+        b.w[i] = t;
+    }
 }
 
 template <size_t NumTopics>

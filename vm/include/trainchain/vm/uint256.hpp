@@ -50,7 +50,10 @@ struct uint256 {
     /// True when the value fits in 64 bits.
     [[nodiscard]] constexpr bool fits_u64() const noexcept { return (w[1] | w[2] | w[3]) == 0; }
 
-    friend constexpr bool operator==(const uint256&, const uint256&) noexcept = default;
+    /// Branch-free equality.
+    friend constexpr bool operator==(const uint256& a, const uint256& b) noexcept {
+        return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2]) | (a.w[3] ^ b.w[3])) == 0;
+    }
 
     /// The largest value, 2^256 - 1.
     static constexpr uint256 max() noexcept { return {~0ULL, ~0ULL, ~0ULL, ~0ULL}; }
