@@ -33,6 +33,7 @@
 #include <doctest/doctest.h>
 
 #include "bytecode.hpp"
+#include "test_support.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/hex.hpp"
@@ -41,30 +42,16 @@
 #include "trainchain/vm/opcodes.hpp"
 #include "trainchain/vm/state.hpp"
 
-// Readable failure messages: doctest finds these through argument-dependent lookup.
-namespace trainchain::vm {
-inline doctest::String toString(Status s) { return std::string(status_name(s)).c_str(); }
-inline doctest::String toString(const uint256& v) { return v.to_hex().c_str(); }
-inline doctest::String toString(const address& a) { return a.to_hex().c_str(); }
-}  // namespace trainchain::vm
-
 namespace {
 
 using namespace trainchain::vm;
 using trainchain::test::bytecode;
+using trainchain::test::make_address;
 using trainchain::test::push;
 using trainchain::test::ret_top;
 using Op = Opcode;
 
 // ---- fixtures -----------------------------------------------------------------------------------
-
-/// An address whose first byte is `tag` and last eight bytes are `low` (all 160 bits matter).
-constexpr address make_address(uint8_t tag, uint64_t low) {
-    address a;
-    a.bytes[0] = tag;
-    for (size_t i = 0; i < 8; ++i) a.bytes[19 - i] = static_cast<uint8_t>(low >> (8 * i));
-    return a;
-}
 
 /// A small address (leading zero bytes), for code that embeds it with a short PUSH.
 constexpr address small_address(uint64_t low) { return make_address(0, low); }

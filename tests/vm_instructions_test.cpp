@@ -18,38 +18,24 @@
 #include <doctest/doctest.h>
 
 #include "bytecode.hpp"
+#include "test_support.hpp"
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/host.hpp"
 #include "trainchain/vm/interpreter.hpp"
 #include "trainchain/vm/opcodes.hpp"
 #include "trainchain/vm/state.hpp"
 
-// Readable failure messages: doctest finds these through argument-dependent lookup.
-namespace trainchain::vm {
-inline doctest::String toString(Status s) { return std::string(status_name(s)).c_str(); }
-inline doctest::String toString(const uint256& v) { return v.to_hex().c_str(); }
-inline doctest::String toString(const address& a) { return a.to_hex().c_str(); }
-inline doctest::String toString(const bytes32& b) { return b.to_hex().c_str(); }
-}  // namespace trainchain::vm
-
 namespace {
 
 using namespace trainchain::vm;
 using trainchain::test::bytecode;
+using trainchain::test::make_address;
 using trainchain::test::push;
 using trainchain::test::ret_top;
 using trainchain::test::sstore;
 using Op = Opcode;
 
 // ---- fixtures -----------------------------------------------------------------------------------
-
-/// An address whose first byte is `tag` and last eight bytes are `low` (all 160 bits matter).
-constexpr address make_address(uint8_t tag, uint64_t low) {
-    address a;
-    a.bytes[0] = tag;
-    for (size_t i = 0; i < 8; ++i) a.bytes[19 - i] = static_cast<uint8_t>(low >> (8 * i));
-    return a;
-}
 
 constexpr address kSelf = make_address(0x0c, 0xc0ffee);    // the running account
 constexpr address kSender = make_address(0x5e, 0x5e4de4);  // CALLER of the outer frame

@@ -30,16 +30,11 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/host.hpp"
 #include "trainchain/vm/interpreter.hpp"
 #include "trainchain/vm/state.hpp"
-
-// Readable failure messages: doctest finds these through argument-dependent lookup.
-namespace trainchain::vm {
-inline doctest::String toString(Status s) { return std::string(status_name(s)).c_str(); }
-inline doctest::String toString(const uint256& v) { return v.to_hex().c_str(); }
-}  // namespace trainchain::vm
 
 namespace {
 
