@@ -21,7 +21,11 @@ int significant_limbs(const uint64_t* x, int n) noexcept {
 /// (may be null) and n remainder limbs to r.
 /// The reciprocal of a normalized divisor d (top bit set): floor((2^128 - 1) / d) - 2^64
 /// (Moller and Granlund, "Improved division by invariant integers", 2011).
-uint64_t reciprocal(uint64_t d) noexcept { return static_cast<uint64_t>(~u128{0} / d); }
+/// Computed as (~d : ~0) / d, which equals it for a normalized d and keeps the high half below d,
+/// so the 128-bit division takes its single-step path.
+uint64_t reciprocal(uint64_t d) noexcept {
+    return static_cast<uint64_t>(((u128{~d} << 64) | ~uint64_t{0}) / d);
+}
 
 /// (u1:u0) / d for a normalized d and u1 < d, with d's reciprocal `v`: two multiplications and
 /// at most two corrections instead of a hardware division (their Algorithm 4).
