@@ -29,7 +29,6 @@ struct CodeAnalysis {
     static constexpr size_t front_padding = 8;
     std::vector<uint8_t> padded;    ///< front padding, code, then 33 zero bytes (PUSH32 + STOP)
     std::vector<uint8_t> jumpdest;  ///< 1 where a JUMPDEST opcode (not PUSH data) is
-    size_t code_size = 0;           ///< length of the original code
 
     /// The first byte of the code inside `padded`.
     [[nodiscard]] const uint8_t* begin() const noexcept { return padded.data() + front_padding; }
@@ -45,7 +44,6 @@ struct ExecutionState {
           params{gas_params(f)},
           msg{m},
           code{c},
-          analysis{a},
           code_begin{a.begin()},
           jumpdest{a.jumpdest.data()} {}
 
@@ -53,10 +51,9 @@ struct ExecutionState {
     Fork fork;
     GasParams params;
     const Message& msg;
-    bytes_view code;  ///< original code, for CODECOPY/CODESIZE
-    const CodeAnalysis& analysis;
-    const uint8_t* code_begin;  ///< analysis.begin(), kept at hand for jumps and PC
-    const uint8_t* jumpdest;    ///< analysis.jumpdest.data(), likewise
+    bytes_view code;            ///< original code, for CODECOPY/CODESIZE
+    const uint8_t* code_begin;  ///< the code inside the analysis' padded buffer
+    const uint8_t* jumpdest;    ///< the analysis' JUMPDEST map
     Memory memory;
     bytes return_data;  ///< output of the last nested call
     bytes output;       ///< this frame's RETURN/REVERT data

@@ -17,7 +17,6 @@ namespace detail {
 
 CodeAnalysis analyze(bytes_view code) {
     CodeAnalysis a;
-    a.code_size = code.size();
     a.padded.assign(CodeAnalysis::front_padding, 0);
     a.padded.insert(a.padded.end(), code.begin(), code.end());
     a.padded.resize(CodeAnalysis::front_padding + code.size() + 33, 0);
@@ -99,7 +98,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     const auto stack_space = std::make_unique_for_overwrite<StackSpace>();
     uint256* const bottom = reinterpret_cast<uint256*>(stack_space->bytes);
     uint256* sp = bottom;
-    code_iterator pc = state.analysis.begin();
+    code_iterator pc = state.code_begin;
 
     // Jump targets by opcode byte; bytes that no fork defines go to the undefined-instruction
     // exit, and the blocks of opcodes newer than Frontier check the fork's table before running.

@@ -54,7 +54,7 @@ void InMemoryHost::begin_transaction(const address& origin, const address* to) {
 
 void InMemoryHost::finalize() {
     for (const auto& a : destructed_) accounts.erase(a);
-    if (gas_params(fork_).empty_is_dead)
+    if (params_.empty_is_dead)
         for (const auto& a : touched_)
             if (const auto it = accounts.find(a); it != accounts.end() && is_empty(it->second))
                 accounts.erase(it);
@@ -163,7 +163,7 @@ void InMemoryHost::revert_to(Checkpoint c) {
 bool InMemoryHost::account_exists(const address& addr) const {
     const auto it = accounts.find(addr);
     if (it == accounts.end()) return false;
-    return !(gas_params(fork_).empty_is_dead && is_empty(it->second));
+    return !(params_.empty_is_dead && is_empty(it->second));
 }
 
 uint256 InMemoryHost::get_storage(const address& addr, const uint256& key) const {
@@ -213,7 +213,7 @@ bool InMemoryHost::selfdestruct(const address& addr, const address& beneficiary)
     const uint256 balance = get_balance(addr);
     touch_mark(beneficiary);
     // EIP-6780 (Cancun): an account not created in this transaction only sends its balance.
-    if (gas_params(fork_).selfdestruct_same_tx_only && !created_in_tx_.contains(addr)) {
+    if (params_.selfdestruct_same_tx_only && !created_in_tx_.contains(addr)) {
         if (beneficiary != addr) {
             set_balance(addr, {});
             set_balance(beneficiary, get_balance(beneficiary) + balance);
@@ -289,7 +289,7 @@ Result InMemoryHost::call(const Message& msg) {
 }
 
 Result InMemoryHost::create(const Message& msg) {
-    const GasParams params = gas_params(fork_);
+    const GasParams& params = params_;
     if (get_balance(msg.sender) < msg.value) return {Status::InsufficientBalance, msg.gas, 0, {}, {}};
     const uint64_t nonce = get_nonce(msg.sender);
     if (nonce == UINT64_MAX) return {Status::Failure, msg.gas, 0, {}, {}};  // EIP-2681: no CREATE past it

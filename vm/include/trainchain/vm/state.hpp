@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/host.hpp"
 #include "trainchain/vm/interpreter.hpp"
 
@@ -35,7 +36,8 @@ struct LogRecord {
 class InMemoryHost : public Host {
 public:
     /// A host following `fork`'s rules for nested frames, in block and transaction context `tx`.
-    explicit InMemoryHost(Fork fork, TxContext tx = {}) : fork_{fork}, tx_{std::move(tx)} {}
+    explicit InMemoryHost(Fork fork, TxContext tx = {})
+        : fork_{fork}, params_{gas_params(fork)}, tx_{std::move(tx)} {}
 
     std::map<address, Account> accounts;      ///< the world state
     std::vector<LogRecord> logs;              ///< logs emitted so far, in order
@@ -150,6 +152,7 @@ private:
     void touch_mark(const address& addr);
 
     Fork fork_;
+    GasParams params_;  // the fork's rules, computed once
     TxContext tx_;
     std::vector<JournalEntry> journal_;
     std::set<address> destructed_;
