@@ -2,6 +2,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace trainchain::cli {
 
@@ -10,5 +13,24 @@ inline constexpr int exit_bad_input = 2;
 
 /// Registers `asm`, `disasm`, `exec` and `vmtest`; the command's exit code goes to `exit_code`.
 void add_vm_commands(CLI::App& app, int& exit_code);
+
+/// Registers `compile`.
+void add_contract_commands(CLI::App& app, int& exit_code);
+
+/// `exec --deploy FILE.sol [--contract NAME] [--ctor-args V...] [--call SIG ARGS...]`.
+struct DeployOptions {
+    std::string source;
+    std::string contract;
+    std::vector<std::string> ctor_args;
+    std::string call;
+    std::vector<std::string> args;
+    std::string fork = "Shanghai";
+    std::string value = "0";
+    int64_t gas = 30'000'000;
+};
+
+/// Deploys a compiled contract in a fresh in-memory state and calls it; prints a JSON report.
+/// Throws std::runtime_error subclasses for bad input.
+int run_deploy(const DeployOptions& options);
 
 }  // namespace trainchain::cli

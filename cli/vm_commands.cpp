@@ -112,10 +112,11 @@ struct ExecOptions {
     std::string calldata;
     std::string value = "0";
     std::string gas = "10000000";
-    std::string fork = "Frontier";
+    std::string fork;  // Frontier for bytecode, Shanghai for --deploy
     bool json = false;
     bool tx = false;
     bool create = false;
+    DeployOptions deploy;
 };
 
 /// What `exec` reports, whether it ran a message call or a transaction.
@@ -171,7 +172,25 @@ void print_report(const ExecReport& r, bool json) {
 }
 
 int run_exec(const ExecOptions& o) {
-    const Fork fork = parse_fork_option(o.fork);
+    if (!o.deploy.source.empty()) {
+        if (!o.code.empty()) throw InputError("--code: error: give either --code or --deploy");
+        DeployOptions d = o.deploy;
+        if (!o.fork.empty()) d.fork = o.fork;
+        d.value = o.value;
+        if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), d.gas);
+            ec != std::errc{} || end != o.gas.data() + o.gas.size() || d.gas < 0)
+            throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
+        if (o.gas == "10000000") d.gas = 30'000'000;
+        try {
+            return run_deploy(d);
+        } catch (const std::runtime_error& e) {
+            throw InputError(e.what());
+        }
+    }
+    if (!o.deploy.call.empty() || !o.deploy.args.empty())
+        throw InputError("--call: error: --call and call arguments need --deploy FILE.sol");
+    if (o.code.empty()) throw InputError("exec: error: give --code (bytecode) or --deploy (a .sol file)");
+    const Fork fork = parse_fork_option(o.fork.empty() ? "Frontier" : o.fork);
     int64_t gas = 0;
     if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), gas);
         ec != std::errc{} || end != o.gas.data() + o.gas.size() || gas < 0)
@@ -264,12 +283,16 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
 
     auto* ex = app.add_subcommand("exec", "Run bytecode against an empty in-memory state");
     auto eo = std::make_shared<ExecOptions>();
-    ex->add_option("--code", eo->code, "hex bytecode, a file of hex, or an assembly file (*.asm)")
-        ->required();
+    ex->add_option("--code", eo->code, "hex bytecode, a file of hex, or an assembly file (*.asm)");
+    ex->add_option("--deploy", eo->deploy.source, "compile this .sol file, deploy it (Shanghai unless --fork)");
+    ex->add_option("--contract", eo->deploy.contract, "with --deploy: which contract (default: the last)");
+    ex->add_option("--ctor-args", eo->deploy.ctor_args, "with --deploy: constructor arguments");
+    ex->add_option("--call", eo->deploy.call, "with --deploy: call this function, e.g. 'f(uint256)'");
+    ex->add_option("ARGS", eo->deploy.args, "with --call: the arguments (42, -1, 0x.., true, text, [1,2])");
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
     ex->add_option("--gas", eo->gas, "gas limit")->capture_default_str();
-    ex->add_option("--fork", eo->fork, "fork whose rules apply")->capture_default_str();
+    ex->add_option("--fork", eo->fork, "fork whose rules apply (default Frontier; Shanghai with --deploy)");
     ex->add_flag("--json", eo->json, "print JSON (status, gas_used, gas_left, output, logs, storage)");
     ex->add_flag(
         "--tx", eo->tx,

@@ -1,0 +1,56 @@
+// compiler/include/trainchain/compiler/compiler.hpp - compiles contract-language sources (a
+// subset of Solidity 0.8) to EVM bytecode, ABI JSON and an assembly listing.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trainchain/vm/host.hpp"
+
+namespace trainchain::compiler {
+
+/// One message about the source, pointing at a line and column (both 1-based).
+struct Diagnostic {
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    std::string file;         ///< the file name given to compile()
+    size_t line = 1;          ///< 1-based
+    size_t column = 1;        ///< 1-based, in bytes
+    std::string message;      ///< e.g. "undeclared identifier 'x'"
+    std::string source_line;  ///< the text of that line, for the caret display
+
+    /// `file:line:col: error: message`, then the source line and a caret under the column.
+    [[nodiscard]] std::string format() const;
+};
+
+/// What the compiler produced for one contract of the source.
+struct CompiledContract {
+    std::string name;
+    vm::bytes init_code;     ///< deployable: runs the constructor and returns the runtime code
+    vm::bytes runtime_code;  ///< what the account holds after deployment
+    std::string abi_json;    ///< the ABI as solc emits it (a JSON array)
+    std::string assembly;    ///< listing of init and runtime code with source positions
+};
+
+/// Compiler switches.
+struct Options {
+    bool optimize = true;  ///< the peephole optimizer (`-O0` turns it off)
+};
+
+/// The contracts of a source unit, or why there are none. Warnings may accompany success.
+struct CompileResult {
+    std::vector<CompiledContract> contracts;
+    std::vector<Diagnostic> diagnostics;  ///< in source order; errors and warnings
+
+    /// True when no diagnostic is an error.
+    [[nodiscard]] bool ok() const noexcept;
+    /// The contract named `name`, or nullptr.
+    [[nodiscard]] const CompiledContract* find(std::string_view name) const noexcept;
+};
+
+/// Compiles one source file. `file` names it in diagnostics. Never throws on bad input: every
+/// problem becomes a diagnostic.
+CompileResult compile(std::string_view source, const std::string& file, const Options& options = {});
+
+}  // namespace trainchain::compiler

@@ -1,0 +1,148 @@
+// compiler/src/grammar.hpp - the parser's shared declarations: the skipper (whitespace and
+// comments), the lexical helpers, the state a parse carries in its X3 context (diagnostics, nesting
+// depth, error recovery), the context type, and the top rule (after X3's calc9 example).
+#pragma once
+
+#include <boost/spirit/home/x3.hpp>
+#include <string>
+#include <string_view>
+
+#include "ast.hpp"
+#include "source.hpp"
+
+namespace trainchain::compiler::parser {
+
+namespace x3 = boost::spirit::x3;
+
+// ---- lexical helpers ----------------------------------------------------------------------------
+
+namespace lex {
+
+/// [a-zA-Z_$]: may start an identifier.
+constexpr bool is_ident_start(char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+}
+/// [a-zA-Z0-9_$]: may continue an identifier.
+constexpr bool is_ident_char(char c) noexcept { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+/// Whitespace as the skipper sees it.
+constexpr bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+/// The length of the identifier-like word starting at `it` (0 when none starts there).
+inline size_t word_length(iterator_type it, iterator_type last) noexcept {
+    if (it == last || !is_ident_start(*it)) return 0;
+    iterator_type i = it;
+    while (i != last && is_ident_char(*i)) ++i;
+    return static_cast<size_t>(i - it);
+}
+/// True when the word `word` starts at `it` and is not the prefix of a longer identifier.
+inline bool word_at(iterator_type it, iterator_type last, std::string_view word) noexcept {
+    return static_cast<size_t>(last - it) >= word.size() && std::string_view(it, word.size()) == word &&
+           (static_cast<size_t>(last - it) == word.size() || !is_ident_char(it[word.size()]));
+}
+
+/// An elementary type name: bool, address, string, bytes, bytes1..bytes32, uint/int and
+/// uint8..uint256/int8..int256 in steps of 8.
+bool is_elementary_type(std::string_view word) noexcept;
+/// A Solidity keyword that can never be an identifier (elementary type names aside).
+bool is_reserved(std::string_view word) noexcept;
+/// Skips whitespace and comments (an unterminated block comment runs to the end).
+iterator_type skip_trivia(iterator_type it, iterator_type last) noexcept;
+
+/// Messages that start with this byte are complete; others name what was expected.
+inline constexpr char verbatim_marker = '\x01';
+inline const std::string unterminated_comment = std::string(1, verbatim_marker) + "unterminated comment";
+
+}  // namespace lex
+
+// ---- the skipper ---------------------------------------------------------------------------------
+
+/// `/* ... */` (NatSpec `/** */` included); an unterminated one is an error at its opening.
+struct block_comment_parser : x3::parser<block_comment_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, const Context&, RContext&, Attribute&) const {
+        if (last - first < 2 || first[0] != '/' || first[1] != '*') return false;
+        for (Iterator i = first + 2; last - i >= 2; ++i) {
+            if (i[0] == '*' && i[1] == '/') {
+                first = i + 2;
+                return true;
+            }
+        }
+        throw x3::expectation_failure<Iterator>(first, lex::unterminated_comment);
+    }
+};
+
+/// Whitespace, `//` and `///` line comments, block comments.
+inline const auto skipper =
+    x3::ascii::space | (x3::lit("//") >> *(x3::char_ - x3::eol)) | block_comment_parser{};
+using skipper_type = std::remove_const_t<decltype(skipper)>;
+
+// ---- the parse state -----------------------------------------------------------------------------
+
+/// Where error recovery resumes after a syntax error inside a rule of this level.
+enum class sync_level { top, member, statement };
+
+/// Expressions, statements and types nested deeper than this are an error (X3 recursion is native
+/// recursion, so this bounds the stack).
+inline constexpr int max_nesting = 256;
+
+/// The X3 context key of the parser_state.
+struct state_tag;
+
+/// What one parse carries through the grammar: the diagnostics with the position cache, the
+/// current nesting depth, and the error-recovery bookkeeping.
+class parser_state {
+public:
+    parser_state(const SourceFile& file, Diagnostics& diags) noexcept : file_{file}, diags_{diags} {}
+
+    [[nodiscard]] Diagnostics& diagnostics() noexcept { return diags_; }
+    /// Syntax errors reported by this parse.
+    [[nodiscard]] size_t errors() const noexcept { return errors_; }
+    /// True once the error limit was reached: every rule then fails at once.
+    [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+
+    /// Reports a syntax error: `which` is an X3 expectation (what was expected) or a verbatim
+    /// message (see lex::verbatim_marker). Errors at a place already reported, and errors at the
+    /// end of the text after an unterminated comment, are dropped.
+    void report(iterator_type where, const std::string& which);
+
+    /// The recovery after an error in a rule that started at `first`: reports it, then moves
+    /// `first` past the failed construct (to just after the next `;` at brace depth 0 or the
+    /// matching `}`, or to just before the next keyword that starts a construct of `level`).
+    /// Returns false when parsing should stop (error limit).
+    bool recover(iterator_type& first, iterator_type last, iterator_type where, const std::string& which,
+                 sync_level level);
+
+    /// Current nesting depth (see max_nesting).
+    int depth = 0;
+
+private:
+    [[nodiscard]] iterator_type resynchronize(iterator_type from, iterator_type error_at, sync_level level) const;
+
+    const SourceFile& file_;
+    Diagnostics& diags_;
+    size_t errors_ = 0;
+    bool stopped_ = false;
+    bool suppress_at_end_ = false;
+    bool has_last_ = false;
+    iterator_type last_where_{};
+};
+
+/// The context every rule is instantiated with: the parse state under state_tag, then the skipper.
+using phrase_context_type = x3::phrase_parse_context<skipper_type>::type;
+using context_type = x3::context<state_tag, parser_state, phrase_context_type>;
+
+// ---- the top rule --------------------------------------------------------------------------------
+
+struct source_unit_class;
+/// A whole file: pragmas, contracts, file-level structs, errors and events.
+using source_unit_type = x3::rule<source_unit_class, ast::source_unit>;
+BOOST_SPIRIT_DECLARE(source_unit_type)
+
+/// The grammar's top rule, defined in grammar_def.hpp and instantiated in grammar.cpp.
+const source_unit_type& source_unit();
+
+}  // namespace trainchain::compiler::parser

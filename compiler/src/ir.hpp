@@ -1,0 +1,221 @@
+// compiler/src/ir.hpp - the checked tree: what semantic analysis hands to code generation.
+//
+// Every name is resolved, every expression typed, implicit conversions are explicit nodes,
+// constant expressions are folded, operator precedence is resolved and checked/unchecked
+// arithmetic is decided. Code generation needs no further analysis.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "source.hpp"
+#include "trainchain/vm/uint256.hpp"
+#include "types.hpp"
+
+namespace trainchain::compiler {
+
+struct FunctionInfo;
+struct ModifierInfo;
+struct EventInfo;
+struct ErrorInfo;
+struct Stmt;
+
+/// Where a reference-type value lives.
+enum class DataLocation { None, Storage, Memory };
+
+/// A variable: a state variable, a parameter, a return variable or a local.
+struct VarInfo {
+    std::string name;
+    const Type* type = nullptr;
+    DataLocation location = DataLocation::None;
+    Location declared_at;
+    // State variables
+    bool is_state = false;
+    bool is_constant = false;
+    bool is_immutable = false;
+    bool is_public = false;
+    uint64_t slot = 0;
+    unsigned offset = 0;         ///< byte offset in the slot (packing)
+    size_t immutable_index = 0;  ///< which immutable (for code placeholders)
+    // Locals
+    size_t local_id = 0;  ///< unique inside its function
+    bool used = false;
+};
+
+enum class BinaryOp { Add, Sub, Mul, Div, Mod, Exp, Shl, Shr, BitAnd, BitOr, BitXor, Lt, Gt, Le, Ge, Eq, Ne, And, Or };
+enum class UnaryOp { Neg, Not, BitNot };
+
+/// Values the environment provides.
+enum class Builtin {
+    MsgSender,
+    MsgValue,
+    TxOrigin,
+    TxGasPrice,
+    BlockNumber,
+    BlockTimestamp,
+    BlockCoinbase,
+    BlockPrevrandao,
+    BlockGasLimit,
+    BlockChainId,
+    BlockBaseFee,
+    GasLeft,
+    This,
+    SelfBalance,
+    Blockhash,  ///< one argument
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// A typed expression.
+struct Expr {
+    enum class Kind {
+        Constant,         ///< `value` of `type`
+        StringConstant,   ///< `text` (string/bytes literal), materialised in memory where needed
+        Local,            ///< `var`
+        StateVar,         ///< `var` (storage; packed at var->offset)
+        Immutable,        ///< `var`
+        Binary,           ///< args[0] op args[1]; `checked`
+        Unary,            ///< op args[0]; `checked` (negation)
+        Conditional,      ///< args[0] ? args[1] : args[2]
+        Assign,           ///< args[0] (lvalue) = args[1]; `binary_op` set for compound assignment
+        IncDec,           ///< args[0] lvalue; `increment`, `prefix`; `checked`
+        Convert,          ///< args[0] converted to `type`
+        InternalCall,     ///< `function`(args)
+        ExternalCall,     ///< args[0] address, then arguments; `function`; args_value: {value:}
+        Create,           ///< new `contract`(args); args_value
+        BuiltinValue,     ///< `builtin` (args for Blockhash)
+        Balance,          ///< args[0].balance
+        Index,            ///< args[0][args[1]]: mapping or array (storage or memory)
+        Member,           ///< args[0].member (struct field `member_index`)
+        ArrayLength,      ///< args[0].length
+        ArrayPush,        ///< args[0].push(args[1]?)
+        ArrayPop,         ///< args[0].pop()
+        Keccak256,        ///< keccak256(args[0]) of a memory bytes value
+        Sha256,           ///< sha256(args[0])
+        AbiEncode,        ///< abi.encode(args...) -> bytes memory
+        AbiEncodePacked,  ///< abi.encodePacked(args...) -> bytes memory
+        Tuple,            ///< (args...)
+        StructConstruct,  ///< S(args...) in memory
+        NewArray,         ///< new T[](args[0]) in memory
+        Require,          ///< require(args[0] [, args[1] message])
+        Assert,           ///< assert(args[0])
+        Revert,           ///< revert() / revert("message") (args[0] optional)
+        Delete,           ///< delete args[0]
+        Empty,            ///< a missing tuple component on the left of an assignment
+    };
+    Kind kind = Kind::Constant;
+    const Type* type = nullptr;
+    DataLocation location = DataLocation::None;  ///< for reference types
+    Location loc;
+    vm::uint256 value;  ///< Constant (two's complement for negative numbers)
+    std::string text;   ///< StringConstant
+    std::vector<ExprPtr> args;
+    ExprPtr args_value;  ///< the {value: ...} option of external calls and creations
+    VarInfo* var = nullptr;
+    const FunctionInfo* function = nullptr;
+    const ContractInfo* contract = nullptr;
+    BinaryOp binary_op = BinaryOp::Add;
+    UnaryOp unary_op = UnaryOp::Neg;
+    bool compound = false;  ///< Assign: binary_op applies
+    bool checked = true;
+    bool increment = true;
+    bool prefix = true;
+    Builtin builtin = Builtin::MsgSender;
+    size_t member_index = 0;
+};
+
+using StmtPtr = std::unique_ptr<Stmt>;
+
+/// A checked statement.
+struct Stmt {
+    enum class Kind { Block, Expression, VarDecl, If, For, While, DoWhile, Break, Continue, Return, Emit, RevertError, Placeholder };
+    Kind kind = Kind::Block;
+    Location loc;
+    std::vector<StmtPtr> body;    ///< Block statements; If: then[, else]; loops: body; For: init (may be null) first
+    ExprPtr expr;                 ///< Expression, condition, Return value, VarDecl initial value
+    ExprPtr post;                 ///< For
+    std::vector<VarInfo*> vars;   ///< VarDecl (null entries for skipped tuple components)
+    std::vector<ExprPtr> args;    ///< Emit, RevertError
+    const EventInfo* event = nullptr;
+    const ErrorInfo* error = nullptr;
+};
+
+enum class Visibility { Public, External, Internal, Private };
+enum class Mutability { Pure, View, NonPayable, Payable };
+
+/// A modifier applied to a function, with its arguments.
+struct ModifierCall {
+    const ModifierInfo* modifier = nullptr;
+    std::vector<ExprPtr> args;
+};
+
+/// A function: declared, or a public state variable's getter, or the constructor.
+struct FunctionInfo {
+    std::string name;
+    enum class Kind { Function, Constructor, Receive, Fallback, Getter } kind = Kind::Function;
+    Visibility visibility = Visibility::Public;
+    Mutability mutability = Mutability::NonPayable;
+    std::vector<VarInfo*> params;
+    std::vector<VarInfo*> returns;
+    std::vector<ModifierCall> modifiers;
+    StmtPtr body;  ///< null for a declaration without body
+    Location loc;
+    std::string signature;  ///< canonical ABI signature, for external functions
+    uint32_t selector = 0;
+    const void* ast = nullptr;  ///< the definition, to check the body after all signatures are known
+    bool externally_visible() const noexcept {
+        return visibility == Visibility::Public || visibility == Visibility::External;
+    }
+};
+
+struct ModifierInfo {
+    std::string name;
+    std::vector<VarInfo*> params;
+    StmtPtr body;
+    const void* ast = nullptr;
+    Location loc;
+};
+
+struct EventParam {
+    std::string name;
+    const Type* type = nullptr;
+    bool indexed = false;
+};
+
+struct EventInfo {
+    std::string name;
+    std::vector<EventParam> params;
+    bool anonymous = false;
+    std::string signature;
+};
+
+struct ErrorInfo {
+    std::string name;
+    std::vector<EventParam> params;
+    std::string signature;
+    uint32_t selector = 0;
+};
+
+/// A contract after analysis: its layout, its functions and everything code generation needs.
+struct ContractInfo {
+    std::string name;
+    Location loc;
+    std::vector<std::unique_ptr<VarInfo>> state_vars;
+    std::vector<std::unique_ptr<FunctionInfo>> functions;  ///< includes getters and the constructor
+    std::vector<std::unique_ptr<ModifierInfo>> modifiers;
+    std::vector<std::unique_ptr<EventInfo>> events;
+    std::vector<std::unique_ptr<ErrorInfo>> errors;
+    std::vector<std::unique_ptr<StructInfo>> structs;
+    std::vector<std::unique_ptr<VarInfo>> locals;  ///< owns every parameter and local
+    std::vector<const ContractInfo*> creates;      ///< contracts this one deploys with `new`
+    std::vector<VarInfo*> immutables;
+    FunctionInfo* constructor = nullptr;
+    FunctionInfo* receive = nullptr;
+    FunctionInfo* fallback = nullptr;
+    /// State variable initialisers, in declaration order (run by the constructor first).
+    std::vector<std::pair<VarInfo*, ExprPtr>> initializers;
+};
+
+}  // namespace trainchain::compiler
