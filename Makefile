@@ -40,7 +40,8 @@ demo: build
 asan:
 	@$(MAKE) --no-print-directory PRESET=asan test
 
-# libFuzzer on arbitrary bytecode and calldata under every fork, with ASan + UBSan (clang).
+# libFuzzer with ASan + UBSan (clang): arbitrary bytecode and calldata under every fork, then
+# mutated contract sources through the compiler (seeded with the test corpus).
 fuzz: deps
 	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
@@ -48,10 +49,15 @@ fuzz: deps
 	@build/fuzz/bin/vm_fuzz build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==)" ; \
 	  test $${PIPESTATUS[0]} -eq 0
+	@mkdir -p build/fuzz/compiler_corpus
+	@build/fuzz/bin/compiler_fuzz build/fuzz/compiler_corpus tests/contracts -dict=fuzz/solidity.dict \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 \
+	  | grep -E "^(Done|stat::number_of_executed_units|==)" ; test $${PIPESTATUS[0]} -eq 0
 
 bench:
 	@$(MAKE) --no-print-directory PRESET=release build
 	@build/release/bin/trainchain_bench --conformance "$(CONFORMANCE)"
+	@build/release/bin/compiler_bench
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -190,10 +190,10 @@ private:
     void note_read_state(Location at);
     void note_write_state(Location at);
     void note_environment(Location at);
-    std::optional<cpp_int> literal_value(const Expr& e) const {
-        auto it = literals_.find(&e);
-        if (it == literals_.end()) return std::nullopt;
-        return it->second;
+    /// The exact value of an integer literal (its digits are kept in `text`).
+    static std::optional<cpp_int> literal_value(const Expr& e) {
+        if (e.kind != Expr::Kind::Constant || !e.type || e.type->kind != Type::Kind::IntLiteral) return std::nullopt;
+        return cpp_int(e.text);
     }
     std::optional<cpp_int> number(const ast::number_literal& n);
     Location at(const x3::position_tagged& node) const { return diags_.location_of(node); }
@@ -207,7 +207,6 @@ private:
     std::map<std::string, StructInfo*> file_structs_;
     std::map<std::string, EventInfo*> file_events_;
     std::map<std::string, ErrorInfo*> file_errors_;
-    std::map<const Expr*, cpp_int> literals_;
 
     ContractInfo* contract_ = nullptr;
     std::map<std::string, StructInfo*> structs_;
@@ -1358,7 +1357,7 @@ ExprPtr Analyzer::literal(const cpp_int& v, Location where) {
     e->type = types_.int_literal();
     e->loc = where;
     e->value = word_of(v);
-    literals_[e.get()] = v;
+    e->text = v.str();
     return e;
 }
 
@@ -1453,7 +1452,7 @@ std::optional<cpp_int> Analyzer::number(const ast::number_literal& n) {
 ExprPtr Analyzer::mobile(ExprPtr e) {
     if (!e) return e;
     if (e->type->kind == Type::Kind::IntLiteral) {
-        const cpp_int v = literals_.at(e.get());
+        const cpp_int v = cpp_int(e->text);
         for (unsigned bits = 8; bits <= 256; bits += 8) {
             const Type* t = v >= 0 ? types_.uint(bits) : types_.sint(bits);
             if (fits(v, t)) return constant(v, t, e->loc);
@@ -1474,7 +1473,7 @@ ExprPtr Analyzer::implicit(ExprPtr e, const Type* to, Location where, const char
     if (from == to) return e;
     auto fail = [&]() -> ExprPtr {
         std::string from_name = from->name();
-        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + literals_.at(e.get()).str();
+        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + cpp_int(e->text).str();
         if (from->kind == Type::Kind::StringLiteral) from_name = "literal_string \"" + e->text + "\"";
         error(where, std::string(context ? context : "") + "type " + from_name +
                          " is not implicitly convertible to expected type " + to->name());
@@ -1491,7 +1490,7 @@ ExprPtr Analyzer::implicit(ExprPtr e, const Type* to, Location where, const char
     };
     switch (from->kind) {
         case Type::Kind::IntLiteral: {
-            const cpp_int v = literals_.at(e.get());
+            const cpp_int v = cpp_int(e->text);
             if (to->is_integer()) {
                 if (!fits(v, to)) {
                     error(where, "type int_const " + v.str() + " is not implicitly convertible to expected type " +
@@ -1765,7 +1764,7 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
     if (!op || !lhs || !rhs) return nullptr;
     auto incompatible = [&]() -> ExprPtr {
         auto name = [&](const Expr& e) {
-            if (e.type->kind == Type::Kind::IntLiteral) return "int_const " + literals_.at(&e).str();
+            if (e.type->kind == Type::Kind::IntLiteral) return "int_const " + cpp_int(e.text).str();
             return e.type->name();
         };
         error(where, "operator " + op_text + " not compatible with types " + name(*lhs) + " and " + name(*rhs));
@@ -2322,13 +2321,13 @@ ExprPtr Analyzer::conversion(const Type* to, ExprPtr e, Location where) {
     };
     auto fail = [&]() -> ExprPtr {
         std::string from_name = from->name();
-        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + literals_.at(e.get()).str();
+        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + cpp_int(e->text).str();
         error(where, "explicit type conversion not allowed from \"" + from_name + "\" to \"" + to->name() + "\"");
         return nullptr;
     };
     if (from == to) return e;
     if (from->kind == Type::Kind::IntLiteral) {
-        const cpp_int v = literals_.at(e.get());
+        const cpp_int v = cpp_int(e->text);
         if (to->is_integer()) {
             if (!fits(v, to)) return fail();
             return constant(v, to, where);
