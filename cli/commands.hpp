@@ -14,6 +14,9 @@ inline constexpr int exit_bad_input = 2;
 /// Registers `asm`, `disasm`, `exec` and `vmtest`; the command's exit code goes to `exit_code`.
 void add_vm_commands(CLI::App& app, int& exit_code);
 
+/// Registers `chain init|append`, `history`, `verify`, `rollback` and `export`.
+void add_chain_commands(CLI::App& app, int& exit_code);
+
 /// Registers `compile`.
 void add_contract_commands(CLI::App& app, int& exit_code);
 

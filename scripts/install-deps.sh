@@ -5,9 +5,11 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev          # Boost.Multiprecision (test oracle), later Boost.Spirit X3
+  libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision
   libcrypto++-dev       # Keccak-256 for SHA3
-  libssl-dev            # SHA-256
+  libssl-dev            # SHA-256, Ed25519
+  libsqlite3-dev        # the chain store
+  libzstd-dev           # compressed checkpoints
   nlohmann-json3-dev    # VMTests JSON, --json output
   libcli11-dev          # command-line parsing
   libfmt-dev            # formatting

@@ -70,6 +70,8 @@ public:
     bool selfdestruct(const address& addr, const address& beneficiary) override;
     Result call(const Message& msg) override;
     [[nodiscard]] TxContext get_tx_context() const override { return tx_; }
+    /// Sets the block and transaction context the next transactions see.
+    void set_tx_context(const TxContext& tx) { tx_ = tx; }
     /// The fork whose rules this host follows.
     [[nodiscard]] Fork fork() const noexcept { return fork_; }
     [[nodiscard]] bytes32 get_block_hash(int64_t number) const override;

@@ -1,0 +1,277 @@
+// cli/chain_commands.cpp - `trainchain chain init|append`, `history`, `verify`, `rollback`,
+// `export`: one run's chain directory from the command line.
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "trainchain/runtime/chain.hpp"
+
+namespace trainchain::cli {
+namespace {
+
+using namespace trainchain::runtime;
+
+struct InputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Parses `--fault 3=crash` options.
+std::map<uint32_t, Fault> parse_faults(const std::vector<std::string>& specs) {
+    std::map<uint32_t, Fault> out;
+    for (const auto& s : specs) {
+        const auto eq = s.find('=');
+        const auto f = eq == std::string::npos ? std::nullopt : parse_fault(s.substr(eq + 1));
+        uint32_t node = 0;
+        try {
+            node = static_cast<uint32_t>(std::stoul(s.substr(0, eq)));
+        } catch (const std::exception&) {
+            throw InputError(fmt::format("--fault: error: '{}' is not NODE=KIND", s));
+        }
+        if (!f)
+            throw InputError(fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
+                                         "wrong-restore-point, tampered-replica",
+                                         s));
+        out[node] = *f;
+    }
+    return out;
+}
+
+std::string block_summary(const Block& b, size_t nodes) {
+    return fmt::format("{:>6}  {:<12} epoch {:>4}  acc {:.4f}  loss {:.4f}  winner {:>4}  votes {:>3}  {}",
+                       b.header.height, kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy,
+                       b.payload.loss, nodes ? std::to_string(b.header.nonce % nodes) : "-", b.votes.size(),
+                       hex(b.hash()).substr(0, 16));
+}
+
+void print_append(const AppendReport& r) {
+    if (!r.accepted) throw InputError("append: error: the block was not accepted: " + r.reason);
+    fmt::print("appended block {} ({}) hash {}\n", r.block.header.height, kind_name(r.block.payload.kind),
+               hex(r.block.hash()));
+    fmt::print("  winner node {}, nonce {}, {} tries; votes {} accept / {} reject; {} forged claims, {} invalid votes\n",
+               r.winner, r.block.header.nonce, r.tries, r.accepts, r.rejects, r.forged_claims, r.invalid_votes);
+    fmt::print("  gas {}; time {:.1f} ms (mining {:.1f}, consensus {:.1f}, vm {:.1f}, storage {:.1f})\n", r.gas_used,
+               r.total_ms, r.mining_ms, r.consensus_ms, r.vm_ms, r.storage_ms);
+}
+
+struct InitOptions {
+    std::string dir;
+    uint32_t nodes = 100;
+    uint32_t difficulty = 16;
+    std::string fork = "Petersburg";
+    unsigned threads = 0;
+    std::vector<std::string> faults;
+};
+
+struct AppendOptions {
+    std::string dir, checkpoint;
+    uint64_t epoch = 0;
+    double accuracy = 0, loss = 0;
+    unsigned threads = 0;
+    std::vector<std::string> faults;
+};
+
+template <class F>
+std::function<void()> guarded(int& exit_code, F body) {
+    return [&exit_code, body] {
+        try {
+            exit_code = body();
+        } catch (const InputError& e) {
+            fmt::print(stderr, "{}\n", e.what());
+            exit_code = exit_bad_input;
+        } catch (const StoreError& e) {
+            fmt::print(stderr, "{}\n", e.what());
+            exit_code = exit_bad_input;
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "trainchain: error: {}\n", e.what());
+            exit_code = 1;
+        }
+    };
+}
+
+}  // namespace
+
+void add_chain_commands(CLI::App& app, int& exit_code) {
+    auto* chain = app.add_subcommand("chain", "Create a run's chain and append epoch results to it");
+    chain->require_subcommand(1);
+
+    auto* init = chain->add_subcommand("init", "Create a chain: contracts, genesis block, registered nodes");
+    auto io = std::make_shared<InitOptions>();
+    init->add_option("DIR", io->dir, "chain directory to create")->required();
+    init->add_option("--nodes", io->nodes, "user nodes")->capture_default_str()->check(CLI::Range(1, 10000));
+    init->add_option("--difficulty", io->difficulty, "proof-of-work leading zero bits")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 40));
+    init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")->capture_default_str();
+    init->add_option("--threads", io->threads, "mining threads (default: all cores)");
+    init->callback(guarded(exit_code, [io] {
+        ChainConfig cfg;
+        cfg.nodes = io->nodes;
+        cfg.difficulty_bits = io->difficulty;
+        cfg.fork = io->fork;
+        if (!vm::parse_fork(cfg.fork)) throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
+        cfg.run_id = std::random_device{}();
+        ChainOptions opt;
+        opt.threads = io->threads;
+        auto c = Chain::init(io->dir, cfg, opt);
+        fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}; {} blocks\n", io->dir, cfg.nodes,
+                   cfg.difficulty_bits, cfg.fork, c->blocks().size());
+        return 0;
+    }));
+
+    auto* append = chain->add_subcommand("append", "Post an epoch result and run block creation and consensus");
+    auto ao = std::make_shared<AppendOptions>();
+    append->add_option("DIR", ao->dir, "chain directory")->required();
+    append->add_option("--checkpoint", ao->checkpoint, "the epoch's checkpoint file")->required();
+    append->add_option("--epoch", ao->epoch, "epoch number")->required();
+    append->add_option("--accuracy", ao->accuracy, "test accuracy (0..1)")->required();
+    append->add_option("--loss", ao->loss, "loss")->required();
+    append->add_option("--threads", ao->threads, "mining threads (default: all cores)");
+    append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
+    append->callback(guarded(exit_code, [ao] {
+        std::ifstream f(ao->checkpoint, std::ios::binary);
+        if (!f) throw InputError(fmt::format("{}: error: cannot read checkpoint", ao->checkpoint));
+        EpochResult r;
+        r.checkpoint.assign(std::istreambuf_iterator<char>(f), {});
+        r.epoch = ao->epoch;
+        r.accuracy = ao->accuracy;
+        r.loss = ao->loss;
+        ChainOptions opt;
+        opt.threads = ao->threads;
+        opt.faults = parse_faults(ao->faults);
+        auto c = Chain::open(ao->dir, opt);
+        print_append(c->append_epoch(std::move(r)));
+        return 0;
+    }));
+
+    auto* history = app.add_subcommand("history", "List a chain's blocks");
+    auto h_dir = std::make_shared<std::string>();
+    auto h_json = std::make_shared<bool>(false);
+    history->add_option("DIR", *h_dir, "chain directory")->required();
+    history->add_flag("--json", *h_json, "print JSON");
+    history->callback(guarded(exit_code, [h_dir, h_json] {
+        const auto store = Store::open(*h_dir);
+        const auto blocks = store->blocks();
+        const size_t nodes = store->config().nodes;
+        std::map<uint64_t, int64_t> gas;
+        for (const auto& g : store->gas_records()) gas[g.height] += g.gas_used;
+        if (*h_json) {
+            nlohmann::ordered_json j = nlohmann::json::array();
+            for (const auto& b : blocks) {
+                nlohmann::ordered_json e;
+                e["height"] = b.header.height;
+                e["kind"] = kind_name(b.payload.kind);
+                e["epoch"] = b.payload.epoch;
+                e["accuracy"] = std::isfinite(b.payload.accuracy) ? nlohmann::json(b.payload.accuracy) : nlohmann::json();
+                e["loss"] = std::isfinite(b.payload.loss) ? nlohmann::json(b.payload.loss) : nlohmann::json();
+                e["hash"] = hex(b.hash());
+                e["prev"] = hex(b.header.prev);
+                e["nonce"] = b.header.nonce;
+                e["winner"] = b.header.nonce % nodes;
+                e["timestamp_ms"] = b.header.timestamp_ms;
+                e["votes"] = b.votes.size();
+                e["checkpoint"] = hex(b.payload.checkpoint);
+                e["checkpoint_size"] = b.payload.checkpoint_size;
+                if (b.payload.kind == BlockKind::Rollback) e["target"] = b.payload.target_height;
+                if (!b.payload.note.empty()) e["note"] = b.payload.note;
+                e["gas"] = gas[b.header.height];
+                j.push_back(e);
+            }
+            fmt::print("{}\n", j.dump(2));
+            return 0;
+        }
+        fmt::print("{:>6}  {:<12} {:>10}  {:>10}  {:>11}  {:>11}  {:>9}  {:>16}  {}\n", "height", "kind", "epoch",
+                   "accuracy", "loss", "winner", "votes", "gas", "hash");
+        for (const auto& b : blocks) {
+            (void)block_summary;
+            fmt::print("{:>6}  {:<12} {:>10}  {:>10.4f}  {:>11.4f}  {:>11}  {:>9}  {:>16}  {}{}\n", b.header.height,
+                       kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy, b.payload.loss,
+                       b.header.nonce % nodes, b.votes.size(), gas[b.header.height], hex(b.hash()).substr(0, 16),
+                       b.payload.kind == BlockKind::Rollback ? fmt::format("  -> {}", b.payload.target_height) : "");
+        }
+        return 0;
+    }));
+
+    auto* verify_cmd = app.add_subcommand("verify", "Re-check every block, vote and checkpoint of a chain");
+    auto v_dir = std::make_shared<std::string>();
+    verify_cmd->add_option("DIR", *v_dir, "chain directory")->required();
+    verify_cmd->callback(guarded(exit_code, [v_dir] {
+        const auto store = Store::open(*v_dir);
+        const auto r = verify(*store);
+        if (!r.ok) {
+            if (r.bad_height)
+                fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, *r.bad_height, r.reason);
+            else
+                fmt::print(stderr, "{}: error: {}\n", *v_dir, r.reason);
+            return 1;
+        }
+        fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n", *v_dir,
+                   r.blocks);
+        return 0;
+    }));
+
+    auto* rollback = app.add_subcommand("rollback", "Roll training back to the nodes' restore point");
+    auto r_dir = std::make_shared<std::string>();
+    auto r_to = std::make_shared<std::string>("best");
+    auto r_reason = std::make_shared<std::string>("requested from the command line");
+    auto r_faults = std::make_shared<std::vector<std::string>>();
+    rollback->add_option("DIR", *r_dir, "chain directory")->required();
+    rollback->add_option("--to", *r_to, "best (each node proposes its best block) or a block height")
+        ->capture_default_str();
+    rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)");
+    rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
+    rollback->callback(guarded(exit_code, [r_dir, r_to, r_reason, r_faults] {
+        std::optional<uint64_t> to;
+        if (*r_to != "best") {
+            try {
+                size_t used = 0;
+                to = std::stoull(*r_to, &used);
+                if (used != r_to->size()) throw std::invalid_argument("trailing");
+            } catch (const std::exception&) {
+                throw InputError(fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
+            }
+        }
+        ChainOptions opt;
+        opt.faults = parse_faults(*r_faults);
+        auto c = Chain::open(*r_dir, opt);
+        const auto r = c->rollback(to, *r_reason);
+        fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,
+                   c->blocks()[r.target].payload.epoch, c->blocks()[r.target].payload.accuracy);
+        for (const auto& [height, count] : r.proposals) fmt::print("  {} node(s) proposed block {}\n", count, height);
+        print_append(r.block);
+        return 0;
+    }));
+
+    auto* exp = app.add_subcommand("export", "Write a block's checkpoint back to a file");
+    auto e_dir = std::make_shared<std::string>();
+    auto e_block = std::make_shared<uint64_t>(0);
+    auto e_out = std::make_shared<std::string>();
+    exp->add_option("DIR", *e_dir, "chain directory")->required();
+    exp->add_option("--block", *e_block, "block height")->required();
+    exp->add_option("-o,--output", *e_out, "output file")->required();
+    exp->callback(guarded(exit_code, [e_dir, e_block, e_out] {
+        const auto store = Store::open(*e_dir);
+        const auto blocks = store->blocks();
+        if (*e_block >= blocks.size())
+            throw InputError(fmt::format("--block: error: the chain has blocks 0 to {}", blocks.size() - 1));
+        const auto& p = blocks[*e_block].payload;
+        if (p.kind != BlockKind::Epoch && p.kind != BlockKind::Rollback)
+            throw InputError(fmt::format("--block: error: block {} is a {} block and holds no checkpoint", *e_block,
+                                         kind_name(p.kind)));
+        const auto data = store->checkpoint(p.checkpoint);
+        if (!data) throw InputError(fmt::format("{}: error: checkpoint {} is missing", *e_dir, hex(p.checkpoint)));
+        if (sha256(*data) != p.checkpoint) throw InputError(fmt::format("{}: error: checkpoint {} is corrupt", *e_dir, hex(p.checkpoint)));
+        std::ofstream f(*e_out, std::ios::binary | std::ios::trunc);
+        if (!f.write(reinterpret_cast<const char*>(data->data()), static_cast<std::streamsize>(data->size())))
+            throw InputError(fmt::format("{}: error: cannot write file", *e_out));
+        fmt::print("wrote {} bytes of block {}'s checkpoint (sha256 {}) to {}\n", data->size(), *e_block,
+                   hex(p.checkpoint), *e_out);
+        return 0;
+    }));
+}
+
+}  // namespace trainchain::cli

@@ -1,0 +1,91 @@
+// runtime/include/trainchain/runtime/block.hpp - blocks: header, payload and votes, with their
+// canonical byte encodings (docs/chain.md) and hashes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "trainchain/runtime/crypto.hpp"
+
+namespace trainchain::runtime {
+
+using Bytes = std::vector<uint8_t>;
+
+/// What a block records.
+enum class BlockKind : uint8_t {
+    Genesis = 0,       ///< the first block of a run
+    Registration = 1,  ///< the user nodes joined (their keys are in the store)
+    Epoch = 2,         ///< one training epoch's result
+    Rollback = 3,      ///< training went back to `target_height`'s checkpoint
+};
+
+/// The name of a kind: "genesis", "registration", "epoch", "rollback".
+std::string kind_name(BlockKind kind);
+
+/// The mined part of a block. Its SHA-256 is the block hash.
+struct BlockHeader {
+    uint64_t height = 0;
+    Hash prev{};                ///< hash of the previous block (zeros for the genesis block)
+    uint64_t timestamp_ms = 0;  ///< Unix time in milliseconds
+    Hash payload_root{};        ///< Merkle root of the payload's fields
+    uint32_t difficulty_bits = 0;  ///< leading zero bits the hash must have
+    uint64_t nonce = 0;
+
+    /// Encoded size: 8 + 32 + 8 + 32 + 4 + 8 bytes, all integers big-endian.
+    static constexpr size_t encoded_size = 92;
+    /// Where the nonce starts: the first 64 bytes never change while mining.
+    static constexpr size_t nonce_offset = 84;
+
+    [[nodiscard]] std::array<uint8_t, encoded_size> encode() const noexcept;
+    static std::optional<BlockHeader> decode(std::span<const uint8_t> bytes) noexcept;
+    [[nodiscard]] Hash hash() const noexcept;
+};
+
+/// The proposer value that stands for the Deep Learning Server.
+inline constexpr uint32_t server_proposer = 0xffffffff;
+
+/// What the block is about.
+struct Payload {
+    BlockKind kind = BlockKind::Epoch;
+    uint64_t run_id = 0;
+    uint64_t epoch = 0;
+    double accuracy = 0;
+    double loss = 0;
+    Hash checkpoint{};  ///< SHA-256 of the checkpoint bytes (zeros when none)
+    uint64_t checkpoint_size = 0;
+    uint32_t proposer = server_proposer;  ///< who proposed the candidate: the server (the node that won
+                                          ///< the proof of work is the nonce mod the node count)
+    uint64_t target_height = 0;  ///< rollback blocks: the block restored
+    std::string note;            ///< free text (e.g. why a rollback happened), at most 4096 bytes
+
+    [[nodiscard]] Bytes encode() const;
+    /// Decodes; on failure returns nullopt and says why in `error`.
+    static std::optional<Payload> decode(std::span<const uint8_t> bytes, std::string* error = nullptr);
+    /// Merkle root (SHA-256, pairs hashed, an odd last node paired with itself) over the
+    /// encodings of the fields, one leaf each, in declaration order.
+    [[nodiscard]] Hash root() const;
+};
+
+/// One node's signed opinion on a block hash.
+struct Vote {
+    uint32_t node = 0;
+    bool accept = false;
+    Signature signature{};
+};
+
+/// The bytes a node signs for a vote: "trainchain/vote/v1", the block hash, then 1 or 0.
+Bytes vote_message(const Hash& block_hash, bool accept);
+
+/// A whole block.
+struct Block {
+    BlockHeader header;
+    Payload payload;
+    std::vector<Vote> votes;  ///< the votes that accepted it (not covered by the hash)
+    [[nodiscard]] Hash hash() const noexcept { return header.hash(); }
+};
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,104 @@
+// runtime/include/trainchain/runtime/chain.hpp - the chain of one training run: user nodes,
+// queues, contracts, proof-of-work consensus, rollback, and verification of a stored chain.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trainchain/runtime/ledger.hpp"
+#include "trainchain/runtime/node.hpp"
+#include "trainchain/runtime/pow.hpp"
+#include "trainchain/runtime/queues.hpp"
+#include "trainchain/runtime/store.hpp"
+
+namespace trainchain::runtime {
+
+/// Per-process settings: faults to inject and mining threads.
+struct ChainOptions {
+    std::map<uint32_t, Fault> faults;  ///< node index -> fault
+    unsigned threads = 0;              ///< mining threads (0: hardware threads)
+};
+
+/// Where the time of one block went, in milliseconds, and what happened.
+struct AppendReport {
+    Block block;
+    bool accepted = false;
+    std::string reason;  ///< why not, when rejected
+    uint32_t winner = 0;
+    uint64_t tries = 0;
+    uint32_t accepts = 0, rejects = 0, invalid_votes = 0, forged_claims = 0;
+    int64_t gas_used = 0;
+    double mining_ms = 0, consensus_ms = 0, vm_ms = 0, storage_ms = 0, total_ms = 0;
+};
+
+/// What a rollback decided.
+struct RollbackReport {
+    uint64_t target = 0;
+    std::map<uint64_t, uint32_t> proposals;  ///< restore height -> nodes proposing it
+    AppendReport block;
+};
+
+/// A chain that failed a check, at a block, for a reason.
+struct ChainError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The chain of one run, with its nodes and contracts.
+class Chain {
+public:
+    /// Creates a chain in `dir`: deploys the contracts, mines the genesis block, registers the
+    /// nodes (one Node contract each) and appends the registration block through consensus.
+    static std::unique_ptr<Chain> init(const std::filesystem::path& dir, const ChainConfig& config,
+                                       const ChainOptions& options = {});
+    /// Opens an existing chain.
+    static std::unique_ptr<Chain> open(const std::filesystem::path& dir, const ChainOptions& options = {});
+
+    /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
+    AppendReport append_epoch(EpochResult result);
+
+    /// Asks every node for its restore point (or, with `to`, for that block), decides by majority
+    /// through the Rollback contract, and appends a rollback block naming the target.
+    RollbackReport rollback(std::optional<uint64_t> to, const std::string& reason);
+
+    [[nodiscard]] const std::vector<Block>& blocks() const noexcept { return blocks_; }
+    [[nodiscard]] const std::vector<UserNode>& nodes() const noexcept { return nodes_; }
+    [[nodiscard]] Store& store() noexcept { return *store_; }
+    [[nodiscard]] Ledger& ledger() noexcept { return ledger_; }
+    /// The block whose checkpoint is the current training state: the last epoch block, or the
+    /// target of the last rollback if that came later.
+    [[nodiscard]] std::optional<uint64_t> current_state() const;
+
+private:
+    Chain(std::unique_ptr<Store> store, const ChainOptions& options);
+    void load_nodes();
+    void load_contracts();
+    AppendReport commit(Payload payload, bool broadcast_through_contract);
+    Block mine_genesis();
+
+    std::unique_ptr<Store> store_;
+    ChainOptions options_;
+    Ledger ledger_;
+    std::vector<UserNode> nodes_;
+    std::vector<Block> blocks_;
+    ResultsQueue results_;
+    ConsensusQueue claims_;
+    vm::address registry_{}, creation_{}, consensus_{}, rollback_{}, results_account_{};
+};
+
+/// The outcome of verifying a stored chain.
+struct VerifyReport {
+    bool ok = true;
+    size_t blocks = 0;
+    std::optional<uint64_t> bad_height;  ///< the first bad block
+    std::string reason;
+};
+
+/// Re-checks everything stored: header and payload encodings, hash links, payload roots, proof of
+/// work, vote signatures against the registered keys, the quorum, and every checkpoint's digest.
+VerifyReport verify(const Store& store);
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,67 @@
+// runtime/include/trainchain/runtime/ledger.hpp - the smart-contract side of the chain: the
+// embedded contracts deployed on our VM, called as transactions by function signature, with
+// every receipt's gas recorded per contract and function, and the VM state saved and restored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trainchain/runtime/store.hpp"
+#include "trainchain/vm/state.hpp"
+#include "trainchain/vm/transaction.hpp"
+
+namespace trainchain::runtime {
+
+/// A contract call that reverted or failed, with its decoded reason.
+struct ContractError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The outcome of one contract transaction.
+struct CallResult {
+    vm::Receipt receipt;
+    std::vector<std::string> returns;  ///< decoded return values (ABI text form)
+    [[nodiscard]] bool ok() const noexcept { return receipt.status == vm::Status::Success; }
+    /// Revert data decoded: `Error("...")`, `Panic(17)`, `BadProofOfWork(...)`, or hex.
+    std::string revert_reason;
+};
+
+/// The VM world with the runtime's contracts.
+class Ledger {
+public:
+    /// A fresh world under `fork`; the server account owns the contracts it deploys.
+    explicit Ledger(vm::Fork fork);
+
+    /// The account the Deep Learning Server sends transactions from.
+    [[nodiscard]] const vm::address& server() const noexcept { return server_; }
+    vm::InMemoryHost& host() noexcept { return host_; }
+
+    /// Deploys the embedded contract `name` with constructor arguments (ABI text values).
+    vm::address deploy(const std::string& name, const std::vector<std::string>& args);
+
+    /// Calls `signature` (e.g. "vote(uint256,uint256,bool,uint256)") of the embedded contract
+    /// `name` at `to` as a transaction from the server. Records the gas; never throws on revert.
+    CallResult call(const vm::address& to, const std::string& name, const std::string& signature,
+                    const std::vector<std::string>& args);
+
+    /// Logs of `receipt` whose first topic is keccak256(`event_signature`).
+    static std::vector<vm::LogRecord> events(const vm::Receipt& receipt, const std::string& event_signature);
+
+    /// Sets the block context the next transactions see.
+    void set_block(uint64_t number, uint64_t timestamp_s);
+
+    /// Gas records since the last take (each call's gas, per contract and function).
+    std::vector<GasRecord> take_gas(uint64_t height);
+
+    /// The whole world state as bytes, and back.
+    [[nodiscard]] Bytes snapshot() const;
+    void restore(std::span<const uint8_t> state);
+
+private:
+    vm::InMemoryHost host_;
+    vm::address server_;
+    std::vector<GasRecord> gas_;
+};
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,78 @@
+// runtime/include/trainchain/runtime/node.hpp - a user node: its key, its own replica of the
+// chain, how it checks a proposed block and votes, how it picks a restore point, and the faults
+// tests and demos can give it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trainchain/runtime/block.hpp"
+
+namespace trainchain::runtime {
+
+/// How a node misbehaves.
+enum class Fault {
+    None,
+    Crash,               ///< takes no part: no mining, no votes, no proposals, no replica updates
+    WrongVote,           ///< votes the opposite of what its checks say
+    ForgeNonce,          ///< posts a made-up nonce and hash to the Consensus Queue
+    WrongRestorePoint,   ///< proposes the worst block as the restore point
+    TamperedReplica,     ///< its replica holds altered payloads (accuracy raised on an early block)
+};
+
+/// Parses "none", "crash", "wrong-vote", "forge-nonce", "wrong-restore-point", "tampered-replica".
+std::optional<Fault> parse_fault(std::string_view name);
+std::string fault_name(Fault fault);
+
+/// Why a node rejects a proposed block, or nothing when it accepts.
+struct Check {
+    bool ok = true;
+    std::string reason;
+};
+
+/// One in-process user node.
+class UserNode {
+public:
+    UserNode(uint32_t index, KeyPair key, Fault fault = Fault::None);
+
+    [[nodiscard]] uint32_t index() const noexcept { return index_; }
+    [[nodiscard]] const PublicKey& public_key() const noexcept { return key_.public_key(); }
+    [[nodiscard]] Fault fault() const noexcept { return fault_; }
+    [[nodiscard]] bool alive() const noexcept { return fault_ != Fault::Crash; }
+    [[nodiscard]] const std::vector<Block>& replica() const noexcept { return replica_; }
+
+    /// Loads the node's replica (its own copy; a tampered node alters it).
+    void load_replica(std::vector<Block> blocks);
+
+    /// Receives a candidate block (header without nonce, and payload) from the broadcast.
+    void receive_candidate(const BlockHeader& header, const Payload& payload);
+
+    /// Checks a winner's claim against the node's own candidate and replica: the header with
+    /// `nonce` hashes to `claimed`, meets the difficulty, extends the replica's tip, and the
+    /// payload root matches.
+    [[nodiscard]] Check check(uint64_t nonce, const Hash& claimed) const;
+
+    /// Checks and signs a vote; nullopt for a crashed node.
+    [[nodiscard]] std::optional<Vote> vote(uint64_t nonce, const Hash& claimed) const;
+
+    /// A forged claim (ForgeNonce nodes): a nonce and a hash that do not match.
+    [[nodiscard]] std::pair<uint64_t, Hash> forge() const;
+
+    /// Appends an accepted block to the replica (not for crashed nodes).
+    void accept(const Block& block);
+
+    /// The restore point: the epoch block with the highest accuracy in the replica (ties: the
+    /// later one; NaN accuracies never win). WrongRestorePoint nodes name the lowest instead.
+    [[nodiscard]] std::optional<uint64_t> restore_point() const;
+
+private:
+    uint32_t index_;
+    KeyPair key_;
+    Fault fault_;
+    std::vector<Block> replica_;
+    std::optional<BlockHeader> candidate_header_;
+    std::optional<Payload> candidate_payload_;
+};
+
+}  // namespace trainchain::runtime

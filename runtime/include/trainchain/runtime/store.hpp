@@ -1,0 +1,106 @@
+// runtime/include/trainchain/runtime/store.hpp - one run's chain directory: SQLite (WAL,
+// synchronous FULL) for blocks, votes, nodes, gas receipts and the VM state, and checkpoints
+// stored by SHA-256 and compressed with zstd.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "trainchain/runtime/block.hpp"
+
+struct sqlite3;
+
+namespace trainchain::runtime {
+
+/// A store that cannot be opened or read, with what and where.
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// What a chain is made with; fixed at `chain init`.
+struct ChainConfig {
+    uint32_t nodes = 100;
+    uint32_t difficulty_bits = 16;
+    std::string fork = "Petersburg";
+    uint64_t run_id = 0;
+    uint32_t quorum_percent = 51;
+};
+
+/// A user node as stored: its index, key and Node contract.
+struct NodeRecord {
+    uint32_t index = 0;
+    PublicKey public_key{};
+    std::array<uint8_t, 32> seed{};  ///< in-process nodes keep their private key here
+    std::array<uint8_t, 20> contract{};
+};
+
+/// The gas one contract call used.
+struct GasRecord {
+    uint64_t height = 0;  ///< the block it belongs to
+    std::string contract;
+    std::string function;
+    int64_t gas_used = 0;
+    bool success = true;
+};
+
+/// The chain directory of one run.
+class Store {
+public:
+    /// Creates `dir` (which must not hold a chain yet) with `config`.
+    static std::unique_ptr<Store> create(const std::filesystem::path& dir, const ChainConfig& config);
+    /// Opens an existing chain directory.
+    static std::unique_ptr<Store> open(const std::filesystem::path& dir);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    [[nodiscard]] const ChainConfig& config() const noexcept { return config_; }
+    [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
+
+    /// Adds nodes and the VM state after their registration, in one transaction.
+    void put_nodes(const std::vector<NodeRecord>& nodes);
+    [[nodiscard]] std::vector<NodeRecord> nodes() const;
+
+    /// Appends a block with its votes, the gas records of the calls that made it and the VM state
+    /// after them, in one transaction: after a crash either all of it is there or none.
+    void append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state);
+    /// Every block, in height order, with its votes.
+    [[nodiscard]] std::vector<Block> blocks() const;
+    [[nodiscard]] size_t block_count() const;
+    /// The raw stored header and payload bytes of a block (for verification).
+    struct RawBlock {
+        uint64_t height = 0;
+        Bytes hash, header, payload;
+    };
+    [[nodiscard]] std::vector<RawBlock> raw_blocks() const;
+    [[nodiscard]] std::vector<GasRecord> gas_records() const;
+    /// The VM state saved with the last block (empty before the first).
+    [[nodiscard]] Bytes vm_state() const;
+    void set_vm_state(const Bytes& state);
+    /// A small named value (e.g. the contract addresses).
+    void set_meta(const std::string& key, const std::string& value);
+    [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
+
+    /// Stores checkpoint bytes (compressed, named by their SHA-256) and returns the digest.
+    /// Writing is atomic: a temporary file, fsync, rename.
+    Hash put_checkpoint(std::span<const uint8_t> bytes);
+    /// The checkpoint with this digest, decompressed; nullopt when absent. Throws StoreError when
+    /// the file is corrupt.
+    [[nodiscard]] std::optional<Bytes> checkpoint(const Hash& digest) const;
+    [[nodiscard]] std::filesystem::path checkpoint_path(const Hash& digest) const;
+
+private:
+    Store(std::filesystem::path dir, sqlite3* db);
+    void exec(const std::string& sql) const;
+    void load_config();
+
+    std::filesystem::path dir_;
+    sqlite3* db_;
+    ChainConfig config_;
+};
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,159 @@
+// runtime/src/block.cpp - canonical encodings, Merkle root and hashes of blocks.
+#include "trainchain/runtime/block.hpp"
+
+#include <bit>
+#include <cstring>
+
+namespace trainchain::runtime {
+namespace {
+
+void put_u64(uint8_t* p, uint64_t v) noexcept {
+    for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8_t>(v);
+}
+void put_u32(uint8_t* p, uint32_t v) noexcept {
+    for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<uint8_t>(v);
+}
+uint64_t get_u64(const uint8_t* p) noexcept {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+    return v;
+}
+uint32_t get_u32(const uint8_t* p) noexcept {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = (v << 8) | p[i];
+    return v;
+}
+
+void append_u64(Bytes& b, uint64_t v) {
+    uint8_t t[8];
+    put_u64(t, v);
+    b.insert(b.end(), t, t + 8);
+}
+void append_u32(Bytes& b, uint32_t v) {
+    uint8_t t[4];
+    put_u32(t, v);
+    b.insert(b.end(), t, t + 4);
+}
+
+/// The fields of a payload, each encoded on its own (the Merkle leaves); their concatenation is
+/// the payload encoding.
+std::vector<Bytes> fields(const Payload& p) {
+    std::vector<Bytes> f(10);
+    f[0].push_back(static_cast<uint8_t>(p.kind));
+    append_u64(f[1], p.run_id);
+    append_u64(f[2], p.epoch);
+    append_u64(f[3], std::bit_cast<uint64_t>(p.accuracy));
+    append_u64(f[4], std::bit_cast<uint64_t>(p.loss));
+    f[5].assign(p.checkpoint.begin(), p.checkpoint.end());
+    append_u64(f[6], p.checkpoint_size);
+    append_u32(f[7], p.proposer);
+    append_u64(f[8], p.target_height);
+    append_u32(f[9], static_cast<uint32_t>(p.note.size()));
+    f[9].insert(f[9].end(), p.note.begin(), p.note.end());
+    return f;
+}
+
+constexpr size_t max_note = 4096;
+
+}  // namespace
+
+std::string kind_name(BlockKind kind) {
+    switch (kind) {
+        case BlockKind::Genesis: return "genesis";
+        case BlockKind::Registration: return "registration";
+        case BlockKind::Epoch: return "epoch";
+        case BlockKind::Rollback: return "rollback";
+    }
+    return "unknown";
+}
+
+std::array<uint8_t, BlockHeader::encoded_size> BlockHeader::encode() const noexcept {
+    std::array<uint8_t, encoded_size> out{};
+    uint8_t* p = out.data();
+    put_u64(p, height);
+    std::memcpy(p + 8, prev.data(), 32);
+    put_u64(p + 40, timestamp_ms);
+    std::memcpy(p + 48, payload_root.data(), 32);
+    put_u32(p + 80, difficulty_bits);
+    put_u64(p + nonce_offset, nonce);
+    return out;
+}
+
+std::optional<BlockHeader> BlockHeader::decode(std::span<const uint8_t> bytes) noexcept {
+    if (bytes.size() != encoded_size) return std::nullopt;
+    BlockHeader h;
+    const uint8_t* p = bytes.data();
+    h.height = get_u64(p);
+    std::memcpy(h.prev.data(), p + 8, 32);
+    h.timestamp_ms = get_u64(p + 40);
+    std::memcpy(h.payload_root.data(), p + 48, 32);
+    h.difficulty_bits = get_u32(p + 80);
+    h.nonce = get_u64(p + nonce_offset);
+    return h;
+}
+
+Hash BlockHeader::hash() const noexcept {
+    const auto e = encode();
+    return sha256(e);
+}
+
+Bytes Payload::encode() const {
+    Bytes out;
+    for (const auto& f : fields(*this)) out.insert(out.end(), f.begin(), f.end());
+    return out;
+}
+
+std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* error) {
+    auto fail = [&](const std::string& why) -> std::optional<Payload> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    constexpr size_t fixed = 1 + 8 + 8 + 8 + 8 + 32 + 8 + 4 + 8 + 4;
+    if (b.size() < fixed) return fail("payload of " + std::to_string(b.size()) + " bytes is shorter than " + std::to_string(fixed));
+    Payload p;
+    const uint8_t* q = b.data();
+    if (q[0] > static_cast<uint8_t>(BlockKind::Rollback)) return fail("unknown block kind " + std::to_string(q[0]));
+    p.kind = static_cast<BlockKind>(q[0]);
+    p.run_id = get_u64(q + 1);
+    p.epoch = get_u64(q + 9);
+    p.accuracy = std::bit_cast<double>(get_u64(q + 17));
+    p.loss = std::bit_cast<double>(get_u64(q + 25));
+    std::memcpy(p.checkpoint.data(), q + 33, 32);
+    p.checkpoint_size = get_u64(q + 65);
+    p.proposer = get_u32(q + 73);
+    p.target_height = get_u64(q + 77);
+    const uint32_t note_size = get_u32(q + 85);
+    if (note_size > max_note) return fail("note of " + std::to_string(note_size) + " bytes exceeds 4096");
+    if (b.size() != fixed + note_size) return fail("payload size does not match its note length");
+    p.note.assign(reinterpret_cast<const char*>(q + fixed), note_size);
+    return p;
+}
+
+Hash Payload::root() const {
+    std::vector<Hash> level;
+    for (const auto& f : fields(*this)) level.push_back(sha256(f));
+    while (level.size() > 1) {
+        std::vector<Hash> next;
+        for (size_t i = 0; i < level.size(); i += 2) {
+            const Hash& a = level[i];
+            const Hash& c = i + 1 < level.size() ? level[i + 1] : level[i];
+            uint8_t both[64];
+            std::memcpy(both, a.data(), 32);
+            std::memcpy(both + 32, c.data(), 32);
+            next.push_back(sha256(both));
+        }
+        level = std::move(next);
+    }
+    return level[0];
+}
+
+Bytes vote_message(const Hash& block_hash, bool accept) {
+    static constexpr std::string_view tag = "trainchain/vote/v1";
+    Bytes m(tag.size() + block_hash.size() + 1);
+    std::memcpy(m.data(), tag.data(), tag.size());
+    std::memcpy(m.data() + tag.size(), block_hash.data(), block_hash.size());
+    m.back() = accept ? 1 : 0;
+    return m;
+}
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,470 @@
+// runtime/src/chain.cpp - block creation, proof-of-work consensus with signed votes, rollback,
+// and verification of a stored chain.
+#include "trainchain/runtime/chain.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "trainchain/vm/hex.hpp"
+
+namespace trainchain::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+uint64_t now_ms() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+}
+
+std::string hex0x(std::span<const uint8_t> b) { return "0x" + vm::to_hex(b); }
+
+vm::Fork fork_of(const std::string& name) {
+    const auto f = vm::parse_fork(name);
+    if (!f) throw ChainError("unknown fork '" + name + "'");
+    return *f;
+}
+
+/// The digest a registration block commits to: SHA-256 over the nodes' public keys, in index order.
+Hash node_set_digest(const std::vector<NodeRecord>& nodes) {
+    Bytes all;
+    for (const auto& n : nodes) all.insert(all.end(), n.public_key.begin(), n.public_key.end());
+    return sha256(all);
+}
+
+/// The quorum rule of the Consensus contract: accepts * 100 >= quorum * nodes.
+bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
+    return accepts * 100 >= quorum_percent * nodes;
+}
+
+const vm::address results_queue_account = *vm::address::parse("0x0000000000000000000000000000000000005e51");
+
+}  // namespace
+
+Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
+    : store_{std::move(store)}, options_{options}, ledger_{fork_of(store_->config().fork)} {}
+
+std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const ChainConfig& config,
+                                   const ChainOptions& options) {
+    if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
+    if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
+    if (config.quorum_percent == 0 || config.quorum_percent > 100) throw ChainError("the quorum must be 1 to 100 %");
+    fork_of(config.fork);
+    std::unique_ptr<Chain> c(new Chain(Store::create(dir, config), options));
+    Ledger& l = c->ledger_;
+    l.set_block(0, now_ms() / 1000);
+    c->results_account_ = results_queue_account;
+    c->registry_ = l.deploy("NodeRegistry", {});
+    c->creation_ = l.deploy("BlockCreation", {results_queue_account.to_hex()});
+    c->consensus_ = l.deploy("Consensus", {std::to_string(config.quorum_percent)});
+    c->rollback_ = l.deploy("Rollback", {});
+    const nlohmann::json addrs = {{"NodeRegistry", c->registry_.to_hex()},
+                                  {"BlockCreation", c->creation_.to_hex()},
+                                  {"Consensus", c->consensus_.to_hex()},
+                                  {"Rollback", c->rollback_.to_hex()},
+                                  {"ResultsQueue", c->results_account_.to_hex()}};
+    c->store_->set_meta("contracts", addrs.dump());
+
+    // Genesis: mined by the server alone, before any node exists.
+    Block genesis;
+    genesis.payload.kind = BlockKind::Genesis;
+    genesis.payload.run_id = config.run_id;
+    genesis.header.height = 0;
+    genesis.header.timestamp_ms = now_ms();
+    genesis.header.payload_root = genesis.payload.root();
+    genesis.header.difficulty_bits = config.difficulty_bits;
+    const auto found = mine(genesis.header, {config.difficulty_bits, options.threads});
+    if (!found) throw ChainError("no nonce found for the genesis block");
+    genesis.header.nonce = found->nonce;
+    c->store_->append(genesis, l.take_gas(0), l.snapshot());
+    c->blocks_.push_back(genesis);
+
+    // The user nodes: a key each, registered through NodeRegistry (one CREATE per node).
+    std::vector<NodeRecord> records;
+    for (uint32_t i = 0; i < config.nodes; ++i) {
+        const KeyPair key = KeyPair::generate();
+        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(key.public_key())});
+        if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
+        const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
+        if (ev.size() != 1 || ev[0].data.size() < 64) throw ChainError("NodeRegistry did not report node " + std::to_string(i));
+        NodeRecord rec;
+        rec.index = i;
+        rec.public_key = key.public_key();
+        rec.seed = key.seed();
+        std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, rec.contract.begin());
+        records.push_back(rec);
+    }
+    c->store_->put_nodes(records);
+    c->load_nodes();
+
+    Payload reg;
+    reg.kind = BlockKind::Registration;
+    reg.run_id = config.run_id;
+    reg.checkpoint = node_set_digest(records);
+    reg.note = std::to_string(config.nodes) + " nodes";
+    const auto report = c->commit(reg, false);
+    if (!report.accepted) throw ChainError("the registration block was not accepted: " + report.reason);
+    return c;
+}
+
+std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const ChainOptions& options) {
+    std::unique_ptr<Chain> c(new Chain(Store::open(dir), options));
+    c->blocks_ = c->store_->blocks();
+    if (c->blocks_.empty()) throw ChainError(dir.string() + ": error: the chain has no genesis block");
+    c->ledger_.restore(c->store_->vm_state());
+    c->load_contracts();
+    c->load_nodes();
+    return c;
+}
+
+void Chain::load_contracts() {
+    const auto text = store_->meta("contracts");
+    if (!text) throw ChainError("the chain store has no contract addresses");
+    try {
+        const auto j = nlohmann::json::parse(*text);
+        auto get = [&](const char* name) {
+            const auto a = vm::address::parse(j.at(name).get<std::string>());
+            if (!a) throw ChainError(std::string("bad address of ") + name);
+            return *a;
+        };
+        registry_ = get("NodeRegistry");
+        creation_ = get("BlockCreation");
+        consensus_ = get("Consensus");
+        rollback_ = get("Rollback");
+        results_account_ = get("ResultsQueue");
+    } catch (const nlohmann::json::exception& e) {
+        throw ChainError(std::string("the chain store's contract addresses are malformed: ") + e.what());
+    }
+}
+
+void Chain::load_nodes() {
+    nodes_.clear();
+    for (const auto& r : store_->nodes()) {
+        auto key = KeyPair::from_seed(r.seed);
+        if (!key || key->public_key() != r.public_key)
+            throw ChainError("node " + std::to_string(r.index) + "'s stored key pair is inconsistent");
+        const auto f = options_.faults.find(r.index);
+        nodes_.emplace_back(r.index, *key, f == options_.faults.end() ? Fault::None : f->second);
+        nodes_.back().load_replica(blocks_);
+    }
+}
+
+std::optional<uint64_t> Chain::current_state() const {
+    for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it) {
+        if (it->payload.kind == BlockKind::Rollback) return it->payload.target_height;
+        if (it->payload.kind == BlockKind::Epoch) return it->header.height;
+    }
+    return std::nullopt;
+}
+
+AppendReport Chain::commit(Payload payload, bool through_block_creation) {
+    const auto start = Clock::now();
+    AppendReport rep;
+    const ChainConfig& cfg = store_->config();
+    if (nodes_.empty()) throw ChainError("the chain has no nodes");
+    const uint32_t n = static_cast<uint32_t>(nodes_.size());
+    Block block;
+    block.payload = std::move(payload);
+    BlockHeader& h = block.header;
+    h.height = blocks_.size();
+    h.prev = blocks_.back().hash();
+    h.timestamp_ms = std::max(now_ms(), blocks_.back().header.timestamp_ms);
+    h.payload_root = block.payload.root();
+    h.difficulty_bits = cfg.difficulty_bits;
+    ledger_.set_block(h.height, h.timestamp_ms / 1000);
+
+    auto timed_call = [&](const vm::address& to, const std::string& name, const std::string& sig,
+                          const std::vector<std::string>& args) {
+        const auto t = Clock::now();
+        auto r = ledger_.call(to, name, sig, args);
+        rep.vm_ms += ms_since(t);
+        rep.gas_used += r.receipt.gas_used;
+        return r;
+    };
+
+    // Block creation: the contract checks the Results Queue and broadcasts to every node.
+    if (through_block_creation) {
+        ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
+        const auto r = timed_call(creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
+                                  {std::to_string(h.height), hex0x(h.payload_root), std::to_string(block.payload.epoch),
+                                   std::to_string(n)});
+        if (!r.ok()) {
+            rep.reason = "BlockCreation.create reverted: " + r.revert_reason;
+            return rep;
+        }
+        for (const auto& ev : Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)")) {
+            const auto node = static_cast<size_t>(ev.topics.at(1).to_word().w[0]);
+            if (node < nodes_.size()) nodes_[node].receive_candidate(h, block.payload);
+        }
+        (void)results_.try_pop();
+        ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
+    } else {
+        for (auto& node : nodes_) node.receive_candidate(h, block.payload);
+    }
+
+    // The race: forged claims arrive first; the honest winner's claim follows.
+    for (const auto& node : nodes_)
+        if (node.fault() == Fault::ForgeNonce) {
+            const auto [nonce, hash] = node.forge();
+            claims_.push({node.index(), nonce, hash});
+        }
+    // Nonce k belongs to node k mod N. A crashed node never finds its nonces: when one of them
+    // comes out first, the candidate's timestamp moves on by a millisecond and the race restarts.
+    const auto mining_start = Clock::now();
+    std::optional<MiningResult> found;
+    bool any_alive = false;
+    for (const auto& node : nodes_) any_alive = any_alive || node.alive();
+    if (!any_alive) {
+        rep.reason = "every node has crashed";
+        return rep;
+    }
+    for (;;) {
+        found = mine(h, {cfg.difficulty_bits, options_.threads});
+        if (!found) break;
+        rep.tries += found->tries;
+        if (nodes_[found->nonce % n].alive()) break;
+        ++h.timestamp_ms;
+        for (auto& node : nodes_)
+            if (node.alive()) node.receive_candidate(h, block.payload);
+    }
+    rep.mining_ms = ms_since(mining_start);
+    if (!found) {
+        rep.reason = "no nonce found";
+        return rep;
+    }
+    const auto winner = static_cast<uint32_t>(found->nonce % n);
+    claims_.push({winner, found->nonce, found->hash});
+
+    const auto consensus_start = Clock::now();
+    const double vm_before = rep.vm_ms;
+    const Hash target = target_of(cfg.difficulty_bits);
+    std::vector<PublicKey> keys;
+    for (const auto& node : nodes_) keys.push_back(node.public_key());
+    bool decided = false;
+    while (auto claim = claims_.try_pop()) {
+        if (decided) continue;  // later claims for a decided height are stale
+        BlockHeader claimed = h;
+        claimed.nonce = claim->nonce;
+        const auto header_bytes = claimed.encode();
+        const auto work = timed_call(consensus_, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
+                                     {std::to_string(h.height), hex0x(header_bytes), hex0x(claim->hash),
+                                      std::to_string(claim->nonce), hex0x(target)});
+        if (!work.ok()) {
+            ++rep.forged_claims;
+            continue;
+        }
+        // Every live node checks the claim itself and signs its vote; the runtime checks each
+        // signature against the registered key before the contract counts it.
+        std::vector<Vote> accepted;
+        for (const auto& node : nodes_) {
+            const auto v = node.vote(claim->nonce, claim->hash);
+            if (!v) continue;
+            if (v->node >= keys.size() || !verify_signature(keys[v->node], vote_message(claim->hash, v->accept), v->signature)) {
+                ++rep.invalid_votes;
+                continue;
+            }
+            const auto r = timed_call(consensus_, "Consensus", "vote(uint256,uint256,bool,uint256)",
+                                      {std::to_string(h.height), std::to_string(v->node), v->accept ? "true" : "false",
+                                       std::to_string(n)});
+            if (!r.ok()) {
+                ++rep.invalid_votes;
+                continue;
+            }
+            if (v->accept) {
+                ++rep.accepts;
+                accepted.push_back(*v);
+            } else {
+                ++rep.rejects;
+            }
+            if (r.returns.at(0) == "1") {
+                decided = true;
+                rep.accepted = true;
+                h.nonce = claim->nonce;
+                block.votes = std::move(accepted);
+                rep.winner = claim->node;
+                break;
+            }
+            if (r.returns.at(0) == "2") {
+                decided = true;
+                rep.reason = "the nodes rejected the block";
+                break;
+            }
+        }
+        if (!decided && rep.reason.empty()) rep.reason = "no quorum: too few nodes voted";
+    }
+    rep.consensus_ms = ms_since(consensus_start) - (rep.vm_ms - vm_before);
+    if (!rep.accepted) {
+        if (rep.reason.empty()) rep.reason = "no valid proof of work was submitted";
+        rep.total_ms = ms_since(start);
+        return rep;
+    }
+    const auto storage_start = Clock::now();
+    store_->append(block, ledger_.take_gas(h.height), ledger_.snapshot());
+    rep.storage_ms = ms_since(storage_start);
+    for (auto& node : nodes_) node.accept(block);
+    blocks_.push_back(block);
+    rep.block = block;
+    rep.total_ms = ms_since(start);
+    return rep;
+}
+
+AppendReport Chain::append_epoch(EpochResult result) {
+    Payload p;
+    p.kind = BlockKind::Epoch;
+    p.run_id = store_->config().run_id;
+    p.epoch = result.epoch;
+    p.accuracy = result.accuracy;
+    p.loss = result.loss;
+    const auto t = Clock::now();
+    p.checkpoint = store_->put_checkpoint(result.checkpoint);
+    const double checkpoint_ms = ms_since(t);
+    p.checkpoint_size = result.checkpoint.size();
+    results_.push(std::move(result));
+    auto rep = commit(std::move(p), true);
+    rep.storage_ms += checkpoint_ms;
+    rep.total_ms += checkpoint_ms;
+    return rep;
+}
+
+RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason) {
+    RollbackReport rep;
+    const uint32_t n = static_cast<uint32_t>(nodes_.size());
+    ledger_.set_block(blocks_.size(), now_ms() / 1000);
+    const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
+                                     {std::to_string(blocks_.size() - 1), "\"" + reason + "\""});
+    if (!opened.ok()) throw ChainError("Rollback.open reverted: " + opened.revert_reason);
+    const std::string id = opened.returns.at(0);
+    for (const auto& node : nodes_) {
+        std::optional<uint64_t> point;
+        if (to) {
+            // The requested block, if this node's replica holds it as an epoch block.
+            const auto& rep_blocks = node.replica();
+            if (node.alive() && *to < rep_blocks.size() && rep_blocks[*to].payload.kind == BlockKind::Epoch)
+                point = node.fault() == Fault::WrongRestorePoint ? node.restore_point() : to;
+        } else {
+            point = node.restore_point();
+        }
+        if (!point) continue;
+        const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",
+                                    {id, std::to_string(node.index()), std::to_string(*point)});
+        if (r.ok()) ++rep.proposals[*point];
+    }
+    const auto decided = ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
+    if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);
+    rep.target = std::stoull(decided.returns.at(0));
+    if (rep.target >= blocks_.size() || blocks_[rep.target].payload.kind != BlockKind::Epoch)
+        throw ChainError("the decided restore point " + std::to_string(rep.target) + " is not an epoch block");
+    const Payload& target = blocks_[rep.target].payload;
+    Payload p;
+    p.kind = BlockKind::Rollback;
+    p.run_id = store_->config().run_id;
+    p.epoch = target.epoch;
+    p.accuracy = target.accuracy;
+    p.loss = target.loss;
+    p.checkpoint = target.checkpoint;
+    p.checkpoint_size = target.checkpoint_size;
+    p.target_height = rep.target;
+    p.note = reason.substr(0, 4096);
+    rep.block = commit(std::move(p), false);
+    if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
+    return rep;
+}
+
+VerifyReport verify(const Store& store) {
+    VerifyReport rep;
+    const ChainConfig& cfg = store.config();
+    auto bad = [&](uint64_t height, std::string why) {
+        rep.ok = false;
+        rep.bad_height = height;
+        rep.reason = std::move(why);
+        return rep;
+    };
+    std::vector<Store::RawBlock> raw;
+    std::vector<Block> blocks;
+    std::vector<NodeRecord> nodes;
+    try {
+        raw = store.raw_blocks();
+        blocks = store.blocks();
+        nodes = store.nodes();
+    } catch (const std::exception& e) {
+        rep.ok = false;
+        rep.reason = e.what();
+        return rep;
+    }
+    rep.blocks = raw.size();
+    if (raw.empty()) {
+        rep.ok = false;
+        rep.reason = "the chain has no blocks";
+        return rep;
+    }
+    for (const auto& node : nodes)
+        if (node.index >= nodes.size()) return bad(1, "node indices are not contiguous");
+    Hash prev{};
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const auto& r = raw[i];
+        const Block& b = blocks[i];
+        if (r.height != i) return bad(i, "block heights are not contiguous: expected " + std::to_string(i));
+        if (b.header.height != r.height) return bad(r.height, "the header's height does not match its place");
+        const Hash h = sha256(r.header);
+        if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin()))
+            return bad(r.height, "the stored hash is not the hash of the stored header");
+        if (b.header.prev != prev) return bad(r.height, "the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
+        if (b.payload.root() != b.header.payload_root) return bad(r.height, "the payload does not match the header's payload root");
+        if (b.header.difficulty_bits != cfg.difficulty_bits)
+            return bad(r.height, "the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) + " bits)");
+        if (!check_proof_of_work(h, b.header.difficulty_bits)) return bad(r.height, "the proof of work does not meet the difficulty");
+        if (i > 0 && b.header.timestamp_ms < blocks[i - 1].header.timestamp_ms)
+            return bad(r.height, "the timestamp is earlier than the previous block's");
+        if (b.payload.run_id != cfg.run_id) return bad(r.height, "the run id differs from the chain's");
+        // Kinds in order: genesis, registration, then epochs and rollbacks.
+        const BlockKind want = i == 0 ? BlockKind::Genesis : i == 1 ? BlockKind::Registration : b.payload.kind;
+        if (b.payload.kind != want || (i > 1 && (want == BlockKind::Genesis || want == BlockKind::Registration)))
+            return bad(r.height, "a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
+        if (i == 1) {
+            if (nodes.size() != cfg.nodes) return bad(1, "the store holds " + std::to_string(nodes.size()) + " nodes, the chain " + std::to_string(cfg.nodes));
+            if (b.payload.checkpoint != node_set_digest(nodes)) return bad(1, "the registered node keys do not match the registration block");
+        }
+        if (i >= 1) {
+            // Votes: registered nodes, valid signatures, no duplicates, a quorum of accepts.
+            std::vector<bool> seen(nodes.size(), false);
+            uint64_t accepts = 0;
+            for (const auto& v : b.votes) {
+                if (v.node >= nodes.size()) return bad(r.height, "a vote comes from unregistered node " + std::to_string(v.node));
+                if (seen[v.node]) return bad(r.height, "node " + std::to_string(v.node) + " voted twice");
+                seen[v.node] = true;
+                if (!verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
+                    return bad(r.height, "node " + std::to_string(v.node) + "'s vote signature is invalid");
+                if (v.accept) ++accepts;
+            }
+            if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent))
+                return bad(r.height, std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
+                                         " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
+        }
+        if (b.payload.kind == BlockKind::Rollback) {
+            const uint64_t t = b.payload.target_height;
+            if (t >= i || blocks[t].payload.kind != BlockKind::Epoch)
+                return bad(r.height, "the rollback target " + std::to_string(t) + " is not an earlier epoch block");
+            if (blocks[t].payload.checkpoint != b.payload.checkpoint) return bad(r.height, "the rollback names a different checkpoint than its target");
+        }
+        if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback) {
+            try {
+                const auto data = store.checkpoint(b.payload.checkpoint);
+                if (!data) return bad(r.height, "checkpoint " + hex(b.payload.checkpoint) + " is missing");
+                if (sha256(*data) != b.payload.checkpoint) return bad(r.height, "the checkpoint's bytes do not match its digest");
+                if (data->size() != b.payload.checkpoint_size) return bad(r.height, "the checkpoint's size does not match the payload");
+            } catch (const std::exception& e) {
+                return bad(r.height, e.what());
+            }
+        }
+        prev = h;
+    }
+    return rep;
+}
+
+}  // namespace trainchain::runtime

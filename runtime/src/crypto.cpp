@@ -1,0 +1,96 @@
+// runtime/src/crypto.cpp - SHA-256 and Ed25519 through OpenSSL's EVP interface.
+#include "trainchain/runtime/crypto.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+
+namespace trainchain::runtime {
+
+Hash sha256(std::span<const uint8_t> data) noexcept {
+    Hash h;
+    SHA256(data.data(), data.size(), h.data());
+    return h;
+}
+
+std::string hex(const Hash& h) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(64);
+    for (uint8_t b : h) {
+        s += digits[b >> 4];
+        s += digits[b & 15];
+    }
+    return s;
+}
+
+std::optional<Hash> parse_hash(std::string_view text) {
+    if (text.size() != 64) return std::nullopt;
+    Hash h;
+    for (size_t i = 0; i < 32; ++i) {
+        auto nibble = [](char c) -> int {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+        };
+        const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        h[i] = static_cast<uint8_t>(hi * 16 + lo);
+    }
+    return h;
+}
+
+namespace {
+
+struct PkeyFree {
+    void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
+};
+struct MdCtxFree {
+    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+}  // namespace
+
+KeyPair KeyPair::generate() {
+    std::array<uint8_t, 32> seed;
+    if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    auto k = from_seed(seed);
+    if (!k) throw std::runtime_error("Ed25519 key generation failed");
+    return *k;
+}
+
+std::optional<KeyPair> KeyPair::from_seed(std::span<const uint8_t> seed) {
+    if (seed.size() != 32) return std::nullopt;
+    Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+    if (!key) return std::nullopt;
+    KeyPair kp;
+    std::copy(seed.begin(), seed.end(), kp.seed_.begin());
+    size_t len = kp.public_.size();
+    if (EVP_PKEY_get_raw_public_key(key.get(), kp.public_.data(), &len) != 1 || len != 32) return std::nullopt;
+    return kp;
+}
+
+Signature KeyPair::sign(std::span<const uint8_t> message) const {
+    Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed_.data(), seed_.size()));
+    MdCtx ctx(EVP_MD_CTX_new());
+    Signature sig{};
+    size_t len = sig.size();
+    if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+        EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1 || len != sig.size())
+        throw std::runtime_error("Ed25519 signing failed");
+    return sig;
+}
+
+bool verify_signature(const PublicKey& key, std::span<const uint8_t> message, const Signature& signature) noexcept {
+    Pkey pk(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
+    MdCtx ctx(EVP_MD_CTX_new());
+    if (!pk || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pk.get()) != 1) return false;
+    return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) == 1;
+}
+
+}  // namespace trainchain::runtime

@@ -1,0 +1,216 @@
+// runtime/src/ledger.cpp - contract deployment and calls on the VM, gas records, state snapshots.
+#include "trainchain/runtime/ledger.hpp"
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "trainchain/compiler/abi.hpp"
+#include "trainchain/contracts/contracts.hpp"
+#include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/keccak.hpp"
+
+namespace trainchain::runtime {
+namespace {
+
+namespace abi = compiler::abi;
+
+const contracts::Artifact& artifact(const std::string& name) {
+    const auto* a = contracts::find(name);
+    if (!a) throw ContractError("no embedded contract named '" + name + "'");
+    return *a;
+}
+
+/// Input and output types of a function or the constructor in an ABI JSON.
+std::pair<std::vector<abi::Type>, std::vector<abi::Type>> abi_types(const contracts::Artifact& a,
+                                                                    const std::string& kind, const std::string& name,
+                                                                    const std::string& canonical) {
+    const auto j = nlohmann::json::parse(a.abi_json);
+    for (const auto& e : j) {
+        if (e.value("type", "") != kind) continue;
+        if (kind == "function" && e.value("name", "") != name) continue;
+        std::vector<abi::Type> in, out;
+        for (const auto& i : e["inputs"]) in.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+        if (e.contains("outputs"))
+            for (const auto& o : e["outputs"]) out.push_back(*abi::parse_type(o["type"].get<std::string>()).value);
+        if (kind == "function" && abi::Signature{name, in}.canonical() != canonical) continue;
+        return {in, out};
+    }
+    if (kind == "constructor") return {};
+    throw ContractError(std::string(a.name) + " has no function " + canonical);
+}
+
+std::string describe_revert(const vm::bytes& data, const contracts::Artifact& a) {
+    if (data.size() < 4) return data.empty() ? "reverted without data" : "0x" + vm::to_hex(data);
+    const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
+    const vm::bytes_view rest(data.data() + 4, data.size() - 4);
+    if (sel == 0x08c379a0) {
+        if (auto d = abi::decode({*abi::parse_type("string").value}, rest)) return "Error(" + (*d.value)[0] + ")";
+    }
+    if (sel == 0x4e487b71) {
+        if (auto d = abi::decode({*abi::parse_type("uint256").value}, rest)) return "Panic(" + (*d.value)[0] + ")";
+    }
+    for (const auto& e : nlohmann::json::parse(a.abi_json)) {
+        if (e.value("type", "") != "error") continue;
+        std::vector<abi::Type> types;
+        for (const auto& i : e["inputs"]) types.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+        const abi::Signature sig{e["name"].get<std::string>(), types};
+        const auto s = sig.selector();
+        if ((uint32_t{s[0]} << 24 | uint32_t{s[1]} << 16 | uint32_t{s[2]} << 8 | s[3]) != sel) continue;
+        auto d = abi::decode(types, rest);
+        std::string out = sig.name + "(";
+        if (d)
+            for (size_t i = 0; i < d.value->size(); ++i) out += (i ? ", " : "") + (*d.value)[i];
+        return out + ")";
+    }
+    return "0x" + vm::to_hex(data);
+}
+
+void put_u64(Bytes& b, uint64_t v) {
+    for (int i = 7; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+void put_word(Bytes& b, const vm::uint256& w) {
+    uint8_t t[32];
+    w.to_be(t);
+    b.insert(b.end(), t, t + 32);
+}
+
+}  // namespace
+
+Ledger::Ledger(vm::Fork fork) : host_{fork}, server_{*vm::address::parse("0x00000000000000000000000000000000005e4e42")} {
+    host_.accounts[server_].balance = vm::uint256::max() >> vm::uint256{8};
+}
+
+void Ledger::set_block(uint64_t number, uint64_t timestamp_s) {
+    vm::TxContext ctx;
+    ctx.origin = server_;
+    ctx.number = static_cast<int64_t>(number);
+    ctx.timestamp = static_cast<int64_t>(timestamp_s);
+    ctx.gas_limit = 30'000'000;
+    ctx.chain_id = vm::uint256{0x7c};
+    host_.set_tx_context(ctx);
+}
+
+vm::address Ledger::deploy(const std::string& name, const std::vector<std::string>& args) {
+    const auto& a = artifact(name);
+    vm::Transaction tx;
+    tx.sender = server_;
+    tx.data.assign(a.init.begin(), a.init.end());
+    const auto [types, unused] = abi_types(a, "constructor", "", "");
+    auto enc = abi::encode(types, args);
+    if (!enc) throw ContractError("deploying " + name + ": " + enc.error);
+    tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
+    tx.gas_limit = 30'000'000;
+    const auto out = vm::execute_transaction(host_, tx);
+    if (!out.receipt) throw ContractError("deploying " + name + ": " + out.error);
+    gas_.push_back({0, name, "constructor", out.receipt->gas_used, out.receipt->status == vm::Status::Success});
+    if (out.receipt->status != vm::Status::Success || !out.receipt->created)
+        throw ContractError("deploying " + name + " failed: " + describe_revert(out.receipt->output, a));
+    return *out.receipt->created;
+}
+
+CallResult Ledger::call(const vm::address& to, const std::string& name, const std::string& signature,
+                        const std::vector<std::string>& args) {
+    const auto& a = artifact(name);
+    auto sig = abi::parse_signature(signature);
+    if (!sig) throw ContractError(signature + ": " + sig.error);
+    const auto [in, out_types] = abi_types(a, "function", sig.value->name, sig.value->canonical());
+    auto enc = abi::encode(in, args);
+    if (!enc) throw ContractError(name + "." + signature + ": " + enc.error);
+    vm::Transaction tx;
+    tx.sender = server_;
+    tx.to = to;
+    const auto s = sig.value->selector();
+    tx.data.assign(s.begin(), s.end());
+    tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
+    tx.gas_limit = 30'000'000;
+    const auto outcome = vm::execute_transaction(host_, tx);
+    if (!outcome.receipt) throw ContractError(name + "." + signature + ": invalid transaction: " + outcome.error);
+    CallResult r;
+    r.receipt = *outcome.receipt;
+    gas_.push_back({0, name, sig.value->name, r.receipt.gas_used, r.ok()});
+    if (r.ok()) {
+        auto d = abi::decode(out_types, r.receipt.output);
+        if (!d) throw ContractError(name + "." + signature + ": malformed return data: " + d.error);
+        r.returns = std::move(*d.value);
+    } else {
+        r.revert_reason = describe_revert(r.receipt.output, a);
+    }
+    return r;
+}
+
+std::vector<vm::LogRecord> Ledger::events(const vm::Receipt& receipt, const std::string& event_signature) {
+    const auto topic = vm::keccak256({reinterpret_cast<const uint8_t*>(event_signature.data()), event_signature.size()});
+    std::vector<vm::LogRecord> out;
+    for (const auto& l : receipt.logs)
+        if (!l.topics.empty() && l.topics[0] == topic) out.push_back(l);
+    return out;
+}
+
+std::vector<GasRecord> Ledger::take_gas(uint64_t height) {
+    auto out = std::move(gas_);
+    gas_.clear();
+    for (auto& g : out) g.height = height;
+    return out;
+}
+
+Bytes Ledger::snapshot() const {
+    Bytes b;
+    put_u64(b, host_.accounts.size());
+    for (const auto& [addr, acc] : host_.accounts) {
+        b.insert(b.end(), addr.bytes.begin(), addr.bytes.end());
+        put_word(b, acc.balance);
+        put_u64(b, acc.nonce);
+        put_u64(b, acc.code.size());
+        b.insert(b.end(), acc.code.begin(), acc.code.end());
+        put_u64(b, acc.storage.size());
+        for (const auto& [k, v] : acc.storage) {
+            put_word(b, k);
+            put_word(b, v);
+        }
+    }
+    return b;
+}
+
+void Ledger::restore(std::span<const uint8_t> s) {
+    size_t at = 0;
+    auto need = [&](size_t n) {
+        if (n > s.size() - at) throw StoreError("chain store: the saved VM state is truncated");
+    };
+    auto u64 = [&] {
+        need(8);
+        uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) v = (v << 8) | s[at++];
+        return v;
+    };
+    auto word = [&] {
+        need(32);
+        const auto w = vm::uint256::from_be(s.data() + at, 32);
+        at += 32;
+        return w;
+    };
+    std::map<vm::address, vm::Account> accounts;
+    const uint64_t n = u64();
+    for (uint64_t i = 0; i < n; ++i) {
+        need(20);
+        vm::address addr;
+        std::memcpy(addr.bytes.data(), s.data() + at, 20);
+        at += 20;
+        vm::Account acc;
+        acc.balance = word();
+        acc.nonce = u64();
+        const uint64_t code = u64();
+        need(code);
+        acc.code.assign(s.begin() + static_cast<std::ptrdiff_t>(at), s.begin() + static_cast<std::ptrdiff_t>(at + code));
+        at += code;
+        const uint64_t slots = u64();
+        for (uint64_t k = 0; k < slots; ++k) {
+            const auto key = word();
+            acc.storage[key] = word();
+        }
+        accounts[addr] = std::move(acc);
+    }
+    if (at != s.size()) throw StoreError("chain store: the saved VM state has trailing bytes");
+    host_.accounts = std::move(accounts);
+}
+
+}  // namespace trainchain::runtime

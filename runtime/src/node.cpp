@@ -1,0 +1,105 @@
+// runtime/src/node.cpp - user nodes: checks, votes, restore points, faults.
+#include "trainchain/runtime/node.hpp"
+
+#include <cmath>
+
+#include "trainchain/runtime/pow.hpp"
+
+namespace trainchain::runtime {
+
+std::optional<Fault> parse_fault(std::string_view name) {
+    if (name == "none") return Fault::None;
+    if (name == "crash") return Fault::Crash;
+    if (name == "wrong-vote") return Fault::WrongVote;
+    if (name == "forge-nonce") return Fault::ForgeNonce;
+    if (name == "wrong-restore-point") return Fault::WrongRestorePoint;
+    if (name == "tampered-replica") return Fault::TamperedReplica;
+    return std::nullopt;
+}
+
+std::string fault_name(Fault fault) {
+    switch (fault) {
+        case Fault::None: return "none";
+        case Fault::Crash: return "crash";
+        case Fault::WrongVote: return "wrong-vote";
+        case Fault::ForgeNonce: return "forge-nonce";
+        case Fault::WrongRestorePoint: return "wrong-restore-point";
+        case Fault::TamperedReplica: return "tampered-replica";
+    }
+    return "none";
+}
+
+UserNode::UserNode(uint32_t index, KeyPair key, Fault fault) : index_{index}, key_{std::move(key)}, fault_{fault} {}
+
+void UserNode::load_replica(std::vector<Block> blocks) {
+    if (!alive()) return;
+    replica_ = std::move(blocks);
+    if (fault_ == Fault::TamperedReplica) {
+        // Raise the accuracy of the first epoch block: this replica now "remembers" a better model.
+        for (auto& b : replica_)
+            if (b.payload.kind == BlockKind::Epoch) {
+                b.payload.accuracy = 1.0;
+                break;
+            }
+    }
+}
+
+void UserNode::receive_candidate(const BlockHeader& header, const Payload& payload) {
+    candidate_header_ = header;
+    candidate_payload_ = payload;
+}
+
+Check UserNode::check(uint64_t nonce, const Hash& claimed) const {
+    if (!candidate_header_ || !candidate_payload_) return {false, "no candidate received"};
+    BlockHeader h = *candidate_header_;
+    h.nonce = nonce;
+    const Hash actual = h.hash();
+    if (actual != claimed) return {false, "the header with this nonce does not hash to the claimed hash"};
+    if (!check_proof_of_work(actual, h.difficulty_bits)) return {false, "the hash does not meet the difficulty"};
+    if (candidate_payload_->root() != h.payload_root) return {false, "the payload root does not match the payload"};
+    const uint64_t expected_height = replica_.empty() ? 0 : replica_.back().header.height + 1;
+    if (h.height != expected_height) return {false, "the block does not extend this replica's tip"};
+    const Hash tip = replica_.empty() ? Hash{} : replica_.back().header.hash();
+    if (h.prev != tip) return {false, "the previous hash is not this replica's tip"};
+    return {};
+}
+
+std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed) const {
+    if (!alive()) return std::nullopt;
+    bool accept = check(nonce, claimed).ok;
+    if (fault_ == Fault::WrongVote) accept = !accept;
+    Vote v;
+    v.node = index_;
+    v.accept = accept;
+    v.signature = key_.sign(vote_message(claimed, accept));
+    return v;
+}
+
+std::pair<uint64_t, Hash> UserNode::forge() const {
+    Hash h{};  // all zeros: "meets" any difficulty but no header hashes to it
+    return {0xdeadbeefULL + index_, h};
+}
+
+void UserNode::accept(const Block& block) {
+    if (!alive()) return;
+    replica_.push_back(block);
+}
+
+std::optional<uint64_t> UserNode::restore_point() const {
+    if (!alive()) return std::nullopt;
+    std::optional<uint64_t> best;
+    double best_accuracy = 0;
+    for (const auto& b : replica_) {
+        if (b.payload.kind != BlockKind::Epoch || std::isnan(b.payload.accuracy)) continue;
+        const double a = b.payload.accuracy;
+        const bool better = fault_ == Fault::WrongRestorePoint ? (!best || a <= best_accuracy)
+                                                                : (!best || a >= best_accuracy);
+        if (better) {
+            best = b.header.height;
+            best_accuracy = a;
+        }
+    }
+    return best;
+}
+
+}  // namespace trainchain::runtime

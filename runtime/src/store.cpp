@@ -1,0 +1,357 @@
+// runtime/src/store.cpp - the SQLite chain store and the zstd checkpoint files.
+#include "trainchain/runtime/store.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+namespace trainchain::runtime {
+namespace {
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NULL, header BLOB NOT NULL,
+                                   payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS votes (height INTEGER NOT NULL, node INTEGER NOT NULL, accept INTEGER NOT NULL,
+                                  signature BLOB NOT NULL, PRIMARY KEY (height, node));
+CREATE TABLE IF NOT EXISTS nodes (idx INTEGER PRIMARY KEY, public_key BLOB NOT NULL, seed BLOB NOT NULL,
+                                  contract BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INTEGER NOT NULL, contract TEXT NOT NULL,
+                                function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
+)sql";
+
+/// A prepared statement that finalizes itself.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : db_{db} {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+            throw StoreError(std::string("chain store: ") + sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, int64_t v) {
+        check(sqlite3_bind_int64(stmt_, i, v));
+        return *this;
+    }
+    Statement& bind(int i, std::span<const uint8_t> blob) {
+        check(sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT));
+        return *this;
+    }
+    Statement& bind(int i, const std::string& text) {
+        check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+        return *this;
+    }
+    /// Steps once; true when a row is available.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StoreError(std::string("chain store: ") + sqlite3_errmsg(db_));
+    }
+    int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    Bytes blob(int col) const {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+        const int n = sqlite3_column_bytes(stmt_, col);
+        return p ? Bytes(p, p + n) : Bytes{};
+    }
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string{};
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw StoreError(std::string("chain store: ") + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+template <size_t N>
+std::array<uint8_t, N> fixed(const Bytes& b, const char* what) {
+    if (b.size() != N) throw StoreError(std::string("chain store: ") + what + " has " + std::to_string(b.size()) +
+                                        " bytes instead of " + std::to_string(N));
+    std::array<uint8_t, N> out;
+    std::memcpy(out.data(), b.data(), N);
+    return out;
+}
+
+void fsync_path(const std::filesystem::path& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+sqlite3* open_db(const std::filesystem::path& file, bool create) {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw StoreError(file.string() + ": error: cannot open chain database: " + why);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+}  // namespace
+
+Store::Store(std::filesystem::path dir, sqlite3* db) : dir_{std::move(dir)}, db_{db} {}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const std::string& sql) const {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string why = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw StoreError((dir_ / "chain.db").string() + ": error: " + why);
+    }
+}
+
+std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const ChainConfig& config) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir / "chain.db", ec))
+        throw StoreError(dir.string() + ": error: already holds a chain");
+    std::filesystem::create_directories(dir / "checkpoints", ec);
+    if (ec) throw StoreError(dir.string() + ": error: cannot create directory: " + ec.message());
+    std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", true)));
+    s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    s->exec(schema);
+    const nlohmann::json j = {{"nodes", config.nodes},
+                              {"difficulty_bits", config.difficulty_bits},
+                              {"fork", config.fork},
+                              {"run_id", config.run_id},
+                              {"quorum_percent", config.quorum_percent},
+                              {"format", 1}};
+    const std::string text = j.dump();
+    Statement st(s->db_, "INSERT INTO meta (key, value) VALUES ('config', ?)");
+    st.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    st.step();
+    s->config_ = config;
+    return s;
+}
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "chain.db", ec))
+        throw StoreError(dir.string() + ": error: no chain here (run `trainchain chain init` first)");
+    std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", false)));
+    s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    s->load_config();
+    return s;
+}
+
+void Store::load_config() {
+    Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
+    if (!st.step()) throw StoreError((dir_ / "chain.db").string() + ": error: the chain has no configuration");
+    const Bytes b = st.blob(0);
+    try {
+        const auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
+        config_.nodes = j.at("nodes").get<uint32_t>();
+        config_.difficulty_bits = j.at("difficulty_bits").get<uint32_t>();
+        config_.fork = j.at("fork").get<std::string>();
+        config_.run_id = j.at("run_id").get<uint64_t>();
+        config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
+    } catch (const std::exception& e) {
+        throw StoreError((dir_ / "chain.db").string() + ": error: bad configuration: " + e.what());
+    }
+}
+
+void Store::put_nodes(const std::vector<NodeRecord>& nodes) {
+    exec("BEGIN IMMEDIATE");
+    try {
+        for (const auto& n : nodes) {
+            Statement st(db_, "INSERT INTO nodes (idx, public_key, seed, contract) VALUES (?, ?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(n.index)).bind(2, n.public_key).bind(3, n.seed).bind(4, n.contract);
+            st.step();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+std::vector<NodeRecord> Store::nodes() const {
+    std::vector<NodeRecord> out;
+    Statement st(db_, "SELECT idx, public_key, seed, contract FROM nodes ORDER BY idx");
+    while (st.step()) {
+        NodeRecord n;
+        n.index = static_cast<uint32_t>(st.integer(0));
+        n.public_key = fixed<32>(st.blob(1), "a node's public key");
+        n.seed = fixed<32>(st.blob(2), "a node's private key");
+        n.contract = fixed<20>(st.blob(3), "a node's contract address");
+        out.push_back(n);
+    }
+    return out;
+}
+
+void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state) {
+    exec("BEGIN IMMEDIATE");
+    try {
+        const auto header = block.header.encode();
+        const Bytes payload = block.payload.encode();
+        const Hash hash = block.hash();
+        {
+            Statement st(db_, "INSERT INTO blocks (height, hash, header, payload) VALUES (?, ?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(block.header.height)).bind(2, hash).bind(3, header).bind(4, payload);
+            st.step();
+        }
+        for (const auto& v : block.votes) {
+            Statement st(db_, "INSERT INTO votes (height, node, accept, signature) VALUES (?, ?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(block.header.height))
+                .bind(2, static_cast<int64_t>(v.node))
+                .bind(3, int64_t{v.accept ? 1 : 0})
+                .bind(4, v.signature);
+            st.step();
+        }
+        for (const auto& g : gas) {
+            Statement st(db_, "INSERT INTO gas (height, contract, function, gas_used, success) VALUES (?, ?, ?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(g.height))
+                .bind(2, g.contract)
+                .bind(3, g.function)
+                .bind(4, g.gas_used)
+                .bind(5, int64_t{g.success ? 1 : 0});
+            st.step();
+        }
+        {
+            Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
+            st.bind(1, vm_state);
+            st.step();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+void Store::set_vm_state(const Bytes& state) {
+    Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
+    st.bind(1, state);
+    st.step();
+}
+
+void Store::set_meta(const std::string& key, const std::string& value) {
+    Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    st.bind(1, key).bind(2, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
+    st.step();
+}
+
+std::optional<std::string> Store::meta(const std::string& key) const {
+    Statement st(db_, "SELECT value FROM meta WHERE key = ?");
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    const Bytes b = st.blob(0);
+    return std::string(b.begin(), b.end());
+}
+
+Bytes Store::vm_state() const {
+    Statement st(db_, "SELECT value FROM meta WHERE key = 'vm_state'");
+    return st.step() ? st.blob(0) : Bytes{};
+}
+
+std::vector<Store::RawBlock> Store::raw_blocks() const {
+    std::vector<RawBlock> out;
+    Statement st(db_, "SELECT height, hash, header, payload FROM blocks ORDER BY height");
+    while (st.step()) out.push_back({static_cast<uint64_t>(st.integer(0)), st.blob(1), st.blob(2), st.blob(3)});
+    return out;
+}
+
+size_t Store::block_count() const {
+    Statement st(db_, "SELECT COUNT(*) FROM blocks");
+    st.step();
+    return static_cast<size_t>(st.integer(0));
+}
+
+std::vector<Block> Store::blocks() const {
+    std::vector<Block> out;
+    for (const auto& raw : raw_blocks()) {
+        Block b;
+        auto h = BlockHeader::decode(raw.header);
+        if (!h) throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
+        std::string why;
+        auto p = Payload::decode(raw.payload, &why);
+        if (!p) throw StoreError("chain store: block " + std::to_string(raw.height) + ": " + why);
+        b.header = *h;
+        b.payload = std::move(*p);
+        out.push_back(std::move(b));
+    }
+    Statement st(db_, "SELECT height, node, accept, signature FROM votes ORDER BY height, node");
+    size_t i = 0;
+    while (st.step()) {
+        const auto height = static_cast<uint64_t>(st.integer(0));
+        while (i < out.size() && out[i].header.height < height) ++i;
+        if (i == out.size() || out[i].header.height != height) continue;  // a vote without its block
+        Vote v;
+        v.node = static_cast<uint32_t>(st.integer(1));
+        v.accept = st.integer(2) != 0;
+        const Bytes sig = st.blob(3);
+        if (sig.size() == v.signature.size()) std::memcpy(v.signature.data(), sig.data(), sig.size());
+        out[i].votes.push_back(v);
+    }
+    return out;
+}
+
+std::vector<GasRecord> Store::gas_records() const {
+    std::vector<GasRecord> out;
+    Statement st(db_, "SELECT height, contract, function, gas_used, success FROM gas ORDER BY id");
+    while (st.step())
+        out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2), st.integer(3), st.integer(4) != 0});
+    return out;
+}
+
+std::filesystem::path Store::checkpoint_path(const Hash& digest) const {
+    return dir_ / "checkpoints" / (hex(digest) + ".zst");
+}
+
+Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
+    const Hash digest = sha256(bytes);
+    const auto path = checkpoint_path(digest);
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) return digest;  // content-addressed: already there
+    Bytes compressed(ZSTD_compressBound(bytes.size()));
+    const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 3);
+    if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    compressed.resize(n);
+    const auto tmp = path.string() + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f.write(reinterpret_cast<const char*>(compressed.data()), static_cast<std::streamsize>(compressed.size())))
+            throw StoreError(tmp + ": error: cannot write checkpoint");
+    }
+    fsync_path(tmp);
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw StoreError(path.string() + ": error: cannot store checkpoint: " + ec.message());
+    fsync_path(path.parent_path());
+    return digest;
+}
+
+std::optional<Bytes> Store::checkpoint(const Hash& digest) const {
+    const auto path = checkpoint_path(digest);
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return std::nullopt;
+    const Bytes compressed{std::istreambuf_iterator<char>(f), {}};
+    const auto size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{1} << 34))
+        throw StoreError(path.string() + ": error: not a zstd frame");
+    Bytes out(static_cast<size_t>(size));
+    const size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
+    if (ZSTD_isError(n) || n != out.size())
+        throw StoreError(path.string() + ": error: corrupt checkpoint (" +
+                         std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");
+    return out;
+}
+
+}  // namespace trainchain::runtime
