@@ -111,7 +111,7 @@ struct ExecOptions {
     std::string code;
     std::string calldata;
     std::string value = "0";
-    std::string gas = "10000000";
+    std::string gas;  // 10,000,000 for bytecode, 30,000,000 for --deploy
     std::string fork;  // Frontier for bytecode, Shanghai for --deploy
     bool json = false;
     bool tx = false;
@@ -177,10 +177,11 @@ int run_exec(const ExecOptions& o) {
         DeployOptions d = o.deploy;
         if (!o.fork.empty()) d.fork = o.fork;
         d.value = o.value;
-        if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), d.gas);
-            ec != std::errc{} || end != o.gas.data() + o.gas.size() || d.gas < 0)
-            throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
-        if (o.gas == "10000000") d.gas = 30'000'000;
+        if (!o.gas.empty()) {
+            if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), d.gas);
+                ec != std::errc{} || end != o.gas.data() + o.gas.size() || d.gas < 0)
+                throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
+        }
         try {
             return run_deploy(d);
         } catch (const std::runtime_error& e) {
@@ -191,10 +192,11 @@ int run_exec(const ExecOptions& o) {
         throw InputError("--call: error: --call and call arguments need --deploy FILE.sol");
     if (o.code.empty()) throw InputError("exec: error: give --code (bytecode) or --deploy (a .sol file)");
     const Fork fork = parse_fork_option(o.fork.empty() ? "Frontier" : o.fork);
+    const std::string gas_text = o.gas.empty() ? "10000000" : o.gas;
     int64_t gas = 0;
-    if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), gas);
-        ec != std::errc{} || end != o.gas.data() + o.gas.size() || gas < 0)
-        throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
+    if (const auto [end, ec] = std::from_chars(gas_text.data(), gas_text.data() + gas_text.size(), gas);
+        ec != std::errc{} || end != gas_text.data() + gas_text.size() || gas < 0)
+        throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", gas_text, INT64_MAX));
     const bytes code = load_code(o.code);
     const bytes calldata = parse_hex("--calldata", o.calldata);
     const auto value = uint256::parse(o.value);
@@ -291,7 +293,7 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     ex->add_option("ARGS", eo->deploy.args, "with --call: the arguments (42, -1, 0x.., true, text, [1,2])");
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
-    ex->add_option("--gas", eo->gas, "gas limit")->capture_default_str();
+    ex->add_option("--gas", eo->gas, "gas limit (default 10,000,000; 30,000,000 with --deploy)");
     ex->add_option("--fork", eo->fork, "fork whose rules apply (default Frontier; Shanghai with --deploy)");
     ex->add_flag("--json", eo->json, "print JSON (status, gas_used, gas_left, output, logs, storage)");
     ex->add_flag(

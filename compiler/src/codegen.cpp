@@ -1097,7 +1097,9 @@ void Gen::expr(const Expr& e) {
                 expr(*e.args[1]);
                 storage_store(e.args[0]->type->element, ref);
             } else {
-                storage_ref(e);  // a struct element: its slot is the value
+                const StorageRef ref = storage_ref(e);  // the new element
+                const Type* el = e.args[0]->type->element;
+                if (el->is_value()) storage_load(el, ref);  // as a value: its (zero) content
             }
             break;
         case Expr::Kind::ArrayPop: {
@@ -1215,7 +1217,7 @@ void Gen::expr(const Expr& e) {
         case Expr::Kind::NewArray:
             expr(*e.args[0]);  // [n]
             dup(1);
-            push(0xffffffffULL);
+            push(0xffffffffffffffffULL);
             op(Opcode::LT);
             jumpi(panic_label(0x41));
             dup(1);

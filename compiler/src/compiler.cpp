@@ -63,8 +63,9 @@ std::string abi_json(const ContractInfo& c) {
                        {"inputs", params(f->params)},
                        {"outputs", params(f->returns)},
                        {"stateMutability", mutability_name(f->mutability)}});
-    std::set<const EventInfo*> events;
-    for (const auto& e : c.events) events.insert(e.get());
+    std::vector<const EventInfo*> events;
+    for (const auto& e : c.events) events.push_back(e.get());
+    events.insert(events.end(), c.used_events.begin(), c.used_events.end());
     for (const auto* e : events) {
         nlohmann::json inputs = nlohmann::json::array();
         for (const auto& p : e->params) {
@@ -74,7 +75,10 @@ std::string abi_json(const ContractInfo& c) {
         }
         out.push_back({{"type", "event"}, {"name", e->name}, {"inputs", inputs}, {"anonymous", e->anonymous}});
     }
-    for (const auto& e : c.errors) {
+    std::vector<const ErrorInfo*> errors;
+    for (const auto& e : c.errors) errors.push_back(e.get());
+    errors.insert(errors.end(), c.used_errors.begin(), c.used_errors.end());
+    for (const auto* e : errors) {
         nlohmann::json inputs = nlohmann::json::array();
         for (const auto& p : e->params) inputs.push_back(abi_param(p.name, p.type));
         out.push_back({{"type", "error"}, {"name", e->name}, {"inputs", inputs}});

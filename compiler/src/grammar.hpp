@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/spirit/home/x3.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ constexpr bool is_ident_char(char c) noexcept { return is_ident_start(c) || (c >
 constexpr bool is_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
+/// The `n` characters of the text at `it`.
+inline std::string_view text_at(iterator_type it, size_t n) noexcept { return {std::to_address(it), n}; }
 /// The length of the identifier-like word starting at `it` (0 when none starts there).
 inline size_t word_length(iterator_type it, iterator_type last) noexcept {
     if (it == last || !is_ident_start(*it)) return 0;
@@ -37,7 +40,7 @@ inline size_t word_length(iterator_type it, iterator_type last) noexcept {
 }
 /// True when the word `word` starts at `it` and is not the prefix of a longer identifier.
 inline bool word_at(iterator_type it, iterator_type last, std::string_view word) noexcept {
-    return static_cast<size_t>(last - it) >= word.size() && std::string_view(it, word.size()) == word &&
+    return static_cast<size_t>(last - it) >= word.size() && text_at(it, word.size()) == word &&
            (static_cast<size_t>(last - it) == word.size() || !is_ident_char(it[word.size()]));
 }
 
@@ -57,28 +60,38 @@ inline const std::string unterminated_comment = std::string(1, verbatim_marker) 
 
 // ---- the skipper ---------------------------------------------------------------------------------
 
-/// `/* ... */` (NatSpec `/** */` included); an unterminated one is an error at its opening.
-struct block_comment_parser : x3::parser<block_comment_parser> {
+/// Whitespace and comments: `//` and `///` to the end of the line, `/* ... */` and `/** ... */`. One
+/// call consumes a whole run of them; an unterminated block comment is an error at its opening.
+struct trivia_parser : x3::parser<trivia_parser> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, const Context&, RContext&, Attribute&) const {
-        if (last - first < 2 || first[0] != '/' || first[1] != '*') return false;
-        for (Iterator i = first + 2; last - i >= 2; ++i) {
-            if (i[0] == '*' && i[1] == '/') {
-                first = i + 2;
-                return true;
+    bool parse(Iterator& first, const Iterator& last, const Context&, RContext&, Attribute&) const {
+        Iterator i = first;
+        while (i != last) {
+            if (lex::is_space(*i)) {
+                ++i;
+            } else if (*i == '/' && last - i >= 2 && i[1] == '/') {
+                while (i != last && *i != '\n') ++i;
+            } else if (*i == '/' && last - i >= 2 && i[1] == '*') {
+                Iterator j = i + 2;
+                while (last - j >= 2 && !(j[0] == '*' && j[1] == '/')) ++j;
+                if (last - j < 2) throw x3::expectation_failure<Iterator>(i, lex::unterminated_comment);
+                i = j + 2;
+            } else {
+                break;
             }
         }
-        throw x3::expectation_failure<Iterator>(first, lex::unterminated_comment);
+        if (i == first) return false;
+        first = i;
+        return true;
     }
 };
 
-/// Whitespace, `//` and `///` line comments, block comments.
-inline const auto skipper =
-    x3::ascii::space | (x3::lit("//") >> *(x3::char_ - x3::eol)) | block_comment_parser{};
-using skipper_type = std::remove_const_t<decltype(skipper)>;
+/// The parser's skipper.
+inline constexpr trivia_parser skipper{};
+using skipper_type = trivia_parser;
 
 // ---- the parse state -----------------------------------------------------------------------------
 
@@ -98,6 +111,7 @@ class parser_state {
 public:
     parser_state(const SourceFile& file, Diagnostics& diags) noexcept : file_{file}, diags_{diags} {}
 
+    /// Where errors go; its position cache records the nodes.
     [[nodiscard]] Diagnostics& diagnostics() noexcept { return diags_; }
     /// Syntax errors reported by this parse.
     [[nodiscard]] size_t errors() const noexcept { return errors_; }
@@ -106,13 +120,15 @@ public:
 
     /// Reports a syntax error: `which` is an X3 expectation (what was expected) or a verbatim
     /// message (see lex::verbatim_marker). Errors at a place already reported, and errors at the
-    /// end of the text after an unterminated comment, are dropped.
+    /// end of the text after an unterminated comment or string, are dropped.
     void report(iterator_type where, const std::string& which);
 
     /// The recovery after an error in a rule that started at `first`: reports it, then moves
-    /// `first` past the failed construct (to just after the next `;` at brace depth 0 or the
-    /// matching `}`, or to just before the next keyword that starts a construct of `level`).
-    /// Returns false when parsing should stop (error limit).
+    /// `first` past the failed construct: just after the next `;` at brace depth 0 or the `}` that
+    /// closes a brace opened in it, or just before the enclosing block's `}`; or, when a `;` or `}`
+    /// was missing, to the token found instead if that starts a construct of `level`; or to the next
+    /// top-level keyword (`contract`, `pragma`, ...). Returns false when parsing should stop (error
+    /// limit, or no progress possible).
     bool recover(iterator_type& first, iterator_type last, iterator_type where, const std::string& which,
                  sync_level level);
 
@@ -120,7 +136,8 @@ public:
     int depth = 0;
 
 private:
-    [[nodiscard]] iterator_type resynchronize(iterator_type from, iterator_type error_at, sync_level level) const;
+    [[nodiscard]] iterator_type resynchronize(iterator_type from, iterator_type error_at, bool missing_end,
+                                              sync_level level) const;
 
     const SourceFile& file_;
     Diagnostics& diags_;

@@ -18,6 +18,11 @@
 #include "ast_adapted.hpp"
 #include "grammar.hpp"
 
+// X3 grammars mix `>>` (sequence) and `>` (expectation) by design: `a >> b > c` is `(a >> b) > c`.
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Woverloaded-shift-op-parentheses"
+#endif
+
 namespace trainchain::compiler::parser {
 
 // ---- lexical primitives ------------------------------------------------------------------------
@@ -32,7 +37,8 @@ struct keyword_parser : x3::parser<keyword_parser<WithAttribute>> {
     constexpr explicit keyword_parser(std::string_view w) noexcept : word{w} {}
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         if (!lex::word_at(first, last, word)) return false;
         first += static_cast<std::ptrdiff_t>(word.size());
@@ -51,7 +57,8 @@ struct keyword_set_parser : x3::parser<keyword_set_parser> {
     explicit keyword_set_parser(std::initializer_list<std::string_view> w) : words{w} {}
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         for (std::string_view w : words) {
             if (lex::word_at(first, last, w)) {
@@ -86,6 +93,26 @@ struct unsupported_parser : x3::parser<unsupported_parser> {
     }
 
     std::vector<std::string_view> words;
+};
+
+/// A function type (`function (uint) external f;`): `function` followed by `(` is the error "function
+/// types are not supported"; anything else fails without consuming.
+struct function_type_parser : x3::parser<function_type_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
+        Iterator i = first;
+        x3::skip_over(i, last, context);
+        if (!lex::word_at(i, last, "function")) return false;
+        Iterator next = i + 8;
+        x3::skip_over(next, last, context);
+        if (next != last && *next == '(')
+            throw x3::expectation_failure<Iterator>(
+                i, lex::verbatim_marker + std::string("function types are not supported"));
+        return false;
+    }
 };
 
 /// Never matches; as the target of an expectation it names what was expected there.
@@ -135,7 +162,7 @@ struct reserved_word_parser : x3::parser<reserved_word_parser> {
     bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
         x3::skip_over(first, last, context);
         const size_t n = lex::word_length(first, last);
-        if (n == 0 || !lex::is_reserved(std::string_view(first, n))) return false;
+        if (n == 0 || !lex::is_reserved(lex::text_at(first, n))) return false;
         first += static_cast<std::ptrdiff_t>(n);
         return true;
     }
@@ -156,11 +183,12 @@ struct name_parser : x3::parser<name_parser<Kind>> {
     static bool const has_attribute = true;
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         const size_t n = lex::word_length(first, last);
         if (n == 0) return false;
-        const std::string_view word(first, n);
+        const std::string_view word = lex::text_at(first, n);
         const bool elementary = lex::is_elementary_type(word);
         Iterator end = first + static_cast<std::ptrdiff_t>(n);
         std::string name(word);
@@ -193,7 +221,8 @@ struct string_literal_parser : x3::parser<string_literal_parser> {
     static bool const has_attribute = true;
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute& attr) const {
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&,
+               Attribute& attr) const {
         x3::skip_over(first, last, context);
         ast::string_literal result;
         Iterator i = first;
@@ -205,7 +234,7 @@ struct string_literal_parser : x3::parser<string_literal_parser> {
             bool hex = false;
             if (lex::word_length(start, last) > 0) {
                 const size_t n = lex::word_length(start, last);
-                const std::string_view prefix(start, n);
+                const std::string_view prefix = lex::text_at(start, n);
                 if (prefix != "hex" && prefix != "unicode") break;
                 quote = start + static_cast<std::ptrdiff_t>(n);
                 hex = prefix == "hex";
@@ -213,7 +242,8 @@ struct string_literal_parser : x3::parser<string_literal_parser> {
             if (quote == last || (*quote != '"' && *quote != '\'')) break;
             if (pieces > 0 && hex != result.is_hex) break;
             result.is_hex = hex;
-            i = hex ? hex_piece(start, quote, last, result.value) : text_piece(start, quote, last, result.value);
+            i = hex ? hex_piece(start, quote, last, result.value)
+                    : text_piece(start, quote, last, result.value);
             ++pieces;
         }
         if (pieces == 0) return false;
@@ -272,20 +302,47 @@ private:
             const Iterator escape = i++;
             if (i == last) fail(start, "unterminated string literal");
             switch (*i) {
-                case '\\': out += '\\'; ++i; break;
-                case '"': out += '"'; ++i; break;
-                case '\'': out += '\''; ++i; break;
-                case 'n': out += '\n'; ++i; break;
-                case 'r': out += '\r'; ++i; break;
-                case 't': out += '\t'; ++i; break;
-                case '\n': ++i; break;  // line continuation
+                case '\\':
+                    out += '\\';
+                    ++i;
+                    break;
+                case '"':
+                    out += '"';
+                    ++i;
+                    break;
+                case '\'':
+                    out += '\'';
+                    ++i;
+                    break;
+                case 'n':
+                    out += '\n';
+                    ++i;
+                    break;
+                case 'r':
+                    out += '\r';
+                    ++i;
+                    break;
+                case 't':
+                    out += '\t';
+                    ++i;
+                    break;
+                case '\n':
+                    ++i;
+                    break;  // line continuation
                 case '\r':
                     ++i;
                     if (i != last && *i == '\n') ++i;
                     break;
-                case 'x': out += static_cast<char>(hex_digits(i + 1, last, 2, escape)); i += 3; break;
-                case 'u': append_utf8(out, hex_digits(i + 1, last, 4, escape)); i += 5; break;
-                default: fail(escape, "invalid escape sequence");
+                case 'x':
+                    out += static_cast<char>(hex_digits(i + 1, last, 2, escape));
+                    i += 3;
+                    break;
+                case 'u':
+                    append_utf8(out, hex_digits(i + 1, last, 4, escape));
+                    i += 5;
+                    break;
+                default:
+                    fail(escape, "invalid escape sequence");
             }
         }
     }
@@ -334,7 +391,8 @@ struct depth_guard_directive : x3::unary_parser<Subject, depth_guard_directive<S
         if (state.depth >= max_nesting) {
             Iterator at = first;
             x3::skip_over(at, last, context);
-            throw x3::expectation_failure<Iterator>(at, lex::verbatim_marker + std::string("nesting too deep"));
+            throw x3::expectation_failure<Iterator>(at,
+                                                    lex::verbatim_marker + std::string("nesting too deep"));
         }
         struct level {
             int& depth;
@@ -356,6 +414,79 @@ struct depth_guard_gen {
     }
 };
 inline constexpr depth_guard_gen depth_guard{};
+
+/// `*subject` for a rule with error recovery (recover_errors<Level, false>): when the subject fails
+/// after its recovery skipped the failed construct (the position moved), the construct is left out
+/// and the loop goes on; a failure that did not move ends the list.
+template <typename Subject>
+struct recovering_directive : x3::unary_parser<Subject, recovering_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, recovering_directive<Subject>>;
+    using value_type = typename Subject::attribute_type;
+    using attribute_type = std::vector<value_type>;
+    static bool const has_attribute = true;
+    static bool const handles_container = true;
+
+    constexpr explicit recovering_directive(const Subject& inner) : base_type(inner) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& rcontext,
+               Attribute& attr) const {
+        for (;;) {
+            const Iterator before = first;
+            value_type value;
+            if (this->subject.parse(first, last, context, rcontext, value)) {
+                x3::traits::push_back(attr, std::move(value));
+                if (first == before) return true;  // (no construct is empty; never loop in place)
+            } else if (first == before) {
+                return true;
+            }
+        }
+    }
+};
+
+struct recovering_gen {
+    template <typename Subject>
+    constexpr recovering_directive<Subject> operator[](const Subject& subject) const {
+        return recovering_directive<Subject>{subject};
+    }
+};
+inline constexpr recovering_gen recovering{};
+
+/// An optional part that is tried only when the next character is one of `chars` (attribute: an
+/// optional of the subject rule's attribute). Saves building, say, an empty conditional tail (two
+/// heap-allocated expressions) after every expression.
+template <typename Subject>
+struct if_next_directive : x3::unary_parser<Subject, if_next_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, if_next_directive<Subject>>;
+    using value_type = typename Subject::attribute_type;
+    using attribute_type = boost::optional<value_type>;
+    static bool const has_attribute = true;
+
+    constexpr if_next_directive(const Subject& inner, const char* c) : base_type(inner), chars{c} {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& rcontext,
+               Attribute& attr) const {
+        Iterator next = first;
+        x3::skip_over(next, last, context);
+        if (next == last || std::string_view(chars).find(*next) == std::string_view::npos) return true;
+        value_type value;
+        if (this->subject.parse(first, last, context, rcontext, value))
+            x3::traits::move_to(std::move(value), attr);
+        return true;
+    }
+
+    const char* chars;
+};
+
+struct if_next_gen {
+    const char* chars;
+    template <typename Subject>
+    constexpr if_next_directive<Subject> operator[](const Subject& subject) const {
+        return {subject, chars};
+    }
+};
+constexpr if_next_gen if_next(const char* chars) { return {chars}; }
 
 /// A primary followed by any number of postfix operations. With none, the operand is the primary
 /// itself; otherwise an ast::postfix_expression (annotated here, as no rule builds it). Parsing the
@@ -413,16 +544,19 @@ struct annotate_position {
     }
 };
 
-/// Reports a syntax error inside the rule and skips to the end of the failed construct; the rule
-/// then counts as matched, so parsing goes on with the next one.
-template <sync_level Level>
+/// Reports a syntax error inside the rule and skips to the end of the failed construct. With
+/// `Accept` the rule then counts as matched (with a placeholder attribute: for a slot that needs a
+/// node, such as an `if` branch); without, it fails having moved past the construct, which
+/// recovering[] leaves out of its list.
+template <sync_level Level, bool Accept>
 struct recover_errors : annotate_position {
     template <typename Iterator, typename Exception, typename Context>
     x3::error_handler_result on_error(Iterator& first, const Iterator& last, const Exception& x,
                                       const Context& context) const {
         parser_state& state = x3::get<state_tag>(context);
-        return state.recover(first, last, x.where(), x.which(), Level) ? x3::error_handler_result::accept
-                                                                        : x3::error_handler_result::fail;
+        return state.recover(first, last, x.where(), x.which(), Level) && Accept
+                   ? x3::error_handler_result::accept
+                   : x3::error_handler_result::fail;
     }
 };
 
@@ -440,9 +574,10 @@ struct report_and_finish : annotate_position {
 // ---- rule IDs ------------------------------------------------------------------------------------
 
 struct source_unit_class : report_and_finish {};
-struct source_element_class : recover_errors<sync_level::top> {};
-struct contract_member_class : recover_errors<sync_level::member> {};
-struct statement_class : recover_errors<sync_level::statement> {};
+struct source_element_class : recover_errors<sync_level::top, false> {};
+struct contract_member_class : recover_errors<sync_level::member, false> {};
+struct block_statement_class : recover_errors<sync_level::statement, false> {};
+struct statement_class : recover_errors<sync_level::statement, true> {};
 
 #define TRAINCHAIN_ANNOTATED(name) \
     struct name##_class : annotate_position {};
@@ -497,6 +632,7 @@ TRAINCHAIN_ANNOTATED(for_init_statement)
 TRAINCHAIN_ANNOTATED(for_statement)
 TRAINCHAIN_ANNOTATED(while_statement)
 TRAINCHAIN_ANNOTATED(do_while_statement)
+TRAINCHAIN_ANNOTATED(statement_body)
 TRAINCHAIN_ANNOTATED(state_variable)
 TRAINCHAIN_ANNOTATED(struct_member)
 TRAINCHAIN_ANNOTATED(struct_definition)
@@ -512,6 +648,7 @@ TRAINCHAIN_ANNOTATED(modifier_definition)
 TRAINCHAIN_ANNOTATED(contract_definition)
 TRAINCHAIN_ANNOTATED(pragma_text)
 TRAINCHAIN_ANNOTATED(pragma_directive)
+TRAINCHAIN_ANNOTATED(source_elements)
 #undef TRAINCHAIN_ANNOTATED
 
 // ---- rule declarations ---------------------------------------------------------------------------
@@ -575,7 +712,9 @@ const x3::rule<for_init_statement_class, ast::statement> for_init_statement = "e
 const x3::rule<for_statement_class, ast::for_statement> for_statement = "'for'";
 const x3::rule<while_statement_class, ast::while_statement> while_statement = "'while'";
 const x3::rule<do_while_statement_class, ast::do_while_statement> do_while_statement = "'do'";
+const x3::rule<statement_body_class, ast::statement> statement_body = "statement";
 const x3::rule<statement_class, ast::statement> statement = "statement";
+const x3::rule<block_statement_class, ast::statement> block_statement = "statement";
 
 const x3::rule<state_variable_class, ast::state_variable> state_variable = "state variable";
 const x3::rule<struct_member_class, ast::struct_member> struct_member = "type name";
@@ -586,7 +725,8 @@ const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_inv
 const x3::rule<function_attribute_class, ast::function_attribute> function_attribute = "function attribute";
 const x3::rule<function_body_class, boost::optional<ast::block>> function_body = "'{'";
 const x3::rule<function_definition_class, ast::function_definition> function_definition = "'function'";
-const x3::rule<constructor_definition_class, ast::function_definition> constructor_definition = "'constructor'";
+const x3::rule<constructor_definition_class, ast::function_definition> constructor_definition =
+    "'constructor'";
 const x3::rule<special_function_class, ast::function_definition> special_function = "'receive' or 'fallback'";
 const x3::rule<modifier_definition_class, ast::modifier_definition> modifier_definition = "'modifier'";
 const x3::rule<contract_member_class, ast::contract_member> contract_member = "contract member";
@@ -594,6 +734,7 @@ const x3::rule<contract_definition_class, ast::contract_definition> contract_def
 const x3::rule<pragma_text_class, std::string> pragma_text = "pragma text";
 const x3::rule<pragma_directive_class, ast::pragma_directive> pragma_directive = "'pragma'";
 const x3::rule<source_element_class, ast::source_element> source_element = "source element";
+const x3::rule<source_elements_class, std::vector<ast::source_element>> source_elements = "source elements";
 const source_unit_type source_unit_rule = "source unit";
 
 // ---- tokens --------------------------------------------------------------------------------------
@@ -604,21 +745,28 @@ inline keyword_parser<true> kw_string(std::string_view word) { return keyword_pa
 const auto ident_char = x3::ascii::alnum | x3::ascii::char_("_$");
 const auto decimal_digits = +x3::ascii::digit >> *('_' >> +x3::ascii::digit);
 const auto hex_digits = +x3::ascii::xdigit >> *('_' >> +x3::ascii::xdigit);
-const auto number_text = x3::raw[x3::lexeme[((x3::lit("0x") >> hex_digits) |
-                                             (decimal_digits >> -('.' >> decimal_digits) >>
-                                              -(x3::ascii::char_("eE") >> -x3::lit('-') >> decimal_digits))) >>
-                                            !ident_char]];
+const auto number_text =
+    x3::raw[x3::lexeme[((x3::lit("0x") >> hex_digits) |
+                        (decimal_digits >> -('.' >> decimal_digits) >>
+                         -(x3::ascii::char_("eE") >> -x3::lit('-') >> decimal_digits))) >>
+                       !ident_char]];
 const keyword_set_parser unit_keyword{"wei", "gwei", "ether", "seconds", "minutes", "hours", "days", "weeks"};
 const keyword_set_parser location_keyword{"memory", "storage", "calldata"};
-const keyword_set_parser state_variable_keyword{"public", "internal", "private", "constant", "immutable", "override"};
+const keyword_set_parser state_variable_keyword{"public",   "internal",  "private",
+                                                "constant", "immutable", "override"};
 const keyword_set_parser function_keyword{"public", "external", "internal", "private", "view",
                                           "pure",   "payable",  "virtual",  "override"};
 const keyword_set_parser modifier_keyword{"virtual", "override"};
 const auto any_top_level_keyword =
     kw("contract") | kw("pragma") | kw("import") | kw("interface") | kw("library") | kw("abstract");
+// Words that start a contract member (or a top-level construct): a statement never does, so a block
+// that meets one is missing its `}`.
+const auto any_member_keyword = any_top_level_keyword | kw("function") | kw("modifier") | kw("constructor") |
+                                kw("event") | kw("struct") | kw("enum") | kw("using");
+const function_type_parser function_type{};
 
-const unsupported_parser unsupported_top_level{"import", "interface", "library", "abstract", "using",
-                                               "enum",   "type",      "function"};
+const unsupported_parser unsupported_top_level{"import", "interface", "library", "abstract",
+                                               "using",  "enum",      "type",    "function"};
 const unsupported_parser unsupported_member{"using", "enum", "type"};
 const unsupported_parser unsupported_statement{"assembly", "try", "throw"};
 const unsupported_parser unsupported_inheritance{"is"};
@@ -626,8 +774,8 @@ const unsupported_parser unsupported_inheritance{"is"};
 /// Binary operators; longest match, and never the start of an assignment operator (`<<=`, `+=`).
 struct binary_operator_table : x3::symbols<std::string> {
     binary_operator_table() {
-        for (const char* op : {"**", "*", "/", "%", "+", "-", "<<", ">>", "&", "^", "|", "<", ">", "<=", ">=", "==",
-                               "!=", "&&", "||"})
+        for (const char* op : {"**", "*", "/", "%", "+", "-", "<<", ">>", "&", "^", "|", "<", ">",
+                               "<=", ">=", "==", "!=", "&&", "||"})
             add(op, op);
     }
 };
@@ -636,7 +784,8 @@ const auto binary_operator = x3::lexeme[binary_operators >> !x3::lit('=')];
 
 struct assignment_operator_table : x3::symbols<std::string> {
     assignment_operator_table() {
-        for (const char* op : {"=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>="}) add(op, op);
+        for (const char* op : {"=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>="})
+            add(op, op);
     }
 };
 const assignment_operator_table assignment_operators;
@@ -661,15 +810,17 @@ const increment_operator_table increment_operators;
 const auto identifier_def = name_parser<name_kind::identifier>{};
 const auto primary_name_def = name_parser<name_kind::primary>{};
 const auto elementary_type_def = name_parser<name_kind::elementary>{};
-const auto mapping_type_def = kw("mapping") > '(' > type_name > x3::omit[-identifier] > "=>" > type_name >
-                              x3::omit[-identifier] > ')';
+// Types nest only through mappings.
+const auto mapping_type_def =
+    &kw("mapping") >> depth_guard[kw("mapping") > '(' > type_name > x3::omit[-identifier] > "=>" > type_name >
+                                  x3::omit[-identifier] > ')'];
 const auto type_base_def = mapping_type | elementary_type | identifier;
 const auto array_size_def = x3::raw[x3::lexeme[+x3::ascii::digit]];
 const auto array_suffix_def = '[' >> -array_size >> ']';
-const auto type_name_def = depth_guard[type_base >> *array_suffix];
+const auto type_name_def = type_base >> *array_suffix;
 
-BOOST_SPIRIT_DEFINE(identifier, primary_name, elementary_type, mapping_type, type_base, array_size, array_suffix,
-                    type_name)
+BOOST_SPIRIT_DEFINE(identifier, primary_name, elementary_type, mapping_type, type_base, array_size,
+                    array_suffix, type_name)
 
 // ---- expressions ---------------------------------------------------------------------------------
 
@@ -692,35 +843,39 @@ const auto member_postfix_def = '.' > identifier;
 const auto increment_postfix_def = x3::lexeme[increment_operators];
 const auto postfix_def = call_postfix | index_postfix | member_postfix | increment_postfix;
 
-const auto unary_def = depth_guard[(x3::lexeme[prefix_operators] | kw_string("delete")) > operand];
+// Each nesting rule checks its first token before the depth, so that a rule that would not match
+// anyway does not count as nesting (`return;` at the limit is no error).
+const auto prefix_operator = x3::lexeme[prefix_operators] | kw_string("delete");
+const auto unary_def = &prefix_operator >> depth_guard[prefix_operator > operand];
 const auto operand_def = unary | postfix_chain_parser<decltype(primary), decltype(postfix)>{primary, postfix};
 const auto operation_def = binary_operator > operand;
 const auto binary_chain_def = operand >> *operation;
 const auto conditional_tail_def = '?' > expression > ':' > conditional_expression;
 const auto assignment_tail_def = x3::lexeme[assignment_operators] > expression;
-const auto expression_def = depth_guard[binary_chain >> -conditional_tail >> -assignment_tail];
-const auto conditional_expression_def =
-    depth_guard[binary_chain >> -conditional_tail >> x3::attr(boost::optional<ast::assignment_tail>())];
+const auto expression_def =
+    !x3::ascii::char_(";,)]}") >> !x3::eoi >>
+    depth_guard[binary_chain >> if_next("?")[conditional_tail] >> if_next("=+-*/%|&^<>")[assignment_tail]];
+const auto conditional_expression_def = depth_guard[binary_chain >> if_next("?")[conditional_tail] >>
+                                                    x3::attr(boost::optional<ast::assignment_tail>())];
 const auto argument_list_def = '(' >> -(expression % ',') > ')';
 
-BOOST_SPIRIT_DEFINE(number_literal, bool_literal, string_literal, tuple_component, tuple_expression, new_expression, primary,
-                    call_option, call_options, call_postfix, index_postfix, member_postfix, increment_postfix,
-                    postfix, unary, operand, operation, binary_chain, conditional_tail, assignment_tail,
-                    expression, conditional_expression, argument_list)
+BOOST_SPIRIT_DEFINE(number_literal, bool_literal, string_literal, tuple_component, tuple_expression,
+                    new_expression, primary, call_option, call_options, call_postfix, index_postfix,
+                    member_postfix, increment_postfix, postfix, unary, operand, operation, binary_chain,
+                    conditional_tail, assignment_tail, expression, conditional_expression, argument_list)
 
 // ---- statements ----------------------------------------------------------------------------------
 
-const auto parameter_def =
-    type_name >> -location_keyword >> x3::matches[kw("indexed")] >> -identifier;
+const auto parameter_def = type_name >> -location_keyword >> x3::matches[kw("indexed")] >> -identifier;
 // A trailing comma is an error at what follows it (`(uint a, )`: expected type name).
 const auto parameter_list_def = '(' >> -(parameter % ',') >> -(',' > parameter) > ')';
 // A keyword where the name should be is an error here; an expression could not continue with one.
-const auto local_variable_def =
-    type_name >> -location_keyword >> x3::attr(false) >> (identifier | (&reserved_word > identifier));
-const auto local_declaration_def =
-    x3::repeat(1)[local_variable] >> x3::attr(false) >> -('=' > expression) > ';';
-const auto tuple_declaration_def = &('(' >> *x3::lit(',') >> local_variable) >> '(' >> (-local_variable % ',') >>
-                                   ')' >> x3::attr(true) >> '=' > expression > ';';
+const auto local_variable_def = type_name >> -location_keyword >> x3::attr(false) >>
+                                (identifier | (&reserved_word > identifier));
+const auto local_declaration_def = x3::repeat(1)[local_variable] >> x3::attr(false) >> -('=' > expression) >
+                                   ';';
+const auto tuple_declaration_def = &('(' >> *x3::lit(',') >> local_variable) >> '(' >>
+                                   (-local_variable % ',') >> ')' >> x3::attr(true) >> '=' > expression > ';';
 const auto expression_statement_def = expression > ';';
 const auto return_statement_def = kw("return") >> -expression > ';';
 const auto emit_statement_def = kw("emit") > expression > ';';
@@ -728,32 +883,37 @@ const auto revert_statement_def = kw("revert") >> &identifier > expression > ';'
 const auto break_statement_def = kw("break") >> x3::attr('\0') > ';';
 const auto continue_statement_def = kw("continue") >> x3::attr('\0') > ';';
 const auto placeholder_statement_def = kw("_") >> x3::attr('\0') >> ';';
-const auto block_def = x3::attr(false) >> '{' >> *statement > '}';
-const auto unchecked_block_def = kw("unchecked") >> x3::attr(true) > '{' > *statement > '}';
+const auto block_def = x3::attr(false) >> '{' >> recovering[block_statement] > '}';
+const auto unchecked_block_def = kw("unchecked") >> x3::attr(true) > '{' > recovering[block_statement] > '}';
 const auto if_statement_def = (kw("if") > '(' > expression > ')' > statement) >> -(kw("else") > statement);
 const auto for_init_statement_def = tuple_declaration | local_declaration | expression_statement;
 const auto for_init_def = for_init_statement | ';';
-const auto for_statement_def =
-    kw("for") > '(' > for_init > -expression > ';' > -expression > ')' > statement;
+const auto for_statement_def = kw("for") > '(' > for_init > -expression > ';' > -expression > ')' > statement;
 const auto while_statement_def = kw("while") > '(' > expression > ')' > statement;
-const auto do_while_statement_def =
-    kw("do") > statement > kw("while") > '(' > expression > ')' > ';';
-const auto statement_def =
-    depth_guard[block | unchecked_block | if_statement | for_statement | while_statement | do_while_statement |
-                return_statement | emit_statement | revert_statement | break_statement | continue_statement |
-                placeholder_statement | unsupported_statement | tuple_declaration | local_declaration |
-                expression_statement |
-                (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"statement"})];
+const auto do_while_statement_def = kw("do") > statement > kw("while") > '(' > expression > ')' > ';';
+// (`}` and the end are checked first so that a block at the nesting limit can still close.)
+const auto statement_body_def =
+    !x3::lit('}') >> !x3::eoi >>
+    depth_guard[block | unchecked_block | if_statement | for_statement | while_statement |
+                do_while_statement | return_statement | emit_statement | revert_statement | break_statement |
+                continue_statement | placeholder_statement | unsupported_statement | function_type |
+                tuple_declaration | local_declaration | expression_statement |
+                ((!any_member_keyword) > expected_parser{"statement"})];
+
+// The same statement with two kinds of recovery: in a block, a failed statement is left out; in a
+// single-statement slot (`if (c) <statement>`), a placeholder fills the slot.
+const auto statement_def = statement_body;
+const auto block_statement_def = statement_body;
 
 BOOST_SPIRIT_DEFINE(parameter, parameter_list, local_variable, local_declaration, tuple_declaration,
                     expression_statement, return_statement, emit_statement, revert_statement, break_statement,
                     continue_statement, placeholder_statement, block, unchecked_block, if_statement,
-                    for_init_statement, for_init, for_statement, while_statement, do_while_statement, statement)
+                    for_init_statement, for_init, for_statement, while_statement, do_while_statement,
+                    statement_body, statement, block_statement)
 
 // ---- contracts -----------------------------------------------------------------------------------
 
-const auto state_variable_def =
-    type_name >> *state_variable_keyword > identifier > -('=' > expression) > ';';
+const auto state_variable_def = type_name >> *state_variable_keyword > identifier > -('=' > expression) > ';';
 const auto struct_member_def = type_name > identifier > ';';
 const auto struct_definition_def = kw("struct") > identifier > '{' > *struct_member > '}';
 const auto event_definition_def =
@@ -762,37 +922,39 @@ const auto error_definition_def = kw("error") >> identifier >> parameter_list > 
 const auto modifier_invocation_def = identifier >> -argument_list;
 const auto function_attribute_def = function_keyword | modifier_invocation;
 const auto function_body_def = block | ';';
-const auto function_definition_def = kw_string("function") > identifier > parameter_list > *function_attribute >
-                                     -(kw("returns") > parameter_list) > function_body;
-const auto constructor_definition_def =
-    kw_string("constructor") >> x3::attr(boost::optional<ast::identifier>()) > parameter_list >
-    *function_attribute > x3::attr(parameters()) > block;
+const auto function_definition_def = kw_string("function") > identifier > parameter_list >
+                                     *function_attribute > -(kw("returns") > parameter_list) > function_body;
+const auto constructor_definition_def = kw_string("constructor") >>
+                                        x3::attr(boost::optional<ast::identifier>()) > parameter_list >
+                                        *function_attribute > x3::attr(parameters()) > block;
 const auto special_function_def = (kw_string("receive") | kw_string("fallback")) >>
                                   x3::attr(boost::optional<ast::identifier>()) >> parameter_list >>
                                   *function_attribute >> x3::attr(parameters()) > function_body;
 const auto modifier_definition_def =
     kw("modifier") > identifier > -parameter_list > x3::omit[*modifier_keyword] > block;
 const auto contract_member_def =
-    function_definition | constructor_definition | special_function | modifier_definition | struct_definition |
-    event_definition | error_definition | unsupported_member | state_variable |
+    function_type | function_definition | constructor_definition | special_function | modifier_definition |
+    struct_definition | event_definition | error_definition | unsupported_member | state_variable |
     (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"contract member"});
 const auto contract_definition_def =
-    kw("contract") > identifier > -unsupported_inheritance > '{' > *contract_member > '}';
+    kw("contract") > identifier > -unsupported_inheritance > '{' > recovering[contract_member] > '}';
 // The words up to the `;`, with the spaces between them but none after the last.
 const auto pragma_text_def = x3::raw[x3::lexeme[+~x3::ascii::char_("; \t\r\n\f\v") % +x3::ascii::space]];
 const auto pragma_directive_def = kw("pragma") > pragma_text > ';';
-const auto source_element_def = pragma_directive | contract_definition | struct_definition | error_definition |
-                                event_definition | unsupported_top_level |
-                                ((!x3::eoi) > expected_parser{"'contract', 'pragma', 'struct', 'error' or 'event'"});
-const auto source_unit_rule_def = *source_element > x3::eoi;
+const auto source_element_def =
+    pragma_directive | contract_definition | struct_definition | error_definition | event_definition |
+    unsupported_top_level |
+    ((!x3::eoi) > expected_parser{"'contract', 'pragma', 'struct', 'error' or 'event'"});
+const auto source_elements_def = recovering[source_element];
+const auto source_unit_rule_def = source_elements > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, event_definition, error_definition,
                     modifier_invocation, function_attribute, function_body, function_definition,
                     constructor_definition, special_function, modifier_definition, contract_member,
-                    contract_definition, pragma_text, pragma_directive, source_element, source_unit_rule)
+                    contract_definition, pragma_text, pragma_directive, source_element, source_elements,
+                    source_unit_rule)
 
 }  // namespace trainchain::compiler::parser
-
 
 namespace trainchain::compiler::parser {
 

@@ -176,6 +176,8 @@ struct ModifierInfo {
     StmtPtr body;
     const void* ast = nullptr;
     Location loc;
+    bool reads_state = false;   ///< the body reads state or the environment
+    bool writes_state = false;  ///< the body (potentially) modifies state
 };
 
 struct EventParam {
@@ -211,6 +213,9 @@ struct ContractInfo {
     std::vector<std::unique_ptr<VarInfo>> locals;  ///< owns every parameter and local
     std::vector<const ContractInfo*> creates;      ///< contracts this one deploys with `new`
     std::vector<VarInfo*> immutables;
+    /// File-level events and errors the contract uses (they belong in its ABI).
+    std::vector<const EventInfo*> used_events;
+    std::vector<const ErrorInfo*> used_errors;
     FunctionInfo* constructor = nullptr;
     FunctionInfo* receive = nullptr;
     FunctionInfo* fallback = nullptr;

@@ -155,6 +155,7 @@ private:
 
     // ---- statements -----------------------------------------------------------------------
     StmtPtr statement(const ast::statement& s);
+    StmtPtr body_statement(const ast::statement& s);  ///< the body of if/for/while: no bare declaration
     StmtPtr block(const ast::block& b, bool new_scope = true);
     StmtPtr local_declaration(const ast::local_declaration& d);
     StmtPtr return_statement(const ast::return_statement& r);
@@ -370,6 +371,10 @@ const Type* Analyzer::resolve_base(const ast::type_base& b) {
         error(at(m.key), "string and bytes mapping keys are not supported");
         return nullptr;
     }
+    if (value->is_byte_array()) {
+        error(at(m.value), "string and bytes in storage are not supported (mapping values included)");
+        return nullptr;
+    }
     return types_.mapping(key, value);
 }
 
@@ -547,12 +552,21 @@ void Analyzer::declare_contract(const ast::contract_definition& def, ContractInf
     modifiers_.clear();
     state_.clear();
     std::set<std::string> names;
+    std::set<std::string> function_names;
     auto claim = [&](const ast::identifier& id) {
         if (!names.insert(id.name).second) {
             error(at(id), "identifier '" + id.name + "' already declared");
             return false;
         }
         return true;
+    };
+    auto claim_function = [&](const ast::identifier& id) {
+        if (function_names.count(id.name)) {
+            error(at(id), "function overloading is not supported");
+            return false;
+        }
+        function_names.insert(id.name);
+        return claim(id);
     };
     // Structs first (their names), then everything that may use them.
     for (const auto& m : def.members)
@@ -609,7 +623,7 @@ void Analyzer::declare_contract(const ast::contract_definition& def, ContractInf
             state_[var->name] = var.get();
             c.state_vars.push_back(std::move(var));
         } else if (const auto* f = boost::get<ast::function_definition>(&m.get())) {
-            if (f->name && !claim(*f->name)) continue;
+            if (f->name && !claim_function(*f->name)) continue;
             declare_function(*f, c);
         } else if (const auto* md = boost::get<ast::modifier_definition>(&m.get())) {
             if (!claim(md->name)) continue;
@@ -900,6 +914,15 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
         }
     }
 
+    // Getters of public constants return the folded value, known only now.
+    for (auto& f : c.functions) {
+        if (f->kind != FunctionInfo::Kind::Getter || !f->body || f->body->body.empty()) continue;
+        Expr* e = f->body->body[0]->expr.get();
+        if (!e || e->kind != Expr::Kind::Constant || !e->var || !e->var->is_constant) continue;
+        for (const auto& [var, init] : c.initializers)
+            if (var == e->var) e->value = init->value;
+    }
+
     // Modifiers.
     for (auto& mi : c.modifiers) {
         const auto& md = *static_cast<const ast::modifier_definition*>(mi->ast);
@@ -955,6 +978,12 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
             }
             ModifierCall call;
             call.modifier = it->second;
+            if (f->mutability == Mutability::View && it->second->writes_state)
+                error(at(mi->name), "function cannot be declared as view because modifier '" + mi->name.name +
+                                        "' (potentially) modifies the state");
+            else if (f->mutability == Mutability::Pure && (it->second->writes_state || it->second->reads_state))
+                error(at(mi->name), "function declared as pure, but modifier '" + mi->name.name +
+                                        "' (potentially) reads from the environment or state");
             const size_t given = mi->arguments ? mi->arguments->size() : 0;
             if (given != it->second->params.size()) {
                 error(at(*mi), "wrong argument count for modifier '" + mi->name.name + "': " + std::to_string(given) +
@@ -1028,6 +1057,14 @@ StmtPtr Analyzer::block(const ast::block& b, bool new_scope) {
     return out;
 }
 
+StmtPtr Analyzer::body_statement(const ast::statement& s) {
+    if (const auto* d = boost::get<ast::local_declaration>(&s.get())) {
+        error(at(*d), "variable declarations can only be used inside blocks");
+        return nullptr;
+    }
+    return statement(s);
+}
+
 StmtPtr Analyzer::statement(const ast::statement& s) {
     struct Visitor {
         Analyzer& a;
@@ -1073,11 +1110,11 @@ StmtPtr Analyzer::statement(const ast::statement& s) {
             st->loc = a.at(i);
             st->expr = a.expected_value(i.condition, a.types_.boolean());
             a.scopes_.emplace_back();
-            st->body.push_back(a.statement(i.then_branch));
+            st->body.push_back(a.body_statement(i.then_branch));
             a.scopes_.pop_back();
             if (i.else_branch) {
                 a.scopes_.emplace_back();
-                st->body.push_back(a.statement(*i.else_branch));
+                st->body.push_back(a.body_statement(*i.else_branch));
                 a.scopes_.pop_back();
             }
             if (!st->expr) return nullptr;
@@ -1094,7 +1131,7 @@ StmtPtr Analyzer::statement(const ast::statement& s) {
             if (fs.post) st->post = a.expression(*fs.post);
             ++a.loop_depth_;
             a.scopes_.emplace_back();
-            st->body.push_back(a.statement(fs.body));
+            st->body.push_back(a.body_statement(fs.body));
             a.scopes_.pop_back();
             --a.loop_depth_;
             a.scopes_.pop_back();
@@ -1108,7 +1145,7 @@ StmtPtr Analyzer::statement(const ast::statement& s) {
             st->expr = a.expected_value(w.condition, a.types_.boolean());
             ++a.loop_depth_;
             a.scopes_.emplace_back();
-            st->body.push_back(a.statement(w.body));
+            st->body.push_back(a.body_statement(w.body));
             a.scopes_.pop_back();
             --a.loop_depth_;
             if (!st->expr) return nullptr;
@@ -1121,7 +1158,7 @@ StmtPtr Analyzer::statement(const ast::statement& s) {
             st->loc = a.at(d);
             ++a.loop_depth_;
             a.scopes_.emplace_back();
-            st->body.push_back(a.statement(d.body));
+            st->body.push_back(a.body_statement(d.body));
             a.scopes_.pop_back();
             --a.loop_depth_;
             st->expr = a.expected_value(d.condition, a.types_.boolean());
@@ -1164,6 +1201,20 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
                 error(at(v), "mappings can only live in storage");
                 return nullptr;
             }
+            if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && t->length) {
+                error(at(v.type), "fixed-size memory arrays are not supported; use new T[](n)");
+                return nullptr;
+            }
+            if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && !t->element->is_value()) {
+                error(at(v.type), "memory arrays of '" + t->element->name() + "' are not supported");
+                return nullptr;
+            }
+            if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
+                for (const auto& m : t->struct_info->members)
+                    if (!m.type->is_value()) {
+                        error(at(v.type), "memory structs with struct members are not supported");
+                        return nullptr;
+                    }
         } else if (!v.location.empty()) {
             error(at(v), "data location can only be given for array, struct, string or bytes types");
         }
@@ -1171,28 +1222,48 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
         vars.push_back(new_local(name, t, loc, v.name ? at(*v.name) : at(v)));
         types.push_back(t);
     }
+    // The names come into scope even when the initial value is wrong, so that one mistake gives
+    // one error; they count as used (no "unused" warning on top).
+    auto declare_anyway = [&]() -> StmtPtr {
+        for (auto* v : vars)
+            if (v && !v->name.empty() && !scopes_.back().vars.count(v->name)) {
+                v->used = true;
+                scopes_.back().vars[v->name] = v;
+            }
+        return nullptr;
+    };
     // The initial value is checked before the names come into scope (`uint x = x;` is an error).
     if (d.initial) {
         if (!d.is_tuple) {
             st->expr = expected_value(*d.initial, types[0]);
-            if (!st->expr) return nullptr;
+            if (!st->expr) return declare_anyway();
             if (vars[0]->location == DataLocation::Storage && st->expr->location != DataLocation::Storage) {
                 error(at(*d.initial), "type '" + types[0]->name() + " memory' is not implicitly convertible to expected type '" +
                                           types[0]->name() + " storage pointer'");
-                return nullptr;
+                return declare_anyway();
             }
             if (vars[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
                 error(at(*d.initial), "copying '" + types[0]->name() + "' from storage to memory is not supported");
-                return nullptr;
+                return declare_anyway();
             }
         } else {
             auto e = expression(*d.initial);
-            if (!e) return nullptr;
+            if (!e) return declare_anyway();
             if (e->type->kind != Type::Kind::Tuple || e->type->members.size() != vars.size()) {
                 error(at(*d.initial), "different number of components on the left hand side (" +
                                           std::to_string(vars.size()) + ") than on the right hand side (" +
                                           std::to_string(e->type->kind == Type::Kind::Tuple ? e->type->members.size() : 1) + ")");
-                return nullptr;
+                return declare_anyway();
+            }
+            if (e->kind == Expr::Kind::Tuple) {
+                std::vector<const Type*> members;
+                for (size_t i = 0; i < vars.size(); ++i) {
+                    e->args[i] = types[i] ? implicit(std::move(e->args[i]), types[i], at(*d.initial))
+                                          : mobile(std::move(e->args[i]));
+                    if (!e->args[i]) return declare_anyway();
+                    members.push_back(e->args[i]->type);
+                }
+                e->type = types_.tuple(members);
             }
             for (size_t i = 0; i < vars.size(); ++i) {
                 if (!types[i]) continue;
@@ -1201,7 +1272,7 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
                                           from->bits <= types[i]->bits)) {
                     error(at(*d.initial), "type '" + from->name() + "' is not implicitly convertible to expected type '" +
                                               types[i]->name() + "'");
-                    return nullptr;
+                    return declare_anyway();
                 }
             }
             st->expr = std::move(e);
@@ -1224,9 +1295,10 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
             error(v->declared_at, "identifier '" + v->name + "' already declared");
             continue;
         }
+        bool shadows = state_.count(v->name) > 0 || functions_.count(v->name) > 0;
         for (const auto& outer : scopes_)
-            if (outer.vars.count(v->name) && &outer != &scopes_.back())
-                diags_.warning(v->declared_at, "this declaration shadows an existing declaration");
+            if (outer.vars.count(v->name) && &outer != &scopes_.back()) shadows = true;
+        if (shadows) diags_.warning(v->declared_at, "this declaration shadows an existing declaration");
         scope[v->name] = v;
         declared_locals_.push_back(v);
     }
@@ -1263,7 +1335,7 @@ StmtPtr Analyzer::return_statement(const ast::return_statement& r) {
     auto value = expression(e);
     if (!value) return nullptr;
     if (value->type->kind != Type::Kind::Tuple || value->type->members.size() != returns.size()) {
-        error(at(e), "different number of arguments in return statement than in returns declaration");
+        error(at(r), "different number of arguments in return statement than in returns declaration");
         return nullptr;
     }
     if (value->kind == Expr::Kind::Tuple) {
@@ -1308,6 +1380,9 @@ StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
         return nullptr;
     }
     note_write_state(at(e));
+    if (!events_.count(ev->name) &&
+        std::find(contract_->used_events.begin(), contract_->used_events.end(), ev) == contract_->used_events.end())
+        contract_->used_events.push_back(ev);
     std::vector<const Type*> types;
     for (const auto& p : ev->params) types.push_back(p.type);
     auto st = std::make_unique<Stmt>();
@@ -1338,6 +1413,9 @@ StmtPtr Analyzer::revert_statement(const ast::revert_statement& r) {
         error(at(*name), "undeclared error '" + name->name + "'");
         return nullptr;
     }
+    if (!errors_.count(er->name) &&
+        std::find(contract_->used_errors.begin(), contract_->used_errors.end(), er) == contract_->used_errors.end())
+        contract_->used_errors.push_back(er);
     std::vector<const Type*> types;
     for (const auto& p : er->params) types.push_back(p.type);
     auto st = std::make_unique<Stmt>();
@@ -1380,6 +1458,7 @@ ExprPtr Analyzer::string_constant(std::string text, Location where) {
 }
 
 void Analyzer::note_read_state(Location where) {
+    if (modifier_) modifier_->reads_state = true;
     if (!function_ || reported_mutability_) return;
     if (function_->mutability == Mutability::Pure) {
         reported_mutability_ = true;
@@ -1389,6 +1468,7 @@ void Analyzer::note_read_state(Location where) {
 }
 
 void Analyzer::note_write_state(Location where) {
+    if (modifier_) modifier_->writes_state = true;
     if (!function_ || reported_mutability_) return;
     if (function_->mutability == Mutability::Pure || function_->mutability == Mutability::View) {
         reported_mutability_ = true;
@@ -1628,6 +1708,10 @@ ExprPtr Analyzer::assignment(const ast::expression& e) {
     const auto& tail = *e.assignment;
     auto lhs = expression(lhs_only);
     if (!lhs) return nullptr;
+    if (lhs->kind == Expr::Kind::Constant && lhs->var && lhs->var->is_constant) {
+        error(lhs->loc, "cannot assign to a constant variable");
+        return nullptr;
+    }
     if (!is_lvalue(*lhs) || lhs->type->kind == Type::Kind::Void) {
         error(at(e), "expression has to be an lvalue");
         return nullptr;
@@ -1759,9 +1843,10 @@ ExprPtr Analyzer::chain(const ast::binary_chain& c) {
     return climb(0);
 }
 
-ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, Location where) {
+ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, Location) {
     const auto op = binary_op_of(op_text);
     if (!op || !lhs || !rhs) return nullptr;
+    const Location where = lhs->loc;  // a binary expression starts where its left operand does
     auto incompatible = [&]() -> ExprPtr {
         auto name = [&](const Expr& e) {
             if (e.type->kind == Type::Kind::IntLiteral) return "int_const " + cpp_int(e.text).str();
@@ -1842,7 +1927,8 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
         if (lhs->type->kind != Type::Kind::Bool || rhs->type->kind != Type::Kind::Bool) return incompatible();
         out->type = types_.boolean();
     } else if (*op == BinaryOp::Shl || *op == BinaryOp::Shr || *op == BinaryOp::Exp) {
-        if (lv) lhs = mobile(std::move(lhs));
+        // A literal base or shifted value takes uint256 (int256 when negative), as in solc 0.8.
+        if (lv) lhs = implicit(std::move(lhs), *lv < 0 ? types_.sint(256) : types_.uint(256), where);
         if (rv) rhs = mobile(std::move(rhs));
         if (!lhs || !rhs) return nullptr;
         if (rhs->type->kind != Type::Kind::Uint) return incompatible();
@@ -1854,9 +1940,14 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
         }
         out->type = lhs->type;
     } else {
-        // Operands get a common type: a literal adopts the other side's.
-        if (lv) lhs = implicit(std::move(lhs), rhs->type->is_value() ? rhs->type : nullptr, where);
-        else if (rv) rhs = implicit(std::move(rhs), lhs->type->is_value() ? lhs->type : nullptr, where);
+        // Operands get a common type: a literal adopts the other side's, when the operator can
+        // apply to that type at all.
+        auto numeric = [](const Type* t) {
+            return t->is_integer() || t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Address;
+        };
+        if ((lv && !numeric(rhs->type)) || (rv && !numeric(lhs->type))) return incompatible();
+        if (lv) lhs = implicit(std::move(lhs), rhs->type, where);
+        else if (rv) rhs = implicit(std::move(rhs), lhs->type, where);
         if (!lhs || !rhs) return nullptr;
         if (lhs->type->kind == Type::Kind::IntLiteral || rhs->type->kind == Type::Kind::IntLiteral) return incompatible();
         if (lhs->type != rhs->type) {
@@ -1891,6 +1982,31 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
             out->type = t;
         }
     }
+    // Constants of one integer type fold when the result fits (constant initialisers built from
+    // other constants); otherwise the checked operation stays for run time, as solc inlines it.
+    if (lhs->kind == Expr::Kind::Constant && rhs->kind == Expr::Kind::Constant && lhs->type->is_integer() &&
+        lhs->type == rhs->type && !is_comparison(*op) && *op != BinaryOp::And && *op != BinaryOp::Or) {
+        const bool sg = lhs->type->is_signed();
+        const cpp_int a = int_of(lhs->value, sg), b = int_of(rhs->value, sg);
+        std::optional<cpp_int> r;
+        switch (*op) {
+            case BinaryOp::Add: r = a + b; break;
+            case BinaryOp::Sub: r = a - b; break;
+            case BinaryOp::Mul: r = a * b; break;
+            case BinaryOp::Div:
+                if (b != 0) r = a / b;
+                break;
+            case BinaryOp::Mod:
+                if (b != 0) r = a % b;
+                break;
+            default: break;
+        }
+        if (r && fits(*r, lhs->type)) {
+            auto c = constant(*r, lhs->type, where);
+            return c;
+        }
+    }
+    out->loc = where;
     out->args.push_back(std::move(lhs));
     out->args.push_back(std::move(rhs));
     return out;
@@ -2023,6 +2139,7 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
             for (const auto& [var, init] : contract_->initializers)
                 if (var == v) {
                     it.expr = constant(int_of(init->value, v->type->is_signed()), v->type, it.loc);
+                    it.expr->var = v;
                     return it;
                 }
             error(it.loc, "constant '" + n + "' is used before its value is known");
@@ -2102,7 +2219,7 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
         return it;
     }
     static const std::set<std::string> unsupported = {"super", "selfdestruct", "suicide", "ecrecover", "ripemd160",
-                                                      "addmod", "mulmod", "now", "block.difficulty"};
+                                                      "addmod", "mulmod", "now"};
     if (unsupported.count(n)) {
         error(it.loc, "'" + n + "' is not supported");
         return {};
@@ -2117,14 +2234,19 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
 
 Item Analyzer::postfix_item(const ast::postfix_expression& p) {
     Item it = operand_item(p.primary);
+    // Every step of the chain is an expression that starts where the primary starts: errors
+    // point there, as solc's do.
+    const Location start = it.kind == Item::Kind::Invalid ? at(p) : it.loc;
     for (const auto& op : p.ops) {
         if (it.kind == Item::Kind::Invalid) return it;
+        it.loc = start;
+        if (it.expr && it.kind == Item::Kind::Value) it.expr->loc = start;
         if (const auto* m = boost::get<ast::member_postfix>(&op.get())) {
             it = member(std::move(it), *m);
         } else if (const auto* c = boost::get<ast::call_postfix>(&op.get())) {
-            it = call(std::move(it), *c, at(*c));
+            it = call(std::move(it), *c, start);
         } else if (const auto* ix = boost::get<ast::index_postfix>(&op.get())) {
-            it = index(std::move(it), *ix, at(*ix));
+            it = index(std::move(it), *ix, start);
         } else if (const auto* inc = boost::get<ast::increment_postfix>(&op.get())) {
             auto target = value_of(std::move(it));
             it = {};
@@ -2152,7 +2274,7 @@ Item Analyzer::postfix_item(const ast::postfix_expression& p) {
 
 Item Analyzer::member(Item base, const ast::member_postfix& m) {
     const std::string& name = m.member.name;
-    const Location where = at(m.member);
+    const Location where = base.loc.line ? base.loc : at(m.member);
     Item it;
     it.loc = where;
     it.name = name;
@@ -2420,7 +2542,6 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                 error(callee.loc, "external function '" + f.name + "' cannot be called internally; use this." + f.name + "(...)");
                 return result;
             }
-            if (function_ && function_->kind == FunctionInfo::Kind::Constructor && false) return result;
             if (f.mutability == Mutability::NonPayable || f.mutability == Mutability::Payable) note_write_state(where);
             else if (f.mutability == Mutability::View) note_read_state(where);
             auto e = std::make_unique<Expr>();
@@ -2826,11 +2947,7 @@ ExprPtr Analyzer::unary(const ast::unary& u) {
             return nullptr;
         }
     } else if (u.op == "~") {
-        if (auto v = literal_value(*e)) {
-            if (*v < 0) return literal(-*v - 1, where);
-            e = mobile(std::move(e));
-            if (!e) return nullptr;
-        }
+        if (auto v = literal_value(*e)) return literal(-*v - 1, where);  // as solc: ~x == -x - 1
         if (!e->type->is_integer() && e->type->kind != Type::Kind::FixedBytes) {
             error(where, "unary operator ~ cannot be applied to type " + e->type->name());
             return nullptr;

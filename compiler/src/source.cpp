@@ -32,7 +32,9 @@ Location Diagnostics::location_of(const x3::position_tagged& node) const {
 }
 
 void Diagnostics::add(Diagnostic::Severity severity, Location at, std::string message) {
-    if (severity == Diagnostic::Severity::Error) ++errors_;
+    if (errors_ >= max_errors) return;  // already stopped
+    if (severity == Diagnostic::Severity::Error && ++errors_ == max_errors)
+        message += " (too many errors: " + std::to_string(max_errors) + "; stopping here)";
     Diagnostic d;
     d.severity = severity;
     d.file = file_.name();
