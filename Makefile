@@ -58,6 +58,7 @@ bench:
 	@$(MAKE) --no-print-directory PRESET=release build
 	@build/release/bin/trainchain_bench --conformance "$(CONFORMANCE)"
 	@build/release/bin/compiler_bench
+	@build/release/bin/chain_bench
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

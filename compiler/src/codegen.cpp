@@ -47,6 +47,7 @@ struct LValue {
     const VarInfo* var = nullptr;
     StorageRef storage;
     std::vector<LValue> components;  ///< Tuple
+    bool byte = false;               ///< Memory: one byte of a bytes value
     /// Items the address takes on the stack.
     [[nodiscard]] int width() const {
         switch (kind) {
@@ -798,19 +799,16 @@ void Gen::storage_load(const Type* t, StorageRef ref) {
         }
     }
     const unsigned size = t->storage_bytes();
-    if (t->kind == Type::Kind::FixedBytes) {
-        if (size < 32) {
-            push(low_mask(size * 8));
-            op(Opcode::AND);
+    if (size < 32) {
+        // Other variables may share the slot: keep only this one's bytes.
+        push(low_mask(size * 8));
+        op(Opcode::AND);
+        if (t->kind == Type::Kind::FixedBytes) {
             push(256 - size * 8);
             op(Opcode::SHL);
+        } else if (t->kind == Type::Kind::Int) {
+            clean(t);
         }
-    } else if (size < 32 || ref.dynamic_offset) {
-        if (t->kind == Type::Kind::Int) {
-            push(low_mask(size * 8));
-            op(Opcode::AND);
-        }
-        clean(t);
     }
 }
 
@@ -880,8 +878,10 @@ void Gen::memory_address(const Expr& e) {
     op(Opcode::LT);
     op(Opcode::ISZERO);
     jumpi(panic_label(0x32));
-    push(32);
-    op(Opcode::MUL);
+    if (e.args[0]->type->kind != Type::Kind::Bytes) {  // bytes: one byte per index
+        push(32);
+        op(Opcode::MUL);
+    }
     op(Opcode::ADD);
     push(32);
     op(Opcode::ADD);
@@ -1074,6 +1074,27 @@ void Gen::expr(const Expr& e) {
             break;
         case Expr::Kind::Index:
         case Expr::Kind::Member:
+            if (e.kind == Expr::Kind::Index && e.args[0]->type->kind == Type::Kind::FixedBytes) {
+                // bytesN[i]: BYTE, moved to the top byte of a bytes1.
+                expr(*e.args[0]);
+                expr(*e.args[1]);
+                dup(1);
+                push(e.args[0]->type->bits / 8);
+                op(Opcode::GT);
+                op(Opcode::ISZERO);
+                jumpi(panic_label(0x32));
+                op(Opcode::BYTE);
+                push(248);
+                op(Opcode::SHL);
+                break;
+            }
+            if (e.kind == Expr::Kind::Index && e.args[0]->type->kind == Type::Kind::Bytes) {
+                memory_address(e);
+                op(Opcode::MLOAD);
+                push(high_mask(8));
+                op(Opcode::AND);
+                break;
+            }
             if (e.location == DataLocation::Storage) {
                 const StorageRef ref = storage_ref(e);
                 if (e.type->is_value()) storage_load(e.type, ref);
@@ -1317,6 +1338,7 @@ LValue Gen::lvalue(const Expr& e) {
                 lv.storage = storage_ref(e);
             } else {
                 lv.kind = LValue::Kind::Memory;
+                lv.byte = e.kind == Expr::Kind::Index && e.args[0]->type->kind == Type::Kind::Bytes;
                 memory_address(e);
             }
             break;
@@ -1329,7 +1351,13 @@ void Gen::load(const LValue& lv) {
     switch (lv.kind) {
         case LValue::Kind::Local: dup(height_ - positions_.at(lv.var)); break;
         case LValue::Kind::Storage: storage_load(lv.type, lv.storage); break;
-        case LValue::Kind::Memory: op(Opcode::MLOAD); break;
+        case LValue::Kind::Memory:
+            op(Opcode::MLOAD);
+            if (lv.byte) {
+                push(high_mask(8));
+                op(Opcode::AND);
+            }
+            break;
         case LValue::Kind::Immutable:
             push(heap_start + 32 * lv.var->immutable_index);
             op(Opcode::MLOAD);
@@ -1355,6 +1383,13 @@ void Gen::store(const LValue& lv) {
             storage_store(lv.type, lv.storage);
             break;
         case LValue::Kind::Memory:
+            if (lv.byte) {  // a byte of bytes memory
+                push(248);
+                op(Opcode::SHR);
+                swap(1);
+                op(Opcode::MSTORE8);
+                break;
+            }
             swap(1);
             op(Opcode::MSTORE);
             break;

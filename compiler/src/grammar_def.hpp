@@ -582,6 +582,8 @@ struct statement_class : recover_errors<sync_level::statement, true> {};
 #define TRAINCHAIN_ANNOTATED(name) \
     struct name##_class : annotate_position {};
 TRAINCHAIN_ANNOTATED(identifier)
+TRAINCHAIN_ANNOTATED(inheritance_keyword)
+TRAINCHAIN_ANNOTATED(inheritance_attribute)
 TRAINCHAIN_ANNOTATED(primary_name)
 TRAINCHAIN_ANNOTATED(elementary_type)
 TRAINCHAIN_ANNOTATED(type_base)
@@ -722,6 +724,10 @@ const x3::rule<struct_definition_class, ast::struct_definition> struct_definitio
 const x3::rule<event_definition_class, ast::event_definition> event_definition = "'event'";
 const x3::rule<error_definition_class, ast::error_definition> error_definition = "'error'";
 const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_invocation = "modifier";
+/// `virtual` / `override` on a function: kept as a modifier invocation named by the keyword, so that
+/// the semantic pass can report it at its position (inheritance is outside the subset).
+const x3::rule<inheritance_keyword_class, ast::identifier> inheritance_keyword = "function attribute";
+const x3::rule<inheritance_attribute_class, ast::modifier_invocation> inheritance_attribute = "function attribute";
 const x3::rule<function_attribute_class, ast::function_attribute> function_attribute = "function attribute";
 const x3::rule<function_body_class, boost::optional<ast::block>> function_body = "'{'";
 const x3::rule<function_definition_class, ast::function_definition> function_definition = "'function'";
@@ -754,8 +760,7 @@ const keyword_set_parser unit_keyword{"wei", "gwei", "ether", "seconds", "minute
 const keyword_set_parser location_keyword{"memory", "storage", "calldata"};
 const keyword_set_parser state_variable_keyword{"public",   "internal",  "private",
                                                 "constant", "immutable", "override"};
-const keyword_set_parser function_keyword{"public", "external", "internal", "private", "view",
-                                          "pure",   "payable",  "virtual",  "override"};
+const keyword_set_parser function_keyword{"public", "external", "internal", "private", "view", "pure", "payable"};
 const keyword_set_parser modifier_keyword{"virtual", "override"};
 const auto any_top_level_keyword =
     kw("contract") | kw("pragma") | kw("import") | kw("interface") | kw("library") | kw("abstract");
@@ -920,7 +925,9 @@ const auto event_definition_def =
     kw("event") > identifier > parameter_list > x3::matches[kw("anonymous")] > ';';
 const auto error_definition_def = kw("error") >> identifier >> parameter_list > ';';
 const auto modifier_invocation_def = identifier >> -argument_list;
-const auto function_attribute_def = function_keyword | modifier_invocation;
+const auto inheritance_keyword_def = modifier_keyword;
+const auto inheritance_attribute_def = inheritance_keyword >> x3::attr(boost::optional<expression_list>());
+const auto function_attribute_def = function_keyword | inheritance_attribute | modifier_invocation;
 const auto function_body_def = block | ';';
 const auto function_definition_def = kw_string("function") > identifier > parameter_list >
                                      *function_attribute > -(kw("returns") > parameter_list) > function_body;
@@ -949,7 +956,8 @@ const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, event_definition, error_definition,
-                    modifier_invocation, function_attribute, function_body, function_definition,
+                    modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute, function_body,
+                    function_definition,
                     constructor_definition, special_function, modifier_definition, contract_member,
                     contract_definition, pragma_text, pragma_directive, source_element, source_elements,
                     source_unit_rule)

@@ -124,6 +124,7 @@ struct Expr {
     bool prefix = true;
     Builtin builtin = Builtin::MsgSender;
     size_t member_index = 0;
+    size_t hex_bytes = 0;  ///< integer literals written in hex: bytes the digits spell (bytesN conversion)
 };
 
 using StmtPtr = std::unique_ptr<Stmt>;

@@ -46,6 +46,11 @@ size_t msb_bits(const cpp_int& v) {
     return a == 0 ? 0 : boost::multiprecision::msb(a) + 1;
 }
 
+/// The low `bits` bits set.
+vm::uint256 low_word(unsigned bits) {
+    return bits >= 256 ? vm::uint256::max() : (vm::uint256{1} << vm::uint256{bits}) - vm::uint256{1};
+}
+
 bool fits(const cpp_int& v, const Type* t) {
     if (t->kind == Type::Kind::Uint) return v >= 0 && v < (one << t->bits);
     if (t->kind == Type::Kind::Int) return v >= -(one << (t->bits - 1)) && v < (one << (t->bits - 1));
@@ -714,8 +719,6 @@ void Analyzer::declare_function(const ast::function_definition& def, ContractInf
                 f->mutability = Mutability::Pure;
             } else if (*kw == "payable") {
                 f->mutability = Mutability::Payable;
-            } else if (*kw == "virtual" || *kw == "override") {
-                error(f->loc, "'" + *kw + "' is not supported (inheritance is outside the subset)");
             }
         }
     }
@@ -837,6 +840,7 @@ void Analyzer::make_getter(VarInfo& v, ContractInfo& c) {
             me->kind = Expr::Kind::Member;
             me->type = m.type;
             me->member_index = i;
+            me->location = DataLocation::Storage;
             me->loc = v.declared_at;
             // Each member access re-evaluates the path: copy the base chain.
             std::function<ExprPtr(const Expr&)> clone = [&](const Expr& x) {
@@ -969,6 +973,10 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
             const auto* mi = boost::get<ast::modifier_invocation>(&a.get());
             if (!mi) continue;
             auto it = modifiers_.find(mi->name.name);
+            if (mi->name.name == "virtual" || mi->name.name == "override") {
+                error(at(mi->name), "'" + mi->name.name + "' is not supported (inheritance is outside the subset)");
+                continue;
+            }
             if (it == modifiers_.end()) {
                 if (contracts_.count(mi->name.name))
                     error(at(mi->name), "base constructor calls are not supported (inheritance is outside the subset)");
@@ -1580,6 +1588,9 @@ ExprPtr Analyzer::implicit(ExprPtr e, const Type* to, Location where, const char
                 return constant(v, to, e->loc);
             }
             if (to->kind == Type::Kind::FixedBytes && v == 0) return constant(0, to, e->loc);
+            // A hex literal with exactly as many digits as the bytesN has (as solc requires).
+            if (to->kind == Type::Kind::FixedBytes && e->hex_bytes == to->bits / 8)
+                return constant(v << (256 - to->bits), to, e->loc);
             return fail();
         }
         case Type::Kind::StringLiteral:
@@ -1655,9 +1666,16 @@ ExprPtr Analyzer::expression(const ast::expression& e, const Type* expected) {
     } else if (f->type->kind == Type::Kind::IntLiteral || f->type->kind == Type::Kind::StringLiteral) {
         f = implicit(std::move(f), t->type, at(e.conditional->if_false.get()));
     } else if (t->type != f->type) {
-        auto f2 = implicit(std::move(f), t->type, at(e.conditional->if_false.get()));
-        if (!f2) return nullptr;
-        f = std::move(f2);
+        // The common type: whichever side the other converts to implicitly.
+        auto widens = [](const Type* from, const Type* to) {
+            return (from->kind == to->kind && (from->is_integer() || from->kind == Type::Kind::FixedBytes) &&
+                    from->bits <= to->bits) ||
+                   (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int && from->bits < to->bits) ||
+                   (from->kind == Type::Kind::Address && to->kind == Type::Kind::Address && !to->payable);
+        };
+        if (widens(t->type, f->type)) t = implicit(std::move(t), f->type, at(e.conditional->if_true.get()));
+        else f = implicit(std::move(f), t->type, at(e.conditional->if_false.get()));
+        if (!t || !f) return nullptr;
     }
     if (!t || !f) return nullptr;
     auto out = std::make_unique<Expr>();
@@ -1677,12 +1695,13 @@ ExprPtr Analyzer::expression(const ast::expression& e, const Type* expected) {
 
 bool Analyzer::is_lvalue(const Expr& e) const {
     switch (e.kind) {
+        case Expr::Kind::Index: return e.args[0]->type->kind != Type::Kind::FixedBytes;
         case Expr::Kind::Local:
         case Expr::Kind::StateVar:
-        case Expr::Kind::Index:
         case Expr::Kind::Member:
         case Expr::Kind::Immutable:
         case Expr::Kind::Empty: return true;
+        case Expr::Kind::ArrayPush: return e.args.size() == 1;  // push() names the new element
         case Expr::Kind::Tuple:
             for (const auto& a : e.args)
                 if (!is_lvalue(*a)) return false;
@@ -1984,10 +2003,12 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
     }
     // Constants of one integer type fold when the result fits (constant initialisers built from
     // other constants); otherwise the checked operation stays for run time, as solc inlines it.
+    const bool shift_or_exp = *op == BinaryOp::Shl || *op == BinaryOp::Shr || *op == BinaryOp::Exp;
     if (lhs->kind == Expr::Kind::Constant && rhs->kind == Expr::Kind::Constant && lhs->type->is_integer() &&
-        lhs->type == rhs->type && !is_comparison(*op) && *op != BinaryOp::And && *op != BinaryOp::Or) {
+        (lhs->type == rhs->type || (shift_or_exp && rhs->type->kind == Type::Kind::Uint)) && !is_comparison(*op) &&
+        *op != BinaryOp::And && *op != BinaryOp::Or) {
         const bool sg = lhs->type->is_signed();
-        const cpp_int a = int_of(lhs->value, sg), b = int_of(rhs->value, sg);
+        const cpp_int a = int_of(lhs->value, sg), b = int_of(rhs->value, rhs->type->is_signed());
         std::optional<cpp_int> r;
         switch (*op) {
             case BinaryOp::Add: r = a + b; break;
@@ -1999,6 +2020,19 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
             case BinaryOp::Mod:
                 if (b != 0) r = a % b;
                 break;
+            case BinaryOp::Exp:
+                if (b >= 0 && b <= 256 && msb_bits(a) * static_cast<size_t>(b) <= 512)
+                    r = boost::multiprecision::pow(a, static_cast<unsigned>(b));
+                break;
+            case BinaryOp::Shl:
+                if (b >= 0 && b < 256) r = int_of(word_of(a << static_cast<unsigned>(b)) & low_word(lhs->type->bits), sg);
+                break;
+            case BinaryOp::Shr:
+                if (b >= 0 && b < 256) r = a >> static_cast<unsigned>(b);
+                break;
+            case BinaryOp::BitAnd: r = int_of(lhs->value & rhs->value, sg); break;
+            case BinaryOp::BitOr: r = int_of(lhs->value | rhs->value, sg); break;
+            case BinaryOp::BitXor: r = int_of(lhs->value ^ rhs->value, sg); break;
             default: break;
         }
         if (r && fits(*r, lhs->type)) {
@@ -2051,7 +2085,13 @@ Item Analyzer::operand_item(const ast::operand& o) {
         Item operator()(const ast::number_literal& n) const {
             auto v = a.number(n);
             if (!v) return {};
-            return value(a.literal(*v, a.at(n)));
+            auto e = a.literal(*v, a.at(n));
+            std::string digits;
+            for (char ch : n.text)
+                if (ch != '_') digits += ch;
+            if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && digits.size() % 2 == 0)
+                e->hex_bytes = (digits.size() - 2) / 2;
+            return value(std::move(e));
         }
         Item operator()(const ast::bool_literal& b) const { return value(a.constant(b.value ? 1 : 0, a.types_.boolean(), a.at(b))); }
         Item operator()(const ast::string_literal& s) const {
@@ -2919,6 +2959,18 @@ Item Analyzer::index(Item base, const ast::index_postfix& ix, Location where) {
         out->type = t->element;
         out->location = e->location;
         if (e->location == DataLocation::Storage) note_read_state(where);
+        out->args.push_back(std::move(e));
+        out->args.push_back(std::move(i));
+    } else if (t->kind == Type::Kind::FixedBytes || (t->kind == Type::Kind::Bytes && e->location == DataLocation::Memory)) {
+        // b[i]: one byte, as bytes1.
+        auto i = expected_value(ix.index->get(), types_.uint(256));
+        if (!i) return result;
+        if (t->kind == Type::Kind::FixedBytes && i->kind == Expr::Kind::Constant && !(i->value < vm::uint256(t->bits / 8))) {
+            error(i->loc, "out of bounds array access");
+            return result;
+        }
+        out->type = types_.fixed_bytes(1);
+        out->location = t->kind == Type::Kind::Bytes ? DataLocation::Memory : DataLocation::None;
         out->args.push_back(std::move(e));
         out->args.push_back(std::move(i));
     } else {

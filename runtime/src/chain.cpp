@@ -3,6 +3,7 @@
 #include "trainchain/runtime/chain.hpp"
 
 #include <chrono>
+#include <thread>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -376,6 +377,21 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     return rep;
 }
 
+namespace {
+
+/// A check that runs after the sequential pass, in parallel: a vote signature or a checkpoint.
+struct DeferredCheck {
+    size_t block = 0;
+    enum class Kind { Signature, Checkpoint } kind = Kind::Signature;
+    uint32_t node = 0;
+    bool accept = false;
+    Hash hash{};  ///< the block hash (signatures) or the checkpoint digest
+    Signature signature{};
+    uint64_t size = 0;  ///< the checkpoint size the payload states
+};
+
+}  // namespace
+
 VerifyReport verify(const Store& store) {
     VerifyReport rep;
     const ChainConfig& cfg = store.config();
@@ -405,65 +421,126 @@ VerifyReport verify(const Store& store) {
     }
     for (const auto& node : nodes)
         if (node.index >= nodes.size()) return bad(1, "node indices are not contiguous");
+
+    // Pass 1, sequential and cheap: encodings, links, roots, proof of work, kinds, vote sets.
+    // Signatures and checkpoints are collected for pass 2. The first bad block of pass 1 bounds
+    // the blocks pass 2 needs to look at.
+    std::vector<DeferredCheck> deferred;
+    std::optional<VerifyReport> structural;
     Hash prev{};
-    for (size_t i = 0; i < raw.size(); ++i) {
+    for (size_t i = 0; i < raw.size() && !structural; ++i) {
         const auto& r = raw[i];
         const Block& b = blocks[i];
-        if (r.height != i) return bad(i, "block heights are not contiguous: expected " + std::to_string(i));
-        if (b.header.height != r.height) return bad(r.height, "the header's height does not match its place");
+        auto fail = [&](std::string why) { structural = bad(r.height, std::move(why)); };
+        if (r.height != i) {
+            structural = bad(i, "block heights are not contiguous: expected " + std::to_string(i));
+            break;
+        }
         const Hash h = sha256(r.header);
-        if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin()))
-            return bad(r.height, "the stored hash is not the hash of the stored header");
-        if (b.header.prev != prev) return bad(r.height, "the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
-        if (b.payload.root() != b.header.payload_root) return bad(r.height, "the payload does not match the header's payload root");
-        if (b.header.difficulty_bits != cfg.difficulty_bits)
-            return bad(r.height, "the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) + " bits)");
-        if (!check_proof_of_work(h, b.header.difficulty_bits)) return bad(r.height, "the proof of work does not meet the difficulty");
-        if (i > 0 && b.header.timestamp_ms < blocks[i - 1].header.timestamp_ms)
-            return bad(r.height, "the timestamp is earlier than the previous block's");
-        if (b.payload.run_id != cfg.run_id) return bad(r.height, "the run id differs from the chain's");
+        if (b.header.height != r.height) fail("the header's height does not match its place");
+        else if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin()))
+            fail("the stored hash is not the hash of the stored header");
+        else if (b.header.prev != prev) fail("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
+        else if (b.payload.root() != b.header.payload_root) fail("the payload does not match the header's payload root");
+        else if (b.header.difficulty_bits != cfg.difficulty_bits)
+            fail("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) + " bits)");
+        else if (!check_proof_of_work(h, b.header.difficulty_bits)) fail("the proof of work does not meet the difficulty");
+        else if (i > 0 && b.header.timestamp_ms < blocks[i - 1].header.timestamp_ms)
+            fail("the timestamp is earlier than the previous block's");
+        else if (b.payload.run_id != cfg.run_id) fail("the run id differs from the chain's");
+        if (structural) break;
         // Kinds in order: genesis, registration, then epochs and rollbacks.
-        const BlockKind want = i == 0 ? BlockKind::Genesis : i == 1 ? BlockKind::Registration : b.payload.kind;
-        if (b.payload.kind != want || (i > 1 && (want == BlockKind::Genesis || want == BlockKind::Registration)))
-            return bad(r.height, "a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
+        const bool kind_ok = i == 0   ? b.payload.kind == BlockKind::Genesis
+                             : i == 1 ? b.payload.kind == BlockKind::Registration
+                                      : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
+        if (!kind_ok) {
+            fail("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
+            break;
+        }
         if (i == 1) {
-            if (nodes.size() != cfg.nodes) return bad(1, "the store holds " + std::to_string(nodes.size()) + " nodes, the chain " + std::to_string(cfg.nodes));
-            if (b.payload.checkpoint != node_set_digest(nodes)) return bad(1, "the registered node keys do not match the registration block");
+            if (nodes.size() != cfg.nodes) {
+                fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " + std::to_string(cfg.nodes));
+                break;
+            }
+            if (b.payload.checkpoint != node_set_digest(nodes)) {
+                fail("the registered node keys do not match the registration block");
+                break;
+            }
         }
         if (i >= 1) {
-            // Votes: registered nodes, valid signatures, no duplicates, a quorum of accepts.
             std::vector<bool> seen(nodes.size(), false);
             uint64_t accepts = 0;
             for (const auto& v : b.votes) {
-                if (v.node >= nodes.size()) return bad(r.height, "a vote comes from unregistered node " + std::to_string(v.node));
-                if (seen[v.node]) return bad(r.height, "node " + std::to_string(v.node) + " voted twice");
+                if (v.node >= nodes.size()) {
+                    fail("a vote comes from unregistered node " + std::to_string(v.node));
+                    break;
+                }
+                if (seen[v.node]) {
+                    fail("node " + std::to_string(v.node) + " voted twice");
+                    break;
+                }
                 seen[v.node] = true;
-                if (!verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
-                    return bad(r.height, "node " + std::to_string(v.node) + "'s vote signature is invalid");
+                deferred.push_back({i, DeferredCheck::Kind::Signature, v.node, v.accept, h, v.signature, 0});
                 if (v.accept) ++accepts;
             }
-            if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent))
-                return bad(r.height, std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
-                                         " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
+            if (structural) break;
+            if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent)) {
+                fail(std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
+                     " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
+                break;
+            }
         }
         if (b.payload.kind == BlockKind::Rollback) {
             const uint64_t t = b.payload.target_height;
-            if (t >= i || blocks[t].payload.kind != BlockKind::Epoch)
-                return bad(r.height, "the rollback target " + std::to_string(t) + " is not an earlier epoch block");
-            if (blocks[t].payload.checkpoint != b.payload.checkpoint) return bad(r.height, "the rollback names a different checkpoint than its target");
-        }
-        if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback) {
-            try {
-                const auto data = store.checkpoint(b.payload.checkpoint);
-                if (!data) return bad(r.height, "checkpoint " + hex(b.payload.checkpoint) + " is missing");
-                if (sha256(*data) != b.payload.checkpoint) return bad(r.height, "the checkpoint's bytes do not match its digest");
-                if (data->size() != b.payload.checkpoint_size) return bad(r.height, "the checkpoint's size does not match the payload");
-            } catch (const std::exception& e) {
-                return bad(r.height, e.what());
+            if (t >= i || blocks[t].payload.kind != BlockKind::Epoch) {
+                fail("the rollback target " + std::to_string(t) + " is not an earlier epoch block");
+                break;
+            }
+            if (blocks[t].payload.checkpoint != b.payload.checkpoint) {
+                fail("the rollback names a different checkpoint than its target");
+                break;
             }
         }
+        if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback)
+            deferred.push_back({i, DeferredCheck::Kind::Checkpoint, 0, false, b.payload.checkpoint, {}, b.payload.checkpoint_size});
         prev = h;
     }
+
+    // Pass 2, on every core: signatures (Ed25519) and checkpoints (zstd + SHA-256). Each worker
+    // takes every T-th check; the lowest failing block wins.
+    const size_t limit = structural ? *structural->bad_height : raw.size();
+    const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::pair<size_t, std::string>> failures(threads, {SIZE_MAX, {}});
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < threads; ++t)
+        workers.emplace_back([&, t] {
+            auto& first = failures[t];
+            for (size_t k = t; k < deferred.size(); k += threads) {
+                const auto& d = deferred[k];
+                if (d.block >= limit || d.block >= first.first) continue;
+                std::string why;
+                if (d.kind == DeferredCheck::Kind::Signature) {
+                    if (!verify_signature(nodes[d.node].public_key, vote_message(d.hash, d.accept), d.signature))
+                        why = "node " + std::to_string(d.node) + "'s vote signature is invalid";
+                } else {
+                    try {
+                        const auto data = store.checkpoint(d.hash);
+                        if (!data) why = "checkpoint " + hex(d.hash) + " is missing";
+                        else if (sha256(*data) != d.hash) why = "the checkpoint's bytes do not match its digest";
+                        else if (data->size() != d.size) why = "the checkpoint's size does not match the payload";
+                    } catch (const std::exception& e) {
+                        why = e.what();
+                    }
+                }
+                if (!why.empty()) first = {d.block, why};
+            }
+        });
+    for (auto& w : workers) w.join();
+    std::pair<size_t, std::string> first{SIZE_MAX, {}};
+    for (auto& f : failures)
+        if (f.first < first.first) first = f;
+    if (first.first < limit) return bad(first.first, first.second);
+    if (structural) return *structural;
     return rep;
 }
 

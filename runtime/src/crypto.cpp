@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <map>
 #include <stdexcept>
 
 namespace trainchain::runtime {
@@ -87,9 +88,19 @@ Signature KeyPair::sign(std::span<const uint8_t> message) const {
 }
 
 bool verify_signature(const PublicKey& key, std::span<const uint8_t> message, const Signature& signature) noexcept {
-    Pkey pk(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
+    // Parsing a key costs about as much as a verification: each thread keeps the keys it has
+    // seen (a run has at most a few thousand nodes). A digest context is not reused: OpenSSL 3.0
+    // fails a second one-shot Ed25519 verification on the same context.
+    thread_local std::map<PublicKey, Pkey> keys;
     MdCtx ctx(EVP_MD_CTX_new());
-    if (!pk || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pk.get()) != 1) return false;
+    auto it = keys.find(key);
+    if (it == keys.end()) {
+        Pkey pk(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
+        if (!pk) return false;
+        if (keys.size() > 16384) keys.clear();
+        it = keys.emplace(key, std::move(pk)).first;
+    }
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, it->second.get()) != 1) return false;
     return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) == 1;
 }
 

@@ -42,7 +42,9 @@ public:
         return *this;
     }
     Statement& bind(int i, std::span<const uint8_t> blob) {
-        check(sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT));
+        // An empty span may have no data pointer, which SQLite would store as NULL.
+        if (blob.empty()) check(sqlite3_bind_zeroblob(stmt_, i, 0));
+        else check(sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT));
         return *this;
     }
     Statement& bind(int i, const std::string& text) {
