@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -281,4 +282,82 @@ TEST_CASE("vmtest runs a conformance file and reports a wrong expectation") {
     CHECK(r.out.find(
               "storage[0x0] of 0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6 is 0xfffffffffffffffffffffffffffff"
               "ffffffffffffffffffffffffffffffffffe, expected 0x1") != std::string::npos);
+}
+
+// ---- the compiler through the CLI ---------------------------------------------------------------
+
+namespace {
+
+const char* counter_source = R"(// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+contract Counter {
+    uint256 public count;
+    event Added(address indexed by, uint256 amount);
+    constructor(uint256 start) { count = start; }
+    function add(uint256 amount) public returns (uint256) {
+        count += amount;
+        emit Added(msg.sender, amount);
+        return count;
+    }
+    function limited(uint256 x) public pure returns (uint256) {
+        require(x < 10, "too big");
+        return x * 2;
+    }
+}
+)";
+
+}  // namespace
+
+TEST_CASE("compile writes init code, runtime code, ABI and listing; -O0 gives larger code") {
+    TempDir dir;
+    const auto src = dir.write("Counter.sol", counter_source);
+    const auto out = dir.path / "out";
+    auto r = trainchain("compile " + src.string() + " -o " + out.string() + " --asm");
+    REQUIRE(r.exit_code == 0);
+    for (const char* ext : {".bin", ".bin-runtime", ".abi", ".asm"}) CHECK(fs::exists(out / (std::string("Counter") + ext)));
+    const auto abi = nlohmann::json::parse(std::ifstream(out / "Counter.abi"));
+    bool has_add = false;
+    for (const auto& e : abi)
+        if (e.value("name", "") == "add") has_add = e["inputs"][0]["type"] == "uint256";
+    CHECK(has_add);
+    std::ifstream listing_file(out / "Counter.asm");
+    const std::string listing((std::istreambuf_iterator<char>(listing_file)), {});
+    CHECK(listing.find("Counter.sol:") != std::string::npos);  // source positions
+
+    const auto o1 = trainchain("compile " + src.string());
+    const auto o0 = trainchain("compile -O0 " + src.string());
+    REQUIRE(o1.exit_code == 0);
+    REQUIRE(o0.exit_code == 0);
+    CHECK(o0.out.size() > o1.out.size());
+}
+
+TEST_CASE("exec --deploy --call deploys a source file and calls a function by signature") {
+    TempDir dir;
+    const auto src = dir.write("Counter.sol", counter_source);
+    auto r = trainchain("exec --deploy " + src.string() + " --ctor-args 40 --call 'add(uint256)' 2");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["deploy"]["status"] == "success");
+    CHECK(j["call"]["status"] == "success");
+    CHECK(j["call"]["returns"][0] == "42");
+    REQUIRE(j["call"]["logs"].size() == 1);
+    CHECK(j["call"]["logs"][0]["topics"].size() == 2);
+
+    r = trainchain("exec --deploy " + src.string() + " --ctor-args 0 --call 'limited(uint256)' 11");
+    CHECK(r.exit_code == 1);
+    CHECK(nlohmann::json::parse(r.out)["call"]["revert"] == "Error(\"too big\")");
+}
+
+TEST_CASE("compile: bad source gives file:line:col diagnostics with a caret and exit code 2") {
+    TempDir dir;
+    const auto src = dir.write("bad.sol", "contract C {\n    function f() public { x = 1; }\n}\n");
+    const auto r = trainchain("compile " + src.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("bad.sol:2:27: error: undeclared identifier 'x'") != std::string::npos);
+    CHECK(r.out.find("                          ^") != std::string::npos);
+    CHECK(trainchain("compile " + (dir.path / "missing.sol").string()).exit_code == 2);
+    CHECK(trainchain("exec --deploy " + src.string() + " --call 'f()'").exit_code == 2);
+    const auto good = dir.write("Counter.sol", counter_source);
+    CHECK(trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'nope()'").exit_code == 2);
+    CHECK(trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'add(uint256)' xyz").exit_code == 2);
 }
