@@ -27,15 +27,7 @@ test: build
 	@ctest --preset $(PRESET)
 
 demo: build
-	@echo "== Ethereum legacy VMTests (Frontier rules) =="
-	@if [ -d "$(CONFORMANCE)" ]; then $(TRAINCHAIN) vmtest "$(CONFORMANCE)"; \
-	 else echo "conformance data not found at $(CONFORMANCE); skipped"; fi
-	@echo
-	@echo "== examples/sum.asm: sum of 1..100 through 'trainchain exec' (Frontier, message call) =="
-	@$(TRAINCHAIN) exec --code examples/sum.asm
-	@echo
-	@echo "== the same as a transaction under Petersburg, the paper's gas schedule =="
-	@$(TRAINCHAIN) exec --code examples/sum.asm --fork Petersburg --tx
+	@TRAINCHAIN=$(TRAINCHAIN) CONFORMANCE="$(CONFORMANCE)" scripts/demo.sh
 
 asan:
 	@$(MAKE) --no-print-directory PRESET=asan test
