@@ -15,7 +15,8 @@ using namespace trainchain::runtime;
 namespace {
 
 std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("trainchain_bench_" + name + "_" + std::to_string(::getpid()));
+    auto dir = std::filesystem::temp_directory_path() /
+               ("trainchain_bench_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     return dir;
 }
@@ -35,7 +36,8 @@ void BM_pow_midstate(benchmark::State& state) {
     const Miner miner(sample_header());
     uint64_t nonce = 0;
     for (auto _ : state) benchmark::DoNotOptimize(miner.hash(nonce++));
-    state.counters["hashes_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["hashes_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 /// The reference: OpenSSL's one-shot SHA-256 of the whole 92-byte header.
@@ -48,7 +50,8 @@ void BM_openssl_sha256_92_bytes(benchmark::State& state) {
         SHA256(bytes.data(), bytes.size(), out);
         benchmark::DoNotOptimize(out);
     }
-    state.counters["hashes_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["hashes_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 /// The reference `openssl speed -evp sha256` measures: EVP with a fetched digest, 64-byte input.
@@ -64,7 +67,8 @@ void BM_openssl_evp_sha256_64_bytes(benchmark::State& state) {
         ++in[0];
     }
     EVP_MD_CTX_free(ctx);
-    state.counters["hashes_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["hashes_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 /// A whole epoch block with 100 nodes at the default difficulty (16 bits), with a checkpoint the
@@ -125,7 +129,9 @@ void BM_verify_10000_blocks(benchmark::State& state) {
     Hash prev{};
     for (uint64_t height = 0; height < 10'000; ++height) {
         Block b;
-        b.payload.kind = height == 0 ? BlockKind::Genesis : height == 1 ? BlockKind::Registration : BlockKind::Epoch;
+        b.payload.kind = height == 0   ? BlockKind::Genesis
+                         : height == 1 ? BlockKind::Registration
+                                       : BlockKind::Epoch;
         if (height == 1) b.payload.checkpoint = sha256(all_keys);
         if (height >= 2) {
             Bytes ck(1024, static_cast<uint8_t>(height));
@@ -143,7 +149,8 @@ void BM_verify_10000_blocks(benchmark::State& state) {
         b.header.nonce = mine(b.header, {cfg.difficulty_bits, 1})->nonce;
         const Hash h = b.hash();
         if (height >= 1)
-            for (uint32_t i = 0; i < 3; ++i) b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
+            for (uint32_t i = 0; i < 3; ++i)
+                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
         store->append(b, {}, {});
         prev = h;
     }

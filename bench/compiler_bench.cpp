@@ -23,7 +23,8 @@ std::string generate(size_t lines) {
     size_t contract = 0, fn = 0;
     while (newlines(s) < lines) {
         s += "contract Generated" + std::to_string(contract++) + " {\n";
-        s += "    struct Entry {\n        uint128 amount;\n        uint64 time;\n        address owner;\n    }\n";
+        s += "    struct Entry {\n        uint128 amount;\n        uint64 time;\n        address owner;\n    "
+             "}\n";
         s += "    mapping(uint256 => Entry) public entries;\n    uint256[] public values;\n";
         s += "    uint256 public total;\n    event Stored(uint256 indexed id, uint256 value);\n";
         for (int i = 0; i < 100; ++i, ++fn) {
@@ -57,8 +58,8 @@ void compile_lines(benchmark::State& state, bool optimize) {
         benchmark::DoNotOptimize(result);
     }
     state.counters["lines"] = static_cast<double>(lines);
-    state.counters["lines_per_s"] =
-        benchmark::Counter(static_cast<double>(lines) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["lines_per_s"] = benchmark::Counter(
+        static_cast<double>(lines) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_compile_O1(benchmark::State& state) { compile_lines(state, true); }

@@ -33,9 +33,10 @@ std::map<uint32_t, Fault> parse_faults(const std::vector<std::string>& specs) {
             throw InputError(fmt::format("--fault: error: '{}' is not NODE=KIND", s));
         }
         if (!f)
-            throw InputError(fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
-                                         "wrong-restore-point, tampered-replica",
-                                         s));
+            throw InputError(
+                fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
+                            "wrong-restore-point, tampered-replica",
+                            s));
         out[node] = *f;
     }
     return out;
@@ -52,10 +53,12 @@ void print_append(const AppendReport& r) {
     if (!r.accepted) throw InputError("append: error: the block was not accepted: " + r.reason);
     fmt::print("appended block {} ({}) hash {}\n", r.block.header.height, kind_name(r.block.payload.kind),
                hex(r.block.hash()));
-    fmt::print("  winner node {}, nonce {}, {} tries; votes {} accept / {} reject; {} forged claims, {} invalid votes\n",
-               r.winner, r.block.header.nonce, r.tries, r.accepts, r.rejects, r.forged_claims, r.invalid_votes);
-    fmt::print("  gas {}; time {:.1f} ms (mining {:.1f}, consensus {:.1f}, vm {:.1f}, storage {:.1f})\n", r.gas_used,
-               r.total_ms, r.mining_ms, r.consensus_ms, r.vm_ms, r.storage_ms);
+    fmt::print(
+        "  winner node {}, nonce {}, {} tries; votes {} accept / {} reject; {} forged claims, {} invalid "
+        "votes\n",
+        r.winner, r.block.header.nonce, r.tries, r.accepts, r.rejects, r.forged_claims, r.invalid_votes);
+    fmt::print("  gas {}; time {:.1f} ms (mining {:.1f}, consensus {:.1f}, vm {:.1f}, storage {:.1f})\n",
+               r.gas_used, r.total_ms, r.mining_ms, r.consensus_ms, r.vm_ms, r.storage_ms);
 }
 
 struct InitOptions {
@@ -106,24 +109,27 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     init->add_option("--difficulty", io->difficulty, "proof-of-work leading zero bits")
         ->capture_default_str()
         ->check(CLI::Range(0, 40));
-    init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")->capture_default_str();
+    init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")
+        ->capture_default_str();
     init->add_option("--threads", io->threads, "mining threads (default: all cores)");
     init->callback(guarded(exit_code, [io] {
         ChainConfig cfg;
         cfg.nodes = io->nodes;
         cfg.difficulty_bits = io->difficulty;
         cfg.fork = io->fork;
-        if (!vm::parse_fork(cfg.fork)) throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
+        if (!vm::parse_fork(cfg.fork))
+            throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
         cfg.run_id = std::random_device{}();
         ChainOptions opt;
         opt.threads = io->threads;
         auto c = Chain::init(io->dir, cfg, opt);
-        fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}; {} blocks\n", io->dir, cfg.nodes,
-                   cfg.difficulty_bits, cfg.fork, c->blocks().size());
+        fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}; {} blocks\n", io->dir,
+                   cfg.nodes, cfg.difficulty_bits, cfg.fork, c->blocks().size());
         return 0;
     }));
 
-    auto* append = chain->add_subcommand("append", "Post an epoch result and run block creation and consensus");
+    auto* append =
+        chain->add_subcommand("append", "Post an epoch result and run block creation and consensus");
     auto ao = std::make_shared<AppendOptions>();
     append->add_option("DIR", ao->dir, "chain directory")->required();
     append->add_option("--checkpoint", ao->checkpoint, "the epoch's checkpoint file")->required();
@@ -166,7 +172,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
                 e["height"] = b.header.height;
                 e["kind"] = kind_name(b.payload.kind);
                 e["epoch"] = b.payload.epoch;
-                e["accuracy"] = std::isfinite(b.payload.accuracy) ? nlohmann::json(b.payload.accuracy) : nlohmann::json();
+                e["accuracy"] =
+                    std::isfinite(b.payload.accuracy) ? nlohmann::json(b.payload.accuracy) : nlohmann::json();
                 e["loss"] = std::isfinite(b.payload.loss) ? nlohmann::json(b.payload.loss) : nlohmann::json();
                 e["hash"] = hex(b.hash());
                 e["prev"] = hex(b.header.prev);
@@ -184,14 +191,15 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             fmt::print("{}\n", j.dump(2));
             return 0;
         }
-        fmt::print("{:>6}  {:<12} {:>10}  {:>10}  {:>11}  {:>11}  {:>9}  {:>16}  {}\n", "height", "kind", "epoch",
-                   "accuracy", "loss", "winner", "votes", "gas", "hash");
+        fmt::print("{:>6}  {:<12} {:>10}  {:>10}  {:>11}  {:>11}  {:>9}  {:>16}  {}\n", "height", "kind",
+                   "epoch", "accuracy", "loss", "winner", "votes", "gas", "hash");
         for (const auto& b : blocks) {
             (void)block_summary;
-            fmt::print("{:>6}  {:<12} {:>10}  {:>10.4f}  {:>11.4f}  {:>11}  {:>9}  {:>16}  {}{}\n", b.header.height,
-                       kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy, b.payload.loss,
-                       b.header.nonce % nodes, b.votes.size(), gas[b.header.height], hex(b.hash()).substr(0, 16),
-                       b.payload.kind == BlockKind::Rollback ? fmt::format("  -> {}", b.payload.target_height) : "");
+            fmt::print(
+                "{:>6}  {:<12} {:>10}  {:>10.4f}  {:>11.4f}  {:>11}  {:>9}  {:>16}  {}{}\n", b.header.height,
+                kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy, b.payload.loss,
+                b.header.nonce % nodes, b.votes.size(), gas[b.header.height], hex(b.hash()).substr(0, 16),
+                b.payload.kind == BlockKind::Rollback ? fmt::format("  -> {}", b.payload.target_height) : "");
         }
         return 0;
     }));
@@ -209,8 +217,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
                 fmt::print(stderr, "{}: error: {}\n", *v_dir, r.reason);
             return 1;
         }
-        fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n", *v_dir,
-                   r.blocks);
+        fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n",
+                   *v_dir, r.blocks);
         return 0;
     }));
 
@@ -232,7 +240,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
                 to = std::stoull(*r_to, &used);
                 if (used != r_to->size()) throw std::invalid_argument("trailing");
             } catch (const std::exception&) {
-                throw InputError(fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
+                throw InputError(
+                    fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
             }
         }
         ChainOptions opt;
@@ -241,7 +250,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         const auto r = c->rollback(to, *r_reason);
         fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,
                    c->blocks()[r.target].payload.epoch, c->blocks()[r.target].payload.accuracy);
-        for (const auto& [height, count] : r.proposals) fmt::print("  {} node(s) proposed block {}\n", count, height);
+        for (const auto& [height, count] : r.proposals)
+            fmt::print("  {} node(s) proposed block {}\n", count, height);
         print_append(r.block);
         return 0;
     }));
@@ -260,11 +270,13 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             throw InputError(fmt::format("--block: error: the chain has blocks 0 to {}", blocks.size() - 1));
         const auto& p = blocks[*e_block].payload;
         if (p.kind != BlockKind::Epoch && p.kind != BlockKind::Rollback)
-            throw InputError(fmt::format("--block: error: block {} is a {} block and holds no checkpoint", *e_block,
-                                         kind_name(p.kind)));
+            throw InputError(fmt::format("--block: error: block {} is a {} block and holds no checkpoint",
+                                         *e_block, kind_name(p.kind)));
         const auto data = store->checkpoint(p.checkpoint);
-        if (!data) throw InputError(fmt::format("{}: error: checkpoint {} is missing", *e_dir, hex(p.checkpoint)));
-        if (sha256(*data) != p.checkpoint) throw InputError(fmt::format("{}: error: checkpoint {} is corrupt", *e_dir, hex(p.checkpoint)));
+        if (!data)
+            throw InputError(fmt::format("{}: error: checkpoint {} is missing", *e_dir, hex(p.checkpoint)));
+        if (sha256(*data) != p.checkpoint)
+            throw InputError(fmt::format("{}: error: checkpoint {} is corrupt", *e_dir, hex(p.checkpoint)));
         std::ofstream f(*e_out, std::ios::binary | std::ios::trunc);
         if (!f.write(reinterpret_cast<const char*>(data->data()), static_cast<std::streamsize>(data->size())))
             throw InputError(fmt::format("{}: error: cannot write file", *e_out));

@@ -27,7 +27,8 @@ struct InputError : std::runtime_error {
 std::string read_source(const std::string& path) {
     if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: error: is a directory", path));
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(fmt::format("{}: error: is a directory", path));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(fmt::format("{}: error: cannot read file", path));
     return {std::istreambuf_iterator<char>(in), {}};
@@ -49,12 +50,14 @@ compiler::CompileResult compile_file(const std::string& path, bool optimize) {
     return result;
 }
 
-int run_compile(const std::string& file, const std::string& out_dir, bool abi_only, bool asm_listing, bool o0) {
+int run_compile(const std::string& file, const std::string& out_dir, bool abi_only, bool asm_listing,
+                bool o0) {
     const auto result = compile_file(file, !o0);
     if (!out_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(out_dir, ec);
-        if (ec) throw InputError(fmt::format("{}: error: cannot create directory: {}", out_dir, ec.message()));
+        if (ec)
+            throw InputError(fmt::format("{}: error: cannot create directory: {}", out_dir, ec.message()));
         for (const auto& c : result.contracts) {
             const auto base = std::filesystem::path(out_dir) / c.name;
             auto write = [&](const std::string& ext, const std::string& text) {
@@ -76,7 +79,8 @@ int run_compile(const std::string& file, const std::string& out_dir, bool abi_on
             if (asm_listing) fmt::print("EVM assembly:\n{}", c.assembly);
             continue;
         }
-        fmt::print("Binary:\n{}\nBinary of the runtime part:\n{}\n", to_hex(c.init_code), to_hex(c.runtime_code));
+        fmt::print("Binary:\n{}\nBinary of the runtime part:\n{}\n", to_hex(c.init_code),
+                   to_hex(c.runtime_code));
     }
     return 0;
 }
@@ -87,7 +91,8 @@ std::vector<abi::Type> outputs_of(const std::string& abi_json, const abi::Signat
     for (const auto& e : j) {
         if (e.value("type", "") != "function" || e.value("name", "") != sig.name) continue;
         std::vector<abi::Type> inputs;
-        for (const auto& i : e["inputs"]) inputs.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+        for (const auto& i : e["inputs"])
+            inputs.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
         if (abi::Signature{sig.name, inputs}.canonical() != sig.canonical()) continue;
         std::vector<abi::Type> out;
         for (const auto& o : e["outputs"]) {
@@ -103,7 +108,8 @@ std::vector<abi::Type> outputs_of(const std::string& abi_json, const abi::Signat
 std::string describe_revert(const bytes& data) {
     if (data.size() >= 4) {
         const bytes_view rest(data.data() + 4, data.size() - 4);
-        const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
+        const uint32_t sel =
+            (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
         if (sel == 0x08c379a0) {
             auto d = abi::decode({*abi::parse_type("string").value}, rest);
             if (d) return "Error(" + (*d.value)[0] + ")";
@@ -133,7 +139,8 @@ int run_deploy(const DeployOptions& o) {
     std::vector<abi::Type> ctor_types;
     for (const auto& e : nlohmann::json::parse(contract->abi_json))
         if (e.value("type", "") == "constructor")
-            for (const auto& i : e["inputs"]) ctor_types.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+            for (const auto& i : e["inputs"])
+                ctor_types.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
     bytes init = contract->init_code;
     if (!o.ctor_args.empty() || !ctor_types.empty()) {
         auto enc = abi::encode(ctor_types, o.ctor_args);
@@ -156,7 +163,8 @@ int run_deploy(const DeployOptions& o) {
     if (!created.receipt) throw InputError("--deploy: error: invalid transaction: " + created.error);
     nlohmann::ordered_json report;
     report["contract"] = contract->name;
-    report["deploy"] = {{"status", status_name(created.receipt->status)}, {"gas_used", created.receipt->gas_used}};
+    report["deploy"] = {{"status", status_name(created.receipt->status)},
+                        {"gas_used", created.receipt->gas_used}};
     int exit = created.receipt->status == Status::Success ? 0 : 1;
     if (created.receipt->status != Status::Success)
         report["deploy"]["revert"] = describe_revert(created.receipt->output);
@@ -185,8 +193,10 @@ int run_deploy(const DeployOptions& o) {
         cj["gas_used"] = rc.gas_used;
         if (rc.status == Status::Success) {
             auto decoded = abi::decode(outputs, rc.output);
-            if (decoded) cj["returns"] = *decoded.value;
-            else cj["output"] = "0x" + to_hex(rc.output);
+            if (decoded)
+                cj["returns"] = *decoded.value;
+            else
+                cj["output"] = "0x" + to_hex(rc.output);
         } else {
             cj["revert"] = describe_revert(rc.output);
             exit = 1;
@@ -213,7 +223,8 @@ void add_contract_commands(CLI::App& app, int& exit_code) {
     auto asm_listing = std::make_shared<bool>(false);
     auto level = std::make_shared<int>(1);
     c->add_option("FILE", *file, "source file (.sol), or - for standard input")->required();
-    c->add_option("-o,--output-dir", *out_dir, "write NAME.bin, NAME.bin-runtime, NAME.abi (and NAME.asm) here");
+    c->add_option("-o,--output-dir", *out_dir,
+                  "write NAME.bin, NAME.bin-runtime, NAME.abi (and NAME.asm) here");
     c->add_flag("--abi", *abi_only, "print the ABI JSON");
     c->add_flag("--asm", *asm_listing, "print the assembly listing with source positions");
     c->add_option("-O", *level, "optimization: -O0 turns the peephole optimizer off, -O1 (default) on")

@@ -111,7 +111,7 @@ struct ExecOptions {
     std::string code;
     std::string calldata;
     std::string value = "0";
-    std::string gas;  // 10,000,000 for bytecode, 30,000,000 for --deploy
+    std::string gas;   // 10,000,000 for bytecode, 30,000,000 for --deploy
     std::string fork;  // Frontier for bytecode, Shanghai for --deploy
     bool json = false;
     bool tx = false;
@@ -180,7 +180,8 @@ int run_exec(const ExecOptions& o) {
         if (!o.gas.empty()) {
             if (const auto [end, ec] = std::from_chars(o.gas.data(), o.gas.data() + o.gas.size(), d.gas);
                 ec != std::errc{} || end != o.gas.data() + o.gas.size() || d.gas < 0)
-                throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
+                throw InputError(
+                    fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", o.gas, INT64_MAX));
         }
         try {
             return run_deploy(d);
@@ -196,7 +197,8 @@ int run_exec(const ExecOptions& o) {
     int64_t gas = 0;
     if (const auto [end, ec] = std::from_chars(gas_text.data(), gas_text.data() + gas_text.size(), gas);
         ec != std::errc{} || end != gas_text.data() + gas_text.size() || gas < 0)
-        throw InputError(fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", gas_text, INT64_MAX));
+        throw InputError(
+            fmt::format("--gas: error: '{}' is not a gas amount (0 to {})", gas_text, INT64_MAX));
     const bytes code = load_code(o.code);
     const bytes calldata = parse_hex("--calldata", o.calldata);
     const auto value = uint256::parse(o.value);
@@ -286,7 +288,8 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     auto* ex = app.add_subcommand("exec", "Run bytecode against an empty in-memory state");
     auto eo = std::make_shared<ExecOptions>();
     ex->add_option("--code", eo->code, "hex bytecode, a file of hex, or an assembly file (*.asm)");
-    ex->add_option("--deploy", eo->deploy.source, "compile this .sol file, deploy it (Shanghai unless --fork)");
+    ex->add_option("--deploy", eo->deploy.source,
+                   "compile this .sol file, deploy it (Shanghai unless --fork)");
     ex->add_option("--contract", eo->deploy.contract, "with --deploy: which contract (default: the last)");
     ex->add_option("--ctor-args", eo->deploy.ctor_args, "with --deploy: constructor arguments");
     ex->add_option("--call", eo->deploy.call, "with --deploy: call this function, e.g. 'f(uint256)'");

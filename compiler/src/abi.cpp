@@ -64,13 +64,20 @@ std::optional<Type> elementary(std::string_view s) {
 
 std::string Type::canonical() const {
     switch (kind) {
-        case Kind::Uint: return "uint" + std::to_string(bits);
-        case Kind::Int: return "int" + std::to_string(bits);
-        case Kind::Address: return "address";
-        case Kind::Bool: return "bool";
-        case Kind::FixedBytes: return "bytes" + std::to_string(bits / 8);
-        case Kind::Bytes: return "bytes";
-        case Kind::String: return "string";
+        case Kind::Uint:
+            return "uint" + std::to_string(bits);
+        case Kind::Int:
+            return "int" + std::to_string(bits);
+        case Kind::Address:
+            return "address";
+        case Kind::Bool:
+            return "bool";
+        case Kind::FixedBytes:
+            return "bytes" + std::to_string(bits / 8);
+        case Kind::Bytes:
+            return "bytes";
+        case Kind::String:
+            return "string";
         case Kind::Array:
             return element->canonical() + "[" + (length ? std::to_string(*length) : std::string{}) + "]";
     }
@@ -98,7 +105,8 @@ Result<Type> parse_type(std::string_view text) {
     size_t pos = bracket;
     while (pos != std::string::npos && pos < s.size()) {
         const size_t close = s.find(']', pos);
-        if (s[pos] != '[' || close == std::string::npos) return {std::nullopt, "malformed array type '" + s + "'"};
+        if (s[pos] != '[' || close == std::string::npos)
+            return {std::nullopt, "malformed array type '" + s + "'"};
         Type arr;
         arr.kind = Type::Kind::Array;
         arr.element = std::make_shared<const Type>(t);
@@ -121,8 +129,8 @@ std::string Signature::canonical() const {
 }
 
 std::array<uint8_t, 4> selector(std::string_view canonical_signature) {
-    const auto h = vm::keccak256({reinterpret_cast<const uint8_t*>(canonical_signature.data()),
-                                  canonical_signature.size()});
+    const auto h = vm::keccak256(
+        {reinterpret_cast<const uint8_t*>(canonical_signature.data()), canonical_signature.size()});
     return {h.bytes[0], h.bytes[1], h.bytes[2], h.bytes[3]};
 }
 
@@ -145,8 +153,8 @@ Result<Signature> parse_signature(std::string_view text) {
         size_t start = 0;
         while (start <= inner.size()) {
             const size_t comma = inner.find(',', start);
-            const auto piece = inner.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                                   : comma - start);
+            const auto piece =
+                inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
             auto t = parse_type(piece);
             if (!t) return {std::nullopt, t.error};
             sig.params.push_back(*t.value);
@@ -185,9 +193,9 @@ std::optional<cpp_int> parse_integer(std::string_view s) {
     if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (char c : s.substr(2)) {
             int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                    : (c >= 'a' && c <= 'f')                   ? c - 'a' + 10
-                    : (c >= 'A' && c <= 'F')                   ? c - 'A' + 10
-                                                               : -1;
+                    : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                                : -1;
             if (d < 0) return std::nullopt;
             v = v * 16 + d;
         }
@@ -241,7 +249,8 @@ struct Encoder {
                 if (!v) return fail("'" + s + "' is not an integer");
                 const cpp_int one = 1;
                 if (t.kind == Type::Kind::Uint) {
-                    if (*v < 0 || *v >= (one << t.bits)) return fail("'" + s + "' does not fit in " + t.canonical());
+                    if (*v < 0 || *v >= (one << t.bits))
+                        return fail("'" + s + "' does not fit in " + t.canonical());
                 } else {
                     if (*v < -(one << (t.bits - 1)) || *v >= (one << (t.bits - 1)))
                         return fail("'" + s + "' does not fit in " + t.canonical());
@@ -286,8 +295,8 @@ struct Encoder {
                 auto items = split_array(s);
                 if (!items) return fail("'" + s + "' is not an array ([v1,v2,...])");
                 if (t.length && items->size() != *t.length)
-                    return fail("'" + s + "' has " + std::to_string(items->size()) + " elements, " + t.canonical() +
-                                " needs " + std::to_string(*t.length));
+                    return fail("'" + s + "' has " + std::to_string(items->size()) + " elements, " +
+                                t.canonical() + " needs " + std::to_string(*t.length));
                 std::vector<Type> types(items->size(), *t.element);
                 auto body = tuple(types, *items);
                 if (!body) return std::nullopt;
@@ -341,7 +350,8 @@ struct Decoder {
     std::string error;
 
     std::optional<cpp_int> word(size_t at) {
-        if (at + 32 > data.size() || at + 32 < at) return fail_int("data too short at byte " + std::to_string(at));
+        if (at + 32 > data.size() || at + 32 < at)
+            return fail_int("data too short at byte " + std::to_string(at));
         cpp_int v = 0;
         for (size_t i = 0; i < 32; ++i) v = (v << 8) | data[at + i];
         return v;
@@ -376,15 +386,20 @@ struct Decoder {
         if (!w) return std::nullopt;
         const cpp_int one = 1;
         switch (t.kind) {
-            case Type::Kind::Uint: return w->str();
-            case Type::Kind::Int: return (*w >= (one << 255) ? cpp_int(*w - (one << 256)) : *w).str();
-            case Type::Kind::Bool: return std::string(*w != 0 ? "true" : "false");
+            case Type::Kind::Uint:
+                return w->str();
+            case Type::Kind::Int:
+                return (*w >= (one << 255) ? cpp_int(*w - (one << 256)) : *w).str();
+            case Type::Kind::Bool:
+                return std::string(*w != 0 ? "true" : "false");
             case Type::Kind::Address: {
                 std::string hex = vm::to_hex(data.subspan(at + 12, 20));
                 return "0x" + hex;
             }
-            case Type::Kind::FixedBytes: return "0x" + vm::to_hex(data.subspan(at, t.bits / 8));
-            default: return std::nullopt;
+            case Type::Kind::FixedBytes:
+                return "0x" + vm::to_hex(data.subspan(at, t.bits / 8));
+            default:
+                return std::nullopt;
         }
     }
 
@@ -397,7 +412,8 @@ struct Decoder {
             std::vector<Type> types(len, *t.element);
             return list(types, at + 32);
         }
-        if (at + 32 + len > data.size()) return fail_str("data too short for the bytes at " + std::to_string(at));
+        if (at + 32 + len > data.size())
+            return fail_str("data too short for the bytes at " + std::to_string(at));
         const auto body = data.subspan(at + 32, len);
         if (t.kind == Type::Kind::Bytes) return "0x" + vm::to_hex(body);
         std::string s = "\"";
@@ -447,7 +463,8 @@ Result<vm::bytes> encode(const std::vector<Type>& types, const std::vector<std::
     for (size_t i = 0; i < types.size(); ++i) {
         e.error.clear();
         if (!e.value(types[i], values[i]))
-            return {std::nullopt, "argument " + std::to_string(i + 1) + " (" + types[i].canonical() + "): " + e.error};
+            return {std::nullopt,
+                    "argument " + std::to_string(i + 1) + " (" + types[i].canonical() + "): " + e.error};
     }
     e.error.clear();
     auto out = e.tuple(types, values);

@@ -20,28 +20,44 @@ bool is_op(const AsmItem& i, Opcode o) { return i.kind == AsmItem::Kind::Op && i
 bool terminates(const AsmItem& i) {
     return i.kind == AsmItem::Kind::Op &&
            (i.opcode == op(Opcode::JUMP) || i.opcode == op(Opcode::STOP) || i.opcode == op(Opcode::RETURN) ||
-            i.opcode == op(Opcode::REVERT) || i.opcode == op(Opcode::INVALID) || i.opcode == op(Opcode::SELFDESTRUCT));
+            i.opcode == op(Opcode::REVERT) || i.opcode == op(Opcode::INVALID) ||
+            i.opcode == op(Opcode::SELFDESTRUCT));
 }
 
 /// Folds `PUSH a, PUSH b, OP` (b on top) into one PUSH, for side-effect-free arithmetic.
 std::optional<uint256> fold(uint8_t o, const uint256& a, const uint256& b) {
     // The EVM's operand order: top of stack (b) is the first operand.
     switch (static_cast<Opcode>(o)) {
-        case Opcode::ADD: return b + a;
-        case Opcode::SUB: return b - a;
-        case Opcode::MUL: return b * a;
-        case Opcode::DIV: return a == uint256{} ? uint256{} : b / a;
-        case Opcode::MOD: return a == uint256{} ? uint256{} : b % a;
-        case Opcode::AND: return b & a;
-        case Opcode::OR: return b | a;
-        case Opcode::XOR: return b ^ a;
-        case Opcode::EQ: return uint256{b == a ? 1u : 0u};
-        case Opcode::LT: return uint256{b < a ? 1u : 0u};
-        case Opcode::GT: return uint256{b > a ? 1u : 0u};
-        case Opcode::SHL: return vm::shl(a, vm::shift_amount(b));
-        case Opcode::SHR: return vm::shr(a, vm::shift_amount(b));
-        case Opcode::EXP: return vm::exp(b, a);
-        default: return std::nullopt;
+        case Opcode::ADD:
+            return b + a;
+        case Opcode::SUB:
+            return b - a;
+        case Opcode::MUL:
+            return b * a;
+        case Opcode::DIV:
+            return a == uint256{} ? uint256{} : b / a;
+        case Opcode::MOD:
+            return a == uint256{} ? uint256{} : b % a;
+        case Opcode::AND:
+            return b & a;
+        case Opcode::OR:
+            return b | a;
+        case Opcode::XOR:
+            return b ^ a;
+        case Opcode::EQ:
+            return uint256{b == a ? 1u : 0u};
+        case Opcode::LT:
+            return uint256{b < a ? 1u : 0u};
+        case Opcode::GT:
+            return uint256{b > a ? 1u : 0u};
+        case Opcode::SHL:
+            return vm::shl(a, vm::shift_amount(b));
+        case Opcode::SHR:
+            return vm::shr(a, vm::shift_amount(b));
+        case Opcode::EXP:
+            return vm::exp(b, a);
+        default:
+            return std::nullopt;
     }
 }
 
@@ -76,7 +92,8 @@ void optimize(Assembly& a) {
                 if (at != label_at.end() && at->second + 2 < items.size()) {
                     const auto& n1 = items[at->second + 1];
                     const auto& n2 = items[at->second + 2];
-                    if (n1.kind == AsmItem::Kind::PushLabel && is_op(n2, Opcode::JUMP) && n1.label != it.label) {
+                    if (n1.kind == AsmItem::Kind::PushLabel && is_op(n2, Opcode::JUMP) &&
+                        n1.label != it.label) {
                         it.label = n1.label;
                         changed = true;
                     }
@@ -159,8 +176,9 @@ void optimize(Assembly& a) {
         std::vector<AsmItem> final_items;
         final_items.reserve(out.size());
         for (size_t i = 0; i < out.size(); ++i) {
-            if (i + 2 < out.size() && out[i].kind == AsmItem::Kind::PushLabel && is_op(out[i + 1], Opcode::JUMP) &&
-                out[i + 2].kind == AsmItem::Kind::Label && out[i + 2].label == out[i].label) {
+            if (i + 2 < out.size() && out[i].kind == AsmItem::Kind::PushLabel &&
+                is_op(out[i + 1], Opcode::JUMP) && out[i + 2].kind == AsmItem::Kind::Label &&
+                out[i + 2].label == out[i].label) {
                 ++i;
                 changed = true;
                 continue;
@@ -171,17 +189,24 @@ void optimize(Assembly& a) {
     }
 }
 
-bool assemble(const Assembly& a, size_t immutable_count, const std::string& file, Assembled& out, std::string& error) {
+bool assemble(const Assembly& a, size_t immutable_count, const std::string& file, Assembled& out,
+              std::string& error) {
     auto push_size = [](const AsmItem& it) -> size_t {
         switch (it.kind) {
-            case AsmItem::Kind::Op: return 1;
-            case AsmItem::Kind::Label: return 1;
+            case AsmItem::Kind::Op:
+                return 1;
+            case AsmItem::Kind::Label:
+                return 1;
             case AsmItem::Kind::Push: {
                 const unsigned n = vm::significant_bytes(it.value);
-                return 1 + (n == 0 ? 1 : n);  // PUSH1 0 (Shanghai's PUSH0 would do; PUSH1 keeps older forks working)
+                return 1 + (n == 0
+                                ? 1
+                                : n);  // PUSH1 0 (Shanghai's PUSH0 would do; PUSH1 keeps older forks working)
             }
-            case AsmItem::Kind::PushImmutable: return 33;
-            default: return 3;
+            case AsmItem::Kind::PushImmutable:
+                return 33;
+            default:
+                return 3;
         }
     };
     // First pass: offsets.

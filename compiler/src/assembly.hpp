@@ -15,14 +15,14 @@ namespace trainchain::compiler {
 /// One assembly item.
 struct AsmItem {
     enum class Kind {
-        Op,              ///< `opcode` (not PUSH)
-        Push,            ///< PUSH of `value` (the smallest PUSHn, PUSH0 where the target has it)
-        PushLabel,       ///< PUSH2 of the offset of `label`
-        Label,           ///< JUMPDEST that `label` names
-        PushData,        ///< PUSH2 of the offset of data blob `label`
-        PushDataSize,    ///< PUSH2 of the size of data blob `label`
-        PushProgramSize, ///< PUSH2 of the size of the whole program, data included
-        PushImmutable,   ///< PUSH32 placeholder for immutable number `label`
+        Op,               ///< `opcode` (not PUSH)
+        Push,             ///< PUSH of `value` (the smallest PUSHn, PUSH0 where the target has it)
+        PushLabel,        ///< PUSH2 of the offset of `label`
+        Label,            ///< JUMPDEST that `label` names
+        PushData,         ///< PUSH2 of the offset of data blob `label`
+        PushDataSize,     ///< PUSH2 of the size of data blob `label`
+        PushProgramSize,  ///< PUSH2 of the size of the whole program, data included
+        PushImmutable,    ///< PUSH32 placeholder for immutable number `label`
     };
     Kind kind = Kind::Op;
     uint8_t opcode = 0;

@@ -224,8 +224,8 @@ struct placeholder_statement : x3::position_tagged {
 struct statement
     : x3::variant<local_declaration, expression_statement, return_statement, emit_statement, revert_statement,
                   break_statement, continue_statement, placeholder_statement, x3::forward_ast<block>,
-                  x3::forward_ast<if_statement>, x3::forward_ast<for_statement>, x3::forward_ast<while_statement>,
-                  x3::forward_ast<do_while_statement>> {
+                  x3::forward_ast<if_statement>, x3::forward_ast<for_statement>,
+                  x3::forward_ast<while_statement>, x3::forward_ast<do_while_statement>> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -340,8 +340,8 @@ struct pragma_directive : x3::position_tagged {
     std::string text;
 };
 
-struct source_element : x3::variant<pragma_directive, contract_definition, struct_definition, error_definition,
-                                    event_definition> {
+struct source_element : x3::variant<pragma_directive, contract_definition, struct_definition,
+                                    error_definition, event_definition> {
     using base_type::base_type;
     using base_type::operator=;
 };

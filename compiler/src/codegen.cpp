@@ -29,7 +29,9 @@ constexpr uint64_t free_pointer = 0x40;
 constexpr uint64_t zero_slot = 0x60;
 constexpr uint64_t heap_start = 0x80;
 
-uint256 low_mask(unsigned bits) { return bits >= 256 ? uint256::max() : (uint256{1} << uint256{bits}) - uint256{1}; }
+uint256 low_mask(unsigned bits) {
+    return bits >= 256 ? uint256::max() : (uint256{1} << uint256{bits}) - uint256{1};
+}
 uint256 high_mask(unsigned bits) { return ~low_mask(256 - bits); }
 uint256 min_signed(unsigned bits) { return ~low_mask(bits - 1); }  // sign-extended minimum
 
@@ -51,9 +53,12 @@ struct LValue {
     /// Items the address takes on the stack.
     [[nodiscard]] int width() const {
         switch (kind) {
-            case Kind::Storage: return storage.width();
-            case Kind::Memory: return 1;
-            default: return 0;
+            case Kind::Storage:
+                return storage.width();
+            case Kind::Memory:
+                return 1;
+            default:
+                return 0;
         }
     }
 };
@@ -71,8 +76,8 @@ struct ReturnTarget {
 
 class Gen {
 public:
-    Gen(const ContractInfo& contract, Diagnostics& diags, const std::map<const ContractInfo*, vm::bytes>& creation,
-        bool is_init)
+    Gen(const ContractInfo& contract, Diagnostics& diags,
+        const std::map<const ContractInfo*, vm::bytes>& creation, bool is_init)
         : contract_{contract}, diags_{diags}, creation_{creation}, is_init_{is_init} {}
 
     Assembly assembly;
@@ -132,9 +137,10 @@ private:
     bool stack_ok(int n) {
         if (n >= 1 && n <= 16) return true;
         if (!reported_deep_) {
-            diags_.error(loc_, "stack too deep: a variable is " + std::to_string(n) +
-                                   " slots below the top of the stack (the limit is 16); use fewer local variables "
-                                   "or split the function");
+            diags_.error(loc_,
+                         "stack too deep: a variable is " + std::to_string(n) +
+                             " slots below the top of the stack (the limit is 16); use fewer local variables "
+                             "or split the function");
             reported_deep_ = true;
         }
         return false;
@@ -211,10 +217,10 @@ private:
     void storage_load(const Type* t, StorageRef ref);
     void storage_store(const Type* t, StorageRef ref);
     void memory_address(const Expr& e);
-    void allocate(uint64_t size);        // -> [ptr]
-    void allocate_dynamic();             // [size] -> [ptr]
+    void allocate(uint64_t size);  // -> [ptr]
+    void allocate_dynamic();       // [size] -> [ptr]
     void string_constant(const std::string& text);
-    void copy_memory();                  // [dst, src, len] -> []
+    void copy_memory();  // [dst, src, len] -> []
 
     // ---- expressions ----------------------------------------------------------------------
     void expr(const Expr& e);
@@ -228,8 +234,9 @@ private:
     void external_call(const Expr& e);
     void create(const Expr& e);
     void abi_encode(const std::vector<const Type*>& types, bool packed);  // [v.., base] -> [base, end]
-    void encode_with_selector(uint32_t selector, const std::vector<const Type*>& types);  // [v..] -> [start, end]
-    void to_offset_size();  // [start, end] -> [size, start]
+    void encode_with_selector(uint32_t selector,
+                              const std::vector<const Type*>& types);  // [v..] -> [start, end]
+    void to_offset_size();                                             // [start, end] -> [size, start]
     void revert_with_message(const Expr& message);
 
     // ---- statements and functions ---------------------------------------------------------
@@ -319,7 +326,8 @@ void Gen::clean(const Type* t) {
                 op(Opcode::AND);
             }
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -383,7 +391,8 @@ void Gen::convert(const Type* from, const Type* to) {
                 op(Opcode::SHR);
             }
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -502,7 +511,8 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
                 jumpi(overflow);
             }
             swap(1);
-            op(is_signed ? (o == BinaryOp::Div ? Opcode::SDIV : Opcode::SMOD) : (o == BinaryOp::Div ? Opcode::DIV : Opcode::MOD));
+            op(is_signed ? (o == BinaryOp::Div ? Opcode::SDIV : Opcode::SMOD)
+                         : (o == BinaryOp::Div ? Opcode::DIV : Opcode::MOD));
             if (is_signed && o == BinaryOp::Div && !checked) clean(t);
             break;
         }
@@ -557,10 +567,18 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
             op(is_signed ? Opcode::SAR : Opcode::SHR);
             if (t->kind == Type::Kind::FixedBytes) clean(t);
             break;
-        case BinaryOp::BitAnd: op(Opcode::AND); break;
-        case BinaryOp::BitOr: op(Opcode::OR); break;
-        case BinaryOp::BitXor: op(Opcode::XOR); break;
-        default: compare(o, t); break;
+        case BinaryOp::BitAnd:
+            op(Opcode::AND);
+            break;
+        case BinaryOp::BitOr:
+            op(Opcode::OR);
+            break;
+        case BinaryOp::BitXor:
+            op(Opcode::XOR);
+            break;
+        default:
+            compare(o, t);
+            break;
     }
 }
 
@@ -648,8 +666,12 @@ void Gen::compare(BinaryOp o, const Type* t) {
     // [a, b] -> [a op b]
     const bool s = t->is_signed();
     switch (o) {
-        case BinaryOp::Lt: op(s ? Opcode::SGT : Opcode::GT); break;
-        case BinaryOp::Gt: op(s ? Opcode::SLT : Opcode::LT); break;
+        case BinaryOp::Lt:
+            op(s ? Opcode::SGT : Opcode::GT);
+            break;
+        case BinaryOp::Gt:
+            op(s ? Opcode::SLT : Opcode::LT);
+            break;
         case BinaryOp::Le:
             op(s ? Opcode::SLT : Opcode::LT);
             op(Opcode::ISZERO);
@@ -658,12 +680,15 @@ void Gen::compare(BinaryOp o, const Type* t) {
             op(s ? Opcode::SGT : Opcode::GT);
             op(Opcode::ISZERO);
             break;
-        case BinaryOp::Eq: op(Opcode::EQ); break;
+        case BinaryOp::Eq:
+            op(Opcode::EQ);
+            break;
         case BinaryOp::Ne:
             op(Opcode::EQ);
             op(Opcode::ISZERO);
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -968,12 +993,20 @@ void Gen::expr(const Expr& e) {
     const Location saved = loc_;
     if (e.loc.line) loc_ = e.loc;
     switch (e.kind) {
-        case Expr::Kind::Constant: push(e.value); break;
-        case Expr::Kind::StringConstant: string_constant(e.text); break;
-        case Expr::Kind::Local: dup(height_ - positions_.at(e.var)); break;
+        case Expr::Kind::Constant:
+            push(e.value);
+            break;
+        case Expr::Kind::StringConstant:
+            string_constant(e.text);
+            break;
+        case Expr::Kind::Local:
+            dup(height_ - positions_.at(e.var));
+            break;
         case Expr::Kind::StateVar:
-            if (e.type->is_value()) storage_load(e.type, storage_ref(e));
-            else push(e.var->slot);
+            if (e.type->is_value())
+                storage_load(e.type, storage_ref(e));
+            else
+                push(e.var->slot);
             break;
         case Expr::Kind::Immutable:
             if (is_init_) {
@@ -1032,31 +1065,69 @@ void Gen::expr(const Expr& e) {
             label(end);
             break;
         }
-        case Expr::Kind::Assign: assign(e, true); break;
-        case Expr::Kind::IncDec: incdec(e, true); break;
+        case Expr::Kind::Assign:
+            assign(e, true);
+            break;
+        case Expr::Kind::IncDec:
+            incdec(e, true);
+            break;
         case Expr::Kind::Convert:
             expr(*e.args[0]);
             convert(e.args[0]->type, e.type);
             break;
-        case Expr::Kind::InternalCall: internal_call(e); break;
-        case Expr::Kind::ExternalCall: external_call(e); break;
-        case Expr::Kind::Create: create(e); break;
+        case Expr::Kind::InternalCall:
+            internal_call(e);
+            break;
+        case Expr::Kind::ExternalCall:
+            external_call(e);
+            break;
+        case Expr::Kind::Create:
+            create(e);
+            break;
         case Expr::Kind::BuiltinValue:
             switch (e.builtin) {
-                case Builtin::MsgSender: op(Opcode::CALLER); break;
-                case Builtin::MsgValue: op(Opcode::CALLVALUE); break;
-                case Builtin::TxOrigin: op(Opcode::ORIGIN); break;
-                case Builtin::TxGasPrice: op(Opcode::GASPRICE); break;
-                case Builtin::BlockNumber: op(Opcode::NUMBER); break;
-                case Builtin::BlockTimestamp: op(Opcode::TIMESTAMP); break;
-                case Builtin::BlockCoinbase: op(Opcode::COINBASE); break;
-                case Builtin::BlockPrevrandao: op(Opcode::PREVRANDAO); break;
-                case Builtin::BlockGasLimit: op(Opcode::GASLIMIT); break;
-                case Builtin::BlockChainId: op(Opcode::CHAINID); break;
-                case Builtin::BlockBaseFee: op(Opcode::BASEFEE); break;
-                case Builtin::GasLeft: op(Opcode::GAS); break;
-                case Builtin::This: op(Opcode::ADDRESS); break;
-                case Builtin::SelfBalance: op(Opcode::SELFBALANCE); break;
+                case Builtin::MsgSender:
+                    op(Opcode::CALLER);
+                    break;
+                case Builtin::MsgValue:
+                    op(Opcode::CALLVALUE);
+                    break;
+                case Builtin::TxOrigin:
+                    op(Opcode::ORIGIN);
+                    break;
+                case Builtin::TxGasPrice:
+                    op(Opcode::GASPRICE);
+                    break;
+                case Builtin::BlockNumber:
+                    op(Opcode::NUMBER);
+                    break;
+                case Builtin::BlockTimestamp:
+                    op(Opcode::TIMESTAMP);
+                    break;
+                case Builtin::BlockCoinbase:
+                    op(Opcode::COINBASE);
+                    break;
+                case Builtin::BlockPrevrandao:
+                    op(Opcode::PREVRANDAO);
+                    break;
+                case Builtin::BlockGasLimit:
+                    op(Opcode::GASLIMIT);
+                    break;
+                case Builtin::BlockChainId:
+                    op(Opcode::CHAINID);
+                    break;
+                case Builtin::BlockBaseFee:
+                    op(Opcode::BASEFEE);
+                    break;
+                case Builtin::GasLeft:
+                    op(Opcode::GAS);
+                    break;
+                case Builtin::This:
+                    op(Opcode::ADDRESS);
+                    break;
+                case Builtin::SelfBalance:
+                    op(Opcode::SELFBALANCE);
+                    break;
                 case Builtin::Blockhash:
                     expr(*e.args[0]);
                     op(Opcode::BLOCKHASH);
@@ -1064,7 +1135,8 @@ void Gen::expr(const Expr& e) {
             }
             break;
         case Expr::Kind::Balance:
-            if (e.args[0]->kind == Expr::Kind::Convert && e.args[0]->args[0]->kind == Expr::Kind::BuiltinValue &&
+            if (e.args[0]->kind == Expr::Kind::Convert &&
+                e.args[0]->args[0]->kind == Expr::Kind::BuiltinValue &&
                 e.args[0]->args[0]->builtin == Builtin::This) {
                 op(Opcode::SELFBALANCE);
                 break;
@@ -1200,7 +1272,7 @@ void Gen::expr(const Expr& e) {
             push(free_pointer);
             op(Opcode::MLOAD);
             push(32);
-            op(Opcode::ADD);  // [v.., data]
+            op(Opcode::ADD);                                           // [v.., data]
             abi_encode(types, e.kind == Expr::Kind::AbiEncodePacked);  // [data, end]
             dup(2);
             dup(2);
@@ -1265,8 +1337,10 @@ void Gen::expr(const Expr& e) {
             expr(*e.args[0]);
             jumpi(ok);
             const int h = height_;
-            if (e.args.size() == 2) revert_with_message(*e.args[1]);
-            else jump(revert_label());
+            if (e.args.size() == 2)
+                revert_with_message(*e.args[1]);
+            else
+                jump(revert_label());
             label(ok, h);
             break;
         }
@@ -1280,8 +1354,10 @@ void Gen::expr(const Expr& e) {
         }
         case Expr::Kind::Revert: {
             const int h = height_;
-            if (!e.args.empty()) revert_with_message(*e.args[0]);
-            else jump(revert_label());
+            if (!e.args.empty())
+                revert_with_message(*e.args[0]);
+            else
+                jump(revert_label());
             height_ = h;
             break;
         }
@@ -1306,7 +1382,8 @@ void Gen::expr(const Expr& e) {
             store(lv);
             break;
         }
-        case Expr::Kind::Empty: break;
+        case Expr::Kind::Empty:
+            break;
     }
     loc_ = saved;
 }
@@ -1327,7 +1404,9 @@ LValue Gen::lvalue(const Expr& e) {
             lv.kind = LValue::Kind::Tuple;
             for (const auto& a : e.args) lv.components.push_back(lvalue(*a));
             break;
-        case Expr::Kind::Empty: lv.kind = LValue::Kind::Empty; break;
+        case Expr::Kind::Empty:
+            lv.kind = LValue::Kind::Empty;
+            break;
         case Expr::Kind::StateVar:
             lv.kind = LValue::Kind::Storage;
             lv.storage = storage_ref(e);
@@ -1349,8 +1428,12 @@ LValue Gen::lvalue(const Expr& e) {
 void Gen::load(const LValue& lv) {
     // [address..] -> [value]
     switch (lv.kind) {
-        case LValue::Kind::Local: dup(height_ - positions_.at(lv.var)); break;
-        case LValue::Kind::Storage: storage_load(lv.type, lv.storage); break;
+        case LValue::Kind::Local:
+            dup(height_ - positions_.at(lv.var));
+            break;
+        case LValue::Kind::Storage:
+            storage_load(lv.type, lv.storage);
+            break;
         case LValue::Kind::Memory:
             op(Opcode::MLOAD);
             if (lv.byte) {
@@ -1362,7 +1445,8 @@ void Gen::load(const LValue& lv) {
             push(heap_start + 32 * lv.var->immutable_index);
             op(Opcode::MLOAD);
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -1397,8 +1481,11 @@ void Gen::store(const LValue& lv) {
             push(heap_start + 32 * lv.var->immutable_index);
             op(Opcode::MSTORE);
             break;
-        case LValue::Kind::Empty: pop(); break;
-        case LValue::Kind::Tuple: break;
+        case LValue::Kind::Empty:
+            pop();
+            break;
+        case LValue::Kind::Tuple:
+            break;
     }
 }
 
@@ -1555,7 +1642,8 @@ void Gen::abi_encode(const std::vector<const Type*>& types, bool packed) {
         }
     } else {
         size_t head = 0;
-        for (const Type* t : types) head += t->kind == Type::Kind::Struct ? 32 * t->struct_info->members.size() : 32;
+        for (const Type* t : types)
+            head += t->kind == Type::Kind::Struct ? 32 * t->struct_info->members.size() : 32;
         dup(1);
         push(head);
         op(Opcode::ADD);  // [v.., base, tail]
@@ -1716,8 +1804,10 @@ void Gen::external_call(const Expr& e) {
     push(4 + 32 * static_cast<uint64_t>(n));
     dup(4);
     if (!is_static) {
-        if (has_value) dup(6);
-        else push(uint64_t{0});
+        if (has_value)
+            dup(6);
+        else
+            push(uint64_t{0});
     }
     dup(height_ - h0);  // addr
     op(Opcode::GAS);
@@ -1770,8 +1860,10 @@ void Gen::create(const Expr& e) {
     push_special(AsmItem::Kind::PushDataSize, blob);
     op(Opcode::ADD);
     dup(2);
-    if (has_value) dup(4);
-    else push(uint64_t{0});
+    if (has_value)
+        dup(4);
+    else
+        push(uint64_t{0});
     op(Opcode::CREATE);  // [a.., value?, base, addr]
     dup(1);
     op(Opcode::ISZERO);
@@ -1793,7 +1885,9 @@ void Gen::stmt(const Stmt& s) {
             pop_to(h);
             break;
         }
-        case Stmt::Kind::Expression: expr_discard(*s.expr); break;
+        case Stmt::Kind::Expression:
+            expr_discard(*s.expr);
+            break;
         case Stmt::Kind::VarDecl:
             if (s.expr) {
                 expr(*s.expr);
@@ -1801,7 +1895,8 @@ void Gen::stmt(const Stmt& s) {
                 for (const auto* v : s.vars) zero_value(v->type, v->location);
             }
             for (size_t i = 0; i < s.vars.size(); ++i)
-                if (s.vars[i]) positions_[s.vars[i]] = height_ - static_cast<int>(s.vars.size()) + static_cast<int>(i);
+                if (s.vars[i])
+                    positions_[s.vars[i]] = height_ - static_cast<int>(s.vars.size()) + static_cast<int>(i);
             break;
         case Stmt::Kind::If: {
             const size_t other = new_label(), end = new_label();
@@ -2309,7 +2404,8 @@ void Gen::init(const vm::bytes& runtime_code, const std::vector<std::vector<size
 }  // namespace
 
 bool generate(const ContractInfo& contract, const Options& options,
-              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags, ContractCode& out) {
+              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags,
+              ContractCode& out) {
     const size_t errors_before = diags.error_count();
     Gen rt(contract, diags, creation_code, false);
     rt.runtime();
@@ -2329,13 +2425,14 @@ bool generate(const ContractInfo& contract, const Options& options,
         return false;
     }
     if (runtime.code.size() > 24576)
-        diags.warning(contract.loc, "contract code size of " + std::to_string(runtime.code.size()) +
-                                        " bytes exceeds 24576 bytes (EIP-170); it cannot be deployed on forks from "
-                                        "SpuriousDragon on");
+        diags.warning(contract.loc,
+                      "contract code size of " + std::to_string(runtime.code.size()) +
+                          " bytes exceeds 24576 bytes (EIP-170); it cannot be deployed on forks from "
+                          "SpuriousDragon on");
     out.runtime = std::move(runtime.code);
     out.init = std::move(init.code);
-    out.listing = "=== " + contract.name + " init ===\n" + init.listing + "=== " + contract.name + " runtime ===\n" +
-                  runtime.listing;
+    out.listing = "=== " + contract.name + " init ===\n" + init.listing + "=== " + contract.name +
+                  " runtime ===\n" + runtime.listing;
     return diags.error_count() == errors_before;
 }
 

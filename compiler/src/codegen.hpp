@@ -20,6 +20,7 @@ struct ContractCode {
 /// Generates `contract`. `creation_code` holds the init code of every contract it creates with
 /// `new` (generated before it). Errors (such as a stack too deep to reach a variable) go to `diags`.
 bool generate(const ContractInfo& contract, const Options& options,
-              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags, ContractCode& out);
+              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags,
+              ContractCode& out);
 
 }  // namespace trainchain::compiler

@@ -13,10 +13,14 @@ namespace {
 
 std::string internal_type(const Type* t) {
     switch (t->kind) {
-        case Type::Kind::Contract: return "contract " + t->contract->name;
-        case Type::Kind::Struct: return "struct " + t->struct_info->name;
-        case Type::Kind::Array: return internal_type(t->element) + "[" + (t->length ? std::to_string(*t->length) : "") + "]";
-        default: return t->name();
+        case Type::Kind::Contract:
+            return "contract " + t->contract->name;
+        case Type::Kind::Struct:
+            return "struct " + t->struct_info->name;
+        case Type::Kind::Array:
+            return internal_type(t->element) + "[" + (t->length ? std::to_string(*t->length) : "") + "]";
+        default:
+            return t->name();
     }
 }
 
@@ -33,10 +37,14 @@ nlohmann::json abi_param(const std::string& name, const Type* t) {
 
 std::string mutability_name(Mutability m) {
     switch (m) {
-        case Mutability::Pure: return "pure";
-        case Mutability::View: return "view";
-        case Mutability::Payable: return "payable";
-        default: return "nonpayable";
+        case Mutability::Pure:
+            return "pure";
+        case Mutability::View:
+            return "view";
+        case Mutability::Payable:
+            return "payable";
+        default:
+            return "nonpayable";
     }
 }
 
@@ -53,7 +61,8 @@ std::string abi_json(const ContractInfo& c) {
                        {"stateMutability", mutability_name(c.constructor->mutability)}});
     std::vector<const FunctionInfo*> functions;
     for (const auto& f : c.functions)
-        if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) && f->externally_visible())
+        if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) &&
+            f->externally_visible())
             functions.push_back(f.get());
     std::sort(functions.begin(), functions.end(),
               [](const FunctionInfo* a, const FunctionInfo* b) { return a->name < b->name; });
@@ -73,7 +82,8 @@ std::string abi_json(const ContractInfo& c) {
             j["indexed"] = p.indexed;
             inputs.push_back(j);
         }
-        out.push_back({{"type", "event"}, {"name", e->name}, {"inputs", inputs}, {"anonymous", e->anonymous}});
+        out.push_back(
+            {{"type", "event"}, {"name", e->name}, {"inputs", inputs}, {"anonymous", e->anonymous}});
     }
     std::vector<const ErrorInfo*> errors;
     for (const auto& e : c.errors) errors.push_back(e.get());

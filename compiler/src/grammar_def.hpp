@@ -727,7 +727,8 @@ const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_inv
 /// `virtual` / `override` on a function: kept as a modifier invocation named by the keyword, so that
 /// the semantic pass can report it at its position (inheritance is outside the subset).
 const x3::rule<inheritance_keyword_class, ast::identifier> inheritance_keyword = "function attribute";
-const x3::rule<inheritance_attribute_class, ast::modifier_invocation> inheritance_attribute = "function attribute";
+const x3::rule<inheritance_attribute_class, ast::modifier_invocation> inheritance_attribute =
+    "function attribute";
 const x3::rule<function_attribute_class, ast::function_attribute> function_attribute = "function attribute";
 const x3::rule<function_body_class, boost::optional<ast::block>> function_body = "'{'";
 const x3::rule<function_definition_class, ast::function_definition> function_definition = "'function'";
@@ -760,7 +761,8 @@ const keyword_set_parser unit_keyword{"wei", "gwei", "ether", "seconds", "minute
 const keyword_set_parser location_keyword{"memory", "storage", "calldata"};
 const keyword_set_parser state_variable_keyword{"public",   "internal",  "private",
                                                 "constant", "immutable", "override"};
-const keyword_set_parser function_keyword{"public", "external", "internal", "private", "view", "pure", "payable"};
+const keyword_set_parser function_keyword{"public", "external", "internal", "private",
+                                          "view",   "pure",     "payable"};
 const keyword_set_parser modifier_keyword{"virtual", "override"};
 const auto any_top_level_keyword =
     kw("contract") | kw("pragma") | kw("import") | kw("interface") | kw("library") | kw("abstract");
@@ -956,11 +958,10 @@ const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, event_definition, error_definition,
-                    modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute, function_body,
-                    function_definition,
-                    constructor_definition, special_function, modifier_definition, contract_member,
-                    contract_definition, pragma_text, pragma_directive, source_element, source_elements,
-                    source_unit_rule)
+                    modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute,
+                    function_body, function_definition, constructor_definition, special_function,
+                    modifier_definition, contract_member, contract_definition, pragma_text, pragma_directive,
+                    source_element, source_elements, source_unit_rule)
 
 }  // namespace trainchain::compiler::parser
 

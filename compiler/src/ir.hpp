@@ -43,7 +43,27 @@ struct VarInfo {
     bool used = false;
 };
 
-enum class BinaryOp { Add, Sub, Mul, Div, Mod, Exp, Shl, Shr, BitAnd, BitOr, BitXor, Lt, Gt, Le, Ge, Eq, Ne, And, Or };
+enum class BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Exp,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or
+};
 enum class UnaryOp { Neg, Not, BitNot };
 
 /// Values the environment provides.
@@ -131,14 +151,29 @@ using StmtPtr = std::unique_ptr<Stmt>;
 
 /// A checked statement.
 struct Stmt {
-    enum class Kind { Block, Expression, VarDecl, If, For, While, DoWhile, Break, Continue, Return, Emit, RevertError, Placeholder };
+    enum class Kind {
+        Block,
+        Expression,
+        VarDecl,
+        If,
+        For,
+        While,
+        DoWhile,
+        Break,
+        Continue,
+        Return,
+        Emit,
+        RevertError,
+        Placeholder
+    };
     Kind kind = Kind::Block;
     Location loc;
-    std::vector<StmtPtr> body;    ///< Block statements; If: then[, else]; loops: body; For: init (may be null) first
-    ExprPtr expr;                 ///< Expression, condition, Return value, VarDecl initial value
-    ExprPtr post;                 ///< For
-    std::vector<VarInfo*> vars;   ///< VarDecl (null entries for skipped tuple components)
-    std::vector<ExprPtr> args;    ///< Emit, RevertError
+    std::vector<StmtPtr>
+        body;      ///< Block statements; If: then[, else]; loops: body; For: init (may be null) first
+    ExprPtr expr;  ///< Expression, condition, Return value, VarDecl initial value
+    ExprPtr post;  ///< For
+    std::vector<VarInfo*> vars;  ///< VarDecl (null entries for skipped tuple components)
+    std::vector<ExprPtr> args;   ///< Emit, RevertError
     const EventInfo* event = nullptr;
     const ErrorInfo* error = nullptr;
 };

@@ -79,11 +79,11 @@ int precedence(const std::string& op) {
 
 std::optional<BinaryOp> binary_op_of(const std::string& op) {
     static const std::map<std::string, BinaryOp> ops = {
-        {"+", BinaryOp::Add},    {"-", BinaryOp::Sub},    {"*", BinaryOp::Mul},    {"/", BinaryOp::Div},
-        {"%", BinaryOp::Mod},    {"**", BinaryOp::Exp},   {"<<", BinaryOp::Shl},   {">>", BinaryOp::Shr},
-        {"&", BinaryOp::BitAnd}, {"|", BinaryOp::BitOr},  {"^", BinaryOp::BitXor}, {"<", BinaryOp::Lt},
-        {">", BinaryOp::Gt},     {"<=", BinaryOp::Le},    {">=", BinaryOp::Ge},    {"==", BinaryOp::Eq},
-        {"!=", BinaryOp::Ne},    {"&&", BinaryOp::And},   {"||", BinaryOp::Or}};
+        {"+", BinaryOp::Add},    {"-", BinaryOp::Sub},   {"*", BinaryOp::Mul},    {"/", BinaryOp::Div},
+        {"%", BinaryOp::Mod},    {"**", BinaryOp::Exp},  {"<<", BinaryOp::Shl},   {">>", BinaryOp::Shr},
+        {"&", BinaryOp::BitAnd}, {"|", BinaryOp::BitOr}, {"^", BinaryOp::BitXor}, {"<", BinaryOp::Lt},
+        {">", BinaryOp::Gt},     {"<=", BinaryOp::Le},   {">=", BinaryOp::Ge},    {"==", BinaryOp::Eq},
+        {"!=", BinaryOp::Ne},    {"&&", BinaryOp::And},  {"||", BinaryOp::Or}};
     auto it = ops.find(op);
     if (it == ops.end()) return std::nullopt;
     return it->second;
@@ -97,22 +97,22 @@ bool is_comparison(BinaryOp op) {
 /// What a name or a partial postfix chain denotes before it becomes a value.
 struct Item {
     enum class Kind {
-        Value,          ///< expr
-        TypeName,       ///< type (elementary, struct or contract): conversion or construction
-        Function,       ///< internal function `function`
+        Value,             ///< expr
+        TypeName,          ///< type (elementary, struct or contract): conversion or construction
+        Function,          ///< internal function `function`
         ExternalFunction,  ///< expr (address) . function
-        Global,         ///< `name`: require, assert, revert, keccak256, sha256, gasleft, blockhash, payable
-        Magic,          ///< `name`: msg, block, tx, abi
-        AbiFunction,    ///< `name`: encode, encodePacked
-        TypeOperator,   ///< `type`
-        TypeInfo,       ///< type(T): type
-        ArrayMember,    ///< expr . name (push, pop)
-        NewContract,    ///< new C: type
-        NewArray,       ///< new T[]: type
-        Event,          ///< event
-        Error,          ///< error
-        BalanceOwner,   ///< never built: placeholder
-        Invalid,        ///< already reported
+        Global,        ///< `name`: require, assert, revert, keccak256, sha256, gasleft, blockhash, payable
+        Magic,         ///< `name`: msg, block, tx, abi
+        AbiFunction,   ///< `name`: encode, encodePacked
+        TypeOperator,  ///< `type`
+        TypeInfo,      ///< type(T): type
+        ArrayMember,   ///< expr . name (push, pop)
+        NewContract,   ///< new C: type
+        NewArray,      ///< new T[]: type
+        Event,         ///< event
+        Error,         ///< error
+        BalanceOwner,  ///< never built: placeholder
+        Invalid,       ///< already reported
     };
     Kind kind = Kind::Invalid;
     ExprPtr expr;
@@ -198,7 +198,8 @@ private:
     void note_environment(Location at);
     /// The exact value of an integer literal (its digits are kept in `text`).
     static std::optional<cpp_int> literal_value(const Expr& e) {
-        if (e.kind != Expr::Kind::Constant || !e.type || e.type->kind != Type::Kind::IntLiteral) return std::nullopt;
+        if (e.kind != Expr::Kind::Constant || !e.type || e.type->kind != Type::Kind::IntLiteral)
+            return std::nullopt;
         return cpp_int(e.text);
     }
     std::optional<cpp_int> number(const ast::number_literal& n);
@@ -283,14 +284,17 @@ void Analyzer::declare_file_level(const ast::source_unit& unit) {
             prog_.structs.push_back(std::move(info));
         } else if (const auto* p = boost::get<ast::pragma_directive>(&el.get())) {
             const auto& t = p->text;
-            if (t.rfind("solidity", 0) == 0 && t.find("0.8") == std::string::npos && t.find('>') == std::string::npos)
-                diags_.warning(at(*p), "this compiler implements a subset of Solidity 0.8; pragma '" + t + "' may not match");
+            if (t.rfind("solidity", 0) == 0 && t.find("0.8") == std::string::npos &&
+                t.find('>') == std::string::npos)
+                diags_.warning(at(*p), "this compiler implements a subset of Solidity 0.8; pragma '" + t +
+                                           "' may not match");
         }
     }
     // File-level structs may refer to each other; define them after all names are known.
     for (const auto& el : unit.elements)
         if (const auto* s = boost::get<ast::struct_definition>(&el.get()))
-            if (auto it = file_structs_.find(s->name.name); it != file_structs_.end() && it->second->members.empty())
+            if (auto it = file_structs_.find(s->name.name);
+                it != file_structs_.end() && it->second->members.empty())
                 define_struct(*s, *it->second);
     for (const auto& el : unit.elements) {
         if (const auto* e = boost::get<ast::event_definition>(&el.get())) {
@@ -392,7 +396,8 @@ const Type* Analyzer::resolve_type(const ast::type_name& t) {
             return nullptr;
         }
         if (type->is_byte_array() || type->kind == Type::Kind::Array) {
-            error(at(d), "arrays of '" + type->name() + "' are not supported (arrays hold value types and structs)");
+            error(at(d),
+                  "arrays of '" + type->name() + "' are not supported (arrays hold value types and structs)");
             return nullptr;
         }
         std::optional<uint64_t> length;
@@ -471,7 +476,8 @@ EventInfo* Analyzer::make_event(const ast::event_definition& def) {
         sig += (ev->params.size() > 1 ? "," : "") + t->abi_name();
     }
     if (indexed > (def.anonymous ? 4u : 3u)) {
-        error(at(def.name), "more than " + std::string(def.anonymous ? "4" : "3") + " indexed event parameters");
+        error(at(def.name),
+              "more than " + std::string(def.anonymous ? "4" : "3") + " indexed event parameters");
         return nullptr;
     }
     ev->signature = sig + ")";
@@ -522,7 +528,8 @@ VarInfo* Analyzer::declare_param(const ast::variable_declaration& p, bool is_ret
     if (t->is_reference()) {
         if (p.location.empty()) {
             error(at(p.type), "data location must be \"memory\" or \"calldata\" for " +
-                                  std::string(is_return ? "return" : "parameter") + " of type '" + t->name() + "'");
+                                  std::string(is_return ? "return" : "parameter") + " of type '" + t->name() +
+                                  "'");
             return nullptr;
         }
         if (p.location == "storage") {
@@ -606,9 +613,12 @@ void Analyzer::declare_contract(const ast::contract_definition& def, ContractInf
             std::set<std::string> seen;
             for (const auto& a : v->attributes) {
                 if (!seen.insert(a).second) error(at(v->name), "'" + a + "' given twice");
-                if (a == "public") var->is_public = true;
-                else if (a == "constant") var->is_constant = true;
-                else if (a == "immutable") var->is_immutable = true;
+                if (a == "public")
+                    var->is_public = true;
+                else if (a == "constant")
+                    var->is_constant = true;
+                else if (a == "immutable")
+                    var->is_immutable = true;
                 else if (a != "internal" && a != "private")
                     error(at(v->name), "'" + a + "' is not allowed on state variables");
             }
@@ -732,7 +742,8 @@ void Analyzer::declare_function(const ast::function_definition& def, ContractInf
         c.constructor = f.get();
     }
     if (f->kind == FunctionInfo::Kind::Receive || f->kind == FunctionInfo::Kind::Fallback) {
-        if (f->visibility != Visibility::External) error(f->loc, f->name + " function must be defined as \"external\"");
+        if (f->visibility != Visibility::External)
+            error(f->loc, f->name + " function must be defined as \"external\"");
         if (f->kind == FunctionInfo::Kind::Receive && f->mutability != Mutability::Payable)
             error(f->loc, "receive ether function must be payable");
         if (!def.parameters.empty() || !def.returns.empty())
@@ -743,19 +754,24 @@ void Analyzer::declare_function(const ast::function_definition& def, ContractInf
     }
     if (f->mutability == Mutability::Payable && !f->externally_visible())
         error(f->loc, "internal and private functions cannot be payable");
-    if (!def.body) error(f->loc, "functions without implementation are not supported (no abstract contracts)");
+    if (!def.body)
+        error(f->loc, "functions without implementation are not supported (no abstract contracts)");
 
     const bool external = f->externally_visible();
     bool params_ok = true;
     for (const auto& p : def.parameters) {
         auto* v = declare_param(p, false, external);
-        if (v) f->params.push_back(v);
-        else params_ok = false;
+        if (v)
+            f->params.push_back(v);
+        else
+            params_ok = false;
     }
     for (const auto& p : def.returns) {
         auto* v = declare_param(p, true, external);
-        if (v) f->returns.push_back(v);
-        else params_ok = false;
+        if (v)
+            f->returns.push_back(v);
+        else
+            params_ok = false;
     }
     if (!params_ok) return;
     // What the ABI code of this compiler can decode and encode.
@@ -767,10 +783,11 @@ void Analyzer::declare_function(const ast::function_definition& def, ContractInf
                 ok = !is_param || t->element->storage_bytes() == 32;
             if (f->kind == FunctionInfo::Kind::Constructor) ok = t->is_value();
             if (!ok)
-                error(v->declared_at, std::string(is_param ? "parameter" : "return value") + " of type '" + t->name() +
-                                          "' is not supported in " +
-                                          (f->kind == FunctionInfo::Kind::Constructor ? "a constructor"
-                                                                                       : "an external or public function"));
+                error(v->declared_at,
+                      std::string(is_param ? "parameter" : "return value") + " of type '" + t->name() +
+                          "' is not supported in " +
+                          (f->kind == FunctionInfo::Kind::Constructor ? "a constructor"
+                                                                      : "an external or public function"));
         };
         for (auto* v : f->params) check(v, true);
         for (auto* v : f->returns) check(v, false);
@@ -794,7 +811,8 @@ void Analyzer::make_getter(VarInfo& v, ContractInfo& c) {
     f->mutability = v.is_constant ? Mutability::Pure : Mutability::View;
     f->loc = v.declared_at;
     ExprPtr e = std::make_unique<Expr>();
-    e->kind = v.is_constant ? Expr::Kind::Constant : (v.is_immutable ? Expr::Kind::Immutable : Expr::Kind::StateVar);
+    e->kind = v.is_constant ? Expr::Kind::Constant
+                            : (v.is_immutable ? Expr::Kind::Immutable : Expr::Kind::StateVar);
     e->type = v.type;
     e->var = &v;
     e->loc = v.declared_at;
@@ -974,12 +992,14 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
             if (!mi) continue;
             auto it = modifiers_.find(mi->name.name);
             if (mi->name.name == "virtual" || mi->name.name == "override") {
-                error(at(mi->name), "'" + mi->name.name + "' is not supported (inheritance is outside the subset)");
+                error(at(mi->name),
+                      "'" + mi->name.name + "' is not supported (inheritance is outside the subset)");
                 continue;
             }
             if (it == modifiers_.end()) {
                 if (contracts_.count(mi->name.name))
-                    error(at(mi->name), "base constructor calls are not supported (inheritance is outside the subset)");
+                    error(at(mi->name),
+                          "base constructor calls are not supported (inheritance is outside the subset)");
                 else
                     error(at(mi->name), "undeclared modifier '" + mi->name.name + "'");
                 continue;
@@ -989,13 +1009,15 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
             if (f->mutability == Mutability::View && it->second->writes_state)
                 error(at(mi->name), "function cannot be declared as view because modifier '" + mi->name.name +
                                         "' (potentially) modifies the state");
-            else if (f->mutability == Mutability::Pure && (it->second->writes_state || it->second->reads_state))
+            else if (f->mutability == Mutability::Pure &&
+                     (it->second->writes_state || it->second->reads_state))
                 error(at(mi->name), "function declared as pure, but modifier '" + mi->name.name +
                                         "' (potentially) reads from the environment or state");
             const size_t given = mi->arguments ? mi->arguments->size() : 0;
             if (given != it->second->params.size()) {
-                error(at(*mi), "wrong argument count for modifier '" + mi->name.name + "': " + std::to_string(given) +
-                                   " given but expected " + std::to_string(it->second->params.size()));
+                error(at(*mi), "wrong argument count for modifier '" + mi->name.name +
+                                   "': " + std::to_string(given) + " given but expected " +
+                                   std::to_string(it->second->params.size()));
                 continue;
             }
             for (size_t i = 0; i < given; ++i) {
@@ -1006,7 +1028,8 @@ void Analyzer::check_bodies(const ast::contract_definition& def, ContractInfo& c
         }
         if (fd.body) f->body = block(*fd.body, false);
         for (auto* v : declared_locals_)
-            if (!v->used && !v->name.empty()) diags_.warning(v->declared_at, "unused local variable '" + v->name + "'");
+            if (!v->used && !v->name.empty())
+                diags_.warning(v->declared_at, "unused local variable '" + v->name + "'");
         function_ = nullptr;
     }
     contract_ = nullptr;
@@ -1025,7 +1048,8 @@ bool Analyzer::terminates(const Stmt& s) const {
         case Stmt::Kind::Return:
         case Stmt::Kind::Break:
         case Stmt::Kind::Continue:
-        case Stmt::Kind::RevertError: return true;
+        case Stmt::Kind::RevertError:
+            return true;
         case Stmt::Kind::Expression:
             return s.expr && s.expr->kind == Expr::Kind::Revert;
         case Stmt::Kind::Block:
@@ -1033,8 +1057,10 @@ bool Analyzer::terminates(const Stmt& s) const {
                 if (b && terminates(*b)) return true;
             return false;
         case Stmt::Kind::If:
-            return s.body.size() == 2 && s.body[0] && s.body[1] && terminates(*s.body[0]) && terminates(*s.body[1]);
-        default: return false;
+            return s.body.size() == 2 && s.body[0] && s.body[1] && terminates(*s.body[0]) &&
+                   terminates(*s.body[1]);
+        default:
+            return false;
     }
 }
 
@@ -1246,21 +1272,25 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
             st->expr = expected_value(*d.initial, types[0]);
             if (!st->expr) return declare_anyway();
             if (vars[0]->location == DataLocation::Storage && st->expr->location != DataLocation::Storage) {
-                error(at(*d.initial), "type '" + types[0]->name() + " memory' is not implicitly convertible to expected type '" +
+                error(at(*d.initial), "type '" + types[0]->name() +
+                                          " memory' is not implicitly convertible to expected type '" +
                                           types[0]->name() + " storage pointer'");
                 return declare_anyway();
             }
             if (vars[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
-                error(at(*d.initial), "copying '" + types[0]->name() + "' from storage to memory is not supported");
+                error(at(*d.initial),
+                      "copying '" + types[0]->name() + "' from storage to memory is not supported");
                 return declare_anyway();
             }
         } else {
             auto e = expression(*d.initial);
             if (!e) return declare_anyway();
             if (e->type->kind != Type::Kind::Tuple || e->type->members.size() != vars.size()) {
-                error(at(*d.initial), "different number of components on the left hand side (" +
-                                          std::to_string(vars.size()) + ") than on the right hand side (" +
-                                          std::to_string(e->type->kind == Type::Kind::Tuple ? e->type->members.size() : 1) + ")");
+                error(at(*d.initial),
+                      "different number of components on the left hand side (" + std::to_string(vars.size()) +
+                          ") than on the right hand side (" +
+                          std::to_string(e->type->kind == Type::Kind::Tuple ? e->type->members.size() : 1) +
+                          ")");
                 return declare_anyway();
             }
             if (e->kind == Expr::Kind::Tuple) {
@@ -1276,9 +1306,10 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
             for (size_t i = 0; i < vars.size(); ++i) {
                 if (!types[i]) continue;
                 const Type* from = e->type->members[i];
-                if (from != types[i] && !(from->is_integer() && types[i]->is_integer() && from->kind == types[i]->kind &&
-                                          from->bits <= types[i]->bits)) {
-                    error(at(*d.initial), "type '" + from->name() + "' is not implicitly convertible to expected type '" +
+                if (from != types[i] && !(from->is_integer() && types[i]->is_integer() &&
+                                          from->kind == types[i]->kind && from->bits <= types[i]->bits)) {
+                    error(at(*d.initial), "type '" + from->name() +
+                                              "' is not implicitly convertible to expected type '" +
                                               types[i]->name() + "'");
                     return declare_anyway();
                 }
@@ -1358,7 +1389,8 @@ StmtPtr Analyzer::return_statement(const ast::return_statement& r) {
         for (size_t i = 0; i < returns.size(); ++i)
             if (value->type->members[i] != returns[i]->type) {
                 error(at(e), "return argument type '" + value->type->members[i]->name() +
-                                 "' is not implicitly convertible to expected type '" + returns[i]->type->name() + "'");
+                                 "' is not implicitly convertible to expected type '" +
+                                 returns[i]->type->name() + "'");
                 return nullptr;
             }
     }
@@ -1388,8 +1420,8 @@ StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
         return nullptr;
     }
     note_write_state(at(e));
-    if (!events_.count(ev->name) &&
-        std::find(contract_->used_events.begin(), contract_->used_events.end(), ev) == contract_->used_events.end())
+    if (!events_.count(ev->name) && std::find(contract_->used_events.begin(), contract_->used_events.end(),
+                                              ev) == contract_->used_events.end())
         contract_->used_events.push_back(ev);
     std::vector<const Type*> types;
     for (const auto& p : ev->params) types.push_back(p.type);
@@ -1404,8 +1436,9 @@ StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
 
 StmtPtr Analyzer::revert_statement(const ast::revert_statement& r) {
     const auto& chain = r.call.chain;
-    const auto* pf = chain.rest.empty() ? boost::get<x3::forward_ast<ast::postfix_expression>>(&chain.first.get())
-                                        : nullptr;
+    const auto* pf = chain.rest.empty()
+                         ? boost::get<x3::forward_ast<ast::postfix_expression>>(&chain.first.get())
+                         : nullptr;
     const ast::call_postfix* call = nullptr;
     const ast::identifier* name = nullptr;
     if (pf && pf->get().ops.size() == 1) {
@@ -1421,8 +1454,8 @@ StmtPtr Analyzer::revert_statement(const ast::revert_statement& r) {
         error(at(*name), "undeclared error '" + name->name + "'");
         return nullptr;
     }
-    if (!errors_.count(er->name) &&
-        std::find(contract_->used_errors.begin(), contract_->used_errors.end(), er) == contract_->used_errors.end())
+    if (!errors_.count(er->name) && std::find(contract_->used_errors.begin(), contract_->used_errors.end(),
+                                              er) == contract_->used_errors.end())
         contract_->used_errors.push_back(er);
     std::vector<const Type*> types;
     for (const auto& p : er->params) types.push_back(p.type);
@@ -1470,8 +1503,9 @@ void Analyzer::note_read_state(Location where) {
     if (!function_ || reported_mutability_) return;
     if (function_->mutability == Mutability::Pure) {
         reported_mutability_ = true;
-        error(where, "function declared as pure, but this expression (potentially) reads from the environment or "
-                     "state and thus requires \"view\"");
+        error(where,
+              "function declared as pure, but this expression (potentially) reads from the environment or "
+              "state and thus requires \"view\"");
     }
 }
 
@@ -1500,7 +1534,9 @@ std::optional<cpp_int> Analyzer::number(const ast::number_literal& n) {
             return std::nullopt;
         }
         for (char ch : digits.substr(2)) {
-            const int d = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : ch - 'A' + 10;
+            const int d = (ch >= '0' && ch <= '9')   ? ch - '0'
+                          : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
+                                                     : ch - 'A' + 10;
             v = v * 16 + d;
         }
         if (!n.unit.empty()) error(where, "hexadecimal numbers cannot be used with unit denominations");
@@ -1530,9 +1566,14 @@ std::optional<cpp_int> Analyzer::number(const ast::number_literal& n) {
             for (int i = 0; i < k; ++i) v *= 10;
         }
     }
-    static const std::map<std::string, cpp_int> units = {
-        {"wei", 1}, {"gwei", cpp_int(1000000000)}, {"ether", cpp_int("1000000000000000000")},
-        {"seconds", 1}, {"minutes", 60}, {"hours", 3600}, {"days", 86400}, {"weeks", 604800}};
+    static const std::map<std::string, cpp_int> units = {{"wei", 1},
+                                                         {"gwei", cpp_int(1000000000)},
+                                                         {"ether", cpp_int("1000000000000000000")},
+                                                         {"seconds", 1},
+                                                         {"minutes", 60},
+                                                         {"hours", 3600},
+                                                         {"days", 86400},
+                                                         {"weeks", 604800}};
     if (!n.unit.empty()) v *= units.at(n.unit);
     return v;
 }
@@ -1581,8 +1622,9 @@ ExprPtr Analyzer::implicit(ExprPtr e, const Type* to, Location where, const char
             const cpp_int v = cpp_int(e->text);
             if (to->is_integer()) {
                 if (!fits(v, to)) {
-                    error(where, "type int_const " + v.str() + " is not implicitly convertible to expected type " +
-                                     to->name() + ": the literal does not fit");
+                    error(where, "type int_const " + v.str() +
+                                     " is not implicitly convertible to expected type " + to->name() +
+                                     ": the literal does not fit");
                     return nullptr;
                 }
                 return constant(v, to, e->loc);
@@ -1623,7 +1665,8 @@ ExprPtr Analyzer::implicit(ExprPtr e, const Type* to, Location where, const char
         case Type::Kind::Bytes:
         case Type::Kind::String:
             return fail();
-        default: return fail();
+        default:
+            return fail();
     }
 }
 
@@ -1673,8 +1716,10 @@ ExprPtr Analyzer::expression(const ast::expression& e, const Type* expected) {
                    (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int && from->bits < to->bits) ||
                    (from->kind == Type::Kind::Address && to->kind == Type::Kind::Address && !to->payable);
         };
-        if (widens(t->type, f->type)) t = implicit(std::move(t), f->type, at(e.conditional->if_true.get()));
-        else f = implicit(std::move(f), t->type, at(e.conditional->if_false.get()));
+        if (widens(t->type, f->type))
+            t = implicit(std::move(t), f->type, at(e.conditional->if_true.get()));
+        else
+            f = implicit(std::move(f), t->type, at(e.conditional->if_false.get()));
         if (!t || !f) return nullptr;
     }
     if (!t || !f) return nullptr;
@@ -1695,18 +1740,22 @@ ExprPtr Analyzer::expression(const ast::expression& e, const Type* expected) {
 
 bool Analyzer::is_lvalue(const Expr& e) const {
     switch (e.kind) {
-        case Expr::Kind::Index: return e.args[0]->type->kind != Type::Kind::FixedBytes;
+        case Expr::Kind::Index:
+            return e.args[0]->type->kind != Type::Kind::FixedBytes;
         case Expr::Kind::Local:
         case Expr::Kind::StateVar:
         case Expr::Kind::Member:
         case Expr::Kind::Immutable:
-        case Expr::Kind::Empty: return true;
-        case Expr::Kind::ArrayPush: return e.args.size() == 1;  // push() names the new element
+        case Expr::Kind::Empty:
+            return true;
+        case Expr::Kind::ArrayPush:
+            return e.args.size() == 1;  // push() names the new element
         case Expr::Kind::Tuple:
             for (const auto& a : e.args)
                 if (!is_lvalue(*a)) return false;
             return true;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -1715,8 +1764,9 @@ void Analyzer::check_lvalue(const Expr& e) {
         if (e.location == DataLocation::Storage || e.kind == Expr::Kind::StateVar) note_write_state(e.loc);
     }
     if (e.kind == Expr::Kind::Immutable && (!function_ || function_->kind != FunctionInfo::Kind::Constructor))
-        error(e.loc, "cannot write to immutable here: immutable variables can only be initialized inline or "
-                     "assigned directly in the constructor");
+        error(e.loc,
+              "cannot write to immutable here: immutable variables can only be initialized inline or "
+              "assigned directly in the constructor");
     if (e.kind == Expr::Kind::Tuple)
         for (const auto& a : e.args) check_lvalue(*a);
 }
@@ -1746,14 +1796,15 @@ ExprPtr Analyzer::assignment(const ast::expression& e) {
             if (!rhs) return nullptr;
             const size_t n = lhs->args.size();
             if (rhs->type->kind != Type::Kind::Tuple || rhs->type->members.size() != n) {
-                error(at(tail.rhs.get()), "different number of components on the left hand side (" + std::to_string(n) +
-                                              ") than on the right hand side");
+                error(at(tail.rhs.get()), "different number of components on the left hand side (" +
+                                              std::to_string(n) + ") than on the right hand side");
                 return nullptr;
             }
             if (rhs->kind == Expr::Kind::Tuple) {
                 std::vector<const Type*> members;
                 for (size_t i = 0; i < n; ++i) {
-                    const Type* target = lhs->args[i]->kind == Expr::Kind::Empty ? nullptr : lhs->args[i]->type;
+                    const Type* target =
+                        lhs->args[i]->kind == Expr::Kind::Empty ? nullptr : lhs->args[i]->type;
                     rhs->args[i] = target ? implicit(std::move(rhs->args[i]), target, at(tail.rhs.get()))
                                           : mobile(std::move(rhs->args[i]));
                     if (!rhs->args[i]) return nullptr;
@@ -1766,7 +1817,8 @@ ExprPtr Analyzer::assignment(const ast::expression& e) {
                 rhs->type = types_.tuple(members);
             } else {
                 for (size_t i = 0; i < n; ++i)
-                    if (lhs->args[i]->kind != Expr::Kind::Empty && rhs->type->members[i] != lhs->args[i]->type) {
+                    if (lhs->args[i]->kind != Expr::Kind::Empty &&
+                        rhs->type->members[i] != lhs->args[i]->type) {
                         error(at(tail.rhs.get()), "type " + rhs->type->members[i]->name() +
                                                       " is not implicitly convertible to expected type " +
                                                       lhs->args[i]->type->name());
@@ -1788,13 +1840,15 @@ ExprPtr Analyzer::assignment(const ast::expression& e) {
                 return nullptr;
             }
             if (pointer && lhs->location != rhs->location) {
-                error(out->loc, "type " + rhs->type->name() + (rhs->location == DataLocation::Storage ? " storage" : " memory") +
+                error(out->loc, "type " + rhs->type->name() +
+                                    (rhs->location == DataLocation::Storage ? " storage" : " memory") +
                                     " is not implicitly convertible to expected type " + lhs->type->name() +
                                     (lhs_storage ? " storage pointer" : " memory"));
                 return nullptr;
             }
             if (!pointer && !(lhs_storage && lhs->type->kind == Type::Kind::Struct)) {
-                error(out->loc, "assigning whole values of type '" + lhs->type->name() + "' is not supported");
+                error(out->loc,
+                      "assigning whole values of type '" + lhs->type->name() + "' is not supported");
                 return nullptr;
             }
         }
@@ -1871,7 +1925,8 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
             if (e.type->kind == Type::Kind::IntLiteral) return "int_const " + cpp_int(e.text).str();
             return e.type->name();
         };
-        error(where, "operator " + op_text + " not compatible with types " + name(*lhs) + " and " + name(*rhs));
+        error(where,
+              "operator " + op_text + " not compatible with types " + name(*lhs) + " and " + name(*rhs));
         return nullptr;
     };
     // Both literal: fold exactly.
@@ -1880,9 +1935,15 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
     if (lv && rv) {
         cpp_int r;
         switch (*op) {
-            case BinaryOp::Add: r = *lv + *rv; break;
-            case BinaryOp::Sub: r = *lv - *rv; break;
-            case BinaryOp::Mul: r = *lv * *rv; break;
+            case BinaryOp::Add:
+                r = *lv + *rv;
+                break;
+            case BinaryOp::Sub:
+                r = *lv - *rv;
+                break;
+            case BinaryOp::Mul:
+                r = *lv * *rv;
+                break;
             case BinaryOp::Div:
             case BinaryOp::Mod:
                 if (*rv == 0) {
@@ -1921,15 +1982,24 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
             case BinaryOp::BitOr:
             case BinaryOp::BitXor:
                 if (*lv < 0 || *rv < 0) return incompatible();
-                r = *op == BinaryOp::BitAnd ? cpp_int(*lv & *rv) : *op == BinaryOp::BitOr ? cpp_int(*lv | *rv) : cpp_int(*lv ^ *rv);
+                r = *op == BinaryOp::BitAnd  ? cpp_int(*lv & *rv)
+                    : *op == BinaryOp::BitOr ? cpp_int(*lv | *rv)
+                                             : cpp_int(*lv ^ *rv);
                 break;
-            case BinaryOp::Lt: return constant(*lv < *rv, types_.boolean(), where);
-            case BinaryOp::Gt: return constant(*lv > *rv, types_.boolean(), where);
-            case BinaryOp::Le: return constant(*lv <= *rv, types_.boolean(), where);
-            case BinaryOp::Ge: return constant(*lv >= *rv, types_.boolean(), where);
-            case BinaryOp::Eq: return constant(*lv == *rv, types_.boolean(), where);
-            case BinaryOp::Ne: return constant(*lv != *rv, types_.boolean(), where);
-            default: return incompatible();
+            case BinaryOp::Lt:
+                return constant(*lv < *rv, types_.boolean(), where);
+            case BinaryOp::Gt:
+                return constant(*lv > *rv, types_.boolean(), where);
+            case BinaryOp::Le:
+                return constant(*lv <= *rv, types_.boolean(), where);
+            case BinaryOp::Ge:
+                return constant(*lv >= *rv, types_.boolean(), where);
+            case BinaryOp::Eq:
+                return constant(*lv == *rv, types_.boolean(), where);
+            case BinaryOp::Ne:
+                return constant(*lv != *rv, types_.boolean(), where);
+            default:
+                return incompatible();
         }
         if (r >= (one << 4096) || r <= -(one << 4096)) {
             error(where, "literal arithmetic result is too large");
@@ -1951,7 +2021,8 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
         if (rv) rhs = mobile(std::move(rhs));
         if (!lhs || !rhs) return nullptr;
         if (rhs->type->kind != Type::Kind::Uint) return incompatible();
-        const bool base_ok = lhs->type->is_integer() || (*op != BinaryOp::Exp && lhs->type->kind == Type::Kind::FixedBytes);
+        const bool base_ok =
+            lhs->type->is_integer() || (*op != BinaryOp::Exp && lhs->type->kind == Type::Kind::FixedBytes);
         if (!base_ok) return incompatible();
         if (*op == BinaryOp::Exp && lhs->type->is_signed()) {
             error(where, "exponentiation of signed integers is not supported");
@@ -1965,31 +2036,44 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
             return t->is_integer() || t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Address;
         };
         if ((lv && !numeric(rhs->type)) || (rv && !numeric(lhs->type))) return incompatible();
-        if (lv) lhs = implicit(std::move(lhs), rhs->type, where);
-        else if (rv) rhs = implicit(std::move(rhs), lhs->type, where);
+        if (lv)
+            lhs = implicit(std::move(lhs), rhs->type, where);
+        else if (rv)
+            rhs = implicit(std::move(rhs), lhs->type, where);
         if (!lhs || !rhs) return nullptr;
-        if (lhs->type->kind == Type::Kind::IntLiteral || rhs->type->kind == Type::Kind::IntLiteral) return incompatible();
+        if (lhs->type->kind == Type::Kind::IntLiteral || rhs->type->kind == Type::Kind::IntLiteral)
+            return incompatible();
         if (lhs->type != rhs->type) {
             const Type* lt = lhs->type;
             const Type* rt = rhs->type;
             auto widens = [](const Type* from, const Type* to) {
-                return (from->kind == to->kind && (from->is_integer() || from->kind == Type::Kind::FixedBytes) &&
+                return (from->kind == to->kind &&
+                        (from->is_integer() || from->kind == Type::Kind::FixedBytes) &&
                         from->bits <= to->bits) ||
-                       (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int && from->bits < to->bits) ||
+                       (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int &&
+                        from->bits < to->bits) ||
                        (from->kind == Type::Kind::Address && to->kind == Type::Kind::Address);
             };
-            if (widens(lt, rt)) lhs = implicit(std::move(lhs), rt->kind == Type::Kind::Address ? types_.address() : rt, where);
-            else if (widens(rt, lt)) rhs = implicit(std::move(rhs), lt->kind == Type::Kind::Address ? types_.address() : lt, where);
-            else return incompatible();
+            if (widens(lt, rt))
+                lhs =
+                    implicit(std::move(lhs), rt->kind == Type::Kind::Address ? types_.address() : rt, where);
+            else if (widens(rt, lt))
+                rhs =
+                    implicit(std::move(rhs), lt->kind == Type::Kind::Address ? types_.address() : lt, where);
+            else
+                return incompatible();
             if (lt->kind == Type::Kind::Address && rt->kind == Type::Kind::Address) {
-                if (lhs && lhs->type != types_.address()) lhs = implicit(std::move(lhs), types_.address(), where);
-                if (rhs && rhs->type != types_.address()) rhs = implicit(std::move(rhs), types_.address(), where);
+                if (lhs && lhs->type != types_.address())
+                    lhs = implicit(std::move(lhs), types_.address(), where);
+                if (rhs && rhs->type != types_.address())
+                    rhs = implicit(std::move(rhs), types_.address(), where);
             }
             if (!lhs || !rhs) return nullptr;
         }
         const Type* t = lhs->type;
         if (is_comparison(*op)) {
-            const bool ordered = t->is_integer() || t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Address;
+            const bool ordered =
+                t->is_integer() || t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Address;
             const bool equal = ordered || t->kind == Type::Kind::Bool || t->kind == Type::Kind::Contract;
             if (!(*op == BinaryOp::Eq || *op == BinaryOp::Ne ? equal : ordered)) return incompatible();
             out->type = types_.boolean();
@@ -2005,15 +2089,21 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
     // other constants); otherwise the checked operation stays for run time, as solc inlines it.
     const bool shift_or_exp = *op == BinaryOp::Shl || *op == BinaryOp::Shr || *op == BinaryOp::Exp;
     if (lhs->kind == Expr::Kind::Constant && rhs->kind == Expr::Kind::Constant && lhs->type->is_integer() &&
-        (lhs->type == rhs->type || (shift_or_exp && rhs->type->kind == Type::Kind::Uint)) && !is_comparison(*op) &&
-        *op != BinaryOp::And && *op != BinaryOp::Or) {
+        (lhs->type == rhs->type || (shift_or_exp && rhs->type->kind == Type::Kind::Uint)) &&
+        !is_comparison(*op) && *op != BinaryOp::And && *op != BinaryOp::Or) {
         const bool sg = lhs->type->is_signed();
         const cpp_int a = int_of(lhs->value, sg), b = int_of(rhs->value, rhs->type->is_signed());
         std::optional<cpp_int> r;
         switch (*op) {
-            case BinaryOp::Add: r = a + b; break;
-            case BinaryOp::Sub: r = a - b; break;
-            case BinaryOp::Mul: r = a * b; break;
+            case BinaryOp::Add:
+                r = a + b;
+                break;
+            case BinaryOp::Sub:
+                r = a - b;
+                break;
+            case BinaryOp::Mul:
+                r = a * b;
+                break;
             case BinaryOp::Div:
                 if (b != 0) r = a / b;
                 break;
@@ -2025,15 +2115,23 @@ ExprPtr Analyzer::binary(const std::string& op_text, ExprPtr lhs, ExprPtr rhs, L
                     r = boost::multiprecision::pow(a, static_cast<unsigned>(b));
                 break;
             case BinaryOp::Shl:
-                if (b >= 0 && b < 256) r = int_of(word_of(a << static_cast<unsigned>(b)) & low_word(lhs->type->bits), sg);
+                if (b >= 0 && b < 256)
+                    r = int_of(word_of(a << static_cast<unsigned>(b)) & low_word(lhs->type->bits), sg);
                 break;
             case BinaryOp::Shr:
                 if (b >= 0 && b < 256) r = a >> static_cast<unsigned>(b);
                 break;
-            case BinaryOp::BitAnd: r = int_of(lhs->value & rhs->value, sg); break;
-            case BinaryOp::BitOr: r = int_of(lhs->value | rhs->value, sg); break;
-            case BinaryOp::BitXor: r = int_of(lhs->value ^ rhs->value, sg); break;
-            default: break;
+            case BinaryOp::BitAnd:
+                r = int_of(lhs->value & rhs->value, sg);
+                break;
+            case BinaryOp::BitOr:
+                r = int_of(lhs->value | rhs->value, sg);
+                break;
+            case BinaryOp::BitXor:
+                r = int_of(lhs->value ^ rhs->value, sg);
+                break;
+            default:
+                break;
         }
         if (r && fits(*r, lhs->type)) {
             auto c = constant(*r, lhs->type, where);
@@ -2050,8 +2148,10 @@ ExprPtr Analyzer::operand(const ast::operand& o) { return value_of(operand_item(
 
 ExprPtr Analyzer::value_of(Item item) {
     switch (item.kind) {
-        case Item::Kind::Value: return std::move(item.expr);
-        case Item::Kind::Invalid: return nullptr;
+        case Item::Kind::Value:
+            return std::move(item.expr);
+        case Item::Kind::Invalid:
+            return nullptr;
         case Item::Kind::Function:
         case Item::Kind::ExternalFunction:
             error(item.loc, "function '" + item.name + "' must be called; function values are not supported");
@@ -2062,10 +2162,13 @@ ExprPtr Analyzer::value_of(Item item) {
             return nullptr;
         case Item::Kind::Event:
         case Item::Kind::Error:
-            error(item.loc, "'" + item.name + "' can only be used in " +
-                                (item.kind == Item::Kind::Event ? "an emit statement" : "a revert statement"));
+            error(item.loc,
+                  "'" + item.name + "' can only be used in " +
+                      (item.kind == Item::Kind::Event ? "an emit statement" : "a revert statement"));
             return nullptr;
-        default: error(item.loc, "'" + item.name + "' is not a value"); return nullptr;
+        default:
+            error(item.loc, "'" + item.name + "' is not a value");
+            return nullptr;
     }
 }
 
@@ -2089,11 +2192,14 @@ Item Analyzer::operand_item(const ast::operand& o) {
             std::string digits;
             for (char ch : n.text)
                 if (ch != '_') digits += ch;
-            if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') && digits.size() % 2 == 0)
+            if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') &&
+                digits.size() % 2 == 0)
                 e->hex_bytes = (digits.size() - 2) / 2;
             return value(std::move(e));
         }
-        Item operator()(const ast::bool_literal& b) const { return value(a.constant(b.value ? 1 : 0, a.types_.boolean(), a.at(b))); }
+        Item operator()(const ast::bool_literal& b) const {
+            return value(a.constant(b.value ? 1 : 0, a.types_.boolean(), a.at(b)));
+        }
         Item operator()(const ast::string_literal& s) const {
             auto e = a.string_constant(s.value, a.at(s));
             if (s.is_hex) {
@@ -2151,7 +2257,9 @@ Item Analyzer::operand_item(const ast::operand& o) {
             return {};
         }
         Item operator()(const x3::forward_ast<ast::unary>& u) const { return value(a.unary(u.get())); }
-        Item operator()(const x3::forward_ast<ast::postfix_expression>& p) const { return a.postfix_item(p.get()); }
+        Item operator()(const x3::forward_ast<ast::postfix_expression>& p) const {
+            return a.postfix_item(p.get());
+        }
     };
     return boost::apply_visitor(Visitor{*this}, o.get());
 }
@@ -2233,8 +2341,8 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
         it.type = t;
         return it;
     }
-    static const std::set<std::string> globals = {"require", "assert", "revert", "keccak256", "sha256",
-                                                  "gasleft", "blockhash", "payable"};
+    static const std::set<std::string> globals = {"require", "assert",  "revert",    "keccak256",
+                                                  "sha256",  "gasleft", "blockhash", "payable"};
     static const std::set<std::string> magic = {"msg", "block", "tx", "abi"};
     if (globals.count(n)) {
         it.kind = Item::Kind::Global;
@@ -2258,8 +2366,8 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
         it.expr->loc = it.loc;
         return it;
     }
-    static const std::set<std::string> unsupported = {"super", "selfdestruct", "suicide", "ecrecover", "ripemd160",
-                                                      "addmod", "mulmod", "now"};
+    static const std::set<std::string> unsupported = {"super",     "selfdestruct", "suicide", "ecrecover",
+                                                      "ripemd160", "addmod",       "mulmod",  "now"};
     if (unsupported.count(n)) {
         error(it.loc, "'" + n + "' is not supported");
         return {};
@@ -2341,10 +2449,11 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
             }
             if (name == "value") {
                 note_environment(where);
-                if (function_ && function_->externally_visible() && function_->mutability != Mutability::Payable &&
-                    !modifier_)
-                    error(where, "\"msg.value\" can only be used in payable public functions; make the function "
-                                 "\"payable\" or use an internal function");
+                if (function_ && function_->externally_visible() &&
+                    function_->mutability != Mutability::Payable && !modifier_)
+                    error(where,
+                          "\"msg.value\" can only be used in payable public functions; make the function "
+                          "\"payable\" or use an internal function");
                 return builtin(Builtin::MsgValue, types_.uint(256));
             }
         } else if (base.name == "block") {
@@ -2352,7 +2461,8 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
             if (name == "number") return builtin(Builtin::BlockNumber, types_.uint(256));
             if (name == "timestamp") return builtin(Builtin::BlockTimestamp, types_.uint(256));
             if (name == "coinbase") return builtin(Builtin::BlockCoinbase, types_.address(true));
-            if (name == "prevrandao" || name == "difficulty") return builtin(Builtin::BlockPrevrandao, types_.uint(256));
+            if (name == "prevrandao" || name == "difficulty")
+                return builtin(Builtin::BlockPrevrandao, types_.uint(256));
             if (name == "gaslimit") return builtin(Builtin::BlockGasLimit, types_.uint(256));
             if (name == "chainid") return builtin(Builtin::BlockChainId, types_.uint(256));
             if (name == "basefee") return builtin(Builtin::BlockBaseFee, types_.uint(256));
@@ -2404,7 +2514,8 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
     }
     if (t->kind == Type::Kind::Array || t->is_byte_array()) {
         if (name == "length") {
-            if (t->kind == Type::Kind::Array && t->length) return value(constant(*t->length, types_.uint(256), where));
+            if (t->kind == Type::Kind::Array && t->length)
+                return value(constant(*t->length, types_.uint(256), where));
             auto le = std::make_unique<Expr>();
             le->kind = Expr::Kind::ArrayLength;
             le->type = types_.uint(256);
@@ -2438,7 +2549,8 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
     }
     if (t->kind == Type::Kind::Contract) {
         for (const auto& f : t->contract->functions) {
-            if (f->name != name || !f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor) continue;
+            if (f->name != name || !f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor)
+                continue;
             it.kind = Item::Kind::ExternalFunction;
             it.function = f.get();
             it.expr = std::move(e);
@@ -2447,13 +2559,15 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
         error(where, "member '" + name + "' not found or not visible in " + t->name());
         return {};
     }
-    if (t->kind == Type::Kind::FixedBytes && name == "length") return value(constant(t->bits / 8, types_.uint(8), where));
+    if (t->kind == Type::Kind::FixedBytes && name == "length")
+        return value(constant(t->bits / 8, types_.uint(8), where));
     error(where, "member '" + name + "' not found in " + t->name());
     return {};
 }
 
-std::vector<ExprPtr> Analyzer::call_arguments(const ast::call_postfix& c, const std::vector<const Type*>& params,
-                                              const std::string& what, Location where) {
+std::vector<ExprPtr> Analyzer::call_arguments(const ast::call_postfix& c,
+                                              const std::vector<const Type*>& params, const std::string& what,
+                                              Location where) {
     std::vector<ExprPtr> out;
     if (!c.options.empty()) error(where, "call options are not allowed here");
     if (c.arguments.size() != params.size()) {
@@ -2484,7 +2598,8 @@ ExprPtr Analyzer::conversion(const Type* to, ExprPtr e, Location where) {
     auto fail = [&]() -> ExprPtr {
         std::string from_name = from->name();
         if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + cpp_int(e->text).str();
-        error(where, "explicit type conversion not allowed from \"" + from_name + "\" to \"" + to->name() + "\"");
+        error(where,
+              "explicit type conversion not allowed from \"" + from_name + "\" to \"" + to->name() + "\"");
         return nullptr;
     };
     if (from == to) return e;
@@ -2500,15 +2615,19 @@ ExprPtr Analyzer::conversion(const Type* to, ExprPtr e, Location where) {
         return fail();
     }
     if (from->kind == Type::Kind::StringLiteral) {
-        if (to->is_byte_array() || to->kind == Type::Kind::FixedBytes) return implicit(std::move(e), to, where);
+        if (to->is_byte_array() || to->kind == Type::Kind::FixedBytes)
+            return implicit(std::move(e), to, where);
         return fail();
     }
     switch (to->kind) {
         case Type::Kind::Uint:
         case Type::Kind::Int:
             if (from->is_integer() && (from->kind == to->kind || from->bits == to->bits)) return convert(to);
-            if (from->kind == Type::Kind::FixedBytes && from->bits == to->bits && to->kind == Type::Kind::Uint) return convert(to);
-            if (from->kind == Type::Kind::Address && to->kind == Type::Kind::Uint && to->bits == 160) return convert(to);
+            if (from->kind == Type::Kind::FixedBytes && from->bits == to->bits &&
+                to->kind == Type::Kind::Uint)
+                return convert(to);
+            if (from->kind == Type::Kind::Address && to->kind == Type::Kind::Uint && to->bits == 160)
+                return convert(to);
             return fail();
         case Type::Kind::FixedBytes:
             if (from->kind == Type::Kind::FixedBytes) return convert(to);
@@ -2532,7 +2651,8 @@ ExprPtr Analyzer::conversion(const Type* to, ExprPtr e, Location where) {
             }
             return fail();
         case Type::Kind::Bool:
-        default: return fail();
+        default:
+            return fail();
     }
 }
 
@@ -2572,18 +2692,22 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
         return true;
     };
     switch (callee.kind) {
-        case Item::Kind::Invalid: return result;
+        case Item::Kind::Invalid:
+            return result;
         case Item::Kind::Value:
             error(where, "type " + callee.expr->type->name() + " is not callable");
             return result;
         case Item::Kind::Function: {
             const FunctionInfo& f = *callee.function;
             if (f.visibility == Visibility::External) {
-                error(callee.loc, "external function '" + f.name + "' cannot be called internally; use this." + f.name + "(...)");
+                error(callee.loc, "external function '" + f.name +
+                                      "' cannot be called internally; use this." + f.name + "(...)");
                 return result;
             }
-            if (f.mutability == Mutability::NonPayable || f.mutability == Mutability::Payable) note_write_state(where);
-            else if (f.mutability == Mutability::View) note_read_state(where);
+            if (f.mutability == Mutability::NonPayable || f.mutability == Mutability::Payable)
+                note_write_state(where);
+            else if (f.mutability == Mutability::View)
+                note_read_state(where);
             auto e = std::make_unique<Expr>();
             e->kind = Expr::Kind::InternalCall;
             e->function = &f;
@@ -2592,12 +2716,14 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
             e->args = call_arguments(c, params_of(f), "function call", where);
             if (e->args.size() != f.params.size()) return result;
             for (size_t i = 0; i < f.params.size(); ++i)
-                if (f.params[i]->location != DataLocation::None && e->args[i]->location != f.params[i]->location) {
-                    error(e->args[i]->loc, std::string("passing a ") +
-                                               (e->args[i]->location == DataLocation::Storage ? "storage" : "memory") +
-                                               " value to a " +
-                                               (f.params[i]->location == DataLocation::Storage ? "storage" : "memory") +
-                                               " parameter is not supported");
+                if (f.params[i]->location != DataLocation::None &&
+                    e->args[i]->location != f.params[i]->location) {
+                    error(e->args[i]->loc,
+                          std::string("passing a ") +
+                              (e->args[i]->location == DataLocation::Storage ? "storage" : "memory") +
+                              " value to a " +
+                              (f.params[i]->location == DataLocation::Storage ? "storage" : "memory") +
+                              " parameter is not supported");
                     return result;
                 }
             if (e->type->kind == Type::Kind::Void || e->type->kind == Type::Kind::Tuple) {
@@ -2610,7 +2736,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
             const FunctionInfo& f = *callee.function;
             for (auto* p : f.params)
                 if (!p->type->is_value()) {
-                    error(where, "external calls with parameters of type '" + p->type->name() + "' are not supported");
+                    error(where, "external calls with parameters of type '" + p->type->name() +
+                                     "' are not supported");
                     return result;
                 }
             for (auto* r : f.returns)
@@ -2618,8 +2745,10 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                     error(where, "external calls returning '" + r->type->name() + "' are not supported");
                     return result;
                 }
-            if (f.mutability == Mutability::View || f.mutability == Mutability::Pure) note_read_state(where);
-            else note_write_state(where);
+            if (f.mutability == Mutability::View || f.mutability == Mutability::Pure)
+                note_read_state(where);
+            else
+                note_write_state(where);
             auto e = std::make_unique<Expr>();
             e->kind = Expr::Kind::ExternalCall;
             e->function = &f;
@@ -2725,7 +2854,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                 if (!arg) return result;
                 if (arg->type->kind == Type::Kind::StringLiteral && n == "keccak256") {
                     // Folded at compile time, as solc does for constants.
-                    const auto h = vm::keccak256({reinterpret_cast<const uint8_t*>(arg->text.data()), arg->text.size()});
+                    const auto h =
+                        vm::keccak256({reinterpret_cast<const uint8_t*>(arg->text.data()), arg->text.size()});
                     cpp_int v = 0;
                     for (uint8_t b : h.bytes) v = (v << 8) | b;
                     return value(constant(v, types_.fixed_bytes(32), where));
@@ -2772,7 +2902,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                 if (!arg) return result;
                 if (arg->type->kind != Type::Kind::Address && arg->type->kind != Type::Kind::Contract &&
                     arg->type->kind != Type::Kind::IntLiteral) {
-                    error(where, "explicit type conversion not allowed from \"" + arg->type->name() + "\" to \"address payable\"");
+                    error(where, "explicit type conversion not allowed from \"" + arg->type->name() +
+                                     "\" to \"address payable\"");
                     return result;
                 }
                 return value(conversion(types_.address(true), std::move(arg), where));
@@ -2793,13 +2924,17 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                 auto v = expression(a.get());
                 if (!v) return result;
                 if (v->type->kind == Type::Kind::IntLiteral && e->kind == Expr::Kind::AbiEncodePacked) {
-                    error(v->loc, "cannot perform packed encoding for a literal; convert it to an explicit type first");
+                    error(
+                        v->loc,
+                        "cannot perform packed encoding for a literal; convert it to an explicit type first");
                     return result;
                 }
                 v = mobile(std::move(v));
                 if (!v) return result;
-                if (!v->type->is_value() && !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
-                    error(v->loc, "abi." + callee.name + " of type '" + v->type->name() + "' is not supported");
+                if (!v->type->is_value() &&
+                    !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
+                    error(v->loc,
+                          "abi." + callee.name + " of type '" + v->type->name() + "' is not supported");
                     return result;
                 }
                 e->args.push_back(std::move(v));
@@ -2814,7 +2949,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
             if (arg.chain.rest.empty() && !arg.conditional && !arg.assignment) {
                 id = boost::get<ast::identifier>(&arg.chain.first.get());
                 if (!id)
-                    if (const auto* pf = boost::get<x3::forward_ast<ast::postfix_expression>>(&arg.chain.first.get()))
+                    if (const auto* pf =
+                            boost::get<x3::forward_ast<ast::postfix_expression>>(&arg.chain.first.get()))
                         if (pf->get().ops.empty()) id = boost::get<ast::identifier>(&pf->get().primary.get());
             }
             const Type* t = id ? elementary(id->name) : nullptr;
@@ -2842,7 +2978,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                 }
                 if (c.arguments.size() == 1) {
                     if (!arr->element->is_value()) {
-                        error(where, "push(value) of '" + arr->element->name() + "' is not supported; use push() and set the members");
+                        error(where, "push(value) of '" + arr->element->name() +
+                                         "' is not supported; use push() and set the members");
                         return result;
                     }
                     auto v = expected_value(c.arguments[0].get(), arr->element);
@@ -2863,7 +3000,9 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
         case Item::Kind::NewContract: {
             const ContractInfo* target = callee.type->contract;
             if (target == contract_) {
-                error(where, "circular reference for contract creation (cannot create instance of derived or same contract)");
+                error(where,
+                      "circular reference for contract creation (cannot create instance of derived or same "
+                      "contract)");
                 return result;
             }
             note_write_state(where);
@@ -2878,7 +3017,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
             if (ctor)
                 for (auto* p : ctor->params) {
                     if (!p->type->is_value()) {
-                        error(where, "creating contracts whose constructor takes '" + p->type->name() + "' is not supported");
+                        error(where, "creating contracts whose constructor takes '" + p->type->name() +
+                                         "' is not supported");
                         return result;
                     }
                     params.push_back(p->type);
@@ -2889,7 +3029,8 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
                     return result;
                 }
                 if (!ctor || ctor->mutability != Mutability::Payable) {
-                    error(where, "cannot set option \"value\": the constructor of " + target->name + " is not payable");
+                    error(where, "cannot set option \"value\": the constructor of " + target->name +
+                                     " is not payable");
                     return result;
                 }
                 e->args_value = expected_value(opt.get(), types_.uint(256));
@@ -2917,9 +3058,11 @@ Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
             error(callee.loc, "event invocations have to be prefixed by \"emit\"");
             return result;
         case Item::Kind::Error:
-            error(callee.loc, "errors can only be used with revert statements: \"revert " + callee.name + "(...);\"");
+            error(callee.loc,
+                  "errors can only be used with revert statements: \"revert " + callee.name + "(...);\"");
             return result;
-        default: break;
+        default:
+            break;
     }
     error(where, "'" + callee.name + "' is not callable");
     return result;
@@ -2961,11 +3104,13 @@ Item Analyzer::index(Item base, const ast::index_postfix& ix, Location where) {
         if (e->location == DataLocation::Storage) note_read_state(where);
         out->args.push_back(std::move(e));
         out->args.push_back(std::move(i));
-    } else if (t->kind == Type::Kind::FixedBytes || (t->kind == Type::Kind::Bytes && e->location == DataLocation::Memory)) {
+    } else if (t->kind == Type::Kind::FixedBytes ||
+               (t->kind == Type::Kind::Bytes && e->location == DataLocation::Memory)) {
         // b[i]: one byte, as bytes1.
         auto i = expected_value(ix.index->get(), types_.uint(256));
         if (!i) return result;
-        if (t->kind == Type::Kind::FixedBytes && i->kind == Expr::Kind::Constant && !(i->value < vm::uint256(t->bits / 8))) {
+        if (t->kind == Type::Kind::FixedBytes && i->kind == Expr::Kind::Constant &&
+            !(i->value < vm::uint256(t->bits / 8))) {
             error(i->loc, "out of bounds array access");
             return result;
         }

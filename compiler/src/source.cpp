@@ -27,7 +27,8 @@ std::string_view SourceFile::line_text(size_t line) const noexcept {
 }
 
 Location Diagnostics::location_of(const x3::position_tagged& node) const {
-    if (node.id_first < 0 || static_cast<size_t>(node.id_first) >= positions_.get_positions().size()) return {};
+    if (node.id_first < 0 || static_cast<size_t>(node.id_first) >= positions_.get_positions().size())
+        return {};
     return file_.location(positions_.get_positions()[static_cast<size_t>(node.id_first)]);
 }
 
@@ -59,7 +60,8 @@ std::string Diagnostic::format() const {
     if (!source_line.empty()) {
         out += source_line + "\n";
         // The caret keeps tabs so that it lines up under the column in a terminal.
-        for (size_t i = 0; i + 1 < column && i < source_line.size(); ++i) out += source_line[i] == '\t' ? '\t' : ' ';
+        for (size_t i = 0; i + 1 < column && i < source_line.size(); ++i)
+            out += source_line[i] == '\t' ? '\t' : ' ';
         out += "^\n";
     }
     return out;

@@ -62,8 +62,12 @@ public:
     [[nodiscard]] Location location_of(const x3::position_tagged& node) const;
 
     void error(Location at, std::string message) { add(Diagnostic::Severity::Error, at, std::move(message)); }
-    void warning(Location at, std::string message) { add(Diagnostic::Severity::Warning, at, std::move(message)); }
-    void error(const x3::position_tagged& node, std::string message) { error(location_of(node), std::move(message)); }
+    void warning(Location at, std::string message) {
+        add(Diagnostic::Severity::Warning, at, std::move(message));
+    }
+    void error(const x3::position_tagged& node, std::string message) {
+        error(location_of(node), std::move(message));
+    }
     void warning(const x3::position_tagged& node, std::string message) {
         warning(location_of(node), std::move(message));
     }

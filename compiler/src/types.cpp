@@ -16,19 +16,24 @@ Type make(Type::Kind kind) {
 
 unsigned Type::storage_bytes() const noexcept {
     switch (kind) {
-        case Kind::Bool: return 1;
+        case Kind::Bool:
+            return 1;
         case Kind::Uint:
         case Kind::Int:
-        case Kind::FixedBytes: return bits / 8;
+        case Kind::FixedBytes:
+            return bits / 8;
         case Kind::Address:
-        case Kind::Contract: return 20;
-        default: return 32;
+        case Kind::Contract:
+            return 20;
+        default:
+            return 32;
     }
 }
 
 uint64_t Type::storage_slots() const {
     switch (kind) {
-        case Kind::Struct: return struct_info->slots;
+        case Kind::Struct:
+            return struct_info->slots;
         case Kind::Array:
             if (!length) return 1;
             if (element->is_value()) {
@@ -36,47 +41,66 @@ uint64_t Type::storage_slots() const {
                 return (*length + per_slot - 1) / per_slot;
             }
             return *length * element->storage_slots();
-        default: return 1;
+        default:
+            return 1;
     }
 }
 
 std::string Type::name() const {
     switch (kind) {
-        case Kind::Bool: return "bool";
-        case Kind::Uint: return "uint" + std::to_string(bits);
-        case Kind::Int: return "int" + std::to_string(bits);
-        case Kind::Address: return payable ? "address payable" : "address";
-        case Kind::FixedBytes: return "bytes" + std::to_string(bits / 8);
-        case Kind::String: return "string";
-        case Kind::Bytes: return "bytes";
-        case Kind::Array: return element->name() + "[" + (length ? std::to_string(*length) : "") + "]";
-        case Kind::Mapping: return "mapping(" + key->name() + " => " + element->name() + ")";
-        case Kind::Struct: return "struct " + struct_info->name;
-        case Kind::Contract: return "contract " + contract->name;
-        case Kind::IntLiteral: return "int_const";
-        case Kind::StringLiteral: return "literal_string";
+        case Kind::Bool:
+            return "bool";
+        case Kind::Uint:
+            return "uint" + std::to_string(bits);
+        case Kind::Int:
+            return "int" + std::to_string(bits);
+        case Kind::Address:
+            return payable ? "address payable" : "address";
+        case Kind::FixedBytes:
+            return "bytes" + std::to_string(bits / 8);
+        case Kind::String:
+            return "string";
+        case Kind::Bytes:
+            return "bytes";
+        case Kind::Array:
+            return element->name() + "[" + (length ? std::to_string(*length) : "") + "]";
+        case Kind::Mapping:
+            return "mapping(" + key->name() + " => " + element->name() + ")";
+        case Kind::Struct:
+            return "struct " + struct_info->name;
+        case Kind::Contract:
+            return "contract " + contract->name;
+        case Kind::IntLiteral:
+            return "int_const";
+        case Kind::StringLiteral:
+            return "literal_string";
         case Kind::Tuple: {
             std::string s = "tuple(";
             for (size_t i = 0; i < members.size(); ++i) s += (i ? "," : "") + members[i]->name();
             return s + ")";
         }
-        case Kind::Void: return "void";
+        case Kind::Void:
+            return "void";
     }
     return "?";
 }
 
 std::string Type::abi_name() const {
     switch (kind) {
-        case Kind::Contract: return "address";
-        case Kind::Array: return element->abi_name() + "[" + (length ? std::to_string(*length) : "") + "]";
+        case Kind::Contract:
+            return "address";
+        case Kind::Array:
+            return element->abi_name() + "[" + (length ? std::to_string(*length) : "") + "]";
         case Kind::Struct: {
             std::string s = "(";
             for (size_t i = 0; i < struct_info->members.size(); ++i)
                 s += (i ? "," : "") + struct_info->members[i].type->abi_name();
             return s + ")";
         }
-        case Kind::Address: return "address";
-        default: return name();
+        case Kind::Address:
+            return "address";
+        default:
+            return name();
     }
 }
 

@@ -34,11 +34,11 @@ struct Type {
         Void,
     };
     Kind kind = Kind::Void;
-    unsigned bits = 0;                   ///< Uint/Int width; FixedBytes: 8 * size
-    bool payable = false;                ///< address payable
-    const Type* key = nullptr;           ///< Mapping key
-    const Type* element = nullptr;       ///< Array element, Mapping value
-    std::optional<uint64_t> length;      ///< fixed-size Array
+    unsigned bits = 0;               ///< Uint/Int width; FixedBytes: 8 * size
+    bool payable = false;            ///< address payable
+    const Type* key = nullptr;       ///< Mapping key
+    const Type* element = nullptr;   ///< Array element, Mapping value
+    std::optional<uint64_t> length;  ///< fixed-size Array
     const StructInfo* struct_info = nullptr;
     const ContractInfo* contract = nullptr;
     std::vector<const Type*> members;  ///< Tuple
@@ -75,8 +75,8 @@ struct Type {
 struct StructMember {
     std::string name;
     const Type* type = nullptr;
-    uint64_t slot = 0;      ///< slot offset from the struct's first slot
-    unsigned offset = 0;    ///< byte offset inside that slot (packing)
+    uint64_t slot = 0;    ///< slot offset from the struct's first slot
+    unsigned offset = 0;  ///< byte offset inside that slot (packing)
 };
 
 /// A struct definition after layout.

@@ -59,10 +59,14 @@ constexpr size_t max_note = 4096;
 
 std::string kind_name(BlockKind kind) {
     switch (kind) {
-        case BlockKind::Genesis: return "genesis";
-        case BlockKind::Registration: return "registration";
-        case BlockKind::Epoch: return "epoch";
-        case BlockKind::Rollback: return "rollback";
+        case BlockKind::Genesis:
+            return "genesis";
+        case BlockKind::Registration:
+            return "registration";
+        case BlockKind::Epoch:
+            return "epoch";
+        case BlockKind::Rollback:
+            return "rollback";
     }
     return "unknown";
 }
@@ -109,10 +113,13 @@ std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* 
         return std::nullopt;
     };
     constexpr size_t fixed = 1 + 8 + 8 + 8 + 8 + 32 + 8 + 4 + 8 + 4;
-    if (b.size() < fixed) return fail("payload of " + std::to_string(b.size()) + " bytes is shorter than " + std::to_string(fixed));
+    if (b.size() < fixed)
+        return fail("payload of " + std::to_string(b.size()) + " bytes is shorter than " +
+                    std::to_string(fixed));
     Payload p;
     const uint8_t* q = b.data();
-    if (q[0] > static_cast<uint8_t>(BlockKind::Rollback)) return fail("unknown block kind " + std::to_string(q[0]));
+    if (q[0] > static_cast<uint8_t>(BlockKind::Rollback))
+        return fail("unknown block kind " + std::to_string(q[0]));
     p.kind = static_cast<BlockKind>(q[0]);
     p.run_id = get_u64(q + 1);
     p.epoch = get_u64(q + 9);

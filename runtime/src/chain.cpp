@@ -19,9 +19,9 @@ double ms_since(Clock::time_point t) {
 }
 
 uint64_t now_ms() {
-    return static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
 }
 
 std::string hex0x(std::span<const uint8_t> b) { return "0x" + vm::to_hex(b); }
@@ -55,7 +55,8 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
                                    const ChainOptions& options) {
     if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
     if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
-    if (config.quorum_percent == 0 || config.quorum_percent > 100) throw ChainError("the quorum must be 1 to 100 %");
+    if (config.quorum_percent == 0 || config.quorum_percent > 100)
+        throw ChainError("the quorum must be 1 to 100 %");
     fork_of(config.fork);
     std::unique_ptr<Chain> c(new Chain(Store::create(dir, config), options));
     Ledger& l = c->ledger_;
@@ -93,7 +94,8 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
         const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(key.public_key())});
         if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
         const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
-        if (ev.size() != 1 || ev[0].data.size() < 64) throw ChainError("NodeRegistry did not report node " + std::to_string(i));
+        if (ev.size() != 1 || ev[0].data.size() < 64)
+            throw ChainError("NodeRegistry did not report node " + std::to_string(i));
         NodeRecord rec;
         rec.index = i;
         rec.public_key = key.public_key();
@@ -193,8 +195,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     if (through_block_creation) {
         ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
         const auto r = timed_call(creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
-                                  {std::to_string(h.height), hex0x(h.payload_root), std::to_string(block.payload.epoch),
-                                   std::to_string(n)});
+                                  {std::to_string(h.height), hex0x(h.payload_root),
+                                   std::to_string(block.payload.epoch), std::to_string(n)});
         if (!r.ok()) {
             rep.reason = "BlockCreation.create reverted: " + r.revert_reason;
             return rep;
@@ -253,9 +255,10 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         BlockHeader claimed = h;
         claimed.nonce = claim->nonce;
         const auto header_bytes = claimed.encode();
-        const auto work = timed_call(consensus_, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                                     {std::to_string(h.height), hex0x(header_bytes), hex0x(claim->hash),
-                                      std::to_string(claim->nonce), hex0x(target)});
+        const auto work =
+            timed_call(consensus_, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
+                       {std::to_string(h.height), hex0x(header_bytes), hex0x(claim->hash),
+                        std::to_string(claim->nonce), hex0x(target)});
         if (!work.ok()) {
             ++rep.forged_claims;
             continue;
@@ -266,13 +269,14 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         for (const auto& node : nodes_) {
             const auto v = node.vote(claim->nonce, claim->hash);
             if (!v) continue;
-            if (v->node >= keys.size() || !verify_signature(keys[v->node], vote_message(claim->hash, v->accept), v->signature)) {
+            if (v->node >= keys.size() ||
+                !verify_signature(keys[v->node], vote_message(claim->hash, v->accept), v->signature)) {
                 ++rep.invalid_votes;
                 continue;
             }
             const auto r = timed_call(consensus_, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                                      {std::to_string(h.height), std::to_string(v->node), v->accept ? "true" : "false",
-                                       std::to_string(n)});
+                                      {std::to_string(h.height), std::to_string(v->node),
+                                       v->accept ? "true" : "false", std::to_string(n)});
             if (!r.ok()) {
                 ++rep.invalid_votes;
                 continue;
@@ -356,11 +360,13 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
                                     {id, std::to_string(node.index()), std::to_string(*point)});
         if (r.ok()) ++rep.proposals[*point];
     }
-    const auto decided = ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
+    const auto decided =
+        ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
     if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);
     rep.target = std::stoull(decided.returns.at(0));
     if (rep.target >= blocks_.size() || blocks_[rep.target].payload.kind != BlockKind::Epoch)
-        throw ChainError("the decided restore point " + std::to_string(rep.target) + " is not an epoch block");
+        throw ChainError("the decided restore point " + std::to_string(rep.target) +
+                         " is not an epoch block");
     const Payload& target = blocks_[rep.target].payload;
     Payload p;
     p.kind = BlockKind::Rollback;
@@ -437,29 +443,37 @@ VerifyReport verify(const Store& store) {
             break;
         }
         const Hash h = sha256(r.header);
-        if (b.header.height != r.height) fail("the header's height does not match its place");
+        if (b.header.height != r.height)
+            fail("the header's height does not match its place");
         else if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin()))
             fail("the stored hash is not the hash of the stored header");
-        else if (b.header.prev != prev) fail("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
-        else if (b.payload.root() != b.header.payload_root) fail("the payload does not match the header's payload root");
+        else if (b.header.prev != prev)
+            fail("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
+        else if (b.payload.root() != b.header.payload_root)
+            fail("the payload does not match the header's payload root");
         else if (b.header.difficulty_bits != cfg.difficulty_bits)
-            fail("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) + " bits)");
-        else if (!check_proof_of_work(h, b.header.difficulty_bits)) fail("the proof of work does not meet the difficulty");
+            fail("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) +
+                 " bits)");
+        else if (!check_proof_of_work(h, b.header.difficulty_bits))
+            fail("the proof of work does not meet the difficulty");
         else if (i > 0 && b.header.timestamp_ms < blocks[i - 1].header.timestamp_ms)
             fail("the timestamp is earlier than the previous block's");
-        else if (b.payload.run_id != cfg.run_id) fail("the run id differs from the chain's");
+        else if (b.payload.run_id != cfg.run_id)
+            fail("the run id differs from the chain's");
         if (structural) break;
         // Kinds in order: genesis, registration, then epochs and rollbacks.
-        const bool kind_ok = i == 0   ? b.payload.kind == BlockKind::Genesis
-                             : i == 1 ? b.payload.kind == BlockKind::Registration
-                                      : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
+        const bool kind_ok =
+            i == 0   ? b.payload.kind == BlockKind::Genesis
+            : i == 1 ? b.payload.kind == BlockKind::Registration
+                     : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
         if (!kind_ok) {
             fail("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
             break;
         }
         if (i == 1) {
             if (nodes.size() != cfg.nodes) {
-                fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " + std::to_string(cfg.nodes));
+                fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
+                     std::to_string(cfg.nodes));
                 break;
             }
             if (b.payload.checkpoint != node_set_digest(nodes)) {
@@ -502,7 +516,13 @@ VerifyReport verify(const Store& store) {
             }
         }
         if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback)
-            deferred.push_back({i, DeferredCheck::Kind::Checkpoint, 0, false, b.payload.checkpoint, {}, b.payload.checkpoint_size});
+            deferred.push_back({i,
+                                DeferredCheck::Kind::Checkpoint,
+                                0,
+                                false,
+                                b.payload.checkpoint,
+                                {},
+                                b.payload.checkpoint_size});
         prev = h;
     }
 
@@ -520,14 +540,18 @@ VerifyReport verify(const Store& store) {
                 if (d.block >= limit || d.block >= first.first) continue;
                 std::string why;
                 if (d.kind == DeferredCheck::Kind::Signature) {
-                    if (!verify_signature(nodes[d.node].public_key, vote_message(d.hash, d.accept), d.signature))
+                    if (!verify_signature(nodes[d.node].public_key, vote_message(d.hash, d.accept),
+                                          d.signature))
                         why = "node " + std::to_string(d.node) + "'s vote signature is invalid";
                 } else {
                     try {
                         const auto data = store.checkpoint(d.hash);
-                        if (!data) why = "checkpoint " + hex(d.hash) + " is missing";
-                        else if (sha256(*data) != d.hash) why = "the checkpoint's bytes do not match its digest";
-                        else if (data->size() != d.size) why = "the checkpoint's size does not match the payload";
+                        if (!data)
+                            why = "checkpoint " + hex(d.hash) + " is missing";
+                        else if (sha256(*data) != d.hash)
+                            why = "the checkpoint's bytes do not match its digest";
+                        else if (data->size() != d.size)
+                            why = "the checkpoint's size does not match the payload";
                     } catch (const std::exception& e) {
                         why = e.what();
                     }

@@ -59,7 +59,8 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 KeyPair KeyPair::generate() {
     std::array<uint8_t, 32> seed;
-    if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1)
+        throw std::runtime_error("RAND_bytes failed");
     auto k = from_seed(seed);
     if (!k) throw std::runtime_error("Ed25519 key generation failed");
     return *k;
@@ -72,7 +73,8 @@ std::optional<KeyPair> KeyPair::from_seed(std::span<const uint8_t> seed) {
     KeyPair kp;
     std::copy(seed.begin(), seed.end(), kp.seed_.begin());
     size_t len = kp.public_.size();
-    if (EVP_PKEY_get_raw_public_key(key.get(), kp.public_.data(), &len) != 1 || len != 32) return std::nullopt;
+    if (EVP_PKEY_get_raw_public_key(key.get(), kp.public_.data(), &len) != 1 || len != 32)
+        return std::nullopt;
     return kp;
 }
 
@@ -87,7 +89,8 @@ Signature KeyPair::sign(std::span<const uint8_t> message) const {
     return sig;
 }
 
-bool verify_signature(const PublicKey& key, std::span<const uint8_t> message, const Signature& signature) noexcept {
+bool verify_signature(const PublicKey& key, std::span<const uint8_t> message,
+                      const Signature& signature) noexcept {
     // Parsing a key costs about as much as a verification: each thread keeps the keys it has
     // seen (a run has at most a few thousand nodes). A digest context is not reused: OpenSSL 3.0
     // fails a second one-shot Ed25519 verification on the same context.
@@ -100,8 +103,10 @@ bool verify_signature(const PublicKey& key, std::span<const uint8_t> message, co
         if (keys.size() > 16384) keys.clear();
         it = keys.emplace(key, std::move(pk)).first;
     }
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, it->second.get()) != 1) return false;
-    return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) == 1;
+    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, it->second.get()) != 1)
+        return false;
+    return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) ==
+           1;
 }
 
 }  // namespace trainchain::runtime

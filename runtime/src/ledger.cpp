@@ -22,7 +22,8 @@ const contracts::Artifact& artifact(const std::string& name) {
 
 /// Input and output types of a function or the constructor in an ABI JSON.
 std::pair<std::vector<abi::Type>, std::vector<abi::Type>> abi_types(const contracts::Artifact& a,
-                                                                    const std::string& kind, const std::string& name,
+                                                                    const std::string& kind,
+                                                                    const std::string& name,
                                                                     const std::string& canonical) {
     const auto j = nlohmann::json::parse(a.abi_json);
     for (const auto& e : j) {
@@ -31,7 +32,8 @@ std::pair<std::vector<abi::Type>, std::vector<abi::Type>> abi_types(const contra
         std::vector<abi::Type> in, out;
         for (const auto& i : e["inputs"]) in.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
         if (e.contains("outputs"))
-            for (const auto& o : e["outputs"]) out.push_back(*abi::parse_type(o["type"].get<std::string>()).value);
+            for (const auto& o : e["outputs"])
+                out.push_back(*abi::parse_type(o["type"].get<std::string>()).value);
         if (kind == "function" && abi::Signature{name, in}.canonical() != canonical) continue;
         return {in, out};
     }
@@ -41,18 +43,22 @@ std::pair<std::vector<abi::Type>, std::vector<abi::Type>> abi_types(const contra
 
 std::string describe_revert(const vm::bytes& data, const contracts::Artifact& a) {
     if (data.size() < 4) return data.empty() ? "reverted without data" : "0x" + vm::to_hex(data);
-    const uint32_t sel = (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
+    const uint32_t sel =
+        (uint32_t{data[0]} << 24) | (uint32_t{data[1]} << 16) | (uint32_t{data[2]} << 8) | data[3];
     const vm::bytes_view rest(data.data() + 4, data.size() - 4);
     if (sel == 0x08c379a0) {
-        if (auto d = abi::decode({*abi::parse_type("string").value}, rest)) return "Error(" + (*d.value)[0] + ")";
+        if (auto d = abi::decode({*abi::parse_type("string").value}, rest))
+            return "Error(" + (*d.value)[0] + ")";
     }
     if (sel == 0x4e487b71) {
-        if (auto d = abi::decode({*abi::parse_type("uint256").value}, rest)) return "Panic(" + (*d.value)[0] + ")";
+        if (auto d = abi::decode({*abi::parse_type("uint256").value}, rest))
+            return "Panic(" + (*d.value)[0] + ")";
     }
     for (const auto& e : nlohmann::json::parse(a.abi_json)) {
         if (e.value("type", "") != "error") continue;
         std::vector<abi::Type> types;
-        for (const auto& i : e["inputs"]) types.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+        for (const auto& i : e["inputs"])
+            types.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
         const abi::Signature sig{e["name"].get<std::string>(), types};
         const auto s = sig.selector();
         if ((uint32_t{s[0]} << 24 | uint32_t{s[1]} << 16 | uint32_t{s[2]} << 8 | s[3]) != sel) continue;
@@ -76,7 +82,8 @@ void put_word(Bytes& b, const vm::uint256& w) {
 
 }  // namespace
 
-Ledger::Ledger(vm::Fork fork) : host_{fork}, server_{*vm::address::parse("0x00000000000000000000000000000000005e4e42")} {
+Ledger::Ledger(vm::Fork fork)
+    : host_{fork}, server_{*vm::address::parse("0x00000000000000000000000000000000005e4e42")} {
     host_.accounts[server_].balance = vm::uint256::max() >> vm::uint256{8};
 }
 
@@ -102,7 +109,8 @@ vm::address Ledger::deploy(const std::string& name, const std::vector<std::strin
     tx.gas_limit = 30'000'000;
     const auto out = vm::execute_transaction(host_, tx);
     if (!out.receipt) throw ContractError("deploying " + name + ": " + out.error);
-    gas_.push_back({0, name, "constructor", out.receipt->gas_used, out.receipt->status == vm::Status::Success});
+    gas_.push_back(
+        {0, name, "constructor", out.receipt->gas_used, out.receipt->status == vm::Status::Success});
     if (out.receipt->status != vm::Status::Success || !out.receipt->created)
         throw ContractError("deploying " + name + " failed: " + describe_revert(out.receipt->output, a));
     return *out.receipt->created;
@@ -124,7 +132,8 @@ CallResult Ledger::call(const vm::address& to, const std::string& name, const st
     tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
     tx.gas_limit = 30'000'000;
     const auto outcome = vm::execute_transaction(host_, tx);
-    if (!outcome.receipt) throw ContractError(name + "." + signature + ": invalid transaction: " + outcome.error);
+    if (!outcome.receipt)
+        throw ContractError(name + "." + signature + ": invalid transaction: " + outcome.error);
     CallResult r;
     r.receipt = *outcome.receipt;
     gas_.push_back({0, name, sig.value->name, r.receipt.gas_used, r.ok()});
@@ -139,7 +148,8 @@ CallResult Ledger::call(const vm::address& to, const std::string& name, const st
 }
 
 std::vector<vm::LogRecord> Ledger::events(const vm::Receipt& receipt, const std::string& event_signature) {
-    const auto topic = vm::keccak256({reinterpret_cast<const uint8_t*>(event_signature.data()), event_signature.size()});
+    const auto topic =
+        vm::keccak256({reinterpret_cast<const uint8_t*>(event_signature.data()), event_signature.size()});
     std::vector<vm::LogRecord> out;
     for (const auto& l : receipt.logs)
         if (!l.topics.empty() && l.topics[0] == topic) out.push_back(l);
@@ -200,7 +210,8 @@ void Ledger::restore(std::span<const uint8_t> s) {
         acc.nonce = u64();
         const uint64_t code = u64();
         need(code);
-        acc.code.assign(s.begin() + static_cast<std::ptrdiff_t>(at), s.begin() + static_cast<std::ptrdiff_t>(at + code));
+        acc.code.assign(s.begin() + static_cast<std::ptrdiff_t>(at),
+                        s.begin() + static_cast<std::ptrdiff_t>(at + code));
         at += code;
         const uint64_t slots = u64();
         for (uint64_t k = 0; k < slots; ++k) {

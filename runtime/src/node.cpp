@@ -19,17 +19,24 @@ std::optional<Fault> parse_fault(std::string_view name) {
 
 std::string fault_name(Fault fault) {
     switch (fault) {
-        case Fault::None: return "none";
-        case Fault::Crash: return "crash";
-        case Fault::WrongVote: return "wrong-vote";
-        case Fault::ForgeNonce: return "forge-nonce";
-        case Fault::WrongRestorePoint: return "wrong-restore-point";
-        case Fault::TamperedReplica: return "tampered-replica";
+        case Fault::None:
+            return "none";
+        case Fault::Crash:
+            return "crash";
+        case Fault::WrongVote:
+            return "wrong-vote";
+        case Fault::ForgeNonce:
+            return "forge-nonce";
+        case Fault::WrongRestorePoint:
+            return "wrong-restore-point";
+        case Fault::TamperedReplica:
+            return "tampered-replica";
     }
     return "none";
 }
 
-UserNode::UserNode(uint32_t index, KeyPair key, Fault fault) : index_{index}, key_{std::move(key)}, fault_{fault} {}
+UserNode::UserNode(uint32_t index, KeyPair key, Fault fault)
+    : index_{index}, key_{std::move(key)}, fault_{fault} {}
 
 void UserNode::load_replica(std::vector<Block> blocks) {
     if (!alive()) return;
@@ -55,8 +62,10 @@ Check UserNode::check(uint64_t nonce, const Hash& claimed) const {
     h.nonce = nonce;
     const Hash actual = h.hash();
     if (actual != claimed) return {false, "the header with this nonce does not hash to the claimed hash"};
-    if (!check_proof_of_work(actual, h.difficulty_bits)) return {false, "the hash does not meet the difficulty"};
-    if (candidate_payload_->root() != h.payload_root) return {false, "the payload root does not match the payload"};
+    if (!check_proof_of_work(actual, h.difficulty_bits))
+        return {false, "the hash does not meet the difficulty"};
+    if (candidate_payload_->root() != h.payload_root)
+        return {false, "the payload root does not match the payload"};
     const uint64_t expected_height = replica_.empty() ? 0 : replica_.back().header.height + 1;
     if (h.height != expected_height) return {false, "the block does not extend this replica's tip"};
     const Hash tip = replica_.empty() ? Hash{} : replica_.back().header.hash();
@@ -93,7 +102,7 @@ std::optional<uint64_t> UserNode::restore_point() const {
         if (b.payload.kind != BlockKind::Epoch || std::isnan(b.payload.accuracy)) continue;
         const double a = b.payload.accuracy;
         const bool better = fault_ == Fault::WrongRestorePoint ? (!best || a <= best_accuracy)
-                                                                : (!best || a >= best_accuracy);
+                                                               : (!best || a >= best_accuracy);
         if (better) {
             best = b.header.height;
             best_accuracy = a;

@@ -58,7 +58,8 @@ Hash Miner::hash(uint64_t nonce) const noexcept {
     uint8_t block[64];
     std::memcpy(block, tail_, 64);
     constexpr size_t at = BlockHeader::nonce_offset - 64;
-    for (int i = 7; i >= 0; --i, nonce >>= 8) block[at + static_cast<size_t>(i)] = static_cast<uint8_t>(nonce);
+    for (int i = 7; i >= 0; --i, nonce >>= 8)
+        block[at + static_cast<size_t>(i)] = static_cast<uint8_t>(nonce);
     SHA256_Transform(&ctx, block);
     Hash h;
     for (int i = 0; i < 8; ++i) {
@@ -72,8 +73,9 @@ Hash Miner::hash(uint64_t nonce) const noexcept {
 
 #pragma GCC diagnostic pop
 
-std::optional<MiningResult> mine_range(const BlockHeader& header, unsigned bits, uint64_t start, uint64_t stride,
-                                       const std::atomic<bool>& stop, uint64_t max_tries, uint64_t& tries) noexcept {
+std::optional<MiningResult> mine_range(const BlockHeader& header, unsigned bits, uint64_t start,
+                                       uint64_t stride, const std::atomic<bool>& stop, uint64_t max_tries,
+                                       uint64_t& tries) noexcept {
     const Miner miner(header);
     tries = 0;
     uint64_t nonce = start;

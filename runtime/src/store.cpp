@@ -43,8 +43,10 @@ public:
     }
     Statement& bind(int i, std::span<const uint8_t> blob) {
         // An empty span may have no data pointer, which SQLite would store as NULL.
-        if (blob.empty()) check(sqlite3_bind_zeroblob(stmt_, i, 0));
-        else check(sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT));
+        if (blob.empty())
+            check(sqlite3_bind_zeroblob(stmt_, i, 0));
+        else
+            check(sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT));
         return *this;
     }
     Statement& bind(int i, const std::string& text) {
@@ -79,8 +81,9 @@ private:
 
 template <size_t N>
 std::array<uint8_t, N> fixed(const Bytes& b, const char* what) {
-    if (b.size() != N) throw StoreError(std::string("chain store: ") + what + " has " + std::to_string(b.size()) +
-                                        " bytes instead of " + std::to_string(N));
+    if (b.size() != N)
+        throw StoreError(std::string("chain store: ") + what + " has " + std::to_string(b.size()) +
+                         " bytes instead of " + std::to_string(N));
     std::array<uint8_t, N> out;
     std::memcpy(out.data(), b.data(), N);
     return out;
@@ -130,12 +133,9 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", true)));
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(schema);
-    const nlohmann::json j = {{"nodes", config.nodes},
-                              {"difficulty_bits", config.difficulty_bits},
-                              {"fork", config.fork},
-                              {"run_id", config.run_id},
-                              {"quorum_percent", config.quorum_percent},
-                              {"format", 1}};
+    const nlohmann::json j = {
+        {"nodes", config.nodes},   {"difficulty_bits", config.difficulty_bits}, {"fork", config.fork},
+        {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", 1}};
     const std::string text = j.dump();
     Statement st(s->db_, "INSERT INTO meta (key, value) VALUES ('config', ?)");
     st.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
@@ -156,7 +156,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
 
 void Store::load_config() {
     Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
-    if (!st.step()) throw StoreError((dir_ / "chain.db").string() + ": error: the chain has no configuration");
+    if (!st.step())
+        throw StoreError((dir_ / "chain.db").string() + ": error: the chain has no configuration");
     const Bytes b = st.blob(0);
     try {
         const auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
@@ -175,7 +176,10 @@ void Store::put_nodes(const std::vector<NodeRecord>& nodes) {
     try {
         for (const auto& n : nodes) {
             Statement st(db_, "INSERT INTO nodes (idx, public_key, seed, contract) VALUES (?, ?, ?, ?)");
-            st.bind(1, static_cast<int64_t>(n.index)).bind(2, n.public_key).bind(3, n.seed).bind(4, n.contract);
+            st.bind(1, static_cast<int64_t>(n.index))
+                .bind(2, n.public_key)
+                .bind(3, n.seed)
+                .bind(4, n.contract);
             st.step();
         }
         exec("COMMIT");
@@ -207,7 +211,10 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
         const Hash hash = block.hash();
         {
             Statement st(db_, "INSERT INTO blocks (height, hash, header, payload) VALUES (?, ?, ?, ?)");
-            st.bind(1, static_cast<int64_t>(block.header.height)).bind(2, hash).bind(3, header).bind(4, payload);
+            st.bind(1, static_cast<int64_t>(block.header.height))
+                .bind(2, hash)
+                .bind(3, header)
+                .bind(4, payload);
             st.step();
         }
         for (const auto& v : block.votes) {
@@ -219,7 +226,9 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
             st.step();
         }
         for (const auto& g : gas) {
-            Statement st(db_, "INSERT INTO gas (height, contract, function, gas_used, success) VALUES (?, ?, ?, ?, ?)");
+            Statement st(
+                db_,
+                "INSERT INTO gas (height, contract, function, gas_used, success) VALUES (?, ?, ?, ?, ?)");
             st.bind(1, static_cast<int64_t>(g.height))
                 .bind(2, g.contract)
                 .bind(3, g.function)
@@ -247,7 +256,8 @@ void Store::set_vm_state(const Bytes& state) {
 
 void Store::set_meta(const std::string& key, const std::string& value) {
     Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    st.bind(1, key).bind(2, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
+    st.bind(1, key).bind(
+        2, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
     st.step();
 }
 
@@ -267,7 +277,8 @@ Bytes Store::vm_state() const {
 std::vector<Store::RawBlock> Store::raw_blocks() const {
     std::vector<RawBlock> out;
     Statement st(db_, "SELECT height, hash, header, payload FROM blocks ORDER BY height");
-    while (st.step()) out.push_back({static_cast<uint64_t>(st.integer(0)), st.blob(1), st.blob(2), st.blob(3)});
+    while (st.step())
+        out.push_back({static_cast<uint64_t>(st.integer(0)), st.blob(1), st.blob(2), st.blob(3)});
     return out;
 }
 
@@ -282,7 +293,8 @@ std::vector<Block> Store::blocks() const {
     for (const auto& raw : raw_blocks()) {
         Block b;
         auto h = BlockHeader::decode(raw.header);
-        if (!h) throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
+        if (!h)
+            throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
         std::string why;
         auto p = Payload::decode(raw.payload, &why);
         if (!p) throw StoreError("chain store: block " + std::to_string(raw.height) + ": " + why);
@@ -310,7 +322,8 @@ std::vector<GasRecord> Store::gas_records() const {
     std::vector<GasRecord> out;
     Statement st(db_, "SELECT height, contract, function, gas_used, success FROM gas ORDER BY id");
     while (st.step())
-        out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2), st.integer(3), st.integer(4) != 0});
+        out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2), st.integer(3),
+                       st.integer(4) != 0});
     return out;
 }
 
@@ -330,7 +343,8 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     const auto tmp = path.string() + ".tmp";
     {
         std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f.write(reinterpret_cast<const char*>(compressed.data()), static_cast<std::streamsize>(compressed.size())))
+        if (!f.write(reinterpret_cast<const char*>(compressed.data()),
+                     static_cast<std::streamsize>(compressed.size())))
             throw StoreError(tmp + ": error: cannot write checkpoint");
     }
     fsync_path(tmp);

@@ -29,9 +29,9 @@ std::string kind_name(BlockKind kind);
 /// The mined part of a block. Its SHA-256 is the block hash.
 struct BlockHeader {
     uint64_t height = 0;
-    Hash prev{};                ///< hash of the previous block (zeros for the genesis block)
-    uint64_t timestamp_ms = 0;  ///< Unix time in milliseconds
-    Hash payload_root{};        ///< Merkle root of the payload's fields
+    Hash prev{};                   ///< hash of the previous block (zeros for the genesis block)
+    uint64_t timestamp_ms = 0;     ///< Unix time in milliseconds
+    Hash payload_root{};           ///< Merkle root of the payload's fields
     uint32_t difficulty_bits = 0;  ///< leading zero bits the hash must have
     uint64_t nonce = 0;
 
@@ -59,8 +59,8 @@ struct Payload {
     uint64_t checkpoint_size = 0;
     uint32_t proposer = server_proposer;  ///< who proposed the candidate: the server (the node that won
                                           ///< the proof of work is the nonce mod the node count)
-    uint64_t target_height = 0;  ///< rollback blocks: the block restored
-    std::string note;            ///< free text (e.g. why a rollback happened), at most 4096 bytes
+    uint64_t target_height = 0;           ///< rollback blocks: the block restored
+    std::string note;                     ///< free text (e.g. why a rollback happened), at most 4096 bytes
 
     [[nodiscard]] Bytes encode() const;
     /// Decodes; on failure returns nullopt and says why in `error`.

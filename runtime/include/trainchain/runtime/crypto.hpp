@@ -45,6 +45,7 @@ private:
 };
 
 /// True when `signature` is `key`'s signature of `message`.
-bool verify_signature(const PublicKey& key, std::span<const uint8_t> message, const Signature& signature) noexcept;
+bool verify_signature(const PublicKey& key, std::span<const uint8_t> message,
+                      const Signature& signature) noexcept;
 
 }  // namespace trainchain::runtime

@@ -14,11 +14,11 @@ namespace trainchain::runtime {
 /// How a node misbehaves.
 enum class Fault {
     None,
-    Crash,               ///< takes no part: no mining, no votes, no proposals, no replica updates
-    WrongVote,           ///< votes the opposite of what its checks say
-    ForgeNonce,          ///< posts a made-up nonce and hash to the Consensus Queue
-    WrongRestorePoint,   ///< proposes the worst block as the restore point
-    TamperedReplica,     ///< its replica holds altered payloads (accuracy raised on an early block)
+    Crash,              ///< takes no part: no mining, no votes, no proposals, no replica updates
+    WrongVote,          ///< votes the opposite of what its checks say
+    ForgeNonce,         ///< posts a made-up nonce and hash to the Consensus Queue
+    WrongRestorePoint,  ///< proposes the worst block as the restore point
+    TamperedReplica,    ///< its replica holds altered payloads (accuracy raised on an early block)
 };
 
 /// Parses "none", "crash", "wrong-vote", "forge-nonce", "wrong-restore-point", "tampered-replica".

@@ -48,8 +48,9 @@ private:
 
 /// Tries nonces start, start + stride, ... until one passes, `stop` is set, or `max_tries` are
 /// spent. Sets `tries` to the count of hashes computed.
-std::optional<MiningResult> mine_range(const BlockHeader& header, unsigned bits, uint64_t start, uint64_t stride,
-                                       const std::atomic<bool>& stop, uint64_t max_tries, uint64_t& tries) noexcept;
+std::optional<MiningResult> mine_range(const BlockHeader& header, unsigned bits, uint64_t start,
+                                       uint64_t stride, const std::atomic<bool>& stop, uint64_t max_tries,
+                                       uint64_t& tries) noexcept;
 
 /// The race: `params.threads` workers over disjoint nonce spaces (worker t tries t, t + T, ...);
 /// the first passing nonce found wins and stops the others. Returns nullopt only when the whole
