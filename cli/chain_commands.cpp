@@ -1,5 +1,6 @@
 // cli/chain_commands.cpp - `trainchain chain init|append`, `history`, `verify`, `rollback`,
 // `export`: one run's chain directory from the command line.
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -235,6 +236,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     rollback->callback(guarded(exit_code, [r_dir, r_to, r_reason, r_faults] {
         std::optional<uint64_t> to;
         if (*r_to != "best") {
+            if (r_to->empty() || !std::isdigit(static_cast<unsigned char>(r_to->front())))
+                throw InputError(fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
             try {
                 size_t used = 0;
                 to = std::stoull(*r_to, &used);
@@ -247,6 +250,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ChainOptions opt;
         opt.faults = parse_faults(*r_faults);
         auto c = Chain::open(*r_dir, opt);
+        if (to && (*to >= c->blocks().size() || c->blocks()[*to].payload.kind != BlockKind::Epoch))
+            throw InputError(fmt::format("--to: error: block {} is not an epoch block of this chain", *to));
         const auto r = c->rollback(to, *r_reason);
         fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,
                    c->blocks()[r.target].payload.epoch, c->blocks()[r.target].payload.accuracy);

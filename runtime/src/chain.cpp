@@ -2,6 +2,8 @@
 // and verification of a stored chain.
 #include "trainchain/runtime/chain.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <thread>
 #include <cmath>
@@ -39,6 +41,12 @@ Hash node_set_digest(const std::vector<NodeRecord>& nodes) {
     return sha256(all);
 }
 
+/// The configuration as the genesis block's note commits to it.
+std::string config_note(const ChainConfig& c) {
+    return "trainchain/v1 nodes=" + std::to_string(c.nodes) + " difficulty=" + std::to_string(c.difficulty_bits) +
+           " fork=" + c.fork + " quorum=" + std::to_string(c.quorum_percent);
+}
+
 /// The quorum rule of the Consensus contract: accepts * 100 >= quorum * nodes.
 bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
     return accepts * 100 >= quorum_percent * nodes;
@@ -58,7 +66,17 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
     if (config.quorum_percent == 0 || config.quorum_percent > 100)
         throw ChainError("the quorum must be 1 to 100 %");
     fork_of(config.fork);
-    std::unique_ptr<Chain> c(new Chain(Store::create(dir, config), options));
+    // The chain is built in a sibling directory and renamed into place once its registration
+    // block is stored: a crash during init leaves no chain (only a stale temporary directory).
+    std::error_code ec;
+    if (std::filesystem::exists(dir / "chain.db", ec)) throw StoreError(dir.string() + ": error: already holds a chain");
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
+        throw StoreError(dir.string() + ": error: exists and is not empty");
+    const auto parent = dir.has_parent_path() ? dir.parent_path() : std::filesystem::path(".");
+    std::filesystem::create_directories(parent, ec);
+    const auto tmp = parent / ("." + dir.filename().string() + ".init-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(tmp, ec);
+    std::unique_ptr<Chain> c(new Chain(Store::create(tmp, config), options));
     Ledger& l = c->ledger_;
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
@@ -77,6 +95,7 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
     Block genesis;
     genesis.payload.kind = BlockKind::Genesis;
     genesis.payload.run_id = config.run_id;
+    genesis.payload.note = config_note(config);
     genesis.header.height = 0;
     genesis.header.timestamp_ms = now_ms();
     genesis.header.payload_root = genesis.payload.root();
@@ -112,14 +131,24 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
     reg.checkpoint = node_set_digest(records);
     reg.note = std::to_string(config.nodes) + " nodes";
     const auto report = c->commit(reg, false);
-    if (!report.accepted) throw ChainError("the registration block was not accepted: " + report.reason);
+    if (!report.accepted) {
+        c->store_.reset();
+        std::filesystem::remove_all(tmp, ec);
+        throw ChainError("the registration block was not accepted: " + report.reason);
+    }
+    c->store_.reset();  // closes the database (and checkpoints its WAL) before the rename
+    std::filesystem::remove(dir, ec);  // an empty directory the user made beforehand
+    std::filesystem::rename(tmp, dir, ec);
+    if (ec) throw StoreError(dir.string() + ": error: cannot move the new chain into place: " + ec.message());
+    c->store_ = Store::open(dir);
     return c;
 }
 
 std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const ChainOptions& options) {
     std::unique_ptr<Chain> c(new Chain(Store::open(dir), options));
     c->blocks_ = c->store_->blocks();
-    if (c->blocks_.empty()) throw ChainError(dir.string() + ": error: the chain has no genesis block");
+    if (c->blocks_.size() < 2)
+        throw ChainError(dir.string() + ": error: the chain is incomplete (no registration block); create it again");
     c->ledger_.restore(c->store_->vm_state());
     c->load_contracts();
     c->load_nodes();
@@ -470,6 +499,10 @@ VerifyReport verify(const Store& store) {
             fail("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
             break;
         }
+        if (i == 0 && b.payload.note != config_note(cfg)) {
+            fail("the chain's configuration does not match the genesis block (" + b.payload.note + ")");
+            break;
+        }
         if (i == 1) {
             if (nodes.size() != cfg.nodes) {
                 fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
@@ -546,8 +579,11 @@ VerifyReport verify(const Store& store) {
                 } else {
                     try {
                         const auto data = store.checkpoint(d.hash);
+                        const auto file = store.checkpoint_file_digest(d.hash);
                         if (!data)
                             why = "checkpoint " + hex(d.hash) + " is missing";
+                        else if (!file || sha256(store.checkpoint_file(d.hash)) != *file)
+                            why = "the checkpoint file's bytes do not match the digest recorded for it";
                         else if (sha256(*data) != d.hash)
                             why = "the checkpoint's bytes do not match its digest";
                         else if (data->size() != d.size)

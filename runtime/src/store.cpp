@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS votes (height INTEGER NOT NULL, node INTEGER NOT NULL
                                   signature BLOB NOT NULL, PRIMARY KEY (height, node));
 CREATE TABLE IF NOT EXISTS nodes (idx INTEGER PRIMARY KEY, public_key BLOB NOT NULL, seed BLOB NOT NULL,
                                   contract BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint_files (digest BLOB PRIMARY KEY, file_sha256 BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INTEGER NOT NULL, contract TEXT NOT NULL,
                                 function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
 )sql";
@@ -241,7 +242,13 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
             st.bind(1, vm_state);
             st.step();
         }
+        for (const auto& [digest, file] : pending_files_) {
+            Statement st(db_, "INSERT OR IGNORE INTO checkpoint_files (digest, file_sha256) VALUES (?, ?)");
+            st.bind(1, digest).bind(2, file);
+            st.step();
+        }
         exec("COMMIT");
+        pending_files_.clear();
     } catch (...) {
         exec("ROLLBACK");
         throw;
@@ -335,7 +342,10 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     const Hash digest = sha256(bytes);
     const auto path = checkpoint_path(digest);
     std::error_code ec;
-    if (std::filesystem::exists(path, ec)) return digest;  // content-addressed: already there
+    if (std::filesystem::exists(path, ec)) {  // content-addressed: already there
+        if (!checkpoint_file_digest(digest)) pending_files_[digest] = sha256(checkpoint_file(digest));
+        return digest;
+    }
     Bytes compressed(ZSTD_compressBound(bytes.size()));
     const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 3);
     if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -351,7 +361,24 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     std::filesystem::rename(tmp, path, ec);
     if (ec) throw StoreError(path.string() + ": error: cannot store checkpoint: " + ec.message());
     fsync_path(path.parent_path());
+    pending_files_[digest] = sha256(compressed);
     return digest;
+}
+
+std::optional<Hash> Store::checkpoint_file_digest(const Hash& digest) const {
+    Statement st(db_, "SELECT file_sha256 FROM checkpoint_files WHERE digest = ?");
+    st.bind(1, digest);
+    if (!st.step()) return std::nullopt;
+    const Bytes b = st.blob(0);
+    if (b.size() != 32) return std::nullopt;
+    Hash h;
+    std::memcpy(h.data(), b.data(), 32);
+    return h;
+}
+
+Bytes Store::checkpoint_file(const Hash& digest) const {
+    std::ifstream f(checkpoint_path(digest), std::ios::binary);
+    return f ? Bytes{std::istreambuf_iterator<char>(f), {}} : Bytes{};
 }
 
 std::optional<Bytes> Store::checkpoint(const Hash& digest) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -92,6 +93,11 @@ public:
     /// the file is corrupt.
     [[nodiscard]] std::optional<Bytes> checkpoint(const Hash& digest) const;
     [[nodiscard]] std::filesystem::path checkpoint_path(const Hash& digest) const;
+    /// SHA-256 of the stored (compressed) file, recorded in the block's transaction: zstd ignores
+    /// a few bits of a frame, so the content digest alone would not notice them changing.
+    [[nodiscard]] std::optional<Hash> checkpoint_file_digest(const Hash& digest) const;
+    /// The stored file's raw bytes (empty when absent).
+    [[nodiscard]] Bytes checkpoint_file(const Hash& digest) const;
 
 private:
     Store(std::filesystem::path dir, sqlite3* db);
@@ -101,6 +107,7 @@ private:
     std::filesystem::path dir_;
     sqlite3* db_;
     ChainConfig config_;
+    std::map<Hash, Hash> pending_files_;  ///< checkpoints written since the last append: file digests
 };
 
 }  // namespace trainchain::runtime
