@@ -1,6 +1,7 @@
 // cli/chain_commands.cpp - `trainchain chain init|append`, `history`, `verify`, `rollback`,
 // `export`: one run's chain directory from the command line.
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -17,37 +18,27 @@ namespace {
 
 using namespace trainchain::runtime;
 
-struct InputError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// Parses `--fault 3=crash` options.
-std::map<uint32_t, Fault> parse_faults(const std::vector<std::string>& specs) {
+/// Parses `--fault 3=crash` options; the node must exist (fewer than `nodes`).
+std::map<uint32_t, Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes) {
     std::map<uint32_t, Fault> out;
     for (const auto& s : specs) {
         const auto eq = s.find('=');
-        const auto f = eq == std::string::npos ? std::nullopt : parse_fault(s.substr(eq + 1));
         uint32_t node = 0;
-        try {
-            node = static_cast<uint32_t>(std::stoul(s.substr(0, eq)));
-        } catch (const std::exception&) {
+        const auto [end, ec] =
+            std::from_chars(s.data(), s.data() + (eq == std::string::npos ? s.size() : eq), node);
+        if (eq == std::string::npos || ec != std::errc{} || end != s.data() + eq)
             throw InputError(fmt::format("--fault: error: '{}' is not NODE=KIND", s));
-        }
+        const auto f = parse_fault(s.substr(eq + 1));
         if (!f)
             throw InputError(
                 fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
                             "wrong-restore-point, tampered-replica",
                             s));
+        if (node >= nodes)
+            throw InputError(fmt::format("--fault: error: '{}': the chain has nodes 0 to {}", s, nodes - 1));
         out[node] = *f;
     }
     return out;
-}
-
-std::string block_summary(const Block& b, size_t nodes) {
-    return fmt::format("{:>6}  {:<12} epoch {:>4}  acc {:.4f}  loss {:.4f}  winner {:>4}  votes {:>3}  {}",
-                       b.header.height, kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy,
-                       b.payload.loss, nodes ? std::to_string(b.header.nonce % nodes) : "-", b.votes.size(),
-                       hex(b.hash()).substr(0, 16));
 }
 
 void print_append(const AppendReport& r) {
@@ -68,7 +59,6 @@ struct InitOptions {
     uint32_t difficulty = 16;
     std::string fork = "Petersburg";
     unsigned threads = 0;
-    std::vector<std::string> faults;
 };
 
 struct AppendOptions {
@@ -79,22 +69,11 @@ struct AppendOptions {
     std::vector<std::string> faults;
 };
 
+/// Chain commands: a store that cannot be read is bad input (exit 2); a failed procedure exit 1.
 template <class F>
-std::function<void()> guarded(int& exit_code, F body) {
-    return [&exit_code, body] {
-        try {
-            exit_code = body();
-        } catch (const InputError& e) {
-            fmt::print(stderr, "{}\n", e.what());
-            exit_code = exit_bad_input;
-        } catch (const StoreError& e) {
-            fmt::print(stderr, "{}\n", e.what());
-            exit_code = exit_bad_input;
-        } catch (const std::exception& e) {
-            fmt::print(stderr, "trainchain: error: {}\n", e.what());
-            exit_code = 1;
-        }
-    };
+std::function<void()> chain_guarded(int& exit_code, F body) {
+    return guarded(exit_code, body, 1,
+                   [](const std::exception& e) { return dynamic_cast<const StoreError*>(&e) != nullptr; });
 }
 
 }  // namespace
@@ -112,15 +91,17 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(0, 40));
     init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")
         ->capture_default_str();
-    init->add_option("--threads", io->threads, "mining threads (default: all cores)");
-    init->callback(guarded(exit_code, [io] {
+    init->add_option("--threads", io->threads, "mining threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+    init->callback(chain_guarded(exit_code, [io] {
         ChainConfig cfg;
         cfg.nodes = io->nodes;
         cfg.difficulty_bits = io->difficulty;
         cfg.fork = io->fork;
         if (!vm::parse_fork(cfg.fork))
             throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
-        cfg.run_id = std::random_device{}();
+        std::random_device rd;
+        cfg.run_id = (uint64_t{rd()} << 32) | rd();
         ChainOptions opt;
         opt.threads = io->threads;
         auto c = Chain::init(io->dir, cfg, opt);
@@ -137,9 +118,10 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     append->add_option("--epoch", ao->epoch, "epoch number")->required();
     append->add_option("--accuracy", ao->accuracy, "test accuracy (0..1)")->required();
     append->add_option("--loss", ao->loss, "loss")->required();
-    append->add_option("--threads", ao->threads, "mining threads (default: all cores)");
+    append->add_option("--threads", ao->threads, "mining threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
     append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
-    append->callback(guarded(exit_code, [ao] {
+    append->callback(chain_guarded(exit_code, [ao] {
         std::ifstream f(ao->checkpoint, std::ios::binary);
         if (!f) throw InputError(fmt::format("{}: error: cannot read checkpoint", ao->checkpoint));
         EpochResult r;
@@ -149,7 +131,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         r.loss = ao->loss;
         ChainOptions opt;
         opt.threads = ao->threads;
-        opt.faults = parse_faults(ao->faults);
+        opt.faults = parse_faults(ao->faults, Store::open(ao->dir)->config().nodes);
         auto c = Chain::open(ao->dir, opt);
         print_append(c->append_epoch(std::move(r)));
         return 0;
@@ -160,7 +142,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto h_json = std::make_shared<bool>(false);
     history->add_option("DIR", *h_dir, "chain directory")->required();
     history->add_flag("--json", *h_json, "print JSON");
-    history->callback(guarded(exit_code, [h_dir, h_json] {
+    history->callback(chain_guarded(exit_code, [h_dir, h_json] {
         const auto store = Store::open(*h_dir);
         const auto blocks = store->blocks();
         const size_t nodes = store->config().nodes;
@@ -195,7 +177,6 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         fmt::print("{:>6}  {:<12} {:>10}  {:>10}  {:>11}  {:>11}  {:>9}  {:>16}  {}\n", "height", "kind",
                    "epoch", "accuracy", "loss", "winner", "votes", "gas", "hash");
         for (const auto& b : blocks) {
-            (void)block_summary;
             fmt::print(
                 "{:>6}  {:<12} {:>10}  {:>10.4f}  {:>11.4f}  {:>11}  {:>9}  {:>16}  {}{}\n", b.header.height,
                 kind_name(b.payload.kind), b.payload.epoch, b.payload.accuracy, b.payload.loss,
@@ -208,7 +189,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto* verify_cmd = app.add_subcommand("verify", "Re-check every block, vote and checkpoint of a chain");
     auto v_dir = std::make_shared<std::string>();
     verify_cmd->add_option("DIR", *v_dir, "chain directory")->required();
-    verify_cmd->callback(guarded(exit_code, [v_dir] {
+    verify_cmd->callback(chain_guarded(exit_code, [v_dir] {
         const auto store = Store::open(*v_dir);
         const auto r = verify(*store);
         if (!r.ok) {
@@ -233,11 +214,12 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)");
     rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
-    rollback->callback(guarded(exit_code, [r_dir, r_to, r_reason, r_faults] {
+    rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults] {
         std::optional<uint64_t> to;
         if (*r_to != "best") {
             if (r_to->empty() || !std::isdigit(static_cast<unsigned char>(r_to->front())))
-                throw InputError(fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
+                throw InputError(
+                    fmt::format("--to: error: '{}' is neither 'best' nor a block height", *r_to));
             try {
                 size_t used = 0;
                 to = std::stoull(*r_to, &used);
@@ -248,7 +230,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             }
         }
         ChainOptions opt;
-        opt.faults = parse_faults(*r_faults);
+        opt.faults = parse_faults(*r_faults, Store::open(*r_dir)->config().nodes);
         auto c = Chain::open(*r_dir, opt);
         if (to && (*to >= c->blocks().size() || c->blocks()[*to].payload.kind != BlockKind::Epoch))
             throw InputError(fmt::format("--to: error: block {} is not an epoch block of this chain", *to));
@@ -268,9 +250,10 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     exp->add_option("DIR", *e_dir, "chain directory")->required();
     exp->add_option("--block", *e_block, "block height")->required();
     exp->add_option("-o,--output", *e_out, "output file")->required();
-    exp->callback(guarded(exit_code, [e_dir, e_block, e_out] {
+    exp->callback(chain_guarded(exit_code, [e_dir, e_block, e_out] {
         const auto store = Store::open(*e_dir);
         const auto blocks = store->blocks();
+        if (blocks.empty()) throw InputError(fmt::format("{}: error: the chain has no blocks", *e_dir));
         if (*e_block >= blocks.size())
             throw InputError(fmt::format("--block: error: the chain has blocks 0 to {}", blocks.size() - 1));
         const auto& p = blocks[*e_block].payload;

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,20 @@ namespace trainchain::cli {
 
 /// The exit code of bad input (source, bytecode, files, flags).
 inline constexpr int exit_bad_input = 2;
+
+/// Bad input: printed as one line (`WHERE: error: WHAT`), exit code 2.
+struct InputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The text of a file, or of standard input for "-"; InputError when it cannot be read.
+std::string read_text(const std::string& path);
+
+/// A subcommand callback running `body` (which returns the exit code): InputError and the
+/// exceptions `is_bad_input` accepts become one line and exit code 2; any other exception one line
+/// and `other_exit`.
+std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit = exit_bad_input,
+                              std::function<bool(const std::exception&)> is_bad_input = {});
 
 /// Registers `asm`, `disasm`, `exec` and `vmtest`; the command's exit code goes to `exit_code`.
 void add_vm_commands(CLI::App& app, int& exit_code);

@@ -20,23 +20,9 @@ namespace {
 using namespace trainchain::vm;
 namespace abi = trainchain::compiler::abi;
 
-struct InputError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::string read_source(const std::string& path) {
-    if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw InputError(fmt::format("{}: error: is a directory", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: error: cannot read file", path));
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 /// Compiles a file, printing its diagnostics to stderr; throws when it has errors.
 compiler::CompileResult compile_file(const std::string& path, bool optimize) {
-    const std::string source = read_source(path);
+    const std::string source = read_text(path);
     compiler::Options options;
     options.optimize = optimize;
     auto result = compiler::compile(source, path == "-" ? "<stdin>" : path, options);
@@ -229,14 +215,9 @@ void add_contract_commands(CLI::App& app, int& exit_code) {
     c->add_flag("--asm", *asm_listing, "print the assembly listing with source positions");
     c->add_option("-O", *level, "optimization: -O0 turns the peephole optimizer off, -O1 (default) on")
         ->check(CLI::Range(0, 1));
-    c->callback([&exit_code, file, out_dir, abi_only, asm_listing, level] {
-        try {
-            exit_code = run_compile(*file, *out_dir, *abi_only, *asm_listing, *level == 0);
-        } catch (const std::exception& e) {
-            fmt::print(stderr, "{}\n", e.what());
-            exit_code = exit_bad_input;
-        }
-    });
+    c->callback(guarded(exit_code, [file, out_dir, abi_only, asm_listing, level] {
+        return run_compile(*file, *out_dir, *abi_only, *asm_listing, *level == 0);
+    }));
 }
 
 }  // namespace trainchain::cli

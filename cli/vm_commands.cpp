@@ -26,21 +26,6 @@ namespace {
 
 using namespace trainchain::vm;
 
-/// Bad input: printed as one line, exit code 2.
-struct InputError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::string read_text(const std::string& path) {
-    if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw InputError(fmt::format("{}: error: is a directory", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: error: cannot read file: {}", path, std::strerror(errno)));
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 std::string where(const std::string& origin, const Diagnostic& d) {
     return fmt::format("{}:{}:{}: error: {}", origin, d.line, d.column, d.message);
 }
@@ -72,22 +57,6 @@ Fork parse_fork_option(const std::string& name) {
     const auto f = parse_fork(name);
     if (!f) throw InputError(fmt::format("--fork: error: unknown fork '{}'", name));
     return *f;
-}
-
-/// Runs `body`, turning InputError into a one-line message and exit code 2.
-template <class F>
-std::function<void()> guarded(int& exit_code, F body) {
-    return [&exit_code, body] {
-        try {
-            exit_code = body();
-        } catch (const InputError& e) {
-            fmt::print(stderr, "{}\n", e.what());
-            exit_code = exit_bad_input;
-        } catch (const std::exception& e) {  // e.g. a file system error while reading input
-            fmt::print(stderr, "trainchain: error: {}\n", e.what());
-            exit_code = exit_bad_input;
-        }
-    };
 }
 
 // ---- asm / disasm -------------------------------------------------------------------------------

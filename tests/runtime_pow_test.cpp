@@ -228,5 +228,8 @@ TEST_CASE("mine: a passing nonce of 0 is found at once") {
     BlockHeader h;
     const auto r = mine(h, {0, 2});
     REQUIRE(r);
-    CHECK(r->nonce == 0);  // every worker passes on its first try; the smallest nonce wins
+    // Every nonce passes: the first worker to try one wins (a worker that sees the stop flag before
+    // its first try does not try at all), so the winner is one of the workers' first nonces.
+    CHECK(r->nonce < 2);
+    CHECK(check_proof_of_work(r->hash, 0));
 }

@@ -209,6 +209,28 @@ private:
     void convert(const Type* from, const Type* to);
     void arith(BinaryOp op, const Type* t, bool checked);
     void checked_mul(const Type* t);
+    /// [r] -> [r], Panic(0x11) unless r is a clean value of the signed type t (no overflow).
+    void panic_unless_clean(const Type* t) {
+        dup(1);
+        dup(1);
+        clean(t);
+        op(Opcode::EQ);
+        op(Opcode::ISZERO);
+        jumpi(panic_label(0x11));
+    }
+    /// [r] -> [r], Panic(0x11) when r > max.
+    void panic_above(const uint256& max) {
+        dup(1);
+        push(max);
+        op(Opcode::LT);
+        jumpi(panic_label(0x11));
+    }
+    /// [x] -> [], Panic(0x11) when x's sign bit is set.
+    void panic_if_negative() {
+        push(255);
+        op(Opcode::SHR);
+        jumpi(panic_label(0x11));
+    }
     void compare(BinaryOp op, const Type* t);
 
     // ---- storage and memory ---------------------------------------------------------------
@@ -415,18 +437,10 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
                 jumpi(overflow);
             } else if (!is_signed) {
                 op(Opcode::ADD);
-                dup(1);
-                push(low_mask(bits));
-                op(Opcode::LT);
-                jumpi(overflow);
+                panic_above(low_mask(bits));
             } else if (bits < 256) {
                 op(Opcode::ADD);
-                dup(1);
-                dup(1);
-                clean(t);
-                op(Opcode::EQ);
-                op(Opcode::ISZERO);
-                jumpi(overflow);
+                panic_unless_clean(t);
             } else {
                 dup(2);
                 dup(2);
@@ -438,9 +452,7 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
                 dup(4);
                 op(Opcode::XOR);
                 op(Opcode::AND);
-                push(255);
-                op(Opcode::SHR);
-                jumpi(overflow);
+                panic_if_negative();
                 swap(2);
                 pop(2);
             }
@@ -463,12 +475,7 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
             } else if (bits < 256) {
                 swap(1);
                 op(Opcode::SUB);
-                dup(1);
-                dup(1);
-                clean(t);
-                op(Opcode::EQ);
-                op(Opcode::ISZERO);
-                jumpi(overflow);
+                panic_unless_clean(t);
             } else {
                 dup(1);
                 dup(3);
@@ -480,9 +487,7 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
                 dup(5);
                 op(Opcode::XOR);
                 op(Opcode::AND);
-                push(255);
-                op(Opcode::SHR);
-                jumpi(overflow);
+                panic_if_negative();
                 swap(2);
                 pop(2);
             }
@@ -589,10 +594,7 @@ void Gen::checked_mul(const Type* t) {
     if (!t->is_signed()) {
         if (bits <= 128) {
             op(Opcode::MUL);
-            dup(1);
-            push(low_mask(bits));
-            op(Opcode::LT);
-            jumpi(overflow);
+            panic_above(low_mask(bits));
             return;
         }
         dup(2);
@@ -609,10 +611,7 @@ void Gen::checked_mul(const Type* t) {
         op(Opcode::ISZERO);
         jumpi(overflow);
         if (bits < 256) {
-            dup(1);
-            push(low_mask(bits));
-            op(Opcode::LT);
-            jumpi(overflow);
+            panic_above(low_mask(bits));
         }
         swap(2);
         pop(2);
@@ -620,12 +619,7 @@ void Gen::checked_mul(const Type* t) {
     }
     if (bits <= 128) {
         op(Opcode::MUL);
-        dup(1);
-        dup(1);
-        clean(t);
-        op(Opcode::EQ);
-        op(Opcode::ISZERO);
-        jumpi(overflow);
+        panic_unless_clean(t);
         return;
     }
     dup(2);
@@ -651,12 +645,7 @@ void Gen::checked_mul(const Type* t) {
         op(Opcode::AND);
         jumpi(overflow);
     } else {
-        dup(1);
-        dup(1);
-        clean(t);
-        op(Opcode::EQ);
-        op(Opcode::ISZERO);
-        jumpi(overflow);
+        panic_unless_clean(t);
     }
     swap(2);
     pop(2);

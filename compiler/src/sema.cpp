@@ -62,6 +62,22 @@ uint32_t selector_word(const std::string& sig) {
     return (uint32_t{s[0]} << 24) | (uint32_t{s[1]} << 16) | (uint32_t{s[2]} << 8) | s[3];
 }
 
+/// Appends `item` unless `list` holds it.
+template <class T>
+void add_once(std::vector<T>& list, const T& item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+/// `Name(args)` as the whole expression (what `emit` and `revert` take): the name and the call,
+/// or nulls when the expression has another shape.
+std::pair<const ast::identifier*, const ast::call_postfix*> named_call(const ast::expression& e) {
+    if (!e.chain.rest.empty() || e.conditional || e.assignment) return {nullptr, nullptr};
+    const auto* pf = boost::get<x3::forward_ast<ast::postfix_expression>>(&e.chain.first.get());
+    if (!pf || pf->get().ops.size() != 1) return {nullptr, nullptr};
+    return {boost::get<ast::identifier>(&pf->get().primary.get()),
+            boost::get<ast::call_postfix>(&pf->get().ops[0].get())};
+}
+
 /// Solidity's binding strength of binary operators (higher binds tighter).
 int precedence(const std::string& op) {
     if (op == "**") return 10;
@@ -1400,16 +1416,7 @@ StmtPtr Analyzer::return_statement(const ast::return_statement& r) {
 
 StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
     // emit E(args): the expression must be a call of an event.
-    const auto& chain = e.call.chain;
-    const auto* pf = chain.rest.empty() && !e.call.conditional && !e.call.assignment
-                         ? boost::get<x3::forward_ast<ast::postfix_expression>>(&chain.first.get())
-                         : nullptr;
-    const ast::call_postfix* call = nullptr;
-    const ast::identifier* name = nullptr;
-    if (pf && pf->get().ops.size() == 1) {
-        call = boost::get<ast::call_postfix>(&pf->get().ops[0].get());
-        name = boost::get<ast::identifier>(&pf->get().primary.get());
-    }
+    const auto [name, call] = named_call(e.call);
     if (!call || !name) {
         error(at(e), "expression has to be an event invocation");
         return nullptr;
@@ -1420,9 +1427,7 @@ StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
         return nullptr;
     }
     note_write_state(at(e));
-    if (!events_.count(ev->name) && std::find(contract_->used_events.begin(), contract_->used_events.end(),
-                                              ev) == contract_->used_events.end())
-        contract_->used_events.push_back(ev);
+    if (!events_.count(ev->name)) add_once(contract_->used_events, ev);
     std::vector<const Type*> types;
     for (const auto& p : ev->params) types.push_back(p.type);
     auto st = std::make_unique<Stmt>();
@@ -1435,16 +1440,7 @@ StmtPtr Analyzer::emit_statement(const ast::emit_statement& e) {
 }
 
 StmtPtr Analyzer::revert_statement(const ast::revert_statement& r) {
-    const auto& chain = r.call.chain;
-    const auto* pf = chain.rest.empty()
-                         ? boost::get<x3::forward_ast<ast::postfix_expression>>(&chain.first.get())
-                         : nullptr;
-    const ast::call_postfix* call = nullptr;
-    const ast::identifier* name = nullptr;
-    if (pf && pf->get().ops.size() == 1) {
-        call = boost::get<ast::call_postfix>(&pf->get().ops[0].get());
-        name = boost::get<ast::identifier>(&pf->get().primary.get());
-    }
+    const auto [name, call] = named_call(r.call);
     if (!call || !name) {
         error(at(r), "expected an error, as in 'revert MyError(arguments)'");
         return nullptr;
@@ -1454,9 +1450,7 @@ StmtPtr Analyzer::revert_statement(const ast::revert_statement& r) {
         error(at(*name), "undeclared error '" + name->name + "'");
         return nullptr;
     }
-    if (!errors_.count(er->name) && std::find(contract_->used_errors.begin(), contract_->used_errors.end(),
-                                              er) == contract_->used_errors.end())
-        contract_->used_errors.push_back(er);
+    if (!errors_.count(er->name)) add_once(contract_->used_errors, er);
     std::vector<const Type*> types;
     for (const auto& p : er->params) types.push_back(p.type);
     auto st = std::make_unique<Stmt>();

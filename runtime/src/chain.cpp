@@ -2,6 +2,7 @@
 // and verification of a stored chain.
 #include "trainchain/runtime/chain.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -43,8 +44,9 @@ Hash node_set_digest(const std::vector<NodeRecord>& nodes) {
 
 /// The configuration as the genesis block's note commits to it.
 std::string config_note(const ChainConfig& c) {
-    return "trainchain/v1 nodes=" + std::to_string(c.nodes) + " difficulty=" + std::to_string(c.difficulty_bits) +
-           " fork=" + c.fork + " quorum=" + std::to_string(c.quorum_percent);
+    return "trainchain/v1 nodes=" + std::to_string(c.nodes) +
+           " difficulty=" + std::to_string(c.difficulty_bits) + " fork=" + c.fork +
+           " quorum=" + std::to_string(c.quorum_percent);
 }
 
 /// The quorum rule of the Consensus contract: accepts * 100 >= quorum * nodes.
@@ -59,8 +61,13 @@ const vm::address results_queue_account = *vm::address::parse("0x000000000000000
 Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
     : store_{std::move(store)}, options_{options}, ledger_{fork_of(store_->config().fork)} {}
 
-std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const ChainConfig& config,
+std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const ChainConfig& config,
                                    const ChainOptions& options) {
+    // `runs/x/` and `runs/x` name the same directory; `.` and `/` name none we could create.
+    std::filesystem::path dir = std::filesystem::absolute(dir_arg).lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
+    if (!dir.has_filename() || dir.filename() == "." || dir.filename() == "..")
+        throw StoreError(dir_arg.string() + ": error: give the chain a directory of its own");
     if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
     if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
     if (config.quorum_percent == 0 || config.quorum_percent > 100)
@@ -69,13 +76,23 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
     // The chain is built in a sibling directory and renamed into place once its registration
     // block is stored: a crash during init leaves no chain (only a stale temporary directory).
     std::error_code ec;
-    if (std::filesystem::exists(dir / "chain.db", ec)) throw StoreError(dir.string() + ": error: already holds a chain");
+    if (std::filesystem::exists(dir / "chain.db", ec))
+        throw StoreError(dir.string() + ": error: already holds a chain");
     if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
         throw StoreError(dir.string() + ": error: exists and is not empty");
     const auto parent = dir.has_parent_path() ? dir.parent_path() : std::filesystem::path(".");
     std::filesystem::create_directories(parent, ec);
     const auto tmp = parent / ("." + dir.filename().string() + ".init-" + std::to_string(::getpid()));
     std::filesystem::remove_all(tmp, ec);
+    // Whatever goes wrong before the rename, the temporary directory goes away.
+    struct Cleanup {
+        std::filesystem::path path;
+        bool armed = true;
+        ~Cleanup() {
+            std::error_code ignored;
+            if (armed) std::filesystem::remove_all(path, ignored);
+        }
+    } cleanup{tmp};
     std::unique_ptr<Chain> c(new Chain(Store::create(tmp, config), options));
     Ledger& l = c->ledger_;
     l.set_block(0, now_ms() / 1000);
@@ -133,13 +150,17 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir, const Chain
     const auto report = c->commit(reg, false);
     if (!report.accepted) {
         c->store_.reset();
-        std::filesystem::remove_all(tmp, ec);
         throw ChainError("the registration block was not accepted: " + report.reason);
     }
-    c->store_.reset();  // closes the database (and checkpoints its WAL) before the rename
+    c->store_.reset();                 // closes the database (and checkpoints its WAL) before the rename
     std::filesystem::remove(dir, ec);  // an empty directory the user made beforehand
     std::filesystem::rename(tmp, dir, ec);
     if (ec) throw StoreError(dir.string() + ": error: cannot move the new chain into place: " + ec.message());
+    cleanup.armed = false;
+    if (const int fd = ::open(parent.c_str(), O_RDONLY); fd >= 0) {  // make the rename durable
+        ::fsync(fd);
+        ::close(fd);
+    }
     c->store_ = Store::open(dir);
     return c;
 }
@@ -148,7 +169,8 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
     std::unique_ptr<Chain> c(new Chain(Store::open(dir), options));
     c->blocks_ = c->store_->blocks();
     if (c->blocks_.size() < 2)
-        throw ChainError(dir.string() + ": error: the chain is incomplete (no registration block); create it again");
+        throw ChainError(dir.string() +
+                         ": error: the chain is incomplete (no registration block); create it again");
     c->ledger_.restore(c->store_->vm_state());
     c->load_contracts();
     c->load_nodes();
@@ -276,8 +298,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     const auto consensus_start = Clock::now();
     const double vm_before = rep.vm_ms;
     const Hash target = target_of(cfg.difficulty_bits);
+    // Signatures are checked against the keys registered in the store, not the nodes' own.
     std::vector<PublicKey> keys;
-    for (const auto& node : nodes_) keys.push_back(node.public_key());
+    for (const auto& r : store_->nodes()) keys.push_back(r.public_key);
     bool decided = false;
     while (auto claim = claims_.try_pop()) {
         if (decided) continue;  // later claims for a decided height are stale
@@ -499,6 +522,10 @@ VerifyReport verify(const Store& store) {
             fail("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
             break;
         }
+        if (i == 0 && !b.votes.empty()) {
+            fail("the genesis block carries votes");
+            break;
+        }
         if (i == 0 && b.payload.note != config_note(cfg)) {
             fail("the chain's configuration does not match the genesis block (" + b.payload.note + ")");
             break;
@@ -578,11 +605,16 @@ VerifyReport verify(const Store& store) {
                         why = "node " + std::to_string(d.node) + "'s vote signature is invalid";
                 } else {
                     try {
-                        const auto data = store.checkpoint(d.hash);
+                        // The file's own digest first: a damaged frame is never decompressed
+                        // (its size field could ask for gigabytes).
                         const auto file = store.checkpoint_file_digest(d.hash);
-                        if (!data)
+                        const bool present = std::filesystem::exists(store.checkpoint_path(d.hash));
+                        const auto data = present && file && sha256(store.checkpoint_file(d.hash)) == *file
+                                              ? store.checkpoint(d.hash)
+                                              : std::nullopt;
+                        if (!present)
                             why = "checkpoint " + hex(d.hash) + " is missing";
-                        else if (!file || sha256(store.checkpoint_file(d.hash)) != *file)
+                        else if (!data)
                             why = "the checkpoint file's bytes do not match the digest recorded for it";
                         else if (sha256(*data) != d.hash)
                             why = "the checkpoint's bytes do not match its digest";

@@ -97,11 +97,17 @@ std::optional<MiningResult> mine(const BlockHeader& header, const PowParams& par
     std::vector<std::optional<MiningResult>> found(threads);
     std::vector<uint64_t> tries(threads, 0);
     std::vector<std::thread> workers;
-    for (unsigned t = 0; t < threads; ++t)
-        workers.emplace_back([&, t] {
-            found[t] = mine_range(header, params.difficulty_bits, t, threads, stop, UINT64_MAX, tries[t]);
-            if (found[t]) stop.store(true, std::memory_order_relaxed);
-        });
+    try {
+        for (unsigned t = 0; t < threads; ++t)
+            workers.emplace_back([&, t] {
+                found[t] = mine_range(header, params.difficulty_bits, t, threads, stop, UINT64_MAX, tries[t]);
+                if (found[t]) stop.store(true, std::memory_order_relaxed);
+            });
+    } catch (...) {  // no more threads: stop the ones started, then report
+        stop.store(true);
+        for (auto& w : workers) w.join();
+        throw;
+    }
     for (auto& w : workers) w.join();
     // Several workers may finish in the same instant: the smallest nonce wins, deterministically
     // for a given set of finds.

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <cerrno>
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -116,6 +118,12 @@ Store::Store(std::filesystem::path dir, sqlite3* db) : dir_{std::move(dir)}, db_
 
 Store::~Store() { sqlite3_close(db_); }
 
+void Store::rollback_quietly() noexcept {
+    // After SQLITE_FULL or an I/O error SQLite may already have rolled back; the original error
+    // is the one to report.
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 void Store::exec(const std::string& sql) const {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -167,6 +175,10 @@ void Store::load_config() {
         config_.fork = j.at("fork").get<std::string>();
         config_.run_id = j.at("run_id").get<uint64_t>();
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
+        const auto nodes = j.at("nodes").get<int64_t>(), bits = j.at("difficulty_bits").get<int64_t>(),
+                   quorum = j.at("quorum_percent").get<int64_t>();
+        if (nodes < 1 || nodes > 10000 || bits < 0 || bits > 64 || quorum < 1 || quorum > 100)
+            throw std::out_of_range("nodes, difficulty or quorum out of range");
     } catch (const std::exception& e) {
         throw StoreError((dir_ / "chain.db").string() + ": error: bad configuration: " + e.what());
     }
@@ -185,7 +197,7 @@ void Store::put_nodes(const std::vector<NodeRecord>& nodes) {
         }
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback_quietly();
         throw;
     }
 }
@@ -250,15 +262,9 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
         exec("COMMIT");
         pending_files_.clear();
     } catch (...) {
-        exec("ROLLBACK");
+        rollback_quietly();
         throw;
     }
-}
-
-void Store::set_vm_state(const Bytes& state) {
-    Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
-    st.bind(1, state);
-    st.step();
 }
 
 void Store::set_meta(const std::string& key, const std::string& value) {
@@ -342,22 +348,41 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     const Hash digest = sha256(bytes);
     const auto path = checkpoint_path(digest);
     std::error_code ec;
-    if (std::filesystem::exists(path, ec)) {  // content-addressed: already there
-        if (!checkpoint_file_digest(digest)) pending_files_[digest] = sha256(checkpoint_file(digest));
-        return digest;
+    if (std::filesystem::exists(path, ec)) {  // content-addressed: already there, if intact
+        try {
+            const auto existing = checkpoint(digest);
+            if (existing && sha256(*existing) == digest) {
+                if (!checkpoint_file_digest(digest)) pending_files_[digest] = sha256(checkpoint_file(digest));
+                return digest;
+            }
+        } catch (const StoreError&) {
+        }
+        std::filesystem::remove(path, ec);  // a damaged leftover: write it again
     }
     Bytes compressed(ZSTD_compressBound(bytes.size()));
     const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 3);
     if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
     compressed.resize(n);
-    const auto tmp = path.string() + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f.write(reinterpret_cast<const char*>(compressed.data()),
-                     static_cast<std::streamsize>(compressed.size())))
-            throw StoreError(tmp + ": error: cannot write checkpoint");
+    std::string tmp = path.string() + ".XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0) throw StoreError(tmp + ": error: cannot create checkpoint file: " + std::strerror(errno));
+    size_t done = 0;
+    while (done < compressed.size()) {
+        const ssize_t written = ::write(fd, compressed.data() + done, compressed.size() - done);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw StoreError(tmp + ": error: cannot write checkpoint: " + why);
+        }
+        done += static_cast<size_t>(written);
     }
-    fsync_path(tmp);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw StoreError(tmp + ": error: cannot write checkpoint: " + why);
+    }
     std::filesystem::rename(tmp, path, ec);
     if (ec) throw StoreError(path.string() + ": error: cannot store checkpoint: " + ec.message());
     fsync_path(path.parent_path());

@@ -62,7 +62,7 @@ public:
     [[nodiscard]] const ChainConfig& config() const noexcept { return config_; }
     [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
 
-    /// Adds nodes and the VM state after their registration, in one transaction.
+    /// Adds the nodes, in one transaction.
     void put_nodes(const std::vector<NodeRecord>& nodes);
     [[nodiscard]] std::vector<NodeRecord> nodes() const;
 
@@ -81,7 +81,6 @@ public:
     [[nodiscard]] std::vector<GasRecord> gas_records() const;
     /// The VM state saved with the last block (empty before the first).
     [[nodiscard]] Bytes vm_state() const;
-    void set_vm_state(const Bytes& state);
     /// A small named value (e.g. the contract addresses).
     void set_meta(const std::string& key, const std::string& value);
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
@@ -102,6 +101,7 @@ public:
 private:
     Store(std::filesystem::path dir, sqlite3* db);
     void exec(const std::string& sql) const;
+    void rollback_quietly() noexcept;
     void load_config();
 
     std::filesystem::path dir_;
