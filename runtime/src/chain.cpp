@@ -42,12 +42,6 @@ Hash node_set_digest(const std::vector<NodeRecord>& nodes) {
     return sha256(all);
 }
 
-/// The configuration as the genesis block's note commits to it.
-std::string config_note(const ChainConfig& c) {
-    return "trainchain/v1 nodes=" + std::to_string(c.nodes) +
-           " difficulty=" + std::to_string(c.difficulty_bits) + " fork=" + c.fork +
-           " quorum=" + std::to_string(c.quorum_percent);
-}
 
 /// The quorum rule of the Consensus contract: accepts * 100 >= quorum * nodes.
 bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
@@ -57,6 +51,11 @@ bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
 const vm::address results_queue_account = *vm::address::parse("0x0000000000000000000000000000000000005e51");
 
 }  // namespace
+
+std::string config_note(const ChainConfig& c) {
+    return "trainchain/v1 nodes=" + std::to_string(c.nodes) + " difficulty=" + std::to_string(c.difficulty_bits) +
+           " fork=" + c.fork + " quorum=" + std::to_string(c.quorum_percent);
+}
 
 Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
     : store_{std::move(store)}, options_{options}, ledger_{fork_of(store_->config().fork)} {}

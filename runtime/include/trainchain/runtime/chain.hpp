@@ -89,6 +89,10 @@ private:
     vm::address registry_{}, creation_{}, consensus_{}, rollback_{}, results_account_{};
 };
 
+/// The text a genesis block's note holds: the configuration it commits to (node count, difficulty,
+/// fork, quorum), which `verify` compares with the stored configuration.
+std::string config_note(const ChainConfig& config);
+
 /// The outcome of verifying a stored chain.
 struct VerifyReport {
     bool ok = true;
