@@ -314,7 +314,8 @@ TEST_CASE("compile writes init code, runtime code, ABI and listing; -O0 gives la
     const auto out = dir.path / "out";
     auto r = trainchain("compile " + src.string() + " -o " + out.string() + " --asm");
     REQUIRE(r.exit_code == 0);
-    for (const char* ext : {".bin", ".bin-runtime", ".abi", ".asm"}) CHECK(fs::exists(out / (std::string("Counter") + ext)));
+    for (const char* ext : {".bin", ".bin-runtime", ".abi", ".asm"})
+        CHECK(fs::exists(out / (std::string("Counter") + ext)));
     const auto abi = nlohmann::json::parse(std::ifstream(out / "Counter.abi"));
     bool has_add = false;
     for (const auto& e : abi)
@@ -359,5 +360,7 @@ TEST_CASE("compile: bad source gives file:line:col diagnostics with a caret and 
     CHECK(trainchain("exec --deploy " + src.string() + " --call 'f()'").exit_code == 2);
     const auto good = dir.write("Counter.sol", counter_source);
     CHECK(trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'nope()'").exit_code == 2);
-    CHECK(trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'add(uint256)' xyz").exit_code == 2);
+    CHECK(
+        trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'add(uint256)' xyz").exit_code ==
+        2);
 }

@@ -225,6 +225,20 @@ private:
         op(Opcode::LT);
         jumpi(panic_label(0x11));
     }
+    /// [a, b, r] -> [a, b, r], Panic(0x11) unless a == 0 or r / a == b (`div`: DIV or SDIV), i.e.
+    /// when the product r = a * b wrapped around 2^256.
+    void panic_if_wrapped(Opcode div) {
+        dup(3);
+        op(Opcode::ISZERO);
+        dup(4);
+        dup(3);
+        op(div);
+        dup(4);
+        op(Opcode::EQ);
+        op(Opcode::OR);
+        op(Opcode::ISZERO);
+        jumpi(panic_label(0x11));
+    }
     /// [x] -> [], Panic(0x11) when x's sign bit is set.
     void panic_if_negative() {
         push(255);
@@ -600,16 +614,7 @@ void Gen::checked_mul(const Type* t) {
         dup(2);
         dup(2);
         op(Opcode::MUL);  // [a, b, r]
-        dup(3);
-        op(Opcode::ISZERO);
-        dup(4);
-        dup(3);
-        op(Opcode::DIV);
-        dup(4);
-        op(Opcode::EQ);
-        op(Opcode::OR);
-        op(Opcode::ISZERO);
-        jumpi(overflow);
+        panic_if_wrapped(Opcode::DIV);
         if (bits < 256) {
             panic_above(low_mask(bits));
         }
@@ -625,16 +630,7 @@ void Gen::checked_mul(const Type* t) {
     dup(2);
     dup(2);
     op(Opcode::MUL);  // [a, b, r]
-    dup(3);
-    op(Opcode::ISZERO);
-    dup(4);
-    dup(3);
-    op(Opcode::SDIV);
-    dup(4);
-    op(Opcode::EQ);
-    op(Opcode::OR);
-    op(Opcode::ISZERO);
-    jumpi(overflow);
+    panic_if_wrapped(Opcode::SDIV);
     if (bits == 256) {
         dup(3);
         op(Opcode::NOT);

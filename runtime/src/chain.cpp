@@ -42,7 +42,6 @@ Hash node_set_digest(const std::vector<NodeRecord>& nodes) {
     return sha256(all);
 }
 
-
 /// The quorum rule of the Consensus contract: accepts * 100 >= quorum * nodes.
 bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
     return accepts * 100 >= quorum_percent * nodes;
@@ -53,8 +52,9 @@ const vm::address results_queue_account = *vm::address::parse("0x000000000000000
 }  // namespace
 
 std::string config_note(const ChainConfig& c) {
-    return "trainchain/v1 nodes=" + std::to_string(c.nodes) + " difficulty=" + std::to_string(c.difficulty_bits) +
-           " fork=" + c.fork + " quorum=" + std::to_string(c.quorum_percent);
+    return "trainchain/v1 nodes=" + std::to_string(c.nodes) +
+           " difficulty=" + std::to_string(c.difficulty_bits) + " fork=" + c.fork +
+           " quorum=" + std::to_string(c.quorum_percent);
 }
 
 Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
