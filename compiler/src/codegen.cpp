@@ -473,11 +473,8 @@ void Gen::arith(BinaryOp o, const Type* t, bool checked) {
             break;
         case BinaryOp::Sub:
             if (!checked) {
-                dup(1);
-                dup(3);
+                swap(1);
                 op(Opcode::SUB);
-                swap(2);
-                pop(2);
                 clean(t);
             } else if (!is_signed) {
                 dup(1);

@@ -198,7 +198,9 @@ void Chain::load_contracts() {
 
 void Chain::load_nodes() {
     nodes_.clear();
+    registered_keys_.clear();
     for (const auto& r : store_->nodes()) {
+        registered_keys_.push_back(r.public_key);
         auto key = KeyPair::from_seed(r.seed);
         if (!key || key->public_key() != r.public_key)
             throw ChainError("node " + std::to_string(r.index) + "'s stored key pair is inconsistent");
@@ -298,8 +300,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     const double vm_before = rep.vm_ms;
     const Hash target = target_of(cfg.difficulty_bits);
     // Signatures are checked against the keys registered in the store, not the nodes' own.
-    std::vector<PublicKey> keys;
-    for (const auto& r : store_->nodes()) keys.push_back(r.public_key);
+    const std::vector<PublicKey>& keys = registered_keys_;
     bool decided = false;
     while (auto claim = claims_.try_pop()) {
         if (decided) continue;  // later claims for a decided height are stale
@@ -463,7 +464,7 @@ VerifyReport verify(const Store& store) {
     std::vector<NodeRecord> nodes;
     try {
         raw = store.raw_blocks();
-        blocks = store.blocks();
+        blocks = store.blocks(raw);
         nodes = store.nodes();
     } catch (const std::exception& e) {
         rep.ok = false;

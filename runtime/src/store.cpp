@@ -301,9 +301,11 @@ size_t Store::block_count() const {
     return static_cast<size_t>(st.integer(0));
 }
 
-std::vector<Block> Store::blocks() const {
+std::vector<Block> Store::blocks() const { return blocks(raw_blocks()); }
+
+std::vector<Block> Store::blocks(const std::vector<RawBlock>& rows) const {
     std::vector<Block> out;
-    for (const auto& raw : raw_blocks()) {
+    for (const auto& raw : rows) {
         Block b;
         auto h = BlockHeader::decode(raw.header);
         if (!h)

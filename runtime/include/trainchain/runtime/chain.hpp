@@ -84,6 +84,8 @@ private:
     Ledger ledger_;
     std::vector<UserNode> nodes_;
     std::vector<Block> blocks_;
+    std::vector<PublicKey>
+        registered_keys_;  ///< the stored node keys, by index (votes are checked against them)
     ResultsQueue results_;
     ConsensusQueue claims_;
     vm::address registry_{}, creation_{}, consensus_{}, rollback_{}, results_account_{};

@@ -78,6 +78,8 @@ public:
         Bytes hash, header, payload;
     };
     [[nodiscard]] std::vector<RawBlock> raw_blocks() const;
+    /// The blocks of rows already read with raw_blocks(), decoded, with their votes.
+    [[nodiscard]] std::vector<Block> blocks(const std::vector<RawBlock>& raw) const;
     [[nodiscard]] std::vector<GasRecord> gas_records() const;
     /// The VM state saved with the last block (empty before the first).
     [[nodiscard]] Bytes vm_state() const;
