@@ -1,7 +1,8 @@
 // vm/src/uint256.cpp - division, modular arithmetic, EXP and text conversion for uint256.
 //
 // Division is Knuth's algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit limbs with 128-bit
-// intermediates; ADDMOD and MULMOD divide a 5- or 8-limb numerator so no precision is lost.
+// intermediates, its quotient limbs estimated with Moller-Granlund reciprocals instead of hardware
+// division; ADDMOD and MULMOD divide a 5- or 8-limb numerator so no precision is lost.
 #include "trainchain/vm/uint256.hpp"
 
 #include <algorithm>
@@ -10,21 +11,42 @@ namespace trainchain::vm {
 namespace {
 
 using u128 = uint128;
-using i128 = int128;
 
 int significant_limbs(const uint64_t* x, int n) noexcept {
     while (n > 0 && x[n - 1] == 0) --n;
     return n;
 }
 
-/// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
-/// (may be null) and n remainder limbs to r.
 /// The reciprocal of a normalized divisor d (top bit set): floor((2^128 - 1) / d) - 2^64
 /// (Moller and Granlund, "Improved division by invariant integers", 2011).
 /// Computed as (~d : ~0) / d, which equals it for a normalized d and keeps the high half below d,
 /// so the 128-bit division takes its single-step path.
 uint64_t reciprocal(uint64_t d) noexcept {
     return static_cast<uint64_t>(((u128{~d} << 64) | ~uint64_t{0}) / d);
+}
+
+/// The reciprocal of a normalized two-limb divisor (d1:d0): floor((2^192 - 1) / (d1:d0)) - 2^64,
+/// refined from d1's reciprocal (their Algorithm 6).
+uint64_t reciprocal_3by2(uint64_t d1, uint64_t d0) noexcept {
+    uint64_t v = reciprocal(d1);
+    uint64_t p = d1 * v + d0;
+    if (p < d0) {
+        --v;
+        if (p >= d1) {
+            --v;
+            p -= d1;
+        }
+        p -= d1;
+    }
+    const u128 t = u128{v} * d0;
+    const auto t1 = static_cast<uint64_t>(t >> 64);
+    const auto t0 = static_cast<uint64_t>(t);
+    p += t1;
+    if (p < t1) {
+        --v;
+        if (p > d1 || (p == d1 && t0 >= d0)) --v;
+    }
+    return v;
 }
 
 /// (u1:u0) / d for a normalized d and u1 < d, with d's reciprocal `v`: two multiplications and
@@ -47,8 +69,66 @@ inline uint64_t div_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint6
     return q1;
 }
 
+/// (u2:u1:u0) / (d1:d0) for a normalized divisor and (u2:u1) < (d1:d0), with the divisor's
+/// 3-by-2 reciprocal `v` (their Algorithm 5). The quotient fits one limb; the remainder is
+/// returned in `rem`.
+inline uint64_t div_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0, uint64_t v,
+                         u128& rem) noexcept {
+    const u128 d = (u128{d1} << 64) | d0;
+    u128 q = u128{v} * u2;
+    q += (u128{u2} << 64) | u1;
+    auto q1 = static_cast<uint64_t>(q >> 64);
+    const auto q0 = static_cast<uint64_t>(q);
+    const uint64_t r1 = u1 - q1 * d1;
+    u128 r = ((u128{r1} << 64) | u0) - u128{d0} * q1 - d;
+    ++q1;
+    if (static_cast<uint64_t>(r >> 64) >= q0) {
+        --q1;
+        r += d;
+    }
+    if (r >= d) [[unlikely]] {
+        ++q1;
+        r -= d;
+    }
+    rem = r;
+    return q1;
+}
+
+/// Subtracts q * v (n limbs) from u (n + 1 limbs); returns true when the result went negative
+/// (q was one too large), in which case u holds it modulo 2^(64(n+1)).
+inline bool submul(uint64_t* u, const uint64_t* v, int n, uint64_t q) noexcept {
+    uint64_t k = 0;  // carry of the product plus the borrow of the subtraction
+    for (int i = 0; i < n; ++i) {
+        const u128 p = u128{q} * v[i] + k;
+        const auto lo = static_cast<uint64_t>(p);
+        k = static_cast<uint64_t>(p >> 64);
+        const uint64_t t = u[i] - lo;
+        k += t > u[i];
+        u[i] = t;
+    }
+    const uint64_t t = u[n] - k;
+    const bool negative = t > u[n];
+    u[n] = t;
+    return negative;
+}
+
+/// Adds v (n limbs) back to u (n + 1 limbs), ignoring the final carry: undoes one step of submul.
+inline void addback(uint64_t* u, const uint64_t* v, int n) noexcept {
+    uint64_t carry = 0;
+    for (int i = 0; i < n; ++i) {
+        const u128 s = u128{u[i]} + v[i] + carry;
+        u[i] = static_cast<uint64_t>(s);
+        carry = static_cast<uint64_t>(s >> 64);
+    }
+    u[n] += carry;
+}
+
 /// Divides u (m limbs) by v (n limbs, v[n-1] != 0, m >= n). Writes m-n+1 quotient limbs to q
 /// (may be null) and n remainder limbs to r.
+///
+/// Knuth's algorithm D, with each quotient limb estimated from the top three limbs of the running
+/// remainder by a 3-by-2 division: the estimate is exact or one too large, so no correction loop
+/// is needed before the multiply-and-subtract.
 void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint64_t* v, int n) noexcept {
     // Normalize: shift so the divisor's top limb has its top bit set.
     const int s = __builtin_clzll(v[n - 1]);
@@ -59,9 +139,9 @@ void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint
     un[m] = s ? u[m - 1] >> (64 - s) : 0;
     for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (s ? u[i - 1] >> (64 - s) : 0);
     un[0] = u[0] << s;
-    const uint64_t recip = reciprocal(vn[n - 1]);
 
     if (n == 1) {
+        const uint64_t recip = reciprocal(vn[0]);
         uint64_t rem = un[m];  // < vn[0]: at most s < 64 bits shifted out of a normalized divisor
         for (int i = m - 1; i >= 0; --i) {
             const uint64_t qi = div_2by1(rem, un[i], vn[0], recip, rem);
@@ -71,45 +151,24 @@ void knuth_divrem(uint64_t* q, uint64_t* r, const uint64_t* u, int m, const uint
         return;
     }
 
-    constexpr u128 base = u128{1} << 64;
+    const uint64_t d1 = vn[n - 1], d0 = vn[n - 2];
+    const uint64_t recip = reciprocal_3by2(d1, d0);
     for (int j = m - n; j >= 0; --j) {
-        // Estimate the quotient digit from the top two limbs; un[j+n] <= vn[n-1] always.
-        u128 qhat, rhat;
-        if (un[j + n] >= vn[n - 1]) {
-            qhat = base - 1;
-            rhat = u128{un[j + n - 1]} + vn[n - 1];
+        // The running remainder's top two limbs are at most the divisor's; when equal the
+        // quotient limb is 2^64 - 1 (the 3-by-2 division needs them strictly smaller).
+        const uint64_t u2 = un[j + n], u1 = un[j + n - 1];
+        uint64_t qhat;
+        if (u2 == d1 && u1 == d0) {
+            qhat = ~uint64_t{0};
         } else {
-            uint64_t r64;
-            qhat = div_2by1(un[j + n], un[j + n - 1], vn[n - 1], recip, r64);
-            rhat = r64;
+            u128 rem;
+            qhat = div_3by2(u2, u1, un[j + n - 2], d1, d0, recip, rem);
         }
-        while (rhat < base && qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
+        if (submul(un + j, vn, n, qhat)) {
             --qhat;
-            rhat += vn[n - 1];
+            addback(un + j, vn, n);
         }
-        // Multiply and subtract qhat * vn from un[j .. j+n].
-        i128 k = 0;
-        i128 t = 0;
-        for (int i = 0; i < n; ++i) {
-            const u128 p = qhat * vn[i];
-            t = static_cast<i128>(un[i + j]) - k - static_cast<i128>(static_cast<uint64_t>(p));
-            un[i + j] = static_cast<uint64_t>(t);
-            k = static_cast<i128>(p >> 64) - (t >> 64);
-        }
-        t = static_cast<i128>(un[j + n]) - k;
-        un[j + n] = static_cast<uint64_t>(t);
-        if (t < 0) {
-            // qhat was one too large: add back.
-            --qhat;
-            u128 carry = 0;
-            for (int i = 0; i < n; ++i) {
-                carry += u128{un[i + j]} + vn[i];
-                un[i + j] = static_cast<uint64_t>(carry);
-                carry >>= 64;
-            }
-            un[j + n] += static_cast<uint64_t>(carry);
-        }
-        if (q != nullptr) q[j] = static_cast<uint64_t>(qhat);
+        if (q != nullptr) q[j] = qhat;
     }
     for (int i = 0; i < n; ++i) r[i] = (un[i] >> s) | (s ? un[i + 1] << (64 - s) : 0);
 }
