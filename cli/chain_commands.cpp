@@ -1,10 +1,17 @@
 // cli/chain_commands.cpp - `trainchain chain init|append`, `history`, `verify`, `rollback`,
-// `export`: one run's chain directory from the command line.
+// `export`, `plot`: one run's chain directory from the command line.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 
 #include <fmt/core.h>
@@ -12,6 +19,8 @@
 
 #include "commands.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/training/server.hpp"
+#include "trainchain/runtime/plot.hpp"
 
 namespace trainchain::cli {
 namespace {
@@ -74,6 +83,32 @@ template <class F>
 std::function<void()> chain_guarded(int& exit_code, F body) {
     return guarded(exit_code, body, 1,
                    [](const std::exception& e) { return dynamic_cast<const StoreError*>(&e) != nullptr; });
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, fsync, rename. InputError when
+/// it cannot; the temporary file never stays behind.
+void write_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw InputError(fmt::format("{}: error: cannot write file: {}", path, std::strerror(errno)));
+    size_t done = 0;
+    int err = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (!err && ::fsync(fd) != 0) err = errno;
+    if (::close(fd) != 0 && !err) err = errno;
+    if (!err && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+    if (err) {
+        ::unlink(tmp.c_str());
+        throw InputError(fmt::format("{}: error: cannot write file: {}", path, std::strerror(err)));
+    }
 }
 
 }  // namespace
@@ -188,8 +223,15 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
 
     auto* verify_cmd = app.add_subcommand("verify", "Re-check every block, vote and checkpoint of a chain");
     auto v_dir = std::make_shared<std::string>();
+    auto v_replay = std::make_shared<bool>(false);
+    auto v_from = std::make_shared<uint64_t>(0);
+    auto v_to = std::make_shared<uint64_t>(std::numeric_limits<uint64_t>::max());
     verify_cmd->add_option("DIR", *v_dir, "chain directory")->required();
-    verify_cmd->callback(chain_guarded(exit_code, [v_dir] {
+    verify_cmd->add_flag("--replay", *v_replay,
+                         "also re-run every epoch from its previous state and compare the checkpoints");
+    verify_cmd->add_option("--from", *v_from, "replay: first block height");
+    verify_cmd->add_option("--to", *v_to, "replay: last block height");
+    verify_cmd->callback(chain_guarded(exit_code, [v_dir, v_replay, v_from, v_to] {
         const auto store = Store::open(*v_dir);
         const auto r = verify(*store);
         if (!r.ok) {
@@ -201,6 +243,16 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         }
         fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n",
                    *v_dir, r.blocks);
+        if (!*v_replay) return 0;
+        const auto rep = training::replay_verify(*v_dir, *v_from, *v_to, [](uint64_t height, bool ok) {
+            fmt::print("  block {}: replay {}\n", height, ok ? "matches" : "DIFFERS");
+            std::fflush(stdout);
+        });
+        if (!rep.ok) {
+            fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, rep.bad_height.value_or(0), rep.reason);
+            return 1;
+        }
+        fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", *v_dir, rep.replayed);
         return 0;
     }));
 
@@ -270,6 +322,28 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             throw InputError(fmt::format("{}: error: cannot write file", *e_out));
         fmt::print("wrote {} bytes of block {}'s checkpoint (sha256 {}) to {}\n", data->size(), *e_block,
                    hex(p.checkpoint), *e_out);
+        return 0;
+    }));
+
+    auto* plot = app.add_subcommand("plot", "Draw a chain's accuracy, losses and rollbacks as an SVG file");
+    auto p_dir = std::make_shared<std::string>();
+    auto p_out = std::make_shared<std::string>();
+    auto p_title = std::make_shared<std::string>();
+    plot->add_option("DIR", *p_dir, "chain directory")->required();
+    plot->add_option("-o,--output", *p_out, "SVG file to write")->required();
+    plot->add_option("--title", *p_title, "title (default: the chain directory's name)");
+    plot->callback(chain_guarded(exit_code, [p_dir, p_out, p_title] {
+        const auto store = Store::open(*p_dir);
+        PlotOptions options;
+        if (!p_title->empty()) {
+            options.title = *p_title;
+        } else {
+            auto dir = std::filesystem::absolute(*p_dir).lexically_normal();
+            if (!dir.has_filename()) dir = dir.parent_path();
+            options.title = "training history: " + dir.filename().string();
+        }
+        write_atomically(*p_out, plot_svg(store->blocks(), options));
+        fmt::print("{}\n", *p_out);
         return 0;
     }));
 }

@@ -33,6 +33,9 @@ void add_vm_commands(CLI::App& app, int& exit_code);
 /// Registers `chain init|append`, `history`, `verify`, `rollback` and `export`.
 void add_chain_commands(CLI::App& app, int& exit_code);
 
+/// Registers `train`.
+void add_train_commands(CLI::App& app, int& exit_code);
+
 /// Registers `compile`.
 void add_contract_commands(CLI::App& app, int& exit_code);
 

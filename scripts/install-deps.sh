@@ -10,6 +10,11 @@ packages=(
   libssl-dev            # SHA-256, Ed25519
   libsqlite3-dev        # the chain store
   libzstd-dev           # compressed checkpoints
+  zlib1g-dev            # gzipped datasets (IDX, CSV)
+  libtomlplusplus-dev   # run configuration files (TOML)
+  libtorch-dev          # the Deep Learning Tool (libtorch)
+  dataset-fashion-mnist # the demo's dataset
+  python3-sklearn       # ships sklearn's digits CSV (small test dataset)
   nlohmann-json3-dev    # VMTests JSON, --json output
   libcli11-dev          # command-line parsing
   libfmt-dev            # formatting

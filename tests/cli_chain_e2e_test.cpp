@@ -1,6 +1,6 @@
 // tests/cli_chain_e2e_test.cpp - end-to-end tests of the chain commands on the real binary:
-// chain init/append, history --json, verify (and a tampered checkpoint), rollback, export, faults,
-// bad input, and kill -9 at random moments during appends and rollbacks.
+// chain init/append, history --json, verify (and a tampered checkpoint), rollback, export, plot,
+// faults, bad input, and kill -9 at random moments during appends and rollbacks.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -349,6 +349,64 @@ TEST_CASE("chain: rollback --to a height that holds no epoch block is bad input 
         CHECK(r.err.find(to) != std::string::npos);  // names the height
     }
     CHECK(history(dir) == before);
+}
+
+TEST_CASE("chain: plot draws the history with its rollback marker") {
+    TempDir d;
+    const fs::path dir = d.path / "run";
+    REQUIRE(cli("chain init " + quote(dir.string()) + " --nodes 3 --difficulty 8").exit_code == 0);
+    const auto ck = d.path / "ck";
+    write_file(ck, Bytes(100, 7));
+    const double acc[] = {0.5, 0.7, 0.6};
+    for (int e = 1; e <= 3; ++e) REQUIRE(cli(append_args(dir, ck, e, acc[e - 1])).exit_code == 0);
+    auto r = cli("chain append " + quote(dir.string()) + " --checkpoint " + quote(ck.string()) +
+                 " --epoch 4 --accuracy 0.2 --loss nan --threads 2");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    r = cli("rollback " + quote(dir.string()) + " --to 3 --reason " + quote("loss <nan> & diverged"));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+
+    const auto out = d.path / "plot.svg";
+    r = cli("plot " + quote(dir.string()) + " -o " + quote(out.string()) + " --title " + quote("run <1>"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == out.string() + "\n");
+    REQUIRE(fs::exists(out));
+    const auto bytes = read_file(out);
+    const std::string svg(bytes.begin(), bytes.end());
+    CHECK(svg.rfind("<?xml", 0) == 0);
+    CHECK(svg.size() > 1000);
+    CHECK(svg.find("</svg>\n") == svg.size() - 7);
+    CHECK(svg.find("class=\"rollback\" data-height=\"6\" data-target=\"3\"") != std::string::npos);
+    CHECK(svg.find(">rollback -&gt; #3<") != std::string::npos);
+    CHECK(svg.find("run &lt;1&gt;") != std::string::npos);
+    CHECK(svg.find("loss &lt;nan&gt; &amp; diverged") != std::string::npos);
+    CHECK(svg.find("class=\"nonfinite loss\" data-height=\"5\"") != std::string::npos);
+    // Written through a temporary file that is gone now; the same chain gives the same bytes.
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(d.path)) ++files;
+    CHECK(files == 3);  // run, ck, plot.svg
+    REQUIRE(cli("plot " + quote(dir.string()) + " -o " + quote(out.string()) + " --title " + quote("run <1>"))
+                .exit_code == 0);
+    CHECK(read_file(out) == bytes);
+    // Without --title: the directory's name.
+    const auto untitled = d.path / "untitled.svg";
+    REQUIRE(cli("plot " + quote(dir.string() + "/") + " -o " + quote(untitled.string())).exit_code == 0);
+    const auto u = read_file(untitled);
+    CHECK(std::string(u.begin(), u.end()).find("training history: run<") != std::string::npos);
+
+    // A directory without a chain, and an output that cannot be written: one line, exit 2.
+    check_bad_input(cli("plot /nonexistent -o x.svg"), "/nonexistent");
+    check_bad_input(cli("plot /nonexistent -o x.svg"), "no chain here");
+    CHECK_FALSE(fs::exists("x.svg"));
+    check_bad_input(cli("plot " + quote(d.path.string()) + " -o " + quote((d.path / "y.svg").string())),
+                    "no chain here");
+    check_bad_input(
+        cli("plot " + quote(dir.string()) + " -o " + quote((d.path / "no" / "such.svg").string())),
+        "such.svg: error: cannot write file");
+    check_bad_input(cli("plot " + quote(dir.string()) + " -o " + quote(d.path.string())),
+                    "cannot write file");
+    check_bad_input(cli("plot " + quote(dir.string())), "--output");
 }
 
 TEST_CASE("chain: kill -9 at random moments loses no accepted block") {

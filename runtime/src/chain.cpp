@@ -378,6 +378,7 @@ AppendReport Chain::append_epoch(EpochResult result) {
     p.epoch = result.epoch;
     p.accuracy = result.accuracy;
     p.loss = result.loss;
+    p.note = result.note;
     const auto t = Clock::now();
     p.checkpoint = store_->put_checkpoint(result.checkpoint);
     const double checkpoint_ms = ms_since(t);

@@ -56,6 +56,7 @@ struct EpochResult {
     double accuracy = 0;
     double loss = 0;
     Bytes checkpoint;  ///< the model's weights (any bytes)
+    std::string note;  ///< recorded in the block (the training server writes a JSON object)
 };
 
 /// A node's claim that it found the proof of work.

@@ -1,0 +1,256 @@
+// cli/train_commands.cpp - `trainchain train`: a training run recorded in the chain, with
+// monitoring on stderr (or JSON lines on stdout), automatic rollback and resume.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "trainchain/runtime/crypto.hpp"
+#include "trainchain/training/server.hpp"
+
+namespace trainchain::cli {
+namespace {
+
+using namespace trainchain::training;
+
+/// Command-line settings that override the configuration file.
+struct TrainFlags {
+    std::string config;
+    std::string dir;
+    std::string resume;
+    std::optional<uint32_t> epochs, threads, batch_size, nodes, difficulty, replay_nodes, max_rollbacks;
+    std::optional<uint64_t> seed, train_limit, test_limit;
+    std::optional<double> lr, lr_factor;
+    std::optional<std::string> optimizer, model, data, data_path;
+    std::vector<std::string> inject;
+    unsigned mining_threads = 0;
+    std::optional<uint32_t> forge_epoch;
+    bool quiet = false, json = false;
+};
+
+TrainConfig build_config(const TrainFlags& f) {
+    TrainConfig c;
+    if (!f.resume.empty())
+        c = load_config(std::filesystem::path(f.resume) / "run.toml");
+    else if (!f.config.empty())
+        c = load_config(f.config);
+    if (f.epochs) c.epochs = *f.epochs;
+    if (f.threads) c.threads = *f.threads;
+    if (f.batch_size) c.optimizer.batch_size = *f.batch_size;
+    if (f.nodes) c.chain.nodes = *f.nodes;
+    if (f.difficulty) c.chain.difficulty_bits = *f.difficulty;
+    if (f.replay_nodes) c.chain.replay_nodes = *f.replay_nodes;
+    if (f.max_rollbacks) c.recovery.max_rollbacks = *f.max_rollbacks;
+    if (f.seed) c.seed = *f.seed;
+    if (f.train_limit) c.data.train_limit = *f.train_limit;
+    if (f.test_limit) c.data.test_limit = *f.test_limit;
+    if (f.lr) c.optimizer.lr = *f.lr;
+    if (f.lr_factor) c.recovery.lr_factor = *f.lr_factor;
+    if (f.optimizer) c.optimizer.kind = *f.optimizer;
+    if (f.model) c.model.kind = *f.model;
+    if (f.data) c.data.source = *f.data;
+    if (f.data_path) c.data.path = *f.data_path;
+    for (const auto& s : f.inject) c.inject.push_back(Injection::parse(s));
+    c.validate();
+    return c;
+}
+
+std::string percent(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : "n/a"; }
+
+nlohmann::json number(double v) {
+    if (std::isfinite(v)) return v;
+    return fmt::format("{}", v);
+}
+
+/// Progress on stderr: a bar within an epoch (terminals only) and one line per epoch; or JSON
+/// lines on stdout.
+class ConsoleMonitor : public Monitor {
+public:
+    ConsoleMonitor(const TrainConfig& config, bool quiet, bool json)
+        : epochs_(config.epochs),
+          nodes_(config.chain.nodes),
+          quiet_(quiet),
+          json_(json),
+          bar_(!quiet && !json && isatty(STDERR_FILENO) != 0) {}
+
+    void started(const std::string& description) override {
+        if (json_)
+            emit({{"event", "started"}, {"data", description}});
+        else if (!quiet_)
+            fmt::print(stderr, "training: {}\n", description);
+    }
+    void progress(uint32_t epoch, size_t done, size_t total) override {
+        if (!bar_ || total < 20 || (done % std::max<size_t>(1, total / 50) != 0 && done != total)) return;
+        const size_t width = 30, filled = width * done / total;
+        fmt::print(stderr, "\r  epoch {:>3} [{}{}] {:3}%", epoch, std::string(filled, '#'),
+                   std::string(width - filled, '.'), 100 * done / total);
+        std::fflush(stderr);
+    }
+    void epoch(const EpochEvent& e) override {
+        if (bar_) fmt::print(stderr, "\r{:60}\r", "");
+        if (json_) {
+            nlohmann::json j{{"event", "epoch"},
+                             {"epoch", e.plan.epoch},
+                             {"lr", e.plan.lr},
+                             {"train_loss", number(e.metrics.train_loss)},
+                             {"test_loss", number(e.metrics.test_loss)},
+                             {"accuracy", e.metrics.test_accuracy},
+                             {"train_ms", e.train_ms},
+                             {"replay_ms", e.replay_ms},
+                             {"replay_ok", e.replay_ok},
+                             {"rollbacks", e.plan.rollbacks}};
+            if (e.plan.inject) j["inject"] = Injection{*e.plan.inject, e.plan.epoch}.to_string();
+            if (e.replay_ok) {
+                j["block"] = e.append.block.header.height;
+                j["hash"] = runtime::hex(e.append.block.hash());
+                j["votes"] = e.append.accepts;
+                j["chain_ms"] = e.append.total_ms;
+                j["mining_ms"] = e.append.mining_ms;
+                j["consensus_ms"] = e.append.consensus_ms;
+                j["vm_ms"] = e.append.vm_ms;
+                j["storage_ms"] = e.append.storage_ms;
+                j["gas"] = e.append.gas_used;
+            }
+            if (e.error) j["error"] = *e.error;
+            emit(j);
+            return;
+        }
+        if (quiet_) return;
+        std::string line =
+            fmt::format("epoch {:>3}/{}  loss {:.4f}  test loss {:.4f}  acc {:>7}", e.plan.epoch, epochs_,
+                        e.metrics.train_loss, e.metrics.test_loss, percent(e.metrics.test_accuracy));
+        if (e.replay_ok)
+            line += fmt::format("  block #{}  pow {:.0f} ms  votes {}/{}", e.append.block.header.height,
+                                e.append.mining_ms, e.append.accepts, nodes_);
+        line += fmt::format("  rollbacks {}  [{:.1f} s]", e.plan.rollbacks, e.train_ms / 1000);
+        if (e.plan.inject) line += "  (injected " + Injection{*e.plan.inject, e.plan.epoch}.to_string() + ")";
+        fmt::print(stderr, "{}\n", line);
+        if (e.error) fmt::print(stderr, "  ! {}\n", *e.error);
+    }
+    void rollback(const RollbackEvent& r) override {
+        std::string votes;
+        for (const auto& [height, count] : r.report.proposals)
+            votes += fmt::format("{}#{}: {}", votes.empty() ? "" : ", ", height, count);
+        if (json_) {
+            nlohmann::json proposals = nlohmann::json::object();
+            for (const auto& [height, count] : r.report.proposals) proposals[std::to_string(height)] = count;
+            emit({{"event", "rollback"},
+                  {"reason", r.reason},
+                  {"target", r.report.target},
+                  {"block", r.report.block.block.header.height},
+                  {"proposals", proposals},
+                  {"restored_epoch", r.restored_epoch},
+                  {"restored_accuracy", r.restored_accuracy},
+                  {"next_lr", r.next_lr}});
+            return;
+        }
+        if (quiet_) return;
+        fmt::print(
+            stderr,
+            "rollback: block #{} restores block #{} (epoch {}, accuracy {} re-measured); restore points "
+            "proposed: {}; learning rate now {:g}\n",
+            r.report.block.block.header.height, r.report.target, r.restored_epoch,
+            percent(r.restored_accuracy), votes, r.next_lr);
+    }
+
+    void emit(const nlohmann::json& j) {
+        fmt::print("{}\n", j.dump());
+        std::fflush(stdout);
+    }
+
+private:
+    uint32_t epochs_, nodes_;
+    bool quiet_, json_, bar_;
+};
+
+}  // namespace
+
+void add_train_commands(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("train", "Train a model, recording every epoch in the chain");
+    auto f = std::make_shared<TrainFlags>();
+    cmd->add_option("CONFIG", f->config, "run configuration (TOML); defaults when absent");
+    cmd->add_option("-d,--dir", f->dir, "run directory to create (chain store and run.toml)");
+    cmd->add_option("--resume", f->resume, "continue the run stored in this directory");
+    cmd->add_option("--epochs", f->epochs, "epochs to reach");
+    cmd->add_option("--seed", f->seed, "run seed (weights, batch order)");
+    cmd->add_option("--threads", f->threads, "torch threads (part of what makes a run reproducible)");
+    cmd->add_option("--lr", f->lr, "learning rate");
+    cmd->add_option("--lr-factor", f->lr_factor, "learning-rate factor applied after each rollback");
+    cmd->add_option("--batch-size", f->batch_size, "batch size");
+    cmd->add_option("--optimizer", f->optimizer, "adam or sgd");
+    cmd->add_option("--model", f->model, "mlp or cnn");
+    cmd->add_option("--data", f->data, "fashion-mnist, digits, csv or idx");
+    cmd->add_option("--data-path", f->data_path, "the data file or directory");
+    cmd->add_option("--train-limit", f->train_limit, "use only the first N training rows");
+    cmd->add_option("--test-limit", f->test_limit, "use only the first N test rows");
+    cmd->add_option("--nodes", f->nodes, "user nodes");
+    cmd->add_option("--difficulty", f->difficulty, "proof-of-work difficulty (leading zero bits)");
+    cmd->add_option("--replay-nodes", f->replay_nodes, "nodes that replay each epoch before it is appended");
+    cmd->add_option("--max-rollbacks", f->max_rollbacks, "stop after this many rollbacks");
+    cmd->add_option("--inject", f->inject,
+                    "make training go wrong: lr-spike@EPOCH, nan@EPOCH, label-noise@EPOCH");
+    cmd->add_option("--mining-threads", f->mining_threads, "proof-of-work threads (0: all cores)");
+    cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
+        ->group("");
+    cmd->add_flag("-q,--quiet", f->quiet, "print only the summary");
+    cmd->add_flag("--json", f->json, "one JSON object per event on stdout");
+    cmd->callback(guarded(
+        exit_code,
+        [f] {
+            if (f->resume.empty() == f->dir.empty())
+                throw InputError("train: error: give a new run directory with --dir, or --resume DIR");
+            if (!f->resume.empty() && !f->config.empty())
+                throw InputError("train: error: --resume reads the run's own run.toml; do not give CONFIG");
+            const TrainConfig config = build_config(*f);
+            ServerOptions options;
+            options.dir = f->resume.empty() ? f->dir : f->resume;
+            options.resume = !f->resume.empty();
+            options.mining_threads = f->mining_threads;
+            options.forge_epoch = f->forge_epoch;
+            if (!options.resume && std::filesystem::exists(options.dir))
+                throw InputError(fmt::format("{}: error: already exists; use --resume {} to continue a run",
+                                             options.dir.string(), options.dir.string()));
+            ConsoleMonitor monitor(config, f->quiet, f->json);
+            const RunSummary s = run_training(config, options, monitor);
+            if (f->json) {
+                monitor.emit({{"event", "summary"},
+                              {"status", s.status},
+                              {"finished", s.finished},
+                              {"epochs_trained", s.epochs_trained},
+                              {"rollbacks", s.rollbacks},
+                              {"rejected", s.rejected},
+                              {"blocks", s.blocks},
+                              {"state_block", s.state_height},
+                              {"final_epoch", s.final_epoch},
+                              {"final_accuracy", s.final_accuracy},
+                              {"best_accuracy", s.best_accuracy},
+                              {"training_ms", s.training_ms},
+                              {"chain_ms", s.chain_ms},
+                              {"mining_ms", s.mining_ms},
+                              {"replay_ms", s.replay_ms}});
+            } else {
+                fmt::print("run {}: {} epochs trained, {} rollbacks, {} rejected by replay\n", s.status,
+                           s.epochs_trained, s.rollbacks, s.rejected);
+                fmt::print("  training state: block #{} (epoch {}, accuracy {}); best accuracy {}\n",
+                           s.state_height, s.final_epoch, percent(s.final_accuracy),
+                           percent(s.best_accuracy));
+                fmt::print(
+                    "  chain: {} ({} blocks); time: training {:.1f} s, chain {:.1f} s (proof of work "
+                    "{:.1f} s), replay {:.1f} s\n",
+                    options.dir.string(), s.blocks, s.training_ms / 1000, s.chain_ms / 1000,
+                    s.mining_ms / 1000, s.replay_ms / 1000);
+            }
+            return s.finished ? 0 : 1;
+        },
+        1,
+        [](const std::exception& e) {
+            return dynamic_cast<const ConfigError*>(&e) != nullptr ||
+                   dynamic_cast<const DataError*>(&e) != nullptr ||
+                   dynamic_cast<const CheckpointError*>(&e) != nullptr;
+        }));
+}
+
+}  // namespace trainchain::cli
