@@ -27,29 +27,6 @@ namespace {
 
 using namespace trainchain::runtime;
 
-/// Parses `--fault 3=crash` options; the node must exist (fewer than `nodes`).
-std::map<uint32_t, Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes) {
-    std::map<uint32_t, Fault> out;
-    for (const auto& s : specs) {
-        const auto eq = s.find('=');
-        uint32_t node = 0;
-        const auto [end, ec] =
-            std::from_chars(s.data(), s.data() + (eq == std::string::npos ? s.size() : eq), node);
-        if (eq == std::string::npos || ec != std::errc{} || end != s.data() + eq)
-            throw InputError(fmt::format("--fault: error: '{}' is not NODE=KIND", s));
-        const auto f = parse_fault(s.substr(eq + 1));
-        if (!f)
-            throw InputError(
-                fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
-                            "wrong-restore-point, tampered-replica",
-                            s));
-        if (node >= nodes)
-            throw InputError(fmt::format("--fault: error: '{}': the chain has nodes 0 to {}", s, nodes - 1));
-        out[node] = *f;
-    }
-    return out;
-}
-
 void print_append(const AppendReport& r) {
     if (!r.accepted) throw InputError("append: error: the block was not accepted: " + r.reason);
     fmt::print("appended block {} ({}) hash {}\n", r.block.header.height, kind_name(r.block.payload.kind),
@@ -112,6 +89,28 @@ void write_atomically(const std::string& path, const std::string& text) {
 }
 
 }  // namespace
+
+std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes) {
+    std::map<uint32_t, runtime::Fault> out;
+    for (const auto& s : specs) {
+        const auto eq = s.find('=');
+        uint32_t node = 0;
+        const auto [end, ec] =
+            std::from_chars(s.data(), s.data() + (eq == std::string::npos ? s.size() : eq), node);
+        if (eq == std::string::npos || ec != std::errc{} || end != s.data() + eq)
+            throw InputError(fmt::format("--fault: error: '{}' is not NODE=KIND", s));
+        const auto f = runtime::parse_fault(s.substr(eq + 1));
+        if (!f)
+            throw InputError(
+                fmt::format("--fault: error: '{}': kinds are crash, wrong-vote, forge-nonce, "
+                            "wrong-restore-point, tampered-replica",
+                            s));
+        if (node >= nodes)
+            throw InputError(fmt::format("--fault: error: '{}': the chain has nodes 0 to {}", s, nodes - 1));
+        out[node] = *f;
+    }
+    return out;
+}
 
 void add_chain_commands(CLI::App& app, int& exit_code) {
     auto* chain = app.add_subcommand("chain", "Create a run's chain and append epoch results to it");

@@ -4,9 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "trainchain/runtime/node.hpp"
 
 namespace trainchain::cli {
 
@@ -26,6 +29,10 @@ std::string read_text(const std::string& path);
 /// and `other_exit`.
 std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit = exit_bad_input,
                               std::function<bool(const std::exception&)> is_bad_input = {});
+
+/// Parses `--fault NODE=KIND` options; the node must exist (fewer than `nodes`). InputError
+/// otherwise.
+std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes);
 
 /// Registers `asm`, `disasm`, `exec` and `vmtest`; the command's exit code goes to `exit_code`.
 void add_vm_commands(CLI::App& app, int& exit_code);

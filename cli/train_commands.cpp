@@ -26,6 +26,7 @@ struct TrainFlags {
     std::optional<double> lr, lr_factor;
     std::optional<std::string> optimizer, model, data, data_path;
     std::vector<std::string> inject;
+    std::vector<std::string> faults;
     unsigned mining_threads = 0;
     std::optional<uint32_t> forge_epoch;
     bool quiet = false, json = false;
@@ -107,6 +108,9 @@ public:
                 j["block"] = e.append.block.header.height;
                 j["hash"] = runtime::hex(e.append.block.hash());
                 j["votes"] = e.append.accepts;
+                j["votes_against"] = e.append.rejects;
+                j["forged_claims"] = e.append.forged_claims;
+                j["invalid_votes"] = e.append.invalid_votes;
                 j["chain_ms"] = e.append.total_ms;
                 j["mining_ms"] = e.append.mining_ms;
                 j["consensus_ms"] = e.append.consensus_ms;
@@ -122,9 +126,13 @@ public:
         std::string line =
             fmt::format("epoch {:>3}/{}  loss {:.4f}  test loss {:.4f}  acc {:>7}", e.plan.epoch, epochs_,
                         e.metrics.train_loss, e.metrics.test_loss, percent(e.metrics.test_accuracy));
-        if (e.replay_ok)
+        if (e.replay_ok) {
             line += fmt::format("  block #{}  pow {:.0f} ms  votes {}/{}", e.append.block.header.height,
                                 e.append.mining_ms, e.append.accepts, nodes_);
+            if (e.append.rejects + e.append.forged_claims + e.append.invalid_votes != 0)
+                line += fmt::format(" ({} against, {} forged claims, {} invalid votes)", e.append.rejects,
+                                    e.append.forged_claims, e.append.invalid_votes);
+        }
         line += fmt::format("  rollbacks {}  [{:.1f} s]", e.plan.rollbacks, e.train_ms / 1000);
         if (e.plan.inject) line += "  (injected " + Injection{*e.plan.inject, e.plan.epoch}.to_string() + ")";
         fmt::print(stderr, "{}\n", line);
@@ -192,6 +200,9 @@ void add_train_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--max-rollbacks", f->max_rollbacks, "stop after this many rollbacks");
     cmd->add_option("--inject", f->inject,
                     "make training go wrong: lr-spike@EPOCH, nan@EPOCH, label-noise@EPOCH");
+    cmd->add_option("--fault", f->faults,
+                    "make a node faulty: NODE=KIND (crash, wrong-vote, forge-nonce, wrong-restore-point, "
+                    "tampered-replica)");
     cmd->add_option("--mining-threads", f->mining_threads, "proof-of-work threads (0: all cores)");
     cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
         ->group("");
@@ -210,6 +221,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
             options.resume = !f->resume.empty();
             options.mining_threads = f->mining_threads;
             options.forge_epoch = f->forge_epoch;
+            options.faults = parse_faults(f->faults, config.chain.nodes);
             if (!options.resume && std::filesystem::exists(options.dir))
                 throw InputError(fmt::format("{}: error: already exists; use --resume {} to continue a run",
                                              options.dir.string(), options.dir.string()));

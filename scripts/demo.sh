@@ -24,9 +24,12 @@ done
 echo
 
 echo "== training: configs/demo.toml (Fashion-MNIST, MLP, Adam; 100 nodes; lr-spike injected at epoch 5) =="
+echo "   four nodes are faulty: 7 votes wrongly, 8 forges proof-of-work claims, 3 proposes the worst"
+echo "   restore point, 4 holds a tampered replica; the honest majority decides every step"
 rm -rf "$work/run"
 status=0
-"$bin" train configs/demo.toml --dir "$work/run" || status=$?
+"$bin" train configs/demo.toml --dir "$work/run" \
+  --fault 7=wrong-vote --fault 8=forge-nonce --fault 3=wrong-restore-point --fault 4=tampered-replica || status=$?
 [ "$status" -le 1 ] || exit "$status"
 echo
 echo "== history =="

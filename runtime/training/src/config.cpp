@@ -2,6 +2,8 @@
 // positioned errors, range checks, fault injections, and writing it back as TOML.
 #include "trainchain/training/config.hpp"
 
+#include "trainchain/vm/fork.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -29,13 +31,15 @@ constexpr std::array<std::string_view, 4> data_sources = {"fashion-mnist", "digi
 constexpr std::array<std::string_view, 2> model_kinds = {"mlp", "cnn"};
 constexpr std::array<std::string_view, 2> optimizer_kinds = {"adam", "sgd"};
 constexpr std::array<std::string_view, 2> schedules = {"constant", "step"};
-// The VM's fork names (vm/src/names.cpp), matched case-insensitively as vm::parse_fork does; this
-// library does not link the VM, so the list is repeated here.
-constexpr std::array<std::string_view, 13> fork_names = {
-    "Frontier",       "Homestead",  "TangerineWhistle", "SpuriousDragon", "Byzantium",
-    "Constantinople", "Petersburg", "Istanbul",         "Berlin",         "London",
-    "Paris",          "Shanghai",   "Cancun",
-};
+/// The VM's fork names, in order, from the VM itself.
+std::string fork_list() {
+    std::string s;
+    for (int i = 0; i < vm::num_forks; ++i) {
+        if (i != 0) s += i + 1 == vm::num_forks ? " or " : ", ";
+        s += vm::fork_name(static_cast<vm::Fork>(i));
+    }
+    return s;
+}
 
 // TOML integers are signed 64-bit, so an unsigned setting must stay below this to be written back.
 constexpr uint64_t max_toml_integer = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
@@ -62,13 +66,6 @@ std::string one_of(const std::array<std::string_view, N>& names) {
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view s) {
     return std::find(names.begin(), names.end(), s) != names.end();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 /// Levenshtein distance, for "did you mean" hints on unknown keys.
@@ -211,11 +208,9 @@ std::optional<Problem> find_problem(const TrainConfig& c) {
     const ChainSettings& ch = c.chain;
     if (!in(ch.nodes, 1u, 10000u)) return out_of("chain.nodes", ch.nodes, "must be 1..10000");
     if (ch.difficulty_bits > 40) return out_of("chain.difficulty_bits", ch.difficulty_bits, "must be 0..40");
-    if (std::none_of(fork_names.begin(), fork_names.end(),
-                     [&](std::string_view f) { return iequals(f, ch.fork); }))
-        return Problem{
-            "chain.fork", "",
-            "chain.fork = " + in_quotes(ch.fork) + " is not a known fork (" + one_of(fork_names) + ")"};
+    if (!vm::parse_fork(ch.fork))
+        return Problem{"chain.fork", "",
+                       "chain.fork = " + in_quotes(ch.fork) + " is not a known fork (" + fork_list() + ")"};
     if (!in(ch.quorum_percent, 1u, 100u))
         return out_of("chain.quorum_percent", ch.quorum_percent, "must be 1..100");
     if (ch.replay_nodes > ch.nodes)

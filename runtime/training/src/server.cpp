@@ -171,6 +171,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     config.validate();
     runtime::ChainOptions chain_options;
     chain_options.threads = options.mining_threads;
+    chain_options.faults = options.faults;
     std::unique_ptr<runtime::Chain> chain;
     if (options.resume) {
         chain = runtime::Chain::open(options.dir, chain_options);
@@ -264,8 +265,9 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
             // The candidate is rejected before block creation; training resumes from the last
             // recorded state and the epoch is trained again.
             ++summary.rejected;
-            ev.error = "replay verification by node " + std::to_string(ev.replay_nodes.back()) +
-                       " failed: the checkpoint does not follow from the previous state; the candidate is rejected";
+            ev.error =
+                "replay verification by node " + std::to_string(ev.replay_nodes.back()) +
+                " failed: the checkpoint does not follow from the previous state; the candidate is rejected";
             monitor.epoch(ev);
             trainer.restore(previous);
             continue;

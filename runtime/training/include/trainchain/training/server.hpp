@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@ struct ServerOptions {
     unsigned mining_threads = 0;  ///< proof-of-work threads (0: all cores)
     std::optional<uint32_t>
         forge_epoch;  ///< tests: perturb the weights after training this epoch, before posting
+    std::map<uint32_t, runtime::Fault> faults;  ///< faulty user nodes, for demonstrations (node -> fault)
 };
 
 /// What one epoch did, for monitoring.
