@@ -325,6 +325,43 @@ TEST_CASE("nodes: restore point is the best epoch, ties to the later, NaN never;
     CHECK(n.restore_point() == 2);
 }
 
+TEST_CASE("nodes: with a failing block, the restore point is the best epoch on its line of training") {
+    // Heights 2..5 are epochs 0.6, 0.9, 0.95 (over-trained), 0.4; 6 rolls back to 3; 7 is an epoch
+    // after the rollback (0.8), 8 fails (0.97, higher than everything).
+    auto replica = replica_with({0.6, 0.9, 0.95, 0.4});
+    Block rb = replica.back();
+    rb.payload.kind = BlockKind::Rollback;
+    rb.payload.target_height = 3;
+    rb.header.height = replica.size();
+    replica.push_back(rb);
+    for (const double a : {0.8, 0.97}) {
+        Block e = replica[2];
+        e.payload.accuracy = a;
+        e.header.height = replica.size();
+        replica.push_back(e);
+    }
+    CHECK(previous_state(replica, 8) == 7);
+    CHECK(previous_state(replica, 7) == 3);  // through the rollback block at 6
+    CHECK(previous_state(replica, 3) == 2);
+    CHECK_FALSE(previous_state(replica, 2));
+    CHECK(previous_state(replica, 6) == 5);
+    UserNode good(0, KeyPair::generate()), wrong(1, KeyPair::generate(), Fault::WrongRestorePoint);
+    good.load_replica(replica);
+    wrong.load_replica(replica);
+    // Without a failing block: every epoch block counts, the failing one and the abandoned 4 too.
+    CHECK(good.restore_point() == 8);
+    // With it: only 7, 3 and 2 (4 and 5 were abandoned by the rollback; 8 is the failing block).
+    CHECK(good.restore_point(8) == 3);
+    CHECK(wrong.restore_point(8) == 2);
+    CHECK(good.restore_point(7) == 3);
+    CHECK_FALSE(good.restore_point(2));  // the first epoch has nothing before it
+    // A rollback target that does not point backwards ends the line instead of looping.
+    replica[6].payload.target_height = 9;
+    good.load_replica(replica);
+    CHECK_FALSE(previous_state(replica, 7));
+    CHECK(good.restore_point(8) == 7);
+}
+
 TEST_CASE("nodes: a tampered replica raises the first epoch block's accuracy") {
     const auto replica = replica_with({0.3, 0.8, 0.6});
     UserNode t(0, KeyPair::generate(), Fault::TamperedReplica), good(1, KeyPair::generate());
@@ -1081,7 +1118,7 @@ TEST_CASE("export: checkpoints come back byte-identical, for epoch and rollback 
     CHECK_FALSE(c->store().checkpoint(sha256(Bytes{1, 2, 3})));  // absent: nullopt
 
     // The same bytes twice are stored once (content-addressed) and both blocks verify.
-    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0]}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], ""}).accepted);
     size_t files = 0;
     for (const auto& e : fs::directory_iterator(d.path / "run" / "checkpoints")) {
         CHECK(e.path().extension() == ".zst");

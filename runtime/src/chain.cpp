@@ -390,7 +390,8 @@ AppendReport Chain::append_epoch(EpochResult result) {
     return rep;
 }
 
-RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason) {
+RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason,
+                               std::optional<uint64_t> failing) {
     RollbackReport rep;
     const uint32_t n = static_cast<uint32_t>(nodes_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
@@ -406,7 +407,7 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
             if (node.alive() && *to < rep_blocks.size() && rep_blocks[*to].payload.kind == BlockKind::Epoch)
                 point = node.fault() == Fault::WrongRestorePoint ? node.restore_point() : to;
         } else {
-            point = node.restore_point();
+            point = node.restore_point(failing);
         }
         if (!point) continue;
         const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",

@@ -1,6 +1,8 @@
 // runtime/src/node.cpp - user nodes: checks, votes, restore points, faults.
 #include "trainchain/runtime/node.hpp"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "trainchain/runtime/pow.hpp"
@@ -94,11 +96,21 @@ void UserNode::accept(const Block& block) {
     replica_.push_back(block);
 }
 
-std::optional<uint64_t> UserNode::restore_point() const {
+std::optional<uint64_t> UserNode::restore_point(std::optional<uint64_t> failing) const {
     if (!alive()) return std::nullopt;
+    std::vector<uint64_t> candidates;
+    if (failing) {
+        for (auto h = previous_state(replica_, *failing); h; h = previous_state(replica_, *h))
+            candidates.push_back(*h);
+        std::reverse(candidates.begin(), candidates.end());  // oldest first, so ties go to the later
+    } else {
+        for (const auto& b : replica_) candidates.push_back(b.header.height);
+    }
     std::optional<uint64_t> best;
     double best_accuracy = 0;
-    for (const auto& b : replica_) {
+    for (const uint64_t h : candidates) {
+        if (h >= replica_.size()) continue;
+        const Block& b = replica_[h];
         if (b.payload.kind != BlockKind::Epoch || std::isnan(b.payload.accuracy)) continue;
         const double a = b.payload.accuracy;
         const bool better = fault_ == Fault::WrongRestorePoint ? (!best || a <= best_accuracy)
@@ -109,6 +121,16 @@ std::optional<uint64_t> UserNode::restore_point() const {
         }
     }
     return best;
+}
+
+std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height) {
+    for (uint64_t h = std::min<uint64_t>(height, blocks.size()); h-- > 0;) {
+        const auto& p = blocks[h].payload;
+        if (p.kind == BlockKind::Epoch) return h;
+        if (p.kind == BlockKind::Rollback)
+            return p.target_height < h ? std::optional<uint64_t>(p.target_height) : std::nullopt;
+    }
+    return std::nullopt;
 }
 
 }  // namespace trainchain::runtime

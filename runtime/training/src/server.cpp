@@ -61,13 +61,25 @@ struct LineageEntry {
     uint64_t height = 0;
     double test_loss = 0;
     double accuracy = 0;
+    bool finite = true;  ///< both losses finite
 };
+
+/// The best accuracy along a line of training, over its epochs with finite losses, leaving out
+/// the last `skip` entries.
+double best_along(const std::vector<LineageEntry>& lineage, size_t skip) {
+    double best = 0;
+    for (size_t i = 0; i + skip < lineage.size(); ++i)
+        if (lineage[i].finite) best = std::max(best, lineage[i].accuracy);
+    return best;
+}
 
 std::vector<LineageEntry> lineage_to(const std::vector<Block>& blocks, std::optional<uint64_t> state) {
     std::vector<LineageEntry> path;
     while (state && *state < blocks.size() && blocks[*state].payload.kind == BlockKind::Epoch) {
         const Block& b = blocks[*state];
-        path.push_back({*state, note_test_loss(b), b.payload.accuracy});
+        const double test_loss = note_test_loss(b);
+        path.push_back({*state, test_loss, b.payload.accuracy,
+                        std::isfinite(test_loss) && std::isfinite(b.payload.loss)});
         state = previous_state(blocks, *state);
     }
     return {path.rbegin(), path.rend()};
@@ -88,7 +100,8 @@ std::optional<std::string> detect(const DetectionConfig& d, const EpochMetrics& 
         for (size_t i = lineage.size() - d.patience; i < lineage.size(); ++i)
             rising = rising && lineage[i].test_loss > lineage[i - 1].test_loss;
         if (rising)
-            return "test loss rose " + std::to_string(d.patience) + " epochs in a row (over-training)";
+            return "test loss rose in each of the last " + std::to_string(d.patience) +
+                                " epoch(s) (over-training)";
     }
     return std::nullopt;
 }
@@ -129,15 +142,6 @@ void write_atomically(const fs::path& path, const std::string& text) {
 std::string config_digest(const TrainConfig& config) {
     const std::string text = to_toml(training_part(config));
     return runtime::hex(runtime::sha256({reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
-}
-
-std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height) {
-    for (uint64_t h = std::min<uint64_t>(height, blocks.size()); h-- > 0;) {
-        const auto& p = blocks[h].payload;
-        if (p.kind == BlockKind::Epoch) return h;
-        if (p.kind == BlockKind::Rollback) return p.target_height;
-    }
-    return std::nullopt;
 }
 
 std::shared_ptr<const DataSplit> load_data(const DataConfig& c, uint64_t seed) {
@@ -185,8 +189,16 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         chain = runtime::Chain::init(options.dir, cc, chain_options);
         write_atomically(options.dir / run_file, to_toml(config));
     }
-    const auto data = load_data(config.data, config.seed);
     const std::string digest = config_digest(config);
+    if (const auto state = chain->current_state()) {
+        const CheckpointInfo info =
+            Trainer::read_info(checkpoint_of(chain->store(), chain->blocks()[*state]));
+        if (info.config_digest != digest)
+            throw ConfigError(
+                (options.dir / run_file).string() +
+                ": error: this configuration does not match the one the run's checkpoints record");
+    }
+    const auto data = load_data(config.data, config.seed);
     Trainer trainer(config, data);
     monitor.started(data->description + "; model " + trainer.describe() + " (" +
                     std::to_string(trainer.parameter_count()) + " parameters)");
@@ -196,25 +208,17 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     RunSummary summary;
     const auto& blocks = chain->blocks();
     uint32_t rollbacks = 0;
-    double best_accuracy = 0;
     std::set<std::string> injected;  // injections already applied ("nan@3")
     for (const Block& b : blocks) {
         if (b.payload.kind == BlockKind::Rollback) ++rollbacks;
         if (b.payload.kind != BlockKind::Epoch) continue;
-        if (std::isfinite(b.payload.loss) && std::isfinite(note_test_loss(b)))
-            best_accuracy = std::max(best_accuracy, b.payload.accuracy);
         if (const auto inj = note_injection(b); !inj.empty()) injected.insert(inj);
     }
     uint32_t epoch_done = 0;
     Bytes previous = initial;
     if (const auto state = chain->current_state()) {
         previous = checkpoint_of(chain->store(), blocks[*state]);
-        const CheckpointInfo info = trainer.restore(previous);
-        if (info.config_digest != digest)
-            throw ConfigError(
-                (options.dir / run_file).string() +
-                ": error: this configuration does not match the one the run's checkpoints record");
-        epoch_done = info.plan.epoch;
+        epoch_done = trainer.restore(previous).plan.epoch;
     }
     std::vector<LineageEntry> lineage = lineage_to(blocks, chain->current_state());
     uint32_t forge = options.forge_epoch.value_or(0);  // 0: none
@@ -288,9 +292,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         epoch_done = plan.epoch;
         previous = std::move(ckpt);
         lineage.push_back({ev.append.block.header.height, ev.metrics.test_loss, ev.metrics.test_accuracy});
-        ev.error = detect(config.detection, ev.metrics, best_accuracy, lineage);
-        if (!ev.error && std::isfinite(ev.metrics.train_loss))
-            best_accuracy = std::max(best_accuracy, ev.metrics.test_accuracy);
+        lineage.back().finite = std::isfinite(ev.metrics.train_loss) && std::isfinite(ev.metrics.test_loss);
+        ev.error = detect(config.detection, ev.metrics, best_along(lineage, 1), lineage);
         monitor.epoch(ev);
         if (!ev.error) continue;
 
@@ -299,9 +302,16 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
                 "stopped after " + std::to_string(rollbacks) + " rollbacks (the limit): " + *ev.error;
             break;
         }
+        const uint64_t failing = ev.append.block.header.height;
+        if (!previous_state(blocks, failing)) {
+            summary.status = "stopped: epoch " + std::to_string(plan.epoch) +
+                             " failed and no earlier epoch exists to roll back to: " + *ev.error;
+            break;
+        }
         RollbackEvent rb;
         rb.reason = *ev.error;
-        rb.report = chain->rollback(std::nullopt, "epoch " + std::to_string(plan.epoch) + ": " + *ev.error);
+        rb.report =
+            chain->rollback(std::nullopt, "epoch " + std::to_string(plan.epoch) + ": " + *ev.error, failing);
         summary.chain_ms += rb.report.block.total_ms;
         summary.mining_ms += rb.report.block.mining_ms;
         if (!rb.report.block.accepted)
@@ -331,7 +341,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     if (summary.finished) summary.status = "finished";
     summary.rollbacks = rollbacks;
     summary.blocks = blocks.size();
-    summary.best_accuracy = best_accuracy;
+    summary.best_accuracy = best_along(lineage, 0);
     if (const auto state = chain->current_state()) {
         summary.state_height = *state;
         summary.final_epoch = static_cast<uint32_t>(blocks[*state].payload.epoch);

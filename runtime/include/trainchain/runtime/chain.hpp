@@ -61,8 +61,11 @@ public:
     AppendReport append_epoch(EpochResult result);
 
     /// Asks every node for its restore point (or, with `to`, for that block), decides by majority
-    /// through the Rollback contract, and appends a rollback block naming the target.
-    RollbackReport rollback(std::optional<uint64_t> to, const std::string& reason);
+    /// through the Rollback contract, and appends a rollback block naming the target. With
+    /// `failing`, the nodes choose among the epochs that led to that block (see
+    /// UserNode::restore_point).
+    RollbackReport rollback(std::optional<uint64_t> to, const std::string& reason,
+                            std::optional<uint64_t> failing = std::nullopt);
 
     [[nodiscard]] const std::vector<Block>& blocks() const noexcept { return blocks_; }
     [[nodiscard]] const std::vector<UserNode>& nodes() const noexcept { return nodes_; }

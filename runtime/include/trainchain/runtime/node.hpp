@@ -64,7 +64,9 @@ public:
 
     /// The restore point: the epoch block with the highest accuracy in the replica (ties: the
     /// later one; NaN accuracies never win). WrongRestorePoint nodes name the lowest instead.
-    [[nodiscard]] std::optional<uint64_t> restore_point() const;
+    /// With `failing`, only the epochs that led to block `failing` count (its line of training,
+    /// see previous_state), not the failing block itself nor epochs abandoned by earlier rollbacks.
+    [[nodiscard]] std::optional<uint64_t> restore_point(std::optional<uint64_t> failing = std::nullopt) const;
 
 private:
     uint32_t index_;
@@ -74,5 +76,10 @@ private:
     std::optional<BlockHeader> candidate_header_;
     std::optional<Payload> candidate_payload_;
 };
+
+/// The block whose checkpoint was the training state before block `height`: the latest epoch block
+/// below it, or the target of a rollback block that came later; nullopt when training started from
+/// the initial weights. Following it from a block gives that block's line of training.
+std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height);
 
 }  // namespace trainchain::runtime

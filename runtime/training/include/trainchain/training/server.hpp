@@ -81,9 +81,8 @@ RunSummary run_training(const TrainConfig& config, const ServerOptions& options,
 /// Loads the data a configuration names (train/test split, limits applied).
 std::shared_ptr<const DataSplit> load_data(const DataConfig& config, uint64_t seed);
 
-/// The block whose checkpoint was the training state before block `height`'s epoch: the previous
-/// epoch block, or a rollback's target; nullopt when the epoch started from the initial weights.
-std::optional<uint64_t> previous_state(const std::vector<runtime::Block>& blocks, uint64_t height);
+/// The block whose checkpoint was the training state before a block (runtime/node.hpp).
+using runtime::previous_state;
 
 /// The outcome of replaying recorded epochs.
 struct ReplayReport {
