@@ -36,7 +36,8 @@ void BM_epoch_overhead(benchmark::State& state) {
     const auto data = training::load_data(config.data, config.seed);
     training::Trainer trainer(config, data);
     training::Trainer replayer(config, data);
-    const auto dir = std::filesystem::temp_directory_path() / ("trainchain_bench_epoch_" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("trainchain_bench_epoch_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     runtime::ChainConfig cc;
     cc.nodes = 100;
@@ -49,7 +50,8 @@ void BM_epoch_overhead(benchmark::State& state) {
     training::Bytes previous = trainer.checkpoint({});
     for (auto _ : state) {
         ++epoch;
-        const training::EpochPlan plan{epoch, config.optimizer.lr, training::epoch_seed(config.seed, epoch, 0), {}, 0};
+        const training::EpochPlan plan{
+            epoch, config.optimizer.lr, training::epoch_seed(config.seed, epoch, 0), {}, 0};
         auto t = std::chrono::steady_clock::now();
         const auto metrics = trainer.train_epoch(plan);
         train_ms += ms_since(t);
