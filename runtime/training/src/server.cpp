@@ -101,7 +101,7 @@ std::optional<std::string> detect(const DetectionConfig& d, const EpochMetrics& 
             rising = rising && lineage[i].test_loss > lineage[i - 1].test_loss;
         if (rising)
             return "test loss rose in each of the last " + std::to_string(d.patience) +
-                                " epoch(s) (over-training)";
+                   " epoch(s) (over-training)";
     }
     return std::nullopt;
 }
