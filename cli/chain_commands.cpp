@@ -62,32 +62,6 @@ std::function<void()> chain_guarded(int& exit_code, F body) {
                    [](const std::exception& e) { return dynamic_cast<const StoreError*>(&e) != nullptr; });
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, fsync, rename. InputError when
-/// it cannot; the temporary file never stays behind.
-void write_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw InputError(fmt::format("{}: error: cannot write file: {}", path, std::strerror(errno)));
-    size_t done = 0;
-    int err = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            err = n < 0 ? errno : EIO;
-            break;
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (!err && ::fsync(fd) != 0) err = errno;
-    if (::close(fd) != 0 && !err) err = errno;
-    if (!err && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-    if (err) {
-        ::unlink(tmp.c_str());
-        throw InputError(fmt::format("{}: error: cannot write file: {}", path, std::strerror(err)));
-    }
-}
-
 }  // namespace
 
 std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes) {
@@ -341,7 +315,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             if (!dir.has_filename()) dir = dir.parent_path();
             options.title = "training history: " + dir.filename().string();
         }
-        write_atomically(*p_out, plot_svg(store->blocks(), options));
+        const std::string svg = plot_svg(store->blocks(), options);
+        write_file_atomically(*p_out, {reinterpret_cast<const uint8_t*>(svg.data()), svg.size()});
         fmt::print("{}\n", *p_out);
         return 0;
     }));

@@ -365,29 +365,7 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 3);
     if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
     compressed.resize(n);
-    std::string tmp = path.string() + ".XXXXXX";
-    const int fd = ::mkstemp(tmp.data());
-    if (fd < 0) throw StoreError(tmp + ": error: cannot create checkpoint file: " + std::strerror(errno));
-    size_t done = 0;
-    while (done < compressed.size()) {
-        const ssize_t written = ::write(fd, compressed.data() + done, compressed.size() - done);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw StoreError(tmp + ": error: cannot write checkpoint: " + why);
-        }
-        done += static_cast<size_t>(written);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        throw StoreError(tmp + ": error: cannot write checkpoint: " + why);
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw StoreError(path.string() + ": error: cannot store checkpoint: " + ec.message());
-    fsync_path(path.parent_path());
+    write_file_atomically(path, compressed);
     pending_files_[digest] = sha256(compressed);
     return digest;
 }
@@ -422,6 +400,34 @@ std::optional<Bytes> Store::checkpoint(const Hash& digest) const {
         throw StoreError(path.string() + ": error: corrupt checkpoint (" +
                          std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");
     return out;
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
+    std::string tmp = path.string() + ".XXXXXX";
+    const int fd = ::mkstemp(tmp.data());
+    const auto fail = [&](int err) {
+        throw StoreError(path.string() + ": error: cannot write file: " + std::strerror(err));
+    };
+    if (fd < 0) fail(errno);
+    size_t done = 0;
+    int err = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (!err && ::fsync(fd) != 0) err = errno;
+    if (::close(fd) != 0 && !err) err = errno;
+    if (!err && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+    if (err) {
+        ::unlink(tmp.c_str());
+        fail(err);
+    }
+    fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 
 }  // namespace trainchain::runtime

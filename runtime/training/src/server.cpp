@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -126,17 +125,6 @@ Bytes checkpoint_of(const runtime::Store& store, const Block& b) {
     return std::move(*bytes);
 }
 
-void write_atomically(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) throw runtime::StoreError(tmp.string() + ": error: cannot write");
-    }
-    fs::rename(tmp, path);
-}
-
 }  // namespace
 
 std::string config_digest(const TrainConfig& config) {
@@ -187,7 +175,9 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         cc.quorum_percent = config.chain.quorum_percent;
         cc.run_id = config.seed;
         chain = runtime::Chain::init(options.dir, cc, chain_options);
-        write_atomically(options.dir / run_file, to_toml(config));
+        const std::string text = to_toml(config);
+        runtime::write_file_atomically(options.dir / run_file,
+                                       {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     }
     const std::string digest = config_digest(config);
     if (const auto state = chain->current_state()) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -111,5 +112,10 @@ private:
     ChainConfig config_;
     std::map<Hash, Hash> pending_files_;  ///< checkpoints written since the last append: file digests
 };
+
+/// Writes `bytes` to `path` atomically and durably: a unique temporary file beside it, written and
+/// fsynced, renamed over `path`, then the directory fsynced. Throws StoreError ("PATH: error: cannot
+/// write file: WHY"); the temporary file never stays behind.
+void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes);
 
 }  // namespace trainchain::runtime
