@@ -89,12 +89,10 @@ public:
         for (size_t i = 0; i < width; ++i) v |= uint64_t{s[i]} << (8 * i);
         return v;
     }
+    /// Fills a contiguous float32 tensor (a parameter or an optimizer state) from the next bytes.
     void floats_into(torch::Tensor& t, const char* what) {
         const auto s = take(static_cast<size_t>(t.numel()) * sizeof(float), what);
-        torch::NoGradGuard no_grad;
-        const torch::Tensor src =
-            torch::from_blob(const_cast<uint8_t*>(s.data()), t.sizes(), torch::kFloat32).clone();
-        t.copy_(src);
+        if (!s.empty()) std::memcpy(t.data_ptr<float>(), s.data(), s.size());
     }
     [[nodiscard]] size_t pos() const noexcept { return pos_; }
     [[nodiscard]] bool done() const noexcept { return pos_ == bytes_.size(); }
