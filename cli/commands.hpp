@@ -40,6 +40,9 @@ void add_vm_commands(CLI::App& app, int& exit_code);
 /// Registers `chain init|append`, `history`, `verify`, `rollback` and `export`.
 void add_chain_commands(CLI::App& app, int& exit_code);
 
+/// Registers `report recovery`.
+void add_report_commands(CLI::App& app, int& exit_code);
+
 /// Registers `train`.
 void add_train_commands(CLI::App& app, int& exit_code);
 

@@ -599,3 +599,104 @@ TEST_CASE("train: over-training rolls back along the line of training, never to 
     CHECK(status.find("no earlier") == std::string::npos);
     check_verifies(d / "run", false);
 }
+
+namespace {
+
+/// A minimal XML well-formedness check: every tag closes in order, one root element.
+bool well_formed_xml(const std::string& text, std::string& why) {
+    std::vector<std::string> open;
+    size_t roots = 0;
+    const std::regex tag(R"(<(/?)([A-Za-z_][\w.-]*)([^<>]*?)(/?)>|<\?[^>]*\?>)");
+    std::string rest;
+    size_t last = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), tag); it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        rest += text.substr(last, static_cast<size_t>(m.position()) - last);
+        last = static_cast<size_t>(m.position() + m.length());
+        if (m[2].length() == 0) continue;  // <?xml ...?>
+        const std::string name = m[2];
+        if (m[1].length() != 0) {
+            if (open.empty() || open.back() != name) {
+                why = "unexpected </" + name + ">";
+                return false;
+            }
+            open.pop_back();
+        } else {
+            if (open.empty()) ++roots;
+            if (m[4].length() == 0) open.push_back(name);
+        }
+    }
+    rest += text.substr(last);
+    if (rest.find('<') != std::string::npos || rest.find('>') != std::string::npos) {
+        why = "a stray < or > outside tags";
+        return false;
+    }
+    if (!open.empty()) why = "<" + open.back() + "> is not closed";
+    if (roots != 1) why = std::to_string(roots) + " root elements";
+    return open.empty() && roots == 1;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "report recovery: with defaults the keep-5 manager restores 10 % at n = 50, the chain 100 % at every n") {
+    if (!have_digits()) return;
+    TempDir d;
+    const fs::path out = d / "rec";
+    const Run r = cli("report recovery -q --format json -o " + quote(out));
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    json j;
+    REQUIRE_NOTHROW(j = json::parse(r.out));
+    CHECK(j["max_epochs"] == 50);
+    CHECK(j["keep"] == 5);
+    CHECK(j["nodes"] == 100);
+    const auto& points = j["points"];
+    REQUIRE(points.size() == 50);
+    for (size_t i = 0; i < points.size(); ++i) {
+        const auto& p = points[i];
+        const uint32_t n = static_cast<uint32_t>(i + 1);
+        INFO("n = " << n);
+        CHECK(p["n"] == n);
+        CHECK(p["attempted"] == n);
+        CHECK(p["chain_restored"] == n);
+        CHECK(p["chain_rate"] == 1.0);
+        CHECK(p["manager_restored"] == std::min<uint32_t>(n, 5));
+    }
+    CHECK(points[49]["manager_rate"] == doctest::Approx(0.10));
+    CHECK(points[49]["paper_stated_rate"] == doctest::Approx(0.10));
+    CHECK(points[49]["paper_inequality_rate"] == doctest::Approx(0.12));
+    // The manager's directory holds exactly the last five checkpoints and its index.
+    size_t kept = 0;
+    for (const auto& e : fs::directory_iterator(out / "keep-last")) {
+        const std::string name = e.path().filename().string();
+        if (name == "checkpoint") continue;
+        ++kept;
+        CHECK(std::regex_match(name, std::regex("ckpt-(46|47|48|49|50)")));
+    }
+    CHECK(kept == 5);
+    CHECK(read_text(out / "keep-last" / "checkpoint").find("model_checkpoint_path: \"ckpt-50\"") !=
+          std::string::npos);
+    // The other forms: CSV rows, the Markdown findings, and an SVG that parses as XML.
+    CHECK(count_lines(read_text(out / "recovery.csv")) == 51);
+    const std::string md = read_text(out / "recovery.md");
+    CHECK(md.find("| 50 | 5/50 = 10.0 % | 50/50 = 100.0 %") != std::string::npos);
+    CHECK(md.find("D_target > D_end - 5") != std::string::npos);
+    const std::string svg = read_text(out / "recovery.svg");
+    std::string why;
+    CHECK_MESSAGE(well_formed_xml(svg, why), why);
+    for (const char* cls : {"paper", "inequality", "manager", "chain"})
+        CHECK(svg.find(std::string("<polyline class=\"") + cls + "\"") != std::string::npos);
+    CHECK(svg.find("<svg xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos);
+    // The chain it wrote verifies.
+    CHECK(cli("verify " + quote(out / "chain")).exit_code == 0);
+}
+
+TEST_CASE("report recovery: bad options are one line and exit code 2") {
+    TempDir d;
+    check_bad_input(cli("report recovery --keep 0 -o " + quote(d / "a")), "--keep");
+    check_bad_input(cli("report recovery --max-epochs 0 -o " + quote(d / "b")), "--max-epochs");
+    check_bad_input(cli("report recovery --format xml"), "--format");
+    fs::create_directories(d / "exists");
+    check_bad_input(cli("report recovery -o " + quote(d / "exists")), "already exists");
+}
