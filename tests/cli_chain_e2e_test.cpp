@@ -25,38 +25,14 @@
 
 namespace fs = std::filesystem;
 using trainchain::runtime::Bytes;
+using trainchain::test::count_lines;
+using trainchain::test::quote;
+using trainchain::test::Run;
 using trainchain::test::TempDir;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-/// Runs the CLI with `args` (shell-quoted by the caller); captures stdout, stderr and the exit code.
-Run cli(const std::string& args) {
-    char tmpl[] = "/tmp/trainchain-err-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    const std::string cmd = std::string(TRAINCHAIN_BIN) + " " + args + " 2>" + tmpl;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    Run r{-1, {}, {}};
-    char buf[4096];
-    while (const size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(tmpl);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    fs::remove(tmpl);
-    return r;
-}
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+Run cli(const std::string& args) { return trainchain::test::run_binary(TRAINCHAIN_BIN, args); }
 
 Bytes read_file(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);

@@ -19,8 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "shared_support.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
+using trainchain::test::count_lines;
+using trainchain::test::quote;
+using trainchain::test::Run;
+using trainchain::test::TempDir;
 
 namespace {
 
@@ -36,34 +42,7 @@ bool have_digits() {
 /// Small and fast: few nodes, easy proof of work, one mining thread.
 const std::string fast = " --nodes 5 --difficulty 4 --mining-threads 1";
 
-struct Run {
-    int exit_code;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-std::string quote(const fs::path& p) { return quote(p.string()); }
-
-/// Runs the CLI with `args` (shell-quoted by the caller); captures stdout, stderr and the exit code
-/// (-1 when it did not exit normally, e.g. killed by a signal).
-Run cli(const std::string& args) {
-    char tmpl[] = "/tmp/trainchain-train-err-XXXXXX";
-    const int fd = mkstemp(tmpl);
-    REQUIRE(fd >= 0);
-    close(fd);
-    const std::string cmd = std::string(TRAINCHAIN_BIN) + " " + args + " 2>" + tmpl;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    Run r{-1, {}, {}};
-    char buf[4096];
-    while (const size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(tmpl);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    fs::remove(tmpl);
-    return r;
-}
+Run cli(const std::string& args) { return trainchain::test::run_binary(TRAINCHAIN_BIN, args); }
 
 std::string read_text(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
@@ -82,26 +61,6 @@ std::string dump(const std::vector<json>& events) {
     for (const auto& e : events) out += e.dump() + "\n";
     return out;
 }
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-/// A fresh temporary directory, removed with everything in it at the end of the scope.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "trainchain-train-e2e-XXXXXX").string();
-        const char* made = mkdtemp(tmpl.data());
-        REQUIRE(made != nullptr);
-        path = made;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    fs::path operator/(const std::string& name) const { return path / name; }
-};
 
 /// A `train --json` run: its events by kind, in order.
 struct Events {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "shared_support.hpp"
 #include "trainchain/runtime/chain.hpp"
 
 namespace trainchain::runtime {
@@ -22,23 +23,6 @@ namespace trainchain::test {
 
 namespace fs = std::filesystem;
 using runtime::Bytes;
-
-/// A fresh temporary directory, removed with everything in it at the end of the scope.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const fs::path& root = fs::temp_directory_path()) {
-        std::string tmpl = (root / "trainchain-rt-XXXXXX").string();
-        const char* made = mkdtemp(tmpl.data());
-        REQUIRE(made != nullptr);
-        path = made;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 /// Where to put many short-lived copies: a memory file system when there is one (creating files
 /// there is much cheaper than on a disk), else the temporary directory.

@@ -16,31 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "shared_support.hpp"
 #include "trainchain/training/dataset.hpp"
 
 namespace fs = std::filesystem;
 using namespace trainchain::training;
 using Bytes = std::vector<uint8_t>;
+using trainchain::test::TempDir;
 
 namespace {
-
-/// A fresh temporary directory, removed with everything in it at the end of the scope.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "trainchain-data-XXXXXX").string();
-        const char* made = mkdtemp(tmpl.data());
-        REQUIRE(made != nullptr);
-        path = made;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    fs::path operator/(const std::string& name) const { return path / name; }
-};
 
 void write_file(const fs::path& p, const Bytes& b) {
     std::ofstream out(p, std::ios::binary);
