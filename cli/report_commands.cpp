@@ -1,11 +1,14 @@
-// cli/report_commands.cpp - `trainchain report recovery`: the paper's evaluation reproduced and
-// measured (the gas-cost report is still to come).
+// cli/report_commands.cpp - `trainchain report gas` and `report recovery`: the paper's evaluation
+// (section 4) reproduced as printed and measured on the running system.
 #include <fmt/core.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "commands.hpp"
+#include "trainchain/vm/fork.hpp"
+#include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/gas_report.hpp"
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/training/recovery.hpp"
 #include "trainchain/training/server.hpp"
@@ -17,11 +20,115 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
     runtime::write_file_atomically(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
+/// A new output directory (created), or an InputError when it exists.
+void create_output_dir(const std::filesystem::path& out) {
+    if (std::filesystem::exists(out))
+        throw InputError(fmt::format("{}: error: already exists; give a new output directory", out.string()));
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec)
+        throw InputError(fmt::format("{}: error: cannot create directory: {}", out.string(), ec.message()));
+}
+
+/// A temporary directory for this process (removed first if an earlier process left it).
+std::filesystem::path scratch_dir(const std::string& name) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     fmt::format("trainchain-{}-{}", name, static_cast<long>(::getpid()));
+    std::filesystem::remove_all(dir);
+    return dir;
+}
+
+void add_gas_command(CLI::App& report, int& exit_code) {
+    auto* gas = report.add_subcommand(
+        "gas", "Gas cost (section 4.1, Tables 4-5): as printed, the paper's model recomputed, and measured");
+    struct Flags {
+        runtime::GasReportOptions options;
+        std::string chain, out;
+        std::string format = "md";
+        bool quiet = false;
+    };
+    auto f = std::make_shared<Flags>();
+    auto* nodes = gas->add_option("--nodes", f->options.nodes, "user nodes (N)")
+                      ->capture_default_str()
+                      ->check(CLI::Range(1u, 10000u));
+    auto* cycles = gas->add_option("--cycles", f->options.cycles, "training cycles, one epoch block each (C)")
+                       ->capture_default_str()
+                       ->check(CLI::Range(1u, 100000u));
+    gas->add_option("--krw-per-eth", f->options.krw_per_eth, "price of 1 ETH in KRW")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    gas->add_option("--gas-per-eth", f->options.gas_per_eth, "gas bought by 1 ETH")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    auto* fork = gas->add_option("--fork", f->options.fork, "gas schedule: Frontier ... Cancun")
+                     ->capture_default_str();
+    auto* difficulty =
+        gas->add_option("--difficulty", f->options.difficulty_bits, "proof-of-work difficulty (bits)")
+            ->capture_default_str()
+            ->check(CLI::Range(0u, 32u));
+    gas->add_option("--pow-samples", f->options.pow_samples,
+                    "epoch blocks whose proof of work is mined on-chain")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 1000u));
+    auto* chain = gas->add_option("--chain", f->chain, "measure this existing chain instead of a fresh run");
+    for (auto* o : {nodes, cycles, fork, difficulty}) chain->excludes(o);
+    gas->add_option("-o,--output", f->out,
+                    "directory for gas.{md,csv,json}, gas-blocks.svg, gas-cycles.svg and "
+                    "the fresh run's chain (must not exist)");
+    gas->add_option("--format", f->format, "what to print: md, csv or json")
+        ->check(CLI::IsMember({"md", "csv", "json"}))
+        ->capture_default_str();
+    gas->add_flag("-q,--quiet", f->quiet, "no progress on stderr");
+    gas->callback(guarded(
+        exit_code,
+        [f] {
+            runtime::GasReportOptions options = f->options;
+            if (!vm::parse_fork(options.fork))
+                throw InputError(fmt::format("--fork: error: unknown fork '{}'", options.fork));
+            const std::filesystem::path out = f->out;
+            if (!out.empty()) create_output_dir(out);
+            if (!f->chain.empty()) options.chain = f->chain;
+            const std::filesystem::path scratch = out.empty() && f->chain.empty() ? scratch_dir("gas") : "";
+            if (f->chain.empty()) options.work_dir = out.empty() ? scratch / "chain" : out / "chain";
+            const auto progress = [&](const std::string& step) {
+                if (!f->quiet) fmt::print(stderr, "  {}\n", step);
+            };
+            runtime::GasReport rep;
+            try {
+                rep = runtime::make_gas_report(options, progress);
+            } catch (...) {
+                if (!scratch.empty()) std::filesystem::remove_all(scratch);
+                throw;
+            }
+            if (!scratch.empty()) std::filesystem::remove_all(scratch);
+            const std::string md = runtime::gas_markdown(rep), csv = runtime::gas_csv(rep),
+                              json = runtime::gas_json(rep);
+            if (!out.empty()) {
+                write_text_file(out / "gas.md", md);
+                write_text_file(out / "gas.csv", csv);
+                write_text_file(out / "gas.json", json);
+                write_text_file(out / "gas-blocks.svg", runtime::gas_blocks_svg(rep));
+                write_text_file(out / "gas-cycles.svg", runtime::gas_cycles_svg(rep));
+            }
+            fmt::print("{}", f->format == "csv" ? csv : f->format == "json" ? json : md);
+            if (!out.empty() && !f->quiet)
+                fmt::print(stderr, "wrote {0}/gas.md, .csv, .json, gas-blocks.svg, gas-cycles.svg\n",
+                           out.string());
+            return 0;
+        },
+        1,
+        [](const std::exception& e) {
+            return dynamic_cast<const runtime::StoreError*>(&e) != nullptr ||
+                   dynamic_cast<const std::invalid_argument*>(&e) != nullptr;
+        }));
+}
+
 }  // namespace
 
 void add_report_commands(CLI::App& app, int& exit_code) {
     auto* report = app.add_subcommand("report", "Reproduce and measure the paper's evaluation");
     report->require_subcommand(1);
+    add_gas_command(*report, exit_code);
 
     auto* rec = report->add_subcommand(
         "recovery", "Recovery rate (Fig. 7): a keep-last-K checkpoint manager against the chain, measured");
@@ -51,11 +158,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
                 throw InputError(
                     fmt::format("{}: error: already exists; give a new output directory", out.string()));
             // Without -o the stores go to a temporary directory that is removed afterwards.
-            const std::filesystem::path work =
-                out.empty() ? std::filesystem::temp_directory_path() /
-                                  fmt::format("trainchain-recovery-{}", static_cast<long>(::getpid()))
-                            : out;
-            if (out.empty()) std::filesystem::remove_all(work);  // a leftover of an earlier process
+            const std::filesystem::path work = out.empty() ? scratch_dir("recovery") : out;
             training::RecoveryOptions options = f->options;
             options.dir = work;
             const auto result = training::measure_recovery(options, [&](uint32_t n) {

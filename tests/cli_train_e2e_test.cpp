@@ -559,44 +559,6 @@ TEST_CASE("train: over-training rolls back along the line of training, never to 
     check_verifies(d / "run", false);
 }
 
-namespace {
-
-/// A minimal XML well-formedness check: every tag closes in order, one root element.
-bool well_formed_xml(const std::string& text, std::string& why) {
-    std::vector<std::string> open;
-    size_t roots = 0;
-    const std::regex tag(R"(<(/?)([A-Za-z_][\w.-]*)([^<>]*?)(/?)>|<\?[^>]*\?>)");
-    std::string rest;
-    size_t last = 0;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), tag); it != std::sregex_iterator(); ++it) {
-        const auto& m = *it;
-        rest += text.substr(last, static_cast<size_t>(m.position()) - last);
-        last = static_cast<size_t>(m.position() + m.length());
-        if (m[2].length() == 0) continue;  // <?xml ...?>
-        const std::string name = m[2];
-        if (m[1].length() != 0) {
-            if (open.empty() || open.back() != name) {
-                why = "unexpected </" + name + ">";
-                return false;
-            }
-            open.pop_back();
-        } else {
-            if (open.empty()) ++roots;
-            if (m[4].length() == 0) open.push_back(name);
-        }
-    }
-    rest += text.substr(last);
-    if (rest.find('<') != std::string::npos || rest.find('>') != std::string::npos) {
-        why = "a stray < or > outside tags";
-        return false;
-    }
-    if (!open.empty()) why = "<" + open.back() + "> is not closed";
-    if (roots != 1) why = std::to_string(roots) + " root elements";
-    return open.empty() && roots == 1;
-}
-
-}  // namespace
-
 TEST_CASE(
     "report recovery: with defaults the keep-5 manager restores 10 % at n = 50, the chain 100 % at every n") {
     if (!have_digits()) return;
@@ -642,11 +604,13 @@ TEST_CASE(
     CHECK(md.find("| 50 | 5/50 = 10.0 % | 50/50 = 100.0 %") != std::string::npos);
     CHECK(md.find("D_target > D_end - 5") != std::string::npos);
     const std::string svg = read_text(out / "recovery.svg");
-    std::string why;
-    CHECK_MESSAGE(well_formed_xml(svg, why), why);
+    std::vector<trainchain::test::Element> doc;
+    REQUIRE_NOTHROW(doc = trainchain::test::parse_xml(svg));
+    CHECK(doc[0].name == "svg");
+    CHECK(doc[0].attrs["xmlns"] == "http://www.w3.org/2000/svg");
+    trainchain::test::check_self_contained(doc);
     for (const char* cls : {"paper", "inequality", "manager", "chain"})
-        CHECK(svg.find(std::string("<polyline class=\"") + cls + "\"") != std::string::npos);
-    CHECK(svg.find("<svg xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos);
+        CHECK_FALSE(trainchain::test::find_elements(doc, "polyline", cls).empty());
     // The chain it wrote verifies.
     CHECK(cli("verify " + quote(out / "chain")).exit_code == 0);
 }

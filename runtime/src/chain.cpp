@@ -119,7 +119,7 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     const auto found = mine(genesis.header, {config.difficulty_bits, options.threads});
     if (!found) throw ChainError("no nonce found for the genesis block");
     genesis.header.nonce = found->nonce;
-    c->store_->append(genesis, l.take_gas(0), l.snapshot());
+    c->store_->append(genesis, l.take_gas(0), l.snapshot(), l.take_profiles(0));
     c->blocks_.push_back(genesis);
 
     // The user nodes: a key each, registered through NodeRegistry (one CREATE per node).
@@ -362,7 +362,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         return rep;
     }
     const auto storage_start = Clock::now();
-    store_->append(block, ledger_.take_gas(h.height), ledger_.snapshot());
+    store_->append(block, ledger_.take_gas(h.height), ledger_.snapshot(), ledger_.take_profiles(h.height));
     rep.storage_ms = ms_since(storage_start);
     for (auto& node : nodes_) node.accept(block);
     blocks_.push_back(block);

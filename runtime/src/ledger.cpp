@@ -1,6 +1,8 @@
 // runtime/src/ledger.cpp - contract deployment and calls on the VM, gas records, state snapshots.
 #include "trainchain/runtime/ledger.hpp"
 
+#include <algorithm>
+
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -107,7 +109,7 @@ vm::address Ledger::deploy(const std::string& name, const std::vector<std::strin
     if (!enc) throw ContractError("deploying " + name + ": " + enc.error);
     tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
     tx.gas_limit = 30'000'000;
-    const auto out = vm::execute_transaction(host_, tx);
+    const auto out = execute(tx, name, "constructor");
     if (!out.receipt) throw ContractError("deploying " + name + ": " + out.error);
     gas_.push_back(
         {0, name, "constructor", out.receipt->gas_used, out.receipt->status == vm::Status::Success});
@@ -117,7 +119,7 @@ vm::address Ledger::deploy(const std::string& name, const std::vector<std::strin
 }
 
 CallResult Ledger::call(const vm::address& to, const std::string& name, const std::string& signature,
-                        const std::vector<std::string>& args) {
+                        const std::vector<std::string>& args, int64_t gas_limit) {
     const auto& a = artifact(name);
     auto sig = abi::parse_signature(signature);
     if (!sig) throw ContractError(signature + ": " + sig.error);
@@ -130,8 +132,8 @@ CallResult Ledger::call(const vm::address& to, const std::string& name, const st
     const auto s = sig.value->selector();
     tx.data.assign(s.begin(), s.end());
     tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
-    tx.gas_limit = 30'000'000;
-    const auto outcome = vm::execute_transaction(host_, tx);
+    tx.gas_limit = gas_limit;
+    const auto outcome = execute(tx, name, sig.value->name);
     if (!outcome.receipt)
         throw ContractError(name + "." + signature + ": invalid transaction: " + outcome.error);
     CallResult r;
@@ -153,6 +155,37 @@ std::vector<vm::LogRecord> Ledger::events(const vm::Receipt& receipt, const std:
     std::vector<vm::LogRecord> out;
     for (const auto& l : receipt.logs)
         if (!l.topics.empty() && l.topics[0] == topic) out.push_back(l);
+    return out;
+}
+
+vm::TxOutcome Ledger::execute(const vm::Transaction& tx, const std::string& contract,
+                              const std::string& function) {
+    scratch_.clear();
+    host_.set_tracer(&scratch_);
+    auto outcome = vm::execute_transaction(host_, tx);
+    host_.set_tracer(nullptr);
+    if (!outcome.receipt) return outcome;
+    auto it = std::find_if(profiles_.begin(), profiles_.end(), [&](const GasProfileRecord& r) {
+        return r.contract == contract && r.function == function;
+    });
+    if (it == profiles_.end()) {
+        profiles_.push_back({});
+        it = std::prev(profiles_.end());
+        it->contract = contract;
+        it->function = function;
+    }
+    it->calls += 1;
+    it->gas_used += outcome.receipt->gas_used;
+    it->intrinsic += outcome.receipt->intrinsic_gas;
+    it->refund += outcome.receipt->gas_refund;
+    it->profile += scratch_;
+    return outcome;
+}
+
+std::vector<GasProfileRecord> Ledger::take_profiles(uint64_t height) {
+    auto out = std::move(profiles_);
+    profiles_.clear();
+    for (auto& p : out) p.height = height;
     return out;
 }
 

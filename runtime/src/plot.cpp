@@ -11,8 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "svg_util.hpp"
+
 namespace trainchain::runtime {
 namespace {
+
+using namespace svg;  // num(), ticks(), text_width(), the Writer, the shared colours
 
 // The page: fixed size, the panels between a title band and the axis rows and legend.
 constexpr double page_width = 900, page_height = 560;
@@ -24,13 +28,7 @@ constexpr size_t max_label_rows = 4;  // more labels than fit in these rows may 
 constexpr double panel_gap = 30;
 constexpr double loss_bottom = 474;
 constexpr double block_row_y = 490, epoch_row_y = 505, legend_y = 538;
-constexpr double char_width = 0.62;  // of the font size, for DejaVu Sans/Helvetica-like fonts
 
-constexpr const char* font_family = "DejaVu Sans, Helvetica, Arial, sans-serif";
-constexpr const char* text_color = "#222222";
-constexpr const char* muted_color = "#666666";
-constexpr const char* frame_color = "#b8b8b8";
-constexpr const char* grid_color = "#ececec";
 constexpr const char* accuracy_color = "#1f77b4";
 constexpr const char* loss_color = "#e6550d";
 constexpr const char* test_loss_color = "#6a51a3";
@@ -38,33 +36,6 @@ constexpr const char* rollback_color = "#c0392b";
 constexpr const char* nonfinite_color = "#d62728";
 
 constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
-/// Values beyond this are drawn like infinities: no axis can show them next to ordinary ones.
-constexpr double max_plotted = 1e300;
-
-bool plottable(double v) { return std::isfinite(v) && std::abs(v) <= max_plotted; }
-
-/// A coordinate: two decimals, no trailing zeros, never "nan", "inf" or "-0".
-std::string num(double v) {
-    if (!std::isfinite(v)) v = 0;
-    v = std::clamp(v, -1e6, 1e6);
-    v = std::round(v * 100) / 100;
-    if (v == 0) v = 0;
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
-    std::string s(buf, r.ptr);
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s;
-}
-
-/// A data value for people: up to 6 significant digits, or NaN, +Inf, -Inf.
-std::string value_text(double v) {
-    if (std::isnan(v)) return "NaN";
-    if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
-    return {buf, r.ptr};
-}
 
 /// A tick label: as many decimals as the step needs, or scientific notation for extreme scales.
 std::string tick_text(double v, double step, double largest) {
@@ -83,61 +54,6 @@ std::string tick_text(double v, double step, double largest) {
     const int decimals = std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 6);
     const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
     return {buf, r.ptr};
-}
-
-/// A round step (1, 2 or 5 times a power of ten) giving about `target` intervals over `range`.
-double nice_step(double range, double target) {
-    const double raw = range / target;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double f = raw / magnitude;
-    return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * magnitude;
-}
-
-/// The multiples of `step` within [lo, hi].
-std::vector<double> ticks(double lo, double hi, double step) {
-    std::vector<double> out;
-    const double first = std::ceil(lo / step - 1e-9), last = std::floor(hi / step + 1e-9);
-    if (!(step > 0) || !std::isfinite(first) || !std::isfinite(last) || last - first > 100 ||
-        std::abs(first) > 1e12) {
-        out = {lo, hi};
-        return out;
-    }
-    for (double k = first; k <= last; ++k) out.push_back(k * step);
-    return out;
-}
-
-/// A value axis fitted to [lo, hi] with round ends; `step` receives the tick step.
-void fit(double lo, double hi, double target, double& axis_lo, double& axis_hi, double& step) {
-    if (!(hi - lo > 0) || !std::isfinite(hi - lo)) {
-        const double pad = lo == 0 ? 1 : std::abs(lo) * 0.1;
-        lo -= pad;
-        hi = lo + 2 * pad;
-        if (!std::isfinite(hi - lo)) lo = -1, hi = 1;
-    }
-    step = nice_step(hi - lo, target);
-    axis_lo = std::floor(lo / step + 1e-9) * step;
-    axis_hi = std::ceil(hi / step - 1e-9) * step;
-    if (!(axis_hi > axis_lo)) axis_lo = lo, axis_hi = hi;
-}
-
-/// Code points in UTF-8 text (for width estimates).
-size_t code_points(std::string_view s) {
-    return static_cast<size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
-double text_width(std::string_view s, double font_size) {
-    return static_cast<double>(code_points(s)) * font_size * char_width;
-}
-
-/// At most `n` code points of `s`, with an ellipsis when cut.
-std::string truncate(std::string_view s, size_t n) {
-    if (code_points(s) <= n) return std::string(s);
-    size_t seen = 0, i = 0;
-    for (; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80 && seen++ == n - 1) break;
-    }
-    return std::string(s.substr(0, i)) + "\u2026";
 }
 
 /// The values of one epoch block, as plotted.
@@ -279,36 +195,6 @@ Geometry measure(const std::vector<Block>& blocks, const PlotOptions& options) {
     return g;
 }
 
-/// An SVG document under construction.
-class Svg {
-public:
-    std::string out;
-
-    void raw(std::string_view s) { out += s; }
-
-    /// A text element; `attrs` are extra attributes.
-    void text(double x, double y, std::string_view content, std::string_view attrs = {}) {
-        out += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\"";
-        if (!attrs.empty()) out += " " + std::string(attrs);
-        out += ">" + xml_escape(content) + "</text>\n";
-    }
-
-    void line(double x1, double y1, double x2, double y2, std::string_view attrs) {
-        out += "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" + num(y2) +
-               "\" " + std::string(attrs) + "/>\n";
-    }
-
-    /// Opens `<tag attrs>`, then closes it with the tooltip (if any) inside.
-    void element(std::string_view tag, const std::string& attrs, const std::string& tooltip) {
-        out += "<" + std::string(tag) + " " + attrs;
-        if (tooltip.empty()) {
-            out += "/>\n";
-        } else {
-            out += "><title>" + xml_escape(tooltip) + "</title></" + std::string(tag) + ">\n";
-        }
-    }
-};
-
 /// The <title> tooltip of an epoch point.
 std::string epoch_tooltip(const Epoch& e) {
     std::string t = "block " + std::to_string(e.block->header.height) + ", epoch " +
@@ -332,7 +218,7 @@ struct Series {
     std::optional<double> (*value)(const Epoch&);
 };
 
-void draw_series(Svg& svg, const Geometry& g, const PlotAxis& axis, double top, const Series& s,
+void draw_series(svg::Writer& svg, const Geometry& g, const PlotAxis& axis, double top, const Series& s,
                  double marker_size) {
     // Lines: between consecutive plotted epochs of the same segment; faded where an end was
     // rolled back. Runs of the same style become one polyline.
@@ -434,8 +320,8 @@ void draw_series(Svg& svg, const Geometry& g, const PlotAxis& axis, double top, 
 }
 
 /// Horizontal grid lines, tick labels and the frame of one panel.
-void draw_panel(Svg& svg, const Geometry& g, const PlotAxis& axis, double step, double top, double bottom,
-                std::string_view caption, std::string_view name) {
+void draw_panel(svg::Writer& svg, const Geometry& g, const PlotAxis& axis, double step, double top,
+                double bottom, std::string_view caption, std::string_view name) {
     svg.raw("<g class=\"panel " + std::string(name) + "\">\n");
     svg.raw("<rect x=\"" + num(plot_left) + "\" y=\"" + num(top) + "\" width=\"" +
             num(plot_right - plot_left) + "\" height=\"" + num(bottom - top) + "\" fill=\"#fcfcfc\"/>\n");
@@ -466,7 +352,7 @@ void draw_panel(Svg& svg, const Geometry& g, const PlotAxis& axis, double step, 
 }
 
 /// The legend, one row centred at the bottom: a sample of each thing drawn, then its name.
-void draw_legend(Svg& svg, const Geometry& g) {
+void draw_legend(svg::Writer& svg, const Geometry& g) {
     struct Item {
         std::string kind, label;
     };
@@ -481,22 +367,9 @@ void draw_legend(Svg& svg, const Geometry& g) {
     if (!g.rollbacks.empty()) items.push_back({"resume", "resumed from target"});
     constexpr double sample = 24, gap = 6, spacing = 18, font = 11, row_height = 16;
     // Rows of items, each at most the page's width less a margin, each centred.
-    // When more than one row is needed, the rows are balanced: about the same width each.
-    double total = 0;
-    for (const auto& it : items) total += sample + gap + text_width(it.label, font) + spacing;
-    const double widest = page_width - 40;
-    const double limit = std::min(widest, total / std::ceil(total / widest) + 60);
-    std::vector<std::vector<size_t>> rows(1);
-    std::vector<double> widths(1, 0);
-    for (size_t i = 0; i < items.size(); ++i) {
-        const double w = sample + gap + text_width(items[i].label, font);
-        if (!rows.back().empty() && widths.back() + spacing + w > limit) {
-            rows.emplace_back();
-            widths.push_back(0);
-        }
-        widths.back() += (rows.back().empty() ? 0 : spacing) + w;
-        rows.back().push_back(i);
-    }
+    std::vector<double> item_widths;
+    for (const auto& it : items) item_widths.push_back(sample + gap + text_width(it.label, font));
+    const auto [rows, widths] = wrap_rows(item_widths, spacing, page_width - 40);
     svg.raw("<g class=\"legend\">\n");
     for (size_t r = 0; r < rows.size(); ++r) {
         double x = (page_width - widths[r]) / 2;
@@ -664,15 +537,10 @@ PlotLayout plot_layout(const std::vector<Block>& blocks, const PlotOptions& opti
 std::string plot_svg(const std::vector<Block>& blocks, const PlotOptions& options) {
     const Geometry g = measure(blocks, options);
     const auto& L = g.layout;
-    Svg svg;
-    svg.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    svg.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(L.width) + "\" height=\"" +
-            num(L.height) + "\" viewBox=\"0 0 " + num(L.width) + " " + num(L.height) + "\" font-family=\"" +
-            font_family + "\">\n");
     const std::string title =
         truncate(options.title, static_cast<size_t>((plot_right - plot_left) / (16 * char_width)));
-    if (!title.empty()) svg.raw("<title>" + xml_escape(title) + "</title>\n");
-    svg.raw("<rect width=\"" + num(L.width) + "\" height=\"" + num(L.height) + "\" fill=\"#ffffff\"/>\n");
+    svg::Writer svg;
+    svg.begin(L.width, L.height, title);
     if (!title.empty())
         svg.text(page_width / 2, title_y, title,
                  "class=\"title\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\" fill=\"" +

@@ -29,6 +29,46 @@ CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INT
                                 function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
 )sql";
 
+/// Added after the first format; created on open as well, so that older chains gain it.
+constexpr const char* profile_schema = R"sql(
+CREATE TABLE IF NOT EXISTS gas_profile (height INTEGER NOT NULL, contract TEXT NOT NULL, function TEXT NOT NULL,
+                                        calls INTEGER NOT NULL, gas_used INTEGER NOT NULL,
+                                        intrinsic INTEGER NOT NULL, refund INTEGER NOT NULL, profile TEXT NOT NULL,
+                                        PRIMARY KEY (height, contract, function));
+)sql";
+
+/// A profile as compact JSON: {"op":{"96":[count,gas],...},"pre":{"2":[count,gas]},
+/// "deposit":[count,gas],"other":[count,gas]}, with only what was used.
+std::string profile_json(const vm::GasProfile& p) {
+    const auto pair = [](const vm::GasUse& u) { return nlohmann::json::array({u.count, u.gas}); };
+    nlohmann::json ops = nlohmann::json::object(), pre = nlohmann::json::object();
+    for (size_t i = 0; i < p.opcodes.size(); ++i)
+        if (p.opcodes[i].count != 0 || p.opcodes[i].gas != 0) ops[std::to_string(i)] = pair(p.opcodes[i]);
+    for (const auto& [n, u] : p.precompiles) pre[std::to_string(n)] = pair(u);
+    return nlohmann::json{
+        {"op", ops}, {"pre", pre}, {"deposit", pair(p.code_deposit)}, {"other", pair(p.other)}}
+        .dump();
+}
+
+vm::GasProfile parse_profile(const std::string& text) {
+    const auto j = nlohmann::json::parse(text);
+    const auto use = [](const nlohmann::json& a) {
+        return vm::GasUse{a.at(0).get<uint64_t>(), a.at(1).get<int64_t>()};
+    };
+    const auto index = [](const std::string& key, unsigned limit) {
+        size_t end = 0;
+        const unsigned long v = std::stoul(key, &end);
+        if (end != key.size() || v >= limit) throw std::out_of_range("bad key " + key);
+        return static_cast<uint8_t>(v);
+    };
+    vm::GasProfile p;
+    for (const auto& [k, v] : j.at("op").items()) p.opcodes[index(k, 256)] = use(v);
+    for (const auto& [k, v] : j.at("pre").items()) p.precompiles[index(k, 256)] = use(v);
+    p.code_deposit = use(j.at("deposit"));
+    p.other = use(j.at("other"));
+    return p;
+}
+
 /// A prepared statement that finalizes itself.
 class Statement {
 public:
@@ -142,6 +182,7 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", true)));
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(schema);
+    s->exec(profile_schema);
     const nlohmann::json j = {
         {"nodes", config.nodes},   {"difficulty_bits", config.difficulty_bits}, {"fork", config.fork},
         {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", 1}};
@@ -159,6 +200,7 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
         throw StoreError(dir.string() + ": error: no chain here (run `trainchain chain init` first)");
     std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", false)));
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    s->exec(profile_schema);
     s->load_config();
     return s;
 }
@@ -216,7 +258,8 @@ std::vector<NodeRecord> Store::nodes() const {
     return out;
 }
 
-void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state) {
+void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
+                   const std::vector<GasProfileRecord>& profiles) {
     exec("BEGIN IMMEDIATE");
     try {
         const auto header = block.header.encode();
@@ -247,6 +290,21 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
                 .bind(3, g.function)
                 .bind(4, g.gas_used)
                 .bind(5, int64_t{g.success ? 1 : 0});
+            st.step();
+        }
+        for (const auto& p : profiles) {
+            Statement st(
+                db_,
+                "INSERT INTO gas_profile (height, contract, function, calls, gas_used, intrinsic, refund, "
+                "profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(p.height))
+                .bind(2, p.contract)
+                .bind(3, p.function)
+                .bind(4, static_cast<int64_t>(p.calls))
+                .bind(5, p.gas_used)
+                .bind(6, p.intrinsic)
+                .bind(7, p.refund)
+                .bind(8, profile_json(p.profile));
             st.step();
         }
         {
@@ -339,6 +397,33 @@ std::vector<GasRecord> Store::gas_records() const {
     while (st.step())
         out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2), st.integer(3),
                        st.integer(4) != 0});
+    return out;
+}
+
+std::vector<GasProfileRecord> Store::gas_profiles() const {
+    std::vector<GasProfileRecord> out;
+    Statement st(
+        db_,
+        "SELECT height, contract, function, calls, gas_used, intrinsic, refund, profile FROM gas_profile "
+        "ORDER BY height, rowid");
+    while (st.step()) {
+        GasProfileRecord r;
+        r.height = static_cast<uint64_t>(st.integer(0));
+        r.contract = st.text(1);
+        r.function = st.text(2);
+        r.calls = static_cast<uint64_t>(st.integer(3));
+        r.gas_used = st.integer(4);
+        r.intrinsic = st.integer(5);
+        r.refund = st.integer(6);
+        try {
+            r.profile = parse_profile(st.text(7));
+        } catch (const std::exception& e) {
+            throw StoreError((dir_ / "chain.db").string() + ": error: gas profile of block " +
+                             std::to_string(r.height) + " (" + r.contract + "." + r.function +
+                             ") is malformed: " + e.what());
+        }
+        out.push_back(std::move(r));
+    }
     return out;
 }
 

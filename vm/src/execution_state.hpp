@@ -8,6 +8,7 @@
 
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/host.hpp"
+#include "trainchain/vm/tracer.hpp"
 
 namespace trainchain::vm::detail {
 
@@ -45,7 +46,8 @@ struct ExecutionState {
           msg{m},
           code{c},
           code_begin{a.begin()},
-          jumpdest{a.jumpdest.data()} {}
+          jumpdest{a.jumpdest.data()},
+          tracer{h.tracer()} {}
 
     Host& host;
     Fork fork;
@@ -54,6 +56,7 @@ struct ExecutionState {
     bytes_view code;            ///< original code, for CODECOPY/CODESIZE
     const uint8_t* code_begin;  ///< the code inside the analysis' padded buffer
     const uint8_t* jumpdest;    ///< the analysis' JUMPDEST map
+    Tracer* tracer;             ///< the host's tracer, if any
     Memory memory;
     bytes return_data;  ///< output of the last nested call
     bytes output;       ///< this frame's RETURN/REVERT data

@@ -86,8 +86,11 @@ inline code_iterator invoke(Terminate (*f)(StackTop, int64_t, ExecutionState&) n
 /// jump to the next opcode, which the branch predictor learns far better than one shared switch.
 /// Each block's stack checks use the opcode's constant inputs and outputs; the base gas comes from
 /// the fork's table, and opcodes the fork lacks jump straight to the undefined-instruction exit.
+/// `Traced` adds one call to the host's tracer per instruction, before its charge; the untraced
+/// instantiation is the plain loop.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
+template <bool Traced>
 int64_t run(ExecutionState& state, int64_t gas) noexcept {
     const GasTable& costs = gas_table(state.fork);
     // Slot 0 sits below the stack's bottom so that the empty stack's top pointer stays in bounds.
@@ -108,7 +111,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     static std::atomic<void*> targets[256];
     static std::atomic<bool> targets_ready{false};
     if (!targets_ready.load(std::memory_order_acquire)) {
-        for (auto& t : targets) t.store(&&undefined, std::memory_order_relaxed);
+        for (auto& t : targets) t.store(&&undefined_byte, std::memory_order_relaxed);
 #define TRAINCHAIN_X(byte, name, imm, in, out, since) \
     targets[byte].store(&&op_##name, std::memory_order_relaxed);
         TRAINCHAIN_OPCODES(TRAINCHAIN_X)
@@ -121,6 +124,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
 
 #define TRAINCHAIN_X(byte, name, imm, in, out, since)                                   \
     op_##name : {                                                                       \
+        if constexpr (Traced) state.tracer->on_instruction(byte, gas);                  \
         if constexpr (Fork::since != Fork::Frontier)                                    \
             if (costs[byte] < 0) goto undefined;                                        \
         if constexpr (fork_invariant_cost(byte) >= 0)                                   \
@@ -140,6 +144,8 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
 
+undefined_byte:  // a byte no fork defines: no opcode block reported it
+    if constexpr (Traced) state.tracer->on_instruction(*pc, gas);
 undefined:
     state.status = Status::UndefinedInstruction;
     return gas;
@@ -164,7 +170,9 @@ namespace {
 Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
     const detail::CodeAnalysis analysis = detail::analyze(code);
     detail::ExecutionState state{host, fork, msg, code, analysis};
-    const int64_t gas_left = detail::run(state, msg.gas);
+    // The traced loop is a separate instantiation, so the untraced one has no tracer checks.
+    const int64_t gas_left =
+        state.tracer != nullptr ? detail::run<true>(state, msg.gas) : detail::run<false>(state, msg.gas);
 
     Result r;
     r.status = state.status;

@@ -264,6 +264,17 @@ address InMemoryHost::create2_address(const address& sender, const uint256& salt
 }
 
 Result InMemoryHost::call(const Message& msg) {
+    if (tracer_ == nullptr) return call_untraced(msg);
+    uint8_t precompile = 0;
+    if (msg.kind != CallKind::Create && msg.kind != CallKind::Create2 && is_precompile(msg.code_address))
+        precompile_number(msg.code_address, precompile);
+    tracer_->on_frame_enter(msg, precompile);
+    Result r = call_untraced(msg);
+    tracer_->on_frame_exit(r);
+    return r;
+}
+
+Result InMemoryHost::call_untraced(const Message& msg) {
     if (msg.kind == CallKind::Create || msg.kind == CallKind::Create2) return create(msg);
     const Checkpoint begin = checkpoint();
     if (msg.kind != CallKind::DelegateCall) {
@@ -333,6 +344,7 @@ Result InMemoryHost::create(const Message& msg) {
         r.output.clear();  // Frontier: the account stays, without code
     } else {
         r.gas_left -= deposit;
+        if (tracer_ != nullptr) tracer_->on_code_deposit(deposit);
     }
     set_code(addr, std::move(r.output));
     r.output.clear();

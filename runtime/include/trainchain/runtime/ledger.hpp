@@ -41,9 +41,10 @@ public:
     vm::address deploy(const std::string& name, const std::vector<std::string>& args);
 
     /// Calls `signature` (e.g. "vote(uint256,uint256,bool,uint256)") of the embedded contract
-    /// `name` at `to` as a transaction from the server. Records the gas; never throws on revert.
+    /// `name` at `to` as a transaction from the server with `gas_limit`. Records the gas; never
+    /// throws on revert.
     CallResult call(const vm::address& to, const std::string& name, const std::string& signature,
-                    const std::vector<std::string>& args);
+                    const std::vector<std::string>& args, int64_t gas_limit = 30'000'000);
 
     /// Logs of `receipt` whose first topic is keccak256(`event_signature`).
     static std::vector<vm::LogRecord> events(const vm::Receipt& receipt, const std::string& event_signature);
@@ -53,6 +54,8 @@ public:
 
     /// Gas records since the last take (each call's gas, per contract and function).
     std::vector<GasRecord> take_gas(uint64_t height);
+    /// The calls since the last take, one record per contract function, with their gas by opcode.
+    std::vector<GasProfileRecord> take_profiles(uint64_t height);
 
     /// The whole world state as bytes, and back.
     [[nodiscard]] Bytes snapshot() const;
@@ -61,7 +64,13 @@ public:
 private:
     vm::InMemoryHost host_;
     vm::address server_;
+    /// Runs `tx` traced and adds its receipt and profile to the record of `contract`.`function`.
+    vm::TxOutcome execute(const vm::Transaction& tx, const std::string& contract,
+                          const std::string& function);
+
     std::vector<GasRecord> gas_;
+    std::vector<GasProfileRecord> profiles_;
+    vm::GasProfile scratch_;  ///< the profile of the transaction running
 };
 
 }  // namespace trainchain::runtime

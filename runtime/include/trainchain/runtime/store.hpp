@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "trainchain/runtime/block.hpp"
+#include "trainchain/vm/tracer.hpp"
 
 struct sqlite3;
 
@@ -49,6 +50,20 @@ struct GasRecord {
     bool success = true;
 };
 
+/// The gas of all the calls to one contract function made for one block, attributed to the
+/// opcodes, precompiles and code deposits that spent it (see vm::GasProfile). For each record,
+/// gas_used == intrinsic + profile.total() - refund.
+struct GasProfileRecord {
+    uint64_t height = 0;  ///< the block it belongs to
+    std::string contract;
+    std::string function;
+    uint64_t calls = 0;      ///< transactions
+    int64_t gas_used = 0;    ///< their receipts' gas, summed
+    int64_t intrinsic = 0;   ///< their intrinsic gas (21000 + calldata, ...), summed
+    int64_t refund = 0;      ///< their refunds, summed
+    vm::GasProfile profile;  ///< their execution gas
+};
+
 /// The chain directory of one run.
 class Store {
 public:
@@ -67,9 +82,11 @@ public:
     void put_nodes(const std::vector<NodeRecord>& nodes);
     [[nodiscard]] std::vector<NodeRecord> nodes() const;
 
-    /// Appends a block with its votes, the gas records of the calls that made it and the VM state
-    /// after them, in one transaction: after a crash either all of it is there or none.
-    void append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state);
+    /// Appends a block with its votes, the gas records of the calls that made it, the VM state
+    /// after them and their gas profiles, in one transaction: after a crash either all of it is
+    /// there or none.
+    void append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
+                const std::vector<GasProfileRecord>& profiles = {});
     /// Every block, in height order, with its votes.
     [[nodiscard]] std::vector<Block> blocks() const;
     [[nodiscard]] size_t block_count() const;
@@ -82,6 +99,8 @@ public:
     /// The blocks of rows already read with raw_blocks(), decoded, with their votes.
     [[nodiscard]] std::vector<Block> blocks(const std::vector<RawBlock>& raw) const;
     [[nodiscard]] std::vector<GasRecord> gas_records() const;
+    /// Every stored gas profile, in block order (none for chains written before profiles were).
+    [[nodiscard]] std::vector<GasProfileRecord> gas_profiles() const;
     /// The VM state saved with the last block (empty before the first).
     [[nodiscard]] Bytes vm_state() const;
     /// A small named value (e.g. the contract addresses).

@@ -126,6 +126,8 @@ struct StorageUpdate {
 /// Whether an account or storage slot had been accessed before in the transaction (EIP-2929).
 enum class AccessStatus : uint8_t { Cold, Warm };
 
+class Tracer;
+
 /// The world as the interpreter sees it.
 class Host {
 public:
@@ -165,6 +167,8 @@ public:
     virtual AccessStatus access_storage(const address& addr, const uint256& key) = 0;
     /// LOGn.
     virtual void emit_log(const address& addr, bytes_view data, std::span<const bytes32> topics) = 0;
+    /// The tracer the interpreter reports instructions to, if any (see tracer.hpp).
+    [[nodiscard]] virtual Tracer* tracer() const noexcept { return nullptr; }
 };
 
 }  // namespace trainchain::vm

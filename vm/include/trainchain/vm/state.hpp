@@ -14,6 +14,7 @@
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/host.hpp"
 #include "trainchain/vm/interpreter.hpp"
+#include "trainchain/vm/tracer.hpp"
 
 namespace trainchain::vm {
 
@@ -68,6 +69,7 @@ public:
     [[nodiscard]] bytes32 get_code_hash(const address& addr) const override;
     size_t copy_code(const address& addr, size_t offset, std::span<uint8_t> out) const override;
     bool selfdestruct(const address& addr, const address& beneficiary) override;
+    /// Runs a nested frame, reporting it to the tracer when one is installed.
     Result call(const Message& msg) override;
     [[nodiscard]] TxContext get_tx_context() const override { return tx_; }
     /// Sets the block and transaction context the next transactions see.
@@ -81,12 +83,20 @@ public:
     AccessStatus access_account(const address& addr) override;
     AccessStatus access_storage(const address& addr, const uint256& key) override;
 
+    /// Installs `tracer` (nullptr: none) for the frames and instructions that follow; the host
+    /// does not own it.
+    void set_tracer(Tracer* tracer) noexcept { tracer_ = tracer; }
+    [[nodiscard]] Tracer* tracer() const noexcept override { return tracer_; }
+
     /// The address CREATE derives: keccak256(rlp([sender, nonce]))[12:].
     static address create_address(const address& sender, uint64_t nonce);
     /// The address CREATE2 derives: keccak256(0xff ++ sender ++ salt ++ keccak256(init))[12:].
     static address create2_address(const address& sender, const uint256& salt, bytes_view init_code);
 
 private:
+    Result call_untraced(const Message& msg);
+
+    Tracer* tracer_ = nullptr;
     // One undoable change each.
     struct StorageChange {
         address addr;
