@@ -3,7 +3,8 @@
 # contracts through our compiler, then the paper's scenario: a real model trained on
 # Fashion-MNIST (libtorch) with 100 user nodes recording every epoch through proof of work and
 # 51 % consensus, a fault injected mid-run, detection, a voted rollback to the best earlier epoch,
-# training resumed and finished, the chain verified (including replay of every epoch) and plotted.
+# training resumed and finished, the chain verified (including replay of every epoch) and plotted,
+# and what the run cost in Ethereum gas, next to the paper's printed figures.
 set -euo pipefail
 bin=${TRAINCHAIN:-build/bin/trainchain}
 conformance=${CONFORMANCE:-../shared/conformance/vmtests}
@@ -40,8 +41,14 @@ echo "== verify: hashes, proof of work, votes, checkpoints; then every epoch rep
 echo
 "$bin" plot "$work/run" -o "$work/run.svg" --title "trainchain demo: Fashion-MNIST, 100 nodes, lr-spike at epoch 5"
 echo
+echo "== gas: this run measured by contract and opcode, next to the paper's Tables 4-5 (full report: $work/gas/gas.md) =="
+rm -rf "$work/gas"
+"$bin" report gas --chain "$work/run" -o "$work/gas" -q > /dev/null
+sed -n '/^### Totals/,$p' "$work/gas/gas.md"
+echo
 echo "== where the outputs are =="
 echo "  $work/run/            the run: chain store (chain.db), checkpoints/, run.toml"
 echo "  $work/run.svg         accuracy and loss per block, rollbacks marked"
+echo "  $work/gas/            the gas report: gas.md, .csv, .json, gas-blocks.svg, gas-cycles.svg"
 echo "  $work/contracts/      the compiled contracts (bytecode and ABI)"
 echo "  trainchain history $work/run --json   the whole record as JSON"
