@@ -395,7 +395,8 @@ TEST_CASE("chart: category labels never overlap; long ones are slanted and short
         CHECK(number(*labels[i], "x") - number(*labels[i - 1], "x") >= 16);
 
     // Short labels stay level, centred under their groups, with room between them.
-    const auto level = find_elements(parse_chart(bar_chart_svg(gas_chart())), "text", "category");
+    const auto level_doc = parse_chart(bar_chart_svg(gas_chart()));
+    const auto level = find_elements(level_doc, "text", "category");
     for (size_t i = 0; i < level.size(); ++i) {
         CHECK(level[i]->attrs.count("transform") == 0);
         if (i == 0) continue;
