@@ -481,6 +481,16 @@ TEST_CASE("train: bad input is one line on stderr and exit code 2, never a crash
         CHECK((r.exit_code == 1 || r.exit_code == 2));
         CHECK(count_lines(r.err) == 1);
     }
+    SUBCASE("data that fails to load: no chain directory is left behind") {
+        const fs::path config = d / "csv.toml";
+        const fs::path csv = d / "data.csv";
+        std::ofstream(csv) << "label,a,b\n1,0.5,0.25\n2,oops,0.5\n";
+        std::ofstream(config) << "epochs = 1\n[data]\nsource = \"csv\"\npath = " << json(csv.string()).dump()
+                              << "\n";
+        const Run r = cli("train " + quote(config) + " -d " + quote(d / "run") + fast);
+        check_bad_input(r, csv.string() + ":2:");
+        CHECK(!fs::exists(d / "run"));
+    }
     SUBCASE("neither --dir nor --resume, or both") {
         check_bad_input(cli("train --epochs 1" + fast), "--dir");
         check_bad_input(

@@ -164,6 +164,10 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     runtime::ChainOptions chain_options;
     chain_options.threads = options.mining_threads;
     chain_options.faults = options.faults;
+    // A new run reads its data before its chain exists, so that data that fails to load leaves no
+    // empty chain directory behind.
+    std::shared_ptr<const DataSplit> data;
+    if (!options.resume) data = load_data(config.data, config.seed);
     std::unique_ptr<runtime::Chain> chain;
     if (options.resume) {
         chain = runtime::Chain::open(options.dir, chain_options);
@@ -188,7 +192,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
                 (options.dir / run_file).string() +
                 ": error: this configuration does not match the one the run's checkpoints record");
     }
-    const auto data = load_data(config.data, config.seed);
+    if (!data) data = load_data(config.data, config.seed);
     Trainer trainer(config, data);
     monitor.started(data->description + "; model " + trainer.describe() + " (" +
                     std::to_string(trainer.parameter_count()) + " parameters)");
