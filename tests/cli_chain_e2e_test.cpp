@@ -25,6 +25,7 @@
 
 namespace fs = std::filesystem;
 using trainchain::runtime::Bytes;
+using trainchain::test::check_bad_input;
 using trainchain::test::count_lines;
 using trainchain::test::quote;
 using trainchain::test::Run;
@@ -68,15 +69,6 @@ std::string append_args(const fs::path& dir, const fs::path& checkpoint, int epo
     return "chain append " + quote(dir.string()) + " --checkpoint " + quote(checkpoint.string()) +
            " --epoch " + std::to_string(epoch) + " --accuracy " + std::to_string(accuracy) +
            " --loss 0.25 --threads 2" + extra;
-}
-
-/// One line on stderr, nothing on stdout, exit code 2.
-void check_bad_input(const Run& r, const std::string& needle) {
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(count_lines(r.err) == 1);
-    CHECK(r.err.find(needle) != std::string::npos);
 }
 
 }  // namespace

@@ -20,21 +20,6 @@ namespace {
 
 Run cli(const std::string& args) { return run_binary(TRAINCHAIN_BIN, args); }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE_MESSAGE(in, p.string());
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void check_bad_input(const Run& r, const std::string& needle) {
-    INFO("stdout: " << r.out);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(count_lines(r.err) == 1);
-    CHECK(r.err.find(needle) != std::string::npos);
-}
-
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace

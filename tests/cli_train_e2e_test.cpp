@@ -23,8 +23,10 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using trainchain::test::check_bad_input;
 using trainchain::test::count_lines;
 using trainchain::test::quote;
+using trainchain::test::read_text;
 using trainchain::test::Run;
 using trainchain::test::TempDir;
 
@@ -43,11 +45,6 @@ bool have_digits() {
 const std::string fast = " --nodes 5 --difficulty 4 --mining-threads 1";
 
 Run cli(const std::string& args) { return trainchain::test::run_binary(TRAINCHAIN_BIN, args); }
-
-std::string read_text(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(f), {}};
-}
 
 void write_text(const fs::path& p, const std::string& text) {
     std::ofstream f(p, std::ios::binary | std::ios::trunc);
@@ -159,16 +156,6 @@ void check_verifies(const fs::path& dir, bool replay_too = true) {
     CHECK(matches == blocks.size());
     for (const auto& b : blocks)
         CHECK(r.out.find("block " + b.substr(0, b.find(' ')) + ": replay matches") != std::string::npos);
-}
-
-/// One line on stderr, nothing on stdout, exit code 2, `needle` in the message.
-void check_bad_input(const Run& r, const std::string& needle) {
-    INFO("stdout: " << r.out);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(count_lines(r.err) == 1);
-    CHECK(r.err.find(needle) != std::string::npos);
 }
 
 }  // namespace

@@ -77,6 +77,23 @@ inline int count_lines(const std::string& s) {
     return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
 }
 
+/// Bad input as the CLI reports it: exit code 2, nothing on stdout, one line on stderr that
+/// contains `needle`.
+inline void check_bad_input(const Run& r, const std::string& needle) {
+    INFO("stdout: " << r.out);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find(needle) != std::string::npos);
+}
+
+/// The whole file as text (empty when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), {}};
+}
+
 // ---- a minimal XML parser: enough to prove an SVG document well-formed and to query it ----
 
 struct Element {
