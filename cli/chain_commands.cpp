@@ -152,36 +152,14 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     history->add_flag("--json", *h_json, "print JSON");
     history->callback(chain_guarded(exit_code, [h_dir, h_json] {
         const auto store = Store::open(*h_dir);
+        if (*h_json) {
+            fmt::print("{}\n", history_json(*store));
+            return 0;
+        }
         const auto blocks = store->blocks();
         const size_t nodes = store->config().nodes;
         std::map<uint64_t, int64_t> gas;
         for (const auto& g : store->gas_records()) gas[g.height] += g.gas_used;
-        if (*h_json) {
-            nlohmann::ordered_json j = nlohmann::json::array();
-            for (const auto& b : blocks) {
-                nlohmann::ordered_json e;
-                e["height"] = b.header.height;
-                e["kind"] = kind_name(b.payload.kind);
-                e["epoch"] = b.payload.epoch;
-                e["accuracy"] =
-                    std::isfinite(b.payload.accuracy) ? nlohmann::json(b.payload.accuracy) : nlohmann::json();
-                e["loss"] = std::isfinite(b.payload.loss) ? nlohmann::json(b.payload.loss) : nlohmann::json();
-                e["hash"] = hex(b.hash());
-                e["prev"] = hex(b.header.prev);
-                e["nonce"] = b.header.nonce;
-                e["winner"] = b.header.nonce % nodes;
-                e["timestamp_ms"] = b.header.timestamp_ms;
-                e["votes"] = b.votes.size();
-                e["checkpoint"] = hex(b.payload.checkpoint);
-                e["checkpoint_size"] = b.payload.checkpoint_size;
-                if (b.payload.kind == BlockKind::Rollback) e["target"] = b.payload.target_height;
-                if (!b.payload.note.empty()) e["note"] = b.payload.note;
-                e["gas"] = gas[b.header.height];
-                j.push_back(e);
-            }
-            fmt::print("{}\n", j.dump(2));
-            return 0;
-        }
         fmt::print("{:>6}  {:<12} {:>10}  {:>10}  {:>11}  {:>11}  {:>9}  {:>16}  {}\n", "height", "kind",
                    "epoch", "accuracy", "loss", "winner", "votes", "gas", "hash");
         for (const auto& b : blocks) {

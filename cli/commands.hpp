@@ -43,6 +43,9 @@ void add_chain_commands(CLI::App& app, int& exit_code);
 /// Registers `report recovery`.
 void add_report_commands(CLI::App& app, int& exit_code);
 
+/// Registers `serve`.
+void add_serve_commands(CLI::App& app, int& exit_code);
+
 /// Registers `train`.
 void add_train_commands(CLI::App& app, int& exit_code);
 

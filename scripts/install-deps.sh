@@ -12,6 +12,7 @@ packages=(
   libzstd-dev           # compressed checkpoints
   zlib1g-dev            # gzipped datasets (IDX, CSV)
   libtomlplusplus-dev   # run configuration files (TOML)
+  libcpp-httplib-dev    # trainchain serve: the HTTP/JSON API
   libtorch-dev          # the Deep Learning Tool (libtorch)
   dataset-fashion-mnist # the demo's dataset
   python3-sklearn       # ships sklearn's digits CSV (small test dataset)

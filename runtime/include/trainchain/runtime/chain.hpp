@@ -106,6 +106,14 @@ struct VerifyReport {
     std::string reason;
 };
 
+/// Every block of a stored chain as a JSON array (height, kind, epoch, accuracy, loss, hash, prev,
+/// nonce, winner, timestamp_ms, votes, checkpoint, checkpoint_size, target, note, gas), as
+/// `history --json` prints it; non-finite accuracy or loss is null.
+std::string history_json(const Store& store, int indent = 2);
+/// One block as a JSON object: its history entry plus `vote_list` (node, accept, signature) and
+/// `transactions` (contract, function, gas_used, success); nullopt past the last block.
+std::optional<std::string> block_json(const Store& store, uint64_t height, int indent = 2);
+
 /// Re-checks everything stored: header and payload encodings, hash links, payload roots, proof of
 /// work, vote signatures against the registered keys, the quorum, and every checkpoint's digest.
 VerifyReport verify(const Store& store);

@@ -1,0 +1,69 @@
+// cli/serve_commands.cpp - `trainchain serve DIR`: the workspace's runs over HTTP until SIGINT or
+// SIGTERM.
+#include <fmt/core.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "commands.hpp"
+#include "trainchain/api/server.hpp"
+
+namespace trainchain::cli {
+
+void add_serve_commands(CLI::App& app, int& exit_code) {
+    auto* serve =
+        app.add_subcommand("serve", "Serve a workspace of runs over an HTTP/JSON API (see docs/api.md)");
+    struct Flags {
+        std::string dir;
+        api::ServeOptions options;
+        size_t max_body_mb = 256;
+    };
+    auto f = std::make_shared<Flags>();
+    serve->add_option("DIR", f->dir, "workspace: a directory of runs (created, with serve.json, when absent)")
+        ->required();
+    serve->add_option("--port", f->options.port, "TCP port (0: any free one)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    serve->add_option("--bind", f->options.bind, "address to listen on")->capture_default_str();
+    serve->add_option("--threads", f->options.threads, "request handler threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 256u));
+    serve->add_option("--max-body-mb", f->max_body_mb, "largest request body (MiB)")
+        ->capture_default_str()
+        ->check(CLI::Range(size_t{1}, size_t{4096}));
+    serve->callback(guarded(exit_code, [f] {
+        api::ServeOptions options = f->options;
+        options.max_body_bytes = f->max_body_mb << 20;
+        api::Workspace ws;
+        try {
+            ws = api::Workspace::open_or_init(f->dir);
+        } catch (const std::runtime_error& e) {
+            throw InputError(e.what());
+        }
+        // SIGINT and SIGTERM go to one waiting thread (blocked everywhere else, including the
+        // server's threads, which inherit the mask), which stops the server.
+        sigset_t stop_signals;
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGINT);
+        sigaddset(&stop_signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+        api::ApiServer server(ws, options);
+        fmt::print("trainchain serve: listening on http://{}:{} (token in {}/serve.json)\n", options.bind,
+                   server.port(), f->dir);
+        std::fflush(stdout);
+        std::thread waiter([&] {
+            int sig = 0;
+            sigwait(&stop_signals, &sig);
+            server.stop();
+        });
+        const bool ok = server.listen();
+        // listen() also ends when the socket fails: wake the waiter so that it can be joined.
+        if (!ok) pthread_kill(waiter.native_handle(), SIGTERM);
+        waiter.join();
+        fmt::print(stderr, "trainchain serve: stopped\n");
+        return ok ? 0 : 1;
+    }));
+}
+
+}  // namespace trainchain::cli

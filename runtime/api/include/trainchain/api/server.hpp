@@ -1,0 +1,59 @@
+// runtime/api/include/trainchain/api/server.hpp - `trainchain serve`: the runs of a workspace
+// directory over an HTTP/JSON API with bearer-token authentication.
+//
+// A workspace is a directory of runs (each a chain directory as `trainchain train` writes it)
+// plus `serve.json`, created on first use with a random token and file mode 0600. Every /api/
+// request must carry `Authorization: Bearer TOKEN`; the API is described by openapi_json().
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace trainchain::api {
+
+/// Where and how to listen.
+struct ServeOptions {
+    std::string bind = "127.0.0.1";             ///< address to listen on
+    int port = 8080;                            ///< 0: any free port (see ApiServer::port)
+    size_t max_body_bytes = size_t{256} << 20;  ///< larger request bodies get 413
+    unsigned threads = 8;                       ///< request handler threads
+};
+
+/// A workspace's settings: its token.
+struct Workspace {
+    std::filesystem::path dir;
+    std::string token;  ///< 64 hex digits
+    /// Opens `dir`, creating it and its serve.json (a new random token, mode 0600) when absent.
+    /// Throws std::runtime_error with "PATH: error: ..." when it cannot.
+    static Workspace open_or_init(const std::filesystem::path& dir);
+};
+
+/// True for a run name the API accepts: 1 to 64 of [A-Za-z0-9._-], not "." or "..".
+bool valid_run_name(const std::string& name) noexcept;
+
+/// The OpenAPI 3 description of the API (also kept in docs/openapi.json).
+const std::string& openapi_json();
+
+/// The HTTP server. Bound on construction (so port() is known), serving from listen() until
+/// stop() is called from another thread. Safe for concurrent clients.
+class ApiServer {
+public:
+    ApiServer(Workspace workspace, const ServeOptions& options);
+    ~ApiServer();
+    ApiServer(const ApiServer&) = delete;
+    ApiServer& operator=(const ApiServer&) = delete;
+    /// The port it is bound to.
+    [[nodiscard]] int port() const noexcept;
+    /// Serves until stop(); returns false when the socket failed.
+    bool listen();
+    /// Stops listen() (callable from any thread or a signal-handling thread).
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trainchain::api
