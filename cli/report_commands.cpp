@@ -46,14 +46,17 @@ void add_gas_command(CLI::App& report, int& exit_code) {
         std::string chain, out;
         std::string format = "md";
         bool quiet = false;
+        bool model_only = false;
     };
     auto f = std::make_shared<Flags>();
-    auto* nodes = gas->add_option("--nodes", f->options.nodes, "user nodes (N)")
-                      ->capture_default_str()
-                      ->check(CLI::Range(1u, 10000u));
-    auto* cycles = gas->add_option("--cycles", f->options.cycles, "training cycles, one epoch block each (C)")
+    auto* nodes =
+        gas->add_option("--nodes", f->options.nodes, "user nodes (N); a measured run takes up to 1,000")
+            ->capture_default_str()
+            ->check(CLI::Range(1u, 100000u));
+    auto* cycles = gas->add_option("--cycles", f->options.cycles,
+                                   "training cycles, one epoch block each (C); measured: up to 1,000")
                        ->capture_default_str()
-                       ->check(CLI::Range(1u, 100000u));
+                       ->check(CLI::Range(1u, 1000000u));
     gas->add_option("--krw-per-eth", f->options.krw_per_eth, "price of 1 ETH in KRW")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
@@ -72,6 +75,10 @@ void add_gas_command(CLI::App& report, int& exit_code) {
         ->check(CLI::Range(0u, 1000u));
     auto* chain = gas->add_option("--chain", f->chain, "measure this existing chain instead of a fresh run");
     for (auto* o : {nodes, cycles, fork, difficulty}) chain->excludes(o);
+    auto* model_only = gas->add_flag("--model-only", f->model_only,
+                                     "no measured run: the printed figures and the paper's model "
+                                     "(for any N, C and fork) only");
+    model_only->excludes(chain);
     gas->add_option("-o,--output", f->out,
                     "directory for gas.{md,csv,json}, gas-blocks.svg, gas-cycles.svg and "
                     "the fresh run's chain (must not exist)");
@@ -86,10 +93,22 @@ void add_gas_command(CLI::App& report, int& exit_code) {
             if (!vm::parse_fork(options.fork))
                 throw InputError(fmt::format("--fork: error: unknown fork '{}'", options.fork));
             const std::filesystem::path out = f->out;
+            options.measure = !f->model_only;
             if (!out.empty()) create_output_dir(out);
+            // A failed report leaves no half-written output directory behind.
+            struct RemoveOnFailure {
+                std::filesystem::path dir;
+                bool done = false;
+                ~RemoveOnFailure() {
+                    std::error_code ec;
+                    if (!done && !dir.empty()) std::filesystem::remove_all(dir, ec);
+                }
+            } cleanup{out};
             if (!f->chain.empty()) options.chain = f->chain;
-            const std::filesystem::path scratch = out.empty() && f->chain.empty() ? scratch_dir("gas") : "";
-            if (f->chain.empty()) options.work_dir = out.empty() ? scratch / "chain" : out / "chain";
+            const std::filesystem::path scratch =
+                out.empty() && f->chain.empty() && !f->model_only ? scratch_dir("gas") : "";
+            if (f->chain.empty() && options.measure)
+                options.work_dir = out.empty() ? scratch / "chain" : out / "chain";
             const auto progress = [&](const std::string& step) {
                 if (!f->quiet) fmt::print(stderr, "  {}\n", step);
             };
@@ -110,6 +129,7 @@ void add_gas_command(CLI::App& report, int& exit_code) {
                 write_text_file(out / "gas-blocks.svg", runtime::gas_blocks_svg(rep));
                 write_text_file(out / "gas-cycles.svg", runtime::gas_cycles_svg(rep));
             }
+            cleanup.done = true;
             fmt::print("{}", f->format == "csv" ? csv : f->format == "json" ? json : md);
             if (!out.empty() && !f->quiet)
                 fmt::print(stderr, "wrote {0}/gas.md, .csv, .json, gas-blocks.svg, gas-cycles.svg\n",

@@ -51,8 +51,10 @@ TEST_CASE("report gas with the defaults: the printed values exactly, the disagre
     CHECK(contains(md, "| BALANCE | 1 | 1.0 | 400 | 400.0 |"));
     CHECK(contains(md, "In setup, CREATE ran 100 times (3,200,000 gas"));
     CHECK(contains(md, "At 16 bits a block needs 2^16 = 65,536 attempts"));
-    CHECK(contains(
-        md, "| printed (Table 5, eq. 1-2) | 320,000,000 | 52,500,000 |  | 845,000,000 | 25,355,000.00 |"));
+    CHECK(contains(md,
+                   "| printed (Table 5, eq. 1-2, at the paper's prices) | 320,000,000 | 52,500,000 |  | "
+                   "845,000,000 | 8.45 | 25,355,000.00 |"));
+    CHECK(contains(md, "Measured costs: network creation "));
 }
 
 TEST_CASE("report gas: every output file, and --chain measuring the run it wrote gives the same figures") {
@@ -82,6 +84,9 @@ TEST_CASE("report gas: every output file, and --chain measuring the run it wrote
     CHECK(m["epoch"]["opcodes"]["BALANCE"]["gas"] == 3 * 700);
     CHECK(m["setup"]["opcodes"]["CREATE"]["count"] == 8);
     CHECK(m["pow_on_chain"]["samples"].size() == 2);
+    CHECK(m["costs"]["per_epoch_block"]["gas"] == m["mean_block_gas"]);
+    CHECK(m["costs"]["per_epoch_block"]["krw"].get<double>() ==
+          doctest::Approx(m["mean_block_gas"].get<double>() / 5e7 * 4e6));
     int64_t blocks = 0;
     for (const auto& b : m["epoch_blocks"]) blocks += b["gas"].get<int64_t>();
     CHECK(blocks == m["epoch"]["gas_used"].get<int64_t>());
@@ -98,10 +103,10 @@ TEST_CASE("report gas: every output file, and --chain measuring the run it wrote
     // Both SVGs are well-formed and hold the expected elements.
     const auto bars = parse_xml(read_text(out / "gas-blocks.svg"));
     check_self_contained(bars);
-    CHECK(find_elements(bars, "rect", "bar", "data-series", "measured").size() == 9);
+    CHECK(find_elements(bars, "rect", "bar", "data-series", "measured (proof of work: mined on-chain)")
+              .size() == 9);
     CHECK(find_elements(bars, "rect", "bar", "data-category", "total").size() == 3);
-    const auto printed_create = find_elements(bars, "rect", "bar", "data-category", "BALANCE");
-    CHECK(printed_create.size() == 3);
+    CHECK(find_elements(bars, "rect", "bar", "data-category", "BALANCE").size() == 3);
     const auto lines = parse_xml(read_text(out / "gas-cycles.svg"));
     check_self_contained(lines);
     CHECK(find_elements(lines, "polyline", "series").size() == 4);
@@ -122,8 +127,30 @@ TEST_CASE("report gas: every output file, and --chain measuring the run it wrote
     CHECK(k["model"] == j["model"]);
 }
 
+TEST_CASE("report gas --model-only: any fork and any size, nothing measured") {
+    const Run r =
+        cli("report gas -q --model-only --fork Frontier --nodes 10000 --cycles 100000 --format json");
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["measured"].is_null());
+    CHECK(j["model"]["rows"][1]["unit_gas"] == 20);  // BALANCE before Tangerine Whistle
+    CHECK(j["model"]["setup_gas"] == 320'000'000);   // 10,000 CREATEs: the printed 320M
+    CHECK(j["model"]["block_gas"] == 20 + 10'001 * 3 + 9'999 * 2 + int64_t{10'000} * 65'536 * 8);
+    const Run md = cli("report gas -q --model-only");
+    CHECK(contains(md.out, "Not measured (`--model-only`)."));
+    CHECK(!contains(md.out, "| measured |"));
+}
+
 TEST_CASE("report gas: bad options and a missing chain are one line and exit code 2") {
     TempDir d;
+    check_bad_input(cli("report gas --fork Byzantium"), "Constantinople");
+    check_bad_input(cli("report gas --nodes 5000"), "--nodes");
+    check_bad_input(cli("report gas --difficulty 30"), "--difficulty");
+    check_bad_input(cli("report gas --model-only --chain " + quote(d / "none")), "--chain");
+    // A failed report leaves no output directory behind.
+    check_bad_input(cli("report gas --fork Byzantium -o " + quote(d / "out")), "Constantinople");
+    CHECK(!fs::exists(d / "out"));
     check_bad_input(cli("report gas --fork Nope"), "Nope");
     check_bad_input(cli("report gas --nodes 0"), "--nodes");
     check_bad_input(cli("report gas --gas-per-eth 0"), "--gas-per-eth");

@@ -238,4 +238,69 @@ TEST_CASE("the measured report: phases, per-block gas, the proof of work mined o
     GasReportOptions bad = o;
     bad.fork = "Nope";
     CHECK_THROWS_AS(make_gas_report(bad), std::invalid_argument);
+    bad.fork = "Byzantium";  // the contracts need SHR
+    CHECK_THROWS_AS(make_gas_report(bad), std::invalid_argument);
+}
+
+TEST_CASE("the smallest run: one node, no on-chain samples") {
+    TempDir d;
+    GasReportOptions o;
+    o.nodes = 1;
+    o.cycles = 1;
+    o.difficulty_bits = 2;
+    o.pow_samples = 0;
+    o.work_dir = d / "chain";
+    const GasReport r = make_gas_report(o);
+    CHECK(r.measured.present);
+    CHECK(r.measured.epoch.blocks == 1);
+    CHECK(r.measured.rollback.blocks == 0);  // no earlier epoch to roll back to
+    CHECK(r.measured.pow.samples.empty());
+    CHECK(r.measured.pow.gas_per_attempt > 0);
+    CHECK(r.model.rows[3].count == 0);  // POP: N - 1 nodes read the result
+    CHECK(gas_markdown(r).find("| measured |") != std::string::npos);
+}
+
+TEST_CASE("a chain begun before gas profiles is refused, naming the block, not counted as free") {
+    TempDir d;
+    const auto dir = d / "chain";
+    {
+        auto c = Chain::init(dir, small_config(3, 4));
+        REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "chain.db").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DELETE FROM gas_profile WHERE height <= 1", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+    GasReportOptions o;
+    o.chain = dir;
+    o.pow_samples = 0;
+    try {
+        (void)make_gas_report(o);
+        FAIL("no error");
+    } catch (const StoreError& e) {
+        CHECK(std::string(e.what()).find("block 0 has no gas profile") != std::string::npos);
+    }
+}
+
+TEST_CASE("opening something that is not a chain does not write to it") {
+    TempDir d;
+    const auto dir = d / "notchain";
+    std::filesystem::create_directories(dir);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "chain.db").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE other (x INTEGER)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_THROWS_AS(Store::open(dir), StoreError);
+    REQUIRE(sqlite3_open((dir / "chain.db").c_str(), &db) == SQLITE_OK);
+    int tables = 0;
+    sqlite3_exec(
+        db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+        [](void* n, int, char** v, char**) {
+            *static_cast<int*>(n) = std::atoi(v[0]);
+            return 0;
+        },
+        &tables, nullptr);
+    sqlite3_close(db);
+    CHECK(tables == 1);
 }

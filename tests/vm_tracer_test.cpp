@@ -168,6 +168,11 @@ TEST_CASE("an exceptional halt charges the failing instruction what its frame lo
     CHECK(r.status == Status::OutOfGas);
     CHECK(r.gas_used == 30'000);
     CHECK(p.total() == 9'000);
+    // 9,000 gas is 750 turns of 1 + 3 + 8; the 751st JUMPDEST finds no gas and is charged nothing.
+    CHECK(p.opcodes[byte_of(Opcode::JUMPDEST)].count == 751);
+    CHECK(p.opcodes[byte_of(Opcode::JUMPDEST)].gas == 750);
+    CHECK(p.opcodes[byte_of(Opcode::PUSH1)].gas == 750 * 3);
+    CHECK(p.opcodes[byte_of(Opcode::JUMP)].gas == 750 * 8);
 
     // A byte no fork defines (0x0c): the frame's remaining gas goes to that byte.
     const bytecode undefined = push(1) + bytecode{bytes{0x0c}};
@@ -193,4 +198,49 @@ TEST_CASE("refunds stay outside the profile; profiles add up") {
     CHECK(p.opcodes[byte_of(Opcode::SSTORE)].count == 2);
     p.clear();
     CHECK(p.total() == 0);
+}
+
+TEST_CASE("callee failures: a revert, a failing creation, a precompile out of gas, a stipend spent") {
+    // The callee reverts after two pushes: they count in the callee, the CALL keeps its own 700.
+    const bytecode reverting = push(0) + push(0) + Opcode::REVERT;
+    const bytecode parent = call(callee, 0) + Opcode::STOP;
+    GasProfile p = profile_of(Fork::Petersburg, call_tx(), [&](InMemoryHost& h) {
+        h.accounts[contract].code = parent.code;
+        h.accounts[callee].code = reverting.code;
+    });
+    CHECK(p.opcodes[byte_of(Opcode::CALL)].gas == 700);
+    CHECK(p.opcodes[byte_of(Opcode::REVERT)].count == 1);
+    CHECK(p.opcodes[byte_of(Opcode::REVERT)].gas == 0);
+
+    // A creation whose init code hits INVALID: CREATE keeps 32,000, INVALID is charged the gas the
+    // init code was given (all but a 64th of what was left, EIP-150), and nothing is deposited.
+    bytecode creator =
+        push(0xfe) + push(0) + Opcode::MSTORE8 + push(1) + push(0) + push(0) + Opcode::CREATE + Opcode::POP;
+    Receipt r;
+    p = profile_of(
+        Fork::Petersburg, call_tx(), [&](InMemoryHost& h) { h.accounts[contract].code = creator.code; }, &r);
+    CHECK(p.opcodes[byte_of(Opcode::CREATE)].gas == 32'000);
+    CHECK(p.opcodes[byte_of(Opcode::INVALID)].count == 1);
+    CHECK(p.opcodes[byte_of(Opcode::INVALID)].gas > 900'000);
+    CHECK(p.code_deposit.count == 0);
+
+    // SHA-256 with 10 gas: the precompile fails and takes the 10 it was given.
+    const bytecode starved =
+        push(32) + push(0) + push(64) + push(0) + push(2) + push(10) + Opcode::STATICCALL + Opcode::POP;
+    p = profile_of(Fork::Petersburg, call_tx(),
+                   [&](InMemoryHost& h) { h.accounts[contract].code = starved.code; });
+    REQUIRE(p.precompiles.count(2) == 1);
+    CHECK(p.precompiles.at(2).gas == 10);
+    CHECK(p.opcodes[byte_of(Opcode::STATICCALL)].gas == 700 + 2 * 3);  // 2 words of memory for the input
+
+    // A value transfer into code: the callee runs on the stipend, the CALL keeps 9,000 - 2,300.
+    const bytecode spender = push(1) + push(1) + Opcode::ADD + Opcode::POP + Opcode::STOP;
+    const bytecode payer = call(callee, 5) + Opcode::STOP;
+    p = profile_of(Fork::Petersburg, call_tx(), [&](InMemoryHost& h) {
+        h.accounts[contract].code = payer.code;
+        h.accounts[contract].balance = uint256{100};
+        h.accounts[callee].code = spender.code;
+    });
+    CHECK(p.opcodes[byte_of(Opcode::CALL)].gas == 700 + 9000 - 2300);
+    CHECK(p.opcodes[byte_of(Opcode::ADD)].gas == 3);
 }

@@ -32,6 +32,14 @@ constexpr double paper_krw_per_eth = 3'000'000;
 constexpr double paper_gas_per_eth = 100'000'000;
 constexpr uint64_t paper_pow_ops_per_node = 65'536;  // "SHA-256 10 times" counted as 65,536 ADD and MUL
 
+// What a measured run takes: the contracts dispatch with SHR (Constantinople on); every block is
+// mined for real; the on-chain miner runs only up to `max_sample_bits` (2^20 attempts, seconds).
+constexpr vm::Fork measurable_fork = vm::Fork::Constantinople;
+constexpr uint32_t max_nodes = 1000;
+constexpr uint32_t max_cycles = 1000;
+constexpr uint32_t max_run_bits = 24;
+constexpr uint32_t max_sample_bits = 20;
+
 uint8_t byte_of(Opcode op) { return static_cast<uint8_t>(op); }
 
 vm::Fork fork_or_throw(const std::string& name) {
@@ -158,6 +166,10 @@ OnChainPow measure_pow(const std::vector<Block>& blocks, unsigned bits, uint32_t
     pow.gas_per_attempt = gas[1] - gas[0];
     pow.sha256_gas = sha[1] - sha[0];
 
+    if (bits > max_sample_bits) {
+        pow.samples_skipped = true;
+        return pow;  // the expected cost still follows from the measured attempt
+    }
     for (const auto& b : blocks) {
         if (pow.samples.size() >= samples) break;
         if (b.payload.kind != BlockKind::Epoch) continue;
@@ -168,7 +180,7 @@ OnChainPow measure_pow(const std::vector<Block>& blocks, unsigned bits, uint32_t
     return pow;
 }
 
-/// Creates the fresh run: N nodes, C synthetic epochs, one rollback.
+/// Creates the fresh run: N nodes, C synthetic epochs, one rollback (C >= 2).
 void fresh_run(const GasReportOptions& o, const std::function<void(const std::string&)>& progress) {
     ChainConfig cfg;
     cfg.nodes = o.nodes;
@@ -187,6 +199,8 @@ void fresh_run(const GasReportOptions& o, const std::function<void(const std::st
         const auto rep = chain->append_epoch(std::move(r));
         if (!rep.accepted) throw ChainError("epoch block " + std::to_string(e) + " rejected: " + rep.reason);
     }
+    // One rollback, back to the best earlier epoch (there is none with a single epoch).
+    if (o.cycles < 2) return;
     if (progress) progress("one rollback");
     chain->rollback(std::nullopt, "report gas: the cost of one rollback",
                     chain->blocks().back().header.height);
@@ -221,7 +235,7 @@ std::map<std::string, vm::GasUse> by_class(const MeasuredPhase& ph) {
         m[n == 2 ? "precompile: SHA-256" : fmt::format("precompile: 0x{:02x}", n)] += u;
     if (ph.profile.code_deposit.count != 0) m["code deposit"] += ph.profile.code_deposit;
     if (ph.profile.other.count != 0) m["frames without code"] += ph.profile.other;
-    m["intrinsic (21,000 + calldata)"] += vm::GasUse{ph.transactions, ph.intrinsic};
+    m["intrinsic (21,000 + calldata; 32,000 per creation)"] += vm::GasUse{ph.transactions, ph.intrinsic};
     if (ph.refund != 0) m["refund"] += vm::GasUse{ph.transactions, -ph.refund};
     return m;
 }
@@ -229,7 +243,7 @@ std::map<std::string, vm::GasUse> by_class(const MeasuredPhase& ph) {
 std::vector<std::string> class_order() {
     auto v = opcode_classes();
     for (const char* extra : {"precompile: SHA-256", "code deposit", "frames without code",
-                              "intrinsic (21,000 + calldata)", "refund"})
+                              "intrinsic (21,000 + calldata; 32,000 per creation)", "refund"})
         v.emplace_back(extra);
     return v;
 }
@@ -384,15 +398,33 @@ GasReport make_gas_report(const GasReportOptions& options,
     if (options.gas_per_eth <= 0 || !std::isfinite(options.gas_per_eth) || options.krw_per_eth < 0 ||
         !std::isfinite(options.krw_per_eth))
         throw std::invalid_argument("gas per ETH must be positive and KRW per ETH non-negative");
-    fork_or_throw(options.fork);
+    if (options.measure && options.chain.empty() && fork_or_throw(options.fork) < measurable_fork)
+        throw std::invalid_argument(
+            "--fork: error: " + options.fork +
+            " cannot run the contracts: they dispatch with SHR (EIP-145), which exists from Constantinople; "
+            "measure under Constantinople or later, or compute the model alone (--model-only)");
     rep.printed = printed_figures();
     rep.paper = paper_model(paper_nodes, paper_cycles, "Petersburg");
 
     std::filesystem::path dir = options.chain;
     MeasuredRun& m = rep.measured;
+    if (!options.measure) {
+        rep.model = paper_model(options.nodes, options.cycles, options.fork);
+        return rep;
+    }
+    m.present = true;
     if (dir.empty()) {
-        if (options.nodes == 0 || options.cycles == 0)
-            throw std::invalid_argument("nodes and cycles must be positive");
+        if (options.nodes == 0 || options.cycles == 0 || options.nodes > max_nodes ||
+            options.cycles > max_cycles)
+            throw std::invalid_argument(
+                fmt::format("--nodes/--cycles: error: a measured run takes 1 to {} nodes and 1 to {} cycles "
+                            "(--model-only takes more)",
+                            max_nodes, max_cycles));
+        if (options.difficulty_bits > max_run_bits)
+            throw std::invalid_argument(fmt::format(
+                "--difficulty: error: a measured run mines at most {} bits (each block is mined for "
+                "real)",
+                max_run_bits));
         const auto t0 = std::chrono::steady_clock::now();
         fresh_run(options, progress);
         m.run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -419,15 +451,25 @@ GasReport make_gas_report(const GasReportOptions& options,
         if (b.payload.kind == BlockKind::Epoch) m.epoch_block_gas.emplace_back(b.header.height, 0);
     }
     const auto profiles = store->gas_profiles();
-    if (profiles.empty())
-        throw StoreError(dir.string() +
-                         ": error: the chain has no gas profiles (written by an older trainchain)");
+    // Every block whose calls were recorded needs its profile: a chain begun by an older trainchain
+    // (before profiles) would otherwise count its first blocks as free.
+    std::map<uint64_t, int64_t> recorded, profiled;
+    for (const auto& g : store->gas_records()) recorded[g.height] += g.gas_used;
+    for (const auto& r : profiles) profiled[r.height] += r.gas_used;
+    for (const auto& [h, gas] : recorded)
+        if (profiled.find(h) == profiled.end() || profiled[h] != gas)
+            throw StoreError(fmt::format(
+                "{}: error: block {} has no gas profile matching its gas records (the chain was begun by "
+                "an older trainchain, before gas profiles)",
+                dir.string(), h));
+    std::map<uint64_t, size_t> epoch_index;
+    for (size_t i = 0; i < m.epoch_block_gas.size(); ++i) epoch_index[m.epoch_block_gas[i].first] = i;
     for (const auto& r : profiles) {
         const auto k = kind.find(r.height);
         const BlockKind bk = k == kind.end() ? BlockKind::Genesis : k->second;
         add_to_phase(bk == BlockKind::Epoch ? m.epoch : bk == BlockKind::Rollback ? m.rollback : m.setup, r);
-        for (auto& [h, g] : m.epoch_block_gas)
-            if (h == r.height) g += r.gas_used;
+        if (const auto e = epoch_index.find(r.height); e != epoch_index.end())
+            m.epoch_block_gas[e->second].second += r.gas_used;
     }
     rep.model =
         paper_model(m.nodes, options.chain.empty() ? options.cycles : static_cast<uint32_t>(m.epoch.blocks),
@@ -465,10 +507,14 @@ std::string money(double gas, const GasReportOptions& o) {
 
 }  // namespace
 
+namespace {
+void measured_markdown(std::string& s, const GasReport& r);
+}  // namespace
+
 std::string gas_markdown(const GasReport& r) {
     const auto& o = r.options;
     const auto& m = r.measured;
-    const Totals t = measured_totals(m);
+
     std::string s;
     s += "# Gas cost: the paper's section 4.1 reproduced and measured\n\n";
     s += fmt::format("Prices: 1 ETH = {} gas, 1 ETH = {} KRW.\n\n", grouped(o.gas_per_eth),
@@ -514,6 +560,89 @@ std::string gas_markdown(const GasReport& r) {
          "applies).\n\n";
     s += model_table(r.model);
 
+    if (!m.present) {
+        s += "\n## Measured\n\nNot measured (`--model-only`).\n";
+    } else {
+        measured_markdown(s, r);
+    }
+    const double cyc = r.model.cycles;
+    s += fmt::format(
+        "\n## Totals\n\nAt 1 ETH = {} gas = {} KRW (the printed row keeps the paper's own figures).\n\n",
+        grouped(o.gas_per_eth), grouped(o.krw_per_eth));
+    s += fmt::format(
+        "| | network creation (gas) | per block (gas) | per rollback (gas) | {0} cycles (gas) | {0} cycles "
+        "(ETH) | {0} cycles (KRW) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        r.model.cycles);
+    const auto total_line = [&](const std::string& name, double setup, double block, const std::string& roll,
+                                const std::string& eth, double krw_total) {
+        s += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, grouped(setup), grouped(block), roll,
+                         grouped(setup + cyc * block), eth, grouped(krw_total, 2));
+    };
+    total_line("printed (Table 5, eq. 1-2, at the paper's prices)", 320e6, 52.5e6, "",
+               eth_text(3.2 + cyc * 0.525), 9.6e6 + cyc * 1'575'500);
+    const double model_total = static_cast<double>(r.model.total_gas());
+    total_line("paper's counts, recomputed", static_cast<double>(r.model.setup_gas),
+               static_cast<double>(r.model.block_gas), "", eth_text(to_eth(model_total, o)),
+               to_krw(model_total, o));
+    if (m.present) {
+        const Totals t = measured_totals(m);
+        const double pow = m.pow.expected_block_gas();
+        total_line("measured", t.setup, t.block, grouped(t.rollback),
+                   eth_text(to_eth(t.setup + cyc * t.block, o)), to_krw(t.setup + cyc * t.block, o));
+        total_line("measured + PoW on-chain", t.setup, t.block + pow, grouped(t.rollback),
+                   eth_text(to_eth(t.setup + cyc * (t.block + pow), o)),
+                   to_krw(t.setup + cyc * (t.block + pow), o));
+        s += fmt::format("\nMeasured costs: network creation {}; an epoch block {}; a rollback block {}.\n",
+                         money(t.setup, o), money(t.block, o), money(t.rollback, o));
+    }
+
+    s += "\n## Findings\n\n";
+    s += "- The printed CREATE total (320M) and the per-block text (525,000) are each 100x off their own "
+         "counts: 3,200,000 and 52,429,701 gas. Equation (1) follows the 320M, equation (2) the 52.4M; "
+         "1,575,500 KRW is 500 more than its own 0.525 ETH x 3,000,000.\n";
+    const auto row_gas = [&](const std::string& item) {
+        const auto it = std::find_if(r.model.rows.begin(), r.model.rows.end(),
+                                     [&](const ModelRow& x) { return x.item == item; });
+        return static_cast<double>(it->gas());
+    };
+    const double paper_pow = row_gas("ADD") + row_gas("MUL");
+    if (m.present) {
+        const Totals t = measured_totals(m);
+        s += fmt::format(
+            "- Measured, our contracts cost {} gas to set up {} nodes ({:.1f}x the stated counts' {}) "
+            "and {} gas per epoch block ({:.2f}x the counts' {}, of which {} is their proof of work as "
+            "ADD and MUL).\n",
+            grouped(t.setup), m.nodes, t.setup / std::max(1.0, static_cast<double>(r.model.setup_gas)),
+            grouped(static_cast<double>(r.model.setup_gas)), grouped(t.block),
+            t.block / std::max(1.0, static_cast<double>(r.model.block_gas)),
+            grouped(static_cast<double>(r.model.block_gas)), grouped(paper_pow));
+        const auto votes = std::find_if(m.epoch.functions.begin(), m.epoch.functions.end(),
+                                        [](const GasProfileRecord& f) { return f.function == "vote"; });
+        if (votes != m.epoch.functions.end() && t.block > 0)
+            s += fmt::format(
+                "- The votes: {} vote transactions per block, {} gas each on average, {:.0f} % of the "
+                "block; their intrinsic gas alone is {:.0f} % of it.\n",
+                grouped(per_block(m.epoch, static_cast<double>(votes->calls)), 1),
+                grouped(static_cast<double>(votes->gas_used) / static_cast<double>(votes->calls)),
+                100.0 * per_block(m.epoch, static_cast<double>(votes->gas_used)) / t.block,
+                100.0 * per_block(m.epoch, static_cast<double>(votes->intrinsic)) / t.block);
+        const double pow = m.pow.expected_block_gas();
+        if (pow > 0)
+            s += fmt::format(
+                "- The paper's proof-of-work estimate (65,536 ADD + 65,536 MUL per node: {} gas per block "
+                "for N = {}) is {:.2f}x what mining on-chain at {} bits is expected to cost ({} gas).\n",
+                grouped(paper_pow), r.model.nodes, paper_pow / pow, m.pow.difficulty_bits, grouped(pow));
+    }
+    return s;
+}
+
+namespace {
+
+/// The measured sections of the Markdown report.
+void measured_markdown(std::string& s, const GasReport& r) {
+    const auto& o = r.options;
+    const auto& m = r.measured;
+    const Totals t = measured_totals(m);
     s += fmt::format("\n## Measured: {}\n\n", m.source);
     s += fmt::format(
         "{} nodes, proof of work at {} bits, fork {}; blocks: {} setup, {} epoch, {} rollback. "
@@ -600,6 +729,11 @@ std::string gas_markdown(const GasReport& r) {
         grouped(static_cast<double>(pw.gas_per_attempt)), grouped(static_cast<double>(pw.sha256_gas)),
         pw.difficulty_bits, pw.difficulty_bits,
         grouped(std::ldexp(1.0, static_cast<int>(pw.difficulty_bits))), money(pw.expected_block_gas(), o));
+    if (pw.samples_skipped)
+        s += fmt::format(
+            "No block was mined on-chain: above {} bits each sample needs 2^{} attempts on average; the "
+            "cost per block follows from the measured attempt.\n\n",
+            max_sample_bits, pw.difficulty_bits);
     if (!pw.samples.empty()) {
         s += "| block | nonce found from 0 | attempts | gas used |\n| ---: | ---: | ---: | ---: |\n";
         for (const auto& x : pw.samples)
@@ -607,55 +741,9 @@ std::string gas_markdown(const GasReport& r) {
                              grouped(static_cast<double>(x.attempts)),
                              grouped(static_cast<double>(x.gas_used)));
     }
-
-    s += "\n### Totals\n\n| | network creation | per block | per rollback | " +
-         fmt::format("{} cycles", r.model.cycles) + " | KRW |\n| --- | ---: | ---: | ---: | ---: | ---: |\n";
-    const double cyc = r.model.cycles;
-    const auto total_line = [&](const std::string& name, double setup, double block, const std::string& roll,
-                                double krw_total) {
-        s += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, grouped(setup), grouped(block), roll,
-                         grouped(setup + cyc * block), grouped(krw_total, 2));
-    };
-    total_line("printed (Table 5, eq. 1-2)", 320e6, 52.5e6, "", 9.6e6 + cyc * 1'575'500);
-    total_line("paper's counts, recomputed", static_cast<double>(r.model.setup_gas),
-               static_cast<double>(r.model.block_gas), "",
-               to_krw(static_cast<double>(r.model.total_gas()), o));
-    total_line("measured", t.setup, t.block, grouped(t.rollback), to_krw(t.setup + cyc * t.block, o));
-    total_line("measured + PoW on-chain", t.setup, t.block + pw.expected_block_gas(), grouped(t.rollback),
-               to_krw(t.setup + cyc * (t.block + pw.expected_block_gas()), o));
-
-    s += "\n## Findings\n\n";
-    s += fmt::format(
-        "- The printed CREATE total (320M) and the per-block text (525,000) are each 100x off their own "
-        "counts: 3,200,000 and 52,429,701 gas. Equation (1) follows the 320M, equation (2) the 52.4M; "
-        "1,575,500 KRW is 500 more than its own 0.525 ETH x 3,000,000.\n");
-    s += fmt::format(
-        "- Measured, our contracts cost {} gas to set up {} nodes ({:.1f}x the stated counts' {}) and {} gas "
-        "per epoch block ({:.2f}x the counts' {}, which are almost all the proof of work as ADD/MUL).\n",
-        grouped(t.setup), m.nodes, t.setup / std::max(1.0, static_cast<double>(r.model.setup_gas)),
-        grouped(static_cast<double>(r.model.setup_gas)), grouped(t.block),
-        t.block / std::max(1.0, static_cast<double>(r.model.block_gas)),
-        grouped(static_cast<double>(r.model.block_gas)));
-    const auto votes = std::find_if(m.epoch.functions.begin(), m.epoch.functions.end(),
-                                    [](const GasProfileRecord& f) { return f.function == "vote"; });
-    if (votes != m.epoch.functions.end())
-        s += fmt::format(
-            "- The votes dominate a block: {} vote transactions per block, {} gas each on average, {:.0f} % "
-            "of "
-            "the block; their intrinsic gas alone is {:.0f} % of it.\n",
-            grouped(per_block(m.epoch, static_cast<double>(votes->calls)), 1),
-            grouped(static_cast<double>(votes->gas_used) / static_cast<double>(votes->calls)),
-            100.0 * per_block(m.epoch, static_cast<double>(votes->gas_used)) / std::max(1.0, t.block),
-            100.0 * per_block(m.epoch, static_cast<double>(votes->intrinsic)) / std::max(1.0, t.block));
-    s += fmt::format(
-        "- The paper's PoW estimate (65,536 ADD + 65,536 MUL per node, {} gas per block for N = {}) is "
-        "{:.2f}x "
-        "what mining on-chain at {} bits is expected to cost ({} gas).\n",
-        grouped(static_cast<double>(r.model.block_gas)), r.model.nodes,
-        static_cast<double>(r.model.block_gas) / std::max(1.0, pw.expected_block_gas()), pw.difficulty_bits,
-        grouped(pw.expected_block_gas()));
-    return s;
 }
+
+}  // namespace
 
 std::string gas_csv(const GasReport& r) {
     const auto& o = r.options;
@@ -668,8 +756,11 @@ std::string gas_csv(const GasReport& r) {
     };
     const auto row = [&](const std::string& sec, const std::string& item, const std::string& quantity,
                          double v, const std::string& unit, const std::string& note) {
-        s += fmt::format("{},{},{},{},{},{}\n", sec, q(item), quantity, fmt::format("{:.10g}", v), unit,
-                         q(note));
+        // Whole numbers in full (gas can pass 10 digits), others with 10 significant digits.
+        const bool whole = std::abs(v) < 9e15 && v == std::floor(v);
+        const std::string value =
+            whole ? fmt::format("{}", static_cast<int64_t>(v)) : fmt::format("{:.10g}", v);
+        s += fmt::format("{},{},{},{},{},{}\n", sec, q(item), quantity, value, unit, q(note));
     };
     for (const auto& p : r.printed) {
         row("printed", p.item, "printed", p.printed_value, p.unit, p.printed);
@@ -685,35 +776,46 @@ std::string gas_csv(const GasReport& r) {
     row(model_sec, "network creation", "gas", static_cast<double>(r.model.setup_gas), "gas", "");
     row(model_sec, "per block", "gas", static_cast<double>(r.model.block_gas), "gas", "");
     row(model_sec, "total", "gas", static_cast<double>(r.model.total_gas()), "gas", "");
+    row(model_sec, "total", "eth", to_eth(static_cast<double>(r.model.total_gas()), o), "ETH", "");
     row(model_sec, "total", "krw", to_krw(static_cast<double>(r.model.total_gas()), o), "KRW", "");
-    for (const MeasuredPhase* ph : {&m.setup, &m.epoch, &m.rollback}) {
-        const std::string sec = "measured " + ph->name;
-        row(sec, "blocks", "count", static_cast<double>(ph->blocks), "", "");
-        for (const auto& f : ph->functions) {
-            const std::string item = f.contract + "." + f.function;
-            row(sec, item, "calls", static_cast<double>(f.calls), "", "");
-            row(sec, item, "gas_used", static_cast<double>(f.gas_used), "gas", "");
-            row(sec, item, "intrinsic", static_cast<double>(f.intrinsic), "gas", "");
-            row(sec, item, "refund", static_cast<double>(f.refund), "gas", "");
+    if (m.present) {
+        const Totals t = measured_totals(m);
+        for (const auto& [item, gas] : {std::pair<std::string, double>{"network creation", t.setup},
+                                        {"per epoch block", t.block},
+                                        {"per rollback block", t.rollback}}) {
+            row("measured cost", item, "gas", gas, "gas", "");
+            row("measured cost", item, "eth", to_eth(gas, o), "ETH", "");
+            row("measured cost", item, "krw", to_krw(gas, o), "KRW", "");
         }
-        for (const auto& [c, u] : by_class(*ph)) {
-            row(sec, c, "count", static_cast<double>(u.count), "", "");
-            row(sec, c, "gas", static_cast<double>(u.gas), "gas", "");
+        for (const MeasuredPhase* ph : {&m.setup, &m.epoch, &m.rollback}) {
+            const std::string sec = "measured " + ph->name;
+            row(sec, "blocks", "count", static_cast<double>(ph->blocks), "", "");
+            for (const auto& f : ph->functions) {
+                const std::string item = f.contract + "." + f.function;
+                row(sec, item, "calls", static_cast<double>(f.calls), "", "");
+                row(sec, item, "gas_used", static_cast<double>(f.gas_used), "gas", "");
+                row(sec, item, "intrinsic", static_cast<double>(f.intrinsic), "gas", "");
+                row(sec, item, "refund", static_cast<double>(f.refund), "gas", "");
+            }
+            for (const auto& [c, u] : by_class(*ph)) {
+                row(sec, c, "count", static_cast<double>(u.count), "", "");
+                row(sec, c, "gas", static_cast<double>(u.gas), "gas", "");
+            }
+            row(sec, "total", "gas", static_cast<double>(ph->gas_used), "gas", "");
         }
-        row(sec, "total", "gas", static_cast<double>(ph->gas_used), "gas", "");
-    }
-    for (const auto& [h, g] : m.epoch_block_gas)
-        row("measured epoch block", fmt::format("#{}", h), "gas", static_cast<double>(g), "gas", "");
-    row("pow on-chain", "per attempt", "gas", static_cast<double>(m.pow.gas_per_attempt), "gas", "");
-    row("pow on-chain", "per attempt sha256 precompile", "gas", static_cast<double>(m.pow.sha256_gas), "gas",
-        "");
-    row("pow on-chain", "expected per block", "gas", m.pow.expected_block_gas(), "gas",
-        fmt::format("2^{} attempts", m.pow.difficulty_bits));
-    for (const auto& x : m.pow.samples) {
-        row("pow on-chain", fmt::format("#{}", x.height), "attempts", static_cast<double>(x.attempts), "",
-            "");
-        row("pow on-chain", fmt::format("#{}", x.height), "gas_used", static_cast<double>(x.gas_used), "gas",
-            "");
+        for (const auto& [h, g] : m.epoch_block_gas)
+            row("measured epoch block", fmt::format("#{}", h), "gas", static_cast<double>(g), "gas", "");
+        row("pow on-chain", "per attempt", "gas", static_cast<double>(m.pow.gas_per_attempt), "gas", "");
+        row("pow on-chain", "per attempt sha256 precompile", "gas", static_cast<double>(m.pow.sha256_gas),
+            "gas", "");
+        row("pow on-chain", "expected per block", "gas", m.pow.expected_block_gas(), "gas",
+            fmt::format("2^{} attempts", m.pow.difficulty_bits));
+        for (const auto& x : m.pow.samples) {
+            row("pow on-chain", fmt::format("#{}", x.height), "attempts", static_cast<double>(x.attempts), "",
+                "");
+            row("pow on-chain", fmt::format("#{}", x.height), "gas_used", static_cast<double>(x.gas_used),
+                "gas", "");
+        }
     }
     return s;
 }
@@ -776,28 +878,38 @@ std::string gas_json(const GasReport& r) {
             {{"height", x.height}, {"nonce", x.nonce}, {"attempts", x.attempts}, {"gas_used", x.gas_used}});
     json blocks = json::array();
     for (const auto& [h, g] : m.epoch_block_gas) blocks.push_back({{"height", h}, {"gas", g}});
-    const json j = {
-        {"prices", {{"gas_per_eth", r.options.gas_per_eth}, {"krw_per_eth", r.options.krw_per_eth}}},
-        {"printed", printed},
-        {"paper_model", model(r.paper)},
-        {"model", model(r.model)},
-        {"measured",
-         {{"source", m.source},
-          {"nodes", m.nodes},
-          {"difficulty_bits", m.difficulty_bits},
-          {"fork", m.fork},
-          {"setup", phase(m.setup)},
-          {"epoch", phase(m.epoch)},
-          {"rollback", phase(m.rollback)},
-          {"epoch_blocks", blocks},
-          {"mean_block_gas", m.mean_block_gas()},
-          {"run_ms", m.run_ms},
-          {"pow_on_chain",
-           {{"difficulty_bits", m.pow.difficulty_bits},
-            {"gas_per_attempt", m.pow.gas_per_attempt},
-            {"sha256_gas", m.pow.sha256_gas},
-            {"expected_block_gas", m.pow.expected_block_gas()},
-            {"samples", samples}}}}}};
+    json j = {{"prices", {{"gas_per_eth", r.options.gas_per_eth}, {"krw_per_eth", r.options.krw_per_eth}}},
+              {"printed", printed},
+              {"paper_model", model(r.paper)},
+              {"model", model(r.model)},
+              {"measured", nullptr}};
+    if (m.present) {
+        const Totals t = measured_totals(m);
+        const auto cost = [&](double gas) {
+            return json{{"gas", gas}, {"eth", to_eth(gas, r.options)}, {"krw", to_krw(gas, r.options)}};
+        };
+        j["measured"] = {{"source", m.source},
+                         {"nodes", m.nodes},
+                         {"difficulty_bits", m.difficulty_bits},
+                         {"fork", m.fork},
+                         {"setup", phase(m.setup)},
+                         {"epoch", phase(m.epoch)},
+                         {"rollback", phase(m.rollback)},
+                         {"epoch_blocks", blocks},
+                         {"mean_block_gas", m.mean_block_gas()},
+                         {"costs",
+                          {{"network_creation", cost(t.setup)},
+                           {"per_epoch_block", cost(t.block)},
+                           {"per_rollback_block", cost(t.rollback)}}},
+                         {"run_ms", m.run_ms},
+                         {"pow_on_chain",
+                          {{"difficulty_bits", m.pow.difficulty_bits},
+                           {"gas_per_attempt", m.pow.gas_per_attempt},
+                           {"sha256_gas", m.pow.sha256_gas},
+                           {"expected_block_gas", m.pow.expected_block_gas()},
+                           {"samples_skipped", m.pow.samples_skipped},
+                           {"samples", samples}}}};
+    }
     return j.dump(2) + "\n";
 }
 
@@ -816,52 +928,63 @@ std::string gas_blocks_svg(const GasReport& r) {
         gas_of(ep, {Opcode::BALANCE, Opcode::POP, Opcode::ADD, Opcode::SUB, Opcode::MUL, Opcode::DIV}) +
         push.gas);
     BarChart c;
-    c.title =
-        fmt::format("Gas per block by component: printed, the paper's counts, measured (N = {})", m.nodes);
+    c.title = fmt::format("Gas per block by component: printed, the paper's counts, measured (N = {})",
+                          r.model.nodes);
     c.y_label = "gas per block (log scale)";
     c.log_scale = true;
-    c.categories = {"BALANCE",       "PUSH",      "POP",   "ADD/SUB",      "MUL/DIV",
-                    "other opcodes", "intrinsic", "total", "proof of work"};
+    c.categories = {"BALANCE",         "PUSH",      "POP",   "ADD/SUB",      "MUL/DIV",
+                    "other execution", "intrinsic", "total", "proof of work"};
     c.series.push_back({"printed (Table 5, text)", {400, 303, 198, 19.6e6, 32.7e6, nan, nan, 525'000, nan}});
     c.series.push_back(
         {fmt::format("paper's counts, N = {} ({})", r.model.nodes, r.model.fork),
          {model_gas(r.model, "BALANCE"), model_gas(r.model, "PUSH"), model_gas(r.model, "POP"),
           model_gas(r.model, "ADD"), model_gas(r.model, "MUL"), nan, nan,
           static_cast<double>(r.model.block_gas), model_gas(r.model, "ADD") + model_gas(r.model, "MUL")}});
-    c.series.push_back(
-        {"measured",
-         {pb(static_cast<double>(gas_of(ep, {Opcode::BALANCE}))), pb(static_cast<double>(push.gas)),
-          pb(static_cast<double>(gas_of(ep, {Opcode::POP}))),
-          pb(static_cast<double>(gas_of(ep, {Opcode::ADD, Opcode::SUB}))),
-          pb(static_cast<double>(gas_of(ep, {Opcode::MUL, Opcode::DIV}))),
-          pb(static_cast<double>(ep.total()) - known), pb(static_cast<double>(m.epoch.intrinsic)),
-          m.mean_block_gas(), m.pow.expected_block_gas()}});
+    // The measured parts add up to the total: the rest of the execution (other opcodes, the SHA-256
+    // precompile, less refunds) and the intrinsic gas; the proof of work is the on-chain estimate.
+    if (m.present)
+        c.series.push_back(
+            {"measured (proof of work: mined on-chain)",
+             {pb(static_cast<double>(gas_of(ep, {Opcode::BALANCE}))), pb(static_cast<double>(push.gas)),
+              pb(static_cast<double>(gas_of(ep, {Opcode::POP}))),
+              pb(static_cast<double>(gas_of(ep, {Opcode::ADD, Opcode::SUB}))),
+              pb(static_cast<double>(gas_of(ep, {Opcode::MUL, Opcode::DIV}))),
+              pb(static_cast<double>(ep.total()) - known - static_cast<double>(m.epoch.refund)),
+              pb(static_cast<double>(m.epoch.intrinsic)), m.mean_block_gas(), m.pow.expected_block_gas()}});
     return bar_chart_svg(c);
 }
 
 std::string gas_cycles_svg(const GasReport& r) {
     const auto& o = r.options;
-    const Totals t = measured_totals(r.measured);
-    const double pow = r.measured.pow.expected_block_gas();
     LineChart c;
     c.title =
         fmt::format("Cost of a training run over cycles: setup + cycles x per block (N = {})", r.model.nodes);
     c.x_label = "training cycles (epoch blocks)";
     c.y_label = "KRW (log scale)";
     c.log_y = true;
+    // Each cost is a straight line in c; at most 11 points (every cycle up to 10 cycles).
     const uint32_t cycles = std::max<uint32_t>(r.model.cycles, 1);
+    const uint32_t steps = std::min<uint32_t>(cycles, 10);
     const auto series = [&](std::string name, double setup_krw, double block_krw, bool dashed) {
         LineSeries s{std::move(name), {}, dashed};
-        for (uint32_t k = 0; k <= cycles; ++k) s.points.emplace_back(k, setup_krw + k * block_krw);
+        for (uint32_t i = 0; i <= steps; ++i) {
+            const double k = std::round(static_cast<double>(cycles) * i / steps);
+            s.points.emplace_back(k, setup_krw + k * block_krw);
+        }
         return s;
     };
-    c.series.push_back(series("printed: 9,600,000 + c x 1,575,500", 9.6e6, 1'575'500, true));
+    c.series.push_back(
+        series("printed: 9,600,000 + c x 1,575,500 (the paper's prices)", 9.6e6, 1'575'500, true));
     c.series.push_back(series(fmt::format("paper's counts (N = {}, {})", r.model.nodes, r.model.fork),
                               to_krw(static_cast<double>(r.model.setup_gas), o),
                               to_krw(static_cast<double>(r.model.block_gas), o), true));
-    c.series.push_back(series("measured", to_krw(t.setup, o), to_krw(t.block, o), false));
-    c.series.push_back(
-        series("measured + PoW on-chain", to_krw(t.setup, o), to_krw(t.block + pow, o), false));
+    if (r.measured.present) {
+        const Totals t = measured_totals(r.measured);
+        const double pow = r.measured.pow.expected_block_gas();
+        c.series.push_back(series("measured", to_krw(t.setup, o), to_krw(t.block, o), false));
+        c.series.push_back(
+            series("measured + PoW on-chain", to_krw(t.setup, o), to_krw(t.block + pow, o), false));
+    }
     return line_chart_svg(c);
 }
 

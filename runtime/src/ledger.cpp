@@ -161,9 +161,13 @@ std::vector<vm::LogRecord> Ledger::events(const vm::Receipt& receipt, const std:
 vm::TxOutcome Ledger::execute(const vm::Transaction& tx, const std::string& contract,
                               const std::string& function) {
     scratch_.clear();
+    // Uninstalled however the transaction ends, so that no later call reports to a stale profile.
+    struct TracerGuard {
+        vm::InMemoryHost& host;
+        ~TracerGuard() { host.set_tracer(nullptr); }
+    } guard{host_};
     host_.set_tracer(&scratch_);
     auto outcome = vm::execute_transaction(host_, tx);
-    host_.set_tracer(nullptr);
     if (!outcome.receipt) return outcome;
     auto it = std::find_if(profiles_.begin(), profiles_.end(), [&](const GasProfileRecord& r) {
         return r.contract == contract && r.function == function;

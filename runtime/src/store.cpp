@@ -199,9 +199,9 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
     if (!std::filesystem::exists(dir / "chain.db", ec))
         throw StoreError(dir.string() + ": error: no chain here (run `trainchain chain init` first)");
     std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", false)));
+    s->load_config();  // first: a file that is not a chain is not written to
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(profile_schema);
-    s->load_config();
     return s;
 }
 

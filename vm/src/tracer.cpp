@@ -15,6 +15,7 @@ void GasProfile::clear() noexcept {
     precompiles.clear();
     code_deposit = {};
     other = {};
+    frames_.clear();
 }
 
 GasProfile& GasProfile::operator+=(const GasProfile& o) noexcept {

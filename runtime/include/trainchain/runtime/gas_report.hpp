@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "trainchain/runtime/store.hpp"
@@ -27,6 +28,7 @@ struct GasReportOptions {
     std::filesystem::path chain;       ///< measure this existing chain instead of a fresh run
     std::filesystem::path work_dir;    ///< where a fresh run's chain is created (must not exist)
     uint32_t pow_samples = 3;          ///< epoch blocks whose proof of work is mined on-chain
+    bool measure = true;               ///< false: the printed figures and the model only (--model-only)
 };
 
 /// A figure printed in the paper, beside what its own equation gives from its printed inputs and
@@ -54,11 +56,11 @@ struct ModelRow {
 
 /// The paper's model for N nodes, C cycles and a fork.
 struct CostModel {
-    uint32_t nodes = 0, cycles = 0;
-    std::string fork;
-    std::vector<ModelRow> rows;
-    int64_t setup_gas = 0;  ///< network creation
-    int64_t block_gas = 0;  ///< every block
+    uint32_t nodes = 0, cycles = 0;  ///< N and C
+    std::string fork;                ///< whose schedule prices the rows
+    std::vector<ModelRow> rows;      ///< setup rows, then block rows
+    int64_t setup_gas = 0;           ///< network creation
+    int64_t block_gas = 0;           ///< every block
     [[nodiscard]] int64_t total_gas() const noexcept { return setup_gas + int64_t{cycles} * block_gas; }
 };
 
@@ -73,12 +75,12 @@ std::vector<PrintedFigure> printed_figures();
 /// The gas of one kind of block in the measured run: its transactions by contract function, and
 /// their execution gas by opcode.
 struct MeasuredPhase {
-    std::string name;                         ///< "setup", "epoch block", "rollback block"
-    uint64_t blocks = 0;                      ///< blocks of this kind
-    std::vector<GasProfileRecord> functions;  ///< summed over its blocks (height unused)
-    vm::GasProfile profile;                   ///< all its transactions' execution gas
-    int64_t gas_used = 0, intrinsic = 0, refund = 0;
-    uint64_t transactions = 0;
+    std::string name;                                 ///< "setup", "epoch block", "rollback block"
+    uint64_t blocks = 0;                              ///< blocks of this kind
+    std::vector<GasProfileRecord> functions;          ///< summed over its blocks (height unused)
+    vm::GasProfile profile;                           ///< all its transactions' execution gas
+    int64_t gas_used = 0, intrinsic = 0, refund = 0;  ///< receipts' gas, intrinsic gas, refunds (sums)
+    uint64_t transactions = 0;                        ///< contract calls
 };
 
 /// The proof of work mined on-chain (contracts/ProofOfWork.sol) for one epoch block's header.
@@ -93,21 +95,23 @@ struct PowSample {
 struct OnChainPow {
     uint32_t difficulty_bits = 0;
     std::vector<PowSample> samples;
-    int64_t gas_per_attempt = 0;  ///< marginal: gas(2 attempts) - gas(1 attempt), measured
-    int64_t sha256_gas = 0;       ///< of which the precompile (60 + 12 per word)
+    int64_t gas_per_attempt = 0;   ///< marginal: gas(2 attempts) - gas(1 attempt), measured
+    int64_t sha256_gas = 0;        ///< of which the precompile (60 + 12 per word)
+    bool samples_skipped = false;  ///< above 20 bits no sample is mined (2^bits attempts each)
     /// 2^bits attempts (the mean of the race: the nodes search disjoint nonces until one wins).
     [[nodiscard]] double expected_block_gas() const noexcept;
 };
 
 /// The measured run.
 struct MeasuredRun {
-    std::string source;  ///< "a fresh run in DIR" or "the chain in DIR"
-    uint32_t nodes = 0, difficulty_bits = 0;
-    std::string fork;
-    MeasuredPhase setup, epoch, rollback;
+    bool present = false;                     ///< false when the report was made without a run (--model-only)
+    std::string source;                       ///< "a fresh run in DIR" or "the chain in DIR"
+    uint32_t nodes = 0, difficulty_bits = 0;  ///< the run's chain configuration
+    std::string fork;                         ///< the run's gas schedule
+    MeasuredPhase setup, epoch, rollback;     ///< genesis + registration; epoch blocks; rollback blocks
     std::vector<std::pair<uint64_t, int64_t>> epoch_block_gas;  ///< (height, gas) of each epoch block
-    OnChainPow pow;
-    double run_ms = 0;  ///< creating the fresh run (0 for --chain)
+    OnChainPow pow;                                             ///< the proof of work mined on-chain
+    double run_ms = 0;                                          ///< creating the fresh run (0 for --chain)
     [[nodiscard]] double mean_block_gas() const noexcept;
 };
 

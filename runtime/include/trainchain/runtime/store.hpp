@@ -54,9 +54,9 @@ struct GasRecord {
 /// opcodes, precompiles and code deposits that spent it (see vm::GasProfile). For each record,
 /// gas_used == intrinsic + profile.total() - refund.
 struct GasProfileRecord {
-    uint64_t height = 0;  ///< the block it belongs to
-    std::string contract;
-    std::string function;
+    uint64_t height = 0;     ///< the block it belongs to
+    std::string contract;    ///< the embedded contract's name, e.g. "Consensus"
+    std::string function;    ///< the function's name ("constructor" for a deployment)
     uint64_t calls = 0;      ///< transactions
     int64_t gas_used = 0;    ///< their receipts' gas, summed
     int64_t intrinsic = 0;   ///< their intrinsic gas (21000 + calldata, ...), summed

@@ -33,6 +33,7 @@ public:
 struct GasUse {
     uint64_t count = 0;  ///< executions
     int64_t gas = 0;     ///< gas charged to them
+    /// Adds another count and its gas.
     GasUse& operator+=(const GasUse& o) noexcept {
         count += o.count;
         gas += o.gas;
@@ -44,7 +45,9 @@ struct GasUse {
 /// by from its start to the next instruction (or the frame's end), minus what the frames it
 /// started consumed, which are counted in their own instructions. Memory expansion, cold-access
 /// surcharges, SSTORE's rules and a CALL's value and new-account costs therefore land on the
-/// instruction that caused them; a failing instruction is charged the gas its frame lost. The
+/// instruction that caused them, except the 2,300 stipend a value transfer hands to its callee:
+/// the CALL keeps 9,000 - 2,300 and what the callee spends of the stipend counts in the callee.
+/// A failing instruction is charged the gas its frame lost. The
 /// parts of all outermost frames add up exactly to their gas used, so for a transaction
 ///   receipt.gas_used == receipt.intrinsic_gas + total() - receipt.gas_refund.
 class GasProfile final : public Tracer {
@@ -56,14 +59,18 @@ public:
 
     /// The sum of everything attributed.
     [[nodiscard]] int64_t total() const noexcept;
-    /// Forgets everything counted (not allowed while a frame is open).
+    /// Forgets everything counted, open frames included.
     void clear() noexcept;
     /// Adds another profile's counts.
     GasProfile& operator+=(const GasProfile& other_profile) noexcept;
 
+    /// Opens a frame (its gas, and whether it is a precompile).
     void on_frame_enter(const Message& msg, uint8_t precompile) noexcept override;
+    /// Charges the frame's previous instruction and starts counting this one.
     void on_instruction(uint8_t opcode, int64_t gas_left) noexcept override;
+    /// Notes the code deposit of the frame that is ending.
     void on_code_deposit(int64_t gas) noexcept override;
+    /// Charges the last instruction (or the precompile), and the frame's use to its caller.
     void on_frame_exit(const Result& result) noexcept override;
 
 private:
@@ -72,8 +79,8 @@ private:
         int op = -1;              ///< the instruction running, -1 before the first
         int64_t gas_at_op = 0;    ///< gas left when it started
         int64_t callee_used = 0;  ///< consumed by frames it started
-        int64_t deposit = 0;
-        uint8_t precompile = 0;
+        int64_t deposit = 0;      ///< its code deposit, if it is a creation
+        uint8_t precompile = 0;   ///< the precompile it calls, 0 for code
     };
     void close_instruction(Frame& f, int64_t gas_left) noexcept;
     std::vector<Frame> frames_;
