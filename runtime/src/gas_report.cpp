@@ -42,6 +42,15 @@ constexpr uint32_t max_sample_bits = 20;
 
 uint8_t byte_of(Opcode op) { return static_cast<uint8_t>(op); }
 
+/// The row of `m` for `item` ("CREATE", "BALANCE", "PUSH", "POP", "ADD", "MUL": paper_model makes
+/// each of them).
+const ModelRow& model_row(const CostModel& m, const std::string& item) {
+    return *std::find_if(m.rows.begin(), m.rows.end(), [&](const ModelRow& r) { return r.item == item; });
+}
+double model_gas(const CostModel& m, const std::string& item) {
+    return static_cast<double>(model_row(m, item).gas());
+}
+
 vm::Fork fork_or_throw(const std::string& name) {
     const auto f = vm::parse_fork(name);
     if (!f) throw std::invalid_argument(fmt::format("unknown fork '{}'", name));
@@ -327,11 +336,7 @@ std::vector<std::string> forks_where_balance_costs(int64_t gas) {
 
 std::vector<PrintedFigure> printed_figures() {
     const CostModel m = paper_model(paper_nodes, paper_cycles, "Petersburg");
-    const auto gas = [&](const std::string& item) {
-        return static_cast<double>(std::find_if(m.rows.begin(), m.rows.end(), [&](const ModelRow& r) {
-                                       return r.item == item;
-                                   })->gas());
-    };
+    const auto gas = [&](const std::string& item) { return model_gas(m, item); };
     const double setup = static_cast<double>(m.setup_gas), block = static_cast<double>(m.block_gas);
     const double eth = paper_gas_per_eth, krw = paper_krw_per_eth;
     const auto& pet = vm::gas_table(vm::Fork::Petersburg);
@@ -600,12 +605,7 @@ std::string gas_markdown(const GasReport& r) {
     s += "- The printed CREATE total (320M) and the per-block text (525,000) are each 100x off their own "
          "counts: 3,200,000 and 52,429,701 gas. Equation (1) follows the 320M, equation (2) the 52.4M; "
          "1,575,500 KRW is 500 more than its own 0.525 ETH x 3,000,000.\n";
-    const auto row_gas = [&](const std::string& item) {
-        const auto it = std::find_if(r.model.rows.begin(), r.model.rows.end(),
-                                     [&](const ModelRow& x) { return x.item == item; });
-        return static_cast<double>(it->gas());
-    };
-    const double paper_pow = row_gas("ADD") + row_gas("MUL");
+    const double paper_pow = model_gas(r.model, "ADD") + model_gas(r.model, "MUL");
     if (m.present) {
         const Totals t = measured_totals(m);
         s += fmt::format(
@@ -694,22 +694,19 @@ void measured_markdown(std::string& s, const GasReport& r) {
         s += fmt::format("| {} | {} | {} | {} | {} |\n", name, grouped(pc),
                          grouped(per_block(m.epoch, mc), 1), grouped(pg), grouped(per_block(m.epoch, mg), 1));
     };
-    const auto model_row = [&](const std::string& item) {
-        return *std::find_if(r.model.rows.begin(), r.model.rows.end(),
-                             [&](const ModelRow& x) { return x.item == item; });
-    };
-    line("BALANCE", 1, static_cast<double>(model_row("BALANCE").gas()),
+    const auto row = [&](const std::string& item) { return model_row(r.model, item); };
+    line("BALANCE", 1, static_cast<double>(row("BALANCE").gas()),
          static_cast<double>(count_of(ep, {Opcode::BALANCE})),
          static_cast<double>(gas_of(ep, {Opcode::BALANCE})));
     const auto push = push_use(ep);
-    line("PUSH", static_cast<double>(model_row("PUSH").count), static_cast<double>(model_row("PUSH").gas()),
+    line("PUSH", static_cast<double>(row("PUSH").count), static_cast<double>(row("PUSH").gas()),
          static_cast<double>(push.count), static_cast<double>(push.gas));
-    line("POP", static_cast<double>(model_row("POP").count), static_cast<double>(model_row("POP").gas()),
+    line("POP", static_cast<double>(row("POP").count), static_cast<double>(row("POP").gas()),
          static_cast<double>(count_of(ep, {Opcode::POP})), static_cast<double>(gas_of(ep, {Opcode::POP})));
-    line("ADD, SUB", static_cast<double>(model_row("ADD").count), static_cast<double>(model_row("ADD").gas()),
+    line("ADD, SUB", static_cast<double>(row("ADD").count), static_cast<double>(row("ADD").gas()),
          static_cast<double>(count_of(ep, {Opcode::ADD, Opcode::SUB})),
          static_cast<double>(gas_of(ep, {Opcode::ADD, Opcode::SUB})));
-    line("MUL, DIV", static_cast<double>(model_row("MUL").count), static_cast<double>(model_row("MUL").gas()),
+    line("MUL, DIV", static_cast<double>(row("MUL").count), static_cast<double>(row("MUL").gas()),
          static_cast<double>(count_of(ep, {Opcode::MUL, Opcode::DIV})),
          static_cast<double>(gas_of(ep, {Opcode::MUL, Opcode::DIV})));
     s += fmt::format(
@@ -917,11 +914,6 @@ std::string gas_blocks_svg(const GasReport& r) {
     const auto& m = r.measured;
     const auto& ep = m.epoch.profile;
     const auto pb = [&](double v) { return per_block(m.epoch, v); };
-    const auto model_gas = [&](const CostModel& cm, const std::string& item) {
-        const auto it =
-            std::find_if(cm.rows.begin(), cm.rows.end(), [&](const ModelRow& x) { return x.item == item; });
-        return static_cast<double>(it->gas());
-    };
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const auto push = push_use(ep);
     const double known = static_cast<double>(
