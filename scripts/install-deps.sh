@@ -14,6 +14,8 @@ packages=(
   libtomlplusplus-dev   # run configuration files (TOML)
   libcpp-httplib-dev    # trainchain serve: the HTTP/JSON API
   libtorch-dev          # the Deep Learning Tool (libtorch)
+  python3-torch         # the Python client's example and end-to-end test (PyTorch)
+  chromium chromium-driver  # the dashboard's browser test (headless Chromium over WebDriver)
   dataset-fashion-mnist # the demo's dataset
   python3-sklearn       # ships sklearn's digits CSV (small test dataset)
   nlohmann-json3-dev    # VMTests JSON, --json output

@@ -1,5 +1,6 @@
 // runtime/api/src/server.cpp - the HTTP/JSON API over a workspace of runs (cpp-httplib): bearer
-// token authentication on every /api/ request, body limits, JSON errors, one Store per request.
+// token authentication on every /api/ request, body limits, JSON errors. Reads open a Store per
+// request; writes go to one Chain per run, kept open and serialized by the run's mutex.
 #include "trainchain/api/server.hpp"
 
 #include <httplib.h>
@@ -7,13 +8,19 @@
 #include <openssl/rand.h>
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/crypto.hpp"
 #include "trainchain/runtime/gas_report.hpp"
+#include "trainchain/training/detection.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::api {
@@ -53,10 +60,138 @@ uint64_t parse_height(const std::string& text) {
     return v;
 }
 
+
+/// A query parameter that must be a number (accepts "nan" and "inf": a client may post a loss
+/// that went wrong, which is what the detection rules are for).
+double parse_number(const httplib::Request& req, const std::string& name, bool required, double fallback = 0) {
+    if (!req.has_param(name)) {
+        if (required) throw HttpError(400, "query parameter '" + name + "' is missing");
+        return fallback;
+    }
+    const std::string text = req.get_param_value(name);
+    if (text == "nan" || text == "NaN") return std::nan("");
+    if (text == "inf" || text == "Infinity") return INFINITY;
+    if (text == "-inf" || text == "-Infinity") return -INFINITY;
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+        throw HttpError(400, "query parameter '" + name + "' = '" + text + "' is not a number");
+    return v;
+}
+
+/// A JSON number, or the strings "nan", "inf", "-inf" for what JSON cannot hold.
+json json_number(double v) {
+    if (std::isfinite(v)) return v;
+    return std::isnan(v) ? json("nan") : json(v > 0 ? "inf" : "-inf");
+}
+
+/// The request body as a JSON object (an empty body is an empty object).
+json body_object(const httplib::Request& req) {
+    if (req.body.empty()) return json::object();
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded()) throw HttpError(400, "the request body is not valid JSON");
+    if (!j.is_object()) throw HttpError(400, "the request body must be a JSON object");
+    return j;
+}
+
+/// Rejects keys of `j` not in `known` (a misspelt setting must not be silently ignored).
+void only_keys(const json& j, const std::set<std::string>& known, const std::string& where) {
+    for (const auto& [k, v] : j.items())
+        if (!known.count(k)) throw HttpError(400, where + ": unknown key '" + k + "'");
+}
+
+template <typename T>
+T field(const json& j, const std::string& key, T fallback, const std::string& where) {
+    if (!j.contains(key)) return fallback;
+    try {
+        return j.at(key).get<T>();
+    } catch (const json::exception&) {
+        throw HttpError(400, where + "." + key + " has the wrong type");
+    }
+}
+
+uint32_t bounded(const json& j, const std::string& key, uint32_t fallback, uint32_t lo, uint32_t hi,
+                 const std::string& where) {
+    if (!j.contains(key)) return fallback;
+    const json& v = j.at(key);
+    if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+        throw HttpError(400, where + "." + key + " must be an integer from " + std::to_string(lo) + " to " +
+                                 std::to_string(hi));
+    return static_cast<uint32_t>(v.get<int64_t>());
+}
+
+/// What the API keeps about a run it created (api.json in the run directory): how it judges the
+/// epochs clients post and whether it rolls back on its own.
+struct RunSettings {
+    training::DetectionConfig detection;
+    bool auto_rollback = true;
+    uint32_t max_rollbacks = 3;
+
+    json to_json() const {
+        return {{"format", 1},
+                {"detection",
+                 {{"non_finite_loss", detection.non_finite_loss},
+                  {"accuracy_drop", detection.accuracy_drop},
+                  {"max_accuracy_drop", detection.max_accuracy_drop},
+                  {"overtraining", detection.overtraining},
+                  {"patience", detection.patience}}},
+                {"auto_rollback", auto_rollback},
+                {"max_rollbacks", max_rollbacks}};
+    }
+    /// From a request (or the stored file): unknown keys and values out of range are 400s.
+    static RunSettings from_json(const json& j) {
+        RunSettings r;
+        if (j.contains("detection")) {
+            const json& d = j.at("detection");
+            if (!d.is_object()) throw HttpError(400, "detection must be an object");
+            only_keys(d, {"non_finite_loss", "accuracy_drop", "max_accuracy_drop", "overtraining", "patience"},
+                      "detection");
+            auto& c = r.detection;
+            c.non_finite_loss = field(d, "non_finite_loss", c.non_finite_loss, "detection");
+            c.accuracy_drop = field(d, "accuracy_drop", c.accuracy_drop, "detection");
+            c.max_accuracy_drop = field(d, "max_accuracy_drop", c.max_accuracy_drop, "detection");
+            if (!(c.max_accuracy_drop > 0 && c.max_accuracy_drop <= 1))
+                throw HttpError(400, "detection.max_accuracy_drop must be in (0, 1]");
+            c.overtraining = field(d, "overtraining", c.overtraining, "detection");
+            c.patience = bounded(d, "patience", c.patience, 1, 1000, "detection");
+        }
+        r.auto_rollback = field(j, "auto_rollback", r.auto_rollback, "run");
+        r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, 1000000, "run");
+        return r;
+    }
+};
+
+constexpr const char* run_settings_file = "api.json";
+
+/// A rollback reason as the Rollback contract records it: printable ASCII without quotes or
+/// backslashes (it travels as a string literal), at most 200 characters.
+std::string clean_reason(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (out.size() >= 200) break;
+        out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '?';
+    }
+    return out;
+}
+
+json rollback_json(const runtime::RollbackReport& r, const std::vector<runtime::Block>& blocks) {
+    json proposals = json::object();
+    for (const auto& [h, n] : r.proposals) proposals[std::to_string(h)] = n;
+    const auto& target = blocks.at(r.target);
+    return {{"height", r.block.block.header.height},
+            {"accepted", r.block.accepted},
+            {"target", r.target},
+            {"target_epoch", target.payload.epoch},
+            {"target_accuracy", json_number(target.payload.accuracy)},
+            {"target_checkpoint", runtime::hex(target.payload.checkpoint)},
+            {"proposals", proposals},
+            {"gas_used", r.block.gas_used},
+            {"note", r.block.block.payload.note}};
+}
 }  // namespace
 
 bool valid_run_name(const std::string& name) noexcept {
-    if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
+    if (name.empty() || name.size() > 64 || name.front() == '.') return false;
     for (const char c : name) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                         c == '.' || c == '_' || c == '-';
@@ -99,6 +234,246 @@ struct ApiServer::Impl {
     httplib::Server http;
     int port = 0;
 
+    /// A run the API writes to: its chain, opened on first use and kept open, and the mutex that
+    /// puts its writes (epochs, rollbacks) one after another.
+    struct Writer {
+        std::mutex mutex;
+        std::unique_ptr<runtime::Chain> chain;
+        RunSettings settings;
+    };
+    std::mutex writers_mutex;
+    std::map<std::string, std::shared_ptr<Writer>> writers;
+
+    /// Drops a writer's open chain unless disarmed: after a write that failed half-way, the next
+    /// request reopens the run from what the store holds.
+    struct ReopenOnFailure {
+        Writer& w;
+        bool ok = false;
+        ~ReopenOnFailure() {
+            if (!ok) w.chain.reset();
+        }
+    };
+
+    std::shared_ptr<Writer> writer_entry(const std::string& name) {
+        std::lock_guard lock(writers_mutex);
+        auto& w = writers[name];
+        if (!w) w = std::make_shared<Writer>();
+        return w;
+    }
+
+    /// Opens a run for writing (the caller holds its mutex). Runs written by `trainchain train`
+    /// belong to it: they take no epochs from the API.
+    void open_for_writing(const std::string& name, Writer& w) {
+        if (w.chain) return;
+        const fs::path dir = run_dir(name);
+        std::ifstream in(dir / run_settings_file, std::ios::binary);
+        if (!in)
+            throw HttpError(409, "run '" + name +
+                                     "' was not created through the API (trainchain train writes it); it takes no "
+                                     "epochs or rollbacks from here");
+        const json j = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
+        if (!j.is_object()) throw HttpError(500, (dir / run_settings_file).string() + ": malformed");
+        w.settings = RunSettings::from_json(j);
+        runtime::ChainOptions co;
+        co.threads = options.mining_threads;
+        w.chain = runtime::Chain::open(dir, co);
+    }
+
+    /// The epoch block holding the run's training state, if any, and the next epoch number.
+    static json state_json(const std::vector<runtime::Block>& blocks) {
+        // The state "before" a block not yet made is the current one.
+        const auto state = runtime::previous_state(blocks, blocks.size());
+        json j;
+        j["blocks"] = blocks.size();
+        if (state) {
+            const auto& b = blocks[*state];
+            j["state"] = {{"height", *state},
+                          {"epoch", b.payload.epoch},
+                          {"accuracy", json_number(b.payload.accuracy)},
+                          {"checkpoint", runtime::hex(b.payload.checkpoint)}};
+        } else {
+            j["state"] = nullptr;
+        }
+        j["next_epoch"] = state ? blocks[*state].payload.epoch + 1 : 1;
+        uint32_t rollbacks = 0;
+        for (const auto& b : blocks) rollbacks += b.payload.kind == runtime::BlockKind::Rollback;
+        j["rollbacks"] = rollbacks;
+        return j;
+    }
+
+    /// POST /api/runs: creates a run (chain, nodes, contracts; the registration block mined and
+    /// voted on) with the given settings.
+    void create_run(const httplib::Request& req, httplib::Response& res) {
+        const json body = body_object(req);
+        only_keys(body,
+                  {"name", "nodes", "difficulty_bits", "fork", "quorum_percent", "detection", "auto_rollback",
+                   "max_rollbacks"},
+                  "run");
+        if (!body.contains("name") || !body["name"].is_string()) throw HttpError(400, "run.name (a string) is missing");
+        const std::string name = body["name"].get<std::string>();
+        if (!valid_run_name(name))
+            throw HttpError(400, "run name '" + name +
+                                     "' is not valid (1 to 64 of A-Z a-z 0-9 . _ -, not starting with a dot)");
+        runtime::ChainConfig config;
+        config.nodes = bounded(body, "nodes", config.nodes, 1, 1000, "run");
+        config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
+        config.quorum_percent = bounded(body, "quorum_percent", config.quorum_percent, 1, 100, "run");
+        config.fork = field(body, "fork", config.fork, "run");
+        const RunSettings settings = RunSettings::from_json(body);
+        const auto w = writer_entry(name);
+        std::lock_guard lock(w->mutex);
+        const fs::path dir = ws.dir / name;
+        std::error_code ec;
+        if (fs::exists(dir, ec)) throw HttpError(409, "run '" + name + "' exists");
+        try {
+            runtime::ChainOptions co;
+            co.threads = options.mining_threads;
+            auto chain = runtime::Chain::init(dir, config, co);
+            const std::string text = settings.to_json().dump(2) + "\n";
+            runtime::write_file_atomically(dir / run_settings_file,
+                                           {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+            w->chain = std::move(chain);
+            w->settings = settings;
+        } catch (const HttpError&) {
+            throw;
+        } catch (const std::exception& e) {
+            w->chain.reset();
+            fs::remove_all(dir, ec);
+            throw HttpError(400, e.what());
+        }
+        json out = state_json(w->chain->blocks());
+        out["name"] = name;
+        out["nodes"] = config.nodes;
+        out["difficulty_bits"] = config.difficulty_bits;
+        out["fork"] = config.fork;
+        out["quorum_percent"] = config.quorum_percent;
+        out["settings"] = settings.to_json();
+        res.set_header("Location", "/api/runs/" + name);
+        send_json(res, 201, out.dump());
+    }
+
+    /// POST /api/runs/{run}/epochs?epoch=E&accuracy=A&loss=L&test_loss=T with the checkpoint bytes
+    /// as the body: one epoch through the Results Queue, block creation, proof of work and votes;
+    /// then the run's detection rules, and a rollback by the nodes' vote when one fires.
+    void post_epoch(const httplib::Request& req, httplib::Response& res) {
+        const std::string name = req.matches[1];
+        for (const auto& [k, v] : req.params)
+            if (k != "epoch" && k != "accuracy" && k != "loss" && k != "test_loss")
+                throw HttpError(400, "unknown query parameter '" + k + "'");
+        if (!req.has_param("epoch")) throw HttpError(400, "query parameter 'epoch' is missing");
+        const uint64_t epoch = parse_height(req.get_param_value("epoch"));
+        if (epoch == 0) throw HttpError(400, "epochs are numbered from 1");
+        const double accuracy = parse_number(req, "accuracy", true);
+        if (!(accuracy >= 0 && accuracy <= 1)) throw HttpError(400, "accuracy must be a number from 0 to 1");
+        const double loss = parse_number(req, "loss", true);
+        const double test_loss = parse_number(req, "test_loss", true);
+        if (req.body.empty()) throw HttpError(400, "the body must hold the checkpoint bytes (it is empty)");
+        const auto* bytes = reinterpret_cast<const uint8_t*>(req.body.data());
+        const runtime::Hash digest = runtime::sha256({bytes, req.body.size()});
+        if (req.has_header("X-Checkpoint-SHA256")) {
+            const std::string claimed = req.get_header_value("X-Checkpoint-SHA256");
+            if (claimed != runtime::hex(digest))
+                throw HttpError(400, "X-Checkpoint-SHA256 is " + claimed + " but the body hashes to " +
+                                         runtime::hex(digest) + " (damaged upload)");
+        }
+        run_dir(name);  // 400/404 before any state is touched
+        const auto w = writer_entry(name);
+        std::lock_guard lock(w->mutex);
+        open_for_writing(name, *w);
+        runtime::Chain& chain = *w->chain;
+        const json before = state_json(chain.blocks());
+        if (before["next_epoch"].get<uint64_t>() != epoch) {
+            json e{{"error", "run '" + name + "' expects epoch " + before["next_epoch"].dump() + ", not " +
+                                 std::to_string(epoch)},
+                   {"expected_epoch", before["next_epoch"]}};
+            send_json(res, 409, e.dump());
+            return;
+        }
+        ReopenOnFailure guard{*w};
+        runtime::EpochResult result;
+        result.epoch = epoch;
+        result.accuracy = accuracy;
+        result.loss = loss;
+        result.checkpoint.assign(bytes, bytes + req.body.size());
+        result.note = json{{"test_loss", json_number(test_loss)}, {"source", "api"}}.dump();
+        const auto append = chain.append_epoch(std::move(result));
+        if (!append.accepted)
+            throw HttpError(503, "the nodes did not accept the block for epoch " + std::to_string(epoch) + ": " +
+                                     append.reason);
+        const uint64_t height = append.block.header.height;
+        json out{{"height", height},
+                 {"epoch", epoch},
+                 {"hash", runtime::hex(append.block.hash())},
+                 {"nonce", append.block.header.nonce},
+                 {"winner", append.winner},
+                 {"accepts", append.accepts},
+                 {"rejects", append.rejects},
+                 {"gas_used", append.gas_used},
+                 {"checkpoint", runtime::hex(digest)},
+                 {"timings_ms",
+                  {{"mining", append.mining_ms},
+                   {"consensus", append.consensus_ms},
+                   {"vm", append.vm_ms},
+                   {"storage", append.storage_ms},
+                   {"total", append.total_ms}}}};
+        out["detection"] = nullptr;
+        out["rollback"] = nullptr;
+        const auto error = training::detect_at(w->settings.detection, chain.blocks(), height);
+        if (error) {
+            out["detection"] = *error;
+            const uint32_t done = state_json(chain.blocks())["rollbacks"].get<uint32_t>();
+            if (!w->settings.auto_rollback)
+                out["rollback_skipped"] = "the run does not roll back on its own (auto_rollback is false)";
+            else if (done >= w->settings.max_rollbacks)
+                out["rollback_skipped"] = "the run's limit of " + std::to_string(w->settings.max_rollbacks) +
+                                          " rollbacks is reached";
+            else if (!runtime::previous_state(chain.blocks(), height))
+                out["rollback_skipped"] = "no earlier epoch to roll back to";
+            else {
+                const auto rb = chain.rollback(std::nullopt, clean_reason("epoch " + std::to_string(epoch) + ": " + *error),
+                                               height);
+                if (!rb.block.accepted)
+                    throw HttpError(503, "the nodes did not accept the rollback block: " + rb.block.reason);
+                out["rollback"] = rollback_json(rb, chain.blocks());
+            }
+        }
+        out.update(state_json(chain.blocks()));
+        guard.ok = true;
+        res.set_header("Location", "/api/runs/" + name + "/blocks/" + std::to_string(height));
+        send_json(res, 201, out.dump());
+    }
+
+    /// POST /api/runs/{run}/rollback {"to": height?, "reason": text?}: the nodes propose restore
+    /// points (the requested block, or each its best), the Rollback contract takes the majority.
+    void post_rollback(const httplib::Request& req, httplib::Response& res) {
+        const std::string name = req.matches[1];
+        const json body = body_object(req);
+        only_keys(body, {"to", "reason"}, "rollback");
+        std::optional<uint64_t> to;
+        if (body.contains("to") && !body["to"].is_null()) {
+            if (!body["to"].is_number_unsigned()) throw HttpError(400, "rollback.to must be a block height");
+            to = body["to"].get<uint64_t>();
+        }
+        const std::string reason = clean_reason(field(body, "reason", std::string("requested through the API"), "rollback"));
+        run_dir(name);
+        const auto w = writer_entry(name);
+        std::lock_guard lock(w->mutex);
+        open_for_writing(name, *w);
+        runtime::Chain& chain = *w->chain;
+        const auto& blocks = chain.blocks();
+        if (to && (*to >= blocks.size() || blocks[*to].payload.kind != runtime::BlockKind::Epoch))
+            throw HttpError(400, "block " + std::to_string(*to) + " is not an epoch block of run '" + name + "'");
+        if (!runtime::previous_state(blocks, blocks.size())) throw HttpError(409, "run '" + name + "' has no epoch to roll back to");
+        ReopenOnFailure guard{*w};
+        const auto rb = chain.rollback(to, reason, std::nullopt);
+        if (!rb.block.accepted)
+            throw HttpError(503, "the nodes did not accept the rollback block: " + rb.block.reason);
+        json out = rollback_json(rb, chain.blocks());
+        out.update(state_json(chain.blocks()));
+        guard.ok = true;
+        send_json(res, 201, out.dump());
+    }
+
     /// The run directory named in a path, which must hold a chain.
     fs::path run_dir(const std::string& name) const {
         if (!valid_run_name(name)) throw HttpError(400, "run name '" + name + "' is not valid");
@@ -118,10 +493,91 @@ struct ApiServer::Impl {
                 send_error(res, e.status, e.what());
             } catch (const runtime::StoreError& e) {
                 send_error(res, 422, e.what());
+            } catch (const runtime::ChainError& e) {
+                send_error(res, 409, e.what());
             } catch (const std::exception& e) {
                 send_error(res, 500, e.what());
             }
         };
+    }
+
+    /// Every registered node with its record: blocks it signed an accepting vote for, blocks it
+    /// won the proof of work for, and the blocks since registration it cast no counted vote on.
+    static json nodes_json(const runtime::Store& store) {
+        const auto records = store.nodes();
+        const auto blocks = store.blocks();
+        const uint32_t n = static_cast<uint32_t>(records.size());
+        std::vector<uint64_t> votes(n), wins(n);
+        uint64_t voted_blocks = 0;
+        for (const auto& b : blocks) {
+            if (b.votes.empty()) continue;
+            ++voted_blocks;
+            for (const auto& v : b.votes)
+                if (v.node < n && v.accept) ++votes[v.node];
+            if (n > 0) ++wins[b.header.nonce % n];
+        }
+        json list = json::array();
+        for (const auto& r : records) {
+            const uint32_t i = r.index;
+            list.push_back({{"index", i},
+                            {"public_key", runtime::hex(r.public_key)},
+                            {"contract", vm::to_hex(r.contract)},
+                            {"votes", i < n ? votes[i] : 0},
+                            {"wins", i < n ? wins[i] : 0},
+                            {"not_counted", i < n ? voted_blocks - votes[i] : 0}});
+        }
+        return {{"nodes", list}, {"voted_blocks", voted_blocks}, {"quorum_percent", store.config().quorum_percent}};
+    }
+
+    /// The recovery figure for a run, measured on its store: after each epoch block, how many of
+    /// the epochs recorded so far can be restored (the stored checkpoint's bytes hash to the digest
+    /// the block records), next to what a keep-last-K checkpoint manager would still hold.
+    static json recovery_json(const runtime::Store& store, uint32_t keep) {
+        const auto blocks = store.blocks();
+        json points = json::array();
+        uint32_t n = 0, restored = 0;
+        for (const auto& b : blocks) {
+            if (b.payload.kind != runtime::BlockKind::Epoch) continue;
+            ++n;
+            std::optional<runtime::Bytes> bytes;
+            try {
+                bytes = store.checkpoint(b.payload.checkpoint);
+            } catch (const runtime::StoreError&) {
+                bytes.reset();  // a corrupt file cannot be restored
+            }
+            if (bytes && runtime::sha256(*bytes) == b.payload.checkpoint) ++restored;
+            points.push_back({{"n", n},
+                              {"height", b.header.height},
+                              {"attempted", n},
+                              {"chain_restored", restored},
+                              {"chain_rate", static_cast<double>(restored) / n},
+                              {"keep_last_k", std::min(n, keep)},
+                              {"keep_last_k_rate", static_cast<double>(std::min(n, keep)) / n}});
+        }
+        return {{"keep", keep}, {"epochs", n}, {"points", points}};
+    }
+
+    /// The dashboard: the built-in files, or those under options.web_root.
+    void web_routes() {
+        for (const auto& a : web_assets()) {
+            const std::string path = a.path;
+            const std::string type = a.content_type;
+            const std::string body = a.body;
+            const fs::path root = options.web_root;
+            http.Get(path, [path, type, body, root](const httplib::Request&, httplib::Response& res) {
+                if (root.empty()) {
+                    res.set_content(body, type);
+                } else {
+                    std::ifstream in(root / (path == "/" ? "index.html" : path.substr(1)), std::ios::binary);
+                    if (!in) {
+                        send_error(res, 404, "no " + path + " under " + root.string());
+                        return;
+                    }
+                    res.set_content(std::string(std::istreambuf_iterator<char>(in), {}), type);
+                }
+                res.set_header("Cache-Control", "no-store");
+            });
+        }
     }
 
     void routes() {
@@ -143,12 +599,18 @@ struct ApiServer::Impl {
             if (!res.body.empty()) return;  // a handler's own JSON error
             if (res.status == 404)
                 send_error(res, 404, "no such endpoint: " + req.method + " " + req.path);
+            else if (res.status == 413 &&
+                     req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
+                send_error(res, 413,
+                           "form-encoded bodies are limited to 8 KiB: send checkpoint bytes as "
+                           "application/octet-stream");
             else if (res.status == 413)
                 send_error(res, 413, "request body too large");
             else
                 send_error(res, res.status, "HTTP error " + std::to_string(res.status));
         });
 
+        web_routes();
         http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
             send_json(res, 200, openapi_json());
         });
@@ -204,6 +666,42 @@ struct ApiServer::Impl {
                      json j{{"ok", v.ok}, {"blocks", v.blocks}, {"reason", v.reason}};
                      j["bad_height"] = v.bad_height ? json(*v.bad_height) : json();
                      send_json(res, 200, j.dump());
+                 }));
+        http.Post("/api/runs", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                      create_run(req, res);
+                  }));
+        http.Post(R"(/api/runs/([^/]+)/epochs)",
+                  guarded([this](const httplib::Request& req, httplib::Response& res) { post_epoch(req, res); }));
+        http.Post(R"(/api/runs/([^/]+)/rollback)",
+                  guarded([this](const httplib::Request& req, httplib::Response& res) { post_rollback(req, res); }));
+        http.Get(R"(/api/runs/([^/]+)/state)",
+                 guarded([this](const httplib::Request& req, httplib::Response& res) {
+                     const fs::path dir = run_dir(req.matches[1]);
+                     const auto store = runtime::Store::open(dir);
+                     json out = state_json(store->blocks());
+                     out["name"] = req.matches[1];
+                     std::error_code ec;
+                     out["api"] = fs::exists(dir / run_settings_file, ec);
+                     std::ifstream in(dir / run_settings_file, std::ios::binary);
+                     const json settings = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
+                     out["settings"] = settings.is_discarded() ? json() : settings;
+                     send_json(res, 200, out.dump());
+                 }));
+        http.Get(R"(/api/runs/([^/]+)/nodes)",
+                 guarded([this](const httplib::Request& req, httplib::Response& res) {
+                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     send_json(res, 200, nodes_json(*store).dump());
+                 }));
+        http.Get(R"(/api/runs/([^/]+)/recovery)",
+                 guarded([this](const httplib::Request& req, httplib::Response& res) {
+                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     uint32_t keep = 5;
+                     if (req.has_param("keep")) {
+                         const uint64_t k = parse_height(req.get_param_value("keep"));
+                         if (k < 1 || k > 1000) throw HttpError(400, "keep must be 1 to 1000");
+                         keep = static_cast<uint32_t>(k);
+                     }
+                     send_json(res, 200, recovery_json(*store, keep).dump());
                  }));
         http.Get(R"(/api/runs/([^/]+)/gas)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {

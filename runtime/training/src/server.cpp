@@ -10,6 +10,7 @@
 #include <set>
 
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/training/detection.hpp"
 
 namespace trainchain::training {
 namespace fs = std::filesystem;
@@ -40,69 +41,10 @@ std::string epoch_note(const EpochPlan& plan, const EpochMetrics& m) {
     return j.dump();
 }
 
-/// The test loss stored in an epoch block's note (NaN when the note has none).
-double note_test_loss(const Block& b) {
-    const auto j = nlohmann::json::parse(b.payload.note, nullptr, false);
-    if (!j.is_object() || !j.contains("test_loss")) return std::nan("");
-    const auto& v = j["test_loss"];
-    if (v.is_number()) return v.get<double>();
-    return std::nan("");
-}
-
 std::string note_injection(const Block& b) {
     const auto j = nlohmann::json::parse(b.payload.note, nullptr, false);
     if (!j.is_object() || !j.contains("inject") || !j["inject"].is_string()) return "";
     return j["inject"].get<std::string>();
-}
-
-/// One epoch on the path that led to the current training state.
-struct LineageEntry {
-    uint64_t height = 0;
-    double test_loss = 0;
-    double accuracy = 0;
-    bool finite = true;  ///< both losses finite
-};
-
-/// The best accuracy along a line of training, over its epochs with finite losses, leaving out
-/// the last `skip` entries.
-double best_along(const std::vector<LineageEntry>& lineage, size_t skip) {
-    double best = 0;
-    for (size_t i = 0; i + skip < lineage.size(); ++i)
-        if (lineage[i].finite) best = std::max(best, lineage[i].accuracy);
-    return best;
-}
-
-std::vector<LineageEntry> lineage_to(const std::vector<Block>& blocks, std::optional<uint64_t> state) {
-    std::vector<LineageEntry> path;
-    while (state && *state < blocks.size() && blocks[*state].payload.kind == BlockKind::Epoch) {
-        const Block& b = blocks[*state];
-        const double test_loss = note_test_loss(b);
-        path.push_back({*state, test_loss, b.payload.accuracy,
-                        std::isfinite(test_loss) && std::isfinite(b.payload.loss)});
-        state = previous_state(blocks, *state);
-    }
-    return {path.rbegin(), path.rend()};
-}
-
-/// The first detection rule that fires for an epoch, or nullopt.
-std::optional<std::string> detect(const DetectionConfig& d, const EpochMetrics& m, double best_accuracy,
-                                  const std::vector<LineageEntry>& lineage) {
-    if (d.non_finite_loss && (!std::isfinite(m.train_loss) || !std::isfinite(m.test_loss)))
-        return "loss is not finite (train " + std::to_string(m.train_loss) + ", test " +
-               std::to_string(m.test_loss) + ")";
-    if (d.accuracy_drop && m.test_accuracy < best_accuracy - d.max_accuracy_drop)
-        return "accuracy " + std::to_string(m.test_accuracy) + " fell more than " +
-               std::to_string(d.max_accuracy_drop) + " below the best " + std::to_string(best_accuracy);
-    if (d.overtraining && lineage.size() > d.patience) {
-        // lineage ends with this epoch: the last patience+1 test losses must each rise.
-        bool rising = true;
-        for (size_t i = lineage.size() - d.patience; i < lineage.size(); ++i)
-            rising = rising && lineage[i].test_loss > lineage[i - 1].test_loss;
-        if (rising)
-            return "test loss rose in each of the last " + std::to_string(d.patience) +
-                   " epoch(s) (over-training)";
-    }
-    return std::nullopt;
 }
 
 /// The configuration with everything that does not change an epoch's computation reset, so that

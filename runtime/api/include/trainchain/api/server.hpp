@@ -1,15 +1,19 @@
 // runtime/api/include/trainchain/api/server.hpp - `trainchain serve`: the runs of a workspace
 // directory over an HTTP/JSON API with bearer-token authentication.
 //
-// A workspace is a directory of runs (each a chain directory as `trainchain train` writes it)
-// plus `serve.json`, created on first use with a random token and file mode 0600. Every /api/
-// request must carry `Authorization: Bearer TOKEN`; the API is described by openapi_json().
+// A workspace is a directory of runs (each a chain directory as `trainchain train` or the API
+// writes it) plus `serve.json`, created on first use with a random token and file mode 0600. Every
+// /api/ request must carry `Authorization: Bearer TOKEN`; the API is described by openapi_json().
+// Runs created through the API take epochs posted by clients: each goes through the Results
+// Queue, block creation, proof of work and the nodes' votes, and the run's detection rules decide
+// whether the nodes roll it back. The dashboard is served at `/`.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace trainchain::api {
 
@@ -19,6 +23,10 @@ struct ServeOptions {
     int port = 8080;                            ///< 0: any free port (see ApiServer::port)
     size_t max_body_bytes = size_t{256} << 20;  ///< larger request bodies get 413
     unsigned threads = 8;                       ///< request handler threads
+    unsigned mining_threads = 0;                ///< proof-of-work threads per block (0: all cores)
+    /// Serve the dashboard's files from this directory instead of the copies built into the
+    /// binary (for working on the dashboard without rebuilding); empty: the built-in copies.
+    std::filesystem::path web_root;
 };
 
 /// A workspace's settings: its token.
@@ -30,8 +38,18 @@ struct Workspace {
     static Workspace open_or_init(const std::filesystem::path& dir);
 };
 
-/// True for a run name the API accepts: 1 to 64 of [A-Za-z0-9._-], not "." or "..".
+/// True for a run name the API accepts: 1 to 64 of [A-Za-z0-9._-], not starting with a dot
+/// (dot names are temporary directories, and "." and "..").
 bool valid_run_name(const std::string& name) noexcept;
+
+/// One file of the dashboard, built into the binary.
+struct WebAsset {
+    const char* path;          ///< URL path ("/", "/app.js", ...)
+    const char* content_type;  ///< e.g. "text/html; charset=utf-8"
+    const char* body;
+};
+/// The dashboard's files.
+const std::vector<WebAsset>& web_assets();
 
 /// The OpenAPI 3 description of the API (also kept in docs/openapi.json).
 const std::string& openapi_json();
