@@ -1,6 +1,7 @@
 // tests/cli_serve_e2e_test.cpp - `trainchain serve` as a real process on loopback: the token file,
-// authentication on every /api/ endpoint, each endpoint against the CLI's own answers, malformed
-// and oversized requests, concurrent clients, and a clean stop on SIGTERM.
+// authentication on every /api/ endpoint, each endpoint against the CLI's own answers, the write
+// side (runs, epochs, detection and rollbacks by the nodes' vote), malformed and oversized
+// requests with no state change, concurrent clients, and a clean stop on SIGTERM.
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -9,12 +10,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "shared_support.hpp"
+#include "trainchain/runtime/crypto.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -90,6 +96,45 @@ void make_runs(const fs::path& ws) {
     fs::create_directories(ws / "not-a-run");
 }
 
+/// The SHA-256 of a string, in hex.
+std::string digest_of(const std::string& bytes) {
+    return trainchain::runtime::hex(
+        trainchain::runtime::sha256({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+}
+
+/// Checkpoint bytes for an epoch (distinct per epoch and attempt).
+std::string weights(int epoch, int attempt = 0) {
+    return "weights " + std::to_string(epoch) + "/" + std::to_string(attempt) + std::string(3000, char('A' + epoch % 26));
+}
+
+/// A client for one API run: posts epochs and reads state.
+struct ApiRun {
+    httplib::Client& c;
+    httplib::Headers auth;
+    std::string name;
+
+    httplib::Result post_epoch(int epoch, double accuracy, const std::string& loss, const std::string& test_loss,
+                               const std::string& body, const httplib::Headers& extra = {}) {
+        httplib::Headers h = auth;
+        h.insert(extra.begin(), extra.end());
+        const std::string path = "/api/runs/" + name + "/epochs?epoch=" + std::to_string(epoch) +
+                                 "&accuracy=" + std::to_string(accuracy) + "&loss=" + loss + "&test_loss=" + test_loss;
+        return c.Post(path, h, body, "application/octet-stream");
+    }
+    json get(const std::string& what) {
+        const auto r = c.Get("/api/runs/" + name + "/" + what, auth);
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        return json::parse(r->body);
+    }
+};
+
+json body_of(const httplib::Result& r, int status) {
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == status, r->body);
+    return json::parse(r->body);
+}
+
 }  // namespace
 
 TEST_CASE("serve: the token file, authentication, and every endpoint against the CLI") {
@@ -110,7 +155,8 @@ TEST_CASE("serve: the token file, authentication, and every endpoint against the
     // Without the token, or with a wrong one, every /api/ endpoint answers 401 and nothing else.
     for (const char* path :
          {"/api/runs", "/api/runs/a/history", "/api/runs/a/blocks/1", "/api/runs/a/blocks/1/checkpoint",
-          "/api/runs/a/verify", "/api/runs/a/gas", "/api/runs/zz/history", "/api/nope"}) {
+          "/api/runs/a/verify", "/api/runs/a/gas", "/api/runs/a/state", "/api/runs/a/nodes",
+          "/api/runs/a/recovery", "/api/runs/zz/history", "/api/nope"}) {
         CAPTURE(path);
         for (const httplib::Headers& h : {httplib::Headers{}, bearer(std::string(64, '0')),
                                           bearer(token + "0"), httplib::Headers{{"Authorization", token}}}) {
@@ -129,7 +175,9 @@ TEST_CASE("serve: the token file, authentication, and every endpoint against the
           json::parse(read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "docs/openapi.json")));
     for (const char* p :
          {"/api/runs", "/api/runs/{run}/history", "/api/runs/{run}/blocks/{height}",
-          "/api/runs/{run}/blocks/{height}/checkpoint", "/api/runs/{run}/verify", "/api/runs/{run}/gas"})
+          "/api/runs/{run}/blocks/{height}/checkpoint", "/api/runs/{run}/verify", "/api/runs/{run}/gas",
+          "/api/runs/{run}/state", "/api/runs/{run}/epochs", "/api/runs/{run}/rollback", "/api/runs/{run}/nodes",
+          "/api/runs/{run}/recovery"})
         CHECK(json::parse(spec->body)["paths"].contains(p));
 
     const auto auth = bearer(token);
@@ -270,4 +318,286 @@ TEST_CASE("serve: bad input is one line and a non-zero exit") {
     std::ofstream(d / "ws" / "serve.json") << "{not json";
     check_bad_input(cli("serve " + quote(d / "ws") + " --port 0"), "serve.json");
     check_bad_input(cli("serve " + quote(d / "ws") + " --port 70000"), "--port");
+}
+
+TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls back, rollbacks on request") {
+    TempDir d;
+    const fs::path ws = d / "ws";
+    make_runs(ws);
+    Server server(ws, {"--mining-threads", "1"});
+    const std::string token = token_of(ws);
+    httplib::Client c("127.0.0.1", server.port);
+    const auto auth = bearer(token);
+
+    // Writes need the token as much as reads do, and a rejected one creates nothing.
+    for (const httplib::Headers& h : {httplib::Headers{}, bearer(std::string(64, 'f'))}) {
+        for (const char* path : {"/api/runs", "/api/runs/a/epochs?epoch=4&accuracy=0.5&loss=1&test_loss=1",
+                                 "/api/runs/a/rollback"}) {
+            const auto r = c.Post(path, h, R"({"name":"x","nodes":3,"difficulty_bits":4})", "application/json");
+            REQUIRE(r);
+            CHECK(r->status == 401);
+        }
+    }
+    CHECK_FALSE(fs::exists(ws / "x"));
+
+    // Malformed run requests: 400 with a message naming what is wrong, and no directory left.
+    const auto create = [&](const std::string& body) {
+        return c.Post("/api/runs", auth, body, "application/json");
+    };
+    for (const auto& [body, needle] : std::vector<std::pair<std::string, std::string>>{
+             {"{not json", "not valid JSON"},
+             {"[1,2]", "JSON object"},
+             {R"({"nodes":3})", "name"},
+             {R"({"name":".hidden"})", "not valid"},
+             {R"({"name":"a/b"})", "not valid"},
+             {R"({"name":"x","nodes":0})", "run.nodes"},
+             {R"({"name":"x","nodes":5000})", "run.nodes"},
+             {R"({"name":"x","nodes":"many"})", "run.nodes"},
+             {R"({"name":"x","difficulty_bits":25})", "difficulty_bits"},
+             {R"({"name":"x","quorum_percent":0})", "quorum_percent"},
+             {R"({"name":"x","nodez":3})", "unknown key 'nodez'"},
+             {R"({"name":"x","fork":"Nonesuch"})", "Nonesuch"},
+             {R"({"name":"x","detection":{"patience":0}})", "patience"},
+             {R"({"name":"x","detection":{"max_accuracy_drop":1.5}})", "max_accuracy_drop"},
+             {R"({"name":"x","detection":{"overtrain":true}})", "unknown key 'overtrain'"},
+             {R"({"name":"x","auto_rollback":"yes"})", "auto_rollback"}}) {
+        CAPTURE(body);
+        const json e = body_of(create(body), 400);
+        CHECK(e["error"].get<std::string>().find(needle) != std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(ws / "x"));
+    CHECK(body_of(create(R"({"name":"a"})"), 409)["error"].get<std::string>().find("exists") != std::string::npos);
+
+    // A run: its chain, contracts and nodes, the registration block voted on.
+    json created = body_of(create(R"({"name":"r","nodes":7,"difficulty_bits":6,"max_rollbacks":2,
+                                      "detection":{"patience":2}})"),
+                           201);
+    CHECK(created["blocks"] == 2);
+    CHECK(created["next_epoch"] == 1);
+    CHECK(created["state"].is_null());
+    CHECK(created["settings"]["detection"]["patience"] == 2);
+    CHECK(created["settings"]["max_rollbacks"] == 2);
+    CHECK((fs::status(ws / "r" / "api.json").permissions() & fs::perms::others_write) == fs::perms::none);
+    ApiRun run{c, auth, "r"};
+
+    // Malformed epochs change nothing: the run still has 2 blocks and expects epoch 1.
+    const auto rejected = [&](const httplib::Result& r, int status, const std::string& needle) {
+        const json e = body_of(r, status);
+        CHECK_MESSAGE(e["error"].get<std::string>().find(needle) != std::string::npos, e.dump());
+        const json st = run.get("state");
+        CHECK(st["blocks"] == 2);
+        CHECK(st["next_epoch"] == 1);
+    };
+    rejected(run.post_epoch(1, 0.5, "1", "1", ""), 400, "empty");
+    rejected(run.post_epoch(0, 0.5, "1", "1", weights(0)), 400, "from 1");
+    rejected(run.post_epoch(1, 1.5, "1", "1", weights(1)), 400, "accuracy");
+    rejected(run.post_epoch(1, 0.5, "x", "1", weights(1)), 400, "'loss'");
+    rejected(run.post_epoch(2, 0.5, "1", "1", weights(1)), 409, "expects epoch 1");
+    rejected(run.post_epoch(1, 0.5, "1", "1", weights(1), {{"X-Checkpoint-SHA256", std::string(64, '0')}}), 400,
+             "damaged upload");
+    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1", auth, weights(1), "application/octet-stream"),
+             400, "'test_loss' is missing");
+    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1&lr=3", auth, weights(1),
+                    "application/octet-stream"),
+             400, "unknown query parameter 'lr'");
+    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1", auth, std::string(9000, 'w'),
+                    "application/x-www-form-urlencoded"),
+             413, "application/octet-stream");
+    rejected(c.Post("/api/runs/r/rollback", auth, "{}", "application/json"), 409, "no epoch");
+    // Runs written by `chain init` / `train` take no epochs from the API.
+    ApiRun foreign{c, auth, "a"};
+    CHECK(body_of(foreign.post_epoch(4, 0.9, "1", "1", weights(4)), 409)["error"].get<std::string>().find(
+              "not created through the API") != std::string::npos);
+    CHECK(body_of(c.Post("/api/runs/zz/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1", auth, weights(1),
+                         "application/octet-stream"),
+                  404)["error"] == "no run named 'zz'");
+
+    // Epochs 1-3 go through block creation, proof of work and votes; each block holds the bytes.
+    std::vector<uint64_t> heights;
+    for (int e = 1; e <= 3; ++e) {
+        CAPTURE(e);
+        const std::string bytes = weights(e);
+        const json p =
+            body_of(run.post_epoch(e, 0.5 + 0.1 * e, "0.5", std::to_string(1.0 - 0.1 * e), bytes,
+                                   {{"X-Checkpoint-SHA256", digest_of(bytes)}}),
+                    201);
+        CHECK(p["epoch"] == e);
+        CHECK(p["detection"].is_null());
+        CHECK(p["rollback"].is_null());
+        CHECK(p["next_epoch"] == e + 1);
+        CHECK(p["state"]["height"] == p["height"]);
+        CHECK(p["checkpoint"] == digest_of(bytes));
+        CHECK(p["accepts"].get<int>() * 100 >= 7 * 51);
+        CHECK(p["gas_used"].get<int64_t>() > 21000);
+        heights.push_back(p["height"].get<uint64_t>());
+        const auto ck = c.Get("/api/runs/r/blocks/" + p["height"].dump() + "/checkpoint", auth);
+        REQUIRE(ck);
+        CHECK(ck->body == bytes);
+        const json b = run.get("blocks/" + p["height"].dump());
+        CHECK(b["hash"] == p["hash"]);
+        CHECK(b["nonce"] == p["nonce"]);
+        CHECK(b["kind"] == "epoch");
+    }
+    CHECK(heights == std::vector<uint64_t>{2, 3, 4});
+    // The same epoch again is refused: no duplicates.
+    CHECK(body_of(run.post_epoch(3, 0.8, "0.5", "0.7", weights(3, 1)), 409)["expected_epoch"] == 4);
+
+    // Epoch 4's loss is NaN: the detector fires and the nodes roll back to the best earlier block (4).
+    json p = body_of(run.post_epoch(4, 0.2, "nan", "nan", weights(4)), 201);
+    CHECK(p["height"] == 5);
+    CHECK(p["detection"].get<std::string>().find("not finite") != std::string::npos);
+    REQUIRE(p["rollback"].is_object());
+    CHECK(p["rollback"]["height"] == 6);
+    CHECK(p["rollback"]["target"] == 4);
+    CHECK(p["rollback"]["target_epoch"] == 3);
+    CHECK(p["rollback"]["target_checkpoint"] == digest_of(weights(3)));
+    CHECK(p["rollback"]["proposals"]["4"] == 7);
+    CHECK(p["next_epoch"] == 4);
+    CHECK(p["rollbacks"] == 1);
+    json history = run.get("history");
+    REQUIRE(history.size() == 7);
+    CHECK(history[5]["loss"].is_null());
+    CHECK(history[6]["kind"] == "rollback");
+    CHECK(history[6]["target"] == 4);
+
+    // Epoch 4 again, then an accuracy collapse (more than 0.10 below the best): rolled back again.
+    p = body_of(run.post_epoch(4, 0.85, "0.4", "0.65", weights(4, 1)), 201);
+    CHECK(p["detection"].is_null());
+    CHECK(p["height"] == 7);
+    p = body_of(run.post_epoch(5, 0.6, "0.4", "0.64", weights(5)), 201);
+    CHECK(p["detection"].get<std::string>().find("fell more than") != std::string::npos);
+    CHECK(p["rollback"]["target"] == 7);
+    CHECK(p["next_epoch"] == 5);
+    CHECK(p["rollbacks"] == 2);
+    // Over-training (test loss rising 2 epochs in a row) at the limit of 2 rollbacks: recorded, not
+    // rolled back, and the answer says why.
+    body_of(run.post_epoch(5, 0.86, "0.4", "0.70", weights(5, 1)), 201);
+    p = body_of(run.post_epoch(6, 0.86, "0.4", "0.75", weights(6)), 201);
+    CHECK(p["detection"].get<std::string>().find("over-training") != std::string::npos);
+    CHECK(p["rollback"].is_null());
+    CHECK(p["rollback_skipped"].get<std::string>().find("limit of 2") != std::string::npos);
+    CHECK(p["next_epoch"] == 7);
+
+    // A rollback on request, to a named epoch block, decided by the nodes.
+    const json rb = body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":3,"reason":"try \"again\""})",
+                                   "application/json"),
+                            201);
+    CHECK(rb["target"] == 3);
+    CHECK(rb["target_epoch"] == 2);
+    CHECK(rb["proposals"]["3"] == 7);
+    CHECK(rb["next_epoch"] == 3);
+    CHECK(rb["state"]["height"] == 3);
+    const uint64_t blocks_now = rb["blocks"].get<uint64_t>();
+    // Not an epoch block, malformed: 400 and nothing appended.
+    CHECK(body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":1})", "application/json"), 400)["error"] ==
+          "block 1 is not an epoch block of run 'r'");
+    body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":-1})", "application/json"), 400);
+    body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":99})", "application/json"), 400);
+    body_of(c.Post("/api/runs/r/rollback", auth, R"({"too":3})", "application/json"), 400);
+    body_of(c.Post("/api/runs/r/rollback", auth, "{", "application/json"), 400);
+    CHECK(run.get("state")["blocks"] == blocks_now);
+
+    // The nodes' vote records add up to the blocks' votes; the recovery figure is measured.
+    history = run.get("history");
+    const json nodes = run.get("nodes");
+    REQUIRE(nodes["nodes"].size() == 7);
+    uint64_t votes = 0, node_votes = 0, wins = 0;
+    for (const auto& b : history) votes += b["votes"].get<uint64_t>();
+    for (const auto& n : nodes["nodes"]) {
+        node_votes += n["votes"].get<uint64_t>();
+        wins += n["wins"].get<uint64_t>();
+        CHECK(n["votes"].get<uint64_t>() + n["not_counted"].get<uint64_t>() == nodes["voted_blocks"]);
+    }
+    CHECK(node_votes == votes);
+    CHECK(wins == nodes["voted_blocks"]);
+    const json rec = run.get("recovery?keep=2");
+    CHECK(rec["epochs"] == 8);
+    CHECK(rec["points"].back()["chain_restored"] == 8);
+    CHECK(rec["points"].back()["keep_last_k"] == 2);
+    body_of(c.Get("/api/runs/r/recovery?keep=0", auth), 400);
+    CHECK(run.get("verify")["ok"] == true);
+    // The CLI reads the same chain.
+    const Run v = cli("verify " + quote(ws / "r"));
+    CHECK(v.exit_code == 0);
+
+    // After a restart the run goes on from its chain.
+    CHECK(server.stop() == 0);
+    Server again(ws, {"--mining-threads", "1"});
+    httplib::Client c2("127.0.0.1", again.port);
+    ApiRun run2{c2, auth, "r"};
+    p = body_of(run2.post_epoch(3, 0.8, "0.4", "0.7", weights(3, 2)), 201);
+    CHECK(p["height"] == blocks_now);
+    CHECK(run2.get("verify")["ok"] == true);
+}
+
+TEST_CASE("serve: concurrent clients posting to runs lose and duplicate no epoch") {
+    TempDir d;
+    const fs::path ws = d / "ws";
+    Server server(ws, {"--mining-threads", "1", "--threads", "8"});
+    const auto auth = bearer(token_of(ws));
+    httplib::Client c("127.0.0.1", server.port);
+    for (const char* name : {"p", "q"})
+        body_of(c.Post("/api/runs", auth, json{{"name", name}, {"nodes", 5}, {"difficulty_bits", 4}}.dump(),
+                       "application/json"),
+                201);
+    // 8 clients, 4 on each run, each posting the epoch the run expects until it reaches 6: they race,
+    // so some posts are refused with 409; every accepted epoch appears exactly once, in order.
+    std::mutex m;
+    std::map<std::string, std::vector<int>> accepted;
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t)
+        clients.emplace_back([&, t] {
+            const std::string name = t % 2 ? "p" : "q";
+            httplib::Client own("127.0.0.1", server.port);
+            ApiRun run{own, auth, name};
+            for (int tries = 0; tries < 200; ++tries) {
+                const auto st = own.Get("/api/runs/" + name + "/state", auth);
+                if (!st || st->status != 200) continue;
+                const int next = json::parse(st->body)["next_epoch"].get<int>();
+                if (next > 6) break;
+                const auto r = run.post_epoch(next, 0.5 + 0.01 * next, "0.5", std::to_string(1.0 - 0.01 * next),
+                                              weights(next, t));
+                if (r && r->status == 201) {
+                    std::lock_guard lock(m);
+                    accepted[name].push_back(next);
+                } else if (!r || r->status != 409) {
+                    std::lock_guard lock(m);
+                    accepted[name].push_back(-1);  // neither accepted nor a clean refusal
+                }
+            }
+        });
+    for (auto& t : clients) t.join();
+    for (const char* name : {"p", "q"}) {
+        CAPTURE(name);
+        std::vector<int> got = accepted[name];
+        std::sort(got.begin(), got.end());
+        CHECK(got == std::vector<int>{1, 2, 3, 4, 5, 6});
+        const auto h = c.Get(std::string("/api/runs/") + name + "/history", auth);
+        REQUIRE(h);
+        std::vector<int> epochs;
+        for (const auto& b : json::parse(h->body))
+            if (b["kind"] == "epoch") epochs.push_back(b["epoch"].get<int>());
+        CHECK(epochs == std::vector<int>{1, 2, 3, 4, 5, 6});
+        CHECK(json::parse(c.Get(std::string("/api/runs/") + name + "/verify", auth)->body)["ok"] == true);
+    }
+}
+
+TEST_CASE("serve: the dashboard is served at / without a token") {
+    TempDir d;
+    Server server(d / "ws");
+    httplib::Client c("127.0.0.1", server.port);
+    const auto page = c.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Type").find("text/html") == 0);
+    CHECK(page->body.find("app.js") != std::string::npos);
+    for (const char* asset : {"/app.js", "/style.css"}) {
+        const auto r = c.Get(asset);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(r->body.size() > 50);
+    }
+    // The files served are the sources in runtime/api/web, byte for byte.
+    CHECK(page->body == read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "runtime/api/web/index.html"));
+    CHECK(c.Get("/app.js")->body == read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "runtime/api/web/app.js"));
 }
