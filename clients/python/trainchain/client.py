@@ -28,11 +28,9 @@ epoch). ``trainchain.pytorch.Recorder.record`` does exactly this.
 
 import hashlib
 import http.client
-import io
 import json
 import math
 import os
-import shutil
 import socket
 import tempfile
 import time

@@ -203,11 +203,11 @@ async function poll() {
     }
     const runs = await api("/api/runs");
     app.runs = runs.runs || [];
-    renderRuns();
     if (!app.run || !app.runs.some((r) => r.name === app.run)) {
       app.run = app.runs.length ? app.runs[app.runs.length - 1].name : null;
       app.blocks = -1;
     }
+    renderRuns();
     if (app.run) await refreshRun(); else renderNoRun();
     app.failures = 0;
     showError("");
