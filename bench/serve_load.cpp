@@ -152,8 +152,10 @@ int run(const Options& o) {
             c.set_write_timeout(600);
             std::mt19937_64 rng(t + 1);
             std::string bytes(size_t{o.checkpoint_kb} * 1024, '\0');
+            auto last_answer = Clock::now();
             while (Clock::now() < deadline && !stop) {
                 const auto st = c.Get("/api/runs/" + name + "/state", auth);
+                last_answer = Clock::now();
                 if (!st || st->status != 200) {
                     log.errors.push_back("state: " + (st ? st->body : httplib::to_string(st.error())));
                     return;
@@ -163,10 +165,14 @@ int run(const Options& o) {
                 const std::string path = "/api/runs/" + name + "/epochs?epoch=" + std::to_string(epoch) +
                                          "&accuracy=0.5&loss=0.5&test_loss=" + std::to_string(1.0 / double(epoch));
                 const auto t0 = Clock::now();
+                const double idle_ms = std::chrono::duration<double, std::milli>(t0 - last_answer).count();
                 const auto res = c.Post(path, auth, bytes, "application/octet-stream");
+                last_answer = Clock::now();
                 const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                 if (!res) {
-                    log.errors.push_back("post: " + httplib::to_string(res.error()));
+                    log.errors.push_back("post epoch " + std::to_string(epoch) + ": " +
+                                         httplib::to_string(res.error()) + " after " + std::to_string(ms) +
+                                         " ms, " + std::to_string(idle_ms) + " ms after the last answer");
                     return;
                 }
                 if (res->status == 201) {

@@ -226,6 +226,10 @@ class Browser:
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
+    def element(self, css):
+        v = self.cmd("POST", "/element", {"using": "css selector", "value": css})
+        return next(iter(v.values()))  # the W3C element reference
+
     def browser_log(self):
         """The console entries Chromium kept, if this chromedriver offers them."""
         for method, path, body in (("POST", "/se/log", {"type": "browser"}), ("POST", "/log", {"type": "browser"})):
@@ -285,6 +289,7 @@ return {
   recoveryPoints: qa('svg#chart-recovery circle').length,
   gasEpoch: q('#gas-epoch-block') ? { value: q('#gas-epoch-block').dataset.value,
                                       shown: txt(q('#gas-epoch-block .stat-value')) } : null,
+  compatMode: document.compatMode,
   errors: window.__tcErrors || null,
   marker: window.__tcMarker || null,
 };
@@ -339,6 +344,7 @@ def check_page(page, runs, hist, nodes, gas):
     shown = float(g["shown"].replace(",", "")) if re.fullmatch(r"[\d,]+(\.\d+)?", g["shown"] or "") else None
     check(shown == want and float(g["value"]) == want,
           f"gas per epoch block shown {g}, /gas says measured.costs.per_epoch_block.gas = {want}")
+    check(page["compatMode"] == "CSS1Compat", f"the page renders in quirks mode ({page['compatMode']})")
     check(page["status"] == "live", f"status is {page['status']!r} ({page['statusText']})")
     check(not page["error"], f"the page shows an error: {page['error']}")
 
@@ -395,7 +401,7 @@ def main():
                   and p["verify"]["ok"] in ("true", "false") and p["recoveryLines"] >= 2)
             return p if ok else None
 
-        page = wait_until(f"the block table to show {len(hist)} blocks", page_with_all_blocks, 20)
+        page = wait_until(f"the block table to show {len(hist)} blocks", page_with_all_blocks, 30)
         log(f"dashboard shows {len(page['rows'])} blocks")
         runs = server.api("GET", "/api/runs")
         nodes = server.api("GET", f"/api/runs/{RUN}/nodes")
@@ -429,6 +435,12 @@ def main():
         with open(os.path.join(a.out, "dashboard.png"), "wb") as f:
             f.write(base64.b64decode(shot))
         log(f"screenshot: {os.path.join(a.out, 'dashboard.png')}")
+        try:  # the whole page too, when chromedriver passes CDP commands on
+            full = browser.cdp("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+            with open(os.path.join(a.out, "dashboard-full.png"), "wb") as f:
+                f.write(base64.b64decode(full["data"]))
+        except (Failure, KeyError, TypeError, ValueError):
+            pass
 
         errors = list(page["errors"] or []) if hooked else []
         entries = browser.browser_log()
@@ -439,6 +451,30 @@ def main():
         if not hooked and entries is None:
             log("note: no way to read the page's console on this chromedriver")
         check(not errors, "the page logged errors:\n  " + "\n  ".join(errors))
+        log("no JS errors")
+
+        # A wrong token: the page asks for one; the right one typed into the form makes it live.
+        browser.cmd("POST", "/url", {"url": "about:blank"})
+        browser.cmd("POST", "/url", {"url": f"{server.base}/#token=wrong-{'0' * 58}"})
+        wait_until("the token form after a 401", lambda: browser.js(
+            "return document.querySelector('#status').dataset.state === 'auth' && "
+            "!document.querySelector('#token-form').hidden;"), 10)
+        field = browser.element("#token-input")
+        browser.cmd("POST", f"/element/{field}/value", {"text": server.token})
+        browser.cmd("POST", f"/element/{browser.element('#token-form button[type=submit]')}/click", {})
+        wait_until("the dashboard after the token was typed in", lambda: browser.js(
+            "return document.querySelector('#status').dataset.state === 'live' && "
+            "document.querySelector('#token-form').hidden && "
+            "document.querySelectorAll('#blocks tbody tr[data-height]').length;") == len(hist), 10)
+        log("a wrong token shows the token form; the right one typed in works")
+
+        # The server goes away: the page says so and keeps trying.
+        rc = server.stop()
+        check(rc == 0, f"trainchain serve exited with {rc} on SIGTERM")
+        wait_until("the status to show the server down", lambda: browser.js(
+            "const s = document.querySelector('#status');"
+            "return s.dataset.state === 'down' && /disconnected/.test(s.textContent);"), 10)
+        log("server stopped: the page shows 'disconnected, retrying'")
         if a.keep_open:
             log(f"leaving the server up for {a.keep_open:.0f} s at {server.base}/#token={server.token}")
             time.sleep(a.keep_open)

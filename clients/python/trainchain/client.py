@@ -1,4 +1,4 @@
-# trainchain/client.py: a standard-library HTTP client for trainchain's JSON API (`trainchain serve`).
+# trainchain/client.py: standard-library HTTP client of trainchain's JSON API (`trainchain serve`).
 """The HTTP client of trainchain's API (see docs/api.md and docs/openapi.json).
 
 Only the Python standard library is used: ``http.client`` for the transport, ``json`` for the
@@ -255,7 +255,8 @@ class Client:
             resp = conn.getresponse()
         except (OSError, http.client.HTTPException) as exc:
             conn.close()
-            raise TransportError("%s %s: connection to %s failed: %s" % (method, full, self.url, exc),
+            raise TransportError("%s %s: connection to %s failed: %s"
+                                 % (method, full, self.url, exc),
                                  method, full, sent=True, cause=exc) from exc
         return conn, resp
 

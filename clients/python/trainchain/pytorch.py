@@ -1,4 +1,4 @@
-# trainchain/pytorch.py: records a PyTorch training run in a trainchain run and restores it on rollback.
+# trainchain/pytorch.py: records PyTorch training in a trainchain run and restores it on rollback.
 """PyTorch helper: ``Recorder`` posts each epoch's full training state and follows rollbacks.
 
 torch is imported when a ``Recorder`` is made, not when ``trainchain`` is imported. A typical
@@ -233,7 +233,8 @@ class Recorder:
         rollback = answer.get("rollback")
         restored = None
         if rollback:
-            restored = self.restore(rollback["target"], expected_sha256=rollback["target_checkpoint"],
+            restored = self.restore(rollback["target"],
+                                    expected_sha256=rollback["target_checkpoint"],
                                     next_epoch=answer.get("next_epoch"))
         return RecordResult(int(epoch), answer.get("height"), digest, answer,
                             answer.get("detection"), rollback, answer.get("rollback_skipped"),

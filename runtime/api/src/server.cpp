@@ -4,6 +4,7 @@
 #include "trainchain/api/server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -233,6 +234,7 @@ struct ApiServer::Impl {
     ServeOptions options;
     httplib::Server http;
     int port = 0;
+    int listen_fd = -1;  ///< the listening socket, once bound
 
     /// A run the API writes to: its chain, opened on first use and kept open, and the mutex that
     /// puts its writes (epochs, rollbacks) one after another.
@@ -582,6 +584,13 @@ struct ApiServer::Impl {
 
     void routes() {
         http.set_payload_max_length(options.max_body_bytes);
+        http.set_socket_options([this](socket_t sock) {
+            httplib::default_socket_options(sock);
+            listen_fd = sock;
+        });
+        // A client keeps its connection for 100 requests (cpp-httplib's default is 5, which makes
+        // busy clients reconnect all the time).
+        http.set_keep_alive_max_count(100);
         const unsigned threads = options.threads == 0 ? 1 : options.threads;
         http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -732,6 +741,11 @@ ApiServer::ApiServer(Workspace workspace, const ServeOptions& options) : impl_{s
     if (impl_->port == 0)
         throw std::runtime_error(options.bind + ":" + std::to_string(options.port) +
                                  ": error: cannot listen (address in use or not available)");
+    // Debian's cpp-httplib is a shared library built with a backlog of 5 pending connections:
+    // a few dozen clients connecting at once overflow it, and their requests fail after a 1 s
+    // SYN retransmission (seen in the load test). Linux takes a second listen() on a listening
+    // socket as a new backlog.
+    if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
 }
 
 ApiServer::~ApiServer() = default;

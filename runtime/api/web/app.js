@@ -124,11 +124,12 @@ function fmtCompact(v) {
   return Number(v.toFixed(3)).toString();
 }
 function shortHex(h, n = 10) { return h ? h.slice(0, n) + "…" : ""; }
-function fmtTime(ms) {
+function fmtTime(ms, withDate) {
   if (!ms) return "";
   const d = new Date(ms);
   const pad = (x) => String(x).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return withDate ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +241,6 @@ async function refreshRun() {
   const enc = encodeURIComponent(name);
   const state = await api(`/api/runs/${enc}/state`);
   if (name !== app.run) return;
-  renderSummary(state, null);
   const changed = state.blocks !== app.blocks;
   if (changed) {
     const [hist, nodes, verify] = await Promise.all([
@@ -252,14 +252,12 @@ async function refreshRun() {
     app.history = hist;
     app.nodes = nodes;
     app.blocks = hist.length;
-    renderSummary(state, verify);
+    app.lastVerify = verify;
     renderCharts();
     renderBlocks();
     renderNodes();
-    app.lastVerify = verify;
-  } else if (app.lastVerify) {
-    renderSummary(state, app.lastVerify);
   }
+  renderSummary(state, app.lastVerify);
   const recKey = name + "/" + app.blocks + "/" + app.keep;
   if (recKey !== app.recoveryKey) {
     const rec = await api(`/api/runs/${enc}/recovery?keep=${app.keep}`);
@@ -308,8 +306,15 @@ function renderRuns() {
   $("runs-empty").hidden = app.runs.length > 0;
 }
 
+/// Shows or hides everything that belongs to a selected run.
+function showRunView(on) {
+  $("no-run").hidden = on;
+  for (const e of document.querySelectorAll("#main > section, #main > .two-col")) e.hidden = !on;
+}
+
 function renderNoRun() {
-  $("no-run").hidden = false;
+  showRunView(false);
+  $("no-run").textContent = app.runs.length ? "Select a run." : "No runs in this workspace yet: the dashboard shows one as soon as it exists.";
   $("run-title").textContent = "";
 }
 
@@ -324,7 +329,7 @@ function card(label, value, sub, attrs) {
 }
 
 function renderSummary(state, verify) {
-  $("no-run").hidden = true;
+  showRunView(true);
   $("run-title").textContent = state.name;
   const s = state.state;
   const last = app.history.length ? app.history[app.history.length - 1] : null;
@@ -509,12 +514,12 @@ function renderBlocks() {
       el("td", { class: "num", text: isMetric ? b.epoch : "" }),
       el("td", { class: "num", text: isMetric ? fmtNum(b.accuracy) : "" }),
       el("td", { class: "num" + (b.loss === null ? " nan" : ""), text: isMetric ? fmtNum(b.loss) : "", title: tl !== undefined ? "test loss " + fmtNum(tl) : null }),
-      el("td", { class: "hash mono", title: b.hash, text: shortHex(b.hash, 12) }),
+      el("td", { class: "hash mono", title: b.hash, text: shortHex(b.hash, 10) }),
       el("td", { class: "num mono nonce", text: b.nonce }),
       el("td", { class: "num", text: b.winner }),
       el("td", { class: "num votes", text: b.votes }),
       el("td", { class: "num gas", "data-gas": b.gas, text: fmtInt(b.gas) }),
-      el("td", { class: "time", text: fmtTime(b.timestamp_ms) }),
+      el("td", { class: "time", title: fmtTime(b.timestamp_ms, true), text: fmtTime(b.timestamp_ms) }),
       el("td", { class: "note", title: b.note || null, text: note || "" }));
   });
   tbody.replaceChildren(...rows);
@@ -572,8 +577,7 @@ function renderNodes() {
     const share = total ? x.votes / total : 0;
     return el("tr", { "data-node": x.index },
       el("td", { class: "num", text: x.index }),
-      el("td", { class: "mono", title: x.public_key, text: shortHex(x.public_key, 12) }),
-      el("td", { class: "mono", title: "0x" + x.contract, text: shortHex("0x" + x.contract, 10) }),
+      el("td", { class: "mono key", title: `public key ${x.public_key}\ncontract 0x${x.contract}`, text: shortHex(x.public_key, 12) }),
       el("td", { class: "num votes", text: x.votes }),
       el("td", { class: "num wins", text: x.wins }),
       el("td", { class: "num not-counted" + (x.not_counted ? " warn" : ""), text: x.not_counted }),

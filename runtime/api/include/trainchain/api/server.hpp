@@ -22,7 +22,7 @@ struct ServeOptions {
     std::string bind = "127.0.0.1";             ///< address to listen on
     int port = 8080;                            ///< 0: any free port (see ApiServer::port)
     size_t max_body_bytes = size_t{256} << 20;  ///< larger request bodies get 413
-    unsigned threads = 8;                       ///< request handler threads
+    unsigned threads = 32;                      ///< request handler threads (one per open connection)
     unsigned mining_threads = 0;                ///< proof-of-work threads per block (0: all cores)
     /// Serve the dashboard's files from this directory instead of the copies built into the
     /// binary (for working on the dashboard without rebuilding); empty: the built-in copies.
