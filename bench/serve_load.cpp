@@ -60,9 +60,15 @@ struct ServerProcess {
             close(out[0]);
             close(out[1]);
             const unsigned threads = o.server_threads ? o.server_threads : o.clients + 4;
-            std::vector<std::string> args = {o.trainchain,       "serve",     ws.string(),
-                                             "--port",           "0",         "--threads",
-                                             std::to_string(threads), "--mining-threads", std::to_string(o.mining_threads)};
+            std::vector<std::string> args = {o.trainchain,
+                                             "serve",
+                                             ws.string(),
+                                             "--port",
+                                             "0",
+                                             "--threads",
+                                             std::to_string(threads),
+                                             "--mining-threads",
+                                             std::to_string(o.mining_threads)};
             std::vector<char*> argv;
             for (auto& a : args) argv.push_back(a.data());
             argv.push_back(nullptr);
@@ -132,8 +138,8 @@ int run(const Options& o) {
                             {"auto_rollback", false}};
             const auto res = c.Post("/api/runs", auth, body.dump(), "application/json");
             if (!res || res->status != 201)
-                throw std::runtime_error("creating run " + std::to_string(r) + " failed: " +
-                                         (res ? res->body : httplib::to_string(res.error())));
+                throw std::runtime_error("creating run " + std::to_string(r) +
+                                         " failed: " + (res ? res->body : httplib::to_string(res.error())));
         }
     }
     const double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
@@ -162,8 +168,9 @@ int run(const Options& o) {
                 }
                 const uint64_t epoch = json::parse(st->body)["next_epoch"].get<uint64_t>();
                 for (auto& b : bytes) b = static_cast<char>(rng());
-                const std::string path = "/api/runs/" + name + "/epochs?epoch=" + std::to_string(epoch) +
-                                         "&accuracy=0.5&loss=0.5&test_loss=" + std::to_string(1.0 / double(epoch));
+                const std::string path =
+                    "/api/runs/" + name + "/epochs?epoch=" + std::to_string(epoch) +
+                    "&accuracy=0.5&loss=0.5&test_loss=" + std::to_string(1.0 / double(epoch));
                 const auto t0 = Clock::now();
                 const double idle_ms = std::chrono::duration<double, std::milli>(t0 - last_answer).count();
                 const auto res = c.Post(path, auth, bytes, "application/octet-stream");
@@ -217,17 +224,21 @@ int run(const Options& o) {
         for (const auto& b : json::parse(h->body)) {
             if (b["kind"] != "epoch") continue;
             const uint64_t e = b["epoch"].get<uint64_t>();
-            if (e != next) problems.push_back(name + ": epoch " + std::to_string(e) + " where " + std::to_string(next) + " was due");
+            if (e != next)
+                problems.push_back(name + ": epoch " + std::to_string(e) + " where " + std::to_string(next) +
+                                   " was due");
             next = e + 1;
             if (!chain.emplace(e, b["checkpoint"].get<std::string>()).second)
                 problems.push_back(name + ": epoch " + std::to_string(e) + " twice on the chain");
         }
         on_chain += chain.size();
         if (chain != expected[name])
-            problems.push_back(name + ": the chain holds " + std::to_string(chain.size()) + " epochs, clients had " +
-                               std::to_string(expected[name].size()) + " accepted (or digests differ)");
+            problems.push_back(name + ": the chain holds " + std::to_string(chain.size()) +
+                               " epochs, clients had " + std::to_string(expected[name].size()) +
+                               " accepted (or digests differ)");
         const auto v = c.Get("/api/runs/" + name + "/verify", auth);
-        if (!v || v->status != 200 || json::parse(v->body)["ok"] != true) problems.push_back(name + ": does not verify");
+        if (!v || v->status != 200 || json::parse(v->body)["ok"] != true)
+            problems.push_back(name + ": does not verify");
     }
 
     json report{{"clients", o.clients},
@@ -265,18 +276,29 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
     CLI::App app("Load test of trainchain serve: concurrent clients posting epochs on loopback");
     Options o;
-    app.add_option("--trainchain", o.trainchain, "the trainchain binary")->required()->check(CLI::ExistingFile);
-    app.add_option("--clients", o.clients, "concurrent clients")->capture_default_str()->check(CLI::Range(1u, 1000u));
+    app.add_option("--trainchain", o.trainchain, "the trainchain binary")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app.add_option("--clients", o.clients, "concurrent clients")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
     app.add_option("--runs", o.runs, "runs (clients share them round-robin)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 1000u));
-    app.add_option("--seconds", o.seconds, "how long clients post")->capture_default_str()->check(CLI::Range(1u, 3600u));
-    app.add_option("--nodes", o.nodes, "user nodes per run")->capture_default_str()->check(CLI::Range(1u, 1000u));
-    app.add_option("--difficulty", o.difficulty, "proof-of-work bits")->capture_default_str()->check(CLI::Range(0u, 24u));
+    app.add_option("--seconds", o.seconds, "how long clients post")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3600u));
+    app.add_option("--nodes", o.nodes, "user nodes per run")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1000u));
+    app.add_option("--difficulty", o.difficulty, "proof-of-work bits")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 24u));
     app.add_option("--checkpoint-kb", o.checkpoint_kb, "checkpoint size (random bytes)")
         ->capture_default_str()
         ->check(CLI::Range(1u, 262144u));
-    app.add_option("--mining-threads", o.mining_threads, "proof-of-work threads per block")->capture_default_str();
+    app.add_option("--mining-threads", o.mining_threads, "proof-of-work threads per block")
+        ->capture_default_str();
     app.add_option("--server-threads", o.server_threads, "server handler threads (0: clients + 4)");
     app.add_option("-o", o.out, "also write the JSON report here");
     CLI11_PARSE(app, argc, argv);

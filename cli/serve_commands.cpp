@@ -32,11 +32,14 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
     serve->add_option("--max-body-mb", f->max_body_mb, "largest request body (MiB)")
         ->capture_default_str()
         ->check(CLI::Range(size_t{1}, size_t{4096}));
-    serve->add_option("--mining-threads", f->options.mining_threads, "proof-of-work threads per block (0: all cores)")
+    serve
+        ->add_option("--mining-threads", f->options.mining_threads,
+                     "proof-of-work threads per block (0: all cores)")
         ->capture_default_str()
         ->check(CLI::Range(0u, 256u));
-    serve->add_option("--web-root", f->options.web_root,
-                      "serve the dashboard from this directory instead of the built-in copy (development)")
+    serve
+        ->add_option("--web-root", f->options.web_root,
+                     "serve the dashboard from this directory instead of the built-in copy (development)")
         ->check(CLI::ExistingDirectory);
     serve->callback(guarded(exit_code, [f] {
         api::ServeOptions options = f->options;

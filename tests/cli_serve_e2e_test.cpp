@@ -104,7 +104,8 @@ std::string digest_of(const std::string& bytes) {
 
 /// Checkpoint bytes for an epoch (distinct per epoch and attempt).
 std::string weights(int epoch, int attempt = 0) {
-    return "weights " + std::to_string(epoch) + "/" + std::to_string(attempt) + std::string(3000, char('A' + epoch % 26));
+    return "weights " + std::to_string(epoch) + "/" + std::to_string(attempt) +
+           std::string(3000, char('A' + epoch % 26));
 }
 
 /// A client for one API run: posts epochs and reads state.
@@ -113,12 +114,14 @@ struct ApiRun {
     httplib::Headers auth;
     std::string name;
 
-    httplib::Result post_epoch(int epoch, double accuracy, const std::string& loss, const std::string& test_loss,
-                               const std::string& body, const httplib::Headers& extra = {}) {
+    httplib::Result post_epoch(int epoch, double accuracy, const std::string& loss,
+                               const std::string& test_loss, const std::string& body,
+                               const httplib::Headers& extra = {}) {
         httplib::Headers h = auth;
         h.insert(extra.begin(), extra.end());
         const std::string path = "/api/runs/" + name + "/epochs?epoch=" + std::to_string(epoch) +
-                                 "&accuracy=" + std::to_string(accuracy) + "&loss=" + loss + "&test_loss=" + test_loss;
+                                 "&accuracy=" + std::to_string(accuracy) + "&loss=" + loss +
+                                 "&test_loss=" + test_loss;
         return c.Post(path, h, body, "application/octet-stream");
     }
     json get(const std::string& what) {
@@ -173,11 +176,10 @@ TEST_CASE("serve: the token file, authentication, and every endpoint against the
     CHECK(spec->status == 200);
     CHECK(json::parse(spec->body) ==
           json::parse(read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "docs/openapi.json")));
-    for (const char* p :
-         {"/api/runs", "/api/runs/{run}/history", "/api/runs/{run}/blocks/{height}",
-          "/api/runs/{run}/blocks/{height}/checkpoint", "/api/runs/{run}/verify", "/api/runs/{run}/gas",
-          "/api/runs/{run}/state", "/api/runs/{run}/epochs", "/api/runs/{run}/rollback", "/api/runs/{run}/nodes",
-          "/api/runs/{run}/recovery"})
+    for (const char* p : {"/api/runs", "/api/runs/{run}/history", "/api/runs/{run}/blocks/{height}",
+                          "/api/runs/{run}/blocks/{height}/checkpoint", "/api/runs/{run}/verify",
+                          "/api/runs/{run}/gas", "/api/runs/{run}/state", "/api/runs/{run}/epochs",
+                          "/api/runs/{run}/rollback", "/api/runs/{run}/nodes", "/api/runs/{run}/recovery"})
         CHECK(json::parse(spec->body)["paths"].contains(p));
 
     const auto auth = bearer(token);
@@ -333,7 +335,8 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     for (const httplib::Headers& h : {httplib::Headers{}, bearer(std::string(64, 'f'))}) {
         for (const char* path : {"/api/runs", "/api/runs/a/epochs?epoch=4&accuracy=0.5&loss=1&test_loss=1",
                                  "/api/runs/a/rollback"}) {
-            const auto r = c.Post(path, h, R"({"name":"x","nodes":3,"difficulty_bits":4})", "application/json");
+            const auto r =
+                c.Post(path, h, R"({"name":"x","nodes":3,"difficulty_bits":4})", "application/json");
             REQUIRE(r);
             CHECK(r->status == 401);
         }
@@ -366,7 +369,8 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
         CHECK(e["error"].get<std::string>().find(needle) != std::string::npos);
     }
     CHECK_FALSE(fs::exists(ws / "x"));
-    CHECK(body_of(create(R"({"name":"a"})"), 409)["error"].get<std::string>().find("exists") != std::string::npos);
+    CHECK(body_of(create(R"({"name":"a"})"), 409)["error"].get<std::string>().find("exists") !=
+          std::string::npos);
 
     // A run: its chain, contracts and nodes, the registration block voted on.
     json created = body_of(create(R"({"name":"r","nodes":7,"difficulty_bits":6,"max_rollbacks":2,
@@ -393,15 +397,16 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     rejected(run.post_epoch(1, 1.5, "1", "1", weights(1)), 400, "accuracy");
     rejected(run.post_epoch(1, 0.5, "x", "1", weights(1)), 400, "'loss'");
     rejected(run.post_epoch(2, 0.5, "1", "1", weights(1)), 409, "expects epoch 1");
-    rejected(run.post_epoch(1, 0.5, "1", "1", weights(1), {{"X-Checkpoint-SHA256", std::string(64, '0')}}), 400,
-             "damaged upload");
-    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1", auth, weights(1), "application/octet-stream"),
+    rejected(run.post_epoch(1, 0.5, "1", "1", weights(1), {{"X-Checkpoint-SHA256", std::string(64, '0')}}),
+             400, "damaged upload");
+    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1", auth, weights(1),
+                    "application/octet-stream"),
              400, "'test_loss' is missing");
     rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1&lr=3", auth, weights(1),
                     "application/octet-stream"),
              400, "unknown query parameter 'lr'");
-    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1", auth, std::string(9000, 'w'),
-                    "application/x-www-form-urlencoded"),
+    rejected(c.Post("/api/runs/r/epochs?epoch=1&accuracy=0.5&loss=1&test_loss=1", auth,
+                    std::string(9000, 'w'), "application/x-www-form-urlencoded"),
              413, "application/octet-stream");
     rejected(c.Post("/api/runs/r/rollback", auth, "{}", "application/json"), 409, "no epoch");
     // Runs written by `chain init` / `train` take no epochs from the API.
@@ -417,10 +422,9 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     for (int e = 1; e <= 3; ++e) {
         CAPTURE(e);
         const std::string bytes = weights(e);
-        const json p =
-            body_of(run.post_epoch(e, 0.5 + 0.1 * e, "0.5", std::to_string(1.0 - 0.1 * e), bytes,
-                                   {{"X-Checkpoint-SHA256", digest_of(bytes)}}),
-                    201);
+        const json p = body_of(run.post_epoch(e, 0.5 + 0.1 * e, "0.5", std::to_string(1.0 - 0.1 * e), bytes,
+                                              {{"X-Checkpoint-SHA256", digest_of(bytes)}}),
+                               201);
         CHECK(p["epoch"] == e);
         CHECK(p["detection"].is_null());
         CHECK(p["rollback"].is_null());
@@ -479,9 +483,9 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     CHECK(p["next_epoch"] == 7);
 
     // A rollback on request, to a named epoch block, decided by the nodes.
-    const json rb = body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":3,"reason":"try \"again\""})",
-                                   "application/json"),
-                            201);
+    const json rb = body_of(
+        c.Post("/api/runs/r/rollback", auth, R"({"to":3,"reason":"try \"again\""})", "application/json"),
+        201);
     CHECK(rb["target"] == 3);
     CHECK(rb["target_epoch"] == 2);
     CHECK(rb["proposals"]["3"] == 7);
@@ -555,8 +559,8 @@ TEST_CASE("serve: concurrent clients posting to runs lose and duplicate no epoch
                 if (!st || st->status != 200) continue;
                 const int next = json::parse(st->body)["next_epoch"].get<int>();
                 if (next > 6) break;
-                const auto r = run.post_epoch(next, 0.5 + 0.01 * next, "0.5", std::to_string(1.0 - 0.01 * next),
-                                              weights(next, t));
+                const auto r = run.post_epoch(next, 0.5 + 0.01 * next, "0.5",
+                                              std::to_string(1.0 - 0.01 * next), weights(next, t));
                 if (r && r->status == 201) {
                     std::lock_guard lock(m);
                     accepted[name].push_back(next);

@@ -61,10 +61,10 @@ uint64_t parse_height(const std::string& text) {
     return v;
 }
 
-
 /// A query parameter that must be a number (accepts "nan" and "inf": a client may post a loss
 /// that went wrong, which is what the detection rules are for).
-double parse_number(const httplib::Request& req, const std::string& name, bool required, double fallback = 0) {
+double parse_number(const httplib::Request& req, const std::string& name, bool required,
+                    double fallback = 0) {
     if (!req.has_param(name)) {
         if (required) throw HttpError(400, "query parameter '" + name + "' is missing");
         return fallback;
@@ -145,7 +145,8 @@ struct RunSettings {
         if (j.contains("detection")) {
             const json& d = j.at("detection");
             if (!d.is_object()) throw HttpError(400, "detection must be an object");
-            only_keys(d, {"non_finite_loss", "accuracy_drop", "max_accuracy_drop", "overtraining", "patience"},
+            only_keys(d,
+                      {"non_finite_loss", "accuracy_drop", "max_accuracy_drop", "overtraining", "patience"},
                       "detection");
             auto& c = r.detection;
             c.non_finite_loss = field(d, "non_finite_loss", c.non_finite_loss, "detection");
@@ -270,9 +271,10 @@ struct ApiServer::Impl {
         const fs::path dir = run_dir(name);
         std::ifstream in(dir / run_settings_file, std::ios::binary);
         if (!in)
-            throw HttpError(409, "run '" + name +
-                                     "' was not created through the API (trainchain train writes it); it takes no "
-                                     "epochs or rollbacks from here");
+            throw HttpError(409,
+                            "run '" + name +
+                                "' was not created through the API (trainchain train writes it); it takes no "
+                                "epochs or rollbacks from here");
         const json j = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
         if (!j.is_object()) throw HttpError(500, (dir / run_settings_file).string() + ": malformed");
         w.settings = RunSettings::from_json(j);
@@ -311,11 +313,13 @@ struct ApiServer::Impl {
                   {"name", "nodes", "difficulty_bits", "fork", "quorum_percent", "detection", "auto_rollback",
                    "max_rollbacks"},
                   "run");
-        if (!body.contains("name") || !body["name"].is_string()) throw HttpError(400, "run.name (a string) is missing");
+        if (!body.contains("name") || !body["name"].is_string())
+            throw HttpError(400, "run.name (a string) is missing");
         const std::string name = body["name"].get<std::string>();
         if (!valid_run_name(name))
-            throw HttpError(400, "run name '" + name +
-                                     "' is not valid (1 to 64 of A-Z a-z 0-9 . _ -, not starting with a dot)");
+            throw HttpError(400,
+                            "run name '" + name +
+                                "' is not valid (1 to 64 of A-Z a-z 0-9 . _ -, not starting with a dot)");
         runtime::ChainConfig config;
         config.nodes = bounded(body, "nodes", config.nodes, 1, 1000, "run");
         config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
@@ -400,8 +404,8 @@ struct ApiServer::Impl {
         result.note = json{{"test_loss", json_number(test_loss)}, {"source", "api"}}.dump();
         const auto append = chain.append_epoch(std::move(result));
         if (!append.accepted)
-            throw HttpError(503, "the nodes did not accept the block for epoch " + std::to_string(epoch) + ": " +
-                                     append.reason);
+            throw HttpError(503, "the nodes did not accept the block for epoch " + std::to_string(epoch) +
+                                     ": " + append.reason);
         const uint64_t height = append.block.header.height;
         json out{{"height", height},
                  {"epoch", epoch},
@@ -432,8 +436,8 @@ struct ApiServer::Impl {
             else if (!runtime::previous_state(chain.blocks(), height))
                 out["rollback_skipped"] = "no earlier epoch to roll back to";
             else {
-                const auto rb = chain.rollback(std::nullopt, clean_reason("epoch " + std::to_string(epoch) + ": " + *error),
-                                               height);
+                const auto rb = chain.rollback(
+                    std::nullopt, clean_reason("epoch " + std::to_string(epoch) + ": " + *error), height);
                 if (!rb.block.accepted)
                     throw HttpError(503, "the nodes did not accept the rollback block: " + rb.block.reason);
                 out["rollback"] = rollback_json(rb, chain.blocks());
@@ -456,7 +460,8 @@ struct ApiServer::Impl {
             if (!body["to"].is_number_unsigned()) throw HttpError(400, "rollback.to must be a block height");
             to = body["to"].get<uint64_t>();
         }
-        const std::string reason = clean_reason(field(body, "reason", std::string("requested through the API"), "rollback"));
+        const std::string reason =
+            clean_reason(field(body, "reason", std::string("requested through the API"), "rollback"));
         run_dir(name);
         const auto w = writer_entry(name);
         std::lock_guard lock(w->mutex);
@@ -464,8 +469,10 @@ struct ApiServer::Impl {
         runtime::Chain& chain = *w->chain;
         const auto& blocks = chain.blocks();
         if (to && (*to >= blocks.size() || blocks[*to].payload.kind != runtime::BlockKind::Epoch))
-            throw HttpError(400, "block " + std::to_string(*to) + " is not an epoch block of run '" + name + "'");
-        if (!runtime::previous_state(blocks, blocks.size())) throw HttpError(409, "run '" + name + "' has no epoch to roll back to");
+            throw HttpError(400,
+                            "block " + std::to_string(*to) + " is not an epoch block of run '" + name + "'");
+        if (!runtime::previous_state(blocks, blocks.size()))
+            throw HttpError(409, "run '" + name + "' has no epoch to roll back to");
         ReopenOnFailure guard{*w};
         const auto rb = chain.rollback(to, reason, std::nullopt);
         if (!rb.block.accepted)
@@ -528,7 +535,9 @@ struct ApiServer::Impl {
                             {"wins", i < n ? wins[i] : 0},
                             {"not_counted", i < n ? voted_blocks - votes[i] : 0}});
         }
-        return {{"nodes", list}, {"voted_blocks", voted_blocks}, {"quorum_percent", store.config().quorum_percent}};
+        return {{"nodes", list},
+                {"voted_blocks", voted_blocks},
+                {"quorum_percent", store.config().quorum_percent}};
     }
 
     /// The recovery figure for a run, measured on its store: after each epoch block, how many of
@@ -679,10 +688,13 @@ struct ApiServer::Impl {
         http.Post("/api/runs", guarded([this](const httplib::Request& req, httplib::Response& res) {
                       create_run(req, res);
                   }));
-        http.Post(R"(/api/runs/([^/]+)/epochs)",
-                  guarded([this](const httplib::Request& req, httplib::Response& res) { post_epoch(req, res); }));
+        http.Post(
+            R"(/api/runs/([^/]+)/epochs)",
+            guarded([this](const httplib::Request& req, httplib::Response& res) { post_epoch(req, res); }));
         http.Post(R"(/api/runs/([^/]+)/rollback)",
-                  guarded([this](const httplib::Request& req, httplib::Response& res) { post_rollback(req, res); }));
+                  guarded([this](const httplib::Request& req, httplib::Response& res) {
+                      post_rollback(req, res);
+                  }));
         http.Get(R"(/api/runs/([^/]+)/state)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const fs::path dir = run_dir(req.matches[1]);
@@ -692,7 +704,8 @@ struct ApiServer::Impl {
                      std::error_code ec;
                      out["api"] = fs::exists(dir / run_settings_file, ec);
                      std::ifstream in(dir / run_settings_file, std::ios::binary);
-                     const json settings = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
+                     const json settings =
+                         json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
                      out["settings"] = settings.is_discarded() ? json() : settings;
                      send_json(res, 200, out.dump());
                  }));

@@ -27,7 +27,8 @@ double note_test_loss(const runtime::Block& block);
 
 /// The epoch blocks that led to `state`, oldest first: each block's previous state back to the
 /// first epoch (epochs abandoned by rollbacks are not on the line). Empty for no state.
-std::vector<LineageEntry> lineage_to(const std::vector<runtime::Block>& blocks, std::optional<uint64_t> state);
+std::vector<LineageEntry> lineage_to(const std::vector<runtime::Block>& blocks,
+                                     std::optional<uint64_t> state);
 
 /// The best accuracy along a line of training, over its epochs with finite losses, leaving out
 /// the last `skip` entries.
