@@ -1,12 +1,12 @@
 // bench/serve_load.cpp - a load test of `trainchain serve` on loopback: C concurrent clients post
-// epochs (checkpoint bytes and metrics) to R runs for S seconds, as training scripts would, then
-// every run's chain is checked: each epoch the server accepted is on the chain exactly once, with
-// the posted checkpoint's digest, in order, and the chain verifies. Prints the latency of posting an
-// epoch (p50, p90, p99, max) and the throughput as JSON; exits non-zero when an epoch was lost or
-// duplicated, a request failed, or a chain does not verify.
+// epochs (checkpoint bytes and metrics) to R runs for S seconds, as training scripts would, while
+// readers ask for state, history and gas reports as the dashboard does; then every run's chain is checked:
+// each epoch the server accepted is on the chain exactly once, with the posted checkpoint's digest, in order,
+// and the chain verifies. Prints the latency of posting an epoch (p50, p90, p99, max) and the throughput as
+// JSON; exits non-zero when an epoch was lost or duplicated, a request failed, or a chain does not verify.
 //
 //   serve_load --trainchain build/bin/trainchain [--clients 50] [--runs 50] [--seconds 60]
-//              [--nodes 100] [--difficulty 16] [--checkpoint-kb 1024] [--mining-threads 1]
+//              [--nodes 100] [--difficulty 16] [--checkpoint-kb 1024] [--mining-threads 1] [--readers 2]
 //
 // Clients share runs round-robin: with fewer runs than clients, several clients race for the same
 // run's next epoch, and the server must refuse all but one post of each epoch (409).
@@ -42,7 +42,7 @@ namespace {
 struct Options {
     std::string trainchain;
     unsigned clients = 50, runs = 50, seconds = 60, nodes = 100, difficulty = 16, checkpoint_kb = 1024;
-    unsigned mining_threads = 1, server_threads = 0;
+    unsigned mining_threads = 1, server_threads = 0, readers = 2;
     std::string out;
 };
 
@@ -59,16 +59,17 @@ struct ServerProcess {
             dup2(out[1], STDOUT_FILENO);
             close(out[0]);
             close(out[1]);
-            const unsigned threads = o.server_threads ? o.server_threads : o.clients + 4;
             std::vector<std::string> args = {o.trainchain,
                                              "serve",
                                              ws.string(),
                                              "--port",
                                              "0",
-                                             "--threads",
-                                             std::to_string(threads),
                                              "--mining-threads",
                                              std::to_string(o.mining_threads)};
+            if (o.server_threads) {
+                args.push_back("--threads");
+                args.push_back(std::to_string(o.server_threads));
+            }
             std::vector<char*> argv;
             for (auto& a : args) argv.push_back(a.data());
             argv.push_back(nullptr);
@@ -107,7 +108,7 @@ std::string hex_digest(const std::string& bytes) {
 /// What one client saw.
 struct ClientLog {
     std::vector<double> accepted_ms, refused_ms;
-    std::map<uint64_t, std::string> accepted;  ///< epoch -> checkpoint digest, for its run
+    std::map<uint64_t, std::pair<uint64_t, std::string>> accepted;  ///< epoch -> height, checkpoint digest
     std::vector<std::string> errors;
 };
 
@@ -184,7 +185,9 @@ int run(const Options& o) {
                 }
                 if (res->status == 201) {
                     log.accepted_ms.push_back(ms);
-                    log.accepted[epoch] = hex_digest(bytes);
+                    const uint64_t height = json::parse(res->body)["height"].get<uint64_t>();
+                    if (!log.accepted.emplace(epoch, std::make_pair(height, hex_digest(bytes))).second)
+                        log.errors.push_back("epoch " + std::to_string(epoch) + " accepted twice");
                 } else if (res->status == 409) {
                     log.refused_ms.push_back(ms);
                 } else {
@@ -193,20 +196,48 @@ int run(const Options& o) {
                 }
             }
         });
+    // Readers: the dashboard's requests (state, history, gas report) while the runs are written; each
+    // must be answered 200 from a consistent snapshot.
+    std::vector<std::string> reader_errors;
+    std::mutex reader_mutex;
+    uint64_t reads = 0;
+    for (unsigned r = 0; r < o.readers; ++r)
+        threads.emplace_back([&, r] {
+            httplib::Client c("127.0.0.1", server.port);
+            c.set_read_timeout(600);
+            uint64_t n = 0;
+            for (unsigned i = 0; Clock::now() < deadline; ++i) {
+                const std::string name = "load" + std::to_string((r + i) % o.runs);
+                for (const char* what : {"/state", "/history", "/gas"}) {
+                    const auto res = c.Get("/api/runs/" + name + what, auth);
+                    ++n;
+                    if (!res || res->status != 200) {
+                        std::lock_guard lock(reader_mutex);
+                        reader_errors.push_back("reader " + std::to_string(r) + ": " + name + what + ": " +
+                                                (res ? std::to_string(res->status) + " " + res->body
+                                                     : httplib::to_string(res.error())));
+                        return;
+                    }
+                }
+            }
+            std::lock_guard lock(reader_mutex);
+            reads += n;
+        });
     for (auto& th : threads) th.join();
     const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
 
     // Every accepted epoch is on its run's chain exactly once, with its digest, and nothing else is.
     std::vector<double> accepted_ms, refused_ms;
     std::vector<std::string> problems;
-    std::map<std::string, std::map<uint64_t, std::string>> expected;
+    problems.insert(problems.end(), reader_errors.begin(), reader_errors.end());
+    std::map<std::string, std::map<uint64_t, std::pair<uint64_t, std::string>>> expected;
     for (unsigned t = 0; t < o.clients; ++t) {
         const std::string name = "load" + std::to_string(t % o.runs);
         accepted_ms.insert(accepted_ms.end(), logs[t].accepted_ms.begin(), logs[t].accepted_ms.end());
         refused_ms.insert(refused_ms.end(), logs[t].refused_ms.begin(), logs[t].refused_ms.end());
         for (const auto& e : logs[t].errors) problems.push_back("client " + std::to_string(t) + ": " + e);
-        for (const auto& [epoch, digest] : logs[t].accepted)
-            if (!expected[name].emplace(epoch, digest).second)
+        for (const auto& [epoch, at] : logs[t].accepted)
+            if (!expected[name].emplace(epoch, at).second)
                 problems.push_back(name + ": epoch " + std::to_string(epoch) + " accepted twice");
     }
     httplib::Client c("127.0.0.1", server.port);
@@ -219,7 +250,7 @@ int run(const Options& o) {
             problems.push_back(name + ": no history");
             continue;
         }
-        std::map<uint64_t, std::string> chain;
+        std::map<uint64_t, std::pair<uint64_t, std::string>> chain;
         uint64_t next = 1;
         for (const auto& b : json::parse(h->body)) {
             if (b["kind"] != "epoch") continue;
@@ -228,14 +259,17 @@ int run(const Options& o) {
                 problems.push_back(name + ": epoch " + std::to_string(e) + " where " + std::to_string(next) +
                                    " was due");
             next = e + 1;
-            if (!chain.emplace(e, b["checkpoint"].get<std::string>()).second)
+            if (!chain
+                     .emplace(e,
+                              std::make_pair(b["height"].get<uint64_t>(), b["checkpoint"].get<std::string>()))
+                     .second)
                 problems.push_back(name + ": epoch " + std::to_string(e) + " twice on the chain");
         }
         on_chain += chain.size();
         if (chain != expected[name])
             problems.push_back(name + ": the chain holds " + std::to_string(chain.size()) +
                                " epochs, clients had " + std::to_string(expected[name].size()) +
-                               " accepted (or digests differ)");
+                               " accepted (or heights or digests differ)");
         const auto v = c.Get("/api/runs/" + name + "/verify", auth);
         if (!v || v->status != 200 || json::parse(v->body)["ok"] != true)
             problems.push_back(name + ": does not verify");
@@ -252,6 +286,8 @@ int run(const Options& o) {
                 {"epochs_accepted", accepted_ms.size()},
                 {"epochs_on_chain", on_chain},
                 {"refused_409", refused_ms.size()},
+                {"readers", o.readers},
+                {"reads", reads},
                 {"epochs_per_s", static_cast<double>(accepted_ms.size()) / elapsed_s},
                 {"post_ms",
                  {{"p50", percentile(accepted_ms, 50)},
@@ -299,7 +335,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 262144u));
     app.add_option("--mining-threads", o.mining_threads, "proof-of-work threads per block")
         ->capture_default_str();
-    app.add_option("--server-threads", o.server_threads, "server handler threads (0: clients + 4)");
+    app.add_option("--server-threads", o.server_threads, "server handler threads (0: serve's default)");
+    app.add_option("--readers", o.readers, "clients reading state, history and the gas report meanwhile")
+        ->capture_default_str();
     app.add_option("-o", o.out, "also write the JSON report here");
     CLI11_PARSE(app, argc, argv);
     if (o.runs > o.clients) {

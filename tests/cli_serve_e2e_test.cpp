@@ -491,7 +491,18 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     CHECK(rb["proposals"]["3"] == 7);
     CHECK(rb["next_epoch"] == 3);
     CHECK(rb["state"]["height"] == 3);
-    const uint64_t blocks_now = rb["blocks"].get<uint64_t>();
+    CHECK(rb["note"] == "requested: try ?again?");
+    // The state itself, or a block whose loss is NaN, is not a state to roll back to.
+    CHECK(body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":3})", "application/json"), 400)["error"] ==
+          "block 3 already holds the run's training state");
+    CHECK(body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":5})", "application/json"), 400)["error"] ==
+          "block 5's loss is not finite: not a state to restore");
+    // Without a height the nodes choose the best epoch before the state on its line (block 2),
+    // not the better abandoned ones (blocks 4, 7) nor the NaN block.
+    const json best = body_of(c.Post("/api/runs/r/rollback", auth, "{}", "application/json"), 201);
+    CHECK(best["target"] == 2);
+    CHECK(best["next_epoch"] == 2);
+    const uint64_t blocks_now = best["blocks"].get<uint64_t>();
     // Not an epoch block, malformed: 400 and nothing appended.
     CHECK(body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":1})", "application/json"), 400)["error"] ==
           "block 1 is not an epoch block of run 'r'");
@@ -517,6 +528,7 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     const json rec = run.get("recovery?keep=2");
     CHECK(rec["epochs"] == 8);
     CHECK(rec["points"].back()["chain_restored"] == 8);
+    CHECK(rec["points"].back()["chain_rate"] == 1.0);
     CHECK(rec["points"].back()["keep_last_k"] == 2);
     body_of(c.Get("/api/runs/r/recovery?keep=0", auth), 400);
     CHECK(run.get("verify")["ok"] == true);
@@ -529,7 +541,7 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     Server again(ws, {"--mining-threads", "1"});
     httplib::Client c2("127.0.0.1", again.port);
     ApiRun run2{c2, auth, "r"};
-    p = body_of(run2.post_epoch(3, 0.8, "0.4", "0.7", weights(3, 2)), 201);
+    p = body_of(run2.post_epoch(2, 0.8, "0.4", "0.7", weights(2, 2)), 201);
     CHECK(p["height"] == blocks_now);
     CHECK(run2.get("verify")["ok"] == true);
 }
@@ -604,4 +616,56 @@ TEST_CASE("serve: the dashboard is served at / without a token") {
     // The files served are the sources in runtime/api/web, byte for byte.
     CHECK(page->body == read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "runtime/api/web/index.html"));
     CHECK(c.Get("/app.js")->body == read_text(fs::path(TRAINCHAIN_SOURCE_DIR) / "runtime/api/web/app.js"));
+}
+
+TEST_CASE("serve: rollbacks asked for do not use up the detector's; request details are checked") {
+    TempDir d;
+    const fs::path ws = d / "ws";
+    Server server(ws, {"--mining-threads", "1"});
+    const auto auth = bearer(token_of(ws));
+    httplib::Client c("127.0.0.1", server.port);
+    body_of(c.Post("/api/runs", auth, R"({"name":"m","nodes":5,"difficulty_bits":4,"max_rollbacks":1})",
+                   "application/json"),
+            201);
+    ApiRun run{c, auth, "m"};
+    body_of(run.post_epoch(1, 0.5, "1", "1", weights(1)), 201);
+    body_of(run.post_epoch(2, 0.6, "0.9", "0.9", weights(2)), 201);
+    CHECK(body_of(c.Post("/api/runs/m/rollback", auth, R"({"to":2})", "application/json"), 201)["target"] ==
+          2);
+    // The one automatic rollback the run allows is still there.
+    json p = body_of(run.post_epoch(2, 0.6, "0.9", "inf", weights(2, 1)), 201);
+    CHECK(p["detection"] == "loss is not finite (train 0.900000, test inf)");
+    REQUIRE(p["rollback"].is_object());
+    CHECK(p["rollback"]["target"] == 2);
+    CHECK(p["rollback"]["note"].get<std::string>().rfind("detected at epoch 2: ", 0) == 0);
+    p = body_of(run.post_epoch(2, 0.6, "nan", "1", weights(2, 2)), 201);
+    CHECK(p["rollback"].is_null());
+    CHECK(p["rollback_skipped"] == "the run's limit of 1 automatic rollbacks is reached");
+
+    // Details of an epoch request: the digest in any case, repeated parameters, the content type.
+    const std::string bytes = weights(3);
+    std::string upper = digest_of(bytes);
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    p = body_of(run.post_epoch(3, 0.7, "0.5", "0.5", bytes, {{"X-Checkpoint-SHA256", upper}}), 201);
+    CHECK(p["checkpoint"] == digest_of(bytes));
+    const json st = run.get("state");
+    CHECK(body_of(c.Post("/api/runs/m/epochs?epoch=4&epoch=5&accuracy=0.5&loss=1&test_loss=1", auth,
+                         weights(4), "application/octet-stream"),
+                  400)["error"] == "query parameter 'epoch' given twice");
+    CHECK(body_of(
+              c.Post("/api/runs/m/epochs?epoch=4&accuracy=0.5&loss=1&test_loss=1", auth, "abc", "text/plain"),
+              415)
+              .contains("error"));
+    // Bytes that are not UTF-8 in a request come back as a JSON error, not a failure of the answer.
+    const json bad = body_of(c.Post("/api/runs/m/epochs?epoch=4&accuracy=0.5&loss=%FF&test_loss=1", auth,
+                                    weights(4), "application/octet-stream"),
+                             400);
+    CHECK(bad["error"].get<std::string>().find("'loss'") != std::string::npos);
+    CHECK(body_of(c.Get("/api/runs/%FF/state", auth), 400).contains("error"));
+    CHECK(run.get("state") == st);
+
+    // One server per workspace: a second one is refused, whatever the port.
+    const Run second = cli("serve " + quote(ws) + " --port 0");
+    CHECK(second.exit_code != 0);
+    CHECK(second.err.find("another trainchain serve is using this workspace") != std::string::npos);
 }

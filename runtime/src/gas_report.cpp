@@ -439,6 +439,7 @@ GasReport make_gas_report(const GasReportOptions& options,
         m.source = "the chain in " + dir.string();
     }
     const auto store = Store::open(dir);
+    const auto snapshot = store->snapshot();  // blocks, records and profiles of one moment
     const auto blocks = store->blocks();
     m.nodes = store->config().nodes;
     m.difficulty_bits = store->config().difficulty_bits;

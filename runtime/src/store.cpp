@@ -164,6 +164,15 @@ void Store::rollback_quietly() noexcept {
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+Store::ReadSnapshot::ReadSnapshot(const Store& store) : store_{store} {
+    // A deferred transaction takes its snapshot at its first read.
+    store_.exec("BEGIN; SELECT count(*) FROM blocks;");
+}
+
+Store::ReadSnapshot::~ReadSnapshot() {
+    if (!sqlite3_get_autocommit(store_.db_)) sqlite3_exec(store_.db_, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 void Store::exec(const std::string& sql) const {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {

@@ -5,32 +5,18 @@
 ``Recorder`` lives in ``trainchain.pytorch`` and imports torch only when it is used.
 """
 
-from .client import (
-    ApiError,
-    ChecksumError,
-    Client,
-    TrainchainError,
-    TransportError,
-    sha256_hex,
-)
+from . import client as _client
+from .client import ApiError, ChecksumError, Client, TrainchainError, TransportError, sha256_hex
 
-__all__ = [
-    "ApiError",
-    "ChecksumError",
-    "Client",
-    "TrainchainError",
-    "TransportError",
-    "sha256_hex",
-    "Recorder",
-    "RecordResult",
-]
+_LAZY = ("Recorder", "RecordResult")
+__all__ = list(_client.__all__) + list(_LAZY)
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
     """Load ``Recorder`` and ``RecordResult`` (and so torch) only on first use."""
-    if name in ("Recorder", "RecordResult"):
+    if name in _LAZY:
         from . import pytorch
 
         return getattr(pytorch, name)

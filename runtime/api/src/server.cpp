@@ -4,10 +4,15 @@
 #include "trainchain/api/server.hpp"
 
 #include <httplib.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -38,13 +43,17 @@ struct HttpError : std::runtime_error {
     HttpError(int s, const std::string& message) : std::runtime_error(message), status{s} {}
 };
 
+/// JSON text for an answer: bytes that are not UTF-8 (a request's own, quoted in an error) become
+/// U+FFFD instead of failing the answer.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 void send_json(httplib::Response& res, int status, const std::string& body) {
     res.status = status;
     res.set_content(body + "\n", "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
-    send_json(res, status, json{{"error", message}}.dump());
+    send_json(res, status, dump(json{{"error", message}}));
 }
 
 /// Constant-time comparison of the presented token with the workspace's.
@@ -165,6 +174,18 @@ struct RunSettings {
 
 constexpr const char* run_settings_file = "api.json";
 
+/// How the notes of the API's rollback blocks begin: the detector's, and those asked for.
+constexpr std::string_view detected_prefix = "detected at epoch ";
+constexpr std::string_view requested_prefix = "requested: ";
+
+/// The rollbacks the detector made (what a run's max_rollbacks limits).
+uint32_t automatic_rollbacks(const std::vector<runtime::Block>& blocks) {
+    uint32_t n = 0;
+    for (const auto& b : blocks)
+        n += b.payload.kind == runtime::BlockKind::Rollback && b.payload.note.rfind(detected_prefix, 0) == 0;
+    return n;
+}
+
 /// A rollback reason as the Rollback contract records it: printable ASCII without quotes or
 /// backslashes (it travels as a string literal), at most 200 characters.
 std::string clean_reason(const std::string& text) {
@@ -236,6 +257,11 @@ struct ApiServer::Impl {
     httplib::Server http;
     int port = 0;
     int listen_fd = -1;  ///< the listening socket, once bound
+    int lock_fd = -1;    ///< serve.lock, flock()ed while this server runs
+
+    ~Impl() {
+        if (lock_fd >= 0) close(lock_fd);
+    }
 
     /// A run the API writes to: its chain, opened on first use and kept open, and the mutex that
     /// puts its writes (epochs, rollbacks) one after another.
@@ -355,7 +381,7 @@ struct ApiServer::Impl {
         out["quorum_percent"] = config.quorum_percent;
         out["settings"] = settings.to_json();
         res.set_header("Location", "/api/runs/" + name);
-        send_json(res, 201, out.dump());
+        send_json(res, 201, dump(out));
     }
 
     /// POST /api/runs/{run}/epochs?epoch=E&accuracy=A&loss=L&test_loss=T with the checkpoint bytes
@@ -363,9 +389,14 @@ struct ApiServer::Impl {
     /// then the run's detection rules, and a rollback by the nodes' vote when one fires.
     void post_epoch(const httplib::Request& req, httplib::Response& res) {
         const std::string name = req.matches[1];
-        for (const auto& [k, v] : req.params)
+        for (const auto& [k, v] : req.params) {
             if (k != "epoch" && k != "accuracy" && k != "loss" && k != "test_loss")
                 throw HttpError(400, "unknown query parameter '" + k + "'");
+            if (req.get_param_value_count(k) > 1)
+                throw HttpError(400, "query parameter '" + k + "' given twice");
+        }
+        if (req.get_header_value("Content-Type").rfind("application/octet-stream", 0) != 0)
+            throw HttpError(415, "send the checkpoint bytes as Content-Type: application/octet-stream");
         if (!req.has_param("epoch")) throw HttpError(400, "query parameter 'epoch' is missing");
         const uint64_t epoch = parse_height(req.get_param_value("epoch"));
         if (epoch == 0) throw HttpError(400, "epochs are numbered from 1");
@@ -377,7 +408,9 @@ struct ApiServer::Impl {
         const auto* bytes = reinterpret_cast<const uint8_t*>(req.body.data());
         const runtime::Hash digest = runtime::sha256({bytes, req.body.size()});
         if (req.has_header("X-Checkpoint-SHA256")) {
-            const std::string claimed = req.get_header_value("X-Checkpoint-SHA256");
+            std::string claimed = req.get_header_value("X-Checkpoint-SHA256");
+            std::transform(claimed.begin(), claimed.end(), claimed.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (claimed != runtime::hex(digest))
                 throw HttpError(400, "X-Checkpoint-SHA256 is " + claimed + " but the body hashes to " +
                                          runtime::hex(digest) + " (damaged upload)");
@@ -392,7 +425,7 @@ struct ApiServer::Impl {
             json e{{"error", "run '" + name + "' expects epoch " + before["next_epoch"].dump() + ", not " +
                                  std::to_string(epoch)},
                    {"expected_epoch", before["next_epoch"]}};
-            send_json(res, 409, e.dump());
+            send_json(res, 409, dump(e));
             return;
         }
         ReopenOnFailure guard{*w};
@@ -424,29 +457,42 @@ struct ApiServer::Impl {
                    {"total", append.total_ms}}}};
         out["detection"] = nullptr;
         out["rollback"] = nullptr;
+        bool rollback_failed = false;
         const auto error = training::detect_at(w->settings.detection, chain.blocks(), height);
         if (error) {
             out["detection"] = *error;
-            const uint32_t done = state_json(chain.blocks())["rollbacks"].get<uint32_t>();
+            const uint32_t done = automatic_rollbacks(chain.blocks());
             if (!w->settings.auto_rollback)
                 out["rollback_skipped"] = "the run does not roll back on its own (auto_rollback is false)";
             else if (done >= w->settings.max_rollbacks)
                 out["rollback_skipped"] = "the run's limit of " + std::to_string(w->settings.max_rollbacks) +
-                                          " rollbacks is reached";
+                                          " automatic rollbacks is reached";
             else if (!runtime::previous_state(chain.blocks(), height))
                 out["rollback_skipped"] = "no earlier epoch to roll back to";
             else {
-                const auto rb = chain.rollback(
-                    std::nullopt, clean_reason("epoch " + std::to_string(epoch) + ": " + *error), height);
-                if (!rb.block.accepted)
-                    throw HttpError(503, "the nodes did not accept the rollback block: " + rb.block.reason);
-                out["rollback"] = rollback_json(rb, chain.blocks());
+                // The epoch is stored whatever happens now: a failed rollback is reported in a 201.
+                try {
+                    const auto rb = chain.rollback(
+                        std::nullopt,
+                        clean_reason(std::string(detected_prefix) + std::to_string(epoch) + ": " + *error),
+                        height);
+                    out["rollback"] = rollback_json(rb, chain.blocks());
+                } catch (const std::exception& e) {
+                    out["rollback_error"] = e.what();
+                    rollback_failed = true;
+                }
             }
         }
-        out.update(state_json(chain.blocks()));
+        if (rollback_failed) {
+            w->chain.reset();  // reopened from the store by the next request
+            const auto store = runtime::Store::open(run_dir(name));
+            out.update(state_json(store->blocks()));
+        } else {
+            out.update(state_json(chain.blocks()));
+        }
         guard.ok = true;
         res.set_header("Location", "/api/runs/" + name + "/blocks/" + std::to_string(height));
-        send_json(res, 201, out.dump());
+        send_json(res, 201, dump(out));
     }
 
     /// POST /api/runs/{run}/rollback {"to": height?, "reason": text?}: the nodes propose restore
@@ -461,7 +507,8 @@ struct ApiServer::Impl {
             to = body["to"].get<uint64_t>();
         }
         const std::string reason =
-            clean_reason(field(body, "reason", std::string("requested through the API"), "rollback"));
+            clean_reason(std::string(requested_prefix) +
+                         field(body, "reason", std::string("through the API"), "rollback"));
         run_dir(name);
         const auto w = writer_entry(name);
         std::lock_guard lock(w->mutex);
@@ -471,16 +518,23 @@ struct ApiServer::Impl {
         if (to && (*to >= blocks.size() || blocks[*to].payload.kind != runtime::BlockKind::Epoch))
             throw HttpError(400,
                             "block " + std::to_string(*to) + " is not an epoch block of run '" + name + "'");
-        if (!runtime::previous_state(blocks, blocks.size()))
-            throw HttpError(409, "run '" + name + "' has no epoch to roll back to");
+        const auto state = runtime::previous_state(blocks, blocks.size());
+        if (!state) throw HttpError(409, "run '" + name + "' has no epoch to roll back to");
+        if (to && *to == *state)
+            throw HttpError(400, "block " + std::to_string(*to) + " already holds the run's training state");
+        if (to && !std::isfinite(blocks[*to].payload.loss))
+            throw HttpError(400,
+                            "block " + std::to_string(*to) + "'s loss is not finite: not a state to restore");
+        // Without a height, the nodes choose the best epoch on the line that led to the current
+        // state, before it (not abandoned epochs, not the current state itself).
+        if (!to && !runtime::previous_state(blocks, *state))
+            throw HttpError(409, "run '" + name + "' has no epoch before its current state to roll back to");
         ReopenOnFailure guard{*w};
-        const auto rb = chain.rollback(to, reason, std::nullopt);
-        if (!rb.block.accepted)
-            throw HttpError(503, "the nodes did not accept the rollback block: " + rb.block.reason);
+        const auto rb = chain.rollback(to, reason, to ? std::nullopt : state);
         json out = rollback_json(rb, chain.blocks());
         out.update(state_json(chain.blocks()));
         guard.ok = true;
-        send_json(res, 201, out.dump());
+        send_json(res, 201, dump(out));
     }
 
     /// The run directory named in a path, which must hold a chain.
@@ -594,12 +648,15 @@ struct ApiServer::Impl {
     void routes() {
         http.set_payload_max_length(options.max_body_bytes);
         http.set_socket_options([this](socket_t sock) {
-            httplib::default_socket_options(sock);
+            // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second
+            // server bind the same port and take half the connections.
+            int yes = 1;
+            setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
             listen_fd = sock;
         });
-        // A client keeps its connection for 100 requests (cpp-httplib's default is 5, which makes
-        // busy clients reconnect all the time).
-        http.set_keep_alive_max_count(100);
+        // Each open connection holds a handler thread: an idle kept-alive one lets go after 1 s
+        // (cpp-httplib's default, 5 s, let a few polling clients stall everyone else).
+        http.set_keep_alive_timeout(1);
         const unsigned threads = options.threads == 0 ? 1 : options.threads;
         http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -643,6 +700,7 @@ struct ApiServer::Impl {
                      std::sort(dirs.begin(), dirs.end());
                      for (const auto& d : dirs) {
                          const auto store = runtime::Store::open(d);
+                         const auto snapshot = store->snapshot();
                          const auto& c = store->config();
                          runs.push_back({{"name", d.filename().string()},
                                          {"blocks", store->block_count()},
@@ -650,16 +708,18 @@ struct ApiServer::Impl {
                                          {"difficulty_bits", c.difficulty_bits},
                                          {"fork", c.fork}});
                      }
-                     send_json(res, 200, json{{"runs", runs}}.dump());
+                     send_json(res, 200, dump(json{{"runs", runs}}));
                  }));
         http.Get(R"(/api/runs/([^/]+)/history)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     const auto snapshot = store->snapshot();
                      send_json(res, 200, runtime::history_json(*store, -1));
                  }));
         http.Get(R"(/api/runs/([^/]+)/blocks/([^/]+))",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     const auto snapshot = store->snapshot();
                      const uint64_t h = parse_height(req.matches[2]);
                      const auto b = runtime::block_json(*store, h, -1);
                      if (!b) throw HttpError(404, "no block " + std::to_string(h));
@@ -668,6 +728,7 @@ struct ApiServer::Impl {
         http.Get(R"(/api/runs/([^/]+)/blocks/([^/]+)/checkpoint)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     const auto snapshot = store->snapshot();
                      const uint64_t h = parse_height(req.matches[2]);
                      const auto blocks = store->blocks();
                      if (h >= blocks.size()) throw HttpError(404, "no block " + std::to_string(h));
@@ -680,10 +741,11 @@ struct ApiServer::Impl {
         http.Get(R"(/api/runs/([^/]+)/verify)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     const auto snapshot = store->snapshot();
                      const auto v = runtime::verify(*store);
                      json j{{"ok", v.ok}, {"blocks", v.blocks}, {"reason", v.reason}};
                      j["bad_height"] = v.bad_height ? json(*v.bad_height) : json();
-                     send_json(res, 200, j.dump());
+                     send_json(res, 200, dump(j));
                  }));
         http.Post("/api/runs", guarded([this](const httplib::Request& req, httplib::Response& res) {
                       create_run(req, res);
@@ -699,6 +761,7 @@ struct ApiServer::Impl {
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const fs::path dir = run_dir(req.matches[1]);
                      const auto store = runtime::Store::open(dir);
+                     const auto snapshot = store->snapshot();
                      json out = state_json(store->blocks());
                      out["name"] = req.matches[1];
                      std::error_code ec;
@@ -707,23 +770,25 @@ struct ApiServer::Impl {
                      const json settings =
                          json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
                      out["settings"] = settings.is_discarded() ? json() : settings;
-                     send_json(res, 200, out.dump());
+                     send_json(res, 200, dump(out));
                  }));
         http.Get(R"(/api/runs/([^/]+)/nodes)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     send_json(res, 200, nodes_json(*store).dump());
+                     const auto snapshot = store->snapshot();
+                     send_json(res, 200, dump(nodes_json(*store)));
                  }));
         http.Get(R"(/api/runs/([^/]+)/recovery)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
                      const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                     const auto snapshot = store->snapshot();
                      uint32_t keep = 5;
                      if (req.has_param("keep")) {
                          const uint64_t k = parse_height(req.get_param_value("keep"));
                          if (k < 1 || k > 1000) throw HttpError(400, "keep must be 1 to 1000");
                          keep = static_cast<uint32_t>(k);
                      }
-                     send_json(res, 200, recovery_json(*store, keep).dump());
+                     send_json(res, 200, dump(recovery_json(*store, keep)));
                  }));
         http.Get(R"(/api/runs/([^/]+)/gas)",
                  guarded([this](const httplib::Request& req, httplib::Response& res) {
@@ -742,6 +807,12 @@ struct ApiServer::Impl {
 };
 
 ApiServer::ApiServer(Workspace workspace, const ServeOptions& options) : impl_{std::make_unique<Impl>()} {
+    // One server per workspace: two would each keep their own open chain of a run.
+    const fs::path lock = workspace.dir / "serve.lock";
+    impl_->lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (impl_->lock_fd < 0 || flock(impl_->lock_fd, LOCK_EX | LOCK_NB) != 0)
+        throw std::runtime_error(workspace.dir.string() +
+                                 ": error: another trainchain serve is using this workspace (serve.lock)");
     impl_->ws = std::move(workspace);
     impl_->options = options;
     impl_->routes();

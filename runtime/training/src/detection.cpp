@@ -16,6 +16,9 @@ double note_test_loss(const Block& b) {
     if (!j.is_object() || !j.contains("test_loss")) return std::nan("");
     const auto& v = j["test_loss"];
     if (v.is_number()) return v.get<double>();
+    // Non-finite values are stored as strings ("nan", "inf", "-inf"), JSON having no numbers for them.
+    if (v == "inf") return INFINITY;
+    if (v == "-inf") return -INFINITY;
     return std::nan("");
 }
 

@@ -75,6 +75,21 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
+    /// One read transaction: while it lives, every read through this store sees the same
+    /// snapshot of the chain, even as another connection appends blocks (SQLite in WAL mode).
+    class ReadSnapshot {
+    public:
+        explicit ReadSnapshot(const Store& store);
+        ~ReadSnapshot();
+        ReadSnapshot(const ReadSnapshot&) = delete;
+        ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+    private:
+        const Store& store_;
+    };
+    /// Starts a read snapshot (see ReadSnapshot).
+    [[nodiscard]] ReadSnapshot snapshot() const { return ReadSnapshot(*this); }
+
     [[nodiscard]] const ChainConfig& config() const noexcept { return config_; }
     [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
 
