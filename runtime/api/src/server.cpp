@@ -174,6 +174,14 @@ struct RunSettings {
 
 constexpr const char* run_settings_file = "api.json";
 
+/// A run's api.json: nullopt when the run has none (it is not an API run); a discarded value when
+/// the file is not JSON.
+std::optional<json> read_run_settings(const fs::path& dir) {
+    std::ifstream in(dir / run_settings_file, std::ios::binary);
+    if (!in) return std::nullopt;
+    return json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
+}
+
 /// How the notes of the API's rollback blocks begin: the detector's, and those asked for.
 constexpr std::string_view detected_prefix = "detected at epoch ";
 constexpr std::string_view requested_prefix = "requested: ";
@@ -295,15 +303,14 @@ struct ApiServer::Impl {
     void open_for_writing(const std::string& name, Writer& w) {
         if (w.chain) return;
         const fs::path dir = run_dir(name);
-        std::ifstream in(dir / run_settings_file, std::ios::binary);
-        if (!in)
+        const auto j = read_run_settings(dir);
+        if (!j)
             throw HttpError(409,
                             "run '" + name +
                                 "' was not created through the API (trainchain train writes it); it takes no "
                                 "epochs or rollbacks from here");
-        const json j = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
-        if (!j.is_object()) throw HttpError(500, (dir / run_settings_file).string() + ": malformed");
-        w.settings = RunSettings::from_json(j);
+        if (!j->is_object()) throw HttpError(500, (dir / run_settings_file).string() + ": malformed");
+        w.settings = RunSettings::from_json(*j);
         runtime::ChainOptions co;
         co.threads = options.mining_threads;
         w.chain = runtime::Chain::open(dir, co);
@@ -764,12 +771,9 @@ struct ApiServer::Impl {
                      const auto snapshot = store->snapshot();
                      json out = state_json(store->blocks());
                      out["name"] = req.matches[1];
-                     std::error_code ec;
-                     out["api"] = fs::exists(dir / run_settings_file, ec);
-                     std::ifstream in(dir / run_settings_file, std::ios::binary);
-                     const json settings =
-                         json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
-                     out["settings"] = settings.is_discarded() ? json() : settings;
+                     const auto settings = read_run_settings(dir);
+                     out["api"] = settings.has_value();
+                     out["settings"] = settings && !settings->is_discarded() ? *settings : json();
                      send_json(res, 200, dump(out));
                  }));
         http.Get(R"(/api/runs/([^/]+)/nodes)",
