@@ -58,7 +58,11 @@ std::string config_note(const ChainConfig& c) {
 }
 
 Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
-    : store_{std::move(store)}, options_{options}, ledger_{fork_of(store_->config().fork)} {}
+    : store_{std::move(store)},
+      options_{options},
+      ledger_{fork_of(store_->config().fork)},
+      transport_{options.transport ? options.transport
+                                   : std::make_shared<InProcessTransport>(options.faults, options.threads)} {}
 
 std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const ChainConfig& config,
                                    const ChainOptions& options) {
@@ -68,6 +72,16 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     if (!dir.has_filename() || dir.filename() == "." || dir.filename() == "..")
         throw StoreError(dir_arg.string() + ": error: give the chain a directory of its own");
     if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
+    if (!options.node_keys.empty()) {
+        if (options.node_keys.size() != config.nodes)
+            throw ChainError(std::to_string(options.node_keys.size()) + " node keys given for " +
+                             std::to_string(config.nodes) + " nodes");
+        for (size_t i = 0; i < options.node_keys.size(); ++i)
+            for (size_t j = 0; j < i; ++j)
+                if (options.node_keys[i] == options.node_keys[j])
+                    throw ChainError("node keys " + std::to_string(j) + " and " + std::to_string(i) +
+                                     " are the same key");
+    }
     if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
     if (config.quorum_percent == 0 || config.quorum_percent > 100)
         throw ChainError("the quorum must be 1 to 100 %");
@@ -122,19 +136,22 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     c->store_->append(genesis, l.take_gas(0), l.snapshot(), l.take_profiles(0));
     c->blocks_.push_back(genesis);
 
-    // The user nodes: a key each, registered through NodeRegistry (one CREATE per node).
+    // The user nodes: a key each, registered through NodeRegistry (one CREATE per node). External
+    // nodes bring their own keys; in-process ones get one here, kept in the store.
     std::vector<NodeRecord> records;
     for (uint32_t i = 0; i < config.nodes; ++i) {
-        const KeyPair key = KeyPair::generate();
-        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(key.public_key())});
+        const std::optional<KeyPair> own =
+            options.node_keys.empty() ? std::optional<KeyPair>(KeyPair::generate()) : std::nullopt;
+        const PublicKey public_key = own ? own->public_key() : options.node_keys[i];
+        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(public_key)});
         if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
         const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
         if (ev.size() != 1 || ev[0].data.size() < 64)
             throw ChainError("NodeRegistry did not report node " + std::to_string(i));
         NodeRecord rec;
         rec.index = i;
-        rec.public_key = key.public_key();
-        rec.seed = key.seed();
+        rec.public_key = public_key;
+        if (own) rec.seed = own->seed();
         std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, rec.contract.begin());
         records.push_back(rec);
     }
@@ -197,16 +214,15 @@ void Chain::load_contracts() {
 }
 
 void Chain::load_nodes() {
-    nodes_.clear();
     registered_keys_.clear();
-    for (const auto& r : store_->nodes()) {
-        registered_keys_.push_back(r.public_key);
-        auto key = KeyPair::from_seed(r.seed);
-        if (!key || key->public_key() != r.public_key)
-            throw ChainError("node " + std::to_string(r.index) + "'s stored key pair is inconsistent");
-        const auto f = options_.faults.find(r.index);
-        nodes_.emplace_back(r.index, *key, f == options_.faults.end() ? Fault::None : f->second);
-        nodes_.back().load_replica(blocks_);
+    const auto records = store_->nodes();
+    for (const auto& r : records) registered_keys_.push_back(r.public_key);
+    try {
+        transport_->open(store_->config(), records, blocks_);
+    } catch (const ChainError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        throw ChainError(e.what());
     }
 }
 
@@ -222,8 +238,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     const auto start = Clock::now();
     AppendReport rep;
     const ChainConfig& cfg = store_->config();
-    if (nodes_.empty()) throw ChainError("the chain has no nodes");
-    const uint32_t n = static_cast<uint32_t>(nodes_.size());
+    if (registered_keys_.empty()) throw ChainError("the chain has no nodes");
+    const auto n = static_cast<uint32_t>(registered_keys_.size());
     Block block;
     block.payload = std::move(payload);
     BlockHeader& h = block.header;
@@ -244,6 +260,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     };
 
     // Block creation: the contract checks the Results Queue and broadcasts to every node.
+    std::vector<uint32_t> recipients;
     if (through_block_creation) {
         ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
         const auto r = timed_call(creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
@@ -254,47 +271,25 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             return rep;
         }
         for (const auto& ev : Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)")) {
-            const auto node = static_cast<size_t>(ev.topics.at(1).to_word().w[0]);
-            if (node < nodes_.size()) nodes_[node].receive_candidate(h, block.payload);
+            const auto node = ev.topics.at(1).to_word().w[0];
+            if (node < n) recipients.push_back(static_cast<uint32_t>(node));
         }
         (void)results_.try_pop();
         ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
     } else {
-        for (auto& node : nodes_) node.receive_candidate(h, block.payload);
+        for (uint32_t i = 0; i < n; ++i) recipients.push_back(i);
     }
+    transport_->broadcast(h, block.payload, recipients);
 
-    // The race: forged claims arrive first; the honest winner's claim follows.
-    for (const auto& node : nodes_)
-        if (node.fault() == Fault::ForgeNonce) {
-            const auto [nonce, hash] = node.forge();
-            claims_.push({node.index(), nonce, hash});
-        }
-    // Nonce k belongs to node k mod N. A crashed node never finds its nonces: when one of them
-    // comes out first, the candidate's timestamp moves on by a millisecond and the race restarts.
+    // The race: the nodes' claims go to the Consensus Queue.
     const auto mining_start = Clock::now();
-    std::optional<MiningResult> found;
-    bool any_alive = false;
-    for (const auto& node : nodes_) any_alive = any_alive || node.alive();
-    if (!any_alive) {
-        rep.reason = "every node has crashed";
-        return rep;
-    }
-    for (;;) {
-        found = mine(h, {cfg.difficulty_bits, options_.threads});
-        if (!found) break;
-        rep.tries += found->tries;
-        if (nodes_[found->nonce % n].alive()) break;
-        ++h.timestamp_ms;
-        for (auto& node : nodes_)
-            if (node.alive()) node.receive_candidate(h, block.payload);
-    }
+    const RaceOutcome race = transport_->race(h, block.payload, claims_);
+    rep.tries = race.tries;
     rep.mining_ms = ms_since(mining_start);
-    if (!found) {
-        rep.reason = "no nonce found";
+    if (!race.failure.empty()) {
+        rep.reason = race.failure;
         return rep;
     }
-    const auto winner = static_cast<uint32_t>(found->nonce % n);
-    claims_.push({winner, found->nonce, found->hash});
 
     const auto consensus_start = Clock::now();
     const double vm_before = rep.vm_ms;
@@ -318,24 +313,22 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         // Every live node checks the claim itself and signs its vote; the runtime checks each
         // signature against the registered key before the contract counts it.
         std::vector<Vote> accepted;
-        for (const auto& node : nodes_) {
-            const auto v = node.vote(claim->nonce, claim->hash);
-            if (!v) continue;
-            if (v->node >= keys.size() ||
-                !verify_signature(keys[v->node], vote_message(claim->hash, v->accept), v->signature)) {
+        transport_->collect_votes(claimed, *claim, [&](const Vote& v) {
+            if (v.node >= keys.size() ||
+                !verify_signature(keys[v.node], vote_message(claim->hash, v.accept), v.signature)) {
                 ++rep.invalid_votes;
-                continue;
+                return true;
             }
             const auto r = timed_call(consensus_, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                                      {std::to_string(h.height), std::to_string(v->node),
-                                       v->accept ? "true" : "false", std::to_string(n)});
+                                      {std::to_string(h.height), std::to_string(v.node),
+                                       v.accept ? "true" : "false", std::to_string(n)});
             if (!r.ok()) {
                 ++rep.invalid_votes;
-                continue;
+                return true;
             }
-            if (v->accept) {
+            if (v.accept) {
                 ++rep.accepts;
-                accepted.push_back(*v);
+                accepted.push_back(v);
             } else {
                 ++rep.rejects;
             }
@@ -345,14 +338,15 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 h.nonce = claim->nonce;
                 block.votes = std::move(accepted);
                 rep.winner = claim->node;
-                break;
+                return false;
             }
             if (r.returns.at(0) == "2") {
                 decided = true;
                 rep.reason = "the nodes rejected the block";
-                break;
+                return false;
             }
-        }
+            return true;
+        });
         if (!decided && rep.reason.empty()) rep.reason = "no quorum: too few nodes voted";
     }
     rep.consensus_ms = ms_since(consensus_start) - (rep.vm_ms - vm_before);
@@ -364,8 +358,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     const auto storage_start = Clock::now();
     store_->append(block, ledger_.take_gas(h.height), ledger_.snapshot(), ledger_.take_profiles(h.height));
     rep.storage_ms = ms_since(storage_start);
-    for (auto& node : nodes_) node.accept(block);
     blocks_.push_back(block);
+    transport_->accepted(block);
     rep.block = block;
     rep.total_ms = ms_since(start);
     return rep;
@@ -393,27 +387,22 @@ AppendReport Chain::append_epoch(EpochResult result) {
 RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason,
                                std::optional<uint64_t> failing) {
     RollbackReport rep;
-    const uint32_t n = static_cast<uint32_t>(nodes_.size());
+    const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
                                      {std::to_string(blocks_.size() - 1), "\"" + reason + "\""});
     if (!opened.ok()) throw ChainError("Rollback.open reverted: " + opened.revert_reason);
     const std::string id = opened.returns.at(0);
-    for (const auto& node : nodes_) {
-        std::optional<uint64_t> point;
-        if (to) {
-            // The requested block, if this node's replica holds it as an epoch block.
-            const auto& rep_blocks = node.replica();
-            if (node.alive() && *to < rep_blocks.size() && rep_blocks[*to].payload.kind == BlockKind::Epoch)
-                point = node.fault() == Fault::WrongRestorePoint ? node.restore_point() : to;
-        } else {
-            point = node.restore_point(failing);
-        }
-        if (!point) continue;
+    RestoreRequest request;
+    request.id = std::stoull(id);
+    request.tip = blocks_.size() - 1;
+    request.to = to;
+    request.failing = failing;
+    transport_->collect_restore_points(request, [&](const Proposal& p) {
         const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",
-                                    {id, std::to_string(node.index()), std::to_string(*point)});
-        if (r.ok()) ++rep.proposals[*point];
-    }
+                                    {id, std::to_string(p.node), std::to_string(p.height)});
+        if (r.ok()) ++rep.proposals[p.height];
+    });
     const auto decided =
         ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
     if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);

@@ -123,6 +123,14 @@ std::optional<uint64_t> UserNode::restore_point(std::optional<uint64_t> failing)
     return best;
 }
 
+std::optional<uint64_t> UserNode::propose(std::optional<uint64_t> to, std::optional<uint64_t> failing) const {
+    if (!to) return restore_point(failing);
+    // The requested block, if this node's replica holds it as an epoch block.
+    if (alive() && *to < replica_.size() && replica_[*to].payload.kind == BlockKind::Epoch)
+        return fault_ == Fault::WrongRestorePoint ? restore_point() : to;
+    return std::nullopt;
+}
+
 std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height) {
     for (uint64_t h = std::min<uint64_t>(height, blocks.size()); h-- > 0;) {
         const auto& p = blocks[h].payload;

@@ -14,13 +14,19 @@
 #include "trainchain/runtime/pow.hpp"
 #include "trainchain/runtime/queues.hpp"
 #include "trainchain/runtime/store.hpp"
+#include "trainchain/runtime/transport.hpp"
 
 namespace trainchain::runtime {
 
-/// Per-process settings: faults to inject and mining threads.
+/// Per-process settings: how the nodes are reached, faults to inject and mining threads.
 struct ChainOptions {
-    std::map<uint32_t, Fault> faults;  ///< node index -> fault
-    unsigned threads = 0;              ///< mining threads (0: hardware threads)
+    std::map<uint32_t, Fault> faults;  ///< node index -> fault (in-process nodes)
+    unsigned threads = 0;              ///< mining threads (0: hardware threads; in-process nodes)
+    /// The nodes' transport; null: InProcessTransport(faults, threads).
+    std::shared_ptr<Transport> transport;
+    /// Chain::init: the public keys of external nodes to register (their private keys stay with
+    /// them); empty: the chain makes a key per node and keeps it (in-process nodes).
+    std::vector<PublicKey> node_keys;
 };
 
 /// Where the time of one block went, in milliseconds, and what happened.
@@ -68,7 +74,8 @@ public:
                             std::optional<uint64_t> failing = std::nullopt);
 
     [[nodiscard]] const std::vector<Block>& blocks() const noexcept { return blocks_; }
-    [[nodiscard]] const std::vector<UserNode>& nodes() const noexcept { return nodes_; }
+    /// The in-process nodes (empty when the nodes are external).
+    [[nodiscard]] const std::vector<UserNode>& nodes() const noexcept { return transport_->local_nodes(); }
     [[nodiscard]] Store& store() noexcept { return *store_; }
     [[nodiscard]] Ledger& ledger() noexcept { return ledger_; }
     /// The block whose checkpoint is the current training state: the last epoch block, or the
@@ -80,12 +87,11 @@ private:
     void load_nodes();
     void load_contracts();
     AppendReport commit(Payload payload, bool broadcast_through_contract);
-    Block mine_genesis();
 
     std::unique_ptr<Store> store_;
     ChainOptions options_;
     Ledger ledger_;
-    std::vector<UserNode> nodes_;
+    std::shared_ptr<Transport> transport_;
     std::vector<Block> blocks_;
     std::vector<PublicKey>
         registered_keys_;  ///< the stored node keys, by index (votes are checked against them)

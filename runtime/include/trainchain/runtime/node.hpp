@@ -31,7 +31,8 @@ struct Check {
     std::string reason;
 };
 
-/// One in-process user node.
+/// A user node's logic: in this process (InProcessTransport), or in its own process (`trainchain
+/// node run`, runtime/nats).
 class UserNode {
 public:
     UserNode(uint32_t index, KeyPair key, Fault fault = Fault::None);
@@ -67,6 +68,11 @@ public:
     /// With `failing`, only the epochs that led to block `failing` count (its line of training,
     /// see previous_state), not the failing block itself nor epochs abandoned by earlier rollbacks.
     [[nodiscard]] std::optional<uint64_t> restore_point(std::optional<uint64_t> failing = std::nullopt) const;
+
+    /// The node's answer to a rollback request: with `to`, that block when the replica holds it as
+    /// an epoch block (a WrongRestorePoint node names its worst instead); else restore_point.
+    [[nodiscard]] std::optional<uint64_t> propose(std::optional<uint64_t> to,
+                                                  std::optional<uint64_t> failing) const;
 
 private:
     uint32_t index_;

@@ -64,6 +64,7 @@ struct WorkClaim {
     uint32_t node = 0;
     uint64_t nonce = 0;
     Hash hash{};
+    Signature signature{};  ///< the node's signature of claim_message (remote nodes; see transport.hpp)
 };
 
 using ResultsQueue = Queue<EpochResult>;

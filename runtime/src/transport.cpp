@@ -1,0 +1,116 @@
+// runtime/src/transport.cpp - the in-process transport (user nodes as objects in this process)
+// and the signed messages every transport's nodes send.
+#include "trainchain/runtime/transport.hpp"
+
+#include <cstring>
+
+namespace trainchain::runtime {
+namespace {
+
+void put_u64(Bytes& out, uint64_t v) {
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+Bytes tagged(const char* tag) { return Bytes(tag, tag + std::strlen(tag)); }
+
+}  // namespace
+
+const std::vector<UserNode>& Transport::local_nodes() const {
+    static const std::vector<UserNode> none;
+    return none;
+}
+
+Bytes claim_message(uint64_t height, uint64_t nonce, const Hash& hash) {
+    Bytes m = tagged("trainchain/claim/v1");
+    put_u64(m, height);
+    put_u64(m, nonce);
+    m.insert(m.end(), hash.begin(), hash.end());
+    return m;
+}
+
+Bytes proposal_message(uint64_t request_id, uint64_t height) {
+    Bytes m = tagged("trainchain/restore/v1");
+    put_u64(m, request_id);
+    put_u64(m, height);
+    return m;
+}
+
+InProcessTransport::InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads)
+    : faults_{std::move(faults)}, threads_{threads} {}
+
+void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+                              const std::vector<Block>& blocks) {
+    difficulty_bits_ = config.difficulty_bits;
+    nodes_.clear();
+    nodes_.reserve(nodes.size());
+    for (const auto& r : nodes) {
+        auto key = KeyPair::from_seed(r.seed);
+        if (!key || key->public_key() != r.public_key)
+            throw std::runtime_error("node " + std::to_string(r.index) +
+                                     " has no private key in this store: its chain runs on external nodes "
+                                     "(open it with their transport)");
+        const auto f = faults_.find(r.index);
+        nodes_.emplace_back(r.index, *key, f == faults_.end() ? Fault::None : f->second);
+        nodes_.back().load_replica(blocks);
+    }
+}
+
+void InProcessTransport::broadcast(const BlockHeader& header, const Payload& payload,
+                                   const std::vector<uint32_t>& recipients) {
+    for (const uint32_t i : recipients)
+        if (i < nodes_.size()) nodes_[i].receive_candidate(header, payload);
+}
+
+RaceOutcome InProcessTransport::race(BlockHeader& h, const Payload& payload, ConsensusQueue& claims) {
+    RaceOutcome out;
+    const auto n = static_cast<uint32_t>(nodes_.size());
+    // Forged claims arrive first; the honest winner's claim follows.
+    for (const auto& node : nodes_)
+        if (node.fault() == Fault::ForgeNonce) {
+            const auto [nonce, hash] = node.forge();
+            claims.push({node.index(), nonce, hash, {}});
+        }
+    bool any_alive = false;
+    for (const auto& node : nodes_) any_alive = any_alive || node.alive();
+    if (!any_alive) {
+        out.failure = "every node has crashed";
+        return out;
+    }
+    // Nonce k belongs to node k mod N. A crashed node never finds its nonces: when one of them
+    // comes out first, the candidate's timestamp moves on by a millisecond and the race restarts.
+    for (;;) {
+        const auto found = mine(h, {difficulty_bits_, threads_});
+        if (!found) {
+            out.failure = "no nonce found";
+            return out;
+        }
+        out.tries += found->tries;
+        if (nodes_[found->nonce % n].alive()) {
+            claims.push({static_cast<uint32_t>(found->nonce % n), found->nonce, found->hash, {}});
+            return out;
+        }
+        ++h.timestamp_ms;
+        for (auto& node : nodes_)
+            if (node.alive()) node.receive_candidate(h, payload);
+    }
+}
+
+void InProcessTransport::collect_votes(const BlockHeader& /*claimed*/, const WorkClaim& claim,
+                                       const std::function<bool(const Vote&)>& on_vote) {
+    for (const auto& node : nodes_) {
+        const auto v = node.vote(claim.nonce, claim.hash);
+        if (v && !on_vote(*v)) return;
+    }
+}
+
+void InProcessTransport::accepted(const Block& block) {
+    for (auto& node : nodes_) node.accept(block);
+}
+
+void InProcessTransport::collect_restore_points(const RestoreRequest& request,
+                                                const std::function<void(const Proposal&)>& on_proposal) {
+    for (const auto& node : nodes_)
+        if (const auto point = node.propose(request.to, request.failing)) on_proposal({node.index(), *point});
+}
+
+}  // namespace trainchain::runtime
