@@ -45,6 +45,7 @@ struct InitOptions {
     uint32_t difficulty = 16;
     std::string fork = "Petersburg";
     unsigned threads = 0;
+    std::string transport, node_keys;
 };
 
 struct AppendOptions {
@@ -53,6 +54,7 @@ struct AppendOptions {
     double accuracy = 0, loss = 0;
     unsigned threads = 0;
     std::vector<std::string> faults;
+    std::string transport;
 };
 
 /// Chain commands: a store that cannot be read is bad input (exit 2); a failed procedure exit 1.
@@ -101,6 +103,11 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     init->add_option("--threads", io->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    init->add_option("--transport", io->transport,
+                     "in-process (default) or nats://HOST:PORT/RUN (node processes)");
+    init->add_option(
+        "--node-keys", io->node_keys,
+        "the external nodes' public keys, one per line (sets --nodes; with --transport nats://)");
     init->callback(chain_guarded(exit_code, [io] {
         ChainConfig cfg;
         cfg.nodes = io->nodes;
@@ -112,6 +119,17 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         cfg.run_id = (uint64_t{rd()} << 32) | rd();
         ChainOptions opt;
         opt.threads = io->threads;
+        if (!io->node_keys.empty()) {
+            opt.node_keys = read_node_keys(io->node_keys);
+            cfg.nodes = static_cast<uint32_t>(opt.node_keys.size());
+        }
+        opt.transport = make_transport(io->transport);
+        if (opt.transport && opt.node_keys.empty())
+            throw InputError(
+                "--node-keys: error: nodes on another transport bring their own keys: list them");
+        if (!opt.transport && !opt.node_keys.empty())
+            throw InputError(
+                "--node-keys: error: in-process nodes make their own keys; give --transport too");
         auto c = Chain::init(io->dir, cfg, opt);
         fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}; {} blocks\n", io->dir,
                    cfg.nodes, cfg.difficulty_bits, cfg.fork, c->blocks().size());
@@ -129,6 +147,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     append->add_option("--threads", ao->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
     append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
+    append->add_option("--transport", ao->transport, "in-process (default) or nats://HOST:PORT/RUN");
     append->callback(chain_guarded(exit_code, [ao] {
         std::ifstream f(ao->checkpoint, std::ios::binary);
         if (!f) throw InputError(fmt::format("{}: error: cannot read checkpoint", ao->checkpoint));
@@ -140,6 +159,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ChainOptions opt;
         opt.threads = ao->threads;
         opt.faults = parse_faults(ao->faults, Store::open(ao->dir)->config().nodes);
+        opt.transport = make_transport(ao->transport);
         auto c = Chain::open(ao->dir, opt);
         print_append(c->append_epoch(std::move(r)));
         return 0;
@@ -212,12 +232,14 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto r_to = std::make_shared<std::string>("best");
     auto r_reason = std::make_shared<std::string>("requested from the command line");
     auto r_faults = std::make_shared<std::vector<std::string>>();
+    auto r_transport = std::make_shared<std::string>();
     rollback->add_option("DIR", *r_dir, "chain directory")->required();
     rollback->add_option("--to", *r_to, "best (each node proposes its best block) or a block height")
         ->capture_default_str();
     rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)");
     rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
-    rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults] {
+    rollback->add_option("--transport", *r_transport, "in-process (default) or nats://HOST:PORT/RUN");
+    rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults, r_transport] {
         std::optional<uint64_t> to;
         if (*r_to != "best") {
             if (r_to->empty() || !std::isdigit(static_cast<unsigned char>(r_to->front())))
@@ -234,6 +256,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         }
         ChainOptions opt;
         opt.faults = parse_faults(*r_faults, Store::open(*r_dir)->config().nodes);
+        opt.transport = make_transport(*r_transport);
         auto c = Chain::open(*r_dir, opt);
         if (to && (*to >= c->blocks().size() || c->blocks()[*to].payload.kind != BlockKind::Epoch))
             throw InputError(fmt::format("--to: error: block {} is not an epoch block of this chain", *to));

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "trainchain/runtime/node.hpp"
+#include "trainchain/runtime/transport.hpp"
 
 namespace trainchain::cli {
 
@@ -48,6 +50,16 @@ void add_serve_commands(CLI::App& app, int& exit_code);
 
 /// Registers `train`.
 void add_train_commands(CLI::App& app, int& exit_code);
+
+/// Registers `node keygen|public|run|verify`.
+void add_node_commands(CLI::App& app, int& exit_code);
+
+/// The transport a `--transport` option names: null for "" or "in-process", a NatsTransport
+/// (connected, streams made) for nats://HOST:PORT/RUN; InputError when malformed.
+std::shared_ptr<runtime::Transport> make_transport(const std::string& url);
+
+/// Reads a `--node-keys` file: one public key (64 hex digits) per line, '#' comments.
+std::vector<runtime::PublicKey> read_node_keys(const std::string& path);
 
 /// Registers `compile`.
 void add_contract_commands(CLI::App& app, int& exit_code);

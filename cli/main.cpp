@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     trainchain::cli::add_train_commands(app, exit_code);
     trainchain::cli::add_report_commands(app, exit_code);
     trainchain::cli::add_serve_commands(app, exit_code);
+    trainchain::cli::add_node_commands(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -28,6 +28,7 @@ struct TrainFlags {
     std::vector<std::string> inject;
     std::vector<std::string> faults;
     unsigned mining_threads = 0;
+    std::string transport, node_keys;
     std::optional<uint32_t> forge_epoch;
     bool quiet = false, json = false;
 };
@@ -204,6 +205,10 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                     "make a node faulty: NODE=KIND (crash, wrong-vote, forge-nonce, wrong-restore-point, "
                     "tampered-replica)");
     cmd->add_option("--mining-threads", f->mining_threads, "proof-of-work threads (0: all cores)");
+    cmd->add_option("--transport", f->transport,
+                    "in-process (default) or nats://HOST:PORT/RUN (node processes)");
+    cmd->add_option("--node-keys", f->node_keys,
+                    "a new run's external nodes: their public keys, one per line (with --transport nats://)");
     cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
         ->group("");
     cmd->add_flag("-q,--quiet", f->quiet, "print only the summary");
@@ -215,13 +220,26 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                 throw InputError("train: error: give a new run directory with --dir, or --resume DIR");
             if (!f->resume.empty() && !f->config.empty())
                 throw InputError("train: error: --resume reads the run's own run.toml; do not give CONFIG");
-            const TrainConfig config = build_config(*f);
+            TrainConfig config = build_config(*f);
             ServerOptions options;
             options.dir = f->resume.empty() ? f->dir : f->resume;
             options.resume = !f->resume.empty();
             options.mining_threads = f->mining_threads;
             options.forge_epoch = f->forge_epoch;
             options.faults = parse_faults(f->faults, config.chain.nodes);
+            options.transport = make_transport(f->transport);
+            if (!f->node_keys.empty()) {
+                if (options.resume)
+                    throw InputError("--node-keys: error: a resumed run keeps the nodes it registered");
+                options.node_keys = read_node_keys(f->node_keys);
+                config.chain.nodes = static_cast<uint32_t>(options.node_keys.size());
+            }
+            if (options.transport && options.node_keys.empty() && !options.resume)
+                throw InputError(
+                    "--node-keys: error: nodes on another transport bring their own keys: list them");
+            if (!options.node_keys.empty() && !options.transport)
+                throw InputError(
+                    "--node-keys: error: in-process nodes make their own keys; give --transport too");
             if (!options.resume && std::filesystem::exists(options.dir))
                 throw InputError(fmt::format("{}: error: already exists; use --resume {} to continue a run",
                                              options.dir.string(), options.dir.string()));

@@ -217,8 +217,16 @@ void Chain::load_nodes() {
     registered_keys_.clear();
     const auto records = store_->nodes();
     for (const auto& r : records) registered_keys_.push_back(r.public_key);
+    // The server's own key signs what it sends remote nodes; made on first use, kept in the store.
+    std::optional<KeyPair> server_key;
+    if (const auto seed = store_->meta("server_key"); seed && seed->size() == 64)
+        if (const auto bytes = parse_hash(*seed)) server_key = KeyPair::from_seed(*bytes);
+    if (!server_key) {
+        server_key = KeyPair::generate();
+        store_->set_meta("server_key", hex(server_key->seed()));
+    }
     try {
-        transport_->open(store_->config(), records, blocks_);
+        transport_->open(store_->config(), records, blocks_, *server_key);
     } catch (const ChainError&) {
         throw;
     } catch (const std::runtime_error& e) {
@@ -377,6 +385,7 @@ AppendReport Chain::append_epoch(EpochResult result) {
     p.checkpoint = store_->put_checkpoint(result.checkpoint);
     const double checkpoint_ms = ms_since(t);
     p.checkpoint_size = result.checkpoint.size();
+    transport_->post_result(result, p.checkpoint);
     results_.push(std::move(result));
     auto rep = commit(std::move(p), true);
     rep.storage_ms += checkpoint_ms;
@@ -424,6 +433,58 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     rep.block = commit(std::move(p), false);
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;
+}
+
+Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
+                          const std::vector<Block>& chain, const Block& b) {
+    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+    const uint64_t i = chain.size();
+    if (b.header.height != i) return bad("expected height " + std::to_string(i));
+    if (b.header.prev != (i == 0 ? Hash{} : chain.back().hash()))
+        return bad("does not link to block " + std::to_string(i ? i - 1 : 0));
+    if (b.payload.root() != b.header.payload_root) return bad("the payload does not match the payload root");
+    if (b.header.difficulty_bits != cfg.difficulty_bits)
+        return bad("the difficulty differs from the chain's");
+    if (!check_proof_of_work(b.hash(), b.header.difficulty_bits))
+        return bad("the proof of work does not meet the difficulty");
+    if (i > 0 && b.header.timestamp_ms < chain.back().header.timestamp_ms)
+        return bad("the timestamp is earlier than the previous block's");
+    if (b.payload.run_id != cfg.run_id) return bad("the run id differs from the chain's");
+    const bool kind_ok = i == 0 ? b.payload.kind == BlockKind::Genesis
+                         : i == 1
+                             ? b.payload.kind == BlockKind::Registration
+                             : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
+    if (!kind_ok) return bad("a " + kind_name(b.payload.kind) + " block cannot stand here");
+    if (i == 0) {
+        if (!b.votes.empty()) return bad("the genesis block carries votes");
+        if (b.payload.note != config_note(cfg))
+            return bad("the genesis block does not match the configuration");
+        return {};
+    }
+    if (i == 1 && b.payload.checkpoint != node_set_digest(nodes))
+        return bad("the registered node keys do not match the registration block");
+    std::vector<bool> seen(nodes.size(), false);
+    uint64_t accepts = 0;
+    const Hash h = b.hash();
+    for (const auto& v : b.votes) {
+        if (v.node >= nodes.size())
+            return bad("a vote comes from unregistered node " + std::to_string(v.node));
+        if (seen[v.node]) return bad("node " + std::to_string(v.node) + " voted twice");
+        seen[v.node] = true;
+        if (!verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
+            return bad("node " + std::to_string(v.node) + "'s vote signature is invalid");
+        if (v.accept) ++accepts;
+    }
+    if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent))
+        return bad(std::to_string(accepts) + " accepting votes are below the quorum");
+    if (b.payload.kind == BlockKind::Rollback) {
+        const uint64_t t = b.payload.target_height;
+        if (t >= i || chain[t].payload.kind != BlockKind::Epoch)
+            return bad("the rollback target " + std::to_string(t) + " is not an earlier epoch block");
+        if (chain[t].payload.checkpoint != b.payload.checkpoint)
+            return bad("the rollback names a different checkpoint than its target");
+    }
+    return {};
 }
 
 namespace {

@@ -39,7 +39,7 @@ InProcessTransport::InProcessTransport(std::map<uint32_t, Fault> faults, unsigne
     : faults_{std::move(faults)}, threads_{threads} {}
 
 void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                              const std::vector<Block>& blocks) {
+                              const std::vector<Block>& blocks, const KeyPair& /*server_key*/) {
     difficulty_bits_ = config.difficulty_bits;
     nodes_.clear();
     nodes_.reserve(nodes.size());

@@ -106,6 +106,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     runtime::ChainOptions chain_options;
     chain_options.threads = options.mining_threads;
     chain_options.faults = options.faults;
+    chain_options.transport = options.transport;
+    chain_options.node_keys = options.node_keys;
     // A new run reads its data before its chain exists, so that data that fails to load leaves no
     // empty chain directory behind.
     std::shared_ptr<const DataSplit> data;
@@ -115,7 +117,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         chain = runtime::Chain::open(options.dir, chain_options);
     } else {
         runtime::ChainConfig cc;
-        cc.nodes = config.chain.nodes;
+        cc.nodes =
+            options.node_keys.empty() ? config.chain.nodes : static_cast<uint32_t>(options.node_keys.size());
         cc.difficulty_bits = config.chain.difficulty_bits;
         cc.fork = config.chain.fork;
         cc.quorum_percent = config.chain.quorum_percent;

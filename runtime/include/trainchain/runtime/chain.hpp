@@ -104,6 +104,14 @@ private:
 /// fork, quorum), which `verify` compares with the stored configuration.
 std::string config_note(const ChainConfig& config);
 
+/// Checks a block a node receives for its replica (`chain`, valid up to here): it must stand at
+/// the next height, link to the tip, match its payload root, meet the chain's difficulty, keep
+/// time monotonic, carry the run id, be of a kind allowed at its height (genesis: the
+/// configuration; registration: the node keys), carry distinct valid signatures of registered
+/// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint.
+Check validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+                          const std::vector<Block>& chain, const Block& block);
+
 /// The outcome of verifying a stored chain.
 struct VerifyReport {
     bool ok = true;

@@ -18,10 +18,10 @@ namespace trainchain::runtime {
 
 /// A rollback the server opened: the nodes answer it with their restore points.
 struct RestoreRequest {
-    uint64_t id = 0;                      ///< the Rollback contract's request id
-    uint64_t tip = 0;                     ///< the chain's last block when it was opened
-    std::optional<uint64_t> to;           ///< a requested block (else each node's own choice)
-    std::optional<uint64_t> failing;      ///< choose among the epochs that led to this block
+    uint64_t id = 0;                  ///< the Rollback contract's request id
+    uint64_t tip = 0;                 ///< the chain's last block when it was opened
+    std::optional<uint64_t> to;       ///< a requested block (else each node's own choice)
+    std::optional<uint64_t> failing;  ///< choose among the epochs that led to this block
 };
 
 /// One node's answer to a RestoreRequest.
@@ -32,7 +32,7 @@ struct Proposal {
 
 /// What a race for one candidate block produced.
 struct RaceOutcome {
-    uint64_t tries = 0;  ///< hashes counted (in-process: all workers; remote: as the nodes report)
+    uint64_t tries = 0;   ///< hashes counted (in-process: all workers; remote: as the nodes report)
     std::string failure;  ///< empty when at least one claim was posted
 };
 
@@ -41,10 +41,13 @@ class Transport {
 public:
     virtual ~Transport() = default;
 
-    /// The chain is open: its configuration, its registered nodes and its blocks so far. Called
-    /// again after each reopen.
+    /// The chain is open: its configuration, its registered nodes, its blocks so far and the
+    /// server's key (what the server's messages are signed with). Called again after each reopen.
     virtual void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                      const std::vector<Block>& blocks) = 0;
+                      const std::vector<Block>& blocks, const KeyPair& server_key) = 0;
+
+    /// An epoch result entered the Results Queue (remote transports keep a durable record).
+    virtual void post_result(const EpochResult& /*result*/, const Hash& /*checkpoint*/) {}
 
     /// Delivers a candidate (header without nonce, payload) to `recipients` (node indices, as the
     /// BlockCreation contract's Broadcast events name them).
@@ -83,7 +86,7 @@ public:
     InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads);
 
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-              const std::vector<Block>& blocks) override;
+              const std::vector<Block>& blocks, const KeyPair& server_key) override;
     void broadcast(const BlockHeader& header, const Payload& payload,
                    const std::vector<uint32_t>& recipients) override;
     RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override;

@@ -25,7 +25,9 @@ struct ServerOptions {
     unsigned mining_threads = 0;  ///< proof-of-work threads (0: all cores)
     std::optional<uint32_t>
         forge_epoch;  ///< tests: perturb the weights after training this epoch, before posting
-    std::map<uint32_t, runtime::Fault> faults;  ///< faulty user nodes, for demonstrations (node -> fault)
+    std::map<uint32_t, runtime::Fault> faults;      ///< faulty user nodes, for demonstrations (node -> fault)
+    std::shared_ptr<runtime::Transport> transport;  ///< how the nodes are reached (null: in-process)
+    std::vector<runtime::PublicKey> node_keys;      ///< a new run's external nodes (their public keys)
 };
 
 /// What one epoch did, for monitoring.

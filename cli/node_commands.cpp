@@ -1,0 +1,187 @@
+// cli/node_commands.cpp - `trainchain node keygen|public|run|verify`: user nodes as their own
+// processes over NATS JetStream, and the `--transport` and `--node-keys` options other commands share.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "commands.hpp"
+#include "trainchain/nats/nats.hpp"
+#include "trainchain/runtime/chain.hpp"
+
+namespace trainchain::cli {
+
+std::shared_ptr<runtime::Transport> make_transport(const std::string& url) {
+    if (url.empty() || url == "in-process") return nullptr;
+    std::string why;
+    const auto endpoint = nats::parse_endpoint(url, &why);
+    if (!endpoint) throw InputError("--transport: error: " + why + " (or 'in-process')");
+    nats::NatsOptions options;
+    options.status = [](const std::string& line) {
+        fmt::print(stderr, "trainchain: {}\n", line);
+        std::fflush(stderr);
+    };
+    return std::make_shared<nats::NatsTransport>(*endpoint, options);
+}
+
+std::vector<runtime::PublicKey> read_node_keys(const std::string& path) {
+    const std::string text = read_text(path);
+    std::vector<runtime::PublicKey> keys;
+    size_t line_no = 0, pos = 0;
+    while (pos <= text.size()) {
+        const auto end = std::min(text.find('\n', pos), text.size());
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos) {
+            if (end == text.size()) break;
+            continue;
+        }
+        const auto last = line.find_last_not_of(" \t\r");
+        const std::string word = line.substr(first, last - first + 1);
+        const auto key = runtime::parse_hash(word);
+        if (!key)
+            throw InputError(fmt::format("{}:{}:{}: error: expected a public key (64 hex digits), got '{}'",
+                                         path, line_no, first + 1, word.substr(0, 80)));
+        keys.push_back(*key);
+        if (end == text.size()) break;
+    }
+    if (keys.empty()) throw InputError(fmt::format("{}: error: no node keys", path));
+    return keys;
+}
+
+namespace {
+
+struct RunFlags {
+    std::string transport, key, data, fault = "none";
+    unsigned threads = 1;
+    bool quiet = false;
+};
+
+}  // namespace
+
+void add_node_commands(CLI::App& app, int& exit_code) {
+    auto* node = app.add_subcommand("node", "Run a user node as its own process (NATS JetStream transport)");
+    node->require_subcommand(1);
+
+    auto* keygen = node->add_subcommand("keygen", "Make a node's private key file and print its public key");
+    auto k_file = std::make_shared<std::string>();
+    keygen->add_option("FILE", *k_file, "key file to create (mode 0600)")->required();
+    keygen->callback(guarded(exit_code, [k_file] {
+        try {
+            fmt::print("{}\n", runtime::hex(nats::generate_key_file(*k_file).public_key()));
+        } catch (const nats::NatsError& e) {
+            throw InputError(e.what());
+        }
+        return 0;
+    }));
+
+    auto* pub =
+        node->add_subcommand("public", "Print a key file's public key (for the server's --node-keys)");
+    auto p_file = std::make_shared<std::string>();
+    pub->add_option("FILE", *p_file, "key file")->required();
+    pub->callback(guarded(exit_code, [p_file] {
+        try {
+            fmt::print("{}\n", runtime::hex(nats::read_key_file(*p_file).public_key()));
+        } catch (const nats::NatsError& e) {
+            throw InputError(e.what());
+        }
+        return 0;
+    }));
+
+    auto* run =
+        node->add_subcommand("run", "Join a run as a user node: mine, verify, vote, propose restore points");
+    auto f = std::make_shared<RunFlags>();
+    run->add_option("--transport", f->transport, "nats://HOST:PORT/RUN")->required();
+    run->add_option("--key", f->key, "the node's key file (node keygen)")->required();
+    run->add_option("--data", f->data, "the node's directory (its replica)")->required();
+    run->add_option("--threads", f->threads, "mining threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    run->add_option("--fault", f->fault, "misbehave, for tests: wrong-vote, forge-nonce, wrong-restore-point")
+        ->capture_default_str();
+    run->add_flag("-q,--quiet", f->quiet, "log errors only");
+    run->callback(guarded(exit_code, [f] {
+        std::string why;
+        const auto endpoint = nats::parse_endpoint(f->transport, &why);
+        if (!endpoint) throw InputError("--transport: error: " + why);
+        const auto fault = runtime::parse_fault(f->fault);
+        if (!fault || *fault == runtime::Fault::Crash || *fault == runtime::Fault::TamperedReplica)
+            throw InputError(
+                fmt::format("--fault: error: '{}': kinds are none, wrong-vote, forge-nonce, "
+                            "wrong-restore-point",
+                            f->fault));
+        nats::NodeOptions options;
+        options.endpoint = *endpoint;
+        options.key_file = f->key;
+        options.data_dir = f->data;
+        options.fault = *fault;
+        options.threads = f->threads;
+        const bool quiet = f->quiet;
+        options.log = [quiet](const std::string& line) {
+            if (quiet) return;
+            fmt::print("{}\n", line);
+            std::fflush(stdout);
+        };
+        // SIGINT and SIGTERM end the node cleanly (its replica is a SQLite store: every block
+        // appended is durable, so a SIGKILL loses nothing either).
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        std::atomic<bool> stop{false};
+        std::thread waiter([&] {
+            int sig = 0;
+            sigwait(&signals, &sig);
+            stop = true;
+        });
+        int code = 0;
+        try {
+            nats::run_node(options, stop);
+        } catch (const nats::NatsError& e) {
+            fmt::print(stderr, "{}\n", e.what());
+            code = exit_bad_input;
+        } catch (const runtime::StoreError& e) {
+            fmt::print(stderr, "{}\n", e.what());
+            code = exit_bad_input;
+        }
+        if (!stop) pthread_kill(waiter.native_handle(), SIGTERM);
+        waiter.join();
+        return code;
+    }));
+
+    auto* verify = node->add_subcommand("verify", "Check a node's replica block by block and print its tip");
+    auto v_dir = std::make_shared<std::string>();
+    verify->add_option("DIR", *v_dir, "the node's directory")->required();
+    verify->callback(guarded(exit_code, [v_dir] {
+        std::unique_ptr<runtime::Store> store;
+        try {
+            store = runtime::Store::open(std::filesystem::path(*v_dir) / "replica");
+        } catch (const runtime::StoreError& e) {
+            throw InputError(e.what());
+        }
+        const auto blocks = store->blocks();
+        const auto nodes = store->nodes();
+        std::vector<runtime::Block> chain;
+        for (const auto& b : blocks) {
+            const auto ok = runtime::validate_next_block(store->config(), nodes, chain, b);
+            if (!ok.ok) {
+                fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, b.header.height, ok.reason);
+                return 1;
+            }
+            chain.push_back(b);
+        }
+        fmt::print("{}: {} blocks verified; tip {}\n", *v_dir, chain.size(),
+                   chain.empty() ? std::string("none") : runtime::hex(chain.back().hash()));
+        return 0;
+    }));
+}
+
+}  // namespace trainchain::cli

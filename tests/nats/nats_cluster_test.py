@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+# tests/nats/nats_cluster_test.py - the NATS JetStream transport end to end, one process per node:
+# nats-server with JetStream (started here), `trainchain train --transport nats://...` and 10
+# `trainchain node run` processes on loopback. Mid-run, nodes are killed (SIGKILL) and restarted,
+# the server is killed and resumed, and more than half of the nodes go away, which must make block
+# creation wait with a status line until they return. At the end every replica must verify and
+# hold exactly the server's chain. Bounded: every wait has a deadline.
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+NODES = 10
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Fail(Exception):
+    pass
+
+
+def expect(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+class Cluster:
+    def __init__(self, trainchain, work):
+        self.bin = trainchain
+        self.work = work
+        self.port = free_port()
+        self.url = f"nats://127.0.0.1:{self.port}/e2e"
+        self.nats = subprocess.Popen(
+            ["nats-server", "-js", "-a", "127.0.0.1", "-p", str(self.port), "-sd", os.path.join(work, "js")],
+            stdout=open(os.path.join(work, "nats.log"), "w"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                expect(time.time() < deadline, "nats-server did not start")
+                time.sleep(0.05)
+        self.nodes = {}
+        self.keys = []
+        for i in range(NODES):
+            out = self.cli("node", "keygen", self.key(i)).stdout.strip()
+            expect(len(out) == 64, f"keygen printed {out!r}")
+            self.keys.append(out)
+        with open(os.path.join(work, "keys.txt"), "w") as f:
+            f.write("# the run's nodes\n" + "\n".join(self.keys) + "\n")
+
+    def key(self, i):
+        return os.path.join(self.work, f"node{i}.key")
+
+    def data(self, i):
+        return os.path.join(self.work, f"node{i}")
+
+    def cli(self, *args, check=True):
+        r = subprocess.run([self.bin, *args], capture_output=True, text=True, timeout=120)
+        if check and r.returncode != 0:
+            raise Fail(f"trainchain {' '.join(args)} exited {r.returncode}: {r.stderr}")
+        return r
+
+    def start_node(self, i):
+        log = open(os.path.join(self.work, f"node{i}.log"), "a")
+        self.nodes[i] = subprocess.Popen(
+            [self.bin, "node", "run", "--transport", self.url, "--key", self.key(i), "--data", self.data(i)],
+            stdout=log, stderr=subprocess.STDOUT)
+
+    def kill_node(self, i):
+        p = self.nodes.pop(i)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=10)
+
+    def stop(self):
+        for p in self.nodes.values():
+            p.terminate()
+        for p in self.nodes.values():
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.nats.terminate()
+        self.nats.wait(timeout=10)
+
+
+class Train:
+    """`trainchain train --json` in the background; events collected as they come."""
+
+    def __init__(self, cluster, args):
+        self.proc = subprocess.Popen([cluster.bin, "train", *args, "--json"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.events, self.stderr = [], []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, args=(self.proc.stdout, self.events), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr), daemon=True).start()
+
+    def _read(self, stream, into):
+        for line in stream:
+            with self.lock:
+                into.append(json.loads(line) if into is self.events else line.rstrip("\n"))
+
+    def epochs(self):
+        with self.lock:
+            return [e for e in self.events if e.get("event") == "epoch"]
+
+    def wait_for(self, what, cond, timeout=120):
+        deadline = time.time() + timeout
+        while not cond():
+            expect(self.proc.poll() is None or cond(), f"train exited {self.proc.returncode} while waiting for "
+                   f"{what}: {self.stderr[-5:]}")
+            expect(time.time() < deadline, f"timed out waiting for {what}; stderr: {self.stderr[-5:]}")
+            time.sleep(0.05)
+
+    def finish(self, timeout=180):
+        self.proc.wait(timeout=timeout)
+        time.sleep(0.2)
+        return self.proc.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trainchain", required=True)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    if not shutil.which("nats-server"):
+        print("nats-server is not installed (Debian package nats-server)", file=sys.stderr)
+        return 1
+    work = tempfile.mkdtemp(prefix="trainchain-nats-")
+    cluster = Cluster(args.trainchain, work)
+    try:
+        run(cluster, work)
+        print(f"nats cluster test: passed ({work})")
+        return 0
+    except Fail as e:
+        print(f"nats cluster test: FAILED: {e}", file=sys.stderr)
+        for i in range(NODES):
+            p = os.path.join(work, f"node{i}.log")
+            if os.path.exists(p):
+                print(f"--- node {i} (last lines)", file=sys.stderr)
+                print("".join(open(p).readlines()[-8:]), file=sys.stderr)
+        return 1
+    finally:
+        cluster.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(c, work):
+    bad = c.cli("train", "-d", os.path.join(work, "x"), "--transport", "nats://127.0.0.1", check=False)
+    expect(bad.returncode == 2 and "--transport: error" in bad.stderr, f"malformed transport: {bad.stderr}")
+    bad = c.cli("train", "-d", os.path.join(work, "x"), "--transport", c.url, check=False)
+    expect(bad.returncode == 2 and "--node-keys" in bad.stderr, f"missing node keys: {bad.stderr}")
+
+    for i in range(NODES):
+        c.start_node(i)
+    run_dir = os.path.join(work, "run")
+    common = ["--transport", c.url, "--difficulty", "10", "--mining-threads", "1"]
+    t = Train(c, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--epochs", "14",
+                  "--inject", "nan@6", *common])
+
+    # A key the run did not register is turned away.
+    c.cli("node", "keygen", os.path.join(work, "stranger.key"))
+    t.wait_for("epoch 1", lambda: len(t.epochs()) >= 1)
+    r = subprocess.run([c.bin, "node", "run", "--transport", c.url, "--key", os.path.join(work, "stranger.key"),
+                        "--data", os.path.join(work, "stranger")], capture_output=True, text=True, timeout=30)
+    expect(r.returncode == 2 and "is not registered" in r.stderr, f"stranger: {r.returncode} {r.stderr}")
+
+    # Four nodes crash (fewer than half): the run goes on.
+    for i in range(4):
+        c.kill_node(i)
+    t.wait_for("epoch 3", lambda: len(t.epochs()) >= 3)
+    # They come back and catch up; two others crash.
+    for i in range(4):
+        c.start_node(i)
+    c.kill_node(4)
+    c.kill_node(5)
+    t.wait_for("epoch 4", lambda: len(t.epochs()) >= 4)
+    c.start_node(4)
+    c.start_node(5)
+
+    # The server is killed mid-run and resumed from its chain.
+    t.proc.send_signal(signal.SIGKILL)
+    t.finish()
+    t = Train(c, ["--resume", run_dir, *common])
+    t.wait_for("epoch 5 after the resume", lambda: len(t.epochs()) >= 1)
+
+    # More than half the nodes go away: block creation must wait, say so, and resume when they return.
+    for i in range(6):
+        c.kill_node(i)
+    t.wait_for("a waiting status line",
+               lambda: any("waiting for" in line for line in t.stderr), timeout=60)
+    before = len(t.epochs())
+    time.sleep(2)
+    expect(len(t.epochs()) <= before + 1, "blocks were created without a quorum")
+    for i in range(6):
+        c.start_node(i)
+    code = t.finish()
+    expect(code == 0, f"the resumed run exited {code}: {t.stderr[-10:]}")
+    summary = t.events[-1]
+    expect(summary.get("event") == "summary" and summary["finished"], f"summary: {summary}")
+
+    # Every replica holds the server's chain, verified.
+    v = c.cli("verify", run_dir)
+    history = json.loads(c.cli("history", run_dir, "--json").stdout)
+    kinds = [b["kind"] for b in history]
+    expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
+    expect(kinds.count("epoch") >= 15, f"14 epochs and the NaN epoch: {kinds}")
+    tip = history[-1]["hash"]
+    deadline = time.time() + 30
+    for i in range(NODES):
+        while True:
+            out = c.cli("node", "verify", c.data(i), check=False)
+            if out.returncode == 0 and out.stdout.strip().endswith(tip):
+                break
+            expect(time.time() < deadline, f"node {i}'s replica: {out.stdout}{out.stderr} (server tip {tip})")
+            time.sleep(0.2)
+    print(f"server chain: {len(history)} blocks, {v.stdout.strip()}")
+    print(f"all {NODES} replicas verified with tip {tip}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
