@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "trainchain/nats/nats.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"trainchain: a deep-learning training history in a private proof-of-work blockchain"};
@@ -24,5 +25,6 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "trainchain: error: {}\n", e.what());
         return trainchain::cli::exit_bad_input;
     }
+    trainchain::nats::shutdown();
     return exit_code;
 }

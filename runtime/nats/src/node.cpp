@@ -368,6 +368,8 @@ private:
 
 }  // namespace
 
+void shutdown() noexcept { nats_CloseAndWait(2000); }
+
 void run_node(const NodeOptions& options, const std::atomic<bool>& stop) {
     NodeProcess node(options, stop);
     node.run();

@@ -81,6 +81,10 @@ struct NodeOptions {
 /// runtime::StoreError on a setup it cannot run with (key not registered, replica of another run).
 void run_node(const NodeOptions& options, const std::atomic<bool>& stop);
 
+/// Releases the NATS library's threads and memory once every transport and node has ended (call
+/// before the process exits).
+void shutdown() noexcept;
+
 /// Writes a new private key to `path` (hex seed, mode 0600; refuses to overwrite) and returns it.
 runtime::KeyPair generate_key_file(const std::filesystem::path& path);
 /// Reads a key file; throws NatsError naming the file and what is wrong.
