@@ -14,6 +14,7 @@ packages=(
   libtomlplusplus-dev   # run configuration files (TOML)
   libcpp-httplib-dev    # trainchain serve: the HTTP/JSON API
   libnats-dev nats-server  # user nodes as processes: the queues on NATS JetStream (client and server)
+  iproute2              # the network-namespace variant of the NATS test
   libtorch-dev          # the Deep Learning Tool (libtorch)
   python3-torch         # the Python client's example and end-to-end test (PyTorch)
   chromium chromium-driver  # the dashboard's browser test (headless Chromium over WebDriver)

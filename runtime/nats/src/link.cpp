@@ -76,6 +76,10 @@ Link::Link(const Endpoint& endpoint, const std::string& who) : subjects_{endpoin
     check(natsOptions_SetReconnectWait(opts, 250), "nats");
     check(natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr), "nats");
     check(natsOptions_SetTimeout(opts, 2000), "nats");
+    // A dead link is noticed within about 3 s (the library's default is minutes); the connection is
+    // then made again, subscriptions with it, and what was missed comes from the streams.
+    check(natsOptions_SetPingInterval(opts, 1000), "nats");
+    check(natsOptions_SetMaxPingsOut(opts, 3), "nats");
     const natsStatus s = natsConnection_Connect(&nc_, opts);
     if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) check(s, "cannot connect to " + endpoint.server);
     check(natsConnection_JetStream(&js_, nc_, nullptr), "nats: JetStream");

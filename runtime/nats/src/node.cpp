@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "link.hpp"
@@ -258,6 +259,9 @@ private:
                                                     {"accept", v->accept},
                                                     {"signature", to_hex(v->signature)}}
                                                    .dump()));
+            if (voted_.insert(hash).second)
+                log(fmt::format("node {}: voted {} on block {}", index_, v->accept ? "accept" : "reject",
+                                header.height));
             return;
         }
         if (e.subject == s.restore_request) {
@@ -364,6 +368,7 @@ private:
     std::atomic<bool> mining_stop_{true};
     std::atomic<bool> found_{false};
     std::vector<std::thread> miners_;
+    std::set<Hash> voted_;  ///< claims voted on (a resent request is answered again, logged once)
 };
 
 }  // namespace
