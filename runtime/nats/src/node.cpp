@@ -249,6 +249,7 @@ private:
             const auto payload = payload_from_hex(j.at("payload").get<std::string>());
             const auto hash = from_hex_n<32>(j.at("hash").get<std::string>());
             if (header.height > height()) catch_up(header.height);
+            stop_mining();  // the race for this height is over: leave the cores to the checks
             node_->receive_candidate(header, payload);
             const auto v = node_->vote(header.nonce, hash);
             if (!v) return;
