@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "trainchain/api/server.hpp"
+#include "trainchain/nats/nats.hpp"
 
 namespace trainchain::cli {
 
@@ -18,6 +19,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         std::string dir;
         api::ServeOptions options;
         size_t max_body_mb = 256;
+        std::string transport;
     };
     auto f = std::make_shared<Flags>();
     serve->add_option("DIR", f->dir, "workspace: a directory of runs (created, with serve.json, when absent)")
@@ -41,8 +43,20 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         ->add_option("--web-root", f->options.web_root,
                      "serve the dashboard from this directory instead of the built-in copy (development)")
         ->check(CLI::ExistingDirectory);
+    serve->add_option(
+        "--transport", f->transport,
+        "in-process (default) or nats://HOST:PORT: each run's nodes as processes, on the run's name");
     serve->callback(guarded(exit_code, [f] {
         api::ServeOptions options = f->options;
+        if (!f->transport.empty() && f->transport != "in-process") {
+            const std::string base = f->transport;
+            if (base.find('/', std::string("nats://").size()) != std::string::npos)
+                throw InputError(
+                    "--transport: error: give serve nats://HOST:PORT: each run uses its own name");
+            std::string why;
+            if (!nats::parse_endpoint(base, &why)) throw InputError("--transport: error: " + why);
+            options.transport = [base](const std::string& run) { return make_transport(base + "/" + run); };
+        }
         options.max_body_bytes = f->max_body_mb << 20;
         api::Workspace ws;
         try {

@@ -287,6 +287,57 @@ def run(c, work):
     kinds = [b["kind"] for b in history]
     expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
     expect(kinds.count("epoch") >= 15, f"14 epochs and the NaN epoch: {kinds}")
+    run_serve(c, work)
+
+
+def run_serve(c, work):
+    """`serve --transport`: a run created through the API on the same node keys (its own subjects)."""
+    import urllib.request
+    for p in c.nodes.values():
+        p.terminate()
+        p.wait(timeout=10)
+    c.nodes = {}
+    api_url = c.url.rsplit("/", 1)[0] + "/apirun"
+    for i in range(NODES):
+        log = open(os.path.join(work, f"api-node{i}.log"), "a")
+        c.nodes[i] = subprocess.Popen([c.bin, "node", "run", "--transport", api_url, "--key", c.key(i), "--data",
+                                       os.path.join(work, f"api-node{i}")], stdout=log, stderr=subprocess.STDOUT)
+    ws, port = os.path.join(work, "ws"), free_port()
+    serve = subprocess.Popen([c.bin, "serve", ws, "--port", str(port), "--mining-threads", "1", "--transport",
+                              c.url.rsplit("/", 1)[0]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        serve.stdout.readline()
+        token = json.load(open(os.path.join(ws, "serve.json")))["token"]
+
+        def call(method, path, body=None, ctype="application/json"):
+            data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": ctype})
+            try:
+                with urllib.request.urlopen(req, timeout=120) as r:
+                    return r.status, json.loads(r.read() or b"null")
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read() or b"null")
+
+        code, out = call("POST", "/api/runs", {"name": "apirun", "difficulty_bits": 8})
+        expect(code == 400 and "node_keys" in out["error"], f"a run without node keys: {code} {out}")
+        code, out = call("POST", "/api/runs", {"name": "apirun", "difficulty_bits": 8, "node_keys": c.keys})
+        expect(code == 201 and out["nodes"] == NODES, f"creating the run: {code} {out}")
+        for epoch, acc in [(1, 0.5), (2, 0.7), (3, 0.6)]:
+            code, out = call("POST", f"/api/runs/apirun/epochs?epoch={epoch}&accuracy={acc}&loss=1&test_loss=1",
+                             os.urandom(4096), "application/octet-stream")
+            expect(code == 201, f"epoch {epoch}: {code} {out}")
+        code, out = call("POST", "/api/runs/apirun/rollback", {"reason": "test"})
+        expect(code == 201 and out["target"] == 3, f"rollback: {code} {out}")
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+    run_dir = os.path.join(ws, "apirun")
+    v = c.cli("verify", run_dir)
+    history = json.loads(c.cli("history", run_dir, "--json").stdout)
+    expect([b["kind"] for b in history][-1] == "rollback", "the API run's last block")
+    wait_replicas(c, [os.path.join(work, f"api-node{i}") for i in range(NODES)], history[-1]["hash"])
+    print(f"serve --transport: {len(history)} blocks through the API, {v.stdout.strip()}; replicas equal")
 
 
 def run_netns(c, work):
@@ -323,19 +374,24 @@ def run_netns(c, work):
           f"{len(votes)} block(s); chain {len(history)} blocks")
 
 
+def wait_replicas(c, dirs, tip):
+    """Every replica verifies and ends with `tip` (within 30 s)."""
+    deadline = time.time() + 30
+    for d in dirs:
+        while True:
+            out = c.cli("node", "verify", d, check=False)
+            if out.returncode == 0 and out.stdout.strip().endswith(tip):
+                break
+            expect(time.time() < deadline, f"replica {d}: {out.stdout}{out.stderr} (server tip {tip})")
+            time.sleep(0.2)
+
+
 def check_replicas(c, run_dir):
     """Every replica holds the server's chain, verified."""
     v = c.cli("verify", run_dir)
     history = json.loads(c.cli("history", run_dir, "--json").stdout)
     tip = history[-1]["hash"]
-    deadline = time.time() + 30
-    for i in range(NODES):
-        while True:
-            out = c.cli("node", "verify", c.data(i), check=False)
-            if out.returncode == 0 and out.stdout.strip().endswith(tip):
-                break
-            expect(time.time() < deadline, f"node {i}'s replica: {out.stdout}{out.stderr} (server tip {tip})")
-            time.sleep(0.2)
+    wait_replicas(c, [c.data(i) for i in range(NODES)], tip)
     print(f"server chain: {len(history)} blocks, {v.stdout.strip()}")
     print(f"all {NODES} replicas verified with tip {tip}")
     return history

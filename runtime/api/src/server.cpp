@@ -313,6 +313,17 @@ struct ApiServer::Impl {
         w.settings = RunSettings::from_json(*j);
         runtime::ChainOptions co;
         co.threads = options.mining_threads;
+        // A run whose store holds no node's private key runs on external nodes.
+        bool external = true;
+        for (const auto& n : runtime::Store::open(dir)->nodes())
+            external = external && n.seed == decltype(n.seed){};
+        if (external) {
+            if (!options.transport)
+                throw HttpError(
+                    409,
+                    "run '" + name + "' runs on external nodes: start serve with --transport to reach them");
+            co.transport = options.transport(name);
+        }
         w.chain = runtime::Chain::open(dir, co);
     }
 
@@ -344,7 +355,7 @@ struct ApiServer::Impl {
         const json body = body_object(req);
         only_keys(body,
                   {"name", "nodes", "difficulty_bits", "fork", "quorum_percent", "detection", "auto_rollback",
-                   "max_rollbacks"},
+                   "max_rollbacks", "node_keys"},
                   "run");
         if (!body.contains("name") || !body["name"].is_string())
             throw HttpError(400, "run.name (a string) is missing");
@@ -358,6 +369,32 @@ struct ApiServer::Impl {
         config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
         config.quorum_percent = bounded(body, "quorum_percent", config.quorum_percent, 1, 100, "run");
         config.fork = field(body, "fork", config.fork, "run");
+        std::vector<runtime::PublicKey> node_keys;
+        if (body.contains("node_keys")) {
+            if (!options.transport)
+                throw HttpError(
+                    400, "run.node_keys: this server runs in-process nodes (start it with --transport)");
+            const auto& keys = body["node_keys"];
+            if (!keys.is_array() || keys.empty() || keys.size() > 1000)
+                throw HttpError(400,
+                                "run.node_keys must be an array of 1 to 1000 public keys (64 hex digits)");
+            for (size_t i = 0; i < keys.size(); ++i) {
+                const auto key =
+                    keys[i].is_string() ? runtime::parse_hash(keys[i].get<std::string>()) : std::nullopt;
+                if (!key)
+                    throw HttpError(400, "run.node_keys[" + std::to_string(i) + "] is not 64 hex digits");
+                node_keys.push_back(*key);
+            }
+            if (body.contains("nodes") && config.nodes != node_keys.size())
+                throw HttpError(400, "run.nodes differs from the number of run.node_keys");
+            config.nodes = static_cast<uint32_t>(node_keys.size());
+        } else if (options.transport) {
+            throw HttpError(
+                400, "run.node_keys is missing: this server's nodes are external and bring their own keys");
+        }
+        if (options.transport && name.find('.') != std::string::npos)
+            throw HttpError(400,
+                            "run name '" + name + "': with an external transport, names may not contain '.'");
         const RunSettings settings = RunSettings::from_json(body);
         const auto w = writer_entry(name);
         std::lock_guard lock(w->mutex);
@@ -367,6 +404,8 @@ struct ApiServer::Impl {
         try {
             runtime::ChainOptions co;
             co.threads = options.mining_threads;
+            co.node_keys = node_keys;
+            if (options.transport) co.transport = options.transport(name);
             auto chain = runtime::Chain::init(dir, config, co);
             const std::string text = settings.to_json().dump(2) + "\n";
             runtime::write_file_atomically(dir / run_settings_file,

@@ -11,9 +11,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "trainchain/runtime/transport.hpp"
 
 namespace trainchain::api {
 
@@ -27,6 +30,10 @@ struct ServeOptions {
     /// Serve the dashboard's files from this directory instead of the copies built into the
     /// binary (for working on the dashboard without rebuilding); empty: the built-in copies.
     std::filesystem::path web_root;
+    /// How runs created here reach their nodes: given a run's name, its transport (e.g. NATS
+    /// JetStream, one subject space per run); null: in-process nodes. Runs made with it register
+    /// the external nodes' public keys given at creation (`node_keys`).
+    std::function<std::shared_ptr<runtime::Transport>(const std::string& run)> transport;
 };
 
 /// A workspace's settings: its token.
