@@ -436,15 +436,19 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
 }
 
 Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
-                          const std::vector<Block>& chain, const Block& b) {
+                          std::span<const Block> chain, const Block& b, bool check_signatures) {
     auto bad = [](std::string why) { return Check{false, std::move(why)}; };
     const uint64_t i = chain.size();
-    if (b.header.height != i) return bad("expected height " + std::to_string(i));
+    if (b.header.height != i)
+        return bad("the block stands at height " + std::to_string(b.header.height) + ", the next is " +
+                   std::to_string(i));
     if (b.header.prev != (i == 0 ? Hash{} : chain.back().hash()))
-        return bad("does not link to block " + std::to_string(i ? i - 1 : 0));
-    if (b.payload.root() != b.header.payload_root) return bad("the payload does not match the payload root");
+        return bad("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
+    if (b.payload.root() != b.header.payload_root)
+        return bad("the payload does not match the header's payload root");
     if (b.header.difficulty_bits != cfg.difficulty_bits)
-        return bad("the difficulty differs from the chain's");
+        return bad("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) +
+                   " bits)");
     if (!check_proof_of_work(b.hash(), b.header.difficulty_bits))
         return bad("the proof of work does not meet the difficulty");
     if (i > 0 && b.header.timestamp_ms < chain.back().header.timestamp_ms)
@@ -454,11 +458,12 @@ Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>&
                          : i == 1
                              ? b.payload.kind == BlockKind::Registration
                              : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
-    if (!kind_ok) return bad("a " + kind_name(b.payload.kind) + " block cannot stand here");
+    if (!kind_ok)
+        return bad("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
     if (i == 0) {
         if (!b.votes.empty()) return bad("the genesis block carries votes");
         if (b.payload.note != config_note(cfg))
-            return bad("the genesis block does not match the configuration");
+            return bad("the chain's configuration does not match the genesis block (" + b.payload.note + ")");
         return {};
     }
     if (i == 1 && b.payload.checkpoint != node_set_digest(nodes))
@@ -471,12 +476,14 @@ Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>&
             return bad("a vote comes from unregistered node " + std::to_string(v.node));
         if (seen[v.node]) return bad("node " + std::to_string(v.node) + " voted twice");
         seen[v.node] = true;
-        if (!verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
+        if (check_signatures &&
+            !verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
             return bad("node " + std::to_string(v.node) + "'s vote signature is invalid");
         if (v.accept) ++accepts;
     }
     if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent))
-        return bad(std::to_string(accepts) + " accepting votes are below the quorum");
+        return bad(std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
+                   " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
     if (b.payload.kind == BlockKind::Rollback) {
         const uint64_t t = b.payload.target_height;
         if (t >= i || chain[t].payload.kind != BlockKind::Epoch)
@@ -537,7 +544,6 @@ VerifyReport verify(const Store& store) {
     // the blocks pass 2 needs to look at.
     std::vector<DeferredCheck> deferred;
     std::optional<VerifyReport> structural;
-    Hash prev{};
     for (size_t i = 0; i < raw.size() && !structural; ++i) {
         const auto& r = raw[i];
         const Block& b = blocks[i];
@@ -547,86 +553,27 @@ VerifyReport verify(const Store& store) {
             break;
         }
         const Hash h = sha256(r.header);
-        if (b.header.height != r.height)
+        if (b.header.height != r.height) {
             fail("the header's height does not match its place");
-        else if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin()))
+            break;
+        }
+        if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin())) {
             fail("the stored hash is not the hash of the stored header");
-        else if (b.header.prev != prev)
-            fail("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
-        else if (b.payload.root() != b.header.payload_root)
-            fail("the payload does not match the header's payload root");
-        else if (b.header.difficulty_bits != cfg.difficulty_bits)
-            fail("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) +
-                 " bits)");
-        else if (!check_proof_of_work(h, b.header.difficulty_bits))
-            fail("the proof of work does not meet the difficulty");
-        else if (i > 0 && b.header.timestamp_ms < blocks[i - 1].header.timestamp_ms)
-            fail("the timestamp is earlier than the previous block's");
-        else if (b.payload.run_id != cfg.run_id)
-            fail("the run id differs from the chain's");
-        if (structural) break;
-        // Kinds in order: genesis, registration, then epochs and rollbacks.
-        const bool kind_ok =
-            i == 0   ? b.payload.kind == BlockKind::Genesis
-            : i == 1 ? b.payload.kind == BlockKind::Registration
-                     : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
-        if (!kind_ok) {
-            fail("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
             break;
         }
-        if (i == 0 && !b.votes.empty()) {
-            fail("the genesis block carries votes");
+        if (i == 1 && nodes.size() != cfg.nodes) {
+            fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
+                 std::to_string(cfg.nodes));
             break;
         }
-        if (i == 0 && b.payload.note != config_note(cfg)) {
-            fail("the chain's configuration does not match the genesis block (" + b.payload.note + ")");
+        // The same checks a node makes on a block it receives, with the signatures left for pass 2.
+        if (const auto check = validate_next_block(cfg, nodes, std::span(blocks).first(i), b, false);
+            !check.ok) {
+            fail(check.reason);
             break;
         }
-        if (i == 1) {
-            if (nodes.size() != cfg.nodes) {
-                fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
-                     std::to_string(cfg.nodes));
-                break;
-            }
-            if (b.payload.checkpoint != node_set_digest(nodes)) {
-                fail("the registered node keys do not match the registration block");
-                break;
-            }
-        }
-        if (i >= 1) {
-            std::vector<bool> seen(nodes.size(), false);
-            uint64_t accepts = 0;
-            for (const auto& v : b.votes) {
-                if (v.node >= nodes.size()) {
-                    fail("a vote comes from unregistered node " + std::to_string(v.node));
-                    break;
-                }
-                if (seen[v.node]) {
-                    fail("node " + std::to_string(v.node) + " voted twice");
-                    break;
-                }
-                seen[v.node] = true;
-                deferred.push_back({i, DeferredCheck::Kind::Signature, v.node, v.accept, h, v.signature, 0});
-                if (v.accept) ++accepts;
-            }
-            if (structural) break;
-            if (!has_quorum(accepts, nodes.size(), cfg.quorum_percent)) {
-                fail(std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
-                     " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
-                break;
-            }
-        }
-        if (b.payload.kind == BlockKind::Rollback) {
-            const uint64_t t = b.payload.target_height;
-            if (t >= i || blocks[t].payload.kind != BlockKind::Epoch) {
-                fail("the rollback target " + std::to_string(t) + " is not an earlier epoch block");
-                break;
-            }
-            if (blocks[t].payload.checkpoint != b.payload.checkpoint) {
-                fail("the rollback names a different checkpoint than its target");
-                break;
-            }
-        }
+        for (const auto& v : b.votes)
+            deferred.push_back({i, DeferredCheck::Kind::Signature, v.node, v.accept, h, v.signature, 0});
         if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback)
             deferred.push_back({i,
                                 DeferredCheck::Kind::Checkpoint,
@@ -635,7 +582,6 @@ VerifyReport verify(const Store& store) {
                                 b.payload.checkpoint,
                                 {},
                                 b.payload.checkpoint_size});
-        prev = h;
     }
 
     // Pass 2, on every core: signatures (Ed25519) and checkpoints (zstd + SHA-256). Each worker

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -109,8 +110,10 @@ std::string config_note(const ChainConfig& config);
 /// time monotonic, carry the run id, be of a kind allowed at its height (genesis: the
 /// configuration; registration: the node keys), carry distinct valid signatures of registered
 /// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint.
+/// Without `check_signatures` the vote signatures are left to the caller (verify checks them in
+/// parallel afterwards).
 Check validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                          const std::vector<Block>& chain, const Block& block);
+                          std::span<const Block> chain, const Block& block, bool check_signatures = true);
 
 /// The outcome of verifying a stored chain.
 struct VerifyReport {
