@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -56,7 +57,9 @@ void add_node_commands(CLI::App& app, int& exit_code);
 
 /// The transport a `--transport` option names: null for "" or "in-process", a NatsTransport
 /// (connected, streams made) for nats://HOST:PORT/RUN; InputError when malformed.
-std::shared_ptr<runtime::Transport> make_transport(const std::string& url);
+/// `cancel`, when set later, makes a transport waiting for its nodes give up (NATS).
+std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
+                                                   std::shared_ptr<std::atomic<bool>> cancel = nullptr);
 
 /// Reads a `--node-keys` file: one public key (64 hex digits) per line, '#' comments.
 std::vector<runtime::PublicKey> read_node_keys(const std::string& path);

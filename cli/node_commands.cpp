@@ -15,12 +15,14 @@
 
 namespace trainchain::cli {
 
-std::shared_ptr<runtime::Transport> make_transport(const std::string& url) {
+std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
+                                                   std::shared_ptr<std::atomic<bool>> cancel) {
     if (url.empty() || url == "in-process") return nullptr;
     std::string why;
     const auto endpoint = nats::parse_endpoint(url, &why);
     if (!endpoint) throw InputError("--transport: error: " + why + " (or 'in-process')");
     nats::NatsOptions options;
+    options.cancel = std::move(cancel);
     options.status = [](const std::string& line) {
         fmt::print(stderr, "trainchain: {}\n", line);
         std::fflush(stderr);
@@ -59,7 +61,7 @@ std::vector<runtime::PublicKey> read_node_keys(const std::string& path) {
 namespace {
 
 struct RunFlags {
-    std::string transport, key, data, fault = "none";
+    std::string transport, key, data, fault = "none", server_key;
     unsigned threads = 1;
     bool quiet = false;
 };
@@ -106,6 +108,9 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(1, 256));
     run->add_option("--fault", f->fault, "misbehave, for tests: wrong-vote, forge-nonce, wrong-restore-point")
         ->capture_default_str();
+    run->add_option(
+        "--server-key", f->server_key,
+        "the server's public key (64 hex digits; the server prints it); else pinned on first sight");
     run->add_flag("-q,--quiet", f->quiet, "log errors only");
     run->callback(guarded(exit_code, [f] {
         std::string why;
@@ -123,6 +128,12 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         options.data_dir = f->data;
         options.fault = *fault;
         options.threads = f->threads;
+        if (!f->server_key.empty()) {
+            options.server_key = runtime::parse_hash(f->server_key);
+            if (!options.server_key)
+                throw InputError(
+                    fmt::format("--server-key: error: '{}' is not 64 hex digits", f->server_key));
+        }
         const bool quiet = f->quiet;
         options.log = [quiet](const std::string& line) {
             if (quiet) return;
@@ -151,6 +162,9 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         } catch (const runtime::StoreError& e) {
             fmt::print(stderr, "{}\n", e.what());
             code = exit_bad_input;
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "trainchain node: error: {}\n", e.what());
+            code = 1;
         }
         if (!stop) pthread_kill(waiter.native_handle(), SIGTERM);
         waiter.join();

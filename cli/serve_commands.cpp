@@ -48,6 +48,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         "in-process (default) or nats://HOST:PORT: each run's nodes as processes, on the run's name");
     serve->callback(guarded(exit_code, [f] {
         api::ServeOptions options = f->options;
+        // Set on SIGINT/SIGTERM: a request waiting for external nodes gives up, so that the server can stop.
+        const auto cancel = std::make_shared<std::atomic<bool>>(false);
         if (!f->transport.empty() && f->transport != "in-process") {
             const std::string base = f->transport;
             if (base.find('/', std::string("nats://").size()) != std::string::npos)
@@ -55,7 +57,9 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
                     "--transport: error: give serve nats://HOST:PORT: each run uses its own name");
             std::string why;
             if (!nats::parse_endpoint(base, &why)) throw InputError("--transport: error: " + why);
-            options.transport = [base](const std::string& run) { return make_transport(base + "/" + run); };
+            options.transport = [base, cancel](const std::string& run) {
+                return make_transport(base + "/" + run, cancel);
+            };
         }
         options.max_body_bytes = f->max_body_mb << 20;
         api::Workspace ws;
@@ -78,6 +82,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         std::thread waiter([&] {
             int sig = 0;
             sigwait(&stop_signals, &sig);
+            *cancel = true;
             server.stop();
         });
         const bool ok = server.listen();

@@ -1,38 +1,11 @@
-// runtime/src/transport.cpp - the in-process transport (user nodes as objects in this process)
-// and the signed messages every transport's nodes send.
+// runtime/src/transport.cpp - the in-process transport (user nodes as objects in this process).
 #include "trainchain/runtime/transport.hpp"
 
-#include <cstring>
-
 namespace trainchain::runtime {
-namespace {
-
-void put_u64(Bytes& out, uint64_t v) {
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-Bytes tagged(const char* tag) { return Bytes(tag, tag + std::strlen(tag)); }
-
-}  // namespace
 
 const std::vector<UserNode>& Transport::local_nodes() const {
     static const std::vector<UserNode> none;
     return none;
-}
-
-Bytes claim_message(uint64_t height, uint64_t nonce, const Hash& hash) {
-    Bytes m = tagged("trainchain/claim/v1");
-    put_u64(m, height);
-    put_u64(m, nonce);
-    m.insert(m.end(), hash.begin(), hash.end());
-    return m;
-}
-
-Bytes proposal_message(uint64_t request_id, uint64_t height) {
-    Bytes m = tagged("trainchain/restore/v1");
-    put_u64(m, request_id);
-    put_u64(m, height);
-    return m;
 }
 
 InProcessTransport::InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads)

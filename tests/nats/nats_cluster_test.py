@@ -13,6 +13,7 @@
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +24,25 @@ import threading
 import time
 
 NODES = 10
+
+
+def js_purge(c, stream, subject):
+    """Purges `subject` from a JetStream stream through the JetStream API, over the NATS protocol."""
+    with socket.create_connection((c.host, c.port), timeout=10) as s:
+        f = s.makefile("rb")
+        f.readline()  # INFO
+        body = json.dumps({"filter": subject}).encode()
+        s.sendall(b'CONNECT {"verbose":false,"pedantic":false}\r\nSUB _INBOX.purge 1\r\n' +
+                  f"PUB $JS.API.STREAM.PURGE.{stream} _INBOX.purge {len(body)}\r\n".encode() + body + b"\r\n")
+        while True:
+            line = f.readline()
+            expect(line, "the connection closed before the purge was answered")
+            if line.startswith(b"MSG"):
+                n = int(line.split()[-1])
+                return json.loads(f.read(n + 2)[:n])
+            if line.startswith(b"PING"):
+                s.sendall(b"PONG\r\n")
+            expect(not line.startswith(b"-ERR"), line.decode())
 
 
 def free_port():
@@ -268,6 +288,14 @@ def run(c, work):
     t = Train(c, ["--resume", run_dir, *common])
     t.wait_for("epoch 5 after the resume", lambda: len(t.epochs()) >= 1)
 
+    # Node 9 is down while the blocks stream loses its blocks: back, it gets them from its peers.
+    c.kill_node(9)
+    n0 = len(t.epochs())
+    t.wait_for("an epoch without node 9", lambda: len(t.epochs()) >= n0 + 1)
+    purged = js_purge(c, "TC_e2e_BLOCKS", "tc.e2e.s.block.*")
+    expect(purged.get("success") and purged.get("purged", 0) > 0, f"purge: {purged}")
+    c.start_node(9)
+
     # More than half the nodes go away: block creation must wait, say so, and resume when they return.
     for i in range(6):
         c.kill_node(i)
@@ -284,6 +312,9 @@ def run(c, work):
     expect(summary.get("event") == "summary" and summary["finished"], f"summary: {summary}")
 
     history = check_replicas(c, run_dir)
+    peers = [int(m) for m in re.findall(r"(\d+) from peers\)", open(os.path.join(work, "node9.log")).read())]
+    expect(any(peers), f"node 9 took no blocks from its peers after the purge: {peers}")
+    print(f"node 9 caught up with {sum(peers)} block(s) from its peers after the stream was purged")
     kinds = [b["kind"] for b in history]
     expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
     expect(kinds.count("epoch") >= 15, f"14 epochs and the NaN epoch: {kinds}")

@@ -3,6 +3,7 @@
 #include "link.hpp"
 
 #include <cstring>
+#include <thread>
 
 #include "trainchain/vm/hex.hpp"
 
@@ -65,7 +66,9 @@ bool verify_envelope(const runtime::PublicKey& key, const Envelope& e) {
     return runtime::verify_signature(key, signed_bytes(e.subject, e.body), e.signature);
 }
 
-Link::Link(const Endpoint& endpoint, const std::string& who) : subjects_{endpoint.run} {
+Link::Link(const Endpoint& endpoint, const std::string& who, const std::atomic<bool>* stop,
+           const std::function<void(const std::string&)>& log)
+    : subjects_{endpoint.run} {
     natsOptions* opts = nullptr;
     check(natsOptions_Create(&opts), "nats");
     std::unique_ptr<natsOptions, decltype(&natsOptions_Destroy)> guard(opts, natsOptions_Destroy);
@@ -74,14 +77,21 @@ Link::Link(const Endpoint& endpoint, const std::string& who) : subjects_{endpoin
     check(natsOptions_SetAllowReconnect(opts, true), "nats");
     check(natsOptions_SetMaxReconnect(opts, -1), "nats");
     check(natsOptions_SetReconnectWait(opts, 250), "nats");
-    check(natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr), "nats");
     check(natsOptions_SetTimeout(opts, 2000), "nats");
     // A dead link is noticed within about 3 s (the library's default is minutes); the connection is
     // then made again, subscriptions with it, and what was missed comes from the streams.
     check(natsOptions_SetPingInterval(opts, 1000), "nats");
     check(natsOptions_SetMaxPingsOut(opts, 3), "nats");
-    const natsStatus s = natsConnection_Connect(&nc_, opts);
-    if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) check(s, "cannot connect to " + endpoint.server);
+    for (int attempt = 0;; ++attempt) {
+        const natsStatus s = natsConnection_Connect(&nc_, opts);
+        if (s == NATS_OK) break;
+        nc_ = nullptr;
+        if (!stop) check(s, "cannot connect to " + endpoint.server);
+        if (*stop) throw NatsError("stopped before " + endpoint.server + " could be reached");
+        if (attempt % 20 == 0 && log)
+            log("cannot reach " + endpoint.server + " (" + natsStatus_GetText(s) + "); trying again");
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
     check(natsConnection_JetStream(&js_, nc_, nullptr), "nats: JetStream");
 }
 
@@ -94,7 +104,8 @@ Link::~Link() {
 }
 
 void Link::ensure_streams() {
-    auto add = [&](const std::string& name, std::vector<std::string> subjects, int64_t per_subject) {
+    auto add = [&](const std::string& name, std::vector<std::string> subjects, int64_t per_subject,
+                   int64_t max_bytes) {
         std::vector<const char*> subj;
         for (const auto& s : subjects) subj.push_back(s.c_str());
         jsStreamConfig cfg;
@@ -104,6 +115,8 @@ void Link::ensure_streams() {
         cfg.SubjectsLen = static_cast<int>(subj.size());
         cfg.Storage = js_FileStorage;
         cfg.MaxMsgsPerSubject = per_subject;
+        cfg.MaxBytes = max_bytes;  // the oldest messages go first when full
+        cfg.Discard = js_DiscardOld;
         jsStreamInfo* si = nullptr;
         jsErrCode code{};
         natsStatus s = NATS_OK;
@@ -117,11 +130,11 @@ void Link::ensure_streams() {
         if (s != NATS_OK && code != JSStreamNameExistErr)
             check(s, "nats: cannot create stream " + name + " (is JetStream enabled? nats-server -js)");
     };
-    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info}, 1);
+    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info}, 1, -1);
     add(subjects_.queues_stream,
         {subjects_.candidate, subjects_.vote_request, subjects_.restore_request, subjects_.results,
          subjects_.claim, subjects_.vote, subjects_.proposal},
-        -1);
+        -1, int64_t{1} << 30);
 }
 
 void Link::publish_durable(const std::string& subject, const std::string& data) {

@@ -5,7 +5,9 @@
 
 #include <nats/nats.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -47,7 +49,11 @@ bool verify_envelope(const runtime::PublicKey& key, const Envelope& e);
 /// One connection with its JetStream context; reconnects forever.
 class Link {
 public:
-    Link(const Endpoint& endpoint, const std::string& who);
+    /// Connects. Without `stop`, one attempt (an unreachable server is an error at once); with
+    /// it, attempts every half second until connected or `stop` is set (NatsError then). Once
+    /// connected, a lost connection is made again forever.
+    Link(const Endpoint& endpoint, const std::string& who, const std::atomic<bool>* stop = nullptr,
+         const std::function<void(const std::string&)>& log = {});
     ~Link();
     Link(const Link&) = delete;
     Link& operator=(const Link&) = delete;
@@ -56,7 +62,8 @@ public:
     void ensure_streams();
     /// Publishes to a stream and waits for its acknowledgement (the message is durable).
     void publish_durable(const std::string& subject, const std::string& data);
-    /// Publishes without a stream acknowledgement.
+    /// Publishes without waiting for the stream's acknowledgement (still stored when the subject
+    /// belongs to a stream).
     void publish(const std::string& subject, const std::string& data);
     /// The last message stored on `subject` in `stream`; nullopt when none (or no stream yet).
     std::optional<Envelope> last(const std::string& stream, const std::string& subject);

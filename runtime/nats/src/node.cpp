@@ -55,12 +55,14 @@ public:
         : o_{o},
           stop_{stop},
           key_{read_key_file(o.key_file)},
-          link_{o.endpoint, "trainchain-node-" + hex(key_.public_key()).substr(0, 12)} {}
+          link_{o.endpoint, "trainchain-node-" + hex(key_.public_key()).substr(0, 12), &stop, o.log} {}
 
     ~NodeProcess() {
         stop_mining();
         if (fetch_sub_) {
-            natsSubscription_Unsubscribe(fetch_sub_);
+            // Wait for an answer to a peer in progress: it reads the replica.
+            if (natsSubscription_Drain(fetch_sub_) == NATS_OK)
+                natsSubscription_WaitForDrainCompletion(fetch_sub_, 5000);
             natsSubscription_Destroy(fetch_sub_);
         }
     }
@@ -119,6 +121,9 @@ private:
         if (!verify_envelope(info.server_key, *e))
             throw NatsError("run '" + o_.endpoint.run +
                             "': the run information is not signed by the key it names");
+        if (o_.server_key && *o_.server_key != info.server_key)
+            throw NatsError("run '" + o_.endpoint.run + "' is signed by server key " + hex(info.server_key) +
+                            ", not the one given (" + hex(*o_.server_key) + ")");
         std::filesystem::create_directories(o_.data_dir);
         // The server's key is pinned the first time: later information must come from the same server.
         const auto pin = o_.data_dir / "server.pub";
@@ -177,17 +182,35 @@ private:
             }
             if (!append(block_from_json(Json::parse(e->body)), "stream")) break;
         }
-        while (height() < known_height) {
-            const auto reply = link_.request(s.fetch, Json{{"from", height()}}.dump(), 2000);
-            if (!reply) break;
-            const auto j = Json::parse(*reply);
-            size_t got = 0;
-            for (const auto& b : j.at("blocks"))
-                if (append(block_from_json(b), "a peer")) ++got;
-            if (got == 0) break;
+        const uint64_t from_stream = height() - before;
+        // The stream lacks blocks a later message shows to exist: ask the peers. The first answer
+        // wins each request; an answer that does not hold up is dropped and the request made again
+        // (another peer may answer first).
+        for (int failures = 0; height() < known_height && failures < 5;) {
+            const uint64_t at = height();
+            const auto reply = link_.request(s.fetch, Json{{"from", at}}.dump(), 2000);
+            std::string what = reply ? "an answer with no block" : "no answer";
+            try {
+                if (reply) {
+                    const auto blocks = Json::parse(*reply).at("blocks");
+                    if (!blocks.empty())
+                        what = fmt::format("{} block(s) from height {}", blocks.size(),
+                                           block_from_json(blocks.front()).header.height);
+                    for (const auto& b : blocks)
+                        if (!append(block_from_json(b), "a peer")) break;
+                }
+            } catch (const std::exception& e) {
+                what = std::string("a malformed answer: ") + e.what();
+            }
+            if (height() == at) {
+                ++failures;
+                log(fmt::format("node {}: asked the peers for blocks from height {}: {}", index_, at, what));
+            }
         }
         if (height() > before)
-            log(fmt::format("node {}: caught up from height {} to {}", index_, before, height()));
+            log(fmt::format(
+                "node {}: caught up from height {} to {} ({} blocks from the stream, {} from peers)", index_,
+                before, height(), from_stream, height() - before - from_stream));
     }
 
     /// Validates and appends the next block; false when it is not the next or not valid. A block
@@ -201,7 +224,11 @@ private:
                             index_, b.header.height, from));
             return false;
         }
-        if (b.header.height > chain_.size()) return false;
+        if (b.header.height > chain_.size()) {
+            log(fmt::format("node {}: block {} from {} does not follow the replica's tip ({})", index_,
+                            b.header.height, from, chain_.size() - 1));
+            return false;
+        }
         const auto ok = validate_next_block(config_, nodes_, chain_, b);
         if (!ok.ok) {
             log(fmt::format("node {}: refused block {} from {}: {}", index_, b.header.height, from,
@@ -239,7 +266,14 @@ private:
             const auto payload = payload_from_hex(j.at("payload").get<std::string>());
             if (header.height > height()) catch_up(header.height);
             if (header.height != height() || header.payload_root != payload.root()) return;
-            if (mining_header_ && mining_header_->encode() == header.encode()) return;  // a resend
+            if (mining_header_ && mining_header_->encode() == header.encode()) {
+                // A resend: the server has not heard a claim. Post ours again if we found one.
+                std::lock_guard lock(claim_mutex_);
+                if (last_claim_) link_.publish(s.claim, *last_claim_);
+                return;
+            }
+            const auto& to = j.at("recipients");
+            if (std::find(to.begin(), to.end(), Json(index_)) == to.end()) return;  // not sent to this node
             node_->receive_candidate(header, payload);
             start_mining(header);
             return;
@@ -251,8 +285,22 @@ private:
             if (header.height > height()) catch_up(header.height);
             stop_mining();  // the race for this height is over: leave the cores to the checks
             node_->receive_candidate(header, payload);
-            const auto v = node_->vote(header.nonce, hash);
+            auto v = node_->vote(header.nonce, hash);
             if (!v) return;
+            if (v->accept) {
+                // Beyond the claim itself: the block the server would make must be one this node
+                // would append (difficulty, run id, kind, time, rollback target).
+                Block candidate;
+                candidate.header = header;
+                candidate.payload = payload;
+                std::lock_guard lock(mutex_);
+                const auto ok = validate_next_block(config_, nodes_, chain_, candidate, VoteCheck::None);
+                if (!ok.ok) {
+                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.reason));
+                    v->accept = false;
+                    v->signature = key_.sign(vote_message(hash, false));
+                }
+            }
             link_.publish_durable(s.vote, seal(key_, s.vote,
                                                Json{{"node", index_},
                                                     {"height", header.height},
@@ -273,7 +321,12 @@ private:
             if (j.contains("failing")) failing = j.at("failing").get<uint64_t>();
             const auto point = node_->propose(to, failing);
             if (!node_->alive()) return;
-            Json body = {{"node", index_}, {"id", j.at("id")}, {"tip", tip}, {"height", nullptr}};
+            if (j.at("run_id").get<uint64_t>() != config_.run_id) return;
+            Json body = {{"node", index_},
+                         {"id", j.at("id")},
+                         {"tip", tip},
+                         {"challenge", j.at("challenge")},
+                         {"height", nullptr}};
             if (point) body["height"] = *point;
             link_.publish_durable(s.proposal, seal(key_, s.proposal, body.dump()));
             log(fmt::format("node {}: rollback {}: proposed {}", index_, j.at("id").get<uint64_t>(),
@@ -294,6 +347,10 @@ private:
             send_claim(header, nonce, hash, 0);
         }
         found_ = false;
+        {
+            std::lock_guard lock(claim_mutex_);
+            last_claim_.reset();
+        }
         for (unsigned t = 0; t < threads; ++t)
             miners_.emplace_back([this, header, n, t, threads] {
                 uint64_t tries = 0;
@@ -308,14 +365,19 @@ private:
     void send_claim(const BlockHeader& header, uint64_t nonce, const Hash& hash, uint64_t tries) {
         const auto& s = link_.subjects();
         try {
-            link_.publish_durable(s.claim, seal(key_, s.claim,
-                                                Json{{"node", index_},
-                                                     {"height", header.height},
-                                                     {"timestamp_ms", header.timestamp_ms},
-                                                     {"nonce", nonce},
-                                                     {"hash", to_hex(hash)},
-                                                     {"tries", tries}}
-                                                    .dump()));
+            const std::string claim = seal(key_, s.claim,
+                                           Json{{"node", index_},
+                                                {"height", header.height},
+                                                {"timestamp_ms", header.timestamp_ms},
+                                                {"nonce", nonce},
+                                                {"hash", to_hex(hash)},
+                                                {"tries", tries}}
+                                               .dump());
+            {
+                std::lock_guard lock(claim_mutex_);
+                last_claim_ = claim;
+            }
+            link_.publish_durable(s.claim, claim);
             log(fmt::format("node {}: found nonce {} for block {} after {} tries", index_, nonce,
                             header.height, tries));
         } catch (const std::exception& e) {
@@ -339,14 +401,22 @@ private:
             const auto j = Json::parse(
                 std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
             const auto from = j.at("from").get<uint64_t>();
-            Json blocks = Json::array();
+            // As many blocks as fit in one message (the broker's limit, 1 MiB by default).
+            const auto limit =
+                static_cast<size_t>(std::max<int64_t>(natsConnection_GetMaxPayload(nc), 4096)) - 1024;
+            std::string body = "{\"blocks\":[";
+            size_t count = 0;
             {
                 std::lock_guard lock(self->mutex_);
-                for (uint64_t h = from; h < self->chain_.size() && h < from + 64; ++h)
-                    blocks.push_back(block_json(self->chain_[h]));
+                for (uint64_t h = from; h < self->chain_.size() && count < 64; ++h, ++count) {
+                    const std::string b = block_json(self->chain_[h]).dump();
+                    if (body.size() + b.size() + 2 > limit) break;
+                    if (count) body += ',';
+                    body += b;
+                }
             }
-            if (blocks.empty()) return;  // let a peer that has them answer
-            const std::string body = Json{{"blocks", blocks}}.dump();
+            if (count == 0) return;  // let a peer that has them answer
+            body += "]}";
             natsConnection_Publish(nc, reply, body.data(), static_cast<int>(body.size()));
         } catch (const std::exception&) {
         }
@@ -369,6 +439,8 @@ private:
     std::atomic<bool> mining_stop_{true};
     std::atomic<bool> found_{false};
     std::vector<std::thread> miners_;
+    std::mutex claim_mutex_;                 ///< guards last_claim_ (written by a mining thread)
+    std::optional<std::string> last_claim_;  ///< the claim posted for the current candidate
     std::set<Hash> voted_;  ///< claims voted on (a resent request is answered again, logged once)
 };
 

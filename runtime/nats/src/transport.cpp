@@ -56,6 +56,15 @@ struct NatsTransport::Impl {
     void send(const std::string& subject, const Json& body) {
         link.publish_durable(subject, seal(server_key, subject, body.dump()));
     }
+    /// A request sent again: not waited for (the stream already holds the first one).
+    void resend_message(const std::string& subject, const Json& body) {
+        link.publish(subject, seal(server_key, subject, body.dump()));
+    }
+    /// Throws when the owner asked to stop (serve shutting down) while waiting for the nodes.
+    void check_cancel() const {
+        if (options.cancel && options.cancel->load())
+            throw NatsError("stopped while waiting for the nodes of run '" + endpoint.run + "'");
+    }
 
     /// A node message signed by a registered node: its JSON body, else nullopt.
     std::optional<Json> from_node(const Envelope& e) const {
@@ -69,6 +78,18 @@ struct NatsTransport::Impl {
         }
     }
 
+    /// Status while waiting: after 1, 2, 5, 10, 20 and 30 s, then every minute.
+    static bool report_now(double waited, double& next) {
+        if (waited < next) return false;
+        next = next < 2    ? next + 1
+               : next < 5  ? 5
+               : next < 10 ? 10
+               : next < 20 ? 20
+               : next < 30 ? 30
+                           : next + 60;
+        return true;
+    }
+
     [[nodiscard]] std::chrono::milliseconds resend() const {
         return std::chrono::milliseconds(static_cast<int64_t>(options.resend_seconds * 1000));
     }
@@ -80,7 +101,22 @@ struct NatsTransport::Impl {
     ChainConfig config;
     std::vector<NodeRecord> nodes;
     KeyPair server_key = KeyPair::generate();
-    Json candidate;  ///< the last candidate broadcast
+    Json candidate;                  ///< the last candidate broadcast
+    std::vector<Block> unpublished;  ///< accepted blocks not yet in the stream
+
+    void publish_pending() {
+        while (!unpublished.empty()) {
+            const Block& b = unpublished.front();
+            try {
+                send(link.subjects().block(b.header.height), block_json(b));
+            } catch (const NatsError& e) {
+                status(
+                    fmt::format("block {} is stored but not yet published: {}", b.header.height, e.what()));
+                return;
+            }
+            unpublished.erase(unpublished.begin());
+        }
+    }
     BlockHeader candidate_header;
 };
 
@@ -103,6 +139,7 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
         info.nodes.push_back(r);
     }
     m.nodes = info.nodes;
+    m.unpublished.clear();
     const auto& s = m.link.subjects();
     // The run information, unless the stream holds this very run already.
     const std::string body = info_json(info).dump();
@@ -117,6 +154,8 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
         }
     }
     if (!stored || stored->body != body) m.send(s.info, info_json(info));
+    m.status(fmt::format("run '{}' on {}: {} registered nodes; server key {}", m.endpoint.run,
+                         m.endpoint.server, nodes.size(), hex(server_key.public_key())));
     // Blocks the stream lacks (a server that stopped between storing a block and publishing it,
     // or a new stream): from the first missing height on.
     size_t first_missing = blocks.size();
@@ -140,6 +179,7 @@ void NatsTransport::post_result(const EpochResult& result, const Hash& checkpoin
 void NatsTransport::broadcast(const BlockHeader& header, const Payload& payload,
                               const std::vector<uint32_t>& recipients) {
     Impl& m = *impl_;
+    m.publish_pending();
     m.candidate_header = header;
     m.candidate = {{"header", to_hex(header.encode())},
                    {"payload", to_hex(payload.encode())},
@@ -153,6 +193,7 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
     const auto n = static_cast<uint64_t>(m.nodes.size());
     const auto start = Clock::now();
     auto last_send = start;
+    double next_report = 1;
     for (;;) {
         const auto e = m.claims->next(std::chrono::milliseconds(200));
         if (e) {
@@ -166,25 +207,31 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
                 c.signature = e->signature;
                 if (j->at("height").get<uint64_t>() != header.height ||
                     j->at("timestamp_ms").get<uint64_t>() != header.timestamp_ms)
-                    continue;                         // a claim for an earlier candidate
-                if (c.nonce % n != c.node) continue;  // nonce k belongs to node k mod N
-                out.tries += j->value("tries", uint64_t{0});
-                claims.push(c);
+                    continue;  // a claim for an earlier candidate
                 BlockHeader h = header;
                 h.nonce = c.nonce;
-                // The first claim that holds up ends the race; forged ones before it are left for
-                // the Consensus contract to refuse.
-                if (h.hash() == c.hash && check_proof_of_work(c.hash, header.difficulty_bits)) return out;
+                const bool holds = h.hash() == c.hash && check_proof_of_work(c.hash, header.difficulty_bits);
+                // Nonce k belongs to node k mod N: a node claiming another's nonce is not heard.
+                if (holds && c.nonce % n != c.node) continue;
+                out.tries += j->value("tries", uint64_t{0});
+                // Forged claims go to the queue too: the Consensus contract refuses them (as with
+                // in-process nodes). The first claim that holds up ends the race.
+                claims.push(c);
+                if (holds) return out;
             } catch (const std::exception&) {
                 continue;
             }
         }
         if (Clock::now() - last_send >= m.resend()) {
             // Nobody answered (the nodes are down or were restarted): send the candidate again.
-            m.send(m.link.subjects().candidate, m.candidate);
+            m.check_cancel();
+            m.resend_message(m.link.subjects().candidate, m.candidate);
             last_send = Clock::now();
-            m.status(fmt::format("block {}: waiting for a proof of work ({:.0f} s; are the nodes running?)",
-                                 header.height, std::chrono::duration<double>(Clock::now() - start).count()));
+            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+            if (Impl::report_now(waited, next_report))
+                m.status(
+                    fmt::format("block {}: waiting for a proof of work ({:.0f} s; are the nodes running?)",
+                                header.height, waited));
         }
     }
 }
@@ -201,6 +248,7 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
     std::set<uint32_t> voted;
     const auto start = Clock::now();
     auto last_send = start;
+    double next_report = 1;
     for (;;) {
         if (const auto e = m.votes->next(std::chrono::milliseconds(200))) {
             const auto j = m.from_node(*e);
@@ -218,23 +266,33 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
             }
         }
         if (Clock::now() - last_send >= m.resend()) {
-            m.send(subject, request);
+            m.check_cancel();
+            m.resend_message(subject, request);
             last_send = Clock::now();
-            m.status(fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
-                                 claimed.height, voted.size(), m.nodes.size(),
-                                 std::chrono::duration<double>(Clock::now() - start).count()));
+            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+            if (Impl::report_now(waited, next_report))
+                m.status(fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
+                                     claimed.height, voted.size(), m.nodes.size(), waited));
         }
     }
 }
 
 void NatsTransport::accepted(const Block& block) {
-    impl_->send(impl_->link.subjects().block(block.header.height), block_json(block));
+    // The block is stored already: a failure to publish it must not fail the append. It is kept
+    // and published before the next candidate (or by the next server to open the chain).
+    impl_->unpublished.push_back(block);
+    impl_->publish_pending();
 }
 
 void NatsTransport::collect_restore_points(const RestoreRequest& request,
                                            const std::function<void(const Proposal&)>& on_proposal) {
     Impl& m = *impl_;
-    Json body = {{"id", request.id}, {"tip", request.tip}};
+    // A fresh value the proposals must echo: a signed proposal answers this request only.
+    const Hash challenge = sha256(KeyPair::generate().public_key());
+    Json body = {{"id", request.id},
+                 {"tip", request.tip},
+                 {"run_id", m.config.run_id},
+                 {"challenge", to_hex(challenge)}};
     if (request.to) body["to"] = *request.to;
     if (request.failing) body["failing"] = *request.failing;
     const auto& subject = m.link.subjects().restore_request;
@@ -244,29 +302,38 @@ void NatsTransport::collect_restore_points(const RestoreRequest& request,
     std::map<uint64_t, size_t> tally;
     const auto start = Clock::now();
     auto last_send = start;
-    while (answered.size() < n) {
-        if (const auto e = m.proposals->next(std::chrono::milliseconds(200))) {
+    double next_report = 1;
+    std::optional<Clock::time_point> majority_at;
+    // Every node's answer is taken (as in-process) until all answered; once one height holds a
+    // majority, the rest get one resend interval more (the decision cannot change).
+    while (answered.size() < n && !(majority_at && Clock::now() - *majority_at >= m.resend())) {
+        if (const auto e = m.proposals->next(std::chrono::milliseconds(100))) {
             const auto j = m.from_node(*e);
             if (!j) continue;
             try {
-                if (j->at("id").get<uint64_t>() != request.id || j->at("tip").get<uint64_t>() != request.tip)
+                if (j->at("id").get<uint64_t>() != request.id ||
+                    j->at("tip").get<uint64_t>() != request.tip ||
+                    from_hex_n<32>(j->at("challenge").get<std::string>()) != challenge)
                     continue;
                 const auto node = j->at("node").get<uint32_t>();
                 if (!answered.insert(node).second) continue;
                 if (j->at("height").is_null()) continue;
                 const auto height = j->at("height").get<uint64_t>();
                 on_proposal({node, height});
-                if (++tally[height] * 2 > n) return;  // a majority: no later answer changes the decision
+                if (++tally[height] * 2 > n && !majority_at) majority_at = Clock::now();
             } catch (const std::exception&) {
                 continue;
             }
         }
-        if (Clock::now() - last_send >= m.resend()) {
-            m.send(subject, body);
+        if (!majority_at && Clock::now() - last_send >= m.resend()) {
+            m.check_cancel();
+            m.resend_message(subject, body);
             last_send = Clock::now();
-            m.status(fmt::format(
-                "rollback {}: waiting for restore points: {} of {} nodes answered ({:.0f} s)", request.id,
-                answered.size(), n, std::chrono::duration<double>(Clock::now() - start).count()));
+            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+            if (Impl::report_now(waited, next_report))
+                m.status(
+                    fmt::format("rollback {}: waiting for restore points: {} of {} nodes answered ({:.0f} s)",
+                                request.id, answered.size(), n, waited));
         }
     }
 }

@@ -110,10 +110,13 @@ std::string config_note(const ChainConfig& config);
 /// time monotonic, carry the run id, be of a kind allowed at its height (genesis: the
 /// configuration; registration: the node keys), carry distinct valid signatures of registered
 /// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint.
-/// Without `check_signatures` the vote signatures are left to the caller (verify checks them in
-/// parallel afterwards).
+/// `votes` says how much of the votes to check: all (Signed), all but the signatures (Unsigned:
+/// verify checks those in parallel afterwards), or nothing (None: a candidate a node is asked to
+/// vote on).
+enum class VoteCheck { Signed, Unsigned, None };
 Check validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                          std::span<const Block> chain, const Block& block, bool check_signatures = true);
+                          std::span<const Block> chain, const Block& block,
+                          VoteCheck votes = VoteCheck::Signed);
 
 /// The outcome of verifying a stored chain.
 struct VerifyReport {

@@ -64,7 +64,7 @@ struct WorkClaim {
     uint32_t node = 0;
     uint64_t nonce = 0;
     Hash hash{};
-    Signature signature{};  ///< the node's signature of claim_message (remote nodes; see transport.hpp)
+    Signature signature{};  ///< the node's signature of its claim message (remote nodes)
 };
 
 using ResultsQueue = Queue<EpochResult>;

@@ -104,9 +104,4 @@ private:
     std::vector<UserNode> nodes_;
 };
 
-/// The bytes a node signs for a proof-of-work claim: "trainchain/claim/v1", height, nonce, hash.
-Bytes claim_message(uint64_t height, uint64_t nonce, const Hash& hash);
-/// The bytes a node signs for a restore point: "trainchain/restore/v1", request id, height.
-Bytes proposal_message(uint64_t request_id, uint64_t height);
-
 }  // namespace trainchain::runtime

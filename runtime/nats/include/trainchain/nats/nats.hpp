@@ -34,6 +34,8 @@ struct NatsOptions {
     double resend_seconds = 1.0;  ///< a request unanswered this long is sent again (late/restarted nodes)
     /// Status lines while block creation waits (for a proof of work, a quorum, restore points).
     std::function<void(const std::string&)> status;
+    /// Set by the owner to give up waiting (a server shutting down): the waiting call throws NatsError.
+    std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 /// The server's side: broadcasts candidates, vote requests and rollback requests, collects the
@@ -71,7 +73,9 @@ struct NodeOptions {
     std::filesystem::path
         data_dir;  ///< its replica (a chain store without checkpoints) and the pinned server key
     runtime::Fault fault = runtime::Fault::None;  ///< for tests and demonstrations
-    unsigned threads = 1;                         ///< mining threads
+    std::optional<runtime::PublicKey>
+        server_key;        ///< the server's key, when known (else pinned on first sight)
+    unsigned threads = 1;  ///< mining threads
     std::function<void(const std::string&)> log;  ///< one line per event
 };
 
