@@ -160,10 +160,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.threads = ao->threads;
         opt.faults = parse_faults(ao->faults, Store::open(ao->dir)->config().nodes);
         opt.transport = make_transport(ao->transport);
-        if (opt.transport && !opt.faults.empty())
-            throw InputError(
-                "--fault: error: faults are given to in-process nodes; external nodes take "
-                "`node run --fault`");
+        refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(ao->dir, opt);
         print_append(c->append_epoch(std::move(r)));
         return 0;
@@ -261,10 +258,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ChainOptions opt;
         opt.faults = parse_faults(*r_faults, Store::open(*r_dir)->config().nodes);
         opt.transport = make_transport(*r_transport);
-        if (opt.transport && !opt.faults.empty())
-            throw InputError(
-                "--fault: error: faults are given to in-process nodes; external nodes take "
-                "`node run --fault`");
+        refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(*r_dir, opt);
         if (to && (*to >= c->blocks().size() || c->blocks()[*to].payload.kind != BlockKind::Epoch))
             throw InputError(fmt::format("--to: error: block {} is not an epoch block of this chain", *to));

@@ -61,6 +61,10 @@ void add_node_commands(CLI::App& app, int& exit_code);
 std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
                                                    std::shared_ptr<std::atomic<bool>> cancel = nullptr);
 
+/// `--fault` makes in-process nodes faulty: with an external transport it is bad input (InputError).
+void refuse_faults_with(const std::shared_ptr<runtime::Transport>& transport,
+                        const std::map<uint32_t, runtime::Fault>& faults);
+
 /// Reads a `--node-keys` file: one public key (64 hex digits) per line, '#' comments.
 std::vector<runtime::PublicKey> read_node_keys(const std::string& path);
 

@@ -30,6 +30,13 @@ std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
     return std::make_shared<nats::NatsTransport>(*endpoint, options);
 }
 
+void refuse_faults_with(const std::shared_ptr<runtime::Transport>& transport,
+                        const std::map<uint32_t, runtime::Fault>& faults) {
+    if (transport && !faults.empty())
+        throw InputError(
+            "--fault: error: faults are given to in-process nodes; external nodes take `node run --fault`");
+}
+
 std::vector<runtime::PublicKey> read_node_keys(const std::string& path) {
     const std::string text = read_text(path);
     std::vector<runtime::PublicKey> keys;

@@ -228,10 +228,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
             options.forge_epoch = f->forge_epoch;
             options.faults = parse_faults(f->faults, config.chain.nodes);
             options.transport = make_transport(f->transport);
-            if (options.transport && !options.faults.empty())
-                throw InputError(
-                    "--fault: error: faults are given to in-process nodes; external nodes take "
-                    "`node run --fault`");
+            refuse_faults_with(options.transport, options.faults);
             if (!f->node_keys.empty()) {
                 if (options.resume)
                     throw InputError("--node-keys: error: a resumed run keeps the nodes it registered");
