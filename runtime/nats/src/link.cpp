@@ -66,9 +66,8 @@ bool verify_envelope(const runtime::PublicKey& key, const Envelope& e) {
     return runtime::verify_signature(key, signed_bytes(e.subject, e.body), e.signature);
 }
 
-Link::Link(const Endpoint& endpoint, const std::string& who, const std::atomic<bool>* stop,
-           const std::function<void(const std::string&)>& log)
-    : subjects_{endpoint.run} {
+Link::Link(const Endpoint& endpoint, const std::string& who, LinkOptions options)
+    : options_{std::move(options)}, subjects_{endpoint.run} {
     natsOptions* opts = nullptr;
     check(natsOptions_Create(&opts), "nats");
     std::unique_ptr<natsOptions, decltype(&natsOptions_Destroy)> guard(opts, natsOptions_Destroy);
@@ -86,10 +85,10 @@ Link::Link(const Endpoint& endpoint, const std::string& who, const std::atomic<b
         const natsStatus s = natsConnection_Connect(&nc_, opts);
         if (s == NATS_OK) break;
         nc_ = nullptr;
-        if (!stop) check(s, "cannot connect to " + endpoint.server);
-        if (*stop) throw NatsError("stopped before " + endpoint.server + " could be reached");
-        if (attempt % 20 == 0 && log)
-            log("cannot reach " + endpoint.server + " (" + natsStatus_GetText(s) + "); trying again");
+        if (!options_.patient) check(s, "cannot connect to " + endpoint.server);
+        check_stop("waiting for " + endpoint.server);
+        if (attempt % 20 == 0 && options_.log)
+            options_.log("cannot reach " + endpoint.server + " (" + natsStatus_GetText(s) + "); trying again");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     check(natsConnection_JetStream(&js_, nc_, nullptr), "nats: JetStream");
@@ -101,6 +100,19 @@ Link::~Link() {
         natsConnection_Close(nc_);
         natsConnection_Destroy(nc_);
     }
+}
+
+void Link::check_stop(const std::string& what) const {
+    if (options_.stop && options_.stop->load()) throw NatsError("stopped while " + what);
+}
+
+bool Link::retry(natsStatus s, int attempt, int limit, const std::string& what) const {
+    check_stop(what);
+    if (!options_.patient && attempt + 1 >= limit) return false;
+    if (options_.log && attempt > 0 && attempt % 25 == 0)
+        options_.log(what + ": " + natsStatus_GetText(s) + "; trying again");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return true;
 }
 
 void Link::ensure_streams() {
@@ -117,18 +129,21 @@ void Link::ensure_streams() {
         cfg.MaxMsgsPerSubject = per_subject;
         cfg.MaxBytes = max_bytes;  // the oldest messages go first when full
         cfg.Discard = js_DiscardOld;
-        jsStreamInfo* si = nullptr;
+        // Nodes read the blocks stream with direct gets, which the broker answers only once the
+        // stream is ready (nats-server 2.9.10 crashes on a plain message get that races the
+        // stream's creation).
+        cfg.AllowDirect = true;
+        const std::string what = "creating stream " + name + " (is JetStream enabled? nats-server -js)";
         jsErrCode code{};
-        natsStatus s = NATS_OK;
-        // The server may still be starting, or JetStream may be catching up: retry a while.
-        for (int attempt = 0; attempt < 50; ++attempt) {
-            s = js_AddStream(&si, js_, &cfg, nullptr, &code);
-            if (s == NATS_OK || code == JSStreamNameExistErr) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        for (int attempt = 0;; ++attempt) {  // the broker may still be starting
+            jsStreamInfo* si = nullptr;
+            natsStatus s = js_AddStream(&si, js_, &cfg, nullptr, &code);
+            // A stream made by an earlier version with other limits: brought to this configuration.
+            if (s != NATS_OK && code == JSStreamNameExistErr) s = js_UpdateStream(&si, js_, &cfg, nullptr, &code);
+            if (si) jsStreamInfo_Destroy(si);
+            if (s == NATS_OK) return;
+            if (!retry(s, attempt, 50, what)) check(s, "nats: " + what);
         }
-        if (si) jsStreamInfo_Destroy(si);
-        if (s != NATS_OK && code != JSStreamNameExistErr)
-            check(s, "nats: cannot create stream " + name + " (is JetStream enabled? nats-server -js)");
     };
     add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info}, 1, -1);
     add(subjects_.queues_stream,
@@ -138,17 +153,15 @@ void Link::ensure_streams() {
 }
 
 void Link::publish_durable(const std::string& subject, const std::string& data) {
-    jsPubAck* ack = nullptr;
-    jsErrCode code{};
-    natsStatus s = NATS_OK;
-    for (int attempt = 0; attempt < 100; ++attempt) {  // across a reconnect
-        s = js_Publish(&ack, js_, subject.c_str(), data.data(), static_cast<int>(data.size()), nullptr,
-                       &code);
-        if (s == NATS_OK) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int attempt = 0;; ++attempt) {  // across a reconnect
+        jsPubAck* ack = nullptr;
+        jsErrCode code{};
+        const natsStatus s = js_Publish(&ack, js_, subject.c_str(), data.data(), static_cast<int>(data.size()),
+                                        nullptr, &code);
+        if (ack) jsPubAck_Destroy(ack);
+        if (s == NATS_OK) return;
+        if (!retry(s, attempt, 100, "publishing to " + subject)) check(s, "nats: publishing to " + subject);
     }
-    if (ack) jsPubAck_Destroy(ack);
-    check(s, "nats: publishing to " + subject);
 }
 
 void Link::publish(const std::string& subject, const std::string& data) {
@@ -157,16 +170,20 @@ void Link::publish(const std::string& subject, const std::string& data) {
 }
 
 std::optional<Envelope> Link::last(const std::string& stream, const std::string& subject) {
-    natsMsg* msg = nullptr;
-    jsErrCode code{};
-    const natsStatus s = js_GetLastMsg(&msg, js_, stream.c_str(), subject.c_str(), nullptr, &code);
-    if (s != NATS_OK) {
-        if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr || code == JSStreamNotFoundErr)
-            return std::nullopt;
-        check(s, "nats: reading " + subject);
+    jsDirectGetMsgOptions o;
+    jsDirectGetMsgOptions_Init(&o);
+    o.LastBySubject = subject.c_str();
+    for (int attempt = 0;; ++attempt) {
+        natsMsg* msg = nullptr;
+        const natsStatus s = js_DirectGetMsg(&msg, js_, stream.c_str(), nullptr, &o);
+        if (s == NATS_OK) {
+            std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
+            return open_envelope(msg);
+        }
+        // No message on the subject, or no stream ready to answer.
+        if (s == NATS_NOT_FOUND || s == NATS_NO_RESPONDERS) return std::nullopt;
+        if (!retry(s, attempt, 10, "reading " + subject)) check(s, "nats: reading " + subject);
     }
-    std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
-    return open_envelope(msg);
 }
 
 std::optional<std::string> Link::request(const std::string& subject, const std::string& data,

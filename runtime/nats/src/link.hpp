@@ -46,14 +46,21 @@ std::string seal(const runtime::KeyPair& key, const std::string& subject, const 
 std::optional<Envelope> open_envelope(natsMsg* msg);
 bool verify_envelope(const runtime::PublicKey& key, const Envelope& e);
 
-/// One connection with its JetStream context; reconnects forever.
+/// How a Link behaves when the broker is missing or slow.
+struct LinkOptions {
+    /// When set, every wait and retry gives up with NatsError (a node stopping, serve shutting down).
+    const std::atomic<bool>* stop = nullptr;
+    /// A node: connects, and retries what timed out, until `stop`. Otherwise (the server) an
+    /// unreachable broker is an error at once and a call that times out is retried a few times.
+    bool patient = false;
+    std::function<void(const std::string&)> log;
+};
+
+/// One connection with its JetStream context; once connected, reconnects forever.
 class Link {
 public:
-    /// Connects. Without `stop`, one attempt (an unreachable server is an error at once); with
-    /// it, attempts every half second until connected or `stop` is set (NatsError then). Once
-    /// connected, a lost connection is made again forever.
-    Link(const Endpoint& endpoint, const std::string& who, const std::atomic<bool>* stop = nullptr,
-         const std::function<void(const std::string&)>& log = {});
+    /// Connects (see LinkOptions). Throws NatsError.
+    Link(const Endpoint& endpoint, const std::string& who, LinkOptions options = {});
     ~Link();
     Link(const Link&) = delete;
     Link& operator=(const Link&) = delete;
@@ -65,7 +72,8 @@ public:
     /// Publishes without waiting for the stream's acknowledgement (still stored when the subject
     /// belongs to a stream).
     void publish(const std::string& subject, const std::string& data);
-    /// The last message stored on `subject` in `stream`; nullopt when none (or no stream yet).
+    /// The last message stored on `subject` in `stream` (a direct get); nullopt when none, or
+    /// when the stream does not exist or is still being created.
     std::optional<Envelope> last(const std::string& stream, const std::string& subject);
     /// A request with a reply; nullopt on timeout or when no one answers.
     std::optional<std::string> request(const std::string& subject, const std::string& data, int timeout_ms);
@@ -75,6 +83,13 @@ public:
     [[nodiscard]] const Subjects& subjects() const noexcept { return subjects_; }
 
 private:
+    /// Throws NatsError when the owner asked to stop.
+    void check_stop(const std::string& what) const;
+    /// Whether a call that failed with `s` on its `attempt`-th try is tried again (after a pause):
+    /// always for a patient link, `limit` tries otherwise. Throws NatsError when stopping.
+    bool retry(natsStatus s, int attempt, int limit, const std::string& what) const;
+
+    LinkOptions options_;
     natsConnection* nc_ = nullptr;
     jsCtx* js_ = nullptr;
     Subjects subjects_;
