@@ -88,7 +88,8 @@ Link::Link(const Endpoint& endpoint, const std::string& who, LinkOptions options
         if (!options_.patient) check(s, "cannot connect to " + endpoint.server);
         check_stop("waiting for " + endpoint.server);
         if (attempt % 20 == 0 && options_.log)
-            options_.log("cannot reach " + endpoint.server + " (" + natsStatus_GetText(s) + "); trying again");
+            options_.log("cannot reach " + endpoint.server + " (" + natsStatus_GetText(s) +
+                         "); trying again");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     check(natsConnection_JetStream(&js_, nc_, nullptr), "nats: JetStream");
@@ -139,7 +140,8 @@ void Link::ensure_streams() {
             jsStreamInfo* si = nullptr;
             natsStatus s = js_AddStream(&si, js_, &cfg, nullptr, &code);
             // A stream made by an earlier version with other limits: brought to this configuration.
-            if (s != NATS_OK && code == JSStreamNameExistErr) s = js_UpdateStream(&si, js_, &cfg, nullptr, &code);
+            if (s != NATS_OK && code == JSStreamNameExistErr)
+                s = js_UpdateStream(&si, js_, &cfg, nullptr, &code);
             if (si) jsStreamInfo_Destroy(si);
             if (s == NATS_OK) return;
             if (!retry(s, attempt, 50, what)) check(s, "nats: " + what);
@@ -156,8 +158,8 @@ void Link::publish_durable(const std::string& subject, const std::string& data) 
     for (int attempt = 0;; ++attempt) {  // across a reconnect
         jsPubAck* ack = nullptr;
         jsErrCode code{};
-        const natsStatus s = js_Publish(&ack, js_, subject.c_str(), data.data(), static_cast<int>(data.size()),
-                                        nullptr, &code);
+        const natsStatus s = js_Publish(&ack, js_, subject.c_str(), data.data(),
+                                        static_cast<int>(data.size()), nullptr, &code);
         if (ack) jsPubAck_Destroy(ack);
         if (s == NATS_OK) return;
         if (!retry(s, attempt, 100, "publishing to " + subject)) check(s, "nats: publishing to " + subject);

@@ -55,7 +55,8 @@ public:
         : o_{o},
           stop_{stop},
           key_{read_key_file(o.key_file)},
-          link_{o.endpoint, "trainchain-node-" + hex(key_.public_key()).substr(0, 12), {&stop, true, o.log}} {}
+          link_{o.endpoint, "trainchain-node-" + hex(key_.public_key()).substr(0, 12), {&stop, true, o.log}} {
+    }
 
     ~NodeProcess() {
         stop_mining();

@@ -41,7 +41,9 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
 
 struct NatsTransport::Impl {
     Impl(const Endpoint& e, NatsOptions o)
-        : endpoint{e}, options{std::move(o)}, link{e, "trainchain-server", {options.cancel.get(), false, {}}} {
+        : endpoint{e},
+          options{std::move(o)},
+          link{e, "trainchain-server", {options.cancel.get(), false, {}}} {
         link.ensure_streams();
         claims = std::make_unique<Subscription>(link, link.subjects().claim);
         votes = std::make_unique<Subscription>(link, link.subjects().vote);
