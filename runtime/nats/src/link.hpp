@@ -82,9 +82,10 @@ public:
     [[nodiscard]] jsCtx* js() const noexcept { return js_; }
     [[nodiscard]] const Subjects& subjects() const noexcept { return subjects_; }
 
-private:
-    /// Throws NatsError when the owner asked to stop.
+    /// Throws NatsError ("stopped while `what`") when the owner asked to stop.
     void check_stop(const std::string& what) const;
+
+private:
     /// Whether a call that failed with `s` on its `attempt`-th try is tried again (after a pause):
     /// always for a patient link, `limit` tries otherwise. Throws NatsError when stopping.
     bool retry(natsStatus s, int attempt, int limit, const std::string& what) const;

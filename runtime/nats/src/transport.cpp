@@ -58,15 +58,6 @@ struct NatsTransport::Impl {
     void send(const std::string& subject, const Json& body) {
         link.publish_durable(subject, seal(server_key, subject, body.dump()));
     }
-    /// A request sent again: not waited for (the stream already holds the first one).
-    void resend_message(const std::string& subject, const Json& body) {
-        link.publish(subject, seal(server_key, subject, body.dump()));
-    }
-    /// Throws when the owner asked to stop (serve shutting down) while waiting for the nodes.
-    void check_cancel() const {
-        if (options.cancel && options.cancel->load())
-            throw NatsError("stopped while waiting for the nodes of run '" + endpoint.run + "'");
-    }
 
     /// A node message signed by a registered node: its JSON body, else nullopt.
     std::optional<Json> from_node(const Envelope& e) const {
@@ -80,21 +71,40 @@ struct NatsTransport::Impl {
         }
     }
 
-    /// Status while waiting: after 1, 2, 5, 10, 20 and 30 s, then every minute.
-    static bool report_now(double waited, double& next) {
-        if (waited < next) return false;
-        next = next < 2    ? next + 1
-               : next < 5  ? 5
-               : next < 10 ? 10
-               : next < 20 ? 20
-               : next < 30 ? 30
-                           : next + 60;
-        return true;
-    }
-
     [[nodiscard]] std::chrono::milliseconds resend() const {
         return std::chrono::milliseconds(static_cast<int64_t>(options.resend_seconds * 1000));
     }
+
+    /// A request the nodes have not all answered yet. `when_due` sends it again every resend
+    /// interval (for late or restarted nodes; not waited for, the stream holds the first one) and
+    /// prints a status line after 1, 2, 5, 10, 20 and 30 s, then every minute. Throws NatsError
+    /// when the owner asked to stop (serve shutting down).
+    struct Resend {
+        Impl& m;
+        const std::string& subject;
+        const Json& body;
+        Clock::time_point start = Clock::now();
+        Clock::time_point last_send = start;
+        double next_report = 1;
+
+        /// `line(waited_seconds)` gives the status line.
+        template <class Line>
+        void when_due(Line&& line) {
+            if (Clock::now() - last_send < m.resend()) return;
+            m.link.check_stop("waiting for the nodes of run '" + m.endpoint.run + "'");
+            m.link.publish(subject, seal(m.server_key, subject, body.dump()));
+            last_send = Clock::now();
+            const double waited = std::chrono::duration<double>(last_send - start).count();
+            if (waited < next_report) return;
+            next_report = next_report < 2    ? next_report + 1
+                          : next_report < 5  ? 5
+                          : next_report < 10 ? 10
+                          : next_report < 20 ? 20
+                          : next_report < 30 ? 30
+                                             : next_report + 60;
+            m.status(line(waited));
+        }
+    };
 
     Endpoint endpoint;
     NatsOptions options;
@@ -193,9 +203,7 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
     Impl& m = *impl_;
     RaceOutcome out;
     const auto n = static_cast<uint64_t>(m.nodes.size());
-    const auto start = Clock::now();
-    auto last_send = start;
-    double next_report = 1;
+    Impl::Resend resend{m, m.link.subjects().candidate, m.candidate};
     for (;;) {
         const auto e = m.claims->next(std::chrono::milliseconds(200));
         if (e) {
@@ -224,17 +232,11 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
                 continue;
             }
         }
-        if (Clock::now() - last_send >= m.resend()) {
-            // Nobody answered (the nodes are down or were restarted): send the candidate again.
-            m.check_cancel();
-            m.resend_message(m.link.subjects().candidate, m.candidate);
-            last_send = Clock::now();
-            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
-            if (Impl::report_now(waited, next_report))
-                m.status(
-                    fmt::format("block {}: waiting for a proof of work ({:.0f} s; are the nodes running?)",
-                                header.height, waited));
-        }
+        // Nobody answered (the nodes are down or were restarted): the candidate goes again.
+        resend.when_due([&](double waited) {
+            return fmt::format("block {}: waiting for a proof of work ({:.0f} s; are the nodes running?)",
+                               header.height, waited);
+        });
     }
 }
 
@@ -248,9 +250,7 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
     const auto& subject = m.link.subjects().vote_request;
     m.send(subject, request);
     std::set<uint32_t> voted;
-    const auto start = Clock::now();
-    auto last_send = start;
-    double next_report = 1;
+    Impl::Resend resend{m, subject, request};
     for (;;) {
         if (const auto e = m.votes->next(std::chrono::milliseconds(200))) {
             const auto j = m.from_node(*e);
@@ -267,15 +267,10 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
                 continue;
             }
         }
-        if (Clock::now() - last_send >= m.resend()) {
-            m.check_cancel();
-            m.resend_message(subject, request);
-            last_send = Clock::now();
-            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
-            if (Impl::report_now(waited, next_report))
-                m.status(fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
-                                     claimed.height, voted.size(), m.nodes.size(), waited));
-        }
+        resend.when_due([&](double waited) {
+            return fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
+                               claimed.height, voted.size(), m.nodes.size(), waited);
+        });
     }
 }
 
@@ -302,9 +297,7 @@ void NatsTransport::collect_restore_points(const RestoreRequest& request,
     const size_t n = m.nodes.size();
     std::set<uint32_t> answered;
     std::map<uint64_t, size_t> tally;
-    const auto start = Clock::now();
-    auto last_send = start;
-    double next_report = 1;
+    Impl::Resend resend{m, subject, body};
     std::optional<Clock::time_point> majority_at;
     // Every node's answer is taken (as in-process) until all answered; once one height holds a
     // majority, the rest get one resend interval more (the decision cannot change).
@@ -327,16 +320,12 @@ void NatsTransport::collect_restore_points(const RestoreRequest& request,
                 continue;
             }
         }
-        if (!majority_at && Clock::now() - last_send >= m.resend()) {
-            m.check_cancel();
-            m.resend_message(subject, body);
-            last_send = Clock::now();
-            const double waited = std::chrono::duration<double>(Clock::now() - start).count();
-            if (Impl::report_now(waited, next_report))
-                m.status(
-                    fmt::format("rollback {}: waiting for restore points: {} of {} nodes answered ({:.0f} s)",
-                                request.id, answered.size(), n, waited));
-        }
+        if (!majority_at)
+            resend.when_due([&](double waited) {
+                return fmt::format(
+                    "rollback {}: waiting for restore points: {} of {} nodes answered ({:.0f} s)", request.id,
+                    answered.size(), n, waited);
+            });
     }
 }
 
