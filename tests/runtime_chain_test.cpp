@@ -1037,6 +1037,7 @@ TEST_CASE("rollback: the best epoch wins, ties go to the later block, NaN never"
     CHECK(again.target == 9);
     CHECK(c->current_state() == 9);
     require_verified(c->store(), 11);
+    c.reset();  // one writer at a time
     auto reopened = Chain::open(d.path / "run", honest());
     CHECK(reopened->current_state() == 9);
     for (size_t i = 0; i < history.size(); ++i) CHECK(reopened->blocks()[i].hash() == history[i]);
@@ -1180,4 +1181,228 @@ TEST_CASE("open: the stored VM state, nodes and contracts come back as they were
     CHECK(c->store().vm_state() == state);
     REQUIRE(c->nodes().size() == keys.size());
     for (size_t i = 0; i < keys.size(); ++i) CHECK(c->nodes()[i].public_key() == keys[i]);
+}
+
+TEST_CASE("quorum: below a majority (1..50 %) is refused by init and by the store") {
+    // Before: any quorum from 1 % was accepted, and a minority of the nodes could accept blocks.
+    TempDir d;
+    for (const uint32_t q : {0u, 1u, 25u, 49u, 50u, 101u}) {
+        INFO("quorum " << q);
+        auto cfg = small_config(3);
+        cfg.quorum_percent = q;
+        const auto dir = d.path / ("q" + std::to_string(q));
+        CHECK_THROWS_AS(Chain::init(dir, cfg, honest()), ChainError);
+        CHECK_FALSE(fs::exists(dir / "chain.db"));
+        CHECK_THROWS_AS(Store::create(d.path / ("s" + std::to_string(q)), cfg), StoreError);
+    }
+    for (const uint32_t q : {min_quorum_percent, 100u}) {
+        auto cfg = small_config(3);
+        cfg.quorum_percent = q;
+        auto c = Chain::init(d.path / ("ok" + std::to_string(q)), cfg, honest());
+        CHECK(c->store().config().quorum_percent == q);
+    }
+    CHECK(min_quorum_percent == 51);
+}
+
+TEST_CASE("lock: one writer per chain directory; readers need no lock") {
+    // Before: two writers on one directory raced; the loser failed with "UNIQUE constraint
+    // failed" (or, without overlap, recorded the same epoch twice) and left its checkpoint behind.
+    TempDir d;
+    const auto dir = d.path / "run";
+    auto c = Chain::init(dir, small_config(3), honest());
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    CHECK((fs::status(dir / "chain.lock").permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+    const auto files_before = std::distance(fs::directory_iterator(dir / "checkpoints"), {});
+    // The holder of init's chain is the writer; another open is refused with ChainBusy.
+    try {
+        Chain::open(dir, honest());
+        FAIL("a second writer opened the chain");
+    } catch (const ChainBusy& e) {
+        CHECK(std::string(e.what()).find("chain is busy") != std::string::npos);
+        CHECK(std::string(e.what()).find(dir.string()) == 0);
+    }
+    // Another thread of the same process is refused too (the lock is per open, not per process).
+    bool busy = false;
+    std::thread([&] {
+        try {
+            Chain::open(dir, honest());
+        } catch (const ChainBusy&) {
+            busy = true;
+        }
+    }).join();
+    CHECK(busy);
+    // Readers go on: the store opens, verifies and reads.
+    {
+        const auto store = Store::open(dir);
+        CHECK(store->block_count() == 3);
+        CHECK(verify(*store).ok);
+        CHECK_FALSE(history_json(*store).empty());
+    }
+    CHECK(std::distance(fs::directory_iterator(dir / "checkpoints"), {}) == files_before);
+    // The writer goes on; once it is gone, the next writer opens.
+    REQUIRE(c->append_epoch(epoch_result(2, 0.6)).accepted);
+    c.reset();
+    auto next = Chain::open(dir, honest());
+    CHECK(next->append_epoch(epoch_result(3, 0.7)).accepted);
+    CHECK_THROWS_AS(Chain::open(dir, honest()), ChainBusy);
+    next.reset();
+    CHECK_NOTHROW(Chain::open(dir, honest()));
+}
+
+TEST_CASE("open: temporary checkpoint files left by a killed writer are removed, checkpoints kept") {
+    // Before: kill -9 while a checkpoint was written left DIGEST.zst.XXXXXX files forever.
+    TempDir d;
+    const auto dir = d.path / "run";
+    Hash kept{};
+    {
+        auto c = Chain::init(dir, small_config(3), honest());
+        REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+        kept = c->blocks().back().payload.checkpoint;
+    }
+    const auto ck = dir / "checkpoints";
+    const auto real = ck / (hex(kept) + ".zst");
+    REQUIRE(fs::exists(real));
+    const auto real_bytes = std::filesystem::file_size(real);
+    const std::vector<std::string> leftovers = {hex(kept) + ".zst.a1B2c3",
+                                                std::string(64, 'e') + ".zst.XXXXXX",
+                                                std::string(64, '0') + ".zst.zz9_Q-"};
+    for (const auto& name : leftovers) std::ofstream(ck / name) << "partial";
+    // Not of the temporary form: left alone.
+    const std::vector<std::string> others = {"README", std::string(64, 'b') + ".zst.tmp",
+                                             std::string(64, 'c') + ".zst"};
+    for (const auto& name : others) std::ofstream(ck / name) << "x";
+    // Readers do not clean (they hold no lock).
+    Store::open(dir);
+    for (const auto& name : leftovers) CHECK(fs::exists(ck / name));
+    {
+        auto c = Chain::open(dir, honest());
+        for (const auto& name : leftovers) CHECK_FALSE(fs::exists(ck / name));
+        for (const auto& name : others) CHECK(fs::exists(ck / name));
+        CHECK(fs::file_size(real) == real_bytes);
+        CHECK(c->append_epoch(epoch_result(2, 0.6)).accepted);
+    }
+    fs::remove(ck / (std::string(64, 'c') + ".zst"));  // not a checkpoint: verify would not mind
+    CHECK(verify(*Store::open(dir)).ok);
+}
+
+TEST_CASE("check_epoch_result: the next epoch, a finite accuracy in [0, 1], UTF-8 notes") {
+    // Before: `chain append` recorded epoch 0, accuracy 5 or -1 and repeated epochs.
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    CHECK(next_epoch(c->blocks()) == 1);
+    auto check = [&](uint64_t epoch, double accuracy, double loss = 0.5, std::string note = "") {
+        auto r = epoch_result(epoch, accuracy, loss);
+        r.note = std::move(note);
+        return check_epoch_result(c->blocks(), r);
+    };
+    CHECK(check(1, 0.5).ok);
+    CHECK(check(1, 0).ok);
+    CHECK(check(1, 1).ok);
+    CHECK(check(1, 0.5, nan_value).ok);  // a diverged epoch is recorded (and then rolled back)
+    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok);
+    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok);
+    const double inf = std::numeric_limits<double>::infinity();
+    struct Bad {
+        uint64_t epoch;
+        double accuracy;
+        std::string note;
+        const char* why;
+    };
+    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", "numbered from 1"},
+                                         {2, 0.5, "", "expects epoch 1, not 2"},
+                                         {1, 5, "", "accuracy"},
+                                         {1, -1, "", "accuracy"},
+                                         {1, 1.0000001, "", "accuracy"},
+                                         {1, -0.0000001, "", "accuracy"},
+                                         {1, nan_value, "", "accuracy"},
+                                         {1, inf, "", "accuracy"},
+                                         {1, -inf, "", "accuracy"},
+                                         {1, 0.5, "bad \xff", "UTF-8"},
+                                         {1, 0.5, "\xc0\xaf", "UTF-8"},
+                                         {1, 0.5, "\xed\xa0\x80", "UTF-8"},
+                                         {1, 0.5, std::string(4097, 'n'), "4096"}}) {
+        const auto r = check(b.epoch, b.accuracy, 0.5, b.note);
+        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.reason);
+        CHECK_FALSE(r.ok);
+        CHECK(r.reason.find(b.why) != std::string::npos);
+    }
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    REQUIRE(c->append_epoch(epoch_result(2, 0.7)).accepted);
+    CHECK(next_epoch(c->blocks()) == 3);
+    CHECK_FALSE(check(2, 0.5).ok);  // repeated
+    CHECK_FALSE(check(1, 0.5).ok);  // out of order
+    CHECK_FALSE(check(4, 0.5).ok);  // skipped
+    CHECK(check(3, 0.5).ok);
+    // After a rollback to epoch 1, the next epoch is 2 again.
+    REQUIRE(c->rollback(2, "back to epoch 1").block.accepted);
+    CHECK(next_epoch(c->blocks()) == 2);
+    CHECK(check(2, 0.5).ok);
+    CHECK_FALSE(check(3, 0.5).ok);
+}
+
+TEST_CASE("rollback to best on the current line: not the state itself, not an abandoned branch") {
+    // Before: `rollback --to best` let each node search its whole replica: it rolled back to the
+    // tip itself (block 12 -> 11) and could restore an epoch abandoned by an earlier rollback.
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(5), honest());
+    // 2: e1 0.5, 3: e2 0.6, 4: e3 0.95 (abandoned below), 5: e4 0.2; 6: rollback to 3;
+    // 7: e3 0.7, 8: e4 0.8 (the current state, the best on its line).
+    const double acc[] = {0.5, 0.6, 0.95, 0.2};
+    for (uint64_t e = 0; e < 4; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
+    REQUIRE(c->rollback(3, "epoch 4 failed").block.accepted);
+    REQUIRE(c->append_epoch(epoch_result(3, 0.7)).accepted);
+    REQUIRE(c->append_epoch(epoch_result(4, 0.8)).accepted);
+    const auto& blocks = c->blocks();
+    REQUIRE(blocks.size() == 9);
+    REQUIRE(c->current_state() == 8);
+
+    // Requests: the current state and non-epoch blocks are refused; others are checked.
+    CHECK(check_rollback_request(blocks, std::nullopt).ok);
+    CHECK(check_rollback_request(blocks, 4).ok);  // asked for by height: the user's choice
+    CHECK(check_rollback_request(blocks, 2).ok);
+    const auto tip = check_rollback_request(blocks, 8);
+    CHECK_FALSE(tip.ok);
+    CHECK(tip.reason.find("already holds the run's training state") != std::string::npos);
+    for (uint64_t bad : {uint64_t{0}, uint64_t{1}, uint64_t{6}, uint64_t{9}})
+        CHECK_FALSE(check_rollback_request(blocks, bad).ok);
+
+    const auto rep = c->rollback(std::nullopt, "best", c->current_state());
+    CHECK(rep.target == 7);  // the best before block 8 on its line (7, 3, 2), not 4, not 8
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{7, 5}});
+    CHECK(c->current_state() == 7);
+
+    // A run whose state has nothing before it on its line cannot roll back to "best".
+    TempDir d2;
+    auto one = Chain::init(d2.path / "run", small_config(3), honest());
+    CHECK_FALSE(check_rollback_request(one->blocks(), std::nullopt).ok);  // no epoch at all
+    REQUIRE(one->append_epoch(epoch_result(1, 0.5)).accepted);
+    const auto only = check_rollback_request(one->blocks(), std::nullopt);
+    CHECK_FALSE(only.ok);
+    CHECK(only.reason.find("no epoch before its current state") != std::string::npos);
+}
+
+TEST_CASE("utf8: valid_utf8 and utf8_prefix; rollback reasons must be UTF-8 and are cut on a boundary") {
+    CHECK(valid_utf8(""));
+    CHECK(valid_utf8("plain ascii"));
+    CHECK(valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));  // e-acute, euro, an emoji
+    for (const char* bad : {"\xff", "bad \xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                            "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x80"})
+        CHECK_FALSE(valid_utf8(bad));
+    const std::string euros = "\xe2\x82\xac\xe2\x82\xac";
+    CHECK(utf8_prefix(euros, 4) == "\xe2\x82\xac");
+    CHECK(utf8_prefix(euros, 3) == "\xe2\x82\xac");
+    CHECK(utf8_prefix(euros, 2).empty());
+    CHECK(utf8_prefix(euros, 6) == euros);
+
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    CHECK_THROWS_AS(c->rollback(2, "bad \xff"), ChainError);
+    CHECK(c->blocks().size() == 3);
+    // 4095 ASCII bytes and a euro sign: the note keeps 4095 bytes, not a broken character.
+    const auto rep = c->rollback(2, std::string(4095, 'r') + "\xe2\x82\xac");
+    REQUIRE(rep.block.accepted);
+    CHECK(c->blocks().back().payload.note == std::string(4095, 'r'));
+    CHECK(nlohmann::json::parse(history_json(c->store())).size() == 4);
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <nlohmann/json.hpp>
 #include <variant>
 
 #include "runtime_support.hpp"
@@ -589,4 +590,64 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
     for (const auto& r : table)
         for (const auto& u : r.unnoticed) s << "\n  unnoticed: " << u;
     MESSAGE(s.str());
+}
+
+TEST_CASE("json: stored bytes that are not UTF-8 still give valid JSON (history and one block)") {
+    // Before: a rollback reason with a byte 0xff made history_json and block_json throw
+    // (nlohmann type_error 316): `history --json` exited 1 and the API's /history and /blocks/N
+    // answered 500, for that run forever.
+    Copy c;
+    {
+        Db db(c.dir);
+        const auto rows = db.rows("SELECT payload FROM blocks WHERE height = 5");
+        REQUIRE(rows.size() == 1);
+        Bytes payload = rows[0][0];
+        REQUIRE(payload.back() == 't');  // the rollback's note, "tamper test", ends the payload
+        payload.back() = 0xff;
+        payload[payload.size() - 2] = 0xc3;  // and a lead byte with no continuation
+        REQUIRE(db.run("UPDATE blocks SET payload = ? WHERE height = 5", {payload}) == SQLITE_DONE);
+        // Gas rows hold text too.
+        REQUIRE(db.run("UPDATE gas SET function = ? WHERE height = 5", {std::string("decide\xff")}) ==
+                SQLITE_DONE);
+    }
+    const auto store = Store::open(c.dir);
+    nlohmann::json history;
+    REQUIRE_NOTHROW(history = nlohmann::json::parse(history_json(*store)));
+    REQUIRE(history.size() == 7);
+    const std::string note = history[5]["note"].get<std::string>();
+    CHECK(note.rfind("tamper te", 0) == 0);
+    CHECK(note.find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD in place of the bad bytes
+    for (uint64_t h = 0; h < 7; ++h) {
+        INFO("block " << h);
+        const auto block = block_json(*store, h);
+        REQUIRE(block);
+        nlohmann::json j;
+        REQUIRE_NOTHROW(j = nlohmann::json::parse(*block));
+        CHECK(j["height"] == h);
+    }
+    CHECK_FALSE(verify(*store).ok);  // the payload no longer matches its root
+}
+
+TEST_CASE("config: a stored quorum below a majority is refused when the store opens") {
+    for (const int q : {1, 50, 0, 101}) {
+        INFO("quorum " << q);
+        Copy c;
+        {
+            Db db(c.dir);
+            const auto rows = db.rows("SELECT value FROM meta WHERE key = 'config'");
+            REQUIRE(rows.size() == 1);
+            std::string text(rows[0][0].begin(), rows[0][0].end());
+            const auto at = text.find("\"quorum_percent\":51");
+            REQUIRE(at != std::string::npos);
+            text.replace(at, 19, "\"quorum_percent\":" + std::to_string(q));
+            REQUIRE(db.run("UPDATE meta SET value = ? WHERE key = 'config'",
+                           {Bytes(text.begin(), text.end())}) == SQLITE_DONE);
+        }
+        try {
+            Store::open(c.dir);
+            FAIL("opened");
+        } catch (const StoreError& e) {
+            CHECK(std::string(e.what()).find("quorum_percent = " + std::to_string(q)) != std::string::npos);
+        }
+    }
 }

@@ -402,9 +402,17 @@ TEST_CASE("out-of-range values are errors at the value") {
         {"[chain]\ndifficulty_bits = 41",
          "run.toml:2:19: error: chain.difficulty_bits = 41 is out of range: must be 0..40"},
         {"[chain]\nquorum_percent = 0",
-         "run.toml:2:18: error: chain.quorum_percent = 0 is out of range: must be 1..100"},
+         "run.toml:2:18: error: chain.quorum_percent = 0 is out of range: must be 51..100 (more than half "
+         "of the nodes)"},
+        {"[chain]\nquorum_percent = 1",
+         "run.toml:2:18: error: chain.quorum_percent = 1 is out of range: must be 51..100 (more than half "
+         "of the nodes)"},
+        {"[chain]\nquorum_percent = 50",
+         "run.toml:2:18: error: chain.quorum_percent = 50 is out of range: must be 51..100 (more than half "
+         "of the nodes)"},
         {"[chain]\nquorum_percent = 101",
-         "run.toml:2:18: error: chain.quorum_percent = 101 is out of range: must be 1..100"},
+         "run.toml:2:18: error: chain.quorum_percent = 101 is out of range: must be 51..100 (more than half "
+         "of the nodes)"},
         {"[chain]\nnodes = 4\nreplay_nodes = 5",
          "run.toml:3:16: error: chain.replay_nodes = 5 is out of range: must be 0..chain.nodes (4)"},
         {"[chain]\nfork = \"Merge\"",
@@ -442,7 +450,7 @@ TEST_CASE("the edges of each range are accepted") {
     CHECK(c.epochs == 100000);
     CHECK(c.chain.difficulty_bits == 40);
     CHECK(c.chain.fork == "frontier");
-    CHECK(parse_config("[chain]\ndifficulty_bits = 0\nquorum_percent = 1\nnodes = 1\n", "x").chain.nodes ==
+    CHECK(parse_config("[chain]\ndifficulty_bits = 0\nquorum_percent = 51\nnodes = 1\n", "x").chain.nodes ==
           1);
     CHECK(parse_config("epochs = 1\n", "x").epochs == 1);
     CHECK(parse_config("[data]\ntest_fraction = 0.999\n", "x").data.test_fraction == 0.999);
@@ -473,7 +481,12 @@ TEST_CASE("validate() checks a configuration built in code") {
     CHECK(validate_error(c) == "error: chain.difficulty_bits = 64 is out of range: must be 0..40");
     c = {};
     c.chain.quorum_percent = 150;
-    CHECK(validate_error(c) == "error: chain.quorum_percent = 150 is out of range: must be 1..100");
+    CHECK(validate_error(c) ==
+          "error: chain.quorum_percent = 150 is out of range: must be 51..100 (more than half of the nodes)");
+    c = {};
+    c.chain.quorum_percent = 50;
+    CHECK(validate_error(c) ==
+          "error: chain.quorum_percent = 50 is out of range: must be 51..100 (more than half of the nodes)");
     c = {};
     c.data.test_fraction = 1.5;
     CHECK(validate_error(c) == "error: data.test_fraction = 1.5 is out of range: must be in (0, 1)");

@@ -57,6 +57,45 @@ constexpr size_t max_note = 4096;
 
 }  // namespace
 
+bool valid_utf8(std::string_view text) noexcept {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    for (size_t i = 0; i < n;) {
+        const unsigned c = s[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xc2 && c <= 0xdf)
+            len = 2, cp = c & 0x1fu;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3, cp = c & 0x0fu;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4, cp = c & 0x07u;
+        else
+            return false;
+        if (i + len > n) return false;
+        for (size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xc0u) != 0x80u) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3fu);
+        }
+        const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += len;
+    }
+    return true;
+}
+
+std::string_view utf8_prefix(std::string_view text, size_t max_bytes) noexcept {
+    if (text.size() <= max_bytes) return text;
+    size_t end = max_bytes;
+    // Back off continuation bytes: the cut then falls before a character's first byte.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0u) == 0x80u) --end;
+    return text.substr(0, end);
+}
+
 std::string kind_name(BlockKind kind) {
     switch (kind) {
         case BlockKind::Genesis:

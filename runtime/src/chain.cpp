@@ -3,11 +3,15 @@
 #include "trainchain/runtime/chain.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
-#include <thread>
 #include <cmath>
+#include <cstring>
+#include <thread>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "trainchain/vm/hex.hpp"
@@ -47,6 +51,39 @@ bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
     return accepts * 100 >= quorum_percent * nodes;
 }
 
+/// A file descriptor that closes itself unless released.
+struct UniqueFd {
+    int fd = -1;
+    UniqueFd() = default;
+    explicit UniqueFd(int f) : fd{f} {}
+    UniqueFd(UniqueFd&& other) noexcept : fd{other.release()} {}
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() noexcept { return std::exchange(fd, -1); }
+};
+
+/// Takes the writer lock of the chain directory `dir`: an exclusive flock on `dir/chain.lock`
+/// (made 0600), without waiting. Held until the descriptor is closed, also by a killed process.
+UniqueFd lock_chain_dir(const std::filesystem::path& dir) {
+    const auto file = dir / "chain.lock";
+    UniqueFd lock(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (lock.fd < 0)
+        throw StoreError(file.string() +
+                         ": error: cannot open the chain's lock file: " + std::strerror(errno));
+    while (::flock(lock.fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        if (errno == EWOULDBLOCK)
+            throw ChainBusy(dir.string() +
+                            ": error: the chain is busy: another writer (chain append, rollback, train or "
+                            "serve) holds chain.lock; try again when it is done");
+        throw StoreError(file.string() + ": error: cannot lock the chain: " + std::strerror(errno));
+    }
+    return lock;
+}
+
 const vm::address results_queue_account = *vm::address::parse("0x0000000000000000000000000000000000005e51");
 
 }  // namespace
@@ -83,8 +120,10 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
                                      " are the same key");
     }
     if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
-    if (config.quorum_percent == 0 || config.quorum_percent > 100)
-        throw ChainError("the quorum must be 1 to 100 %");
+    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > 100)
+        throw ChainError("the quorum must be " + std::to_string(min_quorum_percent) +
+                         " to 100 % (more than half of the nodes), not " +
+                         std::to_string(config.quorum_percent));
     fork_of(config.fork);
     // The chain is built in a sibling directory and renamed into place once its registration
     // block is stored: a crash during init leaves no chain (only a stale temporary directory).
@@ -106,7 +145,12 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
             if (armed) std::filesystem::remove_all(path, ignored);
         }
     } cleanup{tmp};
+    // The writer lock is taken in the temporary directory and moves with it into place.
+    std::filesystem::create_directories(tmp, ec);
+    if (ec) throw StoreError(tmp.string() + ": error: cannot create directory: " + ec.message());
+    UniqueFd lock = lock_chain_dir(tmp);
     std::unique_ptr<Chain> c(new Chain(Store::create(tmp, config), options));
+    c->lock_fd_ = lock.release();
     Ledger& l = c->ledger_;
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
@@ -182,7 +226,13 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
 }
 
 std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const ChainOptions& options) {
-    std::unique_ptr<Chain> c(new Chain(Store::open(dir), options));
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "chain.db", ec)) Store::open(dir);  // throws: no chain here
+    UniqueFd lock = lock_chain_dir(dir);
+    auto store = Store::open(dir);
+    store->remove_temporary_files();  // left by a writer killed while it wrote a checkpoint
+    std::unique_ptr<Chain> c(new Chain(std::move(store), options));
+    c->lock_fd_ = lock.release();
     c->blocks_ = c->store_->blocks();
     if (c->blocks_.size() < 2)
         throw ChainError(dir.string() +
@@ -191,6 +241,13 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
     c->load_contracts();
     c->load_nodes();
     return c;
+}
+
+Chain::~Chain() {
+    // The lock goes last: until the store is closed, this is the chain's writer.
+    transport_.reset();
+    store_.reset();
+    if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 void Chain::load_contracts() {
@@ -396,6 +453,7 @@ AppendReport Chain::append_epoch(EpochResult result) {
 RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason,
                                std::optional<uint64_t> failing) {
     RollbackReport rep;
+    if (!valid_utf8(reason)) throw ChainError("the rollback reason is not valid UTF-8");
     const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
@@ -429,10 +487,44 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     p.checkpoint = target.checkpoint;
     p.checkpoint_size = target.checkpoint_size;
     p.target_height = rep.target;
-    p.note = reason.substr(0, 4096);
+    p.note = std::string(utf8_prefix(reason, 4096));
     rep.block = commit(std::move(p), false);
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;
+}
+
+uint64_t next_epoch(const std::vector<Block>& blocks) {
+    const auto state = previous_state(blocks, blocks.size());
+    return state ? blocks[*state].payload.epoch + 1 : 1;
+}
+
+Check check_epoch_result(const std::vector<Block>& blocks, const EpochResult& r) {
+    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+    const uint64_t next = next_epoch(blocks);
+    if (r.epoch == 0) return bad("epochs are numbered from 1");
+    if (r.epoch != next)
+        return bad("the run expects epoch " + std::to_string(next) + ", not " + std::to_string(r.epoch));
+    if (!(r.accuracy >= 0 && r.accuracy <= 1))
+        return bad("the accuracy must be a number from 0 to 1, not " + std::to_string(r.accuracy));
+    if (!valid_utf8(r.note)) return bad("the note is not valid UTF-8");
+    if (r.note.size() > 4096) return bad("the note is longer than 4096 bytes");
+    return {};
+}
+
+Check check_rollback_request(const std::vector<Block>& blocks, std::optional<uint64_t> to) {
+    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+    if (to && (*to >= blocks.size() || blocks[*to].payload.kind != BlockKind::Epoch))
+        return bad("block " + std::to_string(*to) + " is not an epoch block of this chain");
+    const auto state = previous_state(blocks, blocks.size());
+    if (!state) return bad("the run has no epoch to roll back to");
+    if (to && *to == *state)
+        return bad("block " + std::to_string(*to) + " already holds the run's training state");
+    if (to && !std::isfinite(blocks[*to].payload.loss))
+        return bad("block " + std::to_string(*to) + "'s loss is not finite: not a state to restore");
+    if (!to && !previous_state(blocks, *state))
+        return bad("the run has no epoch before its current state (block " + std::to_string(*state) +
+                   ") to roll back to");
+    return {};
 }
 
 Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,

@@ -10,6 +10,12 @@
 namespace trainchain::runtime {
 namespace {
 
+/// JSON text of stored data. Stored bytes that are not UTF-8 (a note written before notes were
+/// checked, or put there by hand) become U+FFFD instead of failing the whole answer.
+std::string dump(const nlohmann::ordered_json& j, int indent) {
+    return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 nlohmann::ordered_json finite_or_null(double v) {
     return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
 }
@@ -44,7 +50,7 @@ std::string history_json(const Store& store, int indent) {
     for (const auto& g : store.gas_records()) gas[g.height] += g.gas_used;
     nlohmann::ordered_json j = nlohmann::ordered_json::array();
     for (const auto& b : blocks) j.push_back(entry(b, nodes, gas[b.header.height]));
-    return j.dump(indent);
+    return dump(j, indent);
 }
 
 std::optional<std::string> block_json(const Store& store, uint64_t height, int indent) {
@@ -67,7 +73,7 @@ std::optional<std::string> block_json(const Store& store, uint64_t height, int i
         votes.push_back({{"node", v.node}, {"accept", v.accept}, {"signature", vm::to_hex(v.signature)}});
     e["vote_list"] = votes;
     e["transactions"] = calls;
-    return e.dump(indent);
+    return dump(e, indent);
 }
 
 }  // namespace trainchain::runtime

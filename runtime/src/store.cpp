@@ -184,6 +184,9 @@ void Store::exec(const std::string& sql) const {
 
 std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const ChainConfig& config) {
     std::error_code ec;
+    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > 100)
+        throw StoreError(dir.string() + ": error: quorum_percent = " + std::to_string(config.quorum_percent) +
+                         " must be " + std::to_string(min_quorum_percent) + " to 100 (more than half)");
     if (std::filesystem::exists(dir / "chain.db", ec))
         throw StoreError(dir.string() + ": error: already holds a chain");
     std::filesystem::create_directories(dir / "checkpoints", ec);
@@ -228,8 +231,11 @@ void Store::load_config() {
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
         const auto nodes = j.at("nodes").get<int64_t>(), bits = j.at("difficulty_bits").get<int64_t>(),
                    quorum = j.at("quorum_percent").get<int64_t>();
-        if (nodes < 1 || nodes > 10000 || bits < 0 || bits > 64 || quorum < 1 || quorum > 100)
-            throw std::out_of_range("nodes, difficulty or quorum out of range");
+        if (nodes < 1 || nodes > 10000 || bits < 0 || bits > 64)
+            throw std::out_of_range("nodes or difficulty out of range");
+        if (quorum < min_quorum_percent || quorum > 100)
+            throw std::out_of_range("quorum_percent = " + std::to_string(quorum) + " must be " +
+                                    std::to_string(min_quorum_percent) + " to 100 (more than half)");
     } catch (const std::exception& e) {
         throw StoreError((dir_ / "chain.db").string() + ": error: bad configuration: " + e.what());
     }
@@ -494,6 +500,20 @@ std::optional<Bytes> Store::checkpoint(const Hash& digest) const {
         throw StoreError(path.string() + ": error: corrupt checkpoint (" +
                          std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");
     return out;
+}
+
+size_t Store::remove_temporary_files() {
+    // write_file_atomically names its temporary file PATH.XXXXXX (mkstemp).
+    size_t removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "checkpoints", ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto dot = name.rfind(".zst.");
+        if (dot == std::string::npos || name.size() != dot + 5 + 6 || !entry.is_regular_file(ec)) continue;
+        std::error_code rm;
+        if (std::filesystem::remove(entry.path(), rm)) ++removed;
+    }
+    return removed;
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {

@@ -211,8 +211,10 @@ std::optional<Problem> find_problem(const TrainConfig& c) {
     if (!vm::parse_fork(ch.fork))
         return Problem{"chain.fork", "",
                        "chain.fork = " + in_quotes(ch.fork) + " is not a known fork (" + fork_list() + ")"};
-    if (!in(ch.quorum_percent, 1u, 100u))
-        return out_of("chain.quorum_percent", ch.quorum_percent, "must be 1..100");
+    if (!in(ch.quorum_percent, runtime::min_quorum_percent, 100u))
+        return out_of(
+            "chain.quorum_percent", ch.quorum_percent,
+            "must be " + std::to_string(runtime::min_quorum_percent) + "..100 (more than half of the nodes)");
     if (ch.replay_nodes > ch.nodes)
         return out_of("chain.replay_nodes", ch.replay_nodes,
                       "must be 0..chain.nodes (" + std::to_string(ch.nodes) + ")");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "trainchain/runtime/crypto.hpp"
@@ -25,6 +26,14 @@ enum class BlockKind : uint8_t {
 
 /// The name of a kind: "genesis", "registration", "epoch", "rollback".
 std::string kind_name(BlockKind kind);
+
+/// Whether `text` is valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+/// U+10FFFF). Every text that reaches a block or JSON output must be (a note, a rollback reason).
+[[nodiscard]] bool valid_utf8(std::string_view text) noexcept;
+
+/// The longest prefix of valid UTF-8 `text` of at most `max_bytes` bytes that ends on a character
+/// boundary.
+[[nodiscard]] std::string_view utf8_prefix(std::string_view text, size_t max_bytes) noexcept;
 
 /// The mined part of a block. Its SHA-256 is the block hash.
 struct BlockHeader {

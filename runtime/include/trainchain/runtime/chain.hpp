@@ -54,6 +54,31 @@ struct ChainError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Another writer (a `chain append`, `rollback`, `train` or `serve`, in this process or another)
+/// holds the chain directory's writer lock (`DIR/chain.lock`, flock): "DIR: error: the chain is
+/// busy ...". Nothing was written; trying again later may succeed. Reading a chain needs no lock.
+struct ChainBusy : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// The epoch the next epoch block of a run must record: one more than the epoch of its current
+/// training state (previous_state before the next block), 1 before any epoch.
+[[nodiscard]] uint64_t next_epoch(const std::vector<Block>& blocks);
+
+/// Checks an epoch result given from outside (the CLI, the HTTP API) before anything of it is
+/// written: the epoch is the run's next (next_epoch: not 0, not repeated, not skipped), the
+/// accuracy a finite number from 0 to 1, the note valid UTF-8. The loss may be any number, NaN and
+/// infinities included: a diverged epoch is recorded so that it can be detected and rolled back.
+[[nodiscard]] Check check_epoch_result(const std::vector<Block>& blocks, const EpochResult& result);
+
+/// Checks a rollback asked for from outside (the CLI, the HTTP API), before the nodes are asked:
+/// the run has a training state (current_state); a requested block `to` is an epoch block other
+/// than the current state, with a finite loss; without `to`, an epoch precedes the current state
+/// on its line of training. Without `to`, pass the current state as Chain::rollback's `failing`:
+/// the nodes then choose the best epoch before it on that line (UserNode::restore_point), never
+/// the state itself nor an abandoned epoch.
+[[nodiscard]] Check check_rollback_request(const std::vector<Block>& blocks, std::optional<uint64_t> to);
+
 /// The chain of one run, with its nodes and contracts.
 class Chain {
 public:
@@ -61,8 +86,14 @@ public:
     /// nodes (one Node contract each) and appends the registration block through consensus.
     static std::unique_ptr<Chain> init(const std::filesystem::path& dir, const ChainConfig& config,
                                        const ChainOptions& options = {});
-    /// Opens an existing chain.
+    /// Opens an existing chain for writing: takes the directory's writer lock (ChainBusy when
+    /// another writer holds it) and removes the temporary files of checkpoints whose writer was
+    /// killed (Store::remove_temporary_files). init takes the same lock. To only read a chain, open
+    /// its Store.
     static std::unique_ptr<Chain> open(const std::filesystem::path& dir, const ChainOptions& options = {});
+    ~Chain();
+    Chain(const Chain&) = delete;
+    Chain& operator=(const Chain&) = delete;
 
     /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
     AppendReport append_epoch(EpochResult result);
@@ -89,6 +120,7 @@ private:
     void load_contracts();
     AppendReport commit(Payload payload, bool broadcast_through_contract);
 
+    int lock_fd_ = -1;  ///< the writer lock; released in ~Chain, after everything else
     std::unique_ptr<Store> store_;
     ChainOptions options_;
     Ledger ledger_;

@@ -24,13 +24,18 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The smallest quorum a chain may have, in percent of its nodes: more than half, so that a
+/// minority of the nodes can never accept a block. Every place that reads a quorum (the TOML run
+/// configuration, the CLI, the HTTP API, Chain::init and Store) checks against this one bound.
+inline constexpr uint32_t min_quorum_percent = 51;
+
 /// What a chain is made with; fixed at `chain init`.
 struct ChainConfig {
     uint32_t nodes = 100;
     uint32_t difficulty_bits = 16;
     std::string fork = "Petersburg";
     uint64_t run_id = 0;
-    uint32_t quorum_percent = 51;
+    uint32_t quorum_percent = min_quorum_percent;  ///< min_quorum_percent to 100
 };
 
 /// A user node as stored: its index, key and Node contract.
@@ -134,6 +139,11 @@ public:
     [[nodiscard]] std::optional<Hash> checkpoint_file_digest(const Hash& digest) const;
     /// The stored file's raw bytes (empty when absent).
     [[nodiscard]] Bytes checkpoint_file(const Hash& digest) const;
+    /// Removes the temporary files (`<digest>.zst.XXXXXX`) a writer killed while it wrote a
+    /// checkpoint left behind; the checkpoints themselves are untouched. Only for the holder of
+    /// the chain's writer lock (Chain::open does it): another writer's file in progress would go.
+    /// Returns how many were removed.
+    size_t remove_temporary_files();
 
 private:
     Store(std::filesystem::path dir, sqlite3* db);

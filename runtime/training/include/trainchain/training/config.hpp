@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "trainchain/runtime/store.hpp"
+
 namespace trainchain::training {
 
 /// Where the samples come from.
@@ -63,7 +65,7 @@ struct ChainSettings {
     uint32_t nodes = 100;
     uint32_t difficulty_bits = 16;
     std::string fork = "Petersburg";
-    uint32_t quorum_percent = 51;
+    uint32_t quorum_percent = runtime::min_quorum_percent;  ///< runtime::min_quorum_percent to 100
     uint32_t replay_nodes = 1;  ///< nodes that re-run each epoch before voting (0: none)
 };
 
