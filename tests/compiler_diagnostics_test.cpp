@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -103,4 +104,26 @@ TEST_CASE("the compiler's diagnostics match tests/diagnostics/*.expect") {
             CHECK(actual.err == expected.err);
         }
     }
+}
+
+TEST_CASE("the CLI refuses a flat chain of 40,000 terms with a diagnostic, without crashing") {
+    // `trainchain compile` on a generated file (too big to keep as a golden case): exit 2 and one
+    // `file:line:col: error:` line, not a signal (see also compiler_limits_test).
+    const fs::path dir = fs::temp_directory_path() / ("trainchain_long_chain_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path file = dir / "long.sol";
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << "pragma solidity ^0.8.0;\ncontract C {\n    function f(uint256 x) public pure returns "
+               "(uint256) {\n"
+               "        return x";
+        for (int i = 1; i < 40'000; ++i) out << " ** x";
+        out << ";\n    }\n}\n";
+    }
+    const Run run = compile(file.string());
+    fs::remove_all(dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("long.sol:4:16: error: expression too long: more than 1000 levels") !=
+          std::string::npos);
+    CHECK(run.err.find("long.sol: 1 error") != std::string::npos);
 }

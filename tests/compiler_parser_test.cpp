@@ -92,6 +92,11 @@ struct printer {
     std::string operator()(const ast::call_postfix& c) const {
         std::string out = "(call";
         for (const auto& [name, value] : c.options) out += " {" + name + ": " + (*this)(value) + "}";
+        if (c.named) {
+            out += " (named";
+            for (const auto& [name, value] : c.named->items) out += " " + name + ": " + (*this)(value);
+            out += ")";
+        }
         for (const auto& a : c.arguments) out += " " + (*this)(a);
         return out + ")";
     }
@@ -504,6 +509,9 @@ TEST_CASE("parser: unary and postfix operators") {
     CHECK(expr("addr.call{value: 1 ether, gas: 5000}(data)") ==
           "(post addr .call (call {value: (1 ether)} {gas: 5000} data))");
     CHECK(expr("t.f{value: msg.value}()") == "(post t .f (call {value: (post msg .value)}))");
+    // Named arguments parse (analysis names them as not supported).
+    CHECK(expr("P({x: 1, y: a + 2})") == "(post P (call (named x: 1 y: (chain a + 2))))");
+    CHECK(expr("f({})") == "(post f (call (named)))");
     CHECK(expr("uint256[]") == "(post uint256 [])");
     CHECK(expr("x.length") == "(post x .length)");
 }
@@ -756,7 +764,7 @@ TEST_CASE("parser: several errors in one run, each construct skipped to its end"
         "    event E(uint a;\n"
         "    struct S { uint a }\n"
         "    uint y;\n"
-        "    function h() public { f({a: 1}); h(); }\n"
+        "    function h() public { f(]); h(); }\n"
         "}\n"
         "contract D { function k() { } }\n");
     CHECK(p.errors() == strings{
@@ -852,6 +860,39 @@ TEST_CASE("parser: nesting is limited instead of overflowing the stack") {
         CHECK(Parsed(wrap(repeat("(", n))).first_error().ends_with(": nesting too deep"));
         CHECK(Parsed(wrap(repeat("{", n))).first_error().ends_with(": nesting too deep"));
     }
+}
+
+TEST_CASE("parser: flat chains are limited by the height they give the tree") {
+    const auto wrap = [](const std::string& body) {
+        return "contract C { function f() public {\n" + body + "\n} }";
+    };
+    const auto repeat = [](const std::string& s, size_t n) {
+        std::string out;
+        for (size_t i = 0; i < n; ++i) out += s;
+        return out;
+    };
+    const std::string too_long = std::string(": expression too long: more than 1000") +
+                                 " levels of operators and nesting (split it into several statements)";
+    // Within the limit, flat or nested.
+    CHECK(Parsed(wrap("x = a" + repeat(" + a", 900) + ";")).ok);
+    CHECK(Parsed(wrap("x = a" + repeat(".f()", 450) + ";")).ok);
+    CHECK(Parsed(wrap("x = (a" + repeat(" * a", 400) + ")" + repeat(" - a", 400) + ";")).ok);
+    // Past it: one error at the start of the chain, and parsing goes on after the statement.
+    for (const std::string op : {"+", "**", "&&", "||", "<", "==", "|", "<<", "%"}) {
+        CAPTURE(op);
+        const Parsed p(wrap("x = a" + repeat(" " + op + " a", 40'000) + "; y = ;"));
+        CHECK(p.errors() ==
+              strings{"2:5" + too_long,
+                      "2:" + std::to_string(5 + 40'000 * (op.size() + 3) + 7) + ": expected expression"});
+    }
+    CHECK(Parsed(wrap("x = this" + repeat(".f()", 40'000) + ";")).errors() == strings{"2:5" + too_long});
+    CHECK(Parsed(wrap("x = a" + repeat("[0]", 40'000) + ";")).errors() == strings{"2:5" + too_long});
+    // Heights add up through nesting: a chain inside parentheses inside a chain.
+    CHECK(Parsed(wrap("x = (a" + repeat(" * a", 600) + ")" + repeat(" - a", 600) + ";")).errors() ==
+          strings{"2:5" + too_long});
+    std::string nested = "a";
+    for (int level = 0; level < 200; ++level) nested = "f(" + nested + repeat(" + a", 20) + ")";
+    CHECK(Parsed(wrap("x = " + nested + ";")).first_error().ends_with(too_long));
 }
 
 TEST_CASE("parser: garbage never crashes, hangs or floods") {

@@ -104,9 +104,15 @@ struct tuple_expression : x3::position_tagged {
     std::vector<boost::optional<x3::forward_ast<expression>>> components;
 };
 
+/// `f({a: 1, b: 2})`: named call arguments, kept only so that analysis can reject them by name.
+struct named_arguments : x3::position_tagged {
+    std::vector<std::pair<std::string, x3::forward_ast<expression>>> items;
+};
+
 /// `f(a, b)`; `{value: v}` call options before the arguments go into `options`.
 struct call_postfix : x3::position_tagged {
     std::vector<std::pair<std::string, x3::forward_ast<expression>>> options;
+    boost::optional<named_arguments> named;  ///< `f({a: 1})` (not supported)
     std::vector<x3::forward_ast<expression>> arguments;
 };
 

@@ -10,7 +10,8 @@
 // - Storage: state variables packed into slots in declaration order; mapping values at
 //   keccak256(key . slot); dynamic array data at keccak256(slot), the length in the slot.
 // - Checked arithmetic reverts with Panic(0x11), division by zero with Panic(0x12), bad array
-//   indices with Panic(0x32), pop of an empty array with Panic(0x31), assert with Panic(0x01).
+//   indices with Panic(0x32) (a public getter's with empty revert data, as solc's), pop of an empty
+//   array with Panic(0x31), assert with Panic(0x01).
 #include "codegen.hpp"
 
 #include <functional>
@@ -735,20 +736,21 @@ StorageRef Gen::storage_ref(const Expr& e) {
                 op(Opcode::KECCAK256);
                 return {};
             }
-            // Arrays: bounds check, then the element.
+            // Arrays: bounds check (a getter's reverts with empty data, as solc's), then the element.
+            const size_t out_of_range = e.getter_index ? revert_label() : panic_label(0x32);
             if (base->length) {
                 dup(1);
                 push(*base->length);
                 op(Opcode::GT);
                 op(Opcode::ISZERO);
-                jumpi(panic_label(0x32));
+                jumpi(out_of_range);
             } else {
                 dup(2);
                 op(Opcode::SLOAD);
                 dup(2);
                 op(Opcode::LT);
                 op(Opcode::ISZERO);
-                jumpi(panic_label(0x32));
+                jumpi(out_of_range);
                 swap(1);
                 push(uint64_t{0});
                 op(Opcode::MSTORE);

@@ -102,6 +102,14 @@ enum class sync_level { top, member, statement };
 /// recursion, so this bounds the stack).
 inline constexpr int max_nesting = 256;
 
+/// Expressions taller than this are an error ("expression too long"). An expression's height is
+/// the depth of its tree once precedence is resolved: every nesting construct, every binary operator
+/// of a flat chain (`x + x + ... + x`, `a ** b ** ...`, `p && q && ...`) and every postfix
+/// operation (`.f()`, `[i]`) adds one level. The parser reads a flat chain in a loop, but analysis
+/// and code generation recurse over the tree, so this bounds their stack as max_nesting bounds the
+/// parser's.
+inline constexpr int max_expression_height = 1000;
+
 /// The X3 context key of the parser_state.
 struct state_tag;
 
@@ -134,6 +142,9 @@ public:
 
     /// Current nesting depth (see max_nesting).
     int depth = 0;
+    /// The deepest level reached inside the expression being parsed, counting binary operators and
+    /// postfix operations (see max_expression_height).
+    int height = 0;
 
 private:
     [[nodiscard]] iterator_type resynchronize(iterator_type from, iterator_type error_at, bool missing_end,

@@ -8,6 +8,7 @@
 // syntax error with the expected token named, never a silent backtrack.
 #pragma once
 
+#include <algorithm>
 #include <boost/spirit/home/x3.hpp>
 #include <string>
 #include <string_view>
@@ -401,9 +402,69 @@ struct depth_guard_directive : x3::unary_parser<Subject, depth_guard_directive<S
             level(const level&) = delete;
             level& operator=(const level&) = delete;
         } guard{state.depth};
+        state.height = std::max(state.height, state.depth);
         return this->subject.parse(first, last, context, rcontext, attr);
     }
 };
+
+/// Measures an expression's height (see max_expression_height) around parsing a flat list of
+/// `links` (binary operators or postfix operations) that follow a first operand: the list's height
+/// is the tallest of its parts plus one per link. Call begin() before the first operand and end()
+/// after the last link; end() throws the error "expression too long" at `start` past the limit.
+class height_meter {
+public:
+    explicit height_meter(parser_state& state) noexcept : state_{state}, saved_{state.height} {
+        state_.height = state_.depth;
+    }
+    height_meter(const height_meter&) = delete;
+    height_meter& operator=(const height_meter&) = delete;
+    ~height_meter() { state_.height = std::max(saved_, state_.height); }
+
+    template <typename Iterator>
+    void end(size_t links, Iterator start) {
+        state_.height += static_cast<int>(std::min<size_t>(links, max_expression_height + 1));
+        if (state_.height > max_expression_height)
+            throw x3::expectation_failure<Iterator>(
+                start, lex::verbatim_marker + std::string("expression too long: more than ") +
+                           std::to_string(max_expression_height) +
+                           " levels of operators and nesting (split it into several statements)");
+    }
+
+private:
+    parser_state& state_;
+    int saved_;
+};
+
+/// A binary chain (`operand >> *operation`) whose height is measured (see height_meter).
+template <typename Subject>
+struct chain_height_directive : x3::unary_parser<Subject, chain_height_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, chain_height_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+    static bool const handles_container = Subject::handles_container;
+
+    constexpr explicit chain_height_directive(const Subject& inner) : base_type(inner) {}
+
+    template <typename Iterator, typename Context, typename RContext>
+    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext& rcontext,
+               ast::binary_chain& attr) const {
+        height_meter meter{x3::get<state_tag>(context)};
+        Iterator start = first;
+        x3::skip_over(start, last, context);
+        if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
+        meter.end(attr.rest.size(), start);
+        return true;
+    }
+};
+
+struct chain_height_gen {
+    template <typename Subject>
+    constexpr chain_height_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+        const Subject& subject) const {
+        return chain_height_directive<typename x3::extension::as_parser<Subject>::value_type>{
+            x3::as_parser(subject)};
+    }
+};
+inline constexpr chain_height_gen chain_height{};
 
 struct depth_guard_gen {
     template <typename Subject>
@@ -503,11 +564,17 @@ struct postfix_chain_parser : x3::parser<postfix_chain_parser<Primary, Postfix>>
                ast::operand& attr) const {
         ast::postfix_expression chain;
         Iterator i = first;
+        height_meter meter{x3::get<state_tag>(context)};
         if (!primary.parse(i, last, context, rcontext, chain.primary)) return false;
         for (;;) {
             ast::postfix op;
             if (!postfix.parse(i, last, context, rcontext, op)) break;
             chain.ops.push_back(std::move(op));
+        }
+        if (!chain.ops.empty()) {
+            Iterator start = first;
+            x3::skip_over(start, last, context);
+            meter.end(chain.ops.size(), start);
         }
         if (chain.ops.empty()) {
             attr = std::move(chain.primary);
@@ -600,6 +667,7 @@ TRAINCHAIN_ANNOTATED(new_expression)
 TRAINCHAIN_ANNOTATED(primary)
 TRAINCHAIN_ANNOTATED(call_option)
 TRAINCHAIN_ANNOTATED(call_options)
+TRAINCHAIN_ANNOTATED(named_arguments)
 TRAINCHAIN_ANNOTATED(call_postfix)
 TRAINCHAIN_ANNOTATED(index_postfix)
 TRAINCHAIN_ANNOTATED(member_postfix)
@@ -679,6 +747,7 @@ const x3::rule<new_expression_class, ast::new_expression> new_expression = "'new
 const x3::rule<primary_class, ast::operand> primary = "expression";
 const x3::rule<call_option_class, call_option_type> call_option = "call option";
 const x3::rule<call_options_class, std::vector<call_option_type>> call_options = "'{'";
+const x3::rule<named_arguments_class, ast::named_arguments> named_arguments = "'{'";
 const x3::rule<call_postfix_class, ast::call_postfix> call_postfix = "'('";
 const x3::rule<index_postfix_class, ast::index_postfix> index_postfix = "'['";
 const x3::rule<member_postfix_class, ast::member_postfix> member_postfix = "'.'";
@@ -844,7 +913,9 @@ const auto primary_def =
 
 const auto call_option_def = name_parser<name_kind::identifier>{} >> ':' > expression;
 const auto call_options_def = '{' >> (call_option % ',') > '}';
-const auto call_postfix_def = -call_options >> '(' > -(expression % ',') > ')';
+// Named arguments (`f({a: 1})`) are parsed so that analysis can say they are not supported.
+const auto named_arguments_def = '{' >> -(call_option % ',') > '}';
+const auto call_postfix_def = -call_options >> '(' >> -named_arguments >> -(expression % ',') > ')';
 const auto index_postfix_def = '[' >> -expression > ']';
 const auto member_postfix_def = '.' > identifier;
 const auto increment_postfix_def = x3::lexeme[increment_operators];
@@ -856,7 +927,7 @@ const auto prefix_operator = x3::lexeme[prefix_operators] | kw_string("delete");
 const auto unary_def = &prefix_operator >> depth_guard[prefix_operator > operand];
 const auto operand_def = unary | postfix_chain_parser<decltype(primary), decltype(postfix)>{primary, postfix};
 const auto operation_def = binary_operator > operand;
-const auto binary_chain_def = operand >> *operation;
+const auto binary_chain_def = chain_height[operand >> *operation];
 const auto conditional_tail_def = '?' > expression > ':' > conditional_expression;
 const auto assignment_tail_def = x3::lexeme[assignment_operators] > expression;
 const auto expression_def =
@@ -867,9 +938,10 @@ const auto conditional_expression_def = depth_guard[binary_chain >> if_next("?")
 const auto argument_list_def = '(' >> -(expression % ',') > ')';
 
 BOOST_SPIRIT_DEFINE(number_literal, bool_literal, string_literal, tuple_component, tuple_expression,
-                    new_expression, primary, call_option, call_options, call_postfix, index_postfix,
-                    member_postfix, increment_postfix, postfix, unary, operand, operation, binary_chain,
-                    conditional_tail, assignment_tail, expression, conditional_expression, argument_list)
+                    new_expression, primary, call_option, call_options, named_arguments, call_postfix,
+                    index_postfix, member_postfix, increment_postfix, postfix, unary, operand, operation,
+                    binary_chain, conditional_tail, assignment_tail, expression, conditional_expression,
+                    argument_list)
 
 // ---- statements ----------------------------------------------------------------------------------
 
@@ -938,7 +1010,7 @@ const auto constructor_definition_def = kw_string("constructor") >>
                                         *function_attribute > x3::attr(parameters()) > block;
 const auto special_function_def = (kw_string("receive") | kw_string("fallback")) >>
                                   x3::attr(boost::optional<ast::identifier>()) >> parameter_list >>
-                                  *function_attribute >> x3::attr(parameters()) > function_body;
+                                  *function_attribute >> -(kw("returns") > parameter_list) > function_body;
 const auto modifier_definition_def =
     kw("modifier") > identifier > -parameter_list > x3::omit[*modifier_keyword] > block;
 const auto contract_member_def =

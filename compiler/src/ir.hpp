@@ -144,6 +144,9 @@ struct Expr {
     bool prefix = true;
     Builtin builtin = Builtin::MsgSender;
     size_t member_index = 0;
+    /// Index of an array in a public getter: an index out of range reverts with empty data, as
+    /// solc's generated getters do, instead of Panic(0x32).
+    bool getter_index = false;
     size_t hex_bytes = 0;  ///< integer literals written in hex: bytes the digits spell (bytesN conversion)
 };
 

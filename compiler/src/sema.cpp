@@ -143,6 +143,8 @@ struct Item {
 
 struct Scope {
     std::map<std::string, VarInfo*> vars;
+    /// Names of declarations that were rejected: their uses are no further error.
+    std::set<std::string> rejected;
 };
 
 class Analyzer {
@@ -200,6 +202,8 @@ private:
     ExprPtr value_of(Item item);
     ExprPtr unary(const ast::unary& u);
     ExprPtr conversion(const Type* to, ExprPtr e, Location at);
+    /// Reports named call arguments (`f({a: 1})`), which the language leaves out; true if there were.
+    bool rejected_named_arguments(const ast::call_postfix& c);
     std::vector<ExprPtr> call_arguments(const ast::call_postfix& c, const std::vector<const Type*>& params,
                                         const std::string& what, Location at);
     ExprPtr implicit(ExprPtr e, const Type* to, Location at, const char* context = nullptr);
@@ -239,6 +243,9 @@ private:
     std::map<std::string, ModifierInfo*> modifiers_;
     std::map<std::string, VarInfo*> state_;
     std::set<std::string> resolving_structs_;
+    /// Every member name each contract declares, whether its declaration was accepted or not: a use
+    /// of a rejected one (`string public s;`, a function with a bad parameter) is no further error.
+    std::map<const ContractInfo*, std::set<std::string>> member_names_;
 
     FunctionInfo* function_ = nullptr;
     ModifierInfo* modifier_ = nullptr;
@@ -669,6 +676,7 @@ void Analyzer::declare_contract(const ast::contract_definition& def, ContractInf
             c.modifiers.push_back(std::move(info));
         }
     }
+    member_names_[&c] = names;
     layout_storage(c);
     for (auto& v : c.state_vars)
         if (v->is_public) make_getter(*v, c);
@@ -762,7 +770,11 @@ void Analyzer::declare_function(const ast::function_definition& def, ContractInf
             error(f->loc, f->name + " function must be defined as \"external\"");
         if (f->kind == FunctionInfo::Kind::Receive && f->mutability != Mutability::Payable)
             error(f->loc, "receive ether function must be payable");
-        if (!def.parameters.empty() || !def.returns.empty())
+        if (f->kind == FunctionInfo::Kind::Fallback && (!def.parameters.empty() || !def.returns.empty()))
+            error(f->loc,
+                  "a fallback function with parameters or return values (`fallback(bytes calldata) returns "
+                  "(bytes memory)`) is not supported");
+        else if (!def.parameters.empty() || !def.returns.empty())
             error(f->loc, f->name + " function cannot have parameters or return values");
         auto*& slot = f->kind == FunctionInfo::Kind::Receive ? c.receive : c.fallback;
         if (slot) error(f->loc, "only one " + f->name + " function is allowed");
@@ -843,6 +855,7 @@ void Analyzer::make_getter(VarInfo& v, ContractInfo& c) {
         ix->type = t->element;
         ix->location = DataLocation::Storage;
         ix->loc = v.declared_at;
+        ix->getter_index = true;
         ix->args.push_back(std::move(e));
         auto pe = std::make_unique<Expr>();
         pe->kind = Expr::Kind::Local;
@@ -885,6 +898,7 @@ void Analyzer::make_getter(VarInfo& v, ContractInfo& c) {
                 y->loc = x.loc;
                 y->var = x.var;
                 y->value = x.value;
+                y->getter_index = x.getter_index;
                 for (const auto& a : x.args) y->args.push_back(clone(*a));
                 return y;
             };
@@ -1226,6 +1240,14 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
     st->loc = at(d);
     std::vector<VarInfo*> vars;
     std::vector<const Type*> types;
+    // A rejected declaration (bad type or location) still claims its names, so that their uses
+    // give no "undeclared identifier" on top.
+    auto reject = [&]() -> StmtPtr {
+        if (!scopes_.empty())
+            for (const auto& ov : d.variables)
+                if (ov && ov->name) scopes_.back().rejected.insert(ov->name->name);
+        return nullptr;
+    };
     for (const auto& ov : d.variables) {
         if (!ov) {
             vars.push_back(nullptr);
@@ -1234,36 +1256,36 @@ StmtPtr Analyzer::local_declaration(const ast::local_declaration& d) {
         }
         const auto& v = *ov;
         const Type* t = resolve_type(v.type);
-        if (!t) return nullptr;
+        if (!t) return reject();
         DataLocation loc = DataLocation::None;
         if (t->is_reference()) {
             if (v.location.empty()) {
                 error(at(v.type), "data location must be \"storage\" or \"memory\" for variable of type '" +
                                       t->name() + "', but none was given");
-                return nullptr;
+                return reject();
             }
             loc = v.location == "storage" ? DataLocation::Storage : DataLocation::Memory;
             if (v.location == "calldata") {
                 error(at(v), "calldata local variables are not supported");
-                return nullptr;
+                return reject();
             }
             if (t->kind == Type::Kind::Mapping && loc != DataLocation::Storage) {
                 error(at(v), "mappings can only live in storage");
-                return nullptr;
+                return reject();
             }
             if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && t->length) {
                 error(at(v.type), "fixed-size memory arrays are not supported; use new T[](n)");
-                return nullptr;
+                return reject();
             }
             if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && !t->element->is_value()) {
                 error(at(v.type), "memory arrays of '" + t->element->name() + "' are not supported");
-                return nullptr;
+                return reject();
             }
             if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
                 for (const auto& m : t->struct_info->members)
                     if (!m.type->is_value()) {
                         error(at(v.type), "memory structs with struct members are not supported");
-                        return nullptr;
+                        return reject();
                     }
         } else if (!v.location.empty()) {
             error(at(v), "data location can only be given for array, struct, string or bytes types");
@@ -2370,6 +2392,11 @@ Item Analyzer::identifier_item(const ast::identifier& id) {
         error(it.loc, "modifier '" + n + "' can only be used in a function header");
         return {};
     }
+    // A name whose declaration was rejected: that error was reported already.
+    for (const auto& scope : scopes_)
+        if (scope.rejected.count(n)) return {};
+    if (auto names = member_names_.find(contract_); names != member_names_.end() && names->second.count(n))
+        return {};
     error(it.loc, "undeclared identifier '" + n + "'");
     return {};
 }
@@ -2483,6 +2510,11 @@ Item Analyzer::member(Item base, const ast::member_postfix& m) {
         error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
         return {};
     }
+    if (base.kind == Item::Kind::TypeName) {
+        // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
+        error(where, "'" + base.type->name() + "." + name + "' is not supported");
+        return {};
+    }
     if (base.kind != Item::Kind::Value) {
         (void)value_of(std::move(base));
         return {};
@@ -2563,6 +2595,7 @@ std::vector<ExprPtr> Analyzer::call_arguments(const ast::call_postfix& c,
                                               const std::vector<const Type*>& params, const std::string& what,
                                               Location where) {
     std::vector<ExprPtr> out;
+    if (rejected_named_arguments(c)) return out;
     if (!c.options.empty()) error(where, "call options are not allowed here");
     if (c.arguments.size() != params.size()) {
         error(where, "wrong argument count for " + what + ": " + std::to_string(c.arguments.size()) +
@@ -2650,9 +2683,16 @@ ExprPtr Analyzer::conversion(const Type* to, ExprPtr e, Location where) {
     }
 }
 
+bool Analyzer::rejected_named_arguments(const ast::call_postfix& c) {
+    if (!c.named) return false;
+    error(at(*c.named), "named call arguments are not supported; pass the arguments in order");
+    return true;
+}
+
 Item Analyzer::call(Item callee, const ast::call_postfix& c, Location where) {
     Item result;
     result.loc = where;
+    if (rejected_named_arguments(c)) return result;
     auto value = [&](ExprPtr e) {
         Item v;
         if (!e) return v;

@@ -1,8 +1,9 @@
 // tests/contracts/storage_arrays.sol - dynamic and fixed storage arrays of value types: push,
-// push(), pop, length, index reads and writes, public getters; out-of-bounds access (PANIC 0x32)
-// and pop of an empty array (PANIC 0x31); packed elements (uint8, uint16, int32, bool); pop
-// clears the popped element; delete of one packed element (uint8, int8) leaves its neighbours;
-// bytes4[] elements; the variables after the arrays are left alone.
+// push(), pop, length, index reads and writes, public getters; out-of-bounds access (PANIC 0x32,
+// but empty revert data through a public getter, as solc's getters) and pop of an empty array
+// (PANIC 0x31); packed elements (uint8, uint16, int32, bool); pop clears the popped element;
+// delete of one packed element (uint8, int8) leaves its neighbours; bytes4[] elements; the
+// variables after the arrays are left alone.
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.0;
 
@@ -119,7 +120,7 @@ contract StorageArrays {
 // ----
 // length() -> 0
 // get(uint256): 0 -> PANIC 0x32
-// list(uint256): 0 -> PANIC 0x32
+// list(uint256): 0 -> REVERT
 // pop() -> PANIC 0x31
 // setTail(uint256): 77 ->
 // push(uint256): 10 ->
@@ -149,11 +150,11 @@ contract StorageArrays {
 // smalls(uint256): 31 -> 131
 // smalls(uint256): 32 -> 132
 // smalls(uint256): 39 -> 139
-// smalls(uint256): 40 -> PANIC 0x32
+// smalls(uint256): 40 -> REVERT
 // popSmall() ->
 // smallsLength() -> 39
 // smalls(uint256): 38 -> 138
-// smalls(uint256): 39 -> PANIC 0x32
+// smalls(uint256): 39 -> REVERT
 // pushSmall(uint8): 1 ->
 // smalls(uint256): 39 -> 1
 // smalls(uint256): 38 -> 138
@@ -161,7 +162,7 @@ contract StorageArrays {
 // setFixed(uint256,uint256): 2, 5 ->
 // fixedList(uint256): 2 -> 5
 // setFixed(uint256,uint256): 3, 1 -> PANIC 0x32
-// fixedList(uint256): 3 -> PANIC 0x32
+// fixedList(uint256): 3 -> REVERT
 // fixedLength() -> 3
 // setPacked(uint256,uint16): 0, 65535 ->
 // setPacked(uint256,uint16): 4, 1 ->
@@ -178,14 +179,14 @@ contract StorageArrays {
 // sumSigned() -> -6
 // pushAddr(address): 0xdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef ->
 // addrs(uint256): 0 -> 0xdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef
-// addrs(uint256): 1 -> PANIC 0x32
+// addrs(uint256): 1 -> REVERT
 // pushFlag(bool): true ->
 // pushFlag(bool): false ->
 // pushFlag(bool): true ->
 // flags(uint256): 0 -> true
 // flags(uint256): 1 -> false
 // flags(uint256): 2 -> true
-// flags(uint256): 3 -> PANIC 0x32
+// flags(uint256): 3 -> REVERT
 // pushSelectors() ->
 // selectors(uint256): 0 -> 0x11223344
 // selectors(uint256): 1 -> 0x55667788

@@ -104,8 +104,8 @@ contract StorageComposites {
 // pushTo(uint256,uint256): 2, 30 -> 1
 // lists(uint256,uint256): 1, 1 -> 20
 // lists(uint256,uint256): 2, 0 -> 30
-// lists(uint256,uint256): 2, 1 -> PANIC 0x32
-// lists(uint256,uint256): 3, 0 -> PANIC 0x32
+// lists(uint256,uint256): 2, 1 -> REVERT
+// lists(uint256,uint256): 3, 0 -> REVERT
 // popFrom(uint256): 1 ->
 // lengthOf(uint256): 1 -> 1
 // popFrom(uint256): 3 -> PANIC 0x31

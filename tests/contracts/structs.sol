@@ -192,7 +192,7 @@ contract Structs {
 // pushItem(uint128): 9 -> 1
 // pushItem(uint128): 10 -> 2
 // list(uint256): 1 -> 10, 0, true, 0x0000000000000000000000000000000000000000, 0x0000000000000000000000000000000000000000000000000000000000000000
-// list(uint256): 2 -> PANIC 0x32
+// list(uint256): 2 -> REVERT
 // setWrapped(uint8,int64,int64,uint8): 1, -2, 3, 4 ->
 // wrappedWhere() -> -2, 3
 // wrappedEnds() -> 1, 4
