@@ -162,8 +162,12 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     rec->add_option("--max-epochs", f->options.max_epochs, "epochs to train (N)")->capture_default_str();
     rec->add_option("--keep", f->options.keep, "the manager's max_to_keep (K)")->capture_default_str();
     rec->add_option("--nodes", f->options.nodes, "the chain's user nodes")->capture_default_str();
-    rec->add_option("--difficulty", f->options.difficulty_bits, "proof-of-work difficulty (bits)")
+    rec->add_option("--difficulty", f->options.difficulty_bits,
+                    "proof-of-work difficulty (bits) of every block, the rollback blocks included")
         ->capture_default_str();
+    rec->add_option("--tamper-epoch", f->options.tamper_epoch,
+                    "testing: overwrite this epoch's checkpoint file in the chain's store with the previous "
+                    "epoch's, so its chain-side restores fail the digest check");
     rec->add_option("-o,--output", f->out,
                     "directory for recovery.{csv,md,json,svg} and the experiment's stores (must not exist)");
     rec->add_option("--format", f->format, "what to print: md, csv or json")

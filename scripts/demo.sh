@@ -43,8 +43,7 @@ echo
 echo
 echo "== gas: this run measured by contract and opcode, next to the paper's Tables 4-5 (full report: $work/gas/gas.md) =="
 rm -rf "$work/gas"
-"$bin" report gas --chain "$work/run" -o "$work/gas" -q > /dev/null
-sed -n '/^### Totals/,$p' "$work/gas/gas.md"
+TRAINCHAIN="$bin" "$(dirname "$0")/demo-gas-summary.sh" "$work/run" "$work/gas"
 echo
 echo "== where the outputs are =="
 echo "  $work/run/            the run: chain store (chain.db), checkpoints/, run.toml"

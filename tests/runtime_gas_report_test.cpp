@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "runtime_support.hpp"
@@ -303,4 +304,41 @@ TEST_CASE("opening something that is not a chain does not write to it") {
         &tables, nullptr);
     sqlite3_close(db);
     CHECK(tables == 1);
+}
+
+TEST_CASE("the report names that mining on-chain at 16 bits exceeds the ledger's own block gas limit") {
+    TempDir d;
+    GasReportOptions o;
+    o.nodes = 4;
+    o.cycles = 1;
+    o.difficulty_bits = 16;  // the paper's run; the blocks are mined off-chain, none on-chain
+    o.pow_samples = 0;
+    o.work_dir = d / "chain";
+    const GasReport r = make_gas_report(o);
+    // The limit the ledger runs its blocks under, read from the ledger itself.
+    Ledger ledger(trainchain::vm::Fork::Petersburg);
+    ledger.set_block(0, 0);
+    const auto limit = static_cast<double>(ledger.host().get_tx_context().gas_limit);
+    CHECK(limit == 30'000'000);
+    const double pow = r.measured.pow.expected_block_gas();
+    CHECK(pow == 65'536.0 * static_cast<double>(r.measured.pow.gas_per_attempt));
+    REQUIRE(pow > limit);
+    const auto g = [](double v) {
+        std::string digits = std::to_string(std::llround(v)), out;
+        for (size_t i = 0; i < digits.size(); ++i) {
+            if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+            out += digits[i];
+        }
+        return out;
+    };
+    const std::string md = gas_markdown(r);
+    INFO(md);
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.1fx", pow / limit);
+    CHECK(md.find("- On-chain mining could never run in one Ethereum block: at 16 bits a block's proof of "
+                  "work is expected to cost " +
+                  g(pow) + " gas, " + ratio + " the " + g(limit) + " gas block limit") != std::string::npos);
+    CHECK(md.find("The paper's own count (52,429,701 gas per block at its N = 100) is 1.75x that limit.") !=
+          std::string::npos);
+    CHECK(gas_json(r).find("\"block_gas_limit\": 30000000") != std::string::npos);
 }

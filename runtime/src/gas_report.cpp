@@ -31,6 +31,8 @@ constexpr uint32_t paper_cycles = 10;
 constexpr double paper_krw_per_eth = 3'000'000;
 constexpr double paper_gas_per_eth = 100'000'000;
 constexpr uint64_t paper_pow_ops_per_node = 65'536;  // "SHA-256 10 times" counted as 65,536 ADD and MUL
+/// The printed figure of the whole run: setup + 10 cycles, 25,355,000 KRW.
+constexpr const char* printed_total_item = "total: setup + 10 cycles";
 
 // What a measured run takes: the contracts dispatch with SHR (Constantinople on); every block is
 // mined for real; the on-chain miner runs only up to `max_sample_bits` (2^20 attempts, seconds).
@@ -62,6 +64,13 @@ int64_t balance_cost(vm::Fork fork) {
     const vm::GasParams p = vm::gas_params(fork);
     const int64_t base = vm::gas_table(fork)[byte_of(Opcode::BALANCE)];
     return p.access_lists ? base - p.warm_access + p.cold_account : base;
+}
+
+/// The block gas limit our ledger runs every block's transactions under (their GASLIMIT).
+int64_t ledger_block_gas_limit() {
+    Ledger ledger(vm::Fork::Petersburg);
+    ledger.set_block(0, 0);
+    return ledger.host().get_tx_context().gas_limit;
 }
 
 /// 12,345,678 -> "12,345,678"; fractions kept to `decimals`.
@@ -378,7 +387,7 @@ std::vector<PrintedFigure> printed_figures() {
         "(0.00525 ETH)");
     add("eq. (2): per block", "1,575,500 KRW", 1'575'500, 100, 0.525 * krw, block / eth * krw, "KRW",
         "0.525 ETH x 3,000,000 KRW is 1,575,000, not 1,575,500; the counts give 1,572,891.03");
-    add("total: setup + 10 cycles", "25,355,000 KRW", 25'355'000, 1'000, 9.6e6 + paper_cycles * 1'575'500.0,
+    add(printed_total_item, "25,355,000 KRW", 25'355'000, 1'000, 9.6e6 + paper_cycles * 1'575'500.0,
         (setup + paper_cycles * block) / eth * krw, "KRW",
         "9,600,000 + 10 x 1,575,500 = 25,355,000 adds up, but with 1,575,000 it is 25,350,000, and from the "
         "stated counts 96,000 + 10 x 1,572,891.03 = 15,824,910.30");
@@ -601,6 +610,22 @@ std::string gas_markdown(const GasReport& r) {
         s += fmt::format("\nMeasured costs: network creation {}; an epoch block {}; a rollback block {}.\n",
                          money(t.setup, o), money(t.block, o), money(t.rollback, o));
     }
+    // The paper's whole run (its N's setup + 10 cycles at its prices), whatever C this report has.
+    const auto printed_total = std::find_if(r.printed.begin(), r.printed.end(), [](const PrintedFigure& p) {
+        return p.item == printed_total_item;
+    });
+    if (printed_total != r.printed.end()) {
+        s += fmt::format("\nAt the paper's own {} cycles and prices (1 ETH = {} gas = {} KRW): printed {}",
+                         paper_cycles, grouped(paper_gas_per_eth), grouped(paper_krw_per_eth),
+                         printed_total->printed);
+        if (m.present) {
+            const Totals t = measured_totals(m);
+            s += fmt::format(
+                "; measured (setup + {} x an epoch block) {} KRW", paper_cycles,
+                grouped((t.setup + paper_cycles * t.block) / paper_gas_per_eth * paper_krw_per_eth, 2));
+        }
+        s += ".\n";
+    }
 
     s += "\n## Findings\n\n";
     s += "- The printed CREATE total (320M) and the per-block text (525,000) are each 100x off their own "
@@ -633,6 +658,23 @@ std::string gas_markdown(const GasReport& r) {
                 "- The paper's proof-of-work estimate (65,536 ADD + 65,536 MUL per node: {} gas per block "
                 "for N = {}) is {:.2f}x what mining on-chain at {} bits is expected to cost ({} gas).\n",
                 grouped(paper_pow), r.model.nodes, paper_pow / pow, m.pow.difficulty_bits, grouped(pow));
+        const double limit = static_cast<double>(ledger_block_gas_limit());
+        if (pow > limit) {
+            const auto most = std::max_element(
+                m.pow.samples.begin(), m.pow.samples.end(),
+                [](const PowSample& a, const PowSample& b) { return a.gas_used < b.gas_used; });
+            s += fmt::format(
+                "- On-chain mining could never run in one Ethereum block: at {} bits a block's proof of work "
+                "is expected to cost {} gas, {:.1f}x the {} gas block limit our own ledger runs every block "
+                "under{}. The paper's own count ({} gas per block at its N = {}) is {:.2f}x that limit.\n",
+                m.pow.difficulty_bits, grouped(pow), pow / limit, grouped(limit),
+                most == m.pow.samples.end()
+                    ? std::string()
+                    : fmt::format(" (the costliest sampled mining transaction used {} gas)",
+                                  grouped(static_cast<double>(most->gas_used))),
+                grouped(static_cast<double>(r.paper.block_gas)), r.paper.nodes,
+                static_cast<double>(r.paper.block_gas) / limit);
+        }
     }
     return s;
 }
@@ -808,6 +850,8 @@ std::string gas_csv(const GasReport& r) {
             "gas", "");
         row("pow on-chain", "expected per block", "gas", m.pow.expected_block_gas(), "gas",
             fmt::format("2^{} attempts", m.pow.difficulty_bits));
+        row("pow on-chain", "block gas limit", "gas", static_cast<double>(ledger_block_gas_limit()), "gas",
+            "the ledger's GASLIMIT");
         for (const auto& x : m.pow.samples) {
             row("pow on-chain", fmt::format("#{}", x.height), "attempts", static_cast<double>(x.attempts), "",
                 "");
@@ -902,6 +946,7 @@ std::string gas_json(const GasReport& r) {
                          {"run_ms", m.run_ms},
                          {"pow_on_chain",
                           {{"difficulty_bits", m.pow.difficulty_bits},
+                           {"block_gas_limit", ledger_block_gas_limit()},
                            {"gas_per_attempt", m.pow.gas_per_attempt},
                            {"sha256_gas", m.pow.sha256_gas},
                            {"expected_block_gas", m.pow.expected_block_gas()},
