@@ -43,6 +43,7 @@ struct InitOptions {
     std::string dir;
     uint32_t nodes = 100;
     uint32_t difficulty = 16;
+    uint32_t quorum = min_quorum_percent;
     std::string fork = "Petersburg";
     unsigned threads = 0;
     std::string transport, node_keys;
@@ -101,6 +102,10 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(0, 40));
     init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")
         ->capture_default_str();
+    init->add_option("--quorum", io->quorum,
+                     "percent of the nodes whose accepting votes a block needs (more than half)")
+        ->capture_default_str()
+        ->check(CLI::Range(min_quorum_percent, uint32_t{100}));
     init->add_option("--threads", io->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
     init->add_option("--transport", io->transport,
@@ -112,6 +117,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ChainConfig cfg;
         cfg.nodes = io->nodes;
         cfg.difficulty_bits = io->difficulty;
+        cfg.quorum_percent = io->quorum;
         cfg.fork = io->fork;
         if (!vm::parse_fork(cfg.fork))
             throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
@@ -131,8 +137,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             throw InputError(
                 "--node-keys: error: in-process nodes make their own keys; give --transport too");
         auto c = Chain::init(io->dir, cfg, opt);
-        fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}; {} blocks\n", io->dir,
-                   cfg.nodes, cfg.difficulty_bits, cfg.fork, c->blocks().size());
+        fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}, quorum {} %; {} blocks\n",
+                   io->dir, cfg.nodes, cfg.difficulty_bits, cfg.fork, cfg.quorum_percent, c->blocks().size());
         return 0;
     }));
 
@@ -141,9 +147,12 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto ao = std::make_shared<AppendOptions>();
     append->add_option("DIR", ao->dir, "chain directory")->required();
     append->add_option("--checkpoint", ao->checkpoint, "the epoch's checkpoint file")->required();
-    append->add_option("--epoch", ao->epoch, "epoch number")->required();
+    append
+        ->add_option("--epoch", ao->epoch,
+                     "epoch number: the run's next (1, then one more than the current state's)")
+        ->required();
     append->add_option("--accuracy", ao->accuracy, "test accuracy (0..1)")->required();
-    append->add_option("--loss", ao->loss, "loss")->required();
+    append->add_option("--loss", ao->loss, "loss (nan or inf record a diverged epoch)")->required();
     append->add_option("--threads", ao->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
     append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
@@ -162,6 +171,10 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.transport = make_transport(ao->transport);
         refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(ao->dir, opt);
+        // The same rule as the HTTP API's, checked under the writer lock and before anything
+        // (the checkpoint file included) is written.
+        if (const auto check = check_epoch_result(c->blocks(), r); !check.ok)
+            throw InputError(fmt::format("{}: error: epoch {}: {}", ao->dir, r.epoch, check.reason));
         print_append(c->append_epoch(std::move(r)));
         return 0;
     }));
@@ -235,9 +248,12 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto r_faults = std::make_shared<std::vector<std::string>>();
     auto r_transport = std::make_shared<std::string>();
     rollback->add_option("DIR", *r_dir, "chain directory")->required();
-    rollback->add_option("--to", *r_to, "best (each node proposes its best block) or a block height")
+    rollback
+        ->add_option("--to", *r_to,
+                     "best (each node proposes the best epoch before the current state, on its line "
+                     "of training) or a block height")
         ->capture_default_str();
-    rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)");
+    rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)")->check(utf8_text());
     rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
     rollback->add_option("--transport", *r_transport, "in-process (default) or nats://HOST:PORT/RUN");
     rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults, r_transport] {
@@ -260,9 +276,10 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.transport = make_transport(*r_transport);
         refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(*r_dir, opt);
-        if (to && (*to >= c->blocks().size() || c->blocks()[*to].payload.kind != BlockKind::Epoch))
-            throw InputError(fmt::format("--to: error: block {} is not an epoch block of this chain", *to));
-        const auto r = c->rollback(to, *r_reason);
+        if (const auto check = check_rollback_request(c->blocks(), to); !check.ok)
+            throw InputError(fmt::format("--to: error: {}", check.reason));
+        // --to best: the nodes choose among the epochs that led to the current state, before it.
+        const auto r = c->rollback(to, *r_reason, to ? std::nullopt : c->current_state());
         fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,
                    c->blocks()[r.target].payload.epoch, c->blocks()[r.target].payload.accuracy);
         for (const auto& [height, count] : r.proposals)
@@ -307,7 +324,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto p_title = std::make_shared<std::string>();
     plot->add_option("DIR", *p_dir, "chain directory")->required();
     plot->add_option("-o,--output", *p_out, "SVG file to write")->required();
-    plot->add_option("--title", *p_title, "title (default: the chain directory's name)");
+    plot->add_option("--title", *p_title, "title (default: the chain directory's name)")->check(utf8_text());
     plot->callback(chain_guarded(exit_code, [p_dir, p_out, p_title] {
         const auto store = Store::open(*p_dir);
         PlotOptions options;

@@ -19,6 +19,14 @@ namespace trainchain::cli {
 /// The exit code of bad input (source, bytecode, files, flags).
 inline constexpr int exit_bad_input = 2;
 
+/// The exit code when another writer holds the chain directory's lock (runtime::ChainBusy): nothing
+/// was done, try again later (sysexits' EX_TEMPFAIL).
+inline constexpr int exit_chain_busy = 75;
+
+/// A CLI11 check for free-text options (a rollback reason, a title, call arguments): the text
+/// must be valid UTF-8, since it may reach a block or JSON output.
+CLI::Validator utf8_text();
+
 /// Bad input: printed as one line (`WHERE: error: WHAT`), exit code 2.
 struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -28,8 +36,8 @@ struct InputError : std::runtime_error {
 std::string read_text(const std::string& path);
 
 /// A subcommand callback running `body` (which returns the exit code): InputError and the
-/// exceptions `is_bad_input` accepts become one line and exit code 2; any other exception one line
-/// and `other_exit`.
+/// exceptions `is_bad_input` accepts become one line and exit code 2, runtime::ChainBusy one line
+/// and exit_chain_busy; any other exception one line and `other_exit`.
 std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit = exit_bad_input,
                               std::function<bool(const std::exception&)> is_bad_input = {});
 

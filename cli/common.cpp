@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "trainchain/runtime/chain.hpp"
 
 namespace trainchain::cli {
 
@@ -23,6 +24,14 @@ std::string read_text(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
+CLI::Validator utf8_text() {
+    return CLI::Validator(
+        [](const std::string& text) {
+            return runtime::valid_utf8(text) ? std::string() : std::string("not valid UTF-8 text");
+        },
+        "TEXT", "UTF-8");
+}
+
 std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit,
                               std::function<bool(const std::exception&)> is_bad_input) {
     return [&exit_code, body = std::move(body), other_exit, is_bad_input = std::move(is_bad_input)] {
@@ -31,6 +40,9 @@ std::function<void()> guarded(int& exit_code, std::function<int()> body, int oth
         } catch (const InputError& e) {
             fmt::print(stderr, "{}\n", e.what());
             exit_code = exit_bad_input;
+        } catch (const runtime::ChainBusy& e) {
+            fmt::print(stderr, "{}\n", e.what());
+            exit_code = exit_chain_busy;
         } catch (const std::exception& e) {
             if (is_bad_input && is_bad_input(e)) {
                 fmt::print(stderr, "{}\n", e.what());

@@ -7,6 +7,7 @@
 int main(int argc, char** argv) {
     CLI::App app{"trainchain: a deep-learning training history in a private proof-of-work blockchain"};
     app.require_subcommand(1);
+    app.set_version_flag("-V,--version", std::string("trainchain ") + TRAINCHAIN_VERSION);
     int exit_code = 0;
     trainchain::cli::add_vm_commands(app, exit_code);
     trainchain::cli::add_contract_commands(app, exit_code);
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "trainchain: error: {}\n", e.what());
