@@ -36,6 +36,105 @@ uint256 low_mask(unsigned bits) {
 uint256 high_mask(unsigned bits) { return ~low_mask(256 - bits); }
 uint256 min_signed(unsigned bits) { return ~low_mask(bits - 1); }  // sign-extended minimum
 
+/// True when evaluating `e` has no effect and cannot revert, so that when it runs is unobservable:
+/// constants and reads of variables, struct members and the environment, and conversions of them.
+bool order_free(const Expr& e) {
+    switch (e.kind) {
+        case Expr::Kind::Constant:
+        case Expr::Kind::Local:
+        case Expr::Kind::StateVar:
+        case Expr::Kind::Immutable:
+            return true;
+        case Expr::Kind::BuiltinValue:
+            return e.args.empty();
+        case Expr::Kind::Convert:
+        case Expr::Kind::Member:
+            return order_free(*e.args[0]);
+        default:
+            return false;
+    }
+}
+
+/// True when evaluating `e` changes nothing (it may still revert): no assignment, call, creation,
+/// array push or pop, delete or memory allocation anywhere in it. The walk is as deep as the
+/// expression, which the parser bounds (max_expression_height).
+bool effect_free(const Expr& e) {
+    switch (e.kind) {
+        case Expr::Kind::Assign:
+        case Expr::Kind::IncDec:
+        case Expr::Kind::InternalCall:
+        case Expr::Kind::ExternalCall:
+        case Expr::Kind::Create:
+        case Expr::Kind::ArrayPush:
+        case Expr::Kind::ArrayPop:
+        case Expr::Kind::Delete:
+        case Expr::Kind::NewArray:
+        case Expr::Kind::StructConstruct:
+        case Expr::Kind::StringConstant:
+        case Expr::Kind::AbiEncode:
+        case Expr::Kind::AbiEncodePacked:
+        case Expr::Kind::Keccak256:
+        case Expr::Kind::Sha256:
+            return false;
+        default:
+            for (const auto& a : e.args)
+                if (a && !effect_free(*a)) return false;
+            return !e.args_value || effect_free(*e.args_value);
+    }
+}
+
+/// True when the place an assignment writes to is computed without effects or reverts from values
+/// nothing can change: a local, an immutable, a state variable or a storage member of one.
+bool fixed_place(const Expr& e) {
+    switch (e.kind) {
+        case Expr::Kind::Local:
+        case Expr::Kind::StateVar:
+        case Expr::Kind::Immutable:
+        case Expr::Kind::Empty:
+            return true;
+        case Expr::Kind::Member:
+            return e.location == DataLocation::Storage && fixed_place(*e.args[0]) &&
+                   e.args[0]->kind != Expr::Kind::Local;
+        default:
+            return false;
+    }
+}
+
+/// True when the place an assignment writes to is computed without effects or reverts: a fixed
+/// place, a member of a quiet place, or a mapping value of a quiet place under a key that is
+/// order_free (a value that changes nothing cannot change what such a place reads).
+bool quiet_place(const Expr& e) {
+    switch (e.kind) {
+        case Expr::Kind::Local:
+        case Expr::Kind::StateVar:
+        case Expr::Kind::Immutable:
+        case Expr::Kind::Empty:
+            return true;
+        case Expr::Kind::Member:
+            return quiet_place(*e.args[0]);
+        case Expr::Kind::Index:
+            return e.args[0]->type->kind == Type::Kind::Mapping && quiet_place(*e.args[0]) &&
+                   order_free(*e.args[1]);
+        default:
+            return false;
+    }
+}
+
+/// True when an assignment may compute the target's place before the value without any visible
+/// difference from solc's order (the value first).
+bool place_first_is_unobservable(const Expr& target, const Expr& value) {
+    return fixed_place(target) || (quiet_place(target) && effect_free(value)) ||
+           (order_free(value) && effect_free(target));
+}
+
+/// True when a binary operator may run its left operand first without any visible difference from
+/// solc's order (the right one first): a constant operand, or one operand that neither changes
+/// anything nor reverts while the other changes nothing.
+bool left_first_is_unobservable(const Expr& lhs, const Expr& rhs) {
+    return lhs.kind == Expr::Kind::Constant || rhs.kind == Expr::Kind::Constant ||
+           (order_free(rhs) && effect_free(lhs)) || (order_free(lhs) && effect_free(rhs));
+}
+
 /// Where a storage reference's byte offset is.
 struct StorageRef {
     bool dynamic_offset = false;  ///< the offset is on the stack above the slot
@@ -1012,9 +1111,20 @@ void Gen::expr(const Expr& e) {
                 label(end);
                 break;
             }
-            expr(*e.args[0]);
-            expr(*e.args[1]);
-            arith(e.binary_op, e.args[0]->type, e.checked);
+            // The right operand first, then the left, as solc's legacy code generator does; when
+            // the order cannot be told apart, the left first, which saves a SWAP and keeps a long
+            // left-leaning chain (`x + x + ... + x`) from piling its operands up on the stack.
+            const Expr& lhs = *e.args[0];
+            const Expr& rhs = *e.args[1];
+            if (left_first_is_unobservable(lhs, rhs)) {
+                expr(lhs);
+                expr(rhs);
+            } else {
+                expr(rhs);
+                expr(lhs);
+                swap(1);
+            }
+            arith(e.binary_op, lhs.type, e.checked);
             break;
         }
         case Expr::Kind::Unary:
@@ -1499,8 +1609,14 @@ void Gen::assign(const Expr& e, bool want_value) {
     if (target.type->kind == Type::Kind::Struct && target.location == DataLocation::Storage &&
         target.kind != Expr::Kind::Local) {
         // Copy a struct into storage: from memory member by member, from storage slot by slot.
-        storage_ref(target);  // [slot]
-        expr(source);         // [slot, src]
+        if (!place_first_is_unobservable(target, source)) {  // the value first, as solc
+            expr(source);                                    // [src]
+            storage_ref(target);                             // [src, slot]
+            swap(1);
+        } else {
+            storage_ref(target);  // [slot]
+            expr(source);         // [slot, src]
+        }
         const StructInfo& s = *target.type->struct_info;
         if (source.location == DataLocation::Memory) {
             for (size_t i = 0; i < s.members.size(); ++i) {
@@ -1539,14 +1655,29 @@ void Gen::assign(const Expr& e, bool want_value) {
         loc_ = saved;
         return;
     }
+    // The value first, then the target's place, as both solc pipelines do; when that cannot be told
+    // apart, the place first, which saves the SWAPs.
+    const bool value_first = !place_first_is_unobservable(target, source);
+    if (value_first) expr(source);  // [v]
     const LValue lv = lvalue(target);
     const int k = lv.width();
+    if (value_first) {
+        // [v, addr..] -> [addr.., v]
+        if (k >= 1) swap(1);
+        if (k == 2) swap(2);
+    }
     if (e.compound) {
-        for (int i = 0; i < k; ++i) dup(k);
-        load(lv);
-        expr(source);
+        if (value_first) {
+            for (int i = 0; i < k; ++i) dup(k + 1);  // [addr.., v, addr..]
+            load(lv);                                // [addr.., v, current]
+            swap(1);
+        } else {
+            for (int i = 0; i < k; ++i) dup(k);
+            load(lv);
+            expr(source);
+        }
         arith(e.binary_op, target.type, e.checked);
-    } else {
+    } else if (!value_first) {
         expr(source);
     }
     if (want_value) {
