@@ -45,6 +45,13 @@ std::function<void()> guarded(int& exit_code, std::function<int()> body, int oth
 /// otherwise.
 std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& specs, size_t nodes);
 
+/// The command line as App::parse(std::vector<std::string>&) takes it (reversed, without the
+/// program name). For `exec`: every argument after `--call SIGNATURE` is a call argument, whatever
+/// it looks like (`-x`, `--json`), so a `--` goes in front of them; and a value written `[...]`
+/// is marked so that CLI11 does not split it into several values (exec's options unmark it): ABI
+/// arrays reach the encoder whole.
+std::vector<std::string> command_line(int argc, char** argv);
+
 /// Registers `asm`, `disasm`, `exec` and `vmtest`; the command's exit code goes to `exit_code`.
 void add_vm_commands(CLI::App& app, int& exit_code);
 

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "trainchain/compiler/abi.hpp"
 #include "trainchain/compiler/compiler.hpp"
+#include "trainchain/runtime/block.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/state.hpp"
 #include "trainchain/vm/transaction.hpp"
@@ -72,6 +73,16 @@ int run_compile(const std::string& file, const std::string& out_dir, bool abi_on
 }
 
 /// The ABI output types of the function `name` in `abi_json` (empty when it has none).
+/// `types` with every string (also inside arrays) read as bytes.
+std::vector<abi::Type> strings_as_bytes(std::vector<abi::Type> types) {
+    for (auto& t : types) {
+        if (t.kind == abi::Type::Kind::String) t.kind = abi::Type::Kind::Bytes;
+        if (t.kind == abi::Type::Kind::Array && t.element)
+            t.element = std::make_shared<const abi::Type>(strings_as_bytes({*t.element}).front());
+    }
+    return types;
+}
+
 std::vector<abi::Type> outputs_of(const std::string& abi_json, const abi::Signature& sig) {
     const auto j = nlohmann::json::parse(abi_json);
     for (const auto& e : j) {
@@ -179,10 +190,17 @@ int run_deploy(const DeployOptions& o) {
         cj["gas_used"] = rc.gas_used;
         if (rc.status == Status::Success) {
             auto decoded = abi::decode(outputs, rc.output);
-            if (decoded)
+            if (decoded) {
+                // A returned string that is not UTF-8 is shown as its bytes in hex (0x...): string
+                // and bytes share one encoding, so the same data decodes as bytes.
+                const auto as_bytes = abi::decode(strings_as_bytes(outputs), rc.output);
+                for (size_t i = 0; i < decoded.value->size(); ++i)
+                    if (!runtime::valid_utf8((*decoded.value)[i]) && as_bytes)
+                        (*decoded.value)[i] = (*as_bytes.value)[i];
                 cj["returns"] = *decoded.value;
-            else
+            } else {
                 cj["output"] = "0x" + to_hex(rc.output);
+            }
         } else {
             cj["revert"] = describe_revert(rc.output);
             exit = 1;
@@ -197,7 +215,8 @@ int run_deploy(const DeployOptions& o) {
         }
         report["call"] = cj;
     }
-    fmt::print("{}\n", report.dump(2));
+    // Whatever else a contract returns (a revert reason, say) cannot make the report fail.
+    fmt::print("{}\n", report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     return exit;
 }
 

@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
     trainchain::cli::add_serve_commands(app, exit_code);
     trainchain::cli::add_node_commands(app, exit_code);
     try {
-        app.parse(argc, argv);
+        app.name(argc > 0 ? argv[0] : "trainchain");
+        auto args = trainchain::cli::command_line(argc, argv);
+        app.parse(args);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

@@ -1,4 +1,5 @@
 // cli/vm_commands.cpp - `trainchain asm`, `disasm`, `exec` and `vmtest`.
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -241,7 +242,38 @@ int run_vmtest(const std::vector<std::string>& paths, const std::string& fork_na
     return report.failed == 0 ? 0 : 1;
 }
 
+/// What command_line puts in front of an exec value written [...] so that CLI11 keeps it whole.
+constexpr char whole_list_mark = '\x01';
+
+/// Removes whole_list_mark again (every exec option takes it).
+CLI::Validator unmarked() {
+    return CLI::Validator(
+        [](std::string& value) {
+            if (!value.empty() && value.front() == whole_list_mark) value.erase(0, 1);
+            return std::string();
+        },
+        "", "unmarked");
+}
+
 }  // namespace
+
+std::vector<std::string> command_line(int argc, char** argv) {
+    std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    if (!args.empty() && args.front() == "exec") {
+        for (size_t i = 1; i < args.size(); ++i) {
+            if (args[i] == "--") break;  // what follows is already positional
+            if (args[i] == "--call" && i + 1 < args.size()) {
+                if (i + 2 < args.size() && args[i + 2] != "--")
+                    args.insert(args.begin() + static_cast<std::ptrdiff_t>(i + 2), "--");
+                break;
+            }
+        }
+        for (auto& a : args)
+            if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a.insert(a.begin(), whole_list_mark);
+    }
+    std::reverse(args.begin(), args.end());
+    return args;
+}
 
 void add_vm_commands(CLI::App& app, int& exit_code) {
     auto* as = app.add_subcommand("asm", "Assemble a text file to bytecode (printed as hex)");
@@ -261,8 +293,12 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
                    "compile this .sol file, deploy it (Shanghai unless --fork)");
     ex->add_option("--contract", eo->deploy.contract, "with --deploy: which contract (default: the last)");
     ex->add_option("--ctor-args", eo->deploy.ctor_args, "with --deploy: constructor arguments");
-    ex->add_option("--call", eo->deploy.call, "with --deploy: call this function, e.g. 'f(uint256)'");
-    ex->add_option("ARGS", eo->deploy.args, "with --call: the arguments (42, -1, 0x.., true, text, [1,2])");
+    ex->add_option("--call", eo->deploy.call,
+                   "with --deploy: call this function, e.g. 'f(uint256)'; every argument after it is a "
+                   "call argument");
+    ex->add_option("ARGS", eo->deploy.args,
+                   "with --call: the arguments (42, -1, 0x.., true, text, -text, [1,2], [])")
+        ->check(utf8_text());
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
     ex->add_option("--gas", eo->gas, "gas limit (default 10,000,000; 30,000,000 with --deploy)");
@@ -272,6 +308,9 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
         "--tx", eo->tx,
         "run as a transaction to the code: intrinsic gas, nonce, refund cap (gas_used includes them)");
     ex->add_flag("--create", eo->create, "run the code as the init code of a contract-creating transaction");
+    for (auto* option : ex->get_options())
+        if (option->get_items_expected_max() > 0) option->transform(unmarked());
+    ex->get_option("--ctor-args")->check(utf8_text());
     ex->callback(guarded(exit_code, [eo] { return run_exec(*eo); }));
 
     auto* vt = app.add_subcommand("vmtest", "Run Ethereum legacy VMTests JSON files or folders");

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -363,4 +364,85 @@ TEST_CASE("compile: bad source gives file:line:col diagnostics with a caret and 
     CHECK(
         trainchain("exec --deploy " + good.string() + " --ctor-args 1 --call 'add(uint256)' xyz").exit_code ==
         2);
+}
+
+TEST_CASE("--version and -V print the version and exit 0") {
+    // Before: "The following argument was not expected: --version", exit 2.
+    for (const char* flag : {"--version", "-V"}) {
+        INFO(flag);
+        const auto r = trainchain(flag);
+        CHECK(r.exit_code == 0);
+        CHECK(std::regex_match(r.out, std::regex("trainchain [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+    }
+}
+
+namespace {
+
+constexpr const char* arrays_source = R"(
+contract Arrays {
+    uint256 public base;
+    constructor(uint256 b) { base = b; }
+    function sum(uint256[] memory xs) public view returns (uint256) {
+        uint256 s = base;
+        for (uint256 i = 0; i < xs.length; i++) s += xs[i];
+        return s;
+    }
+    function signed(int256[] memory xs) public pure returns (int256) {
+        int256 s = 0;
+        for (uint256 i = 0; i < xs.length; i++) s = s * 10 + xs[i];
+        return s;
+    }
+    function echo(string memory s) public pure returns (string memory) { return s; }
+    function two(string memory a, int256 b) public pure returns (string memory, int256) { return (a, b); }
+    function notUtf8() public pure returns (string memory, string memory) {
+        return (string(hex"62ff61"), "ok");
+    }
+}
+)";
+
+}  // namespace
+
+TEST_CASE("exec --call: array arguments, arguments that start with '-', returned bytes that are not UTF-8") {
+    // Before: '[1,2,3]' was split into three arguments, '[3]' was "not an array", '-x' needed a
+    // '--' before it, and a returned string that was not UTF-8 made exec exit 2 (json type_error).
+    TempDir dir;
+    const auto src = dir.write("Arrays.sol", arrays_source);
+    const std::string deploy = "exec --deploy " + src.string() + " --ctor-args 100 --call ";
+    auto returns = [&](const std::string& call) {
+        const auto r = trainchain(deploy + call);
+        INFO(call << ": " << r.out);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(r.out)["call"]["returns"];
+    };
+    // Arrays: several elements, one, none, spaces and hex, negative elements.
+    CHECK(returns("'sum(uint256[])' '[1,2,3]'")[0] == "106");
+    CHECK(returns("'sum(uint256[])' '[3]'")[0] == "103");
+    CHECK(returns("'sum(uint256[])' '[]'")[0] == "100");
+    CHECK(returns("'sum(uint256[])' '[ 1, 0x10 ]'")[0] == "117");
+    CHECK(returns("'signed(int256[])' '[-4,-2]'")[0] == "-42");
+    CHECK(returns("'signed(int256[])' '[-7]'")[0] == "-7");
+    // Arguments that look like options are call arguments once they follow --call SIGNATURE.
+    for (const char* s : {"-hello", "--json", "-h", "--call", "-V", "[x"}) {
+        const auto j = returns("'echo(string)' " + std::string("'") + s + "'");
+        CHECK(j[0] == std::string("\"") + s + "\"");
+    }
+    const auto two = returns("'two(string,int256)' --gas -5");
+    CHECK(two[0] == "\"--gas\"");
+    CHECK(two[1] == "-5");
+    // An explicit '--' still works.
+    CHECK(returns("'two(string,int256)' -- -x -7")[0] == "\"-x\"");
+    // A returned string that is not UTF-8: its bytes in hex; the others as text.
+    const auto bytes = returns("'notUtf8()'");
+    CHECK(bytes[0] == "0x62ff61");
+    CHECK(bytes[1] == "\"ok\"");
+    // An argument that is not UTF-8 is bad input.
+    const auto bad = trainchain(deploy + "'echo(string)' " + "'bad \xff'");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.out.find("not valid UTF-8") != std::string::npos);
+    // Wrong shapes are still refused, naming the argument.
+    const auto scalar = trainchain(deploy + "'sum(uint256[])' 3");
+    CHECK(scalar.exit_code == 2);
+    CHECK(scalar.out.find("not an array") != std::string::npos);
+    const auto nested = trainchain(deploy + "'sum(uint256[])' '[[1]]'");
+    CHECK(nested.exit_code == 2);
 }
