@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -504,8 +505,11 @@ Check check_epoch_result(const std::vector<Block>& blocks, const EpochResult& r)
     if (r.epoch == 0) return bad("epochs are numbered from 1");
     if (r.epoch != next)
         return bad("the run expects epoch " + std::to_string(next) + ", not " + std::to_string(r.epoch));
-    if (!(r.accuracy >= 0 && r.accuracy <= 1))
-        return bad("the accuracy must be a number from 0 to 1, not " + std::to_string(r.accuracy));
+    if (!(r.accuracy >= 0 && r.accuracy <= 1)) {
+        char text[32];
+        const auto end = std::to_chars(text, text + sizeof text, r.accuracy).ptr;  // shortest form
+        return bad("the accuracy must be a number from 0 to 1, not " + std::string(text, end));
+    }
     if (!valid_utf8(r.note)) return bad("the note is not valid UTF-8");
     if (r.note.size() > 4096) return bad("the note is longer than 4096 bytes");
     return {};
