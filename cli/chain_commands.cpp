@@ -277,7 +277,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(*r_dir, opt);
         if (const auto check = check_rollback_request(c->blocks(), to); !check.ok)
-            throw InputError(fmt::format("--to: error: {}", check.reason));
+            throw InputError(fmt::format("{}: error: {}", to ? "--to" : *r_dir, check.reason));
         // --to best: the nodes choose among the epochs that led to the current state, before it.
         const auto r = c->rollback(to, *r_reason, to ? std::nullopt : c->current_state());
         fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,

@@ -821,7 +821,8 @@ TEST_CASE("chain: rollback --to best takes the best earlier epoch on the current
     };
     // One epoch only: nothing before the state.
     append(1, 0.5);
-    check_bad_input(cli("rollback " + quote(dir.string())), "no epoch before its current state");
+    check_bad_input(cli("rollback " + quote(dir.string())),
+                    dir.string() + ": error: the run has no epoch before its current state");
     check_bad_input(cli("rollback " + quote(dir.string()) + " --to 2"),
                     "already holds the run's training state");
     // 2: e1 0.5, 3: e2 0.6, 4: e3 0.95 (abandoned), 5: e4 0.2, 6: rollback to 3, 7: e3 0.7, 8: e4 0.8.
