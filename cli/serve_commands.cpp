@@ -19,6 +19,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         std::string dir;
         api::ServeOptions options;
         size_t max_body_mb = 256;
+        unsigned header_timeout_s = 10;
+        unsigned request_timeout_s = 120;
         std::string transport;
     };
     auto f = std::make_shared<Flags>();
@@ -28,12 +30,27 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str()
         ->check(CLI::Range(0, 65535));
     serve->add_option("--bind", f->options.bind, "address to listen on")->capture_default_str();
-    serve->add_option("--threads", f->options.threads, "request handler threads")
+    serve->add_option("--threads", f->options.threads, "threads running complete requests")
         ->capture_default_str()
         ->check(CLI::Range(1u, 256u));
     serve->add_option("--max-body-mb", f->max_body_mb, "largest request body (MiB)")
         ->capture_default_str()
         ->check(CLI::Range(size_t{1}, size_t{4096}));
+    serve
+        ->add_option("--header-timeout", f->header_timeout_s,
+                     "seconds a request's headers may take to arrive (slower clients are cut off)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3600u));
+    serve
+        ->add_option("--request-timeout", f->request_timeout_s,
+                     "seconds a whole request (headers and body) may take to arrive")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 86400u));
+    serve
+        ->add_option("--max-connections-per-client", f->options.max_connections_per_client,
+                     "open connections one client address may hold (more get 503)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 65536u));
     serve
         ->add_option("--mining-threads", f->options.mining_threads,
                      "proof-of-work threads per block (0: all cores)")
@@ -62,6 +79,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
             };
         }
         options.max_body_bytes = f->max_body_mb << 20;
+        options.header_timeout = std::chrono::seconds(f->header_timeout_s);
+        options.request_timeout = std::chrono::seconds(std::max(f->request_timeout_s, f->header_timeout_s));
         api::Workspace ws;
         try {
             ws = api::Workspace::open_or_init(f->dir);

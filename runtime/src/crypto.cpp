@@ -1,5 +1,6 @@
 // runtime/src/crypto.cpp - SHA-256 and Ed25519 through OpenSSL's EVP interface.
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/store.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -14,6 +15,36 @@ Hash sha256(std::span<const uint8_t> data) noexcept {
     Hash h;
     SHA256(data.data(), data.size(), h.data());
     return h;
+}
+
+struct Sha256Stream::Ctx {
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(md); }
+};
+
+Sha256Stream::Sha256Stream() : ctx_{std::make_unique<Ctx>()} {
+    if (!ctx_->md || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
+}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(std::span<const uint8_t> data) noexcept {
+    EVP_DigestUpdate(ctx_->md, data.data(), data.size());
+}
+
+Hash Sha256Stream::finish() noexcept {
+    Hash h{};
+    unsigned n = 0;
+    EVP_DigestFinal_ex(ctx_->md, h.data(), &n);
+    return h;
+}
+
+uint64_t random_run_id() {
+    uint64_t id = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&id), sizeof id) != 1)
+        throw std::runtime_error("OpenSSL: no randomness for a run id");
+    return id;
 }
 
 std::string hex(const Hash& h) {

@@ -446,6 +446,56 @@ std::filesystem::path Store::checkpoint_path(const Hash& digest) const {
     return dir_ / "checkpoints" / (hex(digest) + ".zst");
 }
 
+namespace {
+
+/// A file written under a temporary name (PATH.XXXXXX, mode 0600) and renamed into place by
+/// commit(), after an fsync; removed when it is not committed. What a kill leaves behind is only a
+/// temporary file (Store::remove_temporary_files).
+class AtomicFile {
+public:
+    explicit AtomicFile(std::filesystem::path path)
+        : path_{std::move(path)}, tmp_{path_.string() + ".XXXXXX"} {
+        fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);
+        if (fd_ < 0) fail(errno);
+    }
+    ~AtomicFile() {
+        if (fd_ >= 0) ::close(fd_);
+        if (!committed_) ::unlink(tmp_.c_str());
+    }
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    void write(std::span<const uint8_t> bytes) {
+        size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) fail(n < 0 ? errno : EIO);
+            done += static_cast<size_t>(n);
+        }
+    }
+    void commit() {
+        if (::fsync(fd_) != 0) fail(errno);
+        const int fd = fd_;
+        fd_ = -1;
+        if (::close(fd) != 0) fail(errno);
+        if (std::rename(tmp_.c_str(), path_.c_str()) != 0) fail(errno);
+        committed_ = true;
+        fsync_path(path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path());
+    }
+
+private:
+    [[noreturn]] void fail(int err) const {
+        throw StoreError(path_.string() + ": error: cannot write file: " + std::strerror(err));
+    }
+    std::filesystem::path path_;
+    std::string tmp_;
+    int fd_ = -1;
+    bool committed_ = false;
+};
+
+}  // namespace
+
 Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     const Hash digest = sha256(bytes);
     const auto path = checkpoint_path(digest);
@@ -461,12 +511,26 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
         }
         std::filesystem::remove(path, ec);  // a damaged leftover: write it again
     }
-    Bytes compressed(ZSTD_compressBound(bytes.size()));
-    const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 3);
-    if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
-    compressed.resize(n);
-    write_file_atomically(path, compressed);
-    pending_files_[digest] = sha256(compressed);
+    // Compressed in pieces straight into the file: a checkpoint costs its own size in memory, not
+    // twice that (the API's uploads reach hundreds of MiB).
+    const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    if (!cctx) throw StoreError("zstd: cannot create a compression context");
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 3);
+    ZSTD_CCtx_setPledgedSrcSize(cctx.get(), bytes.size());  // the frame records the size
+    AtomicFile file(path);
+    Sha256Stream file_digest;
+    Bytes piece(ZSTD_CStreamOutSize());
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    for (;;) {
+        ZSTD_outBuffer out{piece.data(), piece.size(), 0};
+        const size_t left = ZSTD_compressStream2(cctx.get(), &out, &in, ZSTD_e_end);
+        if (ZSTD_isError(left)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(left));
+        file.write({piece.data(), out.pos});
+        file_digest.update({piece.data(), out.pos});
+        if (left == 0) break;
+    }
+    file.commit();
+    pending_files_[digest] = file_digest.finish();
     return digest;
 }
 
@@ -517,31 +581,9 @@ size_t Store::remove_temporary_files() {
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
-    std::string tmp = path.string() + ".XXXXXX";
-    const int fd = ::mkstemp(tmp.data());
-    const auto fail = [&](int err) {
-        throw StoreError(path.string() + ": error: cannot write file: " + std::strerror(err));
-    };
-    if (fd < 0) fail(errno);
-    size_t done = 0;
-    int err = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            err = n < 0 ? errno : EIO;
-            break;
-        }
-        done += static_cast<size_t>(n);
-    }
-    if (!err && ::fsync(fd) != 0) err = errno;
-    if (::close(fd) != 0 && !err) err = errno;
-    if (!err && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-    if (err) {
-        ::unlink(tmp.c_str());
-        fail(err);
-    }
-    fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+    AtomicFile f(path);
+    f.write(bytes);
+    f.commit();
 }
 
 }  // namespace trainchain::runtime

@@ -1,9 +1,10 @@
-// runtime/api/src/server.cpp - the HTTP/JSON API over a workspace of runs (cpp-httplib): bearer
-// token authentication on every /api/ request, body limits, JSON errors. Reads open a Store per
-// request; writes go to one Chain per run, kept open and serialized by the run's mutex.
+// runtime/api/src/server.cpp - the HTTP/JSON API over a workspace of runs (on the server of
+// http.hpp): bearer token authentication on every /api/ request, body limits, JSON errors. Reads open a Store
+// per request; writes go to one Chain per run, kept open and serialized by the run's mutex.
 #include "trainchain/api/server.hpp"
 
-#include <httplib.h>
+#include "http.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -47,12 +48,13 @@ struct HttpError : std::runtime_error {
 /// U+FFFD instead of failing the answer.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void send_json(httplib::Response& res, int status, const std::string& body) {
+void send_json(http::Response& res, int status, const std::string& body) {
     res.status = status;
-    res.set_content(body + "\n", "application/json");
+    res.content_type = "application/json";
+    res.body = body + "\n";
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) {
+void send_error(http::Response& res, int status, const std::string& message) {
     send_json(res, status, dump(json{{"error", message}}));
 }
 
@@ -72,13 +74,12 @@ uint64_t parse_height(const std::string& text) {
 
 /// A query parameter that must be a number (accepts "nan" and "inf": a client may post a loss
 /// that went wrong, which is what the detection rules are for).
-double parse_number(const httplib::Request& req, const std::string& name, bool required,
-                    double fallback = 0) {
+double parse_number(const http::Request& req, const std::string& name, bool required, double fallback = 0) {
     if (!req.has_param(name)) {
         if (required) throw HttpError(400, "query parameter '" + name + "' is missing");
         return fallback;
     }
-    const std::string text = req.get_param_value(name);
+    const std::string text = req.param(name);
     if (text == "nan" || text == "NaN") return std::nan("");
     if (text == "inf" || text == "Infinity") return INFINITY;
     if (text == "-inf" || text == "-Infinity") return -INFINITY;
@@ -96,12 +97,23 @@ json json_number(double v) {
 }
 
 /// The request body as a JSON object (an empty body is an empty object).
-json body_object(const httplib::Request& req) {
+json body_object(const http::Request& req) {
     if (req.body.empty()) return json::object();
     json j = json::parse(req.body, nullptr, false);
     if (j.is_discarded()) throw HttpError(400, "the request body is not valid JSON");
     if (!j.is_object()) throw HttpError(400, "the request body must be a JSON object");
     return j;
+}
+
+/// An upload's bytes, read back from the file the server streamed them to (checked against the
+/// digest taken on the way in: the file is private to the server, but a short read is not).
+runtime::Bytes read_upload(const http::Request::Upload& upload) {
+    runtime::Bytes bytes(upload.size);
+    std::ifstream in(upload.file, std::ios::binary);
+    if (!in || !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+        throw HttpError(500, "cannot read the upload back");
+    if (runtime::sha256(bytes) != upload.sha256) throw HttpError(500, "the stored upload changed");
+    return bytes;
 }
 
 /// Rejects keys of `j` not in `known` (a misspelt setting must not be silently ignored).
@@ -262,10 +274,9 @@ Workspace Workspace::open_or_init(const fs::path& dir) {
 struct ApiServer::Impl {
     Workspace ws;
     ServeOptions options;
-    httplib::Server http;
+    std::unique_ptr<http::Server> http;
     int port = 0;
-    int listen_fd = -1;  ///< the listening socket, once bound
-    int lock_fd = -1;    ///< serve.lock, flock()ed while this server runs
+    int lock_fd = -1;  ///< serve.lock, flock()ed while this server runs
 
     ~Impl() {
         if (lock_fd >= 0) close(lock_fd);
@@ -351,7 +362,7 @@ struct ApiServer::Impl {
 
     /// POST /api/runs: creates a run (chain, nodes, contracts; the registration block mined and
     /// voted on) with the given settings.
-    void create_run(const httplib::Request& req, httplib::Response& res) {
+    void create_run(const http::Request& req, http::Response& res) {
         const json body = body_object(req);
         only_keys(body,
                   {"name", "nodes", "difficulty_bits", "fork", "quorum_percent", "detection", "auto_rollback",
@@ -367,7 +378,9 @@ struct ApiServer::Impl {
         runtime::ChainConfig config;
         config.nodes = bounded(body, "nodes", config.nodes, 1, 1000, "run");
         config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
-        config.quorum_percent = bounded(body, "quorum_percent", config.quorum_percent, 1, 100, "run");
+        config.quorum_percent =
+            bounded(body, "quorum_percent", config.quorum_percent, runtime::min_quorum_percent, 100, "run");
+        config.run_id = runtime::random_run_id();
         config.fork = field(body, "fork", config.fork, "run");
         std::vector<runtime::PublicKey> node_keys;
         if (body.contains("node_keys")) {
@@ -433,28 +446,27 @@ struct ApiServer::Impl {
     /// POST /api/runs/{run}/epochs?epoch=E&accuracy=A&loss=L&test_loss=T with the checkpoint bytes
     /// as the body: one epoch through the Results Queue, block creation, proof of work and votes;
     /// then the run's detection rules, and a rollback by the nodes' vote when one fires.
-    void post_epoch(const httplib::Request& req, httplib::Response& res) {
+    void post_epoch(const http::Request& req, http::Response& res) {
         const std::string name = req.matches[1];
         for (const auto& [k, v] : req.params) {
             if (k != "epoch" && k != "accuracy" && k != "loss" && k != "test_loss")
                 throw HttpError(400, "unknown query parameter '" + k + "'");
-            if (req.get_param_value_count(k) > 1)
-                throw HttpError(400, "query parameter '" + k + "' given twice");
+            if (req.param_count(k) > 1) throw HttpError(400, "query parameter '" + k + "' given twice");
         }
-        if (req.get_header_value("Content-Type").rfind("application/octet-stream", 0) != 0)
-            throw HttpError(415, "send the checkpoint bytes as Content-Type: application/octet-stream");
+        // The server has checked the content type and the size, and streamed the body to a file.
+        if (!req.upload) throw HttpError(500, "the upload was not received");
         if (!req.has_param("epoch")) throw HttpError(400, "query parameter 'epoch' is missing");
-        const uint64_t epoch = parse_height(req.get_param_value("epoch"));
+        const uint64_t epoch = parse_height(req.param("epoch"));
         if (epoch == 0) throw HttpError(400, "epochs are numbered from 1");
         const double accuracy = parse_number(req, "accuracy", true);
         if (!(accuracy >= 0 && accuracy <= 1)) throw HttpError(400, "accuracy must be a number from 0 to 1");
         const double loss = parse_number(req, "loss", true);
         const double test_loss = parse_number(req, "test_loss", true);
-        if (req.body.empty()) throw HttpError(400, "the body must hold the checkpoint bytes (it is empty)");
-        const auto* bytes = reinterpret_cast<const uint8_t*>(req.body.data());
-        const runtime::Hash digest = runtime::sha256({bytes, req.body.size()});
+        if (req.upload->size == 0)
+            throw HttpError(400, "the body must hold the checkpoint bytes (it is empty)");
+        const runtime::Hash digest = req.upload->sha256;
         if (req.has_header("X-Checkpoint-SHA256")) {
-            std::string claimed = req.get_header_value("X-Checkpoint-SHA256");
+            std::string claimed = req.header("X-Checkpoint-SHA256");
             std::transform(claimed.begin(), claimed.end(), claimed.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (claimed != runtime::hex(digest))
@@ -479,8 +491,11 @@ struct ApiServer::Impl {
         result.epoch = epoch;
         result.accuracy = accuracy;
         result.loss = loss;
-        result.checkpoint.assign(bytes, bytes + req.body.size());
+        result.checkpoint = read_upload(*req.upload);  // the body's only copy in memory
         result.note = json{{"test_loss", json_number(test_loss)}, {"source", "api"}}.dump();
+        // The rule every writer applies (the statuses above say more; this is the last word).
+        if (const auto check = runtime::check_epoch_result(chain.blocks(), result); !check.ok)
+            throw HttpError(400, check.reason);
         const auto append = chain.append_epoch(std::move(result));
         if (!append.accepted)
             throw HttpError(503, "the nodes did not accept the block for epoch " + std::to_string(epoch) +
@@ -543,7 +558,7 @@ struct ApiServer::Impl {
 
     /// POST /api/runs/{run}/rollback {"to": height?, "reason": text?}: the nodes propose restore
     /// points (the requested block, or each its best), the Rollback contract takes the majority.
-    void post_rollback(const httplib::Request& req, httplib::Response& res) {
+    void post_rollback(const http::Request& req, http::Response& res) {
         const std::string name = req.matches[1];
         const json body = body_object(req);
         only_keys(body, {"to", "reason"}, "rollback");
@@ -594,8 +609,8 @@ struct ApiServer::Impl {
 
     /// Runs `body`, turning HttpError, store and chain errors into JSON errors.
     template <typename F>
-    httplib::Server::Handler guarded(F body) {
-        return [body](const httplib::Request& req, httplib::Response& res) {
+    http::Handler guarded(F body) {
+        return [body](const http::Request& req, http::Response& res) {
             try {
                 body(req, res);
             } catch (const HttpError& e) {
@@ -604,6 +619,10 @@ struct ApiServer::Impl {
                 send_error(res, 422, e.what());
             } catch (const runtime::ChainError& e) {
                 send_error(res, 409, e.what());
+            } catch (const runtime::ChainBusy& e) {
+                // Another writer (a `chain append`, `rollback` or `train`) holds the run's lock.
+                res.set_header("Retry-After", "1");
+                send_error(res, 503, e.what());
             } catch (const std::exception& e) {
                 send_error(res, 500, e.what());
             }
@@ -675,177 +694,167 @@ struct ApiServer::Impl {
             const std::string type = a.content_type;
             const std::string body = a.body;
             const fs::path root = options.web_root;
-            http.Get(path, [path, type, body, root](const httplib::Request&, httplib::Response& res) {
-                if (root.empty()) {
-                    res.set_content(body, type);
-                } else {
-                    std::ifstream in(root / (path == "/" ? "index.html" : path.substr(1)), std::ios::binary);
-                    if (!in) {
-                        send_error(res, 404, "no " + path + " under " + root.string());
-                        return;
-                    }
-                    res.set_content(std::string(std::istreambuf_iterator<char>(in), {}), type);
-                }
-                res.set_header("Cache-Control", "no-store");
-            });
+            http->route("GET", path, http::BodyKind::Json,
+                        [path, type, body, root](const http::Request&, http::Response& res) {
+                            if (root.empty()) {
+                                res.content_type = type;
+                                res.body = body;
+                            } else {
+                                std::ifstream in(root / (path == "/" ? "index.html" : path.substr(1)),
+                                                 std::ios::binary);
+                                if (!in) {
+                                    send_error(res, 404, "no " + path + " under " + root.string());
+                                    return;
+                                }
+                                res.content_type = type;
+                                res.body.assign(std::istreambuf_iterator<char>(in), {});
+                            }
+                            res.set_header("Cache-Control", "no-store");
+                        });
         }
     }
 
-    void routes() {
-        http.set_payload_max_length(options.max_body_bytes);
-        http.set_socket_options([this](socket_t sock) {
-            // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second
-            // server bind the same port and take half the connections.
-            int yes = 1;
-            setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-            listen_fd = sock;
-        });
-        // Each open connection holds a handler thread: an idle kept-alive one lets go after 1 s
-        // (cpp-httplib's default, 5 s, let a few polling clients stall everyone else).
-        http.set_keep_alive_timeout(1);
-        const unsigned threads = options.threads == 0 ? 1 : options.threads;
-        http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            if (req.path.rfind("/api/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
-            const std::string auth = req.get_header_value("Authorization");
-            const std::string prefix = "Bearer ";
-            if (auth.rfind(prefix, 0) != 0 || !token_matches(auth.substr(prefix.size()), ws.token)) {
-                res.set_header("WWW-Authenticate", "Bearer");
-                send_error(res, 401, auth.empty() ? "missing bearer token" : "wrong bearer token");
-                return httplib::Server::HandlerResponse::Handled;
-            }
-            return httplib::Server::HandlerResponse::Unhandled;
-        });
-        http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-            if (!res.body.empty()) return;  // a handler's own JSON error
-            if (res.status == 404)
-                send_error(res, 404, "no such endpoint: " + req.method + " " + req.path);
-            else if (res.status == 413 &&
-                     req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
-                send_error(res, 413,
-                           "form-encoded bodies are limited to 8 KiB: send checkpoint bytes as "
-                           "application/octet-stream");
-            else if (res.status == 413)
-                send_error(res, 413, "request body too large");
-            else
-                send_error(res, res.status, "HTTP error " + std::to_string(res.status));
-        });
+    /// The answer for /api/ requests without the workspace's token (before any body is read).
+    std::optional<http::Response> authenticate(const http::Request& req) const {
+        if (req.path.rfind("/api/", 0) != 0) return std::nullopt;
+        const std::string auth = req.header("Authorization");
+        const std::string prefix = "Bearer ";
+        if (auth.rfind(prefix, 0) == 0 && token_matches(auth.substr(prefix.size()), ws.token))
+            return std::nullopt;
+        http::Response res;
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, auth.empty() ? "missing bearer token" : "wrong bearer token");
+        return res;
+    }
 
+    void routes() {
+        http::Limits limits;
+        limits.max_upload_bytes = options.max_body_bytes;
+        limits.max_json_bytes = std::min<uint64_t>(options.max_body_bytes, http::Limits{}.max_json_bytes);
+        limits.handler_threads = options.threads == 0 ? 1 : options.threads;
+        limits.header_timeout = options.header_timeout;
+        limits.request_timeout = options.request_timeout;
+        limits.max_connections_per_client = options.max_connections_per_client;
+        http = std::make_unique<http::Server>(
+            limits, ws.dir / ".uploads", [this](const http::Request& req) { return authenticate(req); },
+            [](int status, const std::string& message) {
+                http::Response res;
+                send_error(res, status, message);
+                return res;
+            });
         web_routes();
-        http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
-            send_json(res, 200, openapi_json());
-        });
-        http.Get("/api/runs", guarded([this](const httplib::Request&, httplib::Response& res) {
-                     json runs = json::array();
-                     std::error_code ec;
-                     std::vector<fs::path> dirs;
-                     for (const auto& e : fs::directory_iterator(ws.dir, ec))
-                         if (e.is_directory() && valid_run_name(e.path().filename().string()) &&
-                             fs::exists(e.path() / "chain.db"))
-                             dirs.push_back(e.path());
-                     std::sort(dirs.begin(), dirs.end());
-                     for (const auto& d : dirs) {
-                         const auto store = runtime::Store::open(d);
-                         const auto snapshot = store->snapshot();
-                         const auto& c = store->config();
-                         runs.push_back({{"name", d.filename().string()},
-                                         {"blocks", store->block_count()},
-                                         {"nodes", c.nodes},
-                                         {"difficulty_bits", c.difficulty_bits},
-                                         {"fork", c.fork}});
-                     }
-                     send_json(res, 200, dump(json{{"runs", runs}}));
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/history)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     send_json(res, 200, runtime::history_json(*store, -1));
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/blocks/([^/]+))",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     const uint64_t h = parse_height(req.matches[2]);
-                     const auto b = runtime::block_json(*store, h, -1);
-                     if (!b) throw HttpError(404, "no block " + std::to_string(h));
-                     send_json(res, 200, *b);
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/blocks/([^/]+)/checkpoint)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     const uint64_t h = parse_height(req.matches[2]);
-                     const auto blocks = store->blocks();
-                     if (h >= blocks.size()) throw HttpError(404, "no block " + std::to_string(h));
-                     const auto bytes = store->checkpoint(blocks[h].payload.checkpoint);
-                     if (!bytes)
-                         throw HttpError(404, "block " + std::to_string(h) + " has no stored checkpoint");
-                     res.set_header("X-Checkpoint-SHA256", runtime::hex(blocks[h].payload.checkpoint));
-                     res.set_content(std::string(bytes->begin(), bytes->end()), "application/octet-stream");
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/verify)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     const auto v = runtime::verify(*store);
-                     json j{{"ok", v.ok}, {"blocks", v.blocks}, {"reason", v.reason}};
-                     j["bad_height"] = v.bad_height ? json(*v.bad_height) : json();
-                     send_json(res, 200, dump(j));
-                 }));
-        http.Post("/api/runs", guarded([this](const httplib::Request& req, httplib::Response& res) {
-                      create_run(req, res);
-                  }));
-        http.Post(
-            R"(/api/runs/([^/]+)/epochs)",
-            guarded([this](const httplib::Request& req, httplib::Response& res) { post_epoch(req, res); }));
-        http.Post(R"(/api/runs/([^/]+)/rollback)",
-                  guarded([this](const httplib::Request& req, httplib::Response& res) {
-                      post_rollback(req, res);
-                  }));
-        http.Get(R"(/api/runs/([^/]+)/state)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const fs::path dir = run_dir(req.matches[1]);
-                     const auto store = runtime::Store::open(dir);
-                     const auto snapshot = store->snapshot();
-                     json out = state_json(store->blocks());
-                     out["name"] = req.matches[1];
-                     const auto settings = read_run_settings(dir);
-                     out["api"] = settings.has_value();
-                     out["settings"] = settings && !settings->is_discarded() ? *settings : json();
-                     send_json(res, 200, dump(out));
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/nodes)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     send_json(res, 200, dump(nodes_json(*store)));
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/recovery)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     const auto store = runtime::Store::open(run_dir(req.matches[1]));
-                     const auto snapshot = store->snapshot();
-                     uint32_t keep = 5;
-                     if (req.has_param("keep")) {
-                         const uint64_t k = parse_height(req.get_param_value("keep"));
-                         if (k < 1 || k > 1000) throw HttpError(400, "keep must be 1 to 1000");
-                         keep = static_cast<uint32_t>(k);
-                     }
-                     send_json(res, 200, dump(recovery_json(*store, keep)));
-                 }));
-        http.Get(R"(/api/runs/([^/]+)/gas)",
-                 guarded([this](const httplib::Request& req, httplib::Response& res) {
-                     runtime::GasReportOptions o;
-                     o.chain = run_dir(req.matches[1]);
-                     o.pow_samples = 0;
-                     if (req.has_param("pow_samples")) {
-                         const std::string v = req.get_param_value("pow_samples");
-                         const uint64_t n = parse_height(v);
-                         if (n > 10) throw HttpError(400, "pow_samples must be 0 to 10");
-                         o.pow_samples = static_cast<uint32_t>(n);
-                     }
-                     send_json(res, 200, runtime::gas_json(runtime::make_gas_report(o)));
-                 }));
+        http->route("GET", "/openapi.json", http::BodyKind::Json,
+                    [](const http::Request&, http::Response& res) { send_json(res, 200, openapi_json()); });
+        http->route("GET", "/api/runs", http::BodyKind::Json,
+                    guarded([this](const http::Request&, http::Response& res) {
+                        json runs = json::array();
+                        std::error_code ec;
+                        std::vector<fs::path> dirs;
+                        for (const auto& e : fs::directory_iterator(ws.dir, ec))
+                            if (e.is_directory() && valid_run_name(e.path().filename().string()) &&
+                                fs::exists(e.path() / "chain.db"))
+                                dirs.push_back(e.path());
+                        std::sort(dirs.begin(), dirs.end());
+                        for (const auto& d : dirs) {
+                            const auto store = runtime::Store::open(d);
+                            const auto snapshot = store->snapshot();
+                            const auto& c = store->config();
+                            runs.push_back({{"name", d.filename().string()},
+                                            {"blocks", store->block_count()},
+                                            {"nodes", c.nodes},
+                                            {"difficulty_bits", c.difficulty_bits},
+                                            {"fork", c.fork}});
+                        }
+                        send_json(res, 200, dump(json{{"runs", runs}}));
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/history)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        send_json(res, 200, runtime::history_json(*store, -1));
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/blocks/([^/]+))", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        const uint64_t h = parse_height(req.matches[2]);
+                        const auto b = runtime::block_json(*store, h, -1);
+                        if (!b) throw HttpError(404, "no block " + std::to_string(h));
+                        send_json(res, 200, *b);
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/blocks/([^/]+)/checkpoint)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        const uint64_t h = parse_height(req.matches[2]);
+                        const auto blocks = store->blocks();
+                        if (h >= blocks.size()) throw HttpError(404, "no block " + std::to_string(h));
+                        const auto bytes = store->checkpoint(blocks[h].payload.checkpoint);
+                        if (!bytes)
+                            throw HttpError(404, "block " + std::to_string(h) + " has no stored checkpoint");
+                        res.set_header("X-Checkpoint-SHA256", runtime::hex(blocks[h].payload.checkpoint));
+                        res.content_type = "application/octet-stream";
+                        res.body.assign(bytes->begin(), bytes->end());
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/verify)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        const auto v = runtime::verify(*store);
+                        json j{{"ok", v.ok}, {"blocks", v.blocks}, {"reason", v.reason}};
+                        j["bad_height"] = v.bad_height ? json(*v.bad_height) : json();
+                        send_json(res, 200, dump(j));
+                    }));
+        http->route("POST", "/api/runs", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) { create_run(req, res); }));
+        http->route("POST", R"(/api/runs/([^/]+)/epochs)", http::BodyKind::Upload,
+                    guarded([this](const http::Request& req, http::Response& res) { post_epoch(req, res); }));
+        http->route(
+            "POST", R"(/api/runs/([^/]+)/rollback)", http::BodyKind::Json,
+            guarded([this](const http::Request& req, http::Response& res) { post_rollback(req, res); }));
+        http->route("GET", R"(/api/runs/([^/]+)/state)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const fs::path dir = run_dir(req.matches[1]);
+                        const auto store = runtime::Store::open(dir);
+                        const auto snapshot = store->snapshot();
+                        json out = state_json(store->blocks());
+                        out["name"] = req.matches[1];
+                        const auto settings = read_run_settings(dir);
+                        out["api"] = settings.has_value();
+                        out["settings"] = settings && !settings->is_discarded() ? *settings : json();
+                        send_json(res, 200, dump(out));
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/nodes)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        send_json(res, 200, dump(nodes_json(*store)));
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/recovery)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        const auto store = runtime::Store::open(run_dir(req.matches[1]));
+                        const auto snapshot = store->snapshot();
+                        uint32_t keep = 5;
+                        if (req.has_param("keep")) {
+                            const uint64_t k = parse_height(req.param("keep"));
+                            if (k < 1 || k > 1000) throw HttpError(400, "keep must be 1 to 1000");
+                            keep = static_cast<uint32_t>(k);
+                        }
+                        send_json(res, 200, dump(recovery_json(*store, keep)));
+                    }));
+        http->route("GET", R"(/api/runs/([^/]+)/gas)", http::BodyKind::Json,
+                    guarded([this](const http::Request& req, http::Response& res) {
+                        runtime::GasReportOptions o;
+                        o.chain = run_dir(req.matches[1]);
+                        o.pow_samples = 0;
+                        if (req.has_param("pow_samples")) {
+                            const std::string v = req.param("pow_samples");
+                            const uint64_t n = parse_height(v);
+                            if (n > 10) throw HttpError(400, "pow_samples must be 0 to 10");
+                            o.pow_samples = static_cast<uint32_t>(n);
+                        }
+                        send_json(res, 200, runtime::gas_json(runtime::make_gas_report(o)));
+                    }));
     }
 };
 
@@ -859,28 +868,19 @@ ApiServer::ApiServer(Workspace workspace, const ServeOptions& options) : impl_{s
     impl_->ws = std::move(workspace);
     impl_->options = options;
     impl_->routes();
-    if (options.port == 0) {
-        impl_->port = impl_->http.bind_to_any_port(options.bind);
-        if (impl_->port < 0) impl_->port = 0;
-    } else if (impl_->http.bind_to_port(options.bind, options.port)) {
-        impl_->port = options.port;
+    try {
+        impl_->port = impl_->http->bind(options.bind, options.port);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + " (address in use or not available)");
     }
-    if (impl_->port == 0)
-        throw std::runtime_error(options.bind + ":" + std::to_string(options.port) +
-                                 ": error: cannot listen (address in use or not available)");
-    // Debian's cpp-httplib is a shared library built with a backlog of 5 pending connections:
-    // a few dozen clients connecting at once overflow it, and their requests fail after a 1 s
-    // SYN retransmission (seen in the load test). Linux takes a second listen() on a listening
-    // socket as a new backlog.
-    if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, 1024);
 }
 
 ApiServer::~ApiServer() = default;
 
 int ApiServer::port() const noexcept { return impl_->port; }
 
-bool ApiServer::listen() { return impl_->http.listen_after_bind(); }
+bool ApiServer::listen() { return impl_->http->run(); }
 
-void ApiServer::stop() { impl_->http.stop(); }
+void ApiServer::stop() { impl_->http->stop(); }
 
 }  // namespace trainchain::api

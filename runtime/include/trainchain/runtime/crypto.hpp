@@ -21,6 +21,24 @@ using Signature = std::array<uint8_t, 64>;
 /// SHA-256 of `data`.
 Hash sha256(std::span<const uint8_t> data) noexcept;
 
+/// SHA-256 over data that arrives in pieces (an upload streamed to disk, a file read in chunks):
+/// update() with each piece in order, then finish() once.
+class Sha256Stream {
+public:
+    Sha256Stream();
+    ~Sha256Stream();
+    Sha256Stream(const Sha256Stream&) = delete;
+    Sha256Stream& operator=(const Sha256Stream&) = delete;
+    /// Adds the next piece.
+    void update(std::span<const uint8_t> data) noexcept;
+    /// The digest of everything added; the object is spent afterwards.
+    [[nodiscard]] Hash finish() noexcept;
+
+private:
+    struct Ctx;
+    std::unique_ptr<Ctx> ctx_;
+};
+
 /// Lowercase hex of a digest (64 characters).
 std::string hex(const Hash& h);
 /// Parses 64 hex digits.

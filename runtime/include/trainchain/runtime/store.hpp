@@ -38,6 +38,11 @@ struct ChainConfig {
     uint32_t quorum_percent = min_quorum_percent;  ///< min_quorum_percent to 100
 };
 
+/// A new run's id, drawn from the operating system's randomness: what tells one run's blocks and
+/// messages from another's (NATS restore requests and replica checks rely on it). Every place that
+/// creates a run without a seed of its own (the CLI, the HTTP API) draws it here.
+uint64_t random_run_id();
+
 /// A user node as stored: its index, key and Node contract.
 struct NodeRecord {
     uint32_t index = 0;

@@ -9,6 +9,7 @@
 // whether the nodes roll it back. The dashboard is served at `/`.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -24,9 +25,15 @@ namespace trainchain::api {
 struct ServeOptions {
     std::string bind = "127.0.0.1";             ///< address to listen on
     int port = 8080;                            ///< 0: any free port (see ApiServer::port)
-    size_t max_body_bytes = size_t{256} << 20;  ///< larger request bodies get 413
-    unsigned threads = 32;                      ///< request handler threads (one per open connection)
-    unsigned mining_threads = 0;                ///< proof-of-work threads per block (0: all cores)
+    size_t max_body_bytes = size_t{256} << 20;  ///< larger checkpoint uploads get 413 (any framing)
+    unsigned threads = 32;                      ///< threads running complete requests
+    /// A request's headers must arrive within this, and the whole request within request_timeout;
+    /// a client that is slower loses its connection (it holds no thread meanwhile).
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds request_timeout{120'000};
+    /// Open connections one client address may hold; more are refused with 503.
+    uint32_t max_connections_per_client = 64;
+    unsigned mining_threads = 0;  ///< proof-of-work threads per block (0: all cores)
     /// Serve the dashboard's files from this directory instead of the copies built into the
     /// binary (for working on the dashboard without rebuilding); empty: the built-in copies.
     std::filesystem::path web_root;
