@@ -29,7 +29,7 @@ CLI::Validator utf8_text() {
         [](const std::string& text) {
             return runtime::valid_utf8(text) ? std::string() : std::string("not valid UTF-8 text");
         },
-        "TEXT", "UTF-8");
+        "", "UTF-8");
 }
 
 std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit,
