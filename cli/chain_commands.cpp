@@ -121,8 +121,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         cfg.fork = io->fork;
         if (!vm::parse_fork(cfg.fork))
             throw InputError(fmt::format("--fork: error: unknown fork '{}'", cfg.fork));
-        std::random_device rd;
-        cfg.run_id = (uint64_t{rd()} << 32) | rd();
+        cfg.run_id = runtime::random_run_id();
         ChainOptions opt;
         opt.threads = io->threads;
         if (!io->node_keys.empty()) {
