@@ -57,32 +57,39 @@ constexpr size_t max_note = 4096;
 
 }  // namespace
 
-bool valid_utf8(std::string_view text) noexcept {
+size_t utf8_sequence(std::string_view text, size_t i, uint32_t* code_point) noexcept {
     const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
-    for (size_t i = 0; i < n;) {
-        const unsigned c = s[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t len = 0;
-        uint32_t cp = 0;
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1fu;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0fu;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07u;
-        else
-            return false;
-        if (i + len > n) return false;
-        for (size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xc0u) != 0x80u) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3fu);
-        }
-        const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    if (i >= n) return 0;
+    const unsigned c = s[i];
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80)
+        len = 1, cp = c;
+    else if (c >= 0xc2 && c <= 0xdf)
+        len = 2, cp = c & 0x1fu;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, cp = c & 0x0fu;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, cp = c & 0x07u;
+    else
+        return 0;
+    if (i + len > n) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        if ((s[i + k] & 0xc0u) != 0x80u) return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3fu);
+    }
+    // No overlong forms, nothing past U+10FFFF, no surrogates.
+    const uint32_t min = len == 1 ? 0 : len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    if (code_point) *code_point = cp;
+    return len;
+}
+
+bool valid_utf8(std::string_view text) noexcept {
+    for (size_t i = 0; i < text.size();) {
+        const size_t len = utf8_sequence(text, i);
+        if (len == 0) return false;
         i += len;
     }
     return true;

@@ -499,26 +499,11 @@ std::string xml_escape(std::string_view text) {
             ++i;
             continue;
         }
-        // A UTF-8 sequence: the right length, continuation bytes, no overlong forms, no
-        // surrogates, nothing past U+10FFFF; else one replacement character for the lead byte.
-        size_t len = 0;
+        // A well-formed UTF-8 character other than U+FFFE and U+FFFF (not allowed in XML); else one
+        // replacement character for the lead byte.
         uint32_t cp = 0;
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1fu;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0fu;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07u;
-        bool ok = len != 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; ++k) {
-            if ((s[i + k] & 0xc0) != 0x80) ok = false;
-            cp = (cp << 6) | (s[i + k] & 0x3fu);
-        }
-        if (ok) {
-            const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-            ok = cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) && cp != 0xfffe &&
-                 cp != 0xffff;
-        }
+        const size_t len = utf8_sequence(text, i, &cp);
+        const bool ok = len != 0 && cp != 0xfffe && cp != 0xffff;
         if (ok) {
             out.append(text.substr(i, len));
             i += len;

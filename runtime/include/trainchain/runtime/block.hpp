@@ -27,6 +27,12 @@ enum class BlockKind : uint8_t {
 /// The name of a kind: "genesis", "registration", "epoch", "rollback".
 std::string kind_name(BlockKind kind);
 
+/// The length (1 to 4) of the well-formed UTF-8 character starting at byte `i` of `text`, and its
+/// code point in `*code_point` when given; 0 when the bytes there are not one (a bad lead or
+/// continuation byte, a cut sequence, an overlong form, a surrogate, past U+10FFFF). The one
+/// decoder behind valid_utf8 and the plot's XML escaping.
+[[nodiscard]] size_t utf8_sequence(std::string_view text, size_t i, uint32_t* code_point = nullptr) noexcept;
+
 /// Whether `text` is valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
 /// U+10FFFF). Every text that reaches a block or JSON output must be (a note, a rollback reason).
 [[nodiscard]] bool valid_utf8(std::string_view text) noexcept;
