@@ -5,14 +5,14 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision
+  libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision, Boost.Beast (serve)
   libcrypto++-dev       # Keccak-256 for SHA3
   libssl-dev            # SHA-256, Ed25519
   libsqlite3-dev        # the chain store
   libzstd-dev           # compressed checkpoints
   zlib1g-dev            # gzipped datasets (IDX, CSV)
   libtomlplusplus-dev   # run configuration files (TOML)
-  libcpp-httplib-dev    # trainchain serve: the HTTP/JSON API
+  libcpp-httplib-dev    # the HTTP client of the serve tests and of bench/serve_load
   libnats-dev nats-server  # user nodes as processes: the queues on NATS JetStream (client and server)
   iproute2              # the network-namespace variant of the NATS test
   libtorch-dev          # the Deep Learning Tool (libtorch)
