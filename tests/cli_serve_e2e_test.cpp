@@ -807,7 +807,10 @@ TEST_CASE("serve: body limits hold for every framing and are refused without rea
     // Memory did not grow by what was sent, nothing was stored, no upload file is left.
     const uint64_t after = peak_memory(server.pid);
     MESSAGE("serve's peak memory grew by " << ((after - before) >> 20) << " MiB");
+#if !defined(__SANITIZE_ADDRESS__)
+    // (ASan's allocator keeps freed pieces in quarantine: its peak says nothing about buffering.)
     CHECK(after - before < (uint64_t{16} << 20));
+#endif
     const json st = json::parse(c.Get("/api/runs/r/state", bearer(token))->body);
     CHECK(st["blocks"] == 2);
     CHECK(fs::is_empty(ws / ".uploads"));
