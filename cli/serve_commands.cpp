@@ -12,15 +12,22 @@
 
 namespace trainchain::cli {
 
+namespace {
+unsigned seconds(std::chrono::milliseconds d) {
+    return static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+}  // namespace
+
 void add_serve_commands(CLI::App& app, int& exit_code) {
     auto* serve =
         app.add_subcommand("serve", "Serve a workspace of runs over an HTTP/JSON API (see docs/api.md)");
     struct Flags {
         std::string dir;
         api::ServeOptions options;
-        size_t max_body_mb = 256;
-        unsigned header_timeout_s = 10;
-        unsigned request_timeout_s = 120;
+        // The defaults are ServeOptions' own, in the units the options take.
+        size_t max_body_mb = api::ServeOptions{}.max_body_bytes >> 20;
+        unsigned header_timeout_s = seconds(api::ServeOptions{}.header_timeout);
+        unsigned request_timeout_s = seconds(api::ServeOptions{}.request_timeout);
         std::string transport;
     };
     auto f = std::make_shared<Flags>();

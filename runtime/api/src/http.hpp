@@ -20,7 +20,8 @@
 
 namespace trainchain::api::http {
 
-/// What a client may send and hold, and for how long. One place for the server's limits.
+/// What a client may send and hold, and for how long. One place for the server's limits; `serve`
+/// sets the upload limit, deadlines, per-client bound and threads from its ServeOptions.
 struct Limits {
     uint64_t max_upload_bytes = uint64_t{256} << 20;     ///< upload bodies (octet-stream); larger: 413
     uint64_t max_json_bytes = uint64_t{1} << 20;         ///< every other body; larger: 413
