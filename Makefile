@@ -1,6 +1,7 @@
 # Makefile - the two commands of the quick start, and a few more for development.
 #   make test   install missing Debian packages, configure, build, run every test (ctest)
 #   make demo   build, then run the main job
+#   make test-unit  only the unit tests (ctest label `unit`; well under a minute once built)
 # The binary ends up at build/bin/trainchain.
 
 PRESET      ?= dev
@@ -9,7 +10,7 @@ TRAINCHAIN  := build/bin/trainchain
 FUZZ_SECONDS ?= 60
 SHELL := /bin/bash
 
-.PHONY: all deps configure build test demo asan bench fuzz clean format
+.PHONY: all deps configure build test test-unit demo asan bench fuzz clean format
 
 all: build
 
@@ -25,6 +26,9 @@ build: configure
 
 test: build
 	@ctest --preset $(PRESET)
+
+test-unit: build
+	@ctest --preset $(PRESET) -L unit
 
 demo: build
 	@TRAINCHAIN=$(TRAINCHAIN) CONFORMANCE="$(CONFORMANCE)" scripts/demo.sh
@@ -42,7 +46,7 @@ fuzz: deps
 	  -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==)" ; \
 	  test $${PIPESTATUS[0]} -eq 0
 	@mkdir -p build/fuzz/compiler_corpus
-	@build/fuzz/bin/compiler_fuzz build/fuzz/compiler_corpus tests/contracts -dict=fuzz/solidity.dict \
+	@build/fuzz/bin/compiler_fuzz build/fuzz/compiler_corpus tests/golden/contracts -dict=fuzz/solidity.dict \
 	  -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 \
 	  | grep -E "^(Done|stat::number_of_executed_units|==)" ; test $${PIPESTATUS[0]} -eq 0
 

@@ -20,7 +20,7 @@
 #include "commands.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/training/server.hpp"
-#include "trainchain/runtime/plot.hpp"
+#include "trainchain/reports/plot.hpp"
 
 namespace trainchain::cli {
 namespace {
@@ -326,7 +326,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     plot->add_option("--title", *p_title, "title (default: the chain directory's name)")->check(utf8_text());
     plot->callback(chain_guarded(exit_code, [p_dir, p_out, p_title] {
         const auto store = Store::open(*p_dir);
-        PlotOptions options;
+        reports::PlotOptions options;
         if (!p_title->empty()) {
             options.title = *p_title;
         } else {
@@ -334,7 +334,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
             if (!dir.has_filename()) dir = dir.parent_path();
             options.title = "training history: " + dir.filename().string();
         }
-        const std::string svg = plot_svg(store->blocks(), options);
+        const std::string svg = reports::plot_svg(store->blocks(), options);
         write_file_atomically(*p_out, {reinterpret_cast<const uint8_t*>(svg.data()), svg.size()});
         fmt::print("{}\n", *p_out);
         return 0;

@@ -8,9 +8,9 @@
 #include "commands.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/runtime/chain.hpp"
-#include "trainchain/runtime/gas_report.hpp"
+#include "trainchain/reports/gas_report.hpp"
 #include "trainchain/runtime/store.hpp"
-#include "trainchain/training/recovery.hpp"
+#include "trainchain/reports/recovery.hpp"
 #include "trainchain/training/server.hpp"
 
 namespace trainchain::cli {
@@ -42,7 +42,7 @@ void add_gas_command(CLI::App& report, int& exit_code) {
     auto* gas = report.add_subcommand(
         "gas", "Gas cost (section 4.1, Tables 4-5): as printed, the paper's model recomputed, and measured");
     struct Flags {
-        runtime::GasReportOptions options;
+        reports::GasReportOptions options;
         std::string chain, out;
         std::string format = "md";
         bool quiet = false;
@@ -89,7 +89,7 @@ void add_gas_command(CLI::App& report, int& exit_code) {
     gas->callback(guarded(
         exit_code,
         [f] {
-            runtime::GasReportOptions options = f->options;
+            reports::GasReportOptions options = f->options;
             if (!vm::parse_fork(options.fork))
                 throw InputError(fmt::format("--fork: error: unknown fork '{}'", options.fork));
             const std::filesystem::path out = f->out;
@@ -112,22 +112,22 @@ void add_gas_command(CLI::App& report, int& exit_code) {
             const auto progress = [&](const std::string& step) {
                 if (!f->quiet) fmt::print(stderr, "  {}\n", step);
             };
-            runtime::GasReport rep;
+            reports::GasReport rep;
             try {
-                rep = runtime::make_gas_report(options, progress);
+                rep = reports::make_gas_report(options, progress);
             } catch (...) {
                 if (!scratch.empty()) std::filesystem::remove_all(scratch);
                 throw;
             }
             if (!scratch.empty()) std::filesystem::remove_all(scratch);
-            const std::string md = runtime::gas_markdown(rep), csv = runtime::gas_csv(rep),
-                              json = runtime::gas_json(rep);
+            const std::string md = reports::gas_markdown(rep), csv = reports::gas_csv(rep),
+                              json = reports::gas_json(rep);
             if (!out.empty()) {
                 write_text_file(out / "gas.md", md);
                 write_text_file(out / "gas.csv", csv);
                 write_text_file(out / "gas.json", json);
-                write_text_file(out / "gas-blocks.svg", runtime::gas_blocks_svg(rep));
-                write_text_file(out / "gas-cycles.svg", runtime::gas_cycles_svg(rep));
+                write_text_file(out / "gas-blocks.svg", reports::gas_blocks_svg(rep));
+                write_text_file(out / "gas-cycles.svg", reports::gas_cycles_svg(rep));
             }
             cleanup.done = true;
             fmt::print("{}", f->format == "csv" ? csv : f->format == "json" ? json : md);
@@ -153,7 +153,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     auto* rec = report->add_subcommand(
         "recovery", "Recovery rate (Fig. 7): a keep-last-K checkpoint manager against the chain, measured");
     struct Flags {
-        training::RecoveryOptions options;
+        reports::RecoveryOptions options;
         std::string out;
         std::string format = "md";
         bool quiet = false;
@@ -183,21 +183,21 @@ void add_report_commands(CLI::App& app, int& exit_code) {
                     fmt::format("{}: error: already exists; give a new output directory", out.string()));
             // Without -o the stores go to a temporary directory that is removed afterwards.
             const std::filesystem::path work = out.empty() ? scratch_dir("recovery") : out;
-            training::RecoveryOptions options = f->options;
+            reports::RecoveryOptions options = f->options;
             options.dir = work;
-            const auto result = training::measure_recovery(options, [&](uint32_t n) {
+            const auto result = reports::measure_recovery(options, [&](uint32_t n) {
                 if (!f->quiet) fmt::print(stderr, "\r  epoch {}/{}", n, options.max_epochs);
             });
             if (!f->quiet) fmt::print(stderr, "\n");
-            const std::string md = training::recovery_markdown(result), csv = training::recovery_csv(result),
-                              json = training::recovery_json(result);
+            const std::string md = reports::recovery_markdown(result), csv = reports::recovery_csv(result),
+                              json = reports::recovery_json(result);
             if (out.empty()) {
                 std::filesystem::remove_all(work);
             } else {
                 write_text_file(out / "recovery.md", md);
                 write_text_file(out / "recovery.csv", csv);
                 write_text_file(out / "recovery.json", json);
-                write_text_file(out / "recovery.svg", training::recovery_svg(result));
+                write_text_file(out / "recovery.svg", reports::recovery_svg(result));
             }
             fmt::print("{}", f->format == "csv" ? csv : f->format == "json" ? json : md);
             if (!out.empty() && !f->quiet)

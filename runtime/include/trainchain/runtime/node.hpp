@@ -32,7 +32,7 @@ struct Check {
 };
 
 /// A user node's logic: in this process (InProcessTransport), or in its own process (`trainchain
-/// node run`, runtime/nats).
+/// node run`, nats/).
 class UserNode {
 public:
     UserNode(uint32_t index, KeyPair key, Fault fault = Fault::None);

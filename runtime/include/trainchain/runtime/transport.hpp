@@ -1,7 +1,7 @@
 // runtime/include/trainchain/runtime/transport.hpp - how the chain reaches its user nodes. The
 // block-creation, consensus and rollback procedures (Chain) are written once against this
 // interface; the in-process transport runs the nodes as objects in this process (the default),
-// the NATS JetStream transport (runtime/nats) reaches node processes on other machines.
+// the NATS JetStream transport (nats/) reaches node processes on other machines.
 #pragma once
 
 #include <functional>

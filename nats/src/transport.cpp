@@ -1,0 +1,332 @@
+// nats/src/transport.cpp - the server's side of the NATS JetStream transport: candidates,
+// vote requests and rollback requests out; signed claims, votes and proposals in; every accepted
+// block into the blocks stream, one subject per height.
+#include <fmt/core.h>
+
+#include <map>
+#include <set>
+
+#include "link.hpp"
+
+namespace trainchain::nats {
+
+using namespace runtime;
+using namespace detail;
+using Clock = std::chrono::steady_clock;
+
+std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error) {
+    auto fail = [&](const std::string& why) -> std::optional<Endpoint> {
+        if (error) *error = "'" + std::string(text) + "': " + why;
+        return std::nullopt;
+    };
+    constexpr std::string_view scheme = "nats://";
+    if (text.substr(0, scheme.size()) != scheme) return fail("expected nats://HOST:PORT[/RUN]");
+    const std::string_view rest = text.substr(scheme.size());
+    const auto slash = rest.find('/');
+    const std::string_view hostport = rest.substr(0, slash);
+    Endpoint e;
+    e.run = slash == std::string_view::npos ? "trainchain" : std::string(rest.substr(slash + 1));
+    const auto colon = hostport.rfind(':');
+    if (hostport.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == hostport.size())
+        return fail("expected nats://HOST:PORT[/RUN]");
+    for (const char c : hostport.substr(colon + 1))
+        if (c < '0' || c > '9') return fail("the port is not a number");
+    if (e.run.empty() || e.run.size() > 64) return fail("the run name must be 1 to 64 characters");
+    for (const char c : e.run)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+            return fail("the run name may hold only letters, digits, '-' and '_'");
+    e.server = "nats://" + std::string(hostport);
+    return e;
+}
+
+struct NatsTransport::Impl {
+    Impl(const Endpoint& e, NatsOptions o)
+        : endpoint{e},
+          options{std::move(o)},
+          link{e, "trainchain-server", {options.cancel.get(), false, {}}} {
+        link.ensure_streams();
+        claims = std::make_unique<Subscription>(link, link.subjects().claim);
+        votes = std::make_unique<Subscription>(link, link.subjects().vote);
+        proposals = std::make_unique<Subscription>(link, link.subjects().proposal);
+        check(natsConnection_Flush(link.connection()), "nats: " + e.server);
+    }
+
+    void status(const std::string& line) const {
+        if (options.status) options.status(line);
+    }
+
+    void send(const std::string& subject, const Json& body) {
+        link.publish_durable(subject, seal(server_key, subject, body.dump()));
+    }
+
+    /// A node message signed by a registered node: its JSON body, else nullopt.
+    std::optional<Json> from_node(const Envelope& e) const {
+        try {
+            Json j = Json::parse(e.body);
+            const auto node = j.at("node").get<uint64_t>();
+            if (node >= nodes.size() || !verify_envelope(nodes[node].public_key, e)) return std::nullopt;
+            return j;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    [[nodiscard]] std::chrono::milliseconds resend() const {
+        return std::chrono::milliseconds(static_cast<int64_t>(options.resend_seconds * 1000));
+    }
+
+    /// A request the nodes have not all answered yet. `when_due` sends it again every resend
+    /// interval (for late or restarted nodes; not waited for, the stream holds the first one) and
+    /// prints a status line after 1, 2, 5, 10, 20 and 30 s, then every minute. Throws NatsError
+    /// when the owner asked to stop (serve shutting down).
+    struct Resend {
+        Impl& m;
+        const std::string& subject;
+        const Json& body;
+        Clock::time_point start = Clock::now();
+        Clock::time_point last_send = start;
+        double next_report = 1;
+
+        /// `line(waited_seconds)` gives the status line.
+        template <class Line>
+        void when_due(Line&& line) {
+            if (Clock::now() - last_send < m.resend()) return;
+            m.link.check_stop("waiting for the nodes of run '" + m.endpoint.run + "'");
+            m.link.publish(subject, seal(m.server_key, subject, body.dump()));
+            last_send = Clock::now();
+            const double waited = std::chrono::duration<double>(last_send - start).count();
+            if (waited < next_report) return;
+            next_report = next_report < 2    ? next_report + 1
+                          : next_report < 5  ? 5
+                          : next_report < 10 ? 10
+                          : next_report < 20 ? 20
+                          : next_report < 30 ? 30
+                                             : next_report + 60;
+            m.status(line(waited));
+        }
+    };
+
+    Endpoint endpoint;
+    NatsOptions options;
+    Link link;
+    std::unique_ptr<Subscription> claims, votes, proposals;
+    ChainConfig config;
+    std::vector<NodeRecord> nodes;
+    KeyPair server_key = KeyPair::generate();
+    Json candidate;                  ///< the last candidate broadcast
+    std::vector<Block> unpublished;  ///< accepted blocks not yet in the stream
+
+    void publish_pending() {
+        while (!unpublished.empty()) {
+            const Block& b = unpublished.front();
+            try {
+                send(link.subjects().block(b.header.height), block_json(b));
+            } catch (const NatsError& e) {
+                status(
+                    fmt::format("block {} is stored but not yet published: {}", b.header.height, e.what()));
+                return;
+            }
+            unpublished.erase(unpublished.begin());
+        }
+    }
+    BlockHeader candidate_header;
+};
+
+NatsTransport::NatsTransport(const Endpoint& endpoint, NatsOptions options)
+    : impl_{std::make_unique<Impl>(endpoint, std::move(options))} {}
+
+NatsTransport::~NatsTransport() = default;
+
+void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+                         const std::vector<Block>& blocks, const KeyPair& server_key) {
+    Impl& m = *impl_;
+    m.config = config;
+    m.server_key = server_key;
+    RunInfo info;
+    info.config = config;
+    info.server_key = server_key.public_key();
+    for (const auto& n : nodes) {
+        NodeRecord r = n;
+        r.seed = {};
+        info.nodes.push_back(r);
+    }
+    m.nodes = info.nodes;
+    m.unpublished.clear();
+    const auto& s = m.link.subjects();
+    // The run information, unless the stream holds this very run already.
+    const std::string body = info_json(info).dump();
+    const auto stored = m.link.last(s.blocks_stream, s.info);
+    if (stored && stored->body != body) {
+        try {
+            const auto other = info_from_json(Json::parse(stored->body));
+            if (other.config.run_id != config.run_id)
+                m.status(fmt::format("run '{}' on {} held run id {}; it now carries run id {}",
+                                     m.endpoint.run, m.endpoint.server, other.config.run_id, config.run_id));
+        } catch (const std::exception&) {
+        }
+    }
+    if (!stored || stored->body != body) m.send(s.info, info_json(info));
+    m.status(fmt::format("run '{}' on {}: {} registered nodes; server key {}", m.endpoint.run,
+                         m.endpoint.server, nodes.size(), hex(server_key.public_key())));
+    // Blocks the stream lacks (a server that stopped between storing a block and publishing it,
+    // or a new stream): from the first missing height on.
+    size_t first_missing = blocks.size();
+    while (first_missing > 0) {
+        const auto have = m.link.last(s.blocks_stream, s.block(first_missing - 1));
+        if (have && have->body == block_json(blocks[first_missing - 1]).dump()) break;
+        --first_missing;
+    }
+    for (size_t i = first_missing; i < blocks.size(); ++i) accepted(blocks[i]);
+}
+
+void NatsTransport::post_result(const EpochResult& result, const Hash& checkpoint) {
+    impl_->send(impl_->link.subjects().results,
+                {{"epoch", result.epoch},
+                 {"accuracy", std::isfinite(result.accuracy) ? Json(result.accuracy) : Json()},
+                 {"loss", std::isfinite(result.loss) ? Json(result.loss) : Json()},
+                 {"checkpoint", to_hex(checkpoint)},
+                 {"checkpoint_size", result.checkpoint.size()}});
+}
+
+void NatsTransport::broadcast(const BlockHeader& header, const Payload& payload,
+                              const std::vector<uint32_t>& recipients) {
+    Impl& m = *impl_;
+    m.publish_pending();
+    m.candidate_header = header;
+    m.candidate = {{"header", to_hex(header.encode())},
+                   {"payload", to_hex(payload.encode())},
+                   {"recipients", recipients}};
+    m.send(m.link.subjects().candidate, m.candidate);
+}
+
+RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/, ConsensusQueue& claims) {
+    Impl& m = *impl_;
+    RaceOutcome out;
+    const auto n = static_cast<uint64_t>(m.nodes.size());
+    Impl::Resend resend{m, m.link.subjects().candidate, m.candidate};
+    for (;;) {
+        const auto e = m.claims->next(std::chrono::milliseconds(200));
+        if (e) {
+            const auto j = m.from_node(*e);
+            if (!j) continue;
+            try {
+                WorkClaim c;
+                c.node = j->at("node").get<uint32_t>();
+                c.nonce = j->at("nonce").get<uint64_t>();
+                c.hash = from_hex_n<32>(j->at("hash").get<std::string>());
+                c.signature = e->signature;
+                if (j->at("height").get<uint64_t>() != header.height ||
+                    j->at("timestamp_ms").get<uint64_t>() != header.timestamp_ms)
+                    continue;  // a claim for an earlier candidate
+                BlockHeader h = header;
+                h.nonce = c.nonce;
+                const bool holds = h.hash() == c.hash && check_proof_of_work(c.hash, header.difficulty_bits);
+                // Nonce k belongs to node k mod N: a node claiming another's nonce is not heard.
+                if (holds && c.nonce % n != c.node) continue;
+                out.tries += j->value("tries", uint64_t{0});
+                // Forged claims go to the queue too: the Consensus contract refuses them (as with
+                // in-process nodes). The first claim that holds up ends the race.
+                claims.push(c);
+                if (holds) return out;
+            } catch (const std::exception&) {
+                continue;
+            }
+        }
+        // Nobody answered (the nodes are down or were restarted): the candidate goes again.
+        resend.when_due([&](double waited) {
+            return fmt::format("block {}: waiting for a proof of work ({:.0f} s; are the nodes running?)",
+                               header.height, waited);
+        });
+    }
+}
+
+void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+                                  const std::function<bool(const Vote&)>& on_vote) {
+    Impl& m = *impl_;
+    const Json request = {{"header", to_hex(claimed.encode())},
+                          {"payload", m.candidate.at("payload")},
+                          {"hash", to_hex(claim.hash)},
+                          {"node", claim.node}};
+    const auto& subject = m.link.subjects().vote_request;
+    m.send(subject, request);
+    std::set<uint32_t> voted;
+    Impl::Resend resend{m, subject, request};
+    for (;;) {
+        if (const auto e = m.votes->next(std::chrono::milliseconds(200))) {
+            const auto j = m.from_node(*e);
+            if (!j) continue;
+            try {
+                if (from_hex_n<32>(j->at("hash").get<std::string>()) != claim.hash) continue;
+                Vote v;
+                v.node = j->at("node").get<uint32_t>();
+                v.accept = j->at("accept").get<bool>();
+                v.signature = from_hex_n<64>(j->at("signature").get<std::string>());
+                if (!voted.insert(v.node).second) continue;
+                if (!on_vote(v) || voted.size() == m.nodes.size()) return;
+            } catch (const std::exception&) {
+                continue;
+            }
+        }
+        resend.when_due([&](double waited) {
+            return fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
+                               claimed.height, voted.size(), m.nodes.size(), waited);
+        });
+    }
+}
+
+void NatsTransport::accepted(const Block& block) {
+    // The block is stored already: a failure to publish it must not fail the append. It is kept
+    // and published before the next candidate (or by the next server to open the chain).
+    impl_->unpublished.push_back(block);
+    impl_->publish_pending();
+}
+
+void NatsTransport::collect_restore_points(const RestoreRequest& request,
+                                           const std::function<void(const Proposal&)>& on_proposal) {
+    Impl& m = *impl_;
+    // A fresh value the proposals must echo: a signed proposal answers this request only.
+    const Hash challenge = sha256(KeyPair::generate().public_key());
+    Json body = {{"id", request.id},
+                 {"tip", request.tip},
+                 {"run_id", m.config.run_id},
+                 {"challenge", to_hex(challenge)}};
+    if (request.to) body["to"] = *request.to;
+    if (request.failing) body["failing"] = *request.failing;
+    const auto& subject = m.link.subjects().restore_request;
+    m.send(subject, body);
+    const size_t n = m.nodes.size();
+    std::set<uint32_t> answered;
+    std::map<uint64_t, size_t> tally;
+    Impl::Resend resend{m, subject, body};
+    std::optional<Clock::time_point> majority_at;
+    // Every node's answer is taken (as in-process) until all answered; once one height holds a
+    // majority, the rest get one resend interval more (the decision cannot change).
+    while (answered.size() < n && !(majority_at && Clock::now() - *majority_at >= m.resend())) {
+        if (const auto e = m.proposals->next(std::chrono::milliseconds(100))) {
+            const auto j = m.from_node(*e);
+            if (!j) continue;
+            try {
+                if (j->at("id").get<uint64_t>() != request.id ||
+                    j->at("tip").get<uint64_t>() != request.tip ||
+                    from_hex_n<32>(j->at("challenge").get<std::string>()) != challenge)
+                    continue;
+                const auto node = j->at("node").get<uint32_t>();
+                if (!answered.insert(node).second) continue;
+                if (j->at("height").is_null()) continue;
+                const auto height = j->at("height").get<uint64_t>();
+                on_proposal({node, height});
+                if (++tally[height] * 2 > n && !majority_at) majority_at = Clock::now();
+            } catch (const std::exception&) {
+                continue;
+            }
+        }
+        if (!majority_at)
+            resend.when_due([&](double waited) {
+                return fmt::format(
+                    "rollback {}: waiting for restore points: {} of {} nodes answered ({:.0f} s)", request.id,
+                    answered.size(), n, waited);
+            });
+    }
+}
+
+}  // namespace trainchain::nats

@@ -1,0 +1,92 @@
+// tests/support/runtime_support.hpp - what the runtime tests share: temporary chain directories, hex
+// helpers, small chain configurations and deterministic checkpoint bytes.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "shared_support.hpp"
+#include "trainchain/runtime/chain.hpp"
+
+namespace trainchain::runtime {
+// doctest prints digests as hex through argument-dependent lookup.
+inline doctest::String toString(const Hash& h) { return hex(h).c_str(); }
+}  // namespace trainchain::runtime
+
+namespace trainchain::test {
+
+namespace fs = std::filesystem;
+using runtime::Bytes;
+
+/// Where to put many short-lived copies: a memory file system when there is one (creating files
+/// there is much cheaper than on a disk), else the temporary directory.
+inline fs::path scratch_root() {
+    std::error_code ec;
+    const fs::path shm = "/dev/shm";
+    if (fs::is_directory(shm, ec) && access(shm.c_str(), W_OK) == 0) return shm;
+    return fs::temp_directory_path();
+}
+
+/// Bytes of a hex string (no prefix, even length; the tests' own literals).
+inline Bytes from_hex(std::string_view text) {
+    Bytes out;
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    for (size_t i = 0; i + 1 < text.size(); i += 2)
+        out.push_back(static_cast<uint8_t>(nibble(text[i]) * 16 + nibble(text[i + 1])));
+    return out;
+}
+
+template <class T>
+std::string to_hex(const T& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    for (uint8_t b : bytes) {
+        s += digits[b >> 4];
+        s += digits[b & 15];
+    }
+    return s;
+}
+
+/// A chain small and easy enough to mine in milliseconds.
+inline runtime::ChainConfig small_config(uint32_t nodes, uint32_t bits = 8) {
+    runtime::ChainConfig c;
+    c.nodes = nodes;
+    c.difficulty_bits = bits;
+    c.run_id = 0x7e57;
+    return c;
+}
+
+/// Checkpoint bytes that differ per `seed`: half compressible, half pseudo-random.
+inline Bytes checkpoint_bytes(uint64_t seed, size_t size = 2048) {
+    Bytes b(size);
+    uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+    for (size_t i = 0; i < size; ++i) {
+        if (i < size / 2) {
+            b[i] = static_cast<uint8_t>(i % 7 + seed);
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b[i] = static_cast<uint8_t>(x);
+        }
+    }
+    return b;
+}
+
+inline runtime::EpochResult epoch_result(uint64_t epoch, double accuracy, double loss = 0.5,
+                                         size_t size = 2048) {
+    runtime::EpochResult r;
+    r.epoch = epoch;
+    r.accuracy = accuracy;
+    r.loss = loss;
+    r.checkpoint = checkpoint_bytes(epoch * 1000003 + std::bit_cast<uint64_t>(accuracy), size);
+    return r;
+}
+
+}  // namespace trainchain::test

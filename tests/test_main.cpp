@@ -1,3 +1,0 @@
-// tests/test_main.cpp - doctest's main, shared by every test executable.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include <doctest/doctest.h>

@@ -1,0 +1,1408 @@
+// tests/unit/runtime/runtime_chain_test.cpp - the chain in process: init, block creation through the Results
+// Queue and BlockCreation, consensus with signed votes, reopening, every fault kind, rollback,
+// current state, checkpoint export and gas records; plus the nodes, queues and contracts alone.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "runtime_support.hpp"
+#include "trainchain/runtime/chain.hpp"
+#include "trainchain/vm/fork.hpp"
+#include "trainchain/vm/host.hpp"
+
+using namespace trainchain::runtime;
+using trainchain::test::checkpoint_bytes;
+using trainchain::test::epoch_result;
+using trainchain::test::small_config;
+using trainchain::test::TempDir;
+namespace fs = std::filesystem;
+namespace vm = trainchain::vm;
+
+namespace {
+
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
+ChainOptions with_faults(std::initializer_list<std::pair<const uint32_t, Fault>> faults,
+                         unsigned threads = 2) {
+    ChainOptions o;
+    o.faults = faults;
+    o.threads = threads;
+    return o;
+}
+
+ChainOptions honest() { return with_faults({}); }
+
+/// The nonces a ForgeNonce node claims (UserNode::forge: 0xdeadbeef + index).
+bool is_forged_nonce(uint64_t nonce, uint32_t nodes) {
+    return nonce >= 0xdeadbeefULL && nonce < 0xdeadbeefULL + nodes;
+}
+
+/// Checks one accepted block the way an honest observer would: proof of work, link, payload root,
+/// and a quorum of distinct, accepting, correctly signed votes from live nodes.
+void check_accepted_block(const Chain& c, size_t height, const std::set<uint32_t>& crashed = {}) {
+    INFO("block " << height);
+    const auto& blocks = c.blocks();
+    REQUIRE(height < blocks.size());
+    const Block& b = blocks[height];
+    const uint32_t n = static_cast<uint32_t>(c.nodes().size());
+    CHECK(b.header.height == height);
+    CHECK(check_proof_of_work(b.hash(), b.header.difficulty_bits));
+    CHECK(b.header.payload_root == b.payload.root());
+    if (height > 0) CHECK(b.header.prev == blocks[height - 1].hash());
+    if (height == 0) return;
+    CHECK_FALSE(is_forged_nonce(b.header.nonce, n));
+    CHECK(crashed.count(static_cast<uint32_t>(b.header.nonce % n)) == 0);  // the winner took part
+    std::set<uint32_t> voters;
+    for (const auto& v : b.votes) {
+        CHECK(v.node < n);
+        CHECK(v.accept);
+        CHECK(crashed.count(v.node) == 0);
+        CHECK(voters.insert(v.node).second);
+        CHECK(verify_signature(c.nodes()[v.node].public_key(), vote_message(b.hash(), true), v.signature));
+    }
+    CHECK(voters.size() * 100 >= 51 * n);
+}
+
+/// Stored blocks equal the in-memory ones, votes included.
+void check_store_matches(Chain& c) {
+    const auto stored = c.store().blocks();
+    REQUIRE(stored.size() == c.blocks().size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+        INFO("block " << i);
+        CHECK(stored[i].hash() == c.blocks()[i].hash());
+        CHECK(stored[i].payload.encode() == c.blocks()[i].payload.encode());
+        REQUIRE(stored[i].votes.size() == c.blocks()[i].votes.size());
+        // The store orders votes by node; the chain keeps them in voting order.
+        std::map<uint32_t, Vote> mine;
+        for (const auto& v : c.blocks()[i].votes) mine[v.node] = v;
+        for (const auto& v : stored[i].votes) {
+            REQUIRE(mine.count(v.node) == 1);
+            CHECK(mine[v.node].accept == v.accept);
+            CHECK(mine[v.node].signature == v.signature);
+        }
+    }
+}
+
+void require_verified(const Store& s, size_t blocks) {
+    const auto r = verify(s);
+    INFO(r.reason);
+    CHECK(r.ok);
+    CHECK(r.blocks == blocks);
+    CHECK_FALSE(r.bad_height);
+}
+
+/// The embedded contracts' addresses as a chain stores them.
+vm::address contract_address(const Store& s, const std::string& name) {
+    const auto j = nlohmann::json::parse(*s.meta("contracts"));
+    return *vm::address::parse(j.at(name).get<std::string>());
+}
+
+std::string hex0x(std::span<const uint8_t> b) { return "0x" + trainchain::test::to_hex(b); }
+
+bool has_gas(const std::vector<GasRecord>& gas, uint64_t height, const std::string& contract,
+             const std::string& function) {
+    for (const auto& g : gas)
+        if (g.height == height && g.contract == contract && g.function == function) return true;
+    return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Queues, nodes and faults on their own.
+
+TEST_CASE("queues: FIFO, try_pop on empty, pop waits for a push from another thread") {
+    Queue<int> q;
+    CHECK_FALSE(q.try_pop());
+    CHECK(q.size() == 0);
+    for (int i = 0; i < 5; ++i) q.push(i);
+    CHECK(q.size() == 5);
+    for (int i = 0; i < 5; ++i) CHECK(q.try_pop() == i);
+    CHECK_FALSE(q.try_pop());
+
+    std::thread producer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        q.push(42);
+    });
+    CHECK(q.pop() == 42);
+    producer.join();
+
+    ResultsQueue results;
+    results.push(epoch_result(1, 0.5));
+    results.push(epoch_result(2, 0.6));
+    CHECK(results.pop().epoch == 1);
+    CHECK(results.try_pop()->epoch == 2);
+    ConsensusQueue claims;
+    claims.push({3, 99, Hash{}});
+    CHECK(claims.pop().nonce == 99);
+}
+
+TEST_CASE("faults: names parse and print back") {
+    for (auto f : {Fault::None, Fault::Crash, Fault::WrongVote, Fault::ForgeNonce, Fault::WrongRestorePoint,
+                   Fault::TamperedReplica}) {
+        CHECK(parse_fault(fault_name(f)) == f);
+    }
+    CHECK(parse_fault("tampered-replica") == Fault::TamperedReplica);
+    CHECK_FALSE(parse_fault("Crash"));
+    CHECK_FALSE(parse_fault(""));
+    CHECK_FALSE(parse_fault("byzantine"));
+}
+
+namespace {
+
+/// A hand-built replica: genesis, registration, then epoch blocks with these accuracies.
+std::vector<Block> replica_with(const std::vector<double>& accuracies) {
+    std::vector<Block> out;
+    auto add = [&](BlockKind kind, double acc) {
+        Block b;
+        b.payload.kind = kind;
+        b.payload.accuracy = acc;
+        b.payload.epoch = out.size();
+        b.header.height = out.size();
+        b.header.prev = out.empty() ? Hash{} : out.back().hash();
+        b.header.payload_root = b.payload.root();
+        b.header.difficulty_bits = 8;
+        out.push_back(b);
+    };
+    add(BlockKind::Genesis, 0);
+    add(BlockKind::Registration, 0);
+    for (double a : accuracies) add(BlockKind::Epoch, a);
+    return out;
+}
+
+/// A candidate that extends `replica`, and a winning nonce for it.
+std::pair<BlockHeader, Payload> candidate_for(const std::vector<Block>& replica) {
+    Payload p;
+    p.kind = BlockKind::Epoch;
+    p.epoch = 99;
+    p.accuracy = 0.42;
+    BlockHeader h;
+    h.height = replica.size();
+    h.prev = replica.back().hash();
+    h.payload_root = p.root();
+    h.difficulty_bits = 8;
+    const auto found = mine(h, {8, 1});
+    REQUIRE(found);
+    h.nonce = found->nonce;
+    return {h, p};
+}
+
+}  // namespace
+
+TEST_CASE("nodes: check a claim against their own candidate and replica") {
+    const auto replica = replica_with({0.5, 0.7});
+    auto [header, payload] = candidate_for(replica);
+    const uint64_t nonce = header.nonce;
+    const Hash hash = header.hash();
+    UserNode node(0, KeyPair::generate());
+    node.load_replica(replica);
+
+    CHECK_FALSE(node.check(nonce, hash).ok);  // nothing received yet
+    BlockHeader unmined = header;
+    unmined.nonce = 0;
+    node.receive_candidate(unmined, payload);
+    CHECK(node.check(nonce, hash).ok);
+
+    auto reason = [&](uint64_t n, const Hash& h) {
+        const auto r = node.check(n, h);
+        CHECK_FALSE(r.ok);
+        CHECK_FALSE(r.reason.empty());
+        return r.reason;
+    };
+    CHECK(reason(nonce + 1, hash).find("hash") != std::string::npos);  // another nonce, another hash
+    Hash other = hash;
+    other[5] ^= 1;
+    reason(nonce, other);
+    // A nonce that hashes right but misses the difficulty.
+    BlockHeader weak = header;
+    for (uint64_t n = 0;; ++n) {
+        weak.nonce = n;
+        if (!check_proof_of_work(weak.hash(), 8)) break;
+    }
+    CHECK(reason(weak.nonce, weak.hash()).find("difficulty") != std::string::npos);
+
+    SUBCASE("payload root") {
+        Payload changed = payload;
+        changed.accuracy = 0.99;
+        node.receive_candidate(unmined, changed);
+        CHECK(reason(nonce, hash).find("root") != std::string::npos);
+    }
+    SUBCASE("not this replica's tip") {
+        UserNode behind(1, KeyPair::generate());
+        behind.load_replica(std::vector<Block>(replica.begin(), replica.end() - 1));
+        behind.receive_candidate(unmined, payload);
+        CHECK_FALSE(behind.check(nonce, hash).ok);
+        UserNode forked(2, KeyPair::generate());
+        auto other_replica = replica;
+        other_replica.back().header.timestamp_ms = 1;  // same height, different tip hash
+        forked.load_replica(other_replica);
+        forked.receive_candidate(unmined, payload);
+        CHECK(forked.check(nonce, hash).reason.find("previous") != std::string::npos);
+    }
+}
+
+TEST_CASE("nodes: signed votes, wrong votes, crashed nodes and forged claims") {
+    const auto replica = replica_with({0.5});
+    auto [header, payload] = candidate_for(replica);
+    const Hash hash = header.hash();
+    const KeyPair key = KeyPair::generate();
+    UserNode honest_node(3, key), liar(4, KeyPair::generate(), Fault::WrongVote),
+        crashed(5, KeyPair::generate(), Fault::Crash), forger(6, KeyPair::generate(), Fault::ForgeNonce);
+    for (UserNode* n : {&honest_node, &liar, &crashed, &forger}) {
+        n->load_replica(replica);
+        n->receive_candidate(header, payload);
+    }
+
+    const auto v = honest_node.vote(header.nonce, hash);
+    REQUIRE(v);
+    CHECK(v->node == 3);
+    CHECK(v->accept);
+    CHECK(verify_signature(key.public_key(), vote_message(hash, true), v->signature));
+    CHECK_FALSE(verify_signature(key.public_key(), vote_message(hash, false), v->signature));
+
+    const auto w = liar.vote(header.nonce, hash);
+    REQUIRE(w);
+    CHECK_FALSE(w->accept);
+    CHECK(verify_signature(liar.public_key(), vote_message(hash, false), w->signature));
+
+    CHECK_FALSE(crashed.alive());
+    CHECK_FALSE(crashed.vote(header.nonce, hash));
+    CHECK(crashed.replica().empty());  // a crashed node keeps no replica
+    crashed.accept(replica.back());
+    CHECK(crashed.replica().empty());
+
+    // A forged claim fails every honest check; only a wrong voter would accept it, and fewer than
+    // half of the nodes cannot make a 51 % quorum.
+    const auto [forged_nonce, forged_hash] = forger.forge();
+    CHECK(is_forged_nonce(forged_nonce, 7));
+    CHECK(check_proof_of_work(forged_hash, 8));                    // it looks like valid work...
+    CHECK_FALSE(honest_node.check(forged_nonce, forged_hash).ok);  // ...but no header hashes to it
+    CHECK_FALSE(honest_node.vote(forged_nonce, forged_hash)->accept);
+    CHECK(liar.vote(forged_nonce, forged_hash)->accept);
+    CHECK_FALSE(forger.vote(forged_nonce, forged_hash)->accept);  // the forger's own checks are honest
+}
+
+TEST_CASE("nodes: restore point is the best epoch, ties to the later, NaN never; faults") {
+    struct Case {
+        std::vector<double> accuracies;  // at heights 2, 3, ...
+        std::optional<uint64_t> best, worst;
+    };
+    const Case cases[] = {
+        {{}, std::nullopt, std::nullopt},
+        {{0.5}, 2, 2},
+        {{0.5, 0.9, 0.3}, 3, 4},
+        {{0.9, 0.5, 0.9}, 4, 3},   // tie: the later best
+        {{0.2, 0.8, 0.2}, 3, 4},   // tie: the later worst, too
+        {{nan_value, 0.1}, 3, 3},  // NaN never wins, either way
+        {{nan_value, nan_value}, std::nullopt, std::nullopt},
+        {{0.7, nan_value, 0.6}, 2, 4},
+        {{-0.0, 0.0}, 3, 3},  // equal values: the later
+    };
+    for (const auto& c : cases) {
+        const auto replica = replica_with(c.accuracies);
+        UserNode good(0, KeyPair::generate()), wrong(1, KeyPair::generate(), Fault::WrongRestorePoint),
+            crashed(2, KeyPair::generate(), Fault::Crash);
+        good.load_replica(replica);
+        wrong.load_replica(replica);
+        crashed.load_replica(replica);
+        CHECK(good.restore_point() == c.best);
+        CHECK(wrong.restore_point() == c.worst);
+        CHECK_FALSE(crashed.restore_point());
+    }
+    // A rollback block is not a restore point even though it carries an accuracy.
+    auto replica = replica_with({0.5});
+    Block rb = replica.back();
+    rb.payload.kind = BlockKind::Rollback;
+    rb.payload.accuracy = 0.99;
+    rb.header.height = replica.size();
+    replica.push_back(rb);
+    UserNode n(0, KeyPair::generate());
+    n.load_replica(replica);
+    CHECK(n.restore_point() == 2);
+}
+
+TEST_CASE("nodes: with a failing block, the restore point is the best epoch on its line of training") {
+    // Heights 2..5 are epochs 0.6, 0.9, 0.95 (over-trained), 0.4; 6 rolls back to 3; 7 is an epoch
+    // after the rollback (0.8), 8 fails (0.97, higher than everything).
+    auto replica = replica_with({0.6, 0.9, 0.95, 0.4});
+    Block rb = replica.back();
+    rb.payload.kind = BlockKind::Rollback;
+    rb.payload.target_height = 3;
+    rb.header.height = replica.size();
+    replica.push_back(rb);
+    for (const double a : {0.8, 0.97}) {
+        Block e = replica[2];
+        e.payload.accuracy = a;
+        e.header.height = replica.size();
+        replica.push_back(e);
+    }
+    CHECK(previous_state(replica, 8) == 7);
+    CHECK(previous_state(replica, 7) == 3);  // through the rollback block at 6
+    CHECK(previous_state(replica, 3) == 2);
+    CHECK_FALSE(previous_state(replica, 2));
+    CHECK(previous_state(replica, 6) == 5);
+    UserNode good(0, KeyPair::generate()), wrong(1, KeyPair::generate(), Fault::WrongRestorePoint);
+    good.load_replica(replica);
+    wrong.load_replica(replica);
+    // Without a failing block: every epoch block counts, the failing one and the abandoned 4 too.
+    CHECK(good.restore_point() == 8);
+    // With it: only 7, 3 and 2 (4 and 5 were abandoned by the rollback; 8 is the failing block).
+    CHECK(good.restore_point(8) == 3);
+    CHECK(wrong.restore_point(8) == 2);
+    CHECK(good.restore_point(7) == 3);
+    CHECK_FALSE(good.restore_point(2));  // the first epoch has nothing before it
+    // A rollback target that does not point backwards ends the line instead of looping.
+    replica[6].payload.target_height = 9;
+    good.load_replica(replica);
+    CHECK_FALSE(previous_state(replica, 7));
+    CHECK(good.restore_point(8) == 7);
+}
+
+TEST_CASE("nodes: a tampered replica raises the first epoch block's accuracy") {
+    const auto replica = replica_with({0.3, 0.8, 0.6});
+    UserNode t(0, KeyPair::generate(), Fault::TamperedReplica), good(1, KeyPair::generate());
+    t.load_replica(replica);
+    good.load_replica(replica);
+    CHECK(t.replica()[2].payload.accuracy == 1.0);
+    CHECK(t.replica()[3].payload.accuracy == 0.8);
+    CHECK(t.restore_point() == 2);
+    CHECK(good.restore_point() == 3);
+    // Headers are untouched: the node still recognises the tip and votes correctly.
+    auto [header, payload] = candidate_for(replica);
+    t.receive_candidate(header, payload);
+    CHECK(t.check(header.nonce, header.hash()).ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contracts on the VM, called as the runtime calls them.
+
+TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcasts to every node") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto queue = *vm::address::parse("0x0000000000000000000000000000000000005e51");
+    const auto creation = l.deploy("BlockCreation", {queue.to_hex()});
+    const std::string root = "0x" + std::string(62, '0') + "ab";
+
+    auto r =
+        l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    CHECK_FALSE(r.ok());
+    CHECK(r.revert_reason.find("EmptyQueue") == 0);
+
+    l.host().accounts[queue].balance = vm::uint256{1};
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    REQUIRE(r.ok());
+    const auto broadcasts = Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)");
+    REQUIRE(broadcasts.size() == 5);
+    for (size_t i = 0; i < broadcasts.size(); ++i)
+        CHECK(broadcasts[i].topics.at(1).to_word() == vm::uint256{i});
+    CHECK(Ledger::events(r.receipt, "CandidateRecorded(uint256,bytes32,uint256)").size() == 1);
+    const auto count = l.call(creation, "BlockCreation", "candidates()", {});
+    REQUIRE(count.ok());
+    CHECK(count.returns.at(0) == "1");
+
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    CHECK(r.revert_reason.find("HeightTaken") == 0);
+
+    const auto gas = l.take_gas(7);
+    REQUIRE(gas.size() == 5);
+    CHECK(gas[0].function == "constructor");
+    for (const auto& g : gas) {
+        CHECK(g.height == 7);
+        CHECK(g.contract == "BlockCreation");
+        CHECK(g.gas_used > 0);
+    }
+    CHECK_FALSE(gas[1].success);
+    CHECK(gas[2].success);
+    CHECK(l.take_gas(8).empty());
+}
+
+TEST_CASE("contracts: Consensus verifies the work by SHA-256 and decides at 51 %") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto consensus = l.deploy("Consensus", {"51"});
+    BlockHeader h;
+    h.height = 3;
+    h.difficulty_bits = 8;
+    const auto found = mine(h, {8, 1});
+    REQUIRE(found);
+    h.nonce = found->nonce;
+    const auto header = h.encode();
+    const std::string target = hex0x(target_of(8));
+    const auto submit = [&](const std::string& height, const Hash& claimed, const std::string& t) {
+        return l.call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
+                      {height, hex0x(header), hex0x(claimed), std::to_string(h.nonce), t});
+    };
+    const auto vote = [&](const std::string& height, int node, bool accept) {
+        return l.call(consensus, "Consensus", "vote(uint256,uint256,bool,uint256)",
+                      {height, std::to_string(node), accept ? "true" : "false", "7"});
+    };
+
+    CHECK(vote("3", 0, true).revert_reason.find("NoRound") == 0);
+    Hash wrong = found->hash;
+    wrong[31] ^= 1;
+    CHECK(submit("3", wrong, target).revert_reason.find("BadProofOfWork") == 0);
+    CHECK(submit("3", found->hash, hex0x(target_of(256))).revert_reason.find("AboveTarget") == 0);
+    REQUIRE(submit("3", found->hash, target).ok());
+
+    // 7 nodes: 4 accepts make 400 >= 357; 3 do not.
+    CHECK(vote("3", 0, true).returns.at(0) == "0");
+    CHECK(vote("3", 0, true).revert_reason.find("DuplicateVote") == 0);
+    CHECK(vote("3", 1, false).returns.at(0) == "0");
+    CHECK(vote("3", 2, true).returns.at(0) == "0");
+    CHECK(vote("3", 3, true).returns.at(0) == "0");
+    CHECK(vote("3", 4, true).returns.at(0) == "1");
+    CHECK(vote("3", 5, true).returns.at(0) == "0");  // counted, already decided
+    CHECK(submit("3", found->hash, target).revert_reason.find("AlreadyDecided") == 0);
+
+    // Rejection: more than 49 % of the nodes reject.
+    REQUIRE(submit("4", found->hash, target).ok());
+    for (int i = 0; i < 3; ++i) CHECK(vote("4", i, false).returns.at(0) == "0");
+    CHECK(vote("4", 3, false).returns.at(0) == "2");
+}
+
+TEST_CASE("contracts: Rollback decides by majority, ties to the later block") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto rb = l.deploy("Rollback", {});
+    const auto open = l.call(rb, "Rollback", "open(uint256,string)", {"9", "\"why\""});
+    REQUIRE(open.ok());
+    const std::string id = open.returns.at(0);
+    CHECK(id == "1");
+    auto propose = [&](int node, int height) {
+        return l.call(rb, "Rollback", "propose(uint256,uint256,uint256)",
+                      {id, std::to_string(node), std::to_string(height)});
+    };
+    CHECK(propose(0, 4).ok());
+    CHECK(propose(1, 6).ok());  // 1:1, the later leads
+    CHECK(propose(0, 6).revert_reason.find("DuplicateProposal") == 0);
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"}).revert_reason.find("NoMajority") == 0);
+    CHECK(propose(2, 4).ok());
+    CHECK(propose(3, 4).ok());
+    const auto d = l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"});
+    REQUIRE(d.ok());
+    CHECK(d.returns.at(0) == "4");
+    CHECK(propose(4, 4).revert_reason.find("AlreadyDecided") == 0);
+    CHECK(
+        l.call(rb, "Rollback", "decide(uint256,uint256)", {"7", "5"}).revert_reason.find("UnknownRequest") ==
+        0);
+}
+
+TEST_CASE("contracts: the public getters of mappings to structs answer (rounds, candidateAt, request)") {
+    // These getters ran out of gas before the compiler fix "struct getters read storage".
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto consensus = l.deploy("Consensus", {"51"});
+    const auto creation = l.deploy("BlockCreation", {"0x0000000000000000000000000000000000005e51"});
+    const auto rollback = l.deploy("Rollback", {});
+    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {"3"});
+    CHECK_MESSAGE(round.ok(), "Consensus.rounds: " << vm::status_name(round.receipt.status) << ", gas "
+                                                   << round.receipt.gas_used);
+    if (round.ok())
+        CHECK(round.returns ==
+              std::vector<std::string>{"0x" + std::string(64, '0'), "0", "0", "false", "false"});
+    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {"3"});
+    CHECK_MESSAGE(candidate.ok(), "BlockCreation.candidateAt: " << vm::status_name(candidate.receipt.status));
+    const auto request = l.call(rollback, "Rollback", "request(uint256)", {"1"});
+    CHECK_MESSAGE(request.ok(), "Rollback.request: " << vm::status_name(request.receipt.status));
+}
+
+TEST_CASE("contracts: NodeRegistry creates one Node per key and refuses duplicates") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto reg = l.deploy("NodeRegistry", {});
+    const std::string key = hex0x(KeyPair::generate().public_key());
+    const auto r = l.call(reg, "NodeRegistry", "register(bytes32)", {key});
+    REQUIRE(r.ok());
+    CHECK(r.returns.at(0) == "0");
+    const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
+    REQUIRE(ev.size() == 1);
+    vm::address node;
+    std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, node.bytes.begin());
+    CHECK_FALSE(l.host().accounts.at(node).code.empty());  // the Node contract exists
+    CHECK(l.call(reg, "NodeRegistry", "register(bytes32)", {key}).revert_reason.find("DuplicateKey") == 0);
+    CHECK(l.call(reg, "NodeRegistry", "isRegistered(bytes32)", {key}).returns.at(0) == "true");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chain.
+
+TEST_CASE("init: genesis and registration blocks, registered keys, verify passes") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    auto c = Chain::init(dir, small_config(7), honest());
+    REQUIRE(c->blocks().size() == 2);
+    const Block& genesis = c->blocks()[0];
+    const Block& reg = c->blocks()[1];
+    CHECK(genesis.payload.kind == BlockKind::Genesis);
+    CHECK(genesis.header.height == 0);
+    CHECK(genesis.header.prev == Hash{});
+    CHECK(genesis.votes.empty());
+    CHECK(genesis.payload.run_id == 0x7e57);
+    CHECK(reg.payload.kind == BlockKind::Registration);
+    CHECK(reg.payload.note == "7 nodes");
+    check_accepted_block(*c, 0);
+    check_accepted_block(*c, 1);
+
+    // The registration block commits to the node keys in index order.
+    REQUIRE(c->nodes().size() == 7);
+    Bytes keys;
+    for (size_t i = 0; i < c->nodes().size(); ++i) {
+        CHECK(c->nodes()[i].index() == i);
+        keys.insert(keys.end(), c->nodes()[i].public_key().begin(), c->nodes()[i].public_key().end());
+    }
+    CHECK(reg.payload.checkpoint == sha256(keys));
+    const auto stored = c->store().nodes();
+    REQUIRE(stored.size() == 7);
+    for (size_t i = 0; i < 7; ++i) {
+        CHECK(stored[i].public_key == c->nodes()[i].public_key());
+        CHECK(KeyPair::from_seed(stored[i].seed)->public_key() == stored[i].public_key);
+    }
+    std::set<PublicKey> distinct;
+    for (const auto& n : stored) distinct.insert(n.public_key);
+    CHECK(distinct.size() == 7);
+
+    CHECK(c->store().config().nodes == 7);
+    CHECK(c->store().config().difficulty_bits == 8);
+    CHECK(c->store().config().fork == "Petersburg");
+    CHECK_FALSE(c->current_state());
+    check_store_matches(*c);
+    require_verified(c->store(), 2);
+    CHECK(fs::exists(dir / "chain.db"));
+    CHECK(fs::is_directory(dir / "checkpoints"));
+
+    // Every node's replica holds both blocks.
+    for (const auto& n : c->nodes()) CHECK(n.replica().size() == 2);
+}
+
+TEST_CASE("init: refuses an existing chain and bad settings") {
+    TempDir d;
+    auto c = Chain::init(d.path / "a", small_config(3), honest());
+    c.reset();
+    CHECK_THROWS_AS(Chain::init(d.path / "a", small_config(3), honest()), StoreError);
+    CHECK(Store::open(d.path / "a")->block_count() == 2);  // the existing chain is untouched
+
+    auto bad = small_config(3);
+    bad.nodes = 0;
+    CHECK_THROWS_AS(Chain::init(d.path / "b", bad), ChainError);
+    bad = small_config(3);
+    bad.fork = "NoSuchFork";
+    CHECK_THROWS_AS(Chain::init(d.path / "c", bad), ChainError);
+    bad = small_config(3);
+    bad.difficulty_bits = 65;
+    CHECK_THROWS_AS(Chain::init(d.path / "d", bad), ChainError);
+    bad = small_config(3);
+    bad.quorum_percent = 0;
+    CHECK_THROWS_AS(Chain::init(d.path / "e", bad), ChainError);
+    for (const char* name : {"b", "c", "d", "e"}) CHECK_FALSE(fs::exists(d.path / name / "chain.db"));
+
+    CHECK_THROWS_AS(Chain::open(d.path / "nothing"), StoreError);
+}
+
+TEST_CASE("init: a chain whose registration failed is not continued into an invalid chain") {
+    // Before 31a71f3 the genesis block and the nodes stayed behind, the directory could not be
+    // initialised again, and the next append put an epoch block at height 1.
+    TempDir d;
+    const auto dir = d.path / "run";
+    CHECK_THROWS_AS(Chain::init(dir, small_config(3),
+                                with_faults({{0, Fault::Crash}, {1, Fault::Crash}, {2, Fault::Crash}})),
+                    ChainError);
+    bool again = false;
+    try {
+        Chain::init(dir, small_config(3), honest());
+        again = true;
+    } catch (const std::exception& e) {
+        MESSAGE("init again: " << std::string(e.what()));
+    }
+    if (!again) {
+        try {
+            auto c = Chain::open(dir, honest());
+            const auto rep = c->append_epoch(epoch_result(1, 0.5));
+            if (rep.accepted) {
+                const auto v = verify(c->store());
+                CHECK_MESSAGE(v.ok, "appended block " << rep.block.header.height << " ("
+                                                      << kind_name(rep.block.payload.kind)
+                                                      << "), then verify: block " << v.bad_height.value_or(0)
+                                                      << ": " << v.reason);
+            }
+        } catch (const std::exception& e) {
+            MESSAGE("refused: " << std::string(e.what()));  // refusing the incomplete chain is fine
+        }
+    }
+}
+
+TEST_CASE("init: other forks run the same contracts") {
+    for (const char* fork : {"Istanbul", "London", "Cancun"}) {
+        INFO(fork);
+        TempDir d;
+        auto cfg = small_config(3);
+        cfg.fork = fork;
+        auto c = Chain::init(d.path / "run", cfg, honest());
+        CHECK(c->append_epoch(epoch_result(1, 0.5)).accepted);
+        require_verified(c->store(), 3);
+    }
+}
+
+TEST_CASE("append: an epoch block with a quorum of valid signed votes, stored with its checkpoint") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(9), honest());
+    const auto result = epoch_result(1, 0.625, 1.5);
+    const Bytes bytes = result.checkpoint;
+    const auto rep = c->append_epoch(result);
+    INFO(rep.reason);
+    REQUIRE(rep.accepted);
+    CHECK(rep.reason.empty());
+    REQUIRE(c->blocks().size() == 3);
+    const Block& b = c->blocks()[2];
+    CHECK(rep.block.hash() == b.hash());
+    CHECK(b.payload.kind == BlockKind::Epoch);
+    CHECK(b.payload.epoch == 1);
+    CHECK(b.payload.accuracy == 0.625);
+    CHECK(b.payload.loss == 1.5);
+    CHECK(b.payload.run_id == 0x7e57);
+    CHECK(b.payload.checkpoint == sha256(bytes));
+    CHECK(b.payload.checkpoint_size == bytes.size());
+    CHECK(b.payload.proposer == server_proposer);
+    CHECK(b.header.difficulty_bits == 8);
+    CHECK(b.header.timestamp_ms >= c->blocks()[1].header.timestamp_ms);
+    check_accepted_block(*c, 2);
+
+    // The report: the winner owns the nonce, 5 of 9 accepting votes decide (500 >= 459), and the
+    // phases add up.
+    CHECK(rep.winner == b.header.nonce % 9);
+    CHECK(rep.accepts == 5);
+    CHECK(rep.rejects == 0);
+    CHECK(rep.invalid_votes == 0);
+    CHECK(rep.forged_claims == 0);
+    CHECK(b.votes.size() == 5);
+    CHECK(rep.tries >= 1);
+    CHECK(rep.gas_used > 0);
+    CHECK(rep.total_ms >= rep.mining_ms);
+    CHECK(rep.mining_ms >= 0);
+    CHECK(rep.vm_ms > 0);
+
+    // Stored: the block, its votes, and the checkpoint (compressed, named by its digest).
+    CHECK(c->store().block_count() == 3);
+    check_store_matches(*c);
+    const auto path = c->store().checkpoint_path(b.payload.checkpoint);
+    CHECK(path.filename() == hex(b.payload.checkpoint) + ".zst");
+    CHECK(fs::exists(path));
+    CHECK(c->store().checkpoint(b.payload.checkpoint) == bytes);
+    for (const auto& n : c->nodes()) CHECK(n.replica().size() == 3);
+    CHECK(c->current_state() == 2);
+    require_verified(c->store(), 3);
+}
+
+TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the contracts") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(7), honest());
+    for (uint64_t e = 1; e <= 3; ++e)
+        REQUIRE(c->append_epoch(epoch_result(e, 0.1 * static_cast<double>(e))).accepted);
+
+    // BlockCreation recorded one candidate per epoch, each with the header's payload root.
+    const auto creation = contract_address(c->store(), "BlockCreation");
+    const auto count = c->ledger().call(creation, "BlockCreation", "candidates()", {});
+    REQUIRE(count.ok());
+    CHECK(count.returns.at(0) == "3");
+    // The Results Queue is drained: its account's balance is back to zero.
+    const auto queue = contract_address(c->store(), "ResultsQueue");
+    CHECK(c->ledger().host().accounts[queue].balance == vm::uint256{0});
+
+    // The Consensus contract counted exactly the stored votes, and each round is decided: a second
+    // submission of the same work is refused.
+    const auto consensus = contract_address(c->store(), "Consensus");
+    for (uint64_t height = 2; height <= 4; ++height) {
+        INFO("height " << height);
+        const Block& b = c->blocks()[height];
+        std::set<uint32_t> voters;
+        for (const auto& v : b.votes) voters.insert(v.node);
+        for (uint32_t node = 0; node < 7; ++node) {
+            const auto voted = c->ledger().call(consensus, "Consensus", "voted(uint256,uint256)",
+                                                {std::to_string(height), std::to_string(node)});
+            REQUIRE(voted.ok());
+            CHECK(voted.returns.at(0) == (voters.count(node) ? "true" : "false"));
+        }
+        const auto again =
+            c->ledger().call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
+                             {std::to_string(height), hex0x(b.header.encode()), hex0x(b.hash()),
+                              std::to_string(b.header.nonce), hex0x(target_of(8))});
+        CHECK(again.revert_reason.find("AlreadyDecided") == 0);
+        // The round as the contract keeps it: the block hash, the accepts counted, verified, decided.
+        const auto round =
+            c->ledger().call(consensus, "Consensus", "rounds(uint256)", {std::to_string(height)});
+        CHECK(round.ok());
+        if (round.ok())
+            CHECK(round.returns == std::vector<std::string>{hex0x(b.hash()), std::to_string(b.votes.size()),
+                                                            "0", "true", "true"});
+    }
+
+    // Each epoch block's gas: BlockCreation.create, Consensus.submitWork, Consensus.vote.
+    const auto gas = c->store().gas_records();
+    for (uint64_t height = 2; height <= 4; ++height) {
+        CHECK(has_gas(gas, height, "BlockCreation", "create"));
+        CHECK(has_gas(gas, height, "Consensus", "submitWork"));
+        CHECK(has_gas(gas, height, "Consensus", "vote"));
+        size_t votes = 0;
+        for (const auto& g : gas)
+            if (g.height == height && g.function == "vote") ++votes;
+        CHECK(votes == c->blocks()[height].votes.size());
+    }
+}
+
+TEST_CASE("reopen: Chain::open continues the chain") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    std::vector<Hash> hashes;
+    {
+        auto c = Chain::init(dir, small_config(7), honest());
+        REQUIRE(c->append_epoch(epoch_result(1, 0.4)).accepted);
+        for (const auto& b : c->blocks()) hashes.push_back(b.hash());
+    }
+    for (uint64_t e = 2; e <= 4; ++e) {
+        auto c = Chain::open(dir, honest());
+        REQUIRE(c->blocks().size() == hashes.size());
+        for (size_t i = 0; i < hashes.size(); ++i) CHECK(c->blocks()[i].hash() == hashes[i]);
+        CHECK(c->nodes().size() == 7);
+        for (const auto& n : c->nodes()) CHECK(n.replica().size() == hashes.size());
+        const auto rep = c->append_epoch(epoch_result(e, 0.1 * static_cast<double>(e)));
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.block.header.height == hashes.size());
+        CHECK(rep.block.header.prev == hashes.back());
+        hashes.push_back(rep.block.hash());
+        check_store_matches(*c);
+    }
+    auto c = Chain::open(dir, honest());
+    CHECK(c->blocks().size() == 6);
+    CHECK(c->current_state() == 5);
+    require_verified(c->store(), 6);
+    // The contracts' state survived too: four candidates over three processes' worth of opens.
+    const auto count =
+        c->ledger().call(contract_address(c->store(), "BlockCreation"), "BlockCreation", "candidates()", {});
+    CHECK(count.returns.at(0) == "4");
+}
+
+TEST_CASE("faults: crashed nodes (fewer than half) do not stop a block") {
+    TempDir d;
+    const std::set<uint32_t> crashed = {0, 2, 4};
+    auto c = Chain::init(d.path / "run", small_config(7), honest());
+    c.reset();
+    c = Chain::open(d.path / "run", with_faults({{0, Fault::Crash}, {2, Fault::Crash}, {4, Fault::Crash}}));
+    for (uint64_t e = 1; e <= 4; ++e) {
+        const auto rep = c->append_epoch(epoch_result(e, 0.5));
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.accepts == 4);  // every live node, and 400 >= 357
+        CHECK(crashed.count(rep.winner) == 0);
+        check_accepted_block(*c, rep.block.header.height, crashed);
+    }
+    for (uint32_t i : crashed) {
+        CHECK_FALSE(c->nodes()[i].alive());
+        CHECK(c->nodes()[i].replica().empty());
+    }
+    CHECK(c->nodes()[1].replica().size() == 6);
+    require_verified(c->store(), 6);
+}
+
+TEST_CASE("faults: wrong voters (fewer than half) are outvoted") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(7),
+                         with_faults({{0, Fault::WrongVote}, {1, Fault::WrongVote}, {2, Fault::WrongVote}}));
+    // Nodes vote in index order, so the three wrong votes come first.
+    for (uint64_t e = 1; e <= 3; ++e) {
+        const auto rep = c->append_epoch(epoch_result(e, 0.5));
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.rejects == 3);
+        CHECK(rep.accepts == 4);
+        for (const auto& v : rep.block.votes) CHECK(v.node >= 3);  // only accepting votes are kept
+        check_accepted_block(*c, rep.block.header.height);
+    }
+    require_verified(c->store(), 5);
+}
+
+TEST_CASE("faults: forged nonces are counted and never accepted") {
+    TempDir d;
+    auto c =
+        Chain::init(d.path / "run", small_config(7),
+                    with_faults({{1, Fault::ForgeNonce}, {3, Fault::ForgeNonce}, {5, Fault::ForgeNonce}}));
+    for (uint64_t e = 1; e <= 3; ++e) {
+        const auto rep = c->append_epoch(epoch_result(e, 0.5));
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.forged_claims == 3);
+        CHECK_FALSE(is_forged_nonce(rep.block.header.nonce, 7));
+        check_accepted_block(*c, rep.block.header.height);
+    }
+    // The failed submitWork calls are in the gas records, marked as failures.
+    size_t failed = 0;
+    for (const auto& g : c->store().gas_records())
+        if (g.function == "submitWork" && !g.success) ++failed;
+    CHECK(failed >= 9);
+    require_verified(c->store(), 5);
+}
+
+namespace {
+
+/// A chain of 7 honest nodes with epoch accuracies 0.5, 0.9, 0.3, 0.7 at heights 2 to 5.
+void build_epochs(const fs::path& dir, uint32_t nodes = 7) {
+    auto c = Chain::init(dir, small_config(nodes), honest());
+    const double acc[] = {0.5, 0.9, 0.3, 0.7};
+    for (uint64_t e = 0; e < 4; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
+}
+
+}  // namespace
+
+TEST_CASE("faults: wrong restore points (fewer than half) lose to the honest majority") {
+    TempDir d;
+    build_epochs(d.path / "run");
+    auto c = Chain::open(d.path / "run", with_faults({{0, Fault::WrongRestorePoint},
+                                                      {1, Fault::WrongRestorePoint},
+                                                      {6, Fault::WrongRestorePoint}}));
+    const auto rep = c->rollback(std::nullopt, "accuracy dropped");
+    CHECK(rep.target == 3);
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{3, 4}, {4, 3}});
+    REQUIRE(rep.block.accepted);
+    CHECK(c->current_state() == 3);
+    check_accepted_block(*c, 6);
+
+    // Asked for a height, the wrong nodes still name the worst block; the majority wins again.
+    const auto to = c->rollback(5, "back to epoch 4");
+    CHECK(to.target == 5);
+    CHECK(to.proposals == std::map<uint64_t, uint32_t>{{4, 3}, {5, 4}});
+    CHECK(c->current_state() == 5);
+    require_verified(c->store(), 8);
+}
+
+TEST_CASE("faults: tampered replicas (fewer than half) lose to the honest majority") {
+    TempDir d;
+    build_epochs(d.path / "run");
+    auto c = Chain::open(
+        d.path / "run",
+        with_faults({{2, Fault::TamperedReplica}, {4, Fault::TamperedReplica}, {5, Fault::TamperedReplica}}));
+    CHECK(c->nodes()[2].replica()[2].payload.accuracy == 1.0);
+    CHECK(c->blocks()[2].payload.accuracy == 0.5);  // the chain itself is unchanged
+    // They still vote correctly on new blocks: their headers are intact.
+    const auto app = c->append_epoch(epoch_result(5, 0.2));
+    REQUIRE(app.accepted);
+    CHECK(app.rejects == 0);
+    const auto rep = c->rollback(std::nullopt, "tampered nodes disagree");
+    CHECK(rep.target == 3);
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{2, 3}, {3, 4}});
+    CHECK(c->blocks().back().payload.target_height == 3);
+    require_verified(c->store(), 8);
+}
+
+TEST_CASE("faults: every kind at once, 9 of 20 nodes: blocks and rollbacks stay honest") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    build_epochs(dir, 20);
+    const std::set<uint32_t> crashed = {0, 11};
+    auto c = Chain::open(dir, with_faults({{0, Fault::Crash},
+                                           {11, Fault::Crash},
+                                           {2, Fault::WrongVote},
+                                           {13, Fault::WrongVote},
+                                           {4, Fault::ForgeNonce},
+                                           {15, Fault::ForgeNonce},
+                                           {6, Fault::WrongRestorePoint},
+                                           {17, Fault::WrongRestorePoint},
+                                           {8, Fault::TamperedReplica}}));
+    for (uint64_t e = 5; e <= 7; ++e) {
+        const auto rep = c->append_epoch(epoch_result(e, 0.1 * static_cast<double>(e - 4)));
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.forged_claims == 2);
+        check_accepted_block(*c, rep.block.header.height, crashed);
+    }
+    const auto rep = c->rollback(std::nullopt, "mixed faults");
+    CHECK(rep.target == 3);  // accuracy 0.9
+    CHECK(rep.proposals.at(3) == 15);
+    REQUIRE(rep.block.accepted);
+    check_accepted_block(*c, c->blocks().size() - 1, crashed);
+    require_verified(c->store(), 10);
+    for (size_t h = 0; h < c->blocks().size(); ++h)
+        check_accepted_block(*c, h, h >= 6 ? crashed : std::set<uint32_t>{});
+}
+
+TEST_CASE("faults: with more than half crashed there is no quorum and nothing is stored") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    build_epochs(dir);
+    const auto before = Store::open(dir)->blocks();
+    const size_t gas_before = Store::open(dir)->gas_records().size();
+    {
+        auto c = Chain::open(
+            dir, with_faults({{0, Fault::Crash}, {1, Fault::Crash}, {2, Fault::Crash}, {3, Fault::Crash}}));
+        const auto rep = c->append_epoch(epoch_result(5, 0.99));
+        CHECK_FALSE(rep.accepted);
+        CHECK(rep.reason.find("quorum") != std::string::npos);
+        CHECK(rep.accepts == 3);
+        CHECK(c->blocks().size() == before.size());
+        CHECK(c->store().block_count() == before.size());
+        CHECK(c->current_state() == 5);
+        // Nor can a majority that is not there roll back.
+        CHECK_THROWS_AS(c->rollback(std::nullopt, "no majority"), ChainError);
+        CHECK(c->store().block_count() == before.size());
+    }
+    auto s = Store::open(dir);
+    const auto after = s->blocks();
+    REQUIRE(after.size() == before.size());
+    for (size_t i = 0; i < after.size(); ++i) {
+        CHECK(after[i].hash() == before[i].hash());
+        CHECK(after[i].votes.size() == before[i].votes.size());
+    }
+    CHECK(s->gas_records().size() == gas_before);
+    require_verified(*s, before.size());
+    s.reset();
+    // The honest chain continues from where it was.
+    auto c = Chain::open(dir, honest());
+    const auto rep = c->append_epoch(epoch_result(5, 0.99));
+    INFO(rep.reason);
+    CHECK(rep.accepted);
+    CHECK(rep.block.header.height == before.size());
+    require_verified(c->store(), before.size() + 1);
+}
+
+TEST_CASE("faults: a wrong-voting majority rejects a valid block, and nothing is stored") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    build_epochs(dir);
+    auto c = Chain::open(
+        dir,
+        with_faults(
+            {{0, Fault::WrongVote}, {1, Fault::WrongVote}, {2, Fault::WrongVote}, {3, Fault::WrongVote}}));
+    const auto rep = c->append_epoch(epoch_result(5, 0.5));
+    CHECK_FALSE(rep.accepted);
+    CHECK(rep.rejects == 4);
+    CHECK(rep.reason.find("rejected") != std::string::npos);
+    CHECK(c->store().block_count() == 6);
+    require_verified(c->store(), 6);
+}
+
+TEST_CASE("faults: when every node has crashed nothing is mined") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    Chain::init(dir, small_config(3), honest()).reset();
+    auto c = Chain::open(dir, with_faults({{0, Fault::Crash}, {1, Fault::Crash}, {2, Fault::Crash}}));
+    const auto rep = c->append_epoch(epoch_result(1, 0.5));
+    CHECK_FALSE(rep.accepted);
+    CHECK_FALSE(rep.reason.empty());
+    CHECK(c->store().block_count() == 2);
+}
+
+TEST_CASE("rollback: the best epoch wins, ties go to the later block, NaN never") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(7), honest());
+    const double acc[] = {0.5, 0.9, 0.3, 0.9, nan_value, 0.2};  // heights 2..7
+    for (uint64_t e = 0; e < 6; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
+    CHECK(std::isnan(c->blocks()[6].payload.accuracy));
+    CHECK(c->current_state() == 7);
+    std::vector<Hash> history;
+    for (const auto& b : c->blocks()) history.push_back(b.hash());
+
+    const auto rep = c->rollback(std::nullopt, "validation accuracy fell");
+    CHECK(rep.target == 5);
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{5, 7}});
+    REQUIRE(rep.block.accepted);
+    REQUIRE(c->blocks().size() == 9);
+    const Block& rb = c->blocks()[8];
+    CHECK(rb.payload.kind == BlockKind::Rollback);
+    CHECK(rb.payload.target_height == 5);
+    CHECK(rb.payload.epoch == c->blocks()[5].payload.epoch);
+    CHECK(rb.payload.accuracy == 0.9);
+    CHECK(rb.payload.loss == c->blocks()[5].payload.loss);
+    CHECK(rb.payload.checkpoint == c->blocks()[5].payload.checkpoint);
+    CHECK(rb.payload.checkpoint_size == c->blocks()[5].payload.checkpoint_size);
+    CHECK(rb.payload.note == "validation accuracy fell");
+    check_accepted_block(*c, 8);
+    CHECK(c->current_state() == 5);
+    // The rollback's own contract calls are recorded against its block.
+    const auto gas = c->store().gas_records();
+    CHECK(has_gas(gas, 8, "Rollback", "open"));
+    CHECK(has_gas(gas, 8, "Rollback", "propose"));
+    CHECK(has_gas(gas, 8, "Rollback", "decide"));
+    CHECK(has_gas(gas, 8, "Consensus", "submitWork"));
+    CHECK_FALSE(has_gas(gas, 8, "BlockCreation", "create"));
+
+    // History never loses a block: every earlier block is still there, unchanged.
+    for (size_t i = 0; i < history.size(); ++i) CHECK(c->blocks()[i].hash() == history[i]);
+
+    // Training continues from the restored state; a better epoch becomes the next best.
+    REQUIRE(c->append_epoch(epoch_result(7, 0.95)).accepted);
+    CHECK(c->current_state() == 9);
+    const auto again = c->rollback(std::nullopt, "again");
+    CHECK(again.target == 9);
+    CHECK(c->current_state() == 9);
+    require_verified(c->store(), 11);
+    c.reset();  // one writer at a time
+    auto reopened = Chain::open(d.path / "run", honest());
+    CHECK(reopened->current_state() == 9);
+    for (size_t i = 0; i < history.size(); ++i) CHECK(reopened->blocks()[i].hash() == history[i]);
+}
+
+TEST_CASE("rollback --to HEIGHT: any earlier epoch block, nothing else") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    build_epochs(dir);  // epochs at 2..5
+    auto c = Chain::open(dir, honest());
+    const auto rep = c->rollback(4, "to the worst on purpose");
+    CHECK(rep.target == 4);
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{4, 7}});
+    CHECK(c->current_state() == 4);
+    CHECK(c->blocks().back().payload.target_height == 4);
+    const size_t size = c->blocks().size();
+    REQUIRE(size == 7);
+
+    // Not an epoch block, or no such block: no node proposes it, and nothing is appended.
+    for (uint64_t bad : {uint64_t{0}, uint64_t{1}, uint64_t{6}, uint64_t{7}, uint64_t{1000}}) {
+        INFO("to " << bad);
+        CHECK_THROWS_AS(c->rollback(bad, "bad target"), ChainError);
+        CHECK(c->blocks().size() == size);
+        CHECK(c->store().block_count() == size);
+    }
+    CHECK(c->current_state() == 4);
+    // The chain still works after refused rollbacks.
+    REQUIRE(c->append_epoch(epoch_result(5, 0.1)).accepted);
+    REQUIRE(c->rollback(2, "first epoch").block.accepted);
+    CHECK(c->current_state() == 2);
+    require_verified(c->store(), 9);
+}
+
+TEST_CASE("rollback: refused without any epoch block, or when every accuracy is NaN") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(5), honest());
+    CHECK_THROWS_AS(c->rollback(std::nullopt, "nothing yet"), ChainError);
+    REQUIRE(c->append_epoch(epoch_result(1, nan_value)).accepted);
+    CHECK_THROWS_AS(c->rollback(std::nullopt, "only NaN"), ChainError);
+    CHECK(c->store().block_count() == 3);
+    // An explicit height still works for a NaN block: the user asked for it.
+    CHECK(c->rollback(2, "explicit").target == 2);
+    require_verified(c->store(), 4);
+}
+
+TEST_CASE("export: checkpoints come back byte-identical, for epoch and rollback blocks") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(5), honest());
+    std::vector<Bytes> inputs = {
+        checkpoint_bytes(1, 100),
+        checkpoint_bytes(2, 1 << 20),   // 1 MiB, half random
+        Bytes(300000, 0),               // very compressible
+        Bytes{},                        // empty
+        Bytes{0x28, 0xb5, 0x2f, 0xfd},  // a zstd magic number as content
+    };
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        EpochResult r;
+        r.epoch = i + 1;
+        r.accuracy = 0.1 * static_cast<double>(i + 1);
+        r.checkpoint = inputs[i];
+        const auto rep = c->append_epoch(r);
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        INFO("checkpoint " << i);
+        const Block& b = c->blocks()[2 + i];
+        CHECK(b.payload.checkpoint_size == inputs[i].size());
+        const auto back = c->store().checkpoint(b.payload.checkpoint);
+        REQUIRE(back);
+        CHECK(*back == inputs[i]);
+    }
+    const auto big = c->blocks()[4].payload.checkpoint;
+    CHECK(fs::file_size(c->store().checkpoint_path(big)) < 300000 / 10);  // zstd really compresses
+
+    // A rollback names its target's checkpoint; exporting it gives the same bytes.
+    CHECK(c->rollback(3, "export test").target == 3);
+    CHECK(c->store().checkpoint(c->blocks().back().payload.checkpoint) == inputs[1]);
+    CHECK_FALSE(c->store().checkpoint(sha256(Bytes{1, 2, 3})));  // absent: nullopt
+
+    // The same bytes twice are stored once (content-addressed) and both blocks verify.
+    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], ""}).accepted);
+    size_t files = 0;
+    for (const auto& e : fs::directory_iterator(d.path / "run" / "checkpoints")) {
+        CHECK(e.path().extension() == ".zst");
+        ++files;
+    }
+    CHECK(files == inputs.size());
+    require_verified(c->store(), 2 + inputs.size() + 2);
+}
+
+TEST_CASE("gas: records per contract and function, matching the reports") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(6), honest());
+    const auto rep = c->append_epoch(epoch_result(1, 0.5));
+    REQUIRE(rep.accepted);
+    REQUIRE(c->rollback(std::nullopt, "gas").block.accepted);
+    const auto gas = c->store().gas_records();
+    for (const char* contract : {"NodeRegistry", "BlockCreation", "Consensus", "Rollback"}) {
+        INFO(contract);
+        CHECK(has_gas(gas, 0, contract, "constructor"));
+    }
+    size_t registrations = 0;
+    for (const auto& g : gas) {
+        INFO(g.contract << "." << g.function << " at " << g.height);
+        CHECK(g.gas_used > 0);
+        CHECK(g.height < c->blocks().size());
+        if (g.function == "register") {
+            CHECK(g.contract == "NodeRegistry");
+            CHECK(g.height == 1);
+            CHECK(g.success);
+            ++registrations;
+        }
+    }
+    CHECK(registrations == 6);  // one CREATE per node
+    CHECK(has_gas(gas, 1, "Consensus", "submitWork"));
+    CHECK(has_gas(gas, 1, "Consensus", "vote"));
+    CHECK(has_gas(gas, 2, "BlockCreation", "create"));
+    CHECK(has_gas(gas, 3, "Rollback", "decide"));
+
+    // An epoch block's report counts the gas of exactly the calls recorded at its height.
+    int64_t at2 = 0;
+    for (const auto& g : gas)
+        if (g.height == 2) at2 += g.gas_used;
+    CHECK(at2 == rep.gas_used);
+}
+
+TEST_CASE("open: the stored VM state, nodes and contracts come back as they were") {
+    TempDir d;
+    const auto dir = d.path / "run";
+    Bytes state;
+    std::vector<PublicKey> keys;
+    {
+        auto c = Chain::init(dir, small_config(5), honest());
+        REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+        state = c->ledger().snapshot();
+        for (const auto& n : c->nodes()) keys.push_back(n.public_key());
+    }
+    auto c = Chain::open(dir, honest());
+    CHECK(c->ledger().snapshot() == state);
+    CHECK(c->store().vm_state() == state);
+    REQUIRE(c->nodes().size() == keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) CHECK(c->nodes()[i].public_key() == keys[i]);
+}
+
+TEST_CASE("quorum: below a majority (1..50 %) is refused by init and by the store") {
+    // Before: any quorum from 1 % was accepted, and a minority of the nodes could accept blocks.
+    TempDir d;
+    for (const uint32_t q : {0u, 1u, 25u, 49u, 50u, 101u}) {
+        INFO("quorum " << q);
+        auto cfg = small_config(3);
+        cfg.quorum_percent = q;
+        const auto dir = d.path / ("q" + std::to_string(q));
+        CHECK_THROWS_AS(Chain::init(dir, cfg, honest()), ChainError);
+        CHECK_FALSE(fs::exists(dir / "chain.db"));
+        CHECK_THROWS_AS(Store::create(d.path / ("s" + std::to_string(q)), cfg), StoreError);
+    }
+    for (const uint32_t q : {min_quorum_percent, 100u}) {
+        auto cfg = small_config(3);
+        cfg.quorum_percent = q;
+        auto c = Chain::init(d.path / ("ok" + std::to_string(q)), cfg, honest());
+        CHECK(c->store().config().quorum_percent == q);
+    }
+    CHECK(min_quorum_percent == 51);
+}
+
+TEST_CASE("lock: one writer per chain directory; readers need no lock") {
+    // Before: two writers on one directory raced; the loser failed with "UNIQUE constraint
+    // failed" (or, without overlap, recorded the same epoch twice) and left its checkpoint behind.
+    TempDir d;
+    const auto dir = d.path / "run";
+    auto c = Chain::init(dir, small_config(3), honest());
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    CHECK((fs::status(dir / "chain.lock").permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+    const auto files_before = std::distance(fs::directory_iterator(dir / "checkpoints"), {});
+    // The holder of init's chain is the writer; another open is refused with ChainBusy.
+    try {
+        Chain::open(dir, honest());
+        FAIL("a second writer opened the chain");
+    } catch (const ChainBusy& e) {
+        CHECK(std::string(e.what()).find("chain is busy") != std::string::npos);
+        CHECK(std::string(e.what()).find(dir.string()) == 0);
+    }
+    // Another thread of the same process is refused too (the lock is per open, not per process).
+    bool busy = false;
+    std::thread([&] {
+        try {
+            Chain::open(dir, honest());
+        } catch (const ChainBusy&) {
+            busy = true;
+        }
+    }).join();
+    CHECK(busy);
+    // Readers go on: the store opens, verifies and reads.
+    {
+        const auto store = Store::open(dir);
+        CHECK(store->block_count() == 3);
+        CHECK(verify(*store).ok);
+        CHECK_FALSE(history_json(*store).empty());
+    }
+    CHECK(std::distance(fs::directory_iterator(dir / "checkpoints"), {}) == files_before);
+    // The writer goes on; once it is gone, the next writer opens.
+    REQUIRE(c->append_epoch(epoch_result(2, 0.6)).accepted);
+    c.reset();
+    auto next = Chain::open(dir, honest());
+    CHECK(next->append_epoch(epoch_result(3, 0.7)).accepted);
+    CHECK_THROWS_AS(Chain::open(dir, honest()), ChainBusy);
+    next.reset();
+    CHECK_NOTHROW(Chain::open(dir, honest()));
+}
+
+TEST_CASE("open: temporary checkpoint files left by a killed writer are removed, checkpoints kept") {
+    // Before: kill -9 while a checkpoint was written left DIGEST.zst.XXXXXX files forever.
+    TempDir d;
+    const auto dir = d.path / "run";
+    Hash kept{};
+    {
+        auto c = Chain::init(dir, small_config(3), honest());
+        REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+        kept = c->blocks().back().payload.checkpoint;
+    }
+    const auto ck = dir / "checkpoints";
+    const auto real = ck / (hex(kept) + ".zst");
+    REQUIRE(fs::exists(real));
+    const auto real_bytes = std::filesystem::file_size(real);
+    const std::vector<std::string> leftovers = {hex(kept) + ".zst.a1B2c3",
+                                                std::string(64, 'e') + ".zst.XXXXXX",
+                                                std::string(64, '0') + ".zst.zz9_Q-"};
+    for (const auto& name : leftovers) std::ofstream(ck / name) << "partial";
+    // Not of the temporary form: left alone.
+    const std::vector<std::string> others = {"README", std::string(64, 'b') + ".zst.tmp",
+                                             std::string(64, 'c') + ".zst"};
+    for (const auto& name : others) std::ofstream(ck / name) << "x";
+    // Readers do not clean (they hold no lock).
+    Store::open(dir);
+    for (const auto& name : leftovers) CHECK(fs::exists(ck / name));
+    {
+        auto c = Chain::open(dir, honest());
+        for (const auto& name : leftovers) CHECK_FALSE(fs::exists(ck / name));
+        for (const auto& name : others) CHECK(fs::exists(ck / name));
+        CHECK(fs::file_size(real) == real_bytes);
+        CHECK(c->append_epoch(epoch_result(2, 0.6)).accepted);
+    }
+    fs::remove(ck / (std::string(64, 'c') + ".zst"));  // not a checkpoint: verify would not mind
+    CHECK(verify(*Store::open(dir)).ok);
+}
+
+TEST_CASE("check_epoch_result: the next epoch, a finite accuracy in [0, 1], UTF-8 notes") {
+    // Before: `chain append` recorded epoch 0, accuracy 5 or -1 and repeated epochs.
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    CHECK(next_epoch(c->blocks()) == 1);
+    auto check = [&](uint64_t epoch, double accuracy, double loss = 0.5, std::string note = "") {
+        auto r = epoch_result(epoch, accuracy, loss);
+        r.note = std::move(note);
+        return check_epoch_result(c->blocks(), r);
+    };
+    CHECK(check(1, 0.5).ok);
+    CHECK(check(1, 0).ok);
+    CHECK(check(1, 1).ok);
+    CHECK(check(1, 0.5, nan_value).ok);  // a diverged epoch is recorded (and then rolled back)
+    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok);
+    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok);
+    const double inf = std::numeric_limits<double>::infinity();
+    struct Bad {
+        uint64_t epoch;
+        double accuracy;
+        std::string note;
+        const char* why;
+    };
+    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", "numbered from 1"},
+                                         {2, 0.5, "", "expects epoch 1, not 2"},
+                                         {1, 5, "", "accuracy"},
+                                         {1, -1, "", "accuracy"},
+                                         {1, 1.0000001, "", "accuracy"},
+                                         {1, -0.0000001, "", "accuracy"},
+                                         {1, nan_value, "", "accuracy"},
+                                         {1, inf, "", "accuracy"},
+                                         {1, -inf, "", "accuracy"},
+                                         {1, 0.5, "bad \xff", "UTF-8"},
+                                         {1, 0.5, "\xc0\xaf", "UTF-8"},
+                                         {1, 0.5, "\xed\xa0\x80", "UTF-8"},
+                                         {1, 0.5, std::string(4097, 'n'), "4096"}}) {
+        const auto r = check(b.epoch, b.accuracy, 0.5, b.note);
+        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.reason);
+        CHECK_FALSE(r.ok);
+        CHECK(r.reason.find(b.why) != std::string::npos);
+    }
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    REQUIRE(c->append_epoch(epoch_result(2, 0.7)).accepted);
+    CHECK(next_epoch(c->blocks()) == 3);
+    CHECK_FALSE(check(2, 0.5).ok);  // repeated
+    CHECK_FALSE(check(1, 0.5).ok);  // out of order
+    CHECK_FALSE(check(4, 0.5).ok);  // skipped
+    CHECK(check(3, 0.5).ok);
+    // After a rollback to epoch 1, the next epoch is 2 again.
+    REQUIRE(c->rollback(2, "back to epoch 1").block.accepted);
+    CHECK(next_epoch(c->blocks()) == 2);
+    CHECK(check(2, 0.5).ok);
+    CHECK_FALSE(check(3, 0.5).ok);
+}
+
+TEST_CASE("rollback to best on the current line: not the state itself, not an abandoned branch") {
+    // Before: `rollback --to best` let each node search its whole replica: it rolled back to the
+    // tip itself (block 12 -> 11) and could restore an epoch abandoned by an earlier rollback.
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(5), honest());
+    // 2: e1 0.5, 3: e2 0.6, 4: e3 0.95 (abandoned below), 5: e4 0.2; 6: rollback to 3;
+    // 7: e3 0.7, 8: e4 0.8 (the current state, the best on its line).
+    const double acc[] = {0.5, 0.6, 0.95, 0.2};
+    for (uint64_t e = 0; e < 4; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
+    REQUIRE(c->rollback(3, "epoch 4 failed").block.accepted);
+    REQUIRE(c->append_epoch(epoch_result(3, 0.7)).accepted);
+    REQUIRE(c->append_epoch(epoch_result(4, 0.8)).accepted);
+    const auto& blocks = c->blocks();
+    REQUIRE(blocks.size() == 9);
+    REQUIRE(c->current_state() == 8);
+
+    // Requests: the current state and non-epoch blocks are refused; others are checked.
+    CHECK(check_rollback_request(blocks, std::nullopt).ok);
+    CHECK(check_rollback_request(blocks, 4).ok);  // asked for by height: the user's choice
+    CHECK(check_rollback_request(blocks, 2).ok);
+    const auto tip = check_rollback_request(blocks, 8);
+    CHECK_FALSE(tip.ok);
+    CHECK(tip.reason.find("already holds the run's training state") != std::string::npos);
+    for (uint64_t bad : {uint64_t{0}, uint64_t{1}, uint64_t{6}, uint64_t{9}})
+        CHECK_FALSE(check_rollback_request(blocks, bad).ok);
+
+    const auto rep = c->rollback(std::nullopt, "best", c->current_state());
+    CHECK(rep.target == 7);  // the best before block 8 on its line (7, 3, 2), not 4, not 8
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{7, 5}});
+    CHECK(c->current_state() == 7);
+
+    // A run whose state has nothing before it on its line cannot roll back to "best".
+    TempDir d2;
+    auto one = Chain::init(d2.path / "run", small_config(3), honest());
+    CHECK_FALSE(check_rollback_request(one->blocks(), std::nullopt).ok);  // no epoch at all
+    REQUIRE(one->append_epoch(epoch_result(1, 0.5)).accepted);
+    const auto only = check_rollback_request(one->blocks(), std::nullopt);
+    CHECK_FALSE(only.ok);
+    CHECK(only.reason.find("no epoch before its current state") != std::string::npos);
+}
+
+TEST_CASE("utf8: valid_utf8 and utf8_prefix; rollback reasons must be UTF-8 and are cut on a boundary") {
+    CHECK(valid_utf8(""));
+    CHECK(valid_utf8("plain ascii"));
+    CHECK(valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));  // e-acute, euro, an emoji
+    for (const char* bad : {"\xff", "bad \xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                            "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x80"})
+        CHECK_FALSE(valid_utf8(bad));
+    const std::string euros = "\xe2\x82\xac\xe2\x82\xac";
+    CHECK(utf8_prefix(euros, 4) == "\xe2\x82\xac");
+    CHECK(utf8_prefix(euros, 3) == "\xe2\x82\xac");
+    CHECK(utf8_prefix(euros, 2).empty());
+    CHECK(utf8_prefix(euros, 6) == euros);
+
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    CHECK_THROWS_AS(c->rollback(2, "bad \xff"), ChainError);
+    CHECK(c->blocks().size() == 3);
+    // 4095 ASCII bytes and a euro sign: the note keeps 4095 bytes, not a broken character.
+    const auto rep = c->rollback(2, std::string(4095, 'r') + "\xe2\x82\xac");
+    REQUIRE(rep.block.accepted);
+    CHECK(c->blocks().back().payload.note == std::string(4095, 'r'));
+    CHECK(nlohmann::json::parse(history_json(c->store())).size() == 4);
+}

@@ -1,0 +1,343 @@
+// training/src/server.cpp - the Deep Learning Server's loop: train an epoch, verify it by
+// replay on chosen nodes, post it to the Results Queue for block creation and consensus, check the
+// detection rules, and on error roll back by the nodes' vote and continue from the restored state.
+#include "trainchain/training/server.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "trainchain/runtime/crypto.hpp"
+#include "trainchain/training/detection.hpp"
+
+namespace trainchain::training {
+namespace fs = std::filesystem;
+using runtime::Block;
+using runtime::BlockKind;
+
+namespace {
+
+constexpr const char* run_file = "run.toml";
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// A number for a JSON note: non-finite values become strings ("nan", "inf").
+nlohmann::json json_number(double v) {
+    if (std::isfinite(v)) return v;
+    return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+}
+
+/// The note recorded with an epoch block: what the plot and the detection rules read back.
+std::string epoch_note(const EpochPlan& plan, const EpochMetrics& m) {
+    nlohmann::json j;
+    j["test_loss"] = json_number(m.test_loss);
+    j["lr"] = plan.lr;
+    j["rollbacks"] = plan.rollbacks;
+    if (plan.inject) j["inject"] = Injection{*plan.inject, plan.epoch}.to_string();
+    return j.dump();
+}
+
+std::string note_injection(const Block& b) {
+    const auto j = nlohmann::json::parse(b.payload.note, nullptr, false);
+    if (!j.is_object() || !j.contains("inject") || !j["inject"].is_string()) return "";
+    return j["inject"].get<std::string>();
+}
+
+/// The configuration with everything that does not change an epoch's computation reset, so that
+/// a resumed run may ask for more epochs and still match its checkpoints.
+TrainConfig training_part(TrainConfig c) {
+    const TrainConfig defaults;
+    c.epochs = defaults.epochs;
+    c.inject.clear();
+    c.detection = defaults.detection;
+    c.chain = defaults.chain;
+    c.recovery.max_rollbacks = defaults.recovery.max_rollbacks;
+    return c;
+}
+
+Bytes checkpoint_of(const runtime::Store& store, const Block& b) {
+    auto bytes = store.checkpoint(b.payload.checkpoint);
+    if (!bytes)
+        throw runtime::ChainError("block " + std::to_string(b.header.height) + ": its checkpoint " +
+                                  runtime::hex(b.payload.checkpoint) + " is missing from the store");
+    return std::move(*bytes);
+}
+
+}  // namespace
+
+std::string config_digest(const TrainConfig& config) {
+    const std::string text = to_toml(training_part(config));
+    return runtime::hex(runtime::sha256({reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
+}
+
+std::shared_ptr<const DataSplit> load_data(const DataConfig& c, uint64_t seed) {
+    DataSplit s;
+    const auto table = [&](const fs::path& path, const fs::path& labels) {
+        return c.source == "idx" ? load_idx(path, labels) : load_csv(path);
+    };
+    if (c.source == "fashion-mnist") {
+        s = load_fashion_mnist(c.path.empty() ? default_fashion_mnist_dir : c.path);
+    } else if (c.source == "digits") {
+        s = load_digits(c.test_fraction, seed, c.path.empty() ? default_digits_csv : c.path);
+    } else if (c.test_path.empty()) {
+        s = split(table(c.path, c.labels), c.test_fraction, seed);
+        s.description = c.source + " " + c.path.string();
+    } else {
+        s.train = table(c.path, c.labels);
+        s.test = table(c.test_path, c.test_labels);
+        s.description = c.source + " " + c.path.string() + " / " + c.test_path.string();
+    }
+    if (c.train_limit != 0) s.train = s.train.slice(0, c.train_limit);
+    if (c.test_limit != 0) s.test = s.test.slice(0, c.test_limit);
+    if (s.train.sample_shape != s.test.sample_shape)
+        throw DataError("data: error: the training and test samples have different shapes");
+    s.description +=
+        " (using " + std::to_string(s.train.rows) + " train / " + std::to_string(s.test.rows) + " test)";
+    return std::make_shared<const DataSplit>(std::move(s));
+}
+
+RunSummary run_training(const TrainConfig& given, const ServerOptions& options, Monitor& monitor) {
+    TrainConfig config = given;
+    config.validate();
+    runtime::ChainOptions chain_options;
+    chain_options.threads = options.mining_threads;
+    chain_options.faults = options.faults;
+    chain_options.transport = options.transport;
+    chain_options.node_keys = options.node_keys;
+    // A new run reads its data before its chain exists, so that data that fails to load leaves no
+    // empty chain directory behind.
+    std::shared_ptr<const DataSplit> data;
+    if (!options.resume) data = load_data(config.data, config.seed);
+    std::unique_ptr<runtime::Chain> chain;
+    if (options.resume) {
+        chain = runtime::Chain::open(options.dir, chain_options);
+    } else {
+        runtime::ChainConfig cc;
+        cc.nodes =
+            options.node_keys.empty() ? config.chain.nodes : static_cast<uint32_t>(options.node_keys.size());
+        cc.difficulty_bits = config.chain.difficulty_bits;
+        cc.fork = config.chain.fork;
+        cc.quorum_percent = config.chain.quorum_percent;
+        cc.run_id = config.seed;
+        chain = runtime::Chain::init(options.dir, cc, chain_options);
+        const std::string text = to_toml(config);
+        runtime::write_file_atomically(options.dir / run_file,
+                                       {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    }
+    const std::string digest = config_digest(config);
+    if (const auto state = chain->current_state()) {
+        const CheckpointInfo info =
+            Trainer::read_info(checkpoint_of(chain->store(), chain->blocks()[*state]));
+        if (info.config_digest != digest)
+            throw ConfigError(
+                (options.dir / run_file).string() +
+                ": error: this configuration does not match the one the run's checkpoints record");
+    }
+    if (!data) data = load_data(config.data, config.seed);
+    Trainer trainer(config, data);
+    monitor.started(data->description + "; model " + trainer.describe() + " (" +
+                    std::to_string(trainer.parameter_count()) + " parameters)");
+    const Bytes initial = trainer.checkpoint({});
+    std::unique_ptr<Trainer> replayer;  // the replay nodes' trainer, made on first use
+
+    RunSummary summary;
+    const auto& blocks = chain->blocks();
+    uint32_t rollbacks = 0;
+    std::set<std::string> injected;  // injections already applied ("nan@3")
+    for (const Block& b : blocks) {
+        if (b.payload.kind == BlockKind::Rollback) ++rollbacks;
+        if (b.payload.kind != BlockKind::Epoch) continue;
+        if (const auto inj = note_injection(b); !inj.empty()) injected.insert(inj);
+    }
+    uint32_t epoch_done = 0;
+    Bytes previous = initial;
+    if (const auto state = chain->current_state()) {
+        previous = checkpoint_of(chain->store(), blocks[*state]);
+        epoch_done = trainer.restore(previous).plan.epoch;
+    }
+    std::vector<LineageEntry> lineage = lineage_to(blocks, chain->current_state());
+    uint32_t forge = options.forge_epoch.value_or(0);  // 0: none
+
+    while (epoch_done < config.epochs) {
+        EpochEvent ev;
+        EpochPlan& plan = ev.plan;
+        plan.epoch = epoch_done + 1;
+        plan.rollbacks = rollbacks;
+        plan.lr = planned_lr(config, plan.epoch, rollbacks);
+        plan.seed = epoch_seed(config.seed, plan.epoch, rollbacks);
+        for (const Injection& inj : config.inject)
+            if (inj.epoch == plan.epoch && injected.insert(inj.to_string()).second) {
+                plan.inject = inj.kind;
+                break;
+            }
+
+        auto t = std::chrono::steady_clock::now();
+        ev.metrics = trainer.train_epoch(
+            plan, [&](size_t done, size_t total) { monitor.progress(plan.epoch, done, total); });
+        ev.train_ms = ms_since(t);
+        summary.training_ms += ev.train_ms;
+        ++summary.epochs_trained;
+        if (forge == plan.epoch) {
+            trainer.corrupt_weights(false);  // tests: a checkpoint no training produced
+            forge = 0;
+        }
+        const CheckpointInfo info{plan, ev.metrics, config.threads, digest};
+        Bytes ckpt = trainer.checkpoint(info);
+
+        // Replay verification: chosen nodes re-run the epoch from the previous state.
+        if (config.chain.replay_nodes > 0) {
+            t = std::chrono::steady_clock::now();
+            if (!replayer) replayer = std::make_unique<Trainer>(config, data);
+            std::mt19937_64 pick(plan.seed);
+            const runtime::Hash want = runtime::sha256(ckpt);
+            for (uint32_t i = 0; i < config.chain.replay_nodes && ev.replay_ok; ++i) {
+                ev.replay_nodes.push_back(static_cast<uint32_t>(pick() % config.chain.nodes));
+                replayer->restore(previous);
+                const EpochMetrics m = replayer->train_epoch(plan);
+                ev.replay_ok =
+                    runtime::sha256(replayer->checkpoint({plan, m, config.threads, digest})) == want;
+            }
+            ev.replay_ms = ms_since(t);
+            summary.replay_ms += ev.replay_ms;
+        }
+        if (!ev.replay_ok) {
+            // The candidate is rejected before block creation; training resumes from the last
+            // recorded state and the epoch is trained again.
+            ++summary.rejected;
+            ev.error =
+                "replay verification by node " + std::to_string(ev.replay_nodes.back()) +
+                " failed: the checkpoint does not follow from the previous state; the candidate is rejected";
+            monitor.epoch(ev);
+            trainer.restore(previous);
+            continue;
+        }
+
+        runtime::EpochResult result;
+        result.epoch = plan.epoch;
+        result.accuracy = ev.metrics.test_accuracy;
+        result.loss = ev.metrics.train_loss;
+        result.checkpoint = ckpt;
+        result.note = epoch_note(plan, ev.metrics);
+        ev.append = chain->append_epoch(std::move(result));
+        summary.chain_ms += ev.append.total_ms;
+        summary.mining_ms += ev.append.mining_ms;
+        if (!ev.append.accepted)
+            throw runtime::ChainError("the block for epoch " + std::to_string(plan.epoch) +
+                                      " was not accepted: " + ev.append.reason);
+        epoch_done = plan.epoch;
+        previous = std::move(ckpt);
+        lineage.push_back({ev.append.block.header.height, ev.metrics.test_loss, ev.metrics.test_accuracy});
+        lineage.back().finite = std::isfinite(ev.metrics.train_loss) && std::isfinite(ev.metrics.test_loss);
+        ev.error = detect(config.detection, ev.metrics, best_along(lineage, 1), lineage);
+        monitor.epoch(ev);
+        if (!ev.error) continue;
+
+        if (rollbacks >= config.recovery.max_rollbacks) {
+            summary.status =
+                "stopped after " + std::to_string(rollbacks) + " rollbacks (the limit): " + *ev.error;
+            break;
+        }
+        const uint64_t failing = ev.append.block.header.height;
+        if (!previous_state(blocks, failing)) {
+            summary.status = "stopped: epoch " + std::to_string(plan.epoch) +
+                             " failed and no earlier epoch exists to roll back to: " + *ev.error;
+            break;
+        }
+        RollbackEvent rb;
+        rb.reason = *ev.error;
+        rb.report =
+            chain->rollback(std::nullopt, "epoch " + std::to_string(plan.epoch) + ": " + *ev.error, failing);
+        summary.chain_ms += rb.report.block.total_ms;
+        summary.mining_ms += rb.report.block.mining_ms;
+        if (!rb.report.block.accepted)
+            throw runtime::ChainError("the rollback block was not accepted: " + rb.report.block.reason);
+        ++rollbacks;
+        const Block& target = blocks[rb.report.target];
+        if (target.header.height == ev.append.block.header.height) {
+            summary.status =
+                "stopped: no earlier state is better than the failing epoch " + std::to_string(plan.epoch);
+            break;
+        }
+        previous = checkpoint_of(chain->store(), target);
+        rb.restored_epoch = trainer.restore(previous).plan.epoch;
+        rb.restored_accuracy = trainer.evaluate().test_accuracy;
+        if (rb.restored_accuracy != target.payload.accuracy)
+            throw runtime::ChainError("block " + std::to_string(target.header.height) +
+                                      ": the restored model's accuracy " +
+                                      std::to_string(rb.restored_accuracy) + " differs from the recorded " +
+                                      std::to_string(target.payload.accuracy));
+        epoch_done = rb.restored_epoch;
+        lineage = lineage_to(blocks, target.header.height);
+        rb.next_lr = planned_lr(config, epoch_done + 1, rollbacks);
+        monitor.rollback(rb);
+    }
+
+    summary.finished = epoch_done >= config.epochs && summary.status.empty();
+    if (summary.finished) summary.status = "finished";
+    summary.rollbacks = rollbacks;
+    summary.blocks = blocks.size();
+    summary.best_accuracy = best_along(lineage, 0);
+    if (const auto state = chain->current_state()) {
+        summary.state_height = *state;
+        summary.final_epoch = static_cast<uint32_t>(blocks[*state].payload.epoch);
+        summary.final_accuracy = blocks[*state].payload.accuracy;
+    }
+    return summary;
+}
+
+ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
+                           const std::function<void(uint64_t, bool)>& each) {
+    const auto store = runtime::Store::open(dir);
+    const std::vector<Block> blocks = store->blocks();
+    const TrainConfig config = load_config(dir / run_file);
+    const std::string digest = config_digest(config);
+    const auto data = load_data(config.data, config.seed);
+    Trainer trainer(config, data);
+    const Bytes initial = trainer.checkpoint({});
+    ReplayReport rep;
+    const auto fail = [&](uint64_t h, std::string why) {
+        rep.ok = false;
+        rep.bad_height = h;
+        rep.reason = std::move(why);
+        if (each) each(h, false);
+        return rep;
+    };
+    for (uint64_t h = from; h <= to && h < blocks.size(); ++h) {
+        const Block& b = blocks[h];
+        if (b.payload.kind != BlockKind::Epoch) continue;
+        const Bytes recorded = checkpoint_of(*store, b);
+        if (runtime::sha256(recorded) != b.payload.checkpoint)
+            return fail(h, "the stored checkpoint does not match the block's digest");
+        CheckpointInfo info;
+        try {
+            info = Trainer::read_info(recorded);
+        } catch (const CheckpointError& e) {
+            return fail(h, e.what());
+        }
+        if (info.config_digest != digest)
+            return fail(h, "run.toml does not match the configuration this checkpoint records");
+        if (info.plan.epoch != b.payload.epoch) return fail(h, "the checkpoint is of another epoch");
+        const auto prev = previous_state(blocks, h);
+        trainer.restore(prev ? checkpoint_of(*store, blocks[*prev]) : initial);
+        const EpochMetrics m = trainer.train_epoch(info.plan);
+        const Bytes replayed = trainer.checkpoint({info.plan, m, info.threads, info.config_digest});
+        if (runtime::sha256(replayed) != b.payload.checkpoint) {
+            std::string why = "replaying epoch " + std::to_string(info.plan.epoch) + " from ";
+            why += prev ? "block " + std::to_string(*prev) : std::string("the initial weights");
+            why += " gives a different checkpoint";
+            if (m.test_accuracy != b.payload.accuracy)
+                why += " (accuracy " + std::to_string(m.test_accuracy) + ", recorded " +
+                       std::to_string(b.payload.accuracy) + ")";
+            return fail(h, why);
+        }
+        ++rep.replayed;
+        if (each) each(h, true);
+    }
+    return rep;
+}
+
+}  // namespace trainchain::training
