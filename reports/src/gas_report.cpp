@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -19,6 +20,7 @@
 #include "trainchain/runtime/pow.hpp"
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/opcodes.hpp"
 
 namespace trainchain::reports {
 
@@ -271,46 +273,22 @@ std::vector<std::string> class_order() {
 
 }  // namespace
 
-std::vector<std::string> opcode_classes() {
-    return {"arithmetic: ADD/SUB",
-            "arithmetic: MUL/DIV",
-            "arithmetic: other",
-            "comparison & bitwise",
-            "KECCAK256",
-            "BALANCE",
-            "environment & block",
-            "stack: POP",
-            "stack: PUSH",
-            "stack: DUP/SWAP",
-            "memory",
-            "storage",
-            "control flow",
-            "logs",
-            "CREATE",
-            "calls",
-            "halting",
-            "undefined"};
-}
+namespace {
+// The label of each vm::OpcodeGroup, in the enum's order (the report's row order).
+constexpr std::array<std::string_view, vm::num_opcode_groups> group_labels = {
+    // clang-format off
+    "arithmetic: ADD/SUB", "arithmetic: MUL/DIV", "arithmetic: other", "comparison & bitwise",
+    "KECCAK256", "BALANCE", "environment & block", "stack: POP", "stack: PUSH", "stack: DUP/SWAP",
+    "memory", "storage", "control flow", "logs", "CREATE", "calls", "halting", "undefined",
+    // clang-format on
+};
+static_assert(group_labels.back() == "undefined", "one label per vm::OpcodeGroup, in order");
+}  // namespace
+
+std::vector<std::string> opcode_classes() { return {group_labels.begin(), group_labels.end()}; }
 
 std::string opcode_class(uint8_t op) {
-    if (op == 0x01 || op == 0x03) return "arithmetic: ADD/SUB";
-    if (op == 0x02 || op == 0x04 || op == 0x05) return "arithmetic: MUL/DIV";
-    if (op >= 0x06 && op <= 0x0b) return "arithmetic: other";
-    if (op >= 0x10 && op <= 0x1d) return "comparison & bitwise";
-    if (op == 0x20) return "KECCAK256";
-    if (op == 0x31) return "BALANCE";
-    if ((op >= 0x30 && op <= 0x3f) || (op >= 0x40 && op <= 0x4a)) return "environment & block";
-    if (op == 0x50) return "stack: POP";
-    if (op >= 0x5f && op <= 0x7f) return "stack: PUSH";
-    if (op >= 0x80 && op <= 0x9f) return "stack: DUP/SWAP";
-    if (op == 0x51 || op == 0x52 || op == 0x53 || op == 0x59 || op == 0x5e) return "memory";
-    if (op == 0x54 || op == 0x55 || op == 0x5c || op == 0x5d) return "storage";
-    if (op == 0x56 || op == 0x57 || op == 0x58 || op == 0x5a || op == 0x5b) return "control flow";
-    if (op >= 0xa0 && op <= 0xa4) return "logs";
-    if (op == 0xf0 || op == 0xf5) return "CREATE";
-    if (op == 0xf1 || op == 0xf2 || op == 0xf4 || op == 0xfa) return "calls";
-    if (op == 0x00 || op == 0xf3 || op == 0xfd || op == 0xfe || op == 0xff) return "halting";
-    return "undefined";
+    return std::string(group_labels[static_cast<size_t>(vm::opcode_infos[op].group)]);
 }
 
 CostModel paper_model(uint32_t nodes, uint32_t cycles, const std::string& fork_name) {

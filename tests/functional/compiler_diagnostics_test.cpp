@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path source_dir = TRAINCHAIN_SOURCE_DIR;
-const fs::path cases_dir = source_dir / "tests" / "diagnostics";
+const fs::path cases_dir = source_dir / "tests" / "golden" / "diagnostics";
 
 struct Run {
     int exit_code;

@@ -647,13 +647,13 @@ TRAINCHAIN_ALIAS(LOG1, log<1>)
 TRAINCHAIN_ALIAS(LOG2, log<2>)
 TRAINCHAIN_ALIAS(LOG3, log<3>)
 TRAINCHAIN_ALIAS(LOG4, log<4>)
-#define TRAINCHAIN_PUSH_ALIAS(byte, name, imm, in, out, since) TRAINCHAIN_ALIAS(name, push<imm>)
+#define TRAINCHAIN_PUSH_ALIAS(byte, name, imm, in, out, since, group) TRAINCHAIN_ALIAS(name, push<imm>)
 TRAINCHAIN_OPCODES_PUSH(TRAINCHAIN_PUSH_ALIAS)
 #undef TRAINCHAIN_PUSH_ALIAS
-#define TRAINCHAIN_DUP_ALIAS(byte, name, imm, in, out, since) TRAINCHAIN_ALIAS(name, dup<in>)
+#define TRAINCHAIN_DUP_ALIAS(byte, name, imm, in, out, since, group) TRAINCHAIN_ALIAS(name, dup<in>)
 TRAINCHAIN_OPCODES_DUP(TRAINCHAIN_DUP_ALIAS)
 #undef TRAINCHAIN_DUP_ALIAS
-#define TRAINCHAIN_SWAP_ALIAS(byte, name, imm, in, out, since) TRAINCHAIN_ALIAS(name, swap<in - 1>)
+#define TRAINCHAIN_SWAP_ALIAS(byte, name, imm, in, out, since, group) TRAINCHAIN_ALIAS(name, swap<in - 1>)
 TRAINCHAIN_OPCODES_SWAP(TRAINCHAIN_SWAP_ALIAS)
 #undef TRAINCHAIN_SWAP_ALIAS
 #undef TRAINCHAIN_ALIAS

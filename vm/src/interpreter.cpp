@@ -112,7 +112,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
     static std::atomic<bool> targets_ready{false};
     if (!targets_ready.load(std::memory_order_acquire)) {
         for (auto& t : targets) t.store(&&undefined_byte, std::memory_order_relaxed);
-#define TRAINCHAIN_X(byte, name, imm, in, out, since) \
+#define TRAINCHAIN_X(byte, name, imm, in, out, since, group) \
     targets[byte].store(&&op_##name, std::memory_order_relaxed);
         TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
@@ -122,7 +122,7 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
 
     TRAINCHAIN_DISPATCH();
 
-#define TRAINCHAIN_X(byte, name, imm, in, out, since)                                   \
+#define TRAINCHAIN_X(byte, name, imm, in, out, since, group)                            \
     op_##name : {                                                                       \
         if constexpr (Traced) state.tracer->on_instruction(byte, gas);                  \
         if constexpr (Fork::since != Fork::Frontier)                                    \
