@@ -5,7 +5,7 @@
 #             `trainchain::vm` target;
 #   compiler  libtrainchain_compiler.a and its front end, the headers of trainchain/compiler/ and the
 #             `trainchain::compiler` target (needs vm);
-#   cli       the `trainchain` binary.
+#   cli       the `trainchain` binary and its bash completion.
 # Another project then embeds the VM and the compiler with
 #   find_package(trainchain CONFIG REQUIRED COMPONENTS vm compiler)
 #   target_link_libraries(app PRIVATE trainchain::compiler trainchain::vm)
@@ -48,5 +48,8 @@ install(FILES ${PROJECT_BINARY_DIR}/cmake/trainchain-config.cmake
               ${PROJECT_BINARY_DIR}/cmake/trainchain-config-version.cmake
         DESTINATION ${TRAINCHAIN_INSTALL_CMAKEDIR} COMPONENT vm)
 
-# The binary.
+# The binary, and its bash completion as `trainchain completion bash` prints it (generated in
+# cli/CMakeLists.txt at build time).
 install(TARGETS trainchain RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
+install(FILES ${TRAINCHAIN_BASH_COMPLETION}
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions COMPONENT cli)
