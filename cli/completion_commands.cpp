@@ -39,7 +39,7 @@ void collect(const CLI::App& app, const std::string& path, std::vector<Level>& l
         for (const auto& s : opt->get_snames()) names.push_back("-" + s);
         for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
         level.options.insert(level.options.end(), names.begin(), names.end());
-        if (opt->get_type_size_max() > 0) level.valued.insert(level.valued.end(), names.begin(), names.end());
+        if (opt->get_expected_max() > 0) level.valued.insert(level.valued.end(), names.begin(), names.end());
     }
     std::vector<const CLI::App*> subs = app.get_subcommands([](const CLI::App* sub) {
         return !sub->get_name().empty() && !sub->get_group().empty();  // an empty group hides it

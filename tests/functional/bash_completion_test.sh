@@ -43,4 +43,7 @@ got=$(complete_words trainchain -)
 [[ $got == *--version* && $got == *--help* ]] || fail "'trainchain -' offers '$got'"
 got=$(complete_words trainchain chain init --diff)
 [ "$got" = --difficulty ] || fail "'trainchain chain init --diff' offers '$got'"
+# A flag takes no value: what follows it is completed as usual.
+got=$(complete_words trainchain exec --json --dep)
+[ "$got" = --deploy ] || fail "'trainchain exec --json --dep' offers '$got'"
 echo "bash completion: loads, completes subcommands and options"
