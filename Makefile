@@ -2,6 +2,7 @@
 #   make test   install missing Debian packages, configure, build, run every test (ctest)
 #   make demo   build, then run the main job
 #   make test-unit  only the unit tests (ctest label `unit`; well under a minute once built)
+#   make package    the Debian packages trainchain and trainchain-dev in build/$(PRESET)/ (docs/install.md)
 # The binary ends up at build/bin/trainchain.
 
 PRESET      ?= dev
@@ -10,7 +11,7 @@ TRAINCHAIN  := build/bin/trainchain
 FUZZ_SECONDS ?= 60
 SHELL := /bin/bash
 
-.PHONY: all deps configure build test test-unit demo asan bench fuzz clean format
+.PHONY: all deps configure build test test-unit package demo asan bench fuzz clean format
 
 all: build
 
@@ -29,6 +30,9 @@ test: build
 
 test-unit: build
 	@ctest --preset $(PRESET) -L unit
+
+package: build
+	@cmake --build --preset $(PRESET) --target package
 
 demo: build
 	@TRAINCHAIN=$(TRAINCHAIN) CONFORMANCE="$(CONFORMANCE)" scripts/demo.sh

@@ -86,6 +86,14 @@ std::vector<runtime::PublicKey> read_node_keys(const std::string& path);
 /// Registers `compile`.
 void add_contract_commands(CLI::App& app, int& exit_code);
 
+/// Registers `completion bash`, which prints bash_completion(app, "trainchain"); register it last.
+void add_completion_commands(CLI::App& app, int& exit_code);
+
+/// A bash completion script for `program` from `app`'s visible subcommands and options, at every
+/// depth: subcommands and options by name, file names after options that take a value and for
+/// positional arguments.
+std::string bash_completion(const CLI::App& app, const std::string& program);
+
 /// `exec --deploy FILE.sol [--contract NAME] [--ctor-args V...] [--call SIG ARGS...]`.
 struct DeployOptions {
     std::string source;

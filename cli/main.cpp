@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     trainchain::cli::add_report_commands(app, exit_code);
     trainchain::cli::add_serve_commands(app, exit_code);
     trainchain::cli::add_node_commands(app, exit_code);
+    trainchain::cli::add_completion_commands(app, exit_code);
     try {
         app.name(argc > 0 ? argv[0] : "trainchain");
         auto args = trainchain::cli::command_line(argc, argv);

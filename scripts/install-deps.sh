@@ -17,6 +17,7 @@ packages=(
   iproute2              # the network-namespace variant of the NATS test
   libtorch-dev          # the Deep Learning Tool (libtorch)
   python3-torch         # the Python client's example and end-to-end test (PyTorch)
+  python3-pip python3-venv  # the end-to-end test pip-installs clients/python into a venv
   chromium chromium-driver  # the dashboard's browser test (headless Chromium over WebDriver)
   dataset-fashion-mnist # the demo's dataset
   python3-sklearn       # ships sklearn's digits CSV (small test dataset)

@@ -32,7 +32,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+# The package beside this example, unless the installed one is wanted (tests/test_e2e.py --installed).
+if os.environ.get("TRAINCHAIN_CLIENT_INSTALLED") != "1":
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 
 import trainchain  # noqa: E402
 from trainchain.pytorch import Recorder  # noqa: E402

@@ -5,6 +5,7 @@
 Usage::
 
     /usr/bin/python3 clients/python/tests/test_e2e.py --trainchain build/dev/bin/trainchain [-v]
+    VENV/bin/python clients/python/tests/test_e2e.py --installed --trainchain ...  # pip-installed
 
 The server is started on a free loopback port in a temporary workspace and stopped with SIGTERM
 at the end, whatever happens. Tests:
@@ -41,13 +42,22 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_ROOT = os.path.dirname(HERE)
-sys.path.insert(0, PACKAGE_ROOT)
+# --installed (as ctest runs it, after `pip install ./clients/python` into a venv): the tests and the
+# example import the installed package with this interpreter, never the source tree.
+INSTALLED = "--installed" in sys.argv
+if not INSTALLED:
+    sys.path.insert(0, PACKAGE_ROOT)
 
+import trainchain  # noqa: E402
 from trainchain import ApiError, ChecksumError, Client, TransportError  # noqa: E402
 
 EXAMPLE = os.path.join(PACKAGE_ROOT, "examples", "fashion_mnist.py")
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+if INSTALLED:
+    PYTHON = sys.executable
+    os.environ["TRAINCHAIN_CLIENT_INSTALLED"] = "1"  # the example then leaves sys.path alone
+else:
+    PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 TRAINCHAIN = None  # set by main()
 SERVER = None
@@ -521,7 +531,15 @@ def main():
     parser.add_argument("--trainchain", default=os.environ.get("TRAINCHAIN_BIN"))
     parser.add_argument("--require-torch", action="store_true",
                         help="fail instead of skipping when torch or the dataset is missing (CI)")
+    parser.add_argument("--installed", action="store_true",
+                        help="test the installed package (see INSTALLED), not clients/python")
     args, rest = parser.parse_known_args()
+    source_package = os.path.join(PACKAGE_ROOT, "trainchain") + os.sep
+    if args.installed and os.path.abspath(trainchain.__file__).startswith(source_package):
+        print("test_e2e.py: --installed, but trainchain was imported from the source tree: %s"
+              % trainchain.__file__, file=sys.stderr)
+        return 1
+    print("test_e2e.py: trainchain from %s" % os.path.dirname(trainchain.__file__), file=sys.stderr)
     if not args.trainchain:
         args.trainchain = os.path.join(PACKAGE_ROOT, os.pardir, os.pardir, "build", "dev", "bin",
                                        "trainchain")
