@@ -226,76 +226,67 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
     return {};
 }
 
-Item member(Context& cx, Item base, const ast::member_postfix& m) {
-    const std::string& name = m.member.name;
-    const Location where = base.loc.line ? base.loc : cx.at(m.member);
+/// `e` as the value a member access at `where` denotes.
+Item member_value(Location where, ExprPtr e) {
+    Item v;
+    v.kind = Item::Kind::Value;
+    v.loc = where;
+    v.expr = std::move(e);
+    return v;
+}
+
+/// An environment value (`msg.sender`, `block.number`, ...) of type `t`.
+Item builtin_member(Builtin b, const Type* t, Location where) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::BuiltinValue;
+    e->builtin = b;
+    e->type = t;
+    e->loc = where;
+    return member_value(where, std::move(e));
+}
+
+/// A member of `msg`, `block`, `tx` or `abi`.
+Item magic_member(Context& cx, const Item& base, const std::string& name, Location where) {
+    auto builtin = [&](Builtin b, const Type* t) { return builtin_member(b, t, where); };
     Item it;
     it.loc = where;
     it.name = name;
-    auto value = [&](ExprPtr e) {
-        Item v;
-        v.kind = Item::Kind::Value;
-        v.loc = where;
-        v.expr = std::move(e);
-        return v;
-    };
-    auto builtin = [&](Builtin b, const Type* t) {
-        auto e = std::make_unique<Expr>();
-        e->kind = Expr::Kind::BuiltinValue;
-        e->builtin = b;
-        e->type = t;
-        e->loc = where;
-        return value(std::move(e));
-    };
-    if (base.kind == Item::Kind::Magic) {
-        if (base.name == "msg") {
-            if (name == "sender") {
-                return builtin(Builtin::MsgSender, cx.types.address());
-            }
-            if (name == "value") {
-                return builtin(Builtin::MsgValue, cx.types.uint(256));
-            }
-        } else if (base.name == "block") {
-            if (name == "number") return builtin(Builtin::BlockNumber, cx.types.uint(256));
-            if (name == "timestamp") return builtin(Builtin::BlockTimestamp, cx.types.uint(256));
-            if (name == "coinbase") return builtin(Builtin::BlockCoinbase, cx.types.address(true));
-            if (name == "prevrandao" || name == "difficulty")
-                return builtin(Builtin::BlockPrevrandao, cx.types.uint(256));
-            if (name == "gaslimit") return builtin(Builtin::BlockGasLimit, cx.types.uint(256));
-            if (name == "chainid") return builtin(Builtin::BlockChainId, cx.types.uint(256));
-            if (name == "basefee") return builtin(Builtin::BlockBaseFee, cx.types.uint(256));
-        } else if (base.name == "tx") {
-            if (name == "origin") return builtin(Builtin::TxOrigin, cx.types.address());
-            if (name == "gasprice") return builtin(Builtin::TxGasPrice, cx.types.uint(256));
-        } else if (base.name == "abi") {
-            if (name == "encode" || name == "encodePacked") {
-                it.kind = Item::Kind::AbiFunction;
-                return it;
-            }
+    if (base.name == "msg") {
+        if (name == "sender") {
+            return builtin(Builtin::MsgSender, cx.types.address());
         }
-        cx.error(where, "member '" + name + "' of '" + base.name + "' is not supported");
-        return {};
-    }
-    if (base.kind == Item::Kind::TypeInfo) {
-        const Type* t = base.type;
-        if ((name == "max" || name == "min") && t->is_integer()) {
-            const cpp_int maxv = (one << (t->is_signed() ? t->bits - 1 : t->bits)) - 1;
-            const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
-            return value(constant(cx, name == "max" ? maxv : minv, t, where));
+        if (name == "value") {
+            return builtin(Builtin::MsgValue, cx.types.uint(256));
         }
-        cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
-        return {};
+    } else if (base.name == "block") {
+        if (name == "number") return builtin(Builtin::BlockNumber, cx.types.uint(256));
+        if (name == "timestamp") return builtin(Builtin::BlockTimestamp, cx.types.uint(256));
+        if (name == "coinbase") return builtin(Builtin::BlockCoinbase, cx.types.address(true));
+        if (name == "prevrandao" || name == "difficulty")
+            return builtin(Builtin::BlockPrevrandao, cx.types.uint(256));
+        if (name == "gaslimit") return builtin(Builtin::BlockGasLimit, cx.types.uint(256));
+        if (name == "chainid") return builtin(Builtin::BlockChainId, cx.types.uint(256));
+        if (name == "basefee") return builtin(Builtin::BlockBaseFee, cx.types.uint(256));
+    } else if (base.name == "tx") {
+        if (name == "origin") return builtin(Builtin::TxOrigin, cx.types.address());
+        if (name == "gasprice") return builtin(Builtin::TxGasPrice, cx.types.uint(256));
+    } else if (base.name == "abi") {
+        if (name == "encode" || name == "encodePacked") {
+            it.kind = Item::Kind::AbiFunction;
+            return it;
+        }
     }
-    if (base.kind == Item::Kind::TypeName) {
-        // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
-        cx.error(where, "'" + base.type->name() + "." + name + "' is not supported");
-        return {};
-    }
-    if (base.kind != Item::Kind::Value) {
-        (void)value_of(cx, std::move(base));
-        return {};
-    }
-    ExprPtr e = std::move(base.expr);
+    cx.error(where, "member '" + name + "' of '" + base.name + "' is not supported");
+    return {};
+}
+
+/// A member of a value: a struct field, an array's length, push and pop, an address's balance, a
+/// contract's external function.
+Item value_member(Context& cx, ExprPtr e, const std::string& name, Location where) {
+    auto value = [&](ExprPtr v) { return member_value(where, std::move(v)); };
+    Item it;
+    it.loc = where;
+    it.name = name;
     const Type* t = e->type;
     if (t->kind == Type::Kind::Struct) {
         const auto& members = t->struct_info->members;
@@ -362,6 +353,33 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
         return value(folded_constant(cx, t->bits / 8, cx.types.uint(8), where, std::move(e)));
     cx.error(where, "member '" + name + "' not found in " + t->name());
     return {};
+}
+
+Item member(Context& cx, Item base, const ast::member_postfix& m) {
+    const std::string& name = m.member.name;
+    const Location where = base.loc.line ? base.loc : cx.at(m.member);
+    auto value = [&](ExprPtr e) { return member_value(where, std::move(e)); };
+    if (base.kind == Item::Kind::Magic) return magic_member(cx, base, name, where);
+    if (base.kind == Item::Kind::TypeInfo) {
+        const Type* t = base.type;
+        if ((name == "max" || name == "min") && t->is_integer()) {
+            const cpp_int maxv = (one << (t->is_signed() ? t->bits - 1 : t->bits)) - 1;
+            const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
+            return value(constant(cx, name == "max" ? maxv : minv, t, where));
+        }
+        cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
+        return {};
+    }
+    if (base.kind == Item::Kind::TypeName) {
+        // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
+        cx.error(where, "'" + base.type->name() + "." + name + "' is not supported");
+        return {};
+    }
+    if (base.kind != Item::Kind::Value) {
+        (void)value_of(cx, std::move(base));
+        return {};
+    }
+    return value_member(cx, std::move(base.expr), name, where);
 }
 
 Item index(Context& cx, Item base, const ast::index_postfix& ix, Location where) {

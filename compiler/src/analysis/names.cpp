@@ -375,14 +375,47 @@ void make_getter(Context& cx, VarInfo& v, ContractInfo& c) {
     c.functions.push_back(std::move(f));
 }
 
+/// A state variable of `c`, with its attributes checked.
+void declare_state_variable(Context& cx, const ast::state_variable& v, ContractInfo& c) {
+    const Type* t = resolve_type(cx, v.type);
+    if (!t) return;
+    auto var = std::make_unique<VarInfo>();
+    var->name = v.name.name;
+    var->type = t;
+    var->is_state = true;
+    var->declared_at = cx.at(v.name);
+    var->location = t->is_reference() ? DataLocation::Storage : DataLocation::None;
+    std::set<std::string> seen;
+    for (const auto& a : v.attributes) {
+        if (!seen.insert(a).second) cx.error(cx.at(v.name), "'" + a + "' given twice");
+        if (a == "public")
+            var->is_public = true;
+        else if (a == "constant")
+            var->is_constant = true;
+        else if (a == "immutable")
+            var->is_immutable = true;
+        else if (a != "internal" && a != "private")
+            cx.error(cx.at(v.name), "'" + a + "' is not allowed on state variables");
+    }
+    if ((var->is_constant || var->is_immutable) && !t->is_value()) {
+        cx.error(cx.at(v.type), std::string(var->is_constant ? "constant" : "immutable") +
+                                    " state variables of type '" + t->name() + "' are not supported");
+        return;
+    }
+    if (var->is_constant && !v.initial) {
+        cx.error(cx.at(v.name), "uninitialized \"constant\" variable");
+        return;
+    }
+    if (t->is_byte_array()) {
+        cx.error(cx.at(v.type), "string and bytes state variables are not supported");
+        return;
+    }
+    cx.state[var->name] = var.get();
+    c.state_vars.push_back(std::move(var));
+}
+
 void declare_contract(Context& cx, const ast::contract_definition& def, ContractInfo& c) {
-    cx.contract = &c;
-    cx.structs.clear();
-    cx.events.clear();
-    cx.errors.clear();
-    cx.functions.clear();
-    cx.modifiers.clear();
-    cx.state.clear();
+    enter_contract(cx, c);  // nothing declared yet: empty tables
     std::set<std::string> names;
     std::set<std::string> function_names;
     auto claim = [&](const ast::identifier& id) {
@@ -422,43 +455,7 @@ void declare_contract(Context& cx, const ast::contract_definition& def, Contract
             if (!claim(r->name)) continue;
             if (auto* er = make_error(cx, *r)) cx.errors[er->name] = er;
         } else if (const auto* v = boost::get<ast::state_variable>(&m.get())) {
-            if (!claim(v->name)) continue;
-            const Type* t = resolve_type(cx, v->type);
-            if (!t) continue;
-            auto var = std::make_unique<VarInfo>();
-            var->name = v->name.name;
-            var->type = t;
-            var->is_state = true;
-            var->declared_at = cx.at(v->name);
-            var->location = t->is_reference() ? DataLocation::Storage : DataLocation::None;
-            std::set<std::string> seen;
-            for (const auto& a : v->attributes) {
-                if (!seen.insert(a).second) cx.error(cx.at(v->name), "'" + a + "' given twice");
-                if (a == "public")
-                    var->is_public = true;
-                else if (a == "constant")
-                    var->is_constant = true;
-                else if (a == "immutable")
-                    var->is_immutable = true;
-                else if (a != "internal" && a != "private")
-                    cx.error(cx.at(v->name), "'" + a + "' is not allowed on state variables");
-            }
-            if ((var->is_constant || var->is_immutable) && !t->is_value()) {
-                cx.error(cx.at(v->type), std::string(var->is_constant ? "constant" : "immutable") +
-                                             " state variables of type '" + t->name() +
-                                             "' are not supported");
-                continue;
-            }
-            if (var->is_constant && !v->initial) {
-                cx.error(cx.at(v->name), "uninitialized \"constant\" variable");
-                continue;
-            }
-            if (t->is_byte_array()) {
-                cx.error(cx.at(v->type), "string and bytes state variables are not supported");
-                continue;
-            }
-            cx.state[var->name] = var.get();
-            c.state_vars.push_back(std::move(var));
+            if (claim(v->name)) declare_state_variable(cx, *v, c);
         } else if (const auto* f = boost::get<ast::function_definition>(&m.get())) {
             if (f->name && !claim_function(*f->name)) continue;
             declare_function(cx, *f, c);

@@ -135,6 +135,45 @@ ExprPtr binary(Context& cx, const std::string& op_text, ExprPtr lhs, ExprPtr rhs
     return out;
 }
 
+/// `(a, b) = rhs`: the components convert one by one.
+ExprPtr tuple_assignment(Context& cx, const ast::assignment_tail& tail, ExprPtr lhs, ExprPtr out) {
+    auto rhs = expression(cx, tail.rhs.get());
+    if (!rhs) return nullptr;
+    const size_t n = lhs->args.size();
+    if (rhs->type->kind != Type::Kind::Tuple || rhs->type->members.size() != n) {
+        cx.error(cx.at(tail.rhs.get()), "different number of components on the left hand side (" +
+                                            std::to_string(n) + ") than on the right hand side");
+        return nullptr;
+    }
+    if (rhs->kind == Expr::Kind::Tuple) {
+        std::vector<const Type*> members;
+        for (size_t i = 0; i < n; ++i) {
+            const Type* target = lhs->args[i]->kind == Expr::Kind::Empty ? nullptr : lhs->args[i]->type;
+            rhs->args[i] = target ? implicit(cx, std::move(rhs->args[i]), target, cx.at(tail.rhs.get()))
+                                  : mobile(cx, std::move(rhs->args[i]));
+            if (!rhs->args[i]) return nullptr;
+            if (!rhs->args[i]->type->is_value()) {
+                cx.error(cx.at(tail.rhs.get()), "tuple assignment of reference types is not supported");
+                return nullptr;
+            }
+            members.push_back(rhs->args[i]->type);
+        }
+        rhs->type = cx.types.tuple(members);
+    } else {
+        for (size_t i = 0; i < n; ++i)
+            if (lhs->args[i]->kind != Expr::Kind::Empty && rhs->type->members[i] != lhs->args[i]->type) {
+                cx.error(cx.at(tail.rhs.get()), "type " + rhs->type->members[i]->name() +
+                                                    " is not implicitly convertible to expected type " +
+                                                    lhs->args[i]->type->name());
+                return nullptr;
+            }
+    }
+    out->type = cx.types.tuple({});
+    out->args.push_back(std::move(lhs));
+    out->args.push_back(std::move(rhs));
+    return out;
+}
+
 }  // namespace
 
 bool is_comparison(BinaryOp op) {
@@ -193,48 +232,7 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
     out->kind = Expr::Kind::Assign;
     out->loc = cx.at(tail);
     if (tail.op == "=") {
-        if (lhs->kind == Expr::Kind::Tuple) {
-            auto rhs = expression(cx, tail.rhs.get());
-            if (!rhs) return nullptr;
-            const size_t n = lhs->args.size();
-            if (rhs->type->kind != Type::Kind::Tuple || rhs->type->members.size() != n) {
-                cx.error(cx.at(tail.rhs.get()), "different number of components on the left hand side (" +
-                                                    std::to_string(n) + ") than on the right hand side");
-                return nullptr;
-            }
-            if (rhs->kind == Expr::Kind::Tuple) {
-                std::vector<const Type*> members;
-                for (size_t i = 0; i < n; ++i) {
-                    const Type* target =
-                        lhs->args[i]->kind == Expr::Kind::Empty ? nullptr : lhs->args[i]->type;
-                    rhs->args[i] = target
-                                       ? implicit(cx, std::move(rhs->args[i]), target, cx.at(tail.rhs.get()))
-                                       : mobile(cx, std::move(rhs->args[i]));
-                    if (!rhs->args[i]) return nullptr;
-                    if (!rhs->args[i]->type->is_value()) {
-                        cx.error(cx.at(tail.rhs.get()),
-                                 "tuple assignment of reference types is not supported");
-                        return nullptr;
-                    }
-                    members.push_back(rhs->args[i]->type);
-                }
-                rhs->type = cx.types.tuple(members);
-            } else {
-                for (size_t i = 0; i < n; ++i)
-                    if (lhs->args[i]->kind != Expr::Kind::Empty &&
-                        rhs->type->members[i] != lhs->args[i]->type) {
-                        cx.error(cx.at(tail.rhs.get()),
-                                 "type " + rhs->type->members[i]->name() +
-                                     " is not implicitly convertible to expected type " +
-                                     lhs->args[i]->type->name());
-                        return nullptr;
-                    }
-            }
-            out->type = cx.types.tuple({});
-            out->args.push_back(std::move(lhs));
-            out->args.push_back(std::move(rhs));
-            return out;
-        }
+        if (lhs->kind == Expr::Kind::Tuple) return tuple_assignment(cx, tail, std::move(lhs), std::move(out));
         auto rhs = expected_value(cx, tail.rhs.get(), lhs->type);
         if (!rhs) return nullptr;
         if (lhs->type->is_reference()) {

@@ -157,6 +157,40 @@ StmtPtr statement(Context& cx, const ast::statement& s) {
     return boost::apply_visitor(Visitor{cx}, s.get());
 }
 
+/// The data location of a local reference variable of type `t`: false (reported) when the
+/// declaration gives none, or one the type cannot live in.
+bool local_location(Context& cx, const ast::variable_declaration& v, const Type* t, DataLocation& loc) {
+    if (v.location.empty()) {
+        cx.error(cx.at(v.type), "data location must be \"storage\" or \"memory\" for variable of type '" +
+                                    t->name() + "', but none was given");
+        return false;
+    }
+    loc = v.location == "storage" ? DataLocation::Storage : DataLocation::Memory;
+    if (v.location == "calldata") {
+        cx.error(cx.at(v), "calldata local variables are not supported");
+        return false;
+    }
+    if (t->kind == Type::Kind::Mapping && loc != DataLocation::Storage) {
+        cx.error(cx.at(v), "mappings can only live in storage");
+        return false;
+    }
+    if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && t->length) {
+        cx.error(cx.at(v.type), "fixed-size memory arrays are not supported; use new T[](n)");
+        return false;
+    }
+    if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && !t->element->is_value()) {
+        cx.error(cx.at(v.type), "memory arrays of '" + t->element->name() + "' are not supported");
+        return false;
+    }
+    if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
+        for (const auto& m : t->struct_info->members)
+            if (!m.type->is_value()) {
+                cx.error(cx.at(v.type), "memory structs with struct members are not supported");
+                return false;
+            }
+    return true;
+}
+
 StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
     auto st = std::make_unique<Stmt>();
     st->kind = Stmt::Kind::VarDecl;
@@ -182,35 +216,7 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
         if (!t) return reject();
         DataLocation loc = DataLocation::None;
         if (t->is_reference()) {
-            if (v.location.empty()) {
-                cx.error(cx.at(v.type),
-                         "data location must be \"storage\" or \"memory\" for variable of type '" +
-                             t->name() + "', but none was given");
-                return reject();
-            }
-            loc = v.location == "storage" ? DataLocation::Storage : DataLocation::Memory;
-            if (v.location == "calldata") {
-                cx.error(cx.at(v), "calldata local variables are not supported");
-                return reject();
-            }
-            if (t->kind == Type::Kind::Mapping && loc != DataLocation::Storage) {
-                cx.error(cx.at(v), "mappings can only live in storage");
-                return reject();
-            }
-            if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && t->length) {
-                cx.error(cx.at(v.type), "fixed-size memory arrays are not supported; use new T[](n)");
-                return reject();
-            }
-            if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && !t->element->is_value()) {
-                cx.error(cx.at(v.type), "memory arrays of '" + t->element->name() + "' are not supported");
-                return reject();
-            }
-            if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
-                for (const auto& m : t->struct_info->members)
-                    if (!m.type->is_value()) {
-                        cx.error(cx.at(v.type), "memory structs with struct members are not supported");
-                        return reject();
-                    }
+            if (!local_location(cx, v, t, loc)) return reject();
         } else if (!v.location.empty()) {
             cx.error(cx.at(v), "data location can only be given for array, struct, string or bytes types");
         }
