@@ -170,7 +170,8 @@ struct source_unit_class;
 using source_unit_type = x3::rule<source_unit_class, ast::source_unit>;
 BOOST_SPIRIT_DECLARE(source_unit_type)
 
-/// The grammar's top rule, defined in grammar_def.hpp and instantiated in grammar.cpp.
+/// The grammar's top rule, defined in grammar/declarations_def.hpp and instantiated in
+/// grammar/declarations.cpp; the other areas of the grammar are in grammar/ too.
 const source_unit_type& source_unit();
 
 }  // namespace trainchain::compiler::parser
