@@ -19,26 +19,26 @@ namespace trainchain::compiler::parser {
 // ---- rule IDs ------------------------------------------------------------------------------------
 
 struct source_unit_class : report_and_finish {};
-struct state_variable_class : annotate_position {};
-struct struct_member_class : annotate_position {};
-struct struct_definition_class : annotate_position {};
-struct event_definition_class : annotate_position {};
-struct error_definition_class : annotate_position {};
-struct modifier_invocation_class : annotate_position {};
-struct inheritance_keyword_class : annotate_position {};
-struct inheritance_attribute_class : annotate_position {};
-struct function_attribute_class : annotate_position {};
-struct function_body_class : annotate_position {};
-struct function_definition_class : annotate_position {};
-struct constructor_definition_class : annotate_position {};
-struct special_function_class : annotate_position {};
-struct modifier_definition_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(state_variable)
+TRAINCHAIN_ANNOTATED(struct_member)
+TRAINCHAIN_ANNOTATED(struct_definition)
+TRAINCHAIN_ANNOTATED(event_definition)
+TRAINCHAIN_ANNOTATED(error_definition)
+TRAINCHAIN_ANNOTATED(modifier_invocation)
+TRAINCHAIN_ANNOTATED(inheritance_keyword)
+TRAINCHAIN_ANNOTATED(inheritance_attribute)
+TRAINCHAIN_ANNOTATED(function_attribute)
+TRAINCHAIN_ANNOTATED(function_body)
+TRAINCHAIN_ANNOTATED(function_definition)
+TRAINCHAIN_ANNOTATED(constructor_definition)
+TRAINCHAIN_ANNOTATED(special_function)
+TRAINCHAIN_ANNOTATED(modifier_definition)
 struct contract_member_class : recover_errors<sync_level::member, false> {};
-struct contract_definition_class : annotate_position {};
-struct pragma_text_class : annotate_position {};
-struct pragma_directive_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(contract_definition)
+TRAINCHAIN_ANNOTATED(pragma_text)
+TRAINCHAIN_ANNOTATED(pragma_directive)
 struct source_element_class : recover_errors<sync_level::top, false> {};
-struct source_elements_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(source_elements)
 
 // ---- rule declarations ---------------------------------------------------------------------------
 // A rule's name is what an error says was expected when the rule fails at an expectation point.

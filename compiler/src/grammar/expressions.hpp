@@ -9,16 +9,7 @@ namespace trainchain::compiler::parser {
 /// The arguments of a call.
 using expression_list = std::vector<ast::expression>;
 
-struct expression_class;
-/// The rule `expression`.
-using expression_type = x3::rule<expression_class, ast::expression>;
-BOOST_SPIRIT_DECLARE(expression_type)
-inline const expression_type expression = "expression";
-
-struct argument_list_class;
-/// The rule `argument_list`.
-using argument_list_type = x3::rule<argument_list_class, expression_list>;
-BOOST_SPIRIT_DECLARE(argument_list_type)
-inline const argument_list_type argument_list = "'('";
+TRAINCHAIN_DECLARE_RULE(expression, ast::expression, "expression")
+TRAINCHAIN_DECLARE_RULE(argument_list, expression_list, "'('")
 
 }  // namespace trainchain::compiler::parser

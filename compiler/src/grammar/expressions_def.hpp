@@ -17,27 +17,27 @@ namespace trainchain::compiler::parser {
 
 // ---- rule IDs ------------------------------------------------------------------------------------
 
-struct expression_class : annotate_position {};
-struct argument_list_class : annotate_position {};
-struct tuple_component_class : annotate_position {};
-struct tuple_expression_class : annotate_position {};
-struct new_expression_class : annotate_position {};
-struct primary_class : annotate_position {};
-struct call_option_class : annotate_position {};
-struct call_options_class : annotate_position {};
-struct named_arguments_class : annotate_position {};
-struct call_postfix_class : annotate_position {};
-struct index_postfix_class : annotate_position {};
-struct member_postfix_class : annotate_position {};
-struct increment_postfix_class : annotate_position {};
-struct postfix_class : annotate_position {};
-struct unary_class : annotate_position {};
-struct operand_class : annotate_position {};
-struct operation_class : annotate_position {};
-struct binary_chain_class : annotate_position {};
-struct conditional_tail_class : annotate_position {};
-struct assignment_tail_class : annotate_position {};
-struct conditional_expression_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(expression)
+TRAINCHAIN_ANNOTATED(argument_list)
+TRAINCHAIN_ANNOTATED(tuple_component)
+TRAINCHAIN_ANNOTATED(tuple_expression)
+TRAINCHAIN_ANNOTATED(new_expression)
+TRAINCHAIN_ANNOTATED(primary)
+TRAINCHAIN_ANNOTATED(call_option)
+TRAINCHAIN_ANNOTATED(call_options)
+TRAINCHAIN_ANNOTATED(named_arguments)
+TRAINCHAIN_ANNOTATED(call_postfix)
+TRAINCHAIN_ANNOTATED(index_postfix)
+TRAINCHAIN_ANNOTATED(member_postfix)
+TRAINCHAIN_ANNOTATED(increment_postfix)
+TRAINCHAIN_ANNOTATED(postfix)
+TRAINCHAIN_ANNOTATED(unary)
+TRAINCHAIN_ANNOTATED(operand)
+TRAINCHAIN_ANNOTATED(operation)
+TRAINCHAIN_ANNOTATED(binary_chain)
+TRAINCHAIN_ANNOTATED(conditional_tail)
+TRAINCHAIN_ANNOTATED(assignment_tail)
+TRAINCHAIN_ANNOTATED(conditional_expression)
 
 // ---- rule declarations ---------------------------------------------------------------------------
 // A rule's name is what an error says was expected when the rule fails at an expectation point.

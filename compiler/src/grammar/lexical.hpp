@@ -430,40 +430,11 @@ const increment_operator_table increment_operators;
 
 // ---- rules ---------------------------------------------------------------------------------------
 
-struct identifier_class;
-/// The rule `identifier`.
-using identifier_type = x3::rule<identifier_class, ast::identifier>;
-BOOST_SPIRIT_DECLARE(identifier_type)
-inline const identifier_type identifier = "identifier";
-
-struct primary_name_class;
-/// The rule `primary_name`.
-using primary_name_type = x3::rule<primary_name_class, ast::identifier>;
-BOOST_SPIRIT_DECLARE(primary_name_type)
-inline const primary_name_type primary_name = "expression";
-
-struct elementary_type_class;
-/// The rule `elementary_type`.
-using elementary_type_type = x3::rule<elementary_type_class, ast::identifier>;
-BOOST_SPIRIT_DECLARE(elementary_type_type)
-inline const elementary_type_type elementary_type = "type name";
-
-struct number_literal_class;
-/// The rule `number_literal`.
-using number_literal_type = x3::rule<number_literal_class, ast::number_literal>;
-BOOST_SPIRIT_DECLARE(number_literal_type)
-inline const number_literal_type number_literal = "number";
-
-struct bool_literal_class;
-/// The rule `bool_literal`.
-using bool_literal_type = x3::rule<bool_literal_class, ast::bool_literal>;
-BOOST_SPIRIT_DECLARE(bool_literal_type)
-inline const bool_literal_type bool_literal = "'true' or 'false'";
-
-struct string_literal_class;
-/// The rule `string_literal`.
-using string_literal_type = x3::rule<string_literal_class, ast::string_literal>;
-BOOST_SPIRIT_DECLARE(string_literal_type)
-inline const string_literal_type string_literal = "string literal";
+TRAINCHAIN_DECLARE_RULE(identifier, ast::identifier, "identifier")
+TRAINCHAIN_DECLARE_RULE(primary_name, ast::identifier, "expression")
+TRAINCHAIN_DECLARE_RULE(elementary_type, ast::identifier, "type name")
+TRAINCHAIN_DECLARE_RULE(number_literal, ast::number_literal, "number")
+TRAINCHAIN_DECLARE_RULE(bool_literal, ast::bool_literal, "'true' or 'false'")
+TRAINCHAIN_DECLARE_RULE(string_literal, ast::string_literal, "string literal")
 
 }  // namespace trainchain::compiler::parser

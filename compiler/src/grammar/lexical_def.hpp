@@ -14,12 +14,12 @@ namespace trainchain::compiler::parser {
 
 // ---- rule IDs ------------------------------------------------------------------------------------
 
-struct identifier_class : annotate_position {};
-struct primary_name_class : annotate_position {};
-struct elementary_type_class : annotate_position {};
-struct number_literal_class : annotate_position {};
-struct bool_literal_class : annotate_position {};
-struct string_literal_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(identifier)
+TRAINCHAIN_ANNOTATED(primary_name)
+TRAINCHAIN_ANNOTATED(elementary_type)
+TRAINCHAIN_ANNOTATED(number_literal)
+TRAINCHAIN_ANNOTATED(bool_literal)
+TRAINCHAIN_ANNOTATED(string_literal)
 
 // ---- definitions ---------------------------------------------------------------------------------
 

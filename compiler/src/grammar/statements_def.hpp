@@ -18,27 +18,27 @@ namespace trainchain::compiler::parser {
 
 // ---- rule IDs ------------------------------------------------------------------------------------
 
-struct block_class : annotate_position {};
-struct parameter_list_class : annotate_position {};
-struct parameter_class : annotate_position {};
-struct local_variable_class : annotate_position {};
-struct local_declaration_class : annotate_position {};
-struct tuple_declaration_class : annotate_position {};
-struct expression_statement_class : annotate_position {};
-struct return_statement_class : annotate_position {};
-struct emit_statement_class : annotate_position {};
-struct revert_statement_class : annotate_position {};
-struct break_statement_class : annotate_position {};
-struct continue_statement_class : annotate_position {};
-struct placeholder_statement_class : annotate_position {};
-struct unchecked_block_class : annotate_position {};
-struct if_statement_class : annotate_position {};
-struct for_init_class : annotate_position {};
-struct for_init_statement_class : annotate_position {};
-struct for_statement_class : annotate_position {};
-struct while_statement_class : annotate_position {};
-struct do_while_statement_class : annotate_position {};
-struct statement_body_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(block)
+TRAINCHAIN_ANNOTATED(parameter_list)
+TRAINCHAIN_ANNOTATED(parameter)
+TRAINCHAIN_ANNOTATED(local_variable)
+TRAINCHAIN_ANNOTATED(local_declaration)
+TRAINCHAIN_ANNOTATED(tuple_declaration)
+TRAINCHAIN_ANNOTATED(expression_statement)
+TRAINCHAIN_ANNOTATED(return_statement)
+TRAINCHAIN_ANNOTATED(emit_statement)
+TRAINCHAIN_ANNOTATED(revert_statement)
+TRAINCHAIN_ANNOTATED(break_statement)
+TRAINCHAIN_ANNOTATED(continue_statement)
+TRAINCHAIN_ANNOTATED(placeholder_statement)
+TRAINCHAIN_ANNOTATED(unchecked_block)
+TRAINCHAIN_ANNOTATED(if_statement)
+TRAINCHAIN_ANNOTATED(for_init)
+TRAINCHAIN_ANNOTATED(for_init_statement)
+TRAINCHAIN_ANNOTATED(for_statement)
+TRAINCHAIN_ANNOTATED(while_statement)
+TRAINCHAIN_ANNOTATED(do_while_statement)
+TRAINCHAIN_ANNOTATED(statement_body)
 struct statement_class : recover_errors<sync_level::statement, true> {};
 struct block_statement_class : recover_errors<sync_level::statement, false> {};
 

@@ -6,10 +6,6 @@
 
 namespace trainchain::compiler::parser {
 
-struct type_name_class;
-/// The rule `type_name`.
-using type_name_type = x3::rule<type_name_class, ast::type_name>;
-BOOST_SPIRIT_DECLARE(type_name_type)
-inline const type_name_type type_name = "type name";
+TRAINCHAIN_DECLARE_RULE(type_name, ast::type_name, "type name")
 
 }  // namespace trainchain::compiler::parser

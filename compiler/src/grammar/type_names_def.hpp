@@ -15,11 +15,11 @@ namespace trainchain::compiler::parser {
 
 // ---- rule IDs ------------------------------------------------------------------------------------
 
-struct type_name_class : annotate_position {};
-struct mapping_type_class : annotate_position {};
-struct type_base_class : annotate_position {};
-struct array_size_class : annotate_position {};
-struct array_suffix_class : annotate_position {};
+TRAINCHAIN_ANNOTATED(type_name)
+TRAINCHAIN_ANNOTATED(mapping_type)
+TRAINCHAIN_ANNOTATED(type_base)
+TRAINCHAIN_ANNOTATED(array_size)
+TRAINCHAIN_ANNOTATED(array_suffix)
 
 // ---- rule declarations ---------------------------------------------------------------------------
 // A rule's name is what an error says was expected when the rule fails at an expectation point.
