@@ -4,133 +4,146 @@
 
 namespace trainchain::compiler::codegen {
 
-void Gen::abi_encode(const std::vector<const Type*>& types, bool packed) {
-    // [v1..vn, base] -> [base, end]. Values are one word each: value types, or memory pointers of
-    // bytes/string.
+/// [v1..vn, base] -> [v1..vn, base, end]: abi.encodePacked, each value in as few bytes as its
+/// type takes.
+void Gen::abi_encode_packed(const std::vector<const Type*>& types) {
     const int n = static_cast<int>(types.size());
-    if (packed) {
-        dup(1);  // [v.., base, pos]
-        for (int i = 0; i < n; ++i) {
-            const Type* t = types[static_cast<size_t>(i)];
-            const int depth = n - i + 2;  // v_i below pos, base and the later values
-            if (t->is_byte_array()) {
-                dup(depth);  // [.., base, pos, p]
-                dup(1);
-                op(Opcode::MLOAD);  // [.., pos, p, len]
-                dup(3);
-                dup(3);
-                push(32);
-                op(Opcode::ADD);
-                dup(3);  // [.., pos, p, len, pos, p+32, len]
-                copy_memory();
-                swap(1);
-                pop();
-                op(Opcode::ADD);  // pos += len
-                continue;
-            }
-            const unsigned size = t->storage_bytes();
-            dup(depth);
-            if (t->kind != Type::Kind::FixedBytes && size < 32) {
-                push(256 - size * 8);
-                op(Opcode::SHL);
-            }
-            dup(2);
-            op(Opcode::MSTORE);
-            push(size);
+    dup(1);  // [v.., base, pos]
+    for (int i = 0; i < n; ++i) {
+        const Type* t = types[static_cast<size_t>(i)];
+        const int depth = n - i + 2;  // v_i below pos, base and the later values
+        if (t->is_byte_array()) {
+            dup(depth);  // [.., base, pos, p]
+            dup(1);
+            op(Opcode::MLOAD);  // [.., pos, p, len]
+            dup(3);
+            dup(3);
+            push(32);
             op(Opcode::ADD);
+            dup(3);  // [.., pos, p, len, pos, p+32, len]
+            copy_memory();
+            swap(1);
+            pop();
+            op(Opcode::ADD);  // pos += len
+            continue;
         }
-    } else {
-        size_t head = 0;
-        for (const Type* t : types)
-            head += t->kind == Type::Kind::Struct ? 32 * t->struct_info->members.size() : 32;
-        dup(1);
-        push(head);
-        op(Opcode::ADD);  // [v.., base, tail]
-        size_t offset = 0;
-        for (int i = 0; i < n; ++i) {
-            const Type* t = types[static_cast<size_t>(i)];
-            const int depth = n - i + 2;
-            if (t->is_byte_array()) {
-                dup(2);
-                dup(2);
-                op(Opcode::SUB);  // tail - base
-                dup(3);
-                if (offset) {
-                    push(offset);
-                    op(Opcode::ADD);
-                }
-                op(Opcode::MSTORE);
-                dup(depth);  // [.., base, tail, p]
-                dup(1);
-                op(Opcode::MLOAD);  // [.., base, tail, p, len]
-                dup(1);
-                dup(4);
-                op(Opcode::MSTORE);  // length at tail
-                dup(3);
-                push(32);
-                op(Opcode::ADD);
-                dup(3);
-                push(32);
-                op(Opcode::ADD);
-                dup(3);  // [.., tail, p, len, tail+32, p+32, len]
-                copy_memory();
-                push(uint64_t{0});
-                dup(2);
-                dup(5);
-                op(Opcode::ADD);
-                push(32);
-                op(Opcode::ADD);
-                op(Opcode::MSTORE);  // zero the padding
-                push(31);
-                op(Opcode::ADD);
-                push(~uint256{31});
-                op(Opcode::AND);  // [.., base, tail, p, rlen]
-                swap(1);
-                pop();
-                op(Opcode::ADD);
-                push(32);
-                op(Opcode::ADD);  // [.., base, tail']
-                offset += 32;
-                continue;
-            }
-            if (t->kind == Type::Kind::Array) {
-                // A memory array of value types: offset, then length and elements.
-                dup(2);
-                dup(2);
-                op(Opcode::SUB);
-                dup(3);
-                if (offset) {
-                    push(offset);
-                    op(Opcode::ADD);
-                }
-                op(Opcode::MSTORE);
-                dup(depth);  // [.., base, tail, p]
-                dup(1);
-                op(Opcode::MLOAD);
-                push(32);
-                op(Opcode::MUL);
-                push(32);
-                op(Opcode::ADD);  // [.., tail, p, bytes]
-                dup(3);
-                dup(3);
-                dup(3);
-                copy_memory();  // length word and elements
-                swap(1);
-                pop();
-                op(Opcode::ADD);
-                offset += 32;
-                continue;
-            }
-            dup(depth);
+        const unsigned size = t->storage_bytes();
+        dup(depth);
+        if (t->kind != Type::Kind::FixedBytes && size < 32) {
+            push(256 - size * 8);
+            op(Opcode::SHL);
+        }
+        dup(2);
+        op(Opcode::MSTORE);
+        push(size);
+        op(Opcode::ADD);
+    }
+}
+
+/// [v1..vn, base] -> [v1..vn, base, end]: the standard encoding, a head of words then the tails of
+/// dynamic values.
+void Gen::abi_encode_standard(const std::vector<const Type*>& types) {
+    const int n = static_cast<int>(types.size());
+    size_t head = 0;
+    for (const Type* t : types)
+        head += t->kind == Type::Kind::Struct ? 32 * t->struct_info->members.size() : 32;
+    dup(1);
+    push(head);
+    op(Opcode::ADD);  // [v.., base, tail]
+    size_t offset = 0;
+    for (int i = 0; i < n; ++i) {
+        const Type* t = types[static_cast<size_t>(i)];
+        const int depth = n - i + 2;
+        if (t->is_byte_array()) {
+            dup(2);
+            dup(2);
+            op(Opcode::SUB);  // tail - base
             dup(3);
             if (offset) {
                 push(offset);
                 op(Opcode::ADD);
             }
             op(Opcode::MSTORE);
+            dup(depth);  // [.., base, tail, p]
+            dup(1);
+            op(Opcode::MLOAD);  // [.., base, tail, p, len]
+            dup(1);
+            dup(4);
+            op(Opcode::MSTORE);  // length at tail
+            dup(3);
+            push(32);
+            op(Opcode::ADD);
+            dup(3);
+            push(32);
+            op(Opcode::ADD);
+            dup(3);  // [.., tail, p, len, tail+32, p+32, len]
+            copy_memory();
+            push(uint64_t{0});
+            dup(2);
+            dup(5);
+            op(Opcode::ADD);
+            push(32);
+            op(Opcode::ADD);
+            op(Opcode::MSTORE);  // zero the padding
+            push(31);
+            op(Opcode::ADD);
+            push(~uint256{31});
+            op(Opcode::AND);  // [.., base, tail, p, rlen]
+            swap(1);
+            pop();
+            op(Opcode::ADD);
+            push(32);
+            op(Opcode::ADD);  // [.., base, tail']
             offset += 32;
+            continue;
         }
+        if (t->kind == Type::Kind::Array) {
+            // A memory array of value types: offset, then length and elements.
+            dup(2);
+            dup(2);
+            op(Opcode::SUB);
+            dup(3);
+            if (offset) {
+                push(offset);
+                op(Opcode::ADD);
+            }
+            op(Opcode::MSTORE);
+            dup(depth);  // [.., base, tail, p]
+            dup(1);
+            op(Opcode::MLOAD);
+            push(32);
+            op(Opcode::MUL);
+            push(32);
+            op(Opcode::ADD);  // [.., tail, p, bytes]
+            dup(3);
+            dup(3);
+            dup(3);
+            copy_memory();  // length word and elements
+            swap(1);
+            pop();
+            op(Opcode::ADD);
+            offset += 32;
+            continue;
+        }
+        dup(depth);
+        dup(3);
+        if (offset) {
+            push(offset);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MSTORE);
+        offset += 32;
     }
+}
+
+void Gen::abi_encode(const std::vector<const Type*>& types, bool packed) {
+    // [v1..vn, base] -> [base, end]. Values are one word each: value types, or memory pointers of
+    // bytes/string.
+    const int n = static_cast<int>(types.size());
+    if (packed)
+        abi_encode_packed(types);
+    else
+        abi_encode_standard(types);
     // [v.., base, end] -> [base, end]
     for (int i = 0; i < n; ++i) {
         swap(2);

@@ -378,6 +378,8 @@ private:
     void external_call(const Expr& e);
     void create(const Expr& e);
     void abi_encode(const std::vector<const Type*>& types, bool packed);  // [v.., base] -> [base, end]
+    void abi_encode_packed(const std::vector<const Type*>& types);        ///< abi_encode, packed
+    void abi_encode_standard(const std::vector<const Type*>& types);      ///< abi_encode, standard
     void encode_with_selector(uint32_t selector,
                               const std::vector<const Type*>& types);  // [v..] -> [start, end]
     void to_offset_size();                                             // [start, end] -> [size, start]
