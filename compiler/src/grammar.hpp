@@ -163,6 +163,21 @@ private:
 using phrase_context_type = x3::phrase_parse_context<skipper_type>::type;
 using context_type = x3::context<state_tag, parser_state, phrase_context_type>;
 
+// ---- rules shared between areas -----------------------------------------------------------------
+
+/// Declares the rule `name` (attribute `attribute`, named `what` in errors) for the other areas of
+/// the grammar: its ID, its type `name_type`, its parse function (defined by BOOST_SPIRIT_DEFINE in
+/// the area's *_def.hpp, instantiated in the area's .cpp) and the rule object.
+#define TRAINCHAIN_DECLARE_RULE(name, attribute, what)     \
+    struct name##_class;                                   \
+    using name##_type = x3::rule<name##_class, attribute>; \
+    BOOST_SPIRIT_DECLARE(name##_type)                      \
+    inline const name##_type name = what;
+
+/// Gives the rule `name` an ID that annotates the positions of what it parses.
+#define TRAINCHAIN_ANNOTATED(name) \
+    struct name##_class : annotate_position {};
+
 // ---- the top rule --------------------------------------------------------------------------------
 
 struct source_unit_class;
@@ -170,7 +185,8 @@ struct source_unit_class;
 using source_unit_type = x3::rule<source_unit_class, ast::source_unit>;
 BOOST_SPIRIT_DECLARE(source_unit_type)
 
-/// The grammar's top rule, defined in grammar_def.hpp and instantiated in grammar.cpp.
+/// The grammar's top rule, defined in grammar/declarations_def.hpp and instantiated in
+/// grammar/declarations.cpp; the other areas of the grammar are in grammar/ too.
 const source_unit_type& source_unit();
 
 }  // namespace trainchain::compiler::parser

@@ -148,6 +148,9 @@ struct Expr {
     /// solc's generated getters do, instead of Panic(0x32).
     bool getter_index = false;
     size_t hex_bytes = 0;  ///< integer literals written in hex: bytes the digits spell (bytesN conversion)
+    /// Constant: the expressions it was folded from (`a.length` of a fixed-size array, constant
+    /// arithmetic). Never evaluated; the passes after typing (view/pure) still see what they read.
+    std::vector<ExprPtr> folded;
 };
 
 using StmtPtr = std::unique_ptr<Stmt>;
@@ -188,6 +191,7 @@ enum class Mutability { Pure, View, NonPayable, Payable };
 struct ModifierCall {
     const ModifierInfo* modifier = nullptr;
     std::vector<ExprPtr> args;
+    Location loc;  ///< where the function header names the modifier
 };
 
 /// A function: declared, or a public state variable's getter, or the constructor.

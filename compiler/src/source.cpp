@@ -1,4 +1,4 @@
-// compiler/src/source.cpp - line tables, node positions and diagnostic formatting.
+// compiler/src/source.cpp - line tables, node positions and the diagnostics collected.
 #include "source.hpp"
 
 #include <algorithm>
@@ -51,19 +51,6 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
-    return out;
-}
-
-std::string Diagnostic::format() const {
-    std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                      (severity == Severity::Error ? "error: " : "warning: ") + message + "\n";
-    if (!source_line.empty()) {
-        out += source_line + "\n";
-        // The caret keeps tabs so that it lines up under the column in a terminal.
-        for (size_t i = 0; i + 1 < column && i < source_line.size(); ++i)
-            out += source_line[i] == '\t' ? '\t' : ' ';
-        out += "^\n";
-    }
     return out;
 }
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trainchain/compiler/compiler.hpp"
+#include "trainchain/compiler/diagnostic.hpp"
 
 namespace trainchain::compiler {
 

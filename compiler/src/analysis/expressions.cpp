@@ -1,0 +1,582 @@
+// compiler/src/analysis/expressions.cpp - the expressions pass: names, literals, tuples, member
+// access and indexing.
+#include "analysis/expressions.hpp"
+
+#include <set>
+
+#include "analysis/calls.hpp"
+#include "analysis/constants.hpp"
+#include "analysis/operators.hpp"
+#include "analysis/typing.hpp"
+
+namespace trainchain::compiler::analysis {
+
+namespace {
+
+Item identifier_item(Context& cx, const ast::identifier& id);
+Item postfix_item(Context& cx, const ast::postfix_expression& p);
+
+/// A constant known from the type of `from` alone (`from` is kept with it; see Expr::folded).
+ExprPtr folded_constant(Context& cx, const cpp_int& v, const Type* t, Location where, ExprPtr from) {
+    auto c = constant(cx, v, t, where);
+    c->folded.push_back(std::move(from));
+    return c;
+}
+
+Item operand_item(Context& cx, const ast::operand& o) {
+    struct Visitor {
+        Context& cx;
+        using result_type = Item;
+        Item value(ExprPtr e) const {
+            Item it;
+            if (!e) return it;
+            it.kind = Item::Kind::Value;
+            it.loc = e->loc;
+            it.expr = std::move(e);
+            return it;
+        }
+        Item operator()(const ast::nil&) const { return {}; }
+        Item operator()(const ast::number_literal& n) const {
+            auto v = number(cx, n);
+            if (!v) return {};
+            auto e = literal(cx, *v, cx.at(n));
+            std::string digits;
+            for (char ch : n.text)
+                if (ch != '_') digits += ch;
+            if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') &&
+                digits.size() % 2 == 0)
+                e->hex_bytes = (digits.size() - 2) / 2;
+            return value(std::move(e));
+        }
+        Item operator()(const ast::bool_literal& b) const {
+            return value(constant(cx, b.value ? 1 : 0, cx.types.boolean(), cx.at(b)));
+        }
+        Item operator()(const ast::string_literal& s) const {
+            auto e = string_constant(cx, s.value, cx.at(s));
+            if (s.is_hex) {
+                e->type = cx.types.bytes_type();
+                e->location = DataLocation::Memory;
+            }
+            return value(std::move(e));
+        }
+        Item operator()(const ast::identifier& id) const { return identifier_item(cx, id); }
+        Item operator()(const x3::forward_ast<ast::tuple_expression>& t) const {
+            const auto& tuple = t.get();
+            if (tuple.components.size() == 1 && tuple.components[0])
+                return value(expression(cx, tuple.components[0]->get()));
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::Tuple;
+            e->loc = cx.at(tuple);
+            std::vector<const Type*> members;
+            for (const auto& c : tuple.components) {
+                if (!c) {
+                    auto empty = std::make_unique<Expr>();
+                    empty->kind = Expr::Kind::Empty;
+                    empty->type = cx.types.void_type();
+                    empty->loc = e->loc;
+                    members.push_back(empty->type);
+                    e->args.push_back(std::move(empty));
+                    continue;
+                }
+                auto v = expression(cx, c->get());
+                if (!v) return {};
+                members.push_back(v->type);
+                e->args.push_back(std::move(v));
+            }
+            e->type = cx.types.tuple(members);
+            return value(std::move(e));
+        }
+        Item operator()(const x3::forward_ast<ast::new_expression>& n) const {
+            const auto& ne = n.get();
+            Item it;
+            it.loc = cx.at(ne);
+            const Type* t = resolve_type(cx, ne.type);
+            if (!t) return {};
+            if (t->kind == Type::Kind::Contract) {
+                it.kind = Item::Kind::NewContract;
+                it.type = t;
+                it.name = "new " + t->contract->name;
+                return it;
+            }
+            if (t->kind == Type::Kind::Array && !t->length && t->element->is_value()) {
+                it.kind = Item::Kind::NewArray;
+                it.type = t;
+                it.name = "new " + t->name();
+                return it;
+            }
+            cx.error(it.loc, "'new' of type '" + t->name() + "' is not supported");
+            return {};
+        }
+        Item operator()(const x3::forward_ast<ast::unary>& u) const { return value(unary(cx, u.get())); }
+        Item operator()(const x3::forward_ast<ast::postfix_expression>& p) const {
+            return postfix_item(cx, p.get());
+        }
+    };
+    return boost::apply_visitor(Visitor{cx}, o.get());
+}
+
+Item identifier_item(Context& cx, const ast::identifier& id) {
+    Item it;
+    it.loc = cx.at(id);
+    it.name = id.name;
+    const std::string& n = id.name;
+    if (VarInfo* v = cx.find_var(n)) {
+        v->used = true;
+        it.kind = Item::Kind::Value;
+        it.expr = std::make_unique<Expr>();
+        it.expr->kind = Expr::Kind::Local;
+        it.expr->type = v->type;
+        it.expr->var = v;
+        it.expr->location = v->location;
+        it.expr->loc = it.loc;
+        return it;
+    }
+    if (auto s = cx.state.find(n); s != cx.state.end()) {
+        VarInfo* v = s->second;
+        it.kind = Item::Kind::Value;
+        if (v->is_constant) {
+            for (const auto& [var, init] : cx.contract->initializers)
+                if (var == v) {
+                    it.expr = constant(cx, int_of(init->value, v->type->is_signed()), v->type, it.loc);
+                    it.expr->var = v;
+                    return it;
+                }
+            cx.error(it.loc, "constant '" + n + "' is used before its value is known");
+            return {};
+        }
+        it.expr = std::make_unique<Expr>();
+        it.expr->kind = v->is_immutable ? Expr::Kind::Immutable : Expr::Kind::StateVar;
+        it.expr->type = v->type;
+        it.expr->var = v;
+        it.expr->location = v->location;
+        it.expr->loc = it.loc;
+        return it;
+    }
+    if (auto f = cx.functions.find(n); f != cx.functions.end()) {
+        it.kind = Item::Kind::Function;
+        it.function = f->second;
+        return it;
+    }
+    if (const EventInfo* ev = cx.find_event(n)) {
+        it.kind = Item::Kind::Event;
+        it.event = ev;
+        return it;
+    }
+    if (const ErrorInfo* er = cx.find_error(n)) {
+        it.kind = Item::Kind::Error;
+        it.error = er;
+        return it;
+    }
+    if (const StructInfo* s = cx.find_struct(n)) {
+        it.kind = Item::Kind::TypeName;
+        it.type = cx.types.struct_type(s);
+        return it;
+    }
+    if (auto c = cx.contracts.find(n); c != cx.contracts.end()) {
+        it.kind = Item::Kind::TypeName;
+        it.type = cx.types.contract(c->second);
+        return it;
+    }
+    if (const Type* t = elementary(cx, n)) {
+        it.kind = Item::Kind::TypeName;
+        it.type = t;
+        return it;
+    }
+    static const std::set<std::string> globals = {"require", "assert",  "revert",    "keccak256",
+                                                  "sha256",  "gasleft", "blockhash", "payable"};
+    static const std::set<std::string> magic = {"msg", "block", "tx", "abi"};
+    if (globals.count(n)) {
+        it.kind = Item::Kind::Global;
+        return it;
+    }
+    if (magic.count(n)) {
+        it.kind = Item::Kind::Magic;
+        return it;
+    }
+    if (n == "type") {
+        it.kind = Item::Kind::TypeOperator;
+        return it;
+    }
+    if (n == "this") {
+        it.kind = Item::Kind::Value;
+        it.expr = std::make_unique<Expr>();
+        it.expr->kind = Expr::Kind::BuiltinValue;
+        it.expr->builtin = Builtin::This;
+        it.expr->type = cx.types.contract(cx.contract);
+        it.expr->loc = it.loc;
+        return it;
+    }
+    static const std::set<std::string> unsupported = {"super",     "selfdestruct", "suicide", "ecrecover",
+                                                      "ripemd160", "addmod",       "mulmod",  "now"};
+    if (unsupported.count(n)) {
+        cx.error(it.loc, "'" + n + "' is not supported");
+        return {};
+    }
+    if (cx.modifiers.count(n)) {
+        cx.error(it.loc, "modifier '" + n + "' can only be used in a function header");
+        return {};
+    }
+    // A name whose declaration was rejected: that error was reported already.
+    for (const auto& scope : cx.scopes)
+        if (scope.rejected.count(n)) return {};
+    if (auto names = cx.member_names.find(cx.contract);
+        names != cx.member_names.end() && names->second.count(n))
+        return {};
+    cx.error(it.loc, "undeclared identifier '" + n + "'");
+    return {};
+}
+
+/// `e` as the value a member access at `where` denotes.
+Item member_value(Location where, ExprPtr e) {
+    Item v;
+    v.kind = Item::Kind::Value;
+    v.loc = where;
+    v.expr = std::move(e);
+    return v;
+}
+
+/// An environment value (`msg.sender`, `block.number`, ...) of type `t`.
+Item builtin_member(Builtin b, const Type* t, Location where) {
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::BuiltinValue;
+    e->builtin = b;
+    e->type = t;
+    e->loc = where;
+    return member_value(where, std::move(e));
+}
+
+/// A member of `msg`, `block`, `tx` or `abi`.
+Item magic_member(Context& cx, const Item& base, const std::string& name, Location where) {
+    auto builtin = [&](Builtin b, const Type* t) { return builtin_member(b, t, where); };
+    Item it;
+    it.loc = where;
+    it.name = name;
+    if (base.name == "msg") {
+        if (name == "sender") {
+            return builtin(Builtin::MsgSender, cx.types.address());
+        }
+        if (name == "value") {
+            return builtin(Builtin::MsgValue, cx.types.uint(256));
+        }
+    } else if (base.name == "block") {
+        if (name == "number") return builtin(Builtin::BlockNumber, cx.types.uint(256));
+        if (name == "timestamp") return builtin(Builtin::BlockTimestamp, cx.types.uint(256));
+        if (name == "coinbase") return builtin(Builtin::BlockCoinbase, cx.types.address(true));
+        if (name == "prevrandao" || name == "difficulty")
+            return builtin(Builtin::BlockPrevrandao, cx.types.uint(256));
+        if (name == "gaslimit") return builtin(Builtin::BlockGasLimit, cx.types.uint(256));
+        if (name == "chainid") return builtin(Builtin::BlockChainId, cx.types.uint(256));
+        if (name == "basefee") return builtin(Builtin::BlockBaseFee, cx.types.uint(256));
+    } else if (base.name == "tx") {
+        if (name == "origin") return builtin(Builtin::TxOrigin, cx.types.address());
+        if (name == "gasprice") return builtin(Builtin::TxGasPrice, cx.types.uint(256));
+    } else if (base.name == "abi") {
+        if (name == "encode" || name == "encodePacked") {
+            it.kind = Item::Kind::AbiFunction;
+            return it;
+        }
+    }
+    cx.error(where, "member '" + name + "' of '" + base.name + "' is not supported");
+    return {};
+}
+
+/// A member of a value: a struct field, an array's length, push and pop, an address's balance, a
+/// contract's external function.
+Item value_member(Context& cx, ExprPtr e, const std::string& name, Location where) {
+    auto value = [&](ExprPtr v) { return member_value(where, std::move(v)); };
+    Item it;
+    it.loc = where;
+    it.name = name;
+    const Type* t = e->type;
+    if (t->kind == Type::Kind::Struct) {
+        const auto& members = t->struct_info->members;
+        for (size_t i = 0; i < members.size(); ++i)
+            if (members[i].name == name) {
+                auto me = std::make_unique<Expr>();
+                me->kind = Expr::Kind::Member;
+                me->type = members[i].type;
+                me->member_index = i;
+                me->location = e->location;
+                me->loc = where;
+                me->args.push_back(std::move(e));
+                return value(std::move(me));
+            }
+        cx.error(where, "member '" + name + "' not found in " + t->name());
+        return {};
+    }
+    if (t->kind == Type::Kind::Array || t->is_byte_array()) {
+        if (name == "length") {
+            if (t->kind == Type::Kind::Array && t->length)
+                return value(folded_constant(cx, *t->length, cx.types.uint(256), where, std::move(e)));
+            auto le = std::make_unique<Expr>();
+            le->kind = Expr::Kind::ArrayLength;
+            le->type = cx.types.uint(256);
+            le->loc = where;
+            le->args.push_back(std::move(e));
+            return value(std::move(le));
+        }
+        if ((name == "push" || name == "pop") && t->kind == Type::Kind::Array && !t->length &&
+            e->location == DataLocation::Storage) {
+            it.kind = Item::Kind::ArrayMember;
+            it.expr = std::move(e);
+            return it;
+        }
+        cx.error(where, "member '" + name + "' not found or not supported on " + t->name() +
+                            (e->location == DataLocation::Storage ? " storage" : " memory"));
+        return {};
+    }
+    if (t->kind == Type::Kind::Address) {
+        if (name == "balance") {
+            auto be = std::make_unique<Expr>();
+            be->kind = Expr::Kind::Balance;
+            be->type = cx.types.uint(256);
+            be->loc = where;
+            be->args.push_back(std::move(e));
+            return value(std::move(be));
+        }
+        cx.error(where, "member '" + name + "' of address is not supported");
+        return {};
+    }
+    if (t->kind == Type::Kind::Contract) {
+        for (const auto& f : t->contract->functions) {
+            if (f->name != name || !f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor)
+                continue;
+            it.kind = Item::Kind::ExternalFunction;
+            it.function = f.get();
+            it.expr = std::move(e);
+            return it;
+        }
+        cx.error(where, "member '" + name + "' not found or not visible in " + t->name());
+        return {};
+    }
+    if (t->kind == Type::Kind::FixedBytes && name == "length")
+        return value(folded_constant(cx, t->bits / 8, cx.types.uint(8), where, std::move(e)));
+    cx.error(where, "member '" + name + "' not found in " + t->name());
+    return {};
+}
+
+Item member(Context& cx, Item base, const ast::member_postfix& m) {
+    const std::string& name = m.member.name;
+    const Location where = base.loc.line ? base.loc : cx.at(m.member);
+    auto value = [&](ExprPtr e) { return member_value(where, std::move(e)); };
+    if (base.kind == Item::Kind::Magic) return magic_member(cx, base, name, where);
+    if (base.kind == Item::Kind::TypeInfo) {
+        const Type* t = base.type;
+        if ((name == "max" || name == "min") && t->is_integer()) {
+            const cpp_int maxv = (one << (t->is_signed() ? t->bits - 1 : t->bits)) - 1;
+            const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
+            return value(constant(cx, name == "max" ? maxv : minv, t, where));
+        }
+        cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
+        return {};
+    }
+    if (base.kind == Item::Kind::TypeName) {
+        // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
+        cx.error(where, "'" + base.type->name() + "." + name + "' is not supported");
+        return {};
+    }
+    if (base.kind != Item::Kind::Value) {
+        (void)value_of(cx, std::move(base));
+        return {};
+    }
+    return value_member(cx, std::move(base.expr), name, where);
+}
+
+Item index(Context& cx, Item base, const ast::index_postfix& ix, Location where) {
+    Item result;
+    if (base.kind == Item::Kind::TypeName) {
+        cx.error(where, "array types are only supported in declarations and 'new' expressions");
+        return result;
+    }
+    auto e = value_of(cx, std::move(base));
+    if (!e) return result;
+    if (!ix.index) {
+        cx.error(where, "index expression cannot be omitted");
+        return result;
+    }
+    const Type* t = e->type;
+    auto out = std::make_unique<Expr>();
+    out->kind = Expr::Kind::Index;
+    out->loc = where;
+    if (t->kind == Type::Kind::Mapping) {
+        auto key = expected_value(cx, ix.index->get(), t->key);
+        if (!key) return result;
+        out->type = t->element;
+        out->location = DataLocation::Storage;
+        out->args.push_back(std::move(e));
+        out->args.push_back(std::move(key));
+    } else if (t->kind == Type::Kind::Array) {
+        auto i = expected_value(cx, ix.index->get(), cx.types.uint(256));
+        if (!i) return result;
+        if (t->length && i->kind == Expr::Kind::Constant && !(i->value < vm::uint256(*t->length))) {
+            cx.error(i->loc, "out of bounds array access");
+            return result;
+        }
+        out->type = t->element;
+        out->location = e->location;
+        out->args.push_back(std::move(e));
+        out->args.push_back(std::move(i));
+    } else if (t->kind == Type::Kind::FixedBytes ||
+               (t->kind == Type::Kind::Bytes && e->location == DataLocation::Memory)) {
+        // b[i]: one byte, as bytes1.
+        auto i = expected_value(cx, ix.index->get(), cx.types.uint(256));
+        if (!i) return result;
+        if (t->kind == Type::Kind::FixedBytes && i->kind == Expr::Kind::Constant &&
+            !(i->value < vm::uint256(t->bits / 8))) {
+            cx.error(i->loc, "out of bounds array access");
+            return result;
+        }
+        out->type = cx.types.fixed_bytes(1);
+        out->location = t->kind == Type::Kind::Bytes ? DataLocation::Memory : DataLocation::None;
+        out->args.push_back(std::move(e));
+        out->args.push_back(std::move(i));
+    } else {
+        cx.error(where, "indexed expression has to be a mapping or an array, not " + t->name());
+        return result;
+    }
+    result.kind = Item::Kind::Value;
+    result.loc = where;
+    result.expr = std::move(out);
+    return result;
+}
+
+Item postfix_item(Context& cx, const ast::postfix_expression& p) {
+    Item it = operand_item(cx, p.primary);
+    // Every step of the chain is an expression that starts where the primary starts: errors
+    // point there, as solc's do.
+    const Location start = it.kind == Item::Kind::Invalid ? cx.at(p) : it.loc;
+    for (const auto& op : p.ops) {
+        if (it.kind == Item::Kind::Invalid) return it;
+        it.loc = start;
+        if (it.expr && it.kind == Item::Kind::Value) it.expr->loc = start;
+        if (const auto* m = boost::get<ast::member_postfix>(&op.get())) {
+            it = member(cx, std::move(it), *m);
+        } else if (const auto* c = boost::get<ast::call_postfix>(&op.get())) {
+            it = call(cx, std::move(it), *c, start);
+        } else if (const auto* ix = boost::get<ast::index_postfix>(&op.get())) {
+            it = index(cx, std::move(it), *ix, start);
+        } else if (const auto* inc = boost::get<ast::increment_postfix>(&op.get())) {
+            auto target = value_of(cx, std::move(it));
+            it = {};
+            if (!target) return it;
+            if (!is_lvalue(*target) || target->kind == Expr::Kind::Tuple || !target->type->is_integer()) {
+                cx.error(cx.at(*inc), "operator " + inc->op + " needs an integer variable");
+                return it;
+            }
+            check_lvalue(cx, *target);
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::IncDec;
+            e->type = target->type;
+            e->loc = cx.at(*inc);
+            e->increment = inc->op == "++";
+            e->prefix = false;
+            e->checked = !cx.unchecked;
+            e->args.push_back(std::move(target));
+            it.kind = Item::Kind::Value;
+            it.loc = e->loc;
+            it.expr = std::move(e);
+        }
+    }
+    return it;
+}
+
+}  // namespace
+
+ExprPtr expected_value(Context& cx, const ast::expression& e, const Type* expected) {
+    auto v = expression(cx, e, expected);
+    if (!v) return nullptr;
+    if (v->type->kind == Type::Kind::Tuple || v->type->kind == Type::Kind::Void) {
+        if (expected) {
+            cx.error(cx.at(e), "expression has no single value to convert to " + expected->name());
+            return nullptr;
+        }
+    }
+    return implicit(cx, std::move(v), expected, cx.at(e));
+}
+
+ExprPtr expression(Context& cx, const ast::expression& e, const Type* expected) {
+    if (e.assignment) return assignment(cx, e);
+    auto c = chain(cx, e.chain);
+    if (!e.conditional || !c) return c;
+    c = implicit(cx, std::move(c), cx.types.boolean(), cx.at(e.chain));
+    auto t = expression(cx, e.conditional->if_true.get(), expected);
+    auto f = expression(cx, e.conditional->if_false.get(), expected);
+    if (!c || !t || !f) return nullptr;
+    // A common type: literals adopt the other side's type.
+    if (t->type->kind == Type::Kind::IntLiteral && f->type->kind == Type::Kind::IntLiteral) {
+        if (expected && expected->is_integer()) {
+            t = implicit(cx, std::move(t), expected, cx.at(e.conditional->if_true.get()));
+            f = implicit(cx, std::move(f), expected, cx.at(e.conditional->if_false.get()));
+        } else {
+            t = mobile(cx, std::move(t));
+            f = mobile(cx, std::move(f));
+            if (t && f && t->type != f->type) {
+                const Type* wide = t->type->bits >= f->type->bits ? t->type : f->type;
+                t = implicit(cx, std::move(t), wide, cx.at(e.conditional->if_true.get()));
+                f = implicit(cx, std::move(f), wide, cx.at(e.conditional->if_false.get()));
+            }
+        }
+    } else if (t->type->kind == Type::Kind::IntLiteral || t->type->kind == Type::Kind::StringLiteral) {
+        t = implicit(cx, std::move(t), f->type, cx.at(e.conditional->if_true.get()));
+    } else if (f->type->kind == Type::Kind::IntLiteral || f->type->kind == Type::Kind::StringLiteral) {
+        f = implicit(cx, std::move(f), t->type, cx.at(e.conditional->if_false.get()));
+    } else if (t->type != f->type) {
+        // The common type: whichever side the other converts to implicitly.
+        auto widens = [](const Type* from, const Type* to) {
+            return (from->kind == to->kind && (from->is_integer() || from->kind == Type::Kind::FixedBytes) &&
+                    from->bits <= to->bits) ||
+                   (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int && from->bits < to->bits) ||
+                   (from->kind == Type::Kind::Address && to->kind == Type::Kind::Address && !to->payable);
+        };
+        if (widens(t->type, f->type))
+            t = implicit(cx, std::move(t), f->type, cx.at(e.conditional->if_true.get()));
+        else
+            f = implicit(cx, std::move(f), t->type, cx.at(e.conditional->if_false.get()));
+        if (!t || !f) return nullptr;
+    }
+    if (!t || !f) return nullptr;
+    auto out = std::make_unique<Expr>();
+    out->kind = Expr::Kind::Conditional;
+    out->type = t->type;
+    out->location = t->location;
+    out->loc = cx.at(e);
+    if (t->type->is_reference() && t->location != f->location) {
+        cx.error(cx.at(e), "true and false expressions must live in the same data location");
+        return nullptr;
+    }
+    out->args.push_back(std::move(c));
+    out->args.push_back(std::move(t));
+    out->args.push_back(std::move(f));
+    return out;
+}
+
+ExprPtr operand(Context& cx, const ast::operand& o) { return value_of(cx, operand_item(cx, o)); }
+
+ExprPtr value_of(Context& cx, Item item) {
+    switch (item.kind) {
+        case Item::Kind::Value:
+            return std::move(item.expr);
+        case Item::Kind::Invalid:
+            return nullptr;
+        case Item::Kind::Function:
+        case Item::Kind::ExternalFunction:
+            cx.error(item.loc,
+                     "function '" + item.name + "' must be called; function values are not supported");
+            return nullptr;
+        case Item::Kind::TypeName:
+            cx.error(item.loc, "type '" + item.type->name() +
+                                   "' is not a value; did you mean to convert with " + item.name + "(...)?");
+            return nullptr;
+        case Item::Kind::Event:
+        case Item::Kind::Error:
+            cx.error(item.loc,
+                     "'" + item.name + "' can only be used in " +
+                         (item.kind == Item::Kind::Event ? "an emit statement" : "a revert statement"));
+            return nullptr;
+        default:
+            cx.error(item.loc, "'" + item.name + "' is not a value");
+            return nullptr;
+    }
+}
+
+}  // namespace trainchain::compiler::analysis

@@ -1,0 +1,601 @@
+// compiler/src/analysis/names.cpp - the declarations pass: file-level definitions, contracts and
+// their members, storage layout, selectors and public getters.
+#include "analysis/names.hpp"
+
+#include <map>
+#include <set>
+
+#include "analysis/typing.hpp"
+#include "trainchain/compiler/abi.hpp"
+
+namespace trainchain::compiler::analysis {
+
+namespace {
+
+uint32_t selector_word(const std::string& sig) {
+    const auto s = abi::selector(sig);
+    return (uint32_t{s[0]} << 24) | (uint32_t{s[1]} << 16) | (uint32_t{s[2]} << 8) | s[3];
+}
+
+void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s) {
+    cx.resolving_structs.insert(def.name.name);
+    std::set<std::string> names;
+    uint64_t slot = 0;
+    unsigned used = 0;  // bytes used in the current slot
+    for (const auto& m : def.members) {
+        const Type* t = resolve_type(cx, m.type);
+        if (!t) continue;
+        if (t->kind == Type::Kind::Mapping || t->is_byte_array() || t->kind == Type::Kind::Array) {
+            cx.error(cx.at(m.type), "struct members must be value types or structs, not '" + t->name() + "'");
+            continue;
+        }
+        if (!names.insert(m.name.name).second) {
+            cx.error(cx.at(m.name), "identifier '" + m.name.name + "' already declared");
+            continue;
+        }
+        StructMember sm;
+        sm.name = m.name.name;
+        sm.type = t;
+        if (t->is_value()) {
+            const unsigned size = t->storage_bytes();
+            if (used + size > 32) {
+                ++slot;
+                used = 0;
+            }
+            sm.slot = slot;
+            sm.offset = used;
+            used += size;
+        } else {  // nested struct: starts and ends a slot
+            if (used > 0) ++slot;
+            sm.slot = slot;
+            slot += t->storage_slots();
+            used = 0;
+        }
+        s.members.push_back(sm);
+    }
+    s.slots = slot + (used > 0 ? 1 : 0);
+    if (s.slots == 0) s.slots = 1;
+    if (def.members.empty()) cx.error(cx.at(def.name), "struct '" + def.name.name + "' has no members");
+    cx.resolving_structs.erase(def.name.name);
+}
+
+EventInfo* make_event(Context& cx, const ast::event_definition& def) {
+    auto ev = std::make_unique<EventInfo>();
+    ev->name = def.name.name;
+    ev->anonymous = def.anonymous;
+    std::string sig = ev->name + "(";
+    size_t indexed = 0;
+    for (const auto& p : def.parameters) {
+        const Type* t = resolve_type(cx, p.type);
+        if (!t) return nullptr;
+        if (t->kind == Type::Kind::Mapping || t->kind == Type::Kind::Struct || t->kind == Type::Kind::Array) {
+            cx.error(cx.at(p.type), "event parameters of type '" + t->name() + "' are not supported");
+            return nullptr;
+        }
+        if (p.indexed) ++indexed;
+        ev->params.push_back({p.name ? p.name->name : std::string{}, t, p.indexed});
+        sig += (ev->params.size() > 1 ? "," : "") + t->abi_name();
+    }
+    if (indexed > (def.anonymous ? 4u : 3u)) {
+        cx.error(cx.at(def.name),
+                 "more than " + std::string(def.anonymous ? "4" : "3") + " indexed event parameters");
+        return nullptr;
+    }
+    ev->signature = sig + ")";
+    auto* raw = ev.get();
+    (cx.contract ? cx.contract->events : cx.prog.events).push_back(std::move(ev));
+    return raw;
+}
+
+ErrorInfo* make_error(Context& cx, const ast::error_definition& def) {
+    auto er = std::make_unique<ErrorInfo>();
+    er->name = def.name.name;
+    std::string sig = er->name + "(";
+    for (const auto& p : def.parameters) {
+        const Type* t = resolve_type(cx, p.type);
+        if (!t) return nullptr;
+        if (!t->is_value() && !t->is_byte_array()) {
+            cx.error(cx.at(p.type), "error parameters of type '" + t->name() + "' are not supported");
+            return nullptr;
+        }
+        er->params.push_back({p.name ? p.name->name : std::string{}, t, false});
+        sig += (er->params.size() > 1 ? "," : "") + t->abi_name();
+    }
+    er->signature = sig + ")";
+    er->selector = selector_word(er->signature);
+    auto* raw = er.get();
+    (cx.contract ? cx.contract->errors : cx.prog.errors).push_back(std::move(er));
+    return raw;
+}
+
+VarInfo* declare_param(Context& cx, const ast::variable_declaration& p, bool is_return, bool external) {
+    const Type* t = resolve_type(cx, p.type);
+    const Location where = cx.at(p);
+    if (!t) return nullptr;
+    if (p.indexed) cx.error(where, "'indexed' is only allowed on event parameters");
+    DataLocation loc = DataLocation::None;
+    if (t->is_reference()) {
+        if (p.location.empty()) {
+            cx.error(cx.at(p.type), "data location must be \"memory\" or \"calldata\" for " +
+                                        std::string(is_return ? "return" : "parameter") + " of type '" +
+                                        t->name() + "'");
+            return nullptr;
+        }
+        if (p.location == "storage") {
+            if (external) {
+                cx.error(where, "storage parameters are only allowed in internal and private functions");
+                return nullptr;
+            }
+            loc = DataLocation::Storage;
+        } else {
+            loc = DataLocation::Memory;  // calldata values are read into memory
+            if (t->kind == Type::Kind::Mapping) {
+                cx.error(where, "mappings can only live in storage");
+                return nullptr;
+            }
+            if (t->kind == Type::Kind::Array && !t->element->is_value()) {
+                cx.error(cx.at(p.type), "arrays of structs as parameters are not supported");
+                return nullptr;
+            }
+        }
+    } else if (!p.location.empty()) {
+        cx.error(where, "data location can only be given for array, struct, string or bytes types");
+    }
+    return new_local(cx, p.name ? p.name->name : std::string{}, t, loc, p.name ? cx.at(*p.name) : where);
+}
+
+void layout_storage(ContractInfo& c) {
+    uint64_t slot = 0;
+    unsigned used = 0;
+    for (auto& v : c.state_vars) {
+        if (v->is_constant) continue;
+        if (v->is_immutable) {
+            v->immutable_index = c.immutables.size();
+            c.immutables.push_back(v.get());
+            continue;
+        }
+        if (v->type->is_value()) {
+            const unsigned size = v->type->storage_bytes();
+            if (used + size > 32) {
+                ++slot;
+                used = 0;
+            }
+            v->slot = slot;
+            v->offset = used;
+            used += size;
+        } else {
+            if (used > 0) ++slot;
+            v->slot = slot;
+            v->offset = 0;
+            slot += v->type->storage_slots();
+            used = 0;
+        }
+    }
+}
+
+void declare_function(Context& cx, const ast::function_definition& def, ContractInfo& c) {
+    auto f = std::make_unique<FunctionInfo>();
+    f->ast = &def;
+    f->loc = def.name ? cx.at(*def.name) : cx.at(def);
+    if (def.kind == "constructor") {
+        f->kind = FunctionInfo::Kind::Constructor;
+        f->name = "constructor";
+    } else if (def.kind == "receive") {
+        f->kind = FunctionInfo::Kind::Receive;
+        f->name = "receive";
+    } else if (def.kind == "fallback") {
+        f->kind = FunctionInfo::Kind::Fallback;
+        f->name = "fallback";
+    } else {
+        f->name = def.name ? def.name->name : std::string{};
+    }
+    bool has_visibility = false;
+    for (const auto& a : def.attributes) {
+        if (const auto* kw = boost::get<std::string>(&a.get())) {
+            if (*kw == "public" || *kw == "external" || *kw == "internal" || *kw == "private") {
+                if (has_visibility) cx.error(f->loc, "visibility already specified");
+                has_visibility = true;
+                f->visibility = *kw == "public"     ? Visibility::Public
+                                : *kw == "external" ? Visibility::External
+                                : *kw == "internal" ? Visibility::Internal
+                                                    : Visibility::Private;
+            } else if (*kw == "view") {
+                f->mutability = Mutability::View;
+            } else if (*kw == "pure") {
+                f->mutability = Mutability::Pure;
+            } else if (*kw == "payable") {
+                f->mutability = Mutability::Payable;
+            }
+        }
+    }
+    if (f->kind == FunctionInfo::Kind::Function && !has_visibility)
+        cx.error(f->loc, "no visibility specified; did you intend to add \"public\"?");
+    if (f->kind == FunctionInfo::Kind::Constructor) {
+        if (has_visibility && f->visibility != Visibility::Public)
+            cx.error(f->loc, "constructor visibility must be public or omitted");
+        f->visibility = Visibility::Public;
+        if (c.constructor) cx.error(f->loc, "more than one constructor defined");
+        c.constructor = f.get();
+    }
+    if (f->kind == FunctionInfo::Kind::Receive || f->kind == FunctionInfo::Kind::Fallback) {
+        if (f->visibility != Visibility::External)
+            cx.error(f->loc, f->name + " function must be defined as \"external\"");
+        if (f->kind == FunctionInfo::Kind::Receive && f->mutability != Mutability::Payable)
+            cx.error(f->loc, "receive ether function must be payable");
+        if (f->kind == FunctionInfo::Kind::Fallback && (!def.parameters.empty() || !def.returns.empty()))
+            cx.error(
+                f->loc,
+                "a fallback function with parameters or return values (`fallback(bytes calldata) returns "
+                "(bytes memory)`) is not supported");
+        else if (!def.parameters.empty() || !def.returns.empty())
+            cx.error(f->loc, f->name + " function cannot have parameters or return values");
+        auto*& slot = f->kind == FunctionInfo::Kind::Receive ? c.receive : c.fallback;
+        if (slot) cx.error(f->loc, "only one " + f->name + " function is allowed");
+        slot = f.get();
+    }
+    if (f->mutability == Mutability::Payable && !f->externally_visible())
+        cx.error(f->loc, "internal and private functions cannot be payable");
+    if (!def.body)
+        cx.error(f->loc, "functions without implementation are not supported (no abstract contracts)");
+
+    const bool external = f->externally_visible();
+    bool params_ok = true;
+    for (const auto& p : def.parameters) {
+        auto* v = declare_param(cx, p, false, external);
+        if (v)
+            f->params.push_back(v);
+        else
+            params_ok = false;
+    }
+    for (const auto& p : def.returns) {
+        auto* v = declare_param(cx, p, true, external);
+        if (v)
+            f->returns.push_back(v);
+        else
+            params_ok = false;
+    }
+    if (!params_ok) return;
+    // What the ABI code of this compiler can decode and encode.
+    if (external) {
+        auto check = [&](const VarInfo* v, bool is_param) {
+            const Type* t = v->type;
+            bool ok = t->is_value() || t->is_byte_array();
+            if (t->kind == Type::Kind::Array && !t->length && t->element->is_value())
+                ok = !is_param || t->element->storage_bytes() == 32;
+            if (f->kind == FunctionInfo::Kind::Constructor) ok = t->is_value();
+            if (!ok)
+                cx.error(v->declared_at,
+                         std::string(is_param ? "parameter" : "return value") + " of type '" + t->name() +
+                             "' is not supported in " +
+                             (f->kind == FunctionInfo::Kind::Constructor ? "a constructor"
+                                                                         : "an external or public function"));
+        };
+        for (auto* v : f->params) check(v, true);
+        for (auto* v : f->returns) check(v, false);
+    }
+    if (external && f->kind == FunctionInfo::Kind::Function) {
+        std::string sig = f->name + "(";
+        for (size_t i = 0; i < f->params.size(); ++i) sig += (i ? "," : "") + f->params[i]->type->abi_name();
+        f->signature = sig + ")";
+        f->selector = selector_word(f->signature);
+    }
+    if (f->kind == FunctionInfo::Kind::Function) cx.functions[f->name] = f.get();
+    c.functions.push_back(std::move(f));
+}
+
+void make_getter(Context& cx, VarInfo& v, ContractInfo& c) {
+    // The getter takes one parameter per mapping key and array index, as solc's does.
+    auto f = std::make_unique<FunctionInfo>();
+    f->name = v.name;
+    f->kind = FunctionInfo::Kind::Getter;
+    f->visibility = Visibility::External;
+    f->mutability = v.is_constant ? Mutability::Pure : Mutability::View;
+    f->loc = v.declared_at;
+    ExprPtr e = std::make_unique<Expr>();
+    e->kind = v.is_constant ? Expr::Kind::Constant
+                            : (v.is_immutable ? Expr::Kind::Immutable : Expr::Kind::StateVar);
+    e->type = v.type;
+    e->var = &v;
+    e->loc = v.declared_at;
+    e->location = v.location;
+    const Type* t = v.type;
+    while (t->kind == Type::Kind::Mapping || t->kind == Type::Kind::Array) {
+        const Type* key = t->kind == Type::Kind::Mapping ? t->key : cx.types.uint(256);
+        auto* p = new_local(cx, "", key, DataLocation::None, v.declared_at);
+        f->params.push_back(p);
+        auto ix = std::make_unique<Expr>();
+        ix->kind = Expr::Kind::Index;
+        ix->type = t->element;
+        ix->location = DataLocation::Storage;
+        ix->loc = v.declared_at;
+        ix->getter_index = true;
+        ix->args.push_back(std::move(e));
+        auto pe = std::make_unique<Expr>();
+        pe->kind = Expr::Kind::Local;
+        pe->type = key;
+        pe->var = p;
+        pe->loc = v.declared_at;
+        ix->args.push_back(std::move(pe));
+        e = std::move(ix);
+        t = t->element;
+    }
+    auto body = std::make_unique<Stmt>();
+    body->kind = Stmt::Kind::Block;
+    auto ret = std::make_unique<Stmt>();
+    ret->kind = Stmt::Kind::Return;
+    ret->loc = v.declared_at;
+    if (t->kind == Type::Kind::Struct) {
+        // Returns the struct's members as a tuple.
+        auto tuple = std::make_unique<Expr>();
+        tuple->kind = Expr::Kind::Tuple;
+        tuple->loc = v.declared_at;
+        std::vector<const Type*> members;
+        std::shared_ptr<Expr> base(std::move(e));
+        for (size_t i = 0; i < t->struct_info->members.size(); ++i) {
+            const auto& m = t->struct_info->members[i];
+            if (!m.type->is_value()) continue;  // solc's getters skip members it cannot return
+            auto* r = new_local(cx, m.name, m.type, DataLocation::None, v.declared_at);
+            f->returns.push_back(r);
+            auto me = std::make_unique<Expr>();
+            me->kind = Expr::Kind::Member;
+            me->type = m.type;
+            me->member_index = i;
+            me->location = DataLocation::Storage;
+            me->loc = v.declared_at;
+            // Each member access re-evaluates the path: copy the base chain.
+            std::function<ExprPtr(const Expr&)> clone = [&](const Expr& x) {
+                auto y = std::make_unique<Expr>();
+                y->kind = x.kind;
+                y->type = x.type;
+                y->location = x.location;
+                y->loc = x.loc;
+                y->var = x.var;
+                y->value = x.value;
+                y->getter_index = x.getter_index;
+                for (const auto& a : x.args) y->args.push_back(clone(*a));
+                return y;
+            };
+            me->args.push_back(clone(*base));
+            members.push_back(m.type);
+            tuple->args.push_back(std::move(me));
+        }
+        tuple->type = cx.types.tuple(members);
+        ret->expr = std::move(tuple);
+    } else {
+        f->returns.push_back(new_local(cx, "", t, DataLocation::None, v.declared_at));
+        ret->expr = std::move(e);
+    }
+    body->body.push_back(std::move(ret));
+    f->body = std::move(body);
+    std::string sig = f->name + "(";
+    for (size_t i = 0; i < f->params.size(); ++i) sig += (i ? "," : "") + f->params[i]->type->abi_name();
+    f->signature = sig + ")";
+    f->selector = selector_word(f->signature);
+    if (cx.functions.count(f->name)) cx.error(v.declared_at, "identifier '" + v.name + "' already declared");
+    c.functions.push_back(std::move(f));
+}
+
+/// A state variable of `c`, with its attributes checked.
+void declare_state_variable(Context& cx, const ast::state_variable& v, ContractInfo& c) {
+    const Type* t = resolve_type(cx, v.type);
+    if (!t) return;
+    auto var = std::make_unique<VarInfo>();
+    var->name = v.name.name;
+    var->type = t;
+    var->is_state = true;
+    var->declared_at = cx.at(v.name);
+    var->location = t->is_reference() ? DataLocation::Storage : DataLocation::None;
+    std::set<std::string> seen;
+    for (const auto& a : v.attributes) {
+        if (!seen.insert(a).second) cx.error(cx.at(v.name), "'" + a + "' given twice");
+        if (a == "public")
+            var->is_public = true;
+        else if (a == "constant")
+            var->is_constant = true;
+        else if (a == "immutable")
+            var->is_immutable = true;
+        else if (a != "internal" && a != "private")
+            cx.error(cx.at(v.name), "'" + a + "' is not allowed on state variables");
+    }
+    if ((var->is_constant || var->is_immutable) && !t->is_value()) {
+        cx.error(cx.at(v.type), std::string(var->is_constant ? "constant" : "immutable") +
+                                    " state variables of type '" + t->name() + "' are not supported");
+        return;
+    }
+    if (var->is_constant && !v.initial) {
+        cx.error(cx.at(v.name), "uninitialized \"constant\" variable");
+        return;
+    }
+    if (t->is_byte_array()) {
+        cx.error(cx.at(v.type), "string and bytes state variables are not supported");
+        return;
+    }
+    cx.state[var->name] = var.get();
+    c.state_vars.push_back(std::move(var));
+}
+
+void declare_contract(Context& cx, const ast::contract_definition& def, ContractInfo& c) {
+    enter_contract(cx, c);  // nothing declared yet: empty tables
+    std::set<std::string> names;
+    std::set<std::string> function_names;
+    auto claim = [&](const ast::identifier& id) {
+        if (!names.insert(id.name).second) {
+            cx.error(cx.at(id), "identifier '" + id.name + "' already declared");
+            return false;
+        }
+        return true;
+    };
+    auto claim_function = [&](const ast::identifier& id) {
+        if (function_names.count(id.name)) {
+            cx.error(cx.at(id), "function overloading is not supported");
+            return false;
+        }
+        function_names.insert(id.name);
+        return claim(id);
+    };
+    // Structs first (their names), then everything that may use them.
+    for (const auto& m : def.members)
+        if (const auto* s = boost::get<ast::struct_definition>(&m.get())) {
+            if (!claim(s->name)) continue;
+            auto info = std::make_unique<StructInfo>();
+            info->name = s->name.name;
+            cx.structs[info->name] = info.get();
+            c.structs.push_back(std::move(info));
+        }
+    for (const auto& m : def.members)
+        if (const auto* s = boost::get<ast::struct_definition>(&m.get()))
+            if (auto it = cx.structs.find(s->name.name);
+                it != cx.structs.end() && it->second->members.empty())
+                define_struct(cx, *s, *it->second);
+    for (const auto& m : def.members) {
+        if (const auto* e = boost::get<ast::event_definition>(&m.get())) {
+            if (!claim(e->name)) continue;
+            if (auto* ev = make_event(cx, *e)) cx.events[ev->name] = ev;
+        } else if (const auto* r = boost::get<ast::error_definition>(&m.get())) {
+            if (!claim(r->name)) continue;
+            if (auto* er = make_error(cx, *r)) cx.errors[er->name] = er;
+        } else if (const auto* v = boost::get<ast::state_variable>(&m.get())) {
+            if (claim(v->name)) declare_state_variable(cx, *v, c);
+        } else if (const auto* f = boost::get<ast::function_definition>(&m.get())) {
+            if (f->name && !claim_function(*f->name)) continue;
+            declare_function(cx, *f, c);
+        } else if (const auto* md = boost::get<ast::modifier_definition>(&m.get())) {
+            if (!claim(md->name)) continue;
+            auto info = std::make_unique<ModifierInfo>();
+            info->name = md->name.name;
+            info->ast = md;
+            info->loc = cx.at(md->name);
+            for (const auto& p : md->parameters) {
+                if (auto* param = declare_param(cx, p, false, false)) info->params.push_back(param);
+            }
+            cx.modifiers[info->name] = info.get();
+            c.modifiers.push_back(std::move(info));
+        }
+    }
+    cx.member_names[&c] = names;
+    layout_storage(c);
+    for (auto& v : c.state_vars)
+        if (v->is_public) make_getter(cx, *v, c);
+    // Selectors must be unique among the externally visible functions.
+    std::map<uint32_t, const FunctionInfo*> selectors;
+    for (const auto& f : c.functions) {
+        if (!f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor ||
+            f->kind == FunctionInfo::Kind::Receive || f->kind == FunctionInfo::Kind::Fallback)
+            continue;
+        auto [it, fresh] = selectors.emplace(f->selector, f.get());
+        if (!fresh) cx.error(f->loc, "function signature hash collision for " + f->signature);
+    }
+    cx.contract = nullptr;
+}
+
+void declare_file_level(Context& cx, const ast::source_unit& unit) {
+    for (const auto& el : unit.elements) {
+        if (const auto* s = boost::get<ast::struct_definition>(&el.get())) {
+            if (cx.file_structs.count(s->name.name)) {
+                cx.error(cx.at(s->name), "identifier '" + s->name.name + "' already declared");
+                continue;
+            }
+            auto info = std::make_unique<StructInfo>();
+            info->name = s->name.name;
+            cx.file_structs[info->name] = info.get();
+            cx.prog.structs.push_back(std::move(info));
+        } else if (const auto* p = boost::get<ast::pragma_directive>(&el.get())) {
+            const auto& t = p->text;
+            if (t.rfind("solidity", 0) == 0 && t.find("0.8") == std::string::npos &&
+                t.find('>') == std::string::npos)
+                cx.diags.warning(cx.at(*p), "this compiler implements a subset of Solidity 0.8; pragma '" +
+                                                t + "' may not match");
+        }
+    }
+    // File-level structs may refer to each other; define them after all names are known.
+    for (const auto& el : unit.elements)
+        if (const auto* s = boost::get<ast::struct_definition>(&el.get()))
+            if (auto it = cx.file_structs.find(s->name.name);
+                it != cx.file_structs.end() && it->second->members.empty())
+                define_struct(cx, *s, *it->second);
+    for (const auto& el : unit.elements) {
+        if (const auto* e = boost::get<ast::event_definition>(&el.get())) {
+            if (auto* ev = make_event(cx, *e)) cx.file_events[ev->name] = ev;
+        } else if (const auto* r = boost::get<ast::error_definition>(&el.get())) {
+            if (auto* er = make_error(cx, *r)) cx.file_errors[er->name] = er;
+        }
+    }
+}
+
+}  // namespace
+
+const StructInfo* Context::find_struct(const std::string& name) const {
+    if (auto it = structs.find(name); it != structs.end()) return it->second;
+    if (auto it = file_structs.find(name); it != file_structs.end()) return it->second;
+    return nullptr;
+}
+
+const EventInfo* Context::find_event(const std::string& name) const {
+    if (auto it = events.find(name); it != events.end()) return it->second;
+    if (auto it = file_events.find(name); it != file_events.end()) return it->second;
+    return nullptr;
+}
+
+const ErrorInfo* Context::find_error(const std::string& name) const {
+    if (auto it = errors.find(name); it != errors.end()) return it->second;
+    if (auto it = file_errors.find(name); it != file_errors.end()) return it->second;
+    return nullptr;
+}
+
+VarInfo* Context::find_var(const std::string& name) {
+    for (auto it = scopes.rbegin(); it != scopes.rend(); ++it)
+        if (auto v = it->vars.find(name); v != it->vars.end()) return v->second;
+    return nullptr;
+}
+
+VarInfo* new_local(Context& cx, const std::string& name, const Type* type, DataLocation loc, Location where) {
+    auto v = std::make_unique<VarInfo>();
+    v->name = name;
+    v->type = type;
+    v->location = loc;
+    v->declared_at = where;
+    v->local_id = cx.next_local++;
+    auto* raw = v.get();
+    cx.contract->locals.push_back(std::move(v));
+    return raw;
+}
+
+void declare(Context& cx, const ast::source_unit& unit) {
+    declare_file_level(cx, unit);
+    // Contract names first: contracts may use each other as types.
+    for (const auto& el : unit.elements) {
+        if (const auto* def = boost::get<ast::contract_definition>(&el.get())) {
+            const std::string& name = def->name.name;
+            if (cx.contracts.count(name) || cx.file_structs.count(name)) {
+                cx.error(cx.at(def->name), "identifier '" + name + "' already declared");
+                continue;
+            }
+            auto c = std::make_unique<ContractInfo>();
+            c->name = name;
+            c->loc = cx.at(def->name);
+            cx.contracts[name] = c.get();
+            cx.contract_defs[name] = def;
+            cx.prog.contracts.push_back(std::move(c));
+        }
+    }
+    for (auto& c : cx.prog.contracts) declare_contract(cx, *cx.contract_defs[c->name], *c);
+}
+
+void enter_contract(Context& cx, ContractInfo& c) {
+    cx.contract = &c;
+    cx.structs.clear();
+    cx.events.clear();
+    cx.errors.clear();
+    cx.functions.clear();
+    cx.modifiers.clear();
+    cx.state.clear();
+    for (auto& s : c.structs) cx.structs[s->name] = s.get();
+    for (auto& e : c.events) cx.events[e->name] = e.get();
+    for (auto& e : c.errors) cx.errors[e->name] = e.get();
+    for (auto& f : c.functions)
+        if (f->kind == FunctionInfo::Kind::Function) cx.functions[f->name] = f.get();
+    for (auto& m : c.modifiers) cx.modifiers[m->name] = m.get();
+    for (auto& v : c.state_vars) cx.state[v->name] = v.get();
+}
+
+}  // namespace trainchain::compiler::analysis

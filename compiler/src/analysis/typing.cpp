@@ -1,0 +1,274 @@
+// compiler/src/analysis/typing.cpp - the types pass: type names, and implicit and explicit
+// conversions between types.
+#include "analysis/typing.hpp"
+
+#include "analysis/constants.hpp"
+
+namespace trainchain::compiler::analysis {
+
+const Type* elementary(Context& cx, const std::string& n) {
+    if (n == "bool") return cx.types.boolean();
+    if (n == "address") return cx.types.address(false);
+    if (n == "address payable") return cx.types.address(true);
+    if (n == "string") return cx.types.string_type();
+    if (n == "bytes") return cx.types.bytes_type();
+    if (n == "uint") return cx.types.uint(256);
+    if (n == "int") return cx.types.sint(256);
+    auto sized = [&](size_t prefix) -> std::optional<unsigned> {
+        const auto digits = n.substr(prefix);
+        if (digits.empty() || digits.size() > 3 || digits[0] == '0') return std::nullopt;
+        for (char ch : digits)
+            if (ch < '0' || ch > '9') return std::nullopt;
+        return static_cast<unsigned>(std::stoul(digits));
+    };
+    if (n.rfind("uint", 0) == 0)
+        if (auto b = sized(4); b && *b % 8 == 0 && *b <= 256) return cx.types.uint(*b);
+    if (n.rfind("int", 0) == 0)
+        if (auto b = sized(3); b && *b % 8 == 0 && *b <= 256) return cx.types.sint(*b);
+    if (n.rfind("bytes", 0) == 0)
+        if (auto b = sized(5); b && *b >= 1 && *b <= 32) return cx.types.fixed_bytes(*b);
+    return nullptr;
+}
+
+namespace {
+
+const Type* resolve_base(Context& cx, const ast::type_base& b) {
+    if (const auto* id = boost::get<ast::identifier>(&b.get())) {
+        if (const Type* t = elementary(cx, id->name)) return t;
+        if (const StructInfo* s = cx.find_struct(id->name)) {
+            if (s->members.empty() && cx.resolving_structs.count(id->name)) {
+                cx.error(cx.at(*id), "recursive struct '" + id->name + "' is not supported");
+                return nullptr;
+            }
+            return cx.types.struct_type(s);
+        }
+        if (auto it = cx.contracts.find(id->name); it != cx.contracts.end())
+            return cx.types.contract(it->second);
+        if (id->name == "fixed" || id->name == "ufixed" || id->name.rfind("fixed", 0) == 0 ||
+            id->name.rfind("ufixed", 0) == 0) {
+            cx.error(cx.at(*id), "fixed-point type '" + id->name + "' is not supported");
+            return nullptr;
+        }
+        if (id->name == "function") {
+            cx.error(cx.at(*id), "function types are not supported");
+            return nullptr;
+        }
+        cx.error(cx.at(*id), "identifier '" + id->name + "' not found or not a type");
+        return nullptr;
+    }
+    const auto& m = boost::get<x3::forward_ast<ast::mapping_type>>(b.get()).get();
+    const Type* key = resolve_type(cx, m.key);
+    const Type* value = resolve_type(cx, m.value);
+    if (!key || !value) return nullptr;
+    if (!key->is_value() && !key->is_byte_array()) {
+        cx.error(cx.at(m.key), "only elementary types and contracts can be mapping keys");
+        return nullptr;
+    }
+    if (key->is_byte_array()) {
+        cx.error(cx.at(m.key), "string and bytes mapping keys are not supported");
+        return nullptr;
+    }
+    if (value->is_byte_array()) {
+        cx.error(cx.at(m.value), "string and bytes in storage are not supported (mapping values included)");
+        return nullptr;
+    }
+    return cx.types.mapping(key, value);
+}
+
+}  // namespace
+
+const Type* resolve_type(Context& cx, const ast::type_name& t) {
+    const Type* type = resolve_base(cx, t.base);
+    if (!type) return nullptr;
+    for (const auto& d : t.dims) {
+        if (type->kind == Type::Kind::Mapping) {
+            cx.error(cx.at(d), "arrays of mappings are not supported");
+            return nullptr;
+        }
+        if (type->is_byte_array() || type->kind == Type::Kind::Array) {
+            cx.error(cx.at(d), "arrays of '" + type->name() +
+                                   "' are not supported (arrays hold value types and structs)");
+            return nullptr;
+        }
+        std::optional<uint64_t> length;
+        if (d.size) {
+            const std::string& s = *d.size;
+            bool ok = !s.empty() && s.size() <= 9 && s[0] != '0';
+            for (char ch : s) ok = ok && ch >= '0' && ch <= '9';
+            if (!ok) {
+                cx.error(cx.at(d), "array length must be a positive decimal number below 10^9");
+                return nullptr;
+            }
+            length = std::stoull(s);
+        }
+        type = cx.types.array(type, length);
+    }
+    return type;
+}
+
+ExprPtr mobile(Context& cx, ExprPtr e) {
+    if (!e) return e;
+    if (e->type->kind == Type::Kind::IntLiteral) {
+        const cpp_int v = cpp_int(e->text);
+        for (unsigned bits = 8; bits <= 256; bits += 8) {
+            const Type* t = v >= 0 ? cx.types.uint(bits) : cx.types.sint(bits);
+            if (fits(v, t)) return constant(cx, v, t, e->loc);
+        }
+        cx.error(e->loc, "literal " + v.str() + " does not fit in 256 bits");
+        return nullptr;
+    }
+    if (e->type->kind == Type::Kind::StringLiteral) {
+        e->type = cx.types.string_type();
+        e->location = DataLocation::Memory;
+    }
+    return e;
+}
+
+ExprPtr implicit(Context& cx, ExprPtr e, const Type* to, Location where, const char* context) {
+    if (!e || !to) return e;
+    const Type* from = e->type;
+    if (from == to) return e;
+    auto fail = [&]() -> ExprPtr {
+        std::string from_name = from->name();
+        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + cpp_int(e->text).str();
+        if (from->kind == Type::Kind::StringLiteral) from_name = "literal_string \"" + e->text + "\"";
+        cx.error(where, std::string(context ? context : "") + "type " + from_name +
+                            " is not implicitly convertible to expected type " + to->name());
+        return nullptr;
+    };
+    auto retyped = [&](const Type* t) {
+        auto c = std::make_unique<Expr>();
+        c->kind = Expr::Kind::Convert;
+        c->type = t;
+        c->loc = e->loc;
+        c->location = e->location;
+        c->args.push_back(std::move(e));
+        return c;
+    };
+    switch (from->kind) {
+        case Type::Kind::IntLiteral: {
+            const cpp_int v = cpp_int(e->text);
+            if (to->is_integer()) {
+                if (!fits(v, to)) {
+                    cx.error(where, "type int_const " + v.str() +
+                                        " is not implicitly convertible to expected type " + to->name() +
+                                        ": the literal does not fit");
+                    return nullptr;
+                }
+                return constant(cx, v, to, e->loc);
+            }
+            if (to->kind == Type::Kind::FixedBytes && v == 0) return constant(cx, 0, to, e->loc);
+            // A hex literal with exactly as many digits as the bytesN has (as solc requires).
+            if (to->kind == Type::Kind::FixedBytes && e->hex_bytes == to->bits / 8)
+                return constant(cx, v << (256 - to->bits), to, e->loc);
+            return fail();
+        }
+        case Type::Kind::StringLiteral:
+            if (to->is_byte_array()) {
+                e->type = to;
+                e->location = DataLocation::Memory;
+                return e;
+            }
+            if (to->kind == Type::Kind::FixedBytes && e->text.size() <= to->bits / 8) {
+                cpp_int v = 0;
+                for (size_t i = 0; i < 32; ++i)
+                    v = (v << 8) | (i < e->text.size() ? static_cast<unsigned char>(e->text[i]) : 0);
+                return constant(cx, v, to, e->loc);
+            }
+            return fail();
+        case Type::Kind::Uint:
+            if ((to->kind == Type::Kind::Uint && to->bits >= from->bits) ||
+                (to->kind == Type::Kind::Int && to->bits > from->bits))
+                return retyped(to);
+            return fail();
+        case Type::Kind::Int:
+            if (to->kind == Type::Kind::Int && to->bits >= from->bits) return retyped(to);
+            return fail();
+        case Type::Kind::FixedBytes:
+            if (to->kind == Type::Kind::FixedBytes && to->bits >= from->bits) return retyped(to);
+            return fail();
+        case Type::Kind::Address:
+            if (to->kind == Type::Kind::Address && !to->payable) return retyped(to);
+            return fail();
+        case Type::Kind::Bytes:
+        case Type::Kind::String:
+            return fail();
+        default:
+            return fail();
+    }
+}
+
+ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
+    if (!e) return nullptr;
+    const Type* from = e->type;
+    auto convert = [&](const Type* t) {
+        auto c = std::make_unique<Expr>();
+        c->kind = Expr::Kind::Convert;
+        c->type = t;
+        c->loc = where;
+        c->location = e->location;
+        c->args.push_back(std::move(e));
+        return c;
+    };
+    auto fail = [&]() -> ExprPtr {
+        std::string from_name = from->name();
+        if (from->kind == Type::Kind::IntLiteral) from_name = "int_const " + cpp_int(e->text).str();
+        cx.error(where,
+                 "explicit type conversion not allowed from \"" + from_name + "\" to \"" + to->name() + "\"");
+        return nullptr;
+    };
+    if (from == to) return e;
+    if (from->kind == Type::Kind::IntLiteral) {
+        const cpp_int v = cpp_int(e->text);
+        if (to->is_integer()) {
+            if (!fits(v, to)) return fail();
+            return constant(cx, v, to, where);
+        }
+        if (to->kind == Type::Kind::Address && v >= 0 && v < (one << 160)) return constant(cx, v, to, where);
+        if (to->kind == Type::Kind::FixedBytes && v >= 0 && v < (one << to->bits))
+            return constant(cx, v << (256 - to->bits), to, where);
+        return fail();
+    }
+    if (from->kind == Type::Kind::StringLiteral) {
+        if (to->is_byte_array() || to->kind == Type::Kind::FixedBytes)
+            return implicit(cx, std::move(e), to, where);
+        return fail();
+    }
+    switch (to->kind) {
+        case Type::Kind::Uint:
+        case Type::Kind::Int:
+            if (from->is_integer() && (from->kind == to->kind || from->bits == to->bits)) return convert(to);
+            if (from->kind == Type::Kind::FixedBytes && from->bits == to->bits &&
+                to->kind == Type::Kind::Uint)
+                return convert(to);
+            if (from->kind == Type::Kind::Address && to->kind == Type::Kind::Uint && to->bits == 160)
+                return convert(to);
+            return fail();
+        case Type::Kind::FixedBytes:
+            if (from->kind == Type::Kind::FixedBytes) return convert(to);
+            if (from->kind == Type::Kind::Uint && from->bits == to->bits) return convert(to);
+            if (from->kind == Type::Kind::Address && to->bits == 160) return convert(to);
+            return fail();
+        case Type::Kind::Address:
+            if (from->kind == Type::Kind::Address || from->kind == Type::Kind::Contract) return convert(to);
+            if ((from->kind == Type::Kind::Uint || from->kind == Type::Kind::FixedBytes) && from->bits == 160)
+                return convert(to);
+            return fail();
+        case Type::Kind::Contract:
+            if (from->kind == Type::Kind::Address || from->kind == Type::Kind::Contract) return convert(to);
+            return fail();
+        case Type::Kind::String:
+        case Type::Kind::Bytes:
+            if (from->is_byte_array() && e->location == DataLocation::Memory) {
+                auto c = convert(to);
+                c->location = DataLocation::Memory;
+                return c;
+            }
+            return fail();
+        case Type::Kind::Bool:
+        default:
+            return fail();
+    }
+}
+
+}  // namespace trainchain::compiler::analysis

@@ -1,0 +1,45 @@
+// compiler/src/grammar/type_names_def.hpp - the definitions of the rules for type names (elementary
+// types, user-defined names, mappings, array suffixes). Included by type_names.cpp only.
+#pragma once
+
+#include "grammar/directives.hpp"
+#include "grammar/lexical.hpp"
+#include "grammar/type_names.hpp"
+
+// X3 grammars mix `>>` (sequence) and `>` (expectation) by design: `a >> b > c` is `(a >> b) > c`.
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Woverloaded-shift-op-parentheses"
+#endif
+
+namespace trainchain::compiler::parser {
+
+// ---- rule IDs ------------------------------------------------------------------------------------
+
+TRAINCHAIN_ANNOTATED(type_name)
+TRAINCHAIN_ANNOTATED(mapping_type)
+TRAINCHAIN_ANNOTATED(type_base)
+TRAINCHAIN_ANNOTATED(array_size)
+TRAINCHAIN_ANNOTATED(array_suffix)
+
+// ---- rule declarations ---------------------------------------------------------------------------
+// A rule's name is what an error says was expected when the rule fails at an expectation point.
+
+const x3::rule<mapping_type_class, ast::mapping_type> mapping_type = "'mapping'";
+const x3::rule<type_base_class, ast::type_base> type_base = "type name";
+const x3::rule<array_size_class, std::string> array_size = "array size";
+const x3::rule<array_suffix_class, ast::array_suffix> array_suffix = "'['";
+
+// ---- definitions ---------------------------------------------------------------------------------
+
+// Types nest only through mappings.
+const auto mapping_type_def =
+    &kw("mapping") >> depth_guard[kw("mapping") > '(' > type_name > x3::omit[-identifier] > "=>" > type_name >
+                                  x3::omit[-identifier] > ')'];
+const auto type_base_def = mapping_type | elementary_type | identifier;
+const auto array_size_def = x3::raw[x3::lexeme[+x3::ascii::digit]];
+const auto array_suffix_def = '[' >> -array_size >> ']';
+const auto type_name_def = type_base >> *array_suffix;
+
+BOOST_SPIRIT_DEFINE(mapping_type, type_base, array_size, array_suffix, type_name)
+
+}  // namespace trainchain::compiler::parser
