@@ -26,6 +26,7 @@
 
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/limits.hpp"
 #include "trainchain/reports/gas_report.hpp"
 #include "trainchain/training/detection.hpp"
 #include "trainchain/vm/hex.hpp"
@@ -176,10 +177,11 @@ struct RunSettings {
             if (!(c.max_accuracy_drop > 0 && c.max_accuracy_drop <= 1))
                 throw HttpError(400, "detection.max_accuracy_drop must be in (0, 1]");
             c.overtraining = field(d, "overtraining", c.overtraining, "detection");
-            c.patience = bounded(d, "patience", c.patience, 1, 1000, "detection");
+            c.patience =
+                bounded(d, "patience", c.patience, runtime::min_patience, runtime::max_patience, "detection");
         }
         r.auto_rollback = field(j, "auto_rollback", r.auto_rollback, "run");
-        r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, 1000000, "run");
+        r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, runtime::max_rollback_limit, "run");
         return r;
     }
 };
@@ -376,10 +378,14 @@ struct ApiServer::Impl {
                             "run name '" + name +
                                 "' is not valid (1 to 64 of A-Z a-z 0-9 . _ -, not starting with a dot)");
         runtime::ChainConfig config;
-        config.nodes = bounded(body, "nodes", config.nodes, 1, 1000, "run");
-        config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
-        config.quorum_percent =
-            bounded(body, "quorum_percent", config.quorum_percent, runtime::min_quorum_percent, 100, "run");
+        // A public server's caps (runtime::api_max_*), stricter than the chain's own bounds.
+        config.nodes =
+            bounded(body, "nodes", config.nodes, runtime::min_nodes, runtime::api_max_nodes, "run");
+        config.difficulty_bits =
+            bounded(body, "difficulty_bits", config.difficulty_bits, runtime::min_difficulty_bits,
+                    runtime::api_max_difficulty_bits, "run");
+        config.quorum_percent = bounded(body, "quorum_percent", config.quorum_percent,
+                                        runtime::min_quorum_percent, runtime::max_quorum_percent, "run");
         config.run_id = runtime::random_run_id();
         config.fork = field(body, "fork", config.fork, "run");
         std::vector<runtime::PublicKey> node_keys;
@@ -388,9 +394,10 @@ struct ApiServer::Impl {
                 throw HttpError(
                     400, "run.node_keys: this server runs in-process nodes (start it with --transport)");
             const auto& keys = body["node_keys"];
-            if (!keys.is_array() || keys.empty() || keys.size() > 1000)
-                throw HttpError(400,
-                                "run.node_keys must be an array of 1 to 1000 public keys (64 hex digits)");
+            if (!keys.is_array() || keys.empty() || keys.size() > runtime::api_max_nodes)
+                throw HttpError(
+                    400, "run.node_keys must be an array of " + std::to_string(runtime::min_nodes) + " to " +
+                             std::to_string(runtime::api_max_nodes) + " public keys (64 hex digits)");
             for (size_t i = 0; i < keys.size(); ++i) {
                 const auto key =
                     keys[i].is_string() ? runtime::parse_hash(keys[i].get<std::string>()) : std::nullopt;

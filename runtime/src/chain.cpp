@@ -109,7 +109,9 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
     if (!dir.has_filename() || dir.filename() == "." || dir.filename() == "..")
         throw StoreError(dir_arg.string() + ": error: give the chain a directory of its own");
-    if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
+    if (config.nodes < min_nodes || config.nodes > max_nodes)
+        throw ChainError("the node count must be " + std::to_string(min_nodes) + " to " +
+                         std::to_string(max_nodes));
     if (!options.node_keys.empty()) {
         if (options.node_keys.size() != config.nodes)
             throw ChainError(std::to_string(options.node_keys.size()) + " node keys given for " +
@@ -120,10 +122,11 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
                     throw ChainError("node keys " + std::to_string(j) + " and " + std::to_string(i) +
                                      " are the same key");
     }
-    if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
-    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > 100)
-        throw ChainError("the quorum must be " + std::to_string(min_quorum_percent) +
-                         " to 100 % (more than half of the nodes), not " +
+    if (config.difficulty_bits > max_difficulty_bits)
+        throw ChainError("the difficulty must be at most " + std::to_string(max_difficulty_bits) + " bits");
+    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > max_quorum_percent)
+        throw ChainError("the quorum must be " + std::to_string(min_quorum_percent) + " to " +
+                         std::to_string(max_quorum_percent) + " % (more than half of the nodes), not " +
                          std::to_string(config.quorum_percent));
     fork_of(config.fork);
     // The chain is built in a sibling directory and renamed into place once its registration

@@ -54,6 +54,11 @@ std::string format_double(double v) {
     return s;
 }
 
+/// "must be LO..HI", the form of every integer range message.
+std::string range_text(uint64_t lo, uint64_t hi) {
+    return "must be " + std::to_string(lo) + ".." + std::to_string(hi);
+}
+
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 template <size_t N>
@@ -192,7 +197,8 @@ std::optional<Problem> find_problem(const TrainConfig& c) {
     if (o.batch_size < 1) return out_of("optimizer.batch_size", o.batch_size, "must be >= 1");
 
     // Top level.
-    if (!in(c.epochs, 1u, 100000u)) return out_of("epochs", c.epochs, "must be 1..100000");
+    if (!in(c.epochs, runtime::min_epochs, runtime::max_epochs))
+        return out_of("epochs", c.epochs, range_text(runtime::min_epochs, runtime::max_epochs));
     if (c.seed > max_toml_integer)
         return out_of("seed", c.seed, "at most " + std::to_string(max_toml_integer));
     if (!in(c.threads, 1u, 256u)) return out_of("threads", c.threads, "must be 1..256");
@@ -200,21 +206,30 @@ std::optional<Problem> find_problem(const TrainConfig& c) {
     // [detection], [recovery]
     if (!(c.detection.max_accuracy_drop > 0 && c.detection.max_accuracy_drop <= 1))
         return out_of("detection.max_accuracy_drop", c.detection.max_accuracy_drop, "must be in (0, 1]");
-    if (c.detection.patience < 1) return out_of("detection.patience", c.detection.patience, "must be >= 1");
+    if (!in(c.detection.patience, runtime::min_patience, runtime::max_patience))
+        return out_of("detection.patience", c.detection.patience,
+                      range_text(runtime::min_patience, runtime::max_patience));
     if (!(c.recovery.lr_factor > 0 && c.recovery.lr_factor <= 1))
         return out_of("recovery.lr_factor", c.recovery.lr_factor, "must be in (0, 1]");
+    if (c.recovery.max_rollbacks > runtime::max_rollback_limit)
+        return out_of("recovery.max_rollbacks", c.recovery.max_rollbacks,
+                      range_text(0u, runtime::max_rollback_limit));
 
     // [chain]
     const ChainSettings& ch = c.chain;
-    if (!in(ch.nodes, 1u, 10000u)) return out_of("chain.nodes", ch.nodes, "must be 1..10000");
-    if (ch.difficulty_bits > 40) return out_of("chain.difficulty_bits", ch.difficulty_bits, "must be 0..40");
+    if (!in(ch.nodes, runtime::min_nodes, runtime::max_nodes))
+        return out_of("chain.nodes", ch.nodes, range_text(runtime::min_nodes, runtime::max_nodes));
+    static_assert(runtime::min_difficulty_bits == 0, "difficulty_bits is unsigned");
+    if (ch.difficulty_bits > runtime::max_difficulty_bits)
+        return out_of("chain.difficulty_bits", ch.difficulty_bits,
+                      range_text(runtime::min_difficulty_bits, runtime::max_difficulty_bits));
     if (!vm::parse_fork(ch.fork))
         return Problem{"chain.fork", "",
                        "chain.fork = " + in_quotes(ch.fork) + " is not a known fork (" + fork_list() + ")"};
-    if (!in(ch.quorum_percent, runtime::min_quorum_percent, 100u))
-        return out_of(
-            "chain.quorum_percent", ch.quorum_percent,
-            "must be " + std::to_string(runtime::min_quorum_percent) + "..100 (more than half of the nodes)");
+    if (!in(ch.quorum_percent, runtime::min_quorum_percent, runtime::max_quorum_percent))
+        return out_of("chain.quorum_percent", ch.quorum_percent,
+                      range_text(runtime::min_quorum_percent, runtime::max_quorum_percent) +
+                          " (more than half of the nodes)");
     if (ch.replay_nodes > ch.nodes)
         return out_of("chain.replay_nodes", ch.replay_nodes,
                       "must be 0..chain.nodes (" + std::to_string(ch.nodes) + ")");
