@@ -26,9 +26,10 @@
 
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/epoch_note.hpp"
 #include "trainchain/runtime/limits.hpp"
 #include "trainchain/reports/gas_report.hpp"
-#include "trainchain/training/detection.hpp"
+#include "trainchain/training/recovery.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::api {
@@ -196,33 +197,14 @@ std::optional<json> read_run_settings(const fs::path& dir) {
     return json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
 }
 
-/// How the notes of the API's rollback blocks begin: the detector's, and those asked for.
-constexpr std::string_view detected_prefix = "detected at epoch ";
+/// How the reason of a rollback asked for through the API begins.
 constexpr std::string_view requested_prefix = "requested: ";
-
-/// The rollbacks the detector made (what a run's max_rollbacks limits).
-uint32_t automatic_rollbacks(const std::vector<runtime::Block>& blocks) {
-    uint32_t n = 0;
-    for (const auto& b : blocks)
-        n += b.payload.kind == runtime::BlockKind::Rollback && b.payload.note.rfind(detected_prefix, 0) == 0;
-    return n;
-}
-
-/// A rollback reason as the Rollback contract records it: printable ASCII without quotes or
-/// backslashes (it travels as a string literal), at most 200 characters.
-std::string clean_reason(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        if (out.size() >= 200) break;
-        out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '?';
-    }
-    return out;
-}
 
 json rollback_json(const runtime::RollbackReport& r, const std::vector<runtime::Block>& blocks) {
     json proposals = json::object();
     for (const auto& [h, n] : r.proposals) proposals[std::to_string(h)] = n;
     const auto& target = blocks.at(r.target);
+    const auto note = runtime::parse_rollback_note(r.block.block.payload.note);
     return {{"height", r.block.block.header.height},
             {"accepted", r.block.accepted},
             {"target", r.target},
@@ -231,7 +213,10 @@ json rollback_json(const runtime::RollbackReport& r, const std::vector<runtime::
             {"target_checkpoint", runtime::hex(target.payload.checkpoint)},
             {"proposals", proposals},
             {"gas_used", r.block.gas_used},
-            {"note", r.block.block.payload.note}};
+            {"note", r.block.block.payload.note},
+            {"kind", runtime::rollback_kind_name(note.kind)},
+            {"rule", note.rule.empty() ? json() : json(note.rule)},
+            {"reason", note.reason}};
 }
 }  // namespace
 
@@ -499,7 +484,10 @@ struct ApiServer::Impl {
         result.accuracy = accuracy;
         result.loss = loss;
         result.checkpoint = read_upload(*req.upload);  // the body's only copy in memory
-        result.note = json{{"test_loss", json_number(test_loss)}, {"source", "api"}}.dump();
+        runtime::EpochNote note;
+        note.test_loss = test_loss;
+        note.source = "api";
+        result.note = runtime::write_epoch_note(note);
         // The rule every writer applies (the statuses above say more; this is the last word).
         if (const auto check = runtime::check_epoch_result(chain.blocks(), result); !check.ok)
             throw HttpError(400, check.reason);
@@ -526,30 +514,34 @@ struct ApiServer::Impl {
         out["detection"] = nullptr;
         out["rollback"] = nullptr;
         bool rollback_failed = false;
-        const auto error = training::detect_at(w->settings.detection, chain.blocks(), height);
-        if (error) {
-            out["detection"] = *error;
-            const uint32_t done = automatic_rollbacks(chain.blocks());
-            if (!w->settings.auto_rollback)
+        const training::RecoveryPolicy policy{w->settings.auto_rollback, w->settings.max_rollbacks, false};
+        const auto decision =
+            training::decide_recovery(w->settings.detection, policy, chain.blocks(), height);
+        if (decision.detection) out["detection"] = decision.detection->message;
+        switch (decision.action) {
+            case training::RecoveryAction::Continue:
+                break;
+            case training::RecoveryAction::Disabled:
                 out["rollback_skipped"] = "the run does not roll back on its own (auto_rollback is false)";
-            else if (done >= w->settings.max_rollbacks)
-                out["rollback_skipped"] = "the run's limit of " + std::to_string(w->settings.max_rollbacks) +
+                break;
+            case training::RecoveryAction::LimitReached:
+                out["rollback_skipped"] = "the run's limit of " + std::to_string(decision.max_rollbacks) +
                                           " automatic rollbacks is reached";
-            else if (!runtime::previous_state(chain.blocks(), height))
+                break;
+            case training::RecoveryAction::NoEarlierState:
                 out["rollback_skipped"] = "no earlier epoch to roll back to";
-            else {
+                break;
+            case training::RecoveryAction::RollBack:
                 // The epoch is stored whatever happens now: a failed rollback is reported in a 201.
                 try {
-                    const auto rb = chain.rollback(
-                        std::nullopt,
-                        clean_reason(std::string(detected_prefix) + std::to_string(epoch) + ": " + *error),
-                        height);
+                    const auto rb = chain.rollback(std::nullopt, decision.note.reason, decision.failing,
+                                                   runtime::write_rollback_note(decision.note));
                     out["rollback"] = rollback_json(rb, chain.blocks());
                 } catch (const std::exception& e) {
                     out["rollback_error"] = e.what();
                     rollback_failed = true;
                 }
-            }
+                break;
         }
         if (rollback_failed) {
             w->chain.reset();  // reopened from the store by the next request
@@ -574,9 +566,9 @@ struct ApiServer::Impl {
             if (!body["to"].is_number_unsigned()) throw HttpError(400, "rollback.to must be a block height");
             to = body["to"].get<uint64_t>();
         }
-        const std::string reason =
-            clean_reason(std::string(requested_prefix) +
-                         field(body, "reason", std::string("through the API"), "rollback"));
+        const runtime::RollbackNote note =
+            runtime::requested_rollback(std::string(requested_prefix) +
+                                        field(body, "reason", std::string("through the API"), "rollback"));
         run_dir(name);
         const auto w = writer_entry(name);
         std::lock_guard lock(w->mutex);
@@ -598,7 +590,8 @@ struct ApiServer::Impl {
         if (!to && !runtime::previous_state(blocks, *state))
             throw HttpError(409, "run '" + name + "' has no epoch before its current state to roll back to");
         ReopenOnFailure guard{*w};
-        const auto rb = chain.rollback(to, reason, to ? std::nullopt : state);
+        const auto rb =
+            chain.rollback(to, note.reason, to ? std::nullopt : state, runtime::write_rollback_note(note));
         json out = rollback_json(rb, chain.blocks());
         out.update(state_json(chain.blocks()));
         guard.ok = true;

@@ -455,9 +455,10 @@ AppendReport Chain::append_epoch(EpochResult result) {
 }
 
 RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason,
-                               std::optional<uint64_t> failing) {
+                               std::optional<uint64_t> failing, const std::optional<std::string>& note) {
     RollbackReport rep;
-    if (!valid_utf8(reason)) throw ChainError("the rollback reason is not valid UTF-8");
+    if (!valid_utf8(reason) || (note && !valid_utf8(*note)))
+        throw ChainError("the rollback reason is not valid UTF-8");
     const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
@@ -491,7 +492,7 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     p.checkpoint = target.checkpoint;
     p.checkpoint_size = target.checkpoint_size;
     p.target_height = rep.target;
-    p.note = std::string(utf8_prefix(reason, 4096));
+    p.note = std::string(utf8_prefix(note ? *note : reason, 4096));
     rep.block = commit(std::move(p), false);
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;
