@@ -223,7 +223,7 @@ TEST_CASE("to_toml reads back to an equal configuration") {
         c.epochs = 100000;
         c.seed = 9223372036854775807ull;
         c.threads = 256;
-        c.detection = {false, true, std::nextafter(1.0, 0.0), false, 4294967295u};
+        c.detection = {false, true, std::nextafter(1.0, 0.0), false, 100000u};  // patience at its bound
         c.recovery = {1e-9, 0};
         c.chain = {10000, 40, "shanghai", 100, 10000};
         c.inject = {Injection::parse("label-noise@100000"), Injection::parse("nan@1"),
