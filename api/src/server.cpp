@@ -30,6 +30,7 @@
 #include "trainchain/runtime/limits.hpp"
 #include "trainchain/reports/gas_report.hpp"
 #include "trainchain/training/recovery.hpp"
+#include "trainchain/training/settings.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::api {
@@ -153,12 +154,7 @@ struct RunSettings {
 
     json to_json() const {
         return {{"format", 1},
-                {"detection",
-                 {{"non_finite_loss", detection.non_finite_loss},
-                  {"accuracy_drop", detection.accuracy_drop},
-                  {"max_accuracy_drop", detection.max_accuracy_drop},
-                  {"overtraining", detection.overtraining},
-                  {"patience", detection.patience}}},
+                {"detection", training::settings::to_json(detection)},
                 {"auto_rollback", auto_rollback},
                 {"max_rollbacks", max_rollbacks}};
     }
@@ -166,20 +162,11 @@ struct RunSettings {
     static RunSettings from_json(const json& j) {
         RunSettings r;
         if (j.contains("detection")) {
-            const json& d = j.at("detection");
-            if (!d.is_object()) throw HttpError(400, "detection must be an object");
-            only_keys(d,
-                      {"non_finite_loss", "accuracy_drop", "max_accuracy_drop", "overtraining", "patience"},
-                      "detection");
-            auto& c = r.detection;
-            c.non_finite_loss = field(d, "non_finite_loss", c.non_finite_loss, "detection");
-            c.accuracy_drop = field(d, "accuracy_drop", c.accuracy_drop, "detection");
-            c.max_accuracy_drop = field(d, "max_accuracy_drop", c.max_accuracy_drop, "detection");
-            if (!(c.max_accuracy_drop > 0 && c.max_accuracy_drop <= 1))
-                throw HttpError(400, "detection.max_accuracy_drop must be in (0, 1]");
-            c.overtraining = field(d, "overtraining", c.overtraining, "detection");
-            c.patience =
-                bounded(d, "patience", c.patience, runtime::min_patience, runtime::max_patience, "detection");
+            try {
+                r.detection = training::settings::detection_from_json(j.at("detection"), r.detection);
+            } catch (const training::ConfigError& e) {
+                throw HttpError(400, e.what());
+            }
         }
         r.auto_rollback = field(j, "auto_rollback", r.auto_rollback, "run");
         r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, runtime::max_rollback_limit, "run");

@@ -87,9 +87,10 @@ TEST_CASE("recovery: a rule fires, the policy rolls back with a detected note") 
 
     // The note the rollback block carries: JSON with the kind as a field, read back equal.
     const std::string text = runtime::write_rollback_note(d.note);
-    CHECK(text ==
-          R"({"epoch":2,"kind":"detected","reason":"epoch 2: loss is not finite (train 0.500000, test nan)",)"
-          R"("rule":"non_finite_loss"})");
+    CHECK(
+        text ==
+        R"x({"epoch":2,"kind":"detected","reason":"epoch 2: loss is not finite (train 0.500000, test nan)",)x"
+        R"x("rule":"non_finite_loss"})x");
     const auto back = runtime::parse_rollback_note(text);
     CHECK(back.json);
     CHECK(back.kind == RollbackKind::Detected);
