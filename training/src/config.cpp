@@ -627,8 +627,9 @@ T json_integer(const nlohmann::json& j, const std::string& key) {
                               std::to_string(max_toml_integer));
         return j.get<T>();
     } else {
+        // A parsed document holds non-negative integers as unsigned, one built in code as signed.
         const uint64_t max = std::min<uint64_t>(std::numeric_limits<T>::max(), max_toml_integer);
-        if (!j.is_number_unsigned() || j.get<uint64_t>() > max)
+        if ((!j.is_number_unsigned() && j.get<int64_t>() < 0) || j.get<uint64_t>() > max)
             throw ConfigError(key + " = " + j.dump() + " is out of range: must be 0.." + std::to_string(max));
         return static_cast<T>(j.get<uint64_t>());
     }

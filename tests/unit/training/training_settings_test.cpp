@@ -91,14 +91,16 @@ std::vector<TrainConfig> bases() {
     return {TrainConfig{}, idx};
 }
 
+/// The message of the ConfigError `f` throws, or "(no error)".
 template <class F>
 std::string error_of(F&& f) {
+    std::string message = "(no error)";
     try {
         f();
     } catch (const ConfigError& e) {
-        return e.what();
+        message = e.what();
     }
-    return "(no error)";
+    return message;
 }
 
 }  // namespace
