@@ -96,16 +96,18 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto* init = chain->add_subcommand("init", "Create a chain: contracts, genesis block, registered nodes");
     auto io = std::make_shared<InitOptions>();
     init->add_option("DIR", io->dir, "chain directory to create")->required();
-    init->add_option("--nodes", io->nodes, "user nodes")->capture_default_str()->check(CLI::Range(1, 10000));
+    init->add_option("--nodes", io->nodes, "user nodes")
+        ->capture_default_str()
+        ->check(CLI::Range(min_nodes, max_nodes));
     init->add_option("--difficulty", io->difficulty, "proof-of-work leading zero bits")
         ->capture_default_str()
-        ->check(CLI::Range(0, 40));
+        ->check(CLI::Range(min_difficulty_bits, max_difficulty_bits));
     init->add_option("--fork", io->fork, "EVM fork whose gas schedule the contracts run under")
         ->capture_default_str();
     init->add_option("--quorum", io->quorum,
                      "percent of the nodes whose accepting votes a block needs (more than half)")
         ->capture_default_str()
-        ->check(CLI::Range(min_quorum_percent, uint32_t{100}));
+        ->check(CLI::Range(min_quorum_percent, max_quorum_percent));
     init->add_option("--threads", io->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
     init->add_option("--transport", io->transport,

@@ -26,8 +26,11 @@
 
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/epoch_note.hpp"
+#include "trainchain/runtime/limits.hpp"
 #include "trainchain/reports/gas_report.hpp"
-#include "trainchain/training/detection.hpp"
+#include "trainchain/training/recovery.hpp"
+#include "trainchain/training/settings.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::api {
@@ -151,12 +154,7 @@ struct RunSettings {
 
     json to_json() const {
         return {{"format", 1},
-                {"detection",
-                 {{"non_finite_loss", detection.non_finite_loss},
-                  {"accuracy_drop", detection.accuracy_drop},
-                  {"max_accuracy_drop", detection.max_accuracy_drop},
-                  {"overtraining", detection.overtraining},
-                  {"patience", detection.patience}}},
+                {"detection", training::settings::to_json(detection)},
                 {"auto_rollback", auto_rollback},
                 {"max_rollbacks", max_rollbacks}};
     }
@@ -164,22 +162,14 @@ struct RunSettings {
     static RunSettings from_json(const json& j) {
         RunSettings r;
         if (j.contains("detection")) {
-            const json& d = j.at("detection");
-            if (!d.is_object()) throw HttpError(400, "detection must be an object");
-            only_keys(d,
-                      {"non_finite_loss", "accuracy_drop", "max_accuracy_drop", "overtraining", "patience"},
-                      "detection");
-            auto& c = r.detection;
-            c.non_finite_loss = field(d, "non_finite_loss", c.non_finite_loss, "detection");
-            c.accuracy_drop = field(d, "accuracy_drop", c.accuracy_drop, "detection");
-            c.max_accuracy_drop = field(d, "max_accuracy_drop", c.max_accuracy_drop, "detection");
-            if (!(c.max_accuracy_drop > 0 && c.max_accuracy_drop <= 1))
-                throw HttpError(400, "detection.max_accuracy_drop must be in (0, 1]");
-            c.overtraining = field(d, "overtraining", c.overtraining, "detection");
-            c.patience = bounded(d, "patience", c.patience, 1, 1000, "detection");
+            try {
+                r.detection = training::settings::detection_from_json(j.at("detection"), r.detection);
+            } catch (const training::ConfigError& e) {
+                throw HttpError(400, e.what());
+            }
         }
         r.auto_rollback = field(j, "auto_rollback", r.auto_rollback, "run");
-        r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, 1000000, "run");
+        r.max_rollbacks = bounded(j, "max_rollbacks", r.max_rollbacks, 0, runtime::max_rollback_limit, "run");
         return r;
     }
 };
@@ -194,33 +184,14 @@ std::optional<json> read_run_settings(const fs::path& dir) {
     return json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
 }
 
-/// How the notes of the API's rollback blocks begin: the detector's, and those asked for.
-constexpr std::string_view detected_prefix = "detected at epoch ";
+/// How the reason of a rollback asked for through the API begins.
 constexpr std::string_view requested_prefix = "requested: ";
-
-/// The rollbacks the detector made (what a run's max_rollbacks limits).
-uint32_t automatic_rollbacks(const std::vector<runtime::Block>& blocks) {
-    uint32_t n = 0;
-    for (const auto& b : blocks)
-        n += b.payload.kind == runtime::BlockKind::Rollback && b.payload.note.rfind(detected_prefix, 0) == 0;
-    return n;
-}
-
-/// A rollback reason as the Rollback contract records it: printable ASCII without quotes or
-/// backslashes (it travels as a string literal), at most 200 characters.
-std::string clean_reason(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        if (out.size() >= 200) break;
-        out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '?';
-    }
-    return out;
-}
 
 json rollback_json(const runtime::RollbackReport& r, const std::vector<runtime::Block>& blocks) {
     json proposals = json::object();
     for (const auto& [h, n] : r.proposals) proposals[std::to_string(h)] = n;
     const auto& target = blocks.at(r.target);
+    const auto note = runtime::parse_rollback_note(r.block.block.payload.note);
     return {{"height", r.block.block.header.height},
             {"accepted", r.block.accepted},
             {"target", r.target},
@@ -229,7 +200,10 @@ json rollback_json(const runtime::RollbackReport& r, const std::vector<runtime::
             {"target_checkpoint", runtime::hex(target.payload.checkpoint)},
             {"proposals", proposals},
             {"gas_used", r.block.gas_used},
-            {"note", r.block.block.payload.note}};
+            {"note", r.block.block.payload.note},
+            {"kind", runtime::rollback_kind_name(note.kind)},
+            {"rule", note.rule.empty() ? json() : json(note.rule)},
+            {"reason", note.reason}};
 }
 }  // namespace
 
@@ -376,10 +350,14 @@ struct ApiServer::Impl {
                             "run name '" + name +
                                 "' is not valid (1 to 64 of A-Z a-z 0-9 . _ -, not starting with a dot)");
         runtime::ChainConfig config;
-        config.nodes = bounded(body, "nodes", config.nodes, 1, 1000, "run");
-        config.difficulty_bits = bounded(body, "difficulty_bits", config.difficulty_bits, 0, 24, "run");
-        config.quorum_percent =
-            bounded(body, "quorum_percent", config.quorum_percent, runtime::min_quorum_percent, 100, "run");
+        // A public server's caps (runtime::api_max_*), stricter than the chain's own bounds.
+        config.nodes =
+            bounded(body, "nodes", config.nodes, runtime::min_nodes, runtime::api_max_nodes, "run");
+        config.difficulty_bits =
+            bounded(body, "difficulty_bits", config.difficulty_bits, runtime::min_difficulty_bits,
+                    runtime::api_max_difficulty_bits, "run");
+        config.quorum_percent = bounded(body, "quorum_percent", config.quorum_percent,
+                                        runtime::min_quorum_percent, runtime::max_quorum_percent, "run");
         config.run_id = runtime::random_run_id();
         config.fork = field(body, "fork", config.fork, "run");
         std::vector<runtime::PublicKey> node_keys;
@@ -388,9 +366,10 @@ struct ApiServer::Impl {
                 throw HttpError(
                     400, "run.node_keys: this server runs in-process nodes (start it with --transport)");
             const auto& keys = body["node_keys"];
-            if (!keys.is_array() || keys.empty() || keys.size() > 1000)
-                throw HttpError(400,
-                                "run.node_keys must be an array of 1 to 1000 public keys (64 hex digits)");
+            if (!keys.is_array() || keys.empty() || keys.size() > runtime::api_max_nodes)
+                throw HttpError(
+                    400, "run.node_keys must be an array of " + std::to_string(runtime::min_nodes) + " to " +
+                             std::to_string(runtime::api_max_nodes) + " public keys (64 hex digits)");
             for (size_t i = 0; i < keys.size(); ++i) {
                 const auto key =
                     keys[i].is_string() ? runtime::parse_hash(keys[i].get<std::string>()) : std::nullopt;
@@ -492,7 +471,10 @@ struct ApiServer::Impl {
         result.accuracy = accuracy;
         result.loss = loss;
         result.checkpoint = read_upload(*req.upload);  // the body's only copy in memory
-        result.note = json{{"test_loss", json_number(test_loss)}, {"source", "api"}}.dump();
+        runtime::EpochNote note;
+        note.test_loss = test_loss;
+        note.source = "api";
+        result.note = runtime::write_epoch_note(note);
         // The rule every writer applies (the statuses above say more; this is the last word).
         if (const auto check = runtime::check_epoch_result(chain.blocks(), result); !check.ok)
             throw HttpError(400, check.reason);
@@ -519,30 +501,34 @@ struct ApiServer::Impl {
         out["detection"] = nullptr;
         out["rollback"] = nullptr;
         bool rollback_failed = false;
-        const auto error = training::detect_at(w->settings.detection, chain.blocks(), height);
-        if (error) {
-            out["detection"] = *error;
-            const uint32_t done = automatic_rollbacks(chain.blocks());
-            if (!w->settings.auto_rollback)
+        const training::RecoveryPolicy policy{w->settings.auto_rollback, w->settings.max_rollbacks, false};
+        const auto decision =
+            training::decide_recovery(w->settings.detection, policy, chain.blocks(), height);
+        if (decision.detection) out["detection"] = decision.detection->message;
+        switch (decision.action) {
+            case training::RecoveryAction::Continue:
+                break;
+            case training::RecoveryAction::Disabled:
                 out["rollback_skipped"] = "the run does not roll back on its own (auto_rollback is false)";
-            else if (done >= w->settings.max_rollbacks)
-                out["rollback_skipped"] = "the run's limit of " + std::to_string(w->settings.max_rollbacks) +
+                break;
+            case training::RecoveryAction::LimitReached:
+                out["rollback_skipped"] = "the run's limit of " + std::to_string(decision.max_rollbacks) +
                                           " automatic rollbacks is reached";
-            else if (!runtime::previous_state(chain.blocks(), height))
+                break;
+            case training::RecoveryAction::NoEarlierState:
                 out["rollback_skipped"] = "no earlier epoch to roll back to";
-            else {
+                break;
+            case training::RecoveryAction::RollBack:
                 // The epoch is stored whatever happens now: a failed rollback is reported in a 201.
                 try {
-                    const auto rb = chain.rollback(
-                        std::nullopt,
-                        clean_reason(std::string(detected_prefix) + std::to_string(epoch) + ": " + *error),
-                        height);
+                    const auto rb = chain.rollback(std::nullopt, decision.note.reason, decision.failing,
+                                                   runtime::write_rollback_note(decision.note));
                     out["rollback"] = rollback_json(rb, chain.blocks());
                 } catch (const std::exception& e) {
                     out["rollback_error"] = e.what();
                     rollback_failed = true;
                 }
-            }
+                break;
         }
         if (rollback_failed) {
             w->chain.reset();  // reopened from the store by the next request
@@ -567,9 +553,9 @@ struct ApiServer::Impl {
             if (!body["to"].is_number_unsigned()) throw HttpError(400, "rollback.to must be a block height");
             to = body["to"].get<uint64_t>();
         }
-        const std::string reason =
-            clean_reason(std::string(requested_prefix) +
-                         field(body, "reason", std::string("through the API"), "rollback"));
+        const runtime::RollbackNote note =
+            runtime::requested_rollback(std::string(requested_prefix) +
+                                        field(body, "reason", std::string("through the API"), "rollback"));
         run_dir(name);
         const auto w = writer_entry(name);
         std::lock_guard lock(w->mutex);
@@ -591,7 +577,8 @@ struct ApiServer::Impl {
         if (!to && !runtime::previous_state(blocks, *state))
             throw HttpError(409, "run '" + name + "' has no epoch before its current state to roll back to");
         ReopenOnFailure guard{*w};
-        const auto rb = chain.rollback(to, reason, to ? std::nullopt : state);
+        const auto rb =
+            chain.rollback(to, note.reason, to ? std::nullopt : state, runtime::write_rollback_note(note));
         json out = rollback_json(rb, chain.blocks());
         out.update(state_json(chain.blocks()));
         guard.ok = true;

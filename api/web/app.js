@@ -369,6 +369,16 @@ function testLoss(b) {
   } catch (_) { return undefined; }
 }
 
+/// A rollback block's reason: the "reason" of its JSON note ({kind, epoch, rule, reason}), or an
+/// older chain's text note as it is.
+function rollbackReason(b) {
+  if (!b.note || b.note[0] !== "{") return b.note;
+  try {
+    const j = JSON.parse(b.note);
+    return typeof j.reason === "string" ? `${j.reason} (${j.kind})` : b.note;
+  } catch (_) { return b.note; }
+}
+
 /// Heights of epoch blocks a later rollback abandoned: those after its target, before it.
 function abandonedHeights(hist) {
   const out = new Set();
@@ -447,7 +457,7 @@ function drawMetric(svgEl, opts) {
     mark.append(svg("line", { x1: x, x2: x, y1: m.t - 6, y2: H - m.b }));
     mark.append(svg("path", { class: "rollback-head", d: `M${x - 5},${m.t - 12} L${x + 5},${m.t - 12} L${x},${m.t - 5} Z` }));
     mark.append(svg("text", { class: "rollback-label", x: x + 4, y: m.t - 10, text: `↶ #${b.target}` }));
-    titled(mark, `block ${b.height}: rollback to block ${b.target} (epoch ${b.epoch})${b.note ? " — " + b.note : ""}`);
+    titled(mark, `block ${b.height}: rollback to block ${b.target} (epoch ${b.epoch})${b.note ? " — " + rollbackReason(b) : ""}`);
     rb.append(mark);
   }
   svgEl.append(rb);
@@ -503,7 +513,7 @@ function renderBlocks() {
     if (ab.has(b.height)) cls.push("abandoned");
     if (b.height === app.detailHeight) cls.push("active");
     const isMetric = b.kind === "epoch" || b.kind === "rollback";
-    const note = b.kind === "rollback" ? `→ block ${b.target}: ${b.note}` : (b.kind === "epoch" ? "" : b.note);
+    const note = b.kind === "rollback" ? `→ block ${b.target}: ${rollbackReason(b)}` : (b.kind === "epoch" ? "" : b.note);
     const tl = testLoss(b);
     return el("tr", {
       "data-height": b.height, "data-hash": b.hash, "data-kind": b.kind, class: cls.join(" "), tabindex: 0,

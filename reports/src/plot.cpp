@@ -539,7 +539,7 @@ std::string plot_svg(const std::vector<Block>& blocks, const PlotOptions& option
         const double label_y = band_top + 11 + static_cast<double>(m.row) * label_row;
         std::string tooltip = "block " + std::to_string(m.block->header.height) + ": rollback to block " +
                               std::to_string(p.target_height) + " (epoch " + std::to_string(p.epoch) + ")";
-        if (!p.note.empty()) tooltip += "\nreason: " + p.note;
+        if (!p.note.empty()) tooltip += "\nreason: " + parse_rollback_note(p.note).reason;
         svg.element("line",
                     "class=\"rollback\" data-height=\"" + std::to_string(m.block->header.height) +
                         "\" data-target=\"" + std::to_string(p.target_height) + "\" x1=\"" + num(m.x) +

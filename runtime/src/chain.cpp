@@ -109,7 +109,9 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
     if (!dir.has_filename() || dir.filename() == "." || dir.filename() == "..")
         throw StoreError(dir_arg.string() + ": error: give the chain a directory of its own");
-    if (config.nodes == 0 || config.nodes > 10000) throw ChainError("the node count must be 1 to 10000");
+    if (config.nodes < min_nodes || config.nodes > max_nodes)
+        throw ChainError("the node count must be " + std::to_string(min_nodes) + " to " +
+                         std::to_string(max_nodes));
     if (!options.node_keys.empty()) {
         if (options.node_keys.size() != config.nodes)
             throw ChainError(std::to_string(options.node_keys.size()) + " node keys given for " +
@@ -120,10 +122,11 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
                     throw ChainError("node keys " + std::to_string(j) + " and " + std::to_string(i) +
                                      " are the same key");
     }
-    if (config.difficulty_bits > 64) throw ChainError("the difficulty must be at most 64 bits");
-    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > 100)
-        throw ChainError("the quorum must be " + std::to_string(min_quorum_percent) +
-                         " to 100 % (more than half of the nodes), not " +
+    if (config.difficulty_bits > max_difficulty_bits)
+        throw ChainError("the difficulty must be at most " + std::to_string(max_difficulty_bits) + " bits");
+    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > max_quorum_percent)
+        throw ChainError("the quorum must be " + std::to_string(min_quorum_percent) + " to " +
+                         std::to_string(max_quorum_percent) + " % (more than half of the nodes), not " +
                          std::to_string(config.quorum_percent));
     fork_of(config.fork);
     // The chain is built in a sibling directory and renamed into place once its registration
@@ -452,9 +455,10 @@ AppendReport Chain::append_epoch(EpochResult result) {
 }
 
 RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& reason,
-                               std::optional<uint64_t> failing) {
+                               std::optional<uint64_t> failing, const std::optional<std::string>& note) {
     RollbackReport rep;
-    if (!valid_utf8(reason)) throw ChainError("the rollback reason is not valid UTF-8");
+    if (!valid_utf8(reason) || (note && !valid_utf8(*note)))
+        throw ChainError("the rollback reason is not valid UTF-8");
     const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
@@ -488,7 +492,7 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     p.checkpoint = target.checkpoint;
     p.checkpoint_size = target.checkpoint_size;
     p.target_height = rep.target;
-    p.note = std::string(utf8_prefix(reason, 4096));
+    p.note = std::string(utf8_prefix(note ? *note : reason, 4096));
     rep.block = commit(std::move(p), false);
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;

@@ -184,9 +184,10 @@ void Store::exec(const std::string& sql) const {
 
 std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const ChainConfig& config) {
     std::error_code ec;
-    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > 100)
+    if (config.quorum_percent < min_quorum_percent || config.quorum_percent > max_quorum_percent)
         throw StoreError(dir.string() + ": error: quorum_percent = " + std::to_string(config.quorum_percent) +
-                         " must be " + std::to_string(min_quorum_percent) + " to 100 (more than half)");
+                         " must be " + std::to_string(min_quorum_percent) + " to " +
+                         std::to_string(max_quorum_percent) + " (more than half)");
     if (std::filesystem::exists(dir / "chain.db", ec))
         throw StoreError(dir.string() + ": error: already holds a chain");
     std::filesystem::create_directories(dir / "checkpoints", ec);
@@ -231,11 +232,13 @@ void Store::load_config() {
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
         const auto nodes = j.at("nodes").get<int64_t>(), bits = j.at("difficulty_bits").get<int64_t>(),
                    quorum = j.at("quorum_percent").get<int64_t>();
-        if (nodes < 1 || nodes > 10000 || bits < 0 || bits > 64)
+        if (nodes < min_nodes || nodes > max_nodes || bits < min_difficulty_bits ||
+            bits > max_difficulty_bits)
             throw std::out_of_range("nodes or difficulty out of range");
-        if (quorum < min_quorum_percent || quorum > 100)
+        if (quorum < min_quorum_percent || quorum > max_quorum_percent)
             throw std::out_of_range("quorum_percent = " + std::to_string(quorum) + " must be " +
-                                    std::to_string(min_quorum_percent) + " to 100 (more than half)");
+                                    std::to_string(min_quorum_percent) + " to " +
+                                    std::to_string(max_quorum_percent) + " (more than half)");
     } catch (const std::exception& e) {
         throw StoreError((dir_ / "chain.db").string() + ": error: bad configuration: " + e.what());
     }

@@ -502,7 +502,12 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     CHECK(rb["proposals"]["3"] == 7);
     CHECK(rb["next_epoch"] == 3);
     CHECK(rb["state"]["height"] == 3);
-    CHECK(rb["note"] == "requested: try ?again?");
+    // The kind is a field of the rollback block's JSON note; the reason is what the contract took.
+    CHECK(rb["reason"] == "requested: try ?again?");
+    CHECK(rb["kind"] == "requested");
+    CHECK(rb["rule"].is_null());
+    CHECK(json::parse(rb["note"].get<std::string>()) ==
+          json{{"kind", "requested"}, {"reason", "requested: try ?again?"}});
     // The state itself, or a block whose loss is NaN, is not a state to roll back to.
     CHECK(body_of(c.Post("/api/runs/r/rollback", auth, R"({"to":3})", "application/json"), 400)["error"] ==
           "block 3 already holds the run's training state");
@@ -648,7 +653,10 @@ TEST_CASE("serve: rollbacks asked for do not use up the detector's; request deta
     CHECK(p["detection"] == "loss is not finite (train 0.900000, test inf)");
     REQUIRE(p["rollback"].is_object());
     CHECK(p["rollback"]["target"] == 2);
-    CHECK(p["rollback"]["note"].get<std::string>().rfind("detected at epoch 2: ", 0) == 0);
+    CHECK(p["rollback"]["reason"] == "epoch 2: loss is not finite (train 0.900000, test inf)");
+    CHECK(p["rollback"]["kind"] == "detected");
+    CHECK(p["rollback"]["rule"] == "non_finite_loss");
+    CHECK(json::parse(p["rollback"]["note"].get<std::string>())["epoch"] == 2);
     p = body_of(run.post_epoch(2, 0.6, "nan", "1", weights(2, 2)), 201);
     CHECK(p["rollback"].is_null());
     CHECK(p["rollback_skipped"] == "the run's limit of 1 automatic rollbacks is reached");

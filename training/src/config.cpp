@@ -2,6 +2,8 @@
 // positioned errors, range checks, fault injections, and writing it back as TOML.
 #include "trainchain/training/config.hpp"
 
+#include "trainchain/training/settings.hpp"
+
 #include "trainchain/vm/fork.hpp"
 
 #include <toml++/toml.h>
@@ -19,9 +21,12 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace trainchain::training {
@@ -54,18 +59,18 @@ std::string format_double(double v) {
     return s;
 }
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-template <size_t N>
-std::string one_of(const std::array<std::string_view, N>& names) {
-    std::string s;
-    for (size_t i = 0; i < N; ++i) s += (i ? (i + 1 == N ? " or " : ", ") : "") + std::string(names[i]);
-    return s;
+/// "must be LO..HI", the form of every integer range message.
+std::string range_text(uint64_t lo, uint64_t hi) {
+    return "must be " + std::to_string(lo) + ".." + std::to_string(hi);
 }
 
-template <size_t N>
-bool contains(const std::array<std::string_view, N>& names, std::string_view s) {
-    return std::find(names.begin(), names.end(), s) != names.end();
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+std::string one_of(std::span<const std::string_view> names) {
+    std::string s;
+    for (size_t i = 0; i < names.size(); ++i)
+        s += (i ? (i + 1 == names.size() ? " or " : ", ") : "") + std::string(names[i]);
+    return s;
 }
 
 /// Levenshtein distance, for "did you mean" hints on unknown keys.
@@ -107,32 +112,94 @@ std::optional<Injection> try_parse_injection(std::string_view text, std::string&
     return inj;
 }
 
-/// The first value out of range: the dotted key it belongs to (e.g. "optimizer.lr", "inject[2]"),
-/// a key to point at instead when that one was not written (e.g. "data.source" for a missing
-/// "data.labels"), and the message.
-struct Problem {
-    std::string key;
-    std::string anchor;
-    std::string message;
-};
+using settings::Bounds;
+using settings::Field;
+using settings::Problem;
+using settings::Section;
 
-/// Every range and combination rule of a configuration, in a fixed order; nullopt when all hold.
-std::optional<Problem> find_problem(const TrainConfig& c) {
-    const auto out_of = [](const std::string& key, auto value, const std::string& range) {
-        std::string v;
-        if constexpr (std::is_floating_point_v<decltype(value)>)
-            v = format_double(value);
-        else
-            v = std::to_string(value);
-        return Problem{key, "", key + " = " + v + " is out of range: " + range};
-    };
-    const auto in = [](auto v, auto lo, auto hi) { return v >= lo && v <= hi; };
+/// A value and why it is out of range: "KEY = VALUE is out of range: RANGE".
+template <class T>
+Problem out_of(const std::string& key, T value, const std::string& range) {
+    std::string v;
+    if constexpr (std::is_floating_point_v<T>)
+        v = format_double(value);
+    else
+        v = std::to_string(value);
+    return Problem{key, "", key + " = " + v + " is out of range: " + range};
+}
 
-    // [data]
+/// A bound as the messages print it: "0", "1", "0.5".
+std::string bound_text(double v) {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, ec == std::errc{} ? end : buf);
+}
+
+/// What an integer setting must be: "must be 1..256", "must be >= 1", "at most 9223372036854775807".
+std::string integer_range(const Bounds& b) {
+    std::string s;
+    if (b.max != Bounds::unbounded)
+        s = range_text(b.min, b.max);
+    else if (b.min == 0)
+        s = "at most " + std::to_string(max_toml_integer);
+    else
+        s = "must be >= " + std::to_string(b.min);
+    if (!b.subject.empty()) s = std::string(b.subject) + " " + s;
+    if (!b.note.empty()) s += " (" + std::string(b.note) + ")";
+    return s;
+}
+
+/// What a float setting must be: "must be in (0, 1]", "must be > 0 and finite".
+std::string real_range(const Bounds& b) {
+    if (b.hi == INFINITY)
+        return std::string("must be ") + (b.lo_open ? "> " : ">= ") + bound_text(b.lo) + " and finite";
+    return std::string("must be in ") + (b.lo_open ? "(" : "[") + bound_text(b.lo) + ", " + bound_text(b.hi) +
+           (b.hi_open ? ")" : "]");
+}
+
+bool within(const Bounds& b, uint64_t v) { return v >= b.min && v <= std::min(b.max, max_toml_integer); }
+bool within(const Bounds& b, double v) {
+    return (b.lo_open ? v > b.lo : v >= b.lo) && (b.hi_open ? v < b.hi : v <= b.hi);
+}
+
+/// The problem with one value of a row, if any (choices, bounds; the row's check is separate).
+std::optional<Problem> check_value(const std::string& key, const Bounds& b,
+                                   std::span<const std::string_view> choices, const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
+        if (!within(b, uint64_t{v})) return out_of(key, v, integer_range(b));
+    } else if constexpr (std::is_same_v<T, double>) {
+        if (!within(b, v)) return out_of(key, v, real_range(b));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
+            return Problem{key, "", key + " = " + in_quotes(v) + " is not " + one_of(choices)};
+    } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+        for (size_t i = 0; i < v.size(); ++i)
+            if (v[i] < 0 || !within(b, static_cast<uint64_t>(v[i])))
+                return out_of(key + "[" + std::to_string(i) + "]", v[i], integer_range(b));
+    }
+    return std::nullopt;
+}
+
+/// The first problem with one section's values: each row's value, then its check, in row order.
+template <class S>
+std::optional<Problem> check_section(const Section<S>& section, const TrainConfig& c) {
+    const S& values = settings::part(section, c);
+    for (const Field<S>& f : section.fields) {
+        const std::string key = settings::key_of(section, f);
+        std::optional<Problem> p =
+            std::visit([&](auto m) { return check_value(key, f.bounds, f.choices, values.*m); }, f.member);
+        if (!p && f.check) p = f.check(c);
+        if (p) return p;
+    }
+    return std::nullopt;
+}
+
+// The checks beyond a row's bounds.
+
+/// data.source's combinations with the file settings.
+std::optional<Problem> data_files(const TrainConfig& c) {
     const DataConfig& d = c.data;
-    if (!contains(data_sources, d.source))
-        return Problem{"data.source", "",
-                       "data.source = " + in_quotes(d.source) + " is not " + one_of(data_sources)};
     if ((d.source == "csv" || d.source == "idx") && d.path.empty())
         return Problem{"data.path", "data.source",
                        "data.source = " + in_quotes(d.source) + " needs data.path (the " +
@@ -151,77 +218,152 @@ std::optional<Problem> find_problem(const TrainConfig& c) {
                        "data.test_path needs data.test_labels with 'idx'"};
     if (d.source == "idx" && d.test_path.empty() && !d.test_labels.empty())
         return Problem{"data.test_path", "data.test_labels", "data.test_labels needs data.test_path"};
-    if (!(d.test_fraction > 0 && d.test_fraction < 1))
-        return out_of("data.test_fraction", d.test_fraction, "must be in (0, 1)");
-    if (d.train_limit > max_toml_integer)
-        return out_of("data.train_limit", d.train_limit, "at most " + std::to_string(max_toml_integer));
-    if (d.test_limit > max_toml_integer)
-        return out_of("data.test_limit", d.test_limit, "at most " + std::to_string(max_toml_integer));
+    return std::nullopt;
+}
 
-    // [model]
-    const ModelConfig& m = c.model;
-    if (!contains(model_kinds, m.kind))
-        return Problem{"model.kind", "",
-                       "model.kind = " + in_quotes(m.kind) + " is not " + one_of(model_kinds)};
-    for (size_t i = 0; i < m.hidden.size(); ++i)
-        if (!in(m.hidden[i], 1, 65536))
-            return out_of("model.hidden[" + std::to_string(i) + "]", m.hidden[i], "a width must be 1..65536");
-    for (size_t i = 0; i < m.channels.size(); ++i)
-        if (!in(m.channels[i], 1, 65536))
-            return out_of("model.channels[" + std::to_string(i) + "]", m.channels[i],
-                          "a count must be 1..65536");
-    if (m.kind == "cnn" && m.channels.empty())
+std::optional<Problem> cnn_channels(const TrainConfig& c) {
+    if (c.model.kind == "cnn" && c.model.channels.empty())
         return Problem{"model.channels", "model.kind",
                        "model.kind = 'cnn' needs at least one entry in model.channels"};
+    return std::nullopt;
+}
 
-    // [optimizer]
-    const OptimizerConfig& o = c.optimizer;
-    if (!contains(optimizer_kinds, o.kind))
-        return Problem{"optimizer.kind", "",
-                       "optimizer.kind = " + in_quotes(o.kind) + " is not " + one_of(optimizer_kinds)};
-    if (!(o.lr > 0 && std::isfinite(o.lr))) return out_of("optimizer.lr", o.lr, "must be > 0 and finite");
-    if (!(o.momentum >= 0 && o.momentum < 1))
-        return out_of("optimizer.momentum", o.momentum, "must be in [0, 1)");
-    if (!(o.weight_decay >= 0 && std::isfinite(o.weight_decay)))
-        return out_of("optimizer.weight_decay", o.weight_decay, "must be >= 0 and finite");
-    if (!contains(schedules, o.schedule))
-        return Problem{"optimizer.schedule", "",
-                       "optimizer.schedule = " + in_quotes(o.schedule) + " is not " + one_of(schedules)};
-    if (o.step_epochs < 1) return out_of("optimizer.step_epochs", o.step_epochs, "must be >= 1");
-    if (!(o.gamma > 0 && o.gamma <= 1)) return out_of("optimizer.gamma", o.gamma, "must be in (0, 1]");
-    if (o.batch_size < 1) return out_of("optimizer.batch_size", o.batch_size, "must be >= 1");
+std::optional<Problem> known_fork(const TrainConfig& c) {
+    if (!vm::parse_fork(c.chain.fork))
+        return Problem{
+            "chain.fork", "",
+            "chain.fork = " + in_quotes(c.chain.fork) + " is not a known fork (" + fork_list() + ")"};
+    return std::nullopt;
+}
 
-    // Top level.
-    if (!in(c.epochs, 1u, 100000u)) return out_of("epochs", c.epochs, "must be 1..100000");
-    if (c.seed > max_toml_integer)
-        return out_of("seed", c.seed, "at most " + std::to_string(max_toml_integer));
-    if (!in(c.threads, 1u, 256u)) return out_of("threads", c.threads, "must be 1..256");
+std::optional<Problem> replay_within_nodes(const TrainConfig& c) {
+    if (c.chain.replay_nodes > c.chain.nodes)
+        return out_of("chain.replay_nodes", c.chain.replay_nodes,
+                      "must be 0..chain.nodes (" + std::to_string(c.chain.nodes) + ")");
+    return std::nullopt;
+}
 
-    // [detection], [recovery]
-    if (!(c.detection.max_accuracy_drop > 0 && c.detection.max_accuracy_drop <= 1))
-        return out_of("detection.max_accuracy_drop", c.detection.max_accuracy_drop, "must be in (0, 1]");
-    if (c.detection.patience < 1) return out_of("detection.patience", c.detection.patience, "must be >= 1");
-    if (!(c.recovery.lr_factor > 0 && c.recovery.lr_factor <= 1))
-        return out_of("recovery.lr_factor", c.recovery.lr_factor, "must be in (0, 1]");
+// The schema: one row per setting, in the order to_toml writes them.
 
-    // [chain]
-    const ChainSettings& ch = c.chain;
-    if (!in(ch.nodes, 1u, 10000u)) return out_of("chain.nodes", ch.nodes, "must be 1..10000");
-    if (ch.difficulty_bits > 40) return out_of("chain.difficulty_bits", ch.difficulty_bits, "must be 0..40");
-    if (!vm::parse_fork(ch.fork))
-        return Problem{"chain.fork", "",
-                       "chain.fork = " + in_quotes(ch.fork) + " is not a known fork (" + fork_list() + ")"};
-    if (!in(ch.quorum_percent, runtime::min_quorum_percent, 100u))
-        return out_of(
-            "chain.quorum_percent", ch.quorum_percent,
-            "must be " + std::to_string(runtime::min_quorum_percent) + "..100 (more than half of the nodes)");
-    if (ch.replay_nodes > ch.nodes)
-        return out_of("chain.replay_nodes", ch.replay_nodes,
-                      "must be 0..chain.nodes (" + std::to_string(ch.nodes) + ")");
+const Field<TrainConfig> top_fields[] = {
+    {"epochs", &TrainConfig::epochs, "epochs to train",
+     settings::integers(runtime::min_epochs, runtime::max_epochs)},
+    {"seed", &TrainConfig::seed, "run seed (weights, batch order)"},
+    {"threads", &TrainConfig::threads, "torch intra-op threads; part of what makes a run reproducible",
+     settings::integers(1, 256)},
+    {"inject", &TrainConfig::inject,
+     "faults injected on purpose: [\"lr-spike@5\", \"nan@3\", \"label-noise@4\"]"},
+};
 
-    // inject
+const Field<DataConfig> data_fields[] = {
+    {"source", &DataConfig::source, "where the samples come from", {}, data_sources, data_files},
+    {"path", &DataConfig::path, "csv: the file; idx: the images file; fashion-mnist: the directory"},
+    {"labels", &DataConfig::labels, "idx: the labels file"},
+    {"test_path", &DataConfig::test_path, "csv/idx: a separate test file (else split off)"},
+    {"test_labels", &DataConfig::test_labels, "idx: the test labels file"},
+    {"test_fraction", &DataConfig::test_fraction, "when the test set is split off the training data",
+     settings::reals(0, true, 1, true)},
+    {"train_limit", &DataConfig::train_limit, "use only the first N training rows (0: all)"},
+    {"test_limit", &DataConfig::test_limit, "use only the first N test rows (0: all)"},
+};
+
+const Field<ModelConfig> model_fields[] = {
+    {"kind", &ModelConfig::kind, "the network", {}, model_kinds},
+    {"hidden", &ModelConfig::hidden, "mlp: hidden layer widths; cnn: the dense layer(s)",
+     settings::integers(1, 65536, "a width")},
+    {"channels",
+     &ModelConfig::channels,
+     "cnn: output channels of each 3x3 conv + 2x2 pool",
+     settings::integers(1, 65536, "a count"),
+     {},
+     cnn_channels},
+};
+
+const Field<OptimizerConfig> optimizer_fields[] = {
+    {"kind", &OptimizerConfig::kind, "how the weights are updated", {}, optimizer_kinds},
+    {"lr", &OptimizerConfig::lr, "learning rate", settings::reals(0, true, INFINITY, true)},
+    {"momentum", &OptimizerConfig::momentum, "sgd only", settings::reals(0, false, 1, true)},
+    {"weight_decay", &OptimizerConfig::weight_decay, "L2 penalty", settings::reals(0, false, INFINITY, true)},
+    {"schedule",
+     &OptimizerConfig::schedule,
+     "constant, or step: lr * gamma every step_epochs",
+     {},
+     schedules},
+    {"step_epochs", &OptimizerConfig::step_epochs, "epochs between steps of the schedule",
+     settings::integers(1)},
+    {"gamma", &OptimizerConfig::gamma, "the step schedule's factor", settings::reals(0, true, 1, false)},
+    {"batch_size", &OptimizerConfig::batch_size, "samples per step", settings::integers(1)},
+};
+
+const Field<DetectionConfig> detection_fields[] = {
+    {"non_finite_loss", &DetectionConfig::non_finite_loss, "training or test loss NaN or infinite"},
+    {"accuracy_drop", &DetectionConfig::accuracy_drop,
+     "test accuracy more than max_accuracy_drop below the best"},
+    {"max_accuracy_drop", &DetectionConfig::max_accuracy_drop, "absolute (0.10 = 10 percentage points)",
+     settings::reals(0, true, 1, false)},
+    {"overtraining", &DetectionConfig::overtraining, "test loss rising patience epochs in a row"},
+    {"patience", &DetectionConfig::patience, "epochs in a row the test loss must rise",
+     settings::integers(runtime::min_patience, runtime::max_patience)},
+};
+
+const Field<RecoveryConfig> recovery_fields[] = {
+    {"lr_factor", &RecoveryConfig::lr_factor, "the learning rate is multiplied by this after each rollback",
+     settings::reals(0, true, 1, false)},
+    {"max_rollbacks", &RecoveryConfig::max_rollbacks, "the run stops after this many",
+     settings::integers(0, runtime::max_rollback_limit)},
+};
+
+const Field<ChainSettings> chain_fields[] = {
+    {"nodes", &ChainSettings::nodes, "user nodes",
+     settings::integers(runtime::min_nodes, runtime::max_nodes)},
+    {"difficulty_bits", &ChainSettings::difficulty_bits, "proof-of-work leading zero bits",
+     settings::integers(runtime::min_difficulty_bits, runtime::max_difficulty_bits)},
+    {"fork", &ChainSettings::fork, "EVM fork whose gas schedule the contracts run under", {}, {}, known_fork},
+    {"quorum_percent", &ChainSettings::quorum_percent,
+     "percent of the nodes whose accepting votes a block needs",
+     settings::integers(runtime::min_quorum_percent, runtime::max_quorum_percent, {},
+                        "more than half of the nodes")},
+    {"replay_nodes",
+     &ChainSettings::replay_nodes,
+     "nodes that re-run each epoch before voting (0: none)",
+     {},
+     {},
+     replay_within_nodes},
+};
+
+const settings::Sections schema{
+    Section<TrainConfig>{"", nullptr, top_fields},
+    Section<DataConfig>{"data", &TrainConfig::data, data_fields},
+    Section<ModelConfig>{"model", &TrainConfig::model, model_fields},
+    Section<OptimizerConfig>{"optimizer", &TrainConfig::optimizer, optimizer_fields},
+    Section<DetectionConfig>{"detection", &TrainConfig::detection, detection_fields},
+    Section<RecoveryConfig>{"recovery", &TrainConfig::recovery, recovery_fields},
+    Section<ChainSettings>{"chain", &TrainConfig::chain, chain_fields},
+};
+
+/// Calls f(section) for each table in the schema's order.
+template <class F>
+void for_each_section(F&& f) {
+    std::apply([&](const auto&... s) { (f(s), ...); }, schema);
+}
+
+/// Every range and combination rule of a configuration, in a fixed order; nullopt when all hold.
+std::optional<Problem> find_problem(const TrainConfig& c) {
+    // [data], [model], [optimizer], the top level, [detection], [recovery], [chain], then inject.
+    std::optional<Problem> p;
+    const auto check = [&](const auto& section) {
+        if (!p) p = check_section(section, c);
+    };
+    check(std::get<1>(schema));
+    check(std::get<2>(schema));
+    check(std::get<3>(schema));
+    check(std::get<0>(schema));
+    check(std::get<4>(schema));
+    check(std::get<5>(schema));
+    check(std::get<6>(schema));
+    if (p) return p;
     for (size_t i = 0; i < c.inject.size(); ++i)
-        if (!in(c.inject[i].epoch, 1u, c.epochs))
+        if (c.inject[i].epoch < 1 || c.inject[i].epoch > c.epochs)
             return Problem{"inject[" + std::to_string(i) + "]", "inject",
                            "inject " + in_quotes(c.inject[i].to_string()) + " is not within epochs 1.." +
                                std::to_string(c.epochs)};
@@ -403,7 +545,221 @@ void write_integers(std::ostringstream& out, std::string_view key, const std::ve
     out << "]\n";
 }
 
+/// One setting as a TOML line, by its type.
+void write_value(std::ostringstream& out, std::string_view key, const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>)
+        out << key << " = " << (v ? "true" : "false") << "\n";
+    else if constexpr (std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>)
+        out << key << " = " << v << "\n";
+    else if constexpr (std::is_same_v<T, double>)
+        out << key << " = " << format_double(v) << "\n";
+    else if constexpr (std::is_same_v<T, std::string>)
+        write_string(out, key, v);
+    else if constexpr (std::is_same_v<T, std::filesystem::path>)
+        write_string(out, key, v.string());
+    else if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+        write_integers(out, key, v);
+    else {
+        static_assert(std::is_same_v<T, std::vector<Injection>>);
+        out << key << " = [";
+        for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << '"' << v[i].to_string() << '"';
+        out << "]\n";
+    }
+}
+
+/// One setting from TOML, by its type.
+void read_value(Reader& r, const toml::node& n, const std::string& key, auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>)
+        v = r.boolean(n, key);
+    else if constexpr (std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>)
+        v = r.integer<T>(n, key);
+    else if constexpr (std::is_same_v<T, double>)
+        v = r.number(n, key);
+    else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>)
+        v = r.string(n, key);
+    else if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+        v = r.integers(n, key);
+    else
+        v = r.injections(n, key);
+}
+
+/// The reader's handlers for a section's keys, writing into `values`.
+template <class S>
+Reader::Fields handlers(Reader& r, const Section<S>& section, S& values) {
+    Reader::Fields out;
+    for (const Field<S>& f : section.fields)
+        out.emplace_back(f.name, [&r, &f, &values](const toml::node& n, const std::string& key) {
+            std::visit([&](auto m) { read_value(r, n, key, values.*m); }, f.member);
+        });
+    return out;
+}
+
+/// A JSON value's type as messages name it.
+std::string json_type_name(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::object:
+            return "an object";
+        case nlohmann::json::value_t::array:
+            return "an array";
+        case nlohmann::json::value_t::string:
+            return "a string";
+        case nlohmann::json::value_t::boolean:
+            return "a boolean";
+        case nlohmann::json::value_t::number_integer:
+        case nlohmann::json::value_t::number_unsigned:
+            return "an integer";
+        case nlohmann::json::value_t::number_float:
+            return "a float";
+        default:
+            return "null";
+    }
+}
+
+/// An integer from JSON that must fit T and a TOML integer (the finer range is check_section's).
+template <class T>
+T json_integer(const nlohmann::json& j, const std::string& key) {
+    if (!j.is_number_integer()) throw ConfigError(key + " must be an integer, not " + json_type_name(j));
+    if constexpr (std::is_signed_v<T>) {
+        if (j.is_number_unsigned() && j.get<uint64_t>() > max_toml_integer)
+            throw ConfigError(key + " = " + std::to_string(j.get<uint64_t>()) + " is out of range: at most " +
+                              std::to_string(max_toml_integer));
+        return j.get<T>();
+    } else {
+        // A parsed document holds non-negative integers as unsigned, one built in code as signed.
+        const uint64_t max = std::min<uint64_t>(std::numeric_limits<T>::max(), max_toml_integer);
+        if ((!j.is_number_unsigned() && j.get<int64_t>() < 0) || j.get<uint64_t>() > max)
+            throw ConfigError(key + " = " + j.dump() + " is out of range: must be 0.." + std::to_string(max));
+        return static_cast<T>(j.get<uint64_t>());
+    }
+}
+
+/// One setting from JSON, by its type.
+void json_value(const nlohmann::json& j, const std::string& key, auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    const auto wrong = [&](const std::string& what) {
+        throw ConfigError(key + " must be " + what + ", not " + json_type_name(j));
+    };
+    if constexpr (std::is_same_v<T, bool>) {
+        if (!j.is_boolean()) wrong("a boolean (true or false)");
+        v = j.get<bool>();
+    } else if constexpr (std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
+        v = json_integer<T>(j, key);
+    } else if constexpr (std::is_same_v<T, double>) {
+        if (!j.is_number()) wrong("a number");
+        v = j.get<double>();
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
+        if (!j.is_string()) wrong("a string");
+        v = j.get<std::string>();
+    } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+        if (!j.is_array()) wrong("an array of integers");
+        v.clear();
+        for (size_t i = 0; i < j.size(); ++i)
+            v.push_back(json_integer<int64_t>(j[i], key + "[" + std::to_string(i) + "]"));
+    } else {
+        if (!j.is_array()) wrong("an array of strings such as [\"nan@3\"]");
+        v.clear();
+        for (size_t i = 0; i < j.size(); ++i) {
+            const std::string item = key + "[" + std::to_string(i) + "]";
+            if (!j[i].is_string()) throw ConfigError(item + " must be a string, not " + json_type_name(j[i]));
+            std::string why;
+            const std::optional<Injection> inj = try_parse_injection(j[i].get<std::string>(), why);
+            if (!inj) throw ConfigError(why);
+            v.push_back(*inj);
+        }
+    }
+}
+
+/// One setting as JSON, by its type.
+nlohmann::json json_of(const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, std::filesystem::path>) {
+        return v.string();
+    } else if constexpr (std::is_same_v<T, std::vector<Injection>>) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const Injection& inj : v) a.push_back(inj.to_string());
+        return a;
+    } else {
+        return v;
+    }
+}
+
+/// A section's settings as a JSON object.
+template <class S>
+nlohmann::json section_json(const Section<S>& section, const S& values) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const Field<S>& f : section.fields)
+        std::visit([&](auto m) { j[std::string(f.name)] = json_of(values.*m); }, f.member);
+    return j;
+}
+
+/// The row of a section named `name`, if any.
+template <class S>
+const Field<S>* field_named(const Section<S>& section, std::string_view name) {
+    for (const Field<S>& f : section.fields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+/// Reads a JSON object's keys into a section's settings (keys left out keep their values).
+template <class S>
+void read_section_json(const Section<S>& section, const nlohmann::json& j, S& values) {
+    const std::string where = section.name.empty() ? "the configuration" : std::string(section.name);
+    if (!j.is_object()) throw ConfigError(where + " must be an object");
+    for (const auto& [k, v] : j.items()) {
+        const Field<S>* f = field_named(section, k);
+        if (!f) throw ConfigError(where + ": unknown key '" + k + "'");
+        std::visit([&](auto m) { json_value(v, settings::key_of(section, *f), values.*m); }, f->member);
+    }
+}
+
 }  // namespace
+
+namespace settings {
+
+const Sections& sections() { return schema; }
+
+nlohmann::json to_json(const TrainConfig& config) {
+    nlohmann::json j = section_json(std::get<0>(schema), config);
+    for_each_section([&](const auto& section) {
+        if (!section.name.empty())
+            j[std::string(section.name)] = section_json(section, settings::part(section, config));
+    });
+    return j;
+}
+
+TrainConfig config_from_json(const nlohmann::json& j, const TrainConfig& base) {
+    if (!j.is_object()) throw ConfigError("the configuration must be an object");
+    TrainConfig c = base;
+    nlohmann::json top = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) {
+        bool table = false;
+        for_each_section([&](const auto& section) {
+            if (section.name.empty() || section.name != k) return;
+            read_section_json(section, v, settings::part(section, c));
+            table = true;
+        });
+        if (!table) top[k] = v;
+    }
+    read_section_json(std::get<0>(schema), top, c);
+    if (const std::optional<Problem> p = find_problem(c)) throw ConfigError(p->message);
+    return c;
+}
+
+nlohmann::json to_json(const DetectionConfig& detection) {
+    return section_json(std::get<4>(schema), detection);
+}
+
+DetectionConfig detection_from_json(const nlohmann::json& j, const DetectionConfig& base) {
+    TrainConfig c;
+    c.detection = base;
+    read_section_json(std::get<4>(schema), j, c.detection);
+    if (const std::optional<Problem> p = check_section(std::get<4>(schema), c)) throw ConfigError(p->message);
+    return c.detection;
+}
+
+}  // namespace settings
 
 Injection Injection::parse(const std::string& text) {
     std::string why;
@@ -423,104 +779,24 @@ void TrainConfig::validate() const {
 
 TrainConfig parse_config(const std::string& text, const std::string& name) {
     Reader r(name);
-    toml::table root;
+    toml::table table;
     try {
-        root = toml::parse(text, name);
+        table = toml::parse(text, name);
     } catch (const toml::parse_error& e) {
         r.fail(e.source(), std::string(e.description()));
     }
 
     TrainConfig c;
-    DataConfig& d = c.data;
-    ModelConfig& m = c.model;
-    OptimizerConfig& o = c.optimizer;
-    DetectionConfig& det = c.detection;
-    RecoveryConfig& rec = c.recovery;
-    ChainSettings& ch = c.chain;
-    using K = const std::string&;
-    using N = const toml::node&;
-    r.read_table(
-        root, "",
-        {
-            {"epochs", [&](N n, K k) { c.epochs = r.integer<uint32_t>(n, k); }},
-            {"seed", [&](N n, K k) { c.seed = r.integer<uint64_t>(n, k); }},
-            {"threads", [&](N n, K k) { c.threads = r.integer<uint32_t>(n, k); }},
-            {"inject", [&](N n, K k) { c.inject = r.injections(n, k); }},
-            {"data",
-             [&](N n, K k) {
-                 r.read_table(
-                     r.table(n, k), k,
-                     {
-                         {"source", [&](N v, K kk) { d.source = r.string(v, kk); }},
-                         {"path", [&](N v, K kk) { d.path = r.string(v, kk); }},
-                         {"labels", [&](N v, K kk) { d.labels = r.string(v, kk); }},
-                         {"test_path", [&](N v, K kk) { d.test_path = r.string(v, kk); }},
-                         {"test_labels", [&](N v, K kk) { d.test_labels = r.string(v, kk); }},
-                         {"test_fraction", [&](N v, K kk) { d.test_fraction = r.number(v, kk); }},
-                         {"train_limit", [&](N v, K kk) { d.train_limit = r.integer<uint64_t>(v, kk); }},
-                         {"test_limit", [&](N v, K kk) { d.test_limit = r.integer<uint64_t>(v, kk); }},
-                     });
-             }},
-            {"model",
-             [&](N n, K k) {
-                 r.read_table(r.table(n, k), k,
-                              {
-                                  {"kind", [&](N v, K kk) { m.kind = r.string(v, kk); }},
-                                  {"hidden", [&](N v, K kk) { m.hidden = r.integers(v, kk); }},
-                                  {"channels", [&](N v, K kk) { m.channels = r.integers(v, kk); }},
-                              });
-             }},
-            {"optimizer",
-             [&](N n, K k) {
-                 r.read_table(
-                     r.table(n, k), k,
-                     {
-                         {"kind", [&](N v, K kk) { o.kind = r.string(v, kk); }},
-                         {"lr", [&](N v, K kk) { o.lr = r.number(v, kk); }},
-                         {"momentum", [&](N v, K kk) { o.momentum = r.number(v, kk); }},
-                         {"weight_decay", [&](N v, K kk) { o.weight_decay = r.number(v, kk); }},
-                         {"schedule", [&](N v, K kk) { o.schedule = r.string(v, kk); }},
-                         {"step_epochs", [&](N v, K kk) { o.step_epochs = r.integer<uint32_t>(v, kk); }},
-                         {"gamma", [&](N v, K kk) { o.gamma = r.number(v, kk); }},
-                         {"batch_size", [&](N v, K kk) { o.batch_size = r.integer<uint32_t>(v, kk); }},
-                     });
-             }},
-            {"detection",
-             [&](N n, K k) {
-                 r.read_table(
-                     r.table(n, k), k,
-                     {
-                         {"non_finite_loss", [&](N v, K kk) { det.non_finite_loss = r.boolean(v, kk); }},
-                         {"accuracy_drop", [&](N v, K kk) { det.accuracy_drop = r.boolean(v, kk); }},
-                         {"max_accuracy_drop", [&](N v, K kk) { det.max_accuracy_drop = r.number(v, kk); }},
-                         {"overtraining", [&](N v, K kk) { det.overtraining = r.boolean(v, kk); }},
-                         {"patience", [&](N v, K kk) { det.patience = r.integer<uint32_t>(v, kk); }},
-                     });
-             }},
-            {"recovery",
-             [&](N n, K k) {
-                 r.read_table(r.table(n, k), k,
-                              {
-                                  {"lr_factor", [&](N v, K kk) { rec.lr_factor = r.number(v, kk); }},
-                                  {"max_rollbacks",
-                                   [&](N v, K kk) { rec.max_rollbacks = r.integer<uint32_t>(v, kk); }},
-                              });
-             }},
-            {"chain",
-             [&](N n, K k) {
-                 r.read_table(
-                     r.table(n, k), k,
-                     {
-                         {"nodes", [&](N v, K kk) { ch.nodes = r.integer<uint32_t>(v, kk); }},
-                         {"difficulty_bits",
-                          [&](N v, K kk) { ch.difficulty_bits = r.integer<uint32_t>(v, kk); }},
-                         {"fork", [&](N v, K kk) { ch.fork = r.string(v, kk); }},
-                         {"quorum_percent",
-                          [&](N v, K kk) { ch.quorum_percent = r.integer<uint32_t>(v, kk); }},
-                         {"replay_nodes", [&](N v, K kk) { ch.replay_nodes = r.integer<uint32_t>(v, kk); }},
-                     });
-             }},
+    // The top level's own keys, then one table per section.
+    Reader::Fields root = handlers(r, std::get<0>(schema), c);
+    const auto add_table = [&](const auto& section) {
+        if (section.name.empty()) return;
+        root.emplace_back(section.name, [&r, &section, &c](const toml::node& n, const std::string& key) {
+            r.read_table(r.table(n, key), key, handlers(r, section, settings::part(section, c)));
         });
+    };
+    for_each_section(add_table);
+    r.read_table(table, "", root);
 
     if (const std::optional<Problem> p = find_problem(c)) {
         // Point at the offending value, else at the setting that needs it.
@@ -544,56 +820,12 @@ TrainConfig load_config(const std::filesystem::path& path) {
 std::string to_toml(const TrainConfig& c) {
     std::ostringstream out;
     out << "# trainchain training configuration\n";
-    out << "epochs = " << c.epochs << "\n";
-    out << "seed = " << c.seed << "\n";
-    out << "threads = " << c.threads << "\n";
-    out << "inject = [";
-    for (size_t i = 0; i < c.inject.size(); ++i)
-        out << (i ? ", " : "") << '"' << c.inject[i].to_string() << '"';
-    out << "]\n";
-
-    out << "\n[data]\n";
-    write_string(out, "source", c.data.source);
-    write_string(out, "path", c.data.path.string());
-    write_string(out, "labels", c.data.labels.string());
-    write_string(out, "test_path", c.data.test_path.string());
-    write_string(out, "test_labels", c.data.test_labels.string());
-    out << "test_fraction = " << format_double(c.data.test_fraction) << "\n";
-    out << "train_limit = " << c.data.train_limit << "\n";
-    out << "test_limit = " << c.data.test_limit << "\n";
-
-    out << "\n[model]\n";
-    write_string(out, "kind", c.model.kind);
-    write_integers(out, "hidden", c.model.hidden);
-    write_integers(out, "channels", c.model.channels);
-
-    out << "\n[optimizer]\n";
-    write_string(out, "kind", c.optimizer.kind);
-    out << "lr = " << format_double(c.optimizer.lr) << "\n";
-    out << "momentum = " << format_double(c.optimizer.momentum) << "\n";
-    out << "weight_decay = " << format_double(c.optimizer.weight_decay) << "\n";
-    write_string(out, "schedule", c.optimizer.schedule);
-    out << "step_epochs = " << c.optimizer.step_epochs << "\n";
-    out << "gamma = " << format_double(c.optimizer.gamma) << "\n";
-    out << "batch_size = " << c.optimizer.batch_size << "\n";
-
-    out << "\n[detection]\n";
-    out << "non_finite_loss = " << (c.detection.non_finite_loss ? "true" : "false") << "\n";
-    out << "accuracy_drop = " << (c.detection.accuracy_drop ? "true" : "false") << "\n";
-    out << "max_accuracy_drop = " << format_double(c.detection.max_accuracy_drop) << "\n";
-    out << "overtraining = " << (c.detection.overtraining ? "true" : "false") << "\n";
-    out << "patience = " << c.detection.patience << "\n";
-
-    out << "\n[recovery]\n";
-    out << "lr_factor = " << format_double(c.recovery.lr_factor) << "\n";
-    out << "max_rollbacks = " << c.recovery.max_rollbacks << "\n";
-
-    out << "\n[chain]\n";
-    out << "nodes = " << c.chain.nodes << "\n";
-    out << "difficulty_bits = " << c.chain.difficulty_bits << "\n";
-    write_string(out, "fork", c.chain.fork);
-    out << "quorum_percent = " << c.chain.quorum_percent << "\n";
-    out << "replay_nodes = " << c.chain.replay_nodes << "\n";
+    for_each_section([&](const auto& section) {
+        if (!section.name.empty()) out << "\n[" << section.name << "]\n";
+        const auto& values = settings::part(section, c);
+        for (const auto& f : section.fields)
+            std::visit([&](auto m) { write_value(out, f.name, values.*m); }, f.member);
+    });
     return out.str();
 }
 

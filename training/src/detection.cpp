@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
+#include "trainchain/runtime/epoch_note.hpp"
 #include "trainchain/runtime/node.hpp"
 
 namespace trainchain::training {
@@ -12,14 +12,7 @@ using runtime::Block;
 using runtime::BlockKind;
 
 double note_test_loss(const Block& b) {
-    const auto j = nlohmann::json::parse(b.payload.note, nullptr, false);
-    if (!j.is_object() || !j.contains("test_loss")) return std::nan("");
-    const auto& v = j["test_loss"];
-    if (v.is_number()) return v.get<double>();
-    // Non-finite values are stored as strings ("nan", "inf", "-inf"), JSON having no numbers for them.
-    if (v == "inf") return INFINITY;
-    if (v == "-inf") return -INFINITY;
-    return std::nan("");
+    return runtime::parse_epoch_note(b.payload.note).test_loss.value_or(std::nan(""));
 }
 
 double best_along(const std::vector<LineageEntry>& lineage, size_t skip) {
@@ -41,33 +34,29 @@ std::vector<LineageEntry> lineage_to(const std::vector<Block>& blocks, std::opti
     return {path.rbegin(), path.rend()};
 }
 
-std::optional<std::string> detect(const DetectionConfig& d, const EpochMetrics& m, double best_accuracy,
-                                  const std::vector<LineageEntry>& lineage) {
+std::optional<Detection> detect(const DetectionConfig& d, const EpochMetrics& m, double best_accuracy,
+                                const std::vector<LineageEntry>& lineage) {
     if (d.non_finite_loss && (!std::isfinite(m.train_loss) || !std::isfinite(m.test_loss)))
-        return "loss is not finite (train " + std::to_string(m.train_loss) + ", test " +
-               std::to_string(m.test_loss) + ")";
+        return Detection{"non_finite_loss", "loss is not finite (train " + std::to_string(m.train_loss) +
+                                                ", test " + std::to_string(m.test_loss) + ")"};
     if (d.accuracy_drop && m.test_accuracy < best_accuracy - d.max_accuracy_drop)
-        return "accuracy " + std::to_string(m.test_accuracy) + " fell more than " +
-               std::to_string(d.max_accuracy_drop) + " below the best " + std::to_string(best_accuracy);
+        return Detection{"accuracy_drop", "accuracy " + std::to_string(m.test_accuracy) + " fell more than " +
+                                              std::to_string(d.max_accuracy_drop) + " below the best " +
+                                              std::to_string(best_accuracy)};
     if (d.overtraining && lineage.size() > d.patience) {
         // lineage ends with this epoch: the last patience+1 test losses must each rise.
         bool rising = true;
         for (size_t i = lineage.size() - d.patience; i < lineage.size(); ++i)
             rising = rising && lineage[i].test_loss > lineage[i - 1].test_loss;
         if (rising)
-            return "test loss rose in each of the last " + std::to_string(d.patience) +
-                   " epoch(s) (over-training)";
+            return Detection{"overtraining", "test loss rose in each of the last " +
+                                                 std::to_string(d.patience) + " epoch(s) (over-training)"};
     }
     return std::nullopt;
 }
 
-std::optional<std::string> detect_at(const DetectionConfig& d, const std::vector<Block>& blocks,
-                                     uint64_t height) {
-    if (height >= blocks.size() || blocks[height].payload.kind != BlockKind::Epoch) return std::nullopt;
-    const auto lineage = lineage_to(blocks, height);
-    const Block& b = blocks[height];
-    const EpochMetrics m{b.payload.loss, note_test_loss(b), b.payload.accuracy};
-    return detect(d, m, best_along(lineage, 1), lineage);
+EpochMetrics recorded_metrics(const Block& b) {
+    return {b.payload.loss, note_test_loss(b), b.payload.accuracy};
 }
 
 }  // namespace trainchain::training

@@ -5,12 +5,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
 #include "trainchain/runtime/crypto.hpp"
-#include "trainchain/training/detection.hpp"
+#include "trainchain/runtime/epoch_note.hpp"
+#include "trainchain/training/recovery.hpp"
 
 namespace trainchain::training {
 namespace fs = std::filesystem;
@@ -25,26 +25,18 @@ double ms_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-/// A number for a JSON note: non-finite values become strings ("nan", "inf").
-nlohmann::json json_number(double v) {
-    if (std::isfinite(v)) return v;
-    return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-}
-
 /// The note recorded with an epoch block: what the plot and the detection rules read back.
 std::string epoch_note(const EpochPlan& plan, const EpochMetrics& m) {
-    nlohmann::json j;
-    j["test_loss"] = json_number(m.test_loss);
-    j["lr"] = plan.lr;
-    j["rollbacks"] = plan.rollbacks;
-    if (plan.inject) j["inject"] = Injection{*plan.inject, plan.epoch}.to_string();
-    return j.dump();
+    runtime::EpochNote n;
+    n.test_loss = m.test_loss;
+    n.lr = plan.lr;
+    n.rollbacks = plan.rollbacks;
+    if (plan.inject) n.inject = Injection{*plan.inject, plan.epoch}.to_string();
+    return runtime::write_epoch_note(n);
 }
 
 std::string note_injection(const Block& b) {
-    const auto j = nlohmann::json::parse(b.payload.note, nullptr, false);
-    if (!j.is_object() || !j.contains("inject") || !j["inject"].is_string()) return "";
-    return j["inject"].get<std::string>();
+    return runtime::parse_epoch_note(b.payload.note).inject.value_or("");
 }
 
 /// The configuration with everything that does not change an epoch's computation reset, so that
@@ -153,6 +145,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         if (b.payload.kind != BlockKind::Epoch) continue;
         if (const auto inj = note_injection(b); !inj.empty()) injected.insert(inj);
     }
+    // train counts every rollback of its run against the limit, as its learning-rate schedule does.
+    const RecoveryPolicy policy{true, config.recovery.max_rollbacks, true};
     uint32_t epoch_done = 0;
     Bytes previous = initial;
     if (const auto state = chain->current_state()) {
@@ -232,25 +226,26 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         previous = std::move(ckpt);
         lineage.push_back({ev.append.block.header.height, ev.metrics.test_loss, ev.metrics.test_accuracy});
         lineage.back().finite = std::isfinite(ev.metrics.train_loss) && std::isfinite(ev.metrics.test_loss);
-        ev.error = detect(config.detection, ev.metrics, best_along(lineage, 1), lineage);
+        const RecoveryDecision decision = decide_recovery(config.detection, policy, blocks,
+                                                          ev.append.block.header.height, ev.metrics, lineage);
+        if (decision.detection) ev.error = decision.detection->message;
         monitor.epoch(ev);
-        if (!ev.error) continue;
+        if (decision.action == RecoveryAction::Continue) continue;
 
-        if (rollbacks >= config.recovery.max_rollbacks) {
-            summary.status =
-                "stopped after " + std::to_string(rollbacks) + " rollbacks (the limit): " + *ev.error;
+        if (decision.action == RecoveryAction::LimitReached) {
+            summary.status = "stopped after " + std::to_string(decision.rollbacks) +
+                             " rollbacks (the limit): " + *ev.error;
             break;
         }
-        const uint64_t failing = ev.append.block.header.height;
-        if (!previous_state(blocks, failing)) {
+        if (decision.action != RecoveryAction::RollBack) {
             summary.status = "stopped: epoch " + std::to_string(plan.epoch) +
                              " failed and no earlier epoch exists to roll back to: " + *ev.error;
             break;
         }
         RollbackEvent rb;
         rb.reason = *ev.error;
-        rb.report =
-            chain->rollback(std::nullopt, "epoch " + std::to_string(plan.epoch) + ": " + *ev.error, failing);
+        rb.report = chain->rollback(std::nullopt, decision.note.reason, decision.failing,
+                                    runtime::write_rollback_note(decision.note));
         summary.chain_ms += rb.report.block.total_ms;
         summary.mining_ms += rb.report.block.mining_ms;
         if (!rb.report.block.accepted)

@@ -597,7 +597,14 @@ TEST_CASE("init: refuses an existing chain and bad settings") {
     bad = small_config(3);
     bad.quorum_percent = 0;
     CHECK_THROWS_AS(Chain::init(d.path / "e", bad), ChainError);
-    for (const char* name : {"b", "c", "d", "e"}) CHECK_FALSE(fs::exists(d.path / name / "chain.db"));
+    bad = small_config(3);
+    bad.difficulty_bits = max_difficulty_bits + 1;  // more than a chain is made to mine (limits.hpp)
+    CHECK_THROWS_AS(Chain::init(d.path / "f", bad), ChainError);
+    bad = small_config(3);
+    bad.nodes = max_nodes + 1;
+    CHECK_THROWS_AS(Chain::init(d.path / "g", bad), ChainError);
+    for (const char* name : {"b", "c", "d", "e", "f", "g"})
+        CHECK_FALSE(fs::exists(d.path / name / "chain.db"));
 
     CHECK_THROWS_AS(Chain::open(d.path / "nothing"), StoreError);
 }

@@ -223,7 +223,7 @@ TEST_CASE("to_toml reads back to an equal configuration") {
         c.epochs = 100000;
         c.seed = 9223372036854775807ull;
         c.threads = 256;
-        c.detection = {false, true, std::nextafter(1.0, 0.0), false, 4294967295u};
+        c.detection = {false, true, std::nextafter(1.0, 0.0), false, 100000u};  // patience at its bound
         c.recovery = {1e-9, 0};
         c.chain = {10000, 40, "shanghai", 100, 10000};
         c.inject = {Injection::parse("label-noise@100000"), Injection::parse("nan@1"),
@@ -391,7 +391,11 @@ TEST_CASE("out-of-range values are errors at the value") {
         {"[detection]\nmax_accuracy_drop = 1.01",
          "run.toml:2:21: error: detection.max_accuracy_drop = 1.01 is out of range: must be in (0, 1]"},
         {"[detection]\npatience = 0",
-         "run.toml:2:12: error: detection.patience = 0 is out of range: must be >= 1"},
+         "run.toml:2:12: error: detection.patience = 0 is out of range: must be 1..100000"},
+        {"[detection]\npatience = 100001",
+         "run.toml:2:12: error: detection.patience = 100001 is out of range: must be 1..100000"},
+        {"[recovery]\nmax_rollbacks = 1000001",
+         "run.toml:2:17: error: recovery.max_rollbacks = 1000001 is out of range: must be 0..1000000"},
         {"[recovery]\nlr_factor = 0",
          "run.toml:2:13: error: recovery.lr_factor = 0.0 is out of range: must be in (0, 1]"},
         {"[recovery]\nlr_factor = 2",
@@ -495,7 +499,7 @@ TEST_CASE("validate() checks a configuration built in code") {
     CHECK(validate_error(c) == "error: detection.max_accuracy_drop = 0.0 is out of range: must be in (0, 1]");
     c = {};
     c.detection.patience = 0;
-    CHECK(validate_error(c) == "error: detection.patience = 0 is out of range: must be >= 1");
+    CHECK(validate_error(c) == "error: detection.patience = 0 is out of range: must be 1..100000");
     c = {};
     c.recovery.lr_factor = 1.5;
     CHECK(validate_error(c) == "error: recovery.lr_factor = 1.5 is out of range: must be in (0, 1]");

@@ -101,9 +101,11 @@ public:
     /// Asks every node for its restore point (or, with `to`, for that block), decides by majority
     /// through the Rollback contract, and appends a rollback block naming the target. With
     /// `failing`, the nodes choose among the epochs that led to that block (see
-    /// UserNode::restore_point).
+    /// UserNode::restore_point). The rollback block's note is `note` when given (a JSON rollback
+    /// note, epoch_note.hpp), else the reason.
     RollbackReport rollback(std::optional<uint64_t> to, const std::string& reason,
-                            std::optional<uint64_t> failing = std::nullopt);
+                            std::optional<uint64_t> failing = std::nullopt,
+                            const std::optional<std::string>& note = std::nullopt);
 
     [[nodiscard]] const std::vector<Block>& blocks() const noexcept { return blocks_; }
     /// The in-process nodes (empty when the nodes are external).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "trainchain/runtime/block.hpp"
+#include "trainchain/runtime/limits.hpp"
 #include "trainchain/vm/tracer.hpp"
 
 struct sqlite3;
@@ -23,11 +24,6 @@ namespace trainchain::runtime {
 struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-
-/// The smallest quorum a chain may have, in percent of its nodes: more than half, so that a
-/// minority of the nodes can never accept a block. Every place that reads a quorum (the TOML run
-/// configuration, the CLI, the HTTP API, Chain::init and Store) checks against this one bound.
-inline constexpr uint32_t min_quorum_percent = 51;
 
 /// What a chain is made with; fixed at `chain init`.
 struct ChainConfig {

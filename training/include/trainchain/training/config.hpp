@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "trainchain/runtime/store.hpp"
+#include "trainchain/runtime/limits.hpp"
 
 namespace trainchain::training {
 
@@ -65,8 +65,9 @@ struct ChainSettings {
     uint32_t nodes = 100;
     uint32_t difficulty_bits = 16;
     std::string fork = "Petersburg";
-    uint32_t quorum_percent = runtime::min_quorum_percent;  ///< runtime::min_quorum_percent to 100
-    uint32_t replay_nodes = 1;  ///< nodes that re-run each epoch before voting (0: none)
+    uint32_t quorum_percent =
+        runtime::min_quorum_percent;  ///< runtime::min_quorum_percent to runtime::max_quorum_percent
+    uint32_t replay_nodes = 1;        ///< nodes that re-run each epoch before voting (0: none)
 };
 
 /// A fault injected on purpose at one epoch, for demonstrations and tests: `lr-spike` trains the

@@ -34,14 +34,19 @@ std::vector<LineageEntry> lineage_to(const std::vector<runtime::Block>& blocks,
 /// the last `skip` entries.
 double best_along(const std::vector<LineageEntry>& lineage, size_t skip);
 
+/// A detection rule that fired.
+struct Detection {
+    std::string rule;     ///< its setting's name: "non_finite_loss", "accuracy_drop" or "overtraining"
+    std::string message;  ///< what it saw, e.g. "loss is not finite (train nan, test nan)"
+};
+
 /// The first detection rule that fires for an epoch with metrics `m`, or nullopt. `lineage` ends
 /// with this epoch; `best_accuracy` is the best before it.
-std::optional<std::string> detect(const DetectionConfig& d, const EpochMetrics& m, double best_accuracy,
-                                  const std::vector<LineageEntry>& lineage);
+std::optional<Detection> detect(const DetectionConfig& d, const EpochMetrics& m, double best_accuracy,
+                                const std::vector<LineageEntry>& lineage);
 
-/// detect() for the epoch block at `height`, from what the chain recorded: its accuracy, its
-/// training loss and the test loss in its note, and the line of training that led to it.
-std::optional<std::string> detect_at(const DetectionConfig& d, const std::vector<runtime::Block>& blocks,
-                                     uint64_t height);
+/// The metrics the chain recorded for the epoch block `b`: its accuracy, its training loss and
+/// the test loss in its note.
+EpochMetrics recorded_metrics(const runtime::Block& b);
 
 }  // namespace trainchain::training
