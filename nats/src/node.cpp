@@ -231,9 +231,9 @@ private:
             return false;
         }
         const auto ok = validate_next_block(config_, nodes_, chain_, b);
-        if (!ok.ok) {
+        if (!ok.ok()) {
             log(fmt::format("node {}: refused block {} from {}: {}", index_, b.header.height, from,
-                            ok.reason));
+                            ok.detail));
             return false;
         }
         store_->append(b, {}, {});
@@ -296,8 +296,8 @@ private:
                 candidate.payload = payload;
                 std::lock_guard lock(mutex_);
                 const auto ok = validate_next_block(config_, nodes_, chain_, candidate, VoteCheck::None);
-                if (!ok.ok) {
-                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.reason));
+                if (!ok.ok()) {
+                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.detail));
                     v->accept = false;
                     v->signature = key_.sign(vote_message(hash, false));
                 }

@@ -201,47 +201,60 @@ TEST_CASE("nodes: check a claim against their own candidate and replica") {
     UserNode node(0, KeyPair::generate());
     node.load_replica(replica);
 
-    CHECK_FALSE(node.check(nonce, hash).ok);  // nothing received yet
+    CHECK(node.check(nonce, hash).code == Reject::NoCandidate);  // nothing received yet
     BlockHeader unmined = header;
     unmined.nonce = 0;
     node.receive_candidate(unmined, payload);
-    CHECK(node.check(nonce, hash).ok);
+    CHECK(node.check(nonce, hash).ok());
+    CHECK(node.check(nonce, hash).token() == "valid");
 
     auto reason = [&](uint64_t n, const Hash& h) {
         const auto r = node.check(n, h);
-        CHECK_FALSE(r.ok);
-        CHECK_FALSE(r.reason.empty());
-        return r.reason;
+        CHECK_FALSE(r.ok());
+        CHECK_FALSE(r.detail.empty());
+        return r;
     };
-    CHECK(reason(nonce + 1, hash).find("hash") != std::string::npos);  // another nonce, another hash
+    const auto rehashed = reason(nonce + 1, hash);  // another nonce, another hash
+    CHECK(rehashed.code == Reject::ClaimHash);
+    CHECK(rehashed.token() == "bad-claim-hash");
+    CHECK(rehashed.result() == ValidationResult::Claim);
+    CHECK(rehashed.detail.find("hash") != std::string::npos);
     Hash other = hash;
     other[5] ^= 1;
-    reason(nonce, other);
+    CHECK(reason(nonce, other).code == Reject::ClaimHash);
     // A nonce that hashes right but misses the difficulty.
     BlockHeader weak = header;
     for (uint64_t n = 0;; ++n) {
         weak.nonce = n;
         if (!check_proof_of_work(weak.hash(), 8)) break;
     }
-    CHECK(reason(weak.nonce, weak.hash()).find("difficulty") != std::string::npos);
+    const auto weak_check = reason(weak.nonce, weak.hash());
+    CHECK(weak_check.code == Reject::HighHash);
+    CHECK(weak_check.token() == "high-hash");
+    CHECK(weak_check.detail.find("difficulty") != std::string::npos);
 
     SUBCASE("payload root") {
         Payload changed = payload;
         changed.accuracy = 0.99;
         node.receive_candidate(unmined, changed);
-        CHECK(reason(nonce, hash).find("root") != std::string::npos);
+        const auto r = reason(nonce, hash);
+        CHECK(r.code == Reject::PayloadRoot);
+        CHECK(r.detail.find("root") != std::string::npos);
     }
     SUBCASE("not this replica's tip") {
         UserNode behind(1, KeyPair::generate());
         behind.load_replica(std::vector<Block>(replica.begin(), replica.end() - 1));
         behind.receive_candidate(unmined, payload);
-        CHECK_FALSE(behind.check(nonce, hash).ok);
+        CHECK(behind.check(nonce, hash).code == Reject::Height);
         UserNode forked(2, KeyPair::generate());
         auto other_replica = replica;
         other_replica.back().header.timestamp_ms = 1;  // same height, different tip hash
         forked.load_replica(other_replica);
         forked.receive_candidate(unmined, payload);
-        CHECK(forked.check(nonce, hash).reason.find("previous") != std::string::npos);
+        const auto r = forked.check(nonce, hash);
+        CHECK(r.code == Reject::PrevBlock);
+        CHECK(r.token() == "bad-prevblk");
+        CHECK(r.detail.find("previous") != std::string::npos);
     }
 }
 
@@ -279,8 +292,9 @@ TEST_CASE("nodes: signed votes, wrong votes, crashed nodes and forged claims") {
     // half of the nodes cannot make a 51 % quorum.
     const auto [forged_nonce, forged_hash] = forger.forge();
     CHECK(is_forged_nonce(forged_nonce, 7));
-    CHECK(check_proof_of_work(forged_hash, 8));                    // it looks like valid work...
-    CHECK_FALSE(honest_node.check(forged_nonce, forged_hash).ok);  // ...but no header hashes to it
+    CHECK(check_proof_of_work(forged_hash, 8));  // it looks like valid work...
+    CHECK(honest_node.check(forged_nonce, forged_hash).code ==
+          Reject::ClaimHash);  // ...but no header hashes to it
     CHECK_FALSE(honest_node.vote(forged_nonce, forged_hash)->accept);
     CHECK(liar.vote(forged_nonce, forged_hash)->accept);
     CHECK_FALSE(forger.vote(forged_nonce, forged_hash)->accept);  // the forger's own checks are honest
@@ -374,7 +388,7 @@ TEST_CASE("nodes: a tampered replica raises the first epoch block's accuracy") {
     // Headers are untouched: the node still recognises the tip and votes correctly.
     auto [header, payload] = candidate_for(replica);
     t.receive_candidate(header, payload);
-    CHECK(t.check(header.nonce, header.hash()).ok);
+    CHECK(t.check(header.nonce, header.hash()).ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1296,49 +1310,51 @@ TEST_CASE("check_epoch_result: the next epoch, a finite accuracy in [0, 1], UTF-
         r.note = std::move(note);
         return check_epoch_result(c->blocks(), r);
     };
-    CHECK(check(1, 0.5).ok);
-    CHECK(check(1, 0).ok);
-    CHECK(check(1, 1).ok);
-    CHECK(check(1, 0.5, nan_value).ok);  // a diverged epoch is recorded (and then rolled back)
-    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok);
-    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok);
+    CHECK(check(1, 0.5).ok());
+    CHECK(check(1, 0).ok());
+    CHECK(check(1, 1).ok());
+    CHECK(check(1, 0.5, nan_value).ok());  // a diverged epoch is recorded (and then rolled back)
+    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok());
+    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok());
     const double inf = std::numeric_limits<double>::infinity();
     struct Bad {
         uint64_t epoch;
         double accuracy;
         std::string note;
         const char* why;
+        Reject code;
     };
-    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", "numbered from 1"},
-                                         {2, 0.5, "", "expects epoch 1, not 2"},
-                                         {1, 5, "", "accuracy"},
-                                         {1, -1, "", "accuracy"},
-                                         {1, 1.0000001, "", "accuracy"},
-                                         {1, -0.0000001, "", "accuracy"},
-                                         {1, nan_value, "", "accuracy"},
-                                         {1, inf, "", "accuracy"},
-                                         {1, -inf, "", "accuracy"},
-                                         {1, 0.5, "bad \xff", "UTF-8"},
-                                         {1, 0.5, "\xc0\xaf", "UTF-8"},
-                                         {1, 0.5, "\xed\xa0\x80", "UTF-8"},
-                                         {1, 0.5, std::string(4097, 'n'), "4096"}}) {
+    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", Reject::EpochZero, "numbered from 1"},
+                                         {2, 0.5, "", Reject::EpochOrder, "expects epoch 1, not 2"},
+                                         {1, 5, "", Reject::Accuracy, "accuracy"},
+                                         {1, -1, "", Reject::Accuracy, "accuracy"},
+                                         {1, 1.0000001, "", Reject::Accuracy, "accuracy"},
+                                         {1, -0.0000001, "", Reject::Accuracy, "accuracy"},
+                                         {1, nan_value, "", Reject::Accuracy, "accuracy"},
+                                         {1, inf, "", Reject::Accuracy, "accuracy"},
+                                         {1, -inf, "", Reject::Accuracy, "accuracy"},
+                                         {1, 0.5, "bad \xff", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, "\xc0\xaf", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, "\xed\xa0\x80", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, std::string(4097, 'n'), Reject::NoteLength, "4096"}}) {
         const auto r = check(b.epoch, b.accuracy, 0.5, b.note);
-        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.reason);
-        CHECK_FALSE(r.ok);
-        CHECK(r.reason.find(b.why) != std::string::npos);
+        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.token() << ": " << r.detail);
+        CHECK(r.code == b.code);
+        CHECK(r.result() == ValidationResult::Request);
+        CHECK(r.detail.find(b.why) != std::string::npos);
     }
     REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
     REQUIRE(c->append_epoch(epoch_result(2, 0.7)).accepted);
     CHECK(next_epoch(c->blocks()) == 3);
-    CHECK_FALSE(check(2, 0.5).ok);  // repeated
-    CHECK_FALSE(check(1, 0.5).ok);  // out of order
-    CHECK_FALSE(check(4, 0.5).ok);  // skipped
-    CHECK(check(3, 0.5).ok);
+    CHECK(check(2, 0.5).code == Reject::EpochOrder);  // repeated
+    CHECK(check(1, 0.5).code == Reject::EpochOrder);  // out of order
+    CHECK(check(4, 0.5).code == Reject::EpochOrder);  // skipped
+    CHECK(check(3, 0.5).ok());
     // After a rollback to epoch 1, the next epoch is 2 again.
     REQUIRE(c->rollback(2, "back to epoch 1").block.accepted);
     CHECK(next_epoch(c->blocks()) == 2);
-    CHECK(check(2, 0.5).ok);
-    CHECK_FALSE(check(3, 0.5).ok);
+    CHECK(check(2, 0.5).ok());
+    CHECK(check(3, 0.5).code == Reject::EpochOrder);
 }
 
 TEST_CASE("rollback to best on the current line: not the state itself, not an abandoned branch") {
@@ -1358,14 +1374,15 @@ TEST_CASE("rollback to best on the current line: not the state itself, not an ab
     REQUIRE(c->current_state() == 8);
 
     // Requests: the current state and non-epoch blocks are refused; others are checked.
-    CHECK(check_rollback_request(blocks, std::nullopt).ok);
-    CHECK(check_rollback_request(blocks, 4).ok);  // asked for by height: the user's choice
-    CHECK(check_rollback_request(blocks, 2).ok);
+    CHECK(check_rollback_request(blocks, std::nullopt).ok());
+    CHECK(check_rollback_request(blocks, 4).ok());  // asked for by height: the user's choice
+    CHECK(check_rollback_request(blocks, 2).ok());
     const auto tip = check_rollback_request(blocks, 8);
-    CHECK_FALSE(tip.ok);
-    CHECK(tip.reason.find("already holds the run's training state") != std::string::npos);
+    CHECK(tip.code == Reject::RollbackIsState);
+    CHECK(tip.token() == "rollback-is-state");
+    CHECK(tip.detail.find("already holds the run's training state") != std::string::npos);
     for (uint64_t bad : {uint64_t{0}, uint64_t{1}, uint64_t{6}, uint64_t{9}})
-        CHECK_FALSE(check_rollback_request(blocks, bad).ok);
+        CHECK(check_rollback_request(blocks, bad).code == Reject::RollbackNotEpoch);
 
     const auto rep = c->rollback(std::nullopt, "best", c->current_state());
     CHECK(rep.target == 7);  // the best before block 8 on its line (7, 3, 2), not 4, not 8
@@ -1375,11 +1392,11 @@ TEST_CASE("rollback to best on the current line: not the state itself, not an ab
     // A run whose state has nothing before it on its line cannot roll back to "best".
     TempDir d2;
     auto one = Chain::init(d2.path / "run", small_config(3), honest());
-    CHECK_FALSE(check_rollback_request(one->blocks(), std::nullopt).ok);  // no epoch at all
+    CHECK(check_rollback_request(one->blocks(), std::nullopt).code == Reject::RollbackNoState);  // no epoch
     REQUIRE(one->append_epoch(epoch_result(1, 0.5)).accepted);
     const auto only = check_rollback_request(one->blocks(), std::nullopt);
-    CHECK_FALSE(only.ok);
-    CHECK(only.reason.find("no epoch before its current state") != std::string::npos);
+    CHECK(only.code == Reject::RollbackNoEarlier);
+    CHECK(only.detail.find("no epoch before its current state") != std::string::npos);
 }
 
 TEST_CASE("utf8: valid_utf8 and utf8_prefix; rollback reasons must be UTF-8 and are cut on a boundary") {
