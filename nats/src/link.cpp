@@ -230,20 +230,10 @@ std::optional<Envelope> Subscription::next(std::chrono::milliseconds timeout) {
     }
 }
 
-std::string to_hex(std::span<const uint8_t> b) { return vm::to_hex(b); }
-
 Bytes from_hex(const std::string& text) {
-    if (text.size() % 2) throw std::invalid_argument("odd hex length");
-    Bytes out(text.size() / 2);
-    auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        throw std::invalid_argument("not hex");
-    };
-    for (size_t i = 0; i < out.size(); ++i)
-        out[i] = static_cast<uint8_t>(nib(text[2 * i]) << 4 | nib(text[2 * i + 1]));
-    return out;
+    auto b = vm::parse_hex_digits(text);
+    if (!b) throw std::invalid_argument(text.size() % 2 ? "odd hex length" : "not hex");
+    return std::move(*b);
 }
 
 runtime::BlockHeader header_from_hex(const std::string& text) {
