@@ -250,13 +250,13 @@ runtime::Payload payload_from_hex(const std::string& text) {
     return *p;
 }
 
-Json block_json(const runtime::Block& b) {
+Json block_wire_json(const runtime::Block& b) {
     Json votes = Json::array();
     for (const auto& v : b.votes) votes.push_back({v.node, v.accept, to_hex(v.signature)});
     return {{"header", to_hex(b.header.encode())}, {"payload", to_hex(b.payload.encode())}, {"votes", votes}};
 }
 
-runtime::Block block_from_json(const Json& j) {
+runtime::Block block_from_wire_json(const Json& j) {
     runtime::Block b;
     b.header = header_from_hex(j.at("header").get<std::string>());
     b.payload = payload_from_hex(j.at("payload").get<std::string>());

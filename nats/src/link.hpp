@@ -126,9 +126,13 @@ std::array<uint8_t, N> from_hex_n(const std::string& text) {
     return *b;
 }
 
-Json block_json(const runtime::Block& block);
-/// Throws std::invalid_argument (or a json exception) on a malformed block.
-runtime::Block block_from_json(const Json& j);
+/// A block as the NATS messages carry it, to be decoded again exactly: {"header": hex, "payload": hex,
+/// "votes": [[node, accept, signature hex], ...]}. Not runtime::block_json, which describes a stored
+/// block for people (fields spelled out, transactions, no encodings).
+Json block_wire_json(const runtime::Block& block);
+/// The block of a block_wire_json message. Throws std::invalid_argument (or a json exception) on a malformed
+/// block.
+runtime::Block block_from_wire_json(const Json& j);
 runtime::BlockHeader header_from_hex(const std::string& text);
 runtime::Payload payload_from_hex(const std::string& text);
 
