@@ -32,8 +32,6 @@ uint64_t now_ms() {
                                      .count());
 }
 
-std::string hex0x(std::span<const uint8_t> b) { return "0x" + vm::to_hex(b); }
-
 vm::Fork fork_of(const std::string& name) {
     const auto f = vm::parse_fork(name);
     if (!f) throw ChainError("unknown fork '" + name + "'");
@@ -156,8 +154,8 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
     c->registry_ = l.deploy("NodeRegistry", {});
-    c->creation_ = l.deploy("BlockCreation", {results_queue_account.to_hex()});
-    c->consensus_ = l.deploy("Consensus", {std::to_string(config.quorum_percent)});
+    c->creation_ = l.deploy("BlockCreation", {results_queue_account});
+    c->consensus_ = l.deploy("Consensus", {vm::uint256{config.quorum_percent}});
     c->rollback_ = l.deploy("Rollback", {});
     const nlohmann::json addrs = {{"NodeRegistry", c->registry_.to_hex()},
                                   {"BlockCreation", c->creation_.to_hex()},
@@ -188,7 +186,7 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
         const std::optional<KeyPair> own =
             options.node_keys.empty() ? std::optional<KeyPair>(KeyPair::generate()) : std::nullopt;
         const PublicKey public_key = own ? own->public_key() : options.node_keys[i];
-        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(public_key)});
+        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {public_key});
         if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
         const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
         if (ev.size() != 1 || ev[0].data.size() < 64)
@@ -317,7 +315,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     ledger_.set_block(h.height, h.timestamp_ms / 1000);
 
     auto timed_call = [&](const vm::address& to, const std::string& name, const std::string& sig,
-                          const std::vector<std::string>& args) {
+                          const std::vector<AbiValue>& args) {
         const auto t = Clock::now();
         auto r = ledger_.call(to, name, sig, args);
         rep.vm_ms += ms_since(t);
@@ -329,9 +327,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     std::vector<uint32_t> recipients;
     if (through_block_creation) {
         ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
-        const auto r = timed_call(creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
-                                  {std::to_string(h.height), hex0x(h.payload_root),
-                                   std::to_string(block.payload.epoch), std::to_string(n)});
+        const auto r = timed_call(
+            creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
+            {vm::uint256{h.height}, h.payload_root, vm::uint256{block.payload.epoch}, vm::uint256{n}});
         if (!r.ok()) {
             rep.reason = "BlockCreation.create reverted: " + r.revert_reason;
             return rep;
@@ -359,7 +357,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
 
     const auto consensus_start = Clock::now();
     const double vm_before = rep.vm_ms;
-    const Hash target = target_of(cfg.difficulty_bits);
+    const vm::uint256 target = vm::uint256::from_be(target_of(cfg.difficulty_bits).data(), 32);
     // Signatures are checked against the keys registered in the store, not the nodes' own.
     const std::vector<PublicKey>& keys = registered_keys_;
     bool decided = false;
@@ -370,8 +368,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         const auto header_bytes = claimed.encode();
         const auto work =
             timed_call(consensus_, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                       {std::to_string(h.height), hex0x(header_bytes), hex0x(claim->hash),
-                        std::to_string(claim->nonce), hex0x(target)});
+                       {vm::uint256{h.height}, Bytes(header_bytes.begin(), header_bytes.end()), claim->hash,
+                        vm::uint256{claim->nonce}, target});
         if (!work.ok()) {
             ++rep.forged_claims;
             continue;
@@ -386,8 +384,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 return true;
             }
             const auto r = timed_call(consensus_, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                                      {std::to_string(h.height), std::to_string(v.node),
-                                       v.accept ? "true" : "false", std::to_string(n)});
+                                      {vm::uint256{h.height}, vm::uint256{v.node}, v.accept, vm::uint256{n}});
             if (!r.ok()) {
                 ++rep.invalid_votes;
                 return true;
@@ -398,7 +395,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             } else {
                 ++rep.rejects;
             }
-            if (r.returns.at(0) == "1") {
+            // Consensus.vote returns 0 while undecided, 1 when accepted, 2 when rejected.
+            const uint64_t outcome = r.get_u64(0);
+            if (outcome == 1) {
                 decided = true;
                 rep.accepted = true;
                 h.nonce = claim->nonce;
@@ -406,7 +405,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 rep.winner = claim->node;
                 return false;
             }
-            if (r.returns.at(0) == "2") {
+            if (outcome == 2) {
                 decided = true;
                 rep.reason = "the nodes rejected the block";
                 return false;
@@ -458,23 +457,22 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
-                                     {std::to_string(blocks_.size() - 1), "\"" + reason + "\""});
+                                     {vm::uint256{blocks_.size() - 1}, reason});
     if (!opened.ok()) throw ChainError("Rollback.open reverted: " + opened.revert_reason);
-    const std::string id = opened.returns.at(0);
+    const vm::uint256 id = opened.get<vm::uint256>(0);
     RestoreRequest request;
-    request.id = std::stoull(id);
+    request.id = opened.get_u64(0);
     request.tip = blocks_.size() - 1;
     request.to = to;
     request.failing = failing;
     transport_->collect_restore_points(request, [&](const Proposal& p) {
         const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",
-                                    {id, std::to_string(p.node), std::to_string(p.height)});
+                                    {id, vm::uint256{p.node}, vm::uint256{p.height}});
         if (r.ok()) ++rep.proposals[p.height];
     });
-    const auto decided =
-        ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
+    const auto decided = ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{n}});
     if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);
-    rep.target = std::stoull(decided.returns.at(0));
+    rep.target = decided.get_u64(0);
     if (rep.target >= blocks_.size() || blocks_[rep.target].payload.kind != BlockKind::Epoch)
         throw ChainError("the decided restore point " + std::to_string(rep.target) +
                          " is not an epoch block");
@@ -623,9 +621,9 @@ VerifyReport verify(const Store& store) {
     VerifyReport rep;
     const ChainConfig& cfg = store.config();
     auto bad = [&](std::optional<uint64_t> height, Reject code, std::string why) {
-        rep.code = code;
         rep.ok = false;
         rep.bad_height = height;
+        rep.code = code;
         rep.reason = std::move(why);
         return rep;
     };

@@ -101,8 +101,6 @@ vm::address contract_address(const Store& s, const std::string& name) {
     return *vm::address::parse(j.at(name).get<std::string>());
 }
 
-std::string hex0x(std::span<const uint8_t> b) { return "0x" + trainchain::test::to_hex(b); }
-
 bool has_gas(const std::vector<GasRecord>& gas, uint64_t height, const std::string& contract,
              const std::string& function) {
     for (const auto& g : gas)
@@ -398,16 +396,17 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto queue = *vm::address::parse("0x0000000000000000000000000000000000005e51");
-    const auto creation = l.deploy("BlockCreation", {queue.to_hex()});
-    const std::string root = "0x" + std::string(62, '0') + "ab";
+    const auto creation = l.deploy("BlockCreation", {queue});
+    Hash root{};
+    root[31] = 0xab;
+    const std::vector<AbiValue> args{vm::uint256{2}, root, vm::uint256{1}, vm::uint256{5}};
 
-    auto r =
-        l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    auto r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     CHECK_FALSE(r.ok());
     CHECK(r.revert_reason.find("EmptyQueue") == 0);
 
     l.host().accounts[queue].balance = vm::uint256{1};
-    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     REQUIRE(r.ok());
     const auto broadcasts = Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)");
     REQUIRE(broadcasts.size() == 5);
@@ -416,9 +415,9 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
     CHECK(Ledger::events(r.receipt, "CandidateRecorded(uint256,bytes32,uint256)").size() == 1);
     const auto count = l.call(creation, "BlockCreation", "candidates()", {});
     REQUIRE(count.ok());
-    CHECK(count.returns.at(0) == "1");
+    CHECK(count.get_u64(0) == 1);
 
-    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     CHECK(r.revert_reason.find("HeightTaken") == 0);
 
     const auto gas = l.take_gas(7);
@@ -437,90 +436,92 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
 TEST_CASE("contracts: Consensus verifies the work by SHA-256 and decides at 51 %") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
-    const auto consensus = l.deploy("Consensus", {"51"});
+    const auto consensus = l.deploy("Consensus", {vm::uint256{51}});
     BlockHeader h;
     h.height = 3;
     h.difficulty_bits = 8;
     const auto found = mine(h, {8, 1});
     REQUIRE(found);
     h.nonce = found->nonce;
-    const auto header = h.encode();
-    const std::string target = hex0x(target_of(8));
-    const auto submit = [&](const std::string& height, const Hash& claimed, const std::string& t) {
+    const auto encoded = h.encode();
+    const Bytes header(encoded.begin(), encoded.end());
+    auto as_uint = [](const Hash& target) { return vm::uint256::from_be(target.data(), target.size()); };
+    const vm::uint256 target = as_uint(target_of(8));
+    const auto submit = [&](uint64_t height, const Hash& claimed, const vm::uint256& t) {
         return l.call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                      {height, hex0x(header), hex0x(claimed), std::to_string(h.nonce), t});
+                      {vm::uint256{height}, header, claimed, vm::uint256{h.nonce}, t});
     };
-    const auto vote = [&](const std::string& height, int node, bool accept) {
+    const auto vote = [&](uint64_t height, uint64_t node, bool accept) {
         return l.call(consensus, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                      {height, std::to_string(node), accept ? "true" : "false", "7"});
+                      {vm::uint256{height}, vm::uint256{node}, accept, vm::uint256{7}});
     };
 
-    CHECK(vote("3", 0, true).revert_reason.find("NoRound") == 0);
+    CHECK(vote(3, 0, true).revert_reason.find("NoRound") == 0);
     Hash wrong = found->hash;
     wrong[31] ^= 1;
-    CHECK(submit("3", wrong, target).revert_reason.find("BadProofOfWork") == 0);
-    CHECK(submit("3", found->hash, hex0x(target_of(256))).revert_reason.find("AboveTarget") == 0);
-    REQUIRE(submit("3", found->hash, target).ok());
+    CHECK(submit(3, wrong, target).revert_reason.find("BadProofOfWork") == 0);
+    CHECK(submit(3, found->hash, as_uint(target_of(256))).revert_reason.find("AboveTarget") == 0);
+    REQUIRE(submit(3, found->hash, target).ok());
 
     // 7 nodes: 4 accepts make 400 >= 357; 3 do not.
-    CHECK(vote("3", 0, true).returns.at(0) == "0");
-    CHECK(vote("3", 0, true).revert_reason.find("DuplicateVote") == 0);
-    CHECK(vote("3", 1, false).returns.at(0) == "0");
-    CHECK(vote("3", 2, true).returns.at(0) == "0");
-    CHECK(vote("3", 3, true).returns.at(0) == "0");
-    CHECK(vote("3", 4, true).returns.at(0) == "1");
-    CHECK(vote("3", 5, true).returns.at(0) == "0");  // counted, already decided
-    CHECK(submit("3", found->hash, target).revert_reason.find("AlreadyDecided") == 0);
+    CHECK(vote(3, 0, true).get_u64(0) == 0);
+    CHECK(vote(3, 0, true).revert_reason.find("DuplicateVote") == 0);
+    CHECK(vote(3, 1, false).get_u64(0) == 0);
+    CHECK(vote(3, 2, true).get_u64(0) == 0);
+    CHECK(vote(3, 3, true).get_u64(0) == 0);
+    CHECK(vote(3, 4, true).get_u64(0) == 1);
+    CHECK(vote(3, 5, true).get_u64(0) == 0);  // counted, already decided
+    CHECK(submit(3, found->hash, target).revert_reason.find("AlreadyDecided") == 0);
 
     // Rejection: more than 49 % of the nodes reject.
-    REQUIRE(submit("4", found->hash, target).ok());
-    for (int i = 0; i < 3; ++i) CHECK(vote("4", i, false).returns.at(0) == "0");
-    CHECK(vote("4", 3, false).returns.at(0) == "2");
+    REQUIRE(submit(4, found->hash, target).ok());
+    for (uint64_t i = 0; i < 3; ++i) CHECK(vote(4, i, false).get_u64(0) == 0);
+    CHECK(vote(4, 3, false).get_u64(0) == 2);
 }
 
 TEST_CASE("contracts: Rollback decides by majority, ties to the later block") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto rb = l.deploy("Rollback", {});
-    const auto open = l.call(rb, "Rollback", "open(uint256,string)", {"9", "\"why\""});
+    const auto open = l.call(rb, "Rollback", "open(uint256,string)", {vm::uint256{9}, std::string("why")});
     REQUIRE(open.ok());
-    const std::string id = open.returns.at(0);
-    CHECK(id == "1");
-    auto propose = [&](int node, int height) {
+    const vm::uint256 id = open.get<vm::uint256>(0);
+    CHECK(open.get_u64(0) == 1);
+    auto propose = [&](uint64_t node, uint64_t height) {
         return l.call(rb, "Rollback", "propose(uint256,uint256,uint256)",
-                      {id, std::to_string(node), std::to_string(height)});
+                      {id, vm::uint256{node}, vm::uint256{height}});
     };
     CHECK(propose(0, 4).ok());
     CHECK(propose(1, 6).ok());  // 1:1, the later leads
     CHECK(propose(0, 6).revert_reason.find("DuplicateProposal") == 0);
-    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"}).revert_reason.find("NoMajority") == 0);
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{5}})
+              .revert_reason.find("NoMajority") == 0);
     CHECK(propose(2, 4).ok());
     CHECK(propose(3, 4).ok());
-    const auto d = l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"});
+    const auto d = l.call(rb, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{5}});
     REQUIRE(d.ok());
-    CHECK(d.returns.at(0) == "4");
+    CHECK(d.get_u64(0) == 4);
     CHECK(propose(4, 4).revert_reason.find("AlreadyDecided") == 0);
-    CHECK(
-        l.call(rb, "Rollback", "decide(uint256,uint256)", {"7", "5"}).revert_reason.find("UnknownRequest") ==
-        0);
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {vm::uint256{7}, vm::uint256{5}})
+              .revert_reason.find("UnknownRequest") == 0);
 }
 
 TEST_CASE("contracts: the public getters of mappings to structs answer (rounds, candidateAt, request)") {
     // These getters ran out of gas before the compiler fix "struct getters read storage".
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
-    const auto consensus = l.deploy("Consensus", {"51"});
-    const auto creation = l.deploy("BlockCreation", {"0x0000000000000000000000000000000000005e51"});
+    const auto consensus = l.deploy("Consensus", {vm::uint256{51}});
+    const auto creation =
+        l.deploy("BlockCreation", {*vm::address::parse("0x0000000000000000000000000000000000005e51")});
     const auto rollback = l.deploy("Rollback", {});
-    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {"3"});
+    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{3}});
     CHECK_MESSAGE(round.ok(), "Consensus.rounds: " << vm::status_name(round.receipt.status) << ", gas "
                                                    << round.receipt.gas_used);
     if (round.ok())
-        CHECK(round.returns ==
-              std::vector<std::string>{"0x" + std::string(64, '0'), "0", "0", "false", "false"});
-    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {"3"});
+        CHECK(round.returns == std::vector<AbiValue>{Hash{}, vm::uint256{0}, vm::uint256{0}, false, false});
+    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {vm::uint256{3}});
     CHECK_MESSAGE(candidate.ok(), "BlockCreation.candidateAt: " << vm::status_name(candidate.receipt.status));
-    const auto request = l.call(rollback, "Rollback", "request(uint256)", {"1"});
+    const auto request = l.call(rollback, "Rollback", "request(uint256)", {vm::uint256{1}});
     CHECK_MESSAGE(request.ok(), "Rollback.request: " << vm::status_name(request.receipt.status));
 }
 
@@ -528,17 +529,17 @@ TEST_CASE("contracts: NodeRegistry creates one Node per key and refuses duplicat
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto reg = l.deploy("NodeRegistry", {});
-    const std::string key = hex0x(KeyPair::generate().public_key());
+    const Hash key = KeyPair::generate().public_key();
     const auto r = l.call(reg, "NodeRegistry", "register(bytes32)", {key});
     REQUIRE(r.ok());
-    CHECK(r.returns.at(0) == "0");
+    CHECK(r.get_u64(0) == 0);
     const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
     REQUIRE(ev.size() == 1);
     vm::address node;
     std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, node.bytes.begin());
     CHECK_FALSE(l.host().accounts.at(node).code.empty());  // the Node contract exists
     CHECK(l.call(reg, "NodeRegistry", "register(bytes32)", {key}).revert_reason.find("DuplicateKey") == 0);
-    CHECK(l.call(reg, "NodeRegistry", "isRegistered(bytes32)", {key}).returns.at(0) == "true");
+    CHECK(l.call(reg, "NodeRegistry", "isRegistered(bytes32)", {key}).get<bool>(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -720,7 +721,7 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
     const auto creation = contract_address(c->store(), "BlockCreation");
     const auto count = c->ledger().call(creation, "BlockCreation", "candidates()", {});
     REQUIRE(count.ok());
-    CHECK(count.returns.at(0) == "3");
+    CHECK(count.get_u64(0) == 3);
     // The Results Queue is drained: its account's balance is back to zero.
     const auto queue = contract_address(c->store(), "ResultsQueue");
     CHECK(c->ledger().host().accounts[queue].balance == vm::uint256{0});
@@ -735,22 +736,22 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
         for (const auto& v : b.votes) voters.insert(v.node);
         for (uint32_t node = 0; node < 7; ++node) {
             const auto voted = c->ledger().call(consensus, "Consensus", "voted(uint256,uint256)",
-                                                {std::to_string(height), std::to_string(node)});
+                                                {vm::uint256{height}, vm::uint256{node}});
             REQUIRE(voted.ok());
-            CHECK(voted.returns.at(0) == (voters.count(node) ? "true" : "false"));
+            CHECK(voted.get<bool>(0) == (voters.count(node) != 0));
         }
+        const auto encoded = b.header.encode();
         const auto again =
             c->ledger().call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                             {std::to_string(height), hex0x(b.header.encode()), hex0x(b.hash()),
-                              std::to_string(b.header.nonce), hex0x(target_of(8))});
+                             {vm::uint256{height}, Bytes(encoded.begin(), encoded.end()), b.hash(),
+                              vm::uint256{b.header.nonce}, vm::uint256::from_be(target_of(8).data(), 32)});
         CHECK(again.revert_reason.find("AlreadyDecided") == 0);
         // The round as the contract keeps it: the block hash, the accepts counted, verified, decided.
-        const auto round =
-            c->ledger().call(consensus, "Consensus", "rounds(uint256)", {std::to_string(height)});
+        const auto round = c->ledger().call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{height}});
         CHECK(round.ok());
         if (round.ok())
-            CHECK(round.returns == std::vector<std::string>{hex0x(b.hash()), std::to_string(b.votes.size()),
-                                                            "0", "true", "true"});
+            CHECK(round.returns ==
+                  std::vector<AbiValue>{b.hash(), vm::uint256{b.votes.size()}, vm::uint256{0}, true, true});
     }
 
     // Each epoch block's gas: BlockCreation.create, Consensus.submitWork, Consensus.vote.
@@ -796,7 +797,7 @@ TEST_CASE("reopen: Chain::open continues the chain") {
     // The contracts' state survived too: four candidates over three processes' worth of opens.
     const auto count =
         c->ledger().call(contract_address(c->store(), "BlockCreation"), "BlockCreation", "candidates()", {});
-    CHECK(count.returns.at(0) == "4");
+    CHECK(count.get_u64(0) == 4);
 }
 
 TEST_CASE("faults: crashed nodes (fewer than half) do not stop a block") {
@@ -1321,8 +1322,8 @@ TEST_CASE("check_epoch_result: the next epoch, a finite accuracy in [0, 1], UTF-
         uint64_t epoch;
         double accuracy;
         std::string note;
-        const char* why;
         Reject code;
+        const char* why;
     };
     for (const Bad& b : std::vector<Bad>{{0, 0.5, "", Reject::EpochZero, "numbered from 1"},
                                          {2, 0.5, "", Reject::EpochOrder, "expects epoch 1, not 2"},
