@@ -8,8 +8,10 @@
 #include <bit>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shared_support.hpp"
 #include "trainchain/runtime/chain.hpp"
@@ -78,6 +80,34 @@ inline runtime::EpochResult epoch_result(uint64_t epoch, double accuracy, double
     r.loss = loss;
     r.checkpoint = checkpoint_bytes(epoch * 1000003 + std::bit_cast<uint64_t>(accuracy), size);
     return r;
+}
+
+/// How a tampered block is made consistent again around the change, so that only the rule under
+/// test breaks.
+struct Redo {
+    bool root = true;  ///< recompute the payload root
+    bool mine = true;  ///< find a nonce meeting the header's difficulty
+    bool sign = true;  ///< sign the votes again with the nodes' own keys
+};
+
+/// Changes `b` by `tamper`, then redoes what `redo` says; the keys are those of `nodes` (in-process
+/// nodes keep their seeds in the store). Votes from nodes outside `nodes` keep their signatures.
+inline void tamper_block(runtime::Block& b, const std::function<void(runtime::Block&)>& tamper, Redo redo,
+                         const std::vector<runtime::NodeRecord>& nodes) {
+    tamper(b);
+    if (redo.root) b.header.payload_root = b.payload.root();
+    if (redo.mine) {
+        const auto found = runtime::mine(b.header, runtime::PowParams{b.header.difficulty_bits, 1});
+        REQUIRE(found);
+        b.header.nonce = found->nonce;
+    }
+    if (redo.sign)
+        for (auto& v : b.votes)
+            if (v.node < nodes.size()) {
+                const auto key = runtime::KeyPair::from_seed(nodes[v.node].seed);
+                REQUIRE(key);
+                v.signature = key->sign(runtime::vote_message(b.hash(), v.accept));
+            }
 }
 
 }  // namespace trainchain::test

@@ -19,7 +19,9 @@
 
 using namespace trainchain::runtime;
 using trainchain::test::epoch_result;
+using trainchain::test::Redo;
 using trainchain::test::small_config;
+using trainchain::test::tamper_block;
 using trainchain::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -600,12 +602,6 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
 
 namespace {
 
-/// How a rewritten block is made consistent again around the change.
-struct Redo {
-    bool root = true;  ///< recompute the payload root
-    bool mine = true;  ///< find a nonce meeting the header's difficulty
-};
-
 /// Rewrites block `height` of a copy as `tamper` changes it, consistently: the payload root
 /// recomputed, the header re-mined, the stored hash the header's, and its votes signed again with
 /// the in-process nodes' own keys (the store keeps their seeds). Only the rule the change breaks
@@ -619,27 +615,17 @@ void rewrite(const fs::path& dir, uint64_t height, const std::function<void(Bloc
         b = store->blocks().at(height);
         nodes = store->nodes();
     }
-    tamper(b);
-    if (redo.root) b.header.payload_root = b.payload.root();
-    if (redo.mine) {
-        const auto found = mine(b.header, PowParams{b.header.difficulty_bits, 1});
-        REQUIRE(found);
-        b.header.nonce = found->nonce;
-    }
+    tamper_block(b, tamper, redo, nodes);
     const Hash hash = b.hash();
     const auto header = b.header.encode();
     Db db(dir);
     REQUIRE(db.run("UPDATE blocks SET hash = ?, header = ?, payload = ? WHERE height = ?",
                    {Bytes(hash.begin(), hash.end()), Bytes(header.begin(), header.end()), b.payload.encode(),
                     static_cast<int64_t>(height)}) == SQLITE_DONE);
-    for (const auto& v : b.votes) {
-        const auto key = KeyPair::from_seed(nodes.at(v.node).seed);
-        REQUIRE(key);
-        const auto signature = key->sign(vote_message(hash, v.accept));
+    for (const auto& v : b.votes)
         REQUIRE(db.run("UPDATE votes SET signature = ? WHERE height = ? AND node = ?",
-                       {Bytes(signature.begin(), signature.end()), static_cast<int64_t>(height),
+                       {Bytes(v.signature.begin(), v.signature.end()), static_cast<int64_t>(height),
                         static_cast<int64_t>(v.node)}) == SQLITE_DONE);
-    }
 }
 
 /// The checkpoint file of block `height` of a copy.
@@ -687,7 +673,7 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
         {"the previous hash", block(3, [](Block& b) { b.header.prev[7] ^= 1; }), Reject::PrevBlock, 3},
         {"the accuracy, root kept",
          block(
-             3, [](Block& b) { b.payload.accuracy = 0.99; }, Redo{false, true}),
+             3, [](Block& b) { b.payload.accuracy = 0.99; }, Redo{false, true, true}),
          Reject::PayloadRoot, 3},
         {"one more difficulty bit", block(3, [](Block& b) { ++b.header.difficulty_bits; }), Reject::DiffBits,
          3},
@@ -697,7 +683,7 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
              [bits](Block& b) {
                  for (b.header.nonce = 0; check_proof_of_work(b.hash(), bits);) ++b.header.nonce;
              },
-             Redo{true, false}),
+             Redo{true, false, true}),
          Reject::HighHash, 3},
         {"time before the previous block",
          block(3, [](Block& b) { b.header.timestamp_ms = base().blocks[2].header.timestamp_ms - 1; }),

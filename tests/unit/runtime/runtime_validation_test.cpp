@@ -14,7 +14,9 @@
 
 using namespace trainchain::runtime;
 using trainchain::test::epoch_result;
+using trainchain::test::Redo;
 using trainchain::test::small_config;
+using trainchain::test::tamper_block;
 using trainchain::test::TempDir;
 
 namespace trainchain::runtime {
@@ -100,32 +102,12 @@ Fixture& fixture() {
     return f;
 }
 
-/// How a tampered block is made consistent again around the change.
-struct Redo {
-    bool root = true;  ///< recompute the payload root
-    bool mine = true;  ///< find a nonce meeting the header's difficulty
-    bool sign = true;  ///< sign the votes again with the nodes' own keys
-};
-
 /// Block `height` of the fixture, changed by `tamper`, checked against the blocks before it.
 ValidationState tampered(uint64_t height, const std::function<void(Block&)>& tamper, Redo redo = {},
                          VoteCheck votes = VoteCheck::Signed) {
     const Fixture& f = fixture();
     Block b = f.blocks.at(height);
-    tamper(b);
-    if (redo.root) b.header.payload_root = b.payload.root();
-    if (redo.mine) {
-        const auto found = mine(b.header, PowParams{b.header.difficulty_bits, 1});
-        REQUIRE(found);
-        b.header.nonce = found->nonce;
-    }
-    if (redo.sign)
-        for (auto& v : b.votes)
-            if (v.node < f.nodes.size()) {
-                const auto key = KeyPair::from_seed(f.nodes[v.node].seed);
-                REQUIRE(key);
-                v.signature = key->sign(vote_message(b.hash(), v.accept));
-            }
+    tamper_block(b, tamper, redo, f.nodes);
     return validate_next_block(f.config, f.nodes, std::span(f.blocks).first(height), b, votes);
 }
 
