@@ -525,6 +525,32 @@ TEST_CASE("contracts: the public getters of mappings to structs answer (rounds, 
     CHECK_MESSAGE(request.ok(), "Rollback.request: " << vm::status_name(request.receipt.status));
 }
 
+TEST_CASE("contracts: Ledger::call checks typed arguments and reads typed returns") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto rb = l.deploy("Rollback", {});
+    CHECK_THROWS_AS(l.deploy("Consensus", {}), ContractError);  // the quorum is missing
+    CHECK_THROWS_AS(l.deploy("Consensus", {true}), ContractError);
+    const std::string sig = "open(uint256,string)";
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {vm::uint256{9}}), ContractError);  // too few
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {std::string("9"), std::string("why")}), ContractError);
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {vm::uint256{9}, Bytes{0x77}}), ContractError);
+    // A string goes in exactly as it is, quotes and backslashes included.
+    const std::string reason = "\"quoted\" \\ and \x01";
+    const auto open = l.call(rb, "Rollback", sig, {vm::uint256{9}, reason});
+    REQUIRE(open.ok());
+    CHECK(open.get_u64(0) == 1);
+    CHECK_THROWS_AS((void)open.get<bool>(0), ContractError);  // a uint256, not a bool
+    CHECK_THROWS_AS((void)open.get_u64(1), ContractError);    // there is one return value
+    // RollbackOpened(id, height, reason): the data is (height, offset, length, the reason's bytes).
+    const auto ev = Ledger::events(open.receipt, "RollbackOpened(uint256,uint256,string)");
+    REQUIRE(ev.size() == 1);
+    REQUIRE(ev[0].data.size() >= 96 + reason.size());
+    CHECK(vm::uint256::from_be(ev[0].data.data() + 64, 32) == vm::uint256{reason.size()});
+    CHECK(std::string(ev[0].data.begin() + 96, ev[0].data.begin() + 96 + static_cast<long>(reason.size())) ==
+          reason);
+}
+
 TEST_CASE("contracts: NodeRegistry creates one Node per key and refuses duplicates") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
