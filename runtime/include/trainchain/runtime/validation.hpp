@@ -80,9 +80,9 @@ enum class Reject : uint8_t {
 
 /// One row of the reject table.
 struct RejectInfo {
-    Reject code;
-    ValidationResult result;
-    std::string_view token;  ///< short, lower case, hyphenated; stable (logs and tests use it)
+    Reject code;              ///< the code (the row's index)
+    ValidationResult result;  ///< the kind of rule it breaks
+    std::string_view token;   ///< short, lower case, hyphenated; stable (logs and tests use it)
 };
 
 /// The reject table, in the order of Reject: every code once, with its kind and its token.
@@ -156,15 +156,18 @@ static_assert(
 /// The outcome of a check: a reject code (None when it passed) and the human detail the CLI, the
 /// API and the logs print.
 struct ValidationState {
-    Reject code = Reject::None;
-    std::string detail;  ///< why, in words; empty when valid
+    Reject code = Reject::None;  ///< why, as a code (None: valid)
+    std::string detail;          ///< why, in words; empty when valid
 
     /// A rejection with its detail.
     [[nodiscard]] static ValidationState invalid(Reject code, std::string detail) {
         return {code, std::move(detail)};
     }
+    /// True when nothing was rejected.
     [[nodiscard]] bool ok() const noexcept { return code == Reject::None; }
+    /// The kind of rule the rejection broke (Valid when ok).
     [[nodiscard]] ValidationResult result() const noexcept { return reject_info(code).result; }
+    /// The code's token ("valid" when ok).
     [[nodiscard]] std::string_view token() const noexcept { return reject_token(code); }
 };
 
