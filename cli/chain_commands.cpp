@@ -174,8 +174,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         auto c = Chain::open(ao->dir, opt);
         // The same rule as the HTTP API's, checked under the writer lock and before anything
         // (the checkpoint file included) is written.
-        if (const auto check = check_epoch_result(c->blocks(), r); !check.ok)
-            throw InputError(fmt::format("{}: error: epoch {}: {}", ao->dir, r.epoch, check.reason));
+        if (const auto check = check_epoch_result(c->blocks(), r); !check.ok())
+            throw InputError(fmt::format("{}: error: epoch {}: {}", ao->dir, r.epoch, check.detail));
         print_append(c->append_epoch(std::move(r)));
         return 0;
     }));
@@ -277,8 +277,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.transport = make_transport(*r_transport);
         refuse_faults_with(opt.transport, opt.faults);
         auto c = Chain::open(*r_dir, opt);
-        if (const auto check = check_rollback_request(c->blocks(), to); !check.ok)
-            throw InputError(fmt::format("{}: error: {}", to ? "--to" : *r_dir, check.reason));
+        if (const auto check = check_rollback_request(c->blocks(), to); !check.ok())
+            throw InputError(fmt::format("{}: error: {}", to ? "--to" : *r_dir, check.detail));
         // --to best: the nodes choose among the epochs that led to the current state, before it.
         const auto r = c->rollback(to, *r_reason, to ? std::nullopt : c->current_state());
         fmt::print("rolled back to block {} (epoch {}, accuracy {:.4f})\n", r.target,

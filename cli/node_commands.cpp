@@ -193,8 +193,8 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         std::vector<runtime::Block> chain;
         for (const auto& b : blocks) {
             const auto ok = runtime::validate_next_block(store->config(), nodes, chain, b);
-            if (!ok.ok) {
-                fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, b.header.height, ok.reason);
+            if (!ok.ok()) {
+                fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, b.header.height, ok.detail);
                 return 1;
             }
             chain.push_back(b);

@@ -476,8 +476,8 @@ struct ApiServer::Impl {
         note.source = "api";
         result.note = runtime::write_epoch_note(note);
         // The rule every writer applies (the statuses above say more; this is the last word).
-        if (const auto check = runtime::check_epoch_result(chain.blocks(), result); !check.ok)
-            throw HttpError(400, check.reason);
+        if (const auto check = runtime::check_epoch_result(chain.blocks(), result); !check.ok())
+            throw HttpError(400, check.detail);
         const auto append = chain.append_epoch(std::move(result));
         if (!append.accepted)
             throw HttpError(503, "the nodes did not accept the block for epoch " + std::to_string(epoch) +

@@ -230,20 +230,10 @@ std::optional<Envelope> Subscription::next(std::chrono::milliseconds timeout) {
     }
 }
 
-std::string to_hex(std::span<const uint8_t> b) { return vm::to_hex(b); }
-
 Bytes from_hex(const std::string& text) {
-    if (text.size() % 2) throw std::invalid_argument("odd hex length");
-    Bytes out(text.size() / 2);
-    auto nib = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        throw std::invalid_argument("not hex");
-    };
-    for (size_t i = 0; i < out.size(); ++i)
-        out[i] = static_cast<uint8_t>(nib(text[2 * i]) << 4 | nib(text[2 * i + 1]));
-    return out;
+    auto b = vm::parse_hex_digits(text);
+    if (!b) throw std::invalid_argument(text.size() % 2 ? "odd hex length" : "not hex");
+    return std::move(*b);
 }
 
 runtime::BlockHeader header_from_hex(const std::string& text) {
@@ -260,13 +250,13 @@ runtime::Payload payload_from_hex(const std::string& text) {
     return *p;
 }
 
-Json block_json(const runtime::Block& b) {
+Json block_wire_json(const runtime::Block& b) {
     Json votes = Json::array();
     for (const auto& v : b.votes) votes.push_back({v.node, v.accept, to_hex(v.signature)});
     return {{"header", to_hex(b.header.encode())}, {"payload", to_hex(b.payload.encode())}, {"votes", votes}};
 }
 
-runtime::Block block_from_json(const Json& j) {
+runtime::Block block_from_wire_json(const Json& j) {
     runtime::Block b;
     b.header = header_from_hex(j.at("header").get<std::string>());
     b.payload = payload_from_hex(j.at("payload").get<std::string>());

@@ -15,6 +15,7 @@
 
 #include "trainchain/nats/nats.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/vm/hex.hpp"
 
 namespace trainchain::nats::detail {
 
@@ -113,21 +114,25 @@ private:
 /// Throws NatsError with `what` and the NATS status text unless `s` is NATS_OK.
 void check(natsStatus s, const std::string& what);
 
-std::string to_hex(std::span<const uint8_t> b);
-/// Parses hex into exactly N bytes (or any length for Bytes); throws std::invalid_argument.
+/// The messages' hex is the project's one hex form (vm/hex.hpp).
+using vm::to_hex;
+/// Parses hex digits (vm::parse_hex_digits); throws std::invalid_argument when malformed.
 Bytes from_hex(const std::string& text);
+/// Parses hex into exactly N bytes (vm::parse_hex_digits_n); throws std::invalid_argument otherwise.
 template <size_t N>
 std::array<uint8_t, N> from_hex_n(const std::string& text) {
-    const Bytes b = from_hex(text);
-    if (b.size() != N) throw std::invalid_argument("expected " + std::to_string(N) + " bytes of hex");
-    std::array<uint8_t, N> out{};
-    std::copy(b.begin(), b.end(), out.begin());
-    return out;
+    const auto b = vm::parse_hex_digits_n<N>(text);
+    if (!b) throw std::invalid_argument("expected " + std::to_string(N) + " bytes of hex");
+    return *b;
 }
 
-Json block_json(const runtime::Block& block);
-/// Throws std::invalid_argument (or a json exception) on a malformed block.
-runtime::Block block_from_json(const Json& j);
+/// A block as the NATS messages carry it, to be decoded again exactly: {"header": hex, "payload": hex,
+/// "votes": [[node, accept, signature hex], ...]}. Not runtime::block_json, which describes a stored
+/// block for people (fields spelled out, transactions, no encodings).
+Json block_wire_json(const runtime::Block& block);
+/// The block of a block_wire_json message. Throws std::invalid_argument (or a json exception) on a malformed
+/// block.
+runtime::Block block_from_wire_json(const Json& j);
 runtime::BlockHeader header_from_hex(const std::string& text);
 runtime::Payload payload_from_hex(const std::string& text);
 

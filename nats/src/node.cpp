@@ -181,7 +181,7 @@ private:
                                 index_, height()));
                 break;
             }
-            if (!append(block_from_json(Json::parse(e->body)), "stream")) break;
+            if (!append(block_from_wire_json(Json::parse(e->body)), "stream")) break;
         }
         const uint64_t from_stream = height() - before;
         // The stream lacks blocks a later message shows to exist: ask the peers. The first answer
@@ -196,9 +196,9 @@ private:
                     const auto blocks = Json::parse(*reply).at("blocks");
                     if (!blocks.empty())
                         what = fmt::format("{} block(s) from height {}", blocks.size(),
-                                           block_from_json(blocks.front()).header.height);
+                                           block_from_wire_json(blocks.front()).header.height);
                     for (const auto& b : blocks)
-                        if (!append(block_from_json(b), "a peer")) break;
+                        if (!append(block_from_wire_json(b), "a peer")) break;
                 }
             } catch (const std::exception& e) {
                 what = std::string("a malformed answer: ") + e.what();
@@ -231,9 +231,9 @@ private:
             return false;
         }
         const auto ok = validate_next_block(config_, nodes_, chain_, b);
-        if (!ok.ok) {
+        if (!ok.ok()) {
             log(fmt::format("node {}: refused block {} from {}: {}", index_, b.header.height, from,
-                            ok.reason));
+                            ok.detail));
             return false;
         }
         store_->append(b, {}, {});
@@ -252,7 +252,7 @@ private:
         if (e.subject == s.info) return;
         const Json j = Json::parse(e.body);
         if (e.subject.rfind(s.block_prefix, 0) == 0) {
-            const Block b = block_from_json(j);
+            const Block b = block_from_wire_json(j);
             if (b.header.height > height()) catch_up(b.header.height + 1);
             bool fresh = false;
             if (b.header.height + 1 >= height()) stop_mining();
@@ -296,8 +296,8 @@ private:
                 candidate.payload = payload;
                 std::lock_guard lock(mutex_);
                 const auto ok = validate_next_block(config_, nodes_, chain_, candidate, VoteCheck::None);
-                if (!ok.ok) {
-                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.reason));
+                if (!ok.ok()) {
+                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.detail));
                     v->accept = false;
                     v->signature = key_.sign(vote_message(hash, false));
                 }
@@ -410,7 +410,7 @@ private:
             {
                 std::lock_guard lock(self->mutex_);
                 for (uint64_t h = from; h < self->chain_.size() && count < 64; ++h, ++count) {
-                    const std::string b = block_json(self->chain_[h]).dump();
+                    const std::string b = block_wire_json(self->chain_[h]).dump();
                     if (body.size() + b.size() + 2 > limit) break;
                     if (count) body += ',';
                     body += b;

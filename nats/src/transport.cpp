@@ -120,7 +120,7 @@ struct NatsTransport::Impl {
         while (!unpublished.empty()) {
             const Block& b = unpublished.front();
             try {
-                send(link.subjects().block(b.header.height), block_json(b));
+                send(link.subjects().block(b.header.height), block_wire_json(b));
             } catch (const NatsError& e) {
                 status(
                     fmt::format("block {} is stored but not yet published: {}", b.header.height, e.what()));
@@ -173,7 +173,7 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     size_t first_missing = blocks.size();
     while (first_missing > 0) {
         const auto have = m.link.last(s.blocks_stream, s.block(first_missing - 1));
-        if (have && have->body == block_json(blocks[first_missing - 1]).dump()) break;
+        if (have && have->body == block_wire_json(blocks[first_missing - 1]).dump()) break;
         --first_missing;
     }
     for (size_t i = first_missing; i < blocks.size(); ++i) accepted(blocks[i]);

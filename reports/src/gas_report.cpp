@@ -137,25 +137,24 @@ PowSample mine_on_chain(Ledger& ledger, const vm::address& miner, const Block& b
     BlockHeader h = block.header;
     h.nonce = 0;
     const auto encoded = h.encode();
-    const std::string header_hex = "0x" + vm::to_hex(encoded);
-    const std::string target = "0x" + hex(target_of(bits));
+    const Bytes header(encoded.begin(), encoded.end());
     // 2^(bits + 6) attempts fail with probability e^-64; gas: 4,000 per attempt is ample.
     const uint64_t max_attempts = uint64_t{1} << std::min(bits + 6, 40u);
     const auto r = ledger.call(
         miner, "ProofOfWork", "mine(bytes,uint256,uint256,uint256)",
-        {header_hex, target, "0", std::to_string(max_attempts)},
+        {header, vm::uint256::from_be(target_of(bits).data(), 32), vm::uint256{0}, vm::uint256{max_attempts}},
         static_cast<int64_t>(std::min<uint64_t>(max_attempts * 4'000 + 1'000'000, INT64_MAX / 2)));
     if (!r.ok())
         throw ChainError(fmt::format("mining block #{} on-chain failed: {}", h.height, r.revert_reason));
     PowSample s;
     s.height = h.height;
-    s.nonce = std::stoull(r.returns.at(0));
-    s.attempts = std::stoull(r.returns.at(2));
+    s.nonce = r.get_u64(0);
+    s.attempts = r.get_u64(2);
     s.gas_used = r.receipt.gas_used;
     h.nonce = s.nonce;
     const auto mined = h.encode();
     const Hash digest = sha256(mined);
-    if (!check_proof_of_work(digest, bits) || "0x" + hex(digest) != r.returns.at(1))
+    if (!check_proof_of_work(digest, bits) || digest != r.get<Hash>(1))
         throw ChainError(
             fmt::format("block #{}: the on-chain miner's nonce {} does not pass", h.height, s.nonce));
     return s;
@@ -174,11 +173,11 @@ OnChainPow measure_pow(const std::vector<Block>& blocks, unsigned bits, uint32_t
                                        [](const Block& b) { return b.payload.kind == BlockKind::Epoch; });
     const Block& probe = epoch_it != blocks.end() ? *epoch_it : blocks.back();
     const auto encoded = probe.header.encode();
-    const std::string header_hex = "0x" + vm::to_hex(encoded);
+    const Bytes header(encoded.begin(), encoded.end());
     int64_t gas[2]{}, sha[2]{};
     for (int i = 0; i < 2; ++i) {
         const auto r = ledger.call(miner, "ProofOfWork", "mine(bytes,uint256,uint256,uint256)",
-                                   {header_hex, "0", "0", std::to_string(i + 1)});
+                                   {header, vm::uint256{0}, vm::uint256{0}, vm::uint256{uint64_t(i + 1)}});
         if (r.ok()) throw ChainError("the on-chain miner passed an impossible target");
         const auto prof = ledger.take_profiles(0);
         gas[i] = r.receipt.gas_used;

@@ -32,8 +32,6 @@ uint64_t now_ms() {
                                      .count());
 }
 
-std::string hex0x(std::span<const uint8_t> b) { return "0x" + vm::to_hex(b); }
-
 vm::Fork fork_of(const std::string& name) {
     const auto f = vm::parse_fork(name);
     if (!f) throw ChainError("unknown fork '" + name + "'");
@@ -159,8 +157,8 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
     c->registry_ = l.deploy("NodeRegistry", {});
-    c->creation_ = l.deploy("BlockCreation", {results_queue_account.to_hex()});
-    c->consensus_ = l.deploy("Consensus", {std::to_string(config.quorum_percent)});
+    c->creation_ = l.deploy("BlockCreation", {results_queue_account});
+    c->consensus_ = l.deploy("Consensus", {vm::uint256{config.quorum_percent}});
     c->rollback_ = l.deploy("Rollback", {});
     const nlohmann::json addrs = {{"NodeRegistry", c->registry_.to_hex()},
                                   {"BlockCreation", c->creation_.to_hex()},
@@ -191,7 +189,7 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
         const std::optional<KeyPair> own =
             options.node_keys.empty() ? std::optional<KeyPair>(KeyPair::generate()) : std::nullopt;
         const PublicKey public_key = own ? own->public_key() : options.node_keys[i];
-        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {hex0x(public_key)});
+        const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {public_key});
         if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
         const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
         if (ev.size() != 1 || ev[0].data.size() < 64)
@@ -320,7 +318,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     ledger_.set_block(h.height, h.timestamp_ms / 1000);
 
     auto timed_call = [&](const vm::address& to, const std::string& name, const std::string& sig,
-                          const std::vector<std::string>& args) {
+                          const std::vector<AbiValue>& args) {
         const auto t = Clock::now();
         auto r = ledger_.call(to, name, sig, args);
         rep.vm_ms += ms_since(t);
@@ -332,9 +330,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     std::vector<uint32_t> recipients;
     if (through_block_creation) {
         ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
-        const auto r = timed_call(creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
-                                  {std::to_string(h.height), hex0x(h.payload_root),
-                                   std::to_string(block.payload.epoch), std::to_string(n)});
+        const auto r = timed_call(
+            creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
+            {vm::uint256{h.height}, h.payload_root, vm::uint256{block.payload.epoch}, vm::uint256{n}});
         if (!r.ok()) {
             rep.reason = "BlockCreation.create reverted: " + r.revert_reason;
             return rep;
@@ -362,7 +360,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
 
     const auto consensus_start = Clock::now();
     const double vm_before = rep.vm_ms;
-    const Hash target = target_of(cfg.difficulty_bits);
+    const vm::uint256 target = vm::uint256::from_be(target_of(cfg.difficulty_bits).data(), 32);
     // Signatures are checked against the keys registered in the store, not the nodes' own.
     const std::vector<PublicKey>& keys = registered_keys_;
     bool decided = false;
@@ -373,8 +371,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         const auto header_bytes = claimed.encode();
         const auto work =
             timed_call(consensus_, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                       {std::to_string(h.height), hex0x(header_bytes), hex0x(claim->hash),
-                        std::to_string(claim->nonce), hex0x(target)});
+                       {vm::uint256{h.height}, Bytes(header_bytes.begin(), header_bytes.end()), claim->hash,
+                        vm::uint256{claim->nonce}, target});
         if (!work.ok()) {
             ++rep.forged_claims;
             continue;
@@ -389,8 +387,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 return true;
             }
             const auto r = timed_call(consensus_, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                                      {std::to_string(h.height), std::to_string(v.node),
-                                       v.accept ? "true" : "false", std::to_string(n)});
+                                      {vm::uint256{h.height}, vm::uint256{v.node}, v.accept, vm::uint256{n}});
             if (!r.ok()) {
                 ++rep.invalid_votes;
                 return true;
@@ -401,7 +398,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             } else {
                 ++rep.rejects;
             }
-            if (r.returns.at(0) == "1") {
+            // Consensus.vote returns 0 while undecided, 1 when accepted, 2 when rejected.
+            const uint64_t outcome = r.get_u64(0);
+            if (outcome == 1) {
                 decided = true;
                 rep.accepted = true;
                 h.nonce = claim->nonce;
@@ -409,7 +408,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 rep.winner = claim->node;
                 return false;
             }
-            if (r.returns.at(0) == "2") {
+            if (outcome == 2) {
                 decided = true;
                 rep.reason = "the nodes rejected the block";
                 return false;
@@ -462,23 +461,22 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     const auto n = static_cast<uint32_t>(registered_keys_.size());
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
-                                     {std::to_string(blocks_.size() - 1), "\"" + reason + "\""});
+                                     {vm::uint256{blocks_.size() - 1}, reason});
     if (!opened.ok()) throw ChainError("Rollback.open reverted: " + opened.revert_reason);
-    const std::string id = opened.returns.at(0);
+    const vm::uint256 id = opened.get<vm::uint256>(0);
     RestoreRequest request;
-    request.id = std::stoull(id);
+    request.id = opened.get_u64(0);
     request.tip = blocks_.size() - 1;
     request.to = to;
     request.failing = failing;
     transport_->collect_restore_points(request, [&](const Proposal& p) {
         const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",
-                                    {id, std::to_string(p.node), std::to_string(p.height)});
+                                    {id, vm::uint256{p.node}, vm::uint256{p.height}});
         if (r.ok()) ++rep.proposals[p.height];
     });
-    const auto decided =
-        ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, std::to_string(n)});
+    const auto decided = ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{n}});
     if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);
-    rep.target = std::stoull(decided.returns.at(0));
+    rep.target = decided.get_u64(0);
     if (rep.target >= blocks_.size() || blocks_[rep.target].payload.kind != BlockKind::Epoch)
         throw ChainError("the decided restore point " + std::to_string(rep.target) +
                          " is not an epoch block");
@@ -503,94 +501,107 @@ uint64_t next_epoch(const std::vector<Block>& blocks) {
     return state ? blocks[*state].payload.epoch + 1 : 1;
 }
 
-Check check_epoch_result(const std::vector<Block>& blocks, const EpochResult& r) {
-    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+ValidationState check_epoch_result(const std::vector<Block>& blocks, const EpochResult& r) {
+    auto bad = [](Reject code, std::string why) { return ValidationState::invalid(code, std::move(why)); };
     const uint64_t next = next_epoch(blocks);
-    if (r.epoch == 0) return bad("epochs are numbered from 1");
+    if (r.epoch == 0) return bad(Reject::EpochZero, "epochs are numbered from 1");
     if (r.epoch != next)
-        return bad("the run expects epoch " + std::to_string(next) + ", not " + std::to_string(r.epoch));
+        return bad(Reject::EpochOrder,
+                   "the run expects epoch " + std::to_string(next) + ", not " + std::to_string(r.epoch));
     if (!(r.accuracy >= 0 && r.accuracy <= 1)) {
         char text[32];
         const auto end = std::to_chars(text, text + sizeof text, r.accuracy).ptr;  // shortest form
-        return bad("the accuracy must be a number from 0 to 1, not " + std::string(text, end));
+        return bad(Reject::Accuracy,
+                   "the accuracy must be a number from 0 to 1, not " + std::string(text, end));
     }
-    if (!valid_utf8(r.note)) return bad("the note is not valid UTF-8");
-    if (r.note.size() > 4096) return bad("the note is longer than 4096 bytes");
+    if (!valid_utf8(r.note)) return bad(Reject::NoteUtf8, "the note is not valid UTF-8");
+    if (r.note.size() > 4096) return bad(Reject::NoteLength, "the note is longer than 4096 bytes");
     return {};
 }
 
-Check check_rollback_request(const std::vector<Block>& blocks, std::optional<uint64_t> to) {
-    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+ValidationState check_rollback_request(const std::vector<Block>& blocks, std::optional<uint64_t> to) {
+    auto bad = [](Reject code, std::string why) { return ValidationState::invalid(code, std::move(why)); };
     if (to && (*to >= blocks.size() || blocks[*to].payload.kind != BlockKind::Epoch))
-        return bad("block " + std::to_string(*to) + " is not an epoch block of this chain");
+        return bad(Reject::RollbackNotEpoch,
+                   "block " + std::to_string(*to) + " is not an epoch block of this chain");
     const auto state = previous_state(blocks, blocks.size());
-    if (!state) return bad("the run has no epoch to roll back to");
+    if (!state) return bad(Reject::RollbackNoState, "the run has no epoch to roll back to");
     if (to && *to == *state)
-        return bad("block " + std::to_string(*to) + " already holds the run's training state");
+        return bad(Reject::RollbackIsState,
+                   "block " + std::to_string(*to) + " already holds the run's training state");
     if (to && !std::isfinite(blocks[*to].payload.loss))
-        return bad("block " + std::to_string(*to) + "'s loss is not finite: not a state to restore");
+        return bad(Reject::RollbackLoss,
+                   "block " + std::to_string(*to) + "'s loss is not finite: not a state to restore");
     if (!to && !previous_state(blocks, *state))
-        return bad("the run has no epoch before its current state (block " + std::to_string(*state) +
-                   ") to roll back to");
+        return bad(Reject::RollbackNoEarlier, "the run has no epoch before its current state (block " +
+                                                  std::to_string(*state) + ") to roll back to");
     return {};
 }
 
-Check validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
-                          std::span<const Block> chain, const Block& b, VoteCheck vote_check) {
-    auto bad = [](std::string why) { return Check{false, std::move(why)}; };
+ValidationState validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
+                                    std::span<const Block> chain, const Block& b, VoteCheck vote_check) {
+    auto bad = [](Reject code, std::string why) { return ValidationState::invalid(code, std::move(why)); };
     const uint64_t i = chain.size();
     if (b.header.height != i)
-        return bad("the block stands at height " + std::to_string(b.header.height) + ", the next is " +
-                   std::to_string(i));
+        return bad(Reject::Height, "the block stands at height " + std::to_string(b.header.height) +
+                                       ", the next is " + std::to_string(i));
     if (b.header.prev != (i == 0 ? Hash{} : chain.back().hash()))
-        return bad("the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
+        return bad(Reject::PrevBlock,
+                   "the previous hash does not match block " + std::to_string(i ? i - 1 : 0));
     if (b.payload.root() != b.header.payload_root)
-        return bad("the payload does not match the header's payload root");
+        return bad(Reject::PayloadRoot, "the payload does not match the header's payload root");
     if (b.header.difficulty_bits != cfg.difficulty_bits)
-        return bad("the difficulty differs from the chain's (" + std::to_string(cfg.difficulty_bits) +
-                   " bits)");
+        return bad(Reject::DiffBits, "the difficulty differs from the chain's (" +
+                                         std::to_string(cfg.difficulty_bits) + " bits)");
     if (!check_proof_of_work(b.hash(), b.header.difficulty_bits))
-        return bad("the proof of work does not meet the difficulty");
+        return bad(Reject::HighHash, "the proof of work does not meet the difficulty");
     if (i > 0 && b.header.timestamp_ms < chain.back().header.timestamp_ms)
-        return bad("the timestamp is earlier than the previous block's");
-    if (b.payload.run_id != cfg.run_id) return bad("the run id differs from the chain's");
+        return bad(Reject::TimeTooOld, "the timestamp is earlier than the previous block's");
+    if (b.payload.run_id != cfg.run_id) return bad(Reject::RunId, "the run id differs from the chain's");
     const bool kind_ok = i == 0 ? b.payload.kind == BlockKind::Genesis
                          : i == 1
                              ? b.payload.kind == BlockKind::Registration
                              : b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback;
     if (!kind_ok)
-        return bad("a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
+        return bad(Reject::Kind,
+                   "a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
     if (i == 0) {
-        if (!b.votes.empty()) return bad("the genesis block carries votes");
+        if (!b.votes.empty()) return bad(Reject::GenesisVotes, "the genesis block carries votes");
         if (b.payload.note != config_note(cfg))
-            return bad("the chain's configuration does not match the genesis block (" + b.payload.note + ")");
+            return bad(Reject::GenesisConfig,
+                       "the chain's configuration does not match the genesis block (" + b.payload.note + ")");
         return {};
     }
     if (i == 1 && b.payload.checkpoint != node_set_digest(nodes))
-        return bad("the registered node keys do not match the registration block");
+        return bad(Reject::NodeKeys, "the registered node keys do not match the registration block");
     std::vector<bool> seen(nodes.size(), false);
     uint64_t accepts = 0;
     const Hash h = b.hash();
     for (const auto& v :
          vote_check == VoteCheck::None ? std::span<const Vote>{} : std::span<const Vote>(b.votes)) {
         if (v.node >= nodes.size())
-            return bad("a vote comes from unregistered node " + std::to_string(v.node));
-        if (seen[v.node]) return bad("node " + std::to_string(v.node) + " voted twice");
+            return bad(Reject::VoteNode, "a vote comes from unregistered node " + std::to_string(v.node));
+        if (seen[v.node])
+            return bad(Reject::VoteDuplicate, "node " + std::to_string(v.node) + " voted twice");
         seen[v.node] = true;
         if (vote_check == VoteCheck::Signed &&
             !verify_signature(nodes[v.node].public_key, vote_message(h, v.accept), v.signature))
-            return bad("node " + std::to_string(v.node) + "'s vote signature is invalid");
+            return bad(Reject::VoteSignature,
+                       "node " + std::to_string(v.node) + "'s vote signature is invalid");
         if (v.accept) ++accepts;
     }
     if (vote_check != VoteCheck::None && !has_quorum(accepts, nodes.size(), cfg.quorum_percent))
-        return bad(std::to_string(accepts) + " accepting votes of " + std::to_string(nodes.size()) +
-                   " nodes are below the " + std::to_string(cfg.quorum_percent) + " % quorum");
+        return bad(Reject::VoteQuorum, std::to_string(accepts) + " accepting votes of " +
+                                           std::to_string(nodes.size()) + " nodes are below the " +
+                                           std::to_string(cfg.quorum_percent) + " % quorum");
     if (b.payload.kind == BlockKind::Rollback) {
         const uint64_t t = b.payload.target_height;
         if (t >= i || chain[t].payload.kind != BlockKind::Epoch)
-            return bad("the rollback target " + std::to_string(t) + " is not an earlier epoch block");
+            return bad(Reject::RollbackTarget,
+                       "the rollback target " + std::to_string(t) + " is not an earlier epoch block");
         if (chain[t].payload.checkpoint != b.payload.checkpoint)
-            return bad("the rollback names a different checkpoint than its target");
+            return bad(Reject::RollbackCheckpoint,
+                       "the rollback names a different checkpoint than its target");
     }
     return {};
 }
@@ -613,9 +624,10 @@ struct DeferredCheck {
 VerifyReport verify(const Store& store) {
     VerifyReport rep;
     const ChainConfig& cfg = store.config();
-    auto bad = [&](uint64_t height, std::string why) {
+    auto bad = [&](std::optional<uint64_t> height, Reject code, std::string why) {
         rep.ok = false;
         rep.bad_height = height;
+        rep.code = code;
         rep.reason = std::move(why);
         return rep;
     };
@@ -627,18 +639,12 @@ VerifyReport verify(const Store& store) {
         blocks = store.blocks(raw);
         nodes = store.nodes();
     } catch (const std::exception& e) {
-        rep.ok = false;
-        rep.reason = e.what();
-        return rep;
+        return bad(std::nullopt, Reject::StoreUnreadable, e.what());
     }
     rep.blocks = raw.size();
-    if (raw.empty()) {
-        rep.ok = false;
-        rep.reason = "the chain has no blocks";
-        return rep;
-    }
+    if (raw.empty()) return bad(std::nullopt, Reject::NoBlocks, "the chain has no blocks");
     for (const auto& node : nodes)
-        if (node.index >= nodes.size()) return bad(1, "node indices are not contiguous");
+        if (node.index >= nodes.size()) return bad(1, Reject::NodeIndex, "node indices are not contiguous");
 
     // Pass 1, sequential and cheap: encodings, links, roots, proof of work, kinds, vote sets.
     // Signatures and checkpoints are collected for pass 2. The first bad block of pass 1 bounds
@@ -648,30 +654,30 @@ VerifyReport verify(const Store& store) {
     for (size_t i = 0; i < raw.size() && !structural; ++i) {
         const auto& r = raw[i];
         const Block& b = blocks[i];
-        auto fail = [&](std::string why) { structural = bad(r.height, std::move(why)); };
+        auto fail = [&](Reject code, std::string why) { structural = bad(r.height, code, std::move(why)); };
         if (r.height != i) {
-            structural = bad(i, "block heights are not contiguous: expected " + std::to_string(i));
+            structural =
+                bad(i, Reject::HeightGap, "block heights are not contiguous: expected " + std::to_string(i));
             break;
         }
         const Hash h = sha256(r.header);
         if (b.header.height != r.height) {
-            fail("the header's height does not match its place");
+            fail(Reject::HeaderHeight, "the header's height does not match its place");
             break;
         }
         if (r.hash.size() != 32 || !std::equal(h.begin(), h.end(), r.hash.begin())) {
-            fail("the stored hash is not the hash of the stored header");
+            fail(Reject::StoredHash, "the stored hash is not the hash of the stored header");
             break;
         }
         if (i == 1 && nodes.size() != cfg.nodes) {
-            fail("the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
-                 std::to_string(cfg.nodes));
+            fail(Reject::NodeCount, "the store holds " + std::to_string(nodes.size()) + " nodes, the chain " +
+                                        std::to_string(cfg.nodes));
             break;
         }
         // The same checks a node makes on a block it receives, with the signatures left for pass 2.
-        if (const auto check =
-                validate_next_block(cfg, nodes, std::span(blocks).first(i), b, VoteCheck::Unsigned);
-            !check.ok) {
-            fail(check.reason);
+        if (auto check = validate_next_block(cfg, nodes, std::span(blocks).first(i), b, VoteCheck::Unsigned);
+            !check.ok()) {
+            fail(check.code, std::move(check.detail));
             break;
         }
         for (const auto& v : b.votes)
@@ -690,19 +696,25 @@ VerifyReport verify(const Store& store) {
     // takes every T-th check; the lowest failing block wins.
     const size_t limit = structural ? *structural->bad_height : raw.size();
     const unsigned threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    std::vector<std::pair<size_t, std::string>> failures(threads, {SIZE_MAX, {}});
+    // The first failure a worker found: its block and why.
+    struct Failure {
+        size_t block = SIZE_MAX;
+        ValidationState state;
+    };
+    std::vector<Failure> failures(threads);
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t)
         workers.emplace_back([&, t] {
             auto& first = failures[t];
             for (size_t k = t; k < deferred.size(); k += threads) {
                 const auto& d = deferred[k];
-                if (d.block >= limit || d.block >= first.first) continue;
-                std::string why;
+                if (d.block >= limit || d.block >= first.block) continue;
+                ValidationState why;
                 if (d.kind == DeferredCheck::Kind::Signature) {
                     if (!verify_signature(nodes[d.node].public_key, vote_message(d.hash, d.accept),
                                           d.signature))
-                        why = "node " + std::to_string(d.node) + "'s vote signature is invalid";
+                        why = {Reject::VoteSignature,
+                               "node " + std::to_string(d.node) + "'s vote signature is invalid"};
                 } else {
                     try {
                         // The file's own digest first: a damaged frame is never decompressed
@@ -713,25 +725,28 @@ VerifyReport verify(const Store& store) {
                                               ? store.checkpoint(d.hash)
                                               : std::nullopt;
                         if (!present)
-                            why = "checkpoint " + hex(d.hash) + " is missing";
+                            why = {Reject::CheckpointMissing, "checkpoint " + hex(d.hash) + " is missing"};
                         else if (!data)
-                            why = "the checkpoint file's bytes do not match the digest recorded for it";
+                            why = {Reject::CheckpointFile,
+                                   "the checkpoint file's bytes do not match the digest recorded for it"};
                         else if (sha256(*data) != d.hash)
-                            why = "the checkpoint's bytes do not match its digest";
+                            why = {Reject::CheckpointDigest,
+                                   "the checkpoint's bytes do not match its digest"};
                         else if (data->size() != d.size)
-                            why = "the checkpoint's size does not match the payload";
+                            why = {Reject::CheckpointSize,
+                                   "the checkpoint's size does not match the payload"};
                     } catch (const std::exception& e) {
-                        why = e.what();
+                        why = {Reject::CheckpointUnreadable, e.what()};
                     }
                 }
-                if (!why.empty()) first = {d.block, why};
+                if (!why.ok()) first = {d.block, std::move(why)};
             }
         });
     for (auto& w : workers) w.join();
-    std::pair<size_t, std::string> first{SIZE_MAX, {}};
+    Failure first;
     for (auto& f : failures)
-        if (f.first < first.first) first = f;
-    if (first.first < limit) return bad(first.first, first.second);
+        if (f.block < first.block) first = std::move(f);
+    if (first.block < limit) return bad(first.block, first.state.code, std::move(first.state.detail));
     if (structural) return *structural;
     return rep;
 }

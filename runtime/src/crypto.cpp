@@ -1,6 +1,7 @@
 // runtime/src/crypto.cpp - SHA-256 and Ed25519 through OpenSSL's EVP interface.
 #include "trainchain/runtime/crypto.hpp"
 #include "trainchain/runtime/store.hpp"
+#include "trainchain/vm/hex.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -47,33 +48,9 @@ uint64_t random_run_id() {
     return id;
 }
 
-std::string hex(const Hash& h) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(64);
-    for (uint8_t b : h) {
-        s += digits[b >> 4];
-        s += digits[b & 15];
-    }
-    return s;
-}
+std::string hex(const Hash& h) { return vm::to_hex(h); }
 
-std::optional<Hash> parse_hash(std::string_view text) {
-    if (text.size() != 64) return std::nullopt;
-    Hash h;
-    for (size_t i = 0; i < 32; ++i) {
-        auto nibble = [](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-        };
-        const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        h[i] = static_cast<uint8_t>(hi * 16 + lo);
-    }
-    return h;
-}
+std::optional<Hash> parse_hash(std::string_view text) { return vm::parse_hex_digits_n<32>(text); }
 
 namespace {
 

@@ -73,6 +73,97 @@ std::string describe_revert(const vm::bytes& data, const contracts::Artifact& a)
     return "0x" + vm::to_hex(data);
 }
 
+/// What an AbiValue holds, for messages.
+std::string held(const AbiValue& v) {
+    static constexpr const char* names[] = {"a uint256", "a bool", "an address",
+                                            "a bytes32", "bytes",  "a string"};
+    return names[v.index()];
+}
+
+/// The text compiler::abi::encode reads for `v` as a `type`; ContractError when `v` is not of that
+/// type's kind. (The compiler's ABI codec works on text; the text stays inside this file.)
+std::string abi_text(const abi::Type& type, const AbiValue& v, const std::string& where) {
+    using K = abi::Type::Kind;
+    if (type.kind == K::Uint)
+        if (const auto* u = std::get_if<vm::uint256>(&v)) return u->to_hex();
+    if (type.kind == K::Bool)
+        if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    if (type.kind == K::Address)
+        if (const auto* a = std::get_if<vm::address>(&v)) return a->to_hex();
+    if (type.kind == K::FixedBytes && type.bits == 256)
+        if (const auto* h = std::get_if<Hash>(&v)) return vm::to_hex0x(*h);
+    if (type.kind == K::Bytes)
+        if (const auto* b = std::get_if<Bytes>(&v)) return vm::to_hex0x(*b);
+    if (type.kind == K::String)
+        if (const auto* t = std::get_if<std::string>(&v)) return '"' + *t + '"';  // one pair is removed
+    throw ContractError(where + ": a " + type.canonical() + " argument given as " + held(v));
+}
+
+/// The arguments as encode() reads them, checked against `types`.
+std::vector<std::string> abi_texts(const std::vector<abi::Type>& types, const std::vector<AbiValue>& args,
+                                   const std::string& where) {
+    if (args.size() != types.size())
+        throw ContractError(where + ": " + std::to_string(types.size()) + " arguments expected, " +
+                            std::to_string(args.size()) + " given");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < args.size(); ++i) out.push_back(abi_text(types[i], args[i], where));
+    return out;
+}
+
+/// A string as decode() writes it: in double quotes, with \", \\ and \u00XX escapes.
+std::optional<std::string> unquote(std::string_view text) {
+    if (text.size() < 2 || text.front() != '"' || text.back() != '"') return std::nullopt;
+    text = text.substr(1, text.size() - 2);
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\\') {
+            out += text[i];
+            continue;
+        }
+        if (i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) {
+            out += text[++i];
+        } else if (i + 5 < text.size() && text.substr(i + 1, 3) == "u00") {
+            const auto byte = vm::parse_hex_digits(text.substr(i + 4, 2));
+            if (!byte) return std::nullopt;
+            out += static_cast<char>((*byte)[0]);
+            i += 5;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
+/// A value decode() wrote as text, typed by `type`; nullopt for a type AbiValue does not hold.
+std::optional<AbiValue> typed(const abi::Type& type, const std::string& text) {
+    using K = abi::Type::Kind;
+    const std::string_view digits = text.starts_with("0x") ? std::string_view(text).substr(2) : text;
+    switch (type.kind) {
+        case K::Uint:
+            if (auto u = vm::uint256::parse(text)) return *u;
+            break;
+        case K::Bool:
+            if (text == "true" || text == "false") return text == "true";
+            break;
+        case K::Address:
+            if (auto a = vm::address::parse(text)) return *a;
+            break;
+        case K::FixedBytes:
+            if (type.bits == 256)
+                if (auto h = vm::parse_hex_digits_n<32>(digits)) return *h;
+            break;
+        case K::Bytes:
+            if (auto b = vm::parse_hex_digits(digits)) return std::move(*b);
+            break;
+        case K::String:
+            if (auto t = unquote(text)) return std::move(*t);
+            break;
+        default:
+            break;
+    }
+    return std::nullopt;
+}
+
 void put_u64(Bytes& b, uint64_t v) {
     for (int i = 7; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
@@ -99,13 +190,13 @@ void Ledger::set_block(uint64_t number, uint64_t timestamp_s) {
     host_.set_tx_context(ctx);
 }
 
-vm::address Ledger::deploy(const std::string& name, const std::vector<std::string>& args) {
+vm::address Ledger::deploy(const std::string& name, const std::vector<AbiValue>& args) {
     const auto& a = artifact(name);
     vm::Transaction tx;
     tx.sender = server_;
     tx.data.assign(a.init.begin(), a.init.end());
     const auto [types, unused] = abi_types(a, "constructor", "", "");
-    auto enc = abi::encode(types, args);
+    auto enc = abi::encode(types, abi_texts(types, args, "deploying " + name));
     if (!enc) throw ContractError("deploying " + name + ": " + enc.error);
     tx.data.insert(tx.data.end(), enc.value->begin(), enc.value->end());
     tx.gas_limit = 30'000'000;
@@ -119,12 +210,12 @@ vm::address Ledger::deploy(const std::string& name, const std::vector<std::strin
 }
 
 CallResult Ledger::call(const vm::address& to, const std::string& name, const std::string& signature,
-                        const std::vector<std::string>& args, int64_t gas_limit) {
+                        const std::vector<AbiValue>& args, int64_t gas_limit) {
     const auto& a = artifact(name);
     auto sig = abi::parse_signature(signature);
     if (!sig) throw ContractError(signature + ": " + sig.error);
     const auto [in, out_types] = abi_types(a, "function", sig.value->name, sig.value->canonical());
-    auto enc = abi::encode(in, args);
+    auto enc = abi::encode(in, abi_texts(in, args, name + "." + signature));
     if (!enc) throw ContractError(name + "." + signature + ": " + enc.error);
     vm::Transaction tx;
     tx.sender = server_;
@@ -142,11 +233,30 @@ CallResult Ledger::call(const vm::address& to, const std::string& name, const st
     if (r.ok()) {
         auto d = abi::decode(out_types, r.receipt.output);
         if (!d) throw ContractError(name + "." + signature + ": malformed return data: " + d.error);
-        r.returns = std::move(*d.value);
+        for (size_t i = 0; i < d.value->size(); ++i) {
+            auto v = typed(out_types[i], (*d.value)[i]);
+            if (!v)
+                throw ContractError(name + "." + signature + ": return value " + std::to_string(i) + " (" +
+                                    out_types[i].canonical() + ") is not a type Ledger::call returns");
+            r.returns.push_back(std::move(*v));
+        }
     } else {
         r.revert_reason = describe_revert(r.receipt.output, a);
     }
     return r;
+}
+
+uint64_t CallResult::get_u64(size_t i) const {
+    const vm::uint256& v = get<vm::uint256>(i);
+    if (v.w[1] | v.w[2] | v.w[3])
+        throw ContractError("return value " + std::to_string(i) + " (" + v.to_dec() + ") exceeds 64 bits");
+    return v.w[0];
+}
+
+void CallResult::bad_return(size_t i) const {
+    throw ContractError(i >= returns.size()
+                            ? "no return value " + std::to_string(i)
+                            : "return value " + std::to_string(i) + " is " + held(returns[i]));
 }
 
 std::vector<vm::LogRecord> Ledger::events(const vm::Receipt& receipt, const std::string& event_signature) {

@@ -58,26 +58,30 @@ void UserNode::receive_candidate(const BlockHeader& header, const Payload& paylo
     candidate_payload_ = payload;
 }
 
-Check UserNode::check(uint64_t nonce, const Hash& claimed) const {
-    if (!candidate_header_ || !candidate_payload_) return {false, "no candidate received"};
+ValidationState UserNode::check(uint64_t nonce, const Hash& claimed) const {
+    using V = ValidationState;
+    if (!candidate_header_ || !candidate_payload_)
+        return V::invalid(Reject::NoCandidate, "no candidate received");
     BlockHeader h = *candidate_header_;
     h.nonce = nonce;
     const Hash actual = h.hash();
-    if (actual != claimed) return {false, "the header with this nonce does not hash to the claimed hash"};
+    if (actual != claimed)
+        return V::invalid(Reject::ClaimHash, "the header with this nonce does not hash to the claimed hash");
     if (!check_proof_of_work(actual, h.difficulty_bits))
-        return {false, "the hash does not meet the difficulty"};
+        return V::invalid(Reject::HighHash, "the hash does not meet the difficulty");
     if (candidate_payload_->root() != h.payload_root)
-        return {false, "the payload root does not match the payload"};
+        return V::invalid(Reject::PayloadRoot, "the payload root does not match the payload");
     const uint64_t expected_height = replica_.empty() ? 0 : replica_.back().header.height + 1;
-    if (h.height != expected_height) return {false, "the block does not extend this replica's tip"};
+    if (h.height != expected_height)
+        return V::invalid(Reject::Height, "the block does not extend this replica's tip");
     const Hash tip = replica_.empty() ? Hash{} : replica_.back().header.hash();
-    if (h.prev != tip) return {false, "the previous hash is not this replica's tip"};
+    if (h.prev != tip) return V::invalid(Reject::PrevBlock, "the previous hash is not this replica's tip");
     return {};
 }
 
 std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed) const {
     if (!alive()) return std::nullopt;
-    bool accept = check(nonce, claimed).ok;
+    bool accept = check(nonce, claimed).ok();
     if (fault_ == Fault::WrongVote) accept = !accept;
     Vote v;
     v.node = index_;

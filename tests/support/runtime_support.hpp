@@ -1,5 +1,5 @@
 // tests/support/runtime_support.hpp - what the runtime tests share: temporary chain directories, hex
-// helpers, small chain configurations and deterministic checkpoint bytes.
+// (over vm/hex.hpp), small chain configurations and deterministic checkpoint bytes.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -8,11 +8,14 @@
 #include <bit>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shared_support.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/vm/hex.hpp"
 
 namespace trainchain::runtime {
 // doctest prints digests as hex through argument-dependent lookup.
@@ -33,25 +36,15 @@ inline fs::path scratch_root() {
     return fs::temp_directory_path();
 }
 
-/// Bytes of a hex string (no prefix, even length; the tests' own literals).
+/// Bytes of a hex string (no prefix, even length; the tests' own literals, which must be well formed).
 inline Bytes from_hex(std::string_view text) {
-    Bytes out;
-    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-    for (size_t i = 0; i + 1 < text.size(); i += 2)
-        out.push_back(static_cast<uint8_t>(nibble(text[i]) * 16 + nibble(text[i + 1])));
-    return out;
+    auto b = vm::parse_hex_digits(text);
+    REQUIRE_MESSAGE(b, "malformed hex literal: " << std::string(text));
+    return b ? std::move(*b) : Bytes{};
 }
 
-template <class T>
-std::string to_hex(const T& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    for (uint8_t b : bytes) {
-        s += digits[b >> 4];
-        s += digits[b & 15];
-    }
-    return s;
-}
+/// Lowercase hex of bytes (the project's one encoder).
+using vm::to_hex;
 
 /// A chain small and easy enough to mine in milliseconds.
 inline runtime::ChainConfig small_config(uint32_t nodes, uint32_t bits = 8) {
@@ -87,6 +80,34 @@ inline runtime::EpochResult epoch_result(uint64_t epoch, double accuracy, double
     r.loss = loss;
     r.checkpoint = checkpoint_bytes(epoch * 1000003 + std::bit_cast<uint64_t>(accuracy), size);
     return r;
+}
+
+/// How a tampered block is made consistent again around the change, so that only the rule under
+/// test breaks.
+struct Redo {
+    bool root = true;  ///< recompute the payload root
+    bool mine = true;  ///< find a nonce meeting the header's difficulty
+    bool sign = true;  ///< sign the votes again with the nodes' own keys
+};
+
+/// Changes `b` by `tamper`, then redoes what `redo` says; the keys are those of `nodes` (in-process
+/// nodes keep their seeds in the store). Votes from nodes outside `nodes` keep their signatures.
+inline void tamper_block(runtime::Block& b, const std::function<void(runtime::Block&)>& tamper, Redo redo,
+                         const std::vector<runtime::NodeRecord>& nodes) {
+    tamper(b);
+    if (redo.root) b.header.payload_root = b.payload.root();
+    if (redo.mine) {
+        const auto found = runtime::mine(b.header, runtime::PowParams{b.header.difficulty_bits, 1});
+        REQUIRE(found);
+        b.header.nonce = found->nonce;
+    }
+    if (redo.sign)
+        for (auto& v : b.votes)
+            if (v.node < nodes.size()) {
+                const auto key = runtime::KeyPair::from_seed(nodes[v.node].seed);
+                REQUIRE(key);
+                v.signature = key->sign(runtime::vote_message(b.hash(), v.accept));
+            }
 }
 
 }  // namespace trainchain::test

@@ -83,4 +83,17 @@ std::string to_hex(bytes_view data) {
     return s;
 }
 
+std::string to_hex0x(bytes_view data) { return "0x" + to_hex(data); }
+
+std::optional<bytes> parse_hex_digits(std::string_view text) {
+    if (text.size() % 2) return std::nullopt;
+    bytes out(text.size() / 2);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const int high = hex_value(text[2 * i]), low = hex_value(text[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        out[i] = static_cast<uint8_t>(high << 4 | low);
+    }
+    return out;
+}
+
 }  // namespace trainchain::vm

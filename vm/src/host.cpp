@@ -1,24 +1,11 @@
 // vm/src/host.cpp - address and bytes32 conversions, and Keccak-256 through Crypto++.
 #include <cryptopp/keccak.h>
 
+#include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/host.hpp"
 #include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
-namespace {
-
-std::string hex_of(const uint8_t* p, size_t n) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
-    s.reserve(2 + 2 * n);
-    for (size_t i = 0; i < n; ++i) {
-        s.push_back(digits[p[i] >> 4]);
-        s.push_back(digits[p[i] & 0xf]);
-    }
-    return s;
-}
-
-}  // namespace
 
 address address::from_word(const uint256& word) noexcept {
     uint8_t buf[32];
@@ -38,7 +25,7 @@ std::optional<address> address::parse(std::string_view hex) noexcept {
     return from_word(*word);
 }
 
-std::string address::to_hex() const { return hex_of(bytes.data(), bytes.size()); }
+std::string address::to_hex() const { return to_hex0x(bytes); }
 
 bytes32 bytes32::from_word(const uint256& word) noexcept {
     bytes32 b;
@@ -48,7 +35,7 @@ bytes32 bytes32::from_word(const uint256& word) noexcept {
 
 uint256 bytes32::to_word() const noexcept { return uint256::from_be(bytes.data(), bytes.size()); }
 
-std::string bytes32::to_hex() const { return hex_of(bytes.data(), bytes.size()); }
+std::string bytes32::to_hex() const { return to_hex0x(bytes); }
 
 bytes32 keccak256(bytes_view data) noexcept {
     bytes32 out;

@@ -101,8 +101,6 @@ vm::address contract_address(const Store& s, const std::string& name) {
     return *vm::address::parse(j.at(name).get<std::string>());
 }
 
-std::string hex0x(std::span<const uint8_t> b) { return "0x" + trainchain::test::to_hex(b); }
-
 bool has_gas(const std::vector<GasRecord>& gas, uint64_t height, const std::string& contract,
              const std::string& function) {
     for (const auto& g : gas)
@@ -201,47 +199,60 @@ TEST_CASE("nodes: check a claim against their own candidate and replica") {
     UserNode node(0, KeyPair::generate());
     node.load_replica(replica);
 
-    CHECK_FALSE(node.check(nonce, hash).ok);  // nothing received yet
+    CHECK(node.check(nonce, hash).code == Reject::NoCandidate);  // nothing received yet
     BlockHeader unmined = header;
     unmined.nonce = 0;
     node.receive_candidate(unmined, payload);
-    CHECK(node.check(nonce, hash).ok);
+    CHECK(node.check(nonce, hash).ok());
+    CHECK(node.check(nonce, hash).token() == "valid");
 
     auto reason = [&](uint64_t n, const Hash& h) {
         const auto r = node.check(n, h);
-        CHECK_FALSE(r.ok);
-        CHECK_FALSE(r.reason.empty());
-        return r.reason;
+        CHECK_FALSE(r.ok());
+        CHECK_FALSE(r.detail.empty());
+        return r;
     };
-    CHECK(reason(nonce + 1, hash).find("hash") != std::string::npos);  // another nonce, another hash
+    const auto rehashed = reason(nonce + 1, hash);  // another nonce, another hash
+    CHECK(rehashed.code == Reject::ClaimHash);
+    CHECK(rehashed.token() == "bad-claim-hash");
+    CHECK(rehashed.result() == ValidationResult::Claim);
+    CHECK(rehashed.detail.find("hash") != std::string::npos);
     Hash other = hash;
     other[5] ^= 1;
-    reason(nonce, other);
+    CHECK(reason(nonce, other).code == Reject::ClaimHash);
     // A nonce that hashes right but misses the difficulty.
     BlockHeader weak = header;
     for (uint64_t n = 0;; ++n) {
         weak.nonce = n;
         if (!check_proof_of_work(weak.hash(), 8)) break;
     }
-    CHECK(reason(weak.nonce, weak.hash()).find("difficulty") != std::string::npos);
+    const auto weak_check = reason(weak.nonce, weak.hash());
+    CHECK(weak_check.code == Reject::HighHash);
+    CHECK(weak_check.token() == "high-hash");
+    CHECK(weak_check.detail.find("difficulty") != std::string::npos);
 
     SUBCASE("payload root") {
         Payload changed = payload;
         changed.accuracy = 0.99;
         node.receive_candidate(unmined, changed);
-        CHECK(reason(nonce, hash).find("root") != std::string::npos);
+        const auto r = reason(nonce, hash);
+        CHECK(r.code == Reject::PayloadRoot);
+        CHECK(r.detail.find("root") != std::string::npos);
     }
     SUBCASE("not this replica's tip") {
         UserNode behind(1, KeyPair::generate());
         behind.load_replica(std::vector<Block>(replica.begin(), replica.end() - 1));
         behind.receive_candidate(unmined, payload);
-        CHECK_FALSE(behind.check(nonce, hash).ok);
+        CHECK(behind.check(nonce, hash).code == Reject::Height);
         UserNode forked(2, KeyPair::generate());
         auto other_replica = replica;
         other_replica.back().header.timestamp_ms = 1;  // same height, different tip hash
         forked.load_replica(other_replica);
         forked.receive_candidate(unmined, payload);
-        CHECK(forked.check(nonce, hash).reason.find("previous") != std::string::npos);
+        const auto r = forked.check(nonce, hash);
+        CHECK(r.code == Reject::PrevBlock);
+        CHECK(r.token() == "bad-prevblk");
+        CHECK(r.detail.find("previous") != std::string::npos);
     }
 }
 
@@ -279,8 +290,9 @@ TEST_CASE("nodes: signed votes, wrong votes, crashed nodes and forged claims") {
     // half of the nodes cannot make a 51 % quorum.
     const auto [forged_nonce, forged_hash] = forger.forge();
     CHECK(is_forged_nonce(forged_nonce, 7));
-    CHECK(check_proof_of_work(forged_hash, 8));                    // it looks like valid work...
-    CHECK_FALSE(honest_node.check(forged_nonce, forged_hash).ok);  // ...but no header hashes to it
+    CHECK(check_proof_of_work(forged_hash, 8));  // it looks like valid work...
+    CHECK(honest_node.check(forged_nonce, forged_hash).code ==
+          Reject::ClaimHash);  // ...but no header hashes to it
     CHECK_FALSE(honest_node.vote(forged_nonce, forged_hash)->accept);
     CHECK(liar.vote(forged_nonce, forged_hash)->accept);
     CHECK_FALSE(forger.vote(forged_nonce, forged_hash)->accept);  // the forger's own checks are honest
@@ -374,7 +386,7 @@ TEST_CASE("nodes: a tampered replica raises the first epoch block's accuracy") {
     // Headers are untouched: the node still recognises the tip and votes correctly.
     auto [header, payload] = candidate_for(replica);
     t.receive_candidate(header, payload);
-    CHECK(t.check(header.nonce, header.hash()).ok);
+    CHECK(t.check(header.nonce, header.hash()).ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,16 +396,17 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto queue = *vm::address::parse("0x0000000000000000000000000000000000005e51");
-    const auto creation = l.deploy("BlockCreation", {queue.to_hex()});
-    const std::string root = "0x" + std::string(62, '0') + "ab";
+    const auto creation = l.deploy("BlockCreation", {queue});
+    Hash root{};
+    root[31] = 0xab;
+    const std::vector<AbiValue> args{vm::uint256{2}, root, vm::uint256{1}, vm::uint256{5}};
 
-    auto r =
-        l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    auto r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     CHECK_FALSE(r.ok());
     CHECK(r.revert_reason.find("EmptyQueue") == 0);
 
     l.host().accounts[queue].balance = vm::uint256{1};
-    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     REQUIRE(r.ok());
     const auto broadcasts = Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)");
     REQUIRE(broadcasts.size() == 5);
@@ -402,9 +415,9 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
     CHECK(Ledger::events(r.receipt, "CandidateRecorded(uint256,bytes32,uint256)").size() == 1);
     const auto count = l.call(creation, "BlockCreation", "candidates()", {});
     REQUIRE(count.ok());
-    CHECK(count.returns.at(0) == "1");
+    CHECK(count.get_u64(0) == 1);
 
-    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", {"2", root, "1", "5"});
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     CHECK(r.revert_reason.find("HeightTaken") == 0);
 
     const auto gas = l.take_gas(7);
@@ -423,108 +436,136 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
 TEST_CASE("contracts: Consensus verifies the work by SHA-256 and decides at 51 %") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
-    const auto consensus = l.deploy("Consensus", {"51"});
+    const auto consensus = l.deploy("Consensus", {vm::uint256{51}});
     BlockHeader h;
     h.height = 3;
     h.difficulty_bits = 8;
     const auto found = mine(h, {8, 1});
     REQUIRE(found);
     h.nonce = found->nonce;
-    const auto header = h.encode();
-    const std::string target = hex0x(target_of(8));
-    const auto submit = [&](const std::string& height, const Hash& claimed, const std::string& t) {
+    const auto encoded = h.encode();
+    const Bytes header(encoded.begin(), encoded.end());
+    auto as_uint = [](const Hash& target) { return vm::uint256::from_be(target.data(), target.size()); };
+    const vm::uint256 target = as_uint(target_of(8));
+    const auto submit = [&](uint64_t height, const Hash& claimed, const vm::uint256& t) {
         return l.call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                      {height, hex0x(header), hex0x(claimed), std::to_string(h.nonce), t});
+                      {vm::uint256{height}, header, claimed, vm::uint256{h.nonce}, t});
     };
-    const auto vote = [&](const std::string& height, int node, bool accept) {
+    const auto vote = [&](uint64_t height, uint64_t node, bool accept) {
         return l.call(consensus, "Consensus", "vote(uint256,uint256,bool,uint256)",
-                      {height, std::to_string(node), accept ? "true" : "false", "7"});
+                      {vm::uint256{height}, vm::uint256{node}, accept, vm::uint256{7}});
     };
 
-    CHECK(vote("3", 0, true).revert_reason.find("NoRound") == 0);
+    CHECK(vote(3, 0, true).revert_reason.find("NoRound") == 0);
     Hash wrong = found->hash;
     wrong[31] ^= 1;
-    CHECK(submit("3", wrong, target).revert_reason.find("BadProofOfWork") == 0);
-    CHECK(submit("3", found->hash, hex0x(target_of(256))).revert_reason.find("AboveTarget") == 0);
-    REQUIRE(submit("3", found->hash, target).ok());
+    CHECK(submit(3, wrong, target).revert_reason.find("BadProofOfWork") == 0);
+    CHECK(submit(3, found->hash, as_uint(target_of(256))).revert_reason.find("AboveTarget") == 0);
+    REQUIRE(submit(3, found->hash, target).ok());
 
     // 7 nodes: 4 accepts make 400 >= 357; 3 do not.
-    CHECK(vote("3", 0, true).returns.at(0) == "0");
-    CHECK(vote("3", 0, true).revert_reason.find("DuplicateVote") == 0);
-    CHECK(vote("3", 1, false).returns.at(0) == "0");
-    CHECK(vote("3", 2, true).returns.at(0) == "0");
-    CHECK(vote("3", 3, true).returns.at(0) == "0");
-    CHECK(vote("3", 4, true).returns.at(0) == "1");
-    CHECK(vote("3", 5, true).returns.at(0) == "0");  // counted, already decided
-    CHECK(submit("3", found->hash, target).revert_reason.find("AlreadyDecided") == 0);
+    CHECK(vote(3, 0, true).get_u64(0) == 0);
+    CHECK(vote(3, 0, true).revert_reason.find("DuplicateVote") == 0);
+    CHECK(vote(3, 1, false).get_u64(0) == 0);
+    CHECK(vote(3, 2, true).get_u64(0) == 0);
+    CHECK(vote(3, 3, true).get_u64(0) == 0);
+    CHECK(vote(3, 4, true).get_u64(0) == 1);
+    CHECK(vote(3, 5, true).get_u64(0) == 0);  // counted, already decided
+    CHECK(submit(3, found->hash, target).revert_reason.find("AlreadyDecided") == 0);
 
     // Rejection: more than 49 % of the nodes reject.
-    REQUIRE(submit("4", found->hash, target).ok());
-    for (int i = 0; i < 3; ++i) CHECK(vote("4", i, false).returns.at(0) == "0");
-    CHECK(vote("4", 3, false).returns.at(0) == "2");
+    REQUIRE(submit(4, found->hash, target).ok());
+    for (uint64_t i = 0; i < 3; ++i) CHECK(vote(4, i, false).get_u64(0) == 0);
+    CHECK(vote(4, 3, false).get_u64(0) == 2);
 }
 
 TEST_CASE("contracts: Rollback decides by majority, ties to the later block") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto rb = l.deploy("Rollback", {});
-    const auto open = l.call(rb, "Rollback", "open(uint256,string)", {"9", "\"why\""});
+    const auto open = l.call(rb, "Rollback", "open(uint256,string)", {vm::uint256{9}, std::string("why")});
     REQUIRE(open.ok());
-    const std::string id = open.returns.at(0);
-    CHECK(id == "1");
-    auto propose = [&](int node, int height) {
+    const vm::uint256 id = open.get<vm::uint256>(0);
+    CHECK(open.get_u64(0) == 1);
+    auto propose = [&](uint64_t node, uint64_t height) {
         return l.call(rb, "Rollback", "propose(uint256,uint256,uint256)",
-                      {id, std::to_string(node), std::to_string(height)});
+                      {id, vm::uint256{node}, vm::uint256{height}});
     };
     CHECK(propose(0, 4).ok());
     CHECK(propose(1, 6).ok());  // 1:1, the later leads
     CHECK(propose(0, 6).revert_reason.find("DuplicateProposal") == 0);
-    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"}).revert_reason.find("NoMajority") == 0);
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{5}})
+              .revert_reason.find("NoMajority") == 0);
     CHECK(propose(2, 4).ok());
     CHECK(propose(3, 4).ok());
-    const auto d = l.call(rb, "Rollback", "decide(uint256,uint256)", {id, "5"});
+    const auto d = l.call(rb, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{5}});
     REQUIRE(d.ok());
-    CHECK(d.returns.at(0) == "4");
+    CHECK(d.get_u64(0) == 4);
     CHECK(propose(4, 4).revert_reason.find("AlreadyDecided") == 0);
-    CHECK(
-        l.call(rb, "Rollback", "decide(uint256,uint256)", {"7", "5"}).revert_reason.find("UnknownRequest") ==
-        0);
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {vm::uint256{7}, vm::uint256{5}})
+              .revert_reason.find("UnknownRequest") == 0);
 }
 
 TEST_CASE("contracts: the public getters of mappings to structs answer (rounds, candidateAt, request)") {
     // These getters ran out of gas before the compiler fix "struct getters read storage".
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
-    const auto consensus = l.deploy("Consensus", {"51"});
-    const auto creation = l.deploy("BlockCreation", {"0x0000000000000000000000000000000000005e51"});
+    const auto consensus = l.deploy("Consensus", {vm::uint256{51}});
+    const auto creation =
+        l.deploy("BlockCreation", {*vm::address::parse("0x0000000000000000000000000000000000005e51")});
     const auto rollback = l.deploy("Rollback", {});
-    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {"3"});
+    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{3}});
     CHECK_MESSAGE(round.ok(), "Consensus.rounds: " << vm::status_name(round.receipt.status) << ", gas "
                                                    << round.receipt.gas_used);
     if (round.ok())
-        CHECK(round.returns ==
-              std::vector<std::string>{"0x" + std::string(64, '0'), "0", "0", "false", "false"});
-    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {"3"});
+        CHECK(round.returns == std::vector<AbiValue>{Hash{}, vm::uint256{0}, vm::uint256{0}, false, false});
+    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {vm::uint256{3}});
     CHECK_MESSAGE(candidate.ok(), "BlockCreation.candidateAt: " << vm::status_name(candidate.receipt.status));
-    const auto request = l.call(rollback, "Rollback", "request(uint256)", {"1"});
+    const auto request = l.call(rollback, "Rollback", "request(uint256)", {vm::uint256{1}});
     CHECK_MESSAGE(request.ok(), "Rollback.request: " << vm::status_name(request.receipt.status));
+}
+
+TEST_CASE("contracts: Ledger::call checks typed arguments and reads typed returns") {
+    Ledger l(*vm::parse_fork("Petersburg"));
+    l.set_block(1, 1);
+    const auto rb = l.deploy("Rollback", {});
+    CHECK_THROWS_AS(l.deploy("Consensus", {}), ContractError);  // the quorum is missing
+    CHECK_THROWS_AS(l.deploy("Consensus", {true}), ContractError);
+    const std::string sig = "open(uint256,string)";
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {vm::uint256{9}}), ContractError);  // too few
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {std::string("9"), std::string("why")}), ContractError);
+    CHECK_THROWS_AS(l.call(rb, "Rollback", sig, {vm::uint256{9}, Bytes{0x77}}), ContractError);
+    // A string goes in exactly as it is, quotes and backslashes included.
+    const std::string reason = "\"quoted\" \\ and \x01";
+    const auto open = l.call(rb, "Rollback", sig, {vm::uint256{9}, reason});
+    REQUIRE(open.ok());
+    CHECK(open.get_u64(0) == 1);
+    CHECK_THROWS_AS((void)open.get<bool>(0), ContractError);  // a uint256, not a bool
+    CHECK_THROWS_AS((void)open.get_u64(1), ContractError);    // there is one return value
+    // RollbackOpened(id, height, reason): the data is (height, offset, length, the reason's bytes).
+    const auto ev = Ledger::events(open.receipt, "RollbackOpened(uint256,uint256,string)");
+    REQUIRE(ev.size() == 1);
+    REQUIRE(ev[0].data.size() >= 96 + reason.size());
+    CHECK(vm::uint256::from_be(ev[0].data.data() + 64, 32) == vm::uint256{reason.size()});
+    CHECK(std::string(ev[0].data.begin() + 96, ev[0].data.begin() + 96 + static_cast<long>(reason.size())) ==
+          reason);
 }
 
 TEST_CASE("contracts: NodeRegistry creates one Node per key and refuses duplicates") {
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto reg = l.deploy("NodeRegistry", {});
-    const std::string key = hex0x(KeyPair::generate().public_key());
+    const Hash key = KeyPair::generate().public_key();
     const auto r = l.call(reg, "NodeRegistry", "register(bytes32)", {key});
     REQUIRE(r.ok());
-    CHECK(r.returns.at(0) == "0");
+    CHECK(r.get_u64(0) == 0);
     const auto ev = Ledger::events(r.receipt, "NodeRegistered(uint256,address,bytes32)");
     REQUIRE(ev.size() == 1);
     vm::address node;
     std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, node.bytes.begin());
     CHECK_FALSE(l.host().accounts.at(node).code.empty());  // the Node contract exists
     CHECK(l.call(reg, "NodeRegistry", "register(bytes32)", {key}).revert_reason.find("DuplicateKey") == 0);
-    CHECK(l.call(reg, "NodeRegistry", "isRegistered(bytes32)", {key}).returns.at(0) == "true");
+    CHECK(l.call(reg, "NodeRegistry", "isRegistered(bytes32)", {key}).get<bool>(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -713,7 +754,7 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
     const auto creation = contract_address(c->store(), "BlockCreation");
     const auto count = c->ledger().call(creation, "BlockCreation", "candidates()", {});
     REQUIRE(count.ok());
-    CHECK(count.returns.at(0) == "3");
+    CHECK(count.get_u64(0) == 3);
     // The Results Queue is drained: its account's balance is back to zero.
     const auto queue = contract_address(c->store(), "ResultsQueue");
     CHECK(c->ledger().host().accounts[queue].balance == vm::uint256{0});
@@ -728,22 +769,22 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
         for (const auto& v : b.votes) voters.insert(v.node);
         for (uint32_t node = 0; node < 7; ++node) {
             const auto voted = c->ledger().call(consensus, "Consensus", "voted(uint256,uint256)",
-                                                {std::to_string(height), std::to_string(node)});
+                                                {vm::uint256{height}, vm::uint256{node}});
             REQUIRE(voted.ok());
-            CHECK(voted.returns.at(0) == (voters.count(node) ? "true" : "false"));
+            CHECK(voted.get<bool>(0) == (voters.count(node) != 0));
         }
+        const auto encoded = b.header.encode();
         const auto again =
             c->ledger().call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
-                             {std::to_string(height), hex0x(b.header.encode()), hex0x(b.hash()),
-                              std::to_string(b.header.nonce), hex0x(target_of(8))});
+                             {vm::uint256{height}, Bytes(encoded.begin(), encoded.end()), b.hash(),
+                              vm::uint256{b.header.nonce}, vm::uint256::from_be(target_of(8).data(), 32)});
         CHECK(again.revert_reason.find("AlreadyDecided") == 0);
         // The round as the contract keeps it: the block hash, the accepts counted, verified, decided.
-        const auto round =
-            c->ledger().call(consensus, "Consensus", "rounds(uint256)", {std::to_string(height)});
+        const auto round = c->ledger().call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{height}});
         CHECK(round.ok());
         if (round.ok())
-            CHECK(round.returns == std::vector<std::string>{hex0x(b.hash()), std::to_string(b.votes.size()),
-                                                            "0", "true", "true"});
+            CHECK(round.returns ==
+                  std::vector<AbiValue>{b.hash(), vm::uint256{b.votes.size()}, vm::uint256{0}, true, true});
     }
 
     // Each epoch block's gas: BlockCreation.create, Consensus.submitWork, Consensus.vote.
@@ -789,7 +830,7 @@ TEST_CASE("reopen: Chain::open continues the chain") {
     // The contracts' state survived too: four candidates over three processes' worth of opens.
     const auto count =
         c->ledger().call(contract_address(c->store(), "BlockCreation"), "BlockCreation", "candidates()", {});
-    CHECK(count.returns.at(0) == "4");
+    CHECK(count.get_u64(0) == 4);
 }
 
 TEST_CASE("faults: crashed nodes (fewer than half) do not stop a block") {
@@ -1303,49 +1344,51 @@ TEST_CASE("check_epoch_result: the next epoch, a finite accuracy in [0, 1], UTF-
         r.note = std::move(note);
         return check_epoch_result(c->blocks(), r);
     };
-    CHECK(check(1, 0.5).ok);
-    CHECK(check(1, 0).ok);
-    CHECK(check(1, 1).ok);
-    CHECK(check(1, 0.5, nan_value).ok);  // a diverged epoch is recorded (and then rolled back)
-    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok);
-    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok);
+    CHECK(check(1, 0.5).ok());
+    CHECK(check(1, 0).ok());
+    CHECK(check(1, 1).ok());
+    CHECK(check(1, 0.5, nan_value).ok());  // a diverged epoch is recorded (and then rolled back)
+    CHECK(check(1, 0.5, std::numeric_limits<double>::infinity()).ok());
+    CHECK(check(1, 0.5, 0.5, "{\"x\": \"\xc3\xa9\"}").ok());
     const double inf = std::numeric_limits<double>::infinity();
     struct Bad {
         uint64_t epoch;
         double accuracy;
         std::string note;
+        Reject code;
         const char* why;
     };
-    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", "numbered from 1"},
-                                         {2, 0.5, "", "expects epoch 1, not 2"},
-                                         {1, 5, "", "accuracy"},
-                                         {1, -1, "", "accuracy"},
-                                         {1, 1.0000001, "", "accuracy"},
-                                         {1, -0.0000001, "", "accuracy"},
-                                         {1, nan_value, "", "accuracy"},
-                                         {1, inf, "", "accuracy"},
-                                         {1, -inf, "", "accuracy"},
-                                         {1, 0.5, "bad \xff", "UTF-8"},
-                                         {1, 0.5, "\xc0\xaf", "UTF-8"},
-                                         {1, 0.5, "\xed\xa0\x80", "UTF-8"},
-                                         {1, 0.5, std::string(4097, 'n'), "4096"}}) {
+    for (const Bad& b : std::vector<Bad>{{0, 0.5, "", Reject::EpochZero, "numbered from 1"},
+                                         {2, 0.5, "", Reject::EpochOrder, "expects epoch 1, not 2"},
+                                         {1, 5, "", Reject::Accuracy, "accuracy"},
+                                         {1, -1, "", Reject::Accuracy, "accuracy"},
+                                         {1, 1.0000001, "", Reject::Accuracy, "accuracy"},
+                                         {1, -0.0000001, "", Reject::Accuracy, "accuracy"},
+                                         {1, nan_value, "", Reject::Accuracy, "accuracy"},
+                                         {1, inf, "", Reject::Accuracy, "accuracy"},
+                                         {1, -inf, "", Reject::Accuracy, "accuracy"},
+                                         {1, 0.5, "bad \xff", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, "\xc0\xaf", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, "\xed\xa0\x80", Reject::NoteUtf8, "UTF-8"},
+                                         {1, 0.5, std::string(4097, 'n'), Reject::NoteLength, "4096"}}) {
         const auto r = check(b.epoch, b.accuracy, 0.5, b.note);
-        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.reason);
-        CHECK_FALSE(r.ok);
-        CHECK(r.reason.find(b.why) != std::string::npos);
+        INFO(b.epoch << " " << b.accuracy << " " << b.why << ": " << r.token() << ": " << r.detail);
+        CHECK(r.code == b.code);
+        CHECK(r.result() == ValidationResult::Request);
+        CHECK(r.detail.find(b.why) != std::string::npos);
     }
     REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
     REQUIRE(c->append_epoch(epoch_result(2, 0.7)).accepted);
     CHECK(next_epoch(c->blocks()) == 3);
-    CHECK_FALSE(check(2, 0.5).ok);  // repeated
-    CHECK_FALSE(check(1, 0.5).ok);  // out of order
-    CHECK_FALSE(check(4, 0.5).ok);  // skipped
-    CHECK(check(3, 0.5).ok);
+    CHECK(check(2, 0.5).code == Reject::EpochOrder);  // repeated
+    CHECK(check(1, 0.5).code == Reject::EpochOrder);  // out of order
+    CHECK(check(4, 0.5).code == Reject::EpochOrder);  // skipped
+    CHECK(check(3, 0.5).ok());
     // After a rollback to epoch 1, the next epoch is 2 again.
     REQUIRE(c->rollback(2, "back to epoch 1").block.accepted);
     CHECK(next_epoch(c->blocks()) == 2);
-    CHECK(check(2, 0.5).ok);
-    CHECK_FALSE(check(3, 0.5).ok);
+    CHECK(check(2, 0.5).ok());
+    CHECK(check(3, 0.5).code == Reject::EpochOrder);
 }
 
 TEST_CASE("rollback to best on the current line: not the state itself, not an abandoned branch") {
@@ -1365,14 +1408,15 @@ TEST_CASE("rollback to best on the current line: not the state itself, not an ab
     REQUIRE(c->current_state() == 8);
 
     // Requests: the current state and non-epoch blocks are refused; others are checked.
-    CHECK(check_rollback_request(blocks, std::nullopt).ok);
-    CHECK(check_rollback_request(blocks, 4).ok);  // asked for by height: the user's choice
-    CHECK(check_rollback_request(blocks, 2).ok);
+    CHECK(check_rollback_request(blocks, std::nullopt).ok());
+    CHECK(check_rollback_request(blocks, 4).ok());  // asked for by height: the user's choice
+    CHECK(check_rollback_request(blocks, 2).ok());
     const auto tip = check_rollback_request(blocks, 8);
-    CHECK_FALSE(tip.ok);
-    CHECK(tip.reason.find("already holds the run's training state") != std::string::npos);
+    CHECK(tip.code == Reject::RollbackIsState);
+    CHECK(tip.token() == "rollback-is-state");
+    CHECK(tip.detail.find("already holds the run's training state") != std::string::npos);
     for (uint64_t bad : {uint64_t{0}, uint64_t{1}, uint64_t{6}, uint64_t{9}})
-        CHECK_FALSE(check_rollback_request(blocks, bad).ok);
+        CHECK(check_rollback_request(blocks, bad).code == Reject::RollbackNotEpoch);
 
     const auto rep = c->rollback(std::nullopt, "best", c->current_state());
     CHECK(rep.target == 7);  // the best before block 8 on its line (7, 3, 2), not 4, not 8
@@ -1382,11 +1426,11 @@ TEST_CASE("rollback to best on the current line: not the state itself, not an ab
     // A run whose state has nothing before it on its line cannot roll back to "best".
     TempDir d2;
     auto one = Chain::init(d2.path / "run", small_config(3), honest());
-    CHECK_FALSE(check_rollback_request(one->blocks(), std::nullopt).ok);  // no epoch at all
+    CHECK(check_rollback_request(one->blocks(), std::nullopt).code == Reject::RollbackNoState);  // no epoch
     REQUIRE(one->append_epoch(epoch_result(1, 0.5)).accepted);
     const auto only = check_rollback_request(one->blocks(), std::nullopt);
-    CHECK_FALSE(only.ok);
-    CHECK(only.reason.find("no epoch before its current state") != std::string::npos);
+    CHECK(only.code == Reject::RollbackNoEarlier);
+    CHECK(only.detail.find("no epoch before its current state") != std::string::npos);
 }
 
 TEST_CASE("utf8: valid_utf8 and utf8_prefix; rollback reasons must be UTF-8 and are cut on a boundary") {

@@ -1,7 +1,7 @@
-// tests/unit/runtime/runtime_tamper_test.cpp - tampering with a stored chain: one changed byte at a time, on a
-// fresh copy of the chain directory, in every stored column of every block, vote and node row
-// (through the SQLite C API) and in every checkpoint file; `verify` must name the changed block.
-// A last, informational case lists what verify does not cover (caches and configuration).
+// tests/unit/runtime/runtime_tamper_test.cpp - tampering with a stored chain: one changed byte at a time, on
+// a fresh copy of the chain directory, in every stored column of every block, vote and node row (through the
+// SQLite C API) and in every checkpoint file; `verify` must name the changed block. A last, informational
+// case lists what verify does not cover (caches and configuration).
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -19,7 +19,9 @@
 
 using namespace trainchain::runtime;
 using trainchain::test::epoch_result;
+using trainchain::test::Redo;
 using trainchain::test::small_config;
+using trainchain::test::tamper_block;
 using trainchain::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -121,6 +123,18 @@ private:
     sqlite3* db_ = nullptr;
 };
 
+/// Replaces a file's bytes.
+void write_file(const fs::path& path, const Bytes& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// A file's bytes.
+Bytes read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return Bytes{std::istreambuf_iterator<char>(in), {}};
+}
+
 int64_t as_int(const Bytes& text) { return std::stoll(std::string(text.begin(), text.end())); }
 
 /// What verify (and, before it, opening the store) said about a copy.
@@ -128,6 +142,7 @@ struct Outcome {
     bool ok = true;            ///< verify passed
     bool open_failed = false;  ///< Store::open threw
     std::optional<uint64_t> height;
+    Reject code = Reject::None;  ///< verify's reject code (None when it passed or open failed)
     std::string reason;
 
     /// The failure names block `h`: as the bad height, or in the message ("block h:").
@@ -152,6 +167,7 @@ Outcome check(const fs::path& dir) {
         const auto r = verify(*store);
         o.ok = r.ok;
         o.height = r.bad_height;
+        o.code = r.code;
         o.reason = r.reason;
     } catch (const std::exception& e) {
         o.ok = false;
@@ -192,18 +208,22 @@ struct Tally {
 };
 
 /// Flips byte `at` of a blob column in one row, on a fresh copy, and checks the copy.
+/// Flips byte `at` of a blob column in one row of the copy in `dir`.
+void flip_in(const fs::path& dir, const std::string& table, const std::string& column,
+             const std::string& where, size_t at, uint8_t mask = 0x01) {
+    Db db(dir);
+    const auto rows = db.rows("SELECT " + column + " FROM " + table + " WHERE " + where);
+    REQUIRE(rows.size() == 1);
+    Bytes value = rows[0][0];
+    REQUIRE(at < value.size());
+    value[at] ^= mask;
+    REQUIRE(db.run("UPDATE " + table + " SET " + column + " = ? WHERE " + where, {value}) == SQLITE_DONE);
+}
+
 Outcome flip_blob(const std::string& table, const std::string& column, const std::string& where, size_t at,
                   uint8_t mask) {
     Copy copy;
-    {
-        Db db(copy.dir);
-        const auto rows = db.rows("SELECT " + column + " FROM " + table + " WHERE " + where);
-        REQUIRE(rows.size() == 1);
-        Bytes value = rows[0][0];
-        REQUIRE(at < value.size());
-        value[at] ^= mask;
-        REQUIRE(db.run("UPDATE " + table + " SET " + column + " = ? WHERE " + where, {value}) == SQLITE_DONE);
-    }
+    flip_in(copy.dir, table, column, where, at, mask);
     return check(copy.dir);
 }
 
@@ -327,8 +347,7 @@ TEST_CASE("tamper: every byte of every checkpoint file (zstd)") {
     Tally tally;
     bool first = true;
     for (const auto& [file, height] : files) {
-        std::ifstream in(base().dir / file, std::ios::binary);
-        const Bytes original{std::istreambuf_iterator<char>(in), {}};
+        const Bytes original = read_file(base().dir / file);
         REQUIRE(!original.empty());
         // Every byte of the first file, every fifth of the others (the next case tries every bit).
         const size_t stride = first ? 1 : 5;
@@ -337,11 +356,7 @@ TEST_CASE("tamper: every byte of every checkpoint file (zstd)") {
             Copy c;
             Bytes bytes = original;
             bytes[at] ^= 0x01;
-            {
-                std::ofstream out(c.dir / file, std::ios::binary | std::ios::trunc);
-                out.write(reinterpret_cast<const char*>(bytes.data()),
-                          static_cast<std::streamsize>(bytes.size()));
-            }
+            write_file(c.dir / file, bytes);
             tally.record(file.filename().string().substr(0, 12) + "[" + std::to_string(at) + "] ^ 1",
                          check(c.dir), height);
         }
@@ -354,9 +369,7 @@ TEST_CASE("tamper: every byte of every checkpoint file (zstd)") {
                 Bytes bytes = original;
                 if (change == 0) bytes.pop_back();
                 if (change == 1) bytes.push_back(0);
-                std::ofstream out(c.dir / file, std::ios::binary | std::ios::trunc);
-                out.write(reinterpret_cast<const char*>(bytes.data()),
-                          static_cast<std::streamsize>(bytes.size()));
+                write_file(c.dir / file, bytes);
             }
             tally.record(file.filename().string().substr(0, 12) + (change == 0   ? " truncated"
                                                                    : change == 1 ? " extended"
@@ -405,13 +418,8 @@ TEST_CASE("tamper: every bit of a checkpoint file") {
     Copy c;
     const auto store = Store::open(c.dir);
     const auto path = store->checkpoint_path(b.payload.checkpoint);
-    std::ifstream in(path, std::ios::binary);
-    const Bytes original{std::istreambuf_iterator<char>(in), {}};
-    in.close();
-    auto write = [&](const Bytes& bytes) {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    };
+    const Bytes original = read_file(path);
+    auto write = [&](const Bytes& bytes) { write_file(path, bytes); };
     std::vector<std::string> undetected;
     for (size_t at = 0; at < original.size(); ++at) {
         for (int bit = 0; bit < 8; ++bit) {
@@ -590,6 +598,168 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
     for (const auto& r : table)
         for (const auto& u : r.unnoticed) s << "\n  unnoticed: " << u;
     MESSAGE(s.str());
+}
+
+namespace {
+
+/// Rewrites block `height` of a copy as `tamper` changes it, consistently: the payload root
+/// recomputed, the header re-mined, the stored hash the header's, and its votes signed again with
+/// the in-process nodes' own keys (the store keeps their seeds). Only the rule the change breaks
+/// is broken (and the next block's link, which verify reaches later).
+void rewrite(const fs::path& dir, uint64_t height, const std::function<void(Block&)>& tamper,
+             Redo redo = {}) {
+    Block b;
+    std::vector<NodeRecord> nodes;
+    {
+        const auto store = Store::open(dir);
+        b = store->blocks().at(height);
+        nodes = store->nodes();
+    }
+    tamper_block(b, tamper, redo, nodes);
+    const Hash hash = b.hash();
+    const auto header = b.header.encode();
+    Db db(dir);
+    REQUIRE(db.run("UPDATE blocks SET hash = ?, header = ?, payload = ? WHERE height = ?",
+                   {Bytes(hash.begin(), hash.end()), Bytes(header.begin(), header.end()), b.payload.encode(),
+                    static_cast<int64_t>(height)}) == SQLITE_DONE);
+    for (const auto& v : b.votes)
+        REQUIRE(db.run("UPDATE votes SET signature = ? WHERE height = ? AND node = ?",
+                       {Bytes(v.signature.begin(), v.signature.end()), static_cast<int64_t>(height),
+                        static_cast<int64_t>(v.node)}) == SQLITE_DONE);
+}
+
+/// The checkpoint file of block `height` of a copy.
+fs::path checkpoint_file_of(const fs::path& dir, uint64_t height) {
+    return dir / "checkpoints" / (hex(base().blocks.at(height).payload.checkpoint) + ".zst");
+}
+
+/// Records a checkpoint file's digest in checkpoint_files, as if the file had been written so.
+void record_file_digest(const fs::path& dir, uint64_t height, const Bytes& file) {
+    const Hash digest = base().blocks.at(height).payload.checkpoint;
+    const Hash file_digest = sha256(file);
+    REQUIRE(Db(dir).run("UPDATE checkpoint_files SET file_sha256 = ? WHERE digest = ?",
+                        {Bytes(file_digest.begin(), file_digest.end()),
+                         Bytes(digest.begin(), digest.end())}) == SQLITE_DONE);
+}
+
+}  // namespace
+
+TEST_CASE("tamper: each rejection verify can give, with its reject code and block") {
+    struct Case {
+        const char* what;
+        std::function<void(const fs::path&)> tamper;
+        Reject code;
+        std::optional<uint64_t> height;  ///< the bad block; nullopt when verify names none
+    };
+    auto sql = [](std::string statement) {
+        return [statement](const fs::path& dir) { REQUIRE(Db(dir).run(statement) == SQLITE_DONE); };
+    };
+    auto block = [](uint64_t height, std::function<void(Block&)> tamper, Redo redo = {}) {
+        return [=](const fs::path& dir) { rewrite(dir, height, tamper, redo); };
+    };
+    const unsigned bits = base().blocks.at(0).header.difficulty_bits;
+    const std::vector<Case> cases{
+        {"a header cut short", sql("UPDATE blocks SET header = substr(header, 1, 91) WHERE height = 3"),
+         Reject::StoreUnreadable, std::nullopt},
+        {"every block deleted", sql("DELETE FROM blocks"), Reject::NoBlocks, std::nullopt},
+        {"node index 4 -> 9", sql("UPDATE nodes SET idx = 9 WHERE idx = 4"), Reject::NodeIndex, 1},
+        {"node 4 deleted", sql("DELETE FROM nodes WHERE idx = 4"), Reject::NodeCount, 1},
+        {"block 3 deleted", sql("DELETE FROM blocks WHERE height = 3"), Reject::HeightGap, 3},
+        {"the header's height byte",
+         [](const fs::path& dir) { flip_in(dir, "blocks", "header", "height = 3", 7); }, Reject::HeaderHeight,
+         3},
+        {"the stored hash", [](const fs::path& dir) { flip_in(dir, "blocks", "hash", "height = 3", 0); },
+         Reject::StoredHash, 3},
+        {"the previous hash", block(3, [](Block& b) { b.header.prev[7] ^= 1; }), Reject::PrevBlock, 3},
+        {"the accuracy, root kept",
+         block(
+             3, [](Block& b) { b.payload.accuracy = 0.99; }, Redo{false, true, true}),
+         Reject::PayloadRoot, 3},
+        {"one more difficulty bit", block(3, [](Block& b) { ++b.header.difficulty_bits; }), Reject::DiffBits,
+         3},
+        {"a nonce that misses the difficulty",
+         block(
+             3,
+             [bits](Block& b) {
+                 for (b.header.nonce = 0; check_proof_of_work(b.hash(), bits);) ++b.header.nonce;
+             },
+             Redo{true, false, true}),
+         Reject::HighHash, 3},
+        {"time before the previous block",
+         block(3, [](Block& b) { b.header.timestamp_ms = base().blocks[2].header.timestamp_ms - 1; }),
+         Reject::TimeTooOld, 3},
+        {"another run id", block(3, [](Block& b) { b.payload.run_id ^= 1; }), Reject::RunId, 3},
+        {"a registration block at height 2",
+         block(2, [](Block& b) { b.payload.kind = BlockKind::Registration; }), Reject::Kind, 2},
+        {"a vote on the genesis block",
+         sql("INSERT INTO votes SELECT 0, node, accept, signature FROM votes WHERE height = 2"),
+         Reject::GenesisVotes, 0},
+        {"another configuration in the genesis note", block(0, [](Block& b) { b.payload.note += " "; }),
+         Reject::GenesisConfig, 0},
+        {"a node's public key",
+         [](const fs::path& dir) { flip_in(dir, "nodes", "public_key", "idx = 2", 0); }, Reject::NodeKeys, 1},
+        {"a vote from node 132",
+         sql("UPDATE votes SET node = node + 128 WHERE height = 4 AND node = "
+             "(SELECT MIN(node) FROM votes WHERE height = 4)"),
+         Reject::VoteNode, 4},
+        {"a vote signature",
+         sql("UPDATE votes SET signature = (SELECT signature FROM votes WHERE height = 2 "
+             "AND node = 0) WHERE height = 3 AND node = 0"),
+         Reject::VoteSignature, 3},
+        {"all votes of block 2 deleted", sql("DELETE FROM votes WHERE height = 2"), Reject::VoteQuorum, 2},
+        {"a rollback to the registration block", block(5, [](Block& b) { b.payload.target_height = 1; }),
+         Reject::RollbackTarget, 5},
+        {"a rollback naming another epoch's checkpoint",
+         block(5, [](Block& b) { b.payload.target_height = 4; }), Reject::RollbackCheckpoint, 5},
+        {"a checkpoint file removed", [](const fs::path& dir) { fs::remove(checkpoint_file_of(dir, 2)); },
+         Reject::CheckpointMissing, 2},
+        {"a checkpoint file's byte",
+         [](const fs::path& dir) {
+             auto bytes = read_file(checkpoint_file_of(dir, 2));
+             bytes.at(bytes.size() / 2) ^= 1;
+             write_file(checkpoint_file_of(dir, 2), bytes);
+         },
+         Reject::CheckpointFile, 2},
+        {"another checkpoint's file, its digest recorded",
+         [](const fs::path& dir) {
+             const auto other = read_file(checkpoint_file_of(dir, 3));
+             write_file(checkpoint_file_of(dir, 2), other);
+             record_file_digest(dir, 2, other);
+         },
+         Reject::CheckpointDigest, 2},
+        {"the checkpoint size in the payload", block(2, [](Block& b) { ++b.payload.checkpoint_size; }),
+         Reject::CheckpointSize, 2},
+        {"a checkpoint file that is not zstd, its digest recorded",
+         [](const fs::path& dir) {
+             const Bytes junk(64, 0x5a);
+             write_file(checkpoint_file_of(dir, 2), junk);
+             record_file_digest(dir, 2, junk);
+         },
+         Reject::CheckpointUnreadable, 2},
+    };
+    std::set<Reject> seen;
+    for (const auto& c : cases) {
+        Copy copy;
+        c.tamper(copy.dir);
+        const auto o = check(copy.dir);
+        INFO(c.what << ": " << o.describe() << " [" << std::string(reject_token(o.code)) << "]");
+        CHECK_FALSE(o.ok);
+        CHECK_FALSE(o.open_failed);
+        CHECK(o.code == c.code);
+        CHECK(o.height == c.height);
+        seen.insert(o.code);
+    }
+    // Every code verify can give has a case: all but the request and claim checks, a height out of
+    // place (verify finds the row out of place first) and a vote counted twice (the votes table's
+    // key allows one vote per node and block).
+    for (const auto& row : reject_table) {
+        const bool reachable = row.result != ValidationResult::Valid &&
+                               row.result != ValidationResult::Request &&
+                               row.result != ValidationResult::Claim && row.code != Reject::Height &&
+                               row.code != Reject::VoteDuplicate;
+        INFO(std::string(row.token));
+        CHECK(seen.count(row.code) == (reachable ? 1u : 0u));
+    }
 }
 
 TEST_CASE("json: stored bytes that are not UTF-8 still give valid JSON (history and one block)") {

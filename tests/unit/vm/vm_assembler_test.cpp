@@ -99,3 +99,27 @@ TEST_CASE("hex: prefix, whitespace and errors with positions") {
     REQUIRE(!r);
     CHECK(r.error.message == "odd number of hex digits (3)");
 }
+
+TEST_CASE("hex: to_hex0x, and parse_hex_digits takes exactly what to_hex writes") {
+    const bytes data{0x00, 0x7f, 0xab, 0xff};
+    CHECK(to_hex(data) == "007fabff");
+    CHECK(to_hex0x(data) == "0x007fabff");
+    CHECK(to_hex0x(bytes{}) == "0x");
+    CHECK(parse_hex_digits(to_hex(data)) == data);
+    CHECK(parse_hex_digits("007FABff") == data);  // either case
+    CHECK(parse_hex_digits("")->empty());
+    for (const char* bad : {"0x00", " 00", "00 ", "0 0", "123", "0g", "--"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_hex_digits(bad));
+    }
+    const auto four = parse_hex_digits_n<4>("007fabff");
+    REQUIRE(four);
+    CHECK(*four == std::array<uint8_t, 4>{0x00, 0x7f, 0xab, 0xff});
+    CHECK_FALSE(parse_hex_digits_n<4>("007fab"));
+    CHECK_FALSE(parse_hex_digits_n<4>("007fabff00"));
+    CHECK_FALSE(parse_hex_digits_n<4>("007fabfg"));
+    // The address and bytes32 forms use the same encoder.
+    address a;
+    a.bytes[19] = 0x5e;
+    CHECK(a.to_hex() == "0x" + std::string(38, '0') + "5e");
+}

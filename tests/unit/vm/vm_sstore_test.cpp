@@ -182,16 +182,12 @@ Outcome run(Fork fork, const char* code_hex, uint64_t original, int64_t gas = 10
 
 /// The code the 1st/2nd/3rd columns describe: `PUSH1 v PUSH1 0 SSTORE` per stored value.
 std::string code_for(const std::array<int, 3>& store) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s = "0x";
+    bytes code;
     for (const int v : store) {
         if (v == kNone) continue;
-        s += "60";
-        s += digits[static_cast<size_t>(v) >> 4];
-        s += digits[static_cast<size_t>(v) & 0xf];
-        s += "600055";
+        code.insert(code.end(), {0x60, static_cast<uint8_t>(v), 0x60, 0x00, 0x55});
     }
-    return s;
+    return to_hex0x(code);
 }
 
 /// The last value the row stores.

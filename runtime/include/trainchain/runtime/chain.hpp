@@ -69,15 +69,18 @@ struct ChainBusy : std::runtime_error {
 /// written: the epoch is the run's next (next_epoch: not 0, not repeated, not skipped), the
 /// accuracy a finite number from 0 to 1, the note valid UTF-8. The loss may be any number, NaN and
 /// infinities included: a diverged epoch is recorded so that it can be detected and rolled back.
-[[nodiscard]] Check check_epoch_result(const std::vector<Block>& blocks, const EpochResult& result);
+/// Rejects with EpochZero, EpochOrder, Accuracy, NoteUtf8 or NoteLength.
+[[nodiscard]] ValidationState check_epoch_result(const std::vector<Block>& blocks, const EpochResult& result);
 
 /// Checks a rollback asked for from outside (the CLI, the HTTP API), before the nodes are asked:
 /// the run has a training state (current_state); a requested block `to` is an epoch block other
 /// than the current state, with a finite loss; without `to`, an epoch precedes the current state
 /// on its line of training. Without `to`, pass the current state as Chain::rollback's `failing`:
 /// the nodes then choose the best epoch before it on that line (UserNode::restore_point), never
-/// the state itself nor an abandoned epoch.
-[[nodiscard]] Check check_rollback_request(const std::vector<Block>& blocks, std::optional<uint64_t> to);
+/// the state itself nor an abandoned epoch. Rejects with RollbackNotEpoch, RollbackNoState,
+/// RollbackIsState, RollbackLoss or RollbackNoEarlier.
+[[nodiscard]] ValidationState check_rollback_request(const std::vector<Block>& blocks,
+                                                     std::optional<uint64_t> to);
 
 /// The chain of one run, with its nodes and contracts.
 class Chain {
@@ -146,18 +149,21 @@ std::string config_note(const ChainConfig& config);
 /// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint.
 /// `votes` says how much of the votes to check: all (Signed), all but the signatures (Unsigned:
 /// verify checks those in parallel afterwards), or nothing (None: a candidate a node is asked to
-/// vote on).
+/// vote on). Rejects with Height, PrevBlock, PayloadRoot, DiffBits, HighHash, TimeTooOld, RunId, Kind,
+/// GenesisVotes, GenesisConfig, NodeKeys, VoteNode, VoteDuplicate, VoteSignature, VoteQuorum,
+/// RollbackTarget or RollbackCheckpoint (see validation.hpp for their tokens).
 enum class VoteCheck { Signed, Unsigned, None };
-Check validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                          std::span<const Block> chain, const Block& block,
-                          VoteCheck votes = VoteCheck::Signed);
+ValidationState validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+                                    std::span<const Block> chain, const Block& block,
+                                    VoteCheck votes = VoteCheck::Signed);
 
 /// The outcome of verifying a stored chain.
 struct VerifyReport {
     bool ok = true;
     size_t blocks = 0;
     std::optional<uint64_t> bad_height;  ///< the first bad block
-    std::string reason;
+    Reject code = Reject::None;          ///< why (its token: reject_token), None when ok
+    std::string reason;                  ///< why, in words (what `chain verify` prints)
 };
 
 /// Every block of a stored chain as a JSON array (height, kind, epoch, accuracy, loss, hash, prev,

@@ -39,9 +39,9 @@ private:
     std::unique_ptr<Ctx> ctx_;
 };
 
-/// Lowercase hex of a digest (64 characters).
+/// Lowercase hex of a digest (64 characters): vm::to_hex, typed for digests.
 std::string hex(const Hash& h);
-/// Parses 64 hex digits.
+/// Parses 64 hex digits (vm::parse_hex_digits_n).
 std::optional<Hash> parse_hash(std::string_view text);
 
 /// An Ed25519 key pair.

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "trainchain/runtime/store.hpp"
@@ -18,13 +19,30 @@ struct ContractError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A typed ABI value, as the chain's contracts take and return them: any uintN (vm::uint256), bool,
+/// address, bytes32 (a Hash), bytes and string. Ledger::call checks each against the function's
+/// parameter types and encodes it; no caller writes or parses ABI text.
+using AbiValue = std::variant<vm::uint256, bool, vm::address, Hash, Bytes, std::string>;
+
 /// The outcome of one contract transaction.
 struct CallResult {
     vm::Receipt receipt;
-    std::vector<std::string> returns;  ///< decoded return values (ABI text form)
+    std::vector<AbiValue> returns;  ///< decoded return values, one per output of the function
     [[nodiscard]] bool ok() const noexcept { return receipt.status == vm::Status::Success; }
     /// Revert data decoded: `Error("...")`, `Panic(17)`, `BadProofOfWork(...)`, or hex.
     std::string revert_reason;
+
+    /// Return value `i` as a T; ContractError when there is none or it is of another type.
+    template <class T>
+    [[nodiscard]] const T& get(size_t i) const {
+        if (i >= returns.size() || !std::holds_alternative<T>(returns[i])) bad_return(i);
+        return std::get<T>(returns[i]);
+    }
+    /// Return value `i`, a uint, as a uint64_t; ContractError when it is not a uint or does not fit.
+    [[nodiscard]] uint64_t get_u64(size_t i) const;
+
+private:
+    [[noreturn]] void bad_return(size_t i) const;
 };
 
 /// The VM world with the runtime's contracts.
@@ -37,14 +55,16 @@ public:
     [[nodiscard]] const vm::address& server() const noexcept { return server_; }
     vm::InMemoryHost& host() noexcept { return host_; }
 
-    /// Deploys the embedded contract `name` with constructor arguments (ABI text values).
-    vm::address deploy(const std::string& name, const std::vector<std::string>& args);
+    /// Deploys the embedded contract `name` with constructor arguments (checked against the
+    /// constructor's parameter types: ContractError when they differ).
+    vm::address deploy(const std::string& name, const std::vector<AbiValue>& args);
 
     /// Calls `signature` (e.g. "vote(uint256,uint256,bool,uint256)") of the embedded contract
     /// `name` at `to` as a transaction from the server with `gas_limit`. Records the gas; never
-    /// throws on revert.
+    /// throws on revert. ContractError when `args` do not match the parameter types (count or
+    /// kind: a uint256 for any uintN, a Hash for bytes32, Bytes for bytes, std::string for string).
     CallResult call(const vm::address& to, const std::string& name, const std::string& signature,
-                    const std::vector<std::string>& args, int64_t gas_limit = 30'000'000);
+                    const std::vector<AbiValue>& args, int64_t gas_limit = 30'000'000);
 
     /// Logs of `receipt` whose first topic is keccak256(`event_signature`).
     static std::vector<vm::LogRecord> events(const vm::Receipt& receipt, const std::string& event_signature);

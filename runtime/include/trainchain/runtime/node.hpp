@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "trainchain/runtime/block.hpp"
+#include "trainchain/runtime/validation.hpp"
 
 namespace trainchain::runtime {
 
@@ -24,12 +25,6 @@ enum class Fault {
 /// Parses "none", "crash", "wrong-vote", "forge-nonce", "wrong-restore-point", "tampered-replica".
 std::optional<Fault> parse_fault(std::string_view name);
 std::string fault_name(Fault fault);
-
-/// Why a node rejects a proposed block, or nothing when it accepts.
-struct Check {
-    bool ok = true;
-    std::string reason;
-};
 
 /// A user node's logic: in this process (InProcessTransport), or in its own process (`trainchain
 /// node run`, nats/).
@@ -51,8 +46,9 @@ public:
 
     /// Checks a winner's claim against the node's own candidate and replica: the header with
     /// `nonce` hashes to `claimed`, meets the difficulty, extends the replica's tip, and the
-    /// payload root matches.
-    [[nodiscard]] Check check(uint64_t nonce, const Hash& claimed) const;
+    /// payload root matches. Rejects with NoCandidate, ClaimHash, HighHash, PayloadRoot, Height or
+    /// PrevBlock.
+    [[nodiscard]] ValidationState check(uint64_t nonce, const Hash& claimed) const;
 
     /// Checks and signs a vote; nullopt for a crashed node.
     [[nodiscard]] std::optional<Vote> vote(uint64_t nonce, const Hash& claimed) const;

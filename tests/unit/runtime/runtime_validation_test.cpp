@@ -1,0 +1,217 @@
+// tests/unit/runtime/runtime_validation_test.cpp - the reject table (one distinct token per code,
+// tokens and codes round-trip) and validate_next_block's rejection paths: each block of a real
+// chain, tampered in memory one rule at a time (re-rooted, re-mined and re-signed with the nodes'
+// own keys, so that only the rule under test breaks), must be rejected with that rule's code.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "runtime_support.hpp"
+#include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/validation.hpp"
+
+using namespace trainchain::runtime;
+using trainchain::test::epoch_result;
+using trainchain::test::Redo;
+using trainchain::test::small_config;
+using trainchain::test::tamper_block;
+using trainchain::test::TempDir;
+
+namespace trainchain::runtime {
+// doctest prints codes as their tokens.
+inline doctest::String toString(Reject code) { return std::string(reject_token(code)).c_str(); }
+}  // namespace trainchain::runtime
+
+TEST_CASE("reject table: every code once, in order, with a distinct well-formed token") {
+    std::set<std::string_view> tokens;
+    for (size_t i = 0; i < reject_table.size(); ++i) {
+        const RejectInfo& row = reject_table[i];
+        INFO("row " << i << ": " << std::string(row.token));
+        CHECK(static_cast<size_t>(row.code) == i);
+        CHECK(tokens.insert(row.token).second);  // distinct
+        // Lower case letters, digits and inner hyphens, as Bitcoin's reject reasons.
+        CHECK(row.token.size() >= 4);
+        CHECK(std::all_of(row.token.begin(), row.token.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }));
+        CHECK(row.token.front() != '-');
+        CHECK(row.token.back() != '-');
+        CHECK(reject_from_token(row.token) == row.code);
+        CHECK(reject_token(row.code) == row.token);
+        // Only None is valid; every rejection says what kind of rule it broke.
+        CHECK((row.result == ValidationResult::Valid) == (row.code == Reject::None));
+    }
+    CHECK(tokens.size() == reject_table.size());
+    CHECK_FALSE(reject_from_token("bad-nothing"));
+    CHECK_FALSE(reject_from_token(""));
+    // Bitcoin's spelling where the rule is Bitcoin's.
+    CHECK(reject_token(Reject::PrevBlock) == "bad-prevblk");
+    CHECK(reject_token(Reject::HighHash) == "high-hash");
+    CHECK(reject_token(Reject::DiffBits) == "bad-diffbits");
+    CHECK(reject_token(Reject::TimeTooOld) == "time-too-old");
+    CHECK(reject_token(Reject::VoteQuorum) == "bad-votes-quorum");
+
+    std::set<std::string_view> names;
+    for (const auto r : {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
+                         ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated,
+                         ValidationResult::Pow, ValidationResult::Consensus, ValidationResult::Votes,
+                         ValidationResult::Checkpoint, ValidationResult::Store})
+        CHECK(names.insert(result_name(r)).second);
+    CHECK(names.size() == 11);
+}
+
+TEST_CASE("ValidationState: valid by default; a rejection carries its code, kind, token and detail") {
+    const ValidationState valid;
+    CHECK(valid.ok());
+    CHECK(valid.code == Reject::None);
+    CHECK(valid.result() == ValidationResult::Valid);
+    CHECK(valid.token() == "valid");
+    CHECK(valid.detail.empty());
+    const auto bad =
+        ValidationState::invalid(Reject::HighHash, "the proof of work does not meet the difficulty");
+    CHECK_FALSE(bad.ok());
+    CHECK(bad.result() == ValidationResult::Pow);
+    CHECK(bad.token() == "high-hash");
+    CHECK(bad.detail == "the proof of work does not meet the difficulty");
+}
+
+namespace {
+
+/// A chain of 5 honest in-process nodes: genesis 0, registration 1, epochs 2-4, a rollback 5 (to 3).
+struct Fixture {
+    TempDir tmp;
+    ChainConfig config;
+    std::vector<Block> blocks;
+    std::vector<NodeRecord> nodes;
+    Fixture() {
+        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}});
+        const double acc[] = {0.5, 0.8, 0.6};
+        for (uint64_t e = 0; e < 3; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
+        REQUIRE(c->rollback(std::nullopt, "validation test").target == 3);
+        blocks = c->blocks();
+        config = c->store().config();
+        nodes = c->store().nodes();
+        REQUIRE(blocks.size() == 6);
+    }
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+/// Block `height` of the fixture, changed by `tamper`, checked against the blocks before it.
+ValidationState tampered(uint64_t height, const std::function<void(Block&)>& tamper, Redo redo = {},
+                         VoteCheck votes = VoteCheck::Signed) {
+    const Fixture& f = fixture();
+    Block b = f.blocks.at(height);
+    tamper_block(b, tamper, redo, f.nodes);
+    return validate_next_block(f.config, f.nodes, std::span(f.blocks).first(height), b, votes);
+}
+
+void no_change(Block&) {}
+
+}  // namespace
+
+TEST_CASE("validate_next_block: the untouched blocks, re-mined and re-signed, are valid") {
+    for (uint64_t h = 0; h < fixture().blocks.size(); ++h) {
+        INFO("block " << h);
+        const auto as_stored = tampered(h, no_change, {false, false, false});
+        INFO(as_stored.detail);
+        CHECK(as_stored.ok());
+        const auto redone = tampered(h, no_change);
+        INFO(redone.detail);
+        CHECK(redone.ok());
+    }
+}
+
+TEST_CASE("validate_next_block: each rule's rejection gives its code") {
+    struct Case {
+        const char* what;
+        uint64_t height;
+        std::function<void(Block&)> tamper;
+        Reject code;
+        Redo redo{};
+    };
+    const Fixture& f = fixture();
+    const std::vector<Case> cases{
+        {"height one past its place", 3, [](Block& b) { ++b.header.height; }, Reject::Height},
+        {"previous hash changed", 3, [](Block& b) { b.header.prev[7] ^= 1; }, Reject::PrevBlock},
+        {"payload changed, root kept", 3, [](Block& b) { b.payload.accuracy = 0.99; }, Reject::PayloadRoot,
+         Redo{false, true, true}},
+        {"one more difficulty bit", 3, [](Block& b) { ++b.header.difficulty_bits; }, Reject::DiffBits},
+        {"a nonce that misses the difficulty", 3,
+         [&f](Block& b) {
+             for (b.header.nonce = 0; check_proof_of_work(b.hash(), f.config.difficulty_bits);)
+                 ++b.header.nonce;
+         },
+         Reject::HighHash, Redo{true, false, true}},
+        {"time before the previous block", 3,
+         [&f](Block& b) { b.header.timestamp_ms = f.blocks[2].header.timestamp_ms - 1; }, Reject::TimeTooOld},
+        {"another run id", 3, [](Block& b) { b.payload.run_id ^= 1; }, Reject::RunId},
+        {"a registration block at height 2", 2, [](Block& b) { b.payload.kind = BlockKind::Registration; },
+         Reject::Kind},
+        {"an epoch block at height 1", 1, [](Block& b) { b.payload.kind = BlockKind::Epoch; }, Reject::Kind},
+        {"a rollback block at height 0", 0, [](Block& b) { b.payload.kind = BlockKind::Rollback; },
+         Reject::Kind},
+        {"a vote on the genesis block", 0, [&f](Block& b) { b.votes.push_back(f.blocks[2].votes.at(0)); },
+         Reject::GenesisVotes},
+        {"another configuration in the genesis note", 0, [](Block& b) { b.payload.note += " "; },
+         Reject::GenesisConfig},
+        {"another node set digest", 1, [](Block& b) { b.payload.checkpoint[0] ^= 1; }, Reject::NodeKeys},
+        {"a vote from node 99", 3, [](Block& b) { b.votes.at(0).node = 99; }, Reject::VoteNode},
+        {"a vote counted twice", 3, [](Block& b) { b.votes.push_back(b.votes.at(0)); },
+         Reject::VoteDuplicate},
+        {"a vote signature changed", 3, [](Block& b) { b.votes.at(0).signature[3] ^= 1; },
+         Reject::VoteSignature, Redo{true, true, false}},
+        {"one accepting vote of five", 3, [](Block& b) { b.votes.resize(1); }, Reject::VoteQuorum},
+        {"no votes", 4, [](Block& b) { b.votes.clear(); }, Reject::VoteQuorum},
+        {"a rollback to the registration block", 5, [](Block& b) { b.payload.target_height = 1; },
+         Reject::RollbackTarget},
+        {"a rollback to itself", 5, [](Block& b) { b.payload.target_height = 5; }, Reject::RollbackTarget},
+        {"a rollback naming another epoch's checkpoint", 5, [](Block& b) { b.payload.target_height = 4; },
+         Reject::RollbackCheckpoint},
+    };
+    std::set<Reject> seen;
+    for (const auto& c : cases) {
+        const auto r = tampered(c.height, c.tamper, c.redo);
+        INFO(c.what << " (block " << c.height << "): " << r.token() << ": " << r.detail);
+        CHECK(r.code == c.code);
+        CHECK_FALSE(r.detail.empty());
+        seen.insert(r.code);
+    }
+    // Every block rule of the table has a case here.
+    const std::set<Reject> block_rules{Reject::Height,
+                                       Reject::PrevBlock,
+                                       Reject::PayloadRoot,
+                                       Reject::DiffBits,
+                                       Reject::HighHash,
+                                       Reject::TimeTooOld,
+                                       Reject::RunId,
+                                       Reject::Kind,
+                                       Reject::GenesisVotes,
+                                       Reject::GenesisConfig,
+                                       Reject::NodeKeys,
+                                       Reject::VoteNode,
+                                       Reject::VoteDuplicate,
+                                       Reject::VoteSignature,
+                                       Reject::VoteQuorum,
+                                       Reject::RollbackTarget,
+                                       Reject::RollbackCheckpoint};
+    CHECK(seen == block_rules);
+}
+
+TEST_CASE("validate_next_block: VoteCheck decides how much of the votes is checked") {
+    auto bad_signature = [](Block& b) { b.votes.at(0).signature[3] ^= 1; };
+    const Redo keep_signatures{true, true, false};
+    CHECK(tampered(3, bad_signature, keep_signatures, VoteCheck::Signed).code == Reject::VoteSignature);
+    CHECK(tampered(3, bad_signature, keep_signatures, VoteCheck::Unsigned).ok());
+    auto duplicate = [](Block& b) { b.votes.push_back(b.votes.at(0)); };
+    CHECK(tampered(3, duplicate, {}, VoteCheck::Unsigned).code == Reject::VoteDuplicate);
+    CHECK(tampered(3, duplicate, {}, VoteCheck::None).ok());  // a candidate carries no votes yet
+    auto none = [](Block& b) { b.votes.clear(); };
+    CHECK(tampered(3, none, {}, VoteCheck::Unsigned).code == Reject::VoteQuorum);
+    CHECK(tampered(3, none, {}, VoteCheck::None).ok());
+}
