@@ -29,7 +29,7 @@
 #include "trainchain/runtime/epoch_note.hpp"
 #include "trainchain/runtime/limits.hpp"
 #include "trainchain/reports/gas_report.hpp"
-#include "trainchain/training/recovery.hpp"
+#include "trainchain/training/recovery_policy.hpp"
 #include "trainchain/training/settings.hpp"
 #include "trainchain/vm/hex.hpp"
 

@@ -10,7 +10,7 @@
 
 #include "trainchain/runtime/crypto.hpp"
 #include "trainchain/runtime/epoch_note.hpp"
-#include "trainchain/training/recovery.hpp"
+#include "trainchain/training/recovery_policy.hpp"
 
 namespace trainchain::training {
 namespace fs = std::filesystem;

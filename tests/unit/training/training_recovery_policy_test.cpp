@@ -1,4 +1,4 @@
-// tests/unit/training/training_recovery_test.cpp - the recovery policy (detect, count against
+// tests/unit/training/training_recovery_policy_test.cpp - the recovery policy (detect, count against
 // the rollback limit, roll back) on hand-made chains, and the rollback note it writes: JSON with
 // its kind as a field, older text notes still read as before.
 #include <doctest/doctest.h>
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trainchain/runtime/epoch_note.hpp"
-#include "trainchain/training/recovery.hpp"
+#include "trainchain/training/recovery_policy.hpp"
 
 using namespace trainchain;
 using namespace trainchain::training;

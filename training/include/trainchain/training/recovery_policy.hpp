@@ -1,4 +1,4 @@
-// training/include/trainchain/training/recovery.hpp - the one recovery policy of a run: after an
+// training/include/trainchain/training/recovery_policy.hpp - the one recovery policy of a run: after an
 // epoch is recorded, run the detection rules, count the run's rollbacks against its limit, and
 // say whether to roll back (with the rollback block's note) or why not. Used by `train`
 // (training/src/server.cpp) and `serve` (api/src/server.cpp); no torch.

@@ -1,5 +1,5 @@
-// training/src/recovery.cpp - the recovery policy: detect, count against the limit, roll back.
-#include "trainchain/training/recovery.hpp"
+// training/src/recovery_policy.cpp - the recovery policy: detect, count against the limit, roll back.
+#include "trainchain/training/recovery_policy.hpp"
 
 #include "trainchain/runtime/node.hpp"
 
