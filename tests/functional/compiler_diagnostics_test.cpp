@@ -1,7 +1,8 @@
-// tests/functional/compiler_diagnostics_test.cpp - golden diagnostics: runs the real `trainchain compile` on every
-// tests/golden/diagnostics/NAME.sol (from the repository root, so messages name tests/golden/diagnostics/NAME.sol)
-// and compares its exit code and its standard error, byte for byte, with NAME.expect (first line
-// `exit: N`, then the expected standard error). One subcase per file; see tests/golden/diagnostics/README.md.
+// tests/functional/compiler_diagnostics_test.cpp - golden diagnostics: runs the real `trainchain compile` on
+// every tests/golden/diagnostics/NAME.sol (from the repository root, so messages name
+// tests/golden/diagnostics/NAME.sol) and compares its exit code and its standard error, byte for byte, with
+// NAME.expect (first line `exit: N`, then the expected standard error). One subcase per file; see
+// tests/golden/diagnostics/README.md.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>

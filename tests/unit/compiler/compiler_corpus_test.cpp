@@ -1,7 +1,7 @@
-// tests/unit/compiler/compiler_corpus_test.cpp - the compiler's semantic corpus: every tests/golden/contracts/*.sol is
-// compiled (with and without the optimizer), its contract deployed on the VM, and the calls of its
-// expectation lines run in order against the same state, each checked for its return values or
-// revert data and for the logs it emits.
+// tests/unit/compiler/compiler_corpus_test.cpp - the compiler's semantic corpus: every
+// tests/golden/contracts/*.sol is compiled (with and without the optimizer), its contract deployed on the VM,
+// and the calls of its expectation lines run in order against the same state, each checked for its return
+// values or revert data and for the logs it emits.
 //
 // The expectations follow the `// ----` line at the end of a file, one per line:
 //

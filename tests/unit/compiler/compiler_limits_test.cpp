@@ -1,7 +1,7 @@
-// tests/unit/compiler/compiler_limits_test.cpp - hostile sizes through the whole compiler (parse, analysis, code
-// generation): flat chains of 40,000 terms for every class of binary operator, long postfix chains
-// and chains nested in one another either compile or are refused with the diagnostic "expression too
-// long", never a crash; chains within the limit still compile.
+// tests/unit/compiler/compiler_limits_test.cpp - hostile sizes through the whole compiler (parse, analysis,
+// code generation): flat chains of 40,000 terms for every class of binary operator, long postfix chains and
+// chains nested in one another either compile or are refused with the diagnostic "expression too long", never
+// a crash; chains within the limit still compile.
 #include <doctest/doctest.h>
 
 #include <string>

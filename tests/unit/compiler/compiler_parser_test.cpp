@@ -1,5 +1,5 @@
-// tests/unit/compiler/compiler_parser_test.cpp - the contract-language parser: the syntax tree of every construct,
-// keywords against identifiers, positions, syntax errors with recovery, hostile input, speed.
+// tests/unit/compiler/compiler_parser_test.cpp - the contract-language parser: the syntax tree of every
+// construct, keywords against identifiers, positions, syntax errors with recovery, hostile input, speed.
 #include <doctest/doctest.h>
 
 #include <boost/variant/apply_visitor.hpp>

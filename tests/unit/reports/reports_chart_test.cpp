@@ -1,8 +1,8 @@
-// tests/unit/reports/reports_chart_test.cpp - the generic SVG charts (bar_chart_svg, line_chart_svg), checked with
-// the tests' XML parser (shared_support.hpp): well-formed standalone documents, one bar per value
-// with its exact value, bar heights against the values (linear and log), labels, escaping, NaN
-// and infinities, determinism and empty charts. With TRAINCHAIN_CHART_DEMO=DIR set, the demo case
-// also writes DIR/chart_demo_bar.svg and DIR/chart_demo_line.svg to look at.
+// tests/unit/reports/reports_chart_test.cpp - the generic SVG charts (bar_chart_svg, line_chart_svg), checked
+// with the tests' XML parser (shared_support.hpp): well-formed standalone documents, one bar per value with
+// its exact value, bar heights against the values (linear and log), labels, escaping, NaN and infinities,
+// determinism and empty charts. With TRAINCHAIN_CHART_DEMO=DIR set, the demo case also writes
+// DIR/chart_demo_bar.svg and DIR/chart_demo_line.svg to look at.
 #include <doctest/doctest.h>
 
 #include <algorithm>

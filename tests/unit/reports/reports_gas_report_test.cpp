@@ -1,5 +1,5 @@
-// tests/unit/reports/reports_gas_report_test.cpp - the gas report's parts: the paper's printed figures checked
-// exactly, its model per fork, the opcode classes, the gas profiles the chain stores (exact against
+// tests/unit/reports/reports_gas_report_test.cpp - the gas report's parts: the paper's printed figures
+// checked exactly, its model per fork, the opcode classes, the gas profiles the chain stores (exact against
 // the receipts and surviving a reopen), the measured run and the proof of work mined on-chain.
 #include <doctest/doctest.h>
 #include <sqlite3.h>

@@ -1,6 +1,6 @@
-// tests/unit/training/training_dataset_test.cpp - the dataset loaders: IDX and CSV files written by the test (plain
-// and gzipped), every error path with its position, slicing, the seeded split, and the real digits
-// and Fashion-MNIST files when they are installed.
+// tests/unit/training/training_dataset_test.cpp - the dataset loaders: IDX and CSV files written by the test
+// (plain and gzipped), every error path with its position, slicing, the seeded split, and the real digits and
+// Fashion-MNIST files when they are installed.
 #include <doctest/doctest.h>
 #include <unistd.h>
 #include <zlib.h>
