@@ -645,8 +645,12 @@ TEST_CASE("chain: a second writer is told the chain is busy (exit 75) and leaves
     SUBCASE("another process holds the lock: every writer command waits for nothing and exits 75") {
         // A real second `chain append`, stopped while it holds the lock.
         pid_t holder = -1;
+        // The history as the holder found it: it may be stopped after its block is stored (it
+        // holds the lock until it exits), so the history read while it is stopped may hold it.
+        decltype(history(dir)) before;
         for (int attempt = 0; attempt < 50 && holder < 0; ++attempt) {
-            const int epoch = next_epoch(history(dir));
+            before = history(dir);
+            const int epoch = next_epoch(before);
             const pid_t pid = fork();
             REQUIRE(pid >= 0);
             if (pid == 0) {
@@ -677,7 +681,6 @@ TEST_CASE("chain: a second writer is told the chain is busy (exit 75) and leaves
             }
         }
         REQUIRE_MESSAGE(holder > 0, "never caught the first append holding the lock");
-        const auto before = history(dir);
         const auto files = file_names(dir / "checkpoints");
         const int epoch = next_epoch(before);
         const auto third = d.path / "third";
