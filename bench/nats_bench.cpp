@@ -1,8 +1,10 @@
 // bench/nats_bench.cpp - block latency and throughput with the user nodes as processes over NATS
 // JetStream (10 and 50 `trainchain node run` processes, a nats-server with JetStream started
 // here), next to the same chain with in-process nodes. Each iteration is one epoch block with a
-// 64 KiB checkpoint at 16 bits: Results Queue, BlockCreation, the race, the votes, storage, and
-// (NATS) the block published to the stream. Counters: p50/p99 block time and blocks per second.
+// random checkpoint (64 KiB, or 1.3 MB like a small model's weights) at 16 bits: Results Queue,
+// BlockCreation, the checkpoint to the checkpoints stream (NATS), the race, the votes (each node
+// holds the checkpoint first), storage, and (NATS) the block published to the stream. Counters:
+// p50/p99 block time, blocks per second, and (NATS) the bytes in a node's data directory per block.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -71,10 +73,20 @@ void stop(pid_t pid) {
     ::waitpid(pid, &status, 0);
 }
 
-/// Appends epoch blocks, one per iteration, and reports the block time's percentiles.
-void run_blocks(benchmark::State& state, Chain& chain) {
+/// The bytes of the files under `dir`.
+uint64_t tree_bytes(const fs::path& dir) {
+    uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+        if (e.is_regular_file(ec)) total += e.file_size(ec);
+    return total;
+}
+
+/// Appends epoch blocks, one per iteration, with checkpoints of `checkpoint_bytes` random bytes,
+/// and reports the block time's percentiles.
+void run_blocks(benchmark::State& state, Chain& chain, size_t checkpoint_bytes = 64 * 1024) {
     std::mt19937_64 rng(7);
-    Bytes checkpoint(64 * 1024);
+    Bytes checkpoint(checkpoint_bytes);
     std::vector<double> ms;
     double mining = 0, consensus = 0;
     uint64_t epoch = 0;
@@ -118,6 +130,7 @@ void BM_block_in_process(benchmark::State& state) {
 
 void BM_block_nats(benchmark::State& state) {
     const auto nodes = static_cast<uint32_t>(state.range(0));
+    const auto checkpoint_kb = static_cast<size_t>(state.range(1));
     const auto dir = temp_dir("nats" + std::to_string(nodes));
     const int port = free_port();
     const pid_t server = spawn(
@@ -147,7 +160,13 @@ void BM_block_nats(benchmark::State& state) {
         options.node_keys = keys;
         options.transport = std::make_shared<nats::NatsTransport>(*nats::parse_endpoint(url, &why));
         auto chain = Chain::init(dir / "chain", cfg, options);
-        run_blocks(state, *chain);
+        const uint64_t before = tree_bytes(dir / "node0");
+        run_blocks(state, *chain, checkpoint_kb * 1000);
+        // What a node stores per block: its data directory's growth, once it holds the last block
+        // (it appends it within milliseconds of its publication).
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        state.counters["node_kb_per_block"] = static_cast<double>(tree_bytes(dir / "node0") - before) /
+                                              1000.0 / static_cast<double>(state.iterations());
     }
     for (const pid_t p : procs) stop(p);
     stop(server);
@@ -162,7 +181,14 @@ BENCHMARK(BM_block_in_process)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(100)
     ->UseRealTime();
-BENCHMARK(BM_block_nats)->Arg(10)->Arg(50)->Unit(benchmark::kMillisecond)->Iterations(100)->UseRealTime();
+// Arguments: nodes, checkpoint size in kB.
+BENCHMARK(BM_block_nats)
+    ->Args({10, 64})
+    ->Args({10, 1300})
+    ->Args({50, 64})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(100)
+    ->UseRealTime();
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);

@@ -7,10 +7,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "trainchain/nats/nats.hpp"
 #include "trainchain/runtime/node.hpp"
 #include "trainchain/runtime/transport.hpp"
 
@@ -70,11 +72,25 @@ void add_train_commands(CLI::App& app, int& exit_code);
 /// Registers `node keygen|public|run|verify`.
 void add_node_commands(CLI::App& app, int& exit_code);
 
+/// How a NATS run's streams are kept: `--replicas N`, `--checkpoint-max-age AGE` and
+/// `--checkpoint-max-bytes SIZE`, on the commands that start runs with `--transport` (train, serve).
+struct StreamFlags {
+    std::optional<uint32_t> replicas;
+    std::string checkpoint_max_age;    ///< "" (unset), or a number with s, m, h or d (0: keep all)
+    std::string checkpoint_max_bytes;  ///< "" (unset), or a number with K, M, G or T (0: no limit)
+};
+/// Registers the three options on `cmd`.
+void add_stream_options(CLI::App* cmd, StreamFlags& flags);
+/// The settings the flags give, checked against runtime/limits.hpp; InputError (exit 2) when one is
+/// malformed or out of range, or given without `--transport nats://` (`transport`).
+nats::StreamSettings stream_settings(const StreamFlags& flags, const std::string& transport);
+
 /// The transport a `--transport` option names: null for "" or "in-process", a NatsTransport
-/// (connected, streams made) for nats://HOST:PORT/RUN; InputError when malformed.
+/// (connected, streams made as `streams` say) for nats://HOST:PORT/RUN; InputError when malformed.
 /// `cancel`, when set later, makes a transport waiting for its nodes give up (NATS).
 std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
-                                                   std::shared_ptr<std::atomic<bool>> cancel = nullptr);
+                                                   std::shared_ptr<std::atomic<bool>> cancel = nullptr,
+                                                   const nats::StreamSettings& streams = {});
 
 /// `--fault` makes in-process nodes faulty: with an external transport it is bad input (InputError).
 void refuse_faults_with(const std::shared_ptr<runtime::Transport>& transport,

@@ -15,14 +15,82 @@
 
 namespace trainchain::cli {
 
+namespace {
+
+/// A count with an optional unit (`units`: suffix -> multiplier); InputError naming `option`.
+uint64_t parse_quantity(const std::string& option, const std::string& text,
+                        const std::vector<std::pair<std::string, uint64_t>>& units,
+                        const std::string& expected) {
+    size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+    const std::string unit = text.substr(digits);
+    uint64_t multiplier = unit.empty() ? 1 : 0;
+    for (const auto& [suffix, m] : units)
+        if (unit == suffix) multiplier = m;
+    if (digits == 0 || digits > 15 || multiplier == 0)
+        throw InputError(fmt::format("{}: error: '{}': expected {}", option, text, expected));
+    const uint64_t n = std::stoull(text.substr(0, digits));
+    if (n > UINT64_MAX / multiplier)
+        throw InputError(fmt::format("{}: error: '{}' is too large", option, text));
+    return n * multiplier;
+}
+
+}  // namespace
+
+void add_stream_options(CLI::App* cmd, StreamFlags& flags) {
+    cmd->add_option(
+        "--replicas", flags.replicas,
+        fmt::format("with --transport nats://: JetStream replicas of the run's streams ({} to {}; "
+                    "default 1, an existing stream keeps its own; 3 on a 3-server cluster)",
+                    runtime::min_stream_replicas, runtime::max_stream_replicas));
+    cmd->add_option("--checkpoint-max-age", flags.checkpoint_max_age,
+                    "with --transport nats://: the checkpoints stream drops checkpoints older than this "
+                    "(e.g. 3600s, 90m, 12h, 30d; 0 or unset: keep all; the nodes keep theirs)");
+    cmd->add_option("--checkpoint-max-bytes", flags.checkpoint_max_bytes,
+                    "with --transport nats://: the checkpoints stream drops its oldest checkpoints beyond "
+                    "this size (e.g. 512M, 20G; K, M, G, T are powers of 1024; 0 or unset: no limit)");
+}
+
+nats::StreamSettings stream_settings(const StreamFlags& f, const std::string& transport) {
+    nats::StreamSettings s;
+    s.replicas = f.replicas;
+    if (!f.checkpoint_max_age.empty())
+        s.checkpoint_max_age_seconds = parse_quantity("--checkpoint-max-age", f.checkpoint_max_age,
+                                                      {{"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}},
+                                                      "a number of seconds, or with m, h or d");
+    if (!f.checkpoint_max_bytes.empty())
+        s.checkpoint_max_bytes = parse_quantity("--checkpoint-max-bytes", f.checkpoint_max_bytes,
+                                                {{"B", 1},
+                                                 {"K", 1ull << 10},
+                                                 {"KiB", 1ull << 10},
+                                                 {"M", 1ull << 20},
+                                                 {"MiB", 1ull << 20},
+                                                 {"G", 1ull << 30},
+                                                 {"GiB", 1ull << 30},
+                                                 {"T", 1ull << 40},
+                                                 {"TiB", 1ull << 40}},
+                                                "a number of bytes, or with K, M, G or T");
+    if (const auto why = nats::check_stream_settings(s)) throw InputError(*why);
+    const char* given = s.replicas                     ? "--replicas"
+                        : s.checkpoint_max_age_seconds ? "--checkpoint-max-age"
+                        : s.checkpoint_max_bytes       ? "--checkpoint-max-bytes"
+                                                       : nullptr;
+    if (given && (transport.empty() || transport == "in-process"))
+        throw InputError(fmt::format(
+            "{}: error: sets up the streams of a NATS run: give --transport nats://... too", given));
+    return s;
+}
+
 std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
-                                                   std::shared_ptr<std::atomic<bool>> cancel) {
+                                                   std::shared_ptr<std::atomic<bool>> cancel,
+                                                   const nats::StreamSettings& streams) {
     if (url.empty() || url == "in-process") return nullptr;
     std::string why;
     const auto endpoint = nats::parse_endpoint(url, &why);
     if (!endpoint) throw InputError("--transport: error: " + why + " (or 'in-process')");
     nats::NatsOptions options;
     options.cancel = std::move(cancel);
+    options.streams = streams;
     options.status = [](const std::string& line) {
         fmt::print(stderr, "trainchain: {}\n", line);
         std::fflush(stderr);
@@ -70,6 +138,7 @@ namespace {
 struct RunFlags {
     std::string transport, key, data, fault = "none", server_key;
     unsigned threads = 1;
+    double checkpoint_wait = nats::NodeOptions{}.checkpoint_wait_seconds;
     bool quiet = false;
 };
 
@@ -118,6 +187,10 @@ void add_node_commands(CLI::App& app, int& exit_code) {
     run->add_option(
         "--server-key", f->server_key,
         "the server's public key (64 hex digits; the server prints it); else pinned on first sight");
+    run->add_option("--checkpoint-wait", f->checkpoint_wait,
+                    "seconds a vote waits for the block's checkpoint before it rejects the block")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
     run->add_flag("-q,--quiet", f->quiet, "log errors only");
     run->callback(guarded(exit_code, [f] {
         std::string why;
@@ -135,6 +208,7 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         options.data_dir = f->data;
         options.fault = *fault;
         options.threads = f->threads;
+        options.checkpoint_wait_seconds = f->checkpoint_wait;
         if (!f->server_key.empty()) {
             options.server_key = runtime::parse_hash(f->server_key);
             if (!options.server_key)

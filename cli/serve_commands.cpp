@@ -29,6 +29,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         unsigned header_timeout_s = seconds(api::ServeOptions{}.header_timeout);
         unsigned request_timeout_s = seconds(api::ServeOptions{}.request_timeout);
         std::string transport;
+        StreamFlags streams;
     };
     auto f = std::make_shared<Flags>();
     serve->add_option("DIR", f->dir, "workspace: a directory of runs (created, with serve.json, when absent)")
@@ -70,10 +71,12 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
     serve->add_option(
         "--transport", f->transport,
         "in-process (default) or nats://HOST:PORT: each run's nodes as processes, on the run's name");
+    add_stream_options(serve, f->streams);
     serve->callback(guarded(exit_code, [f] {
         api::ServeOptions options = f->options;
         // Set on SIGINT/SIGTERM: a request waiting for external nodes gives up, so that the server can stop.
         const auto cancel = std::make_shared<std::atomic<bool>>(false);
+        const nats::StreamSettings streams = stream_settings(f->streams, f->transport);
         if (!f->transport.empty() && f->transport != "in-process") {
             const std::string base = f->transport;
             if (base.find('/', std::string("nats://").size()) != std::string::npos)
@@ -81,8 +84,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
                     "--transport: error: give serve nats://HOST:PORT: each run uses its own name");
             std::string why;
             if (!nats::parse_endpoint(base, &why)) throw InputError("--transport: error: " + why);
-            options.transport = [base, cancel](const std::string& run) {
-                return make_transport(base + "/" + run, cancel);
+            options.transport = [base, cancel, streams](const std::string& run) {
+                return make_transport(base + "/" + run, cancel, streams);
             };
         }
         options.max_body_bytes = f->max_body_mb << 20;

@@ -29,6 +29,7 @@ struct TrainFlags {
     std::vector<std::string> faults;
     unsigned mining_threads = 0;
     std::string transport, node_keys;
+    StreamFlags streams;
     std::optional<uint32_t> forge_epoch;
     bool quiet = false, json = false;
 };
@@ -209,6 +210,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                     "in-process (default) or nats://HOST:PORT/RUN (node processes)");
     cmd->add_option("--node-keys", f->node_keys,
                     "a new run's external nodes: their public keys, one per line (with --transport nats://)");
+    add_stream_options(cmd, f->streams);
     cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
         ->group("");
     cmd->add_flag("-q,--quiet", f->quiet, "print only the summary");
@@ -227,7 +229,8 @@ void add_train_commands(CLI::App& app, int& exit_code) {
             options.mining_threads = f->mining_threads;
             options.forge_epoch = f->forge_epoch;
             options.faults = parse_faults(f->faults, config.chain.nodes);
-            options.transport = make_transport(f->transport);
+            options.transport =
+                make_transport(f->transport, nullptr, stream_settings(f->streams, f->transport));
             refuse_faults_with(options.transport, options.faults);
             if (!f->node_keys.empty()) {
                 if (options.resume)

@@ -2,6 +2,8 @@
 // server and the node processes share.
 #include "link.hpp"
 
+#include <zstd.h>
+
 #include <cstring>
 #include <thread>
 
@@ -23,8 +25,18 @@ Subjects::Subjects(const std::string& run) {
     vote = p + "n.vote";
     proposal = p + "n.proposal";
     fetch = p + "fetch";
+    fetch_checkpoint = p + "fetch.ckpt";
+    checkpoint_prefix = p + "obj.ckpt.";
+    all_checkpoints = p + "obj.ckpt.>";
+    state = p + "obj.state";
+    all_state = p + "obj.state.>";
     blocks_stream = "TC_" + run + "_BLOCKS";
     queues_stream = "TC_" + run + "_QUEUES";
+    checkpoints_stream = "TC_" + run + "_CHECKPOINTS";
+}
+
+std::string Subjects::checkpoint(const runtime::Hash& digest) const {
+    return checkpoint_prefix + to_hex(digest);
 }
 
 void check(natsStatus s, const std::string& what) {
@@ -116,9 +128,11 @@ bool Link::retry(natsStatus s, int attempt, int limit, const std::string& what) 
     return true;
 }
 
-void Link::ensure_streams() {
+void Link::ensure_streams(const StreamSettings& settings) {
+    // Each stream once with its own limits; replication and the checkpoints' retention as `settings`
+    // say, else as an existing stream has them (a resumed run keeps what it was started with).
     auto add = [&](const std::string& name, std::vector<std::string> subjects, int64_t per_subject,
-                   int64_t max_bytes) {
+                   int64_t max_bytes, bool checkpoints) {
         std::vector<const char*> subj;
         for (const auto& s : subjects) subj.push_back(s.c_str());
         jsStreamConfig cfg;
@@ -130,28 +144,55 @@ void Link::ensure_streams() {
         cfg.MaxMsgsPerSubject = per_subject;
         cfg.MaxBytes = max_bytes;  // the oldest messages go first when full
         cfg.Discard = js_DiscardOld;
-        // Nodes read the blocks stream with direct gets, which the broker answers only once the
+        // Nodes read the streams with direct gets, which the broker answers only once the
         // stream is ready (nats-server 2.9.10 crashes on a plain message get that races the
         // stream's creation).
         cfg.AllowDirect = true;
         const std::string what = "creating stream " + name + " (is JetStream enabled? nats-server -js)";
-        jsErrCode code{};
         for (int attempt = 0;; ++attempt) {  // the broker may still be starting
             jsStreamInfo* si = nullptr;
-            natsStatus s = js_AddStream(&si, js_, &cfg, nullptr, &code);
-            // A stream made by an earlier version with other limits: brought to this configuration.
-            if (s != NATS_OK && code == JSStreamNameExistErr)
-                s = js_UpdateStream(&si, js_, &cfg, nullptr, &code);
+            jsErrCode code{};
+            natsStatus s = js_GetStreamInfo(&si, js_, name.c_str(), nullptr, &code);
+            const bool exists = s == NATS_OK && si && si->Config;
+            const int64_t replicas = exists ? si->Config->Replicas : 1;
+            const int64_t age = exists ? si->Config->MaxAge : 0;
+            const int64_t bytes = exists ? si->Config->MaxBytes : -1;
             if (si) jsStreamInfo_Destroy(si);
-            if (s == NATS_OK) return;
+            si = nullptr;
+            if (exists || s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+                cfg.Replicas = settings.replicas ? static_cast<int64_t>(*settings.replicas)
+                                                 : std::max<int64_t>(1, replicas);
+                if (checkpoints) {
+                    cfg.MaxAge =
+                        settings.checkpoint_max_age_seconds
+                            ? static_cast<int64_t>(*settings.checkpoint_max_age_seconds) * 1'000'000'000
+                            : age;
+                    cfg.MaxBytes = settings.checkpoint_max_bytes
+                                       ? (*settings.checkpoint_max_bytes == 0
+                                              ? -1
+                                              : static_cast<int64_t>(*settings.checkpoint_max_bytes))
+                                       : bytes;
+                }
+                code = {};
+                // A stream made by an earlier version with other limits: brought to this configuration.
+                s = exists ? js_UpdateStream(&si, js_, &cfg, nullptr, &code)
+                           : js_AddStream(&si, js_, &cfg, nullptr, &code);
+                if (si) jsStreamInfo_Destroy(si);
+                if (s == NATS_OK) return;
+                if (code == JSStreamReplicasNotSupportedErr || code == JSStreamReplicasNotUpdatableErr)
+                    check(s, "nats: stream " + name + " with " + std::to_string(cfg.Replicas) +
+                                 " replicas (--replicas more than 1 needs a JetStream cluster of as many "
+                                 "servers)");
+            }
             if (!retry(s, attempt, 50, what)) check(s, "nats: " + what);
         }
     };
-    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info}, 1, -1);
+    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info, subjects_.all_state}, 1, -1, false);
     add(subjects_.queues_stream,
         {subjects_.candidate, subjects_.vote_request, subjects_.restore_request, subjects_.results,
          subjects_.claim, subjects_.vote, subjects_.proposal},
-        -1, int64_t{1} << 30);
+        -1, int64_t{1} << 30, false);
+    add(subjects_.checkpoints_stream, {subjects_.all_checkpoints}, 1, -1, true);
 }
 
 void Link::publish_durable(const std::string& subject, const std::string& data) {
@@ -277,14 +318,16 @@ Json info_json(const RunInfo& info) {
         contracts.push_back(to_hex(n.contract));
     }
     const auto& c = info.config;
-    return {{"run_id", c.run_id},
-            {"nodes", c.nodes},
-            {"difficulty_bits", c.difficulty_bits},
-            {"fork", c.fork},
-            {"quorum_percent", c.quorum_percent},
-            {"server_key", to_hex(info.server_key)},
-            {"keys", keys},
-            {"contracts", contracts}};
+    Json j = {{"run_id", c.run_id},
+              {"nodes", c.nodes},
+              {"difficulty_bits", c.difficulty_bits},
+              {"fork", c.fork},
+              {"quorum_percent", c.quorum_percent},
+              {"server_key", to_hex(info.server_key)},
+              {"keys", keys},
+              {"contracts", contracts}};
+    if (!info.contracts.empty()) j["contract_addresses"] = info.contracts;
+    return j;
 }
 
 RunInfo info_from_json(const Json& j) {
@@ -306,7 +349,267 @@ RunInfo info_from_json(const Json& j) {
         r.contract = from_hex_n<20>(contracts[i].get<std::string>());
         info.nodes.push_back(r);
     }
+    if (j.contains("contract_addresses")) info.contracts = j.at("contract_addresses").get<std::string>();
     return info;
+}
+
+// ---- base64 -------------------------------------------------------------------------------
+
+namespace {
+constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string to_base64(std::span<const uint8_t> b) {
+    std::string out;
+    out.reserve((b.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 3 <= b.size(); i += 3) {
+        const uint32_t v = uint32_t{b[i]} << 16 | uint32_t{b[i + 1]} << 8 | b[i + 2];
+        for (int k = 3; k >= 0; --k) out += b64_alphabet[(v >> (6 * k)) & 63];
+    }
+    if (const size_t rest = b.size() - i; rest > 0) {
+        const uint32_t v = uint32_t{b[i]} << 16 | (rest == 2 ? uint32_t{b[i + 1]} << 8 : 0);
+        out += b64_alphabet[(v >> 18) & 63];
+        out += b64_alphabet[(v >> 12) & 63];
+        out += rest == 2 ? b64_alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+Bytes from_base64(std::string_view text) {
+    if (text.size() % 4 != 0) throw std::invalid_argument("base64: the length is not a multiple of 4");
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    Bytes out;
+    out.reserve(text.size() / 4 * 3);
+    for (size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        const int pad = last ? (text[i + 3] == '=' ? (text[i + 2] == '=' ? 2 : 1) : 0) : 0;
+        uint32_t v = 0;
+        for (int k = 0; k < 4; ++k) {
+            const int d = k >= 4 - pad ? 0 : value(text[i + static_cast<size_t>(k)]);
+            if (d < 0) throw std::invalid_argument("base64: not a base64 digit");
+            v = v << 6 | static_cast<uint32_t>(d);
+        }
+        out.push_back(static_cast<uint8_t>(v >> 16));
+        if (pad < 2) out.push_back(static_cast<uint8_t>(v >> 8));
+        if (pad < 1) out.push_back(static_cast<uint8_t>(v));
+    }
+    return out;
+}
+
+// ---- a block's records ----------------------------------------------------------------------
+
+namespace {
+
+Json use_json(const vm::GasUse& u) { return Json::array({u.count, u.gas}); }
+vm::GasUse use_from(const Json& j) { return {j.at(0).get<uint64_t>(), j.at(1).get<int64_t>()}; }
+
+}  // namespace
+
+std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
+                            const std::vector<runtime::GasProfileRecord>& profiles) {
+    Json g = Json::array(), p = Json::array();
+    for (const auto& r : gas) g.push_back({r.contract, r.function, r.gas_used, r.success});
+    for (const auto& r : profiles) {
+        Json ops = Json::array(), pre = Json::array();
+        for (size_t i = 0; i < r.profile.opcodes.size(); ++i)
+            if (r.profile.opcodes[i].count != 0 || r.profile.opcodes[i].gas != 0)
+                ops.push_back({i, r.profile.opcodes[i].count, r.profile.opcodes[i].gas});
+        for (const auto& [n, u] : r.profile.precompiles) pre.push_back({n, u.count, u.gas});
+        p.push_back({{"c", r.contract},
+                     {"f", r.function},
+                     {"n", r.calls},
+                     {"g", r.gas_used},
+                     {"i", r.intrinsic},
+                     {"r", r.refund},
+                     {"op", ops},
+                     {"pre", pre},
+                     {"dep", use_json(r.profile.code_deposit)},
+                     {"oth", use_json(r.profile.other)}});
+    }
+    const std::string text = Json{{"gas", g}, {"profiles", p}}.dump();
+    Bytes z(ZSTD_compressBound(text.size()));
+    const size_t n = ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3);
+    if (ZSTD_isError(n)) throw NatsError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    return to_base64({z.data(), n});
+}
+
+void records_from_wire(const std::string& text, uint64_t height, std::vector<runtime::GasRecord>& gas,
+                       std::vector<runtime::GasProfileRecord>& profiles) {
+    const Bytes z = from_base64(text);
+    const auto size = ZSTD_getFrameContentSize(z.data(), z.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{64} << 20))
+        throw std::invalid_argument("records: not a zstd frame of at most 64 MiB");
+    std::string json(static_cast<size_t>(size), '\0');
+    const size_t n = ZSTD_decompress(json.data(), json.size(), z.data(), z.size());
+    if (ZSTD_isError(n) || n != json.size()) throw std::invalid_argument("records: corrupt zstd frame");
+    const Json j = Json::parse(json);
+    gas.clear();
+    profiles.clear();
+    for (const auto& r : j.at("gas"))
+        gas.push_back({height, r.at(0).get<std::string>(), r.at(1).get<std::string>(), r.at(2).get<int64_t>(),
+                       r.at(3).get<bool>()});
+    for (const auto& r : j.at("profiles")) {
+        runtime::GasProfileRecord p;
+        p.height = height;
+        p.contract = r.at("c").get<std::string>();
+        p.function = r.at("f").get<std::string>();
+        p.calls = r.at("n").get<uint64_t>();
+        p.gas_used = r.at("g").get<int64_t>();
+        p.intrinsic = r.at("i").get<int64_t>();
+        p.refund = r.at("r").get<int64_t>();
+        for (const auto& o : r.at("op")) {
+            const auto op = o.at(0).get<uint64_t>();
+            if (op > 255) throw std::invalid_argument("records: opcode out of range");
+            p.profile.opcodes[op] = {o.at(1).get<uint64_t>(), o.at(2).get<int64_t>()};
+        }
+        for (const auto& o : r.at("pre")) {
+            const auto pre = o.at(0).get<uint64_t>();
+            if (pre > 255) throw std::invalid_argument("records: precompile out of range");
+            p.profile.precompiles[static_cast<uint8_t>(pre)] = {o.at(1).get<uint64_t>(),
+                                                                o.at(2).get<int64_t>()};
+        }
+        p.profile.code_deposit = use_from(r.at("dep"));
+        p.profile.other = use_from(r.at("oth"));
+        profiles.push_back(std::move(p));
+    }
+}
+
+// ---- objects over a stream ------------------------------------------------------------------
+
+Json object_info_json(const ObjectInfo& info) {
+    return {{"digest", to_hex(info.digest)},    {"size", info.size},
+            {"file", to_hex(info.file_digest)}, {"bytes", info.bytes},
+            {"chunk_size", info.chunk_size},    {"height", info.height}};
+}
+
+ObjectInfo object_info_from_json(const Json& j) {
+    ObjectInfo info;
+    info.digest = from_hex_n<32>(j.at("digest").get<std::string>());
+    info.size = j.at("size").get<uint64_t>();
+    info.file_digest = from_hex_n<32>(j.at("file").get<std::string>());
+    info.bytes = j.at("bytes").get<uint64_t>();
+    info.chunk_size = j.at("chunk_size").get<uint64_t>();
+    info.height = j.value("height", uint64_t{0});
+    if (info.bytes > 0 && (info.chunk_size == 0 || info.chunk_size > (uint64_t{64} << 20)))
+        throw std::invalid_argument("object: chunk size " + std::to_string(info.chunk_size) +
+                                    " out of range (1 to 64 MiB)");
+    if (info.chunks() > max_object_chunks)
+        throw std::invalid_argument("object: " + std::to_string(info.chunks()) + " chunks (at most " +
+                                    std::to_string(max_object_chunks) + ")");
+    return info;
+}
+
+ObjectAssembly::ObjectAssembly(const ObjectInfo& info)
+    : info_{info},
+      bytes_(static_cast<size_t>(info.bytes)),
+      have_(static_cast<size_t>(info.chunks()), false) {}
+
+bool ObjectAssembly::add(uint64_t index, std::string_view data, std::string* why) {
+    const uint64_t n = have_.size();
+    if (index >= n) {
+        if (why)
+            *why = "chunk " + std::to_string(index) + " of an object of " + std::to_string(n) + " chunks";
+        return false;
+    }
+    const uint64_t offset = index * info_.chunk_size;
+    const uint64_t expected = std::min(info_.chunk_size, info_.bytes - offset);
+    if (data.size() != expected) {
+        if (why)
+            *why = "chunk " + std::to_string(index) + " holds " + std::to_string(data.size()) +
+                   " bytes, not " + std::to_string(expected);
+        return false;
+    }
+    if (have_[index]) {
+        if (why) *why = "chunk " + std::to_string(index) + " came twice";
+        return false;
+    }
+    std::memcpy(bytes_.data() + offset, data.data(), data.size());
+    have_[index] = true;
+    ++received_;
+    return true;
+}
+
+std::optional<Bytes> ObjectAssembly::finish(std::string* why) {
+    if (!complete()) {
+        if (why)
+            *why = std::to_string(have_.size() - received_) + " of " + std::to_string(have_.size()) +
+                   " chunks missing";
+        return std::nullopt;
+    }
+    if (runtime::sha256(bytes_) != info_.file_digest) {
+        if (why) *why = "the chunks' SHA-256 is not the one the object's description gives";
+        return std::nullopt;
+    }
+    return std::move(bytes_);
+}
+
+void publish_object(Link& link, const runtime::KeyPair& key, const std::string& prefix, ObjectInfo& info,
+                    const std::function<bool(std::string&)>& next) {
+    runtime::Sha256Stream hash;
+    uint64_t bytes = 0, index = 0;
+    std::string chunk;
+    for (;;) {
+        chunk.clear();
+        if (!next(chunk)) break;
+        if (chunk.empty()) continue;
+        if (chunk.size() > info.chunk_size)
+            throw NatsError("object " + prefix + ": a chunk of " + std::to_string(chunk.size()) + " bytes");
+        hash.update({reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
+        bytes += chunk.size();
+        const std::string subject = prefix + ".c." + std::to_string(index++);
+        link.publish_durable(subject, seal(key, subject, chunk));
+    }
+    info.bytes = bytes;
+    info.file_digest = hash.finish();
+    const std::string subject = prefix + ".meta";
+    link.publish_durable(subject, seal(key, subject, object_info_json(info).dump()));
+}
+
+std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream, const std::string& prefix,
+                                          const runtime::PublicKey& server, std::string* why, bool* absent) {
+    auto fail = [&](const std::string& reason) -> std::optional<FetchedObject> {
+        if (why) *why = reason;
+        return std::nullopt;
+    };
+    if (absent) *absent = false;
+    const auto meta = link.last(stream, prefix + ".meta");
+    if (!meta) {
+        if (absent) *absent = true;
+        return fail("not in stream " + stream);
+    }
+    if (!verify_envelope(server, *meta)) return fail("its description is not signed by the server");
+    FetchedObject out;
+    try {
+        out.info = object_info_from_json(Json::parse(meta->body));
+    } catch (const std::exception& e) {
+        return fail(std::string("a malformed description: ") + e.what());
+    }
+    ObjectAssembly assembly(out.info);
+    std::string reason;
+    for (uint64_t i = 0; i < out.info.chunks(); ++i) {
+        const auto c = link.last(stream, prefix + ".c." + std::to_string(i));
+        if (!c) {
+            if (absent) *absent = true;  // dropped by the stream's limits (the oldest go first)
+            return fail("chunk " + std::to_string(i) + " of " + std::to_string(out.info.chunks()) +
+                        " is no longer in stream " + stream);
+        }
+        if (!verify_envelope(server, *c))
+            return fail("chunk " + std::to_string(i) + " is not signed by the server");
+        if (!assembly.add(i, c->body, &reason)) return fail(reason);
+    }
+    auto bytes = assembly.finish(&reason);
+    if (!bytes) return fail(reason);
+    out.bytes = std::move(*bytes);
+    return out;
 }
 
 }  // namespace trainchain::nats::detail

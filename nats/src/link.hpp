@@ -11,7 +11,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "trainchain/nats/nats.hpp"
 #include "trainchain/runtime/chain.hpp"
@@ -22,13 +25,18 @@ namespace trainchain::nats::detail {
 using Json = nlohmann::json;
 using runtime::Bytes;
 
-/// The run's subject names. Server messages are under `tc.RUN.s.`, node messages under `tc.RUN.n.`.
+/// The run's subject names. Server messages are under `tc.RUN.s.`, node messages under `tc.RUN.n.`,
+/// objects (checkpoint files, the VM state; see ObjectInfo) under `tc.RUN.obj.`, which the nodes'
+/// subscription to `tc.RUN.s.>` does not receive: they fetch objects from the streams.
 struct Subjects {
     explicit Subjects(const std::string& run);
     std::string info, block_prefix, all_blocks, candidate, vote_request, restore_request, results;
-    std::string claim, vote, proposal, fetch, server_all;
-    std::string blocks_stream, queues_stream;
+    std::string claim, vote, proposal, fetch, fetch_checkpoint, server_all;
+    std::string checkpoint_prefix, all_checkpoints, state, all_state;
+    std::string blocks_stream, queues_stream, checkpoints_stream;
     [[nodiscard]] std::string block(uint64_t height) const { return block_prefix + std::to_string(height); }
+    /// The object prefix of the checkpoint with this (content) digest: `tc.RUN.obj.ckpt.<hex>`.
+    [[nodiscard]] std::string checkpoint(const runtime::Hash& digest) const;
 };
 
 /// A received message: its subject, its body and who signed it (checked by the caller).
@@ -66,8 +74,9 @@ public:
     Link(const Link&) = delete;
     Link& operator=(const Link&) = delete;
 
-    /// Creates the run's streams when they do not exist.
-    void ensure_streams();
+    /// Creates the run's streams when they do not exist, and brings existing ones to `settings`
+    /// (what is unset there stays as the stream has it). Throws NatsError.
+    void ensure_streams(const StreamSettings& settings = {});
     /// Publishes to a stream and waits for its acknowledgement (the message is durable).
     void publish_durable(const std::string& subject, const std::string& data);
     /// Publishes without waiting for the stream's acknowledgement (still stored when the subject
@@ -141,8 +150,82 @@ struct RunInfo {
     runtime::ChainConfig config;
     runtime::PublicKey server_key{};
     std::vector<runtime::NodeRecord> nodes;  ///< without private keys
+    std::string contracts;                   ///< the store's "contracts" meta (their addresses), JSON
 };
 Json info_json(const RunInfo& info);
 RunInfo info_from_json(const Json& j);
+
+/// Base64 (RFC 4648, with padding) of bytes; the bytes of base64 text (throws std::invalid_argument
+/// when malformed).
+std::string to_base64(std::span<const uint8_t> bytes);
+Bytes from_base64(std::string_view text);
+
+/// A block's gas records and gas profiles as the block messages carry them ("records"): compact
+/// JSON, compressed with zstd, in base64.
+std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
+                            const std::vector<runtime::GasProfileRecord>& profiles);
+/// The records of block `height` from records_to_wire's text. Throws std::invalid_argument (or a
+/// json exception) when malformed.
+void records_from_wire(const std::string& text, uint64_t height, std::vector<runtime::GasRecord>& gas,
+                       std::vector<runtime::GasProfileRecord>& profiles);
+
+/// An object laid out over a JetStream stream (libnats has no object store): its bytes in chunks
+/// on `PREFIX.c.0`, `PREFIX.c.1`, ..., then this description on `PREFIX.meta`, every message
+/// signed by the server. The description goes last: once it is there, every chunk is. Readers check
+/// each chunk's signature, index and size as it comes, then the SHA-256 of the whole.
+struct ObjectInfo {
+    runtime::Hash digest{};       ///< what the object is: a checkpoint's content SHA-256 (as blocks name it)
+    uint64_t size = 0;            ///< the content's size (a checkpoint decompressed)
+    runtime::Hash file_digest{};  ///< SHA-256 of the bytes sent (a checkpoint's stored, compressed file)
+    uint64_t bytes = 0;           ///< how many bytes are sent
+    uint64_t chunk_size = 0;      ///< bytes per chunk (the last may hold fewer)
+    uint64_t height = 0;          ///< the VM state: the block it is the state after
+    [[nodiscard]] uint64_t chunks() const noexcept {
+        return chunk_size == 0 ? 0 : (bytes + chunk_size - 1) / chunk_size;
+    }
+};
+Json object_info_json(const ObjectInfo& info);
+/// Throws std::invalid_argument when malformed (no chunk size for a non-empty object, too many chunks).
+ObjectInfo object_info_from_json(const Json& j);
+
+/// Bytes per chunk: well under NATS's default maximum message (1 MiB), a few per checkpoint.
+inline constexpr uint64_t object_chunk_size = 256 * 1024;
+/// The most chunks an object may have (a 256 GiB checkpoint).
+inline constexpr uint64_t max_object_chunks = uint64_t{1} << 20;
+
+/// Puts an object's chunks back together, checking each one as it comes.
+class ObjectAssembly {
+public:
+    explicit ObjectAssembly(const ObjectInfo& info);
+    /// Takes chunk `index`; false, with the reason in `why`, when the index is out of range, the
+    /// chunk came already or its size is not the one the description gives.
+    bool add(uint64_t index, std::string_view data, std::string* why);
+    [[nodiscard]] bool complete() const noexcept { return received_ == have_.size(); }
+    /// The object's bytes: every chunk came and they hash to the description's file digest;
+    /// nullopt, with the reason in `why`, otherwise.
+    std::optional<Bytes> finish(std::string* why);
+
+private:
+    ObjectInfo info_;
+    Bytes bytes_;
+    std::vector<bool> have_;
+    uint64_t received_ = 0;
+};
+
+/// Publishes an object under `prefix` durably, signed with `key`: the chunks `next` fills in (up to
+/// info.chunk_size bytes each; it returns false when there are no more), then the description, with
+/// `info`'s file_digest and bytes set from what was sent.
+void publish_object(Link& link, const runtime::KeyPair& key, const std::string& prefix, ObjectInfo& info,
+                    const std::function<bool(std::string&)>& next);
+
+/// An object read back from a stream.
+struct FetchedObject {
+    ObjectInfo info;
+    Bytes bytes;
+};
+/// The object under `prefix` in `stream`, every message signed by `server`. nullopt with the reason
+/// in `why` when the stream holds none (`*absent` set) or not all of it, or a message does not hold up.
+std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream, const std::string& prefix,
+                                          const runtime::PublicKey& server, std::string* why, bool* absent);
 
 }  // namespace trainchain::nats::detail

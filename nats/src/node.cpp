@@ -1,11 +1,15 @@
 // nats/src/node.cpp - a user node as its own process: its key, its replica (a chain store
-// of its own, without checkpoints), catch-up from the blocks stream and from peers, mining its
-// share of the nonce space, checking and voting, restore points.
+// of its own, as complete as the server's: blocks, gas records, VM state and checkpoints), catch-up
+// from the streams and from peers, mining its share of the nonce space, checking and voting (only
+// for blocks whose checkpoint it holds), restore points.
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -47,8 +51,18 @@ KeyPair read_key_file(const std::filesystem::path& path) {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+/// What a block's message carries besides the block: its records and the VM state after it.
+struct BlockExtras {
+    std::vector<GasRecord> gas;
+    std::vector<GasProfileRecord> profiles;
+    std::optional<Bytes> vm_state;  ///< when the node got it for this very block
+};
+
 /// One node process's state. Messages are handled on one thread (run); mining runs on its own
-/// threads; peers' block requests are answered on the NATS library's callback thread.
+/// threads; checkpoints are fetched ahead of the votes on another; peers' block and checkpoint
+/// requests are answered on the NATS library's callback threads.
 class NodeProcess {
 public:
     NodeProcess(const NodeOptions& o, const std::atomic<bool>& stop)
@@ -60,11 +74,17 @@ public:
 
     ~NodeProcess() {
         stop_mining();
-        if (fetch_sub_) {
+        {
+            std::lock_guard lock(want_mutex_);
+            prefetch_stop_ = true;
+        }
+        want_cv_.notify_all();
+        if (prefetcher_.joinable()) prefetcher_.join();
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_}) {
+            if (!sub) continue;
             // Wait for an answer to a peer in progress: it reads the replica.
-            if (natsSubscription_Drain(fetch_sub_) == NATS_OK)
-                natsSubscription_WaitForDrainCompletion(fetch_sub_, 5000);
-            natsSubscription_Destroy(fetch_sub_);
+            if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 5000);
+            natsSubscription_Destroy(sub);
         }
     }
 
@@ -74,7 +94,11 @@ public:
         check(natsConnection_Subscribe(&fetch_sub_, link_.connection(), link_.subjects().fetch.c_str(),
                                        on_fetch, this),
               "nats: subscribing to " + link_.subjects().fetch);
+        check(natsConnection_Subscribe(&fetch_checkpoint_sub_, link_.connection(),
+                                       link_.subjects().fetch_checkpoint.c_str(), on_fetch_checkpoint, this),
+              "nats: subscribing to " + link_.subjects().fetch_checkpoint);
         check(natsConnection_Flush(link_.connection()), "nats");
+        prefetcher_ = std::thread([this] { prefetch_loop(); });
         catch_up();
         log(fmt::format("node {}: ready; replica holds {} blocks", index_, height()));
         while (!stop_) {
@@ -160,6 +184,9 @@ private:
             store_ = Store::create(dir, config_);
             store_->put_nodes(nodes_);
         }
+        // The contract addresses, as the server's store keeps them (Chain::open reads them).
+        if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
+            store_->set_meta("contracts", info.contracts);
         chain_ = store_->blocks();
         node_.emplace(index_, key_, o_.fault);
         node_->load_replica(chain_);
@@ -169,7 +196,8 @@ private:
     }
 
     /// Appends whatever the blocks stream holds beyond the replica's tip; then asks peers for
-    /// more when a later block is known to exist (the stream may have lost some).
+    /// more when a later block is known to exist (the stream may have lost some). Then the VM state
+    /// after the tip, and the checkpoints of the blocks the replica lacks.
     void catch_up(uint64_t known_height = 0) {
         const auto& s = link_.subjects();
         const uint64_t before = height();
@@ -181,7 +209,10 @@ private:
                                 index_, height()));
                 break;
             }
-            if (!append(block_from_wire_json(Json::parse(e->body)), "stream")) break;
+            const Json j = Json::parse(e->body);
+            const Block b = block_from_wire_json(j);
+            BlockExtras extras = extras_of(j, b.header.height);
+            if (!append(b, "stream", nullptr, &extras)) break;
         }
         const uint64_t from_stream = height() - before;
         // The stream lacks blocks a later message shows to exist: ask the peers. The first answer
@@ -197,8 +228,11 @@ private:
                     if (!blocks.empty())
                         what = fmt::format("{} block(s) from height {}", blocks.size(),
                                            block_from_wire_json(blocks.front()).header.height);
-                    for (const auto& b : blocks)
-                        if (!append(block_from_wire_json(b), "a peer")) break;
+                    for (const auto& j : blocks) {
+                        const Block b = block_from_wire_json(j);
+                        BlockExtras extras = extras_of(j, b.header.height);
+                        if (!append(b, "a peer", nullptr, &extras)) break;
+                    }
                 }
             } catch (const std::exception& e) {
                 what = std::string("a malformed answer: ") + e.what();
@@ -212,11 +246,71 @@ private:
             log(fmt::format(
                 "node {}: caught up from height {} to {} ({} blocks from the stream, {} from peers)", index_,
                 before, height(), from_stream, height() - before - from_stream));
+        sync_state();
+        fetch_missing_checkpoints(before);
     }
 
-    /// Validates and appends the next block; false when it is not the next or not valid. A block
-    /// the replica already holds counts as appended (`fresh` tells which).
-    bool append(const Block& b, const char* from, bool* fresh = nullptr) {
+    /// The records a block's message carries (none when it has none or they are malformed).
+    BlockExtras extras_of(const Json& j, uint64_t h) {
+        BlockExtras x;
+        if (!j.contains("records")) return x;
+        try {
+            records_from_wire(j.at("records").get<std::string>(), h, x.gas, x.profiles);
+        } catch (const std::exception& e) {
+            log(fmt::format("node {}: the records of block {} are malformed: {}", index_, h, e.what()));
+            x = {};
+        }
+        return x;
+    }
+
+    /// The VM state after block `h` from the state object (which holds the latest state only);
+    /// nullopt when it is another block's by now, or does not hold up.
+    std::optional<Bytes> fetch_state(uint64_t h, const std::optional<Hash>& digest = std::nullopt) {
+        const auto& s = link_.subjects();
+        const auto meta = link_.last(s.blocks_stream, s.state + ".meta");
+        if (!meta || !verify_envelope(server_key_, *meta)) return std::nullopt;
+        try {
+            const auto info = object_info_from_json(Json::parse(meta->body));
+            if (info.height != h || (digest && info.digest != *digest)) return std::nullopt;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+        std::string why;
+        bool absent = false;
+        const auto obj = fetch_object(link_, s.blocks_stream, s.state, server_key_, &why, &absent);
+        if (!obj || obj->info.height != h || (digest && obj->info.digest != *digest)) return std::nullopt;
+        const auto size = ZSTD_getFrameContentSize(obj->bytes.data(), obj->bytes.size());
+        if (size != obj->info.size) return std::nullopt;
+        Bytes state(static_cast<size_t>(size));
+        const size_t n = ZSTD_decompress(state.data(), state.size(), obj->bytes.data(), obj->bytes.size());
+        if (ZSTD_isError(n) || n != state.size() || sha256(state) != obj->info.digest) {
+            log(fmt::format("node {}: the VM state after block {} does not hold up", index_, h));
+            return std::nullopt;
+        }
+        return state;
+    }
+
+    /// After a catch-up: the VM state after the tip, when the state object has it (else the next
+    /// block brings it).
+    void sync_state() {
+        const uint64_t tip = height() - 1;
+        {
+            std::lock_guard lock(mutex_);
+            if (store_->meta("vm_state_height") == std::to_string(tip)) return;
+        }
+        const auto state = fetch_state(tip);
+        if (!state) return;
+        std::lock_guard lock(mutex_);
+        if (chain_.size() != tip + 1) return;  // moved on meanwhile: the next block brings its state
+        store_->set_vm_state(*state);
+        store_->set_meta("vm_state_height", std::to_string(tip));
+    }
+
+    /// Validates and appends the next block with `extras` (gas records, profiles, the VM state
+    /// after it; the state stays as it is when the extras have none); false when it is not the next
+    /// or not valid. A block the replica already holds counts as appended (`fresh` tells which).
+    bool append(const Block& b, const char* from, bool* fresh = nullptr,
+                const BlockExtras* extras = nullptr) {
         std::lock_guard lock(mutex_);
         if (fresh) *fresh = false;
         if (b.header.height < chain_.size()) {
@@ -236,11 +330,227 @@ private:
                             ok.detail));
             return false;
         }
-        store_->append(b, {}, {});
+        static const BlockExtras none;
+        const BlockExtras& x = extras ? *extras : none;
+        store_->append(b, x.gas, x.vm_state ? *x.vm_state : store_->vm_state(), x.profiles);
+        if (x.vm_state) store_->set_meta("vm_state_height", std::to_string(b.header.height));
         chain_.push_back(b);
         node_->accept(b);
         if (fresh) *fresh = true;
         return true;
+    }
+
+    // ---- checkpoints ------------------------------------------------------------------------
+
+    /// Whether the replica holds the checkpoint intact (checked once per process, then remembered).
+    bool holds(const Hash& digest) {
+        {
+            std::lock_guard lock(held_mutex_);
+            if (held_.count(digest)) return true;
+        }
+        std::optional<Hash> file;
+        {
+            std::lock_guard lock(mutex_);
+            file = store_->intact_checkpoint_file(digest);
+        }
+        if (!file) return false;
+        std::lock_guard lock(held_mutex_);
+        held_[digest] = *file;
+        return true;
+    }
+
+    /// Stores a fetched checkpoint file after Store checked it; false with the reason otherwise.
+    bool keep(const Hash& digest, uint64_t size, const Bytes& file, std::string* why) {
+        try {
+            std::lock_guard lock(mutex_);
+            store_->put_checkpoint_file(digest, file, size);
+            store_->record_checkpoint_files();  // a block holding it may be in the replica already
+        } catch (const StoreError& e) {
+            *why = e.what();
+            return false;
+        }
+        std::lock_guard lock(held_mutex_);
+        held_[digest] = sha256(file);
+        return true;
+    }
+
+    /// Whether the replica holds checkpoint `digest` (of `size` bytes): fetched when it does not,
+    /// from the checkpoints stream or, when the stream lacks it or it does not hold up there, from
+    /// peers; tried again until `deadline` (only once without `again`). `from` says where it came
+    /// from.
+    bool ensure_checkpoint(const Hash& digest, uint64_t size, Clock::time_point deadline, std::string* why,
+                           const char** from = nullptr, bool again = true) {
+        if (from) *from = "the replica";
+        if (holds(digest)) return true;
+        std::unique_lock fetching(fetch_mutex_, std::defer_lock);
+        if (!fetching.try_lock_until(deadline)) {
+            *why = "another checkpoint is being fetched";
+            return false;
+        }
+        if (holds(digest)) return true;
+        const auto& s = link_.subjects();
+        for (;;) {
+            bool absent = false;
+            std::string reason;
+            const auto obj = fetch_object(link_, s.checkpoints_stream, s.checkpoint(digest), server_key_,
+                                          &reason, &absent);
+            if (obj && (obj->info.digest != digest || obj->info.size != size))
+                reason = "the stream describes it as another checkpoint";
+            else if (obj && keep(digest, size, obj->bytes, &reason)) {
+                if (from) *from = "the stream";
+                return true;
+            }
+            std::string peers;
+            if (fetch_checkpoint_from_peers(digest, size, &peers)) {
+                if (from) *from = "peers";
+                return true;
+            }
+            *why = "stream: " + reason + "; peers: " + peers;
+            if (!again || stop_ || Clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
+
+    /// Bytes a checkpoint request asks a peer for at a time.
+    [[nodiscard]] uint64_t peer_chunk() const {
+        const int64_t max = natsConnection_GetMaxPayload(link_.connection());
+        return std::clamp<uint64_t>(max > 8192 ? static_cast<uint64_t>(max) - 4096 : 4096, 4096,
+                                    object_chunk_size);
+    }
+
+    /// Asks the peers for a checkpoint's file, a chunk at a time; every chunk after the first names
+    /// the file the first answer described, so that answers from different peers fit together.
+    bool fetch_checkpoint_from_peers(const Hash& digest, uint64_t size, std::string* why) {
+        const auto& s = link_.subjects();
+        const uint64_t chunk = peer_chunk();
+        Json request = {{"checkpoint", to_hex(digest)}, {"offset", 0}, {"length", chunk}};
+        auto ask = [&](uint64_t offset, std::string* header, std::string_view* data, std::string* body) {
+            request["offset"] = offset;
+            auto reply = link_.request(s.fetch_checkpoint, request.dump(), 2000);
+            if (!reply) return false;
+            *body = std::move(*reply);
+            const auto nl = body->find('\n');
+            if (nl == std::string::npos) return false;
+            *header = body->substr(0, nl);
+            *data = std::string_view(*body).substr(nl + 1);
+            return true;
+        };
+        std::string header, body;
+        std::string_view data;
+        if (!ask(0, &header, &data, &body)) {
+            *why = "no peer holds it";
+            return false;
+        }
+        ObjectInfo info;
+        try {
+            const Json h = Json::parse(header);
+            info.digest = digest;
+            info.size = size;
+            info.bytes = h.at("bytes").get<uint64_t>();
+            info.file_digest = from_hex_n<32>(h.at("file").get<std::string>());
+            info.chunk_size = chunk;
+        } catch (const std::exception& e) {
+            *why = std::string("a malformed answer: ") + e.what();
+            return false;
+        }
+        // A compressed checkpoint is never much larger than its content.
+        if (info.bytes == 0 || info.bytes > ZSTD_compressBound(size) + 4096) {
+            *why = "a peer describes a file of " + std::to_string(info.bytes) + " bytes";
+            return false;
+        }
+        request["file"] = to_hex(info.file_digest);
+        ObjectAssembly assembly(info);
+        for (uint64_t i = 0; i < info.chunks(); ++i) {
+            if (i > 0 && !ask(i * chunk, &header, &data, &body)) {
+                *why = "no answer for chunk " + std::to_string(i);
+                return false;
+            }
+            if (!assembly.add(i, data, why)) return false;
+        }
+        const auto file = assembly.finish(why);
+        return file && keep(digest, size, *file, why);
+    }
+
+    /// The checkpoints the replica lacks of the blocks from `from` on, and those it could not get
+    /// before (every 10 s at most): fetched before the node votes again.
+    void fetch_missing_checkpoints(uint64_t from) {
+        std::vector<std::pair<Hash, std::pair<uint64_t, uint64_t>>> need;  // digest, (size, height)
+        {
+            std::lock_guard lock(mutex_);
+            for (uint64_t h = std::min<uint64_t>(from, checked_to_); h < chain_.size(); ++h) {
+                const auto& p = chain_[h].payload;
+                if (p.kind == BlockKind::Epoch) need.push_back({p.checkpoint, {p.checkpoint_size, h}});
+            }
+            checked_to_ = chain_.size();
+        }
+        if (Clock::now() >= retry_missing_at_)
+            for (const auto& [d, sh] : missing_) need.push_back({d, sh});
+        std::map<std::string, size_t> sources;
+        size_t failed = 0;
+        std::set<Hash> seen;
+        for (const auto& [digest, sh] : need) {
+            if (!seen.insert(digest).second || holds(digest)) {
+                missing_.erase(digest);
+                continue;
+            }
+            std::string why;
+            const char* from_where = nullptr;
+            if (ensure_checkpoint(digest, sh.first, Clock::now() + wait(), &why, &from_where, false)) {
+                ++sources[from_where];
+                missing_.erase(digest);
+            } else {
+                ++failed;
+                if (!missing_.count(digest))
+                    log(fmt::format("node {}: cannot get the checkpoint of block {} yet: {}", index_,
+                                    sh.second, why));
+                missing_[digest] = sh;
+            }
+            if (stop_) return;
+        }
+        retry_missing_at_ = Clock::now() + std::chrono::seconds(10);
+        if (!sources.empty() || failed)
+            log(fmt::format(
+                "node {}: fetched {} missing checkpoint(s) ({} from the stream, {} from peers); {} "
+                "still missing",
+                index_, sources["the stream"] + sources["peers"], sources["the stream"], sources["peers"],
+                missing_.size()));
+    }
+
+    /// Asks the prefetching thread to fetch a checkpoint (ahead of the vote on its block).
+    void want_checkpoint(const Hash& digest, uint64_t size) {
+        {
+            std::lock_guard lock(want_mutex_);
+            wanted_.emplace_back(digest, size);
+        }
+        want_cv_.notify_one();
+    }
+
+    void prefetch_loop() {
+        for (;;) {
+            std::pair<Hash, uint64_t> next;
+            {
+                std::unique_lock lock(want_mutex_);
+                want_cv_.wait(lock, [&] { return prefetch_stop_ || !wanted_.empty(); });
+                if (prefetch_stop_) return;
+                next = wanted_.front();
+                wanted_.pop_front();
+            }
+            try {
+                std::string why;
+                if (!ensure_checkpoint(next.first, next.second, Clock::now() + wait(), &why) && !stop_)
+                    log(fmt::format("node {}: could not fetch checkpoint {}: {}", index_, hex(next.first),
+                                    why));
+            } catch (const std::exception& e) {
+                if (!stop_)
+                    log(fmt::format("node {}: fetching checkpoint {}: {}", index_, hex(next.first),
+                                    e.what()));
+            }
+        }
+    }
+
+    [[nodiscard]] Clock::duration wait() const {
+        return std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(std::max(0.0, o_.checkpoint_wait_seconds)));
     }
 
     void handle(const Envelope& e) {
@@ -256,9 +566,18 @@ private:
             if (b.header.height > height()) catch_up(b.header.height + 1);
             bool fresh = false;
             if (b.header.height + 1 >= height()) stop_mining();
-            if (append(b, "the server", &fresh) && fresh) {
+            BlockExtras extras = extras_of(j, b.header.height);
+            // The VM state after the block, when it is the next one (the state object holds the
+            // latest state only): stored with the block, in one transaction.
+            if (b.header.height == height() && j.contains("state"))
+                extras.vm_state = fetch_state(b.header.height,
+                                              from_hex_n<32>(j.at("state").at("digest").get<std::string>()));
+            if (append(b, "the server", &fresh, &extras) && fresh) {
                 log(fmt::format("node {}: block {} ({}) appended, {} votes", index_, b.header.height,
                                 kind_name(b.payload.kind), b.votes.size()));
+                // A block voted on without this node: its checkpoint all the same.
+                if (b.payload.kind == BlockKind::Epoch && !holds(b.payload.checkpoint))
+                    want_checkpoint(b.payload.checkpoint, b.payload.checkpoint_size);
             }
             return;
         }
@@ -277,6 +596,9 @@ private:
             if (std::find(to.begin(), to.end(), Json(index_)) == to.end()) return;  // not sent to this node
             node_->receive_candidate(header, payload);
             start_mining(header);
+            // Its checkpoint, fetched while the race runs: the vote needs it.
+            if (payload.kind == BlockKind::Epoch || payload.kind == BlockKind::Rollback)
+                want_checkpoint(payload.checkpoint, payload.checkpoint_size);
             return;
         }
         if (e.subject == s.vote_request) {
@@ -294,10 +616,21 @@ private:
                 Block candidate;
                 candidate.header = header;
                 candidate.payload = payload;
-                std::lock_guard lock(mutex_);
+                std::unique_lock lock(mutex_);
                 const auto ok = validate_next_block(config_, nodes_, chain_, candidate, VoteCheck::None);
+                lock.unlock();
+                std::string why;
                 if (!ok.ok()) {
-                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, ok.detail));
+                    why = ok.detail;
+                } else if ((payload.kind == BlockKind::Epoch || payload.kind == BlockKind::Rollback) &&
+                           !ensure_checkpoint(payload.checkpoint, payload.checkpoint_size,
+                                              Clock::now() + wait(), &why)) {
+                    // The block's data must be on a majority of the nodes before it is appended.
+                    why = "it does not hold the block's checkpoint " + hex(payload.checkpoint) + " (" + why +
+                          ")";
+                }
+                if (!why.empty()) {
+                    log(fmt::format("node {}: rejects block {}: {}", index_, header.height, why));
                     v->accept = false;
                     v->signature = key_.sign(vote_message(hash, false));
                 }
@@ -410,7 +743,10 @@ private:
             {
                 std::lock_guard lock(self->mutex_);
                 for (uint64_t h = from; h < self->chain_.size() && count < 64; ++h, ++count) {
-                    const std::string b = block_wire_json(self->chain_[h]).dump();
+                    Json block = block_wire_json(self->chain_[h]);
+                    block["records"] =
+                        records_to_wire(self->store_->gas_records(h), self->store_->gas_profiles(h));
+                    const std::string b = block.dump();
                     if (body.size() + b.size() + 2 > limit) break;
                     if (count) body += ',';
                     body += b;
@@ -423,11 +759,53 @@ private:
         }
     }
 
+    /// A peer asks for a piece of a checkpoint's file: {"checkpoint", "offset", "length", "file"
+    /// (optional: the file's SHA-256, which must be this node's)}. The answer is a JSON line
+    /// {"bytes": the file's size, "file": its SHA-256} and the bytes. Only checkpoints this process
+    /// has checked are served; a node without it does not answer (a peer that has it will).
+    static void on_fetch_checkpoint(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
+        auto* self = static_cast<NodeProcess*>(closure);
+        std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
+        const char* reply = natsMsg_GetReply(msg);
+        if (!reply) return;
+        try {
+            const auto j = Json::parse(
+                std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+            const auto digest = from_hex_n<32>(j.at("checkpoint").get<std::string>());
+            Hash file{};
+            {
+                std::lock_guard lock(self->held_mutex_);
+                const auto it = self->held_.find(digest);
+                if (it == self->held_.end()) return;
+                file = it->second;
+            }
+            if (j.contains("file") && from_hex_n<32>(j.at("file").get<std::string>()) != file) return;
+            std::ifstream f(self->store_->checkpoint_path(digest), std::ios::binary);
+            if (!f) return;
+            f.seekg(0, std::ios::end);
+            const auto bytes = static_cast<uint64_t>(f.tellg());
+            const auto offset = j.at("offset").get<uint64_t>();
+            if (offset > bytes) return;
+            const auto max =
+                static_cast<uint64_t>(std::max<int64_t>(natsConnection_GetMaxPayload(nc), 8192)) - 4096;
+            const uint64_t length = std::min({j.at("length").get<uint64_t>(), bytes - offset, max});
+            std::string body = Json{{"bytes", bytes}, {"file", to_hex(file)}}.dump() + "\n";
+            const size_t at = body.size();
+            body.resize(at + length);
+            f.seekg(static_cast<std::streamoff>(offset));
+            f.read(body.data() + at, static_cast<std::streamsize>(length));
+            if (static_cast<uint64_t>(f.gcount()) != length) return;
+            natsConnection_Publish(nc, reply, body.data(), static_cast<int>(body.size()));
+        } catch (const std::exception&) {
+        }
+    }
+
     const NodeOptions& o_;
     const std::atomic<bool>& stop_;
     KeyPair key_;
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
+    natsSubscription* fetch_checkpoint_sub_ = nullptr;
     PublicKey server_key_{};
     ChainConfig config_;
     std::vector<NodeRecord> nodes_;
@@ -443,6 +821,18 @@ private:
     std::mutex claim_mutex_;                 ///< guards last_claim_ (written by a mining thread)
     std::optional<std::string> last_claim_;  ///< the claim posted for the current candidate
     std::set<Hash> voted_;  ///< claims voted on (a resent request is answered again, logged once)
+
+    std::mutex held_mutex_;         ///< guards held_ (peers' requests read it)
+    std::map<Hash, Hash> held_;     ///< checkpoints checked intact in the replica: digest -> file SHA-256
+    std::timed_mutex fetch_mutex_;  ///< one checkpoint fetch at a time
+    uint64_t checked_to_ = 0;       ///< blocks below this were looked at for missing checkpoints
+    std::map<Hash, std::pair<uint64_t, uint64_t>> missing_;  ///< not got yet: digest -> (size, height)
+    Clock::time_point retry_missing_at_{};
+    std::thread prefetcher_;  ///< fetches the checkpoints of candidates ahead of their votes
+    std::mutex want_mutex_;   ///< guards wanted_ and prefetch_stop_
+    std::condition_variable want_cv_;
+    std::deque<std::pair<Hash, uint64_t>> wanted_;
+    bool prefetch_stop_ = false;
 };
 
 }  // namespace

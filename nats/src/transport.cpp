@@ -2,7 +2,9 @@
 // vote requests and rollback requests out; signed claims, votes and proposals in; every accepted
 // block into the blocks stream, one subject per height.
 #include <fmt/core.h>
+#include <zstd.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -39,12 +41,31 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
     return e;
 }
 
+std::optional<std::string> check_stream_settings(const StreamSettings& s) {
+    if (s.replicas && (*s.replicas < min_stream_replicas || *s.replicas > max_stream_replicas))
+        return fmt::format("--replicas: error: {} replicas: JetStream keeps {} to {} copies of a stream",
+                           *s.replicas, min_stream_replicas, max_stream_replicas);
+    if (const auto age = s.checkpoint_max_age_seconds;
+        age && *age != 0 && (*age < min_checkpoint_max_age_seconds || *age > max_checkpoint_max_age_seconds))
+        return fmt::format(
+            "--checkpoint-max-age: error: {} s is out of range: 0 (keep every checkpoint) or {} s to {} s "
+            "(10 years)",
+            *age, min_checkpoint_max_age_seconds, max_checkpoint_max_age_seconds);
+    if (const auto bytes = s.checkpoint_max_bytes;
+        bytes && *bytes != 0 && (*bytes < min_checkpoint_max_bytes || *bytes > max_checkpoint_max_bytes))
+        return fmt::format(
+            "--checkpoint-max-bytes: error: {} bytes is out of range: 0 (no limit) or {} (1 MiB) to {} (1 "
+            "PiB)",
+            *bytes, min_checkpoint_max_bytes, max_checkpoint_max_bytes);
+    return std::nullopt;
+}
+
 struct NatsTransport::Impl {
     Impl(const Endpoint& e, NatsOptions o)
         : endpoint{e},
           options{std::move(o)},
           link{e, "trainchain-server", {options.cancel.get(), false, {}}} {
-        link.ensure_streams();
+        link.ensure_streams(options.streams);
         claims = std::make_unique<Subscription>(link, link.subjects().claim);
         votes = std::make_unique<Subscription>(link, link.subjects().vote);
         proposals = std::make_unique<Subscription>(link, link.subjects().proposal);
@@ -113,17 +134,61 @@ struct NatsTransport::Impl {
     ChainConfig config;
     std::vector<NodeRecord> nodes;
     KeyPair server_key = KeyPair::generate();
-    Json candidate;                  ///< the last candidate broadcast
-    std::vector<Block> unpublished;  ///< accepted blocks not yet in the stream
+    Json candidate;  ///< the last candidate broadcast
+    /// An accepted block not yet in the stream, with what a replica stores with it (the VM state
+    /// only for the last block of those a reopened chain publishes again).
+    struct Pending {
+        Block block;
+        BlockRecords records;
+    };
+    std::vector<Pending> unpublished;
+
+    /// Bytes per object chunk: object_chunk_size, or less when the broker takes smaller messages.
+    [[nodiscard]] uint64_t chunk_size() const {
+        const int64_t max = natsConnection_GetMaxPayload(link.connection());
+        return std::clamp<uint64_t>(max > 8192 ? static_cast<uint64_t>(max) - 4096 : 4096, 4096,
+                                    object_chunk_size);
+    }
+
+    /// The VM state after block `height`, compressed, to the state object (the stream keeps the
+    /// latest only); the "state" member of the block's message.
+    Json publish_state(uint64_t height, const Bytes& state) {
+        Bytes z(ZSTD_compressBound(state.size()));
+        const size_t n = ZSTD_compress(z.data(), z.size(), state.data(), state.size(), 3);
+        if (ZSTD_isError(n)) throw NatsError(std::string("zstd: ") + ZSTD_getErrorName(n));
+        ObjectInfo info;
+        info.digest = sha256(state);
+        info.size = state.size();
+        info.chunk_size = chunk_size();
+        info.height = height;
+        size_t at = 0;
+        publish_object(link, server_key, link.subjects().state, info, [&](std::string& chunk) {
+            if (at >= n) return false;
+            const size_t len = std::min<size_t>(info.chunk_size, n - at);
+            chunk.assign(reinterpret_cast<const char*>(z.data() + at), len);
+            at += len;
+            return true;
+        });
+        return {{"digest", to_hex(info.digest)}, {"size", info.size}, {"height", height}};
+    }
+
+    /// A block's message: the block, its gas records and profiles, and (when given) its VM state.
+    Json block_message(const Pending& p) {
+        Json j = block_wire_json(p.block);
+        j["records"] = records_to_wire(p.records.gas, p.records.profiles);
+        if (!p.records.vm_state.empty())
+            j["state"] = publish_state(p.block.header.height, p.records.vm_state);
+        return j;
+    }
 
     void publish_pending() {
         while (!unpublished.empty()) {
-            const Block& b = unpublished.front();
+            const Pending& p = unpublished.front();
             try {
-                send(link.subjects().block(b.header.height), block_wire_json(b));
+                send(link.subjects().block(p.block.header.height), block_message(p));
             } catch (const NatsError& e) {
-                status(
-                    fmt::format("block {} is stored but not yet published: {}", b.header.height, e.what()));
+                status(fmt::format("block {} is stored but not yet published: {}", p.block.header.height,
+                                   e.what()));
                 return;
             }
             unpublished.erase(unpublished.begin());
@@ -133,12 +198,15 @@ struct NatsTransport::Impl {
 };
 
 NatsTransport::NatsTransport(const Endpoint& endpoint, NatsOptions options)
-    : impl_{std::make_unique<Impl>(endpoint, std::move(options))} {}
+    : impl_{[&] {
+          if (const auto why = check_stream_settings(options.streams)) throw NatsError(*why);
+          return std::make_unique<Impl>(endpoint, std::move(options));
+      }()} {}
 
 NatsTransport::~NatsTransport() = default;
 
 void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                         const std::vector<Block>& blocks, const KeyPair& server_key) {
+                         const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) {
     Impl& m = *impl_;
     m.config = config;
     m.server_key = server_key;
@@ -150,6 +218,7 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
         r.seed = {};
         info.nodes.push_back(r);
     }
+    info.contracts = store.meta("contracts").value_or("");
     m.nodes = info.nodes;
     m.unpublished.clear();
     const auto& s = m.link.subjects();
@@ -169,14 +238,46 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     m.status(fmt::format("run '{}' on {}: {} registered nodes; server key {}", m.endpoint.run,
                          m.endpoint.server, nodes.size(), hex(server_key.public_key())));
     // Blocks the stream lacks (a server that stopped between storing a block and publishing it,
-    // or a new stream): from the first missing height on.
+    // or a new stream): from the first missing height on, with their gas records and profiles, and
+    // the VM state with the last one.
+    const auto in_stream = [&](const Block& b) {
+        const auto have = m.link.last(s.blocks_stream, s.block(b.header.height));
+        try {
+            return have && verify_envelope(m.server_key.public_key(), *have) &&
+                   block_wire_json(block_from_wire_json(Json::parse(have->body))) == block_wire_json(b);
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
     size_t first_missing = blocks.size();
-    while (first_missing > 0) {
-        const auto have = m.link.last(s.blocks_stream, s.block(first_missing - 1));
-        if (have && have->body == block_wire_json(blocks[first_missing - 1]).dump()) break;
-        --first_missing;
+    while (first_missing > 0 && !in_stream(blocks[first_missing - 1])) --first_missing;
+    for (size_t i = first_missing; i < blocks.size(); ++i) {
+        const uint64_t h = blocks[i].header.height;
+        m.unpublished.push_back({blocks[i],
+                                 {store.gas_records(h), store.gas_profiles(h),
+                                  i + 1 == blocks.size() ? store.vm_state() : Bytes{}}});
     }
-    for (size_t i = first_missing; i < blocks.size(); ++i) accepted(blocks[i]);
+    // The state object holds the tip's VM state (a stream made anew, a server stopped in between).
+    if (first_missing == blocks.size() && !blocks.empty()) {
+        const Bytes state = store.vm_state();
+        bool current = false;
+        if (const auto meta = m.link.last(s.blocks_stream, s.state + ".meta");
+            meta && verify_envelope(m.server_key.public_key(), *meta)) {
+            try {
+                const auto held = object_info_from_json(Json::parse(meta->body));
+                current = held.height == blocks.back().header.height && held.digest == sha256(state);
+            } catch (const std::exception&) {
+            }
+        }
+        if (!current && !state.empty()) {
+            try {
+                m.publish_state(blocks.back().header.height, state);
+            } catch (const NatsError& e) {
+                m.status(fmt::format("the VM state is not yet published: {}", e.what()));
+            }
+        }
+    }
+    m.publish_pending();
 }
 
 void NatsTransport::post_result(const EpochResult& result, const Hash& checkpoint) {
@@ -186,6 +287,38 @@ void NatsTransport::post_result(const EpochResult& result, const Hash& checkpoin
                  {"loss", std::isfinite(result.loss) ? Json(result.loss) : Json()},
                  {"checkpoint", to_hex(checkpoint)},
                  {"checkpoint_size", result.checkpoint.size()}});
+}
+
+void NatsTransport::publish_checkpoint(const Store& store, const Hash& digest) {
+    Impl& m = *impl_;
+    const auto& s = m.link.subjects();
+    const std::string prefix = s.checkpoint(digest);
+    // Already there (a block tried again, a rollback to a recent epoch): its description and its
+    // first chunk, the oldest of its messages and so the first the stream's limits drop.
+    if (const auto meta = m.link.last(s.checkpoints_stream, prefix + ".meta");
+        meta && verify_envelope(m.server_key.public_key(), *meta) &&
+        m.link.last(s.checkpoints_stream, prefix + ".c.0"))
+        return;
+    std::ifstream file(store.checkpoint_path(digest), std::ios::binary);
+    if (!file) {
+        m.status(fmt::format("checkpoint {} is not in the store: the nodes cannot get it", hex(digest)));
+        return;
+    }
+    ObjectInfo info;
+    info.digest = digest;
+    info.chunk_size = m.chunk_size();
+    bool first = true;
+    publish_object(m.link, m.server_key, prefix, info, [&](std::string& chunk) {
+        chunk.resize(static_cast<size_t>(info.chunk_size));
+        file.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        chunk.resize(static_cast<size_t>(file.gcount()));
+        if (first && !chunk.empty()) {  // the frame's header records the content's size
+            first = false;
+            const auto size = ZSTD_getFrameContentSize(chunk.data(), chunk.size());
+            if (size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN) info.size = size;
+        }
+        return !chunk.empty();
+    });
 }
 
 void NatsTransport::broadcast(const BlockHeader& header, const Payload& payload,
@@ -274,10 +407,10 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
     }
 }
 
-void NatsTransport::accepted(const Block& block) {
+void NatsTransport::accepted(const Block& block, const BlockRecords& records) {
     // The block is stored already: a failure to publish it must not fail the append. It is kept
     // and published before the next candidate (or by the next server to open the chain).
-    impl_->unpublished.push_back(block);
+    impl_->unpublished.push_back({block, records});
     impl_->publish_pending();
 }
 

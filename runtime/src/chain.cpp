@@ -285,7 +285,7 @@ void Chain::load_nodes() {
         store_->set_meta("server_key", hex(server_key->seed()));
     }
     try {
-        transport_->open(store_->config(), records, blocks_, *server_key);
+        transport_->open(store_->config(), records, blocks_, *server_key, *store_);
     } catch (const ChainError&) {
         throw;
     } catch (const std::runtime_error& e) {
@@ -346,6 +346,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     } else {
         for (uint32_t i = 0; i < n; ++i) recipients.push_back(i);
     }
+    // The nodes check the checkpoint before they vote: it goes out before the candidate.
+    if (block.payload.kind == BlockKind::Epoch || block.payload.kind == BlockKind::Rollback)
+        transport_->publish_checkpoint(*store_, block.payload.checkpoint);
     transport_->broadcast(h, block.payload, recipients);
 
     // The race: the nodes' claims go to the Consensus Queue.
@@ -424,10 +427,11 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         return rep;
     }
     const auto storage_start = Clock::now();
-    store_->append(block, ledger_.take_gas(h.height), ledger_.snapshot(), ledger_.take_profiles(h.height));
+    BlockRecords records{ledger_.take_gas(h.height), ledger_.take_profiles(h.height), ledger_.snapshot()};
+    store_->append(block, records.gas, records.vm_state, records.profiles);
     rep.storage_ms = ms_since(storage_start);
     blocks_.push_back(block);
-    transport_->accepted(block);
+    transport_->accepted(block, records);
     rep.block = block;
     rep.total_ms = ms_since(start);
     return rep;

@@ -363,6 +363,12 @@ Bytes Store::vm_state() const {
     return st.step() ? st.blob(0) : Bytes{};
 }
 
+void Store::set_vm_state(std::span<const uint8_t> vm_state) {
+    Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
+    st.bind(1, vm_state);
+    st.step();
+}
+
 std::vector<Store::RawBlock> Store::raw_blocks() const {
     std::vector<RawBlock> out;
     Statement st(db_, "SELECT height, hash, header, payload FROM blocks ORDER BY height");
@@ -418,12 +424,29 @@ std::vector<GasRecord> Store::gas_records() const {
     return out;
 }
 
-std::vector<GasProfileRecord> Store::gas_profiles() const {
+std::vector<GasRecord> Store::gas_records(uint64_t height) const {
+    std::vector<GasRecord> out;
+    Statement st(
+        db_, "SELECT height, contract, function, gas_used, success FROM gas WHERE height = ? ORDER BY id");
+    st.bind(1, static_cast<int64_t>(height));
+    while (st.step())
+        out.push_back({static_cast<uint64_t>(st.integer(0)), st.text(1), st.text(2), st.integer(3),
+                       st.integer(4) != 0});
+    return out;
+}
+
+std::vector<GasProfileRecord> Store::gas_profiles() const { return read_profiles(std::nullopt); }
+
+std::vector<GasProfileRecord> Store::gas_profiles(uint64_t height) const { return read_profiles(height); }
+
+std::vector<GasProfileRecord> Store::read_profiles(std::optional<uint64_t> height) const {
     std::vector<GasProfileRecord> out;
     Statement st(
-        db_,
-        "SELECT height, contract, function, calls, gas_used, intrinsic, refund, profile FROM gas_profile "
-        "ORDER BY height, rowid");
+        db_, height ? "SELECT height, contract, function, calls, gas_used, intrinsic, refund, profile FROM "
+                      "gas_profile WHERE height = ? ORDER BY height, rowid"
+                    : "SELECT height, contract, function, calls, gas_used, intrinsic, refund, profile FROM "
+                      "gas_profile ORDER BY height, rowid");
+    if (height) st.bind(1, static_cast<int64_t>(*height));
     while (st.step()) {
         GasProfileRecord r;
         r.height = static_cast<uint64_t>(st.integer(0));
@@ -551,6 +574,106 @@ std::optional<Hash> Store::checkpoint_file_digest(const Hash& digest) const {
 Bytes Store::checkpoint_file(const Hash& digest) const {
     std::ifstream f(checkpoint_path(digest), std::ios::binary);
     return f ? Bytes{std::istreambuf_iterator<char>(f), {}} : Bytes{};
+}
+
+namespace {
+
+/// Why `file` is not one zstd frame whose content has SHA-256 `digest` (and `size` bytes); nullopt
+/// when it is. Decompresses in pieces, hashing as it goes.
+std::optional<std::string> frame_mismatch(std::span<const uint8_t> file, const Hash& digest,
+                                          std::optional<uint64_t> size) {
+    const size_t frame = ZSTD_findFrameCompressedSize(file.data(), file.size());
+    if (ZSTD_isError(frame)) return std::string("not a zstd frame (") + ZSTD_getErrorName(frame) + ")";
+    if (frame != file.size()) return std::string("bytes follow the zstd frame");
+    const auto content = ZSTD_getFrameContentSize(file.data(), file.size());
+    if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN)
+        return std::string("the zstd frame does not record its content's size");
+    if (size && content != *size)
+        return "it holds " + std::to_string(content) + " bytes, not " + std::to_string(*size);
+    const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    if (!dctx) throw StoreError("zstd: cannot create a decompression context");
+    Bytes piece(ZSTD_DStreamOutSize());
+    Sha256Stream hash;
+    ZSTD_inBuffer in{file.data(), file.size(), 0};
+    uint64_t total = 0;
+    for (;;) {
+        ZSTD_outBuffer out{piece.data(), piece.size(), 0};
+        const size_t left = ZSTD_decompressStream(dctx.get(), &out, &in);
+        if (ZSTD_isError(left)) return std::string("corrupt zstd frame (") + ZSTD_getErrorName(left) + ")";
+        hash.update({piece.data(), out.pos});
+        total += out.pos;
+        if (total > content) return std::string("the frame holds more than its recorded size");
+        if (left == 0) break;
+        if (in.pos == in.size && out.pos < out.size) return std::string("the zstd frame is truncated");
+    }
+    if (total != content) return std::string("the frame holds less than its recorded size");
+    if (hash.finish() != digest) return "its content's SHA-256 is not " + hex(digest);
+    return std::nullopt;
+}
+
+Hash file_sha256(const std::filesystem::path& path, bool* present) {
+    std::ifstream f(path, std::ios::binary);
+    *present = static_cast<bool>(f);
+    Sha256Stream hash;
+    std::vector<char> piece(1 << 16);
+    while (f) {
+        f.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+        hash.update({reinterpret_cast<const uint8_t*>(piece.data()), static_cast<size_t>(f.gcount())});
+    }
+    return hash.finish();
+}
+
+}  // namespace
+
+void Store::put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
+                                std::optional<uint64_t> size) {
+    const auto path = checkpoint_path(digest);
+    if (const auto why = frame_mismatch(file, digest, size))
+        throw StoreError(path.string() + ": error: refused checkpoint file: " + *why);
+    const Hash file_digest = sha256(file);
+    bool present = false;
+    if (file_sha256(path, &present) != file_digest || !present) {
+        AtomicFile out(path);
+        out.write(file);
+        out.commit();
+    }
+    const auto recorded = checkpoint_file_digest(digest);
+    if (!recorded) {
+        pending_files_[digest] = file_digest;
+    } else if (*recorded != file_digest) {  // another encoding of the same content replaced a damaged file
+        Statement st(db_, "UPDATE checkpoint_files SET file_sha256 = ? WHERE digest = ?");
+        st.bind(1, file_digest).bind(2, digest);
+        st.step();
+    }
+}
+
+void Store::record_checkpoint_files() {
+    if (pending_files_.empty()) return;
+    exec("BEGIN IMMEDIATE");
+    try {
+        for (const auto& [digest, file] : pending_files_) {
+            Statement st(db_, "INSERT OR REPLACE INTO checkpoint_files (digest, file_sha256) VALUES (?, ?)");
+            st.bind(1, digest).bind(2, file);
+            st.step();
+        }
+        exec("COMMIT");
+        pending_files_.clear();
+    } catch (...) {
+        rollback_quietly();
+        throw;
+    }
+}
+
+std::optional<Hash> Store::intact_checkpoint_file(const Hash& digest) const {
+    std::optional<Hash> expected;
+    if (const auto it = pending_files_.find(digest); it != pending_files_.end())
+        expected = it->second;
+    else
+        expected = checkpoint_file_digest(digest);
+    if (!expected) return std::nullopt;
+    bool present = false;
+    const Hash actual = file_sha256(checkpoint_path(digest), &present);
+    return present && actual == *expected ? expected : std::nullopt;
 }
 
 std::optional<Bytes> Store::checkpoint(const Hash& digest) const {

@@ -12,7 +12,8 @@ InProcessTransport::InProcessTransport(std::map<uint32_t, Fault> faults, unsigne
     : faults_{std::move(faults)}, threads_{threads} {}
 
 void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                              const std::vector<Block>& blocks, const KeyPair& /*server_key*/) {
+                              const std::vector<Block>& blocks, const KeyPair& /*server_key*/,
+                              const Store& /*store*/) {
     difficulty_bits_ = config.difficulty_bits;
     nodes_.clear();
     nodes_.reserve(nodes.size());
@@ -76,7 +77,7 @@ void InProcessTransport::collect_votes(const BlockHeader& /*claimed*/, const Wor
     }
 }
 
-void InProcessTransport::accepted(const Block& block) {
+void InProcessTransport::accepted(const Block& block, const BlockRecords& /*records*/) {
     for (auto& node : nodes_) node.accept(block);
 }
 

@@ -3,8 +3,12 @@
 # nats-server with JetStream (started here), `trainchain train --transport nats://...` and 10
 # `trainchain node run` processes on loopback. Mid-run, nodes are killed (SIGKILL) and restarted,
 # the server is killed and resumed, and more than half of the nodes go away, which must make block
-# creation wait with a status line until they return. At the end every replica must verify and
-# hold exactly the server's chain. Bounded: every wait has a deadline.
+# creation wait with a status line until they return. Two nodes are down while the blocks stream
+# and one checkpoint are purged: back, they take the blocks and that checkpoint from their peers,
+# the other checkpoints they missed from the checkpoints stream. At the end every replica must
+# verify (checkpoints included) and hold exactly the server's chain, every epoch's checkpoint file
+# byte-identical to the server's, and the same gas records, gas profiles, VM state and contract
+# addresses as the server's store. Bounded: every wait has a deadline.
 #
 # With --netns, each node runs in a network namespace of its own (iproute2: a veth pair to a bridge
 # that nats-server listens on); mid-run one node's link is cut and restored, and the node must
@@ -17,6 +21,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -258,13 +263,29 @@ def run(c, work):
     expect(bad.returncode == 2 and "--transport: error" in bad.stderr, f"malformed transport: {bad.stderr}")
     bad = c.cli("train", "-d", os.path.join(work, "x"), "--transport", c.url, check=False)
     expect(bad.returncode == 2 and "--node-keys" in bad.stderr, f"missing node keys: {bad.stderr}")
+    keys = os.path.join(work, "keys.txt")
+    for flags, message in [(["--replicas", "0"], "--replicas: error"), (["--replicas", "6"], "--replicas: error"),
+                           (["--checkpoint-max-age", "10s"], "--checkpoint-max-age: error"),
+                           (["--checkpoint-max-age", "3 days"], "--checkpoint-max-age: error"),
+                           (["--checkpoint-max-bytes", "1000"], "--checkpoint-max-bytes: error"),
+                           (["--checkpoint-max-bytes", "12X"], "--checkpoint-max-bytes: error")]:
+        bad = c.cli("train", "-d", os.path.join(work, "x"), "--transport", c.url, "--node-keys", keys, *flags,
+                    check=False)
+        expect(bad.returncode == 2 and message in bad.stderr, f"{flags}: {bad.returncode} {bad.stderr}")
+    bad = c.cli("train", "-d", os.path.join(work, "x"), "--replicas", "3", check=False)
+    expect(bad.returncode == 2 and "--transport" in bad.stderr, f"--replicas in process: {bad.stderr}")
+    # One nats-server is no cluster: three replicas cannot be placed, and the run does not start.
+    bad = c.cli("train", "-d", os.path.join(work, "x"), "--transport", c.url + "-r3", "--node-keys", keys,
+                "--replicas", "3", check=False)
+    expect(bad.returncode != 0 and "replicas" in bad.stderr and not os.path.exists(os.path.join(work, "x")),
+           f"--replicas 3 on one server: {bad.returncode} {bad.stderr}")
 
     for i in range(NODES):
         c.start_node(i)
     run_dir = os.path.join(work, "run")
     common = ["--transport", c.url, "--difficulty", "10", "--mining-threads", "1"]
-    t = Train(c, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--epochs", "14",
-                  "--inject", "nan@6", *common])
+    t = Train(c, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--epochs", "16",
+                  "--inject", "nan@6", "--replicas", "1", "--checkpoint-max-age", "30d", *common])
 
     # A key the run did not register is turned away. The server is frozen (SIGSTOP) while the test
     # starts processes, which is slow under the sanitizers: the run must still have its later epochs
@@ -281,7 +302,7 @@ def run(c, work):
         for i in range(4):
             c.kill_node(i)
         last = t.epochs()[-1]["epoch"]
-        expect(last <= 3, f"the run is too far on for the crash phase (epoch {last} of 14)")
+        expect(last <= 3, f"the run is too far on for the crash phase (epoch {last} of 16)")
     finally:
         t.proc.send_signal(signal.SIGCONT)
     t.wait_for("epoch 3", lambda: len(t.epochs()) >= 3)
@@ -295,28 +316,35 @@ def run(c, work):
     t.proc.send_signal(signal.SIGKILL)
     t.finish()
     last = t.epochs()[-1]["epoch"]
-    expect(last <= 8, f"the run is too far on for the resume phase (epoch {last} of 14)")
+    expect(last <= 8, f"the run is too far on for the resume phase (epoch {last} of 16)")
     c.start_node(4)
     c.start_node(5)
     t = Train(c, ["--resume", run_dir, *common])
     t.wait_for("epoch 5 after the resume", lambda: len(t.epochs()) >= 1)
 
-    # Node 9 is down while the blocks stream loses its blocks: back, it gets them from its peers.
+    # Nodes 8 and 9 are down for two epochs while the blocks stream loses its blocks and the
+    # checkpoints stream the first of the two epochs' checkpoint: back, they get the blocks and that
+    # checkpoint from their peers, the other checkpoint from the stream.
+    c.kill_node(8)
     c.kill_node(9)
     n0 = len(t.epochs())
-    t.wait_for("an epoch without node 9", lambda: len(t.epochs()) >= n0 + 1)
+    t.wait_for("two epochs without nodes 8 and 9", lambda: len(t.epochs()) >= n0 + 2)
     # The server is frozen (SIGSTOP) while the test rearranges the nodes, so the run cannot make
     # progress, or end, before more than half of them are gone: the next block must wait for them.
     t.proc.send_signal(signal.SIGSTOP)
     try:
         purged = js_purge(c, "TC_e2e_BLOCKS", "tc.e2e.s.block.*")
         expect(purged.get("success") and purged.get("purged", 0) > 0, f"purge: {purged}")
+        missed = [b for b in json.loads(c.cli("history", run_dir, "--json").stdout) if b["kind"] == "epoch"][-2]
+        purged = js_purge(c, "TC_e2e_CHECKPOINTS", f"tc.e2e.obj.ckpt.{missed['checkpoint']}.>")
+        expect(purged.get("success") and purged.get("purged", 0) > 0, f"checkpoint purge: {purged}")
+        c.start_node(8)
         c.start_node(9)
         # More than half the nodes go away: block creation must wait, say so, and resume when they return.
         for i in range(6):
             c.kill_node(i)
         last = t.epochs()[-1]["epoch"]
-        expect(last <= 12, f"the run is too far on for the quorum phase (epoch {last} of 14)")
+        expect(last <= 14, f"the run is too far on for the quorum phase (epoch {last} of 16)")
     finally:
         t.proc.send_signal(signal.SIGCONT)
     before = len(t.epochs())
@@ -333,12 +361,21 @@ def run(c, work):
     expect(summary.get("event") == "summary" and summary["finished"], f"summary: {summary}")
 
     history = check_replicas(c, run_dir)
-    peers = [int(m) for m in re.findall(r"(\d+) from peers\)", open(os.path.join(work, "node9.log")).read())]
-    expect(any(peers), f"node 9 took no blocks from its peers after the purge: {peers}")
-    print(f"node 9 caught up with {sum(peers)} block(s) from its peers after the stream was purged")
+    for i in (8, 9):
+        log = open(os.path.join(work, f"node{i}.log")).read()
+        peers = [int(m) for m in re.findall(r"(\d+) from peers\)", log)]
+        expect(any(peers), f"node {i} took no blocks from its peers after the purge: {peers}")
+        fetched = [tuple(map(int, m)) for m in re.findall(
+            r"fetched \d+ missing checkpoint\(s\) \((\d+) from the stream, (\d+) from peers\)", log)]
+        expect(sum(f[0] for f in fetched) >= 1 and sum(f[1] for f in fetched) >= 1,
+               f"node {i} did not fetch the checkpoints it missed from the stream and from its peers: {fetched}")
+        print(f"node {i} caught up with {sum(peers)} block(s) from its peers after the stream was purged, and "
+              f"fetched the checkpoints it missed: {sum(f[0] for f in fetched)} from the stream, "
+              f"{sum(f[1] for f in fetched)} from its peers")
     kinds = [b["kind"] for b in history]
     expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
-    expect(kinds.count("epoch") >= 15, f"14 epochs and the NaN epoch: {kinds}")
+    expect(kinds.count("epoch") >= 17, f"16 epochs and the NaN epoch: {kinds}")
+    check_complete(c, run_dir, history, [c.data(i) for i in range(NODES)])
     run_serve(c, work)
 
 
@@ -356,7 +393,8 @@ def run_serve(c, work):
                                        os.path.join(work, f"api-node{i}")], stdout=log, stderr=subprocess.STDOUT)
     ws, port = os.path.join(work, "ws"), free_port()
     serve = subprocess.Popen([c.bin, "serve", ws, "--port", str(port), "--mining-threads", "1", "--transport",
-                              c.url.rsplit("/", 1)[0]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              c.url.rsplit("/", 1)[0], "--replicas", "1", "--checkpoint-max-bytes", "1G"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         serve.stdout.readline()
         token = json.load(open(os.path.join(ws, "serve.json")))["token"]
@@ -392,7 +430,9 @@ def run_serve(c, work):
     v = c.cli("verify", run_dir)
     history = json.loads(c.cli("history", run_dir, "--json").stdout)
     expect([b["kind"] for b in history][-1] == "rollback", "the API run's last block")
-    wait_replicas(c, [os.path.join(work, f"api-node{i}") for i in range(NODES)], history[-1]["hash"])
+    dirs = [os.path.join(work, f"api-node{i}") for i in range(NODES)]
+    wait_replicas(c, dirs, history[-1]["hash"])
+    check_complete(c, run_dir, history, dirs)
     print(f"serve --transport: {len(history)} blocks through the API, {v.stdout.strip()}; replicas equal")
 
 
@@ -419,16 +459,19 @@ def run_netns(c, work):
     def node3():
         lines = open(log_path).read().splitlines()[logged_before:]  # what node 3 did once restored
         caught = [l for l in lines if "caught up from height" in l]
+        fetched = [l for l in lines if re.search(r"fetched [1-9]\d* missing checkpoint", l)]
         votes = [l for l in lines if l.startswith("node 3: voted") and int(l.rsplit(" ", 1)[1]) > restored_height + 1]
-        return caught, votes
+        return caught, fetched, votes
 
-    t.wait_for("node 3 to catch up and vote again", lambda: all(node3()), timeout=60)
-    caught, votes = node3()
+    t.wait_for("node 3 to catch up, fetch the checkpoints it missed and vote again", lambda: all(node3()),
+               timeout=60)
+    caught, fetched, votes = node3()
     t.proc.send_signal(signal.SIGTERM)
     t.finish()
     history = check_replicas(c, run_dir)
-    print(f"node 3 cut off from epoch {cut_at} to {restored_at} (>= 5 s); {caught[0]}; voted again on "
-          f"{len(votes)} block(s); chain {len(history)} blocks")
+    check_complete(c, run_dir, history, [c.data(i) for i in range(NODES)])
+    print(f"node 3 cut off from epoch {cut_at} to {restored_at} (>= 5 s); {caught[0]}; {fetched[0]}; voted "
+          f"again on {len(votes)} block(s); chain {len(history)} blocks")
 
 
 def wait_replicas(c, dirs, tip):
@@ -441,6 +484,65 @@ def wait_replicas(c, dirs, tip):
                 break
             expect(time.time() < deadline, f"replica {d}: {out.stdout}{out.stderr} (server tip {tip})")
             time.sleep(0.2)
+
+
+def rows(db, sql):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def check_complete(c, run_dir, history, dirs):
+    """Every replica is as complete as the server's store: every epoch's checkpoint file byte-identical
+    (with the same file digest recorded), the same gas records and profiles, VM state and contract
+    addresses, and `trainchain verify` (checkpoints included) passes on it (within 60 s: nodes fetch
+    checkpoints in the background)."""
+    server_db = os.path.join(run_dir, "chain.db")
+    digests = sorted({b["checkpoint"] for b in history if b["kind"] in ("epoch", "rollback")})
+    expect(digests, "the run has no checkpoints")
+    queries = {
+        "gas records": "SELECT height, contract, function, gas_used, success FROM gas ORDER BY height, id",
+        "gas profiles": "SELECT * FROM gas_profile ORDER BY height, contract, function",
+        "VM state": "SELECT value FROM meta WHERE key = 'vm_state'",
+        "contract addresses": "SELECT value FROM meta WHERE key = 'contracts'",
+        "checkpoint file digests": "SELECT hex(digest), hex(file_sha256) FROM checkpoint_files WHERE hex(digest) IN (%s) "
+                                   "ORDER BY digest" % ",".join(f"'{d.upper()}'" for d in digests),
+    }
+    server = {what: rows(server_db, sql) for what, sql in queries.items()}
+    expect(len(server["checkpoint file digests"]) == len(digests), f"server: {server['checkpoint file digests']}")
+    deadline = time.time() + 60
+    for d in dirs:
+        replica = os.path.join(d, "replica")
+
+        def differences():
+            out = []
+            for digest in digests:
+                ours = os.path.join(replica, "checkpoints", digest + ".zst")
+                if not os.path.exists(ours):
+                    out.append(f"checkpoint {digest} is missing")
+                elif open(ours, "rb").read() != open(os.path.join(run_dir, "checkpoints", digest + ".zst"), "rb").read():
+                    out.append(f"checkpoint {digest} differs from the server's file")
+            for what, sql in queries.items():
+                if rows(os.path.join(replica, "chain.db"), sql) != server[what]:
+                    out.append(f"its {what} differ from the server's")
+            return out
+
+        while True:
+            diff = differences()
+            if not diff:
+                break
+            expect(time.time() < deadline, f"replica {replica}: {'; '.join(diff[:5])}")
+            time.sleep(0.5)
+        v = c.cli("verify", replica, check=False)
+        expect(v.returncode == 0, f"verify {replica}: {v.stdout}{v.stderr}")
+        expect(not any(n.endswith("server_key") for (n,) in rows(os.path.join(replica, "chain.db"),
+                                                                  "SELECT key FROM meta")),
+               f"replica {replica} holds a server key")
+    print(f"all {len(dirs)} replicas complete: {len(digests)} checkpoints byte-identical to the server's, gas "
+          f"records ({len(server['gas records'])}), gas profiles ({len(server['gas profiles'])}), VM state and "
+          f"contract addresses equal; verify passes on each")
 
 
 def check_replicas(c, run_dir):

@@ -1231,6 +1231,162 @@ TEST_CASE("open: the stored VM state, nodes and contracts come back as they were
     for (size_t i = 0; i < keys.size(); ++i) CHECK(c->nodes()[i].public_key() == keys[i]);
 }
 
+TEST_CASE(
+    "replica: put_checkpoint_file keeps another store's file byte for byte, refuses what does not match") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    const Bytes content = checkpoint_bytes(7, 300000);
+    REQUIRE(c->append_epoch(EpochResult{1, 0.5, 1.0, content, ""}).accepted);
+    const Hash digest = c->blocks().back().payload.checkpoint;
+    const Bytes file = c->store().checkpoint_file(digest);
+    REQUIRE(!file.empty());
+
+    auto replica = Store::create(d.path / "replica", small_config(3));
+    const auto path = replica->checkpoint_path(digest);
+    auto refused = [&](const Hash& as, const Bytes& bytes, std::optional<uint64_t> size, const char* why) {
+        INFO(why);
+        CHECK_THROWS_AS(replica->put_checkpoint_file(as, bytes, size), StoreError);
+        CHECK_FALSE(fs::exists(replica->checkpoint_path(as)));
+        CHECK_FALSE(replica->intact_checkpoint_file(as));
+    };
+    refused(sha256(Bytes{1, 2, 3}), file, std::nullopt, "another digest");
+    refused(digest, file, content.size() + 1, "another size");
+    refused(digest, Bytes(file.begin(), file.end() - 10), std::nullopt, "truncated");
+    Bytes longer = file;
+    longer.push_back(0);
+    refused(digest, longer, std::nullopt, "a byte after the frame");
+    Bytes flipped = file;
+    flipped[flipped.size() / 2] ^= 0x40;
+    refused(digest, flipped, std::nullopt, "a byte changed");
+    refused(digest, content, std::nullopt, "not compressed");
+
+    replica->put_checkpoint_file(digest, file, content.size());
+    CHECK(replica->checkpoint_file(digest) == file);  // byte-identical to the server's
+    CHECK(replica->checkpoint(digest) == content);
+    CHECK(replica->intact_checkpoint_file(digest) == sha256(file));  // pending until the next append
+    CHECK_FALSE(replica->checkpoint_file_digest(digest));
+    replica->append(c->blocks()[0], {}, {});
+    CHECK(replica->checkpoint_file_digest(digest) == sha256(file));
+    CHECK(replica->checkpoint_file_digest(digest) == c->store().checkpoint_file_digest(digest));
+
+    // A damaged file is noticed, and a good copy put over it.
+    write_file_atomically(path, Bytes{1, 2, 3});
+    CHECK_FALSE(replica->intact_checkpoint_file(digest));
+    replica->put_checkpoint_file(digest, file);
+    CHECK(replica->intact_checkpoint_file(digest) == sha256(file));
+
+    // A checkpoint of a block the replica holds already is recorded at once.
+    const Bytes second = checkpoint_bytes(8, 5000);
+    REQUIRE(c->append_epoch(EpochResult{2, 0.6, 1.0, second, ""}).accepted);
+    const Hash d2 = c->blocks().back().payload.checkpoint;
+    replica->put_checkpoint_file(d2, c->store().checkpoint_file(d2), second.size());
+    replica->record_checkpoint_files();
+    CHECK(replica->checkpoint_file_digest(d2) == c->store().checkpoint_file_digest(d2));
+}
+
+namespace {
+
+/// The in-process transport, with a record of what the chain asked of it.
+class RecordingTransport final : public Transport {
+public:
+    RecordingTransport() : inner_{{}, 2} {}
+    void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+              const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override {
+        contracts = store.meta("contracts").value_or("");
+        inner_.open(config, nodes, blocks, server_key, store);
+    }
+    void publish_checkpoint(const Store& store, const Hash& digest) override {
+        events.push_back("checkpoint " + hex(digest));
+        CHECK(store.checkpoint(digest));  // stored before it is published
+    }
+    void broadcast(const BlockHeader& header, const Payload& payload,
+                   const std::vector<uint32_t>& recipients) override {
+        events.push_back("broadcast " + std::string(kind_name(payload.kind)) + " " + hex(payload.checkpoint));
+        inner_.broadcast(header, payload, recipients);
+    }
+    RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override {
+        return inner_.race(header, payload, claims);
+    }
+    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+                       const std::function<bool(const Vote&)>& on_vote) override {
+        inner_.collect_votes(claimed, claim, on_vote);
+    }
+    void accepted(const Block& block, const BlockRecords& records) override {
+        accepted_blocks.emplace_back(block, records);
+        inner_.accepted(block, records);
+    }
+    void collect_restore_points(const RestoreRequest& request,
+                                const std::function<void(const Proposal&)>& on_proposal) override {
+        inner_.collect_restore_points(request, on_proposal);
+    }
+    [[nodiscard]] const std::vector<UserNode>& local_nodes() const override { return inner_.local_nodes(); }
+
+    std::string contracts;
+    std::vector<std::string> events;
+    std::vector<std::pair<Block, BlockRecords>> accepted_blocks;
+
+private:
+    InProcessTransport inner_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "transport: checkpoints go out before their candidates; accepted blocks carry what the store keeps") {
+    TempDir d;
+    auto t = std::make_shared<RecordingTransport>();
+    ChainOptions o;
+    o.transport = t;
+    auto c = Chain::init(d.path / "run", small_config(4), o);
+    CHECK(t->contracts.find("Consensus") != std::string::npos);
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    REQUIRE(c->append_epoch(epoch_result(2, 0.7)).accepted);
+    REQUIRE(c->rollback(2, "test").block.accepted);
+    const auto& b = c->blocks();
+    const auto ck = [&](size_t h) { return hex(b[h].payload.checkpoint); };
+    const std::vector<std::string> expected = {
+        "broadcast registration " + ck(1), "checkpoint " + ck(2),
+        "broadcast epoch " + ck(2),        "checkpoint " + ck(3),
+        "broadcast epoch " + ck(3),        "checkpoint " + ck(2),
+        "broadcast rollback " + ck(2),  // the target's checkpoint again
+    };
+    CHECK(t->events == expected);
+
+    const Store& store = c->store();
+    REQUIRE(t->accepted_blocks.size() == b.size() - 1);  // all but genesis, mined by the server alone
+    for (const auto& [block, records] : t->accepted_blocks) {
+        const uint64_t h = block.header.height;
+        INFO("block " << h);
+        CHECK(block.hash() == b[h].hash());
+        const auto gas = store.gas_records(h);
+        REQUIRE(records.gas.size() == gas.size());
+        CHECK(!gas.empty());
+        for (size_t i = 0; i < gas.size(); ++i) {
+            CHECK(records.gas[i].height == h);
+            CHECK(records.gas[i].contract == gas[i].contract);
+            CHECK(records.gas[i].function == gas[i].function);
+            CHECK(records.gas[i].gas_used == gas[i].gas_used);
+        }
+        const auto profiles = store.gas_profiles(h);
+        REQUIRE(records.profiles.size() == profiles.size());
+        for (size_t i = 0; i < profiles.size(); ++i) {
+            CHECK(records.profiles[i].function == profiles[i].function);
+            CHECK(records.profiles[i].gas_used == profiles[i].gas_used);
+            CHECK(records.profiles[i].profile.total() == profiles[i].profile.total());
+        }
+        CHECK(!records.vm_state.empty());
+    }
+    CHECK(t->accepted_blocks.back().second.vm_state == store.vm_state());
+    // The per-block reads are the whole lists, filtered.
+    size_t records = 0, profiles = 0;
+    for (uint64_t h = 0; h < b.size(); ++h) {
+        records += store.gas_records(h).size();
+        profiles += store.gas_profiles(h).size();
+    }
+    CHECK(records == store.gas_records().size());
+    CHECK(profiles == store.gas_profiles().size());
+}
+
 TEST_CASE("quorum: below a majority (1..50 %) is refused by init and by the store") {
     // Before: any quorum from 1 % was accepted, and a minority of the nodes could accept blocks.
     TempDir d;

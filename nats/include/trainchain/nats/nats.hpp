@@ -15,7 +15,8 @@
 namespace trainchain::nats {
 
 /// Where a run's queues live: `nats://HOST:PORT/RUN` (RUN: letters, digits, '-' and '_';
-/// "trainchain" when absent). Subjects are `tc.RUN.…`, streams `TC_RUN_BLOCKS` and `TC_RUN_QUEUES`.
+/// "trainchain" when absent). Subjects are `tc.RUN.…`, streams `TC_RUN_BLOCKS`, `TC_RUN_QUEUES` and
+/// `TC_RUN_CHECKPOINTS`.
 struct Endpoint {
     std::string server;  ///< nats://HOST:PORT
     std::string run;
@@ -29,8 +30,24 @@ struct NatsError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// How the run's streams are kept. Unset values keep what an existing stream has (a resumed run,
+/// a second server) and give a new stream the default.
+struct StreamSettings {
+    /// JetStream replicas of every stream of the run (1 by default; runtime::min_stream_replicas to
+    /// max_stream_replicas; more than 1 needs a JetStream cluster of that many servers).
+    std::optional<uint32_t> replicas;
+    /// The checkpoints stream drops checkpoints older than this (0, the default: never).
+    std::optional<uint64_t> checkpoint_max_age_seconds;
+    /// The checkpoints stream drops its oldest checkpoints beyond this size (0, the default: never).
+    std::optional<uint64_t> checkpoint_max_bytes;
+};
+
+/// Checks settings against runtime/limits.hpp; the reason, naming the option, when out of range.
+std::optional<std::string> check_stream_settings(const StreamSettings& settings);
+
 /// How the server side waits.
 struct NatsOptions {
+    StreamSettings streams;       ///< replication and retention of the run's streams
     double resend_seconds = 1.0;  ///< a request unanswered this long is sent again (late/restarted nodes)
     /// Status lines while block creation waits (for a proof of work, a quorum, restore points).
     std::function<void(const std::string&)> status;
@@ -40,8 +57,11 @@ struct NatsOptions {
 
 /// The server's side: broadcasts candidates, vote requests and rollback requests, collects the
 /// nodes' signed claims, votes and proposals, and publishes every accepted block to a stream
-/// (one subject per height) from which nodes catch up. Waits (with status lines) while fewer than
-/// the quorum answer; never gives up on its own.
+/// (one subject per height) from which nodes catch up, with the block's gas records and profiles
+/// and the VM state after it. Every checkpoint a block names goes to the checkpoints stream before
+/// the block's candidate (the stored file in chunks, then a signed description), so that each node
+/// holds it before it votes. Waits (with status lines) while fewer than the quorum answer; never
+/// gives up on its own.
 class NatsTransport final : public runtime::Transport {
 public:
     /// Connects and makes sure the run's streams exist. Throws NatsError.
@@ -49,15 +69,17 @@ public:
     ~NatsTransport() override;
 
     void open(const runtime::ChainConfig& config, const std::vector<runtime::NodeRecord>& nodes,
-              const std::vector<runtime::Block>& blocks, const runtime::KeyPair& server_key) override;
+              const std::vector<runtime::Block>& blocks, const runtime::KeyPair& server_key,
+              const runtime::Store& store) override;
     void post_result(const runtime::EpochResult& result, const runtime::Hash& checkpoint) override;
+    void publish_checkpoint(const runtime::Store& store, const runtime::Hash& digest) override;
     void broadcast(const runtime::BlockHeader& header, const runtime::Payload& payload,
                    const std::vector<uint32_t>& recipients) override;
     runtime::RaceOutcome race(runtime::BlockHeader& header, const runtime::Payload& payload,
                               runtime::ConsensusQueue& claims) override;
     void collect_votes(const runtime::BlockHeader& claimed, const runtime::WorkClaim& claim,
                        const std::function<bool(const runtime::Vote&)>& on_vote) override;
-    void accepted(const runtime::Block& block) override;
+    void accepted(const runtime::Block& block, const runtime::BlockRecords& records) override;
     void collect_restore_points(const runtime::RestoreRequest& request,
                                 const std::function<void(const runtime::Proposal&)>& on_proposal) override;
 
@@ -70,18 +92,24 @@ private:
 struct NodeOptions {
     Endpoint endpoint;
     std::filesystem::path key_file;  ///< the node's private key (`trainchain node keygen`)
-    std::filesystem::path
-        data_dir;  ///< its replica (a chain store without checkpoints) and the pinned server key
+    /// Its replica (`replica/`: a chain store like the server's, with the checkpoints, gas records
+    /// and VM state, without the server's key) and the pinned server key (`server.pub`).
+    std::filesystem::path data_dir;
     runtime::Fault fault = runtime::Fault::None;  ///< for tests and demonstrations
     std::optional<runtime::PublicKey>
         server_key;        ///< the server's key, when known (else pinned on first sight)
     unsigned threads = 1;  ///< mining threads
     std::function<void(const std::string&)> log;  ///< one line per event
+    /// How long a vote waits for the block's checkpoint when the node does not hold it yet; without
+    /// it by then (or with a checkpoint that does not match the block) the node votes reject.
+    double checkpoint_wait_seconds = 20;
 };
 
 /// Runs a user node until `stop` is set: catches up from the blocks stream (and from peers),
-/// then receives candidates, mines its share of the nonce space, checks claims and votes,
-/// proposes restore points, and answers peers' block requests. Throws NatsError or
+/// fetches the checkpoints it lacks (from the checkpoints stream, else from peers), then receives
+/// candidates, mines its share of the nonce space, fetches each block's checkpoint, checks claims
+/// and votes (accept only while it holds the block's checkpoint), proposes restore points, and
+/// answers peers' block and checkpoint requests. Throws NatsError or
 /// runtime::StoreError on a setup it cannot run with (key not registered, replica of another run).
 void run_node(const NodeOptions& options, const std::atomic<bool>& stop);
 

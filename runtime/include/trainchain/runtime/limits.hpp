@@ -38,6 +38,21 @@ inline constexpr uint32_t max_patience = max_epochs;
 /// The most automatic rollbacks a run may allow before it stops (0: none).
 inline constexpr uint32_t max_rollback_limit = 1000000;
 
+/// A NATS run's streams (`--replicas`): how many JetStream servers hold each of them. JetStream
+/// allows 1 to 5; more than 1 needs a cluster of at least that many servers (3 is the usual
+/// production setup: one server may fail without losing a message).
+inline constexpr uint32_t min_stream_replicas = 1;
+inline constexpr uint32_t max_stream_replicas = 5;
+
+/// The checkpoints stream's retention (`--checkpoint-max-age`, `--checkpoint-max-bytes`; 0 keeps
+/// every checkpoint). An age is at least a minute (the nodes fetch a checkpoint within seconds of
+/// its publication) and at most ten years; a size at least 1 MiB and at most 1 PiB. The nodes keep
+/// every checkpoint in their own stores: the stream only serves nodes that were away.
+inline constexpr uint64_t min_checkpoint_max_age_seconds = 60;
+inline constexpr uint64_t max_checkpoint_max_age_seconds = uint64_t{10} * 366 * 24 * 3600;
+inline constexpr uint64_t min_checkpoint_max_bytes = uint64_t{1} << 20;
+inline constexpr uint64_t max_checkpoint_max_bytes = uint64_t{1} << 50;
+
 /// The HTTP API's stricter caps for a run created over the network: a public server must not let
 /// one request register thousands of nodes or ask for hours of proof of work per block, so it
 /// accepts at most 1000 nodes (also the most node keys a request may carry) and 24 bits (about

@@ -120,10 +120,16 @@ public:
     /// The blocks of rows already read with raw_blocks(), decoded, with their votes.
     [[nodiscard]] std::vector<Block> blocks(const std::vector<RawBlock>& raw) const;
     [[nodiscard]] std::vector<GasRecord> gas_records() const;
+    /// The gas records of one block, in the order they were made.
+    [[nodiscard]] std::vector<GasRecord> gas_records(uint64_t height) const;
     /// Every stored gas profile, in block order (none for chains written before profiles were).
     [[nodiscard]] std::vector<GasProfileRecord> gas_profiles() const;
+    /// The gas profiles of one block.
+    [[nodiscard]] std::vector<GasProfileRecord> gas_profiles(uint64_t height) const;
     /// The VM state saved with the last block (empty before the first).
     [[nodiscard]] Bytes vm_state() const;
+    /// Replaces the saved VM state: a replica that received a block's state after the block.
+    void set_vm_state(std::span<const uint8_t> vm_state);
     /// A small named value (e.g. the contract addresses).
     void set_meta(const std::string& key, const std::string& value);
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
@@ -140,6 +146,20 @@ public:
     [[nodiscard]] std::optional<Hash> checkpoint_file_digest(const Hash& digest) const;
     /// The stored file's raw bytes (empty when absent).
     [[nodiscard]] Bytes checkpoint_file(const Hash& digest) const;
+    /// Stores a checkpoint file another store wrote (a replica receiving the server's file), byte
+    /// for byte, after checking that it is one zstd frame whose content has SHA-256 `digest` (and
+    /// `size` bytes, when given); its file digest is recorded with the next append, as for
+    /// put_checkpoint. A file already stored intact is kept. Throws StoreError naming what does not
+    /// hold up (nothing is written then). The content is checked in pieces: memory stays small.
+    void put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
+                             std::optional<uint64_t> size = std::nullopt);
+    /// Records the file digests of the checkpoints written since the last append now, not with the
+    /// next block: a replica's checkpoints of blocks it holds already.
+    void record_checkpoint_files();
+    /// The SHA-256 of the checkpoint's stored file when it is stored intact: the file is there and
+    /// has the SHA-256 recorded for it (or written since the last append); nullopt otherwise. Reads
+    /// the whole file.
+    [[nodiscard]] std::optional<Hash> intact_checkpoint_file(const Hash& digest) const;
     /// Removes the temporary files (`<digest>.zst.XXXXXX`) a writer killed while it wrote a
     /// checkpoint left behind; the checkpoints themselves are untouched. Only for the holder of
     /// the chain's writer lock (Chain::open does it): another writer's file in progress would go.
@@ -151,6 +171,7 @@ private:
     void exec(const std::string& sql) const;
     void rollback_quietly() noexcept;
     void load_config();
+    [[nodiscard]] std::vector<GasProfileRecord> read_profiles(std::optional<uint64_t> height) const;
 
     std::filesystem::path dir_;
     sqlite3* db_;

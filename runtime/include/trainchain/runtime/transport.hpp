@@ -36,6 +36,15 @@ struct RaceOutcome {
     std::string failure;  ///< empty when at least one claim was posted
 };
 
+/// What the acceptance of a block stored besides the block (Store::append): the gas records of the
+/// calls that made it, their gas profiles and the VM state after them. Remote transports send them
+/// with the block, so that a node's replica holds what the server's store holds.
+struct BlockRecords {
+    std::vector<GasRecord> gas;
+    std::vector<GasProfileRecord> profiles;
+    Bytes vm_state;
+};
+
 /// How the chain talks with its user nodes.
 class Transport {
 public:
@@ -43,11 +52,18 @@ public:
 
     /// The chain is open: its configuration, its registered nodes, its blocks so far and the
     /// server's key (what the server's messages are signed with). Called again after each reopen.
+    /// `store` is the chain's store, for this call only: remote transports read from it what their
+    /// nodes may lack (the contract addresses, the records of blocks not yet delivered).
     virtual void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-                      const std::vector<Block>& blocks, const KeyPair& server_key) = 0;
+                      const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) = 0;
 
     /// An epoch result entered the Results Queue (remote transports keep a durable record).
     virtual void post_result(const EpochResult& /*result*/, const Hash& /*checkpoint*/) {}
+
+    /// The block about to be broadcast names the checkpoint `digest` (an epoch's, or a rollback
+    /// target's), stored in `store` (for this call only). Remote transports deliver the stored file
+    /// to every node before the race, so that the nodes can check it before they vote.
+    virtual void publish_checkpoint(const Store& /*store*/, const Hash& /*digest*/) {}
 
     /// Delivers a candidate (header without nonce, payload) to `recipients` (node indices, as the
     /// BlockCreation contract's Broadcast events name them).
@@ -65,8 +81,8 @@ public:
     virtual void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
                                const std::function<bool(const Vote&)>& on_vote) = 0;
 
-    /// A block was accepted and stored: every node appends it to its replica.
-    virtual void accepted(const Block& block) = 0;
+    /// A block was accepted and stored with `records`: every node appends it to its replica.
+    virtual void accepted(const Block& block, const BlockRecords& records) = 0;
 
     /// Asks every node for its restore point; calls `on_proposal` with each answer. Returns once
     /// every node answered or one height holds more than half of them.
@@ -86,13 +102,13 @@ public:
     InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads);
 
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-              const std::vector<Block>& blocks, const KeyPair& server_key) override;
+              const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override;
     void broadcast(const BlockHeader& header, const Payload& payload,
                    const std::vector<uint32_t>& recipients) override;
     RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override;
     void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
                        const std::function<bool(const Vote&)>& on_vote) override;
-    void accepted(const Block& block) override;
+    void accepted(const Block& block, const BlockRecords& records) override;
     void collect_restore_points(const RestoreRequest& request,
                                 const std::function<void(const Proposal&)>& on_proposal) override;
     [[nodiscard]] const std::vector<UserNode>& local_nodes() const override { return nodes_; }
