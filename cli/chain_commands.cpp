@@ -92,6 +92,7 @@ std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& 
 void add_chain_commands(CLI::App& app, int& exit_code) {
     auto* chain = app.add_subcommand("chain", "Create a run's chain and append epoch results to it");
     chain->require_subcommand(1);
+    add_rebuild_command(chain, exit_code);
 
     auto* init = chain->add_subcommand("init", "Create a chain: contracts, genesis block, registered nodes");
     auto io = std::make_shared<InitOptions>();

@@ -60,6 +60,9 @@ void add_vm_commands(CLI::App& app, int& exit_code);
 /// Registers `chain init|append`, `history`, `verify`, `rollback` and `export`.
 void add_chain_commands(CLI::App& app, int& exit_code);
 
+/// Registers `chain rebuild` on `chain` (a lost server's run directory from the nodes' copies).
+void add_rebuild_command(CLI::App* chain, int& exit_code);
+
 /// Registers `report recovery`.
 void add_report_commands(CLI::App& app, int& exit_code);
 

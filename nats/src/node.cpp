@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -65,12 +66,15 @@ struct BlockExtras {
 /// requests are answered on the NATS library's callback threads.
 class NodeProcess {
 public:
+    /// A node with `o.key_file`; without one, an observer (fetch_run): it joins no vote and
+    /// answers no peer, it only copies what the broker and the nodes hold.
     NodeProcess(const NodeOptions& o, const std::atomic<bool>& stop)
         : o_{o},
           stop_{stop},
-          key_{read_key_file(o.key_file)},
-          link_{o.endpoint, "trainchain-node-" + hex(key_.public_key()).substr(0, 12), {&stop, true, o.log}} {
-    }
+          key_{o.key_file.empty() ? std::nullopt : std::optional<KeyPair>(read_key_file(o.key_file))},
+          link_{o.endpoint,
+                key_ ? "trainchain-node-" + hex(key_->public_key()).substr(0, 12) : std::string("trainchain-rebuild"),
+                {&stop, key_.has_value(), o.log}} {}
 
     ~NodeProcess() {
         stop_mining();
@@ -115,6 +119,21 @@ public:
         }
     }
 
+    /// An observer's whole job: joins, takes every block the stream and the peers hold (asking the
+    /// peers until none has more), the VM state after the last and every checkpoint.
+    FetchReport fetch() {
+        join();
+        catch_up(std::numeric_limits<uint64_t>::max(), 3);
+        FetchReport rep;
+        std::lock_guard lock(mutex_);
+        rep.blocks = chain_.size();
+        rep.from_stream = from_stream_;
+        rep.from_peers = chain_.size() - from_stream_;
+        rep.missing_checkpoints = missing_.size();
+        rep.state_after_tip = !chain_.empty() && store_->meta("vm_state_height") == std::to_string(chain_.size() - 1);
+        return rep;
+    }
+
 private:
     void log(const std::string& line) const {
         if (o_.log) o_.log(line);
@@ -132,6 +151,9 @@ private:
         std::optional<Envelope> e;
         for (int waited = 0; !(e = link_.last(s.blocks_stream, s.info)); ++waited) {
             if (stop_) throw NatsError("stopped before the run started");
+            if (!key_)
+                throw NatsError("run '" + o_.endpoint.run + "' on " + o_.endpoint.server +
+                                ": error: no run information (no such run, or its stream was lost)");
             if (waited % 20 == 0)
                 log(fmt::format("node: waiting for run '{}' to start on {}", o_.endpoint.run,
                                 o_.endpoint.server));
@@ -165,12 +187,14 @@ private:
         server_key_ = info.server_key;
         config_ = info.config;
         nodes_ = info.nodes;
-        const auto it = std::find_if(nodes_.begin(), nodes_.end(),
-                                     [&](const NodeRecord& r) { return r.public_key == key_.public_key(); });
-        if (it == nodes_.end())
-            throw NatsError(o_.key_file.string() + ": error: key " + hex(key_.public_key()) +
-                            " is not registered in run '" + o_.endpoint.run + "'");
-        index_ = it->index;
+        if (key_) {
+            const auto it = std::find_if(nodes_.begin(), nodes_.end(),
+                                         [&](const NodeRecord& r) { return r.public_key == key_->public_key(); });
+            if (it == nodes_.end())
+                throw NatsError(o_.key_file.string() + ": error: key " + hex(key_->public_key()) +
+                                " is not registered in run '" + o_.endpoint.run + "'");
+            index_ = it->index;
+        }
         const auto dir = o_.data_dir / "replica";
         if (std::filesystem::exists(dir / "chain.db")) {
             store_ = Store::open(dir);
@@ -188,7 +212,8 @@ private:
         if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
             store_->set_meta("contracts", info.contracts);
         chain_ = store_->blocks();
-        node_.emplace(index_, key_, o_.fault);
+        if (!key_) return;
+        node_.emplace(index_, *key_, o_.fault);
         node_->load_replica(chain_);
         log(fmt::format("node {} of {} joined run '{}' (run id {}, {} bits); replica {}", index_,
                         nodes_.size(), o_.endpoint.run, config_.run_id, config_.difficulty_bits,
@@ -198,7 +223,7 @@ private:
     /// Appends whatever the blocks stream holds beyond the replica's tip; then asks peers for
     /// more when a later block is known to exist (the stream may have lost some). Then the VM state
     /// after the tip, and the checkpoints of the blocks the replica lacks.
-    void catch_up(uint64_t known_height = 0) {
+    void catch_up(uint64_t known_height = 0, int max_failures = 5) {
         const auto& s = link_.subjects();
         const uint64_t before = height();
         for (;;) {
@@ -215,10 +240,11 @@ private:
             if (!append(b, "stream", nullptr, &extras)) break;
         }
         const uint64_t from_stream = height() - before;
+        from_stream_ += from_stream;
         // The stream lacks blocks a later message shows to exist: ask the peers. The first answer
         // wins each request; an answer that does not hold up is dropped and the request made again
         // (another peer may answer first).
-        for (int failures = 0; height() < known_height && failures < 5;) {
+        for (int failures = 0; height() < known_height && failures < max_failures;) {
             const uint64_t at = height();
             const auto reply = link_.request(s.fetch, Json{{"from", at}}.dump(), 2000);
             std::string what = reply ? "an answer with no block" : "no answer";
@@ -335,7 +361,7 @@ private:
         store_->append(b, x.gas, x.vm_state ? *x.vm_state : store_->vm_state(), x.profiles);
         if (x.vm_state) store_->set_meta("vm_state_height", std::to_string(b.header.height));
         chain_.push_back(b);
-        node_->accept(b);
+        if (node_) node_->accept(b);
         if (fresh) *fresh = true;
         return true;
     }
@@ -632,10 +658,10 @@ private:
                 if (!why.empty()) {
                     log(fmt::format("node {}: rejects block {}: {}", index_, header.height, why));
                     v->accept = false;
-                    v->signature = key_.sign(vote_message(hash, false));
+                    v->signature = key_->sign(vote_message(hash, false));
                 }
             }
-            link_.publish_durable(s.vote, seal(key_, s.vote,
+            link_.publish_durable(s.vote, seal(*key_, s.vote,
                                                Json{{"node", index_},
                                                     {"height", header.height},
                                                     {"hash", to_hex(hash)},
@@ -662,7 +688,7 @@ private:
                          {"challenge", j.at("challenge")},
                          {"height", nullptr}};
             if (point) body["height"] = *point;
-            link_.publish_durable(s.proposal, seal(key_, s.proposal, body.dump()));
+            link_.publish_durable(s.proposal, seal(*key_, s.proposal, body.dump()));
             log(fmt::format("node {}: rollback {}: proposed {}", index_, j.at("id").get<uint64_t>(),
                             point ? std::to_string(*point) : "nothing"));
             return;
@@ -699,7 +725,7 @@ private:
     void send_claim(const BlockHeader& header, uint64_t nonce, const Hash& hash, uint64_t tries) {
         const auto& s = link_.subjects();
         try {
-            const std::string claim = seal(key_, s.claim,
+            const std::string claim = seal(*key_, s.claim,
                                            Json{{"node", index_},
                                                 {"height", header.height},
                                                 {"timestamp_ms", header.timestamp_ms},
@@ -802,7 +828,8 @@ private:
 
     const NodeOptions& o_;
     const std::atomic<bool>& stop_;
-    KeyPair key_;
+    std::optional<KeyPair> key_;  ///< none: an observer (fetch_run)
+    uint64_t from_stream_ = 0;    ///< blocks taken from the stream (the rest came from peers)
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
     natsSubscription* fetch_checkpoint_sub_ = nullptr;
@@ -842,6 +869,18 @@ void shutdown() noexcept { nats_CloseAndWait(2000); }
 void run_node(const NodeOptions& options, const std::atomic<bool>& stop) {
     NodeProcess node(options, stop);
     node.run();
+}
+
+FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server_key,
+                      const std::filesystem::path& data_dir, const std::function<void(const std::string&)>& log) {
+    NodeOptions o;
+    o.endpoint = endpoint;
+    o.data_dir = data_dir;
+    o.server_key = server_key;
+    o.log = log;
+    const std::atomic<bool> stop{false};
+    NodeProcess observer(o, stop);
+    return observer.fetch();
 }
 
 }  // namespace trainchain::nats

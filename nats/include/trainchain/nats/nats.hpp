@@ -113,6 +113,25 @@ struct NodeOptions {
 /// runtime::StoreError on a setup it cannot run with (key not registered, replica of another run).
 void run_node(const NodeOptions& options, const std::atomic<bool>& stop);
 
+/// What fetch_run copied.
+struct FetchReport {
+    uint64_t blocks = 0;       ///< blocks in the copy
+    uint64_t from_stream = 0;  ///< of them, taken from the blocks stream
+    uint64_t from_peers = 0;   ///< of them, taken from the nodes (the stream had lost them)
+    size_t missing_checkpoints = 0;  ///< epoch checkpoints neither the stream nor a node gave
+    bool state_after_tip = false;    ///< the copy holds the VM state after its last block
+};
+
+/// Copies what the broker and the nodes hold of a run into a replica at `data_dir/replica` (as a
+/// node's catch-up does, without a key of its own: it votes on nothing and answers no peer): the
+/// run information (which must be signed by `server_key`), every block the blocks stream holds and
+/// then every block the nodes hold beyond it, each checked as a node checks it, their records, the
+/// VM state after the last block and every epoch's checkpoint (from the checkpoints stream, else from
+/// the nodes). For `chain rebuild --transport`. Throws NatsError (no such run, another server key)
+/// or runtime::StoreError.
+FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server_key,
+                      const std::filesystem::path& data_dir, const std::function<void(const std::string&)>& log);
+
 /// Releases the NATS library's threads and memory once every transport and node has ended (call
 /// before the process exits).
 void shutdown() noexcept;

@@ -178,4 +178,21 @@ std::optional<std::string> block_json(const Store& store, uint64_t height, int i
 /// work, vote signatures against the registered keys, the quorum, and every checkpoint's digest.
 VerifyReport verify(const Store& store);
 
+/// What rebuild_from copied.
+struct RebuildReport {
+    size_t blocks = 0;       ///< blocks, with their votes, gas records and profiles
+    size_t checkpoints = 0;  ///< checkpoint files, byte for byte
+    VerifyReport verify;     ///< the rebuilt directory, verified
+};
+
+/// Rebuilds a run directory `dir` (absent or empty) from `source`, another copy of the run: a user
+/// node's replica (which holds what the server's store holds, without the server's key) or a
+/// server's store. Copies the configuration, the nodes, every block with its votes, gas records and
+/// gas profiles, the contract addresses, the VM state after the last block and every epoch's
+/// checkpoint file byte for byte, then verifies the result as `verify` does. Throws ChainError
+/// naming what is missing (a checkpoint, the VM state after the last block) or what does not
+/// verify; nothing of `dir` stays behind then. The server's key is not part of it (the caller
+/// records it, see Chain::open).
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir);
+
 }  // namespace trainchain::runtime

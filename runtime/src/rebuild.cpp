@@ -1,0 +1,76 @@
+// runtime/src/rebuild.cpp - a run directory rebuilt from another copy of the run (a user node's
+// replica, which holds what the server's store holds except the server's key): every block with
+// its votes, records and checkpoint, copied byte for byte and verified as `verify` verifies.
+#include <system_error>
+
+#include "trainchain/runtime/chain.hpp"
+
+namespace trainchain::runtime {
+
+namespace {
+
+/// The meta a replica keeps for itself (which block its VM state belongs to), not for a server.
+constexpr const char* state_height_key = "vm_state_height";
+
+}  // namespace
+
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+        throw ChainError(dir.string() + ": error: the directory exists and is not empty");
+    const auto snapshot = source.snapshot();
+    const auto raw = source.raw_blocks();
+    if (raw.empty()) throw ChainError(source.dir().string() + ": error: the copy holds no block");
+    const uint64_t tip = raw.back().height;
+    // The VM state must be the one after the last block, or a resumed run would run its contracts
+    // on an older state. A server's store saves it with every block; a replica says which block its
+    // state belongs to.
+    if (const auto at = source.meta(state_height_key); at && *at != std::to_string(tip))
+        throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " + *at +
+                         ", not after its last block " + std::to_string(tip) +
+                         " (rebuild from a node that holds it)");
+    const auto contracts = source.meta("contracts");
+    if (!contracts) throw ChainError(source.dir().string() + ": error: the copy lacks the contract addresses");
+    const auto blocks = source.blocks(raw);
+
+    RebuildReport rep;
+    const bool existed = fs::exists(dir, ec);
+    try {
+        auto out = Store::create(dir, source.config());
+        out->put_nodes(source.nodes());
+        out->set_meta("contracts", *contracts);
+        const Bytes no_state;
+        const Bytes state = source.vm_state();
+        for (const auto& b : blocks) {
+            const auto& p = b.payload;
+            if (p.kind == BlockKind::Epoch) {
+                const Bytes file = source.checkpoint_file(p.checkpoint);
+                if (file.empty())
+                    throw ChainError(source.dir().string() + ": error: the copy lacks the checkpoint of block " +
+                                     std::to_string(b.header.height) + " (" + hex(p.checkpoint) + ")");
+                out->put_checkpoint_file(p.checkpoint, file, p.checkpoint_size);
+                ++rep.checkpoints;
+            }
+            const uint64_t h = b.header.height;
+            out->append(b, source.gas_records(h), h == tip ? state : no_state, source.gas_profiles(h));
+            ++rep.blocks;
+        }
+        rep.verify = verify(*out);
+        if (!rep.verify.ok)
+            throw ChainError(dir.string() + ": error: the rebuilt chain does not verify: block " +
+                             (rep.verify.bad_height ? std::to_string(*rep.verify.bad_height) : "-") + ": " +
+                             rep.verify.reason);
+    } catch (...) {
+        // Nothing half made stays behind: a later rebuild starts from an empty directory.
+        if (existed) {
+            for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+        } else {
+            fs::remove_all(dir, ec);
+        }
+        throw;
+    }
+    return rep;
+}
+
+}  // namespace trainchain::runtime
