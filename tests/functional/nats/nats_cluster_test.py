@@ -339,6 +339,10 @@ def run(c, work):
     kinds = [b["kind"] for b in history]
     expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
     expect(kinds.count("epoch") >= 15, f"14 epochs and the NaN epoch: {kinds}")
+    # Each rollback block records the node processes' signed proposals (verify checked them).
+    for b in history:
+        if b["kind"] == "rollback":
+            expect(b["proposals"] * 2 > NODES, f"rollback block {b['height']}: {b['proposals']} proposals")
     run_serve(c, work)
 
 
@@ -392,6 +396,7 @@ def run_serve(c, work):
     v = c.cli("verify", run_dir)
     history = json.loads(c.cli("history", run_dir, "--json").stdout)
     expect([b["kind"] for b in history][-1] == "rollback", "the API run's last block")
+    expect(history[-1]["proposals"] * 2 > NODES, f"the API run's rollback: {history[-1]}")
     wait_replicas(c, [os.path.join(work, f"api-node{i}") for i in range(NODES)], history[-1]["hash"])
     print(f"serve --transport: {len(history)} blocks through the API, {v.stdout.strip()}; replicas equal")
 
