@@ -286,6 +286,9 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
                    c->blocks()[r.target].payload.epoch, c->blocks()[r.target].payload.accuracy);
         for (const auto& [height, count] : r.proposals)
             fmt::print("  {} node(s) proposed block {}\n", count, height);
+        if (r.invalid_proposals)
+            fmt::print("  {} proposal(s) dropped: not signed by a registered node over this chain\n",
+                       r.invalid_proposals);
         print_append(r.block);
         return 0;
     }));

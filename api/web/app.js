@@ -552,6 +552,15 @@ async function showBlock(h) {
         el("td", { class: "num", text: v.node }),
         el("td", { class: v.accept ? "ok" : "bad", text: v.accept ? "accept" : "reject" }),
         el("td", { class: "mono", title: v.signature, text: shortHex(v.signature, 24) })))));
+    // A rollback block's signed restore points: one per node, the target's in green.
+    const proposals = b.proposal_list ? el("div", {},
+      el("h4", { text: `Proposals (${b.proposal_list.length}; failing block ${b.failing}, target ${b.target})` }),
+      el("div", { class: "table-wrap" }, el("table", { class: "grid compact" },
+        el("thead", {}, el("tr", {}, el("th", { text: "node" }), el("th", { text: "target" }), el("th", { text: "signature" }))),
+        el("tbody", {}, b.proposal_list.map((p) => el("tr", {},
+          el("td", { class: "num", text: p.node }),
+          el("td", { class: p.target === b.target ? "num ok" : "num bad", text: p.target }),
+          el("td", { class: "mono", title: p.signature, text: shortHex(p.signature, 24) }))))))) : null;
     const txs = el("table", { class: "grid compact" },
       el("thead", {}, el("tr", {}, el("th", { text: "contract" }), el("th", { text: "function" }), el("th", { class: "num", text: "gas" }), el("th", { text: "ok" }))),
       el("tbody", {}, (b.transactions || []).map((t) => el("tr", {},
@@ -569,7 +578,8 @@ async function showBlock(h) {
         el("dt", { text: "note" }), el("dd", { text: b.note || "–" })),
       el("div", { class: "two-col" },
         el("div", {}, el("h4", { text: `Votes (${(b.vote_list || []).length})` }), el("div", { class: "table-wrap" }, votes)),
-        el("div", {}, el("h4", { text: `Transactions (${(b.transactions || []).length})` }), el("div", { class: "table-wrap" }, txs))));
+        el("div", {}, el("h4", { text: `Transactions (${(b.transactions || []).length})` }), el("div", { class: "table-wrap" }, txs))),
+      proposals);
   } catch (e) {
     d.replaceChildren(el("p", { class: "bad", text: `block ${h}: ${e.message}` }));
   }

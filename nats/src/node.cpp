@@ -676,21 +676,30 @@ private:
         if (e.subject == s.restore_request) {
             const auto tip = j.at("tip").get<uint64_t>();
             if (tip >= height()) catch_up(tip + 1);
-            std::optional<uint64_t> to, failing;
-            if (j.contains("to")) to = j.at("to").get<uint64_t>();
-            if (j.contains("failing")) failing = j.at("failing").get<uint64_t>();
-            const auto point = node_->propose(to, failing);
+            RestoreRequest request;
+            request.id = j.at("id").get<uint64_t>();
+            request.run_id = config_.run_id;
+            request.tip = tip;
+            if (j.contains("to")) request.to = j.at("to").get<uint64_t>();
+            if (j.contains("failing")) request.failing = j.at("failing").get<uint64_t>();
             if (!node_->alive()) return;
             if (j.at("run_id").get<uint64_t>() != config_.run_id) return;
+            // Signed over the run id, the rollback block's height, the failing block's hash, the
+            // target and its hash, as this replica holds them (runtime::proposal_message).
+            const auto proposal = node_->proposal(request);
             Json body = {{"node", index_},
                          {"id", j.at("id")},
                          {"tip", tip},
                          {"challenge", j.at("challenge")},
                          {"height", nullptr}};
-            if (point) body["height"] = *point;
+            if (proposal) {
+                body["height"] = proposal->height;
+                body["target_hash"] = to_hex(proposal->target_hash);
+                body["signature"] = to_hex(proposal->signature);
+            }
             link_.publish_durable(s.proposal, seal(*key_, s.proposal, body.dump()));
-            log(fmt::format("node {}: rollback {}: proposed {}", index_, j.at("id").get<uint64_t>(),
-                            point ? std::to_string(*point) : "nothing"));
+            log(fmt::format("node {}: rollback {}: proposed {}", index_, request.id,
+                            proposal ? std::to_string(proposal->height) : "nothing"));
             return;
         }
     }

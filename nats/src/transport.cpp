@@ -446,9 +446,21 @@ void NatsTransport::collect_restore_points(const RestoreRequest& request,
                 const auto node = j->at("node").get<uint32_t>();
                 if (!answered.insert(node).second) continue;
                 if (j->at("height").is_null()) continue;
-                const auto height = j->at("height").get<uint64_t>();
-                on_proposal({node, height});
-                if (++tally[height] * 2 > n && !majority_at) majority_at = Clock::now();
+                Proposal p;
+                p.node = node;
+                p.height = j->at("height").get<uint64_t>();
+                p.target_hash = from_hex_n<32>(j->at("target_hash").get<std::string>());
+                p.signature = from_hex_n<64>(j->at("signature").get<std::string>());
+                // The proposal itself must be signed by the node's registered key over the
+                // canonical message (it goes into the rollback block); a bad one is dropped.
+                if (!proposal_signed(request, m.nodes[node].public_key, p)) {
+                    m.status(
+                        fmt::format("rollback {}: dropped node {}'s proposal: its signature does not check",
+                                    request.id, node));
+                    continue;
+                }
+                on_proposal(p);
+                if (++tally[p.height] * 2 > n && !majority_at) majority_at = Clock::now();
             } catch (const std::exception&) {
                 continue;
             }

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "trainchain/runtime/limits.hpp"
+
 namespace trainchain::runtime {
 namespace {
 
@@ -35,10 +37,13 @@ void append_u32(Bytes& b, uint32_t v) {
     b.insert(b.end(), t, t + 4);
 }
 
+/// One encoded proposal: node (4), target height (8), signature (64).
+constexpr size_t proposal_size = 4 + 8 + 64;
+
 /// The fields of a payload, each encoded on its own (the Merkle leaves); their concatenation is
 /// the payload encoding.
 std::vector<Bytes> fields(const Payload& p) {
-    std::vector<Bytes> f(10);
+    std::vector<Bytes> f(11);
     f[0].push_back(static_cast<uint8_t>(p.kind));
     append_u64(f[1], p.run_id);
     append_u64(f[2], p.epoch);
@@ -50,6 +55,14 @@ std::vector<Bytes> fields(const Payload& p) {
     append_u64(f[8], p.target_height);
     append_u32(f[9], static_cast<uint32_t>(p.note.size()));
     f[9].insert(f[9].end(), p.note.begin(), p.note.end());
+    f[10].reserve(12 + p.proposals.size() * proposal_size);
+    append_u64(f[10], p.failing_height);
+    append_u32(f[10], static_cast<uint32_t>(p.proposals.size()));
+    for (const auto& q : p.proposals) {
+        append_u32(f[10], q.node);
+        append_u64(f[10], q.target_height);
+        f[10].insert(f[10].end(), q.signature.begin(), q.signature.end());
+    }
     return f;
 }
 
@@ -158,10 +171,13 @@ std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* 
         if (error) *error = why;
         return std::nullopt;
     };
+    // The fields before the note's text; after it, the proposals field: failing height (8) and
+    // count (4), then `count` proposals of proposal_size bytes.
     constexpr size_t fixed = 1 + 8 + 8 + 8 + 8 + 32 + 8 + 4 + 8 + 4;
-    if (b.size() < fixed)
+    constexpr size_t proposals_fixed = 8 + 4;
+    if (b.size() < fixed + proposals_fixed)
         return fail("payload of " + std::to_string(b.size()) + " bytes is shorter than " +
-                    std::to_string(fixed));
+                    std::to_string(fixed + proposals_fixed));
     Payload p;
     const uint8_t* q = b.data();
     if (q[0] > static_cast<uint8_t>(BlockKind::Rollback))
@@ -177,8 +193,25 @@ std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* 
     p.target_height = get_u64(q + 77);
     const uint32_t note_size = get_u32(q + 85);
     if (note_size > max_note) return fail("note of " + std::to_string(note_size) + " bytes exceeds 4096");
-    if (b.size() != fixed + note_size) return fail("payload size does not match its note length");
+    if (b.size() < fixed + note_size + proposals_fixed)
+        return fail("payload size does not match its note length");
     p.note.assign(reinterpret_cast<const char*>(q + fixed), note_size);
+    const uint8_t* r = q + fixed + note_size;
+    p.failing_height = get_u64(r);
+    const uint32_t count = get_u32(r + 8);
+    if (count > max_nodes)
+        return fail(std::to_string(count) + " proposals exceed the node limit (" + std::to_string(max_nodes) +
+                    ")");
+    if (b.size() != fixed + note_size + proposals_fixed + size_t{count} * proposal_size)
+        return fail("payload size does not match its note length and proposal count");
+    p.proposals.resize(count);
+    r += proposals_fixed;
+    for (auto& one : p.proposals) {
+        one.node = get_u32(r);
+        one.target_height = get_u64(r + 4);
+        std::memcpy(one.signature.data(), r + 12, one.signature.size());
+        r += proposal_size;
+    }
     return p;
 }
 
@@ -206,6 +239,19 @@ Bytes vote_message(const Hash& block_hash, bool accept) {
     std::memcpy(m.data(), tag.data(), tag.size());
     std::memcpy(m.data() + tag.size(), block_hash.data(), block_hash.size());
     m.back() = accept ? 1 : 0;
+    return m;
+}
+
+Bytes proposal_message(uint64_t run_id, uint64_t rollback_height, const Hash& failing_hash,
+                       uint64_t target_height, const Hash& target_hash) {
+    static constexpr std::string_view tag = "trainchain/proposal/v1";
+    Bytes m(tag.begin(), tag.end());
+    m.reserve(tag.size() + 8 + 8 + 32 + 8 + 32);
+    append_u64(m, run_id);
+    append_u64(m, rollback_height);
+    m.insert(m.end(), failing_hash.begin(), failing_hash.end());
+    append_u64(m, target_height);
+    m.insert(m.end(), target_hash.begin(), target_hash.end());
     return m;
 }
 

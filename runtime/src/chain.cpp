@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -463,6 +464,8 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     if (!valid_utf8(reason) || (note && !valid_utf8(*note)))
         throw ChainError("the rollback reason is not valid UTF-8");
     const auto n = static_cast<uint32_t>(registered_keys_.size());
+    if (failing && *failing >= blocks_.size())
+        throw ChainError("the failing block " + std::to_string(*failing) + " is not in the chain");
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
                                      {vm::uint256{blocks_.size() - 1}, reason});
@@ -470,13 +473,25 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     const vm::uint256 id = opened.get<vm::uint256>(0);
     RestoreRequest request;
     request.id = opened.get_u64(0);
+    request.run_id = store_->config().run_id;
     request.tip = blocks_.size() - 1;
     request.to = to;
     request.failing = failing;
+    request.failing_hash = blocks_[request.subject()].hash();
+    // Each answer is checked as the rollback block's validation will check it (the registered key,
+    // this chain's hashes) before the contract counts it; the counted ones go into the block.
+    std::vector<RollbackProposal> counted;
     transport_->collect_restore_points(request, [&](const Proposal& p) {
+        if (p.node >= n || p.height >= blocks_.size() || p.target_hash != blocks_[p.height].hash() ||
+            !proposal_signed(request, registered_keys_[p.node], p)) {
+            ++rep.invalid_proposals;
+            return;
+        }
         const auto r = ledger_.call(rollback_, "Rollback", "propose(uint256,uint256,uint256)",
                                     {id, vm::uint256{p.node}, vm::uint256{p.height}});
-        if (r.ok()) ++rep.proposals[p.height];
+        if (!r.ok()) return;
+        ++rep.proposals[p.height];
+        counted.push_back({p.node, p.height, p.signature});
     });
     const auto decided = ledger_.call(rollback_, "Rollback", "decide(uint256,uint256)", {id, vm::uint256{n}});
     if (!decided.ok()) throw ChainError("no rollback: " + decided.revert_reason);
@@ -495,6 +510,10 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     p.checkpoint_size = target.checkpoint_size;
     p.target_height = rep.target;
     p.note = std::string(utf8_prefix(note ? *note : reason, 4096));
+    p.failing_height = request.subject();
+    std::sort(counted.begin(), counted.end(),
+              [](const RollbackProposal& a, const RollbackProposal& b) { return a.node < b.node; });
+    p.proposals = std::move(counted);
     rep.block = commit(std::move(p), false);
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;
@@ -542,6 +561,55 @@ ValidationState check_rollback_request(const std::vector<Block>& blocks, std::op
     return {};
 }
 
+namespace {
+
+/// The message proposal `q` of rollback block `b` (at height chain.size()) must be signed over;
+/// the caller has checked that the failing block and the target are in `chain`.
+Bytes rollback_proposal_message(uint64_t run_id, std::span<const Block> chain, const Block& b,
+                                const RollbackProposal& q) {
+    return proposal_message(run_id, chain.size(), chain[b.payload.failing_height].hash(), q.target_height,
+                            chain[q.target_height].hash());
+}
+
+/// The proposals of rollback block `b` (validate_next_block): present, the failing block an earlier
+/// block, each from a distinct registered node, naming an earlier block, signed (when
+/// `signatures`), and the block's target proposed by more than half of the registered nodes.
+ValidationState check_proposals(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
+                                std::span<const Block> chain, const Block& b, bool signatures) {
+    auto bad = [](Reject code, std::string why) { return ValidationState::invalid(code, std::move(why)); };
+    const uint64_t i = chain.size();
+    const auto& proposals = b.payload.proposals;
+    if (proposals.empty()) return bad(Reject::ProposalMissing, "the rollback carries no signed proposals");
+    if (b.payload.failing_height >= i)
+        return bad(Reject::ProposalFailing, "the failing block " + std::to_string(b.payload.failing_height) +
+                                                " the proposals answer is not an earlier block");
+    std::vector<bool> proposed(nodes.size(), false);
+    uint64_t for_target = 0;
+    for (const auto& q : proposals) {
+        const std::string who = "node " + std::to_string(q.node);
+        if (q.node >= nodes.size())
+            return bad(Reject::ProposalNode, "a proposal comes from unregistered " + who);
+        if (proposed[q.node]) return bad(Reject::ProposalDuplicate, who + " proposed twice");
+        proposed[q.node] = true;
+        if (q.target_height >= i)
+            return bad(Reject::ProposalTarget, who + "'s proposal names block " +
+                                                   std::to_string(q.target_height) +
+                                                   ", not an earlier block");
+        if (signatures && !verify_signature(nodes[q.node].public_key,
+                                            rollback_proposal_message(cfg.run_id, chain, b, q), q.signature))
+            return bad(Reject::ProposalSignature, who + "'s proposal signature is invalid");
+        if (q.target_height == b.payload.target_height) ++for_target;
+    }
+    if (for_target * 2 <= nodes.size())
+        return bad(Reject::ProposalMajority,
+                   std::to_string(for_target) + " of " + std::to_string(nodes.size()) +
+                       " registered nodes proposed the target " + std::to_string(b.payload.target_height) +
+                       ": not more than half");
+    return {};
+}
+
+}  // namespace
+
 ValidationState validate_next_block(const ChainConfig& cfg, const std::vector<NodeRecord>& nodes,
                                     std::span<const Block> chain, const Block& b, VoteCheck vote_check) {
     auto bad = [](Reject code, std::string why) { return ValidationState::invalid(code, std::move(why)); };
@@ -569,6 +637,10 @@ ValidationState validate_next_block(const ChainConfig& cfg, const std::vector<No
     if (!kind_ok)
         return bad(Reject::Kind,
                    "a " + kind_name(b.payload.kind) + " block cannot stand at height " + std::to_string(i));
+    if (b.payload.kind != BlockKind::Rollback &&
+        (!b.payload.proposals.empty() || b.payload.failing_height != 0))
+        return bad(Reject::ProposalUnexpected,
+                   "a " + kind_name(b.payload.kind) + " block carries rollback proposals");
     if (i == 0) {
         if (!b.votes.empty()) return bad(Reject::GenesisVotes, "the genesis block carries votes");
         if (b.payload.note != config_note(cfg))
@@ -606,17 +678,21 @@ ValidationState validate_next_block(const ChainConfig& cfg, const std::vector<No
         if (chain[t].payload.checkpoint != b.payload.checkpoint)
             return bad(Reject::RollbackCheckpoint,
                        "the rollback names a different checkpoint than its target");
+        if (auto proposals = check_proposals(cfg, nodes, chain, b, vote_check != VoteCheck::Unsigned);
+            !proposals.ok())
+            return proposals;
     }
     return {};
 }
 
 namespace {
 
-/// A check that runs after the sequential pass, in parallel: a vote signature or a checkpoint.
+/// A check that runs after the sequential pass, in parallel: a vote signature, a rollback
+/// proposal's signature or a checkpoint.
 struct DeferredCheck {
     size_t block = 0;
-    enum class Kind { Signature, Checkpoint } kind = Kind::Signature;
-    uint32_t node = 0;
+    enum class Kind { Signature, Proposal, Checkpoint } kind = Kind::Signature;
+    uint32_t node = 0;  ///< the voter; proposals: the proposal's index in the payload
     bool accept = false;
     Hash hash{};  ///< the block hash (signatures) or the checkpoint digest
     Signature signature{};
@@ -686,6 +762,9 @@ VerifyReport verify(const Store& store) {
         }
         for (const auto& v : b.votes)
             deferred.push_back({i, DeferredCheck::Kind::Signature, v.node, v.accept, h, v.signature, 0});
+        for (size_t k = 0; k < b.payload.proposals.size(); ++k)
+            deferred.push_back(
+                {i, DeferredCheck::Kind::Proposal, static_cast<uint32_t>(k), false, {}, {}, 0});
         if (b.payload.kind == BlockKind::Epoch || b.payload.kind == BlockKind::Rollback)
             deferred.push_back({i,
                                 DeferredCheck::Kind::Checkpoint,
@@ -719,6 +798,15 @@ VerifyReport verify(const Store& store) {
                                           d.signature))
                         why = {Reject::VoteSignature,
                                "node " + std::to_string(d.node) + "'s vote signature is invalid"};
+                } else if (d.kind == DeferredCheck::Kind::Proposal) {
+                    // Pass 1 checked the proposal's node, its target and the failing block.
+                    const Block& b = blocks[d.block];
+                    const auto& q = b.payload.proposals[d.node];
+                    const auto message =
+                        rollback_proposal_message(cfg.run_id, std::span(blocks).first(d.block), b, q);
+                    if (!verify_signature(nodes[q.node].public_key, message, q.signature))
+                        why = {Reject::ProposalSignature,
+                               "node " + std::to_string(q.node) + "'s proposal signature is invalid"};
                 } else {
                     try {
                         // The file's own digest first: a damaged frame is never decompressed

@@ -35,7 +35,11 @@ nlohmann::ordered_json entry(const Block& b, size_t nodes, int64_t gas) {
     e["votes"] = b.votes.size();
     e["checkpoint"] = hex(b.payload.checkpoint);
     e["checkpoint_size"] = b.payload.checkpoint_size;
-    if (b.payload.kind == BlockKind::Rollback) e["target"] = b.payload.target_height;
+    if (b.payload.kind == BlockKind::Rollback) {
+        e["target"] = b.payload.target_height;
+        e["failing"] = b.payload.failing_height;
+        e["proposals"] = b.payload.proposals.size();
+    }
     if (!b.payload.note.empty()) e["note"] = b.payload.note;
     e["gas"] = gas;
     return e;
@@ -72,6 +76,13 @@ std::optional<std::string> block_json(const Store& store, uint64_t height, int i
     for (const auto& v : b.votes)
         votes.push_back({{"node", v.node}, {"accept", v.accept}, {"signature", vm::to_hex(v.signature)}});
     e["vote_list"] = votes;
+    if (b.payload.kind == BlockKind::Rollback) {
+        nlohmann::ordered_json proposals = nlohmann::ordered_json::array();
+        for (const auto& q : b.payload.proposals)
+            proposals.push_back(
+                {{"node", q.node}, {"target", q.target_height}, {"signature", vm::to_hex(q.signature)}});
+        e["proposal_list"] = proposals;
+    }
     e["transactions"] = calls;
     return dump(e, indent);
 }

@@ -135,6 +135,26 @@ std::optional<uint64_t> UserNode::propose(std::optional<uint64_t> to, std::optio
     return std::nullopt;
 }
 
+std::optional<Proposal> UserNode::proposal(const RestoreRequest& request) const {
+    const auto point = propose(request.to, request.failing);
+    const uint64_t subject = request.subject();
+    if (!point || *point >= replica_.size() || subject >= replica_.size()) return std::nullopt;
+    Proposal p;
+    p.node = index_;
+    p.height = *point;
+    p.target_hash = replica_[*point].hash();
+    p.signature = key_.sign(proposal_message(request.run_id, request.rollback_height(),
+                                             replica_[subject].hash(), p.height, p.target_hash));
+    return p;
+}
+
+bool proposal_signed(const RestoreRequest& request, const PublicKey& key, const Proposal& p) {
+    return verify_signature(key,
+                            proposal_message(request.run_id, request.rollback_height(), request.failing_hash,
+                                             p.height, p.target_hash),
+                            p.signature);
+}
+
 std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height) {
     for (uint64_t h = std::min<uint64_t>(height, blocks.size()); h-- > 0;) {
         const auto& p = blocks[h].payload;

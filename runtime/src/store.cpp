@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INT
                                 function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
 )sql";
 
+/// The store's format, in its configuration: 2 since payloads end with the rollback proposals
+/// field (docs/chain.md). A chain of format 1 cannot be decoded any more and is refused on open.
+constexpr int store_format = 2;
+
 /// Added after the first format; created on open as well, so that older chains gain it.
 constexpr const char* profile_schema = R"sql(
 CREATE TABLE IF NOT EXISTS gas_profile (height INTEGER NOT NULL, contract TEXT NOT NULL, function TEXT NOT NULL,
@@ -198,7 +202,7 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     s->exec(profile_schema);
     const nlohmann::json j = {
         {"nodes", config.nodes},   {"difficulty_bits", config.difficulty_bits}, {"fork", config.fork},
-        {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", 1}};
+        {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", store_format}};
     const std::string text = j.dump();
     Statement st(s->db_, "INSERT INTO meta (key, value) VALUES ('config', ?)");
     st.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
@@ -230,6 +234,11 @@ void Store::load_config() {
         config_.fork = j.at("fork").get<std::string>();
         config_.run_id = j.at("run_id").get<uint64_t>();
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
+        if (const auto format = j.value("format", int64_t{0}); format != store_format)
+            throw std::out_of_range("format " + std::to_string(format) + ", this version reads format " +
+                                    std::to_string(store_format) +
+                                    " (format 1, before rollback blocks recorded their signed proposals, "
+                                    "cannot be read: make the chain again)");
         const auto nodes = j.at("nodes").get<int64_t>(), bits = j.at("difficulty_bits").get<int64_t>(),
                    quorum = j.at("quorum_percent").get<int64_t>();
         if (nodes < min_nodes || nodes > max_nodes || bits < min_difficulty_bits ||

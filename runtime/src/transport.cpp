@@ -84,7 +84,7 @@ void InProcessTransport::accepted(const Block& block, const BlockRecords& /*reco
 void InProcessTransport::collect_restore_points(const RestoreRequest& request,
                                                 const std::function<void(const Proposal&)>& on_proposal) {
     for (const auto& node : nodes_)
-        if (const auto point = node.propose(request.to, request.failing)) on_proposal({node.index(), *point});
+        if (const auto p = node.proposal(request)) on_proposal(*p);
 }
 
 }  // namespace trainchain::runtime

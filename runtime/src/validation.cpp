@@ -29,6 +29,8 @@ std::string_view result_name(ValidationResult result) noexcept {
             return "consensus";
         case ValidationResult::Votes:
             return "votes";
+        case ValidationResult::Proposals:
+            return "proposals";
         case ValidationResult::Checkpoint:
             return "checkpoint";
         case ValidationResult::Store:

@@ -474,6 +474,22 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     CHECK(history[5]["loss"].is_null());
     CHECK(history[6]["kind"] == "rollback");
     CHECK(history[6]["target"] == 4);
+    CHECK(history[6]["failing"] == 5);  // the epoch whose NaN loss set the rollback off
+    CHECK(history[6]["proposals"] == 7);
+    // The rollback block shows the signed proposals it records: every node's, for block 4.
+    {
+        const auto rb6 = c.Get("/api/runs/r/blocks/6", auth);
+        REQUIRE(rb6);
+        CHECK(rb6->status == 200);
+        const json list = json::parse(rb6->body)["proposal_list"];
+        REQUIRE(list.size() == 7);
+        for (size_t k = 0; k < list.size(); ++k) {
+            CHECK(list[k]["node"] == k);
+            CHECK(list[k]["target"] == 4);
+            CHECK(list[k]["signature"].get<std::string>().size() == 128);
+        }
+        CHECK_FALSE(json::parse(c.Get("/api/runs/r/blocks/5", auth)->body).contains("proposal_list"));
+    }
 
     // Epoch 4 again, then an accuracy collapse (more than 0.10 below the best): rolled back again.
     p = body_of(run.post_epoch(4, 0.85, "0.4", "0.65", weights(4, 1)), 201);

@@ -345,6 +345,14 @@ class ClientTests(unittest.TestCase):
         block = c.block(run, a2["height"])
         self.assertEqual(block["hash"], a2["hash"])
         self.assertTrue(block["vote_list"])
+        self.assertNotIn("proposal_list", block)
+        # A rollback block shows the nodes' signed restore points it records.
+        rolled = c.block(run, rb["height"])
+        self.assertEqual(rolled["proposals"], len(rolled["proposal_list"]))
+        self.assertGreater(len(rolled["proposal_list"]) * 2, 5)
+        for proposal in rolled["proposal_list"]:
+            self.assertEqual(proposal["target"], a1["height"])
+            self.assertEqual(len(proposal["signature"]), 128)
         self.assertEqual(len(c.nodes(run)["nodes"]), 5)
         self.assertIn("measured", c.gas(run))
         self.assertIn("points", c.recovery(run, keep=2))

@@ -430,7 +430,9 @@ class Client:
         return self._json("GET", self._run_path(run, "history"))
 
     def block(self, run, height):
-        """One block's history entry plus ``vote_list`` and ``transactions``."""
+        """One block's history entry plus ``vote_list`` and ``transactions``; a rollback block
+        also has ``proposal_list`` (``node``, ``target``, ``signature``: the nodes' signed
+        restore points) next to ``failing`` and ``proposals`` (their count)."""
         return self._json("GET", self._run_path(run, "blocks", int(height)))
 
     def checkpoint(self, run, height, expected_sha256=None, out=None):

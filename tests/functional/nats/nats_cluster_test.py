@@ -375,6 +375,10 @@ def run(c, work):
     kinds = [b["kind"] for b in history]
     expect("rollback" in kinds, f"the injected NaN was not rolled back: {kinds}")
     expect(kinds.count("epoch") >= 17, f"16 epochs and the NaN epoch: {kinds}")
+    # Each rollback block records the node processes' signed proposals (verify checked them).
+    for b in history:
+        if b["kind"] == "rollback":
+            expect(b["proposals"] * 2 > NODES, f"rollback block {b['height']}: {b['proposals']} proposals")
     check_complete(c, run_dir, history, [c.data(i) for i in range(NODES)])
     run_serve(c, work)
 
@@ -430,6 +434,7 @@ def run_serve(c, work):
     v = c.cli("verify", run_dir)
     history = json.loads(c.cli("history", run_dir, "--json").stdout)
     expect([b["kind"] for b in history][-1] == "rollback", "the API run's last block")
+    expect(history[-1]["proposals"] * 2 > NODES, f"the API run's rollback: {history[-1]}")
     dirs = [os.path.join(work, f"api-node{i}") for i in range(NODES)]
     wait_replicas(c, dirs, history[-1]["hash"])
     check_complete(c, run_dir, history, dirs)

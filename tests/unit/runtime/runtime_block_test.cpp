@@ -9,6 +9,7 @@
 
 #include "runtime_support.hpp"
 #include "trainchain/runtime/block.hpp"
+#include "trainchain/runtime/limits.hpp"
 
 using namespace trainchain::runtime;
 using trainchain::test::from_hex;
@@ -33,8 +34,32 @@ Payload sample_payload() {
 }
 constexpr const char* sample_payload_hex =
     "02010203040506070800000000000000073fe00000000000003ff4000000000000000102030405060708090a0b0c0d0e0f1011"
-    "12131415161718191a1b1c1d1e1f00000000000003e8ffffffff0000000000000000000000026869";
-constexpr const char* sample_root_hex = "a445dd220211376410669d0266d6f1342e67c6f5f2553fb23539bdbf36c1abf2";
+    "12131415161718191a1b1c1d1e1f00000000000003e8ffffffff000000000000000000000002686900000000000000000000000"
+    "0";
+constexpr const char* sample_root_hex = "f6b6d4fe1613ca931dc945057cc617bc614af10918d73576c87d470ac94b223d";
+
+// A rollback payload: the sample as kind 3 with target 4, failing block 9 and two proposals
+// (node 2 for block 4 signed 0x11 * 64; node 0 for block 3 signed 00 01 .. 3f).
+Payload sample_rollback() {
+    Payload p = sample_payload();
+    p.kind = BlockKind::Rollback;
+    p.target_height = 4;
+    p.failing_height = 9;
+    RollbackProposal a{2, 4, {}}, b{0, 3, {}};
+    a.signature.fill(0x11);
+    for (size_t i = 0; i < 64; ++i) b.signature[i] = static_cast<uint8_t>(i);
+    p.proposals = {a, b};
+    return p;
+}
+constexpr const char* sample_rollback_hex =
+    "03010203040506070800000000000000073fe00000000000003ff4000000000000000102030405060708090a0b0c0d0e0f10"
+    "1112131415161718191a1b1c1d1e1f00000000000003e8ffffffff0000000000000004000000026869000000000000000900"
+    "0000020000000200000000000000041111111111111111111111111111111111111111111111111111111111111111111111"
+    "1111111111111111111111111111111111111111111111111111111111000000000000000000000003000102030405060708"
+    "090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a"
+    "3b3c3d3e3f";
+constexpr const char* sample_rollback_root_hex =
+    "3564e5ffb6fdfa89726545a13fd9b0d4fef2334d15c67c4dd1610edc91413244";
 
 BlockHeader sample_header() {
     BlockHeader h;
@@ -47,17 +72,18 @@ BlockHeader sample_header() {
     return h;
 }
 constexpr const char* sample_header_hex =
-    "0000000000000005aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0000018bcfe56800a445dd22"
-    "0211376410669d0266d6f1342e67c6f5f2553fb23539bdbf36c1abf2000000081122334455667788";
+    "0000000000000005aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0000018bcfe56800f6b6d4fe"
+    "1613ca931dc945057cc617bc614af10918d73576c87d470ac94b223d000000081122334455667788";
 constexpr const char* sample_header_hash_hex =
-    "5874f41e338bd5385b28a7e1009b66511651debd9004eec638fdc53843bba83b";
+    "9470c0bc8fadedcdd2f33a7d36084747a7a1879a7a82c6f65a865dea881c18ff";
 
 bool same(const Payload& a, const Payload& b) {
     return a.kind == b.kind && a.run_id == b.run_id && a.epoch == b.epoch &&
            std::bit_cast<uint64_t>(a.accuracy) == std::bit_cast<uint64_t>(b.accuracy) &&
            std::bit_cast<uint64_t>(a.loss) == std::bit_cast<uint64_t>(b.loss) &&
            a.checkpoint == b.checkpoint && a.checkpoint_size == b.checkpoint_size &&
-           a.proposer == b.proposer && a.target_height == b.target_height && a.note == b.note;
+           a.proposer == b.proposer && a.target_height == b.target_height && a.note == b.note &&
+           a.failing_height == b.failing_height && a.proposals == b.proposals;
 }
 
 bool same(const BlockHeader& a, const BlockHeader& b) {
@@ -143,15 +169,25 @@ TEST_CASE("header: decode round-trips and rejects a wrong size") {
 TEST_CASE("payload: canonical encoding and Merkle root match the reference") {
     const Payload p = sample_payload();
     const Bytes e = p.encode();
-    CHECK(e.size() == 89 + 2);
+    CHECK(e.size() == 101 + 2);
     CHECK(to_hex(e) == sample_payload_hex);
     CHECK(hex(p.root()) == sample_root_hex);
+
+    // A rollback's proposals: failing height, count, then node, target and signature each.
+    const Payload r = sample_rollback();
+    const Bytes re = r.encode();
+    CHECK(re.size() == 101 + 2 + 2 * 76);
+    CHECK(to_hex(re) == sample_rollback_hex);
+    CHECK(hex(r.root()) == sample_rollback_root_hex);
+    const auto d = Payload::decode(re);
+    REQUIRE(d);
+    CHECK(same(*d, r));
 }
 
 TEST_CASE("payload: the Merkle root pairs hashes and pairs an odd last node with itself") {
-    // Recompute the root from the ten leaf encodings with sha256 only: 10 -> 5 -> 3 -> 2 -> 1.
+    // Recompute the root from the eleven leaf encodings with sha256 only: 11 -> 6 -> 3 -> 2 -> 1.
     const Bytes e = from_hex(sample_payload_hex);
-    const size_t sizes[] = {1, 8, 8, 8, 8, 32, 8, 4, 8, 4 + 2};
+    const size_t sizes[] = {1, 8, 8, 8, 8, 32, 8, 4, 8, 4 + 2, 8 + 4};
     std::vector<Hash> level;
     size_t at = 0;
     for (size_t s : sizes) {
@@ -192,10 +228,16 @@ TEST_CASE("payload: decode round-trips every kind and unusual values bit for bit
     negzero.note = std::string("\0with\xff nul", 10);
     cases.push_back(negzero);
     cases.push_back(Payload{});
+    cases.push_back(sample_rollback());
+    Payload many = sample_rollback();
+    many.failing_height = std::numeric_limits<uint64_t>::max();
+    many.proposals.resize(max_nodes);  // the most a decoder accepts
+    for (uint32_t i = 0; i < max_nodes; ++i) many.proposals[i] = {i, uint64_t{i} * 3, {}};
+    cases.push_back(many);
 
     for (const auto& p : cases) {
         const Bytes e = p.encode();
-        CHECK(e.size() == 89 + p.note.size());
+        CHECK(e.size() == 101 + p.note.size() + 76 * p.proposals.size());
         std::string why = "untouched";
         const auto d = Payload::decode(e, &why);
         REQUIRE(d);
@@ -219,9 +261,40 @@ TEST_CASE("payload: decode rejects malformed input and says why") {
     SUBCASE("too short") {
         rejects(Bytes{}, "shorter");
         rejects(Bytes(88, 0), "shorter");
+        rejects(Bytes(100, 0), "shorter");
         rejects(Bytes(good.begin(), good.begin() + 50), "shorter");
         std::string why;
-        CHECK(Payload::decode(Bytes(89, 0), &why));  // the minimum: a genesis payload with no note
+        CHECK(Payload::decode(Bytes(101, 0), &why));  // the minimum: a genesis payload with no note
+    }
+    SUBCASE("proposal count does not match the bytes") {
+        const Bytes r = sample_rollback().encode();
+        Bytes b = r;
+        b.push_back(0);  // a byte past the last proposal
+        rejects(b, "proposal count");
+        b = r;
+        b.pop_back();  // the last signature cut short
+        rejects(b, "proposal count");
+        b = r;
+        b[101 + 2 - 1] = 3;  // says 3, holds 2
+        rejects(b, "proposal count");
+        b = good;
+        b.back() = 1;  // one proposal announced, none there
+        rejects(b, "proposal count");
+    }
+    SUBCASE("every prefix of a rollback payload is refused, the whole one decodes") {
+        const Bytes r = sample_rollback().encode();
+        for (size_t n = 0; n < r.size(); ++n) {
+            INFO("prefix of " << n << " bytes");
+            CHECK_FALSE(Payload::decode(std::span<const uint8_t>(r.data(), n)));
+        }
+        CHECK(Payload::decode(r));
+    }
+    SUBCASE("more proposals than the node limit: refused before anything is allocated") {
+        for (uint32_t count : {max_nodes + 1, 0xffffffffu}) {
+            Bytes b = good;
+            for (int i = 0; i < 4; ++i) b[b.size() - 4 + i] = static_cast<uint8_t>(count >> (24 - 8 * i));
+            rejects(b, "node limit");
+        }
     }
     SUBCASE("unknown kind") {
         for (uint8_t k : {uint8_t{4}, uint8_t{0x80}, uint8_t{0xff}}) {
@@ -268,6 +341,11 @@ TEST_CASE("payload: the Merkle root changes when any field changes") {
         {"target_height", [](Payload& p) { p.target_height = 1; }},
         {"note text", [](Payload& p) { p.note = "hj"; }},
         {"note length", [](Payload& p) { p.note += '\0'; }},
+        {"failing_height", [](Payload& p) { p.failing_height = 1; }},
+        {"a proposal",
+         [](Payload& p) {
+             p.proposals.push_back({0, 0, {}});
+         }},
     };
     for (const auto& [name, edit] : edits) {
         INFO(name);
@@ -281,6 +359,50 @@ TEST_CASE("payload: the Merkle root changes when any field changes") {
     pz.accuracy = 0.0;
     nz.accuracy = -0.0;
     CHECK(pz.root() != nz.root());
+}
+
+TEST_CASE("payload: the Merkle root changes when any part of a rollback's proposals changes") {
+    const Payload base = sample_rollback();
+    const std::vector<std::pair<const char*, std::function<void(Payload&)>>> edits = {
+        {"failing height", [](Payload& p) { p.failing_height += 1; }},
+        {"a proposal's node", [](Payload& p) { p.proposals[1].node = 1; }},
+        {"a proposal's target", [](Payload& p) { p.proposals[0].target_height = 3; }},
+        {"a signature byte", [](Payload& p) { p.proposals[0].signature[63] ^= 1; }},
+        {"the order", [](Payload& p) { std::swap(p.proposals[0], p.proposals[1]); }},
+        {"one proposal fewer", [](Payload& p) { p.proposals.pop_back(); }},
+        {"none", [](Payload& p) { p.proposals.clear(); }},
+    };
+    for (const auto& [name, edit] : edits) {
+        INFO(name);
+        Payload p = base;
+        edit(p);
+        CHECK(p.root() != base.root());
+        CHECK(p.encode() != base.encode());
+    }
+}
+
+TEST_CASE("proposal message: tag, run id, rollback height, failing hash, target height and hash") {
+    Hash failing, target;
+    failing.fill(0x22);
+    target.fill(0x33);
+    const Bytes m = proposal_message(0x7e57, 6, failing, 3, target);
+    // Computed independently with Python's struct.
+    CHECK(to_hex(m) ==
+          "747261696e636861696e2f70726f706f73616c2f76310000000000007e5700000000000000062222222222222222222222"
+          "22222222222222222222222222222222222222222200000000000000033333333333333333333333333333333333333333"
+          "333333333333333333333333");
+    CHECK(m.size() == 110);
+    CHECK(std::string(m.begin(), m.begin() + 22) == "trainchain/proposal/v1");
+    // Each part changes the message.
+    Hash other = failing;
+    other[31] ^= 1;
+    CHECK(proposal_message(0x7e58, 6, failing, 3, target) != m);
+    CHECK(proposal_message(0x7e57, 7, failing, 3, target) != m);
+    CHECK(proposal_message(0x7e57, 6, other, 3, target) != m);
+    CHECK(proposal_message(0x7e57, 6, failing, 4, target) != m);
+    CHECK(proposal_message(0x7e57, 6, failing, 3, other) != m);
+    // Not a vote: the tags differ.
+    CHECK(std::string(m.begin(), m.begin() + 18) != "trainchain/vote/v1");
 }
 
 TEST_CASE("vote message: tag, block hash, accept byte") {

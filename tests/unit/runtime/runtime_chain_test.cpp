@@ -65,6 +65,30 @@ void check_accepted_block(const Chain& c, size_t height, const std::set<uint32_t
         CHECK(verify_signature(c.nodes()[v.node].public_key(), vote_message(b.hash(), true), v.signature));
     }
     CHECK(voters.size() * 100 >= 51 * n);
+    // A rollback carries the signed proposals that chose its target: distinct live nodes, each
+    // signature by the node's own key over the run id, this height, the failing block's hash and
+    // the target with its hash; more than half of the nodes for the target. Other blocks, none.
+    if (b.payload.kind != BlockKind::Rollback) {
+        CHECK(b.payload.proposals.empty());
+        CHECK(b.payload.failing_height == 0);
+        return;
+    }
+    REQUIRE(b.payload.failing_height < height);
+    std::set<uint32_t> proposers;
+    size_t for_target = 0;
+    for (const auto& q : b.payload.proposals) {
+        CHECK(q.node < n);
+        CHECK(crashed.count(q.node) == 0);
+        CHECK(proposers.insert(q.node).second);
+        REQUIRE(q.target_height < height);
+        CHECK(verify_signature(
+            c.nodes()[q.node].public_key(),
+            proposal_message(blocks[0].payload.run_id, height, blocks[b.payload.failing_height].hash(),
+                             q.target_height, blocks[q.target_height].hash()),
+            q.signature));
+        if (q.target_height == b.payload.target_height) ++for_target;
+    }
+    CHECK(for_target * 2 > n);
 }
 
 /// Stored blocks equal the in-memory ones, votes included.
@@ -913,9 +937,18 @@ TEST_CASE("faults: wrong restore points (fewer than half) lose to the honest maj
     const auto rep = c->rollback(std::nullopt, "accuracy dropped");
     CHECK(rep.target == 3);
     CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{3, 4}, {4, 3}});
+    CHECK(rep.invalid_proposals == 0);
     REQUIRE(rep.block.accepted);
     CHECK(c->current_state() == 3);
     check_accepted_block(*c, 6);
+    // The block records all seven proposals, the wrong ones too, each signed by its own node.
+    const Payload& recorded = c->blocks()[6].payload;
+    CHECK(recorded.failing_height == 5);  // the tip when the rollback was opened
+    REQUIRE(recorded.proposals.size() == 7);
+    for (uint32_t i = 0; i < 7; ++i) {
+        CHECK(recorded.proposals[i].node == i);
+        CHECK(recorded.proposals[i].target_height == (i == 0 || i == 1 || i == 6 ? 4u : 3u));
+    }
 
     // Asked for a height, the wrong nodes still name the worst block; the majority wins again.
     const auto to = c->rollback(5, "back to epoch 4");
@@ -923,6 +956,186 @@ TEST_CASE("faults: wrong restore points (fewer than half) lose to the honest maj
     CHECK(to.proposals == std::map<uint64_t, uint32_t>{{4, 3}, {5, 4}});
     CHECK(c->current_state() == 5);
     require_verified(c->store(), 8);
+}
+
+namespace {
+
+/// A transport that passes everything through to in-process nodes but lets a test change the
+/// proposals on their way to the chain (a node, or a link, that does not play fair).
+class MeddlingTransport final : public Transport {
+public:
+    explicit MeddlingTransport(std::function<void(Proposal&)> meddle)
+        : inner_{std::make_shared<InProcessTransport>(std::map<uint32_t, Fault>{}, 2)},
+          meddle_{std::move(meddle)} {}
+
+    void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
+              const std::vector<Block>& blocks, const KeyPair& server_key) override {
+        inner_->open(config, nodes, blocks, server_key);
+    }
+    void broadcast(const BlockHeader& header, const Payload& payload,
+                   const std::vector<uint32_t>& recipients) override {
+        inner_->broadcast(header, payload, recipients);
+    }
+    RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override {
+        return inner_->race(header, payload, claims);
+    }
+    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+                       const std::function<bool(const Vote&)>& on_vote) override {
+        inner_->collect_votes(claimed, claim, on_vote);
+    }
+    void accepted(const Block& block) override { inner_->accepted(block); }
+    void collect_restore_points(const RestoreRequest& request,
+                                const std::function<void(const Proposal&)>& on_proposal) override {
+        inner_->collect_restore_points(request, [&](const Proposal& p) {
+            Proposal q = p;
+            meddle_(q);
+            on_proposal(q);
+        });
+    }
+    [[nodiscard]] const std::vector<UserNode>& local_nodes() const override { return inner_->local_nodes(); }
+
+private:
+    std::shared_ptr<InProcessTransport> inner_;
+    std::function<void(Proposal&)> meddle_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "nodes: a proposal is signed over the run id, the rollback height, the failing block and the target") {
+    const auto replica = replica_with({0.5, 0.9, 0.3});  // epochs at heights 2, 3, 4
+    const KeyPair key = KeyPair::generate(), other = KeyPair::generate();
+    UserNode good(0, key), wrong(1, other, Fault::WrongRestorePoint),
+        crashed(2, KeyPair::generate(), Fault::Crash);
+    for (auto* n : {&good, &wrong, &crashed}) n->load_replica(replica);
+    RestoreRequest r;
+    r.id = 1;
+    r.run_id = 0x7e57;
+    r.tip = 4;
+    CHECK(r.subject() == 4);  // no failing block named: the tip
+    CHECK(r.rollback_height() == 5);
+    r.failing_hash = replica[4].hash();
+    const auto p = good.proposal(r);
+    REQUIRE(p);
+    CHECK(p->node == 0);
+    CHECK(p->height == 3);
+    CHECK(p->target_hash == replica[3].hash());
+    CHECK(verify_signature(key.public_key(),
+                           proposal_message(0x7e57, 5, replica[4].hash(), 3, replica[3].hash()),
+                           p->signature));
+    CHECK(proposal_signed(r, key.public_key(), *p));
+    CHECK_FALSE(proposal_signed(r, other.public_key(), *p));  // another node's key
+    // A wrong node's choice is wrong, but signed by it.
+    const auto w = wrong.proposal(r);
+    REQUIRE(w);
+    CHECK(w->height == 4);
+    CHECK(proposal_signed(r, other.public_key(), *w));
+    CHECK_FALSE(crashed.proposal(r));
+    // The failing block named is the one signed; a request for another run or height does not match.
+    r.failing = 3;
+    CHECK(r.subject() == 3);
+    const auto f = good.proposal(r);
+    REQUIRE(f);
+    CHECK(f->height == 2);                                  // the best epoch before block 3
+    CHECK_FALSE(proposal_signed(r, key.public_key(), *f));  // failing_hash still names block 4
+    r.failing_hash = replica[3].hash();
+    CHECK(proposal_signed(r, key.public_key(), *f));
+    RestoreRequest later = r;
+    later.tip = 5;
+    CHECK_FALSE(proposal_signed(later, key.public_key(), *f));
+    RestoreRequest elsewhere = r;
+    elsewhere.run_id = 1;
+    CHECK_FALSE(proposal_signed(elsewhere, key.public_key(), *f));
+    // A block the replica does not hold: nothing to sign.
+    r.failing = 9;
+    CHECK_FALSE(good.proposal(r));
+}
+
+TEST_CASE("rollback: proposals that do not hold up are dropped before the contract counts them") {
+    TempDir d;
+    build_epochs(d.path / "run");  // 7 nodes; epochs 0.5, 0.9, 0.3, 0.7 at heights 2 to 5
+    std::vector<KeyPair> keys;
+    for (const auto& r : Store::open(d.path / "run")->nodes()) keys.push_back(*KeyPair::from_seed(r.seed));
+    const KeyPair stranger = KeyPair::generate();
+    std::set<uint32_t> meddled;
+    uint64_t run_id = 0, rollback_height = 0;
+    Hash failing_hash{}, other_hash{};
+    auto meddle = [&](Proposal& p) {
+        if (!meddled.count(p.node)) return;
+        const Bytes honest_message =
+            proposal_message(run_id, rollback_height, failing_hash, p.height, p.target_hash);
+        switch (p.node % 4) {
+            case 0:  // a signature byte changed on the way
+                p.signature[5] ^= 1;
+                break;
+            case 1:  // signed by a key no node registered
+                p.signature = stranger.sign(honest_message);
+                break;
+            case 2:  // the node's own signature, over a hash that is not the chain's block
+                p.target_hash = other_hash;
+                p.signature = keys[p.node].sign(
+                    proposal_message(run_id, rollback_height, failing_hash, p.height, other_hash));
+                break;
+            default:  // an index no node has
+                p.node = 7;
+                break;
+        }
+    };
+    ChainOptions o;
+    o.transport = std::make_shared<MeddlingTransport>(meddle);
+    auto c = Chain::open(d.path / "run", o);
+    run_id = c->store().config().run_id;
+    rollback_height = c->blocks().size();
+    failing_hash = c->blocks().back().hash();
+    other_hash.fill(0x5a);
+    meddled = {0, 1, 2};
+    const auto rep = c->rollback(std::nullopt, "three bad proposals");
+    CHECK(rep.invalid_proposals == 3);
+    CHECK(rep.proposals == std::map<uint64_t, uint32_t>{{3, 4}});
+    REQUIRE(rep.block.accepted);
+    const Payload& recorded = c->blocks().back().payload;
+    REQUIRE(recorded.proposals.size() == 4);
+    for (size_t k = 0; k < 4; ++k) CHECK(recorded.proposals[k].node == k + 3);
+    check_accepted_block(*c, 6);
+    require_verified(c->store(), 7);
+
+    // Four of seven dropped: the three left are no majority, and nothing is appended.
+    rollback_height = c->blocks().size();
+    failing_hash = c->blocks().back().hash();
+    meddled = {0, 1, 2, 3};
+    CHECK_THROWS_AS(c->rollback(5, "four bad proposals"), ChainError);
+    CHECK(c->blocks().size() == 7);
+    CHECK(c->store().block_count() == 7);
+    require_verified(c->store(), 7);
+}
+
+TEST_CASE(
+    "rollback: the failing block a proposal signs is the one named, else the tip; block_json shows them") {
+    TempDir d;
+    build_epochs(d.path / "run");
+    auto c = Chain::open(d.path / "run", honest());
+    CHECK_THROWS_AS(c->rollback(std::nullopt, "no such block", 6), ChainError);
+    const auto rep = c->rollback(std::nullopt, "from block 4", 4);
+    CHECK(rep.target == 3);
+    const Payload& p = c->blocks().back().payload;
+    CHECK(p.failing_height == 4);
+    check_accepted_block(*c, 6);
+    require_verified(c->store(), 7);
+    const auto j = nlohmann::json::parse(*block_json(c->store(), 6));
+    CHECK(j["failing"] == 4);
+    CHECK(j["proposals"] == 7);
+    REQUIRE(j["proposal_list"].size() == 7);
+    for (size_t k = 0; k < 7; ++k) {
+        CHECK(j["proposal_list"][k]["node"] == k);
+        CHECK(j["proposal_list"][k]["target"] == 3);
+        CHECK(j["proposal_list"][k]["signature"] == vm::to_hex(p.proposals[k].signature));
+    }
+    const auto epoch = nlohmann::json::parse(*block_json(c->store(), 5));
+    CHECK_FALSE(epoch.contains("proposal_list"));
+    CHECK_FALSE(epoch.contains("proposals"));
+    const auto history = nlohmann::json::parse(history_json(c->store()));
+    CHECK(history[6]["proposals"] == 7);
+    CHECK_FALSE(history[6].contains("proposal_list"));
 }
 
 TEST_CASE("faults: tampered replicas (fewer than half) lose to the honest majority") {

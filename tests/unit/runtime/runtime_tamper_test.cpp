@@ -711,6 +711,25 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
          Reject::RollbackTarget, 5},
         {"a rollback naming another epoch's checkpoint",
          block(5, [](Block& b) { b.payload.target_height = 4; }), Reject::RollbackCheckpoint, 5},
+        {"an epoch block carrying the rollback's proposals",
+         block(4, [](Block& b) { b.payload.proposals = base().blocks[5].payload.proposals; }),
+         Reject::ProposalUnexpected, 4},
+        {"the rollback's proposals removed", block(5, [](Block& b) { b.payload.proposals.clear(); }),
+         Reject::ProposalMissing, 5},
+        {"the rollback's failing block past it", block(5, [](Block& b) { b.payload.failing_height = 6; }),
+         Reject::ProposalFailing, 5},
+        {"a proposal from node 9", block(5, [](Block& b) { b.payload.proposals.at(1).node = 9; }),
+         Reject::ProposalNode, 5},
+        {"a proposal repeated",
+         block(5, [](Block& b) { b.payload.proposals.push_back(b.payload.proposals.at(0)); }),
+         Reject::ProposalDuplicate, 5},
+        {"a proposal naming a later block",
+         block(5, [](Block& b) { b.payload.proposals.at(0).target_height = 6; }), Reject::ProposalTarget, 5},
+        {"a proposal's signature, the block re-mined",
+         block(5, [](Block& b) { b.payload.proposals.at(4).signature[10] ^= 1; }), Reject::ProposalSignature,
+         5},
+        {"two of five proposals kept", block(5, [](Block& b) { b.payload.proposals.resize(2); }),
+         Reject::ProposalMajority, 5},
         {"a checkpoint file removed", [](const fs::path& dir) { fs::remove(checkpoint_file_of(dir, 2)); },
          Reject::CheckpointMissing, 2},
         {"a checkpoint file's byte",
@@ -772,9 +791,12 @@ TEST_CASE("json: stored bytes that are not UTF-8 still give valid JSON (history 
         const auto rows = db.rows("SELECT payload FROM blocks WHERE height = 5");
         REQUIRE(rows.size() == 1);
         Bytes payload = rows[0][0];
-        REQUIRE(payload.back() == 't');  // the rollback's note, "tamper test", ends the payload
-        payload.back() = 0xff;
-        payload[payload.size() - 2] = 0xc3;  // and a lead byte with no continuation
+        // The rollback's note, "tamper test", ends before the proposals field (failing height,
+        // count, 76 bytes a proposal).
+        const size_t note_end = payload.size() - 12 - 76 * base().blocks[5].payload.proposals.size();
+        REQUIRE(payload.at(note_end - 1) == 't');
+        payload[note_end - 1] = 0xff;
+        payload[note_end - 2] = 0xc3;  // and a lead byte with no continuation
         REQUIRE(db.run("UPDATE blocks SET payload = ? WHERE height = 5", {payload}) == SQLITE_DONE);
         // Gas rows hold text too.
         REQUIRE(db.run("UPDATE gas SET function = ? WHERE height = 5", {std::string("decide\xff")}) ==
@@ -796,6 +818,32 @@ TEST_CASE("json: stored bytes that are not UTF-8 still give valid JSON (history 
         CHECK(j["height"] == h);
     }
     CHECK_FALSE(verify(*store).ok);  // the payload no longer matches its root
+}
+
+TEST_CASE("config: a store of another format (1: payloads without proposals) is refused when it opens") {
+    for (const std::string& format : {std::string("1"), std::string("3"), std::string("\"2\"")}) {
+        INFO("format " << format);
+        Copy c;
+        {
+            Db db(c.dir);
+            const auto rows = db.rows("SELECT value FROM meta WHERE key = 'config'");
+            REQUIRE(rows.size() == 1);
+            std::string text(rows[0][0].begin(), rows[0][0].end());
+            const auto at = text.find("\"format\":2");
+            REQUIRE(at != std::string::npos);
+            text.replace(at, 10, "\"format\":" + format);
+            REQUIRE(db.run("UPDATE meta SET value = ? WHERE key = 'config'",
+                           {Bytes(text.begin(), text.end())}) == SQLITE_DONE);
+        }
+        try {
+            Store::open(c.dir);
+            FAIL("opened");
+        } catch (const StoreError& e) {
+            CHECK(std::string(e.what()).find("bad configuration") != std::string::npos);
+            if (format == "1")
+                CHECK(std::string(e.what()).find("format 1, before rollback") != std::string::npos);
+        }
+    }
 }
 
 TEST_CASE("config: a stored quorum below a majority is refused when the store opens") {

@@ -57,9 +57,16 @@ TEST_CASE("reject table: every code once, in order, with a distinct well-formed 
     for (const auto r : {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
                          ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated,
                          ValidationResult::Pow, ValidationResult::Consensus, ValidationResult::Votes,
-                         ValidationResult::Checkpoint, ValidationResult::Store})
+                         ValidationResult::Proposals, ValidationResult::Checkpoint, ValidationResult::Store})
         CHECK(names.insert(result_name(r)).second);
-    CHECK(names.size() == 11);
+    CHECK(names.size() == 12);
+    // The rollback proposals' tokens.
+    CHECK(reject_token(Reject::ProposalMissing) == "bad-proposals-missing");
+    CHECK(reject_token(Reject::ProposalNode) == "bad-proposals-node");
+    CHECK(reject_token(Reject::ProposalDuplicate) == "bad-proposals-duplicate");
+    CHECK(reject_token(Reject::ProposalSignature) == "bad-proposals-sig");
+    CHECK(reject_token(Reject::ProposalMajority) == "bad-proposals-majority");
+    CHECK(reject_info(Reject::ProposalMajority).result == ValidationResult::Proposals);
 }
 
 TEST_CASE("ValidationState: valid by default; a rejection carries its code, kind, token and detail") {
@@ -113,7 +120,39 @@ ValidationState tampered(uint64_t height, const std::function<void(Block&)>& tam
 
 void no_change(Block&) {}
 
+/// Signs `q` as node `q.node` (its key from the fixture's store) for rollback block `b` at
+/// `height`, over the failing block `b` names: what an honest node would have signed.
+void sign_proposal(RollbackProposal& q, const Block& b, uint64_t height, const KeyPair* key = nullptr) {
+    const Fixture& f = fixture();
+    const auto own = KeyPair::from_seed(f.nodes.at(q.node).seed);
+    REQUIRE(own);
+    q.signature =
+        (key ? *key : *own)
+            .sign(proposal_message(f.config.run_id, height, f.blocks.at(b.payload.failing_height).hash(),
+                                   q.target_height, f.blocks.at(q.target_height).hash()));
+}
+
 }  // namespace
+
+TEST_CASE("validate_next_block: an honest rollback carries every node's signed proposal") {
+    const Fixture& f = fixture();
+    const Block& r = f.blocks.at(5);
+    REQUIRE(r.payload.kind == BlockKind::Rollback);
+    CHECK(r.payload.failing_height == 4);  // no failing block was named: the tip when it was opened
+    REQUIRE(r.payload.proposals.size() == 5);
+    for (uint32_t i = 0; i < 5; ++i) {
+        const auto& q = r.payload.proposals[i];
+        CHECK(q.node == i);  // sorted by node
+        CHECK(q.target_height == 3);
+        CHECK(verify_signature(
+            f.nodes[i].public_key,
+            proposal_message(f.config.run_id, 5, f.blocks[4].hash(), 3, f.blocks[3].hash()), q.signature));
+    }
+    for (uint64_t h = 0; h < 5; ++h) {
+        CHECK(f.blocks[h].payload.proposals.empty());
+        CHECK(f.blocks[h].payload.failing_height == 0);
+    }
+}
 
 TEST_CASE("validate_next_block: the untouched blocks, re-mined and re-signed, are valid") {
     for (uint64_t h = 0; h < fixture().blocks.size(); ++h) {
@@ -173,6 +212,66 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
         {"a rollback to itself", 5, [](Block& b) { b.payload.target_height = 5; }, Reject::RollbackTarget},
         {"a rollback naming another epoch's checkpoint", 5, [](Block& b) { b.payload.target_height = 4; },
          Reject::RollbackCheckpoint},
+        {"an epoch block carrying a proposal", 3,
+         [&f](Block& b) { b.payload.proposals.push_back(f.blocks[5].payload.proposals.at(0)); },
+         Reject::ProposalUnexpected},
+        {"an epoch block naming a failing block", 3, [](Block& b) { b.payload.failing_height = 2; },
+         Reject::ProposalUnexpected},
+        {"a rollback without proposals", 5, [](Block& b) { b.payload.proposals.clear(); },
+         Reject::ProposalMissing},
+        {"a rollback whose failing block is itself", 5, [](Block& b) { b.payload.failing_height = 5; },
+         Reject::ProposalFailing},
+        {"a proposal from node 99", 5, [](Block& b) { b.payload.proposals.at(0).node = 99; },
+         Reject::ProposalNode},
+        {"a proposal counted twice", 5,
+         [](Block& b) { b.payload.proposals.push_back(b.payload.proposals.at(2)); },
+         Reject::ProposalDuplicate},
+        {"node 1 proposing twice, once for another block, both signed", 5,
+         [](Block& b) {
+             RollbackProposal q{1, 2, {}};
+             sign_proposal(q, b, 5);
+             b.payload.proposals.push_back(q);
+         },
+         Reject::ProposalDuplicate},
+        {"a proposal naming the rollback block itself", 5,
+         [](Block& b) { b.payload.proposals.at(4).target_height = 5; }, Reject::ProposalTarget},
+        {"a proposal's signature changed", 5, [](Block& b) { b.payload.proposals.at(0).signature[3] ^= 1; },
+         Reject::ProposalSignature},
+        {"an unsigned proposal (zero signature)", 5,
+         [](Block& b) { b.payload.proposals.at(1).signature = {}; }, Reject::ProposalSignature},
+        {"a proposal signed by a key no node registered", 5,
+         [](Block& b) {
+             const KeyPair stranger = KeyPair::generate();
+             sign_proposal(b.payload.proposals.at(2), b, 5, &stranger);
+         },
+         Reject::ProposalSignature},
+        {"a proposal signed by another registered node", 5,
+         [&f](Block& b) {
+             const auto other = KeyPair::from_seed(f.nodes.at(0).seed);
+             sign_proposal(b.payload.proposals.at(3), b, 5, &*other);
+         },
+         Reject::ProposalSignature},
+        {"the failing block changed: the signatures were over another", 5,
+         [](Block& b) { b.payload.failing_height = 3; }, Reject::ProposalSignature},
+        {"a proposal's target changed, its signature kept", 5,
+         [](Block& b) { b.payload.proposals.at(0).target_height = 2; }, Reject::ProposalSignature},
+        {"two of five proposals", 5, [](Block& b) { b.payload.proposals.resize(2); },
+         Reject::ProposalMajority},
+        {"three of five, one of them (re-signed) for another block", 5,
+         [](Block& b) {
+             b.payload.proposals.resize(3);
+             b.payload.proposals[2].target_height = 4;
+             sign_proposal(b.payload.proposals[2], b, 5);
+         },
+         Reject::ProposalMajority},
+        {"a majority for another block, re-signed (the block names the minority's target)", 5,
+         [](Block& b) {
+             for (size_t k = 0; k < 3; ++k) {
+                 b.payload.proposals[k].target_height = 2;
+                 sign_proposal(b.payload.proposals[k], b, 5);
+             }
+         },
+         Reject::ProposalMajority},
     };
     std::set<Reject> seen;
     for (const auto& c : cases) {
@@ -199,7 +298,15 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
                                        Reject::VoteSignature,
                                        Reject::VoteQuorum,
                                        Reject::RollbackTarget,
-                                       Reject::RollbackCheckpoint};
+                                       Reject::RollbackCheckpoint,
+                                       Reject::ProposalUnexpected,
+                                       Reject::ProposalMissing,
+                                       Reject::ProposalFailing,
+                                       Reject::ProposalNode,
+                                       Reject::ProposalDuplicate,
+                                       Reject::ProposalTarget,
+                                       Reject::ProposalSignature,
+                                       Reject::ProposalMajority};
     CHECK(seen == block_rules);
 }
 
@@ -214,4 +321,13 @@ TEST_CASE("validate_next_block: VoteCheck decides how much of the votes is check
     auto none = [](Block& b) { b.votes.clear(); };
     CHECK(tampered(3, none, {}, VoteCheck::Unsigned).code == Reject::VoteQuorum);
     CHECK(tampered(3, none, {}, VoteCheck::None).ok());
+    // A rollback's proposals are in its payload: a candidate's are checked in full (a node checks
+    // them before it votes); verify's first pass leaves their signatures for later.
+    auto bad_proposal = [](Block& b) { b.payload.proposals.at(0).signature[3] ^= 1; };
+    CHECK(tampered(5, bad_proposal, {}, VoteCheck::Signed).code == Reject::ProposalSignature);
+    CHECK(tampered(5, bad_proposal, {}, VoteCheck::None).code == Reject::ProposalSignature);
+    CHECK(tampered(5, bad_proposal, {}, VoteCheck::Unsigned).ok());
+    auto short_of_majority = [](Block& b) { b.payload.proposals.resize(2); };
+    CHECK(tampered(5, short_of_majority, {}, VoteCheck::Unsigned).code == Reject::ProposalMajority);
+    CHECK(tampered(5, short_of_majority, {}, VoteCheck::None).code == Reject::ProposalMajority);
 }

@@ -63,6 +63,23 @@ struct BlockHeader {
 /// The proposer value that stands for the Deep Learning Server.
 inline constexpr uint32_t server_proposer = 0xffffffff;
 
+/// One node's signed restore point as a rollback block records it: the node, the block it
+/// proposed, and its Ed25519 signature over proposal_message (built from the chain: the run id,
+/// the rollback block's height, the failing block's hash, this target and its hash).
+struct RollbackProposal {
+    uint32_t node = 0;
+    uint64_t target_height = 0;
+    Signature signature{};
+    friend bool operator==(const RollbackProposal&, const RollbackProposal&) = default;
+};
+
+/// The bytes a node signs for its restore point: "trainchain/proposal/v1", the run id, the height
+/// the rollback block will have, the hash of the failing block (the block the rollback is about:
+/// RestoreRequest::subject), the proposed target's height and its block hash; integers
+/// big-endian, 110 bytes in all.
+Bytes proposal_message(uint64_t run_id, uint64_t rollback_height, const Hash& failing_hash,
+                       uint64_t target_height, const Hash& target_hash);
+
 /// What the block is about.
 struct Payload {
     BlockKind kind = BlockKind::Epoch;
@@ -76,12 +93,19 @@ struct Payload {
                                           ///< the proof of work is the nonce mod the node count)
     uint64_t target_height = 0;           ///< rollback blocks: the block restored
     std::string note;                     ///< free text (e.g. why a rollback happened), at most 4096 bytes
+    /// Rollback blocks: the block the rollback is about (the failing block, whose hash the
+    /// proposals sign); 0 in other blocks.
+    uint64_t failing_height = 0;
+    /// Rollback blocks: the nodes' signed restore points the decision counted (at most max_nodes
+    /// when decoded); empty in other blocks.
+    std::vector<RollbackProposal> proposals;
 
     [[nodiscard]] Bytes encode() const;
     /// Decodes; on failure returns nullopt and says why in `error`.
     static std::optional<Payload> decode(std::span<const uint8_t> bytes, std::string* error = nullptr);
     /// Merkle root (SHA-256, pairs hashed, an odd last node paired with itself) over the
-    /// encodings of the fields, one leaf each, in declaration order.
+    /// encodings of the fields, one leaf each, in declaration order; `failing_height` and
+    /// `proposals` make one leaf together (the eleventh).
     [[nodiscard]] Hash root() const;
 };
 

@@ -46,6 +46,9 @@ struct AppendReport {
 struct RollbackReport {
     uint64_t target = 0;
     std::map<uint64_t, uint32_t> proposals;  ///< restore height -> nodes proposing it
+    /// Answers dropped before the contract saw them: from no registered node, naming no block of
+    /// the chain or another block hash than the chain's, or with a signature that does not check.
+    uint32_t invalid_proposals = 0;
     AppendReport block;
 };
 
@@ -101,11 +104,13 @@ public:
     /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
     AppendReport append_epoch(EpochResult result);
 
-    /// Asks every node for its restore point (or, with `to`, for that block), decides by majority
-    /// through the Rollback contract, and appends a rollback block naming the target. With
-    /// `failing`, the nodes choose among the epochs that led to that block (see
-    /// UserNode::restore_point). The rollback block's note is `note` when given (a JSON rollback
-    /// note, epoch_note.hpp), else the reason.
+    /// Asks every node for its signed restore point (or, with `to`, for that block), checks each
+    /// signature against the node's registered key, decides by majority through the Rollback
+    /// contract, and appends a rollback block naming the target and carrying the signed proposals
+    /// the contract counted (Payload::proposals, sorted by node) and the failing block they sign
+    /// (`failing` when given, else the tip: RestoreRequest::subject). With `failing`, the nodes
+    /// choose among the epochs that led to that block (see UserNode::restore_point). The rollback
+    /// block's note is `note` when given (a JSON rollback note, epoch_note.hpp), else the reason.
     RollbackReport rollback(std::optional<uint64_t> to, const std::string& reason,
                             std::optional<uint64_t> failing = std::nullopt,
                             const std::optional<std::string>& note = std::nullopt);
@@ -146,12 +151,19 @@ std::string config_note(const ChainConfig& config);
 /// the next height, link to the tip, match its payload root, meet the chain's difficulty, keep
 /// time monotonic, carry the run id, be of a kind allowed at its height (genesis: the
 /// configuration; registration: the node keys), carry distinct valid signatures of registered
-/// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint.
+/// nodes reaching the quorum, and (rollbacks) name an earlier epoch block and its checkpoint and
+/// carry the proposals that chose it: at least one, each from a distinct registered node, naming
+/// an earlier block, signed over proposal_message (run id, this block's height, the hash of the
+/// failing block it names, the target and its hash, all from `chain`), and more than half of the
+/// registered nodes proposing the block's target. Other blocks carry no proposals.
 /// `votes` says how much of the votes to check: all (Signed), all but the signatures (Unsigned:
-/// verify checks those in parallel afterwards), or nothing (None: a candidate a node is asked to
-/// vote on). Rejects with Height, PrevBlock, PayloadRoot, DiffBits, HighHash, TimeTooOld, RunId, Kind,
-/// GenesisVotes, GenesisConfig, NodeKeys, VoteNode, VoteDuplicate, VoteSignature, VoteQuorum,
-/// RollbackTarget or RollbackCheckpoint (see validation.hpp for their tokens).
+/// verify checks those, and the proposals' signatures, in parallel afterwards), or nothing (None: a
+/// candidate a node is asked to vote on; its proposals are checked in full, signatures included).
+/// Rejects with Height, PrevBlock, PayloadRoot, DiffBits, HighHash, TimeTooOld, RunId, Kind,
+/// ProposalUnexpected, GenesisVotes, GenesisConfig, NodeKeys, VoteNode, VoteDuplicate,
+/// VoteSignature, VoteQuorum, RollbackTarget, RollbackCheckpoint, ProposalMissing, ProposalFailing,
+/// ProposalNode, ProposalDuplicate, ProposalTarget, ProposalSignature or ProposalMajority (see
+/// validation.hpp for their tokens).
 enum class VoteCheck { Signed, Unsigned, None };
 ValidationState validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
                                     std::span<const Block> chain, const Block& block,
@@ -167,15 +179,18 @@ struct VerifyReport {
 };
 
 /// Every block of a stored chain as a JSON array (height, kind, epoch, accuracy, loss, hash, prev,
-/// nonce, winner, timestamp_ms, votes, checkpoint, checkpoint_size, target, note, gas), as
-/// `history --json` prints it; non-finite accuracy or loss is null.
+/// nonce, winner, timestamp_ms, votes, checkpoint, checkpoint_size, rollbacks: target, failing and
+/// proposals (their count), note, gas), as `history --json` prints it; non-finite accuracy or loss
+/// is null.
 std::string history_json(const Store& store, int indent = 2);
-/// One block as a JSON object: its history entry plus `vote_list` (node, accept, signature) and
-/// `transactions` (contract, function, gas_used, success); nullopt past the last block.
+/// One block as a JSON object: its history entry plus `vote_list` (node, accept, signature),
+/// rollbacks' `proposal_list` (node, target, signature: the signed restore points the block
+/// records) and `transactions` (contract, function, gas_used, success); nullopt past the last block.
 std::optional<std::string> block_json(const Store& store, uint64_t height, int indent = 2);
 
 /// Re-checks everything stored: header and payload encodings, hash links, payload roots, proof of
-/// work, vote signatures against the registered keys, the quorum, and every checkpoint's digest.
+/// work, vote signatures against the registered keys, the quorum, each rollback's signed proposals
+/// and their majority, and every checkpoint's digest.
 VerifyReport verify(const Store& store);
 
 /// What rebuild_from copied.

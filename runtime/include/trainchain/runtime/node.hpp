@@ -26,6 +26,39 @@ enum class Fault {
 std::optional<Fault> parse_fault(std::string_view name);
 std::string fault_name(Fault fault);
 
+/// A rollback the server opened: the nodes answer it with their signed restore points.
+struct RestoreRequest {
+    uint64_t id = 0;                  ///< the Rollback contract's request id
+    uint64_t run_id = 0;              ///< the chain's run id (part of every proposal's message)
+    uint64_t tip = 0;                 ///< the chain's last block when it was opened
+    std::optional<uint64_t> to;       ///< a requested block (else each node's own choice)
+    std::optional<uint64_t> failing;  ///< choose among the epochs that led to this block
+    /// The hash of block subject() in the server's chain: what transports check the proposals'
+    /// signatures with (a node signs the hash its own replica holds).
+    Hash failing_hash{};
+
+    /// The failing block, the block the rollback is about: `failing` when given, else the tip.
+    /// A rollback block records it (Payload::failing_height) and every proposal signs its hash.
+    [[nodiscard]] uint64_t subject() const noexcept { return failing.value_or(tip); }
+    /// The height the rollback block will have: one past the tip.
+    [[nodiscard]] uint64_t rollback_height() const noexcept { return tip + 1; }
+};
+
+/// One node's answer to a RestoreRequest: the block it proposes, that block's hash in its replica,
+/// and its signature over proposal_message(run id, rollback height, failing block's hash, height,
+/// target_hash).
+struct Proposal {
+    uint32_t node = 0;
+    uint64_t height = 0;
+    Hash target_hash{};
+    Signature signature{};
+};
+
+/// Whether `proposal` is signed by `key` as an answer to `request` (with request.failing_hash and
+/// the proposal's own target_hash; the chain also checks that target_hash is its block's).
+[[nodiscard]] bool proposal_signed(const RestoreRequest& request, const PublicKey& key,
+                                   const Proposal& proposal);
+
 /// A user node's logic: in this process (InProcessTransport), or in its own process (`trainchain
 /// node run`, nats/).
 class UserNode {
@@ -69,6 +102,12 @@ public:
     /// an epoch block (a WrongRestorePoint node names its worst instead); else restore_point.
     [[nodiscard]] std::optional<uint64_t> propose(std::optional<uint64_t> to,
                                                   std::optional<uint64_t> failing) const;
+
+    /// The node's signed answer to `request`: propose(request.to, request.failing), with the
+    /// target's hash and the failing block's hash (request.subject()) taken from the replica, signed
+    /// with the node's key (a faulty node's choice may be wrong, but its signature is its own).
+    /// nullopt for a crashed node, when it proposes nothing, or when its replica lacks either block.
+    [[nodiscard]] std::optional<Proposal> proposal(const RestoreRequest& request) const;
 
 private:
     uint32_t index_;

@@ -16,20 +16,6 @@
 
 namespace trainchain::runtime {
 
-/// A rollback the server opened: the nodes answer it with their restore points.
-struct RestoreRequest {
-    uint64_t id = 0;                  ///< the Rollback contract's request id
-    uint64_t tip = 0;                 ///< the chain's last block when it was opened
-    std::optional<uint64_t> to;       ///< a requested block (else each node's own choice)
-    std::optional<uint64_t> failing;  ///< choose among the epochs that led to this block
-};
-
-/// One node's answer to a RestoreRequest.
-struct Proposal {
-    uint32_t node = 0;
-    uint64_t height = 0;
-};
-
 /// What a race for one candidate block produced.
 struct RaceOutcome {
     uint64_t tries = 0;   ///< hashes counted (in-process: all workers; remote: as the nodes report)
@@ -84,8 +70,10 @@ public:
     /// A block was accepted and stored with `records`: every node appends it to its replica.
     virtual void accepted(const Block& block, const BlockRecords& records) = 0;
 
-    /// Asks every node for its restore point; calls `on_proposal` with each answer. Returns once
-    /// every node answered or one height holds more than half of them.
+    /// Asks every node for its signed restore point; calls `on_proposal` with each answer (a
+    /// remote transport first drops the answers whose signature does not check out against the
+    /// node's registered key: proposal_signed). Returns once every node answered or one height
+    /// holds more than half of them.
     virtual void collect_restore_points(const RestoreRequest& request,
                                         const std::function<void(const Proposal&)>& on_proposal) = 0;
 

@@ -24,6 +24,7 @@ enum class ValidationResult : uint8_t {
     Pow,         ///< the proof of work does not meet the difficulty
     Consensus,   ///< a rule of the chain (run id, block kind, genesis, node keys, rollbacks)
     Votes,       ///< the votes (voters, signatures, quorum)
+    Proposals,   ///< a rollback's signed restore points (proposers, signatures, majority)
     Checkpoint,  ///< a checkpoint file (missing, damaged, another size)
     Store,       ///< the store as a whole (unreadable, empty, rows out of place)
 };
@@ -63,6 +64,14 @@ enum class Reject : uint8_t {
     VoteQuorum,
     RollbackTarget,
     RollbackCheckpoint,
+    ProposalUnexpected,
+    ProposalMissing,
+    ProposalFailing,
+    ProposalNode,
+    ProposalDuplicate,
+    ProposalTarget,
+    ProposalSignature,
+    ProposalMajority,
     // The stored chain (verify).
     StoreUnreadable,
     NoBlocks,
@@ -86,7 +95,7 @@ struct RejectInfo {
 };
 
 /// The reject table, in the order of Reject: every code once, with its kind and its token.
-inline constexpr std::array<RejectInfo, 42> reject_table{{
+inline constexpr std::array<RejectInfo, 50> reject_table{{
     {Reject::None, ValidationResult::Valid, "valid"},
     {Reject::EpochZero, ValidationResult::Request, "bad-epoch-zero"},
     {Reject::EpochOrder, ValidationResult::Request, "bad-epoch-order"},
@@ -117,6 +126,14 @@ inline constexpr std::array<RejectInfo, 42> reject_table{{
     {Reject::VoteQuorum, ValidationResult::Votes, "bad-votes-quorum"},
     {Reject::RollbackTarget, ValidationResult::Consensus, "bad-rollback-target"},
     {Reject::RollbackCheckpoint, ValidationResult::Consensus, "bad-rollback-checkpoint"},
+    {Reject::ProposalUnexpected, ValidationResult::Proposals, "bad-proposals-unexpected"},
+    {Reject::ProposalMissing, ValidationResult::Proposals, "bad-proposals-missing"},
+    {Reject::ProposalFailing, ValidationResult::Proposals, "bad-proposals-failing"},
+    {Reject::ProposalNode, ValidationResult::Proposals, "bad-proposals-node"},
+    {Reject::ProposalDuplicate, ValidationResult::Proposals, "bad-proposals-duplicate"},
+    {Reject::ProposalTarget, ValidationResult::Proposals, "bad-proposals-target"},
+    {Reject::ProposalSignature, ValidationResult::Proposals, "bad-proposals-sig"},
+    {Reject::ProposalMajority, ValidationResult::Proposals, "bad-proposals-majority"},
     {Reject::StoreUnreadable, ValidationResult::Store, "bad-store"},
     {Reject::NoBlocks, ValidationResult::Store, "store-no-blocks"},
     {Reject::NodeIndex, ValidationResult::Store, "bad-node-index"},
@@ -150,7 +167,7 @@ static_assert(
 /// The code of a token; nullopt for a token the table does not hold.
 [[nodiscard]] std::optional<Reject> reject_from_token(std::string_view token) noexcept;
 /// A result kind's name ("valid", "request", "claim", "header", "link", "mutated", "pow",
-/// "consensus", "votes", "checkpoint", "store").
+/// "consensus", "votes", "proposals", "checkpoint", "store").
 [[nodiscard]] std::string_view result_name(ValidationResult result) noexcept;
 
 /// The outcome of a check: a reject code (None when it passed) and the human detail the CLI, the
