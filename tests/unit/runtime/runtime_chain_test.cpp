@@ -969,8 +969,8 @@ public:
           meddle_{std::move(meddle)} {}
 
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
-              const std::vector<Block>& blocks, const KeyPair& server_key) override {
-        inner_->open(config, nodes, blocks, server_key);
+              const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override {
+        inner_->open(config, nodes, blocks, server_key, store);
     }
     void broadcast(const BlockHeader& header, const Payload& payload,
                    const std::vector<uint32_t>& recipients) override {
@@ -983,7 +983,9 @@ public:
                        const std::function<bool(const Vote&)>& on_vote) override {
         inner_->collect_votes(claimed, claim, on_vote);
     }
-    void accepted(const Block& block) override { inner_->accepted(block); }
+    void accepted(const Block& block, const BlockRecords& records) override {
+        inner_->accepted(block, records);
+    }
     void collect_restore_points(const RestoreRequest& request,
                                 const std::function<void(const Proposal&)>& on_proposal) override {
         inner_->collect_restore_points(request, [&](const Proposal& p) {
