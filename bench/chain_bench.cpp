@@ -107,6 +107,7 @@ void BM_append_100_nodes(benchmark::State& state) {
     state.counters["gas_per_block"] = static_cast<double>(gas) / n;
     chain.reset();
     std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(default_key_dir(dir));
 }
 
 /// `verify` over 10,000 blocks: built directly in the store (5 nodes, 8-bit difficulty, signed
@@ -121,7 +122,7 @@ void BM_verify_10000_blocks(benchmark::State& state) {
     std::vector<NodeRecord> records;
     for (uint32_t i = 0; i < cfg.nodes; ++i) {
         keys.push_back(KeyPair::generate());
-        records.push_back({i, keys.back().public_key(), keys.back().seed(), {}});
+        records.push_back({i, keys.back().public_key(), {}});
     }
     store->put_nodes(records);
     Bytes all_keys;

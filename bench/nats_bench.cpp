@@ -146,7 +146,7 @@ void BM_block_nats(benchmark::State& state) {
     std::vector<pid_t> procs;
     for (uint32_t i = 0; i < nodes; ++i) {
         const auto key = dir / ("node" + std::to_string(i) + ".key");
-        keys.push_back(nats::generate_key_file(key).public_key());
+        keys.push_back(runtime::generate_key_file(key).public_key());
         procs.push_back(spawn({TRAINCHAIN_BIN, "node", "run", "-q", "--transport", url, "--key", key.string(),
                                "--data", (dir / ("node" + std::to_string(i))).string()},
                               dir / ("node" + std::to_string(i) + ".log")));

@@ -84,6 +84,7 @@ void BM_epoch_overhead(benchmark::State& state) {
     state.counters["pow_pct"] = 100 * pow_ms / train_ms;
     chain.reset();
     std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(runtime::default_key_dir(dir));
 }
 BENCHMARK(BM_epoch_overhead)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 

@@ -47,6 +47,7 @@ struct InitOptions {
     std::string fork = "Petersburg";
     unsigned threads = 0;
     std::string transport, node_keys;
+    KeyFlags keys;
 };
 
 struct AppendOptions {
@@ -56,6 +57,7 @@ struct AppendOptions {
     unsigned threads = 0;
     std::vector<std::string> faults;
     std::string transport;
+    KeyFlags keys;
 };
 
 /// Chain commands: a store that cannot be read is bad input (exit 2); a failed procedure exit 1.
@@ -116,6 +118,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     init->add_option(
         "--node-keys", io->node_keys,
         "the external nodes' public keys, one per line (sets --nodes; with --transport nats://)");
+    add_key_options(init, io->keys, true);
     init->callback(chain_guarded(exit_code, [io] {
         ChainConfig cfg;
         cfg.nodes = io->nodes;
@@ -138,9 +141,15 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         if (!opt.transport && !opt.node_keys.empty())
             throw InputError(
                 "--node-keys: error: in-process nodes make their own keys; give --transport too");
+        apply_key_options(io->keys, io->dir, opt);
+        std::error_code ec;
+        const bool new_server_key =
+            !std::filesystem::exists(std::filesystem::symlink_status(opt.server_key_file, ec));
         auto c = Chain::init(io->dir, cfg, opt);
         fmt::print("created chain {} with {} nodes, difficulty {} bits, fork {}, quorum {} %; {} blocks\n",
                    io->dir, cfg.nodes, cfg.difficulty_bits, cfg.fork, cfg.quorum_percent, c->blocks().size());
+        if (new_server_key)
+            fmt::print("{}\n", created_server_key_line(opt.server_key_file, c->server_public_key()));
         return 0;
     }));
 
@@ -159,6 +168,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->check(CLI::Range(1, 1024));
     append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
     append->add_option("--transport", ao->transport, "in-process (default) or nats://HOST:PORT/RUN");
+    add_key_options(append, ao->keys, false);
     append->callback(chain_guarded(exit_code, [ao] {
         std::ifstream f(ao->checkpoint, std::ios::binary);
         if (!f) throw InputError(fmt::format("{}: error: cannot read checkpoint", ao->checkpoint));
@@ -172,6 +182,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.faults = parse_faults(ao->faults, Store::open(ao->dir)->config().nodes);
         opt.transport = make_transport(ao->transport);
         refuse_faults_with(opt.transport, opt.faults);
+        apply_key_options(ao->keys, ao->dir, opt);
         auto c = Chain::open(ao->dir, opt);
         // The same rule as the HTTP API's, checked under the writer lock and before anything
         // (the checkpoint file included) is written.
@@ -249,6 +260,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     auto r_reason = std::make_shared<std::string>("requested from the command line");
     auto r_faults = std::make_shared<std::vector<std::string>>();
     auto r_transport = std::make_shared<std::string>();
+    auto r_keys = std::make_shared<KeyFlags>();
     rollback->add_option("DIR", *r_dir, "chain directory")->required();
     rollback
         ->add_option("--to", *r_to,
@@ -258,7 +270,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)")->check(utf8_text());
     rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
     rollback->add_option("--transport", *r_transport, "in-process (default) or nats://HOST:PORT/RUN");
-    rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults, r_transport] {
+    add_key_options(rollback, *r_keys, false);
+    rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults, r_transport, r_keys] {
         std::optional<uint64_t> to;
         if (*r_to != "best") {
             if (r_to->empty() || !std::isdigit(static_cast<unsigned char>(r_to->front())))
@@ -277,6 +290,7 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         opt.faults = parse_faults(*r_faults, Store::open(*r_dir)->config().nodes);
         opt.transport = make_transport(*r_transport);
         refuse_faults_with(opt.transport, opt.faults);
+        apply_key_options(*r_keys, *r_dir, opt);
         auto c = Chain::open(*r_dir, opt);
         if (const auto check = check_rollback_request(c->blocks(), to); !check.ok())
             throw InputError(fmt::format("{}: error: {}", to ? "--to" : *r_dir, check.detail));

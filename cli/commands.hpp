@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <atomic>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "trainchain/nats/nats.hpp"
+#include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/node.hpp"
 #include "trainchain/runtime/transport.hpp"
 
@@ -37,8 +39,9 @@ struct InputError : std::runtime_error {
 /// The text of a file, or of standard input for "-"; InputError when it cannot be read.
 std::string read_text(const std::string& path);
 
-/// A subcommand callback running `body` (which returns the exit code): InputError and the
-/// exceptions `is_bad_input` accepts become one line and exit code 2, runtime::ChainBusy one line
+/// A subcommand callback running `body` (which returns the exit code): InputError,
+/// runtime::KeyFileError and the exceptions `is_bad_input` accepts become one line and exit code 2,
+/// runtime::ChainBusy one line
 /// and exit_chain_busy; any other exception one line and `other_exit`.
 std::function<void()> guarded(int& exit_code, std::function<int()> body, int other_exit = exit_bad_input,
                               std::function<bool(const std::exception&)> is_bad_input = {});
@@ -101,6 +104,30 @@ void refuse_faults_with(const std::shared_ptr<runtime::Transport>& transport,
 
 /// Reads a `--node-keys` file: one public key (64 hex digits) per line, '#' comments.
 std::vector<runtime::PublicKey> read_node_keys(const std::string& path);
+
+/// Where a command that writes a run finds its private keys: `--server-key FILE` and
+/// `--key-dir DIR` (both optional; the defaults are beside the run, runtime::default_key_dir).
+struct KeyFlags {
+    std::string server_key, key_dir;
+};
+
+/// Adds `--server-key FILE` and `--key-dir DIR` to `cmd`; `creates` says whether the command makes
+/// a new run (its server key is then created when absent), `what` names the key directory's
+/// default in the help ("DIR.keys").
+void add_key_options(CLI::App* cmd, KeyFlags& flags, bool creates, const std::string& what = "DIR.keys");
+
+/// The key files `flags` name for the run at `run_dir` (for serve: the workspace), into `options`.
+void apply_key_options(const KeyFlags& flags, const std::filesystem::path& run_dir,
+                       runtime::ChainOptions& options);
+
+/// The server key of a new run: read from `file`, or created there (mode 0600, its directory
+/// 0700) when absent. Returns the line telling where a created key is and its public key, empty
+/// when the key was there already. runtime::KeyFileError (exit code 2) when the file is malformed
+/// or open to other users.
+std::string prepare_server_key(const std::filesystem::path& file);
+
+/// The line telling that the server key `file` was created, with its public key `key`.
+std::string created_server_key_line(const std::filesystem::path& file, const runtime::PublicKey& key);
 
 /// Registers `compile`.
 void add_contract_commands(CLI::App& app, int& exit_code);

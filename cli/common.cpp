@@ -40,6 +40,10 @@ std::function<void()> guarded(int& exit_code, std::function<int()> body, int oth
         } catch (const InputError& e) {
             fmt::print(stderr, "{}\n", e.what());
             exit_code = exit_bad_input;
+        } catch (const runtime::KeyFileError& e) {
+            // A key file missing, malformed, open to others or not the run's: bad input everywhere.
+            fmt::print(stderr, "{}\n", e.what());
+            exit_code = exit_bad_input;
         } catch (const runtime::ChainBusy& e) {
             fmt::print(stderr, "{}\n", e.what());
             exit_code = exit_chain_busy;
@@ -53,6 +57,37 @@ std::function<void()> guarded(int& exit_code, std::function<int()> body, int oth
             exit_code = other_exit;
         }
     };
+}
+
+void add_key_options(CLI::App* cmd, KeyFlags& flags, bool creates, const std::string& what) {
+    cmd->add_option("--server-key", flags.server_key,
+                    creates ? "the server's private key file (default: server.key in the key directory; "
+                              "created, mode 0600, when absent)"
+                            : "the server's private key file the run was made with (default: server.key "
+                              "in the key directory)");
+    cmd->add_option("--key-dir", flags.key_dir,
+                    "where the run's private keys live, apart from its data (default: " + what +
+                        "): server.key and the in-process nodes' keys");
+}
+
+void apply_key_options(const KeyFlags& flags, const std::filesystem::path& run_dir,
+                       runtime::ChainOptions& options) {
+    const auto paths =
+        flags.key_dir.empty() ? runtime::default_key_paths(run_dir) : runtime::key_paths_in(flags.key_dir);
+    options.server_key_file =
+        flags.server_key.empty() ? paths.server : std::filesystem::path(flags.server_key);
+    options.node_key_file = paths.nodes;
+}
+
+std::string created_server_key_line(const std::filesystem::path& file, const runtime::PublicKey& key) {
+    return fmt::format("created the server key {} (mode 0600, kept apart from the runs); public key {}",
+                       file.string(), runtime::hex(key));
+}
+
+std::string prepare_server_key(const std::filesystem::path& file) {
+    bool created = false;
+    const auto key = runtime::read_or_generate_key_file(file, &created);
+    return created ? created_server_key_line(file, key.public_key()) : std::string();
 }
 
 }  // namespace trainchain::cli

@@ -1,10 +1,15 @@
 // cli/main.cpp - entry point of the `trainchain` command-line tool.
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include "commands.hpp"
 #include "trainchain/nats/nats.hpp"
 
 int main(int argc, char** argv) {
+    // Everything a run writes is private (mode 0600 files, 0700 directories): its chain, checkpoints,
+    // keys, plots and reports. The libraries set these modes themselves where they create a run's
+    // files; the umask covers the rest (outputs of export, compile, report) and SQLite's own files.
+    ::umask(077);
     CLI::App app{"trainchain: a deep-learning training history in a private proof-of-work blockchain"};
     app.require_subcommand(1);
     app.set_version_flag("-V,--version", std::string("trainchain ") + TRAINCHAIN_VERSION);

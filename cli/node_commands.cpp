@@ -152,11 +152,7 @@ void add_node_commands(CLI::App& app, int& exit_code) {
     auto k_file = std::make_shared<std::string>();
     keygen->add_option("FILE", *k_file, "key file to create (mode 0600)")->required();
     keygen->callback(guarded(exit_code, [k_file] {
-        try {
-            fmt::print("{}\n", runtime::hex(nats::generate_key_file(*k_file).public_key()));
-        } catch (const nats::NatsError& e) {
-            throw InputError(e.what());
-        }
+        fmt::print("{}\n", runtime::hex(runtime::generate_key_file(*k_file).public_key()));
         return 0;
     }));
 
@@ -165,11 +161,7 @@ void add_node_commands(CLI::App& app, int& exit_code) {
     auto p_file = std::make_shared<std::string>();
     pub->add_option("FILE", *p_file, "key file")->required();
     pub->callback(guarded(exit_code, [p_file] {
-        try {
-            fmt::print("{}\n", runtime::hex(nats::read_key_file(*p_file).public_key()));
-        } catch (const nats::NatsError& e) {
-            throw InputError(e.what());
-        }
+        fmt::print("{}\n", runtime::hex(runtime::read_key_file(*p_file).public_key()));
         return 0;
     }));
 

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/keys.hpp"
 
 namespace trainchain::cli {
 namespace {
@@ -57,12 +58,7 @@ int rebuild(const RebuildOptions& o) {
     std::error_code ec;
     if (fs::exists(o.dir, ec) && !fs::is_empty(o.dir, ec))
         throw InputError(fmt::format("{}: error: the directory exists and is not empty", o.dir));
-    KeyPair key;
-    try {
-        key = nats::read_key_file(o.server_key);
-    } catch (const nats::NatsError& e) {
-        throw InputError(fmt::format("--server-key: {}", e.what()));
-    }
+    const KeyPair key = read_key_file(o.server_key);  // KeyFileError: bad input
     const PublicKey pub = key.public_key();
     RebuildReport rep;
     std::string source;
@@ -77,7 +73,7 @@ int rebuild(const RebuildOptions& o) {
                                          "pinned {})",
                                          o.server_key, hex(pub), hex(*pinned)));
         const auto store = Store::open(replica);
-        rep = rebuild_from(*store, o.dir);
+        rep = rebuild_from(*store, o.dir, pub);
         source = fmt::format("node directory {}", o.from);
     } else {
         std::string why;
@@ -102,7 +98,7 @@ int rebuild(const RebuildOptions& o) {
                                          "rebuild from a node's directory (--from)",
                                          o.transport, fetched.blocks ? fetched.blocks - 1 : 0));
         const auto store = Store::open(scratch.path() / "replica");
-        rep = rebuild_from(*store, o.dir);
+        rep = rebuild_from(*store, o.dir, pub);
         source = fmt::format("{} ({} blocks from the stream, {} from the nodes)", o.transport,
                              fetched.from_stream, fetched.from_peers);
     }

@@ -30,6 +30,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         unsigned request_timeout_s = seconds(api::ServeOptions{}.request_timeout);
         std::string transport;
         StreamFlags streams;
+        KeyFlags keys;
     };
     auto f = std::make_shared<Flags>();
     serve->add_option("DIR", f->dir, "workspace: a directory of runs (created, with serve.json, when absent)")
@@ -72,6 +73,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         "--transport", f->transport,
         "in-process (default) or nats://HOST:PORT: each run's nodes as processes, on the run's name");
     add_stream_options(serve, f->streams);
+    add_key_options(serve, f->keys, true, "WORKSPACE.keys");
     serve->callback(guarded(exit_code, [f] {
         api::ServeOptions options = f->options;
         // Set on SIGINT/SIGTERM: a request waiting for external nodes gives up, so that the server can stop.
@@ -97,6 +99,13 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         } catch (const std::runtime_error& e) {
             throw InputError(e.what());
         }
+        // The runs' keys, apart from the workspace: the server's (made now when absent, so that
+        // its public key is known before the first run) and each run's in-process nodes'.
+        runtime::ChainOptions keys;
+        apply_key_options(f->keys, f->dir, keys);
+        options.key_dir = keys.node_key_file.parent_path();
+        options.server_key_file = keys.server_key_file;
+        const std::string created_key = prepare_server_key(options.server_key_file);
         // SIGINT and SIGTERM go to one waiting thread (blocked everywhere else, including the
         // server's threads, which inherit the mask), which stops the server.
         sigset_t stop_signals;
@@ -108,6 +117,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         fmt::print("trainchain serve: listening on http://{}:{} (token in {}/serve.json)\n", options.bind,
                    server.port(), f->dir);
         std::fflush(stdout);
+        // After the first line, which scripts wait for to learn the port.
+        if (!created_key.empty()) fmt::print(stderr, "trainchain serve: {}\n", created_key);
         std::thread waiter([&] {
             int sig = 0;
             sigwait(&stop_signals, &sig);

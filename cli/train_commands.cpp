@@ -31,6 +31,7 @@ struct TrainFlags {
     std::string transport, node_keys;
     StreamFlags streams;
     std::optional<uint32_t> forge_epoch;
+    KeyFlags keys;
     bool quiet = false, json = false;
 };
 
@@ -84,7 +85,15 @@ public:
             emit({{"event", "started"}, {"data", description}});
         else if (!quiet_)
             fmt::print(stderr, "training: {}\n", description);
+        // The new run made its server key: say where it is and what its public key is.
+        if (new_server_key && !quiet_)
+            fmt::print(stderr, "training: {}\n",
+                       created_server_key_line(*new_server_key,
+                                               runtime::read_key_file(*new_server_key).public_key()));
     }
+
+    /// A server key file the run is about to create (printed once it is there).
+    std::optional<std::filesystem::path> new_server_key;
     void progress(uint32_t epoch, size_t done, size_t total) override {
         if (!bar_ || total < 20 || (done % std::max<size_t>(1, total / 50) != 0 && done != total)) return;
         const size_t width = 30, filled = width * done / total;
@@ -211,6 +220,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--node-keys", f->node_keys,
                     "a new run's external nodes: their public keys, one per line (with --transport nats://)");
     add_stream_options(cmd, f->streams);
+    add_key_options(cmd, f->keys, true);
     cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
         ->group("");
     cmd->add_flag("-q,--quiet", f->quiet, "print only the summary");
@@ -247,7 +257,18 @@ void add_train_commands(CLI::App& app, int& exit_code) {
             if (!options.resume && std::filesystem::exists(options.dir))
                 throw InputError(fmt::format("{}: error: already exists; use --resume {} to continue a run",
                                              options.dir.string(), options.dir.string()));
+            runtime::ChainOptions keys;
+            apply_key_options(f->keys, options.dir, keys);
+            options.server_key_file = keys.server_key_file;
+            options.node_key_file = keys.node_key_file;
+            // A key file that is there must be usable before anything starts; a new run makes one
+            // when there is none (Chain::init, once the data has loaded).
+            std::error_code ec;
+            const bool key_there = std::filesystem::symlink_status(options.server_key_file, ec).type() !=
+                                   std::filesystem::file_type::not_found;
+            if (key_there) (void)runtime::read_key_file(options.server_key_file);
             ConsoleMonitor monitor(config, f->quiet, f->json);
+            if (!options.resume && !key_there) monitor.new_server_key = options.server_key_file;
             const RunSummary s = run_training(config, options, monitor);
             if (f->json) {
                 monitor.emit({{"event", "summary"},

@@ -47,6 +47,7 @@ TRAINCHAIN="$bin" "$(dirname "$0")/demo-gas-summary.sh" "$work/run" "$work/gas"
 echo
 echo "== where the outputs are =="
 echo "  $work/run/            the run: chain store (chain.db), checkpoints/, run.toml"
+echo "  $work/run.keys/       its private keys (server.key, nodes.key), kept apart from the run"
 echo "  $work/run.svg         accuracy and loss per block, rollbacks marked"
 echo "  $work/gas/            the gas report: gas.md, .csv, .json, gas-blocks.svg, gas-cycles.svg"
 echo "  $work/contracts/      the compiled contracts (bytecode and ABI)"

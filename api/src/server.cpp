@@ -220,9 +220,8 @@ bool valid_run_name(const std::string& name) noexcept {
 Workspace Workspace::open_or_init(const fs::path& dir) {
     Workspace w;
     w.dir = dir;
+    runtime::create_private_directories(dir);
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw std::runtime_error(dir.string() + ": error: cannot create directory: " + ec.message());
     const fs::path file = dir / settings_file;
     if (!fs::exists(file, ec)) {
         uint8_t random[32];
@@ -283,6 +282,17 @@ struct ApiServer::Impl {
         return w;
     }
 
+    /// How the API opens or creates the run `name`: its keys apart from the workspace, in
+    /// options.key_dir (the server's, shared by every run, and `NAME.nodes.key` for the run's
+    /// in-process nodes).
+    runtime::ChainOptions chain_options(const std::string& name) const {
+        runtime::ChainOptions co;
+        co.threads = options.mining_threads;
+        co.server_key_file = options.server_key_file;
+        co.node_key_file = options.key_dir / (name + ".nodes.key");
+        return co;
+    }
+
     /// Opens a run for writing (the caller holds its mutex). Runs written by `trainchain train`
     /// belong to it: they take no epochs from the API.
     void open_for_writing(const std::string& name, Writer& w) {
@@ -296,13 +306,8 @@ struct ApiServer::Impl {
                                 "epochs or rollbacks from here");
         if (!j->is_object()) throw HttpError(500, (dir / run_settings_file).string() + ": malformed");
         w.settings = RunSettings::from_json(*j);
-        runtime::ChainOptions co;
-        co.threads = options.mining_threads;
-        // A run whose store holds no node's private key runs on external nodes.
-        bool external = true;
-        for (const auto& n : runtime::Store::open(dir)->nodes())
-            external = external && n.seed == decltype(n.seed){};
-        if (external) {
+        runtime::ChainOptions co = chain_options(name);
+        if (!runtime::in_process_nodes(*runtime::Store::open(dir))) {
             if (!options.transport)
                 throw HttpError(
                     409,
@@ -394,8 +399,7 @@ struct ApiServer::Impl {
         std::error_code ec;
         if (fs::exists(dir, ec)) throw HttpError(409, "run '" + name + "' exists");
         try {
-            runtime::ChainOptions co;
-            co.threads = options.mining_threads;
+            runtime::ChainOptions co = chain_options(name);
             co.node_keys = node_keys;
             if (options.transport) co.transport = options.transport(name);
             auto chain = runtime::Chain::init(dir, config, co);
@@ -409,6 +413,7 @@ struct ApiServer::Impl {
         } catch (const std::exception& e) {
             w->chain.reset();
             fs::remove_all(dir, ec);
+            if (node_keys.empty()) fs::remove(chain_options(name).node_key_file, ec);
             throw HttpError(400, e.what());
         }
         json out = state_json(w->chain->blocks());
@@ -854,6 +859,9 @@ ApiServer::ApiServer(Workspace workspace, const ServeOptions& options) : impl_{s
                                  ": error: another trainchain serve is using this workspace (serve.lock)");
     impl_->ws = std::move(workspace);
     impl_->options = options;
+    if (impl_->options.key_dir.empty()) impl_->options.key_dir = runtime::default_key_dir(impl_->ws.dir);
+    if (impl_->options.server_key_file.empty())
+        impl_->options.server_key_file = runtime::key_paths_in(impl_->options.key_dir).server;
     impl_->routes();
     try {
         impl_->port = impl_->http->bind(options.bind, options.port);

@@ -23,33 +23,6 @@ namespace trainchain::nats {
 using namespace runtime;
 using namespace detail;
 
-KeyPair generate_key_file(const std::filesystem::path& path) {
-    const KeyPair key = KeyPair::generate();
-    const std::string text = hex(key.seed()) + "\n";
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw NatsError(path.string() + ": error: cannot create key file: " + std::strerror(errno));
-    const bool ok =
-        ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) throw NatsError(path.string() + ": error: cannot write key file");
-    return key;
-}
-
-KeyPair read_key_file(const std::filesystem::path& path) {
-    std::ifstream f(path);
-    if (!f) throw NatsError(path.string() + ": error: cannot read key file");
-    std::string text;
-    std::getline(f, text, '\0');
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    const auto seed = parse_hash(text);
-    if (!seed)
-        throw NatsError(path.string() +
-                        ":1:1: error: a key file holds 64 hex digits (the private key's seed)");
-    auto key = KeyPair::from_seed(*seed);
-    if (!key) throw NatsError(path.string() + ": error: not a usable Ed25519 seed");
-    return *key;
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;

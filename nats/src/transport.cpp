@@ -213,11 +213,7 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     RunInfo info;
     info.config = config;
     info.server_key = server_key.public_key();
-    for (const auto& n : nodes) {
-        NodeRecord r = n;
-        r.seed = {};
-        info.nodes.push_back(r);
-    }
+    info.nodes = nodes;
     info.contracts = store.meta("contracts").value_or("");
     m.nodes = info.nodes;
     m.unpublished.clear();

@@ -86,7 +86,120 @@ UniqueFd lock_chain_dir(const std::filesystem::path& dir) {
 
 const vm::address results_queue_account = *vm::address::parse("0x0000000000000000000000000000000000005e51");
 
+/// The key files a chain at `dir` uses: the options' own, else the defaults beside `dir`.
+KeyPaths key_paths_for(const std::filesystem::path& dir, const ChainOptions& options) {
+    KeyPaths paths = default_key_paths(dir);
+    if (!options.server_key_file.empty()) paths.server = options.server_key_file;
+    if (!options.node_key_file.empty()) paths.nodes = options.node_key_file;
+    return paths;
+}
+
+/// What the node key file says about itself.
+std::string node_key_comment(const std::filesystem::path& dir, size_t nodes) {
+    return "trainchain: the private keys (Ed25519 seeds) of the " + std::to_string(nodes) +
+           " in-process nodes of the run " + dir.string() +
+           ", node 0 first.\n"
+           "Whoever can read this file can sign as these nodes, and so rewrite the run's history.";
+}
+
+bool file_exists(const std::filesystem::path& path) {
+    std::error_code ec;
+    return std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found;
+}
+
+/// The run's key in `path`, which a writer of the run at `dir` needs.
+KeyPair read_run_key(const std::filesystem::path& path, const std::filesystem::path& dir, const char* what,
+                     const char* flag) {
+    if (!file_exists(path))
+        throw KeyFileError(path.string() + ": error: no " + what + " here: writing to the run " +
+                           dir.string() + " needs it (put it back, or give its file: " + flag + ")");
+    return read_key_file(path);
+}
+
+std::vector<KeyPair> read_node_keys(const std::filesystem::path& path, const std::filesystem::path& dir,
+                                    const std::vector<NodeRecord>& nodes) {
+    if (!file_exists(path))
+        throw KeyFileError(path.string() + ": error: no node key file here: writing to the run " +
+                           dir.string() +
+                           " needs its in-process nodes' private keys (put the file back, or give "
+                           "the directory that holds it: --key-dir)");
+    auto keys = read_key_list_file(path);
+    if (keys.size() != nodes.size())
+        throw KeyFileError(path.string() + ": error: holds " + std::to_string(keys.size()) +
+                           " keys, the run " + dir.string() + " has " + std::to_string(nodes.size()) +
+                           " nodes: the file belongs to another run");
+    for (const auto& n : nodes)
+        if (n.index >= keys.size() || keys[n.index].public_key() != n.public_key)
+            throw KeyFileError(path.string() + ": error: node " + std::to_string(n.index) +
+                               "'s key is not the one the run " + dir.string() +
+                               " registered: the file belongs to another run");
+    return keys;
+}
+
+/// A store made before keys had files of their own kept them inside (Store::LegacyKeys): moves
+/// them to their files, records what the store now keeps instead (the server's public key, whether
+/// the nodes are in-process), and erases them. A node key file already there must hold the same
+/// keys. A server key file already there with another key: a run of in-process nodes takes it (its
+/// old key signed nothing anyone kept; several such runs may share one server, as serve's do), a
+/// run of external nodes is refused (its nodes pinned the old key).
+void move_legacy_keys(Store& store, const KeyPaths& paths) {
+    const auto legacy = store.legacy_keys();
+    if (!legacy.any) return;
+    const auto dir = store.dir();
+    const std::array<uint8_t, 32> zero{};
+    bool in_process = false;
+    for (const auto& seed : legacy.nodes) in_process = in_process || seed != zero;
+    if (in_process) {
+        std::vector<KeyPair> keys;
+        for (size_t i = 0; i < legacy.nodes.size(); ++i) {
+            const auto key = KeyPair::from_seed(legacy.nodes[i]);
+            if (!key)
+                throw StoreError(dir.string() + "/chain.db: error: node " + std::to_string(i) +
+                                 "'s stored private key is not a usable Ed25519 seed");
+            keys.push_back(*key);
+        }
+        if (file_exists(paths.nodes)) {
+            const auto there = read_key_list_file(paths.nodes);
+            bool same = there.size() == keys.size();
+            for (size_t i = 0; same && i < keys.size(); ++i)
+                same = there[i].public_key() == keys[i].public_key();
+            if (!same)
+                throw KeyFileError(paths.nodes.string() + ": error: holds other node keys than the ones " +
+                                   dir.string() +
+                                   "/chain.db kept inside; move this file away, and the run's own keys are "
+                                   "moved here");
+        } else {
+            if (paths.nodes.has_parent_path()) create_private_directories(paths.nodes.parent_path());
+            write_key_list_file(paths.nodes, keys, node_key_comment(dir, keys.size()));
+        }
+    }
+    if (const auto key = legacy.server ? KeyPair::from_seed(*legacy.server) : std::nullopt) {
+        if (!file_exists(paths.server)) {
+            if (paths.server.has_parent_path()) create_private_directories(paths.server.parent_path());
+            write_key_file(paths.server, *key);
+            store.set_meta("server_public_key", hex(key->public_key()));
+        } else if (read_key_file(paths.server).public_key() == key->public_key()) {
+            store.set_meta("server_public_key", hex(key->public_key()));
+        } else if (!in_process) {
+            throw KeyFileError(paths.server.string() + ": error: holds another server key than the one " +
+                               dir.string() + "/chain.db kept inside (" + hex(key->public_key()) +
+                               "), which the run's nodes pinned; move this file away (the run's own key is "
+                               "then moved here), or give another with --server-key");
+        }
+    }
+    if (!store.meta("node_keys")) store.set_meta("node_keys", in_process ? "in-process" : "external");
+    store.erase_legacy_keys();
+}
+
 }  // namespace
+
+bool in_process_nodes(const Store& store) {
+    if (const auto mode = store.meta("node_keys")) return *mode == "in-process";
+    const std::array<uint8_t, 32> zero{};
+    for (const auto& seed : store.legacy_keys().nodes)
+        if (seed != zero) return true;
+    return false;
+}
 
 std::string config_note(const ChainConfig& c) {
     return "trainchain/v1 nodes=" + std::to_string(c.nodes) +
@@ -136,7 +249,11 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
         throw StoreError(dir.string() + ": error: exists and is not empty");
     const auto parent = dir.has_parent_path() ? dir.parent_path() : std::filesystem::path(".");
-    std::filesystem::create_directories(parent, ec);
+    create_private_directories(parent);
+    // The keys live apart from the chain: the server's is used, or made, first.
+    const KeyPaths keys = key_paths_for(dir, options);
+    const bool in_process = options.node_keys.empty();
+    KeyPair server_key = read_or_generate_key_file(keys.server);
     const auto tmp = parent / ("." + dir.filename().string() + ".init-" + std::to_string(::getpid()));
     std::filesystem::remove_all(tmp, ec);
     // Whatever goes wrong before the rename, the temporary directory goes away.
@@ -149,11 +266,13 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
         }
     } cleanup{tmp};
     // The writer lock is taken in the temporary directory and moves with it into place.
-    std::filesystem::create_directories(tmp, ec);
-    if (ec) throw StoreError(tmp.string() + ": error: cannot create directory: " + ec.message());
+    create_private_directories(tmp);
     UniqueFd lock = lock_chain_dir(tmp);
     std::unique_ptr<Chain> c(new Chain(Store::create(tmp, config), options));
     c->lock_fd_ = lock.release();
+    c->server_key_ = server_key;
+    c->store_->set_meta("server_public_key", hex(server_key.public_key()));
+    c->store_->set_meta("node_keys", in_process ? "in-process" : "external");
     Ledger& l = c->ledger_;
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
@@ -184,11 +303,12 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     c->blocks_.push_back(genesis);
 
     // The user nodes: a key each, registered through NodeRegistry (one CREATE per node). External
-    // nodes bring their own keys; in-process ones get one here, kept in the store.
+    // nodes bring their own keys; in-process ones get one here, kept in the node key file.
     std::vector<NodeRecord> records;
+    std::vector<KeyPair> node_keys;
     for (uint32_t i = 0; i < config.nodes; ++i) {
         const std::optional<KeyPair> own =
-            options.node_keys.empty() ? std::optional<KeyPair>(KeyPair::generate()) : std::nullopt;
+            in_process ? std::optional<KeyPair>(KeyPair::generate()) : std::nullopt;
         const PublicKey public_key = own ? own->public_key() : options.node_keys[i];
         const auto r = l.call(c->registry_, "NodeRegistry", "register(bytes32)", {public_key});
         if (!r.ok()) throw ChainError("registering node " + std::to_string(i) + ": " + r.revert_reason);
@@ -198,11 +318,12 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
         NodeRecord rec;
         rec.index = i;
         rec.public_key = public_key;
-        if (own) rec.seed = own->seed();
+        if (own) node_keys.push_back(*own);
         std::copy(ev[0].data.begin() + 12, ev[0].data.begin() + 32, rec.contract.begin());
         records.push_back(rec);
     }
     c->store_->put_nodes(records);
+    if (in_process) c->give_node_keys(node_keys);
     c->load_nodes();
 
     Payload reg;
@@ -214,6 +335,11 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     if (!report.accepted) {
         c->store_.reset();
         throw ChainError("the registration block was not accepted: " + report.reason);
+    }
+    // The node keys are in their file before the chain is in place: a chain there always has them.
+    if (in_process) {
+        if (keys.nodes.has_parent_path()) create_private_directories(keys.nodes.parent_path());
+        write_key_list_file(keys.nodes, node_keys, node_key_comment(dir, node_keys.size()));
     }
     c->store_.reset();                 // closes the database (and checkpoints its WAL) before the rename
     std::filesystem::remove(dir, ec);  // an empty directory the user made beforehand
@@ -234,14 +360,36 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
     UniqueFd lock = lock_chain_dir(dir);
     auto store = Store::open(dir);
     store->remove_temporary_files();  // left by a writer killed while it wrote a checkpoint
+    const KeyPaths keys = key_paths_for(dir, options);
+    move_legacy_keys(*store, keys);
+    // The server's key: the one the run was made with (a run made before the server's public key
+    // was recorded takes the one it is first opened with).
+    const KeyPair server_key = read_run_key(keys.server, dir, "server key", "--server-key FILE");
+    if (const auto recorded = store->meta("server_public_key")) {
+        if (*recorded != hex(server_key.public_key()))
+            throw KeyFileError(keys.server.string() + ": error: not the server key of the run " +
+                               dir.string() + ": it was made with server key " + *recorded +
+                               ", this file holds " + hex(server_key.public_key()));
+    } else {
+        store->set_meta("server_public_key", hex(server_key.public_key()));
+    }
+    const bool in_process = in_process_nodes(*store);
     std::unique_ptr<Chain> c(new Chain(std::move(store), options));
     c->lock_fd_ = lock.release();
+    c->server_key_ = server_key;
     c->blocks_ = c->store_->blocks();
     if (c->blocks_.size() < 2)
         throw ChainError(dir.string() +
                          ": error: the chain is incomplete (no registration block); create it again");
     c->ledger_.restore(c->store_->vm_state());
     c->load_contracts();
+    if (dynamic_cast<InProcessTransport*>(c->transport_.get())) {
+        if (!in_process)
+            throw ChainError(dir.string() +
+                             ": error: the run's nodes are external (each holds its own key): open it with "
+                             "their transport");
+        c->give_node_keys(read_node_keys(keys.nodes, dir, c->store_->nodes()));
+    }
     c->load_nodes();
     return c;
 }
@@ -273,20 +421,18 @@ void Chain::load_contracts() {
     }
 }
 
+void Chain::give_node_keys(std::vector<KeyPair> keys) {
+    if (auto* local = dynamic_cast<InProcessTransport*>(transport_.get()))
+        local->set_node_keys(std::move(keys));
+}
+
 void Chain::load_nodes() {
     registered_keys_.clear();
     const auto records = store_->nodes();
     for (const auto& r : records) registered_keys_.push_back(r.public_key);
-    // The server's own key signs what it sends remote nodes; made on first use, kept in the store.
-    std::optional<KeyPair> server_key;
-    if (const auto seed = store_->meta("server_key"); seed && seed->size() == 64)
-        if (const auto bytes = parse_hash(*seed)) server_key = KeyPair::from_seed(*bytes);
-    if (!server_key) {
-        server_key = KeyPair::generate();
-        store_->set_meta("server_key", hex(server_key->seed()));
-    }
+    // The server's own key signs what it sends remote nodes.
     try {
-        transport_->open(store_->config(), records, blocks_, *server_key, *store_);
+        transport_->open(store_->config(), records, blocks_, *server_key_, *store_);
     } catch (const ChainError&) {
         throw;
     } catch (const std::runtime_error& e) {

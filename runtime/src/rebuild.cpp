@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/keys.hpp"
 
 namespace trainchain::runtime {
 
@@ -14,7 +15,7 @@ constexpr const char* state_height_key = "vm_state_height";
 
 }  // namespace
 
-RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir) {
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir, const PublicKey& server_key) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
@@ -26,6 +27,9 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
     // The VM state must be the one after the last block, or a resumed run would run its contracts
     // on an older state. A server's store saves it with every block; a replica says which block its
     // state belongs to.
+    if (const auto recorded = source.meta("server_public_key"); recorded && *recorded != hex(server_key))
+        throw KeyFileError(source.dir().string() + ": error: the copy was made with server key " + *recorded +
+                           ", not " + hex(server_key));
     if (const auto at = source.meta(state_height_key); at && *at != std::to_string(tip))
         throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " + *at +
                          ", not after its last block " + std::to_string(tip) +
@@ -40,6 +44,9 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
         auto out = Store::create(dir, source.config());
         out->put_nodes(source.nodes());
         out->set_meta("contracts", *contracts);
+        out->set_meta("server_public_key", hex(server_key));
+        // A replica is a copy of a run whose nodes hold their own keys; a server's store says.
+        out->set_meta("node_keys", in_process_nodes(source) ? "in-process" : "external");
         const Bytes no_state;
         const Bytes state = source.vm_state();
         for (const auto& b : blocks) {

@@ -1,5 +1,6 @@
 // runtime/src/store.cpp - the SQLite chain store and the zstd checkpoint files.
 #include "trainchain/runtime/store.hpp"
+#include "trainchain/runtime/keys.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -22,8 +23,7 @@ CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, hash BLOB NOT NUL
                                    payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS votes (height INTEGER NOT NULL, node INTEGER NOT NULL, accept INTEGER NOT NULL,
                                   signature BLOB NOT NULL, PRIMARY KEY (height, node));
-CREATE TABLE IF NOT EXISTS nodes (idx INTEGER PRIMARY KEY, public_key BLOB NOT NULL, seed BLOB NOT NULL,
-                                  contract BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (idx INTEGER PRIMARY KEY, public_key BLOB NOT NULL, contract BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoint_files (digest BLOB PRIMARY KEY, file_sha256 BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INTEGER NOT NULL, contract TEXT NOT NULL,
                                 function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
@@ -194,9 +194,15 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
                          std::to_string(max_quorum_percent) + " (more than half)");
     if (std::filesystem::exists(dir / "chain.db", ec))
         throw StoreError(dir.string() + ": error: already holds a chain");
-    std::filesystem::create_directories(dir / "checkpoints", ec);
-    if (ec) throw StoreError(dir.string() + ": error: cannot create directory: " + ec.message());
-    std::unique_ptr<Store> s(new Store(dir, open_db(dir / "chain.db", true)));
+    // Private: the directories 0700, the database 0600 (SQLite gives its -wal and -shm files the
+    // database's mode), whatever the process's umask.
+    create_private_directories(dir / "checkpoints");
+    const auto db_file = dir / "chain.db";
+    if (const int fd = ::open(db_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0)
+        ::close(fd);
+    else
+        throw StoreError(db_file.string() + ": error: cannot create chain database: " + std::strerror(errno));
+    std::unique_ptr<Store> s(new Store(dir, open_db(db_file, true)));
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(schema);
     s->exec(profile_schema);
@@ -257,11 +263,8 @@ void Store::put_nodes(const std::vector<NodeRecord>& nodes) {
     exec("BEGIN IMMEDIATE");
     try {
         for (const auto& n : nodes) {
-            Statement st(db_, "INSERT INTO nodes (idx, public_key, seed, contract) VALUES (?, ?, ?, ?)");
-            st.bind(1, static_cast<int64_t>(n.index))
-                .bind(2, n.public_key)
-                .bind(3, n.seed)
-                .bind(4, n.contract);
+            Statement st(db_, "INSERT INTO nodes (idx, public_key, contract) VALUES (?, ?, ?)");
+            st.bind(1, static_cast<int64_t>(n.index)).bind(2, n.public_key).bind(3, n.contract);
             st.step();
         }
         exec("COMMIT");
@@ -273,16 +276,55 @@ void Store::put_nodes(const std::vector<NodeRecord>& nodes) {
 
 std::vector<NodeRecord> Store::nodes() const {
     std::vector<NodeRecord> out;
-    Statement st(db_, "SELECT idx, public_key, seed, contract FROM nodes ORDER BY idx");
+    Statement st(db_, "SELECT idx, public_key, contract FROM nodes ORDER BY idx");
     while (st.step()) {
         NodeRecord n;
         n.index = static_cast<uint32_t>(st.integer(0));
         n.public_key = fixed<32>(st.blob(1), "a node's public key");
-        n.seed = fixed<32>(st.blob(2), "a node's private key");
-        n.contract = fixed<20>(st.blob(3), "a node's contract address");
+        n.contract = fixed<20>(st.blob(2), "a node's contract address");
         out.push_back(n);
     }
     return out;
+}
+
+Store::LegacyKeys Store::legacy_keys() const {
+    LegacyKeys out;
+    if (const auto seed = meta("server_key"); seed && seed->size() == 64) out.server = parse_hash(*seed);
+    out.any = meta("server_key").has_value();
+    bool has_seed_column = false;
+    {
+        Statement st(db_, "SELECT name FROM pragma_table_info('nodes')");
+        while (st.step()) has_seed_column = has_seed_column || st.text(0) == "seed";
+    }
+    if (!has_seed_column) return out;
+    out.any = true;
+    Statement st(db_, "SELECT seed FROM nodes ORDER BY idx");
+    while (st.step()) {
+        const Bytes b = st.blob(0);
+        std::array<uint8_t, 32> seed{};
+        if (b.size() == seed.size()) std::memcpy(seed.data(), b.data(), seed.size());
+        out.nodes.push_back(seed);
+    }
+    return out;
+}
+
+void Store::erase_legacy_keys() {
+    bool has_seed_column = false;
+    {
+        Statement st(db_, "SELECT name FROM pragma_table_info('nodes')");
+        while (st.step()) has_seed_column = has_seed_column || st.text(0) == "seed";
+    }
+    exec("BEGIN IMMEDIATE");
+    try {
+        if (has_seed_column) exec("ALTER TABLE nodes DROP COLUMN seed");
+        exec("DELETE FROM meta WHERE key = 'server_key'");
+        exec("COMMIT");
+    } catch (...) {
+        rollback_quietly();
+        throw;
+    }
+    // The freed pages still hold the old bytes: rebuild the file without them, and empty the WAL.
+    exec("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,

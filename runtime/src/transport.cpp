@@ -18,13 +18,16 @@ void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeR
     nodes_.clear();
     nodes_.reserve(nodes.size());
     for (const auto& r : nodes) {
-        auto key = KeyPair::from_seed(r.seed);
-        if (!key || key->public_key() != r.public_key)
+        if (r.index >= keys_.size())
             throw std::runtime_error("node " + std::to_string(r.index) +
-                                     " has no private key in this store: its chain runs on external nodes "
+                                     " has no private key here: its chain runs on external nodes "
                                      "(open it with their transport)");
+        const KeyPair& key = keys_[r.index];
+        if (key.public_key() != r.public_key)
+            throw std::runtime_error("node " + std::to_string(r.index) +
+                                     "'s private key is not the one the chain registered for it");
         const auto f = faults_.find(r.index);
-        nodes_.emplace_back(r.index, *key, f == faults_.end() ? Fault::None : f->second);
+        nodes_.emplace_back(r.index, key, f == faults_.end() ? Fault::None : f->second);
         nodes_.back().load_replica(blocks);
     }
 }

@@ -372,7 +372,7 @@ TEST_CASE("chain: plot draws the history with its rollback marker") {
     // Written through a temporary file that is gone now; the same chain gives the same bytes.
     size_t files = 0;
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(d.path)) ++files;
-    CHECK(files == 3);  // run, ck, plot.svg
+    CHECK(files == 4);  // run, run.keys (its private keys, apart from it), ck, plot.svg
     REQUIRE(cli("plot " + quote(dir.string()) + " -o " + quote(out.string()) + " --title " + quote("run <1>"))
                 .exit_code == 0);
     CHECK(read_file(out) == bytes);

@@ -28,6 +28,7 @@
 
 #include "shared_support.hpp"
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/keys.hpp"
 #include "trainchain/runtime/store.hpp"
 
 namespace fs = std::filesystem;
@@ -328,6 +329,11 @@ TEST_CASE("serve: bad input is one line and a non-zero exit") {
     std::ofstream(d / "ws" / "serve.json") << "{not json";
     check_bad_input(cli("serve " + quote(d / "ws") + " --port 0"), "serve.json");
     check_bad_input(cli("serve " + quote(d / "ws") + " --port 70000"), "--port");
+    std::ofstream(d / "bad.key") << "not a key\n";
+    fs::permissions(d / "bad.key", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    fs::remove(d / "ws" / "serve.json");
+    check_bad_input(cli("serve " + quote(d / "ws") + " --port 0 --server-key " + quote(d / "bad.key")),
+                    "bad.key:1:1: error: a key file holds 64 hex digits");
 }
 
 TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls back, rollbacks on request") {
@@ -393,6 +399,12 @@ TEST_CASE("serve: create a run, post epochs through the nodes, detection rolls b
     CHECK(created["settings"]["detection"]["patience"] == 2);
     CHECK(created["settings"]["max_rollbacks"] == 2);
     CHECK((fs::status(ws / "r" / "api.json").permissions() & fs::perms::others_write) == fs::perms::none);
+    // Its private keys are apart from the workspace, in ws.keys (mode 0700): the server's, made when
+    // serve started and shared by the runs made here, and the run's in-process nodes'.
+    CHECK((fs::status(d / "ws.keys").permissions() & fs::perms::all) == fs::perms::owner_all);
+    CHECK(fs::exists(d / "ws.keys" / "server.key"));
+    CHECK(trainchain::runtime::read_key_list_file(d / "ws.keys" / "r.nodes.key").size() == 7);
+    CHECK_FALSE(fs::exists(trainchain::runtime::default_key_dir(ws / "r")));
     ApiRun run{c, auth, "r"};
 
     // Malformed epochs change nothing: the run still has 2 blocks and expects epoch 1.

@@ -15,6 +15,7 @@
 
 #include "shared_support.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/keys.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::runtime {
@@ -90,10 +91,16 @@ struct Redo {
     bool sign = true;  ///< sign the votes again with the nodes' own keys
 };
 
-/// Changes `b` by `tamper`, then redoes what `redo` says; the keys are those of `nodes` (in-process
-/// nodes keep their seeds in the store). Votes from nodes outside `nodes` keep their signatures.
+/// The private keys of a run's in-process nodes, by index: its node key file (`DIR.keys/nodes.key`
+/// unless the run was made with another).
+inline std::vector<runtime::KeyPair> node_keys_of(const std::filesystem::path& run_dir) {
+    return runtime::read_key_list_file(runtime::default_key_paths(run_dir).nodes);
+}
+
+/// Changes `b` by `tamper`, then redoes what `redo` says; `keys` are the nodes' private keys, by
+/// index (node_keys_of). Votes from nodes without a key there keep their signatures.
 inline void tamper_block(runtime::Block& b, const std::function<void(runtime::Block&)>& tamper, Redo redo,
-                         const std::vector<runtime::NodeRecord>& nodes) {
+                         const std::vector<runtime::KeyPair>& keys) {
     tamper(b);
     if (redo.root) b.header.payload_root = b.payload.root();
     if (redo.mine) {
@@ -103,11 +110,8 @@ inline void tamper_block(runtime::Block& b, const std::function<void(runtime::Bl
     }
     if (redo.sign)
         for (auto& v : b.votes)
-            if (v.node < nodes.size()) {
-                const auto key = runtime::KeyPair::from_seed(nodes[v.node].seed);
-                REQUIRE(key);
-                v.signature = key->sign(runtime::vote_message(b.hash(), v.accept));
-            }
+            if (v.node < keys.size())
+                v.signature = keys[v.node].sign(runtime::vote_message(b.hash(), v.accept));
 }
 
 }  // namespace trainchain::test

@@ -100,6 +100,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     chain_options.faults = options.faults;
     chain_options.transport = options.transport;
     chain_options.node_keys = options.node_keys;
+    chain_options.server_key_file = options.server_key_file;
+    chain_options.node_key_file = options.node_key_file;
     // A new run reads its data before its chain exists, so that data that fails to load leaves no
     // empty chain directory behind.
     std::shared_ptr<const DataSplit> data;

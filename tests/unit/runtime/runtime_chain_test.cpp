@@ -622,9 +622,12 @@ TEST_CASE("init: genesis and registration blocks, registered keys, verify passes
     CHECK(reg.payload.checkpoint == sha256(keys));
     const auto stored = c->store().nodes();
     REQUIRE(stored.size() == 7);
+    // The nodes' private keys are in the run's node key file, beside the run, not in the store.
+    const auto private_keys = read_key_list_file(default_key_paths(dir).nodes);
+    REQUIRE(private_keys.size() == 7);
     for (size_t i = 0; i < 7; ++i) {
         CHECK(stored[i].public_key == c->nodes()[i].public_key());
-        CHECK(KeyPair::from_seed(stored[i].seed)->public_key() == stored[i].public_key);
+        CHECK(private_keys[i].public_key() == stored[i].public_key);
     }
     std::set<PublicKey> distinct;
     for (const auto& n : stored) distinct.insert(n.public_key);

@@ -33,7 +33,7 @@ struct BaseChain {
     fs::path dir;
     std::vector<Block> blocks;
     BaseChain() : dir{tmp.path / "base"} {
-        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}});
+        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e)
             REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e], 0.3, 320)).accepted);
@@ -177,10 +177,14 @@ Outcome check(const fs::path& dir) {
     return o;
 }
 
-/// True when the copy also fails to open as a Chain (which loads node keys, VM state, contracts).
+/// True when the copy also fails to open as a Chain (which loads node keys, VM state, contracts),
+/// with the base chain's key files.
 bool chain_open_fails(const fs::path& dir) {
     try {
-        Chain::open(dir);
+        ChainOptions options;
+        options.server_key_file = default_key_paths(base().dir).server;
+        options.node_key_file = default_key_paths(base().dir).nodes;
+        Chain::open(dir, options);
         return false;
     } catch (const std::exception&) {
         return true;
@@ -496,7 +500,7 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
         Row row{name, 0, 0, 0, 0, {}};
         for (int node = 0; node < 5; ++node) {
             const std::string where = "idx = " + std::to_string(node);
-            for (size_t at : every(column == "seed" ? 32 : 20, 4)) {
+            for (size_t at : every(20, 4)) {
                 Copy c;
                 {
                     Db db(c.dir);
@@ -509,7 +513,6 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
         }
         table.push_back(row);
     };
-    blob_column("nodes.seed (the in-process nodes' private keys)", "seed");
     blob_column("nodes.contract (each node's Node contract address)", "contract");
 
     auto meta_value = [&](const std::string& name, const std::string& key, size_t stride) {
@@ -537,6 +540,8 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
     meta_value("meta 'config' (JSON: nodes, difficulty, fork, run id, quorum)", "config", 1);
     meta_value("meta 'contracts' (JSON: contract addresses, sampled)", "contracts", 3);
     meta_value("meta 'vm_state' (the saved VM world, sampled)", "vm_state", 211);
+    meta_value("meta 'server_public_key' (the key the run was made with, hex)", "server_public_key", 7);
+    meta_value("meta 'node_keys' (in-process or external)", "node_keys", 1);
 
     {
         Row row{"gas rows (height, contract, function, gas_used, success)", 0, 0, 0, 0, {}};
@@ -604,18 +609,13 @@ namespace {
 
 /// Rewrites block `height` of a copy as `tamper` changes it, consistently: the payload root
 /// recomputed, the header re-mined, the stored hash the header's, and its votes signed again with
-/// the in-process nodes' own keys (the store keeps their seeds). Only the rule the change breaks
-/// is broken (and the next block's link, which verify reaches later).
+/// the in-process nodes' own keys (from the base chain's node key file: whoever can read it can
+/// sign as the nodes). Only the rule the change breaks is broken (and the next block's link, which
+/// verify reaches later).
 void rewrite(const fs::path& dir, uint64_t height, const std::function<void(Block&)>& tamper,
              Redo redo = {}) {
-    Block b;
-    std::vector<NodeRecord> nodes;
-    {
-        const auto store = Store::open(dir);
-        b = store->blocks().at(height);
-        nodes = store->nodes();
-    }
-    tamper_block(b, tamper, redo, nodes);
+    Block b = Store::open(dir)->blocks().at(height);
+    tamper_block(b, tamper, redo, trainchain::test::node_keys_of(base().dir));
     const Hash hash = b.hash();
     const auto header = b.header.encode();
     Db db(dir);

@@ -92,14 +92,16 @@ struct Fixture {
     ChainConfig config;
     std::vector<Block> blocks;
     std::vector<NodeRecord> nodes;
+    std::vector<KeyPair> keys;  ///< the nodes' private keys (the run's node key file)
     Fixture() {
-        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}});
+        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
         REQUIRE(c->rollback(std::nullopt, "validation test").target == 3);
         blocks = c->blocks();
         config = c->store().config();
         nodes = c->store().nodes();
+        keys = trainchain::test::node_keys_of(tmp.path / "run");
         REQUIRE(blocks.size() == 6);
     }
 };
@@ -114,7 +116,7 @@ ValidationState tampered(uint64_t height, const std::function<void(Block&)>& tam
                          VoteCheck votes = VoteCheck::Signed) {
     const Fixture& f = fixture();
     Block b = f.blocks.at(height);
-    tamper_block(b, tamper, redo, f.nodes);
+    tamper_block(b, tamper, redo, f.keys);
     return validate_next_block(f.config, f.nodes, std::span(f.blocks).first(height), b, votes);
 }
 

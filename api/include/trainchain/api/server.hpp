@@ -41,13 +41,22 @@ struct ServeOptions {
     /// JetStream, one subject space per run); null: in-process nodes. Runs made with it register
     /// the external nodes' public keys given at creation (`node_keys`).
     std::function<std::shared_ptr<runtime::Transport>(const std::string& run)> transport;
+    /// Where the runs' private keys live, apart from the workspace; empty: `WORKSPACE.keys` beside
+    /// it (runtime::default_key_dir). It holds the in-process nodes' keys of each run made here
+    /// (`RUN.nodes.key`) and, unless server_key_file says otherwise, the server's key
+    /// (`server.key`), which every run made here is signed with.
+    std::filesystem::path key_dir;
+    /// The server's private key file; empty: `server.key` in key_dir. Runs are made with the key
+    /// there (created when absent) and refuse another.
+    std::filesystem::path server_key_file;
 };
 
 /// A workspace's settings: its token.
 struct Workspace {
     std::filesystem::path dir;
     std::string token;  ///< 64 hex digits
-    /// Opens `dir`, creating it and its serve.json (a new random token, mode 0600) when absent.
+    /// Opens `dir`, creating it (mode 0700) and its serve.json (a new random token, mode 0600)
+    /// when absent.
     /// Throws std::runtime_error with "PATH: error: ..." when it cannot.
     static Workspace open_or_init(const std::filesystem::path& dir);
 };

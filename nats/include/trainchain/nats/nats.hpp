@@ -136,9 +136,4 @@ FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server
 /// before the process exits).
 void shutdown() noexcept;
 
-/// Writes a new private key to `path` (hex seed, mode 0600; refuses to overwrite) and returns it.
-runtime::KeyPair generate_key_file(const std::filesystem::path& path);
-/// Reads a key file; throws NatsError naming the file and what is wrong.
-runtime::KeyPair read_key_file(const std::filesystem::path& path);
-
 }  // namespace trainchain::nats

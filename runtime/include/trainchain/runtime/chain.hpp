@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "trainchain/runtime/keys.hpp"
 #include "trainchain/runtime/ledger.hpp"
 #include "trainchain/runtime/node.hpp"
 #include "trainchain/runtime/pow.hpp"
@@ -26,8 +27,17 @@ struct ChainOptions {
     /// The nodes' transport; null: InProcessTransport(faults, threads).
     std::shared_ptr<Transport> transport;
     /// Chain::init: the public keys of external nodes to register (their private keys stay with
-    /// them); empty: the chain makes a key per node and keeps it (in-process nodes).
+    /// them); empty: the chain makes a key per node and keeps it in node_key_file (in-process
+    /// nodes).
     std::vector<PublicKey> node_keys;
+    /// The server's private key file (keys.hpp); empty: default_key_paths(dir).server, beside the
+    /// run directory. Chain::init uses the key there or creates one; Chain::open needs it, and
+    /// refuses a key other than the one the run was made with (recorded in the store).
+    std::filesystem::path server_key_file;
+    /// The in-process nodes' private keys; empty: default_key_paths(dir).nodes. Chain::init writes
+    /// it (replacing a file left by an earlier run at the same directory); Chain::open reads it
+    /// and refuses keys other than the registered ones. Unused with external nodes.
+    std::filesystem::path node_key_file;
 };
 
 /// Where the time of one block went, in milliseconds, and what happened.
@@ -123,15 +133,19 @@ public:
     /// The block whose checkpoint is the current training state: the last epoch block, or the
     /// target of the last rollback if that came later.
     [[nodiscard]] std::optional<uint64_t> current_state() const;
+    /// The server's public key (its private key is in the server key file).
+    [[nodiscard]] const PublicKey& server_public_key() const noexcept { return server_key_->public_key(); }
 
 private:
     Chain(std::unique_ptr<Store> store, const ChainOptions& options);
+    void give_node_keys(std::vector<KeyPair> keys);
     void load_nodes();
     void load_contracts();
     AppendReport commit(Payload payload, bool broadcast_through_contract);
 
     int lock_fd_ = -1;  ///< the writer lock; released in ~Chain, after everything else
     std::unique_ptr<Store> store_;
+    std::optional<KeyPair> server_key_;  ///< signs what the server sends remote nodes
     ChainOptions options_;
     Ledger ledger_;
     std::shared_ptr<Transport> transport_;
@@ -142,6 +156,11 @@ private:
     ConsensusQueue claims_;
     vm::address registry_{}, creation_{}, consensus_{}, rollback_{}, results_account_{};
 };
+
+/// True when the run's nodes are in-process (their private keys in the run's node key file,
+/// ChainOptions::node_key_file), false when they are external (each holds its own key). Read from
+/// the store (meta `node_keys`; a store made before the key files: from the seeds it kept).
+bool in_process_nodes(const Store& store);
 
 /// The text a genesis block's note holds: the configuration it commits to (node count, difficulty,
 /// fork, quorum), which `verify` compares with the stored configuration.
@@ -206,8 +225,9 @@ struct RebuildReport {
 /// gas profiles, the contract addresses, the VM state after the last block and every epoch's
 /// checkpoint file byte for byte, then verifies the result as `verify` does. Throws ChainError
 /// naming what is missing (a checkpoint, the VM state after the last block) or what does not
-/// verify; nothing of `dir` stays behind then. The server's key is not part of it (the caller
-/// records it, see Chain::open).
-RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir);
+/// verify; nothing of `dir` stays behind then. Records `server_key` as the run's server key (the
+/// private key stays in the operator's key file; Chain::open checks it), and refuses (KeyFileError)
+/// a copy that recorded another.
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir, const PublicKey& server_key);
 
 }  // namespace trainchain::runtime

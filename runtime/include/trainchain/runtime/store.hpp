@@ -39,11 +39,12 @@ struct ChainConfig {
 /// creates a run without a seed of its own (the CLI, the HTTP API) draws it here.
 uint64_t random_run_id();
 
-/// A user node as stored: its index, key and Node contract.
+/// A user node as stored: its index, public key and Node contract. Its private key is never in
+/// the store: external nodes hold their own, in-process nodes' keys are in a key file of the run
+/// (keys.hpp).
 struct NodeRecord {
     uint32_t index = 0;
     PublicKey public_key{};
-    std::array<uint8_t, 32> seed{};  ///< in-process nodes keep their private key here
     std::array<uint8_t, 20> contract{};
 };
 
@@ -102,6 +103,19 @@ public:
     /// Adds the nodes, in one transaction.
     void put_nodes(const std::vector<NodeRecord>& nodes);
     [[nodiscard]] std::vector<NodeRecord> nodes() const;
+
+    /// The private keys a store made before keys had files of their own kept inside: the server's
+    /// seed (meta `server_key`) and the in-process nodes' seeds (a `seed` column of `nodes`; all
+    /// zero for external nodes). Chain::open moves them out (keys.hpp) and erases them.
+    struct LegacyKeys {
+        bool any = false;                               ///< the store holds either
+        std::optional<std::array<uint8_t, 32>> server;  ///< the server's seed
+        std::vector<std::array<uint8_t, 32>> nodes;     ///< by node index; empty: no seed column
+    };
+    [[nodiscard]] LegacyKeys legacy_keys() const;
+    /// Drops the `seed` column and the server's seed, then rebuilds the database file (VACUUM) so
+    /// that no free page keeps their bytes.
+    void erase_legacy_keys();
 
     /// Appends a block with its votes, the gas records of the calls that made it, the VM state
     /// after them and their gas profiles, in one transaction: after a crash either all of it is

@@ -89,6 +89,11 @@ public:
     /// `faults`: node index -> fault; `threads`: mining threads (0: hardware threads).
     InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads);
 
+    /// The nodes' private keys, by node index (Chain reads them from the run's node key file,
+    /// keys.hpp): open() runs a node for each registered key and refuses a key that is missing or
+    /// is not the registered one.
+    void set_node_keys(std::vector<KeyPair> keys) { keys_ = std::move(keys); }
+
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override;
     void broadcast(const BlockHeader& header, const Payload& payload,
@@ -103,6 +108,7 @@ public:
 
 private:
     std::map<uint32_t, Fault> faults_;
+    std::vector<KeyPair> keys_;
     unsigned threads_ = 0;
     unsigned difficulty_bits_ = 0;
     std::vector<UserNode> nodes_;

@@ -28,6 +28,8 @@ struct ServerOptions {
     std::map<uint32_t, runtime::Fault> faults;      ///< faulty user nodes, for demonstrations (node -> fault)
     std::shared_ptr<runtime::Transport> transport;  ///< how the nodes are reached (null: in-process)
     std::vector<runtime::PublicKey> node_keys;      ///< a new run's external nodes (their public keys)
+    /// The run's private key files (runtime::ChainOptions); empty: beside `dir`, in `dir`.keys.
+    std::filesystem::path server_key_file, node_key_file;
 };
 
 /// What one epoch did, for monitoring.
