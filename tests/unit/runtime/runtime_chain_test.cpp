@@ -1059,8 +1059,7 @@ TEST_CASE(
 TEST_CASE("rollback: proposals that do not hold up are dropped before the contract counts them") {
     TempDir d;
     build_epochs(d.path / "run");  // 7 nodes; epochs 0.5, 0.9, 0.3, 0.7 at heights 2 to 5
-    std::vector<KeyPair> keys;
-    for (const auto& r : Store::open(d.path / "run")->nodes()) keys.push_back(*KeyPair::from_seed(r.seed));
+    const std::vector<KeyPair> keys = trainchain::test::node_keys_of(d.path / "run");
     const KeyPair stranger = KeyPair::generate();
     std::set<uint32_t> meddled;
     uint64_t run_id = 0, rollback_height = 0;

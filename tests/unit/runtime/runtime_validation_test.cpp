@@ -126,10 +126,9 @@ void no_change(Block&) {}
 /// `height`, over the failing block `b` names: what an honest node would have signed.
 void sign_proposal(RollbackProposal& q, const Block& b, uint64_t height, const KeyPair* key = nullptr) {
     const Fixture& f = fixture();
-    const auto own = KeyPair::from_seed(f.nodes.at(q.node).seed);
-    REQUIRE(own);
+    const KeyPair& own = f.keys.at(q.node);
     q.signature =
-        (key ? *key : *own)
+        (key ? *key : own)
             .sign(proposal_message(f.config.run_id, height, f.blocks.at(b.payload.failing_height).hash(),
                                    q.target_height, f.blocks.at(q.target_height).hash()));
 }
@@ -249,8 +248,7 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
          Reject::ProposalSignature},
         {"a proposal signed by another registered node", 5,
          [&f](Block& b) {
-             const auto other = KeyPair::from_seed(f.nodes.at(0).seed);
-             sign_proposal(b.payload.proposals.at(3), b, 5, &*other);
+             sign_proposal(b.payload.proposals.at(3), b, 5, &f.keys.at(0));
          },
          Reject::ProposalSignature},
         {"the failing block changed: the signatures were over another", 5,
