@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/keys.hpp"
+#include "trainchain/training/server.hpp"
 
 namespace trainchain::cli {
 namespace {
@@ -102,6 +103,10 @@ int rebuild(const RebuildOptions& o) {
         source = fmt::format("{} ({} blocks from the stream, {} from the nodes)", o.transport,
                              fetched.from_stream, fetched.from_peers);
     }
+    // A training run's configuration, which `train --resume` reads from the directory.
+    if (const auto text = Store::open(o.dir)->meta(run_config_meta))
+        write_file_atomically(fs::path(o.dir) / training::run_config_file,
+                              {reinterpret_cast<const uint8_t*>(text->data()), text->size()});
     fmt::print("rebuilt {} from {}: {} blocks, {} checkpoints; {} blocks verified\n", o.dir, source, rep.blocks,
                rep.checkpoints, rep.verify.blocks);
     return 0;

@@ -327,6 +327,7 @@ Json info_json(const RunInfo& info) {
               {"keys", keys},
               {"contracts", contracts}};
     if (!info.contracts.empty()) j["contract_addresses"] = info.contracts;
+    if (!info.run_config.empty()) j["run_config"] = info.run_config;
     return j;
 }
 
@@ -350,6 +351,7 @@ RunInfo info_from_json(const Json& j) {
         info.nodes.push_back(r);
     }
     if (j.contains("contract_addresses")) info.contracts = j.at("contract_addresses").get<std::string>();
+    if (j.contains("run_config")) info.run_config = j.at("run_config").get<std::string>();
     return info;
 }
 

@@ -184,6 +184,8 @@ private:
         // The contract addresses, as the server's store keeps them (Chain::open reads them).
         if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
             store_->set_meta("contracts", info.contracts);
+        if (!info.run_config.empty() && store_->meta(run_config_meta) != info.run_config)
+            store_->set_meta(run_config_meta, info.run_config);
         chain_ = store_->blocks();
         if (!key_) return;
         node_.emplace(index_, *key_, o_.fault);

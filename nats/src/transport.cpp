@@ -215,6 +215,7 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     info.server_key = server_key.public_key();
     info.nodes = nodes;
     info.contracts = store.meta("contracts").value_or("");
+    info.run_config = store.meta(runtime::run_config_meta).value_or("");
     m.nodes = info.nodes;
     m.unpublished.clear();
     const auto& s = m.link.subjects();

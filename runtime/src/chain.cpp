@@ -286,6 +286,7 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
                                   {"Rollback", c->rollback_.to_hex()},
                                   {"ResultsQueue", c->results_account_.to_hex()}};
     c->store_->set_meta("contracts", addrs.dump());
+    if (!options.run_config.empty()) c->store_->set_meta(run_config_meta, options.run_config);
 
     // Genesis: mined by the server alone, before any node exists.
     Block genesis;

@@ -45,6 +45,7 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
         out->put_nodes(source.nodes());
         out->set_meta("contracts", *contracts);
         out->set_meta("server_public_key", hex(server_key));
+        if (const auto run_config = source.meta(run_config_meta)) out->set_meta(run_config_meta, *run_config);
         // A replica is a copy of a run whose nodes hold their own keys; a server's store says.
         out->set_meta("node_keys", in_process_nodes(source) ? "in-process" : "external");
         const Bytes no_state;

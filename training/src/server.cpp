@@ -19,7 +19,7 @@ using runtime::BlockKind;
 
 namespace {
 
-constexpr const char* run_file = "run.toml";
+constexpr const char* run_file = run_config_file;
 
 double ms_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
@@ -102,6 +102,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     chain_options.node_keys = options.node_keys;
     chain_options.server_key_file = options.server_key_file;
     chain_options.node_key_file = options.node_key_file;
+    if (!options.resume) chain_options.run_config = to_toml(config);
     // A new run reads its data before its chain exists, so that data that fails to load leaves no
     // empty chain directory behind.
     std::shared_ptr<const DataSplit> data;
@@ -118,7 +119,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         cc.quorum_percent = config.chain.quorum_percent;
         cc.run_id = config.seed;
         chain = runtime::Chain::init(options.dir, cc, chain_options);
-        const std::string text = to_toml(config);
+        const std::string& text = chain_options.run_config;
         runtime::write_file_atomically(options.dir / run_file,
                                        {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     }

@@ -38,7 +38,15 @@ struct ChainOptions {
     /// it (replacing a file left by an earlier run at the same directory); Chain::open reads it
     /// and refuses keys other than the registered ones. Unused with external nodes.
     std::filesystem::path node_key_file;
+    /// Chain::init: the training configuration (a run's run.toml text) to record with the chain
+    /// (meta run_config_meta), so that a run rebuilt from the nodes' copies (`chain rebuild`) can
+    /// resume; empty for chains made without training (`chain init`, the HTTP API).
+    std::string run_config;
 };
+
+/// The store meta key of ChainOptions::run_config. Remote transports send it to the nodes with the
+/// run information, so that their replicas hold it too.
+inline constexpr const char* run_config_meta = "run_config";
 
 /// Where the time of one block went, in milliseconds, and what happened.
 struct AppendReport {

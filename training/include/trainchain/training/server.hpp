@@ -18,6 +18,10 @@
 
 namespace trainchain::training {
 
+/// The file of a run directory that holds the run's configuration (TOML); the chain records its
+/// text too (runtime::run_config_meta), from which `chain rebuild` restores it.
+inline constexpr const char* run_config_file = "run.toml";
+
 /// How a run is started.
 struct ServerOptions {
     std::filesystem::path dir;    ///< the run's directory: the chain store plus run.toml
