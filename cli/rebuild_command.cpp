@@ -55,7 +55,8 @@ std::optional<PublicKey> pinned_server_key(const fs::path& node_dir) {
 
 int rebuild(const RebuildOptions& o) {
     if (o.from.empty() == o.transport.empty())
-        throw InputError("chain rebuild: error: give either --from NODE_DIR or --transport nats://HOST:PORT/RUN");
+        throw InputError(
+            "chain rebuild: error: give either --from NODE_DIR or --transport nats://HOST:PORT/RUN");
     std::error_code ec;
     if (fs::exists(o.dir, ec) && !fs::is_empty(o.dir, ec))
         throw InputError(fmt::format("{}: error: the directory exists and is not empty", o.dir));
@@ -65,14 +66,16 @@ int rebuild(const RebuildOptions& o) {
     std::string source;
     if (!o.from.empty()) {
         const fs::path node_dir = o.from;
-        const fs::path replica = fs::exists(node_dir / "replica" / "chain.db") ? node_dir / "replica" : node_dir;
+        const fs::path replica =
+            fs::exists(node_dir / "replica" / "chain.db") ? node_dir / "replica" : node_dir;
         if (!fs::exists(replica / "chain.db"))
-            throw InputError(fmt::format("--from: {}: error: not a node's data directory (no replica/chain.db)",
-                                         o.from));
+            throw InputError(
+                fmt::format("--from: {}: error: not a node's data directory (no replica/chain.db)", o.from));
         if (const auto pinned = pinned_server_key(node_dir); pinned && *pinned != pub)
-            throw InputError(fmt::format("--server-key: {}: error: server key {} is not this run's (the node "
-                                         "pinned {})",
-                                         o.server_key, hex(pub), hex(*pinned)));
+            throw InputError(
+                fmt::format("--server-key: {}: error: server key {} is not this run's (the node "
+                            "pinned {})",
+                            o.server_key, hex(pub), hex(*pinned)));
         const auto store = Store::open(replica);
         rep = rebuild_from(*store, o.dir, pub);
         source = fmt::format("node directory {}", o.from);
@@ -91,13 +94,15 @@ int rebuild(const RebuildOptions& o) {
             throw;
         }
         if (fetched.missing_checkpoints)
-            throw ChainError(fmt::format("{}: error: {} checkpoint(s) are held neither by the stream nor by "
-                                         "a node that answered",
-                                         o.transport, fetched.missing_checkpoints));
+            throw ChainError(
+                fmt::format("{}: error: {} checkpoint(s) are held neither by the stream nor by "
+                            "a node that answered",
+                            o.transport, fetched.missing_checkpoints));
         if (!fetched.state_after_tip)
-            throw ChainError(fmt::format("{}: error: the VM state after block {} is not in the stream; "
-                                         "rebuild from a node's directory (--from)",
-                                         o.transport, fetched.blocks ? fetched.blocks - 1 : 0));
+            throw ChainError(
+                fmt::format("{}: error: the VM state after block {} is not in the stream; "
+                            "rebuild from a node's directory (--from)",
+                            o.transport, fetched.blocks ? fetched.blocks - 1 : 0));
         const auto store = Store::open(scratch.path() / "replica");
         rep = rebuild_from(*store, o.dir, pub);
         source = fmt::format("{} ({} blocks from the stream, {} from the nodes)", o.transport,
@@ -107,8 +112,8 @@ int rebuild(const RebuildOptions& o) {
     if (const auto text = Store::open(o.dir)->meta(run_config_meta))
         write_file_atomically(fs::path(o.dir) / training::run_config_file,
                               {reinterpret_cast<const uint8_t*>(text->data()), text->size()});
-    fmt::print("rebuilt {} from {}: {} blocks, {} checkpoints; {} blocks verified\n", o.dir, source, rep.blocks,
-               rep.checkpoints, rep.verify.blocks);
+    fmt::print("rebuilt {} from {}: {} blocks, {} checkpoints; {} blocks verified\n", o.dir, source,
+               rep.blocks, rep.checkpoints, rep.verify.blocks);
     return 0;
 }
 
@@ -123,8 +128,9 @@ void add_rebuild_command(CLI::App* chain, int& exit_code) {
     cmd->add_option("--transport", o->transport, "nats://HOST:PORT/RUN: the broker and the nodes");
     cmd->add_option("--server-key", o->server_key, "the run's server key file (kept by the operator)")
         ->required();
-    cmd->callback(guarded(exit_code, [o] { return rebuild(*o); }, 1,
-                          [](const std::exception& e) { return dynamic_cast<const StoreError*>(&e) != nullptr; }));
+    cmd->callback(guarded(
+        exit_code, [o] { return rebuild(*o); }, 1,
+        [](const std::exception& e) { return dynamic_cast<const StoreError*>(&e) != nullptr; }));
 }
 
 }  // namespace trainchain::cli

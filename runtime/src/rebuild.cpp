@@ -15,7 +15,8 @@ constexpr const char* state_height_key = "vm_state_height";
 
 }  // namespace
 
-RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir, const PublicKey& server_key) {
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir,
+                           const PublicKey& server_key) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
@@ -31,11 +32,12 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
         throw KeyFileError(source.dir().string() + ": error: the copy was made with server key " + *recorded +
                            ", not " + hex(server_key));
     if (const auto at = source.meta(state_height_key); at && *at != std::to_string(tip))
-        throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " + *at +
-                         ", not after its last block " + std::to_string(tip) +
+        throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " +
+                         *at + ", not after its last block " + std::to_string(tip) +
                          " (rebuild from a node that holds it)");
     const auto contracts = source.meta("contracts");
-    if (!contracts) throw ChainError(source.dir().string() + ": error: the copy lacks the contract addresses");
+    if (!contracts)
+        throw ChainError(source.dir().string() + ": error: the copy lacks the contract addresses");
     const auto blocks = source.blocks(raw);
 
     RebuildReport rep;
@@ -55,7 +57,8 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
             if (p.kind == BlockKind::Epoch) {
                 const Bytes file = source.checkpoint_file(p.checkpoint);
                 if (file.empty())
-                    throw ChainError(source.dir().string() + ": error: the copy lacks the checkpoint of block " +
+                    throw ChainError(source.dir().string() +
+                                     ": error: the copy lacks the checkpoint of block " +
                                      std::to_string(b.header.height) + " (" + hex(p.checkpoint) + ")");
                 out->put_checkpoint_file(p.checkpoint, file, p.checkpoint_size);
                 ++rep.checkpoints;
