@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "trainchain/nats/nats.hpp"
@@ -71,6 +72,20 @@ void stop(pid_t pid) {
     ::kill(pid, SIGTERM);
     int status = 0;
     ::waitpid(pid, &status, 0);
+}
+
+/// The CPU time (user and system) a process used so far, in milliseconds.
+double cpu_ms(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string text{std::istreambuf_iterator<char>(f), {}};
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i)
+        if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    return ticks * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 /// The bytes of the files under `dir`.
@@ -161,7 +176,14 @@ void BM_block_nats(benchmark::State& state) {
         options.transport = std::make_shared<nats::NatsTransport>(*nats::parse_endpoint(url, &why));
         auto chain = Chain::init(dir / "chain", cfg, options);
         const uint64_t before = tree_bytes(dir / "node0");
+        double cpu_before = 0, broker_before = cpu_ms(server);
+        for (const pid_t p : procs) cpu_before += cpu_ms(p);
         run_blocks(state, *chain, checkpoint_kb * 1000);
+        double cpu_after = 0;
+        for (const pid_t p : procs) cpu_after += cpu_ms(p);
+        const auto blocks = static_cast<double>(state.iterations());
+        state.counters["nodes_cpu_ms_per_block"] = (cpu_after - cpu_before) / blocks;
+        state.counters["broker_cpu_ms_per_block"] = (cpu_ms(server) - broker_before) / blocks;
         // What a node stores per block: its data directory's growth, once it holds the last block
         // (it appends it within milliseconds of its publication).
         std::this_thread::sleep_for(std::chrono::seconds(1));

@@ -104,7 +104,36 @@ Link::Link(const Endpoint& endpoint, const std::string& who, LinkOptions options
                          "); trying again");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    check(natsConnection_JetStream(&js_, nc_, nullptr), "nats: JetStream");
+    jsOptions jo;
+    check(jsOptions_Init(&jo), "nats: JetStream");
+    jo.PublishAsync.ErrHandler = on_async_error;
+    jo.PublishAsync.ErrHandlerClosure = this;
+    check(natsConnection_JetStream(&js_, nc_, &jo), "nats: JetStream");
+}
+
+void Link::on_async_error(jsCtx*, jsPubAckErr*, void* closure) {
+    ++static_cast<Link*>(closure)->async_failures_;
+}
+
+void Link::publish_batch(const std::vector<Message>& messages) {
+    const uint64_t failures = async_failures_;
+    bool sent = true;
+    for (const auto& [subject, data] : messages)
+        if (js_PublishAsync(js_, subject.c_str(), data.data(), static_cast<int>(data.size()), nullptr) !=
+            NATS_OK) {
+            sent = false;
+            break;
+        }
+    if (sent) {
+        jsPubOptions po;
+        jsPubOptions_Init(&po);
+        po.MaxWait = 10000;
+        sent = js_PublishAsyncComplete(js_, &po) == NATS_OK && async_failures_ == failures;
+    }
+    if (sent) return;
+    natsMsgList pending{};
+    if (js_PublishAsyncGetPendingList(&pending, js_) == NATS_OK) natsMsgList_Destroy(&pending);
+    for (const auto& [subject, data] : messages) publish_durable(subject, data);
 }
 
 Link::~Link() {
@@ -213,6 +242,16 @@ void Link::publish(const std::string& subject, const std::string& data) {
 }
 
 std::optional<Envelope> Link::last(const std::string& stream, const std::string& subject) {
+    const auto raw = last_raw(stream, subject);
+    if (!raw || raw->size() < 64) return std::nullopt;
+    Envelope e;
+    e.subject = subject;  // the message's own: direct gets by subject match it exactly
+    e.body = raw->substr(0, raw->size() - 64);
+    std::memcpy(e.signature.data(), raw->data() + raw->size() - 64, 64);
+    return e;
+}
+
+std::optional<std::string> Link::last_raw(const std::string& stream, const std::string& subject) {
     jsDirectGetMsgOptions o;
     jsDirectGetMsgOptions_Init(&o);
     o.LastBySubject = subject.c_str();
@@ -221,9 +260,8 @@ std::optional<Envelope> Link::last(const std::string& stream, const std::string&
         const natsStatus s = js_DirectGetMsg(&msg, js_, stream.c_str(), nullptr, &o);
         if (s == NATS_OK) {
             std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
-            return open_envelope(msg);
+            return std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
         }
-        // No message on the subject, or no stream ready to answer.
         if (s == NATS_NOT_FOUND || s == NATS_NO_RESPONDERS) return std::nullopt;
         if (!retry(s, attempt, 10, "reading " + subject)) check(s, "nats: reading " + subject);
     }
@@ -555,9 +593,11 @@ std::optional<Bytes> ObjectAssembly::finish(std::string* why) {
 }
 
 void publish_object(Link& link, const runtime::KeyPair& key, const std::string& prefix, ObjectInfo& info,
-                    const std::function<bool(std::string&)>& next) {
+                    const std::function<bool(std::string&)>& next,
+                    const std::function<std::vector<Link::Message>(const ObjectInfo&)>& after) {
     runtime::Sha256Stream hash;
-    uint64_t bytes = 0, index = 0;
+    uint64_t bytes = 0, index = 0, batched = 0;
+    std::vector<Link::Message> batch;
     std::string chunk;
     for (;;) {
         chunk.clear();
@@ -567,46 +607,59 @@ void publish_object(Link& link, const runtime::KeyPair& key, const std::string& 
             throw NatsError("object " + prefix + ": a chunk of " + std::to_string(chunk.size()) + " bytes");
         hash.update({reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()});
         bytes += chunk.size();
-        const std::string subject = prefix + ".c." + std::to_string(index++);
-        link.publish_durable(subject, seal(key, subject, chunk));
+        std::string subject = prefix + ".c." + std::to_string(index++);
+        batched += chunk.size();
+        batch.emplace_back(std::move(subject), chunk);
+        if (batched >= (uint64_t{4} << 20)) {  // memory stays bounded for large checkpoints
+            link.publish_batch(batch);
+            batch.clear();
+            batched = 0;
+        }
     }
     info.bytes = bytes;
     info.file_digest = hash.finish();
-    const std::string subject = prefix + ".meta";
-    link.publish_durable(subject, seal(key, subject, object_info_json(info).dump()));
+    std::string subject = prefix + ".meta";
+    std::string sealed = seal(key, subject, object_info_json(info).dump());
+    batch.emplace_back(std::move(subject), std::move(sealed));
+    if (after)
+        for (auto& m : after(info)) batch.push_back(std::move(m));
+    link.publish_batch(batch);
 }
 
 std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream, const std::string& prefix,
-                                          const runtime::PublicKey& server, std::string* why, bool* absent) {
+                                          const runtime::PublicKey& server, std::string* why, bool* absent,
+                                          const std::optional<ObjectInfo>& known) {
     auto fail = [&](const std::string& reason) -> std::optional<FetchedObject> {
         if (why) *why = reason;
         return std::nullopt;
     };
     if (absent) *absent = false;
-    const auto meta = link.last(stream, prefix + ".meta");
-    if (!meta) {
-        if (absent) *absent = true;
-        return fail("not in stream " + stream);
-    }
-    if (!verify_envelope(server, *meta)) return fail("its description is not signed by the server");
     FetchedObject out;
-    try {
-        out.info = object_info_from_json(Json::parse(meta->body));
-    } catch (const std::exception& e) {
-        return fail(std::string("a malformed description: ") + e.what());
+    if (known) {
+        out.info = *known;
+    } else {
+        const auto meta = link.last(stream, prefix + ".meta");
+        if (!meta) {
+            if (absent) *absent = true;
+            return fail("not in stream " + stream);
+        }
+        if (!verify_envelope(server, *meta)) return fail("its description is not signed by the server");
+        try {
+            out.info = object_info_from_json(Json::parse(meta->body));
+        } catch (const std::exception& e) {
+            return fail(std::string("a malformed description: ") + e.what());
+        }
     }
     ObjectAssembly assembly(out.info);
     std::string reason;
     for (uint64_t i = 0; i < out.info.chunks(); ++i) {
-        const auto c = link.last(stream, prefix + ".c." + std::to_string(i));
+        const auto c = link.last_raw(stream, prefix + ".c." + std::to_string(i));
         if (!c) {
             if (absent) *absent = true;  // dropped by the stream's limits (the oldest go first)
             return fail("chunk " + std::to_string(i) + " of " + std::to_string(out.info.chunks()) +
                         " is no longer in stream " + stream);
         }
-        if (!verify_envelope(server, *c))
-            return fail("chunk " + std::to_string(i) + " is not signed by the server");
-        if (!assembly.add(i, c->body, &reason)) return fail(reason);
+        if (!assembly.add(i, *c, &reason)) return fail(reason);
     }
     auto bytes = assembly.finish(&reason);
     if (!bytes) return fail(reason);

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "trainchain/nats/nats.hpp"
@@ -79,12 +80,21 @@ public:
     void ensure_streams(const StreamSettings& settings = {});
     /// Publishes to a stream and waits for its acknowledgement (the message is durable).
     void publish_durable(const std::string& subject, const std::string& data);
+    /// A subject and the data for it.
+    using Message = std::pair<std::string, std::string>;
+    /// Publishes messages to streams in order, without waiting for each acknowledgement (one wait
+    /// for all of them), so that several messages cost about one round trip; when any of them is
+    /// not acknowledged, sends them all again one by one with publish_durable (the streams keep one
+    /// message per subject, so a message stored twice is stored once). Durable when it returns.
+    void publish_batch(const std::vector<Message>& messages);
     /// Publishes without waiting for the stream's acknowledgement (still stored when the subject
     /// belongs to a stream).
     void publish(const std::string& subject, const std::string& data);
     /// The last message stored on `subject` in `stream` (a direct get); nullopt when none, or
     /// when the stream does not exist or is still being created.
     std::optional<Envelope> last(const std::string& stream, const std::string& subject);
+    /// The same for a message that is not signed (an object's chunk): its bytes.
+    std::optional<std::string> last_raw(const std::string& stream, const std::string& subject);
     /// A request with a reply; nullopt on timeout or when no one answers.
     std::optional<std::string> request(const std::string& subject, const std::string& data, int timeout_ms);
 
@@ -100,10 +110,13 @@ private:
     /// always for a patient link, `limit` tries otherwise. Throws NatsError when stopping.
     bool retry(natsStatus s, int attempt, int limit, const std::string& what) const;
 
+    static void on_async_error(jsCtx* js, jsPubAckErr* error, void* closure);
+
     LinkOptions options_;
     natsConnection* nc_ = nullptr;
     jsCtx* js_ = nullptr;
     Subjects subjects_;
+    std::atomic<uint64_t> async_failures_{0};  ///< asynchronous publishes the broker did not take
 };
 
 /// A synchronous subscription.
@@ -171,9 +184,10 @@ void records_from_wire(const std::string& text, uint64_t height, std::vector<run
                        std::vector<runtime::GasProfileRecord>& profiles);
 
 /// An object laid out over a JetStream stream (libnats has no object store): its bytes in chunks
-/// on `PREFIX.c.0`, `PREFIX.c.1`, ..., then this description on `PREFIX.meta`, every message
-/// signed by the server. The description goes last: once it is there, every chunk is. Readers check
-/// each chunk's signature, index and size as it comes, then the SHA-256 of the whole.
+/// on `PREFIX.c.0`, `PREFIX.c.1`, ..., then this description on `PREFIX.meta`, signed by the server
+/// (the chunks are not: hashing and signing each would cost every node a pass over the bytes). The
+/// description goes last: once it is there, every chunk is. Readers check each chunk's index and
+/// size as it comes, then the SHA-256 of the whole against the signed description.
 struct ObjectInfo {
     runtime::Hash digest{};       ///< what the object is: a checkpoint's content SHA-256 (as blocks name it)
     uint64_t size = 0;            ///< the content's size (a checkpoint decompressed)
@@ -213,20 +227,25 @@ private:
     uint64_t received_ = 0;
 };
 
-/// Publishes an object under `prefix` durably, signed with `key`: the chunks `next` fills in (up to
-/// info.chunk_size bytes each; it returns false when there are no more), then the description, with
-/// `info`'s file_digest and bytes set from what was sent.
+/// Publishes an object under `prefix` durably, its description signed with `key`: the chunks `next` fills in
+/// (up to info.chunk_size bytes each; it returns false when there are no more), then the description, with
+/// `info`'s file_digest and bytes set from what was sent, then `after` (messages that name the
+/// object, e.g. a block's), in batches of a few MiB (Link::publish_batch).
 void publish_object(Link& link, const runtime::KeyPair& key, const std::string& prefix, ObjectInfo& info,
-                    const std::function<bool(std::string&)>& next);
+                    const std::function<bool(std::string&)>& next,
+                    const std::function<std::vector<Link::Message>(const ObjectInfo&)>& after = {});
 
 /// An object read back from a stream.
 struct FetchedObject {
     ObjectInfo info;
     Bytes bytes;
 };
-/// The object under `prefix` in `stream`, every message signed by `server`. nullopt with the reason
-/// in `why` when the stream holds none (`*absent` set) or not all of it, or a message does not hold up.
+/// The object under `prefix` in `stream`, described by `server`. nullopt with the reason in `why`
+/// when the stream holds none (`*absent` set) or not all of it, or what it holds does not hold up.
+/// With `known` (a description a signed message carried: the block's for its VM state, a
+/// candidate's for its checkpoint) the description is not read from the stream: one round trip less.
 std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream, const std::string& prefix,
-                                          const runtime::PublicKey& server, std::string* why, bool* absent);
+                                          const runtime::PublicKey& server, std::string* why, bool* absent,
+                                          const std::optional<ObjectInfo>& known = std::nullopt);
 
 }  // namespace trainchain::nats::detail

@@ -264,22 +264,16 @@ private:
         return x;
     }
 
-    /// The VM state after block `h` from the state object (which holds the latest state only);
-    /// nullopt when it is another block's by now, or does not hold up.
-    std::optional<Bytes> fetch_state(uint64_t h, const std::optional<Hash>& digest = std::nullopt) {
+    /// The VM state after block `h` from the state object (which holds the latest state only), as
+    /// `known` (the block message's description of it) or, without it, the stream's description
+    /// says; nullopt when it is another block's by now, or does not hold up.
+    std::optional<Bytes> fetch_state(uint64_t h, const std::optional<ObjectInfo>& known = std::nullopt) {
         const auto& s = link_.subjects();
-        const auto meta = link_.last(s.blocks_stream, s.state + ".meta");
-        if (!meta || !verify_envelope(server_key_, *meta)) return std::nullopt;
-        try {
-            const auto info = object_info_from_json(Json::parse(meta->body));
-            if (info.height != h || (digest && info.digest != *digest)) return std::nullopt;
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
         std::string why;
         bool absent = false;
-        const auto obj = fetch_object(link_, s.blocks_stream, s.state, server_key_, &why, &absent);
-        if (!obj || obj->info.height != h || (digest && obj->info.digest != *digest)) return std::nullopt;
+        if (known && known->height != h) return std::nullopt;
+        const auto obj = fetch_object(link_, s.blocks_stream, s.state, server_key_, &why, &absent, known);
+        if (!obj || obj->info.height != h) return std::nullopt;
         const auto size = ZSTD_getFrameContentSize(obj->bytes.data(), obj->bytes.size());
         if (size != obj->info.size) return std::nullopt;
         Bytes state(static_cast<size_t>(size));
@@ -362,16 +356,21 @@ private:
 
     /// Stores a fetched checkpoint file after Store checked it; false with the reason otherwise.
     bool keep(const Hash& digest, uint64_t size, const Bytes& file, std::string* why) {
+        Hash file_digest{};
         try {
             std::lock_guard lock(mutex_);
-            store_->put_checkpoint_file(digest, file, size);
-            store_->record_checkpoint_files();  // a block holding it may be in the replica already
+            file_digest = store_->put_checkpoint_file(digest, file, size);
+            // Its file digest is recorded with the next block, in the same transaction (as the server
+            // records it), or now when a block naming it is in the replica already.
+            if (std::any_of(chain_.rbegin(), chain_.rend(),
+                            [&](const Block& b) { return b.payload.checkpoint == digest; }))
+                store_->record_checkpoint_files();
         } catch (const StoreError& e) {
             *why = e.what();
             return false;
         }
         std::lock_guard lock(held_mutex_);
-        held_[digest] = sha256(file);
+        held_[digest] = file_digest;
         return true;
     }
 
@@ -380,21 +379,28 @@ private:
     /// peers; tried again until `deadline` (only once without `again`). `from` says where it came
     /// from.
     bool ensure_checkpoint(const Hash& digest, uint64_t size, Clock::time_point deadline, std::string* why,
-                           const char** from = nullptr, bool again = true) {
+                           const char** from = nullptr, bool again = true,
+                           const std::optional<ObjectInfo>& known = std::nullopt) {
         if (from) *from = "the replica";
         if (holds(digest)) return true;
         std::unique_lock fetching(fetch_mutex_, std::defer_lock);
-        if (!fetching.try_lock_until(deadline)) {
-            *why = "another checkpoint is being fetched";
+        if (!fetching.try_lock_until(deadline)) {  // the prefetching thread is still at it
+            std::lock_guard lock(held_mutex_);
+            const auto last = fetch_failures_.find(digest);
+            *why = last == fetch_failures_.end() ? "still being fetched"
+                                                 : "not fetched in time; the last try: " + last->second;
             return false;
         }
         if (holds(digest)) return true;
         const auto& s = link_.subjects();
+        bool first = true;
         for (;;) {
             bool absent = false;
             std::string reason;
+            // The description a signed message carried, the first time; the stream's after that.
             const auto obj = fetch_object(link_, s.checkpoints_stream, s.checkpoint(digest), server_key_,
-                                          &reason, &absent);
+                                          &reason, &absent, first ? known : std::nullopt);
+            first = false;
             if (obj && (obj->info.digest != digest || obj->info.size != size))
                 reason = "the stream describes it as another checkpoint";
             else if (obj && keep(digest, size, obj->bytes, &reason)) {
@@ -407,6 +413,11 @@ private:
                 return true;
             }
             *why = "stream: " + reason + "; peers: " + peers;
+            {
+                std::lock_guard lock(held_mutex_);
+                if (fetch_failures_.size() >= 64) fetch_failures_.clear();
+                fetch_failures_[digest] = *why;
+            }
             if (!again || stop_ || Clock::now() >= deadline) return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
@@ -427,7 +438,8 @@ private:
         Json request = {{"checkpoint", to_hex(digest)}, {"offset", 0}, {"length", chunk}};
         auto ask = [&](uint64_t offset, std::string* header, std::string_view* data, std::string* body) {
             request["offset"] = offset;
-            auto reply = link_.request(s.fetch_checkpoint, request.dump(), 2000);
+            // Peers without it do not answer: a short wait (an answer takes milliseconds).
+            auto reply = link_.request(s.fetch_checkpoint, request.dump(), 1000);
             if (!reply) return false;
             *body = std::move(*reply);
             const auto nl = body->find('\n');
@@ -473,7 +485,9 @@ private:
     }
 
     /// The checkpoints the replica lacks of the blocks from `from` on, and those it could not get
-    /// before (every 10 s at most): fetched before the node votes again.
+    /// before (after 10 s, then less and less often, up to every 10 minutes, and for 10 s at most
+    /// in one go: a checkpoint that no one holds any more must not keep the node from its votes):
+    /// fetched before the node votes again.
     void fetch_missing_checkpoints(uint64_t from) {
         std::vector<std::pair<Hash, std::pair<uint64_t, uint64_t>>> need;  // digest, (size, height)
         {
@@ -484,16 +498,21 @@ private:
             }
             checked_to_ = chain_.size();
         }
-        if (Clock::now() >= retry_missing_at_)
+        const size_t fresh = need.size();
+        const bool retrying = !missing_.empty() && Clock::now() >= retry_missing_at_;
+        if (retrying)
             for (const auto& [d, sh] : missing_) need.push_back({d, sh});
         std::map<std::string, size_t> sources;
         size_t failed = 0;
         std::set<Hash> seen;
-        for (const auto& [digest, sh] : need) {
+        const auto budget = Clock::now() + std::chrono::seconds(10);
+        for (size_t k = 0; k < need.size(); ++k) {
+            const auto& [digest, sh] = need[k];
             if (!seen.insert(digest).second || holds(digest)) {
                 missing_.erase(digest);
                 continue;
             }
+            if (k >= fresh && Clock::now() >= budget) break;
             std::string why;
             const char* from_where = nullptr;
             if (ensure_checkpoint(digest, sh.first, Clock::now() + wait(), &why, &from_where, false)) {
@@ -508,7 +527,15 @@ private:
             }
             if (stop_) return;
         }
-        retry_missing_at_ = Clock::now() + std::chrono::seconds(10);
+        if (retrying) {  // tried again: less and less often while nothing comes
+            retry_after_ = sources.empty()
+                               ? std::min<Clock::duration>(retry_after_ * 2, std::chrono::minutes(10))
+                               : Clock::duration{std::chrono::seconds(10)};
+            retry_missing_at_ = Clock::now() + retry_after_;
+        } else if (failed && missing_.size() == failed) {  // the first ones missing
+            retry_after_ = std::chrono::seconds(10);
+            retry_missing_at_ = Clock::now() + retry_after_;
+        }
         if (!sources.empty() || failed)
             log(fmt::format(
                 "node {}: fetched {} missing checkpoint(s) ({} from the stream, {} from peers); {} "
@@ -517,18 +544,31 @@ private:
                 missing_.size()));
     }
 
+    /// The description of the payload's checkpoint a candidate or vote request carries, if any.
+    static std::optional<ObjectInfo> checkpoint_object(const Json& j, const Payload& payload) {
+        if (!j.contains("checkpoint_object")) return std::nullopt;
+        auto info = object_info_from_json(j.at("checkpoint_object"));
+        if (info.digest != payload.checkpoint) return std::nullopt;
+        return info;
+    }
+
     /// Asks the prefetching thread to fetch a checkpoint (ahead of the vote on its block).
-    void want_checkpoint(const Hash& digest, uint64_t size) {
+    void want_checkpoint(const Hash& digest, uint64_t size,
+                         const std::optional<ObjectInfo>& known = std::nullopt) {
         {
             std::lock_guard lock(want_mutex_);
-            wanted_.emplace_back(digest, size);
+            // Once in the queue is enough (a candidate sent again asks again).
+            if (std::any_of(wanted_.begin(), wanted_.end(),
+                            [&](const Wanted& w) { return w.digest == digest; }))
+                return;
+            wanted_.push_back({digest, size, known});
         }
         want_cv_.notify_one();
     }
 
     void prefetch_loop() {
         for (;;) {
-            std::pair<Hash, uint64_t> next;
+            Wanted next;
             {
                 std::unique_lock lock(want_mutex_);
                 want_cv_.wait(lock, [&] { return prefetch_stop_ || !wanted_.empty(); });
@@ -538,12 +578,14 @@ private:
             }
             try {
                 std::string why;
-                if (!ensure_checkpoint(next.first, next.second, Clock::now() + wait(), &why) && !stop_)
-                    log(fmt::format("node {}: could not fetch checkpoint {}: {}", index_, hex(next.first),
+                if (!ensure_checkpoint(next.digest, next.size, Clock::now() + wait(), &why, nullptr, true,
+                                       next.known) &&
+                    !stop_)
+                    log(fmt::format("node {}: could not fetch checkpoint {}: {}", index_, hex(next.digest),
                                     why));
             } catch (const std::exception& e) {
                 if (!stop_)
-                    log(fmt::format("node {}: fetching checkpoint {}: {}", index_, hex(next.first),
+                    log(fmt::format("node {}: fetching checkpoint {}: {}", index_, hex(next.digest),
                                     e.what()));
             }
         }
@@ -571,8 +613,7 @@ private:
             // The VM state after the block, when it is the next one (the state object holds the
             // latest state only): stored with the block, in one transaction.
             if (b.header.height == height() && j.contains("state"))
-                extras.vm_state = fetch_state(b.header.height,
-                                              from_hex_n<32>(j.at("state").at("digest").get<std::string>()));
+                extras.vm_state = fetch_state(b.header.height, object_info_from_json(j.at("state")));
             if (append(b, "the server", &fresh, &extras) && fresh) {
                 log(fmt::format("node {}: block {} ({}) appended, {} votes", index_, b.header.height,
                                 kind_name(b.payload.kind), b.votes.size()));
@@ -599,13 +640,19 @@ private:
             start_mining(header);
             // Its checkpoint, fetched while the race runs: the vote needs it.
             if (payload.kind == BlockKind::Epoch || payload.kind == BlockKind::Rollback)
-                want_checkpoint(payload.checkpoint, payload.checkpoint_size);
+                want_checkpoint(payload.checkpoint, payload.checkpoint_size, checkpoint_object(j, payload));
             return;
         }
         if (e.subject == s.vote_request) {
             const auto header = header_from_hex(j.at("header").get<std::string>());
             const auto payload = payload_from_hex(j.at("payload").get<std::string>());
             const auto hash = from_hex_n<32>(j.at("hash").get<std::string>());
+            // A request sent again (the server had not heard enough votes yet): the same vote again,
+            // without fetching or checking anything again (the server counts a node's first vote).
+            if (const auto sent = votes_sent_.find(hash); sent != votes_sent_.end()) {
+                link_.publish(s.vote, sent->second);
+                return;
+            }
             if (header.height > height()) catch_up(header.height);
             stop_mining();  // the race for this height is over: leave the cores to the checks
             node_->receive_candidate(header, payload);
@@ -625,7 +672,8 @@ private:
                     why = ok.detail;
                 } else if ((payload.kind == BlockKind::Epoch || payload.kind == BlockKind::Rollback) &&
                            !ensure_checkpoint(payload.checkpoint, payload.checkpoint_size,
-                                              Clock::now() + wait(), &why)) {
+                                              Clock::now() + wait(), &why, nullptr, true,
+                                              checkpoint_object(j, payload))) {
                     // The block's data must be on a majority of the nodes before it is appended.
                     why = "it does not hold the block's checkpoint " + hex(payload.checkpoint) + " (" + why +
                           ")";
@@ -636,16 +684,18 @@ private:
                     v->signature = key_->sign(vote_message(hash, false));
                 }
             }
-            link_.publish_durable(s.vote, seal(*key_, s.vote,
-                                               Json{{"node", index_},
-                                                    {"height", header.height},
-                                                    {"hash", to_hex(hash)},
-                                                    {"accept", v->accept},
-                                                    {"signature", to_hex(v->signature)}}
-                                                   .dump()));
-            if (voted_.insert(hash).second)
-                log(fmt::format("node {}: voted {} on block {}", index_, v->accept ? "accept" : "reject",
-                                header.height));
+            const std::string vote = seal(*key_, s.vote,
+                                          Json{{"node", index_},
+                                               {"height", header.height},
+                                               {"hash", to_hex(hash)},
+                                               {"accept", v->accept},
+                                               {"signature", to_hex(v->signature)}}
+                                              .dump());
+            link_.publish_durable(s.vote, vote);
+            if (votes_sent_.size() >= 256) votes_sent_.clear();
+            votes_sent_[hash] = vote;
+            log(fmt::format("node {}: voted {} on block {}", index_, v->accept ? "accept" : "reject",
+                            header.height));
             return;
         }
         if (e.subject == s.restore_request) {
@@ -831,18 +881,26 @@ private:
     std::vector<std::thread> miners_;
     std::mutex claim_mutex_;                 ///< guards last_claim_ (written by a mining thread)
     std::optional<std::string> last_claim_;  ///< the claim posted for the current candidate
-    std::set<Hash> voted_;  ///< claims voted on (a resent request is answered again, logged once)
+    /// The votes posted, by claim: a request sent again is answered with the same vote.
+    std::map<Hash, std::string> votes_sent_;
 
-    std::mutex held_mutex_;         ///< guards held_ (peers' requests read it)
-    std::map<Hash, Hash> held_;     ///< checkpoints checked intact in the replica: digest -> file SHA-256
-    std::timed_mutex fetch_mutex_;  ///< one checkpoint fetch at a time
-    uint64_t checked_to_ = 0;       ///< blocks below this were looked at for missing checkpoints
+    std::mutex held_mutex_;      ///< guards held_ (peers' requests read it)
+    std::map<Hash, Hash> held_;  ///< checkpoints checked intact in the replica: digest -> file SHA-256
+    std::map<Hash, std::string> fetch_failures_;  ///< why the last fetch of a checkpoint failed
+    std::timed_mutex fetch_mutex_;                ///< one checkpoint fetch at a time
+    uint64_t checked_to_ = 0;  ///< blocks below this were looked at for missing checkpoints
     std::map<Hash, std::pair<uint64_t, uint64_t>> missing_;  ///< not got yet: digest -> (size, height)
     Clock::time_point retry_missing_at_{};
+    Clock::duration retry_after_ = std::chrono::seconds(10);
     std::thread prefetcher_;  ///< fetches the checkpoints of candidates ahead of their votes
     std::mutex want_mutex_;   ///< guards wanted_ and prefetch_stop_
     std::condition_variable want_cv_;
-    std::deque<std::pair<Hash, uint64_t>> wanted_;
+    struct Wanted {
+        Hash digest;
+        uint64_t size = 0;
+        std::optional<ObjectInfo> known;
+    };
+    std::deque<Wanted> wanted_;
     bool prefetch_stop_ = false;
 };
 

@@ -135,6 +135,9 @@ struct NatsTransport::Impl {
     std::vector<NodeRecord> nodes;
     KeyPair server_key = KeyPair::generate();
     Json candidate;  ///< the last candidate broadcast
+    /// The description of the checkpoint published last (candidates and vote requests carry it,
+    /// so that nodes need not read it from the stream).
+    std::optional<ObjectInfo> checkpoint_object;
     /// An accepted block not yet in the stream, with what a replica stores with it (the VM state
     /// only for the last block of those a reopened chain publishes again).
     struct Pending {
@@ -150,9 +153,26 @@ struct NatsTransport::Impl {
                                     object_chunk_size);
     }
 
-    /// The VM state after block `height`, compressed, to the state object (the stream keeps the
-    /// latest only); the "state" member of the block's message.
-    Json publish_state(uint64_t height, const Bytes& state) {
+    /// Publishes a block's message: the block, its gas records and profiles, and (when given) its
+    /// VM state, which goes to the state object first (the stream keeps the latest only; the
+    /// message's "state" names it), all in one batch.
+    void publish_block(const Pending& p) {
+        const std::string subject = link.subjects().block(p.block.header.height);
+        Json j = block_wire_json(p.block);
+        j["records"] = records_to_wire(p.records.gas, p.records.profiles);
+        if (p.records.vm_state.empty()) {
+            link.publish_durable(subject, seal(server_key, subject, j.dump()));
+            return;
+        }
+        publish_state(p.block.header.height, p.records.vm_state, [&](const ObjectInfo& info) {
+            j["state"] = object_info_json(info);
+            return std::vector<Link::Message>{{subject, seal(server_key, subject, j.dump())}};
+        });
+    }
+
+    /// The VM state after block `height`, compressed, to the state object, then `after`.
+    void publish_state(uint64_t height, const Bytes& state,
+                       const std::function<std::vector<Link::Message>(const ObjectInfo&)>& after = {}) {
         Bytes z(ZSTD_compressBound(state.size()));
         const size_t n = ZSTD_compress(z.data(), z.size(), state.data(), state.size(), 3);
         if (ZSTD_isError(n)) throw NatsError(std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -162,30 +182,23 @@ struct NatsTransport::Impl {
         info.chunk_size = chunk_size();
         info.height = height;
         size_t at = 0;
-        publish_object(link, server_key, link.subjects().state, info, [&](std::string& chunk) {
-            if (at >= n) return false;
-            const size_t len = std::min<size_t>(info.chunk_size, n - at);
-            chunk.assign(reinterpret_cast<const char*>(z.data() + at), len);
-            at += len;
-            return true;
-        });
-        return {{"digest", to_hex(info.digest)}, {"size", info.size}, {"height", height}};
-    }
-
-    /// A block's message: the block, its gas records and profiles, and (when given) its VM state.
-    Json block_message(const Pending& p) {
-        Json j = block_wire_json(p.block);
-        j["records"] = records_to_wire(p.records.gas, p.records.profiles);
-        if (!p.records.vm_state.empty())
-            j["state"] = publish_state(p.block.header.height, p.records.vm_state);
-        return j;
+        publish_object(
+            link, server_key, link.subjects().state, info,
+            [&](std::string& chunk) {
+                if (at >= n) return false;
+                const size_t len = std::min<size_t>(info.chunk_size, n - at);
+                chunk.assign(reinterpret_cast<const char*>(z.data() + at), len);
+                at += len;
+                return true;
+            },
+            after);
     }
 
     void publish_pending() {
         while (!unpublished.empty()) {
             const Pending& p = unpublished.front();
             try {
-                send(link.subjects().block(p.block.header.height), block_message(p));
+                publish_block(p);
             } catch (const NatsError& e) {
                 status(fmt::format("block {} is stored but not yet published: {}", p.block.header.height,
                                    e.what()));
@@ -290,12 +303,8 @@ void NatsTransport::publish_checkpoint(const Store& store, const Hash& digest) {
     Impl& m = *impl_;
     const auto& s = m.link.subjects();
     const std::string prefix = s.checkpoint(digest);
-    // Already there (a block tried again, a rollback to a recent epoch): its description and its
-    // first chunk, the oldest of its messages and so the first the stream's limits drop.
-    if (const auto meta = m.link.last(s.checkpoints_stream, prefix + ".meta");
-        meta && verify_envelope(m.server_key.public_key(), *meta) &&
-        m.link.last(s.checkpoints_stream, prefix + ".c.0"))
-        return;
+    // Sent every time, also when the stream may hold it already (a block tried again, a rollback to
+    // a recent epoch): the stream keeps one message per subject, and one may have expired.
     std::ifstream file(store.checkpoint_path(digest), std::ios::binary);
     if (!file) {
         m.status(fmt::format("checkpoint {} is not in the store: the nodes cannot get it", hex(digest)));
@@ -305,6 +314,7 @@ void NatsTransport::publish_checkpoint(const Store& store, const Hash& digest) {
     info.digest = digest;
     info.chunk_size = m.chunk_size();
     bool first = true;
+    m.checkpoint_object.reset();
     publish_object(m.link, m.server_key, prefix, info, [&](std::string& chunk) {
         chunk.resize(static_cast<size_t>(info.chunk_size));
         file.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
@@ -316,6 +326,7 @@ void NatsTransport::publish_checkpoint(const Store& store, const Hash& digest) {
         }
         return !chunk.empty();
     });
+    m.checkpoint_object = info;
 }
 
 void NatsTransport::broadcast(const BlockHeader& header, const Payload& payload,
@@ -326,6 +337,8 @@ void NatsTransport::broadcast(const BlockHeader& header, const Payload& payload,
     m.candidate = {{"header", to_hex(header.encode())},
                    {"payload", to_hex(payload.encode())},
                    {"recipients", recipients}};
+    if (m.checkpoint_object && m.checkpoint_object->digest == payload.checkpoint)
+        m.candidate["checkpoint_object"] = object_info_json(*m.checkpoint_object);
     m.send(m.link.subjects().candidate, m.candidate);
 }
 
@@ -373,10 +386,12 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
 void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
                                   const std::function<bool(const Vote&)>& on_vote) {
     Impl& m = *impl_;
-    const Json request = {{"header", to_hex(claimed.encode())},
-                          {"payload", m.candidate.at("payload")},
-                          {"hash", to_hex(claim.hash)},
-                          {"node", claim.node}};
+    Json request = {{"header", to_hex(claimed.encode())},
+                    {"payload", m.candidate.at("payload")},
+                    {"hash", to_hex(claim.hash)},
+                    {"node", claim.node}};
+    if (m.candidate.contains("checkpoint_object"))
+        request["checkpoint_object"] = m.candidate.at("checkpoint_object");
     const auto& subject = m.link.subjects().vote_request;
     m.send(subject, request);
     std::set<uint32_t> voted;

@@ -676,7 +676,7 @@ Hash file_sha256(const std::filesystem::path& path, bool* present) {
 
 }  // namespace
 
-void Store::put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
+Hash Store::put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
                                 std::optional<uint64_t> size) {
     const auto path = checkpoint_path(digest);
     if (const auto why = frame_mismatch(file, digest, size))
@@ -696,6 +696,7 @@ void Store::put_checkpoint_file(const Hash& digest, std::span<const uint8_t> fil
         st.bind(1, file_digest).bind(2, digest);
         st.step();
     }
+    return file_digest;
 }
 
 void Store::record_checkpoint_files() {

@@ -165,7 +165,8 @@ public:
     /// `size` bytes, when given); its file digest is recorded with the next append, as for
     /// put_checkpoint. A file already stored intact is kept. Throws StoreError naming what does not
     /// hold up (nothing is written then). The content is checked in pieces: memory stays small.
-    void put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
+    /// Returns the file's SHA-256.
+    Hash put_checkpoint_file(const Hash& digest, std::span<const uint8_t> file,
                              std::optional<uint64_t> size = std::nullopt);
     /// Records the file digests of the checkpoints written since the last append now, not with the
     /// next block: a replica's checkpoints of blocks it holds already.
