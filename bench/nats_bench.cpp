@@ -175,7 +175,6 @@ void BM_block_nats(benchmark::State& state) {
         options.node_keys = keys;
         options.transport = std::make_shared<nats::NatsTransport>(*nats::parse_endpoint(url, &why));
         auto chain = Chain::init(dir / "chain", cfg, options);
-        const uint64_t before = tree_bytes(dir / "node0");
         double cpu_before = 0, broker_before = cpu_ms(server);
         for (const pid_t p : procs) cpu_before += cpu_ms(p);
         run_blocks(state, *chain, checkpoint_kb * 1000);
@@ -184,11 +183,18 @@ void BM_block_nats(benchmark::State& state) {
         const auto blocks = static_cast<double>(state.iterations());
         state.counters["nodes_cpu_ms_per_block"] = (cpu_after - cpu_before) / blocks;
         state.counters["broker_cpu_ms_per_block"] = (cpu_ms(server) - broker_before) / blocks;
-        // What a node stores per block: its data directory's growth, once it holds the last block
-        // (it appends it within milliseconds of its publication).
+        // What a node, the broker and the server store per block: their directories once the node
+        // holds the last block (it appends it within milliseconds of its publication) and has
+        // stopped (its SQLite write-ahead log folded into the database), over all the blocks
+        // (genesis and registration included).
         std::this_thread::sleep_for(std::chrono::seconds(1));
-        state.counters["node_kb_per_block"] = static_cast<double>(tree_bytes(dir / "node0") - before) /
-                                              1000.0 / static_cast<double>(state.iterations());
+        for (const pid_t p : procs) stop(p);
+        procs.clear();
+        const auto all = static_cast<double>(chain->blocks().size());
+        state.counters["node_kb_per_block"] = static_cast<double>(tree_bytes(dir / "node0")) / 1000.0 / all;
+        state.counters["broker_kb_per_block"] = static_cast<double>(tree_bytes(dir / "js")) / 1000.0 / all;
+        chain.reset();  // the server's store closed too
+        state.counters["server_kb_per_block"] = static_cast<double>(tree_bytes(dir / "chain")) / 1000.0 / all;
     }
     for (const pid_t p : procs) stop(p);
     stop(server);

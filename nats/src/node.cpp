@@ -50,6 +50,7 @@ public:
                 {&stop, key_.has_value(), o.log}} {}
 
     ~NodeProcess() {
+        closing_ = true;
         stop_mining();
         {
             std::lock_guard lock(want_mutex_);
@@ -418,7 +419,7 @@ private:
                 if (fetch_failures_.size() >= 64) fetch_failures_.clear();
                 fetch_failures_[digest] = *why;
             }
-            if (!again || stop_ || Clock::now() >= deadline) return false;
+            if (!again || stop_ || closing_ || Clock::now() >= deadline) return false;
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
     }
@@ -546,10 +547,23 @@ private:
 
     /// The description of the payload's checkpoint a candidate or vote request carries, if any.
     static std::optional<ObjectInfo> checkpoint_object(const Json& j, const Payload& payload) {
-        if (!j.contains("checkpoint_object")) return std::nullopt;
-        auto info = object_info_from_json(j.at("checkpoint_object"));
-        if (info.digest != payload.checkpoint) return std::nullopt;
-        return info;
+        try {
+            if (!j.contains("checkpoint_object")) return std::nullopt;
+            auto info = object_info_from_json(j.at("checkpoint_object"));
+            if (info.digest != payload.checkpoint) return std::nullopt;
+            return info;
+        } catch (const std::exception&) {
+            return std::nullopt;  // the stream's description will do
+        }
+    }
+
+    /// The description of a block's VM state its message carries, if any.
+    static std::optional<ObjectInfo> state_object(const Json& j) {
+        try {
+            if (j.contains("state")) return object_info_from_json(j.at("state"));
+        } catch (const std::exception&) {
+        }
+        return std::nullopt;
     }
 
     /// Asks the prefetching thread to fetch a checkpoint (ahead of the vote on its block).
@@ -612,8 +626,8 @@ private:
             BlockExtras extras = extras_of(j, b.header.height);
             // The VM state after the block, when it is the next one (the state object holds the
             // latest state only): stored with the block, in one transaction.
-            if (b.header.height == height() && j.contains("state"))
-                extras.vm_state = fetch_state(b.header.height, object_info_from_json(j.at("state")));
+            if (const auto state = state_object(j); state && b.header.height == height())
+                extras.vm_state = fetch_state(b.header.height, state);
             if (append(b, "the server", &fresh, &extras) && fresh) {
                 log(fmt::format("node {}: block {} ({}) appended, {} votes", index_, b.header.height,
                                 kind_name(b.payload.kind), b.votes.size()));
@@ -902,6 +916,7 @@ private:
     };
     std::deque<Wanted> wanted_;
     bool prefetch_stop_ = false;
+    std::atomic<bool> closing_{false};  ///< the process is ending: fetches give up
 };
 
 }  // namespace

@@ -423,8 +423,7 @@ void Chain::load_contracts() {
 }
 
 void Chain::give_node_keys(std::vector<KeyPair> keys) {
-    if (auto* local = dynamic_cast<InProcessTransport*>(transport_.get()))
-        local->set_node_keys(std::move(keys));
+    transport_->set_node_keys(std::move(keys));
 }
 
 void Chain::load_nodes() {

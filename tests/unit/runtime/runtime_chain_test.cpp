@@ -971,6 +971,7 @@ public:
         : inner_{std::make_shared<InProcessTransport>(std::map<uint32_t, Fault>{}, 2)},
           meddle_{std::move(meddle)} {}
 
+    void set_node_keys(std::vector<KeyPair> keys) override { inner_->set_node_keys(std::move(keys)); }
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override {
         inner_->open(config, nodes, blocks, server_key, store);
@@ -1507,6 +1508,7 @@ namespace {
 class RecordingTransport final : public Transport {
 public:
     RecordingTransport() : inner_{{}, 2} {}
+    void set_node_keys(std::vector<KeyPair> keys) override { inner_.set_node_keys(std::move(keys)); }
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override {
         contracts = store.meta("contracts").value_or("");

@@ -79,6 +79,10 @@ public:
 
     /// The nodes when they live in this process (tests and the API show them); empty otherwise.
     [[nodiscard]] virtual const std::vector<UserNode>& local_nodes() const;
+
+    /// The in-process nodes' private keys, by node index, before open() (Chain reads them from the
+    /// run's node key file, keys.hpp). Transports whose nodes hold their own keys ignore them.
+    virtual void set_node_keys(std::vector<KeyPair> /*keys*/) {}
 };
 
 /// The default transport: every registered node is a UserNode object in this process, with its
@@ -89,10 +93,9 @@ public:
     /// `faults`: node index -> fault; `threads`: mining threads (0: hardware threads).
     InProcessTransport(std::map<uint32_t, Fault> faults, unsigned threads);
 
-    /// The nodes' private keys, by node index (Chain reads them from the run's node key file,
-    /// keys.hpp): open() runs a node for each registered key and refuses a key that is missing or
-    /// is not the registered one.
-    void set_node_keys(std::vector<KeyPair> keys) { keys_ = std::move(keys); }
+    /// open() runs a node for each registered key and refuses a key that is missing or is not the
+    /// registered one.
+    void set_node_keys(std::vector<KeyPair> keys) override { keys_ = std::move(keys); }
 
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override;
