@@ -384,13 +384,15 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
                          ": error: the chain is incomplete (no registration block); create it again");
     c->ledger_.restore(c->store_->vm_state());
     c->load_contracts();
-    if (dynamic_cast<InProcessTransport*>(c->transport_.get())) {
-        if (!in_process)
-            throw ChainError(dir.string() +
-                             ": error: the run's nodes are external (each holds its own key): open it with "
-                             "their transport");
+    const bool local = dynamic_cast<InProcessTransport*>(c->transport_.get()) != nullptr;
+    if (local && !in_process)
+        throw ChainError(dir.string() +
+                         ": error: the run's nodes are external (each holds its own key): open it with "
+                         "their transport");
+    // In-process nodes' keys go to the transport (one that wraps in-process nodes takes them too).
+    std::error_code exists_ec;
+    if (in_process && (local || std::filesystem::exists(keys.nodes, exists_ec)))
         c->give_node_keys(read_node_keys(keys.nodes, dir, c->store_->nodes()));
-    }
     c->load_nodes();
     return c;
 }
