@@ -81,7 +81,15 @@ public:
         log(fmt::format("node {}: ready; replica holds {} blocks", index_, height()));
         while (!stop_) {
             const auto e = sub.next(std::chrono::milliseconds(200));
-            if (!e) continue;
+            if (!e) {
+                // Idle: a VM state that did not come with its block (the fetch failed) is taken
+                // now, so that the replica's state is the one after its tip.
+                if (Clock::now() >= next_state_sync_) {
+                    next_state_sync_ = Clock::now() + std::chrono::seconds(1);
+                    sync_state();
+                }
+                continue;
+            }
             try {
                 handle(*e);
             } catch (const StoreError&) {
@@ -877,6 +885,7 @@ private:
     const NodeOptions& o_;
     const std::atomic<bool>& stop_;
     std::optional<KeyPair> key_;  ///< none: an observer (fetch_run)
+    Clock::time_point next_state_sync_{};  ///< when an idle node next checks its VM state is the tip's
     uint64_t from_stream_ = 0;    ///< blocks taken from the stream (the rest came from peers)
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
