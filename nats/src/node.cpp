@@ -81,12 +81,17 @@ public:
         }
         want_cv_.notify_all();
         if (prefetcher_.joinable()) prefetcher_.join();
-        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_}) {
-            if (!sub) continue;
-            // Wait for an answer to a peer in progress: it reads the replica.
-            if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 5000);
-            natsSubscription_Destroy(sub);
+        // Wait for answers to peers in progress (they read the replica), 5 s at most in all.
+        const auto until = Clock::now() + std::chrono::seconds(5);
+        std::vector<natsSubscription*> draining;
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+            if (sub && natsSubscription_Drain(sub) == NATS_OK) draining.push_back(sub);
+        for (natsSubscription* sub : draining) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+            natsSubscription_WaitForDrainCompletion(sub, std::max<int64_t>(1, left.count()));
         }
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+            if (sub) natsSubscription_Destroy(sub);
     }
 
     void run() {
