@@ -332,8 +332,12 @@ private:
         }
         static const BlockExtras none;
         const BlockExtras& x = extras ? *extras : none;
-        store_->append(b, x.gas, x.vm_state ? *x.vm_state : store_->vm_state(), x.profiles);
-        if (x.vm_state) store_->set_meta("vm_state_height", std::to_string(b.header.height));
+        if (x.vm_state) {
+            store_->append(b, x.gas, *x.vm_state, x.profiles);
+            store_->set_meta("vm_state_height", std::to_string(b.header.height));
+        } else {
+            store_->append_keeping_state(b, x.gas, x.profiles);
+        }
         chain_.push_back(b);
         node_->accept(b);
         if (fresh) *fresh = true;
