@@ -190,6 +190,7 @@ private:
             store_ = Store::create(dir, config_);
             store_->put_nodes(nodes_);
         }
+        store_->remove_temporary_files();  // of checkpoints this node was writing when it was killed
         // The contract addresses, as the server's store keeps them (Chain::open reads them).
         if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
             store_->set_meta("contracts", info.contracts);
