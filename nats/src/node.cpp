@@ -58,12 +58,17 @@ public:
         }
         want_cv_.notify_all();
         if (prefetcher_.joinable()) prefetcher_.join();
-        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_}) {
-            if (!sub) continue;
-            // Wait for an answer to a peer in progress: it reads the replica.
-            if (natsSubscription_Drain(sub) == NATS_OK) natsSubscription_WaitForDrainCompletion(sub, 5000);
-            natsSubscription_Destroy(sub);
+        // Wait for answers to peers in progress (they read the replica), 5 s at most in all.
+        const auto until = Clock::now() + std::chrono::seconds(5);
+        std::vector<natsSubscription*> draining;
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+            if (sub && natsSubscription_Drain(sub) == NATS_OK) draining.push_back(sub);
+        for (natsSubscription* sub : draining) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+            natsSubscription_WaitForDrainCompletion(sub, std::max<int64_t>(1, left.count()));
         }
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+            if (sub) natsSubscription_Destroy(sub);
     }
 
     void run() {
@@ -190,6 +195,7 @@ private:
             store_ = Store::create(dir, config_);
             store_->put_nodes(nodes_);
         }
+        store_->remove_temporary_files();  // of checkpoints this node was writing when it was killed
         // The contract addresses, as the server's store keeps them (Chain::open reads them).
         if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
             store_->set_meta("contracts", info.contracts);
@@ -336,8 +342,12 @@ private:
         }
         static const BlockExtras none;
         const BlockExtras& x = extras ? *extras : none;
-        store_->append(b, x.gas, x.vm_state ? *x.vm_state : store_->vm_state(), x.profiles);
-        if (x.vm_state) store_->set_meta("vm_state_height", std::to_string(b.header.height));
+        if (x.vm_state) {
+            store_->append(b, x.gas, *x.vm_state, x.profiles);
+            store_->set_meta("vm_state_height", std::to_string(b.header.height));
+        } else {
+            store_->append_keeping_state(b, x.gas, x.profiles);
+        }
         chain_.push_back(b);
         if (node_) node_->accept(b);
         if (fresh) *fresh = true;

@@ -329,6 +329,16 @@ void Store::erase_legacy_keys() {
 
 void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
                    const std::vector<GasProfileRecord>& profiles) {
+    append_block(block, gas, &vm_state, profiles);
+}
+
+void Store::append_keeping_state(const Block& block, const std::vector<GasRecord>& gas,
+                                 const std::vector<GasProfileRecord>& profiles) {
+    append_block(block, gas, nullptr, profiles);
+}
+
+void Store::append_block(const Block& block, const std::vector<GasRecord>& gas, const Bytes* vm_state,
+                         const std::vector<GasProfileRecord>& profiles) {
     exec("BEGIN IMMEDIATE");
     try {
         const auto header = block.header.encode();
@@ -376,9 +386,9 @@ void Store::append(const Block& block, const std::vector<GasRecord>& gas, const 
                 .bind(8, profile_json(p.profile));
             st.step();
         }
-        {
+        if (vm_state) {
             Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
-            st.bind(1, vm_state);
+            st.bind(1, *vm_state);
             st.step();
         }
         for (const auto& [digest, file] : pending_files_) {

@@ -1483,8 +1483,14 @@ TEST_CASE(
     CHECK(replica->checkpoint(digest) == content);
     CHECK(replica->intact_checkpoint_file(digest) == sha256(file));  // pending until the next append
     CHECK_FALSE(replica->checkpoint_file_digest(digest));
-    replica->append(c->blocks()[0], {}, {});
+    replica->append(c->blocks()[0], {}, Bytes{1, 2, 3});
     CHECK(replica->checkpoint_file_digest(digest) == sha256(file));
+    // A block without its VM state leaves the saved state alone.
+    replica->append_keeping_state(c->blocks()[1], c->store().gas_records(1), c->store().gas_profiles(1));
+    CHECK(replica->vm_state() == Bytes{1, 2, 3});
+    CHECK(replica->gas_records(1).size() == c->store().gas_records(1).size());
+    replica->set_vm_state(c->store().vm_state());
+    CHECK(replica->vm_state() == c->store().vm_state());
     CHECK(replica->checkpoint_file_digest(digest) == c->store().checkpoint_file_digest(digest));
 
     // A damaged file is noticed, and a good copy put over it.

@@ -122,6 +122,10 @@ public:
     /// there or none.
     void append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
                 const std::vector<GasProfileRecord>& profiles = {});
+    /// The same, leaving the saved VM state as it is: a replica that gets the block without the
+    /// state after it (set later with set_vm_state).
+    void append_keeping_state(const Block& block, const std::vector<GasRecord>& gas,
+                              const std::vector<GasProfileRecord>& profiles = {});
     /// Every block, in height order, with its votes.
     [[nodiscard]] std::vector<Block> blocks() const;
     [[nodiscard]] size_t block_count() const;
@@ -186,6 +190,8 @@ private:
     void exec(const std::string& sql) const;
     void rollback_quietly() noexcept;
     void load_config();
+    void append_block(const Block& block, const std::vector<GasRecord>& gas, const Bytes* vm_state,
+                      const std::vector<GasProfileRecord>& profiles);
     [[nodiscard]] std::vector<GasProfileRecord> read_profiles(std::optional<uint64_t> height) const;
 
     std::filesystem::path dir_;
