@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "trainchain/nats/nats.hpp"
@@ -155,5 +156,25 @@ struct DeployOptions {
 /// Deploys a compiled contract in a fresh in-memory state and calls it; prints a JSON report.
 /// Throws std::runtime_error subclasses for bad input.
 int run_deploy(const DeployOptions& options);
+
+/// SIGINT and SIGTERM for a long-running command (`train`, `serve`, `node run`), in one place: while
+/// an instance lives, the signals are blocked in every thread started after it (they inherit the
+/// mask) and go to one waiting thread, which calls `on_stop` once. With `second_kills`, a second
+/// signal ends the process at once (exit 128 + the signal), for a stop that must not wait. The
+/// destructor wakes the waiter when no signal came and joins it.
+class StopSignals {
+public:
+    explicit StopSignals(std::function<void(int signal)> on_stop, bool second_kills = false);
+    ~StopSignals();
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    /// The signal received (0: none yet).
+    [[nodiscard]] int received() const { return received_.load(); }
+
+private:
+    std::atomic<int> received_{0};
+    std::atomic<bool> done_{false};
+    std::thread waiter_;
+};
 
 }  // namespace trainchain::cli

@@ -1,11 +1,13 @@
 // cli/common.cpp - what every subcommand shares: reading input files and turning exceptions into
 // one-line messages and exit codes.
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <pthread.h>
 
 #include <fmt/core.h>
 
@@ -88,6 +90,38 @@ std::string prepare_server_key(const std::filesystem::path& file) {
     bool created = false;
     const auto key = runtime::read_or_generate_key_file(file, &created);
     return created ? created_server_key_line(file, key.public_key()) : std::string();
+}
+
+namespace {
+sigset_t stop_signal_set() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+}  // namespace
+
+StopSignals::StopSignals(std::function<void(int)> on_stop, bool second_kills) {
+    const sigset_t set = stop_signal_set();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    waiter_ = std::thread([this, set, on_stop = std::move(on_stop), second_kills] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        if (done_) return;  // the destructor's wake-up
+        received_ = sig;
+        on_stop(sig);
+        if (!second_kills) return;
+        sigwait(&set, &sig);
+        if (done_) return;
+        std::_Exit(128 + sig);
+    });
+}
+
+StopSignals::~StopSignals() {
+    done_ = true;
+    pthread_kill(waiter_.native_handle(), SIGTERM);
+    waiter_.join();
 }
 
 }  // namespace trainchain::cli

@@ -215,17 +215,8 @@ void add_node_commands(CLI::App& app, int& exit_code) {
         };
         // SIGINT and SIGTERM end the node cleanly (its replica is a SQLite store: every block
         // appended is durable, so a SIGKILL loses nothing either).
-        sigset_t signals;
-        sigemptyset(&signals);
-        sigaddset(&signals, SIGINT);
-        sigaddset(&signals, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
         std::atomic<bool> stop{false};
-        std::thread waiter([&] {
-            int sig = 0;
-            sigwait(&signals, &sig);
-            stop = true;
-        });
+        const StopSignals signals([&](int) { stop = true; });
         int code = 0;
         try {
             nats::run_node(options, stop);
@@ -239,8 +230,6 @@ void add_node_commands(CLI::App& app, int& exit_code) {
             fmt::print(stderr, "trainchain node: error: {}\n", e.what());
             code = 1;
         }
-        if (!stop) pthread_kill(waiter.native_handle(), SIGTERM);
-        waiter.join();
         return code;
     }));
 

@@ -109,7 +109,7 @@ int rebuild(const RebuildOptions& o) {
                              fetched.from_stream, fetched.from_peers);
     }
     // A training run's configuration, which `train --resume` reads from the directory.
-    if (const auto text = Store::open(o.dir)->meta(run_config_meta))
+    if (const auto text = Store::open(o.dir)->meta(meta_key::run_config))
         write_file_atomically(fs::path(o.dir) / training::run_config_file,
                               {reinterpret_cast<const uint8_t*>(text->data()), text->size()});
     fmt::print("rebuilt {} from {}: {} blocks, {} checkpoints; {} blocks verified\n", o.dir, source,

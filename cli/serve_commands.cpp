@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "commands.hpp"
@@ -106,29 +107,24 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         options.key_dir = keys.node_key_file.parent_path();
         options.server_key_file = keys.server_key_file;
         const std::string created_key = prepare_server_key(options.server_key_file);
-        // SIGINT and SIGTERM go to one waiting thread (blocked everywhere else, including the
-        // server's threads, which inherit the mask), which stops the server.
-        sigset_t stop_signals;
-        sigemptyset(&stop_signals);
-        sigaddset(&stop_signals, SIGINT);
-        sigaddset(&stop_signals, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-        api::ApiServer server(ws, options);
+        // SIGINT and SIGTERM stop the server (its threads, started after this, leave them to the
+        // waiter): a request waiting for external nodes gives up first. A signal that comes before
+        // the server is made stops it before it listens (a stopped server's listen() returns).
+        std::optional<api::ApiServer> made;  // destroyed after the waiter has been joined
+        std::atomic<api::ApiServer*> live{nullptr};
+        const StopSignals signals([&](int) {
+            *cancel = true;
+            if (auto* s = live.load()) s->stop();
+        });
+        api::ApiServer& server = made.emplace(ws, options);
+        live = &server;
+        if (signals.received() != 0) server.stop();
         fmt::print("trainchain serve: listening on http://{}:{} (token in {}/serve.json)\n", options.bind,
                    server.port(), f->dir);
         std::fflush(stdout);
         // After the first line, which scripts wait for to learn the port.
         if (!created_key.empty()) fmt::print(stderr, "trainchain serve: {}\n", created_key);
-        std::thread waiter([&] {
-            int sig = 0;
-            sigwait(&stop_signals, &sig);
-            *cancel = true;
-            server.stop();
-        });
         const bool ok = server.listen();
-        // listen() also ends when the socket fails: wake the waiter so that it can be joined.
-        if (!ok) pthread_kill(waiter.native_handle(), SIGTERM);
-        waiter.join();
         fmt::print(stderr, "trainchain serve: stopped\n");
         return ok ? 0 : 1;
     }));

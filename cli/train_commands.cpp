@@ -1,5 +1,6 @@
 // cli/train_commands.cpp - `trainchain train`: a training run recorded in the chain, with
 // monitoring on stderr (or JSON lines on stdout), automatic rollback and resume.
+#include <cstring>
 #include <unistd.h>
 
 #include <cmath>
@@ -232,8 +233,22 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                 throw InputError("train: error: give a new run directory with --dir, or --resume DIR");
             if (!f->resume.empty() && !f->config.empty())
                 throw InputError("train: error: --resume reads the run's own run.toml; do not give CONFIG");
+            // SIGINT and SIGTERM end the run after the block in flight, so that the nodes hold every
+            // block the server stored; a second one ends it at once. Set up before any thread starts
+            // (the transport's, libtorch's): they inherit the blocked signals.
+            std::atomic<bool> stop{false};
+            const StopSignals signals(
+                [&stop](int sig) {
+                    stop = true;
+                    fmt::print(stderr,
+                               "trainchain train: {}: stopping after the epoch in flight and its block "
+                               "(again to stop at once)\n",
+                               strsignal(sig));
+                },
+                true);
             TrainConfig config = build_config(*f);
             ServerOptions options;
+            options.stop = &stop;
             options.dir = f->resume.empty() ? f->dir : f->resume;
             options.resume = !f->resume.empty();
             options.mining_threads = f->mining_threads;
@@ -298,6 +313,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                     options.dir.string(), s.blocks, s.training_ms / 1000, s.chain_ms / 1000,
                     s.mining_ms / 1000, s.replay_ms / 1000);
             }
+            if (signals.received() != 0) return 128 + signals.received();
             return s.finished ? 0 : 1;
         },
         1,

@@ -164,7 +164,7 @@ struct RunInfo {
     runtime::PublicKey server_key{};
     std::vector<runtime::NodeRecord> nodes;  ///< without private keys
     std::string contracts;                   ///< the store's "contracts" meta (their addresses), JSON
-    std::string run_config;                  ///< the store's runtime::run_config_meta (run.toml), if any
+    std::string run_config;                  ///< the store's runtime::meta_key::run_config (run.toml), if any
 };
 Json info_json(const RunInfo& info);
 RunInfo info_from_json(const Json& j);

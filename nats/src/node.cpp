@@ -46,7 +46,8 @@ public:
           stop_{stop},
           key_{o.key_file.empty() ? std::nullopt : std::optional<KeyPair>(read_key_file(o.key_file))},
           link_{o.endpoint,
-                key_ ? "trainchain-node-" + hex(key_->public_key()).substr(0, 12) : std::string("trainchain-rebuild"),
+                key_ ? "trainchain-node-" + hex(key_->public_key()).substr(0, 12)
+                     : std::string("trainchain-rebuild"),
                 {&stop, key_.has_value(), o.log}} {}
 
     ~NodeProcess() {
@@ -117,7 +118,8 @@ public:
         rep.from_stream = from_stream_;
         rep.from_peers = chain_.size() - from_stream_;
         rep.missing_checkpoints = missing_.size();
-        rep.state_after_tip = !chain_.empty() && store_->meta("vm_state_height") == std::to_string(chain_.size() - 1);
+        rep.state_after_tip =
+            !chain_.empty() && store_->meta(meta_key::vm_state_height) == std::to_string(chain_.size() - 1);
         return rep;
     }
 
@@ -175,8 +177,9 @@ private:
         config_ = info.config;
         nodes_ = info.nodes;
         if (key_) {
-            const auto it = std::find_if(nodes_.begin(), nodes_.end(),
-                                         [&](const NodeRecord& r) { return r.public_key == key_->public_key(); });
+            const auto it = std::find_if(nodes_.begin(), nodes_.end(), [&](const NodeRecord& r) {
+                return r.public_key == key_->public_key();
+            });
             if (it == nodes_.end())
                 throw NatsError(o_.key_file.string() + ": error: key " + hex(key_->public_key()) +
                                 " is not registered in run '" + o_.endpoint.run + "'");
@@ -197,10 +200,10 @@ private:
         }
         store_->remove_temporary_files();  // of checkpoints this node was writing when it was killed
         // The contract addresses, as the server's store keeps them (Chain::open reads them).
-        if (!info.contracts.empty() && store_->meta("contracts") != info.contracts)
-            store_->set_meta("contracts", info.contracts);
-        if (!info.run_config.empty() && store_->meta(run_config_meta) != info.run_config)
-            store_->set_meta(run_config_meta, info.run_config);
+        if (!info.contracts.empty() && store_->meta(meta_key::contracts) != info.contracts)
+            store_->set_meta(meta_key::contracts, info.contracts);
+        if (!info.run_config.empty() && store_->meta(meta_key::run_config) != info.run_config)
+            store_->set_meta(meta_key::run_config, info.run_config);
         chain_ = store_->blocks();
         if (!key_) return;
         node_.emplace(index_, *key_, o_.fault);
@@ -306,14 +309,14 @@ private:
         const uint64_t tip = height() - 1;
         {
             std::lock_guard lock(mutex_);
-            if (store_->meta("vm_state_height") == std::to_string(tip)) return;
+            if (store_->meta(meta_key::vm_state_height) == std::to_string(tip)) return;
         }
         const auto state = fetch_state(tip);
         if (!state) return;
         std::lock_guard lock(mutex_);
         if (chain_.size() != tip + 1) return;  // moved on meanwhile: the next block brings its state
         store_->set_vm_state(*state);
-        store_->set_meta("vm_state_height", std::to_string(tip));
+        store_->set_meta(meta_key::vm_state_height, std::to_string(tip));
     }
 
     /// Validates and appends the next block with `extras` (gas records, profiles, the VM state
@@ -344,7 +347,7 @@ private:
         const BlockExtras& x = extras ? *extras : none;
         if (x.vm_state) {
             store_->append(b, x.gas, *x.vm_state, x.profiles);
-            store_->set_meta("vm_state_height", std::to_string(b.header.height));
+            store_->set_meta(meta_key::vm_state_height, std::to_string(b.header.height));
         } else {
             store_->append_keeping_state(b, x.gas, x.profiles);
         }
@@ -894,9 +897,9 @@ private:
 
     const NodeOptions& o_;
     const std::atomic<bool>& stop_;
-    std::optional<KeyPair> key_;  ///< none: an observer (fetch_run)
+    std::optional<KeyPair> key_;           ///< none: an observer (fetch_run)
     Clock::time_point next_state_sync_{};  ///< when an idle node next checks its VM state is the tip's
-    uint64_t from_stream_ = 0;    ///< blocks taken from the stream (the rest came from peers)
+    uint64_t from_stream_ = 0;             ///< blocks taken from the stream (the rest came from peers)
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
     natsSubscription* fetch_checkpoint_sub_ = nullptr;
@@ -948,7 +951,8 @@ void run_node(const NodeOptions& options, const std::atomic<bool>& stop) {
 }
 
 FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server_key,
-                      const std::filesystem::path& data_dir, const std::function<void(const std::string&)>& log) {
+                      const std::filesystem::path& data_dir,
+                      const std::function<void(const std::string&)>& log) {
     NodeOptions o;
     o.endpoint = endpoint;
     o.data_dir = data_dir;

@@ -227,8 +227,8 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     info.config = config;
     info.server_key = server_key.public_key();
     info.nodes = nodes;
-    info.contracts = store.meta("contracts").value_or("");
-    info.run_config = store.meta(runtime::run_config_meta).value_or("");
+    info.contracts = store.meta(meta_key::contracts).value_or("");
+    info.run_config = store.meta(runtime::meta_key::run_config).value_or("");
     m.nodes = info.nodes;
     m.unpublished.clear();
     const auto& s = m.link.subjects();

@@ -177,9 +177,9 @@ void move_legacy_keys(Store& store, const KeyPaths& paths) {
         if (!file_exists(paths.server)) {
             if (paths.server.has_parent_path()) create_private_directories(paths.server.parent_path());
             write_key_file(paths.server, *key);
-            store.set_meta("server_public_key", hex(key->public_key()));
+            store.set_meta(meta_key::server_public_key, hex(key->public_key()));
         } else if (read_key_file(paths.server).public_key() == key->public_key()) {
-            store.set_meta("server_public_key", hex(key->public_key()));
+            store.set_meta(meta_key::server_public_key, hex(key->public_key()));
         } else if (!in_process) {
             throw KeyFileError(paths.server.string() + ": error: holds another server key than the one " +
                                dir.string() + "/chain.db kept inside (" + hex(key->public_key()) +
@@ -187,14 +187,16 @@ void move_legacy_keys(Store& store, const KeyPaths& paths) {
                                "then moved here), or give another with --server-key");
         }
     }
-    if (!store.meta("node_keys")) store.set_meta("node_keys", in_process ? "in-process" : "external");
+    if (!store.meta(meta_key::node_keys))
+        store.set_meta(meta_key::node_keys,
+                       in_process ? meta_key::node_keys_in_process : meta_key::node_keys_external);
     store.erase_legacy_keys();
 }
 
 }  // namespace
 
 bool in_process_nodes(const Store& store) {
-    if (const auto mode = store.meta("node_keys")) return *mode == "in-process";
+    if (const auto mode = store.meta(meta_key::node_keys)) return *mode == meta_key::node_keys_in_process;
     const std::array<uint8_t, 32> zero{};
     for (const auto& seed : store.legacy_keys().nodes)
         if (seed != zero) return true;
@@ -271,8 +273,9 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     std::unique_ptr<Chain> c(new Chain(Store::create(tmp, config), options));
     c->lock_fd_ = lock.release();
     c->server_key_ = server_key;
-    c->store_->set_meta("server_public_key", hex(server_key.public_key()));
-    c->store_->set_meta("node_keys", in_process ? "in-process" : "external");
+    c->store_->set_meta(meta_key::server_public_key, hex(server_key.public_key()));
+    c->store_->set_meta(meta_key::node_keys,
+                        in_process ? meta_key::node_keys_in_process : meta_key::node_keys_external);
     Ledger& l = c->ledger_;
     l.set_block(0, now_ms() / 1000);
     c->results_account_ = results_queue_account;
@@ -285,8 +288,8 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
                                   {"Consensus", c->consensus_.to_hex()},
                                   {"Rollback", c->rollback_.to_hex()},
                                   {"ResultsQueue", c->results_account_.to_hex()}};
-    c->store_->set_meta("contracts", addrs.dump());
-    if (!options.run_config.empty()) c->store_->set_meta(run_config_meta, options.run_config);
+    c->store_->set_meta(meta_key::contracts, addrs.dump());
+    if (!options.run_config.empty()) c->store_->set_meta(meta_key::run_config, options.run_config);
 
     // Genesis: mined by the server alone, before any node exists.
     Block genesis;
@@ -366,13 +369,13 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
     // The server's key: the one the run was made with (a run made before the server's public key
     // was recorded takes the one it is first opened with).
     const KeyPair server_key = read_run_key(keys.server, dir, "server key", "--server-key FILE");
-    if (const auto recorded = store->meta("server_public_key")) {
+    if (const auto recorded = store->meta(meta_key::server_public_key)) {
         if (*recorded != hex(server_key.public_key()))
             throw KeyFileError(keys.server.string() + ": error: not the server key of the run " +
                                dir.string() + ": it was made with server key " + *recorded +
                                ", this file holds " + hex(server_key.public_key()));
     } else {
-        store->set_meta("server_public_key", hex(server_key.public_key()));
+        store->set_meta(meta_key::server_public_key, hex(server_key.public_key()));
     }
     const bool in_process = in_process_nodes(*store);
     std::unique_ptr<Chain> c(new Chain(std::move(store), options));
@@ -405,7 +408,7 @@ Chain::~Chain() {
 }
 
 void Chain::load_contracts() {
-    const auto text = store_->meta("contracts");
+    const auto text = store_->meta(meta_key::contracts);
     if (!text) throw ChainError("the chain store has no contract addresses");
     try {
         const auto j = nlohmann::json::parse(*text);
@@ -424,9 +427,7 @@ void Chain::load_contracts() {
     }
 }
 
-void Chain::give_node_keys(std::vector<KeyPair> keys) {
-    transport_->set_node_keys(std::move(keys));
-}
+void Chain::give_node_keys(std::vector<KeyPair> keys) { transport_->set_node_keys(std::move(keys)); }
 
 void Chain::load_nodes() {
     registered_keys_.clear();

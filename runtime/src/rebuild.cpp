@@ -8,13 +8,6 @@
 
 namespace trainchain::runtime {
 
-namespace {
-
-/// The meta a replica keeps for itself (which block its VM state belongs to), not for a server.
-constexpr const char* state_height_key = "vm_state_height";
-
-}  // namespace
-
 RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir,
                            const PublicKey& server_key) {
     namespace fs = std::filesystem;
@@ -25,17 +18,18 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
     const auto raw = source.raw_blocks();
     if (raw.empty()) throw ChainError(source.dir().string() + ": error: the copy holds no block");
     const uint64_t tip = raw.back().height;
+    if (const auto recorded = source.meta(meta_key::server_public_key);
+        recorded && *recorded != hex(server_key))
+        throw KeyFileError(source.dir().string() + ": error: the copy was made with server key " + *recorded +
+                           ", not " + hex(server_key));
     // The VM state must be the one after the last block, or a resumed run would run its contracts
     // on an older state. A server's store saves it with every block; a replica says which block its
     // state belongs to.
-    if (const auto recorded = source.meta("server_public_key"); recorded && *recorded != hex(server_key))
-        throw KeyFileError(source.dir().string() + ": error: the copy was made with server key " + *recorded +
-                           ", not " + hex(server_key));
-    if (const auto at = source.meta(state_height_key); at && *at != std::to_string(tip))
+    if (const auto at = source.meta(meta_key::vm_state_height); at && *at != std::to_string(tip))
         throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " +
                          *at + ", not after its last block " + std::to_string(tip) +
                          " (rebuild from a node that holds it)");
-    const auto contracts = source.meta("contracts");
+    const auto contracts = source.meta(meta_key::contracts);
     if (!contracts)
         throw ChainError(source.dir().string() + ": error: the copy lacks the contract addresses");
     const auto blocks = source.blocks(raw);
@@ -45,11 +39,13 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
     try {
         auto out = Store::create(dir, source.config());
         out->put_nodes(source.nodes());
-        out->set_meta("contracts", *contracts);
-        out->set_meta("server_public_key", hex(server_key));
-        if (const auto run_config = source.meta(run_config_meta)) out->set_meta(run_config_meta, *run_config);
+        out->set_meta(meta_key::contracts, *contracts);
+        out->set_meta(meta_key::server_public_key, hex(server_key));
+        if (const auto run_config = source.meta(meta_key::run_config))
+            out->set_meta(meta_key::run_config, *run_config);
         // A replica is a copy of a run whose nodes hold their own keys; a server's store says.
-        out->set_meta("node_keys", in_process_nodes(source) ? "in-process" : "external");
+        out->set_meta(meta_key::node_keys, in_process_nodes(source) ? meta_key::node_keys_in_process
+                                                                    : meta_key::node_keys_external);
         const Bytes no_state;
         const Bytes state = source.vm_state();
         for (const auto& b : blocks) {

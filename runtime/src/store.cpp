@@ -289,8 +289,9 @@ std::vector<NodeRecord> Store::nodes() const {
 
 Store::LegacyKeys Store::legacy_keys() const {
     LegacyKeys out;
-    if (const auto seed = meta("server_key"); seed && seed->size() == 64) out.server = parse_hash(*seed);
-    out.any = meta("server_key").has_value();
+    if (const auto seed = meta(meta_key::legacy_server_key); seed && seed->size() == 64)
+        out.server = parse_hash(*seed);
+    out.any = meta(meta_key::legacy_server_key).has_value();
     bool has_seed_column = false;
     {
         Statement st(db_, "SELECT name FROM pragma_table_info('nodes')");

@@ -411,6 +411,45 @@ TEST_CASE("train: --resume continues a run to the same checkpoints as a straight
     CHECK((*none.summary)["final_epoch"] == 5);
 }
 
+TEST_CASE("train: SIGTERM ends the run after the block in flight; --resume goes on from there") {
+    if (!have_digits()) return;
+    TempDir d;
+    const fs::path dir = d / "run", out = d / "events";
+    // The run is started in the background, signalled once its first epoch is in, and waited for
+    // (SIGKILL after 120 s, so that a run that ignored the signal fails the test and does not hang it).
+    const std::string script = std::string(TRAINCHAIN_BIN) + " train -d " + dir.string() + " --json" + fast +
+                               " --epochs 40 > " + out.string() +
+                               " & p=$!; n=0; until grep -q '\"event\":\"epoch\"' " + out.string() +
+                               "; do n=$((n + 1)); if [ $n -gt 1200 ]; then kill -9 $p; exit 90; fi; sleep "
+                               "0.1; done; kill -TERM $p; "
+                               "n=0; while kill -0 $p 2>/dev/null; do n=$((n + 1)); if [ $n -gt 1200 ]; then "
+                               "kill -9 $p; fi; sleep 0.1; "
+                               "done; wait $p; echo $?";
+    write_text(d / "stop.sh", script);
+    const Run r = trainchain::test::run_binary("/bin/sh", quote(d / "stop.sh"));
+    INFO("stderr: " << r.err);
+    REQUIRE(r.out == "143\n");  // 128 + SIGTERM: stopped on request
+    CHECK(r.err.find("stopping after the epoch in flight") != std::string::npos);
+    Run events{0, read_text(out), {}};
+    const Events ev = parse_events(events);
+    REQUIRE(ev.summary.has_value());
+    const auto stopped_at = (*ev.summary)["final_epoch"].get<uint64_t>();
+    CHECK((*ev.summary)["status"] == "stopped on request after epoch " + std::to_string(stopped_at));
+    CHECK(stopped_at >= 1);
+    CHECK(stopped_at < 40);
+    // Every epoch trained has its block: the one in flight was finished, not cut off.
+    const auto recorded = epoch_checkpoints(history(dir));
+    CHECK(recorded.size() == stopped_at);
+    CHECK(ev.epochs.size() == stopped_at);
+    check_verifies(dir, false);
+
+    const Run resumed = cli("train --resume " + quote(dir) + " --epochs " + std::to_string(stopped_at + 1) +
+                            " --json --mining-threads 1");
+    INFO("resume stderr: " << resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(epoch_checkpoints(history(dir)).size() == stopped_at + 1);
+}
+
 TEST_CASE("train: bad input is one line on stderr and exit code 2, never a crash") {
     TempDir d;
     SUBCASE("a configuration file with a TOML syntax error") {

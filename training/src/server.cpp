@@ -160,6 +160,10 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     uint32_t forge = options.forge_epoch.value_or(0);  // 0: none
 
     while (epoch_done < config.epochs) {
+        if (options.stop != nullptr && options.stop->load()) {
+            summary.status = "stopped on request after epoch " + std::to_string(epoch_done);
+            break;
+        }
         EpochEvent ev;
         EpochPlan& plan = ev.plan;
         plan.epoch = epoch_done + 1;

@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -202,6 +203,19 @@ def check_exports(run, d, digests, what):
     return hist
 
 
+def state_height(d):
+    """The block a replica's VM state belongs to (meta `vm_state_height`), read without the CLI:
+    a node fetches the state after the block, so the test waits for both before `--from`."""
+    db = sqlite3.connect(f"file:{os.path.join(d, 'chain.db')}?mode=ro", uri=True, timeout=5)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'vm_state_height'").fetchone()
+        return int(row[0]) if row else None
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        db.close()
+
+
 def replica_dir(run, i):
     return os.path.join(run.data(i), "replica")
 
@@ -289,9 +303,9 @@ def scenario(run, work):
     for i in survivors:
         while True:
             held = history(run, replica_dir(run, i))
-            if held and held[-1]["hash"] == tip:
+            if held and held[-1]["hash"] == tip and state_height(replica_dir(run, i)) == final[-1]["height"]:
                 break
-            expect(time.time() < deadline, f"node {i} does not hold the resumed blocks")
+            expect(time.time() < deadline, f"node {i} does not hold the resumed blocks and their VM state")
             time.sleep(0.2)
         run.cli("verify", replica_dir(run, i))
     last = {b["height"]: b["checkpoint"] for b in final if b["kind"] == "epoch"}

@@ -78,7 +78,7 @@ TEST_CASE("rebuild: the same chain, records, state and checkpoint files; verifie
     }
     CHECK(a->vm_state() == b->vm_state());
     CHECK(b->meta("contracts") == a->meta("contracts"));
-    CHECK(b->meta(run_config_meta) == std::optional<std::string>("seed = 7\n"));
+    CHECK(b->meta(meta_key::run_config) == std::optional<std::string>("seed = 7\n"));
     CHECK(b->meta("server_public_key") == std::optional<std::string>(hex(s.server)));
 }
 

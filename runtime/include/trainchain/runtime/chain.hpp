@@ -39,14 +39,10 @@ struct ChainOptions {
     /// and refuses keys other than the registered ones. Unused with external nodes.
     std::filesystem::path node_key_file;
     /// Chain::init: the training configuration (a run's run.toml text) to record with the chain
-    /// (meta run_config_meta), so that a run rebuilt from the nodes' copies (`chain rebuild`) can
+    /// (meta_key::run_config), so that a run rebuilt from the nodes' copies (`chain rebuild`) can
     /// resume; empty for chains made without training (`chain init`, the HTTP API).
     std::string run_config;
 };
-
-/// The store meta key of ChainOptions::run_config. Remote transports send it to the nodes with the
-/// run information, so that their replicas hold it too.
-inline constexpr const char* run_config_meta = "run_config";
 
 /// Where the time of one block went, in milliseconds, and what happened.
 struct AppendReport {
@@ -236,6 +232,7 @@ struct RebuildReport {
 /// verify; nothing of `dir` stays behind then. Records `server_key` as the run's server key (the
 /// private key stays in the operator's key file; Chain::open checks it), and refuses (KeyFileError)
 /// a copy that recorded another.
-RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir, const PublicKey& server_key);
+RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir,
+                           const PublicKey& server_key);
 
 }  // namespace trainchain::runtime

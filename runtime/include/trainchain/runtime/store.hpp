@@ -71,6 +71,27 @@ struct GasProfileRecord {
     vm::GasProfile profile;  ///< their execution gas
 };
 
+/// The names of the store's meta values, in one place (the store, the chain, the NATS replicas and
+/// `chain rebuild` read and write them).
+namespace meta_key {
+/// The contract addresses (JSON), written by Chain::init.
+inline constexpr const char* contracts = "contracts";
+/// The server's public key (hex): a run refuses to open with another key.
+inline constexpr const char* server_public_key = "server_public_key";
+/// Where the nodes' keys are: node_keys_in_process (the run's key file) or node_keys_external.
+inline constexpr const char* node_keys = "node_keys";
+inline constexpr const char* node_keys_in_process = "in-process";
+inline constexpr const char* node_keys_external = "external";
+/// ChainOptions::run_config (run.toml). Remote transports send it with the run information, so
+/// that the replicas hold it too.
+inline constexpr const char* run_config = "run_config";
+/// A replica's: the height of the block its VM state follows (a server saves the state with every
+/// block and has no need of it).
+inline constexpr const char* vm_state_height = "vm_state_height";
+/// Stores of format 1 kept the server's seed here; opening one moves it to the key file.
+inline constexpr const char* legacy_server_key = "server_key";
+}  // namespace meta_key
+
 /// The chain directory of one run.
 class Store {
 public:
@@ -148,7 +169,7 @@ public:
     [[nodiscard]] Bytes vm_state() const;
     /// Replaces the saved VM state: a replica that received a block's state after the block.
     void set_vm_state(std::span<const uint8_t> vm_state);
-    /// A small named value (e.g. the contract addresses).
+    /// A small named value: the keys a run uses are in meta_key.
     void set_meta(const std::string& key, const std::string& value);
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -19,7 +20,7 @@
 namespace trainchain::training {
 
 /// The file of a run directory that holds the run's configuration (TOML); the chain records its
-/// text too (runtime::run_config_meta), from which `chain rebuild` restores it.
+/// text too (runtime::meta_key::run_config), from which `chain rebuild` restores it.
 inline constexpr const char* run_config_file = "run.toml";
 
 /// How a run is started.
@@ -34,6 +35,9 @@ struct ServerOptions {
     std::vector<runtime::PublicKey> node_keys;      ///< a new run's external nodes (their public keys)
     /// The run's private key files (runtime::ChainOptions); empty: beside `dir`, in `dir`.keys.
     std::filesystem::path server_key_file, node_key_file;
+    /// Set (from any thread) to end the run cleanly: the epoch in training and its block finish,
+    /// published to the nodes, and no further epoch starts. Null: runs to its end.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 /// What one epoch did, for monitoring.
