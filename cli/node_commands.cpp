@@ -168,7 +168,7 @@ void add_node_commands(CLI::App& app, int& exit_code) {
     auto* run =
         node->add_subcommand("run", "Join a run as a user node: mine, verify, vote, propose restore points");
     auto f = std::make_shared<RunFlags>();
-    run->add_option("--transport", f->transport, "nats://HOST:PORT/RUN")->required();
+    run->add_option("--transport", f->transport, "nats://HOST:PORT[,HOST:PORT...]/RUN")->required();
     run->add_option("--key", f->key, "the node's key file (node keygen)")->required();
     run->add_option("--data", f->data, "the node's directory (its replica)")->required();
     run->add_option("--threads", f->threads, "mining threads")

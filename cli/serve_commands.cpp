@@ -70,9 +70,9 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
         ->add_option("--web-root", f->options.web_root,
                      "serve the dashboard from this directory instead of the built-in copy (development)")
         ->check(CLI::ExistingDirectory);
-    serve->add_option(
-        "--transport", f->transport,
-        "in-process (default) or nats://HOST:PORT: each run's nodes as processes, on the run's name");
+    serve->add_option("--transport", f->transport,
+                      "in-process (default) or nats://HOST:PORT[,HOST:PORT...]: each run's nodes as "
+                      "processes, on the run's name");
     add_stream_options(serve, f->streams);
     add_key_options(serve, f->keys, true, "WORKSPACE.keys");
     serve->callback(guarded(exit_code, [f] {
@@ -84,7 +84,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
             const std::string base = f->transport;
             if (base.find('/', std::string("nats://").size()) != std::string::npos)
                 throw InputError(
-                    "--transport: error: give serve nats://HOST:PORT: each run uses its own name");
+                    "--transport: error: give serve nats://HOST:PORT[,HOST:PORT...]: each run uses its own "
+                    "name");
             std::string why;
             if (!nats::parse_endpoint(base, &why)) throw InputError("--transport: error: " + why);
             options.transport = [base, cancel, streams](const std::string& run) {

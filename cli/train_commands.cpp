@@ -217,7 +217,7 @@ void add_train_commands(CLI::App& app, int& exit_code) {
                     "tampered-replica)");
     cmd->add_option("--mining-threads", f->mining_threads, "proof-of-work threads (0: all cores)");
     cmd->add_option("--transport", f->transport,
-                    "in-process (default) or nats://HOST:PORT/RUN (node processes)");
+                    "in-process (default) or nats://HOST:PORT[,HOST:PORT...]/RUN (node processes)");
     cmd->add_option("--node-keys", f->node_keys,
                     "a new run's external nodes: their public keys, one per line (with --transport nats://)");
     add_stream_options(cmd, f->streams);

@@ -22,22 +22,34 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
         return std::nullopt;
     };
     constexpr std::string_view scheme = "nats://";
-    if (text.substr(0, scheme.size()) != scheme) return fail("expected nats://HOST:PORT[/RUN]");
+    constexpr const char* shape = "expected nats://HOST:PORT[,HOST:PORT...][/RUN]";
+    if (text.substr(0, scheme.size()) != scheme) return fail(shape);
     const std::string_view rest = text.substr(scheme.size());
     const auto slash = rest.find('/');
-    const std::string_view hostport = rest.substr(0, slash);
+    std::string_view servers = rest.substr(0, slash);
     Endpoint e;
     e.run = slash == std::string_view::npos ? "trainchain" : std::string(rest.substr(slash + 1));
-    const auto colon = hostport.rfind(':');
-    if (hostport.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == hostport.size())
-        return fail("expected nats://HOST:PORT[/RUN]");
-    for (const char c : hostport.substr(colon + 1))
-        if (c < '0' || c > '9') return fail("the port is not a number");
+    // One server or several of one cluster, comma-separated: the client connects to one of them and
+    // fails over to the others (and to the servers the cluster advertises).
+    size_t count = 0;
+    while (true) {
+        const auto comma = servers.find(',');
+        const std::string_view hostport = servers.substr(0, comma);
+        const auto colon = hostport.rfind(':');
+        if (hostport.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == hostport.size())
+            return fail(shape);
+        for (const char c : hostport.substr(colon + 1))
+            if (c < '0' || c > '9') return fail("the port is not a number");
+        if (++count > max_endpoint_servers)
+            return fail("at most " + std::to_string(max_endpoint_servers) + " servers");
+        e.server += (e.server.empty() ? "" : ",") + std::string(scheme) + std::string(hostport);
+        if (comma == std::string_view::npos) break;
+        servers.remove_prefix(comma + 1);
+    }
     if (e.run.empty() || e.run.size() > 64) return fail("the run name must be 1 to 64 characters");
     for (const char c : e.run)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
             return fail("the run name may hold only letters, digits, '-' and '_'");
-    e.server = "nats://" + std::string(hostport);
     return e;
 }
 

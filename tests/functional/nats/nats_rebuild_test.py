@@ -83,6 +83,10 @@ class NatsCluster:
     def url(self, i, run="rb"):
         return f"nats://127.0.0.1:{self.ports[i]}/{run}"
 
+    def cluster_url(self, run="rb"):
+        """Every server of the cluster in one URL: the client connects to one that answers."""
+        return "nats://" + ",".join(f"127.0.0.1:{p}" for p in self.ports) + f"/{run}"
+
     def kill(self, i):
         p = self.procs.pop(i)
         p.send_signal(signal.SIGKILL)
@@ -256,7 +260,9 @@ def scenario(run, work):
     key_dir = os.path.join(work, "operator")  # the key the operator keeps apart from the server's disk
     os.makedirs(key_dir, mode=0o700)
     server_key = os.path.join(key_dir, "server.key")
-    url = run.nats.url(0)
+    # The server, the rebuild and the resumed run name the whole cluster: after nats-server 2 is
+    # killed, a connection goes to one of the other two.
+    url = run.nats.cluster_url()
     common = ["--transport", url, "--server-key", server_key, "--difficulty", "8", "--mining-threads", "1"]
     t = Train(run, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--replicas", "3",
                     "--epochs", "30", "--inject", "nan@3", *common])

@@ -224,3 +224,31 @@ TEST_CASE("stream settings: replicas and retention within runtime/limits.hpp") {
     b.checkpoint_max_bytes = 1000;
     CHECK(nats::check_stream_settings(b));
 }
+
+TEST_CASE("endpoint: one server or several of a cluster, and a run name") {
+    std::string why;
+    auto e = nats::parse_endpoint("nats://127.0.0.1:4222/run-1", &why);
+    REQUIRE(e);
+    CHECK(e->server == "nats://127.0.0.1:4222");
+    CHECK(e->run == "run-1");
+    e = nats::parse_endpoint("nats://a:1,b:2,c.example:4222", &why);
+    REQUIRE(e);
+    CHECK(e->server == "nats://a:1,nats://b:2,nats://c.example:4222");
+    CHECK(e->run == "trainchain");
+
+    std::string many = "nats://h:1";
+    for (size_t i = 1; i < nats::max_endpoint_servers; ++i) many += ",h:" + std::to_string(i + 1);
+    CHECK(nats::parse_endpoint(many, &why));
+    CHECK_FALSE(nats::parse_endpoint(many + ",h:99", &why));
+    CHECK(why.find("at most") != std::string::npos);
+
+    // Every malformed shape is refused with the text and a reason.
+    for (const char* bad : {"", "nats://", "http://a:1", "nats://a", "nats://a:", "nats://:1", "nats://a:1,",
+                            "nats://a:1,,b:2", "nats://a:1,b", "nats://a:x1", "nats://a:1,b:2x/r",
+                            "nats://a:1/", "nats://a:1/r.x", "nats://a:1,b:2/has space"}) {
+        CAPTURE(bad);
+        why.clear();
+        CHECK_FALSE(nats::parse_endpoint(bad, &why));
+        CHECK(why.find(std::string("'") + bad + "'") == 0);
+    }
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -18,11 +19,16 @@ namespace trainchain::nats {
 /// "trainchain" when absent). Subjects are `tc.RUN.…`, streams `TC_RUN_BLOCKS`, `TC_RUN_QUEUES` and
 /// `TC_RUN_CHECKPOINTS`.
 struct Endpoint {
-    std::string server;  ///< nats://HOST:PORT
+    std::string server;  ///< nats://HOST:PORT, or several of one cluster: nats://A:1,nats://B:2
     std::string run;
 };
 
-/// Parses an endpoint; nullopt with the reason in `error` when malformed.
+/// The most servers one endpoint may list.
+inline constexpr size_t max_endpoint_servers = 16;
+
+/// Parses an endpoint, `nats://HOST:PORT[,HOST:PORT...][/RUN]` (the run defaults to `trainchain`);
+/// nullopt with the reason in `error` when malformed. With several servers the connection fails over
+/// among them.
 std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error);
 
 /// A transport that cannot reach NATS or is given a malformed message setup.
@@ -115,9 +121,9 @@ void run_node(const NodeOptions& options, const std::atomic<bool>& stop);
 
 /// What fetch_run copied.
 struct FetchReport {
-    uint64_t blocks = 0;       ///< blocks in the copy
-    uint64_t from_stream = 0;  ///< of them, taken from the blocks stream
-    uint64_t from_peers = 0;   ///< of them, taken from the nodes (the stream had lost them)
+    uint64_t blocks = 0;             ///< blocks in the copy
+    uint64_t from_stream = 0;        ///< of them, taken from the blocks stream
+    uint64_t from_peers = 0;         ///< of them, taken from the nodes (the stream had lost them)
     size_t missing_checkpoints = 0;  ///< epoch checkpoints neither the stream nor a node gave
     bool state_after_tip = false;    ///< the copy holds the VM state after its last block
 };
@@ -130,7 +136,8 @@ struct FetchReport {
 /// the nodes). For `chain rebuild --transport`. Throws NatsError (no such run, another server key)
 /// or runtime::StoreError.
 FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server_key,
-                      const std::filesystem::path& data_dir, const std::function<void(const std::string&)>& log);
+                      const std::filesystem::path& data_dir,
+                      const std::function<void(const std::string&)>& log);
 
 /// Releases the NATS library's threads and memory once every transport and node has ended (call
 /// before the process exits).
