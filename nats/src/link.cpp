@@ -4,6 +4,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -83,7 +84,17 @@ Link::Link(const Endpoint& endpoint, const std::string& who, LinkOptions options
     natsOptions* opts = nullptr;
     check(natsOptions_Create(&opts), "nats");
     std::unique_ptr<natsOptions, decltype(&natsOptions_Destroy)> guard(opts, natsOptions_Destroy);
-    check(natsOptions_SetURL(opts, endpoint.server.c_str()), "nats: " + endpoint.server);
+    // One broker or several of a cluster (parse_endpoint joined them with commas): the server pool.
+    std::vector<std::string> urls;
+    for (size_t at = 0; at <= endpoint.server.size();) {
+        const size_t comma = std::min(endpoint.server.find(',', at), endpoint.server.size());
+        urls.push_back(endpoint.server.substr(at, comma - at));
+        at = comma + 1;
+    }
+    std::vector<const char*> pool;
+    for (const auto& u : urls) pool.push_back(u.c_str());
+    check(natsOptions_SetServers(opts, pool.data(), static_cast<int>(pool.size())),
+          "nats: " + endpoint.server);
     check(natsOptions_SetName(opts, who.c_str()), "nats");
     check(natsOptions_SetAllowReconnect(opts, true), "nats");
     check(natsOptions_SetMaxReconnect(opts, -1), "nats");
