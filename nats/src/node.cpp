@@ -820,15 +820,26 @@ private:
         miners_.clear();
     }
 
-    /// A peer asks for blocks from a height on: up to 64 of them from the replica.
-    static void on_fetch(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
-        auto* self = static_cast<NodeProcess*>(closure);
+    /// Runs `answer(request, reply subject)` for a peer's request: a message with a reply subject
+    /// and a JSON body. A malformed request is dropped unanswered (a peer that asks wrongly gets
+    /// nothing, and a peer that asks rightly is answered by whoever holds what it wants).
+    template <class Answer>
+    static void answer_request(natsMsg* msg, Answer&& answer) noexcept {
         std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
         const char* reply = natsMsg_GetReply(msg);
         if (!reply) return;
         try {
-            const auto j = Json::parse(
-                std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+            answer(Json::parse(
+                       std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)))),
+                   reply);
+        } catch (const std::exception&) {
+        }
+    }
+
+    /// A peer asks for blocks from a height on: up to 64 of them from the replica.
+    static void on_fetch(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
+        auto* self = static_cast<NodeProcess*>(closure);
+        answer_request(msg, [&](const Json& j, const char* reply) {
             const auto from = j.at("from").get<uint64_t>();
             // As many blocks as fit in one message (the broker's limit, 1 MiB by default).
             const auto limit =
@@ -850,8 +861,7 @@ private:
             if (count == 0) return;  // let a peer that has them answer
             body += "]}";
             natsConnection_Publish(nc, reply, body.data(), static_cast<int>(body.size()));
-        } catch (const std::exception&) {
-        }
+        });
     }
 
     /// A peer asks for a piece of a checkpoint's file: {"checkpoint", "offset", "length", "file"
@@ -860,12 +870,7 @@ private:
     /// has checked are served; a node without it does not answer (a peer that has it will).
     static void on_fetch_checkpoint(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
         auto* self = static_cast<NodeProcess*>(closure);
-        std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
-        const char* reply = natsMsg_GetReply(msg);
-        if (!reply) return;
-        try {
-            const auto j = Json::parse(
-                std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))));
+        answer_request(msg, [&](const Json& j, const char* reply) {
             const auto digest = from_hex_n<32>(j.at("checkpoint").get<std::string>());
             Hash file{};
             {
@@ -891,8 +896,7 @@ private:
             f.read(body.data() + at, static_cast<std::streamsize>(length));
             if (static_cast<uint64_t>(f.gcount()) != length) return;
             natsConnection_Publish(nc, reply, body.data(), static_cast<int>(body.size()));
-        } catch (const std::exception&) {
-        }
+        });
     }
 
     const NodeOptions& o_;
