@@ -11,6 +11,7 @@
 # catch up and vote again. Where namespaces cannot be made (no root, a restricted container) that
 # variant exits 77, which ctest reports as skipped.
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -176,6 +177,20 @@ class Cluster:
         self.nats.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def frozen(t, phase, limit):
+    """The server stopped (SIGSTOP) while the test rearranges processes, so that the run can neither
+    move on nor end meanwhile (starting a process is slow under the sanitizers); the run must still
+    be at epoch `limit` or before, with the later epochs the next phase needs ahead of it."""
+    t.proc.send_signal(signal.SIGSTOP)
+    try:
+        yield
+        last = t.epochs()[-1]["epoch"]
+        expect(last <= limit, f"the run is too far on for the {phase} phase (epoch {last} of 14)")
+    finally:
+        t.proc.send_signal(signal.SIGCONT)
+
+
 class Train:
     """`trainchain train --json` in the background; events collected as they come."""
 
@@ -271,8 +286,7 @@ def run(c, work):
     # ahead of it when the nodes crash and the server is killed (in one ASan run it had finished).
     c.cli("node", "keygen", os.path.join(work, "stranger.key"))
     t.wait_for("epoch 1", lambda: len(t.epochs()) >= 1)
-    t.proc.send_signal(signal.SIGSTOP)
-    try:
+    with frozen(t, "crash", 3):
         r = subprocess.run([c.bin, "node", "run", "--transport", c.url, "--key",
                             os.path.join(work, "stranger.key"), "--data", os.path.join(work, "stranger")],
                            capture_output=True, text=True, timeout=60)
@@ -280,10 +294,6 @@ def run(c, work):
         # Four nodes crash (fewer than half): the run goes on.
         for i in range(4):
             c.kill_node(i)
-        last = t.epochs()[-1]["epoch"]
-        expect(last <= 3, f"the run is too far on for the crash phase (epoch {last} of 14)")
-    finally:
-        t.proc.send_signal(signal.SIGCONT)
     t.wait_for("epoch 3", lambda: len(t.epochs()) >= 3)
     # They come back and catch up; two others crash.
     for i in range(4):
@@ -307,18 +317,13 @@ def run(c, work):
     t.wait_for("an epoch without node 9", lambda: len(t.epochs()) >= n0 + 1)
     # The server is frozen (SIGSTOP) while the test rearranges the nodes, so the run cannot make
     # progress, or end, before more than half of them are gone: the next block must wait for them.
-    t.proc.send_signal(signal.SIGSTOP)
-    try:
+    with frozen(t, "quorum", 12):
         purged = js_purge(c, "TC_e2e_BLOCKS", "tc.e2e.s.block.*")
         expect(purged.get("success") and purged.get("purged", 0) > 0, f"purge: {purged}")
         c.start_node(9)
         # More than half the nodes go away: block creation must wait, say so, and resume when they return.
         for i in range(6):
             c.kill_node(i)
-        last = t.epochs()[-1]["epoch"]
-        expect(last <= 12, f"the run is too far on for the quorum phase (epoch {last} of 14)")
-    finally:
-        t.proc.send_signal(signal.SIGCONT)
     before = len(t.epochs())
     t.wait_for("a waiting status line",
                lambda: any("waiting for" in line for line in t.stderr), timeout=60)
