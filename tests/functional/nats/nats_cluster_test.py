@@ -15,6 +15,7 @@
 # catch up and vote again. Where namespaces cannot be made (no root, a restricted container) that
 # variant exits 77, which ctest reports as skipped.
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -182,6 +183,20 @@ class Cluster:
         self.nats.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def frozen(t, phase, limit):
+    """The server stopped (SIGSTOP) while the test rearranges processes, so that the run can neither
+    move on nor end meanwhile (starting a process is slow under the sanitizers); the run must still
+    be at epoch `limit` or before, with the later epochs the next phase needs ahead of it."""
+    t.proc.send_signal(signal.SIGSTOP)
+    try:
+        yield
+        last = t.epochs()[-1]["epoch"]
+        expect(last <= limit, f"the run is too far on for the {phase} phase (epoch {last}, {limit} at most)")
+    finally:
+        t.proc.send_signal(signal.SIGCONT)
+
+
 class Train:
     """`trainchain train --json` in the background; events collected as they come."""
 
@@ -291,8 +306,7 @@ def run(c, work):
     # ahead of it when the nodes crash and the server is killed (in one ASan run it had finished).
     c.cli("node", "keygen", os.path.join(work, "stranger.key"))
     t.wait_for("epoch 1", lambda: len(t.epochs()) >= 1)
-    t.proc.send_signal(signal.SIGSTOP)
-    try:
+    with frozen(t, "crash", 3):
         r = subprocess.run([c.bin, "node", "run", "--transport", c.url, "--key",
                             os.path.join(work, "stranger.key"), "--data", os.path.join(work, "stranger")],
                            capture_output=True, text=True, timeout=60)
@@ -300,10 +314,6 @@ def run(c, work):
         # Four nodes crash (fewer than half): the run goes on.
         for i in range(4):
             c.kill_node(i)
-        last = t.epochs()[-1]["epoch"]
-        expect(last <= 3, f"the run is too far on for the crash phase (epoch {last} of 16)")
-    finally:
-        t.proc.send_signal(signal.SIGCONT)
     t.wait_for("epoch 3", lambda: len(t.epochs()) >= 3)
     # They come back and catch up; two others crash.
     for i in range(4):
@@ -330,8 +340,7 @@ def run(c, work):
     t.wait_for("two epochs without nodes 8 and 9", lambda: len(t.epochs()) >= n0 + 2)
     # The server is frozen (SIGSTOP) while the test rearranges the nodes, so the run cannot make
     # progress, or end, before more than half of them are gone: the next block must wait for them.
-    t.proc.send_signal(signal.SIGSTOP)
-    try:
+    with frozen(t, "quorum", 14):
         purged = js_purge(c, "TC_e2e_BLOCKS", "tc.e2e.s.block.*")
         expect(purged.get("success") and purged.get("purged", 0) > 0, f"purge: {purged}")
         missed = [b for b in json.loads(c.cli("history", run_dir, "--json").stdout) if b["kind"] == "epoch"][-2]
@@ -342,10 +351,6 @@ def run(c, work):
         # More than half the nodes go away: block creation must wait, say so, and resume when they return.
         for i in range(6):
             c.kill_node(i)
-        last = t.epochs()[-1]["epoch"]
-        expect(last <= 14, f"the run is too far on for the quorum phase (epoch {last} of 16)")
-    finally:
-        t.proc.send_signal(signal.SIGCONT)
     before = len(t.epochs())
     t.wait_for("a waiting status line",
                lambda: any("waiting for" in line for line in t.stderr), timeout=60)
