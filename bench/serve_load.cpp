@@ -117,9 +117,10 @@ int run(const Options& o) {
     fs::remove_all(ws);
     struct Cleanup {
         fs::path dir;
-        ~Cleanup() {
+        ~Cleanup() {  // the workspace and the key directory `serve` made beside it
             std::error_code ec;
             fs::remove_all(dir, ec);
+            fs::remove_all(fs::path(dir.string() + ".keys"), ec);
         }
     } cleanup{ws};
     ServerProcess server(o, ws);
