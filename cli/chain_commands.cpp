@@ -167,7 +167,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     append->add_option("--threads", ao->threads, "mining threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
     append->add_option("--fault", ao->faults, "make a node faulty for this run: NODE=KIND");
-    append->add_option("--transport", ao->transport, "in-process (default) or nats://HOST:PORT[,HOST:PORT...]/RUN");
+    append->add_option("--transport", ao->transport,
+                       "in-process (default) or nats://HOST:PORT[,HOST:PORT...]/RUN");
     add_key_options(append, ao->keys, false);
     append->callback(chain_guarded(exit_code, [ao] {
         std::ifstream f(ao->checkpoint, std::ios::binary);
@@ -269,7 +270,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     rollback->add_option("--reason", *r_reason, "why (recorded in the rollback block)")->check(utf8_text());
     rollback->add_option("--fault", *r_faults, "make a node faulty for this run: NODE=KIND");
-    rollback->add_option("--transport", *r_transport, "in-process (default) or nats://HOST:PORT[,HOST:PORT...]/RUN");
+    rollback->add_option("--transport", *r_transport,
+                         "in-process (default) or nats://HOST:PORT[,HOST:PORT...]/RUN");
     add_key_options(rollback, *r_keys, false);
     rollback->callback(chain_guarded(exit_code, [r_dir, r_to, r_reason, r_faults, r_transport, r_keys] {
         std::optional<uint64_t> to;

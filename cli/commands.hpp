@@ -93,7 +93,8 @@ void add_stream_options(CLI::App* cmd, StreamFlags& flags);
 nats::StreamSettings stream_settings(const StreamFlags& flags, const std::string& transport);
 
 /// The transport a `--transport` option names: null for "" or "in-process", a NatsTransport
-/// (connected, streams made as `streams` say) for nats://HOST:PORT[,HOST:PORT...]/RUN; InputError when malformed.
+/// (connected, streams made as `streams` say) for nats://HOST:PORT[,HOST:PORT...]/RUN; InputError
+/// when malformed.
 /// `cancel`, when set later, makes a transport waiting for its nodes give up (NATS).
 std::shared_ptr<runtime::Transport> make_transport(const std::string& url,
                                                    std::shared_ptr<std::atomic<bool>> cancel = nullptr,

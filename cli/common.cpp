@@ -1,7 +1,8 @@
-// cli/common.cpp - what every subcommand shares: reading input files and turning exceptions into
-// one-line messages and exit codes.
-#include <csignal>
+// cli/common.cpp - what every subcommand shares: reading input files, turning exceptions into
+// one-line messages and exit codes, the key options and the stop signals of long-running commands.
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>

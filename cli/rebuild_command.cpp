@@ -56,7 +56,8 @@ std::optional<PublicKey> pinned_server_key(const fs::path& node_dir) {
 int rebuild(const RebuildOptions& o) {
     if (o.from.empty() == o.transport.empty())
         throw InputError(
-            "chain rebuild: error: give either --from NODE_DIR or --transport nats://HOST:PORT[,HOST:PORT...]/RUN");
+            "chain rebuild: error: give either --from NODE_DIR or --transport "
+            "nats://HOST:PORT[,HOST:PORT...]/RUN");
     std::error_code ec;
     if (fs::exists(o.dir, ec) && !fs::is_empty(o.dir, ec))
         throw InputError(fmt::format("{}: error: the directory exists and is not empty", o.dir));
@@ -125,7 +126,8 @@ void add_rebuild_command(CLI::App* chain, int& exit_code) {
     auto o = std::make_shared<RebuildOptions>();
     cmd->add_option("DIR", o->dir, "run directory to create")->required();
     cmd->add_option("--from", o->from, "a node's data directory (`node run --data`)");
-    cmd->add_option("--transport", o->transport, "nats://HOST:PORT[,HOST:PORT...]/RUN: the broker and the nodes");
+    cmd->add_option("--transport", o->transport,
+                    "nats://HOST:PORT[,HOST:PORT...]/RUN: the broker and the nodes");
     cmd->add_option("--server-key", o->server_key, "the run's server key file (kept by the operator)")
         ->required();
     cmd->callback(guarded(
