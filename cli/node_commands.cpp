@@ -239,7 +239,7 @@ void add_node_commands(CLI::App& app, int& exit_code) {
     verify->callback(guarded(exit_code, [v_dir] {
         std::unique_ptr<runtime::Store> store;
         try {
-            store = runtime::Store::open(std::filesystem::path(*v_dir) / "replica");
+            store = runtime::Store::open(std::filesystem::path(*v_dir) / nats::replica_dir);
         } catch (const runtime::StoreError& e) {
             throw InputError(e.what());
         }

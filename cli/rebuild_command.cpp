@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include "commands.hpp"
@@ -45,14 +44,6 @@ private:
     fs::path path_;
 };
 
-/// The run's server key as the copy pinned it (a node's `server.pub`), if it did.
-std::optional<PublicKey> pinned_server_key(const fs::path& node_dir) {
-    std::ifstream f(node_dir / "server.pub");
-    std::string text;
-    if (!(f >> text)) return std::nullopt;
-    return parse_hash(text);
-}
-
 int rebuild(const RebuildOptions& o) {
     if (o.from.empty() == o.transport.empty())
         throw InputError(
@@ -68,11 +59,11 @@ int rebuild(const RebuildOptions& o) {
     if (!o.from.empty()) {
         const fs::path node_dir = o.from;
         const fs::path replica =
-            fs::exists(node_dir / "replica" / "chain.db") ? node_dir / "replica" : node_dir;
+            fs::exists(node_dir / nats::replica_dir / "chain.db") ? node_dir / nats::replica_dir : node_dir;
         if (!fs::exists(replica / "chain.db"))
             throw InputError(
                 fmt::format("--from: {}: error: not a node's data directory (no replica/chain.db)", o.from));
-        if (const auto pinned = pinned_server_key(node_dir); pinned && *pinned != pub)
+        if (const auto pinned = nats::pinned_server_key(node_dir); pinned && *pinned != pub)
             throw InputError(
                 fmt::format("--server-key: {}: error: server key {} is not this run's (the node "
                             "pinned {})",
@@ -88,11 +79,8 @@ int rebuild(const RebuildOptions& o) {
         nats::FetchReport fetched;
         try {
             fetched = nats::fetch_run(*endpoint, pub, scratch.path(), {});
-        } catch (const nats::NatsError& e) {
-            const std::string what = e.what();
-            if (what.find("server key") != std::string::npos)
-                throw InputError(fmt::format("--server-key: {}: error: {}", o.server_key, what));
-            throw;
+        } catch (const nats::ServerKeyError& e) {
+            throw InputError(fmt::format("--server-key: {}: error: {}", o.server_key, e.what()));
         }
         if (fetched.missing_checkpoints)
             throw ChainError(
@@ -104,7 +92,7 @@ int rebuild(const RebuildOptions& o) {
                 fmt::format("{}: error: the VM state after block {} is not in the stream; "
                             "rebuild from a node's directory (--from)",
                             o.transport, fetched.blocks ? fetched.blocks - 1 : 0));
-        const auto store = Store::open(scratch.path() / "replica");
+        const auto store = Store::open(scratch.path() / nats::replica_dir);
         rep = rebuild_from(*store, o.dir, pub);
         source = fmt::format("{} ({} blocks from the stream, {} from the nodes)", o.transport,
                              fetched.from_stream, fetched.from_peers);

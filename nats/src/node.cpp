@@ -158,18 +158,15 @@ private:
             throw NatsError("run '" + o_.endpoint.run +
                             "': the run information is not signed by the key it names");
         if (o_.server_key && *o_.server_key != info.server_key)
-            throw NatsError("run '" + o_.endpoint.run + "' is signed by server key " + hex(info.server_key) +
-                            ", not the one given (" + hex(*o_.server_key) + ")");
+            throw ServerKeyError("run '" + o_.endpoint.run + "' is signed by server key " +
+                                 hex(info.server_key) + ", not the one given (" + hex(*o_.server_key) + ")");
         std::filesystem::create_directories(o_.data_dir);
         // The server's key is pinned the first time: later information must come from the same server.
-        const auto pin = o_.data_dir / "server.pub";
+        const auto pin = o_.data_dir / pinned_key_file;
         if (std::filesystem::exists(pin)) {
-            std::ifstream f(pin);
-            std::string text;
-            f >> text;
-            if (text != hex(info.server_key))
-                throw NatsError(pin.string() + ": error: run '" + o_.endpoint.run +
-                                "' is now signed by another server key (" + hex(info.server_key) + ")");
+            if (pinned_server_key(o_.data_dir) != info.server_key)
+                throw ServerKeyError(pin.string() + ": error: run '" + o_.endpoint.run +
+                                     "' is now signed by another server key (" + hex(info.server_key) + ")");
         } else {
             write_file_atomically(pin, {reinterpret_cast<const uint8_t*>(hex(info.server_key).data()), 64});
         }
@@ -185,7 +182,7 @@ private:
                                 " is not registered in run '" + o_.endpoint.run + "'");
             index_ = it->index;
         }
-        const auto dir = o_.data_dir / "replica";
+        const auto dir = o_.data_dir / replica_dir;
         if (std::filesystem::exists(dir / "chain.db")) {
             store_ = Store::open(dir);
             const auto& c = store_->config();

@@ -53,6 +53,13 @@ std::optional<Endpoint> parse_endpoint(std::string_view text, std::string* error
     return e;
 }
 
+std::optional<PublicKey> pinned_server_key(const std::filesystem::path& data_dir) {
+    std::ifstream f(data_dir / pinned_key_file);
+    std::string text;
+    if (!(f >> text)) return std::nullopt;
+    return parse_hash(text);
+}
+
 std::optional<std::string> check_stream_settings(const StreamSettings& s) {
     if (s.replicas && (*s.replicas < min_stream_replicas || *s.replicas > max_stream_replicas))
         return fmt::format("--replicas: error: {} replicas: JetStream keeps {} to {} copies of a stream",

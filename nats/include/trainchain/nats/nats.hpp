@@ -36,6 +36,21 @@ struct NatsError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The run's information is signed by another server key than the one given or pinned: the
+/// operator named the wrong key (bad input), or another server took the run's name.
+struct ServerKeyError : NatsError {
+    using NatsError::NatsError;
+};
+
+/// A node's data directory (`node run --data DIR`): its replica of the chain, a store like the
+/// server's, in DIR/replica_dir, and the server key it pinned on first sight in DIR/pinned_key_file.
+inline constexpr const char* replica_dir = "replica";
+inline constexpr const char* pinned_key_file = "server.pub";
+
+/// The server key a node's data directory pinned; nullopt when it pinned none (or the file is not
+/// 64 hex digits).
+std::optional<runtime::PublicKey> pinned_server_key(const std::filesystem::path& data_dir);
+
 /// How the run's streams are kept. Unset values keep what an existing stream has (a resumed run,
 /// a second server) and give a new stream the default.
 struct StreamSettings {
