@@ -820,21 +820,28 @@ TEST_CASE("json: stored bytes that are not UTF-8 still give valid JSON (history 
     CHECK_FALSE(verify(*store).ok);  // the payload no longer matches its root
 }
 
+namespace {
+
+/// Replaces `from` (which must be there) by `to` in the store's stored configuration (JSON text).
+void rewrite_config(const fs::path& dir, const std::string& from, const std::string& to) {
+    Db db(dir);
+    const auto rows = db.rows("SELECT value FROM meta WHERE key = 'config'");
+    REQUIRE(rows.size() == 1);
+    std::string text(rows[0][0].begin(), rows[0][0].end());
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    REQUIRE(db.run("UPDATE meta SET value = ? WHERE key = 'config'", {Bytes(text.begin(), text.end())}) ==
+            SQLITE_DONE);
+}
+
+}  // namespace
+
 TEST_CASE("config: a store of another format (1: payloads without proposals) is refused when it opens") {
     for (const std::string& format : {std::string("1"), std::string("3"), std::string("\"2\"")}) {
         INFO("format " << format);
         Copy c;
-        {
-            Db db(c.dir);
-            const auto rows = db.rows("SELECT value FROM meta WHERE key = 'config'");
-            REQUIRE(rows.size() == 1);
-            std::string text(rows[0][0].begin(), rows[0][0].end());
-            const auto at = text.find("\"format\":2");
-            REQUIRE(at != std::string::npos);
-            text.replace(at, 10, "\"format\":" + format);
-            REQUIRE(db.run("UPDATE meta SET value = ? WHERE key = 'config'",
-                           {Bytes(text.begin(), text.end())}) == SQLITE_DONE);
-        }
+        rewrite_config(c.dir, "\"format\":2", "\"format\":" + format);
         try {
             Store::open(c.dir);
             FAIL("opened");
@@ -850,17 +857,7 @@ TEST_CASE("config: a stored quorum below a majority is refused when the store op
     for (const int q : {1, 50, 0, 101}) {
         INFO("quorum " << q);
         Copy c;
-        {
-            Db db(c.dir);
-            const auto rows = db.rows("SELECT value FROM meta WHERE key = 'config'");
-            REQUIRE(rows.size() == 1);
-            std::string text(rows[0][0].begin(), rows[0][0].end());
-            const auto at = text.find("\"quorum_percent\":51");
-            REQUIRE(at != std::string::npos);
-            text.replace(at, 19, "\"quorum_percent\":" + std::to_string(q));
-            REQUIRE(db.run("UPDATE meta SET value = ? WHERE key = 'config'",
-                           {Bytes(text.begin(), text.end())}) == SQLITE_DONE);
-        }
+        rewrite_config(c.dir, "\"quorum_percent\":51", "\"quorum_percent\":" + std::to_string(q));
         try {
             Store::open(c.dir);
             FAIL("opened");

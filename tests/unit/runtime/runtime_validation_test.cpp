@@ -247,9 +247,7 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
          },
          Reject::ProposalSignature},
         {"a proposal signed by another registered node", 5,
-         [&f](Block& b) {
-             sign_proposal(b.payload.proposals.at(3), b, 5, &f.keys.at(0));
-         },
+         [&f](Block& b) { sign_proposal(b.payload.proposals.at(3), b, 5, &f.keys.at(0)); },
          Reject::ProposalSignature},
         {"the failing block changed: the signatures were over another", 5,
          [](Block& b) { b.payload.failing_height = 3; }, Reject::ProposalSignature},
