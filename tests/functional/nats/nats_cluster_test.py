@@ -27,8 +27,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+import nats_support
+from nats_support import Fail, expect, free_port, wait_port
 
 NODES = 10
 
@@ -50,21 +52,6 @@ def js_purge(c, stream, subject):
             if line.startswith(b"PING"):
                 s.sendall(b"PONG\r\n")
             expect(not line.startswith(b"-ERR"), line.decode())
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Fail(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise Fail(what)
 
 
 def sh(*args):
@@ -115,10 +102,8 @@ class Namespaces:
         self.made = []
 
 
-class Cluster:
+class Cluster(nats_support.Nodes):
     def __init__(self, trainchain, work, netns=None):
-        self.bin = trainchain
-        self.work = work
         self.netns = netns
         self.port = free_port()
         self.host = f"{netns.subnet}.1" if netns else "127.0.0.1"
@@ -130,55 +115,14 @@ class Cluster:
         self.nats = subprocess.Popen(
             ["nats-server", "-c", conf, "-js", "-a", self.host, "-p", str(self.port), "-sd", os.path.join(work, "js")],
             stdout=open(os.path.join(work, "nats.log"), "w"), stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while True:
-            try:
-                socket.create_connection((self.host, self.port), timeout=0.2).close()
-                break
-            except OSError:
-                expect(time.time() < deadline, "nats-server did not start")
-                time.sleep(0.05)
-        self.nodes = {}
-        self.keys = []
-        for i in range(NODES):
-            out = self.cli("node", "keygen", self.key(i)).stdout.strip()
-            expect(len(out) == 64, f"keygen printed {out!r}")
-            self.keys.append(out)
-        with open(os.path.join(work, "keys.txt"), "w") as f:
-            f.write("# the run's nodes\n" + "\n".join(self.keys) + "\n")
-
-    def key(self, i):
-        return os.path.join(self.work, f"node{i}.key")
-
-    def data(self, i):
-        return os.path.join(self.work, f"node{i}")
-
-    def cli(self, *args, check=True):
-        r = subprocess.run([self.bin, *args], capture_output=True, text=True, timeout=120)
-        if check and r.returncode != 0:
-            raise Fail(f"trainchain {' '.join(args)} exited {r.returncode}: {r.stderr}")
-        return r
+        wait_port(self.host, self.port, "nats-server", 10)
+        super().__init__(trainchain, work, NODES, cli_timeout=120)
 
     def start_node(self, i):
-        log = open(os.path.join(self.work, f"node{i}.log"), "a")
-        wrap = ["ip", "netns", "exec", self.netns.names[i]] if self.netns else []
-        self.nodes[i] = subprocess.Popen(
-            [*wrap, self.bin, "node", "run", "--transport", self.url, "--key", self.key(i), "--data", self.data(i)],
-            stdout=log, stderr=subprocess.STDOUT)
-
-    def kill_node(self, i):
-        p = self.nodes.pop(i)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=10)
+        self.spawn_node(i, self.url, ["ip", "netns", "exec", self.netns.names[i]] if self.netns else [])
 
     def stop(self):
-        for p in self.nodes.values():
-            p.terminate()
-        for p in self.nodes.values():
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        self.stop_nodes()
         self.nats.terminate()
         self.nats.wait(timeout=10)
 
@@ -197,38 +141,9 @@ def frozen(t, phase, limit):
         t.proc.send_signal(signal.SIGCONT)
 
 
-class Train:
-    """`trainchain train --json` in the background; events collected as they come."""
-
+class Train(nats_support.Train):
     def __init__(self, cluster, args):
-        self.proc = subprocess.Popen([cluster.bin, "train", *args, "--json"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        self.events, self.stderr = [], []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, args=(self.proc.stdout, self.events), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr), daemon=True).start()
-
-    def _read(self, stream, into):
-        for line in stream:
-            with self.lock:
-                into.append(json.loads(line) if into is self.events else line.rstrip("\n"))
-
-    def epochs(self):
-        with self.lock:
-            return [e for e in self.events if e.get("event") == "epoch"]
-
-    def wait_for(self, what, cond, timeout=120):
-        deadline = time.time() + timeout
-        while not cond():
-            expect(self.proc.poll() is None or cond(), f"train exited {self.proc.returncode} while waiting for "
-                   f"{what}: {self.stderr[-5:]}")
-            expect(time.time() < deadline, f"timed out waiting for {what}; stderr: {self.stderr[-5:]}")
-            time.sleep(0.05)
-
-    def finish(self, timeout=180):
-        self.proc.wait(timeout=timeout)
-        time.sleep(0.2)
-        return self.proc.returncode
+        super().__init__(cluster, args, wait_timeout=120, finish_timeout=180)
 
 
 def main():

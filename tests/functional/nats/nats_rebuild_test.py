@@ -18,42 +18,17 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+import nats_support
+from nats_support import Fail, expect, free_port, wait_port
 
 NODES = 5
 SERVERS = 3
-
-
-class Fail(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, what, timeout=15):
-    deadline = time.time() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            expect(time.time() < deadline, f"{what} did not start")
-            time.sleep(0.05)
 
 
 class NatsCluster:
@@ -67,7 +42,7 @@ class NatsCluster:
         for i in range(SERVERS):
             self.start(i)
         for i in range(SERVERS):
-            wait_port(self.ports[i], f"nats-server {i}")
+            wait_port("127.0.0.1", self.ports[i], f"nats-server {i}", 15)
 
     def start(self, i):
         conf = os.path.join(self.work, f"nats{i}.conf")
@@ -102,88 +77,23 @@ class NatsCluster:
                 p.kill()
 
 
-class Run:
+class Run(nats_support.Nodes):
     def __init__(self, trainchain, work):
-        self.bin = trainchain
-        self.work = work
         self.nats = NatsCluster(work)
-        self.nodes = {}
-        self.keys = []
-        for i in range(NODES):
-            out = self.cli("node", "keygen", self.key(i)).stdout.strip()
-            expect(len(out) == 64, f"keygen printed {out!r}")
-            self.keys.append(out)
-        with open(os.path.join(work, "keys.txt"), "w") as f:
-            f.write("\n".join(self.keys) + "\n")
-
-    def key(self, i):
-        return os.path.join(self.work, f"node{i}.key")
-
-    def data(self, i):
-        return os.path.join(self.work, f"node{i}")
-
-    def cli(self, *args, check=True, timeout=300):
-        r = subprocess.run([self.bin, *args], capture_output=True, text=True, timeout=timeout)
-        if check and r.returncode != 0:
-            raise Fail(f"trainchain {' '.join(args)} exited {r.returncode}: {r.stderr[-2000:]}")
-        return r
+        super().__init__(trainchain, work, NODES, cli_timeout=300)
 
     def start_node(self, i):
         # The nodes are spread over the three servers; node 4 is on the server that will die.
-        url = self.nats.url(min(i // 2, SERVERS - 1))
-        log = open(os.path.join(self.work, f"node{i}.log"), "a")
-        self.nodes[i] = subprocess.Popen(
-            [self.bin, "node", "run", "--transport", url, "--key", self.key(i), "--data", self.data(i)],
-            stdout=log, stderr=subprocess.STDOUT)
-
-    def kill_node(self, i):
-        p = self.nodes.pop(i)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=10)
+        self.spawn_node(i, self.nats.url(min(i // 2, SERVERS - 1)))
 
     def stop(self):
-        for p in self.nodes.values():
-            p.terminate()
-        for p in self.nodes.values():
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        self.stop_nodes()
         self.nats.stop()
 
 
-class Train:
-    """`trainchain train --json` in the background; events collected as they come."""
-
+class Train(nats_support.Train):
     def __init__(self, run, args):
-        self.proc = subprocess.Popen([run.bin, "train", *args, "--json"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        self.events, self.stderr = [], []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, args=(self.proc.stdout, self.events), daemon=True).start()
-        threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr), daemon=True).start()
-
-    def _read(self, stream, into):
-        for line in stream:
-            with self.lock:
-                into.append(json.loads(line) if into is self.events else line.rstrip("\n"))
-
-    def count(self, kind):
-        with self.lock:
-            return sum(1 for e in self.events if e.get("event") == kind)
-
-    def wait_for(self, what, cond, timeout=240):
-        deadline = time.time() + timeout
-        while not cond():
-            expect(self.proc.poll() is None or cond(),
-                   f"train exited {self.proc.returncode} while waiting for {what}: {self.stderr[-5:]}")
-            expect(time.time() < deadline, f"timed out waiting for {what}; stderr: {self.stderr[-5:]}")
-            time.sleep(0.05)
-
-    def finish(self, timeout=300):
-        self.proc.wait(timeout=timeout)
-        time.sleep(0.2)
-        return self.proc.returncode
+        super().__init__(run, args, wait_timeout=240, finish_timeout=300)
 
 
 def history(run, d):
@@ -332,6 +242,11 @@ def scenario(run, work):
     bad = run.cli("chain", "rebuild", os.path.join(work, "wrong"), "--from", run.data(3), "--server-key", other,
                   check=False)
     expect(bad.returncode == 2 and "server key" in bad.stderr, f"a wrong server key: {bad.returncode} {bad.stderr}")
+    bad = run.cli("chain", "rebuild", os.path.join(work, "wrong2"), "--transport", url, "--server-key", other,
+                  check=False)
+    expect(bad.returncode == 2 and "--server-key" in bad.stderr and "server key" in bad.stderr
+           and not os.path.exists(os.path.join(work, "wrong2")),
+           f"a wrong server key over NATS: {bad.returncode} {bad.stderr}")
     print(f"rebuilt {len(after)} blocks after losing the server, a nats-server and 2 of {NODES} nodes; "
           f"resumed to {len(final)} blocks")
 
