@@ -1,11 +1,14 @@
 // bench/chain_bench.cpp - the chain's costs: proof-of-work hashing per core next to OpenSSL's
-// SHA-256, a 100-node block append at the default difficulty with its time split, and `verify`
-// over a chain of 10,000 blocks.
+// SHA-256, a 100-node block append at the default difficulty with its time split, the append at
+// heights 10, 1,000 and 10,000 of one growing chain, and `verify` over a chain of 10,000 blocks.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <random>
 
 #include "trainchain/runtime/chain.hpp"
@@ -110,6 +113,77 @@ void BM_append_100_nodes(benchmark::State& state) {
     std::filesystem::remove_all(default_key_dir(dir));
 }
 
+/// One chain that grows from benchmark to benchmark: 100 nodes (the setup) at 8 bits, so
+/// that the proof of work (256 tries expected) is a negligible part of a block, and a 1 KiB
+/// checkpoint of its own per epoch. With TRAINCHAIN_BENCH_CHAIN_DIR set, the chain is built there
+/// and kept (with its keys in DIR.keys), for `trainchain chain append` to be measured on it.
+struct GrowingChain {
+    std::filesystem::path dir;
+    bool keep = false;
+    std::unique_ptr<Chain> chain;
+    uint64_t epoch = 0;
+
+    GrowingChain() {
+        const char* kept = std::getenv("TRAINCHAIN_BENCH_CHAIN_DIR");
+        keep = kept && *kept;
+        dir = keep ? std::filesystem::path(kept) : temp_dir("growing");
+        ChainConfig cfg;
+        cfg.nodes = 100;
+        cfg.difficulty_bits = 8;
+        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    }
+    ~GrowingChain() {
+        chain.reset();
+        if (keep) return;
+        std::filesystem::remove_all(dir);
+        std::filesystem::remove_all(default_key_dir(dir));
+    }
+
+    /// Appends the next epoch; the time it took.
+    AppendReport append() {
+        Bytes checkpoint(1024, static_cast<uint8_t>(epoch));
+        for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((epoch + 1) >> (8 * i));
+        ++epoch;
+        return chain->append_epoch({epoch, 0.5, 1.0, checkpoint, ""});
+    }
+};
+
+GrowingChain& growing_chain() {
+    static GrowingChain chain;
+    return chain;
+}
+
+/// The append of an epoch block at height state.range(0): the chain is first grown to that height
+/// (untimed), then each repetition appends one block (so the repetitions stand at the height and
+/// just above it). Compare the medians across heights: an append must not slow down as the chain
+/// grows.
+void BM_append_at_height(benchmark::State& state) {
+    auto& g = growing_chain();
+    const auto height = static_cast<size_t>(state.range(0));
+    while (g.chain->blocks().size() < height)
+        if (const auto r = g.append(); !r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            return;
+        }
+    double mining = 0, storage = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = g.append();
+        const auto end = std::chrono::steady_clock::now();
+        if (!r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            break;
+        }
+        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+        mining += r.mining_ms;
+        storage += r.storage_ms;
+    }
+    const double n = static_cast<double>(state.iterations());
+    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
+    state.counters["mining_ms"] = mining / n;
+    state.counters["storage_ms"] = storage / n;
+}
+
 /// `verify` over 10,000 blocks: built directly in the store (5 nodes, 8-bit difficulty, signed
 /// votes, a 1 KiB checkpoint per epoch block) so that the setup takes seconds, then verified.
 void BM_verify_10000_blocks(benchmark::State& state) {
@@ -176,5 +250,15 @@ BENCHMARK(BM_pow_midstate);
 BENCHMARK(BM_openssl_sha256_92_bytes);
 BENCHMARK(BM_openssl_evp_sha256_64_bytes);
 BENCHMARK(BM_append_100_nodes)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+// One append per repetition; the median of 25 is the figure (ReportAggregatesOnly).
+BENCHMARK(BM_append_at_height)
+    ->Arg(10)
+    ->Arg(1'000)
+    ->Arg(10'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(25)
+    ->ReportAggregatesOnly(true)
+    ->UseManualTime();
 BENCHMARK(BM_verify_10000_blocks)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK_MAIN();
