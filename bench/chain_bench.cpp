@@ -1,6 +1,7 @@
 // bench/chain_bench.cpp - the chain's costs: proof-of-work hashing per core next to OpenSSL's
 // SHA-256, a 100-node block append at the default difficulty with its time split, the append at
-// heights 10, 1,000 and 10,000 of one growing chain, and `verify` over a chain of 10,000 blocks.
+// heights 10, 1,000 and 10,000 of one growing chain (in an open chain, and opened, appended and
+// closed as `chain append` does), and `verify` over a chain of 10,000 blocks.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -184,6 +185,56 @@ void BM_append_at_height(benchmark::State& state) {
     state.counters["storage_ms"] = storage / n;
 }
 
+/// What `trainchain chain append` does once its process has started, at height state.range(0) of
+/// the growing chain: open the chain for writing (its lock, keys, blocks, VM state and in-process
+/// nodes), check the epoch, append it, close. One per repetition.
+void BM_open_append_close(benchmark::State& state) {
+    auto& g = growing_chain();
+    const auto height = static_cast<size_t>(state.range(0));
+    while (g.chain->blocks().size() < height)
+        if (const auto r = g.append(); !r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            return;
+        }
+    g.chain.reset();  // the writer lock goes with it
+    using Clock = std::chrono::steady_clock;
+    const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    double open = 0, append = 0, close = 0, mining = 0;
+    for (auto _ : state) {
+        Bytes checkpoint(1024, static_cast<uint8_t>(g.epoch));
+        for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((g.epoch + 1) >> (8 * i));
+        const auto start = Clock::now();
+        auto chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+        const auto opened = Clock::now();
+        const EpochResult result{g.epoch + 1, 0.5, 1.0, checkpoint, ""};
+        if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
+            state.SkipWithError(check.detail.c_str());
+            break;
+        }
+        const auto r = chain->append_epoch(result);
+        const auto appended = Clock::now();
+        chain.reset();
+        const auto end = Clock::now();
+        if (!r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            break;
+        }
+        ++g.epoch;
+        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+        open += ms(opened - start);
+        append += ms(appended - opened);
+        close += ms(end - appended);
+        mining += r.mining_ms;
+    }
+    g.chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    const double n = static_cast<double>(state.iterations());
+    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
+    state.counters["open_ms"] = open / n;
+    state.counters["append_ms"] = append / n;
+    state.counters["close_ms"] = close / n;
+    state.counters["mining_ms"] = mining / n;
+}
+
 /// `verify` over 10,000 blocks: built directly in the store (5 nodes, 8-bit difficulty, signed
 /// votes, a 1 KiB checkpoint per epoch block) so that the setup takes seconds, then verified.
 void BM_verify_10000_blocks(benchmark::State& state) {
@@ -252,15 +303,30 @@ BENCHMARK(BM_pow_midstate);
 BENCHMARK(BM_openssl_sha256_92_bytes);
 BENCHMARK(BM_openssl_evp_sha256_64_bytes);
 BENCHMARK(BM_append_100_nodes)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
-// One append per repetition; the median of 25 is the figure (ReportAggregatesOnly).
-BENCHMARK(BM_append_at_height)
-    ->Arg(10)
-    ->Arg(1'000)
-    ->Arg(10'000)
-    ->Unit(benchmark::kMillisecond)
-    ->Iterations(1)
-    ->Repetitions(25)
-    ->ReportAggregatesOnly(true)
-    ->UseManualTime();
 BENCHMARK(BM_verify_10000_blocks)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
-BENCHMARK_MAIN();
+
+int main(int argc, char** argv) {
+    // The growing chain's benchmarks, height by height (each grows the chain to its height first):
+    // one append per repetition, the median the figure (ReportAggregatesOnly).
+    for (const int64_t height : {10, 1'000, 10'000}) {
+        benchmark::RegisterBenchmark("BM_append_at_height", BM_append_at_height)
+            ->Arg(height)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(1)
+            ->Repetitions(25)
+            ->ReportAggregatesOnly(true)
+            ->UseManualTime();
+        benchmark::RegisterBenchmark("BM_open_append_close", BM_open_append_close)
+            ->Arg(height)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(1)
+            ->Repetitions(11)
+            ->ReportAggregatesOnly(true)
+            ->UseManualTime();
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
