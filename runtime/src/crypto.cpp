@@ -83,15 +83,15 @@ std::optional<KeyPair> KeyPair::from_seed(std::span<const uint8_t> seed) {
     size_t len = kp.public_.size();
     if (EVP_PKEY_get_raw_public_key(key.get(), kp.public_.data(), &len) != 1 || len != 32)
         return std::nullopt;
+    kp.key_ = std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
     return kp;
 }
 
 Signature KeyPair::sign(std::span<const uint8_t> message) const {
-    Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed_.data(), seed_.size()));
     MdCtx ctx(EVP_MD_CTX_new());
     Signature sig{};
     size_t len = sig.size();
-    if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+    if (!key_ || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
         EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1 || len != sig.size())
         throw std::runtime_error("Ed25519 signing failed");
     return sig;
