@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision, Boost.Beast (serve)
-  libcrypto++-dev       # Keccak-256 for SHA3
+  nettle-dev            # Keccak-f[1600] for KECCAK256
   libssl-dev            # SHA-256, Ed25519
   libsqlite3-dev        # the chain store
   libzstd-dev           # compressed checkpoints
