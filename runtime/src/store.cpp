@@ -766,7 +766,12 @@ Bytes Store::decompress_checkpoint(std::span<const uint8_t> file, const std::fil
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{1} << 34))
         throw StoreError(path.string() + ": error: not a zstd frame");
     Bytes out(static_cast<size_t>(size));
-    const size_t n = ZSTD_decompress(out.data(), out.size(), file.data(), file.size());
+    // One decompression context per thread (ZSTD_decompress makes and frees one per call, which
+    // costs more than decompressing a small checkpoint).
+    thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(),
+                                                                               ZSTD_freeDCtx);
+    if (!dctx) throw StoreError("zstd: cannot create a decompression context");
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), file.data(), file.size());
     if (ZSTD_isError(n) || n != out.size())
         throw StoreError(path.string() + ": error: corrupt checkpoint (" +
                          std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");
