@@ -14,6 +14,8 @@
 #include "trainchain/runtime/pow.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -60,10 +62,9 @@ uint32_t load_be32(const uint8_t* p) noexcept {
 Hash to_hash(const uint32_t state[8]) noexcept {
     Hash h;
     for (size_t i = 0; i < 8; ++i) {
-        h[4 * i] = static_cast<uint8_t>(state[i] >> 24);
-        h[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
-        h[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
-        h[4 * i + 3] = static_cast<uint8_t>(state[i]);
+        const uint32_t be =
+            std::endian::native == std::endian::little ? __builtin_bswap32(state[i]) : state[i];
+        std::memcpy(h.data() + 4 * i, &be, 4);
     }
     return h;
 }
@@ -73,7 +74,7 @@ Hash to_hash(const uint32_t state[8]) noexcept {
 /// that checking the hashes checks the head too.
 Hash to_hash(uint64_t head, const uint32_t state[8]) noexcept {
     uint32_t s[8];
-    std::copy(state, state + 8, s);
+    std::memcpy(s, state, sizeof s);
     s[0] = static_cast<uint32_t>(head >> 32);
     s[1] = static_cast<uint32_t>(head);
     return to_hash(s);
@@ -129,7 +130,7 @@ void round_on(uint32_t s[8], uint32_t wk) noexcept {
 /// The SHA-256 compression of one block of 16 words into `state`.
 void compress_portable(uint32_t state[8], const uint32_t block[16]) noexcept {
     uint32_t w[64];
-    std::copy(block, block + 16, w);
+    std::memcpy(w, block, 16 * sizeof(uint32_t));
     for (int t = 16; t < 64; ++t) w[t] = schedule(w, t);
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
@@ -144,12 +145,12 @@ void compress_portable(uint32_t state[8], const uint32_t block[16]) noexcept {
 uint64_t scan_portable(const Miner::Prepared& p, uint64_t nonce, uint64_t stride, uint64_t count,
                        HeadCheck check, Hash* out) noexcept {
     uint32_t w[64];
-    std::copy(p.w, p.w + 20, w);
+    std::memcpy(w, p.w, sizeof p.w);
     uint32_t round6[8];  // the state after round 5 for the high half `hi`
     uint32_t hi = 0;
     const auto set_high = [&](uint32_t high) {
         hi = w[nonce_hi_word] = high;
-        std::copy(p.round4, p.round4 + 8, round6);
+        std::memcpy(round6, p.round4, sizeof round6);
         round_on(round6, w[4] + K[4]);
         round_on(round6, w[5] + K[5]);
         w[20] = schedule(w, 20);
@@ -478,24 +479,24 @@ Miner::Miner(const BlockHeader& header, Sha256Engine engine) : engine_(engine) {
 
     uint32_t first[16];
     for (int i = 0; i < 16; ++i) first[i] = load_be32(bytes.data() + 4 * i);
-    std::copy(initial_state, initial_state + 8, prepared_.midstate);
+    std::memcpy(prepared_.midstate, initial_state, sizeof initial_state);
     compress(engine, prepared_.midstate, first);
 
     uint32_t* w = prepared_.w;
     for (int i = 0; i < 16; ++i) w[i] = load_be32(tail + 4 * i);
     w[nonce_hi_word] = w[nonce_lo_word] = 0;
     for (int t = 16; t < 20; ++t) w[t] = schedule(w, t);  // words 16-19 read words 0-4 only
-    std::copy(prepared_.midstate, prepared_.midstate + 8, prepared_.round4);
+    std::memcpy(prepared_.round4, prepared_.midstate, sizeof prepared_.round4);
     for (int t = 0; t < 4; ++t) round_on(prepared_.round4, w[t] + K[t]);
 }
 
 Hash Miner::hash(uint64_t nonce) const noexcept {
     uint32_t block[16];
-    std::copy(prepared_.w, prepared_.w + 16, block);
+    std::memcpy(block, prepared_.w, sizeof block);
     block[nonce_hi_word] = static_cast<uint32_t>(nonce >> 32);
     block[nonce_lo_word] = static_cast<uint32_t>(nonce);
     uint32_t state[8];
-    std::copy(prepared_.midstate, prepared_.midstate + 8, state);
+    std::memcpy(state, prepared_.midstate, sizeof state);
     compress(engine_, state, block);
     return to_hash(state);
 }
