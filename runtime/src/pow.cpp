@@ -7,9 +7,8 @@
 // length). In that block the nonce is words 5 (high half) and 6 (low half): rounds 0-3 and
 // schedule words 16-19 need no nonce and are computed once per candidate, rounds 4-5 and word 20
 // once per high half, so a try runs rounds 6-63. The difficulty is checked on the first two state
-// words (HeadCheck); a 32-byte Hash is built only for the winner. The SHA-NI path runs two nonces
-// side by side, so that the two chains of dependent sha256rnds2 overlap. The engine is picked at
-// run time with cpuid; only the functions marked NI_TARGET use the SHA extensions, so the rest
+// words (HeadCheck); a 32-byte Hash is built only for the winner. The engine is picked at run
+// time with cpuid; only the functions marked NI_TARGET use the SHA extensions, so the rest
 // of the build stays portable.
 #include "trainchain/runtime/pow.hpp"
 
@@ -331,54 +330,33 @@ NI_INLINE void ni_try(const NiSetup& s, const NiHigh& h, uint32_t lo, __m128i& a
     cdgh_out = _mm_add_epi32(cdgh, s.mid_cdgh);
 }
 
-/// `cache` for the high half of `nonce`, recomputed when the high half changed.
-NI_INLINE const NiHigh& ni_high_for(const NiSetup& s, NiHigh& cache, uint64_t nonce) noexcept {
-    const auto hi = static_cast<uint32_t>(nonce >> 32);
-    if (cache.hi != hi) cache = ni_high(s, hi);
-    return cache;
-}
-
 /// The first 64 bits of a final state: A and B, lanes 3 and 2.
 NI_INLINE uint64_t ni_head(__m128i abef) noexcept {
     return static_cast<uint64_t>(_mm_extract_epi64(abef, 1));
 }
 
-/// The SHA-NI per-try loop, two nonces at a time; the same contract as scan_portable.
+/// The SHA-NI per-try loop; the same contract as scan_portable. Consecutive tries do not depend on
+/// each other, so the core's out-of-order window overlaps their sha256rnds2 chains by itself (two
+/// nonces interleaved by hand measured the same, docs/performance.md).
 NI_TARGET uint64_t scan_ni(const Miner::Prepared& p, uint64_t nonce, uint64_t stride, uint64_t count,
                            HeadCheck check, Hash* out) noexcept {
     const NiSetup s = ni_setup(p);
-    NiHigh high0 = ni_high(s, static_cast<uint32_t>(nonce >> 32)), high1 = high0;
-    uint64_t i = 0;
-    for (; count - i >= 2; i += 2) {
-        const uint64_t n0 = nonce, n1 = nonce + stride;
-        nonce = n1 + stride;
-        __m128i abef0, cdgh0, abef1, cdgh1;
-        ni_try(s, ni_high_for(s, high0, n0), static_cast<uint32_t>(n0), abef0, cdgh0);
-        ni_try(s, ni_high_for(s, high1, n1), static_cast<uint32_t>(n1), abef1, cdgh1);
-        if (out) {
-            uint32_t st[8];
-            store_state(abef0, cdgh0, st);
-            out[i] = to_hash(ni_head(abef0), st);
-            store_state(abef1, cdgh1, st);
-            out[i + 1] = to_hash(ni_head(abef1), st);
-        } else {
-            if (check.passes(ni_head(abef0))) return i;
-            if (check.passes(ni_head(abef1))) return i + 1;
-        }
-    }
-    if (i < count) {
+    NiHigh high = ni_high(s, static_cast<uint32_t>(nonce >> 32));
+    for (uint64_t i = 0; i < count; ++i, nonce += stride) {
+        if (static_cast<uint32_t>(nonce >> 32) != high.hi)
+            high = ni_high(s, static_cast<uint32_t>(nonce >> 32));
         __m128i abef, cdgh;
-        ni_try(s, ni_high_for(s, high0, nonce), static_cast<uint32_t>(nonce), abef, cdgh);
+        ni_try(s, high, static_cast<uint32_t>(nonce), abef, cdgh);
+        const uint64_t head = ni_head(abef);
         if (out) {
             uint32_t st[8];
             store_state(abef, cdgh, st);
-            out[i] = to_hash(ni_head(abef), st);
-        } else if (check.passes(ni_head(abef))) {
+            out[i] = to_hash(head, st);
+        } else if (check.passes(head)) {
             return i;
         }
-        ++i;
     }
-    return i;
+    return count;
 }
 
 bool cpu_has_sha_ni() noexcept {

@@ -230,9 +230,9 @@ TEST_CASE("Miner::hashes (the per-try path with its precomputed rounds) equals O
                 uint64_t start, stride;
                 size_t count;
             };
-            // Odd and even counts (the SHA-NI path runs nonces in pairs), runs across a change of
-            // the nonce's high half (between the two of a pair, and between pairs), strides that
-            // change it on every try, the top of the nonce space and wrapping past it.
+            // Runs across a change of the nonce's high half (where rounds 4-5 are redone) at
+            // several offsets, strides that change it on every try, the top of the nonce space and
+            // wrapping past it, a stride of zero, one try and none.
             std::vector<Run> runs = {{0, 1, 9},
                                      {0xfffffffcull, 1, 8},
                                      {0xfffffffbull, 1, 8},
@@ -321,7 +321,7 @@ TEST_CASE("mine_range: every engine finds the first passing nonce, with the same
             CHECK(r->tries == tries);
         }
     }
-    // A winner at a pair's second nonce, at the odd last try of a scan, and just after a stop check.
+    // A winner at the last try mine_range may spend, and the same search one try short of it.
     for (const Sha256Engine engine : engines()) {
         std::mt19937_64 rng2(46);
         for (int i = 0; i < 40; ++i) {
