@@ -1,10 +1,14 @@
-// bench/chain_bench.cpp - the chain's costs: proof-of-work hashing per core next to OpenSSL's
-// SHA-256, a 100-node block append at the default difficulty with its time split, and `verify`
-// over a chain of 10,000 blocks (5 nodes) and one of 1,000 blocks (100 nodes).
+// bench/chain_bench.cpp - the chain's costs: proof-of-work tries per core on each SHA-256 engine
+// and on 1 and 2 threads next to OpenSSL's SHA-256 (one bare compression, EVP, one-shot), a
+// 100-node block append at the default difficulty with its time split, and `verify` over a chain
+// of 10,000 blocks (5 nodes) and one of 1,000 blocks (100 nodes).
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <time.h>
+
+#include <atomic>
 #include <filesystem>
 #include <random>
 
@@ -31,14 +35,92 @@ BlockHeader sample_header() {
     return h;
 }
 
-/// One proof-of-work try: one SHA-256 compression after the precomputed midstate.
-void BM_pow_midstate(benchmark::State& state) {
-    const Miner miner(sample_header());
+/// The engine of a benchmark's first argument; skips the benchmark when the CPU cannot run it.
+bool engine_arg(benchmark::State& state, Sha256Engine& engine) {
+    engine = static_cast<Sha256Engine>(state.range(0));
+    state.SetLabel(engine_name(engine));
+    if (engine_supported(engine)) return true;
+    state.SkipWithError("this CPU cannot run the engine");
+    return false;
+}
+
+/// Proof-of-work tries per second on one core: mine_range over 65,536 nonces at a difficulty no
+/// hash meets (256 bits), so every try runs, with the stop flag read every 1024 tries as in a race.
+void BM_pow_tries(benchmark::State& state) {
+    Sha256Engine engine;
+    if (!engine_arg(state, engine)) return;
+    const BlockHeader header = sample_header();
+    const std::atomic<bool> stop{false};
+    constexpr uint64_t batch = 65'536;
+    uint64_t start = 0, tries = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(mine_range(header, 256, start, 1, stop, batch, tries, engine));
+        start += batch;
+    }
+    state.counters["tries_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * batch), benchmark::Counter::kIsRate);
+}
+
+/// Seconds of CPU time this process has used, all threads.
+double process_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+/// The whole race users run: mine() at 22 bits (4.2 M tries expected) on 1 or 2 threads, a new
+/// header each time. tries_per_s is over wall time (what a user waits; linear in threads only when
+/// that many cores are free), tries_per_cpu_s over the workers' CPU time (the rate per busy core:
+/// the same on 1 and 2 threads when the workers do not slow each other, even on a shared machine).
+void BM_pow_mine(benchmark::State& state) {
+    const auto threads = static_cast<unsigned>(state.range(0));
+    BlockHeader header = sample_header();
+    uint64_t total = 0;
+    double cpu = 0;
+    for (auto _ : state) {
+        ++header.height;
+        const double cpu_start = process_cpu_seconds();
+        const auto r = mine(header, {22, threads});
+        cpu += process_cpu_seconds() - cpu_start;
+        if (!r) {
+            state.SkipWithError("no nonce found");
+            break;
+        }
+        total += r->tries;
+    }
+    state.counters["tries_per_s"] =
+        benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
+    state.counters["tries_per_cpu_s"] = static_cast<double>(total) / cpu;
+}
+
+/// Miner::hash: the exact hash of one nonce (a full compression after the midstate, then the
+/// 32-byte Hash), what checks and the winner use.
+void BM_pow_hash(benchmark::State& state) {
+    Sha256Engine engine;
+    if (!engine_arg(state, engine)) return;
+    const Miner miner(sample_header(), engine);
     uint64_t nonce = 0;
     for (auto _ : state) benchmark::DoNotOptimize(miner.hash(nonce++));
     state.counters["hashes_per_s"] =
         benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // SHA256_Transform: the anchor
+/// The anchor: one bare SHA-256 compression, OpenSSL's SHA256_Transform (SHA-NI where the CPU has it).
+void BM_openssl_sha256_transform(benchmark::State& state) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    unsigned char block[64] = {1};
+    for (auto _ : state) {
+        SHA256_Transform(&ctx, block);
+        ++block[0];
+    }
+    benchmark::DoNotOptimize(ctx.h);
+    state.counters["hashes_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+#pragma GCC diagnostic pop
 
 /// The reference: OpenSSL's one-shot SHA-256 of the whole 92-byte header.
 void BM_openssl_sha256_92_bytes(benchmark::State& state) {
@@ -178,7 +260,15 @@ void BM_verify(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_pow_midstate);
+BENCHMARK(BM_pow_tries)
+    ->Arg(static_cast<int>(Sha256Engine::ShaNi))
+    ->Arg(static_cast<int>(Sha256Engine::Portable))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pow_mine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_pow_hash)
+    ->Arg(static_cast<int>(Sha256Engine::ShaNi))
+    ->Arg(static_cast<int>(Sha256Engine::Portable));
+BENCHMARK(BM_openssl_sha256_transform);
 BENCHMARK(BM_openssl_sha256_92_bytes);
 BENCHMARK(BM_openssl_evp_sha256_64_bytes);
 BENCHMARK(BM_append_100_nodes)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
