@@ -23,19 +23,37 @@ private:
     std::vector<uint8_t> data_;
 };
 
-/// Jump destinations and the zero-padded copy of the code the interpreter walks.
+/// What entering a basic block at one code position needs: the block runs from there to the next
+/// instruction that ends a block (see `ends_block` in interpreter.cpp). With this much gas and a
+/// stack height in the given range no instruction of the block can fail on gas or stack, so the
+/// interpreter charges the block's base costs at once and runs its instructions unchecked.
+struct BlockInfo {
+    int32_t gas;  ///< the sum of the block's base costs in the fork
+    /// The least stack height at entry for which no instruction underflows, in bytes (32 per item).
+    uint32_t min_bytes;
+    /// How many bytes of stack above min_bytes the entry height may be without an instruction
+    /// overflowing. A block that can never run unchecked has min_bytes above any height.
+    uint32_t span_bytes;
+};
+
+/// Jump destinations, block entries and the zero-padded copy of the code the interpreter walks,
+/// for one fork.
 struct CodeAnalysis {
     /// Zero bytes before the code, so that PUSH can load whole 8-byte words ending at its last
     /// immediate byte without reading outside the buffer.
     static constexpr size_t front_padding = 8;
     std::vector<uint8_t> padded;    ///< front padding, code, then 33 zero bytes (PUSH32 + STOP)
     std::vector<uint8_t> jumpdest;  ///< 1 where a JUMPDEST opcode (not PUSH data) is
+    /// Indexed by code position, size code.size() + 1 (the implicit STOP at the end): valid where a
+    /// block can be entered (the start, every JUMPDEST, and after every instruction that ends one).
+    std::vector<BlockInfo> blocks;
 
     /// The first byte of the code inside `padded`.
     [[nodiscard]] const uint8_t* begin() const noexcept { return padded.data() + front_padding; }
 };
 
-CodeAnalysis analyze(bytes_view code);
+/// Analyses `code` for `fork` (block costs come from the fork's gas table).
+CodeAnalysis analyze(bytes_view code, Fork fork);
 
 /// Everything one frame's instructions read or write besides the stack and the gas counter.
 struct ExecutionState {
@@ -47,6 +65,7 @@ struct ExecutionState {
           code{c},
           code_begin{a.begin()},
           jumpdest{a.jumpdest.data()},
+          blocks{a.blocks.data()},
           tracer{h.tracer()} {}
 
     Host& host;
@@ -56,6 +75,7 @@ struct ExecutionState {
     bytes_view code;            ///< original code, for CODECOPY/CODESIZE
     const uint8_t* code_begin;  ///< the code inside the analysis' padded buffer
     const uint8_t* jumpdest;    ///< the analysis' JUMPDEST map
+    const BlockInfo* blocks;    ///< the analysis' block entries
     Tracer* tracer;             ///< the host's tracer, if any
     Memory memory;
     bytes return_data;  ///< output of the last nested call
