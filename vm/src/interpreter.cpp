@@ -15,7 +15,11 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <cstring>
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #include "instructions.hpp"
 
@@ -104,6 +108,7 @@ CodeAnalysis analyze(bytes_view code, Fork fork) {
     a.padded.insert(a.padded.end(), code.begin(), code.end());
     a.padded.resize(CodeAnalysis::front_padding + code.size() + 33, 0);
     a.jumpdest.assign(code.size(), 0);
+    a.fork = fork;
     std::vector<uint32_t> starts;  // instruction positions, in order
     starts.reserve(code.size());
     for (size_t i = 0; i < code.size(); ++i) {
@@ -148,6 +153,66 @@ CodeAnalysis analyze(bytes_view code, Fork fork) {
 
 namespace {
 
+/// Recent analyses, per thread (no locking): keyed by a hash of the code's bytes and the fork,
+/// confirmed by comparing the bytes. Hashing and comparing cost a small part of an analysis
+/// (the code is read twice, word by word, instead of walked opcode by opcode and its blocks
+/// costed). Keccak-256, the code hash the chain knows accounts by, would cost more than the
+/// analysis itself. When the analyses held pass `max_bytes`, the cache starts over.
+class AnalysisCache {
+public:
+    std::shared_ptr<const CodeAnalysis> get(bytes_view code, Fork fork) {
+        const size_t key = std::hash<std::string_view>{}(
+                               std::string_view{reinterpret_cast<const char*>(code.data()), code.size()}) ^
+                           static_cast<size_t>(fork);
+        for (auto [it, end] = entries_.equal_range(key); it != end; ++it) {
+            const CodeAnalysis& a = *it->second;
+            if (a.fork == fork && a.code().size() == code.size() &&
+                (code.empty() || std::memcmp(a.code().data(), code.data(), code.size()) == 0))
+                return it->second;
+        }
+        auto a = std::make_shared<const CodeAnalysis>(analyze(code, fork));
+        const size_t cost = footprint(*a);
+        if (bytes_ + cost > max_bytes) {
+            entries_.clear();
+            bytes_ = 0;
+        }
+        entries_.emplace(key, a);
+        bytes_ += cost;
+        return a;
+    }
+
+private:
+    static size_t footprint(const CodeAnalysis& a) noexcept {
+        return a.padded.capacity() + a.jumpdest.capacity() + a.blocks.capacity() * sizeof(BlockInfo);
+    }
+    static constexpr size_t max_bytes = size_t{32} << 20;
+    std::unordered_multimap<size_t, std::shared_ptr<const CodeAnalysis>> entries_;
+    size_t bytes_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<const CodeAnalysis> cached_analysis(bytes_view code, Fork fork) {
+    thread_local AnalysisCache cache;
+    return cache.get(code, fork);
+}
+
+namespace {
+
+/// The operand stack's storage: max_stack_height words and the slot below the bottom.
+struct StackSpace {
+    alignas(32) unsigned char bytes[(max_stack_height + 1) * sizeof(uint256)];
+};
+
+/// A stack buffer from the thread's pool for the length of one frame.
+struct StackLease {
+    std::unique_ptr<StackSpace> space = BufferPool<StackSpace>::take();
+    StackLease() = default;
+    StackLease(const StackLease&) = delete;
+    StackLease& operator=(const StackLease&) = delete;
+    ~StackLease() { BufferPool<StackSpace>::give(std::move(space)); }
+};
+
 /// The dispatch loop. Returns the gas left; the outcome is in state.status.
 ///
 /// Dispatch is threaded (GCC's computed goto): every opcode's handler ends in its own indirect
@@ -165,12 +230,9 @@ template <bool Traced>
 int64_t run(ExecutionState& state, int64_t gas) noexcept {
     const GasTable& costs = gas_table(state.fork);
     // Slot 0 sits below the stack's bottom so that the empty stack's top pointer stays in bounds.
-    // Uninitialised storage: every slot is written by a push before it is read.
-    struct StackSpace {
-        alignas(32) unsigned char bytes[(max_stack_height + 1) * sizeof(uint256)];
-    };
-    const auto stack_space = std::make_unique_for_overwrite<StackSpace>();
-    uint256* const bottom = reinterpret_cast<uint256*>(stack_space->bytes);
+    // Every slot is written by a push before it is read. From the thread's pool (see BufferPool).
+    const StackLease stack_space;
+    uint256* const bottom = reinterpret_cast<uint256*>(stack_space.space->bytes);
     uint256* sp = bottom;
     const code_iterator code_begin = state.code_begin;
     code_iterator pc = code_begin;
@@ -272,8 +334,12 @@ stack_overflow:
 namespace {
 
 Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
-    const detail::CodeAnalysis analysis = detail::analyze(code, fork);
-    detail::ExecutionState state{host, fork, msg, code, analysis};
+    // Init code usually runs once: analysed, not cached.
+    const bool once = msg.kind == CallKind::Create || msg.kind == CallKind::Create2;
+    const std::shared_ptr<const detail::CodeAnalysis> analysis =
+        once ? std::make_shared<const detail::CodeAnalysis>(detail::analyze(code, fork))
+             : detail::cached_analysis(code, fork);
+    detail::ExecutionState state{host, fork, msg, *analysis};
     // The traced loop is a separate instantiation, so the untraced one has no tracer checks.
     const int64_t gas_left =
         state.tracer != nullptr ? detail::run<true>(state, msg.gas) : detail::run<false>(state, msg.gas);

@@ -1101,6 +1101,29 @@ TEST_CASE("a JUMPDEST inside a straight run is a block entry of its own when jum
           Status::Success);
 }
 
+TEST_CASE("analyses are reused only for the same code and fork; frame buffers start empty") {
+    // BALANCE costs 20 in Frontier and 400 from Tangerine Whistle: the same code, priced per fork
+    const bytecode code = push(0) + Op::BALANCE + Op::POP + push(1) + push(2) + Op::ADD + Op::POP;
+    for (int round = 0; round < 2; ++round) {
+        Env frontier{Fork::Frontier};
+        CHECK(frontier.run(code).gas_used == 3 + 20 + 2 + 3 + 3 + 3 + 2);
+        Env tangerine{Fork::TangerineWhistle};
+        CHECK(tangerine.run(code).gas_used == 3 + 400 + 2 + 3 + 3 + 3 + 2);
+    }
+    // code of the same length differing in one byte is analysed anew: ADD, then SUB
+    Env env;
+    CHECK(env.run(push(5) + push(7) + Op::ADD + ret_top()).word() == uint256{12});
+    CHECK(env.run(push(5) + push(7) + Op::SUB + ret_top()).word() == uint256{2});
+    // a JUMPDEST moved: the old destination is bad in the new code
+    CHECK(env.run(push(4) + Op::JUMP + Op::INVALID + Op::JUMPDEST).status == Status::Success);
+    check_halt(env.run(push(4) + Op::JUMP + Op::JUMPDEST + Op::INVALID), Status::BadJumpDestination);
+    // memory written by one frame is not seen by the next: MLOAD of fresh memory reads zero
+    CHECK(env.run(push(0xabcdef) + push(0) + Op::MSTORE + push(0) + Op::MLOAD + ret_top()).word() ==
+          uint256{0xabcdef});
+    CHECK(env.run(push(0) + Op::MLOAD + ret_top()).word() == uint256{0});
+    CHECK(env.run(push(64) + Op::MLOAD + Op::MSIZE + ret_top()).word() == uint256{96});
+}
+
 // =================================================================================================
 // Storage
 // =================================================================================================
