@@ -207,13 +207,17 @@ struct StackSpace {
 /// A stack buffer from the thread's pool for the length of one frame.
 struct StackLease {
     std::unique_ptr<StackSpace> space = BufferPool<StackSpace>::take();
+    /// Slot 0 of the stack.
+    [[nodiscard]] uint256* bottom() const noexcept { return reinterpret_cast<uint256*>(space->bytes); }
     StackLease() = default;
     StackLease(const StackLease&) = delete;
     StackLease& operator=(const StackLease&) = delete;
     ~StackLease() { BufferPool<StackSpace>::give(std::move(space)); }
 };
 
-/// The dispatch loop. Returns the gas left; the outcome is in state.status.
+/// The dispatch loop over the operand stack whose slot 0 is at `bottom` (one slot below the
+/// stack's first item, so that the empty stack's top pointer stays in bounds; every slot is
+/// written by a push before it is read). Returns the gas left; the outcome is in state.status.
 ///
 /// Dispatch is threaded (GCC's computed goto): every opcode's handler ends in its own indirect
 /// jump to the next opcode, which the branch predictor learns far better than one shared switch.
@@ -227,12 +231,8 @@ struct StackLease {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 template <bool Traced>
-int64_t run(ExecutionState& state, int64_t gas) noexcept {
+int64_t run(ExecutionState& state, int64_t gas, uint256* const bottom) noexcept {
     const GasTable& costs = gas_table(state.fork);
-    // Slot 0 sits below the stack's bottom so that the empty stack's top pointer stays in bounds.
-    // Every slot is written by a push before it is read. From the thread's pool (see BufferPool).
-    const StackLease stack_space;
-    uint256* const bottom = reinterpret_cast<uint256*>(stack_space.space->bytes);
     uint256* sp = bottom;
     const code_iterator code_begin = state.code_begin;
     code_iterator pc = code_begin;
@@ -340,9 +340,11 @@ Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) 
         once ? std::make_shared<const detail::CodeAnalysis>(detail::analyze(code, fork))
              : detail::cached_analysis(code, fork);
     detail::ExecutionState state{host, fork, msg, *analysis};
+    // Taken here rather than in the loop, which then has no cleanup to run on its many exits.
+    const detail::StackLease stack;
     // The traced loop is a separate instantiation, so the untraced one has no tracer checks.
-    const int64_t gas_left =
-        state.tracer != nullptr ? detail::run<true>(state, msg.gas) : detail::run<false>(state, msg.gas);
+    const int64_t gas_left = state.tracer != nullptr ? detail::run<true>(state, msg.gas, stack.bottom())
+                                                     : detail::run<false>(state, msg.gas, stack.bottom());
 
     Result r;
     r.status = state.status;
