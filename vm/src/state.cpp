@@ -5,8 +5,6 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <cstring>
-#include <random>
 #include <type_traits>
 
 #include "trainchain/vm/gas.hpp"
@@ -34,47 +32,7 @@ uint8_t last_precompile(Fork fork) noexcept {
 
 bool is_empty(const Account& a) noexcept { return a.nonce == 0 && !a.balance && a.code.empty(); }
 
-/// The per-process seed of the hashes below.
-uint64_t hash_seed() noexcept {
-    static const uint64_t seed = [] {
-        std::random_device rd;
-        return (uint64_t{rd()} << 32) ^ rd();
-    }();
-    return seed;
-}
-
-/// Folds one 64-bit word into a hash state (a multiply-xorshift step).
-constexpr uint64_t mix(uint64_t h, uint64_t w) noexcept {
-    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 29);
-}
-
-uint64_t hash_address(uint64_t h, const address& a) noexcept {
-    uint64_t w[3] = {};
-    std::memcpy(w, a.bytes.data(), a.bytes.size());
-    return mix(mix(mix(h, w[0]), w[1]), w[2]);
-}
-
-/// The final avalanche (MurmurHash3's fmix64).
-constexpr uint64_t finish(uint64_t h) noexcept {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
 }  // namespace
-
-size_t InMemoryHost::AddressHash::operator()(const address& a) const noexcept {
-    return static_cast<size_t>(finish(hash_address(hash_seed(), a)));
-}
-
-size_t InMemoryHost::SlotHash::operator()(const Slot& s) const noexcept {
-    uint64_t h = hash_address(hash_seed(), s.first);
-    for (const uint64_t limb : s.second.w) h = mix(h, limb);
-    return static_cast<size_t>(finish(h));
-}
 
 bool InMemoryHost::is_precompile(const address& addr) const noexcept {
     uint8_t n = 0;

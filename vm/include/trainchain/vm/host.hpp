@@ -12,7 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "trainchain/vm/uint256.hpp"
@@ -27,22 +26,7 @@ using bytes_view = std::span<const uint8_t>;
 /// A 20-byte account address.
 struct address {
     std::array<uint8_t, 20> bytes{};  ///< big-endian bytes
-    /// The bytes' lexicographic order (that of the 160-bit numbers), compared as two 64-bit and one
-    /// 32-bit big-endian words rather than byte by byte: the account maps look addresses up often.
-    friend constexpr std::strong_ordering operator<=>(const address& a, const address& b) noexcept {
-        if (std::is_constant_evaluated()) return a.bytes <=> b.bytes;
-        uint64_t x[3] = {}, y[3] = {};
-        __builtin_memcpy(x, a.bytes.data(), 8);
-        __builtin_memcpy(y, b.bytes.data(), 8);
-        __builtin_memcpy(x + 1, a.bytes.data() + 8, 8);
-        __builtin_memcpy(y + 1, b.bytes.data() + 8, 8);
-        __builtin_memcpy(x + 2, a.bytes.data() + 16, 4);
-        __builtin_memcpy(y + 2, b.bytes.data() + 16, 4);
-        for (int i = 0; i < 3; ++i)
-            if (x[i] != y[i]) return __builtin_bswap64(x[i]) <=> __builtin_bswap64(y[i]);
-        return std::strong_ordering::equal;
-    }
-    friend constexpr bool operator==(const address&, const address&) noexcept = default;
+    friend constexpr auto operator<=>(const address&, const address&) noexcept = default;
     /// The low 160 bits of a word, as CALL and BALANCE read addresses off the stack.
     static address from_word(const uint256& word) noexcept;
     /// The address zero-extended to a word.

@@ -7,9 +7,7 @@
 #pragma once
 
 #include <map>
-#include <unordered_map>
-#include <unordered_set>
-#include <utility>
+#include <set>
 #include <variant>
 #include <vector>
 
@@ -165,29 +163,17 @@ private:
     /// Records that a transaction touched the account (EIP-161 clears it at the end if empty).
     void touch_mark(const address& addr);
 
-    /// A storage slot of an account.
-    using Slot = std::pair<address, uint256>;
-    /// Hashes for the per-transaction sets and maps below, whose order nothing observes: hash
-    /// tables instead of trees. Seeded once per process, so that no contract can choose keys that
-    /// collide in every run.
-    struct AddressHash {
-        size_t operator()(const address& a) const noexcept;
-    };
-    struct SlotHash {
-        size_t operator()(const Slot& s) const noexcept;
-    };
-
     Fork fork_;
     GasParams params_;  // the fork's rules, computed once
     TxContext tx_;
     std::vector<JournalEntry> journal_;
-    std::unordered_set<address, AddressHash> destructed_;
-    std::unordered_map<Slot, uint256, SlotHash> transient_;
-    std::unordered_map<Slot, uint256, SlotHash> original_;        // slot values at transaction start
-    std::unordered_set<address, AddressHash> accessed_accounts_;  // EIP-2929
-    std::unordered_set<Slot, SlotHash> accessed_slots_;           // EIP-2929
-    std::unordered_set<address, AddressHash> touched_;            // EIP-161
-    std::unordered_set<address, AddressHash> created_in_tx_;      // EIP-6780
+    std::set<address> destructed_;
+    std::map<std::pair<address, uint256>, uint256> transient_;
+    std::map<std::pair<address, uint256>, uint256> original_;  // slot values at transaction start
+    std::set<address> accessed_accounts_;                      // EIP-2929
+    std::set<std::pair<address, uint256>> accessed_slots_;     // EIP-2929
+    std::set<address> touched_;                                // EIP-161
+    std::set<address> created_in_tx_;                          // EIP-6780
 };
 
 }  // namespace trainchain::vm
