@@ -268,7 +268,8 @@ int64_t run(ExecutionState& state, int64_t gas, uint256* const bottom) noexcept 
             const auto height = static_cast<uint32_t>(reinterpret_cast<const unsigned char*>(sp) -     \
                                                       reinterpret_cast<const unsigned char*>(bottom)); \
             if (gas >= b.gas && height - b.min_bytes <= b.span_bytes) {                                \
-                gas -= b.gas;                                                                          \
+                gas -= b.gas; /* a JUMPDEST does nothing but cost 1, which b.gas holds: skip it */     \
+                pc += *pc == static_cast<uint8_t>(Opcode::JUMPDEST);                                   \
                 TRAINCHAIN_DISPATCH(fast);                                                             \
             }                                                                                          \
         }                                                                                              \
