@@ -57,8 +57,9 @@ public:
     uint8_t* data() noexcept { return data_->data(); }
     void grow(size_t new_size) { data_->resize(new_size, 0); }
 
-    /// A buffer that grew past this is freed rather than kept for the next frame.
-    static constexpr size_t max_kept_capacity = size_t{1} << 20;
+    /// A buffer that grew past this is freed rather than kept for the next frame, so that a thread
+    /// keeps at most this much per frame of its deepest call chain (contracts rarely use more).
+    static constexpr size_t max_kept_capacity = size_t{64} << 10;
 
 private:
     std::unique_ptr<std::vector<uint8_t>> data_;
