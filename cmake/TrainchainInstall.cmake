@@ -20,7 +20,7 @@ set_target_properties(trainchain_compiler PROPERTIES EXPORT_NAME compiler)
 set_target_properties(trainchain_compiler_syntax PROPERTIES EXPORT_NAME compiler_syntax)
 
 # One export set per component; the compiler's refers to trainchain::vm in the vm's. The static
-# libraries' private dependencies (Nettle, OpenSSL, the compiler's front end, Boost, JSON) are in
+# libraries' private dependencies (OpenSSL, the compiler's front end, Boost, JSON) are in
 # the exported link interface; trainchain-config.cmake finds them.
 install(TARGETS trainchain_vm EXPORT trainchain-vm-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT vm

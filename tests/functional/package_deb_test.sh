@@ -26,7 +26,7 @@ dev=$tmp/out/trainchain-dev_${version}_$arch.deb
 # Depends is computed by dpkg-shlibdeps from what the binary links.
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "trainchain Depends: $depends"
-for lib in libc6 libstdc++6 libtorch libssl libsqlite3 libzstd libnats libnettle; do
+for lib in libc6 libstdc++6 libtorch libssl libsqlite3 libzstd libnats libsodium; do
     [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib"
 done
 dpkg-deb -c "$deb" >"$tmp/contents"

@@ -1,12 +1,6 @@
-// vm/src/host.cpp - address and bytes32 conversions, and Keccak-256: the original Keccak padding
-// (0x01, not SHA-3's 0x06) over Nettle's Keccak-f[1600] permutation.
-#include <nettle/sha3.h>
-
-#include <cstring>
-
+// vm/src/host.cpp - address and bytes32 conversions (Keccak-256 is in keccak.cpp).
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/host.hpp"
-#include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
 
@@ -39,37 +33,5 @@ bytes32 bytes32::from_word(const uint256& word) noexcept {
 uint256 bytes32::to_word() const noexcept { return uint256::from_be(bytes.data(), bytes.size()); }
 
 std::string bytes32::to_hex() const { return to_hex0x(bytes); }
-
-namespace {
-
-/// The sponge's rate for a 256-bit digest: 1600 - 2 * 256 bits.
-constexpr size_t keccak256_rate = 136;
-
-/// XORs one rate-sized block into the state (lanes are little-endian) and permutes.
-void keccak_absorb(sha3_state& state, const uint8_t* block) noexcept {
-    for (size_t i = 0; i < keccak256_rate / 8; ++i) {
-        uint64_t lane = 0;
-        for (size_t b = 0; b < 8; ++b) lane |= uint64_t{block[8 * i + b]} << (8 * b);
-        state.a[i] ^= lane;
-    }
-    sha3_permute(&state);
-}
-
-}  // namespace
-
-bytes32 keccak256(bytes_view data) noexcept {
-    sha3_state state{};
-    const uint8_t* p = data.data();
-    size_t left = data.size();
-    for (; left >= keccak256_rate; p += keccak256_rate, left -= keccak256_rate) keccak_absorb(state, p);
-    uint8_t last[keccak256_rate] = {};
-    if (left != 0) std::memcpy(last, p, left);
-    last[left] ^= 0x01;
-    last[keccak256_rate - 1] ^= 0x80;
-    keccak_absorb(state, last);
-    bytes32 out;
-    for (size_t i = 0; i < 32; ++i) out.bytes[i] = static_cast<uint8_t>(state.a[i / 8] >> (8 * (i % 8)));
-    return out;
-}
 
 }  // namespace trainchain::vm
