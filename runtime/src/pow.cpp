@@ -463,7 +463,7 @@ Miner::Miner(const BlockHeader& header, Sha256Engine engine) : engine_(engine) {
     uint32_t* w = prepared_.w;
     for (int i = 0; i < 16; ++i) w[i] = load_be32(tail + 4 * i);
     w[nonce_hi_word] = w[nonce_lo_word] = 0;
-    for (int t = 16; t < 20; ++t) w[t] = schedule(w, t);  // words 16-19 read words 0-4 only
+    for (int t = 16; t < 20; ++t) w[t] = schedule(w, t);  // words 16-19 do not read words 5 and 6
     std::memcpy(prepared_.round4, prepared_.midstate, sizeof prepared_.round4);
     for (int t = 0; t < 4; ++t) round_on(prepared_.round4, w[t] + K[t]);
 }
