@@ -1,7 +1,9 @@
 // bench/chain_bench.cpp - the chain's costs: proof-of-work tries per core on each SHA-256 engine
 // and on 1 and 2 threads next to OpenSSL's SHA-256 (one bare compression, EVP, one-shot), a
-// 100-node block append at the default difficulty with its time split, and `verify` over a chain
-// of 10,000 blocks (5 nodes) and one of 1,000 blocks (100 nodes).
+// 100-node block append at the default difficulty with its time split, the append at heights 10,
+// 1,000 and 10,000 of one growing chain (in an open chain, and opened, appended and closed as
+// `chain append` does), and `verify` over a chain of 10,000 blocks (5 nodes) and one of 1,000
+// blocks (100 nodes).
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -9,7 +11,10 @@
 #include <time.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <random>
 
 #include "trainchain/runtime/chain.hpp"
@@ -192,6 +197,127 @@ void BM_append_100_nodes(benchmark::State& state) {
     std::filesystem::remove_all(default_key_dir(dir));
 }
 
+/// One chain that grows from benchmark to benchmark: 100 nodes (the setup) at 8 bits, so
+/// that the proof of work (256 tries expected) is a negligible part of a block, and a 1 KiB
+/// checkpoint of its own per epoch. With TRAINCHAIN_BENCH_CHAIN_DIR set, the chain is built there
+/// and kept (with its keys in DIR.keys), for `trainchain chain append` to be measured on it.
+struct GrowingChain {
+    std::filesystem::path dir;
+    bool keep = false;
+    std::unique_ptr<Chain> chain;
+    uint64_t epoch = 0;
+
+    GrowingChain() {
+        const char* kept = std::getenv("TRAINCHAIN_BENCH_CHAIN_DIR");
+        keep = kept && *kept;
+        dir = keep ? std::filesystem::path(kept) : temp_dir("growing");
+        ChainConfig cfg;
+        cfg.nodes = 100;
+        cfg.difficulty_bits = 8;
+        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    }
+    ~GrowingChain() {
+        chain.reset();
+        if (keep) return;
+        std::filesystem::remove_all(dir);
+        std::filesystem::remove_all(default_key_dir(dir));
+    }
+
+    /// Appends the next epoch; the time it took.
+    AppendReport append() {
+        Bytes checkpoint(1024, static_cast<uint8_t>(epoch));
+        for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((epoch + 1) >> (8 * i));
+        ++epoch;
+        return chain->append_epoch({epoch, 0.5, 1.0, checkpoint, ""});
+    }
+};
+
+GrowingChain& growing_chain() {
+    static GrowingChain chain;
+    return chain;
+}
+
+/// The append of an epoch block at height state.range(0): the chain is first grown to that height
+/// (untimed), then each repetition appends one block (so the repetitions stand at the height and
+/// just above it). Compare the medians across heights: an append must not slow down as the chain
+/// grows.
+void BM_append_at_height(benchmark::State& state) {
+    auto& g = growing_chain();
+    const auto height = static_cast<size_t>(state.range(0));
+    while (g.chain->blocks().size() < height)
+        if (const auto r = g.append(); !r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            return;
+        }
+    double mining = 0, storage = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = g.append();
+        const auto end = std::chrono::steady_clock::now();
+        if (!r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            break;
+        }
+        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+        mining += r.mining_ms;
+        storage += r.storage_ms;
+    }
+    const double n = static_cast<double>(state.iterations());
+    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
+    state.counters["mining_ms"] = mining / n;
+    state.counters["storage_ms"] = storage / n;
+}
+
+/// What `trainchain chain append` does once its process has started, at height state.range(0) of
+/// the growing chain: open the chain for writing (its lock, keys, blocks, VM state and in-process
+/// nodes), check the epoch, append it, close. One per repetition.
+void BM_open_append_close(benchmark::State& state) {
+    auto& g = growing_chain();
+    const auto height = static_cast<size_t>(state.range(0));
+    while (g.chain->blocks().size() < height)
+        if (const auto r = g.append(); !r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            return;
+        }
+    g.chain.reset();  // the writer lock goes with it
+    using Clock = std::chrono::steady_clock;
+    const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    double open = 0, append = 0, close = 0, mining = 0;
+    for (auto _ : state) {
+        Bytes checkpoint(1024, static_cast<uint8_t>(g.epoch));
+        for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((g.epoch + 1) >> (8 * i));
+        const auto start = Clock::now();
+        auto chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+        const auto opened = Clock::now();
+        const EpochResult result{g.epoch + 1, 0.5, 1.0, checkpoint, ""};
+        if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
+            state.SkipWithError(check.detail.c_str());
+            break;
+        }
+        const auto r = chain->append_epoch(result);
+        const auto appended = Clock::now();
+        chain.reset();
+        const auto end = Clock::now();
+        if (!r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            break;
+        }
+        ++g.epoch;
+        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+        open += ms(opened - start);
+        append += ms(appended - opened);
+        close += ms(end - appended);
+        mining += r.mining_ms;
+    }
+    g.chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    const double n = static_cast<double>(state.iterations());
+    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
+    state.counters["open_ms"] = open / n;
+    state.counters["append_ms"] = append / n;
+    state.counters["close_ms"] = close / n;
+    state.counters["mining_ms"] = mining / n;
+}
+
 /// `verify` over a chain built directly in the store (state.range(0) nodes, state.range(1) blocks,
 /// 8-bit difficulty, the quorum's signed votes per block: 3 of 5 nodes, 51 of 100; a 1 KiB
 /// checkpoint per epoch block) so that the setup takes seconds (with TMPDIR on a tmpfs), then
@@ -215,6 +341,8 @@ void BM_verify(benchmark::State& state) {
     Bytes all_keys;
     for (const auto& r : records) all_keys.insert(all_keys.end(), r.public_key.begin(), r.public_key.end());
     Hash prev{};
+    // No contracts: every block's state journal row says the (empty) world did not change.
+    const StateRecord unchanged{{}, state_digest({})};
     for (uint64_t height = 0; height < blocks; ++height) {
         Block b;
         b.payload.kind = height == 0   ? BlockKind::Genesis
@@ -240,7 +368,7 @@ void BM_verify(benchmark::State& state) {
         if (height >= 1)
             for (uint32_t i = 0; i < quorum; ++i)
                 b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
-        store->append(b, {}, {});
+        store->append(b, {}, &unchanged);
         prev = h;
     }
     for (auto _ : state) {
@@ -280,4 +408,29 @@ BENCHMARK(BM_verify)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();
-BENCHMARK_MAIN();
+
+int main(int argc, char** argv) {
+    // The growing chain's benchmarks, height by height (each grows the chain to its height first):
+    // one append per repetition, the median the figure (ReportAggregatesOnly).
+    for (const int64_t height : {10, 1'000, 10'000}) {
+        benchmark::RegisterBenchmark("BM_append_at_height", BM_append_at_height)
+            ->Arg(height)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(1)
+            ->Repetitions(25)
+            ->ReportAggregatesOnly(true)
+            ->UseManualTime();
+        benchmark::RegisterBenchmark("BM_open_append_close", BM_open_append_close)
+            ->Arg(height)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(1)
+            ->Repetitions(11)
+            ->ReportAggregatesOnly(true)
+            ->UseManualTime();
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

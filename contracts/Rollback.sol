@@ -1,5 +1,7 @@
 // contracts/Rollback.sol - the Roll Back Module's decision: every node proposes its restore point
-// (the earlier block with the highest accuracy) and the majority decides.
+// (the earlier block with the highest accuracy) and the majority decides. Only the latest request
+// is open and kept; each node's last proposal is one slot, and the tally one slot per restore
+// height ever proposed, so what the contract remembers does not grow with the rollbacks' nodes.
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.0;
 
@@ -13,11 +15,17 @@ contract Rollback {
         bool decided;
     }
 
+    /// The proposals for one restore height, in the request that counted them last.
+    struct Tally {
+        uint64 request;
+        uint32 proposals;
+    }
+
     address public owner;
-    uint256 public requests;
-    mapping(uint256 => Request) public request;
-    mapping(uint256 => mapping(uint256 => uint256)) public tally;     // id => height => proposals
-    mapping(uint256 => mapping(uint256 => bool)) public proposed;     // id => node => proposed
+    uint256 public requests;                           // requests opened so far; the last is `current`
+    Request public current;
+    mapping(uint256 => Tally) public tally;            // restore height => its proposals
+    mapping(uint256 => uint256) public lastProposal;   // node => id of the request it last proposed to
 
     event RollbackOpened(uint256 indexed id, uint256 height, string reason);
     event RestorePointProposed(uint256 indexed id, uint256 indexed node, uint256 height);
@@ -38,19 +46,24 @@ contract Rollback {
         owner = msg.sender;
     }
 
+    /// Opens a request (the one before is closed, decided or not).
     function open(uint256 height, string memory reason) external onlyOwner returns (uint256 id) {
         id = ++requests;
-        request[id].openedAtHeight = uint64(height);
+        current = Request(uint64(height), 0, 0, 0, false);
         emit RollbackOpened(id, height, reason);
     }
 
+    /// Counts node `node`'s restore point `height` for the open request `id`, once per node.
     function propose(uint256 id, uint256 node, uint256 height) external onlyOwner {
-        Request storage r = request[id];
-        if (id == 0 || id > requests) revert UnknownRequest(id);
+        Request storage r = current;
+        if (id == 0 || id != requests) revert UnknownRequest(id);
         if (r.decided) revert AlreadyDecided(id);
-        if (proposed[id][node]) revert DuplicateProposal(id, node);
-        proposed[id][node] = true;
-        uint256 votes = ++tally[id][height];
+        if (lastProposal[node] == id) revert DuplicateProposal(id, node);
+        lastProposal[node] = id;
+        Tally storage t = tally[height];
+        uint256 votes = t.request == id ? uint256(t.proposals) + 1 : 1;
+        t.request = uint64(id);
+        t.proposals = uint32(votes);
         r.proposals += 1;
         // Ties go to the later block.
         if (votes > r.leaderVotes || (votes == r.leaderVotes && height > r.leader)) {
@@ -63,8 +76,8 @@ contract Rollback {
     /// Decides by majority of the `nodeCount` nodes: the leading restore point must hold more
     /// than half of them.
     function decide(uint256 id, uint256 nodeCount) external onlyOwner returns (uint256 target) {
-        Request storage r = request[id];
-        if (id == 0 || id > requests) revert UnknownRequest(id);
+        Request storage r = current;
+        if (id == 0 || id != requests) revert UnknownRequest(id);
         if (r.decided) revert AlreadyDecided(id);
         if (uint256(r.leaderVotes) * 2 <= nodeCount) revert NoMajority(id, r.leaderVotes, nodeCount);
         r.decided = true;

@@ -29,8 +29,6 @@ Subjects::Subjects(const std::string& run) {
     fetch_checkpoint = p + "fetch.ckpt";
     checkpoint_prefix = p + "obj.ckpt.";
     all_checkpoints = p + "obj.ckpt.>";
-    state = p + "obj.state";
-    all_state = p + "obj.state.>";
     blocks_stream = "TC_" + run + "_BLOCKS";
     queues_stream = "TC_" + run + "_QUEUES";
     checkpoints_stream = "TC_" + run + "_CHECKPOINTS";
@@ -227,7 +225,7 @@ void Link::ensure_streams(const StreamSettings& settings) {
             if (!retry(s, attempt, 50, what)) check(s, "nats: " + what);
         }
     };
-    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info, subjects_.all_state}, 1, -1, false);
+    add(subjects_.blocks_stream, {subjects_.all_blocks, subjects_.info}, 1, -1, false);
     add(subjects_.queues_stream,
         {subjects_.candidate, subjects_.vote_request, subjects_.restore_request, subjects_.results,
          subjects_.claim, subjects_.vote, subjects_.proposal},
@@ -466,7 +464,8 @@ vm::GasUse use_from(const Json& j) { return {j.at(0).get<uint64_t>(), j.at(1).ge
 }  // namespace
 
 std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
-                            const std::vector<runtime::GasProfileRecord>& profiles) {
+                            const std::vector<runtime::GasProfileRecord>& profiles,
+                            const std::optional<runtime::StateRecord>& state) {
     Json g = Json::array(), p = Json::array();
     for (const auto& r : gas) g.push_back({r.contract, r.function, r.gas_used, r.success});
     for (const auto& r : profiles) {
@@ -486,7 +485,9 @@ std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
                      {"dep", use_json(r.profile.code_deposit)},
                      {"oth", use_json(r.profile.other)}});
     }
-    const std::string text = Json{{"gas", g}, {"profiles", p}}.dump();
+    Json j{{"gas", g}, {"profiles", p}};
+    if (state) j["state"] = {{"changes", to_hex(state->changes.encode())}, {"digest", to_hex(state->digest)}};
+    const std::string text = j.dump();
     Bytes z(ZSTD_compressBound(text.size()));
     const size_t n = ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3);
     if (ZSTD_isError(n)) throw NatsError(std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -494,7 +495,8 @@ std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
 }
 
 void records_from_wire(const std::string& text, uint64_t height, std::vector<runtime::GasRecord>& gas,
-                       std::vector<runtime::GasProfileRecord>& profiles) {
+                       std::vector<runtime::GasProfileRecord>& profiles,
+                       std::optional<runtime::StateRecord>& state) {
     const Bytes z = from_base64(text);
     const auto size = ZSTD_getFrameContentSize(z.data(), z.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{64} << 20))
@@ -505,6 +507,15 @@ void records_from_wire(const std::string& text, uint64_t height, std::vector<run
     const Json j = Json::parse(json);
     gas.clear();
     profiles.clear();
+    state.reset();
+    if (j.contains("state")) {
+        std::string why;
+        auto changes =
+            runtime::StateChanges::decode(from_hex(j.at("state").at("changes").get<std::string>()), &why);
+        if (!changes) throw std::invalid_argument("records: the state changes are malformed: " + why);
+        state = runtime::StateRecord{std::move(*changes),
+                                     from_hex_n<32>(j.at("state").at("digest").get<std::string>())};
+    }
     for (const auto& r : j.at("gas"))
         gas.push_back({height, r.at(0).get<std::string>(), r.at(1).get<std::string>(), r.at(2).get<int64_t>(),
                        r.at(3).get<bool>()});
@@ -537,9 +548,11 @@ void records_from_wire(const std::string& text, uint64_t height, std::vector<run
 // ---- objects over a stream ------------------------------------------------------------------
 
 Json object_info_json(const ObjectInfo& info) {
-    return {{"digest", to_hex(info.digest)},    {"size", info.size},
-            {"file", to_hex(info.file_digest)}, {"bytes", info.bytes},
-            {"chunk_size", info.chunk_size},    {"height", info.height}};
+    return {{"digest", to_hex(info.digest)},
+            {"size", info.size},
+            {"file", to_hex(info.file_digest)},
+            {"bytes", info.bytes},
+            {"chunk_size", info.chunk_size}};
 }
 
 ObjectInfo object_info_from_json(const Json& j) {
@@ -549,7 +562,6 @@ ObjectInfo object_info_from_json(const Json& j) {
     info.file_digest = from_hex_n<32>(j.at("file").get<std::string>());
     info.bytes = j.at("bytes").get<uint64_t>();
     info.chunk_size = j.at("chunk_size").get<uint64_t>();
-    info.height = j.value("height", uint64_t{0});
     if (info.bytes > 0 && (info.chunk_size == 0 || info.chunk_size > (uint64_t{64} << 20)))
         throw std::invalid_argument("object: chunk size " + std::to_string(info.chunk_size) +
                                     " out of range (1 to 64 MiB)");

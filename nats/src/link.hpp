@@ -27,13 +27,13 @@ using Json = nlohmann::json;
 using runtime::Bytes;
 
 /// The run's subject names. Server messages are under `tc.RUN.s.`, node messages under `tc.RUN.n.`,
-/// objects (checkpoint files, the VM state; see ObjectInfo) under `tc.RUN.obj.`, which the nodes'
+/// objects (checkpoint files; see ObjectInfo) under `tc.RUN.obj.`, which the nodes'
 /// subscription to `tc.RUN.s.>` does not receive: they fetch objects from the streams.
 struct Subjects {
     explicit Subjects(const std::string& run);
     std::string info, block_prefix, all_blocks, candidate, vote_request, restore_request, results;
     std::string claim, vote, proposal, fetch, fetch_checkpoint, server_all;
-    std::string checkpoint_prefix, all_checkpoints, state, all_state;
+    std::string checkpoint_prefix, all_checkpoints;
     std::string blocks_stream, queues_stream, checkpoints_stream;
     [[nodiscard]] std::string block(uint64_t height) const { return block_prefix + std::to_string(height); }
     /// The object prefix of the checkpoint with this (content) digest: `tc.RUN.obj.ckpt.<hex>`.
@@ -174,14 +174,17 @@ RunInfo info_from_json(const Json& j);
 std::string to_base64(std::span<const uint8_t> bytes);
 Bytes from_base64(std::string_view text);
 
-/// A block's gas records and gas profiles as the block messages carry them ("records"): compact
-/// JSON, compressed with zstd, in base64.
+/// A block's gas records, gas profiles and state journal row (when it has one: a run made before
+/// the journal has none for its earlier blocks) as the block messages carry them ("records"):
+/// compact JSON (the row's changes and digest in hex), compressed with zstd, in base64.
 std::string records_to_wire(const std::vector<runtime::GasRecord>& gas,
-                            const std::vector<runtime::GasProfileRecord>& profiles);
-/// The records of block `height` from records_to_wire's text. Throws std::invalid_argument (or a
-/// json exception) when malformed.
+                            const std::vector<runtime::GasProfileRecord>& profiles,
+                            const std::optional<runtime::StateRecord>& state);
+/// The records of block `height` from records_to_wire's text (`state`: nullopt when they carry no
+/// row). Throws std::invalid_argument (or a json exception) when malformed.
 void records_from_wire(const std::string& text, uint64_t height, std::vector<runtime::GasRecord>& gas,
-                       std::vector<runtime::GasProfileRecord>& profiles);
+                       std::vector<runtime::GasProfileRecord>& profiles,
+                       std::optional<runtime::StateRecord>& state);
 
 /// An object laid out over a JetStream stream (libnats has no object store): its bytes in chunks
 /// on `PREFIX.c.0`, `PREFIX.c.1`, ..., then this description on `PREFIX.meta`, signed by the server
@@ -194,7 +197,6 @@ struct ObjectInfo {
     runtime::Hash file_digest{};  ///< SHA-256 of the bytes sent (a checkpoint's stored, compressed file)
     uint64_t bytes = 0;           ///< how many bytes are sent
     uint64_t chunk_size = 0;      ///< bytes per chunk (the last may hold fewer)
-    uint64_t height = 0;          ///< the VM state: the block it is the state after
     [[nodiscard]] uint64_t chunks() const noexcept {
         return chunk_size == 0 ? 0 : (bytes + chunk_size - 1) / chunk_size;
     }
@@ -242,8 +244,8 @@ struct FetchedObject {
 };
 /// The object under `prefix` in `stream`, described by `server`. nullopt with the reason in `why`
 /// when the stream holds none (`*absent` set) or not all of it, or what it holds does not hold up.
-/// With `known` (a description a signed message carried: the block's for its VM state, a
-/// candidate's for its checkpoint) the description is not read from the stream: one round trip less.
+/// With `known` (a description a signed message carried: a candidate's for its checkpoint) the
+/// description is not read from the stream: one round trip less.
 std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream, const std::string& prefix,
                                           const runtime::PublicKey& server, std::string* why, bool* absent,
                                           const std::optional<ObjectInfo>& known = std::nullopt);

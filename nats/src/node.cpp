@@ -1,5 +1,5 @@
 // nats/src/node.cpp - a user node as its own process: its key, its replica (a chain store
-// of its own, as complete as the server's: blocks, gas records, VM state and checkpoints), catch-up
+// of its own, as complete as the server's: blocks, gas records, state journal and checkpoints), catch-up
 // from the streams and from peers, mining its share of the nonce space, checking and voting (only
 // for blocks whose checkpoint it holds), restore points.
 #include <fcntl.h>
@@ -27,11 +27,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// What a block's message carries besides the block: its records and the VM state after it.
+/// What a block's message carries besides the block: its records and its state journal row.
 struct BlockExtras {
     std::vector<GasRecord> gas;
     std::vector<GasProfileRecord> profiles;
-    std::optional<Bytes> vm_state;  ///< when the node got it for this very block
+    std::optional<StateRecord> state;
 };
 
 /// One node process's state. Messages are handled on one thread (run); mining runs on its own
@@ -91,15 +91,7 @@ public:
         log(fmt::format("node {}: ready; replica holds {} blocks", index_, height()));
         while (!stop_) {
             const auto e = sub.next(std::chrono::milliseconds(200));
-            if (!e) {
-                // Idle: a VM state that did not come with its block (the fetch failed) is taken
-                // now, so that the replica's state is the one after its tip.
-                if (Clock::now() >= next_state_sync_) {
-                    next_state_sync_ = Clock::now() + std::chrono::seconds(1);
-                    sync_state();
-                }
-                continue;
-            }
+            if (!e) continue;
             try {
                 handle(*e);
             } catch (const StoreError&) {
@@ -112,7 +104,7 @@ public:
     }
 
     /// An observer's whole job: joins, takes every block the stream and the peers hold (asking the
-    /// peers until none has more), the VM state after the last and every checkpoint.
+    /// peers until none has more) with its records and state journal row, and every checkpoint.
     FetchReport fetch() {
         join();
         catch_up(std::numeric_limits<uint64_t>::max(), 3);
@@ -122,8 +114,7 @@ public:
         rep.from_stream = from_stream_;
         rep.from_peers = chain_.size() - from_stream_;
         rep.missing_checkpoints = missing_.size();
-        rep.state_after_tip =
-            !chain_.empty() && store_->meta(meta_key::vm_state_height) == std::to_string(chain_.size() - 1);
+        rep.state_after_tip = !chain_.empty() && store_->state_height() == chain_.size() - 1;
         return rep;
     }
 
@@ -215,8 +206,8 @@ private:
     }
 
     /// Appends whatever the blocks stream holds beyond the replica's tip; then asks peers for
-    /// more when a later block is known to exist (the stream may have lost some). Then the VM state
-    /// after the tip, and the checkpoints of the blocks the replica lacks.
+    /// more when a later block is known to exist (the stream may have lost some). Then the
+    /// checkpoints of the blocks the replica lacks.
     void catch_up(uint64_t known_height = 0, int max_failures = 5) {
         const auto& s = link_.subjects();
         const uint64_t before = height();
@@ -266,7 +257,6 @@ private:
             log(fmt::format(
                 "node {}: caught up from height {} to {} ({} blocks from the stream, {} from peers)", index_,
                 before, height(), from_stream, height() - before - from_stream));
-        sync_state();
         fetch_missing_checkpoints(before);
     }
 
@@ -275,7 +265,7 @@ private:
         BlockExtras x;
         if (!j.contains("records")) return x;
         try {
-            records_from_wire(j.at("records").get<std::string>(), h, x.gas, x.profiles);
+            records_from_wire(j.at("records").get<std::string>(), h, x.gas, x.profiles, x.state);
         } catch (const std::exception& e) {
             log(fmt::format("node {}: the records of block {} are malformed: {}", index_, h, e.what()));
             x = {};
@@ -283,46 +273,10 @@ private:
         return x;
     }
 
-    /// The VM state after block `h` from the state object (which holds the latest state only), as
-    /// `known` (the block message's description of it) or, without it, the stream's description
-    /// says; nullopt when it is another block's by now, or does not hold up.
-    std::optional<Bytes> fetch_state(uint64_t h, const std::optional<ObjectInfo>& known = std::nullopt) {
-        const auto& s = link_.subjects();
-        std::string why;
-        bool absent = false;
-        if (known && known->height != h) return std::nullopt;
-        const auto obj = fetch_object(link_, s.blocks_stream, s.state, server_key_, &why, &absent, known);
-        if (!obj || obj->info.height != h) return std::nullopt;
-        const auto size = ZSTD_getFrameContentSize(obj->bytes.data(), obj->bytes.size());
-        if (size != obj->info.size) return std::nullopt;
-        Bytes state(static_cast<size_t>(size));
-        const size_t n = ZSTD_decompress(state.data(), state.size(), obj->bytes.data(), obj->bytes.size());
-        if (ZSTD_isError(n) || n != state.size() || sha256(state) != obj->info.digest) {
-            log(fmt::format("node {}: the VM state after block {} does not hold up", index_, h));
-            return std::nullopt;
-        }
-        return state;
-    }
-
-    /// After a catch-up: the VM state after the tip, when the state object has it (else the next
-    /// block brings it).
-    void sync_state() {
-        const uint64_t tip = height() - 1;
-        {
-            std::lock_guard lock(mutex_);
-            if (store_->meta(meta_key::vm_state_height) == std::to_string(tip)) return;
-        }
-        const auto state = fetch_state(tip);
-        if (!state) return;
-        std::lock_guard lock(mutex_);
-        if (chain_.size() != tip + 1) return;  // moved on meanwhile: the next block brings its state
-        store_->set_vm_state(*state);
-        store_->set_meta(meta_key::vm_state_height, std::to_string(tip));
-    }
-
-    /// Validates and appends the next block with `extras` (gas records, profiles, the VM state
-    /// after it; the state stays as it is when the extras have none); false when it is not the next
-    /// or not valid. A block the replica already holds counts as appended (`fresh` tells which).
+    /// Validates and appends the next block with `extras` (gas records, profiles, its state journal
+    /// row: kept when it follows the replica's journal, else the block is kept without it and the
+    /// journal stays behind); false when it is not the next or not valid. A block the replica
+    /// already holds counts as appended (`fresh` tells which).
     bool append(const Block& b, const char* from, bool* fresh = nullptr,
                 const BlockExtras* extras = nullptr) {
         std::lock_guard lock(mutex_);
@@ -346,16 +300,34 @@ private:
         }
         static const BlockExtras none;
         const BlockExtras& x = extras ? *extras : none;
-        if (x.vm_state) {
-            store_->append(b, x.gas, *x.vm_state, x.profiles);
-            store_->set_meta(meta_key::vm_state_height, std::to_string(b.header.height));
-        } else {
-            store_->append_keeping_state(b, x.gas, x.profiles);
+        const StateRecord* state =
+            x.state && follows_journal(b.header.height, *x.state) ? &*x.state : nullptr;
+        if (x.state && !state)
+            log(
+                fmt::format("node {}: the VM state changes of block {} do not follow the replica's state "
+                            "journal; the block is kept without them",
+                            index_, b.header.height));
+        try {
+            store_->append(b, x.gas, state, x.profiles);
+        } catch (const StoreError& e) {
+            if (!state) throw;
+            // The changes do not apply to the replica's saved state: it differs from the server's.
+            log(fmt::format("node {}: {}; the block is kept without them", index_, e.what()));
+            store_->append(b, x.gas, nullptr, x.profiles);
         }
         chain_.push_back(b);
         if (node_) node_->accept(b);
         if (fresh) *fresh = true;
         return true;
+    }
+
+    /// Whether a row for block `height` continues the replica's state journal: the journal's last
+    /// row is the previous block's, or the journal is empty and the row starts from the empty
+    /// world (a run's genesis block).
+    bool follows_journal(uint64_t height, const StateRecord& state) const {
+        if (const auto at = store_->state_height()) return *at + 1 == height;
+        World empty;
+        return state.changes.apply(empty);
     }
 
     // ---- checkpoints ------------------------------------------------------------------------
@@ -579,15 +551,6 @@ private:
         }
     }
 
-    /// The description of a block's VM state its message carries, if any.
-    static std::optional<ObjectInfo> state_object(const Json& j) {
-        try {
-            if (j.contains("state")) return object_info_from_json(j.at("state"));
-        } catch (const std::exception&) {
-        }
-        return std::nullopt;
-    }
-
     /// Asks the prefetching thread to fetch a checkpoint (ahead of the vote on its block).
     void want_checkpoint(const Hash& digest, uint64_t size,
                          const std::optional<ObjectInfo>& known = std::nullopt) {
@@ -646,10 +609,6 @@ private:
             bool fresh = false;
             if (b.header.height + 1 >= height()) stop_mining();
             BlockExtras extras = extras_of(j, b.header.height);
-            // The VM state after the block, when it is the next one (the state object holds the
-            // latest state only): stored with the block, in one transaction.
-            if (const auto state = state_object(j); state && b.header.height == height())
-                extras.vm_state = fetch_state(b.header.height, state);
             if (append(b, "the server", &fresh, &extras) && fresh) {
                 log(fmt::format("node {}: block {} ({}) appended, {} votes", index_, b.header.height,
                                 kind_name(b.payload.kind), b.votes.size()));
@@ -892,7 +851,8 @@ private:
                 for (uint64_t h = from; h < self->chain_.size() && count < 64; ++h, ++count) {
                     Json block = block_wire_json(self->chain_[h]);
                     block["records"] =
-                        records_to_wire(self->store_->gas_records(h), self->store_->gas_profiles(h));
+                        records_to_wire(self->store_->gas_records(h), self->store_->gas_profiles(h),
+                                        self->store_->state_record(h));
                     const std::string b = block.dump();
                     if (body.size() + b.size() + 2 > limit) break;
                     if (count) body += ',';
@@ -942,9 +902,8 @@ private:
 
     const NodeOptions& o_;
     const std::atomic<bool>& stop_;
-    std::optional<KeyPair> key_;           ///< none: an observer (fetch_run)
-    Clock::time_point next_state_sync_{};  ///< when an idle node next checks its VM state is the tip's
-    uint64_t from_stream_ = 0;             ///< blocks taken from the stream (the rest came from peers)
+    std::optional<KeyPair> key_;  ///< none: an observer (fetch_run)
+    uint64_t from_stream_ = 0;    ///< blocks taken from the stream (the rest came from peers)
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
     natsSubscription* fetch_checkpoint_sub_ = nullptr;

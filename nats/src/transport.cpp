@@ -157,8 +157,7 @@ struct NatsTransport::Impl {
     /// The description of the checkpoint published last (candidates and vote requests carry it,
     /// so that nodes need not read it from the stream).
     std::optional<ObjectInfo> checkpoint_object;
-    /// An accepted block not yet in the stream, with what a replica stores with it (the VM state
-    /// only for the last block of those a reopened chain publishes again).
+    /// An accepted block not yet in the stream, with what a replica stores with it.
     struct Pending {
         Block block;
         BlockRecords records;
@@ -172,45 +171,12 @@ struct NatsTransport::Impl {
                                     object_chunk_size);
     }
 
-    /// Publishes a block's message: the block, its gas records and profiles, and (when given) its
-    /// VM state, which goes to the state object first (the stream keeps the latest only; the
-    /// message's "state" names it), all in one batch.
+    /// Publishes a block's message: the block with its gas records, profiles and state journal row.
     void publish_block(const Pending& p) {
         const std::string subject = link.subjects().block(p.block.header.height);
         Json j = block_wire_json(p.block);
-        j["records"] = records_to_wire(p.records.gas, p.records.profiles);
-        if (p.records.vm_state.empty()) {
-            link.publish_durable(subject, seal(server_key, subject, j.dump()));
-            return;
-        }
-        publish_state(p.block.header.height, p.records.vm_state, [&](const ObjectInfo& info) {
-            j["state"] = object_info_json(info);
-            return std::vector<Link::Message>{{subject, seal(server_key, subject, j.dump())}};
-        });
-    }
-
-    /// The VM state after block `height`, compressed, to the state object, then `after`.
-    void publish_state(uint64_t height, const Bytes& state,
-                       const std::function<std::vector<Link::Message>(const ObjectInfo&)>& after = {}) {
-        Bytes z(ZSTD_compressBound(state.size()));
-        const size_t n = ZSTD_compress(z.data(), z.size(), state.data(), state.size(), 3);
-        if (ZSTD_isError(n)) throw NatsError(std::string("zstd: ") + ZSTD_getErrorName(n));
-        ObjectInfo info;
-        info.digest = sha256(state);
-        info.size = state.size();
-        info.chunk_size = chunk_size();
-        info.height = height;
-        size_t at = 0;
-        publish_object(
-            link, server_key, link.subjects().state, info,
-            [&](std::string& chunk) {
-                if (at >= n) return false;
-                const size_t len = std::min<size_t>(info.chunk_size, n - at);
-                chunk.assign(reinterpret_cast<const char*>(z.data() + at), len);
-                at += len;
-                return true;
-            },
-            after);
+        j["records"] = records_to_wire(p.records.gas, p.records.profiles, p.records.state);
+        link.publish_durable(subject, seal(server_key, subject, j.dump()));
     }
 
     void publish_pending() {
@@ -267,8 +233,8 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
     m.status(fmt::format("run '{}' on {}: {} registered nodes; server key {}", m.endpoint.run,
                          m.endpoint.server, nodes.size(), hex(server_key.public_key())));
     // Blocks the stream lacks (a server that stopped between storing a block and publishing it,
-    // or a new stream): from the first missing height on, with their gas records and profiles, and
-    // the VM state with the last one.
+    // or a new stream): from the first missing height on, each with its votes (the chain in memory
+    // holds none), gas records, profiles and state journal row, read from the store.
     const auto in_stream = [&](const Block& b) {
         const auto have = m.link.last(s.blocks_stream, s.block(b.header.height));
         try {
@@ -279,32 +245,12 @@ void NatsTransport::open(const ChainConfig& config, const std::vector<NodeRecord
         }
     };
     size_t first_missing = blocks.size();
-    while (first_missing > 0 && !in_stream(blocks[first_missing - 1])) --first_missing;
+    while (first_missing > 0 && !in_stream(*store.block(blocks[first_missing - 1].header.height)))
+        --first_missing;
     for (size_t i = first_missing; i < blocks.size(); ++i) {
         const uint64_t h = blocks[i].header.height;
-        m.unpublished.push_back({blocks[i],
-                                 {store.gas_records(h), store.gas_profiles(h),
-                                  i + 1 == blocks.size() ? store.vm_state() : Bytes{}}});
-    }
-    // The state object holds the tip's VM state (a stream made anew, a server stopped in between).
-    if (first_missing == blocks.size() && !blocks.empty()) {
-        const Bytes state = store.vm_state();
-        bool current = false;
-        if (const auto meta = m.link.last(s.blocks_stream, s.state + ".meta");
-            meta && verify_envelope(m.server_key.public_key(), *meta)) {
-            try {
-                const auto held = object_info_from_json(Json::parse(meta->body));
-                current = held.height == blocks.back().header.height && held.digest == sha256(state);
-            } catch (const std::exception&) {
-            }
-        }
-        if (!current && !state.empty()) {
-            try {
-                m.publish_state(blocks.back().header.height, state);
-            } catch (const NatsError& e) {
-                m.status(fmt::format("the VM state is not yet published: {}", e.what()));
-            }
-        }
+        m.unpublished.push_back(
+            {*store.block(h), {store.gas_records(h), store.gas_profiles(h), store.state_record(h)}});
     }
     m.publish_pending();
 }

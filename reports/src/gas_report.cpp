@@ -632,6 +632,18 @@ std::string gas_markdown(const GasReport& r) {
                 grouped(static_cast<double>(votes->gas_used) / static_cast<double>(votes->calls)),
                 100.0 * per_block(m.epoch, static_cast<double>(votes->gas_used)) / t.block,
                 100.0 * per_block(m.epoch, static_cast<double>(votes->intrinsic)) / t.block);
+        // SSTORE: what the contracts' storage layout costs a block.
+        if (const auto& sstore = m.epoch.profile.opcodes[0x55]; sstore.count > 0 && t.block > 0)
+            s += fmt::format(
+                "- Storage writes: {} SSTORE per epoch block, {} gas each on average, {:.0f} % of the block. "
+                "The contracts keep the open round, one slot per node for its last vote (overwritten round "
+                "after round), the latest candidate and the open rollback request; every vote, candidate and "
+                "proposal is in their events. So a block writes no fresh slot once every voter has voted "
+                "before, and what the contracts store does not grow with the chain (store format 3; before, "
+                "every vote and every candidate took fresh slots).\n",
+                grouped(per_block(m.epoch, static_cast<double>(sstore.count)), 1),
+                grouped(static_cast<double>(sstore.gas) / static_cast<double>(sstore.count)),
+                100.0 * per_block(m.epoch, static_cast<double>(sstore.gas)) / t.block);
         const double pow = m.pow.expected_block_gas();
         if (pow > 0)
             s += fmt::format(

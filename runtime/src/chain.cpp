@@ -51,6 +51,19 @@ bool has_quorum(uint64_t accepts, uint64_t nodes, uint64_t quorum_percent) {
     return accepts * 100 >= quorum_percent * nodes;
 }
 
+/// Discards the ledger's changes since its last stored block when it goes out of scope, unless the
+/// block was stored (`stored`).
+struct DiscardUnlessStored {
+    Ledger& ledger;
+    bool stored = false;
+    explicit DiscardUnlessStored(Ledger& l) : ledger{l} {}
+    DiscardUnlessStored(const DiscardUnlessStored&) = delete;
+    DiscardUnlessStored& operator=(const DiscardUnlessStored&) = delete;
+    ~DiscardUnlessStored() {
+        if (!stored) ledger.discard_changes();
+    }
+};
+
 /// A file descriptor that closes itself unless released.
 struct UniqueFd {
     int fd = -1;
@@ -303,7 +316,10 @@ std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const C
     const auto found = mine(genesis.header, {config.difficulty_bits, options.threads});
     if (!found) throw ChainError("no nonce found for the genesis block");
     genesis.header.nonce = found->nonce;
-    c->store_->append(genesis, l.take_gas(0), l.snapshot(), l.take_profiles(0));
+    // The genesis block's journal row: the world from nothing (the server's account, the contracts).
+    const StateRecord genesis_state = l.pending_changes();
+    c->store_->append(genesis, l.take_gas(0), &genesis_state, l.take_profiles(0));
+    l.commit_changes(genesis_state);
     c->blocks_.push_back(genesis);
 
     // The user nodes: a key each, registered through NodeRegistry (one CREATE per node). External
@@ -381,11 +397,12 @@ std::unique_ptr<Chain> Chain::open(const std::filesystem::path& dir, const Chain
     std::unique_ptr<Chain> c(new Chain(std::move(store), options));
     c->lock_fd_ = lock.release();
     c->server_key_ = server_key;
-    c->blocks_ = c->store_->blocks();
+    // Headers and payloads only: the votes stay in the store (verify and the readers take them).
+    c->blocks_ = c->store_->blocks_without_votes();
     if (c->blocks_.size() < 2)
         throw ChainError(dir.string() +
                          ": error: the chain is incomplete (no registration block); create it again");
-    c->ledger_.restore(c->store_->vm_state());
+    c->load_state();
     c->load_contracts();
     const bool local = dynamic_cast<InProcessTransport*>(c->transport_.get()) != nullptr;
     if (local && !in_process)
@@ -405,6 +422,25 @@ Chain::~Chain() {
     transport_.reset();
     store_.reset();
     if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Chain::load_state() {
+    // The world after the last block: its tables, checked against the digest the journal records.
+    const uint64_t tip = blocks_.back().header.height;
+    const auto dir = store_->dir().string();
+    const auto at = store_->state_height();
+    if (!at || *at != tip)
+        throw ChainError(dir + ": error: the VM state after the last block (" + std::to_string(tip) +
+                         ") is not recorded" +
+                         (at ? " (the state journal ends at block " + std::to_string(*at) + ")" : "") +
+                         ": the contracts cannot continue; rebuild the run from a copy that holds it "
+                         "(`trainchain chain rebuild`)");
+    World world = store_->vm_state();
+    if (state_digest(world) != store_->state_record(tip)->digest)
+        throw ChainError(dir +
+                         ": error: the saved VM state is not the one the state journal records after block " +
+                         std::to_string(tip) + " (`trainchain verify " + dir + "` names what differs)");
+    ledger_.load(std::move(world));
 }
 
 void Chain::load_contracts() {
@@ -466,6 +502,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     h.payload_root = block.payload.root();
     h.difficulty_bits = cfg.difficulty_bits;
     ledger_.set_block(h.height, h.timestamp_ms / 1000);
+    // Whatever ends this block other than its storage (a revert, a failed race, no quorum, an
+    // exception) leaves the ledger as the last stored block left it.
+    DiscardUnlessStored pending{ledger_};
 
     auto timed_call = [&](const vm::address& to, const std::string& name, const std::string& sig,
                           const std::vector<AbiValue>& args) {
@@ -479,7 +518,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
     // Block creation: the contract checks the Results Queue and broadcasts to every node.
     std::vector<uint32_t> recipients;
     if (through_block_creation) {
-        ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
+        ledger_.set_balance(results_account_, vm::uint256{results_.size()});
         const auto r = timed_call(
             creation_, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
             {vm::uint256{h.height}, h.payload_root, vm::uint256{block.payload.epoch}, vm::uint256{n}});
@@ -492,7 +531,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             if (node < n) recipients.push_back(static_cast<uint32_t>(node));
         }
         (void)results_.try_pop();
-        ledger_.host().accounts[results_account_].balance = vm::uint256{results_.size()};
+        ledger_.set_balance(results_account_, vm::uint256{results_.size()});
     } else {
         for (uint32_t i = 0; i < n; ++i) recipients.push_back(i);
     }
@@ -577,10 +616,15 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         return rep;
     }
     const auto storage_start = Clock::now();
-    BlockRecords records{ledger_.take_gas(h.height), ledger_.take_profiles(h.height), ledger_.snapshot()};
-    store_->append(block, records.gas, records.vm_state, records.profiles);
+    BlockRecords records{ledger_.take_gas(h.height), ledger_.take_profiles(h.height),
+                         ledger_.pending_changes()};
+    store_->append(block, records.gas, &*records.state, records.profiles);
+    ledger_.commit_changes(*records.state);
+    pending.stored = true;
     rep.storage_ms = ms_since(storage_start);
-    blocks_.push_back(block);
+    Block kept = block;
+    kept.votes.clear();  // in the store; the chain in memory holds headers and payloads
+    blocks_.push_back(std::move(kept));
     transport_->accepted(block, records);
     rep.block = block;
     rep.total_ms = ms_since(start);
@@ -616,6 +660,9 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
     if (failing && *failing >= blocks_.size())
         throw ChainError("the failing block " + std::to_string(*failing) + " is not in the chain");
     ledger_.set_block(blocks_.size(), now_ms() / 1000);
+    // A rollback that ends before its block is stored leaves no trace in the ledger (commit
+    // discards its own failures, and so the Rollback calls with them).
+    DiscardUnlessStored pending{ledger_};
     const auto opened = ledger_.call(rollback_, "Rollback", "open(uint256,string)",
                                      {vm::uint256{blocks_.size() - 1}, reason});
     if (!opened.ok()) throw ChainError("Rollback.open reverted: " + opened.revert_reason);
@@ -664,6 +711,7 @@ RollbackReport Chain::rollback(std::optional<uint64_t> to, const std::string& re
               [](const RollbackProposal& a, const RollbackProposal& b) { return a.node < b.node; });
     p.proposals = std::move(counted);
     rep.block = commit(std::move(p), false);
+    pending.stored = rep.block.accepted;
     if (!rep.block.accepted) throw ChainError("the rollback block was not accepted: " + rep.block.reason);
     return rep;
 }
@@ -850,6 +898,61 @@ struct DeferredCheck {
 
 }  // namespace
 
+/// The first thing wrong with the state journal of a chain whose last block is `tip`: the block
+/// and why; nullopt when the journal holds up. Rows are replayed from the first (applied to the
+/// empty world), each checked against the world before it and its digest against the world
+/// after it; the saved world must be the one after the last row, and the last row the tip's.
+std::optional<std::pair<uint64_t, ValidationState>> check_state_journal(const Store& store, uint64_t tip) {
+    using Found = std::optional<std::pair<uint64_t, ValidationState>>;
+    auto at = [](uint64_t height, Reject code, std::string why) {
+        return Found{{height, ValidationState::invalid(code, std::move(why))}};
+    };
+    std::vector<Store::RawStateRow> rows;
+    World saved;
+    try {
+        rows = store.raw_state_journal();
+        saved = store.vm_state();
+    } catch (const std::exception& e) {
+        return at(tip, Reject::StateSaved, std::string("the saved VM state cannot be read: ") + e.what());
+    }
+    if (rows.empty())
+        return at(tip, Reject::StateMissing,
+                  "the state journal is empty: the VM state after the last block is not recorded");
+    World world;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        const std::string block = "block " + std::to_string(row.height);
+        if (i > 0 && row.height != rows[i - 1].height + 1 && rows[i - 1].height + 1 <= tip)
+            return at(rows[i - 1].height + 1, Reject::StateChanges,
+                      "the state journal has no row for block " + std::to_string(rows[i - 1].height + 1) +
+                          " (it goes on at " + block + ")");
+        if (row.height > tip)
+            return at(row.height, Reject::StateHeight,
+                      "the state journal has a row for " + block + ", which the chain does not hold");
+        std::string why;
+        const auto changes = StateChanges::decode(row.changes, &why);
+        if (!changes)
+            return at(row.height, Reject::StateChanges,
+                      "the VM state changes of " + block + " are malformed: " + why);
+        if (!changes->apply(world, &why))
+            return at(row.height, Reject::StateChanges,
+                      "the VM state changes of " + block + " do not apply to the state before it: " + why);
+        const Hash digest = state_digest(world);
+        if (row.digest.size() != digest.size() ||
+            !std::equal(digest.begin(), digest.end(), row.digest.begin()))
+            return at(row.height, Reject::StateDigest,
+                      "the VM state after " + block + " does not have the digest its journal row records");
+    }
+    if (rows.back().height < tip)
+        return at(rows.back().height + 1, Reject::StateMissing,
+                  "the state journal ends at block " + std::to_string(rows.back().height) +
+                      ": the VM state after the last block is not recorded");
+    if (state_digest(saved) != state_digest(world))
+        return at(tip, Reject::StateSaved,
+                  "the saved VM state is not the state the journal leaves after the last block");
+    return std::nullopt;
+}
+
 VerifyReport verify(const Store& store) {
     VerifyReport rep;
     const ChainConfig& cfg = store.config();
@@ -984,10 +1087,19 @@ VerifyReport verify(const Store& store) {
                 if (!why.ok()) first = {d.block, std::move(why)};
             }
         });
+    // Pass 3, while the workers run: the state journal.
+    const auto journal = check_state_journal(store, raw.back().height);
     for (auto& w : workers) w.join();
     Failure first;
     for (auto& f : failures)
         if (f.block < first.block) first = std::move(f);
+    // The lowest bad block of the three passes (the journal's may be past the last block: a row
+    // for a block that is not there).
+    const std::optional<uint64_t> blocks_bad = first.block < limit ? std::optional<uint64_t>(first.block)
+                                               : structural        ? structural->bad_height
+                                                                   : std::nullopt;
+    if (journal && (!blocks_bad || journal->first < *blocks_bad))
+        return bad(journal->first, journal->second.code, std::move(journal->second.detail));
     if (first.block < limit) return bad(first.block, first.state.code, std::move(first.state.detail));
     if (structural) return *structural;
     return rep;

@@ -1,4 +1,5 @@
-// runtime/src/ledger.cpp - contract deployment and calls on the VM, gas records, state snapshots.
+// runtime/src/ledger.cpp - contract deployment and calls on the VM, gas records, and each block's
+// changes of the VM world (taken as a journal row, or undone).
 #include "trainchain/runtime/ledger.hpp"
 
 #include <algorithm>
@@ -164,20 +165,21 @@ std::optional<AbiValue> typed(const abi::Type& type, const std::string& text) {
     return std::nullopt;
 }
 
-void put_u64(Bytes& b, uint64_t v) {
-    for (int i = 7; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-void put_word(Bytes& b, const vm::uint256& w) {
-    uint8_t t[32];
-    w.to_be(t);
-    b.insert(b.end(), t, t + 32);
-}
-
 }  // namespace
 
 Ledger::Ledger(vm::Fork fork)
     : host_{fork}, server_{*vm::address::parse("0x00000000000000000000000000000000005e4e42")} {
     host_.accounts[server_].balance = vm::uint256::max() >> vm::uint256{8};
+}
+
+vm::StorageUpdate Ledger::Host::set_storage(const vm::address& addr, const vm::uint256& key,
+                                            const vm::uint256& value) {
+    written.emplace(addr, key);
+    return vm::InMemoryHost::set_storage(addr, key, value);
+}
+
+void Ledger::set_balance(const vm::address& account, const vm::uint256& balance) {
+    host_.accounts[account].balance = balance;
 }
 
 void Ledger::set_block(uint64_t number, uint64_t timestamp_s) {
@@ -278,6 +280,7 @@ vm::TxOutcome Ledger::execute(const vm::Transaction& tx, const std::string& cont
     } guard{host_};
     host_.set_tracer(&scratch_);
     auto outcome = vm::execute_transaction(host_, tx);
+    host_.logs.clear();  // the receipt holds the transaction's logs; the host would keep them all
     if (!outcome.receipt) return outcome;
     auto it = std::find_if(profiles_.begin(), profiles_.end(), [&](const GasProfileRecord& r) {
         return r.contract == contract && r.function == function;
@@ -310,65 +313,69 @@ std::vector<GasRecord> Ledger::take_gas(uint64_t height) {
     return out;
 }
 
-Bytes Ledger::snapshot() const {
-    Bytes b;
-    put_u64(b, host_.accounts.size());
-    for (const auto& [addr, acc] : host_.accounts) {
-        b.insert(b.end(), addr.bytes.begin(), addr.bytes.end());
-        put_word(b, acc.balance);
-        put_u64(b, acc.nonce);
-        put_u64(b, acc.code.size());
-        b.insert(b.end(), acc.code.begin(), acc.code.end());
-        put_u64(b, acc.storage.size());
-        for (const auto& [k, v] : acc.storage) {
-            put_word(b, k);
-            put_word(b, v);
+StateRecord Ledger::pending_changes() const {
+    StateRecord out;
+    const World& now = host_.accounts;
+    // The accounts of both worlds, merged in address order: created, deleted or compared.
+    auto before = committed_.begin();
+    auto after = now.begin();
+    while (before != committed_.end() || after != now.end()) {
+        const bool created =
+            before == committed_.end() || (after != now.end() && after->first < before->first);
+        const bool deleted = !created && (after == now.end() || before->first < after->first);
+        AccountChange c;
+        c.address = created ? after->first : before->first;
+        c.existed = !created;
+        c.exists = !deleted;
+        static const vm::Account none;
+        const vm::Account& a = created ? none : before->second;
+        const vm::Account& b = deleted ? none : after->second;
+        if (a.balance != b.balance) c.balance = {a.balance, b.balance};
+        if (a.nonce != b.nonce) c.nonce = {a.nonce, b.nonce};
+        if (a.code != b.code) c.code = {a.code, b.code};
+        if (created || deleted) {
+            // Every slot the account holds (created) or held (deleted).
+            for (const auto& [key, value] : created ? b.storage : a.storage)
+                c.slots.push_back({key, created ? vm::uint256{} : value, created ? value : vm::uint256{}});
+        } else {
+            // Only the slots written since the last take can differ.
+            for (auto w = host_.written.lower_bound({c.address, vm::uint256{}});
+                 w != host_.written.end() && w->first == c.address; ++w) {
+                const auto i = a.storage.find(w->second), j = b.storage.find(w->second);
+                const vm::uint256 old_value = i == a.storage.end() ? vm::uint256{} : i->second;
+                const vm::uint256 new_value = j == b.storage.end() ? vm::uint256{} : j->second;
+                if (old_value != new_value) c.slots.push_back({w->second, old_value, new_value});
+            }
         }
+        if (!created) ++before;
+        if (!deleted) ++after;
+        if (c.existed == c.exists && !c.balance && !c.nonce && !c.code && c.slots.empty()) continue;
+        out.changes.accounts.push_back(std::move(c));
     }
-    return b;
+    out.digest = state_digest(now);
+    return out;
 }
 
-void Ledger::restore(std::span<const uint8_t> s) {
-    size_t at = 0;
-    auto need = [&](size_t n) {
-        if (n > s.size() - at) throw StoreError("chain store: the saved VM state is truncated");
-    };
-    auto u64 = [&] {
-        need(8);
-        uint64_t v = 0;
-        for (int i = 0; i < 8; ++i) v = (v << 8) | s[at++];
-        return v;
-    };
-    auto word = [&] {
-        need(32);
-        const auto w = vm::uint256::from_be(s.data() + at, 32);
-        at += 32;
-        return w;
-    };
-    std::map<vm::address, vm::Account> accounts;
-    const uint64_t n = u64();
-    for (uint64_t i = 0; i < n; ++i) {
-        need(20);
-        vm::address addr;
-        std::memcpy(addr.bytes.data(), s.data() + at, 20);
-        at += 20;
-        vm::Account acc;
-        acc.balance = word();
-        acc.nonce = u64();
-        const uint64_t code = u64();
-        need(code);
-        acc.code.assign(s.begin() + static_cast<std::ptrdiff_t>(at),
-                        s.begin() + static_cast<std::ptrdiff_t>(at + code));
-        at += code;
-        const uint64_t slots = u64();
-        for (uint64_t k = 0; k < slots; ++k) {
-            const auto key = word();
-            acc.storage[key] = word();
-        }
-        accounts[addr] = std::move(acc);
-    }
-    if (at != s.size()) throw StoreError("chain store: the saved VM state has trailing bytes");
-    host_.accounts = std::move(accounts);
+void Ledger::commit_changes(const StateRecord& changes) {
+    std::string why;
+    if (!changes.changes.apply(committed_, &why))
+        throw ContractError("the changes committed do not apply to the ledger's last state: " + why);
+    host_.written.clear();
+}
+
+void Ledger::discard_changes() {
+    host_.accounts = committed_;
+    host_.written.clear();
+    gas_.clear();
+    profiles_.clear();
+}
+
+void Ledger::load(World world) {
+    host_.accounts = world;
+    committed_ = std::move(world);
+    host_.written.clear();
+    gas_.clear();
+    profiles_.clear();
 }
 
 }  // namespace trainchain::runtime

@@ -42,15 +42,29 @@ UserNode::UserNode(uint32_t index, KeyPair key, Fault fault)
 
 void UserNode::load_replica(std::vector<Block> blocks) {
     if (!alive()) return;
-    replica_ = std::move(blocks);
+    for (auto& b : blocks) b.votes.clear();
+    length_ = blocks.size();
+    log_ = std::make_shared<std::vector<Block>>(std::move(blocks));
+    if (fault_ == Fault::TamperedReplica) tamper();
+}
+
+void UserNode::load_replica(std::shared_ptr<std::vector<Block>> shared) {
+    if (!alive()) return;
     if (fault_ == Fault::TamperedReplica) {
-        // Raise the accuracy of the first epoch block: this replica now "remembers" a better model.
-        for (auto& b : replica_)
-            if (b.payload.kind == BlockKind::Epoch) {
-                b.payload.accuracy = 1.0;
-                break;
-            }
+        load_replica(std::vector<Block>(*shared));
+        return;
     }
+    length_ = shared->size();
+    log_ = std::move(shared);
+}
+
+void UserNode::tamper() {
+    // Raise the accuracy of the first epoch block: this replica now "remembers" a better model.
+    for (auto& b : *log_)
+        if (b.payload.kind == BlockKind::Epoch) {
+            b.payload.accuracy = 1.0;
+            break;
+        }
 }
 
 void UserNode::receive_candidate(const BlockHeader& header, const Payload& payload) {
@@ -71,10 +85,11 @@ ValidationState UserNode::check(uint64_t nonce, const Hash& claimed) const {
         return V::invalid(Reject::HighHash, "the hash does not meet the difficulty");
     if (candidate_payload_->root() != h.payload_root)
         return V::invalid(Reject::PayloadRoot, "the payload root does not match the payload");
-    const uint64_t expected_height = replica_.empty() ? 0 : replica_.back().header.height + 1;
+    const auto chain = replica();
+    const uint64_t expected_height = chain.empty() ? 0 : chain.back().header.height + 1;
     if (h.height != expected_height)
         return V::invalid(Reject::Height, "the block does not extend this replica's tip");
-    const Hash tip = replica_.empty() ? Hash{} : replica_.back().header.hash();
+    const Hash tip = chain.empty() ? Hash{} : chain.back().header.hash();
     if (h.prev != tip) return V::invalid(Reject::PrevBlock, "the previous hash is not this replica's tip");
     return {};
 }
@@ -97,24 +112,42 @@ std::pair<uint64_t, Hash> UserNode::forge() const {
 
 void UserNode::accept(const Block& block) {
     if (!alive()) return;
-    replica_.push_back(block);
+    if (!log_) log_ = std::make_shared<std::vector<Block>>();
+    if (length_ < log_->size()) {
+        // Another node sharing the log appended first: the same block is taken by moving on.
+        // Another one means this replica differs from here on: it keeps its blocks to itself.
+        if ((*log_)[length_].hash() == block.hash()) {
+            ++length_;
+            return;
+        }
+        if (log_.use_count() > 1)
+            log_ = std::make_shared<std::vector<Block>>(log_->begin(),
+                                                        log_->begin() + static_cast<std::ptrdiff_t>(length_));
+        else
+            log_->resize(length_);
+    }
+    Block b = block;
+    b.votes.clear();
+    log_->push_back(std::move(b));
+    ++length_;
 }
 
 std::optional<uint64_t> UserNode::restore_point(std::optional<uint64_t> failing) const {
     if (!alive()) return std::nullopt;
+    const auto chain = replica();
     std::vector<uint64_t> candidates;
     if (failing) {
-        for (auto h = previous_state(replica_, *failing); h; h = previous_state(replica_, *h))
+        for (auto h = previous_state(chain, *failing); h; h = previous_state(chain, *h))
             candidates.push_back(*h);
         std::reverse(candidates.begin(), candidates.end());  // oldest first, so ties go to the later
     } else {
-        for (const auto& b : replica_) candidates.push_back(b.header.height);
+        for (const auto& b : chain) candidates.push_back(b.header.height);
     }
     std::optional<uint64_t> best;
     double best_accuracy = 0;
     for (const uint64_t h : candidates) {
-        if (h >= replica_.size()) continue;
-        const Block& b = replica_[h];
+        if (h >= chain.size()) continue;
+        const Block& b = chain[h];
         if (b.payload.kind != BlockKind::Epoch || std::isnan(b.payload.accuracy)) continue;
         const double a = b.payload.accuracy;
         const bool better = fault_ == Fault::WrongRestorePoint ? (!best || a <= best_accuracy)
@@ -129,8 +162,9 @@ std::optional<uint64_t> UserNode::restore_point(std::optional<uint64_t> failing)
 
 std::optional<uint64_t> UserNode::propose(std::optional<uint64_t> to, std::optional<uint64_t> failing) const {
     if (!to) return restore_point(failing);
+    const auto chain = replica();
     // The requested block, if this node's replica holds it as an epoch block.
-    if (alive() && *to < replica_.size() && replica_[*to].payload.kind == BlockKind::Epoch)
+    if (alive() && *to < chain.size() && chain[*to].payload.kind == BlockKind::Epoch)
         return fault_ == Fault::WrongRestorePoint ? restore_point() : to;
     return std::nullopt;
 }
@@ -138,13 +172,14 @@ std::optional<uint64_t> UserNode::propose(std::optional<uint64_t> to, std::optio
 std::optional<Proposal> UserNode::proposal(const RestoreRequest& request) const {
     const auto point = propose(request.to, request.failing);
     const uint64_t subject = request.subject();
-    if (!point || *point >= replica_.size() || subject >= replica_.size()) return std::nullopt;
+    const auto chain = replica();
+    if (!point || *point >= chain.size() || subject >= chain.size()) return std::nullopt;
     Proposal p;
     p.node = index_;
     p.height = *point;
-    p.target_hash = replica_[*point].hash();
-    p.signature = key_.sign(proposal_message(request.run_id, request.rollback_height(),
-                                             replica_[subject].hash(), p.height, p.target_hash));
+    p.target_hash = chain[*point].hash();
+    p.signature = key_.sign(proposal_message(request.run_id, request.rollback_height(), chain[subject].hash(),
+                                             p.height, p.target_hash));
     return p;
 }
 
@@ -155,7 +190,7 @@ bool proposal_signed(const RestoreRequest& request, const PublicKey& key, const 
                             p.signature);
 }
 
-std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height) {
+std::optional<uint64_t> previous_state(std::span<const Block> blocks, uint64_t height) {
     for (uint64_t h = std::min<uint64_t>(height, blocks.size()); h-- > 0;) {
         const auto& p = blocks[h].payload;
         if (p.kind == BlockKind::Epoch) return h;

@@ -1,6 +1,7 @@
 // runtime/src/rebuild.cpp - a run directory rebuilt from another copy of the run (a user node's
 // replica, which holds what the server's store holds except the server's key): every block with
-// its votes, records and checkpoint, copied byte for byte and verified as `verify` verifies.
+// its votes, records, state journal row and checkpoint, copied byte for byte and verified as
+// `verify` verifies.
 #include <system_error>
 
 #include "trainchain/runtime/chain.hpp"
@@ -22,12 +23,13 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
         recorded && *recorded != hex(server_key))
         throw KeyFileError(source.dir().string() + ": error: the copy was made with server key " + *recorded +
                            ", not " + hex(server_key));
-    // The VM state must be the one after the last block, or a resumed run would run its contracts
-    // on an older state. A server's store saves it with every block; a replica says which block its
-    // state belongs to.
-    if (const auto at = source.meta(meta_key::vm_state_height); at && *at != std::to_string(tip))
-        throw ChainError(source.dir().string() + ": error: the copy's VM state is the one after block " +
-                         *at + ", not after its last block " + std::to_string(tip) +
+    // The state journal must reach the last block, or a resumed run would run its contracts on an
+    // older state. A server's store has a row for every block; a replica has one for every block it
+    // received with its records.
+    if (const auto at = source.state_height(); !at || *at != tip)
+        throw ChainError(source.dir().string() + ": error: the copy's VM state is " +
+                         (at ? "the one after block " + std::to_string(*at) : std::string("not recorded")) +
+                         ", not the one after its last block " + std::to_string(tip) +
                          " (rebuild from a node that holds it)");
     const auto contracts = source.meta(meta_key::contracts);
     if (!contracts)
@@ -46,8 +48,6 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
         // A replica is a copy of a run whose nodes hold their own keys; a server's store says.
         out->set_meta(meta_key::node_keys, in_process_nodes(source) ? meta_key::node_keys_in_process
                                                                     : meta_key::node_keys_external);
-        const Bytes no_state;
-        const Bytes state = source.vm_state();
         for (const auto& b : blocks) {
             const auto& p = b.payload;
             if (p.kind == BlockKind::Epoch) {
@@ -60,7 +60,10 @@ RebuildReport rebuild_from(const Store& source, const std::filesystem::path& dir
                 ++rep.checkpoints;
             }
             const uint64_t h = b.header.height;
-            out->append(b, source.gas_records(h), h == tip ? state : no_state, source.gas_profiles(h));
+            // The journal's rows as the copy holds them (from its first: a run made before the
+            // journal has none before the block it was migrated at).
+            const auto state = source.state_record(h);
+            out->append(b, source.gas_records(h), state ? &*state : nullptr, source.gas_profiles(h));
             ++rep.blocks;
         }
         rep.verify = verify(*out);

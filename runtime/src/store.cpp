@@ -1,4 +1,5 @@
-// runtime/src/store.cpp - the SQLite chain store and the zstd checkpoint files.
+// runtime/src/store.cpp - the SQLite chain store (blocks, votes, gas records, the state journal
+// and the VM world after its last row) and the zstd checkpoint files.
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/runtime/keys.hpp"
 
@@ -29,9 +30,22 @@ CREATE TABLE IF NOT EXISTS gas (id INTEGER PRIMARY KEY AUTOINCREMENT, height INT
                                 function TEXT NOT NULL, gas_used INTEGER NOT NULL, success INTEGER NOT NULL);
 )sql";
 
+/// Format 3: the state journal (one row per block: StateChanges::encode and the digest of the world
+/// after it) and the world after its last row (an account per row, a storage slot per row).
+constexpr const char* state_schema = R"sql(
+CREATE TABLE IF NOT EXISTS vm_journal (height INTEGER PRIMARY KEY, changes BLOB NOT NULL, digest BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vm_accounts (address BLOB PRIMARY KEY, balance BLOB NOT NULL, nonce INTEGER NOT NULL,
+                                        code BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vm_storage (address BLOB NOT NULL, slot BLOB NOT NULL, value BLOB NOT NULL,
+                                       PRIMARY KEY (address, slot)) WITHOUT ROWID;
+)sql";
+
 /// The store's format, in its configuration: 2 since payloads end with the rollback proposals
-/// field (docs/chain.md). A chain of format 1 cannot be decoded any more and is refused on open.
-constexpr int store_format = 2;
+/// field, 3 since the VM world is kept as a journal of each block's changes (docs/chain.md). A
+/// chain of format 2 is migrated when it is opened; one of format 1 cannot be decoded any more and
+/// is refused.
+constexpr int store_format = 3;
+constexpr int migrated_format = 2;
 
 /// Added after the first format; created on open as well, so that older chains gain it.
 constexpr const char* profile_schema = R"sql(
@@ -107,6 +121,12 @@ public:
         if (rc == SQLITE_DONE) return false;
         throw StoreError(std::string("chain store: ") + sqlite3_errmsg(db_));
     }
+    /// Makes the statement ready to run again, its parameters unbound.
+    void reset() noexcept {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
     Bytes blob(int col) const {
         const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
@@ -206,6 +226,7 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(schema);
     s->exec(profile_schema);
+    s->exec(state_schema);
     const nlohmann::json j = {
         {"nodes", config.nodes},   {"difficulty_bits", config.difficulty_bits}, {"fork", config.fork},
         {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", store_format}};
@@ -214,6 +235,7 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     st.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     st.step();
     s->config_ = config;
+    s->format_ = store_format;
     return s;
 }
 
@@ -225,6 +247,7 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
     s->load_config();  // first: a file that is not a chain is not written to
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(profile_schema);
+    if (s->format_ == migrated_format) s->migrate_from_format_2();
     return s;
 }
 
@@ -240,11 +263,14 @@ void Store::load_config() {
         config_.fork = j.at("fork").get<std::string>();
         config_.run_id = j.at("run_id").get<uint64_t>();
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
-        if (const auto format = j.value("format", int64_t{0}); format != store_format)
+        const auto format = j.value("format", int64_t{0});
+        if (format != store_format && format != migrated_format)
             throw std::out_of_range("format " + std::to_string(format) + ", this version reads format " +
-                                    std::to_string(store_format) +
-                                    " (format 1, before rollback blocks recorded their signed proposals, "
+                                    std::to_string(store_format) + " (and migrates format " +
+                                    std::to_string(migrated_format) +
+                                    "; format 1, before rollback blocks recorded their signed proposals, "
                                     "cannot be read: make the chain again)");
+        format_ = static_cast<int>(format);
         const auto nodes = j.at("nodes").get<int64_t>(), bits = j.at("difficulty_bits").get<int64_t>(),
                    quorum = j.at("quorum_percent").get<int64_t>();
         if (nodes < min_nodes || nodes > max_nodes || bits < min_difficulty_bits ||
@@ -328,18 +354,8 @@ void Store::erase_legacy_keys() {
     exec("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
-void Store::append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
+void Store::append(const Block& block, const std::vector<GasRecord>& gas, const StateRecord* state,
                    const std::vector<GasProfileRecord>& profiles) {
-    append_block(block, gas, &vm_state, profiles);
-}
-
-void Store::append_keeping_state(const Block& block, const std::vector<GasRecord>& gas,
-                                 const std::vector<GasProfileRecord>& profiles) {
-    append_block(block, gas, nullptr, profiles);
-}
-
-void Store::append_block(const Block& block, const std::vector<GasRecord>& gas, const Bytes* vm_state,
-                         const std::vector<GasProfileRecord>& profiles) {
     exec("BEGIN IMMEDIATE");
     try {
         const auto header = block.header.encode();
@@ -387,11 +403,7 @@ void Store::append_block(const Block& block, const std::vector<GasRecord>& gas, 
                 .bind(8, profile_json(p.profile));
             st.step();
         }
-        if (vm_state) {
-            Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
-            st.bind(1, *vm_state);
-            st.step();
-        }
+        if (state) put_state(block.header.height, *state);
         for (const auto& [digest, file] : pending_files_) {
             Statement st(db_, "INSERT OR IGNORE INTO checkpoint_files (digest, file_sha256) VALUES (?, ?)");
             st.bind(1, digest).bind(2, file);
@@ -420,15 +432,233 @@ std::optional<std::string> Store::meta(const std::string& key) const {
     return std::string(b.begin(), b.end());
 }
 
-Bytes Store::vm_state() const {
-    Statement st(db_, "SELECT value FROM meta WHERE key = 'vm_state'");
-    return st.step() ? st.blob(0) : Bytes{};
+namespace {
+
+Bytes word_bytes(const vm::uint256& w) {
+    Bytes b(32);
+    w.to_be(b.data());
+    return b;
 }
 
-void Store::set_vm_state(std::span<const uint8_t> vm_state) {
-    Statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('vm_state', ?)");
-    st.bind(1, vm_state);
-    st.step();
+Bytes address_bytes(const vm::address& a) { return Bytes(a.bytes.begin(), a.bytes.end()); }
+
+}  // namespace
+
+void Store::put_state(uint64_t height, const StateRecord& state) {
+    const std::string where =
+        (dir_ / "chain.db").string() + ": error: the VM state changes of block " + std::to_string(height);
+    if (const auto last = state_height(); last && *last + 1 != height)
+        throw StoreError(where + " do not follow the journal's last row (block " + std::to_string(*last) +
+                         ")");
+    Statement account(db_, "SELECT balance, nonce, code FROM vm_accounts WHERE address = ?");
+    Statement slot(db_, "SELECT value FROM vm_storage WHERE address = ? AND slot = ?");
+    Statement put_slot(db_, "INSERT OR REPLACE INTO vm_storage (address, slot, value) VALUES (?, ?, ?)");
+    Statement drop_slot(db_, "DELETE FROM vm_storage WHERE address = ? AND slot = ?");
+    for (const auto& c : state.changes.accounts) {
+        const Bytes addr = address_bytes(c.address);
+        const auto fail = [&](const std::string& what) {
+            return StoreError(where + " do not apply to the saved VM state: account " + c.address.to_hex() +
+                              ": " + what);
+        };
+        account.reset();
+        account.bind(1, addr);
+        const bool present = account.step();
+        if (present != c.existed) throw fail(present ? "it exists already" : "it does not exist");
+        vm::uint256 balance{};
+        uint64_t nonce = 0;
+        Bytes code;
+        if (present) {
+            balance = vm::uint256::from_be(fixed<32>(account.blob(0), "a saved balance").data(), 32);
+            nonce = static_cast<uint64_t>(account.integer(1));
+            code = account.blob(2);
+        }
+        if (c.balance) {
+            if (balance != c.balance->first) throw fail("another balance");
+            balance = c.balance->second;
+        }
+        if (c.nonce) {
+            if (nonce != c.nonce->first) throw fail("another nonce");
+            nonce = c.nonce->second;
+        }
+        if (c.code) {
+            if (code != c.code->first) throw fail("other code");
+            code = c.code->second;
+        }
+        for (const auto& s : c.slots) {
+            const Bytes key = word_bytes(s.key);
+            slot.reset();
+            slot.bind(1, addr).bind(2, key);
+            const vm::uint256 held =
+                slot.step() ? vm::uint256::from_be(fixed<32>(slot.blob(0), "a saved slot").data(), 32)
+                            : vm::uint256{};
+            if (held != s.before) throw fail("slot " + s.key.to_hex() + " holds another value");
+            Statement& write = s.after ? put_slot : drop_slot;
+            write.reset();
+            write.bind(1, addr).bind(2, key);
+            if (s.after) write.bind(3, word_bytes(s.after));
+            write.step();
+        }
+        if (!c.exists) {
+            Statement left(db_, "SELECT COUNT(*) FROM vm_storage WHERE address = ?");
+            left.bind(1, addr);
+            left.step();
+            if (balance || nonce != 0 || !code.empty() || left.integer(0) != 0)
+                throw fail("it still holds something after the change that removes it");
+            Statement drop(db_, "DELETE FROM vm_accounts WHERE address = ?");
+            drop.bind(1, addr);
+            drop.step();
+        } else if (!present || c.balance || c.nonce || c.code) {
+            Statement put(
+                db_,
+                "INSERT OR REPLACE INTO vm_accounts (address, balance, nonce, code) VALUES (?, ?, ?, ?)");
+            put.bind(1, addr).bind(2, word_bytes(balance)).bind(3, static_cast<int64_t>(nonce)).bind(4, code);
+            put.step();
+        }
+    }
+    Statement row(db_, "INSERT INTO vm_journal (height, changes, digest) VALUES (?, ?, ?)");
+    row.bind(1, static_cast<int64_t>(height)).bind(2, state.changes.encode()).bind(3, state.digest);
+    row.step();
+}
+
+World Store::vm_state() const {
+    World world;
+    {
+        Statement st(db_, "SELECT address, balance, nonce, code FROM vm_accounts ORDER BY address");
+        while (st.step()) {
+            vm::address a;
+            a.bytes = fixed<20>(st.blob(0), "a saved account's address");
+            vm::Account acc;
+            acc.balance = vm::uint256::from_be(fixed<32>(st.blob(1), "a saved balance").data(), 32);
+            acc.nonce = static_cast<uint64_t>(st.integer(2));
+            acc.code = st.blob(3);
+            world.emplace_hint(world.end(), a, std::move(acc));
+        }
+    }
+    Statement st(db_, "SELECT address, slot, value FROM vm_storage ORDER BY address, slot");
+    World::iterator at = world.end();
+    while (st.step()) {
+        vm::address a;
+        a.bytes = fixed<20>(st.blob(0), "a saved slot's address");
+        if (at == world.end() || at->first != a) at = world.find(a);
+        if (at == world.end())
+            throw StoreError((dir_ / "chain.db").string() +
+                             ": error: the saved VM state holds storage of account " + a.to_hex() +
+                             ", which it does not hold");
+        const auto key = vm::uint256::from_be(fixed<32>(st.blob(1), "a saved slot").data(), 32);
+        const auto value = vm::uint256::from_be(fixed<32>(st.blob(2), "a saved slot's value").data(), 32);
+        if (!value)
+            throw StoreError((dir_ / "chain.db").string() +
+                             ": error: the saved VM state holds an empty slot");
+        at->second.storage.emplace_hint(at->second.storage.end(), key, value);
+    }
+    return world;
+}
+
+std::optional<uint64_t> Store::state_height() const {
+    Statement st(db_, "SELECT MAX(height) FROM vm_journal");
+    if (!st.step() || st.is_null(0)) return std::nullopt;
+    return static_cast<uint64_t>(st.integer(0));
+}
+
+std::optional<StateRecord> Store::state_record(uint64_t height) const {
+    Statement st(db_, "SELECT changes, digest FROM vm_journal WHERE height = ?");
+    st.bind(1, static_cast<int64_t>(height));
+    if (!st.step()) return std::nullopt;
+    std::string why;
+    auto changes = StateChanges::decode(st.blob(0), &why);
+    if (!changes)
+        throw StoreError((dir_ / "chain.db").string() + ": error: the VM state changes of block " +
+                         std::to_string(height) + " are malformed: " + why);
+    return StateRecord{std::move(*changes), fixed<32>(st.blob(1), "a state digest")};
+}
+
+std::vector<Store::RawStateRow> Store::raw_state_journal() const {
+    std::vector<RawStateRow> out;
+    Statement st(db_, "SELECT height, changes, digest FROM vm_journal ORDER BY height");
+    while (st.step()) out.push_back({static_cast<uint64_t>(st.integer(0)), st.blob(1), st.blob(2)});
+    return out;
+}
+
+std::optional<World> Store::vm_state_at(uint64_t height) const {
+    const std::string where = (dir_ / "chain.db").string() + ": error: ";
+    Statement st(db_, "SELECT height, changes, digest FROM vm_journal WHERE height <= ? ORDER BY height");
+    st.bind(1, static_cast<int64_t>(height));
+    World world;
+    std::optional<uint64_t> last;
+    Bytes digest;
+    while (st.step()) {
+        const auto h = static_cast<uint64_t>(st.integer(0));
+        if (last && *last + 1 != h)
+            throw StoreError(where + "the state journal has no row for block " + std::to_string(*last + 1));
+        std::string why;
+        const auto changes = StateChanges::decode(st.blob(1), &why);
+        if (!changes || !changes->apply(world, &why))
+            throw StoreError(where + "the VM state changes of block " + std::to_string(h) +
+                             (changes ? " do not apply: " : " are malformed: ") + why);
+        last = h;
+        digest = st.blob(2);
+    }
+    if (!last || *last != height) return std::nullopt;
+    const Hash expected = state_digest(world);
+    if (digest != Bytes(expected.begin(), expected.end()))
+        throw StoreError(where + "the VM state rebuilt for block " + std::to_string(height) +
+                         " does not have the digest its journal row records");
+    return world;
+}
+
+void Store::migrate_from_format_2() {
+    exec("BEGIN IMMEDIATE");
+    try {
+        load_config();  // again, inside the transaction: another process may have migrated it
+        if (format_ == store_format) {
+            exec("COMMIT");
+            return;
+        }
+        exec(state_schema);
+        // The world after the last block (a replica's: after the block `vm_state_height` names).
+        const Bytes saved = [&] {
+            Statement st(db_, "SELECT value FROM meta WHERE key = 'vm_state'");
+            return st.step() ? st.blob(0) : Bytes{};
+        }();
+        std::optional<uint64_t> after;
+        if (const auto h = meta("vm_state_height")) {
+            try {
+                after = std::stoull(*h);
+            } catch (const std::exception&) {
+                throw StoreError("the replica's vm_state_height '" + *h + "' is not a height");
+            }
+        } else if (const auto tip = [&]() -> std::optional<uint64_t> {
+                       Statement st(db_, "SELECT MAX(height) FROM blocks");
+                       if (!st.step() || st.is_null(0)) return std::nullopt;
+                       return static_cast<uint64_t>(st.integer(0));
+                   }()) {
+            after = tip;
+        }
+        if (!saved.empty() && after) {
+            const World world = decode_world(saved);
+            put_state(*after, StateRecord{diff_worlds({}, world), state_digest(world)});
+        }
+        exec("DELETE FROM meta WHERE key IN ('vm_state', 'vm_state_height')");
+        Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
+        st.step();
+        const Bytes b = st.blob(0);
+        auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
+        j["format"] = store_format;
+        const std::string text = j.dump();
+        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'config'");
+        put.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+        put.step();
+        exec("COMMIT");
+        format_ = store_format;
+    } catch (const StoreError& e) {
+        rollback_quietly();
+        throw StoreError((dir_ / "chain.db").string() + ": error: cannot migrate the store from format " +
+                         std::to_string(migrated_format) + " to " + std::to_string(store_format) + ": " +
+                         e.what());
+    } catch (...) {
+        rollback_quietly();
+        throw;
+    }
 }
 
 std::vector<Store::RawBlock> Store::raw_blocks() const {
@@ -447,34 +677,64 @@ size_t Store::block_count() const {
 
 std::vector<Block> Store::blocks() const { return blocks(raw_blocks()); }
 
+namespace {
+
+/// A stored block's header and payload, decoded (without its votes).
+Block decode_block(const Store::RawBlock& raw) {
+    Block b;
+    auto h = BlockHeader::decode(raw.header);
+    if (!h) throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
+    std::string why;
+    auto p = Payload::decode(raw.payload, &why);
+    if (!p) throw StoreError("chain store: block " + std::to_string(raw.height) + ": " + why);
+    b.header = *h;
+    b.payload = std::move(*p);
+    return b;
+}
+
+Vote vote_of(const Bytes& signature, int64_t node, int64_t accept) {
+    Vote v;
+    v.node = static_cast<uint32_t>(node);
+    v.accept = accept != 0;
+    if (signature.size() == v.signature.size())
+        std::memcpy(v.signature.data(), signature.data(), signature.size());
+    return v;
+}
+
+}  // namespace
+
 std::vector<Block> Store::blocks(const std::vector<RawBlock>& rows) const {
     std::vector<Block> out;
-    for (const auto& raw : rows) {
-        Block b;
-        auto h = BlockHeader::decode(raw.header);
-        if (!h)
-            throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
-        std::string why;
-        auto p = Payload::decode(raw.payload, &why);
-        if (!p) throw StoreError("chain store: block " + std::to_string(raw.height) + ": " + why);
-        b.header = *h;
-        b.payload = std::move(*p);
-        out.push_back(std::move(b));
-    }
+    out.reserve(rows.size());
+    for (const auto& raw : rows) out.push_back(decode_block(raw));
     Statement st(db_, "SELECT height, node, accept, signature FROM votes ORDER BY height, node");
     size_t i = 0;
     while (st.step()) {
         const auto height = static_cast<uint64_t>(st.integer(0));
         while (i < out.size() && out[i].header.height < height) ++i;
         if (i == out.size() || out[i].header.height != height) continue;  // a vote without its block
-        Vote v;
-        v.node = static_cast<uint32_t>(st.integer(1));
-        v.accept = st.integer(2) != 0;
-        const Bytes sig = st.blob(3);
-        if (sig.size() == v.signature.size()) std::memcpy(v.signature.data(), sig.data(), sig.size());
-        out[i].votes.push_back(v);
+        out[i].votes.push_back(vote_of(st.blob(3), st.integer(1), st.integer(2)));
     }
     return out;
+}
+
+std::vector<Block> Store::blocks_without_votes() const {
+    std::vector<Block> out;
+    Statement st(db_, "SELECT height, header, payload FROM blocks ORDER BY height");
+    while (st.step())
+        out.push_back(decode_block({static_cast<uint64_t>(st.integer(0)), {}, st.blob(1), st.blob(2)}));
+    return out;
+}
+
+std::optional<Block> Store::block(uint64_t height) const {
+    Statement st(db_, "SELECT header, payload FROM blocks WHERE height = ?");
+    st.bind(1, static_cast<int64_t>(height));
+    if (!st.step()) return std::nullopt;
+    Block b = decode_block({height, {}, st.blob(0), st.blob(1)});
+    Statement votes(db_, "SELECT node, accept, signature FROM votes WHERE height = ? ORDER BY node");
+    votes.bind(1, static_cast<int64_t>(height));
+    while (votes.step()) b.votes.push_back(vote_of(votes.blob(2), votes.integer(0), votes.integer(1)));
+    return b;
 }
 
 std::vector<GasRecord> Store::gas_records() const {

@@ -17,6 +17,9 @@ void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeR
     difficulty_bits_ = config.difficulty_bits;
     nodes_.clear();
     nodes_.reserve(nodes.size());
+    // One copy of the blocks, without their votes, which the nodes share (UserNode::load_replica).
+    auto shared = std::make_shared<std::vector<Block>>(blocks);
+    for (auto& b : *shared) b.votes.clear();
     for (const auto& r : nodes) {
         if (r.index >= keys_.size())
             throw std::runtime_error("node " + std::to_string(r.index) +
@@ -28,7 +31,7 @@ void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeR
                                      "'s private key is not the one the chain registered for it");
         const auto f = faults_.find(r.index);
         nodes_.emplace_back(r.index, key, f == faults_.end() ? Fault::None : f->second);
-        nodes_.back().load_replica(blocks);
+        nodes_.back().load_replica(shared);
     }
 }
 

@@ -35,6 +35,8 @@ std::string_view result_name(ValidationResult result) noexcept {
             return "checkpoint";
         case ValidationResult::Store:
             return "store";
+        case ValidationResult::State:
+            return "state";
     }
     return "unknown";
 }

@@ -490,8 +490,8 @@ def rows(db, sql):
 
 def check_complete(c, run_dir, history, dirs, verify=(0, -1)):
     """Every replica is as complete as the server's store: every epoch's checkpoint file byte-identical
-    (with the same file digest recorded), the same gas records and profiles, VM state and contract
-    addresses, and no server key (within 60 s: nodes fetch checkpoints in the background); and
+    (with the same file digest recorded), the same gas records and profiles, state journal (each
+    block's VM state changes and digest), saved VM state and contract addresses, and no server key (within 60 s: nodes fetch checkpoints in the background); and
     `trainchain verify` (checkpoints included) passes on the replicas `verify` names (a process
     each, slow under the sanitizers: the byte comparisons already cover every replica)."""
     server_db = os.path.join(run_dir, "chain.db")
@@ -500,7 +500,9 @@ def check_complete(c, run_dir, history, dirs, verify=(0, -1)):
     queries = {
         "gas records": "SELECT height, contract, function, gas_used, success FROM gas ORDER BY height, id",
         "gas profiles": "SELECT * FROM gas_profile ORDER BY height, contract, function",
-        "VM state": "SELECT value FROM meta WHERE key = 'vm_state'",
+        "state journal": "SELECT height, changes, digest FROM vm_journal ORDER BY height",
+        "saved VM state": "SELECT a.address, a.balance, a.nonce, a.code, s.slot, s.value FROM vm_accounts a "
+                          "LEFT JOIN vm_storage s ON s.address = a.address ORDER BY a.address, s.slot",
         "contract addresses": "SELECT value FROM meta WHERE key = 'contracts'",
         "checkpoint file digests": "SELECT hex(digest), hex(file_sha256) FROM checkpoint_files WHERE hex(digest) IN (%s) "
                                    "ORDER BY digest" % ",".join(f"'{d.upper()}'" for d in digests),

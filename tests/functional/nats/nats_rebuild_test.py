@@ -118,12 +118,12 @@ def check_exports(run, d, digests, what):
 
 
 def state_height(d):
-    """The block a replica's VM state belongs to (meta `vm_state_height`), read without the CLI:
-    a node fetches the state after the block, so the test waits for both before `--from`."""
+    """The last block of a replica's state journal (the block its saved VM state follows), read
+    without the CLI: the test waits for the node to hold the tip's before `--from`."""
     db = sqlite3.connect(f"file:{os.path.join(d, 'chain.db')}?mode=ro", uri=True, timeout=5)
     try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'vm_state_height'").fetchone()
-        return int(row[0]) if row else None
+        row = db.execute("SELECT MAX(height) FROM vm_journal").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
     except sqlite3.OperationalError:
         return None
     finally:

@@ -160,7 +160,7 @@ TEST_CASE("base64: round trips, RFC 4648 vectors, malformed text") {
     CHECK_THROWS_AS(from_base64("Z==="), std::invalid_argument);
 }
 
-TEST_CASE("records: a block's gas records and profiles survive the wire") {
+TEST_CASE("records: a block's gas records, profiles and state journal row survive the wire") {
     std::vector<runtime::GasRecord> gas = {{5, "Consensus", "vote", 31234, true},
                                            {5, "Consensus", "submitWork", 45000, false}};
     runtime::GasProfileRecord p;
@@ -176,10 +176,28 @@ TEST_CASE("records: a block's gas records and profiles survive the wire") {
     p.profile.precompiles[2] = {1, 72};
     p.profile.code_deposit = {0, 0};
     p.profile.other = {1, 5};
-    const std::string wire = records_to_wire(gas, {p});
+    // A row: an account's nonce and one slot changed, another account created with code and a slot.
+    runtime::StateRecord state;
+    runtime::AccountChange a;
+    a.address.bytes[19] = 1;
+    a.nonce = {{7, 8}};
+    a.slots.push_back({vm::uint256{3}, vm::uint256{0}, vm::uint256{0x1234}});
+    runtime::AccountChange b;
+    b.address.bytes[19] = 2;
+    b.existed = false;
+    b.code = {{{}, {0x60, 0x00}}};
+    b.slots.push_back({vm::uint256{1}, vm::uint256{0}, vm::uint256::max()});
+    state.changes.accounts = {a, b};
+    state.digest[0] = 0xab;
+    const std::string wire = records_to_wire(gas, {p}, state);
     std::vector<runtime::GasRecord> g2;
     std::vector<runtime::GasProfileRecord> p2;
-    records_from_wire(wire, 5, g2, p2);
+    std::optional<runtime::StateRecord> s2;
+    records_from_wire(wire, 5, g2, p2, s2);
+    CHECK(s2 == state);
+    // Records without a row (a block of a run made before the journal): none comes back.
+    records_from_wire(records_to_wire(gas, {p}, std::nullopt), 5, g2, p2, s2);
+    CHECK_FALSE(s2);
     REQUIRE(g2.size() == 2);
     for (size_t i = 0; i < 2; ++i) {
         CHECK(g2[i].height == 5);
@@ -196,8 +214,8 @@ TEST_CASE("records: a block's gas records and profiles survive the wire") {
     CHECK(p2[0].profile.precompiles.at(2).gas == 72);
     CHECK(p2[0].profile.other.gas == 5);
     CHECK(p2[0].profile.total() == p.profile.total());
-    CHECK_THROWS(records_from_wire("not base64!", 5, g2, p2));
-    CHECK_THROWS(records_from_wire(to_base64(Bytes{1, 2, 3, 4}), 5, g2, p2));  // not zstd
+    CHECK_THROWS(records_from_wire("not base64!", 5, g2, p2, s2));
+    CHECK_THROWS(records_from_wire(to_base64(Bytes{1, 2, 3, 4}), 5, g2, p2, s2));  // not zstd
 }
 
 TEST_CASE("stream settings: replicas and retention within runtime/limits.hpp") {

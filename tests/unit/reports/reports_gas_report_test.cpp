@@ -12,6 +12,7 @@
 #include "runtime_support.hpp"
 #include "trainchain/reports/gas_report.hpp"
 #include "trainchain/runtime/pow.hpp"
+#include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/opcodes.hpp"
 
 using namespace trainchain::runtime;
@@ -158,6 +159,19 @@ TEST_CASE("stored gas profiles add up to the receipts, per block, and survive a 
     }
     CHECK(balance == 3);
     CHECK(creates == 5);
+
+    // The contracts overwrite their slots block after block (store format 3): once the
+    // registration block filled each voter's slot and the first epoch block the latest candidate,
+    // an epoch block sets no fresh slot, so each SSTORE costs the legacy reset price (Petersburg).
+    const auto params = trainchain::vm::gas_params(*trainchain::vm::parse_fork("Petersburg"));
+    for (uint64_t h : {3, 4}) {
+        trainchain::vm::GasUse sstore;
+        for (const auto& p : profiles)
+            if (p.height == h) sstore += p.profile.opcodes[0x55];
+        INFO("block " << h << ": " << sstore.count << " SSTORE, " << sstore.gas << " gas");
+        CHECK(sstore.count > 0);
+        CHECK(sstore.gas == static_cast<int64_t>(sstore.count) * params.sstore_reset);
+    }
 }
 
 TEST_CASE("a malformed stored profile is an error naming the block, not a crash") {
@@ -204,6 +218,7 @@ TEST_CASE("the measured report: phases, per-block gas, the proof of work mined o
     CHECK(sum == m.epoch.gas_used);
     CHECK(m.epoch.gas_used == m.epoch.intrinsic + m.epoch.profile.total() - m.epoch.refund);
     CHECK(m.epoch.profile.opcodes[0x31].count == 3);  // BALANCE once per block
+    CHECK(gas_markdown(r).find("- Storage writes: ") != std::string::npos);
     CHECK(m.setup.profile.opcodes[0xf0].count == 6);  // CREATE once per node
 
     // On-chain mining: the first passing nonce from 0, so attempts = nonce + 1, and the header

@@ -42,12 +42,17 @@ bool is_forged_nonce(uint64_t nonce, uint32_t nodes) {
 }
 
 /// Checks one accepted block the way an honest observer would: proof of work, link, payload root,
-/// and a quorum of distinct, accepting, correctly signed votes from live nodes.
-void check_accepted_block(const Chain& c, size_t height, const std::set<uint32_t>& crashed = {}) {
+/// and a quorum of distinct, accepting, correctly signed votes from live nodes (as stored: the
+/// chain in memory holds none).
+void check_accepted_block(Chain& c, size_t height, const std::set<uint32_t>& crashed = {}) {
     INFO("block " << height);
     const auto& blocks = c.blocks();
     REQUIRE(height < blocks.size());
-    const Block& b = blocks[height];
+    CHECK(blocks[height].votes.empty());
+    const auto stored = c.store().block(height);
+    REQUIRE(stored);
+    const Block& b = *stored;
+    CHECK(b.hash() == blocks[height].hash());
     const uint32_t n = static_cast<uint32_t>(c.nodes().size());
     CHECK(b.header.height == height);
     CHECK(check_proof_of_work(b.hash(), b.header.difficulty_bits));
@@ -91,7 +96,9 @@ void check_accepted_block(const Chain& c, size_t height, const std::set<uint32_t
     CHECK(for_target * 2 > n);
 }
 
-/// Stored blocks equal the in-memory ones, votes included.
+/// Stored blocks equal the in-memory ones (which hold no votes), and every block from the
+/// registration on has its votes in the store; the state journal reaches the last block and the
+/// saved world is the ledger's.
 void check_store_matches(Chain& c) {
     const auto stored = c.store().blocks();
     REQUIRE(stored.size() == c.blocks().size());
@@ -99,16 +106,11 @@ void check_store_matches(Chain& c) {
         INFO("block " << i);
         CHECK(stored[i].hash() == c.blocks()[i].hash());
         CHECK(stored[i].payload.encode() == c.blocks()[i].payload.encode());
-        REQUIRE(stored[i].votes.size() == c.blocks()[i].votes.size());
-        // The store orders votes by node; the chain keeps them in voting order.
-        std::map<uint32_t, Vote> mine;
-        for (const auto& v : c.blocks()[i].votes) mine[v.node] = v;
-        for (const auto& v : stored[i].votes) {
-            REQUIRE(mine.count(v.node) == 1);
-            CHECK(mine[v.node].accept == v.accept);
-            CHECK(mine[v.node].signature == v.signature);
-        }
+        CHECK(c.blocks()[i].votes.empty());
+        CHECK(stored[i].votes.empty() == (i == 0));
     }
+    CHECK(c.store().state_height() == stored.size() - 1);
+    CHECK(encode_world(c.store().vm_state()) == encode_world(c.ledger().world()));
 }
 
 void require_verified(const Store& s, size_t blocks) {
@@ -429,7 +431,7 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
     CHECK_FALSE(r.ok());
     CHECK(r.revert_reason.find("EmptyQueue") == 0);
 
-    l.host().accounts[queue].balance = vm::uint256{1};
+    l.set_balance(queue, vm::uint256{1});
     r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     REQUIRE(r.ok());
     const auto broadcasts = Ledger::events(r.receipt, "Broadcast(uint256,uint256,bytes32)");
@@ -443,9 +445,16 @@ TEST_CASE("contracts: BlockCreation reads the Results Queue balance and broadcas
 
     r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)", args);
     CHECK(r.revert_reason.find("HeightTaken") == 0);
+    // Only the latest candidate is stored; a lower height than its is taken too.
+    const auto latest = l.call(creation, "BlockCreation", "latest()", {});
+    REQUIRE(latest.ok());
+    CHECK(latest.returns == std::vector<AbiValue>{root, vm::uint256{1}, vm::uint256{2}, vm::uint256{5}});
+    r = l.call(creation, "BlockCreation", "create(uint256,bytes32,uint256,uint256)",
+               {vm::uint256{1}, root, vm::uint256{1}, vm::uint256{5}});
+    CHECK(r.revert_reason.find("HeightTaken") == 0);
 
     const auto gas = l.take_gas(7);
-    REQUIRE(gas.size() == 5);
+    REQUIRE(gas.size() == 7);
     CHECK(gas[0].function == "constructor");
     for (const auto& g : gas) {
         CHECK(g.height == 7);
@@ -497,10 +506,18 @@ TEST_CASE("contracts: Consensus verifies the work by SHA-256 and decides at 51 %
     CHECK(vote(3, 5, true).get_u64(0) == 0);  // counted, already decided
     CHECK(submit(3, found->hash, target).revert_reason.find("AlreadyDecided") == 0);
 
-    // Rejection: more than 49 % of the nodes reject.
+    // Rejection: more than 49 % of the nodes reject. The nodes that voted on block 3 vote again.
     REQUIRE(submit(4, found->hash, target).ok());
+    CHECK(vote(3, 6, true).revert_reason.find("NoRound") == 0);  // block 3's round is over
     for (uint64_t i = 0; i < 3; ++i) CHECK(vote(4, i, false).get_u64(0) == 0);
+    CHECK(vote(4, 1, true).revert_reason.find("DuplicateVote") == 0);
     CHECK(vote(4, 3, false).get_u64(0) == 2);
+    // A round never goes back to a lower height.
+    CHECK(submit(3, found->hash, target).revert_reason.find("StaleHeight") == 0);
+    const auto round = l.call(consensus, "Consensus", "round()", {});
+    REQUIRE(round.ok());
+    CHECK(round.returns ==
+          std::vector<AbiValue>{found->hash, vm::uint256{4}, vm::uint256{0}, vm::uint256{4}, true, true});
 }
 
 TEST_CASE("contracts: Rollback decides by majority, ties to the later block") {
@@ -528,25 +545,53 @@ TEST_CASE("contracts: Rollback decides by majority, ties to the later block") {
     CHECK(propose(4, 4).revert_reason.find("AlreadyDecided") == 0);
     CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {vm::uint256{7}, vm::uint256{5}})
               .revert_reason.find("UnknownRequest") == 0);
+
+    // A second request: the first is closed, every node proposes afresh and the tally restarts.
+    const auto second =
+        l.call(rb, "Rollback", "open(uint256,string)", {vm::uint256{12}, std::string("again")});
+    REQUIRE(second.ok());
+    const vm::uint256 id2 = second.get<vm::uint256>(0);
+    CHECK(second.get_u64(0) == 2);
+    CHECK(propose(0, 4).revert_reason.find("UnknownRequest") == 0);  // request 1 is closed
+    auto propose2 = [&](uint64_t node, uint64_t height) {
+        return l.call(rb, "Rollback", "propose(uint256,uint256,uint256)",
+                      {id2, vm::uint256{node}, vm::uint256{height}});
+    };
+    CHECK(propose2(0, 4).ok());  // node 0 proposed in request 1 too
+    CHECK(propose2(0, 4).revert_reason.find("DuplicateProposal") == 0);
+    CHECK(propose2(1, 6).ok());
+    CHECK(propose2(2, 6).ok());
+    // Block 4 had 3 proposals in request 1; in request 2 it has 1, block 6 leads with 2 of 5.
+    CHECK(l.call(rb, "Rollback", "decide(uint256,uint256)", {id2, vm::uint256{5}})
+              .revert_reason.find("NoMajority") == 0);
+    CHECK(propose2(3, 6).ok());
+    const auto d2 = l.call(rb, "Rollback", "decide(uint256,uint256)", {id2, vm::uint256{5}});
+    REQUIRE(d2.ok());
+    CHECK(d2.get_u64(0) == 6);
 }
 
-TEST_CASE("contracts: the public getters of mappings to structs answer (rounds, candidateAt, request)") {
-    // These getters ran out of gas before the compiler fix "struct getters read storage".
+TEST_CASE(
+    "contracts: the public getters of structs and mappings to structs answer (round, latest, current, "
+    "tally)") {
+    // Getters of mappings to structs ran out of gas before the compiler fix "struct getters read storage".
     Ledger l(*vm::parse_fork("Petersburg"));
     l.set_block(1, 1);
     const auto consensus = l.deploy("Consensus", {vm::uint256{51}});
     const auto creation =
         l.deploy("BlockCreation", {*vm::address::parse("0x0000000000000000000000000000000000005e51")});
     const auto rollback = l.deploy("Rollback", {});
-    const auto round = l.call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{3}});
-    CHECK_MESSAGE(round.ok(), "Consensus.rounds: " << vm::status_name(round.receipt.status) << ", gas "
-                                                   << round.receipt.gas_used);
+    const auto round = l.call(consensus, "Consensus", "round()", {});
+    CHECK_MESSAGE(round.ok(), "Consensus.round: " << vm::status_name(round.receipt.status) << ", gas "
+                                                  << round.receipt.gas_used);
     if (round.ok())
-        CHECK(round.returns == std::vector<AbiValue>{Hash{}, vm::uint256{0}, vm::uint256{0}, false, false});
-    const auto candidate = l.call(creation, "BlockCreation", "candidateAt(uint256)", {vm::uint256{3}});
-    CHECK_MESSAGE(candidate.ok(), "BlockCreation.candidateAt: " << vm::status_name(candidate.receipt.status));
-    const auto request = l.call(rollback, "Rollback", "request(uint256)", {vm::uint256{1}});
-    CHECK_MESSAGE(request.ok(), "Rollback.request: " << vm::status_name(request.receipt.status));
+        CHECK(round.returns ==
+              std::vector<AbiValue>{Hash{}, vm::uint256{0}, vm::uint256{0}, vm::uint256{0}, false, false});
+    const auto candidate = l.call(creation, "BlockCreation", "latest()", {});
+    CHECK_MESSAGE(candidate.ok(), "BlockCreation.latest: " << vm::status_name(candidate.receipt.status));
+    const auto request = l.call(rollback, "Rollback", "current()", {});
+    CHECK_MESSAGE(request.ok(), "Rollback.current: " << vm::status_name(request.receipt.status));
+    const auto tally = l.call(rollback, "Rollback", "tally(uint256)", {vm::uint256{3}});
+    CHECK_MESSAGE(tally.ok(), "Rollback.tally: " << vm::status_name(tally.receipt.status));
 }
 
 TEST_CASE("contracts: Ledger::call checks typed arguments and reads typed returns") {
@@ -752,7 +797,8 @@ TEST_CASE("append: an epoch block with a quorum of valid signed votes, stored wi
     CHECK(rep.rejects == 0);
     CHECK(rep.invalid_votes == 0);
     CHECK(rep.forged_claims == 0);
-    CHECK(b.votes.size() == 5);
+    CHECK(rep.block.votes.size() == 5);
+    CHECK(c->store().block(2)->votes.size() == 5);
     CHECK(rep.tries >= 1);
     CHECK(rep.gas_used > 0);
     CHECK(rep.total_ms >= rep.mining_ms);
@@ -784,35 +830,38 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
     CHECK(count.get_u64(0) == 3);
     // The Results Queue is drained: its account's balance is back to zero.
     const auto queue = contract_address(c->store(), "ResultsQueue");
-    CHECK(c->ledger().host().accounts[queue].balance == vm::uint256{0});
+    CHECK(c->ledger().host().get_balance(queue) == vm::uint256{0});
 
-    // The Consensus contract counted exactly the stored votes, and each round is decided: a second
-    // submission of the same work is refused.
+    // The Consensus contract counted exactly the stored votes: each node's last counted vote is
+    // the last block it voted on, the round kept is the last block's, decided; a second submission
+    // of its work is refused, and so is one for an earlier height.
     const auto consensus = contract_address(c->store(), "Consensus");
+    const auto stored = c->store().blocks();
+    std::map<uint32_t, uint64_t> last_vote;
+    for (uint64_t height = 2; height <= 4; ++height)
+        for (const auto& v : stored[height].votes) last_vote[v.node] = height + 1;
+    for (uint32_t node = 0; node < 7; ++node) {
+        const auto voted = c->ledger().call(consensus, "Consensus", "lastVote(uint256)", {vm::uint256{node}});
+        REQUIRE(voted.ok());
+        CHECK(voted.get_u64(0) == (last_vote.count(node) ? last_vote[node] : 0));
+    }
     for (uint64_t height = 2; height <= 4; ++height) {
         INFO("height " << height);
-        const Block& b = c->blocks()[height];
-        std::set<uint32_t> voters;
-        for (const auto& v : b.votes) voters.insert(v.node);
-        for (uint32_t node = 0; node < 7; ++node) {
-            const auto voted = c->ledger().call(consensus, "Consensus", "voted(uint256,uint256)",
-                                                {vm::uint256{height}, vm::uint256{node}});
-            REQUIRE(voted.ok());
-            CHECK(voted.get<bool>(0) == (voters.count(node) != 0));
-        }
+        const Block& b = stored[height];
         const auto encoded = b.header.encode();
         const auto again =
             c->ledger().call(consensus, "Consensus", "submitWork(uint256,bytes,bytes32,uint256,uint256)",
                              {vm::uint256{height}, Bytes(encoded.begin(), encoded.end()), b.hash(),
                               vm::uint256{b.header.nonce}, vm::uint256::from_be(target_of(8).data(), 32)});
-        CHECK(again.revert_reason.find("AlreadyDecided") == 0);
-        // The round as the contract keeps it: the block hash, the accepts counted, verified, decided.
-        const auto round = c->ledger().call(consensus, "Consensus", "rounds(uint256)", {vm::uint256{height}});
-        CHECK(round.ok());
-        if (round.ok())
-            CHECK(round.returns ==
-                  std::vector<AbiValue>{b.hash(), vm::uint256{b.votes.size()}, vm::uint256{0}, true, true});
+        CHECK(again.revert_reason.find(height == 4 ? "AlreadyDecided" : "StaleHeight") == 0);
     }
+    // The round as the contract keeps it: the block hash, its height, the accepts counted, verified,
+    // decided.
+    const auto round = c->ledger().call(consensus, "Consensus", "round()", {});
+    REQUIRE(round.ok());
+    CHECK(round.returns == std::vector<AbiValue>{stored[4].hash(), vm::uint256{4},
+                                                 vm::uint256{stored[4].votes.size()}, vm::uint256{0}, true,
+                                                 true});
 
     // Each epoch block's gas: BlockCreation.create, Consensus.submitWork, Consensus.vote.
     const auto gas = c->store().gas_records();
@@ -823,7 +872,7 @@ TEST_CASE("append: the Results Queue and BlockCreation path, recorded in the con
         size_t votes = 0;
         for (const auto& g : gas)
             if (g.height == height && g.function == "vote") ++votes;
-        CHECK(votes == c->blocks()[height].votes.size());
+        CHECK(votes == stored[height].votes.size());
     }
 }
 
@@ -1439,12 +1488,12 @@ TEST_CASE("open: the stored VM state, nodes and contracts come back as they were
     {
         auto c = Chain::init(dir, small_config(5), honest());
         REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
-        state = c->ledger().snapshot();
+        state = encode_world(c->ledger().world());
         for (const auto& n : c->nodes()) keys.push_back(n.public_key());
     }
     auto c = Chain::open(dir, honest());
-    CHECK(c->ledger().snapshot() == state);
-    CHECK(c->store().vm_state() == state);
+    CHECK(encode_world(c->ledger().world()) == state);
+    CHECK(encode_world(c->store().vm_state()) == state);
     REQUIRE(c->nodes().size() == keys.size());
     for (size_t i = 0; i < keys.size(); ++i) CHECK(c->nodes()[i].public_key() == keys[i]);
 }
@@ -1483,14 +1532,21 @@ TEST_CASE(
     CHECK(replica->checkpoint(digest) == content);
     CHECK(replica->intact_checkpoint_file(digest) == sha256(file));  // pending until the next append
     CHECK_FALSE(replica->checkpoint_file_digest(digest));
-    replica->append(c->blocks()[0], {}, Bytes{1, 2, 3});
+    const auto genesis_state = c->store().state_record(0);
+    REQUIRE(genesis_state);
+    replica->append(*c->store().block(0), {}, &*genesis_state);
     CHECK(replica->checkpoint_file_digest(digest) == sha256(file));
-    // A block without its VM state leaves the saved state alone.
-    replica->append_keeping_state(c->blocks()[1], c->store().gas_records(1), c->store().gas_profiles(1));
-    CHECK(replica->vm_state() == Bytes{1, 2, 3});
+    CHECK(replica->state_height() == 0);
+    // A block without its journal row leaves the journal and the saved state behind.
+    replica->append(*c->store().block(1), c->store().gas_records(1), nullptr, c->store().gas_profiles(1));
+    CHECK(replica->state_height() == 0);
+    CHECK(encode_world(replica->vm_state()) == encode_world(*c->store().vm_state_at(0)));
     CHECK(replica->gas_records(1).size() == c->store().gas_records(1).size());
-    replica->set_vm_state(c->store().vm_state());
-    CHECK(replica->vm_state() == c->store().vm_state());
+    // The next block's row cannot follow it: the row of block 1 is missing.
+    const auto state2 = c->store().state_record(2);
+    REQUIRE(state2);
+    CHECK_THROWS_AS(replica->append(*c->store().block(2), {}, &*state2), StoreError);
+    CHECK(replica->block_count() == 2);  // nothing of block 2 was written
     CHECK(replica->checkpoint_file_digest(digest) == c->store().checkpoint_file_digest(digest));
 
     // A damaged file is noticed, and a good copy put over it.
@@ -1599,9 +1655,9 @@ TEST_CASE(
             CHECK(records.profiles[i].gas_used == profiles[i].gas_used);
             CHECK(records.profiles[i].profile.total() == profiles[i].profile.total());
         }
-        CHECK(!records.vm_state.empty());
+        REQUIRE(records.state.has_value());
+        CHECK(records.state == store.state_record(h));  // the journal row, as stored
     }
-    CHECK(t->accepted_blocks.back().second.vm_state == store.vm_state());
     // The per-block reads are the whole lists, filtered.
     size_t records = 0, profiles = 0;
     for (uint64_t h = 0; h < b.size(); ++h) {

@@ -24,6 +24,7 @@ using trainchain::test::small_config;
 using trainchain::test::tamper_block;
 using trainchain::test::TempDir;
 namespace fs = std::filesystem;
+namespace vm = trainchain::vm;
 
 namespace {
 
@@ -39,7 +40,7 @@ struct BaseChain {
             REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e], 0.3, 320)).accepted);
         REQUIRE(c->rollback(std::nullopt, "tamper test").target == 3);
         REQUIRE(c->append_epoch(epoch_result(4, 0.7, 0.2, 320)).accepted);
-        blocks = c->blocks();
+        blocks = c->store().blocks();  // with their votes (the chain in memory holds none)
         REQUIRE(blocks.size() == 7);
         c.reset();  // closes the database: the WAL is checkpointed into chain.db
         REQUIRE(verify(*Store::open(dir)).ok);
@@ -82,8 +83,12 @@ public:
         for (size_t i = 0; i < params.size(); ++i) {
             const int at = static_cast<int>(i + 1);
             if (const auto* v = std::get_if<int64_t>(&params[i])) sqlite3_bind_int64(st, at, *v);
-            if (const auto* b = std::get_if<Bytes>(&params[i]))
-                sqlite3_bind_blob(st, at, b->data(), static_cast<int>(b->size()), SQLITE_TRANSIENT);
+            if (const auto* b = std::get_if<Bytes>(&params[i])) {
+                if (b->empty())  // an empty blob, not NULL (which a null data pointer would bind)
+                    sqlite3_bind_zeroblob(st, at, 0);
+                else
+                    sqlite3_bind_blob(st, at, b->data(), static_cast<int>(b->size()), SQLITE_TRANSIENT);
+            }
             if (const auto* s = std::get_if<std::string>(&params[i]))
                 sqlite3_bind_text(st, at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
         }
@@ -445,6 +450,58 @@ TEST_CASE("tamper: every bit of a checkpoint file") {
     CHECK(undetected.empty());
 }
 
+TEST_CASE("tamper: every byte of every state journal row, and of the saved VM state") {
+    // A row's changes and digest: a changed byte is named at the row's block (its values before do
+    // not match the world the rows before it leave, it no longer decodes, or the world after it
+    // does not have the recorded digest). The saved world (accounts and storage slots): at the last
+    // block, and Chain::open refuses it too.
+    Tally tally;
+    Copy probe;
+    const auto rows = Db(probe.dir).rows("SELECT height, length(changes) FROM vm_journal ORDER BY height");
+    REQUIRE(rows.size() == base().blocks.size());
+    for (const auto& r : rows) {
+        const int64_t h = as_int(r[0]);
+        const size_t size = static_cast<size_t>(as_int(r[1]));
+        const std::string where = "height = " + std::to_string(h);
+        // Every byte of the small rows; the genesis and registration rows (contract code) sampled.
+        for (size_t at : every(size, size > 2000 ? 97 : 1))
+            tally.record("changes[" + std::to_string(at) + "] of block " + std::to_string(h),
+                         flip_blob("vm_journal", "changes", where, at, 0x01), static_cast<uint64_t>(h));
+        for (size_t at : every(32, 3))
+            tally.record("digest[" + std::to_string(at) + "] of block " + std::to_string(h),
+                         flip_blob("vm_journal", "digest", where, at, 0x01), static_cast<uint64_t>(h));
+    }
+    const uint64_t tip = base().blocks.size() - 1;
+    size_t chain_open_refused = 0, saved_flips = 0;
+    auto saved = [&](const std::string& table, const std::string& column, const std::string& where,
+                     size_t at) {
+        Copy c;
+        flip_in(c.dir, table, column, where, at);
+        tally.record(table + "." + column + "[" + std::to_string(at) + "] where " + where, check(c.dir), tip);
+        ++saved_flips;
+        if (chain_open_fails(c.dir)) ++chain_open_refused;
+    };
+    const auto slots =
+        Db(probe.dir).rows("SELECT hex(address), hex(slot) FROM vm_storage ORDER BY address, slot");
+    REQUIRE(slots.size() > 10);
+    for (size_t i = 0; i < slots.size(); i += 3) {
+        const std::string where = "address = x'" + std::string(slots[i][0].begin(), slots[i][0].end()) +
+                                  "' AND slot = x'" + std::string(slots[i][1].begin(), slots[i][1].end()) +
+                                  "'";
+        saved("vm_storage", "value", where, 31);
+        saved("vm_storage", "value", where, 0);
+    }
+    const auto accounts = Db(probe.dir).rows("SELECT hex(address), length(code) FROM vm_accounts");
+    for (size_t i = 0; i < accounts.size(); i += 2) {
+        const std::string where =
+            "address = x'" + std::string(accounts[i][0].begin(), accounts[i][0].end()) + "'";
+        saved("vm_accounts", "balance", where, 31);
+        if (as_int(accounts[i][1]) > 0) saved("vm_accounts", "code", where, 0);
+    }
+    tally.report("state journal and saved state");
+    CHECK(chain_open_refused == saved_flips);
+}
+
 TEST_CASE("tamper: removed and reordered rows") {
     Tally tally;
     auto with = [&](const std::string& sql, const std::string& what, uint64_t expected) {
@@ -461,6 +518,14 @@ TEST_CASE("tamper: removed and reordered rows") {
     with("DELETE FROM votes WHERE height = 2", "all votes of block 2 deleted", 2);
     with("DELETE FROM nodes WHERE idx = 4", "node 4 deleted", 1);
     with("UPDATE blocks SET height = height + 100 WHERE height = 6", "block 6 moved to 106", 6);
+    with("DELETE FROM vm_journal WHERE height = 0", "the genesis block's state journal row deleted", 1);
+    with("DELETE FROM vm_journal WHERE height = 4", "block 4's state journal row deleted", 4);
+    with("UPDATE vm_journal SET height = height + 100 WHERE height = 6",
+         "block 6's state journal row moved to 106", 6);
+    with("UPDATE vm_journal SET changes = (SELECT changes FROM vm_journal WHERE height = 2) WHERE height = 4",
+         "block 2's state changes put in block 4's row", 4);
+    with("DELETE FROM vm_storage WHERE (address, slot) IN (SELECT address, slot FROM vm_storage LIMIT 1)",
+         "a slot of the saved VM state deleted", 6);
 
     // Replayed votes: node 0's signature on block 2 put on its vote for block 3, and a vote for block
     // 3 from a node that did not vote on it, carrying another node's signature.
@@ -539,7 +604,6 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
     };
     meta_value("meta 'config' (JSON: nodes, difficulty, fork, run id, quorum)", "config", 1);
     meta_value("meta 'contracts' (JSON: contract addresses, sampled)", "contracts", 3);
-    meta_value("meta 'vm_state' (the saved VM world, sampled)", "vm_state", 211);
     meta_value("meta 'server_public_key' (the key the run was made with, hex)", "server_public_key", 7);
     meta_value("meta 'node_keys' (in-process or external)", "node_keys", 1);
 
@@ -564,12 +628,38 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
         table.push_back(row);
     }
     {
-        Row row{"the newest block and its votes removed (tip truncation)", 0, 0, 0, 0, {}};
+        // With its state journal row left behind, verify names it (each rejection's case below);
+        // with the row removed too, and the saved state put back as it was after block 5, nothing
+        // outside the chain records its length.
+        Row row{"the newest block, its votes and its state journal row removed, the saved state rolled back",
+                0,
+                0,
+                0,
+                0,
+                {}};
         Copy c;
+        const World before = *Store::open(c.dir)->vm_state_at(5);
         {
             Db db(c.dir);
             REQUIRE(db.run("DELETE FROM votes WHERE height = 6") == SQLITE_DONE);
             REQUIRE(db.run("DELETE FROM blocks WHERE height = 6") == SQLITE_DONE);
+            REQUIRE(db.run("DELETE FROM vm_journal WHERE height = 6") == SQLITE_DONE);
+            REQUIRE(db.run("DELETE FROM vm_accounts") == SQLITE_DONE);
+            REQUIRE(db.run("DELETE FROM vm_storage") == SQLITE_DONE);
+            const auto word = [](const vm::uint256& w) {
+                Bytes b(32);
+                w.to_be(b.data());
+                return b;
+            };
+            for (const auto& [address, account] : before) {
+                const Bytes a(address.bytes.begin(), address.bytes.end());
+                REQUIRE(db.run("INSERT INTO vm_accounts VALUES (?, ?, ?, ?)",
+                               {a, word(account.balance), static_cast<int64_t>(account.nonce),
+                                account.code}) == SQLITE_DONE);
+                for (const auto& [key, value] : account.storage)
+                    REQUIRE(db.run("INSERT INTO vm_storage VALUES (?, ?, ?)", {a, word(key), word(value)}) ==
+                            SQLITE_DONE);
+            }
         }
         tally(row, c.dir);
         table.push_back(row);
@@ -585,8 +675,9 @@ TEST_CASE("tamper: what verify does not cover (informational, nothing asserted)"
     {
         // Tables this test file does not know (a newer store layout) are listed for a human to check.
         Copy probe;
-        const std::set<std::string> known = {"meta", "blocks",           "votes",          "nodes",
-                                             "gas",  "checkpoint_files", "sqlite_sequence"};
+        const std::set<std::string> known = {
+            "meta",       "blocks",      "votes",     "nodes", "gas", "checkpoint_files", "sqlite_sequence",
+            "vm_journal", "vm_accounts", "vm_storage"};
         for (const auto& t : Db(probe.dir).rows("SELECT name FROM sqlite_master WHERE type = 'table'")) {
             const std::string name(t[0].begin(), t[0].end());
             if (!known.count(name))
@@ -755,6 +846,25 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
              record_file_digest(dir, 2, junk);
          },
          Reject::CheckpointUnreadable, 2},
+        {"the last block's state journal row deleted", sql("DELETE FROM vm_journal WHERE height = 6"),
+         Reject::StateMissing, 6},
+        {"the newest block and its votes removed, its state journal row left",
+         [](const fs::path& dir) {
+             Db db(dir);
+             REQUIRE(db.run("DELETE FROM votes WHERE height = 6") == SQLITE_DONE);
+             REQUIRE(db.run("DELETE FROM blocks WHERE height = 6") == SQLITE_DONE);
+         },
+         Reject::StateHeight, 6},
+        {"block 3's state journal row deleted", sql("DELETE FROM vm_journal WHERE height = 3"),
+         Reject::StateChanges, 3},
+        {"a byte of block 4's state digest",
+         [](const fs::path& dir) { flip_in(dir, "vm_journal", "digest", "height = 4", 0); },
+         Reject::StateDigest, 4},
+        {"a slot of the saved VM state",
+         sql("UPDATE vm_storage SET value = zeroblob(31) || x'07' WHERE (address, slot) IN (SELECT address, "
+             "slot "
+             "FROM vm_storage LIMIT 1)"),
+         Reject::StateSaved, 6},
     };
     std::set<Reject> seen;
     for (const auto& c : cases) {
@@ -838,10 +948,10 @@ void rewrite_config(const fs::path& dir, const std::string& from, const std::str
 }  // namespace
 
 TEST_CASE("config: a store of another format (1: payloads without proposals) is refused when it opens") {
-    for (const std::string& format : {std::string("1"), std::string("3"), std::string("\"2\"")}) {
+    for (const std::string& format : {std::string("1"), std::string("4"), std::string("\"3\"")}) {
         INFO("format " << format);
         Copy c;
-        rewrite_config(c.dir, "\"format\":2", "\"format\":" + format);
+        rewrite_config(c.dir, "\"format\":3", "\"format\":" + format);
         try {
             Store::open(c.dir);
             FAIL("opened");
@@ -850,6 +960,84 @@ TEST_CASE("config: a store of another format (1: payloads without proposals) is 
             if (format == "1")
                 CHECK(std::string(e.what()).find("format 1, before rollback") != std::string::npos);
         }
+    }
+}
+
+namespace {
+
+/// Turns a copy into a store of format 2 as earlier versions wrote it: no state journal, the world
+/// after the last block whole in meta `vm_state` (and, for a replica, the block it follows in meta
+/// `vm_state_height`).
+void make_format_2(const fs::path& dir, const Bytes& vm_state,
+                   std::optional<uint64_t> replica_at = std::nullopt) {
+    rewrite_config(dir, "\"format\":3", "\"format\":2");
+    Db db(dir);
+    for (const char* table : {"vm_journal", "vm_accounts", "vm_storage"})
+        REQUIRE(db.run(std::string("DROP TABLE ") + table) == SQLITE_DONE);
+    REQUIRE(db.run("INSERT INTO meta (key, value) VALUES ('vm_state', ?)", {vm_state}) == SQLITE_DONE);
+    if (replica_at) {
+        const std::string at = std::to_string(*replica_at);
+        REQUIRE(db.run("INSERT INTO meta (key, value) VALUES ('vm_state_height', ?)",
+                       {Bytes(at.begin(), at.end())}) == SQLITE_DONE);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("config: a store of format 2 is migrated when it opens; the saved world starts the state journal") {
+    const World tip = Store::open(base().dir)->vm_state();
+    const uint64_t last = base().blocks.size() - 1;
+    SUBCASE("a server's store: the journal starts at the last block, and the chain goes on") {
+        Copy c;
+        make_format_2(c.dir, encode_world(tip));
+        {
+            const auto s = Store::open(c.dir);
+            CHECK(s->format() == 3);
+            CHECK(s->state_height() == last);
+            CHECK(s->raw_state_journal().size() == 1);
+            CHECK(encode_world(s->vm_state()) == encode_world(tip));
+            CHECK(encode_world(*s->vm_state_at(last)) == encode_world(tip));
+            CHECK_FALSE(s->vm_state_at(last - 1));  // before the migration: not recorded
+            CHECK_FALSE(s->meta("vm_state"));
+            const auto r = verify(*s);
+            INFO(r.reason);
+            CHECK(r.ok);
+        }
+        // Opened again: nothing more to do. Then a writer continues it.
+        CHECK(Store::open(c.dir)->raw_state_journal().size() == 1);
+        {
+            ChainOptions options;
+            options.server_key_file = default_key_paths(base().dir).server;
+            options.node_key_file = default_key_paths(base().dir).nodes;
+            auto chain = Chain::open(c.dir, options);
+            REQUIRE(chain->append_epoch(epoch_result(5, 0.75, 0.2, 320)).accepted);
+        }
+        const auto s = Store::open(c.dir);
+        CHECK(s->raw_state_journal().size() == 2);
+        CHECK(verify(*s).ok);
+    }
+    SUBCASE("a replica whose saved world follows an earlier block: the journal starts there") {
+        Copy c;
+        make_format_2(c.dir, encode_world(*Store::open(base().dir)->vm_state_at(4)), 4);
+        const auto s = Store::open(c.dir);
+        CHECK(s->state_height() == 4);
+        CHECK_FALSE(s->meta("vm_state_height"));
+        // Verify names the blocks whose state is not recorded; Chain::open refuses to continue.
+        const auto r = verify(*s);
+        CHECK(r.code == Reject::StateMissing);
+        CHECK(r.bad_height == 5);
+        CHECK(chain_open_fails(c.dir));
+    }
+    SUBCASE("a saved world that does not decode: refused, naming the migration, and left as it was") {
+        Copy c;
+        Bytes broken = encode_world(tip);
+        broken.resize(broken.size() - 5);
+        make_format_2(c.dir, broken);
+        CHECK_THROWS_WITH_AS(Store::open(c.dir),
+                             doctest::Contains("cannot migrate the store from format 2 to 3"), StoreError);
+        Db db(c.dir);
+        CHECK(db.integer("SELECT COUNT(*) FROM meta WHERE key = 'vm_state'") == 1);
+        CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'vm_journal'") == 0);
     }
 }
 

@@ -54,12 +54,15 @@ TEST_CASE("reject table: every code once, in order, with a distinct well-formed 
     CHECK(reject_token(Reject::VoteQuorum) == "bad-votes-quorum");
 
     std::set<std::string_view> names;
-    for (const auto r : {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
-                         ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated,
-                         ValidationResult::Pow, ValidationResult::Consensus, ValidationResult::Votes,
-                         ValidationResult::Proposals, ValidationResult::Checkpoint, ValidationResult::Store})
+    for (const auto r :
+         {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
+          ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated, ValidationResult::Pow,
+          ValidationResult::Consensus, ValidationResult::Votes, ValidationResult::Proposals,
+          ValidationResult::Checkpoint, ValidationResult::Store, ValidationResult::State})
         CHECK(names.insert(result_name(r)).second);
-    CHECK(names.size() == 12);
+    CHECK(names.size() == 13);
+    CHECK(result_name(ValidationResult::State) == "state");
+    CHECK(reject_from_token("bad-state-digest") == Reject::StateDigest);
     // The rollback proposals' tokens.
     CHECK(reject_token(Reject::ProposalMissing) == "bad-proposals-missing");
     CHECK(reject_token(Reject::ProposalNode) == "bad-proposals-node");
@@ -98,7 +101,7 @@ struct Fixture {
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
         REQUIRE(c->rollback(std::nullopt, "validation test").target == 3);
-        blocks = c->blocks();
+        blocks = c->store().blocks();  // with their votes (the chain in memory holds none)
         config = c->store().config();
         nodes = c->store().nodes();
         keys = trainchain::test::node_keys_of(tmp.path / "run");

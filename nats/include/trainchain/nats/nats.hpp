@@ -78,11 +78,11 @@ struct NatsOptions {
 
 /// The server's side: broadcasts candidates, vote requests and rollback requests, collects the
 /// nodes' signed claims, votes and proposals, and publishes every accepted block to a stream
-/// (one subject per height) from which nodes catch up, with the block's gas records and profiles
-/// and the VM state after it. Every checkpoint a block names goes to the checkpoints stream before
-/// the block's candidate (the stored file in chunks, then a signed description), so that each node
-/// holds it before it votes. Waits (with status lines) while fewer than the quorum answer; never
-/// gives up on its own.
+/// (one subject per height) from which nodes catch up, with the block's gas records, profiles and
+/// state journal row (what its contract calls changed in the VM world). Every checkpoint a block names goes
+/// to the checkpoints stream before the block's candidate (the stored file in chunks, then a signed
+/// description), so that each node holds it before it votes. Waits (with status lines) while fewer than the
+/// quorum answer; never gives up on its own.
 class NatsTransport final : public runtime::Transport {
 public:
     /// Connects and makes sure the run's streams exist. Throws NatsError.
@@ -114,7 +114,7 @@ struct NodeOptions {
     Endpoint endpoint;
     std::filesystem::path key_file;  ///< the node's private key (`trainchain node keygen`)
     /// Its replica (`replica/`: a chain store like the server's, with the checkpoints, gas records
-    /// and VM state, without the server's key) and the pinned server key (`server.pub`).
+    /// and state journal, without the server's key) and the pinned server key (`server.pub`).
     std::filesystem::path data_dir;
     runtime::Fault fault = runtime::Fault::None;  ///< for tests and demonstrations
     std::optional<runtime::PublicKey>
@@ -140,14 +140,14 @@ struct FetchReport {
     uint64_t from_stream = 0;        ///< of them, taken from the blocks stream
     uint64_t from_peers = 0;         ///< of them, taken from the nodes (the stream had lost them)
     size_t missing_checkpoints = 0;  ///< epoch checkpoints neither the stream nor a node gave
-    bool state_after_tip = false;    ///< the copy holds the VM state after its last block
+    bool state_after_tip = false;    ///< the copy's state journal reaches its last block
 };
 
 /// Copies what the broker and the nodes hold of a run into a replica at `data_dir/replica` (as a
 /// node's catch-up does, without a key of its own: it votes on nothing and answers no peer): the
 /// run information (which must be signed by `server_key`), every block the blocks stream holds and
-/// then every block the nodes hold beyond it, each checked as a node checks it, their records, the
-/// VM state after the last block and every epoch's checkpoint (from the checkpoints stream, else from
+/// then every block the nodes hold beyond it, each checked as a node checks it, their records and
+/// state journal rows, and every epoch's checkpoint (from the checkpoints stream, else from
 /// the nodes). For `chain rebuild --transport`. Throws NatsError (no such run, another server key)
 /// or runtime::StoreError.
 FetchReport fetch_run(const Endpoint& endpoint, const runtime::PublicKey& server_key,

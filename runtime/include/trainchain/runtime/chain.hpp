@@ -129,6 +129,8 @@ public:
                             std::optional<uint64_t> failing = std::nullopt,
                             const std::optional<std::string>& note = std::nullopt);
 
+    /// The chain's blocks, headers and payloads, without their votes (Store::blocks and
+    /// Store::block have them; AppendReport::block holds the new block's).
     [[nodiscard]] const std::vector<Block>& blocks() const noexcept { return blocks_; }
     /// The in-process nodes (empty when the nodes are external).
     [[nodiscard]] const std::vector<UserNode>& nodes() const noexcept { return transport_->local_nodes(); }
@@ -144,6 +146,7 @@ private:
     Chain(std::unique_ptr<Store> store, const ChainOptions& options);
     void give_node_keys(std::vector<KeyPair> keys);
     void load_nodes();
+    void load_state();
     void load_contracts();
     AppendReport commit(Payload payload, bool broadcast_through_contract);
 
@@ -213,7 +216,10 @@ std::optional<std::string> block_json(const Store& store, uint64_t height, int i
 
 /// Re-checks everything stored: header and payload encodings, hash links, payload roots, proof of
 /// work, vote signatures against the registered keys, the quorum, each rollback's signed proposals
-/// and their majority, and every checkpoint's digest.
+/// and their majority, every checkpoint's digest, and the state journal: a row for each block from
+/// its first to the last block and none for a block that is not there, each row applying to the
+/// world the rows before it leave (the first to the empty world), each row's digest that of the
+/// world after it, and the saved world (what Chain::open loads) the one after the last row.
 VerifyReport verify(const Store& store);
 
 /// What rebuild_from copied.
@@ -225,10 +231,10 @@ struct RebuildReport {
 
 /// Rebuilds a run directory `dir` (absent or empty) from `source`, another copy of the run: a user
 /// node's replica (which holds what the server's store holds, without the server's key) or a
-/// server's store. Copies the configuration, the nodes, every block with its votes, gas records and
-/// gas profiles, the contract addresses, the VM state after the last block and every epoch's
-/// checkpoint file byte for byte, then verifies the result as `verify` does. Throws ChainError
-/// naming what is missing (a checkpoint, the VM state after the last block) or what does not
+/// server's store. Copies the configuration, the nodes, every block with its votes, gas records,
+/// gas profiles and state journal row, the contract addresses and every epoch's checkpoint file
+/// byte for byte, then verifies the result as `verify` does. Throws ChainError naming what is
+/// missing (a checkpoint, a journal that does not reach the last block) or what does not
 /// verify; nothing of `dir` stays behind then. Records `server_key` as the run's server key (the
 /// private key stays in the operator's key file; Chain::open checks it), and refuses (KeyFileError)
 /// a copy that recorded another.

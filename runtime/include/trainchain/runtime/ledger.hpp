@@ -1,13 +1,17 @@
 // runtime/include/trainchain/runtime/ledger.hpp - the smart-contract side of the chain: the
 // embedded contracts deployed on our VM, called as transactions by function signature, with
-// every receipt's gas recorded per contract and function, and the VM state saved and restored.
+// every receipt's gas recorded per contract and function, and what each block changed in the VM
+// world taken as a journal row (state.hpp), or undone when the block is not accepted.
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "trainchain/runtime/state.hpp"
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/vm/state.hpp"
 #include "trainchain/vm/transaction.hpp"
@@ -45,15 +49,22 @@ private:
     [[noreturn]] void bad_return(size_t i) const;
 };
 
-/// The VM world with the runtime's contracts.
+/// The VM world with the runtime's contracts. The world changes only through the ledger's
+/// transactions and set_balance, so that pending_changes sees every change.
 class Ledger {
 public:
-    /// A fresh world under `fork`; the server account owns the contracts it deploys.
+    /// A fresh world under `fork` holding the funded server account (changes since the empty
+    /// world: the first pending_changes lists it); the server account owns the contracts it deploys.
     explicit Ledger(vm::Fork fork);
 
     /// The account the Deep Learning Server sends transactions from.
     [[nodiscard]] const vm::address& server() const noexcept { return server_; }
-    vm::InMemoryHost& host() noexcept { return host_; }
+    /// The host, to read (the world, the block context).
+    [[nodiscard]] const vm::InMemoryHost& host() const noexcept { return host_; }
+    /// The world state.
+    [[nodiscard]] const World& world() const noexcept { return host_.accounts; }
+    /// Sets an account's balance (created when absent): the Results Queue's pending count.
+    void set_balance(const vm::address& account, const vm::uint256& balance);
 
     /// Deploys the embedded contract `name` with constructor arguments (checked against the
     /// constructor's parameter types: ContractError when they differ).
@@ -77,12 +88,35 @@ public:
     /// The calls since the last take, one record per contract function, with their gas by opcode.
     std::vector<GasProfileRecord> take_profiles(uint64_t height);
 
-    /// The whole world state as bytes, and back.
-    [[nodiscard]] Bytes snapshot() const;
-    void restore(std::span<const uint8_t> state);
+    /// What changed in the world since the last commit_changes or load (since the empty world, for
+    /// a fresh ledger), with the digest of the world now: the journal row of the block being made.
+    /// Compares every account's fields, and only the storage slots transactions wrote (plus the
+    /// whole storage of accounts created or deleted), so its cost follows the accounts and the
+    /// block's writes, not the storage the contracts hold.
+    [[nodiscard]] StateRecord pending_changes() const;
+    /// Makes `changes` (pending_changes, once the block is stored) the state the next block's
+    /// changes are taken from and discard_changes goes back to.
+    void commit_changes(const StateRecord& changes);
+    /// Puts the world back as it was at the last commit_changes or load, and drops the gas records
+    /// and profiles taken since: a block that was not accepted (or not stored) leaves no trace.
+    void discard_changes();
+    /// Replaces the world with a stored one (the state after a chain's last block), with nothing
+    /// pending.
+    void load(World world);
 
 private:
-    vm::InMemoryHost host_;
+    /// The in-memory host, noting every storage slot a transaction writes (reverted writes too:
+    /// pending_changes compares their values).
+    class Host final : public vm::InMemoryHost {
+    public:
+        using vm::InMemoryHost::InMemoryHost;
+        vm::StorageUpdate set_storage(const vm::address& addr, const vm::uint256& key,
+                                      const vm::uint256& value) override;
+        std::set<std::pair<vm::address, vm::uint256>> written;  ///< since the last commit or discard
+    };
+
+    Host host_;
+    World committed_;  ///< the world at the last commit_changes or load
     vm::address server_;
     /// Runs `tx` traced and adds its receipt and profile to the record of `contract`.`function`.
     vm::TxOutcome execute(const vm::Transaction& tx, const std::string& contract,

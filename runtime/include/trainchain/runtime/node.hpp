@@ -3,7 +3,9 @@
 // tests and demos can give it.
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,10 +71,19 @@ public:
     [[nodiscard]] const PublicKey& public_key() const noexcept { return key_.public_key(); }
     [[nodiscard]] Fault fault() const noexcept { return fault_; }
     [[nodiscard]] bool alive() const noexcept { return fault_ != Fault::Crash; }
-    [[nodiscard]] const std::vector<Block>& replica() const noexcept { return replica_; }
+    /// The node's replica: the blocks it accepted, headers and payloads (a node checks claims and
+    /// chooses restore points by them; their votes are in the stores).
+    [[nodiscard]] std::span<const Block> replica() const noexcept {
+        return log_ ? std::span<const Block>(log_->data(), length_) : std::span<const Block>{};
+    }
 
-    /// Loads the node's replica (its own copy; a tampered node alters it).
+    /// Loads the node's replica: its own copy (a tampered node alters it), without the votes.
     void load_replica(std::vector<Block> blocks);
+    /// Loads the node's replica from blocks other nodes of this process start from too: the nodes
+    /// share them (and the blocks they all accept later) until one's replica differs, which then
+    /// copies its own (a tampered node copies at once). So a hundred in-process nodes hold the
+    /// chain once, not a hundred times.
+    void load_replica(std::shared_ptr<std::vector<Block>> shared);
 
     /// Receives a candidate block (header without nonce, and payload) from the broadcast.
     void receive_candidate(const BlockHeader& header, const Payload& payload);
@@ -89,7 +100,7 @@ public:
     /// A forged claim (ForgeNonce nodes): a nonce and a hash that do not match.
     [[nodiscard]] std::pair<uint64_t, Hash> forge() const;
 
-    /// Appends an accepted block to the replica (not for crashed nodes).
+    /// Appends an accepted block, without its votes, to the replica (not for crashed nodes).
     void accept(const Block& block);
 
     /// The restore point: the epoch block with the highest accuracy in the replica (ties: the
@@ -113,7 +124,10 @@ private:
     uint32_t index_;
     KeyPair key_;
     Fault fault_;
-    std::vector<Block> replica_;
+    void tamper();
+    /// The replica's blocks: the first length_ of log_, which other nodes may share.
+    std::shared_ptr<std::vector<Block>> log_;
+    size_t length_ = 0;
     std::optional<BlockHeader> candidate_header_;
     std::optional<Payload> candidate_payload_;
 };
@@ -121,6 +135,6 @@ private:
 /// The block whose checkpoint was the training state before block `height`: the latest epoch block
 /// below it, or the target of a rollback block that came later; nullopt when training started from
 /// the initial weights. Following it from a block gives that block's line of training.
-std::optional<uint64_t> previous_state(const std::vector<Block>& blocks, uint64_t height);
+std::optional<uint64_t> previous_state(std::span<const Block> blocks, uint64_t height);
 
 }  // namespace trainchain::runtime

@@ -1,6 +1,7 @@
 // runtime/include/trainchain/runtime/store.hpp - one run's chain directory: SQLite (WAL,
-// synchronous FULL) for blocks, votes, nodes, gas receipts and the VM state, and checkpoints
-// stored by SHA-256 and compressed with zstd.
+// synchronous FULL) for blocks, votes, nodes, gas receipts, the journal of the VM world's changes
+// (one row per block) and the world after the last row, and checkpoints stored by SHA-256 and
+// compressed with zstd.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 
 #include "trainchain/runtime/block.hpp"
 #include "trainchain/runtime/limits.hpp"
+#include "trainchain/runtime/state.hpp"
 #include "trainchain/vm/tracer.hpp"
 
 struct sqlite3;
@@ -85,9 +87,6 @@ inline constexpr const char* node_keys_external = "external";
 /// ChainOptions::run_config (run.toml). Remote transports send it with the run information, so
 /// that the replicas hold it too.
 inline constexpr const char* run_config = "run_config";
-/// A replica's: the height of the block its VM state follows (a server saves the state with every
-/// block and has no need of it).
-inline constexpr const char* vm_state_height = "vm_state_height";
 /// Stores of format 1 kept the server's seed here; opening one moves it to the key file.
 inline constexpr const char* legacy_server_key = "server_key";
 }  // namespace meta_key
@@ -138,17 +137,22 @@ public:
     /// that no free page keeps their bytes.
     void erase_legacy_keys();
 
-    /// Appends a block with its votes, the gas records of the calls that made it, the VM state
-    /// after them and their gas profiles, in one transaction: after a crash either all of it is
-    /// there or none.
-    void append(const Block& block, const std::vector<GasRecord>& gas, const Bytes& vm_state,
+    /// Appends a block with its votes, the gas records of the calls that made it, its row of the
+    /// state journal (what the calls changed in the VM world and the world's digest after them;
+    /// null: none, as for a replica that did not get it) and their gas profiles, in one
+    /// transaction: after a crash either all of it is there or none. The row updates the saved
+    /// world (vm_state) by its changes only. It must follow the journal's last row (or start an
+    /// empty journal) and apply to the saved world, every value it replaces being the saved one:
+    /// StoreError otherwise, and nothing is written.
+    void append(const Block& block, const std::vector<GasRecord>& gas, const StateRecord* state,
                 const std::vector<GasProfileRecord>& profiles = {});
-    /// The same, leaving the saved VM state as it is: a replica that gets the block without the
-    /// state after it (set later with set_vm_state).
-    void append_keeping_state(const Block& block, const std::vector<GasRecord>& gas,
-                              const std::vector<GasProfileRecord>& profiles = {});
     /// Every block, in height order, with its votes.
     [[nodiscard]] std::vector<Block> blocks() const;
+    /// Every block, in height order, without its votes (one query less, and a fraction of the
+    /// bytes: what a writer keeps in memory).
+    [[nodiscard]] std::vector<Block> blocks_without_votes() const;
+    /// One block with its votes; nullopt past the last.
+    [[nodiscard]] std::optional<Block> block(uint64_t height) const;
     [[nodiscard]] size_t block_count() const;
     /// The raw stored header and payload bytes of a block (for verification).
     struct RawBlock {
@@ -165,10 +169,29 @@ public:
     [[nodiscard]] std::vector<GasProfileRecord> gas_profiles() const;
     /// The gas profiles of one block.
     [[nodiscard]] std::vector<GasProfileRecord> gas_profiles(uint64_t height) const;
-    /// The VM state saved with the last block (empty before the first).
-    [[nodiscard]] Bytes vm_state() const;
-    /// Replaces the saved VM state: a replica that received a block's state after the block.
-    void set_vm_state(std::span<const uint8_t> vm_state);
+    /// The VM world after the journal's last row (empty before the first), read from its tables:
+    /// what a writer loads, at a cost that follows the world's size, not the chain's length.
+    [[nodiscard]] World vm_state() const;
+    /// The height of the journal's last row (the block the saved world is the one after); nullopt
+    /// for an empty journal.
+    [[nodiscard]] std::optional<uint64_t> state_height() const;
+    /// The journal's row of block `height`, decoded; nullopt when the journal has none. StoreError
+    /// when it is malformed.
+    [[nodiscard]] std::optional<StateRecord> state_record(uint64_t height) const;
+    /// A journal row as stored (for verification).
+    struct RawStateRow {
+        uint64_t height = 0;
+        Bytes changes, digest;
+    };
+    /// Every journal row, in height order.
+    [[nodiscard]] std::vector<RawStateRow> raw_state_journal() const;
+    /// The VM world after block `height`, rebuilt exactly from the journal: its rows replayed from
+    /// the first (which applies to the empty world) to `height`, each row's values before checked
+    /// and each digest compared. nullopt when the journal does not cover `height`; StoreError when
+    /// a row does not apply or its digest differs.
+    [[nodiscard]] std::optional<World> vm_state_at(uint64_t height) const;
+    /// The store's format (configuration `format`): 3 since the VM world is kept as a journal.
+    [[nodiscard]] int format() const noexcept { return format_; }
     /// A small named value: the keys a run uses are in meta_key.
     void set_meta(const std::string& key, const std::string& value);
     [[nodiscard]] std::optional<std::string> meta(const std::string& key) const;
@@ -217,13 +240,18 @@ private:
     void exec(const std::string& sql) const;
     void rollback_quietly() noexcept;
     void load_config();
-    void append_block(const Block& block, const std::vector<GasRecord>& gas, const Bytes* vm_state,
-                      const std::vector<GasProfileRecord>& profiles);
+    /// A store of format 2 (the whole VM world after the last block in meta `vm_state`) to format
+    /// 3: the world becomes the journal's first row, at the block it follows.
+    void migrate_from_format_2();
+    /// Writes `state`'s row for block `height` and applies it to the saved world (inside append's
+    /// transaction).
+    void put_state(uint64_t height, const StateRecord& state);
     [[nodiscard]] std::vector<GasProfileRecord> read_profiles(std::optional<uint64_t> height) const;
 
     std::filesystem::path dir_;
     sqlite3* db_;
     ChainConfig config_;
+    int format_ = 0;
     std::map<Hash, Hash> pending_files_;  ///< checkpoints written since the last append: file digests
 };
 

@@ -23,12 +23,14 @@ struct RaceOutcome {
 };
 
 /// What the acceptance of a block stored besides the block (Store::append): the gas records of the
-/// calls that made it, their gas profiles and the VM state after them. Remote transports send them
-/// with the block, so that a node's replica holds what the server's store holds.
+/// calls that made it, their gas profiles and its row of the state journal (what they changed in
+/// the VM world, and the world's digest after them; a block of a run made before the journal,
+/// published again, may have none). Remote transports send them with the block, so that a node's
+/// replica holds what the server's store holds.
 struct BlockRecords {
     std::vector<GasRecord> gas;
     std::vector<GasProfileRecord> profiles;
-    Bytes vm_state;
+    std::optional<StateRecord> state;
 };
 
 /// How the chain talks with its user nodes.

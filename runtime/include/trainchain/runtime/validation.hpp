@@ -27,6 +27,7 @@ enum class ValidationResult : uint8_t {
     Proposals,   ///< a rollback's signed restore points (proposers, signatures, majority)
     Checkpoint,  ///< a checkpoint file (missing, damaged, another size)
     Store,       ///< the store as a whole (unreadable, empty, rows out of place)
+    State,       ///< the state journal (the VM world's changes, block by block) and the saved world
 };
 
 /// Why a check rejected, one code per reject token; None when it passed.
@@ -85,6 +86,12 @@ enum class Reject : uint8_t {
     CheckpointDigest,
     CheckpointSize,
     CheckpointUnreadable,
+    // The state journal (verify).
+    StateMissing,
+    StateHeight,
+    StateChanges,
+    StateDigest,
+    StateSaved,
 };
 
 /// One row of the reject table.
@@ -95,7 +102,7 @@ struct RejectInfo {
 };
 
 /// The reject table, in the order of Reject: every code once, with its kind and its token.
-inline constexpr std::array<RejectInfo, 50> reject_table{{
+inline constexpr std::array<RejectInfo, 55> reject_table{{
     {Reject::None, ValidationResult::Valid, "valid"},
     {Reject::EpochZero, ValidationResult::Request, "bad-epoch-zero"},
     {Reject::EpochOrder, ValidationResult::Request, "bad-epoch-order"},
@@ -146,13 +153,18 @@ inline constexpr std::array<RejectInfo, 50> reject_table{{
     {Reject::CheckpointDigest, ValidationResult::Checkpoint, "bad-checkpoint-digest"},
     {Reject::CheckpointSize, ValidationResult::Checkpoint, "bad-checkpoint-size"},
     {Reject::CheckpointUnreadable, ValidationResult::Checkpoint, "bad-checkpoint-read"},
+    {Reject::StateMissing, ValidationResult::State, "state-missing"},
+    {Reject::StateHeight, ValidationResult::State, "bad-state-height"},
+    {Reject::StateChanges, ValidationResult::State, "bad-state-changes"},
+    {Reject::StateDigest, ValidationResult::State, "bad-state-digest"},
+    {Reject::StateSaved, ValidationResult::State, "bad-state-saved"},
 }};
 
 static_assert(
     [] {
         for (size_t i = 0; i < reject_table.size(); ++i)
             if (static_cast<size_t>(reject_table[i].code) != i) return false;
-        return reject_table.back().code == Reject::CheckpointUnreadable;
+        return reject_table.back().code == Reject::StateSaved;
     }(),
     "reject_table lists every Reject code once, in the enum's order");
 
@@ -167,7 +179,7 @@ static_assert(
 /// The code of a token; nullopt for a token the table does not hold.
 [[nodiscard]] std::optional<Reject> reject_from_token(std::string_view token) noexcept;
 /// A result kind's name ("valid", "request", "claim", "header", "link", "mutated", "pow",
-/// "consensus", "votes", "proposals", "checkpoint", "store").
+/// "consensus", "votes", "proposals", "checkpoint", "store", "state").
 [[nodiscard]] std::string_view result_name(ValidationResult result) noexcept;
 
 /// The outcome of a check: a reject code (None when it passed) and the human detail the CLI, the
