@@ -237,18 +237,24 @@ GrowingChain& growing_chain() {
     return chain;
 }
 
+/// Grows the chain to `height` blocks (untimed); false, with the benchmark's error set, when an
+/// append fails.
+bool grow_to(GrowingChain& g, size_t height, benchmark::State& state) {
+    while (g.chain->blocks().size() < height)
+        if (const auto r = g.append(); !r.accepted) {
+            state.SkipWithError(r.reason.c_str());
+            return false;
+        }
+    return true;
+}
+
 /// The append of an epoch block at height state.range(0): the chain is first grown to that height
 /// (untimed), then each repetition appends one block (so the repetitions stand at the height and
 /// just above it). Compare the medians across heights: an append must not slow down as the chain
 /// grows.
 void BM_append_at_height(benchmark::State& state) {
     auto& g = growing_chain();
-    const auto height = static_cast<size_t>(state.range(0));
-    while (g.chain->blocks().size() < height)
-        if (const auto r = g.append(); !r.accepted) {
-            state.SkipWithError(r.reason.c_str());
-            return;
-        }
+    if (!grow_to(g, static_cast<size_t>(state.range(0)), state)) return;
     double mining = 0, storage = 0;
     for (auto _ : state) {
         const auto start = std::chrono::steady_clock::now();
@@ -273,12 +279,7 @@ void BM_append_at_height(benchmark::State& state) {
 /// nodes), check the epoch, append it, close. One per repetition.
 void BM_open_append_close(benchmark::State& state) {
     auto& g = growing_chain();
-    const auto height = static_cast<size_t>(state.range(0));
-    while (g.chain->blocks().size() < height)
-        if (const auto r = g.append(); !r.accepted) {
-            state.SkipWithError(r.reason.c_str());
-            return;
-        }
+    if (!grow_to(g, static_cast<size_t>(state.range(0)), state)) return;
     g.chain.reset();  // the writer lock goes with it
     using Clock = std::chrono::steady_clock;
     const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
