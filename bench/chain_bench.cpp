@@ -1,15 +1,17 @@
 // bench/chain_bench.cpp - the chain's costs: proof-of-work tries per core on each SHA-256 engine
 // and on 1 and 2 threads next to OpenSSL's SHA-256 (one bare compression, EVP, one-shot), a
 // 100-node block append at the default difficulty with its time split, the append at heights 10,
-// 1,000 and 10,000 of one growing chain (in an open chain, and opened, appended and closed as
-// `chain append` does), and `verify` over a chain of 10,000 blocks (5 nodes) and one of 1,000
-// blocks (100 nodes).
+// 1,000 and 10,000 (interleaved; in an open chain, and opened, appended and closed as `chain
+// append` does), and `verify` over a chain of 10,000 blocks (5 nodes) and one of 1,000 blocks
+// (100 nodes).
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <time.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -197,126 +199,187 @@ void BM_append_100_nodes(benchmark::State& state) {
     std::filesystem::remove_all(default_key_dir(dir));
 }
 
-/// One chain that grows from benchmark to benchmark: 100 nodes (the setup) at 8 bits, so
-/// that the proof of work (256 tries expected) is a negligible part of a block, and a 1 KiB
-/// checkpoint of its own per epoch. With TRAINCHAIN_BENCH_CHAIN_DIR set, the chain is built there
-/// and kept (with its keys in DIR.keys), for `trainchain chain append` to be measured on it.
-struct GrowingChain {
+/// A chain of 100 nodes (the setup) at 8 bits, so that the proof of work (256 tries
+/// expected) is a small part of a block, with a 1 KiB checkpoint of its own per epoch. The tallest
+/// of the three the append benchmarks use is kept at TRAINCHAIN_BENCH_CHAIN_DIR when that is set
+/// (with its keys in DIR.keys), for `trainchain chain append` to be measured on it
+/// (bench/chain_append_time.sh).
+struct BenchChain {
     std::filesystem::path dir;
     bool keep = false;
     std::unique_ptr<Chain> chain;
     uint64_t epoch = 0;
 
-    GrowingChain() {
-        const char* kept = std::getenv("TRAINCHAIN_BENCH_CHAIN_DIR");
+    explicit BenchChain(const std::string& name, const char* kept = nullptr) {
         keep = kept && *kept;
-        dir = keep ? std::filesystem::path(kept) : temp_dir("growing");
+        dir = keep ? std::filesystem::path(kept) : temp_dir(name);
         ChainConfig cfg;
         cfg.nodes = 100;
         cfg.difficulty_bits = 8;
         chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
     }
-    ~GrowingChain() {
+    ~BenchChain() {
         chain.reset();
         if (keep) return;
         std::filesystem::remove_all(dir);
         std::filesystem::remove_all(default_key_dir(dir));
     }
 
-    /// Appends the next epoch; the time it took.
-    AppendReport append() {
+    /// The next epoch's result.
+    [[nodiscard]] EpochResult next() const {
         Bytes checkpoint(1024, static_cast<uint8_t>(epoch));
         for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((epoch + 1) >> (8 * i));
-        ++epoch;
-        return chain->append_epoch({epoch, 0.5, 1.0, checkpoint, ""});
+        return {epoch + 1, 0.5, 1.0, checkpoint, ""};
+    }
+    /// Appends the next epoch to the open chain.
+    AppendReport append() {
+        const auto r = chain->append_epoch(next());
+        if (r.accepted) ++epoch;
+        return r;
+    }
+    /// Appends until the chain holds `height` blocks; false (with the reason) when one is refused.
+    bool grow_to(size_t height, std::string* why) {
+        while (chain->blocks().size() < height)
+            if (const auto r = append(); !r.accepted) {
+                *why = r.reason;
+                return false;
+            }
+        return true;
     }
 };
 
-GrowingChain& growing_chain() {
-    static GrowingChain chain;
-    return chain;
+/// The three chains of the append benchmarks, grown to 10, 1,000 and 10,000 blocks before either
+/// runs: the same setup at three heights, measured turn by turn.
+std::vector<std::unique_ptr<BenchChain>>& bench_chains() {
+    static std::vector<std::unique_ptr<BenchChain>> chains;
+    return chains;
 }
+constexpr std::array<size_t, 3> bench_heights{10, 1'000, 10'000};
 
-/// Grows the chain to `height` blocks (untimed); false, with the benchmark's error set, when an
-/// append fails.
-bool grow_to(GrowingChain& g, size_t height, benchmark::State& state) {
-    while (g.chain->blocks().size() < height)
-        if (const auto r = g.append(); !r.accepted) {
-            state.SkipWithError(r.reason.c_str());
+bool grow_bench_chains(benchmark::State& state) {
+    auto& chains = bench_chains();
+    if (chains.empty())
+        for (const size_t h : bench_heights)
+            chains.push_back(std::make_unique<BenchChain>(
+                "height" + std::to_string(h),
+                h == bench_heights.back() ? std::getenv("TRAINCHAIN_BENCH_CHAIN_DIR") : nullptr));
+    for (size_t i = 0; i < chains.size(); ++i) {
+        std::string why;
+        if (!chains[i]->grow_to(bench_heights[i], &why)) {
+            state.SkipWithError(why.c_str());
             return false;
         }
+    }
     return true;
 }
 
-/// The append of an epoch block at height state.range(0): the chain is first grown to that height
-/// (untimed), then each repetition appends one block (so the repetitions stand at the height and
-/// just above it). Compare the medians across heights: an append must not slow down as the chain
-/// grows.
-void BM_append_at_height(benchmark::State& state) {
-    auto& g = growing_chain();
-    if (!grow_to(g, static_cast<size_t>(state.range(0)), state)) return;
-    double mining = 0, storage = 0;
-    for (auto _ : state) {
-        const auto start = std::chrono::steady_clock::now();
-        const auto r = g.append();
-        const auto end = std::chrono::steady_clock::now();
-        if (!r.accepted) {
-            state.SkipWithError(r.reason.c_str());
-            break;
-        }
-        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
-        mining += r.mining_ms;
-        storage += r.storage_ms;
-    }
-    const double n = static_cast<double>(state.iterations());
-    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
-    state.counters["mining_ms"] = mining / n;
-    state.counters["storage_ms"] = storage / n;
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/// What `trainchain chain append` does once its process has started, at height state.range(0) of
-/// the growing chain: open the chain for writing (its lock, keys, blocks, VM state and in-process
-/// nodes), check the epoch, append it, close. One per repetition.
-void BM_open_append_close(benchmark::State& state) {
-    auto& g = growing_chain();
-    if (!grow_to(g, static_cast<size_t>(state.range(0)), state)) return;
-    g.chain.reset();  // the writer lock goes with it
-    using Clock = std::chrono::steady_clock;
-    const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    double open = 0, append = 0, close = 0, mining = 0;
+double thread_cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+using BenchClock = std::chrono::steady_clock;
+double ms_between(BenchClock::time_point a, BenchClock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+/// The append of an epoch block to open chains of 10, 1,000 and 10,000 blocks, interleaved: each
+/// iteration appends one block to each chain, in turn (the first chain of the turn rotating), so
+/// that the machine's load falls on the three alike. Counters: the medians per height of the wall
+/// time, of this thread's CPU time (the mining threads aside) and of the proof of work's part.
+/// An append must not slow down as the chain grows.
+void BM_append_interleaved(benchmark::State& state) {
+    if (!grow_bench_chains(state)) return;
+    auto& chains = bench_chains();
+    std::vector<std::vector<double>> wall(chains.size()), cpu(chains.size()), mining(chains.size());
+    size_t turn = 0;
     for (auto _ : state) {
-        Bytes checkpoint(1024, static_cast<uint8_t>(g.epoch));
-        for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((g.epoch + 1) >> (8 * i));
-        const auto start = Clock::now();
-        auto chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
-        const auto opened = Clock::now();
-        const EpochResult result{g.epoch + 1, 0.5, 1.0, checkpoint, ""};
-        if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
-            state.SkipWithError(check.detail.c_str());
-            break;
+        double total = 0;
+        for (size_t k = 0; k < chains.size(); ++k) {
+            const size_t i = (turn + k) % chains.size();
+            const double cpu_start = thread_cpu_ms();
+            const auto start = BenchClock::now();
+            const auto r = chains[i]->append();
+            const auto end = BenchClock::now();
+            if (!r.accepted) {
+                state.SkipWithError(r.reason.c_str());
+                return;
+            }
+            wall[i].push_back(ms_between(start, end));
+            cpu[i].push_back(thread_cpu_ms() - cpu_start);
+            mining[i].push_back(r.mining_ms);
+            total += wall[i].back();
         }
-        const auto r = chain->append_epoch(result);
-        const auto appended = Clock::now();
-        chain.reset();
-        const auto end = Clock::now();
-        if (!r.accepted) {
-            state.SkipWithError(r.reason.c_str());
-            break;
-        }
-        ++g.epoch;
-        state.SetIterationTime(std::chrono::duration<double>(end - start).count());
-        open += ms(opened - start);
-        append += ms(appended - opened);
-        close += ms(end - appended);
-        mining += r.mining_ms;
+        ++turn;
+        state.SetIterationTime(total / 1e3);
     }
-    g.chain = Chain::open(g.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
-    const double n = static_cast<double>(state.iterations());
-    state.counters["height"] = static_cast<double>(g.chain->blocks().size() - 1);
-    state.counters["open_ms"] = open / n;
-    state.counters["append_ms"] = append / n;
-    state.counters["close_ms"] = close / n;
-    state.counters["mining_ms"] = mining / n;
+    for (size_t i = 0; i < chains.size(); ++i) {
+        const std::string h = std::to_string(bench_heights[i]);
+        state.counters["wall_ms_" + h] = median(wall[i]);
+        state.counters["cpu_ms_" + h] = median(cpu[i]);
+        state.counters["mining_ms_" + h] = median(mining[i]);
+    }
+}
+
+/// What `trainchain chain append` does once its process has started, at the same three heights,
+/// interleaved as above: open the chain for writing (its lock, keys, blocks, VM state and
+/// in-process nodes), check the epoch, append it, close. Counters: the medians per height of the
+/// whole, of the open, the append and the close, and of the proof of work's part.
+void BM_open_append_close_interleaved(benchmark::State& state) {
+    if (!grow_bench_chains(state)) return;
+    auto& chains = bench_chains();
+    for (auto& c : chains) c->chain.reset();  // the writer lock goes with it
+    const size_t n = chains.size();
+    std::vector<std::vector<double>> whole(n), open(n), append(n), close(n), mining(n);
+    size_t turn = 0;
+    for (auto _ : state) {
+        double total = 0;
+        for (size_t k = 0; k < n; ++k) {
+            const size_t i = (turn + k) % n;
+            BenchChain& c = *chains[i];
+            const EpochResult result = c.next();
+            const auto start = BenchClock::now();
+            auto chain = Chain::open(c.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+            const auto opened = BenchClock::now();
+            if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
+                state.SkipWithError(check.detail.c_str());
+                return;
+            }
+            const auto r = chain->append_epoch(result);
+            const auto appended = BenchClock::now();
+            chain.reset();
+            const auto end = BenchClock::now();
+            if (!r.accepted) {
+                state.SkipWithError(r.reason.c_str());
+                return;
+            }
+            ++c.epoch;
+            whole[i].push_back(ms_between(start, end));
+            open[i].push_back(ms_between(start, opened));
+            append[i].push_back(ms_between(opened, appended));
+            close[i].push_back(ms_between(appended, end));
+            mining[i].push_back(r.mining_ms);
+            total += whole[i].back();
+        }
+        ++turn;
+        state.SetIterationTime(total / 1e3);
+    }
+    for (auto& c : chains) c->chain = Chain::open(c->dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    for (size_t i = 0; i < n; ++i) {
+        const std::string h = std::to_string(bench_heights[i]);
+        state.counters["ms_" + h] = median(whole[i]);
+        state.counters["open_ms_" + h] = median(open[i]);
+        state.counters["append_ms_" + h] = median(append[i]);
+        state.counters["close_ms_" + h] = median(close[i]);
+        state.counters["mining_ms_" + h] = median(mining[i]);
+    }
 }
 
 /// `verify` over a chain built directly in the store (state.range(0) nodes, state.range(1) blocks,
@@ -410,28 +473,7 @@ BENCHMARK(BM_verify)
     ->Iterations(3)
     ->UseRealTime();
 
-int main(int argc, char** argv) {
-    // The growing chain's benchmarks, height by height (each grows the chain to its height first):
-    // one append per repetition, the median the figure (ReportAggregatesOnly).
-    for (const int64_t height : {10, 1'000, 10'000}) {
-        benchmark::RegisterBenchmark("BM_append_at_height", BM_append_at_height)
-            ->Arg(height)
-            ->Unit(benchmark::kMillisecond)
-            ->Iterations(1)
-            ->Repetitions(25)
-            ->ReportAggregatesOnly(true)
-            ->UseManualTime();
-        benchmark::RegisterBenchmark("BM_open_append_close", BM_open_append_close)
-            ->Arg(height)
-            ->Unit(benchmark::kMillisecond)
-            ->Iterations(1)
-            ->Repetitions(11)
-            ->ReportAggregatesOnly(true)
-            ->UseManualTime();
-    }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+// 25 turns of three appends each (one per height), and 11 of three opens, appends and closes.
+BENCHMARK(BM_append_interleaved)->Unit(benchmark::kMillisecond)->Iterations(25)->UseManualTime();
+BENCHMARK(BM_open_append_close_interleaved)->Unit(benchmark::kMillisecond)->Iterations(11)->UseManualTime();
+BENCHMARK_MAIN();

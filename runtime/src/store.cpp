@@ -128,6 +128,12 @@ public:
     }
     [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    /// The column's bytes where SQLite holds them: valid until the next step, reset or finalize.
+    [[nodiscard]] std::span<const uint8_t> blob_view(int col) const {
+        const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+        const int n = sqlite3_column_bytes(stmt_, col);
+        return p ? std::span<const uint8_t>(p, static_cast<size_t>(n)) : std::span<const uint8_t>{};
+    }
     Bytes blob(int col) const {
         const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
         const int n = sqlite3_column_bytes(stmt_, col);
@@ -650,6 +656,9 @@ void Store::migrate_from_format_2() {
         put.step();
         exec("COMMIT");
         format_ = store_format;
+        // Format 2 wrote temporary checkpoint files beside the checkpoints; a writer killed then
+        // left them there. (No writer of format 3 writes there: none is writing a format 2 store.)
+        remove_format_2_temporary_files();
     } catch (const StoreError& e) {
         rollback_quietly();
         throw StoreError((dir_ / "chain.db").string() + ": error: cannot migrate the store from format " +
@@ -680,13 +689,13 @@ std::vector<Block> Store::blocks() const { return blocks(raw_blocks()); }
 namespace {
 
 /// A stored block's header and payload, decoded (without its votes).
-Block decode_block(const Store::RawBlock& raw) {
+Block decode_block(uint64_t height, std::span<const uint8_t> header, std::span<const uint8_t> payload) {
     Block b;
-    auto h = BlockHeader::decode(raw.header);
-    if (!h) throw StoreError("chain store: block " + std::to_string(raw.height) + " has a malformed header");
+    auto h = BlockHeader::decode(header);
+    if (!h) throw StoreError("chain store: block " + std::to_string(height) + " has a malformed header");
     std::string why;
-    auto p = Payload::decode(raw.payload, &why);
-    if (!p) throw StoreError("chain store: block " + std::to_string(raw.height) + ": " + why);
+    auto p = Payload::decode(payload, &why);
+    if (!p) throw StoreError("chain store: block " + std::to_string(height) + ": " + why);
     b.header = *h;
     b.payload = std::move(*p);
     return b;
@@ -706,7 +715,7 @@ Vote vote_of(const Bytes& signature, int64_t node, int64_t accept) {
 std::vector<Block> Store::blocks(const std::vector<RawBlock>& rows) const {
     std::vector<Block> out;
     out.reserve(rows.size());
-    for (const auto& raw : rows) out.push_back(decode_block(raw));
+    for (const auto& raw : rows) out.push_back(decode_block(raw.height, raw.header, raw.payload));
     Statement st(db_, "SELECT height, node, accept, signature FROM votes ORDER BY height, node");
     size_t i = 0;
     while (st.step()) {
@@ -720,9 +729,10 @@ std::vector<Block> Store::blocks(const std::vector<RawBlock>& rows) const {
 
 std::vector<Block> Store::blocks_without_votes() const {
     std::vector<Block> out;
+    out.reserve(block_count());
     Statement st(db_, "SELECT height, header, payload FROM blocks ORDER BY height");
-    while (st.step())
-        out.push_back(decode_block({static_cast<uint64_t>(st.integer(0)), {}, st.blob(1), st.blob(2)}));
+    while (st.step())  // decoded from SQLite's own buffers: no copy of the bytes first
+        out.push_back(decode_block(static_cast<uint64_t>(st.integer(0)), st.blob_view(1), st.blob_view(2)));
     return out;
 }
 
@@ -730,7 +740,7 @@ std::optional<Block> Store::block(uint64_t height) const {
     Statement st(db_, "SELECT header, payload FROM blocks WHERE height = ?");
     st.bind(1, static_cast<int64_t>(height));
     if (!st.step()) return std::nullopt;
-    Block b = decode_block({height, {}, st.blob(0), st.blob(1)});
+    Block b = decode_block(height, st.blob_view(0), st.blob_view(1));
     Statement votes(db_, "SELECT node, accept, signature FROM votes WHERE height = ? ORDER BY node");
     votes.bind(1, static_cast<int64_t>(height));
     while (votes.step()) b.votes.push_back(vote_of(votes.blob(2), votes.integer(0), votes.integer(1)));
@@ -796,13 +806,15 @@ std::filesystem::path Store::checkpoint_path(const Hash& digest) const {
 
 namespace {
 
-/// A file written under a temporary name (PATH.XXXXXX, mode 0600) and renamed into place by
-/// commit(), after an fsync; removed when it is not committed. What a kill leaves behind is only a
-/// temporary file (Store::remove_temporary_files).
+/// A file written under a temporary name (PATH.XXXXXX, or NAME.XXXXXX in `tmp_dir` on the same
+/// file system; mode 0600) and renamed into place by commit(), after an fsync; removed when it is
+/// not committed. What a kill leaves behind is only a temporary file
+/// (Store::remove_temporary_files).
 class AtomicFile {
 public:
-    explicit AtomicFile(std::filesystem::path path)
-        : path_{std::move(path)}, tmp_{path_.string() + ".XXXXXX"} {
+    explicit AtomicFile(std::filesystem::path path, const std::filesystem::path& tmp_dir = {})
+        : path_{std::move(path)},
+          tmp_{(tmp_dir.empty() ? path_ : tmp_dir / path_.filename()).string() + ".XXXXXX"} {
         fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);
         if (fd_ < 0) fail(errno);
     }
@@ -865,7 +877,7 @@ Hash Store::put_checkpoint(std::span<const uint8_t> bytes) {
     if (!cctx) throw StoreError("zstd: cannot create a compression context");
     ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 3);
     ZSTD_CCtx_setPledgedSrcSize(cctx.get(), bytes.size());  // the frame records the size
-    AtomicFile file(path);
+    AtomicFile file(path, partial_dir());
     Sha256Stream file_digest;
     Bytes piece(ZSTD_CStreamOutSize());
     ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
@@ -969,7 +981,7 @@ Hash Store::put_checkpoint_file(const Hash& digest, std::span<const uint8_t> fil
     const Hash file_digest = sha256(file);
     bool present = false;
     if (file_sha256(path, &present) != file_digest || !present) {
-        AtomicFile out(path);
+        AtomicFile out(path, partial_dir());
         out.write(file);
         out.commit();
     }
@@ -1038,8 +1050,26 @@ Bytes Store::decompress_checkpoint(std::span<const uint8_t> file, const std::fil
     return out;
 }
 
+std::filesystem::path Store::partial_dir() const {
+    const auto tmp = dir_ / "checkpoints" / ".partial";
+    create_private_directories(tmp);
+    return tmp;
+}
+
 size_t Store::remove_temporary_files() {
-    // write_file_atomically names its temporary file PATH.XXXXXX (mkstemp).
+    // Every file in checkpoints/.partial is a checkpoint being written (AtomicFile): listing it
+    // costs what a killed writer left, not the chain's length.
+    size_t removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "checkpoints" / ".partial", ec)) {
+        std::error_code rm;
+        if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm)) ++removed;
+    }
+    return removed;
+}
+
+size_t Store::remove_format_2_temporary_files() {
+    // Stores of format 2 wrote a checkpoint's temporary file beside it: DIGEST.zst.XXXXXX (mkstemp).
     size_t removed = 0;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir_ / "checkpoints", ec)) {

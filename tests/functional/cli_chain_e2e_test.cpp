@@ -77,7 +77,8 @@ int next_epoch(const nlohmann::json& h) {
 /// The names of the files in `dir`, sorted.
 std::vector<std::string> file_names(const fs::path& dir) {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file()) out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -754,7 +755,7 @@ TEST_CASE("chain: a second writer is told the chain is busy (exit 75) and leaves
 
 TEST_CASE("chain: temporary checkpoint files of a killed writer are removed by the next writer") {
     // Before: kill -9 while a checkpoint was written left DIGEST.zst.XXXXXX files that nothing
-    // removed.
+    // removed. They are written in checkpoints/.partial (so that finding them lists no checkpoint).
     TempDir d;
     const fs::path dir = d.path / "run";
     REQUIRE(cli("chain init " + quote(dir.string()) + " --nodes 3 --difficulty 8").exit_code == 0);
@@ -762,19 +763,23 @@ TEST_CASE("chain: temporary checkpoint files of a killed writer are removed by t
     write_file(ck, Bytes(500, 3));
     REQUIRE(cli(append_args(dir, ck, 1, 0.5)).exit_code == 0);
     const auto checkpoints = dir / "checkpoints";
+    const auto partial = checkpoints / ".partial";
     const auto real = file_names(checkpoints);
     REQUIRE(real.size() == 1);
+    REQUIRE(fs::is_directory(partial));
+    CHECK(file_names(partial).empty());  // the append's own temporary file was renamed into place
     const auto real_bytes = read_file(checkpoints / real[0]);
     for (const auto& name : {real[0] + ".Ab12cZ", std::string(64, 'f') + ".zst.XXXXXX"})
-        write_file(checkpoints / name, Bytes(10, 1));
+        write_file(partial / name, Bytes(10, 1));
     // Readers leave them (they take no lock).
     REQUIRE(cli("history " + quote(dir.string())).exit_code == 0);
     REQUIRE(cli("verify " + quote(dir.string())).exit_code == 0);
-    CHECK(file_names(checkpoints).size() == 3);
+    CHECK(file_names(partial).size() == 2);
     // The next writer removes them; the real checkpoint is untouched.
     const auto ck2 = d.path / "ck2";
     write_file(ck2, Bytes(600, 4));
     REQUIRE(cli(append_args(dir, ck2, 2, 0.6)).exit_code == 0);
+    CHECK(file_names(partial).empty());
     const auto now = file_names(checkpoints);
     CHECK(now.size() == 2);
     for (const auto& f : now) CHECK(f.size() == 64 + 4);  // DIGEST.zst only

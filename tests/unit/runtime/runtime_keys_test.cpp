@@ -146,7 +146,7 @@ TEST_CASE("keys: init keeps every private key out of the store, and everything p
     auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}});
     REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
     // While the chain is open SQLite's -wal and -shm files exist; they take the database's mode.
-    for (const auto& p : {dir, dir / "checkpoints", default_key_dir(dir)}) {
+    for (const auto& p : {dir, dir / "checkpoints", dir / "checkpoints" / ".partial", default_key_dir(dir)}) {
         INFO(p);
         CHECK(mode_of(p) == 0700);
     }
@@ -158,7 +158,8 @@ TEST_CASE("keys: init keeps every private key out of the store, and everything p
         CHECK(mode_of(p) == 0600);
         ++files;
     }
-    for (const auto& e : fs::directory_iterator(dir / "checkpoints")) CHECK(mode_of(e.path()) == 0600);
+    for (const auto& e : fs::directory_iterator(dir / "checkpoints"))
+        CHECK(mode_of(e.path()) == (e.is_directory() ? 0700 : 0600));
     CHECK(files == 6);
 
     // The keys: the server's public key recorded, the nodes' keys those registered.

@@ -990,8 +990,15 @@ TEST_CASE("config: a store of format 2 is migrated when it opens; the saved worl
     SUBCASE("a server's store: the journal starts at the last block, and the chain goes on") {
         Copy c;
         make_format_2(c.dir, encode_world(tip));
+        // Format 2 wrote a checkpoint's temporary file beside it; a writer killed then left one.
+        const auto leftover = c.dir / "checkpoints" / (std::string(64, 'e') + ".zst.a1B2c3");
+        const auto other = c.dir / "checkpoints" / "README";
+        std::ofstream(leftover) << "partial";
+        std::ofstream(other) << "x";
         {
             const auto s = Store::open(c.dir);
+            CHECK_FALSE(fs::exists(leftover));
+            CHECK(fs::exists(other));
             CHECK(s->format() == 3);
             CHECK(s->state_height() == last);
             CHECK(s->raw_state_journal().size() == 1);

@@ -229,10 +229,11 @@ public:
     /// has the SHA-256 recorded for it (or written since the last append); nullopt otherwise. Reads
     /// the whole file.
     [[nodiscard]] std::optional<Hash> intact_checkpoint_file(const Hash& digest) const;
-    /// Removes the temporary files (`<digest>.zst.XXXXXX`) a writer killed while it wrote a
-    /// checkpoint left behind; the checkpoints themselves are untouched. Only for the holder of
-    /// the chain's writer lock (Chain::open does it): another writer's file in progress would go.
-    /// Returns how many were removed.
+    /// Removes the temporary files (`checkpoints/.partial/<digest>.zst.XXXXXX`) a writer killed
+    /// while it wrote a checkpoint left behind; the checkpoints themselves are untouched. Only for
+    /// the holder of the chain's writer lock (Chain::open does it): another writer's file in
+    /// progress would go. Lists that directory only, not the checkpoints. Returns how many were
+    /// removed.
     size_t remove_temporary_files();
 
 private:
@@ -240,6 +241,13 @@ private:
     void exec(const std::string& sql) const;
     void rollback_quietly() noexcept;
     void load_config();
+    /// Where checkpoint files are written before they are renamed into place (made when absent):
+    /// `checkpoints/.partial`, so that finding what a killed writer left does not list every
+    /// checkpoint.
+    [[nodiscard]] std::filesystem::path partial_dir() const;
+    /// Removes the temporary checkpoint files stores of format 2 wrote beside the checkpoints
+    /// (`<digest>.zst.XXXXXX`); once, when such a store is migrated. Returns how many.
+    size_t remove_format_2_temporary_files();
     /// A store of format 2 (the whole VM world after the last block in meta `vm_state`) to format
     /// 3: the world becomes the journal's first row, at the block it follows.
     void migrate_from_format_2();
