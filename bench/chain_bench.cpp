@@ -1,7 +1,9 @@
-// bench/chain_bench.cpp - the chain's costs: proof-of-work hashing per core next to OpenSSL's
-// SHA-256, a 100-node block append at the default difficulty with its time split, the append at
-// heights 10, 1,000 and 10,000 (interleaved; in an open chain, and opened, appended and closed as
-// `chain append` does), and `verify` over a chain of 10,000 blocks.
+// bench/chain_bench.cpp - the chain's costs: proof-of-work tries per core on each SHA-256 engine
+// and on 1 and 2 threads next to OpenSSL's SHA-256 (one bare compression, EVP, one-shot), a
+// 100-node block append at the default difficulty with its time split, the append at heights 10,
+// 1,000 and 10,000 (interleaved; in an open chain, and opened, appended and closed as `chain
+// append` does), and `verify` over a chain of 10,000 blocks (5 nodes) and one of 1,000 blocks
+// (100 nodes).
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -10,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -39,14 +42,92 @@ BlockHeader sample_header() {
     return h;
 }
 
-/// One proof-of-work try: one SHA-256 compression after the precomputed midstate.
-void BM_pow_midstate(benchmark::State& state) {
-    const Miner miner(sample_header());
+/// The engine of a benchmark's first argument; skips the benchmark when the CPU cannot run it.
+bool engine_arg(benchmark::State& state, Sha256Engine& engine) {
+    engine = static_cast<Sha256Engine>(state.range(0));
+    state.SetLabel(engine_name(engine));
+    if (engine_supported(engine)) return true;
+    state.SkipWithError("this CPU cannot run the engine");
+    return false;
+}
+
+/// Proof-of-work tries per second on one core: mine_range over 65,536 nonces at a difficulty no
+/// hash meets (256 bits), so every try runs, with the stop flag read every 1024 tries as in a race.
+void BM_pow_tries(benchmark::State& state) {
+    Sha256Engine engine;
+    if (!engine_arg(state, engine)) return;
+    const BlockHeader header = sample_header();
+    const std::atomic<bool> stop{false};
+    constexpr uint64_t batch = 65'536;
+    uint64_t start = 0, tries = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(mine_range(header, 256, start, 1, stop, batch, tries, engine));
+        start += batch;
+    }
+    state.counters["tries_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * batch), benchmark::Counter::kIsRate);
+}
+
+/// Seconds of CPU time this process has used, all threads.
+double process_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+/// The whole race users run: mine() at 22 bits (4.2 M tries expected) on 1 or 2 threads, a new
+/// header each time. tries_per_s is over wall time (what a user waits; linear in threads only when
+/// that many cores are free), tries_per_cpu_s over the workers' CPU time (the rate per busy core:
+/// the same on 1 and 2 threads when the workers do not slow each other, even on a shared machine).
+void BM_pow_mine(benchmark::State& state) {
+    const auto threads = static_cast<unsigned>(state.range(0));
+    BlockHeader header = sample_header();
+    uint64_t total = 0;
+    double cpu = 0;
+    for (auto _ : state) {
+        ++header.height;
+        const double cpu_start = process_cpu_seconds();
+        const auto r = mine(header, {22, threads});
+        cpu += process_cpu_seconds() - cpu_start;
+        if (!r) {
+            state.SkipWithError("no nonce found");
+            break;
+        }
+        total += r->tries;
+    }
+    state.counters["tries_per_s"] =
+        benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
+    state.counters["tries_per_cpu_s"] = static_cast<double>(total) / cpu;
+}
+
+/// Miner::hash: the exact hash of one nonce (a full compression after the midstate, then the
+/// 32-byte Hash), what checks and the winner use.
+void BM_pow_hash(benchmark::State& state) {
+    Sha256Engine engine;
+    if (!engine_arg(state, engine)) return;
+    const Miner miner(sample_header(), engine);
     uint64_t nonce = 0;
     for (auto _ : state) benchmark::DoNotOptimize(miner.hash(nonce++));
     state.counters["hashes_per_s"] =
         benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // SHA256_Transform: the anchor
+/// The anchor: one bare SHA-256 compression, OpenSSL's SHA256_Transform (SHA-NI where the CPU has it).
+void BM_openssl_sha256_transform(benchmark::State& state) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    unsigned char block[64] = {1};
+    for (auto _ : state) {
+        SHA256_Transform(&ctx, block);
+        ++block[0];
+    }
+    benchmark::DoNotOptimize(ctx.h);
+    state.counters["hashes_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+#pragma GCC diagnostic pop
 
 /// The reference: OpenSSL's one-shot SHA-256 of the whole 92-byte header.
 void BM_openssl_sha256_92_bytes(benchmark::State& state) {
@@ -301,13 +382,18 @@ void BM_open_append_close_interleaved(benchmark::State& state) {
     }
 }
 
-/// `verify` over 10,000 blocks: built directly in the store (5 nodes, 8-bit difficulty, signed
-/// votes, a 1 KiB checkpoint per epoch block) so that the setup takes seconds, then verified.
-void BM_verify_10000_blocks(benchmark::State& state) {
+/// `verify` over a chain built directly in the store (state.range(0) nodes, state.range(1) blocks,
+/// 8-bit difficulty, the quorum's signed votes per block: 3 of 5 nodes, 51 of 100; a 1 KiB
+/// checkpoint per epoch block) so that the setup takes seconds (with TMPDIR on a tmpfs), then
+/// verified.
+void BM_verify(benchmark::State& state) {
     const auto dir = temp_dir("verify");
     ChainConfig cfg;
-    cfg.nodes = 5;
+    cfg.nodes = static_cast<uint32_t>(state.range(0));
     cfg.difficulty_bits = 8;
+    const auto blocks = static_cast<uint64_t>(state.range(1));
+    // The fewest accepting votes that reach the quorum (verify rejects a block with fewer).
+    const uint32_t quorum = (cfg.quorum_percent * cfg.nodes + 99) / 100;
     auto store = Store::create(dir, cfg);
     std::vector<KeyPair> keys;
     std::vector<NodeRecord> records;
@@ -321,7 +407,7 @@ void BM_verify_10000_blocks(benchmark::State& state) {
     Hash prev{};
     // No contracts: every block's state journal row says the (empty) world did not change.
     const StateRecord unchanged{{}, state_digest({})};
-    for (uint64_t height = 0; height < 10'000; ++height) {
+    for (uint64_t height = 0; height < blocks; ++height) {
         Block b;
         b.payload.kind = height == 0   ? BlockKind::Genesis
                          : height == 1 ? BlockKind::Registration
@@ -344,7 +430,7 @@ void BM_verify_10000_blocks(benchmark::State& state) {
         b.header.nonce = mine(b.header, {cfg.difficulty_bits, 1})->nonce;
         const Hash h = b.hash();
         if (height >= 1)
-            for (uint32_t i = 0; i < 3; ++i)
+            for (uint32_t i = 0; i < quorum; ++i)
                 b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
         store->append(b, {}, &unchanged);
         prev = h;
@@ -357,19 +443,35 @@ void BM_verify_10000_blocks(benchmark::State& state) {
         }
         benchmark::DoNotOptimize(r);
     }
-    state.counters["blocks_per_s"] =
-        benchmark::Counter(10'000.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["blocks_per_s"] = benchmark::Counter(
+        static_cast<double>(blocks) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["votes_per_block"] = quorum;
     store.reset();
     std::filesystem::remove_all(dir);
 }
 
 }  // namespace
 
-BENCHMARK(BM_pow_midstate);
+BENCHMARK(BM_pow_tries)
+    ->Arg(static_cast<int>(Sha256Engine::ShaNi))
+    ->Arg(static_cast<int>(Sha256Engine::Portable))
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pow_mine)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_pow_hash)
+    ->Arg(static_cast<int>(Sha256Engine::ShaNi))
+    ->Arg(static_cast<int>(Sha256Engine::Portable));
+BENCHMARK(BM_openssl_sha256_transform);
 BENCHMARK(BM_openssl_sha256_92_bytes);
 BENCHMARK(BM_openssl_evp_sha256_64_bytes);
 BENCHMARK(BM_append_100_nodes)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
-BENCHMARK(BM_verify_10000_blocks)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+// Arguments: nodes, blocks. The bench's chain of the issue (3 votes, 1 KiB checkpoints) and the
+// paper's scale of 100 nodes over 1,000 epochs.
+BENCHMARK(BM_verify)
+    ->Args({5, 10'000})
+    ->Args({100, 1'000})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 // 25 turns of three appends each (one per height), and 11 of three opens, appends and closes.
 BENCHMARK(BM_append_interleaved)->Unit(benchmark::kMillisecond)->Iterations(25)->UseManualTime();

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "trainchain/vm/assembler.hpp"
@@ -26,7 +27,11 @@ struct Program {
     int64_t gas;
     Fork fork = Fork::Frontier;
     bool fresh_state = false;  ///< reset storage and warm sets before each run
+    bytes callee_code;         ///< code of the account `callee` below, if any
 };
+
+/// The account the call-heavy program calls.
+const address callee = address::from_word(uint256{0xca11ee});
 
 /// The project's own programs, in assembly: what the chain's contracts lean on.
 std::vector<Program> own_programs() {
@@ -50,7 +55,20 @@ std::vector<Program> own_programs() {
             PUSH2 10000
             l: JUMPDEST PUSH1 32 PUSH1 0 PUSH1 32 PUSH1 0 PUSH1 0 PUSH1 4 GAS CALL POP
                PUSH1 1 SWAP1 SUB DUP1 PUSH @l JUMPI STOP)"},
+        // 10,000 CALLs to a contract that returns its 32-byte input plus one: a frame each (the
+        // per-call setup: code analysis, operand stack, memory).
+        {"own/call-contract-10k", R"(
+            PUSH2 10000
+            l: JUMPDEST DUP1 PUSH1 0 MSTORE
+               PUSH1 32 PUSH1 0 PUSH1 32 PUSH1 0 PUSH1 0 PUSH3 0xca11ee GAS CALL POP
+               PUSH1 1 SWAP1 SUB DUP1 PUSH @l JUMPI STOP)"},
     };
+    const auto callee_code =
+        assemble("PUSH1 0 CALLDATALOAD PUSH1 1 ADD PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN");
+    if (!callee_code) {
+        std::cerr << "callee: " << callee_code.error.message << "\n";
+        std::exit(2);
+    }
     std::vector<Program> out;
     for (const auto& src : sources) {
         auto code = assemble(src.text);
@@ -59,7 +77,9 @@ std::vector<Program> own_programs() {
                       << code.error.message << "\n";
             std::exit(2);
         }
-        out.push_back({src.name, *code.value, {}, 1'000'000'000, Fork::Petersburg, true});
+        out.push_back({src.name, *code.value, {}, 1'000'000'000, Fork::Petersburg, true, {}});
+        if (std::string_view{src.name} == "own/call-contract-10k")
+            out.back().callee_code = *callee_code.value;
     }
     return out;
 }
@@ -68,6 +88,7 @@ void run_program(benchmark::State& st, const Program& p) {
     InMemoryHost host(p.fork);
     const address self = address::from_word(uint256{0xc0de});
     host.accounts[self].code = p.code;
+    if (!p.callee_code.empty()) host.accounts[callee].code = p.callee_code;
     Message msg;
     msg.gas = p.gas;
     msg.recipient = msg.code_address = self;

@@ -18,8 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "torch_commands.hpp"
 #include "trainchain/runtime/chain.hpp"
-#include "trainchain/training/server.hpp"
 #include "trainchain/reports/plot.hpp"
 
 namespace trainchain::cli {
@@ -89,6 +89,21 @@ std::map<uint32_t, runtime::Fault> parse_faults(const std::vector<std::string>& 
         out[node] = *f;
     }
     return out;
+}
+
+int verify_chain(const std::string& dir) {
+    const auto store = Store::open(dir);
+    const auto r = verify(*store);
+    if (!r.ok) {
+        if (r.bad_height)
+            fmt::print(stderr, "{}: error: block {}: {}\n", dir, *r.bad_height, r.reason);
+        else
+            fmt::print(stderr, "{}: error: {}\n", dir, r.reason);
+        return 1;
+    }
+    fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n", dir,
+               r.blocks);
+    return 0;
 }
 
 void add_chain_commands(CLI::App& app, int& exit_code) {
@@ -231,28 +246,8 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
     verify_cmd->add_option("--from", *v_from, "replay: first block height");
     verify_cmd->add_option("--to", *v_to, "replay: last block height");
     verify_cmd->callback(chain_guarded(exit_code, [v_dir, v_replay, v_from, v_to] {
-        const auto store = Store::open(*v_dir);
-        const auto r = verify(*store);
-        if (!r.ok) {
-            if (r.bad_height)
-                fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, *r.bad_height, r.reason);
-            else
-                fmt::print(stderr, "{}: error: {}\n", *v_dir, r.reason);
-            return 1;
-        }
-        fmt::print("{}: {} blocks verified: hashes, links, proof of work, signatures, quorum, checkpoints\n",
-                   *v_dir, r.blocks);
-        if (!*v_replay) return 0;
-        const auto rep = training::replay_verify(*v_dir, *v_from, *v_to, [](uint64_t height, bool ok) {
-            fmt::print("  block {}: replay {}\n", height, ok ? "matches" : "DIFFERS");
-            std::fflush(stdout);
-        });
-        if (!rep.ok) {
-            fmt::print(stderr, "{}: error: block {}: {}\n", *v_dir, rep.bad_height.value_or(0), rep.reason);
-            return 1;
-        }
-        fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", *v_dir, rep.replayed);
-        return 0;
+        if (*v_replay) return run_verify_replay({*v_dir, *v_from, *v_to});
+        return verify_chain(*v_dir);
     }));
 
     auto* rollback = app.add_subcommand("rollback", "Roll training back to the nodes' restore point");

@@ -40,6 +40,13 @@ struct InputError : std::runtime_error {
 /// The text of a file, or of standard input for "-"; InputError when it cannot be read.
 std::string read_text(const std::string& path);
 
+/// Writes `text` to `path` atomically (runtime::write_file_atomically: mode 0600).
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+
+/// A temporary directory for this process, `trainchain-NAME-PID` (removed first if an earlier
+/// process left it; not created).
+std::filesystem::path scratch_dir(const std::string& name);
+
 /// A subcommand callback running `body` (which returns the exit code): InputError,
 /// runtime::KeyFileError and the exceptions `is_bad_input` accepts become one line and exit code 2,
 /// runtime::ChainBusy one line
@@ -64,10 +71,14 @@ void add_vm_commands(CLI::App& app, int& exit_code);
 /// Registers `chain init|append`, `history`, `verify`, `rollback` and `export`.
 void add_chain_commands(CLI::App& app, int& exit_code);
 
+/// `verify DIR`: every check of the chain (runtime::verify); prints the result, returns the exit
+/// code (0 when every check passes, 1 otherwise).
+int verify_chain(const std::string& dir);
+
 /// Registers `chain rebuild` on `chain` (a lost server's run directory from the nodes' copies).
 void add_rebuild_command(CLI::App* chain, int& exit_code);
 
-/// Registers `report recovery`.
+/// Registers `report gas` and `report recovery`.
 void add_report_commands(CLI::App& app, int& exit_code);
 
 /// Registers `serve`.

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -25,6 +26,17 @@ std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(fmt::format("{}: error: cannot read file: {}", path, std::strerror(errno)));
     return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+    runtime::write_file_atomically(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+std::filesystem::path scratch_dir(const std::string& name) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     fmt::format("trainchain-{}-{}", name, static_cast<long>(::getpid()));
+    std::filesystem::remove_all(dir);
+    return dir;
 }
 
 CLI::Validator utf8_text() {

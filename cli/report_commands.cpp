@@ -6,19 +6,16 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "torch_commands.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/reports/gas_report.hpp"
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/reports/recovery.hpp"
-#include "trainchain/training/server.hpp"
+#include "trainchain/training/config.hpp"
 
 namespace trainchain::cli {
 namespace {
-
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-    runtime::write_file_atomically(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-}
 
 /// A new output directory (created), or an InputError when it exists.
 void create_output_dir(const std::filesystem::path& out) {
@@ -28,14 +25,6 @@ void create_output_dir(const std::filesystem::path& out) {
     std::filesystem::create_directories(out, ec);
     if (ec)
         throw InputError(fmt::format("{}: error: cannot create directory: {}", out.string(), ec.message()));
-}
-
-/// A temporary directory for this process (removed first if an earlier process left it).
-std::filesystem::path scratch_dir(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     fmt::format("trainchain-{}-{}", name, static_cast<long>(::getpid()));
-    std::filesystem::remove_all(dir);
-    return dir;
 }
 
 void add_gas_command(CLI::App& report, int& exit_code) {
@@ -152,13 +141,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
 
     auto* rec = report->add_subcommand(
         "recovery", "Recovery rate (Fig. 7): a keep-last-K checkpoint manager against the chain, measured");
-    struct Flags {
-        reports::RecoveryOptions options;
-        std::string out;
-        std::string format = "md";
-        bool quiet = false;
-    };
-    auto f = std::make_shared<Flags>();
+    auto f = std::make_shared<RecoveryFlags>();
     rec->add_option("--max-epochs", f->options.max_epochs, "epochs to train (N)")->capture_default_str();
     rec->add_option("--keep", f->options.keep, "the manager's max_to_keep (K)")->capture_default_str();
     rec->add_option("--nodes", f->options.nodes, "the chain's user nodes")->capture_default_str();
@@ -175,38 +158,7 @@ void add_report_commands(CLI::App& app, int& exit_code) {
         ->capture_default_str();
     rec->add_flag("-q,--quiet", f->quiet, "no progress on stderr");
     rec->callback(guarded(
-        exit_code,
-        [f] {
-            const std::filesystem::path out = f->out;
-            if (!out.empty() && std::filesystem::exists(out))
-                throw InputError(
-                    fmt::format("{}: error: already exists; give a new output directory", out.string()));
-            // Without -o the stores go to a temporary directory that is removed afterwards.
-            const std::filesystem::path work = out.empty() ? scratch_dir("recovery") : out;
-            reports::RecoveryOptions options = f->options;
-            options.dir = work;
-            const auto result = reports::measure_recovery(options, [&](uint32_t n) {
-                if (!f->quiet) fmt::print(stderr, "\r  epoch {}/{}", n, options.max_epochs);
-            });
-            if (!f->quiet) fmt::print(stderr, "\n");
-            const std::string md = reports::recovery_markdown(result), csv = reports::recovery_csv(result),
-                              json = reports::recovery_json(result);
-            if (out.empty()) {
-                std::filesystem::remove_all(work);
-            } else {
-                write_text_file(out / "recovery.md", md);
-                write_text_file(out / "recovery.csv", csv);
-                write_text_file(out / "recovery.json", json);
-                write_text_file(out / "recovery.svg", reports::recovery_svg(result));
-            }
-            fmt::print("{}", f->format == "csv" ? csv : f->format == "json" ? json : md);
-            if (!out.empty() && !f->quiet)
-                fmt::print(stderr,
-                           "wrote {0}/recovery.md, .csv, .json, .svg (stores: {0}/keep-last, {0}/chain)\n",
-                           out.string());
-            return 0;
-        },
-        1,
+        exit_code, [f] { return run_recovery(*f); }, 1,
         [](const std::exception& e) { return dynamic_cast<const training::ConfigError*>(&e) != nullptr; }));
 }
 

@@ -5,7 +5,8 @@
 #             `trainchain::vm` target;
 #   compiler  libtrainchain_compiler.a and its front end, the headers of trainchain/compiler/ and the
 #             `trainchain::compiler` target (needs vm);
-#   cli       the `trainchain` binary and its bash completion.
+#   cli       the `trainchain` binary, its companion `trainchain-torch` (libexec/trainchain/) and
+#             its bash completion.
 # Another project then embeds the VM and the compiler with
 #   find_package(trainchain CONFIG REQUIRED COMPONENTS vm compiler)
 #   target_link_libraries(app PRIVATE trainchain::compiler trainchain::vm)
@@ -19,7 +20,7 @@ set_target_properties(trainchain_compiler PROPERTIES EXPORT_NAME compiler)
 set_target_properties(trainchain_compiler_syntax PROPERTIES EXPORT_NAME compiler_syntax)
 
 # One export set per component; the compiler's refers to trainchain::vm in the vm's. The static
-# libraries' private dependencies (crypto++, OpenSSL, the compiler's front end, Boost, JSON) are in
+# libraries' private dependencies (OpenSSL, the compiler's front end, Boost, JSON) are in
 # the exported link interface; trainchain-config.cmake finds them.
 install(TARGETS trainchain_vm EXPORT trainchain-vm-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT vm
@@ -51,5 +52,8 @@ install(FILES ${PROJECT_BINARY_DIR}/cmake/trainchain-config.cmake
 # The binary, and its bash completion as `trainchain completion bash` prints it (generated in
 # cli/CMakeLists.txt at build time).
 install(TARGETS trainchain RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
+# Its companion for the commands that run libtorch, where `trainchain` looks for it
+# (cli/CMakeLists.txt: TRAINCHAIN_TORCH_DIR).
+install(TARGETS trainchain_torch RUNTIME DESTINATION ${TRAINCHAIN_TORCH_DIR} COMPONENT cli)
 install(FILES ${TRAINCHAIN_BASH_COMPLETION}
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions COMPONENT cli)

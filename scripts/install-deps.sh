@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision, Boost.Beast (serve)
-  libcrypto++-dev       # Keccak-256 for SHA3
-  libssl-dev            # SHA-256, Ed25519
+  libcrypto++-dev       # tests: the reference Keccak-256 the VM's own is checked against
+  libssl-dev            # SHA-256 (blocks, checkpoints, the SHA-256 precompile), randomness
+  libsodium-dev         # Ed25519 (keys, votes, proposals, the server's messages)
   libsqlite3-dev        # the chain store
   libzstd-dev           # compressed checkpoints
   zlib1g-dev            # gzipped datasets (IDX, CSV)

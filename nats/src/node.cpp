@@ -62,13 +62,13 @@ public:
         // Wait for answers to peers in progress (they read the replica), 5 s at most in all.
         const auto until = Clock::now() + std::chrono::seconds(5);
         std::vector<natsSubscription*> draining;
-        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_, claim_sub_})
             if (sub && natsSubscription_Drain(sub) == NATS_OK) draining.push_back(sub);
         for (natsSubscription* sub : draining) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
             natsSubscription_WaitForDrainCompletion(sub, std::max<int64_t>(1, left.count()));
         }
-        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_})
+        for (natsSubscription* sub : {fetch_sub_, fetch_checkpoint_sub_, claim_sub_})
             if (sub) natsSubscription_Destroy(sub);
     }
 
@@ -81,6 +81,10 @@ public:
         check(natsConnection_Subscribe(&fetch_checkpoint_sub_, link_.connection(),
                                        link_.subjects().fetch_checkpoint.c_str(), on_fetch_checkpoint, this),
               "nats: subscribing to " + link_.subjects().fetch_checkpoint);
+        if (key_)
+            check(natsConnection_Subscribe(&claim_sub_, link_.connection(), link_.subjects().claim.c_str(),
+                                           on_claim, this),
+                  "nats: subscribing to " + link_.subjects().claim);
         check(natsConnection_Flush(link_.connection()), "nats");
         prefetcher_ = std::thread([this] { prefetch_loop(); });
         catch_up();
@@ -723,8 +727,11 @@ private:
     void start_mining(const BlockHeader& header) {
         stop_mining();
         if (!node_->alive()) return;
-        mining_header_ = header;
-        mining_stop_ = false;
+        {
+            std::lock_guard lock(mining_mutex_);
+            mining_header_ = header;
+            mining_stop_ = false;
+        }
         const auto n = static_cast<uint64_t>(nodes_.size());
         const unsigned threads = std::max(1u, o_.threads);
         if (o_.fault == Fault::ForgeNonce) {
@@ -793,6 +800,43 @@ private:
     }
 
     /// A peer asks for blocks from a height on: up to 64 of them from the replica.
+    /// A claim a node posted to the Consensus Queue. When it holds up for the header this node
+    /// mines (the claimer's signature, the header's hash with its nonce below the target, the nonce
+    /// in the claimer's share), the race is over: the miners stop now rather than at the server's
+    /// vote request, a round trip and the server's consensus call later, and leave the cores to the
+    /// votes. (The vote itself waits for the server's request: the server picks the claim.)
+    static void on_claim(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+        auto* self = static_cast<NodeProcess*>(closure);
+        const std::unique_ptr<natsMsg, decltype(&natsMsg_Destroy)> guard(msg, natsMsg_Destroy);
+        try {
+            const auto e = open_envelope(msg);
+            if (!e || self->mining_stop_) return;
+            const Json j = Json::parse(e->body);
+            const auto node = j.at("node").get<uint32_t>();
+            const auto n = static_cast<uint64_t>(self->nodes_.size());
+            if (node >= n || node == self->index_) return;
+            BlockHeader h;
+            {
+                std::lock_guard lock(self->mining_mutex_);
+                if (!self->mining_header_) return;
+                h = *self->mining_header_;
+            }
+            if (j.at("height").get<uint64_t>() != h.height ||
+                j.at("timestamp_ms").get<uint64_t>() != h.timestamp_ms)
+                return;
+            h.nonce = j.at("nonce").get<uint64_t>();
+            if (h.nonce % n != node || !check_proof_of_work(h.hash(), h.difficulty_bits)) return;
+            if (!verify_envelope(self->nodes_[node].public_key, *e)) return;
+            // Still the race this claim ends (a new candidate may have come meanwhile).
+            std::lock_guard lock(self->mining_mutex_);
+            if (self->mining_header_ && self->mining_header_->height == h.height &&
+                self->mining_header_->timestamp_ms == h.timestamp_ms)
+                self->mining_stop_ = true;
+        } catch (const std::exception&) {
+            // a malformed claim: the server ignores it too
+        }
+    }
+
     static void on_fetch(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
         auto* self = static_cast<NodeProcess*>(closure);
         answer_request(msg, [&](const Json& j, const char* reply) {
@@ -863,6 +907,7 @@ private:
     Link link_;
     natsSubscription* fetch_sub_ = nullptr;
     natsSubscription* fetch_checkpoint_sub_ = nullptr;
+    natsSubscription* claim_sub_ = nullptr;  ///< other nodes' claims: the race is over (on_claim)
     PublicKey server_key_{};
     ChainConfig config_;
     std::vector<NodeRecord> nodes_;
@@ -871,6 +916,9 @@ private:
     mutable std::mutex mutex_;  ///< guards chain_ (the fetch callback reads it)
     std::vector<Block> chain_;
     std::optional<UserNode> node_;
+    /// Guards mining_header_'s writes and on_claim's reads, and orders a new race's start
+    /// (mining_stop_ false) with on_claim's stop of the previous one.
+    std::mutex mining_mutex_;
     std::optional<BlockHeader> mining_header_;
     std::atomic<bool> mining_stop_{true};
     std::atomic<bool> found_{false};

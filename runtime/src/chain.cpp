@@ -966,10 +966,12 @@ VerifyReport verify(const Store& store) {
     std::vector<Store::RawBlock> raw;
     std::vector<Block> blocks;
     std::vector<NodeRecord> nodes;
+    std::map<Hash, Hash> file_digests;  // checkpoint digest -> its stored file's digest
     try {
         raw = store.raw_blocks();
         blocks = store.blocks(raw);
         nodes = store.nodes();
+        file_digests = store.checkpoint_file_digests();
     } catch (const std::exception& e) {
         return bad(std::nullopt, Reject::StoreUnreadable, e.what());
     }
@@ -1061,22 +1063,21 @@ VerifyReport verify(const Store& store) {
                                "node " + std::to_string(q.node) + "'s proposal signature is invalid"};
                 } else {
                     try {
-                        // The file's own digest first: a damaged frame is never decompressed
-                        // (its size field could ask for gigabytes).
-                        const auto file = store.checkpoint_file_digest(d.hash);
-                        const bool present = std::filesystem::exists(store.checkpoint_path(d.hash));
-                        const auto data = present && file && sha256(store.checkpoint_file(d.hash)) == *file
-                                              ? store.checkpoint(d.hash)
-                                              : std::nullopt;
-                        if (!present)
+                        // The file, read once: its own digest first (a damaged frame is never
+                        // decompressed: its size field could ask for gigabytes), then its content.
+                        const auto path = store.checkpoint_path(d.hash);
+                        const Bytes file = store.checkpoint_file(d.hash);
+                        const auto recorded = file_digests.find(d.hash);
+                        if (file.empty() && !std::filesystem::exists(path))
                             why = {Reject::CheckpointMissing, "checkpoint " + hex(d.hash) + " is missing"};
-                        else if (!data)
+                        else if (recorded == file_digests.end() || sha256(file) != recorded->second)
                             why = {Reject::CheckpointFile,
                                    "the checkpoint file's bytes do not match the digest recorded for it"};
-                        else if (sha256(*data) != d.hash)
+                        else if (const Bytes data = Store::decompress_checkpoint(file, path);
+                                 sha256(data) != d.hash)
                             why = {Reject::CheckpointDigest,
                                    "the checkpoint's bytes do not match its digest"};
-                        else if (data->size() != d.size)
+                        else if (data.size() != d.size)
                             why = {Reject::CheckpointSize,
                                    "the checkpoint's size does not match the payload"};
                     } catch (const std::exception& e) {

@@ -1,4 +1,6 @@
-// runtime/src/crypto.cpp - SHA-256 and Ed25519 through OpenSSL's EVP interface.
+// runtime/src/crypto.cpp - SHA-256 through OpenSSL, Ed25519 through libsodium (its verification
+// takes under half the time of OpenSSL 3.0's, which bounds `verify` and the nodes' vote checks;
+// both implement RFC 8032, so keys and signatures are the same bytes).
 #include "trainchain/runtime/crypto.hpp"
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/vm/hex.hpp"
@@ -6,8 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <sodium.h>
 
-#include <map>
 #include <stdexcept>
 
 namespace trainchain::runtime {
@@ -54,14 +56,12 @@ std::optional<Hash> parse_hash(std::string_view text) { return vm::parse_hex_dig
 
 namespace {
 
-struct PkeyFree {
-    void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
-};
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+/// libsodium's one-time set-up (idempotent and thread-safe); false when it fails, and then no key
+/// is made and no signature checks.
+bool sodium_ready() noexcept {
+    static const bool ready = sodium_init() >= 0;
+    return ready;
+}
 
 }  // namespace
 
@@ -75,46 +75,35 @@ KeyPair KeyPair::generate() {
 }
 
 std::optional<KeyPair> KeyPair::from_seed(std::span<const uint8_t> seed) {
-    if (seed.size() != 32) return std::nullopt;
-    Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
-    if (!key) return std::nullopt;
+    if (seed.size() != crypto_sign_SEEDBYTES || !sodium_ready()) return std::nullopt;
     KeyPair kp;
+    std::array<uint8_t, crypto_sign_SECRETKEYBYTES> secret;
+    if (crypto_sign_seed_keypair(kp.public_.data(), secret.data(), seed.data()) != 0) return std::nullopt;
+    sodium_memzero(secret.data(), secret.size());
     std::copy(seed.begin(), seed.end(), kp.seed_.begin());
-    size_t len = kp.public_.size();
-    if (EVP_PKEY_get_raw_public_key(key.get(), kp.public_.data(), &len) != 1 || len != 32)
-        return std::nullopt;
-    kp.key_ = std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
     return kp;
 }
 
 Signature KeyPair::sign(std::span<const uint8_t> message) const {
-    MdCtx ctx(EVP_MD_CTX_new());
+    static_assert(crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_BYTES == 64);
+    // libsodium's secret key is the seed followed by the public key.
+    std::array<uint8_t, crypto_sign_SECRETKEYBYTES> secret;
+    std::copy(seed_.begin(), seed_.end(), secret.begin());
+    std::copy(public_.begin(), public_.end(), secret.begin() + 32);
     Signature sig{};
-    size_t len = sig.size();
-    if (!key_ || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1 || len != sig.size())
-        throw std::runtime_error("Ed25519 signing failed");
+    const int rc = sodium_ready() ? crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(),
+                                                         secret.data())
+                                  : -1;
+    sodium_memzero(secret.data(), secret.size());
+    if (rc != 0) throw std::runtime_error("Ed25519 signing failed");
     return sig;
 }
 
 bool verify_signature(const PublicKey& key, std::span<const uint8_t> message,
                       const Signature& signature) noexcept {
-    // Parsing a key costs about as much as a verification: each thread keeps the keys it has
-    // seen (a run has at most a few thousand nodes). A digest context is not reused: OpenSSL 3.0
-    // fails a second one-shot Ed25519 verification on the same context.
-    thread_local std::map<PublicKey, Pkey> keys;
-    MdCtx ctx(EVP_MD_CTX_new());
-    auto it = keys.find(key);
-    if (it == keys.end()) {
-        Pkey pk(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size()));
-        if (!pk) return false;
-        if (keys.size() > 16384) keys.clear();
-        it = keys.emplace(key, std::move(pk)).first;
-    }
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, it->second.get()) != 1)
-        return false;
-    return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size()) ==
-           1;
+    static_assert(crypto_sign_PUBLICKEYBYTES == 32);
+    return sodium_ready() &&
+           crypto_sign_verify_detached(signature.data(), message.data(), message.size(), key.data()) == 0;
 }
 
 }  // namespace trainchain::runtime

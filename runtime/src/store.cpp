@@ -905,6 +905,20 @@ std::optional<Hash> Store::checkpoint_file_digest(const Hash& digest) const {
     return h;
 }
 
+std::map<Hash, Hash> Store::checkpoint_file_digests() const {
+    std::map<Hash, Hash> out;
+    Statement st(db_, "SELECT digest, file_sha256 FROM checkpoint_files");
+    while (st.step()) {
+        const Bytes d = st.blob(0), f = st.blob(1);
+        if (d.size() != 32 || f.size() != 32) continue;  // as checkpoint_file_digest: not recorded
+        Hash digest, file;
+        std::memcpy(digest.data(), d.data(), 32);
+        std::memcpy(file.data(), f.data(), 32);
+        out.emplace(digest, file);
+    }
+    return out;
+}
+
 Bytes Store::checkpoint_file(const Hash& digest) const {
     std::ifstream f(checkpoint_path(digest), std::ios::binary);
     return f ? Bytes{std::istreambuf_iterator<char>(f), {}} : Bytes{};
@@ -1016,11 +1030,20 @@ std::optional<Bytes> Store::checkpoint(const Hash& digest) const {
     std::ifstream f(path, std::ios::binary);
     if (!f) return std::nullopt;
     const Bytes compressed{std::istreambuf_iterator<char>(f), {}};
-    const auto size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+    return decompress_checkpoint(compressed, path);
+}
+
+Bytes Store::decompress_checkpoint(std::span<const uint8_t> file, const std::filesystem::path& path) {
+    const auto size = ZSTD_getFrameContentSize(file.data(), file.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{1} << 34))
         throw StoreError(path.string() + ": error: not a zstd frame");
     Bytes out(static_cast<size_t>(size));
-    const size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
+    // One decompression context per thread (ZSTD_decompress makes and frees one per call, which
+    // costs more than decompressing a small checkpoint).
+    thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(),
+                                                                               ZSTD_freeDCtx);
+    if (!dctx) throw StoreError("zstd: cannot create a decompression context");
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), file.data(), file.size());
     if (ZSTD_isError(n) || n != out.size())
         throw StoreError(path.string() + ": error: corrupt checkpoint (" +
                          std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");

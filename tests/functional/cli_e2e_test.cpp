@@ -446,3 +446,60 @@ TEST_CASE("exec --call: array arguments, arguments that start with '-', returned
     const auto nested = trainchain(deploy + "'sum(uint256[])' '[[1]]'");
     CHECK(nested.exit_code == 2);
 }
+
+TEST_CASE("every command --help lists with --help works on its own (the command areas of main.cpp)") {
+    // `trainchain CMD ...` registers only CMD's area; a command missing from the table, or in the
+    // wrong area, would fail here with "not expected" or a help text without its options.
+    const auto all = trainchain("--help");
+    REQUIRE(all.exit_code == 0);
+    const auto at = all.out.find("Subcommands:");
+    REQUIRE(at != std::string::npos);
+    const std::regex line("\n  ([a-z]+) +[A-Z]");
+    int commands = 0;
+    for (std::sregex_iterator it(all.out.begin() + static_cast<std::ptrdiff_t>(at), all.out.end(), line), end;
+         it != end; ++it) {
+        const std::string name = (*it)[1];
+        INFO(name);
+        const auto r = trainchain(name + " --help");
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find(name) != std::string::npos);
+        CHECK(r.out.find("Options:") != std::string::npos);
+        ++commands;
+    }
+    CHECK(commands >= 16);
+}
+
+TEST_CASE("trainchain links no libtorch; the commands that train hand over to trainchain-torch") {
+    // What the binary needs, transitively: no libtorch, no c10.
+    const std::string bin = TRAINCHAIN_BIN;
+    FILE* p = popen(("ldd " + bin).c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string libs;
+    char buf[4096];
+    while (const size_t n = fread(buf, 1, sizeof buf, p)) libs.append(buf, n);
+    REQUIRE(pclose(p) == 0);
+    CHECK(libs.find("libc.so") != std::string::npos);
+    CHECK(libs.find("libtorch") == std::string::npos);
+    CHECK(libs.find("libc10") == std::string::npos);
+    // verify --replay runs in the companion: its error is the replay's, with the usual exit code.
+    TempDir dir;
+    const auto r = trainchain("verify --replay " + (dir.path / "none").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("no chain here") != std::string::npos);
+    // Without the companion, the command says so (a copy of the binary alone in a directory).
+    fs::copy_file(bin, dir.path / "trainchain");
+    Run alone;
+    {
+        const std::string cmd =
+            (dir.path / "trainchain").string() + " train --dir " + (dir.path / "run").string() + " 2>&1";
+        FILE* q = popen(cmd.c_str(), "r");
+        REQUIRE(q != nullptr);
+        while (const size_t n = fread(buf, 1, sizeof buf, q)) alone.out.append(buf, n);
+        const int status = pclose(q);
+        alone.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    CHECK(alone.exit_code == 1);
+    CHECK(alone.out.find("trainchain-torch: error: cannot start the training module, which `train` needs") !=
+          std::string::npos);
+    CHECK(!fs::exists(dir.path / "run"));
+}

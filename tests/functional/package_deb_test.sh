@@ -26,11 +26,12 @@ dev=$tmp/out/trainchain-dev_${version}_$arch.deb
 # Depends is computed by dpkg-shlibdeps from what the binary links.
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "trainchain Depends: $depends"
-for lib in libc6 libstdc++6 libtorch libssl libsqlite3 libzstd libnats libcrypto++; do
+for lib in libc6 libstdc++6 libtorch libssl libsqlite3 libzstd libnats libsodium; do
     [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib"
 done
 dpkg-deb -c "$deb" >"$tmp/contents"
 grep -q ' ./usr/bin/trainchain$' "$tmp/contents" || fail "no /usr/bin/trainchain"
+grep -q ' ./usr/libexec/trainchain/trainchain-torch$' "$tmp/contents" || fail "no /usr/libexec/trainchain/trainchain-torch"
 grep -q ' ./usr/share/bash-completion/completions/trainchain$' "$tmp/contents" || fail "no bash completion"
 dpkg-deb -c "$dev" >"$tmp/dev-contents"
 for f in lib/cmake/trainchain/trainchain-config.cmake lib/libtrainchain_vm.a lib/libtrainchain_compiler.a \

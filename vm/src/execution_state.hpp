@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstring>
+#include <memory>
 #include <new>
 #include <optional>
 #include <vector>
@@ -12,50 +13,118 @@
 
 namespace trainchain::vm::detail {
 
-/// The frame's memory: grows in 32-byte words, zero-filled.
-class Memory {
+/// Buffers a frame needs, kept per thread for the next frame so that a call allocates nothing
+/// once the thread has run one as deep: `take` hands out a free buffer (or a new one) and `give`
+/// takes it back. Frames nest, so each frame holds its own until it ends.
+template <class Buffer>
+class BufferPool {
 public:
-    [[nodiscard]] size_t size() const noexcept { return data_.size(); }
-    uint8_t* data() noexcept { return data_.data(); }
-    void grow(size_t new_size) { data_.resize(new_size, 0); }
+    /// A free buffer, or a new one.
+    static std::unique_ptr<Buffer> take() {
+        auto& free = free_list();
+        if (free.empty()) return std::make_unique<Buffer>();
+        auto b = std::move(free.back());
+        free.pop_back();
+        return b;
+    }
+    /// Returns a buffer for later frames; dropped if the list cannot grow.
+    static void give(std::unique_ptr<Buffer> b) noexcept {
+        try {
+            free_list().push_back(std::move(b));
+        } catch (const std::bad_alloc&) {
+        }
+    }
 
 private:
-    std::vector<uint8_t> data_;
+    static std::vector<std::unique_ptr<Buffer>>& free_list() noexcept {
+        thread_local std::vector<std::unique_ptr<Buffer>> free;
+        return free;
+    }
 };
 
-/// Jump destinations and the zero-padded copy of the code the interpreter walks.
+/// The frame's memory: grows in 32-byte words, zero-filled. Its buffer comes from the thread's
+/// pool and goes back to it with its capacity (up to `max_kept_capacity`).
+class Memory {
+public:
+    Memory() : data_{BufferPool<std::vector<uint8_t>>::take()} { data_->clear(); }
+    ~Memory() {
+        if (data_->capacity() <= max_kept_capacity) BufferPool<std::vector<uint8_t>>::give(std::move(data_));
+    }
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+
+    [[nodiscard]] size_t size() const noexcept { return data_->size(); }
+    uint8_t* data() noexcept { return data_->data(); }
+    void grow(size_t new_size) { data_->resize(new_size, 0); }
+
+    /// A buffer that grew past this is freed rather than kept for the next frame, so that a thread
+    /// keeps at most this much per frame of its deepest call chain (contracts rarely use more).
+    static constexpr size_t max_kept_capacity = size_t{64} << 10;
+
+private:
+    std::unique_ptr<std::vector<uint8_t>> data_;
+};
+
+/// What entering a basic block at one code position needs: the block runs from there to the next
+/// instruction that ends a block (see `ends_block` in interpreter.cpp). With this much gas and a
+/// stack height in the given range no instruction of the block can fail on gas or stack, so the
+/// interpreter charges the block's base costs at once and runs its instructions unchecked.
+struct BlockInfo {
+    int32_t gas;  ///< the sum of the block's base costs in the fork
+    /// The least stack height at entry for which no instruction underflows, in bytes (32 per item).
+    uint32_t min_bytes;
+    /// How many bytes of stack above min_bytes the entry height may be without an instruction
+    /// overflowing. A block that can never run unchecked has min_bytes above any height.
+    uint32_t span_bytes;
+};
+
+/// Jump destinations, block entries and the zero-padded copy of the code the interpreter walks,
+/// for one fork.
 struct CodeAnalysis {
     /// Zero bytes before the code, so that PUSH can load whole 8-byte words ending at its last
     /// immediate byte without reading outside the buffer.
     static constexpr size_t front_padding = 8;
     std::vector<uint8_t> padded;    ///< front padding, code, then 33 zero bytes (PUSH32 + STOP)
     std::vector<uint8_t> jumpdest;  ///< 1 where a JUMPDEST opcode (not PUSH data) is
+    /// Indexed by code position, size code.size() + 1 (the implicit STOP at the end): valid where a
+    /// block can be entered (the start, every JUMPDEST, and after every instruction that ends one).
+    std::vector<BlockInfo> blocks;
+    Fork fork = Fork::Frontier;  ///< the fork whose gas table priced the blocks
 
     /// The first byte of the code inside `padded`.
     [[nodiscard]] const uint8_t* begin() const noexcept { return padded.data() + front_padding; }
+    /// The code itself (the analysis' own copy).
+    [[nodiscard]] bytes_view code() const noexcept { return {begin(), jumpdest.size()}; }
 };
 
-CodeAnalysis analyze(bytes_view code);
+/// Analyses `code` for `fork` (block costs come from the fork's gas table).
+CodeAnalysis analyze(bytes_view code, Fork fork);
+
+/// The analysis of `code` for `fork` from the thread's cache of recent analyses (keyed by the
+/// code's bytes and the fork), analysing it on a miss. The analysis holds its own copy of the code.
+std::shared_ptr<const CodeAnalysis> cached_analysis(bytes_view code, Fork fork);
 
 /// Everything one frame's instructions read or write besides the stack and the gas counter.
 struct ExecutionState {
-    ExecutionState(Host& h, Fork f, const Message& m, bytes_view c, const CodeAnalysis& a) noexcept
+    ExecutionState(Host& h, Fork f, const Message& m, const CodeAnalysis& a)
         : host{h},
           fork{f},
           params{gas_params(f)},
           msg{m},
-          code{c},
+          code{a.code()},
           code_begin{a.begin()},
           jumpdest{a.jumpdest.data()},
+          blocks{a.blocks.data()},
           tracer{h.tracer()} {}
 
     Host& host;
     Fork fork;
     GasParams params;
     const Message& msg;
-    bytes_view code;            ///< original code, for CODECOPY/CODESIZE
+    bytes_view code;            ///< the code (the analysis' copy), for CODECOPY/CODESIZE
     const uint8_t* code_begin;  ///< the code inside the analysis' padded buffer
     const uint8_t* jumpdest;    ///< the analysis' JUMPDEST map
+    const BlockInfo* blocks;    ///< the analysis' block entries
     Tracer* tracer;             ///< the host's tracer, if any
     Memory memory;
     bytes return_data;  ///< output of the last nested call

@@ -1,9 +1,6 @@
-// vm/src/host.cpp - address and bytes32 conversions, and Keccak-256 through Crypto++.
-#include <cryptopp/keccak.h>
-
+// vm/src/host.cpp - address and bytes32 conversions (Keccak-256 is in keccak.cpp).
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/host.hpp"
-#include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
 
@@ -36,12 +33,5 @@ bytes32 bytes32::from_word(const uint256& word) noexcept {
 uint256 bytes32::to_word() const noexcept { return uint256::from_be(bytes.data(), bytes.size()); }
 
 std::string bytes32::to_hex() const { return to_hex0x(bytes); }
-
-bytes32 keccak256(bytes_view data) noexcept {
-    bytes32 out;
-    CryptoPP::Keccak_256 h;
-    h.CalculateDigest(out.bytes.data(), data.data(), data.size());
-    return out;
-}
 
 }  // namespace trainchain::vm

@@ -1,35 +1,30 @@
 // vm/src/interpreter.cpp - code analysis and the dispatch loop.
 //
-// The loop is generated from the opcode list: for each opcode a block charges the base gas from
-// the fork's table, checks the stack height against the opcode's inputs and outputs, and calls the
-// instruction body through `invoke`, which adapts the body's shape (see instructions.hpp).
+// The loop is generated from the opcode list. Code is cut into basic blocks: a block runs to the
+// next instruction that may fail other than on gas or stack, reads or charges gas beyond its base
+// cost, or leaves the straight line (`ends_block`). Entering a block checks once that the gas
+// covers the block's base costs and that the stack height keeps every instruction of it within
+// bounds; then the block's instructions run without checks ("fast" handlers). A block that fails
+// the check runs with every instruction checked on its own ("checked" handlers: charge the base
+// gas from the fork's table, check the stack height against the opcode's inputs and outputs), so
+// the outcome, the status and the gas are exactly those of instruction-by-instruction execution.
+// Either handler calls the instruction body through `invoke`, which adapts the body's shape (see
+// instructions.hpp).
 #include "trainchain/vm/interpreter.hpp"
 
 #include <pthread.h>
 
 #include <atomic>
+#include <cstring>
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #include "instructions.hpp"
 
 namespace trainchain::vm {
 namespace detail {
-
-CodeAnalysis analyze(bytes_view code) {
-    CodeAnalysis a;
-    a.padded.assign(CodeAnalysis::front_padding, 0);
-    a.padded.insert(a.padded.end(), code.begin(), code.end());
-    a.padded.resize(CodeAnalysis::front_padding + code.size() + 33, 0);
-    a.jumpdest.assign(code.size(), 0);
-    for (size_t i = 0; i < code.size(); ++i) {
-        const uint8_t op = code[i];
-        if (op == static_cast<uint8_t>(Opcode::JUMPDEST))
-            a.jumpdest[i] = 1;
-        else if (op >= static_cast<uint8_t>(Opcode::PUSH1) && op <= static_cast<uint8_t>(Opcode::PUSH32))
-            i += static_cast<size_t>(op - static_cast<uint8_t>(Opcode::PUSH1) + 1);
-    }
-    return a;
-}
 
 namespace {
 
@@ -80,50 +75,211 @@ inline code_iterator invoke(Terminate (*f)(StackTop, int64_t, ExecutionState&) n
     return nullptr;
 }
 
-/// The dispatch loop. Returns the gas left; the outcome is in state.status.
+// ---- basic blocks -------------------------------------------------------------------------------
+
+/// Shapes whose instructions charge dynamic gas, read the gas, may fail other than on gas and
+/// stack, or end the frame: such an instruction is the last of its block.
+template <class F>
+inline constexpr bool shape_ends_block = false;
+template <>
+inline constexpr bool shape_ends_block<InstrResult (*)(StackTop, int64_t, ExecutionState&) noexcept> = true;
+template <>
+inline constexpr bool shape_ends_block<Terminate (*)(StackTop, int64_t, ExecutionState&) noexcept> = true;
+
+/// True for the opcodes that end a basic block: the shapes above and the jumps. Bytes no fork
+/// defines end one too (they fail).
+constexpr std::array<bool, 256> block_enders = [] {
+    std::array<bool, 256> t{};
+    for (auto& e : t) e = true;
+#define TRAINCHAIN_X(byte, name, imm, in, out, since, group) \
+    t[byte] = shape_ends_block<std::decay_t<decltype(op_##name)>> || (byte) == 0x56 || (byte) == 0x57;
+    TRAINCHAIN_OPCODES(TRAINCHAIN_X)
+#undef TRAINCHAIN_X
+    return t;
+}();
+static_assert(block_enders[0x56] && block_enders[0x57] && block_enders[0x00] && block_enders[0x5a] &&
+              !block_enders[0x01] && !block_enders[0x5b] && !block_enders[0x60] && !block_enders[0x58]);
+
+}  // namespace
+
+CodeAnalysis analyze(bytes_view code, Fork fork) {
+    CodeAnalysis a;
+    a.padded.assign(CodeAnalysis::front_padding, 0);
+    a.padded.insert(a.padded.end(), code.begin(), code.end());
+    a.padded.resize(CodeAnalysis::front_padding + code.size() + 33, 0);
+    a.jumpdest.assign(code.size(), 0);
+    a.fork = fork;
+    std::vector<uint32_t> starts;  // instruction positions, in order
+    starts.reserve(code.size());
+    for (size_t i = 0; i < code.size(); ++i) {
+        starts.push_back(static_cast<uint32_t>(i));
+        const uint8_t op = code[i];
+        if (op == static_cast<uint8_t>(Opcode::JUMPDEST))
+            a.jumpdest[i] = 1;
+        else if (op >= static_cast<uint8_t>(Opcode::PUSH1) && op <= static_cast<uint8_t>(Opcode::PUSH32))
+            i += static_cast<size_t>(op - static_cast<uint8_t>(Opcode::PUSH1) + 1);
+    }
+
+    // Backwards, each instruction's block is itself followed by the block of the next instruction
+    // unless it ends one. The implicit STOP after the code (also after a truncated PUSH) ends the
+    // last block and costs nothing.
+    constexpr uint32_t item = sizeof(uint256);
+    a.blocks.assign(code.size() + 1, BlockInfo{0, 0, max_stack_height * item});
+    const GasTable& costs = gas_table(fork);
+    constexpr int64_t never = int64_t{1} << 40;       // an entry no gas or stack height can satisfy
+    int64_t gas = 0, min_height = 0, max_growth = 0;  // of the block starting at the next instruction
+    for (auto it = starts.rbegin(); it != starts.rend(); ++it) {
+        const uint8_t op = code[*it];
+        const OpcodeInfo& info = opcode_infos[op];
+        const int64_t in = info.stack_in, change = int64_t{info.stack_out} - info.stack_in;
+        const bool defined = costs[op] >= 0;
+        if (!defined || block_enders[op]) {
+            gas = defined ? costs[op] : 0;
+            min_height = defined ? in : 0;
+            max_growth = defined ? std::max<int64_t>(change, 0) : 0;
+        } else {
+            gas = std::min(gas + costs[op], never);
+            min_height = std::max(in, min_height - change);
+            max_growth = std::max<int64_t>(change + max_growth, 0);
+        }
+        const int64_t max_height = max_stack_height - max_growth;
+        a.blocks[*it] = gas > INT32_MAX || min_height > max_height
+                            ? BlockInfo{INT32_MAX, (max_stack_height + 1) * item, 0}
+                            : BlockInfo{static_cast<int32_t>(gas), static_cast<uint32_t>(min_height) * item,
+                                        static_cast<uint32_t>(max_height - min_height) * item};
+    }
+    return a;
+}
+
+namespace {
+
+/// Recent analyses, per thread (no locking): keyed by a hash of the code's bytes and the fork,
+/// confirmed by comparing the bytes. Hashing and comparing cost a small part of an analysis
+/// (the code is read twice, word by word, instead of walked opcode by opcode and its blocks
+/// costed). Keccak-256, the code hash the chain knows accounts by, would cost more than the
+/// analysis itself. When the analyses held pass `max_bytes`, the cache starts over.
+class AnalysisCache {
+public:
+    std::shared_ptr<const CodeAnalysis> get(bytes_view code, Fork fork) {
+        const size_t key = std::hash<std::string_view>{}(
+                               std::string_view{reinterpret_cast<const char*>(code.data()), code.size()}) ^
+                           static_cast<size_t>(fork);
+        for (auto [it, end] = entries_.equal_range(key); it != end; ++it) {
+            const CodeAnalysis& a = *it->second;
+            if (a.fork == fork && a.code().size() == code.size() &&
+                (code.empty() || std::memcmp(a.code().data(), code.data(), code.size()) == 0))
+                return it->second;
+        }
+        auto a = std::make_shared<const CodeAnalysis>(analyze(code, fork));
+        const size_t cost = footprint(*a);
+        if (bytes_ + cost > max_bytes) {
+            entries_.clear();
+            bytes_ = 0;
+        }
+        entries_.emplace(key, a);
+        bytes_ += cost;
+        return a;
+    }
+
+private:
+    static size_t footprint(const CodeAnalysis& a) noexcept {
+        return a.padded.capacity() + a.jumpdest.capacity() + a.blocks.capacity() * sizeof(BlockInfo);
+    }
+    static constexpr size_t max_bytes = size_t{32} << 20;
+    std::unordered_multimap<size_t, std::shared_ptr<const CodeAnalysis>> entries_;
+    size_t bytes_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<const CodeAnalysis> cached_analysis(bytes_view code, Fork fork) {
+    thread_local AnalysisCache cache;
+    return cache.get(code, fork);
+}
+
+namespace {
+
+/// The operand stack's storage: max_stack_height words and the slot below the bottom.
+struct StackSpace {
+    alignas(32) unsigned char bytes[(max_stack_height + 1) * sizeof(uint256)];
+};
+
+/// A stack buffer from the thread's pool for the length of one frame.
+struct StackLease {
+    std::unique_ptr<StackSpace> space = BufferPool<StackSpace>::take();
+    /// Slot 0 of the stack.
+    [[nodiscard]] uint256* bottom() const noexcept { return reinterpret_cast<uint256*>(space->bytes); }
+    StackLease() = default;
+    StackLease(const StackLease&) = delete;
+    StackLease& operator=(const StackLease&) = delete;
+    ~StackLease() { BufferPool<StackSpace>::give(std::move(space)); }
+};
+
+/// The dispatch loop over the operand stack whose slot 0 is at `bottom` (one slot below the
+/// stack's first item, so that the empty stack's top pointer stays in bounds; every slot is
+/// written by a push before it is read). Returns the gas left; the outcome is in state.status.
 ///
-/// Dispatch is threaded (GCC's computed goto): every opcode's block ends in its own indirect
+/// Dispatch is threaded (GCC's computed goto): every opcode's handler ends in its own indirect
 /// jump to the next opcode, which the branch predictor learns far better than one shared switch.
-/// Each block's stack checks use the opcode's constant inputs and outputs; the base gas comes from
-/// the fork's table, and opcodes the fork lacks jump straight to the undefined-instruction exit.
-/// `Traced` adds one call to the host's tracer per instruction, before its charge; the untraced
-/// instantiation is the plain loop.
+/// Each opcode has two handlers. The checked one charges the base gas from the fork's table and
+/// checks the stack height against the opcode's constant inputs and outputs; the fast one does
+/// neither, because entering its block did both for the whole block (see the file comment).
+/// Opcodes the fork lacks jump straight to the undefined-instruction exit. An instruction that
+/// ends a block picks the handlers for the next block (TRAINCHAIN_ENTER_BLOCK). `Traced` adds
+/// one call to the host's tracer per instruction, before its charge, and runs every instruction
+/// checked (the tracer sees the gas before each one); the untraced instantiation is the plain loop.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 template <bool Traced>
-int64_t run(ExecutionState& state, int64_t gas) noexcept {
+int64_t run(ExecutionState& state, int64_t gas, uint256* const bottom) noexcept {
     const GasTable& costs = gas_table(state.fork);
-    // Slot 0 sits below the stack's bottom so that the empty stack's top pointer stays in bounds.
-    // Uninitialised storage: every slot is written by a push before it is read.
-    struct StackSpace {
-        alignas(32) unsigned char bytes[(max_stack_height + 1) * sizeof(uint256)];
-    };
-    const auto stack_space = std::make_unique_for_overwrite<StackSpace>();
-    uint256* const bottom = reinterpret_cast<uint256*>(stack_space->bytes);
     uint256* sp = bottom;
-    code_iterator pc = state.code_begin;
+    const code_iterator code_begin = state.code_begin;
+    code_iterator pc = code_begin;
+    const BlockInfo* const blocks = state.blocks;
 
-    // Jump targets by opcode byte; bytes that no fork defines go to the undefined-instruction
-    // exit, and the blocks of opcodes newer than Frontier check the fork's table before running.
-    // Label addresses only exist inside this function, so the table is filled on first use;
+    // Handlers by opcode byte; bytes that no fork defines go to the undefined-instruction exit,
+    // and the handlers of opcodes newer than Frontier check the fork's table before running.
+    // Label addresses only exist inside this function, so the tables are filled on first use;
     // relaxed atomics make concurrent first uses (identical stores) well-defined and cost
-    // nothing on x86. Static, so a deep call chain does not pay for the table per frame.
-    static std::atomic<void*> targets[256];
+    // nothing on x86. Static, so a deep call chain does not pay for the tables per frame.
+    static std::atomic<void*> fast[256];
+    static std::atomic<void*> checked[256];
     static std::atomic<bool> targets_ready{false};
     if (!targets_ready.load(std::memory_order_acquire)) {
-        for (auto& t : targets) t.store(&&undefined_byte, std::memory_order_relaxed);
-#define TRAINCHAIN_X(byte, name, imm, in, out, since, group) \
-    targets[byte].store(&&op_##name, std::memory_order_relaxed);
+        for (auto& t : fast) t.store(&&undefined_byte, std::memory_order_relaxed);
+        for (auto& t : checked) t.store(&&undefined_byte, std::memory_order_relaxed);
+#define TRAINCHAIN_X(byte, name, imm, in, out, since, group)    \
+    fast[byte].store(&&fast_##name, std::memory_order_relaxed); \
+    checked[byte].store(&&checked_##name, std::memory_order_relaxed);
         TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
         targets_ready.store(true, std::memory_order_release);
     }
-#define TRAINCHAIN_DISPATCH() goto* targets[*pc].load(std::memory_order_relaxed)
+#define TRAINCHAIN_DISPATCH(table) goto* table[*pc].load(std::memory_order_relaxed)
 
-    TRAINCHAIN_DISPATCH();
+    // Entering the block at pc: unchecked when it fits, checked otherwise. Expanded in every
+    // handler that ends a block, so that each has its own indirect jumps for the predictor.
+#define TRAINCHAIN_ENTER_BLOCK()                                                                       \
+    do {                                                                                               \
+        if constexpr (!Traced) {                                                                       \
+            const BlockInfo& b = blocks[pc - code_begin];                                              \
+            /* One unsigned comparison: below min_bytes the difference wraps past span_bytes. */       \
+            const auto height = static_cast<uint32_t>(reinterpret_cast<const unsigned char*>(sp) -     \
+                                                      reinterpret_cast<const unsigned char*>(bottom)); \
+            if (gas >= b.gas && height - b.min_bytes <= b.span_bytes) {                                \
+                gas -= b.gas; /* a JUMPDEST does nothing but cost 1, which b.gas holds: skip it */     \
+                pc += *pc == static_cast<uint8_t>(Opcode::JUMPDEST);                                   \
+                TRAINCHAIN_DISPATCH(fast);                                                             \
+            }                                                                                          \
+        }                                                                                              \
+        TRAINCHAIN_DISPATCH(checked);                                                                  \
+    } while (false)
+
+    TRAINCHAIN_ENTER_BLOCK();
 
 #define TRAINCHAIN_X(byte, name, imm, in, out, since, group)                            \
-    op_##name : {                                                                       \
+    checked_##name : {                                                                  \
         if constexpr (Traced) state.tracer->on_instruction(byte, gas);                  \
         if constexpr (Fork::since != Fork::Frontier)                                    \
             if (costs[byte] < 0) goto undefined;                                        \
@@ -139,7 +295,17 @@ int64_t run(ExecutionState& state, int64_t gas) noexcept {
         pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                           \
         if (pc == nullptr) return gas;                                                  \
         sp += (out) - (in);                                                             \
-        TRAINCHAIN_DISPATCH();                                                          \
+        if constexpr (block_enders[byte]) TRAINCHAIN_ENTER_BLOCK();                     \
+        TRAINCHAIN_DISPATCH(checked);                                                   \
+    }                                                                                   \
+    fast_##name : {                                                                     \
+        if constexpr (Fork::since != Fork::Frontier)                                    \
+            if (costs[byte] < 0) goto undefined;                                        \
+        pc = invoke(op_##name, StackTop{sp}, pc, gas, state);                           \
+        if (pc == nullptr) return gas;                                                  \
+        sp += (out) - (in);                                                             \
+        if constexpr (block_enders[byte]) TRAINCHAIN_ENTER_BLOCK();                     \
+        TRAINCHAIN_DISPATCH(fast);                                                      \
     }
     TRAINCHAIN_OPCODES(TRAINCHAIN_X)
 #undef TRAINCHAIN_X
@@ -158,6 +324,7 @@ stack_underflow:
 stack_overflow:
     state.status = Status::StackOverflow;
     return gas;
+#undef TRAINCHAIN_ENTER_BLOCK
 #undef TRAINCHAIN_DISPATCH
 }
 #pragma GCC diagnostic pop
@@ -168,11 +335,17 @@ stack_overflow:
 namespace {
 
 Result execute_here(Host& host, Fork fork, const Message& msg, bytes_view code) noexcept {
-    const detail::CodeAnalysis analysis = detail::analyze(code);
-    detail::ExecutionState state{host, fork, msg, code, analysis};
+    // Init code usually runs once: analysed, not cached.
+    const bool once = msg.kind == CallKind::Create || msg.kind == CallKind::Create2;
+    const std::shared_ptr<const detail::CodeAnalysis> analysis =
+        once ? std::make_shared<const detail::CodeAnalysis>(detail::analyze(code, fork))
+             : detail::cached_analysis(code, fork);
+    detail::ExecutionState state{host, fork, msg, *analysis};
+    // Taken here rather than in the loop, which then has no cleanup to run on its many exits.
+    const detail::StackLease stack;
     // The traced loop is a separate instantiation, so the untraced one has no tracer checks.
-    const int64_t gas_left =
-        state.tracer != nullptr ? detail::run<true>(state, msg.gas) : detail::run<false>(state, msg.gas);
+    const int64_t gas_left = state.tracer != nullptr ? detail::run<true>(state, msg.gas, stack.bottom())
+                                                     : detail::run<false>(state, msg.gas, stack.bottom());
 
     Result r;
     r.status = state.status;

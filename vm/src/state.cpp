@@ -292,9 +292,9 @@ Result InMemoryHost::call_untraced(const Message& msg) {
     const auto code_it = accounts.find(msg.code_address);
     if (code_it == accounts.end() || code_it->second.code.empty())
         return {Status::Success, msg.gas, 0, {}, {}};
-    // A copy, so that no change to the account map during the frame can pull the code from under it.
-    const bytes code = code_it->second.code;
-    Result r = execute(*this, fork_, msg, code);
+    // No copy needed: the interpreter runs its analysis' own copy of the code, so no change to the
+    // account map during the frame can pull the code from under it.
+    Result r = execute(*this, fork_, msg, code_it->second.code);
     if (r.status != Status::Success) revert_to(begin);
     return r;
 }

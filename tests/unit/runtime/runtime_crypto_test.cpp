@@ -1,9 +1,14 @@
 // tests/unit/runtime/runtime_crypto_test.cpp - SHA-256 against the FIPS 180-2 vectors, hex digests, and
-// Ed25519 keys and signatures: RFC 8032 vectors, determinism, and what verification rejects.
+// Ed25519 keys and signatures: RFC 8032 vectors, determinism, what verification rejects, and the
+// same bytes as OpenSSL's.
 #include <doctest/doctest.h>
 
+#include <openssl/evp.h>
+
 #include <cctype>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "runtime_support.hpp"
 #include "trainchain/runtime/crypto.hpp"
@@ -139,4 +144,33 @@ TEST_CASE("Ed25519: sign and verify; wrong key, message or any flipped signature
     CHECK_FALSE(verify_signature(flipped_key, m, sig));
     CHECK_FALSE(verify_signature(key.public_key(), m, Signature{}));
     CHECK_FALSE(verify_signature(PublicKey{}, m, sig));
+}
+
+TEST_CASE("Ed25519: the same keys and signatures as OpenSSL's (stores signed before libsodium verify)") {
+    // OpenSSL made every key and signature before libsodium did; both implement RFC 8032, and
+    // Ed25519 signatures are deterministic: the bytes must be equal, both ways.
+    std::mt19937_64 rng(20261204);
+    for (int round = 0; round < 64; ++round) {
+        std::array<uint8_t, 32> seed;
+        for (auto& b : seed) b = static_cast<uint8_t>(rng());
+        std::vector<uint8_t> message(static_cast<size_t>(rng() % 300));
+        for (auto& b : message) b = static_cast<uint8_t>(rng());
+        const auto ours = KeyPair::from_seed(seed);
+        REQUIRE(ours);
+        EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+        REQUIRE(key != nullptr);
+        PublicKey theirs_public{};
+        size_t len = theirs_public.size();
+        REQUIRE(EVP_PKEY_get_raw_public_key(key, theirs_public.data(), &len) == 1);
+        CHECK(ours->public_key() == theirs_public);
+        Signature theirs{};
+        len = theirs.size();
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        REQUIRE(EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) == 1);
+        REQUIRE(EVP_DigestSign(ctx, theirs.data(), &len, message.data(), message.size()) == 1);
+        EVP_MD_CTX_free(ctx);
+        EVP_PKEY_free(key);
+        CHECK(ours->sign(message) == theirs);
+        CHECK(verify_signature(theirs_public, message, theirs));
+    }
 }

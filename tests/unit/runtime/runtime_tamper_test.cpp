@@ -1038,7 +1038,8 @@ TEST_CASE("config: a store of format 2 is migrated when it opens; the saved worl
     SUBCASE("a saved world that does not decode: refused, naming the migration, and left as it was") {
         Copy c;
         Bytes broken = encode_world(tip);
-        broken.resize(broken.size() - 5);
+        REQUIRE(broken.size() > 5);
+        broken.erase(broken.end() - 5, broken.end());  // (resize trips GCC 12's -Wstringop-overflow at -O1)
         make_format_2(c.dir, broken);
         CHECK_THROWS_WITH_AS(Store::open(c.dir),
                              doctest::Contains("cannot migrate the store from format 2 to 3"), StoreError);

@@ -1018,6 +1018,113 @@ TEST_CASE("GAS pushes the gas left after its own cost of 2") {
 }
 
 // =================================================================================================
+// Basic blocks: the interpreter checks gas and stack once per block (see interpreter.cpp), with the
+// outcome of checking every instruction on its own
+// =================================================================================================
+
+TEST_CASE("a block the gas cannot pay for fails where instruction-by-instruction execution fails") {
+    // PUSH1 1, ADD (underflow: one item), then 100 PUSH1 0 in the same block (306 gas for the block)
+    const bytecode code = push(1) + Op::ADD + 100 * push(0);
+    for (const int64_t gas : {6, 7, 305, 306, 100000}) {  // PUSH1 and ADD are paid: ADD underflows
+        CAPTURE(gas);
+        Env env;
+        check_halt(env.run(code, gas), Status::StackUnderflow);
+    }
+    for (const int64_t gas : {3, 4, 5}) {  // ADD's 3 gas is charged before its stack is checked
+        CAPTURE(gas);
+        Env env;
+        check_halt(env.run(code, gas), Status::OutOfGas);
+    }
+    // an undefined byte after two PUSHes, then more code: undefined as soon as the PUSHes are paid
+    Env undefined;
+    check_halt(undefined.run(push(1) + push(2) + raw({0x0c}) + 50 * push(0), 6),
+               Status::UndefinedInstruction);
+    Env short_gas;
+    check_halt(short_gas.run(push(1) + push(2) + raw({0x0c}) + 50 * push(0), 5), Status::OutOfGas);
+}
+
+TEST_CASE("a block is charged exactly: enough gas for every instruction succeeds, one short does not") {
+    // 40 x (PUSH1 1, ADD) on a 1: one block of 40 * 6 = 240 gas, then POP and STOP
+    const bytecode code = push(1) + 40 * (push(1) + Op::ADD) + Op::POP;
+    constexpr int64_t cost = 3 + 240 + 2;
+    Env ok;
+    const Outcome o = ok.run(code, cost);
+    CHECK(o.status == Status::Success);
+    CHECK(o.gas_left == 0);
+    Env short_env;
+    check_halt(short_env.run(code, cost - 1), Status::OutOfGas);
+}
+
+TEST_CASE("instructions after GAS, a jump or a dynamic charge are not charged before them") {
+    // GAS after three instructions, with a long block behind it: GAS sees only what ran before it
+    Env env;
+    Outcome o = env.run(
+        push(1) + push(2) + Op::ADD + Op::GAS + 30 * push(0) + 30 * bytecode{Op::POP} + ret_top(), 1000);
+    CHECK(o.word() == uint256{1000 - 3 - 3 - 3 - 2});
+    // REVERT returns the gas left: nothing after it is charged (Byzantium)
+    Env byz{Fork::Byzantium};
+    o = byz.run(push(0) + push(0) + Op::REVERT + 20 * push(0), 1000);
+    CHECK(o.status == Status::Revert);
+    CHECK(o.gas_left == 1000 - 6);
+    // MSTORE's memory charge comes after its own block, before the next one: exact gas succeeds
+    Env mem;
+    const bytecode code = push(1) + push(0) + Op::MSTORE + 10 * push(0) + 10 * bytecode{Op::POP};
+    o = mem.run(code, 3 + 3 + 3 + 3 + 30 + 20);
+    CHECK(o.status == Status::Success);
+    CHECK(o.gas_left == 0);
+}
+
+TEST_CASE("a JUMPDEST inside a straight run is a block entry of its own when jumped to") {
+    // [0] PUSH1 3 [2] PUSH1 0 ... a loop: counter 3 down to 0, the JUMPDEST at [4] reached by
+    // falling through once and by JUMPI three times
+    // [0] PUSH1 3 [2] PUSH1 0 [4] JUMPDEST [5] POP [6] PUSH1 1 [8] SWAP1 [9] SUB [10] DUP1
+    // [11] DUP1 [12] PUSH1 4 [14] JUMPI [15] STOP
+    const bytecode code = push(3) + push(0) + Op::JUMPDEST + Op::POP + push(1) + Op::SWAP1 + Op::SUB +
+                          Op::DUP1 + Op::DUP1 + push(4) + Op::JUMPI + Op::STOP;
+    REQUIRE(code.code[4] == 0x5b);
+    // 6 before the loop, 3 passes of JUMPDEST POP PUSH1 SWAP1 SUB DUP1 DUP1 PUSH1 JUMPI (31 each)
+    constexpr int64_t cost = 6 + 3 * 31;
+    Env ok;
+    const Outcome o = ok.run(code, cost);
+    CHECK(o.status == Status::Success);
+    CHECK(o.gas_left == 0);
+    for (const int64_t gas : {cost - 1, cost - 10, cost - 31, int64_t{40}}) {
+        CAPTURE(gas);
+        Env env;
+        check_halt(env.run(code, gas), Status::OutOfGas);
+    }
+    // a full stack entering a block that pushes: overflow at the first push, not before
+    Env full;
+    check_halt(full.run(1023 * push(1) + Op::JUMPDEST + push(1) + push(1), 100000), Status::StackOverflow);
+    Env fits;
+    CHECK(fits.run(1023 * push(1) + Op::JUMPDEST + push(1) + Op::POP + push(1), 100000).status ==
+          Status::Success);
+}
+
+TEST_CASE("analyses are reused only for the same code and fork; frame buffers start empty") {
+    // BALANCE costs 20 in Frontier and 400 from Tangerine Whistle: the same code, priced per fork
+    const bytecode code = push(0) + Op::BALANCE + Op::POP + push(1) + push(2) + Op::ADD + Op::POP;
+    for (int round = 0; round < 2; ++round) {
+        Env frontier{Fork::Frontier};
+        CHECK(frontier.run(code).gas_used == 3 + 20 + 2 + 3 + 3 + 3 + 2);
+        Env tangerine{Fork::TangerineWhistle};
+        CHECK(tangerine.run(code).gas_used == 3 + 400 + 2 + 3 + 3 + 3 + 2);
+    }
+    // code of the same length differing in one byte is analysed anew: ADD, then SUB
+    Env env;
+    CHECK(env.run(push(5) + push(7) + Op::ADD + ret_top()).word() == uint256{12});
+    CHECK(env.run(push(5) + push(7) + Op::SUB + ret_top()).word() == uint256{2});
+    // a JUMPDEST moved: the old destination is bad in the new code
+    CHECK(env.run(push(4) + Op::JUMP + Op::INVALID + Op::JUMPDEST).status == Status::Success);
+    check_halt(env.run(push(4) + Op::JUMP + Op::JUMPDEST + Op::INVALID), Status::BadJumpDestination);
+    // memory written by one frame is not seen by the next: MLOAD of fresh memory reads zero
+    CHECK(env.run(push(0xabcdef) + push(0) + Op::MSTORE + push(0) + Op::MLOAD + ret_top()).word() ==
+          uint256{0xabcdef});
+    CHECK(env.run(push(0) + Op::MLOAD + ret_top()).word() == uint256{0});
+    CHECK(env.run(push(64) + Op::MLOAD + Op::MSIZE + ret_top()).word() == uint256{96});
+}
+
+// =================================================================================================
 // Storage
 // =================================================================================================
 

@@ -9,8 +9,6 @@
 #include <span>
 #include <string>
 
-struct evp_pkey_st;  // OpenSSL's EVP_PKEY
-
 namespace trainchain::runtime {
 
 /// A SHA-256 digest.
@@ -62,9 +60,6 @@ public:
 private:
     std::array<uint8_t, 32> seed_{};
     PublicKey public_{};
-    /// The OpenSSL key, derived from the seed once (deriving it costs about as much as signing);
-    /// shared by copies, and only read.
-    std::shared_ptr<evp_pkey_st> key_;
 };
 
 /// True when `signature` is `key`'s signature of `message`.

@@ -206,8 +206,14 @@ public:
     /// SHA-256 of the stored (compressed) file, recorded in the block's transaction: zstd ignores
     /// a few bits of a frame, so the content digest alone would not notice them changing.
     [[nodiscard]] std::optional<Hash> checkpoint_file_digest(const Hash& digest) const;
+    /// Every recorded file digest, by checkpoint digest, in one query (`verify` checks them all).
+    [[nodiscard]] std::map<Hash, Hash> checkpoint_file_digests() const;
     /// The stored file's raw bytes (empty when absent).
     [[nodiscard]] Bytes checkpoint_file(const Hash& digest) const;
+    /// A stored file's content (`file`, as checkpoint_file read it from `path`) decompressed;
+    /// throws StoreError when it is not a zstd frame recording its size.
+    [[nodiscard]] static Bytes decompress_checkpoint(std::span<const uint8_t> file,
+                                                     const std::filesystem::path& path);
     /// Stores a checkpoint file another store wrote (a replica receiving the server's file), byte
     /// for byte, after checking that it is one zstd frame whose content has SHA-256 `digest` (and
     /// `size` bytes, when given); its file digest is recorded with the next append, as for

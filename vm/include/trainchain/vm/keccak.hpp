@@ -5,7 +5,7 @@
 
 namespace trainchain::vm {
 
-/// Keccak-256 of `data` (Crypto++'s Keccak_256; not FIPS SHA3-256).
+/// Keccak-256 of `data`: the original Keccak padding, as Ethereum uses it (not FIPS SHA3-256's).
 bytes32 keccak256(bytes_view data) noexcept;
 
 }  // namespace trainchain::vm

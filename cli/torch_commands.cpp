@@ -1,0 +1,307 @@
+// cli/torch_commands.cpp - the commands that run libtorch: `train` (a training run recorded in the
+// chain, with monitoring on stderr or JSON lines on stdout, automatic rollback and resume),
+// `verify --replay` and `report recovery`. Linked only into the companion `trainchain-torch`;
+// `trainchain` hands these commands over to it (torch_commands.hpp).
+#include "torch_commands.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/crypto.hpp"
+#include "trainchain/training/server.hpp"
+
+namespace trainchain::cli {
+namespace {
+
+using namespace trainchain::training;
+
+TrainConfig build_config(const TrainFlags& f) {
+    TrainConfig c;
+    if (!f.resume.empty())
+        c = load_config(std::filesystem::path(f.resume) / "run.toml");
+    else if (!f.config.empty())
+        c = load_config(f.config);
+    if (f.epochs) c.epochs = *f.epochs;
+    if (f.threads) c.threads = *f.threads;
+    if (f.batch_size) c.optimizer.batch_size = *f.batch_size;
+    if (f.nodes) c.chain.nodes = *f.nodes;
+    if (f.difficulty) c.chain.difficulty_bits = *f.difficulty;
+    if (f.replay_nodes) c.chain.replay_nodes = *f.replay_nodes;
+    if (f.max_rollbacks) c.recovery.max_rollbacks = *f.max_rollbacks;
+    if (f.seed) c.seed = *f.seed;
+    if (f.train_limit) c.data.train_limit = *f.train_limit;
+    if (f.test_limit) c.data.test_limit = *f.test_limit;
+    if (f.lr) c.optimizer.lr = *f.lr;
+    if (f.lr_factor) c.recovery.lr_factor = *f.lr_factor;
+    if (f.optimizer) c.optimizer.kind = *f.optimizer;
+    if (f.model) c.model.kind = *f.model;
+    if (f.data) c.data.source = *f.data;
+    if (f.data_path) c.data.path = *f.data_path;
+    for (const auto& s : f.inject) c.inject.push_back(Injection::parse(s));
+    c.validate();
+    return c;
+}
+
+std::string percent(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : "n/a"; }
+
+nlohmann::json number(double v) {
+    if (std::isfinite(v)) return v;
+    return fmt::format("{}", v);
+}
+
+/// Progress on stderr: a bar within an epoch (terminals only) and one line per epoch; or JSON
+/// lines on stdout.
+class ConsoleMonitor : public Monitor {
+public:
+    ConsoleMonitor(const TrainConfig& config, bool quiet, bool json)
+        : epochs_(config.epochs),
+          nodes_(config.chain.nodes),
+          quiet_(quiet),
+          json_(json),
+          bar_(!quiet && !json && isatty(STDERR_FILENO) != 0) {}
+
+    void started(const std::string& description) override {
+        if (json_)
+            emit({{"event", "started"}, {"data", description}});
+        else if (!quiet_)
+            fmt::print(stderr, "training: {}\n", description);
+        // The new run made its server key: say where it is and what its public key is.
+        if (new_server_key && !quiet_)
+            fmt::print(stderr, "training: {}\n",
+                       created_server_key_line(*new_server_key,
+                                               runtime::read_key_file(*new_server_key).public_key()));
+    }
+
+    /// A server key file the run is about to create (printed once it is there).
+    std::optional<std::filesystem::path> new_server_key;
+    void progress(uint32_t epoch, size_t done, size_t total) override {
+        if (!bar_ || total < 20 || (done % std::max<size_t>(1, total / 50) != 0 && done != total)) return;
+        const size_t width = 30, filled = width * done / total;
+        fmt::print(stderr, "\r  epoch {:>3} [{}{}] {:3}%", epoch, std::string(filled, '#'),
+                   std::string(width - filled, '.'), 100 * done / total);
+        std::fflush(stderr);
+    }
+    void epoch(const EpochEvent& e) override {
+        if (bar_) fmt::print(stderr, "\r{:60}\r", "");
+        if (json_) {
+            nlohmann::json j{{"event", "epoch"},
+                             {"epoch", e.plan.epoch},
+                             {"lr", e.plan.lr},
+                             {"train_loss", number(e.metrics.train_loss)},
+                             {"test_loss", number(e.metrics.test_loss)},
+                             {"accuracy", e.metrics.test_accuracy},
+                             {"train_ms", e.train_ms},
+                             {"replay_ms", e.replay_ms},
+                             {"replay_ok", e.replay_ok},
+                             {"rollbacks", e.plan.rollbacks}};
+            if (e.plan.inject) j["inject"] = Injection{*e.plan.inject, e.plan.epoch}.to_string();
+            if (e.replay_ok) {
+                j["block"] = e.append.block.header.height;
+                j["hash"] = runtime::hex(e.append.block.hash());
+                j["votes"] = e.append.accepts;
+                j["votes_against"] = e.append.rejects;
+                j["forged_claims"] = e.append.forged_claims;
+                j["invalid_votes"] = e.append.invalid_votes;
+                j["chain_ms"] = e.append.total_ms;
+                j["mining_ms"] = e.append.mining_ms;
+                j["consensus_ms"] = e.append.consensus_ms;
+                j["vm_ms"] = e.append.vm_ms;
+                j["storage_ms"] = e.append.storage_ms;
+                j["gas"] = e.append.gas_used;
+            }
+            if (e.error) j["error"] = *e.error;
+            emit(j);
+            return;
+        }
+        if (quiet_) return;
+        std::string line =
+            fmt::format("epoch {:>3}/{}  loss {:.4f}  test loss {:.4f}  acc {:>7}", e.plan.epoch, epochs_,
+                        e.metrics.train_loss, e.metrics.test_loss, percent(e.metrics.test_accuracy));
+        if (e.replay_ok) {
+            line += fmt::format("  block #{}  pow {:.0f} ms  votes {}/{}", e.append.block.header.height,
+                                e.append.mining_ms, e.append.accepts, nodes_);
+            if (e.append.rejects + e.append.forged_claims + e.append.invalid_votes != 0)
+                line += fmt::format(" ({} against, {} forged claims, {} invalid votes)", e.append.rejects,
+                                    e.append.forged_claims, e.append.invalid_votes);
+        }
+        line += fmt::format("  rollbacks {}  [{:.1f} s]", e.plan.rollbacks, e.train_ms / 1000);
+        if (e.plan.inject) line += "  (injected " + Injection{*e.plan.inject, e.plan.epoch}.to_string() + ")";
+        fmt::print(stderr, "{}\n", line);
+        if (e.error) fmt::print(stderr, "  ! {}\n", *e.error);
+    }
+    void rollback(const RollbackEvent& r) override {
+        std::string votes;
+        for (const auto& [height, count] : r.report.proposals)
+            votes += fmt::format("{}#{}: {}", votes.empty() ? "" : ", ", height, count);
+        if (json_) {
+            nlohmann::json proposals = nlohmann::json::object();
+            for (const auto& [height, count] : r.report.proposals) proposals[std::to_string(height)] = count;
+            emit({{"event", "rollback"},
+                  {"reason", r.reason},
+                  {"target", r.report.target},
+                  {"block", r.report.block.block.header.height},
+                  {"proposals", proposals},
+                  {"restored_epoch", r.restored_epoch},
+                  {"restored_accuracy", r.restored_accuracy},
+                  {"next_lr", r.next_lr}});
+            return;
+        }
+        if (quiet_) return;
+        fmt::print(
+            stderr,
+            "rollback: block #{} restores block #{} (epoch {}, accuracy {} re-measured); restore points "
+            "proposed: {}; learning rate now {:g}\n",
+            r.report.block.block.header.height, r.report.target, r.restored_epoch,
+            percent(r.restored_accuracy), votes, r.next_lr);
+    }
+
+    void emit(const nlohmann::json& j) {
+        fmt::print("{}\n", j.dump());
+        std::fflush(stdout);
+    }
+
+private:
+    uint32_t epochs_, nodes_;
+    bool quiet_, json_, bar_;
+};
+
+}  // namespace
+
+int run_train(const TrainFlags& f) {
+    if (f.resume.empty() == f.dir.empty())
+        throw InputError("train: error: give a new run directory with --dir, or --resume DIR");
+    if (!f.resume.empty() && !f.config.empty())
+        throw InputError("train: error: --resume reads the run's own run.toml; do not give CONFIG");
+    // SIGINT and SIGTERM end the run after the block in flight, so that the nodes hold every
+    // block the server stored; a second one ends it at once. Set up before any thread starts
+    // (the transport's, libtorch's): they inherit the blocked signals.
+    std::atomic<bool> stop{false};
+    const StopSignals signals(
+        [&stop](int sig) {
+            stop = true;
+            fmt::print(stderr,
+                       "trainchain train: {}: stopping after the epoch in flight and its block "
+                       "(again to stop at once)\n",
+                       strsignal(sig));
+        },
+        true);
+    TrainConfig config = build_config(f);
+    ServerOptions options;
+    options.stop = &stop;
+    options.dir = f.resume.empty() ? f.dir : f.resume;
+    options.resume = !f.resume.empty();
+    options.mining_threads = f.mining_threads;
+    options.forge_epoch = f.forge_epoch;
+    options.faults = parse_faults(f.faults, config.chain.nodes);
+    options.transport = make_transport(f.transport, nullptr, stream_settings(f.streams, f.transport));
+    refuse_faults_with(options.transport, options.faults);
+    if (!f.node_keys.empty()) {
+        if (options.resume)
+            throw InputError("--node-keys: error: a resumed run keeps the nodes it registered");
+        options.node_keys = read_node_keys(f.node_keys);
+        config.chain.nodes = static_cast<uint32_t>(options.node_keys.size());
+    }
+    if (options.transport && options.node_keys.empty() && !options.resume)
+        throw InputError("--node-keys: error: nodes on another transport bring their own keys: list them");
+    if (!options.node_keys.empty() && !options.transport)
+        throw InputError("--node-keys: error: in-process nodes make their own keys; give --transport too");
+    if (!options.resume && std::filesystem::exists(options.dir))
+        throw InputError(fmt::format("{}: error: already exists; use --resume {} to continue a run",
+                                     options.dir.string(), options.dir.string()));
+    runtime::ChainOptions keys;
+    apply_key_options(f.keys, options.dir, keys);
+    options.server_key_file = keys.server_key_file;
+    options.node_key_file = keys.node_key_file;
+    // A key file that is there must be usable before anything starts; a new run makes one
+    // when there is none (Chain::init, once the data has loaded).
+    std::error_code ec;
+    const bool key_there = std::filesystem::symlink_status(options.server_key_file, ec).type() !=
+                           std::filesystem::file_type::not_found;
+    if (key_there) (void)runtime::read_key_file(options.server_key_file);
+    ConsoleMonitor monitor(config, f.quiet, f.json);
+    if (!options.resume && !key_there) monitor.new_server_key = options.server_key_file;
+    const RunSummary s = run_training(config, options, monitor);
+    if (f.json) {
+        monitor.emit({{"event", "summary"},
+                      {"status", s.status},
+                      {"finished", s.finished},
+                      {"epochs_trained", s.epochs_trained},
+                      {"rollbacks", s.rollbacks},
+                      {"rejected", s.rejected},
+                      {"blocks", s.blocks},
+                      {"state_block", s.state_height},
+                      {"final_epoch", s.final_epoch},
+                      {"final_accuracy", s.final_accuracy},
+                      {"best_accuracy", s.best_accuracy},
+                      {"training_ms", s.training_ms},
+                      {"chain_ms", s.chain_ms},
+                      {"mining_ms", s.mining_ms},
+                      {"replay_ms", s.replay_ms}});
+    } else {
+        fmt::print("run {}: {} epochs trained, {} rollbacks, {} rejected by replay\n", s.status,
+                   s.epochs_trained, s.rollbacks, s.rejected);
+        fmt::print("  training state: block #{} (epoch {}, accuracy {}); best accuracy {}\n", s.state_height,
+                   s.final_epoch, percent(s.final_accuracy), percent(s.best_accuracy));
+        fmt::print(
+            "  chain: {} ({} blocks); time: training {:.1f} s, chain {:.1f} s (proof of work "
+            "{:.1f} s), replay {:.1f} s\n",
+            options.dir.string(), s.blocks, s.training_ms / 1000, s.chain_ms / 1000, s.mining_ms / 1000,
+            s.replay_ms / 1000);
+    }
+    if (signals.received() != 0) return 128 + signals.received();
+    return s.finished ? 0 : 1;
+}
+
+int run_verify_replay(const ReplayFlags& f) {
+    if (const int code = verify_chain(f.dir); code != 0) return code;
+    const auto rep = training::replay_verify(f.dir, f.from, f.to, [](uint64_t height, bool ok) {
+        fmt::print("  block {}: replay {}\n", height, ok ? "matches" : "DIFFERS");
+        std::fflush(stdout);
+    });
+    if (!rep.ok) {
+        fmt::print(stderr, "{}: error: block {}: {}\n", f.dir, rep.bad_height.value_or(0), rep.reason);
+        return 1;
+    }
+    fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", f.dir, rep.replayed);
+    return 0;
+}
+
+int run_recovery(const RecoveryFlags& f) {
+    const std::filesystem::path out = f.out;
+    if (!out.empty() && std::filesystem::exists(out))
+        throw InputError(fmt::format("{}: error: already exists; give a new output directory", out.string()));
+    // Without -o the stores go to a temporary directory that is removed afterwards.
+    const std::filesystem::path work = out.empty() ? scratch_dir("recovery") : out;
+    reports::RecoveryOptions options = f.options;
+    options.dir = work;
+    const auto result = reports::measure_recovery(options, [&](uint32_t n) {
+        if (!f.quiet) fmt::print(stderr, "\r  epoch {}/{}", n, options.max_epochs);
+    });
+    if (!f.quiet) fmt::print(stderr, "\n");
+    const std::string md = reports::recovery_markdown(result), csv = reports::recovery_csv(result),
+                      json = reports::recovery_json(result);
+    if (out.empty()) {
+        std::filesystem::remove_all(work);
+    } else {
+        write_text_file(out / "recovery.md", md);
+        write_text_file(out / "recovery.csv", csv);
+        write_text_file(out / "recovery.json", json);
+        write_text_file(out / "recovery.svg", reports::recovery_svg(result));
+    }
+    fmt::print("{}", f.format == "csv" ? csv : f.format == "json" ? json : md);
+    if (!out.empty() && !f.quiet)
+        fmt::print(stderr, "wrote {0}/recovery.md, .csv, .json, .svg (stores: {0}/keep-last, {0}/chain)\n",
+                   out.string());
+    return 0;
+}
+
+void keep_command_line(int, char**) {}
+
+}  // namespace trainchain::cli
