@@ -729,7 +729,13 @@ std::vector<Block> Store::blocks(const std::vector<RawBlock>& rows) const {
 
 std::vector<Block> Store::blocks_without_votes() const {
     std::vector<Block> out;
-    out.reserve(block_count());
+    {
+        // The last height, not COUNT(*) (which reads every row), and room for the blocks a writer
+        // appends next: no reallocation of the whole list at its next append.
+        Statement last(db_, "SELECT MAX(height) FROM blocks");
+        if (last.step() && !last.is_null(0))
+            out.reserve(static_cast<size_t>(last.integer(0)) + 1 + append_headroom);
+    }
     Statement st(db_, "SELECT height, header, payload FROM blocks ORDER BY height");
     while (st.step())  // decoded from SQLite's own buffers: no copy of the bytes first
         out.push_back(decode_block(static_cast<uint64_t>(st.integer(0)), st.blob_view(1), st.blob_view(2)));

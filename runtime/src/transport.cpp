@@ -18,7 +18,9 @@ void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeR
     nodes_.clear();
     nodes_.reserve(nodes.size());
     // One copy of the blocks, without their votes, which the nodes share (UserNode::load_replica).
-    auto shared = std::make_shared<std::vector<Block>>(blocks);
+    auto shared = std::make_shared<std::vector<Block>>();
+    shared->reserve(blocks.size() + Store::append_headroom);  // the next appends copy no list
+    shared->assign(blocks.begin(), blocks.end());
     for (auto& b : *shared) b.votes.clear();
     for (const auto& r : nodes) {
         if (r.index >= keys_.size())

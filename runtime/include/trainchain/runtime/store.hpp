@@ -149,8 +149,11 @@ public:
     /// Every block, in height order, with its votes.
     [[nodiscard]] std::vector<Block> blocks() const;
     /// Every block, in height order, without its votes (one query less, and a fraction of the
-    /// bytes: what a writer keeps in memory).
+    /// bytes: what a writer keeps in memory), with capacity for append_headroom more.
     [[nodiscard]] std::vector<Block> blocks_without_votes() const;
+    /// The blocks a writer's lists of blocks (the chain's, the in-process nodes' shared replica)
+    /// have room for beyond those read when it opens: its next appends copy no list.
+    static constexpr size_t append_headroom = 1024;
     /// One block with its votes; nullopt past the last.
     [[nodiscard]] std::optional<Block> block(uint64_t height) const;
     [[nodiscard]] size_t block_count() const;
