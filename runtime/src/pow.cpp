@@ -207,6 +207,22 @@ NI_INLINE __m128i load4(const uint32_t* p) noexcept {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 
+/// Rounds `from` .. 63 (`from` a multiple of 16), each group's schedule words computed from the
+/// four groups before it, which m0 .. m3 hold on entry (the words `from` - 16 .. `from` - 1).
+NI_INLINE void rounds_to_64(__m128i& abef, __m128i& cdgh, __m128i m0, __m128i m1, __m128i m2, __m128i m3,
+                            int from) noexcept {
+    for (int t = from; t < 64; t += 16) {
+        m0 = next_words(m0, m1, m2, m3);
+        rounds4(abef, cdgh, _mm_add_epi32(m0, load4(K + t)));
+        m1 = next_words(m1, m2, m3, m0);
+        rounds4(abef, cdgh, _mm_add_epi32(m1, load4(K + t + 4)));
+        m2 = next_words(m2, m3, m0, m1);
+        rounds4(abef, cdgh, _mm_add_epi32(m2, load4(K + t + 8)));
+        m3 = next_words(m3, m0, m1, m2);
+        rounds4(abef, cdgh, _mm_add_epi32(m3, load4(K + t + 12)));
+    }
+}
+
 NI_INLINE __m128i abef_of(const uint32_t s[8]) noexcept {
     return _mm_set_epi32(static_cast<int>(s[0]), static_cast<int>(s[1]), static_cast<int>(s[4]),
                          static_cast<int>(s[5]));
@@ -236,16 +252,7 @@ NI_TARGET void compress_ni(uint32_t state[8], const uint32_t block[16]) noexcept
     rounds4(abef, cdgh, _mm_add_epi32(m1, load4(K + 4)));
     rounds4(abef, cdgh, _mm_add_epi32(m2, load4(K + 8)));
     rounds4(abef, cdgh, _mm_add_epi32(m3, load4(K + 12)));
-    for (int t = 16; t < 64; t += 16) {
-        m0 = next_words(m0, m1, m2, m3);
-        rounds4(abef, cdgh, _mm_add_epi32(m0, load4(K + t)));
-        m1 = next_words(m1, m2, m3, m0);
-        rounds4(abef, cdgh, _mm_add_epi32(m1, load4(K + t + 4)));
-        m2 = next_words(m2, m3, m0, m1);
-        rounds4(abef, cdgh, _mm_add_epi32(m2, load4(K + t + 8)));
-        m3 = next_words(m3, m0, m1, m2);
-        rounds4(abef, cdgh, _mm_add_epi32(m3, load4(K + t + 12)));
-    }
+    rounds_to_64(abef, cdgh, m0, m1, m2, m3, 16);
     store_state(_mm_add_epi32(abef, abef0), _mm_add_epi32(cdgh, cdgh0), state);
 }
 
@@ -315,17 +322,7 @@ NI_INLINE void ni_try(const NiSetup& s, const NiHigh& h, uint32_t lo, __m128i& a
     rounds4(abef, cdgh, _mm_add_epi32(m6, load4(K + 24)));
     const __m128i m7 = _mm_sha256msg2_epu32(_mm_add_epi32(s.m3m4, _mm_alignr_epi8(m6, m5, 4)), m6);
     rounds4(abef, cdgh, _mm_add_epi32(m7, load4(K + 28)));
-    __m128i q0 = s.m4, q1 = m5, q2 = m6, q3 = m7;  // groups g - 4 .. g - 1
-    for (int t = 32; t < 64; t += 16) {
-        q0 = next_words(q0, q1, q2, q3);
-        rounds4(abef, cdgh, _mm_add_epi32(q0, load4(K + t)));
-        q1 = next_words(q1, q2, q3, q0);
-        rounds4(abef, cdgh, _mm_add_epi32(q1, load4(K + t + 4)));
-        q2 = next_words(q2, q3, q0, q1);
-        rounds4(abef, cdgh, _mm_add_epi32(q2, load4(K + t + 8)));
-        q3 = next_words(q3, q0, q1, q2);
-        rounds4(abef, cdgh, _mm_add_epi32(q3, load4(K + t + 12)));
-    }
+    rounds_to_64(abef, cdgh, s.m4, m5, m6, m7, 32);  // groups 4 .. 7 hold words 16 .. 31
     abef_out = _mm_add_epi32(abef, s.mid_abef);
     cdgh_out = _mm_add_epi32(cdgh, s.mid_cdgh);
 }
