@@ -77,6 +77,11 @@ bool verify_envelope(const runtime::PublicKey& key, const Envelope& e) {
     return runtime::verify_signature(key, signed_bytes(e.subject, e.body), e.signature);
 }
 
+bool claim_holds(runtime::BlockHeader header, uint64_t nonce, const runtime::Hash& hash) {
+    header.nonce = nonce;
+    return header.hash() == hash && runtime::check_proof_of_work(hash, header.difficulty_bits);
+}
+
 Link::Link(const Endpoint& endpoint, const std::string& who, LinkOptions options)
     : options_{std::move(options)}, subjects_{endpoint.run} {
     natsOptions* opts = nullptr;

@@ -56,6 +56,12 @@ std::string seal(const runtime::KeyPair& key, const std::string& subject, const 
 std::optional<Envelope> open_envelope(natsMsg* msg);
 bool verify_envelope(const runtime::PublicKey& key, const Envelope& e);
 
+/// Whether a claim of `nonce` with `hash` holds for `header` (the candidate it names): the header
+/// with that nonce hashes to `hash`, and the hash meets the difficulty. The server ends the race
+/// on such a claim and the nodes stop mining on it; both also require the nonce to be in the
+/// claimer's share (nonce k belongs to node k mod N).
+bool claim_holds(runtime::BlockHeader header, uint64_t nonce, const runtime::Hash& hash);
+
 /// How a Link behaves when the broker is missing or slow.
 struct LinkOptions {
     /// When set, every wait and retry gives up with NatsError (a node stopping, serve shutting down).

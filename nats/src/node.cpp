@@ -801,8 +801,8 @@ private:
 
     /// A peer asks for blocks from a height on: up to 64 of them from the replica.
     /// A claim a node posted to the Consensus Queue. When it holds up for the header this node
-    /// mines (the claimer's signature, the header's hash with its nonce below the target, the nonce
-    /// in the claimer's share), the race is over: the miners stop now rather than at the server's
+    /// mines (the claimer's signature, claim_holds as the server applies it, the nonce in the
+    /// claimer's share), the race is over: the miners stop now rather than at the server's
     /// vote request, a round trip and the server's consensus call later, and leave the cores to the
     /// votes. (The vote itself waits for the server's request: the server picks the claim.)
     static void on_claim(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
@@ -824,8 +824,11 @@ private:
             if (j.at("height").get<uint64_t>() != h.height ||
                 j.at("timestamp_ms").get<uint64_t>() != h.timestamp_ms)
                 return;
-            h.nonce = j.at("nonce").get<uint64_t>();
-            if (h.nonce % n != node || !check_proof_of_work(h.hash(), h.difficulty_bits)) return;
+            // As the server judges it: a claim whose stated hash is not the header's (which the
+            // server only queues for the contract to refuse) must not stop the race.
+            const auto nonce = j.at("nonce").get<uint64_t>();
+            if (nonce % n != node || !claim_holds(h, nonce, from_hex_n<32>(j.at("hash").get<std::string>())))
+                return;
             if (!verify_envelope(self->nodes_[node].public_key, *e)) return;
             // Still the race this claim ends (a new candidate may have come meanwhile).
             std::lock_guard lock(self->mining_mutex_);

@@ -326,9 +326,7 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
                 if (j->at("height").get<uint64_t>() != header.height ||
                     j->at("timestamp_ms").get<uint64_t>() != header.timestamp_ms)
                     continue;  // a claim for an earlier candidate
-                BlockHeader h = header;
-                h.nonce = c.nonce;
-                const bool holds = h.hash() == c.hash && check_proof_of_work(c.hash, header.difficulty_bits);
+                const bool holds = claim_holds(header, c.nonce, c.hash);
                 // Nonce k belongs to node k mod N: a node claiming another's nonce is not heard.
                 if (holds && c.nonce % n != c.node) continue;
                 out.tries += j->value("tries", uint64_t{0});
