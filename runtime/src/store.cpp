@@ -134,6 +134,14 @@ public:
         const int n = sqlite3_column_bytes(stmt_, col);
         return p ? std::span<const uint8_t>(p, static_cast<size_t>(n)) : std::span<const uint8_t>{};
     }
+    /// A 32-byte blob column as a digest; nullopt for any other size (not recorded).
+    [[nodiscard]] std::optional<Hash> hash(int col) const {
+        const auto b = blob_view(col);
+        if (b.size() != 32) return std::nullopt;
+        Hash h;
+        std::copy(b.begin(), b.end(), h.begin());
+        return h;
+    }
     Bytes blob(int col) const {
         const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
         const int n = sqlite3_column_bytes(stmt_, col);
@@ -904,24 +912,14 @@ std::optional<Hash> Store::checkpoint_file_digest(const Hash& digest) const {
     Statement st(db_, "SELECT file_sha256 FROM checkpoint_files WHERE digest = ?");
     st.bind(1, digest);
     if (!st.step()) return std::nullopt;
-    const Bytes b = st.blob(0);
-    if (b.size() != 32) return std::nullopt;
-    Hash h;
-    std::memcpy(h.data(), b.data(), 32);
-    return h;
+    return st.hash(0);
 }
 
 std::map<Hash, Hash> Store::checkpoint_file_digests() const {
     std::map<Hash, Hash> out;
     Statement st(db_, "SELECT digest, file_sha256 FROM checkpoint_files");
-    while (st.step()) {
-        const Bytes d = st.blob(0), f = st.blob(1);
-        if (d.size() != 32 || f.size() != 32) continue;  // as checkpoint_file_digest: not recorded
-        Hash digest, file;
-        std::memcpy(digest.data(), d.data(), 32);
-        std::memcpy(file.data(), f.data(), 32);
-        out.emplace(digest, file);
-    }
+    while (st.step())
+        if (const auto digest = st.hash(0), file = st.hash(1); digest && file) out.emplace(*digest, *file);
     return out;
 }
 
