@@ -23,6 +23,11 @@ struct CompiledContract {
 /// Compiler switches.
 struct Options {
     bool optimize = true;  ///< the peephole optimizer (`-O0` turns it off)
+    /// Where imports are looked up, as solc's `--base-path` and `--include-path`: a non-relative
+    /// import path is tried under the base path, then under each include path in order; a relative one
+    /// (`./x`, `../x`) is resolved against the importing file's path first.
+    std::string base_path;
+    std::vector<std::string> include_paths;
 };
 
 /// The contracts of a source unit, or why there are none. Warnings may accompany success.
