@@ -32,6 +32,11 @@ contract Counter {
         limit = newLimit;
     }
 
+    /// Sets the count back to zero (a storage refund).
+    function reset() external {
+        count = 0;
+    }
+
     function get() external view returns (uint256) {
         return count;
     }
