@@ -486,6 +486,7 @@ async function runScript(script, contracts) {
       if (step.as !== undefined) {
         if (typeof step.as !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(step.as)) throw new InputError(`${where}: "as" must be a name`);
         if (script.accounts.has(step.as)) throw new InputError(`${where}: "as": '${step.as}' is already an account`);
+        if (names.has(step.as)) throw new InputError(`${where}: "as": '${step.as}' already names a contract`);
       }
     } else {
       to = resolveAddress(step.call, names, `${where}: "call"`);
@@ -530,7 +531,7 @@ async function runScript(script, contracts) {
     const err = r.execResult.exceptionError;
     const status = err === undefined ? 'success' : err.error === 'revert' ? 'revert' : 'failure';
     const ret = bytesToHex(r.execResult.returnValue ?? new Uint8Array());
-    const res = { status, gasUsed: r.totalGasSpent, fn, contract, failure: err?.error };
+    const res = { status, gasUsed: r.totalGasSpent, fn, contract };
     if (status === 'success') {
       res.logs = (r.execResult.logs ?? []).map(([addr, topics, d]) => ({ address: bytesToHex(addr), topics: topics.map(bytesToHex), data: bytesToHex(d) }));
       if (step.deploy !== undefined) {
@@ -574,7 +575,7 @@ function behaviour(res, byAddress) {
 }
 
 /** Checks the decoded expectations the author wrote against the reference run; returns the problems. */
-function checkAuthored(expect, res, names, step) {
+function checkAuthored(expect, res, names) {
   const problems = [];
   const iface = (frag) => new Interface([frag]);
   const encodeWith = (what, f) => {
@@ -619,7 +620,10 @@ function checkAuthored(expect, res, names, step) {
       let topics;
       let data;
       if (e.event !== undefined) {
-        const frag = encodeWith(`expect.events[${k}]`, () => EventFragment.from('event ' + e.event + (e.anonymous === true ? ' anonymous' : '')));
+        const frag = encodeWith(`expect.events[${k}]`, () => {
+          const f = EventFragment.from('event ' + e.event);
+          return e.anonymous === true ? EventFragment.from({ ...JSON.parse(f.format('json')), anonymous: true }) : f;
+        });
         const args = e.args ?? [];
         if (args.length !== frag.inputs.length) throw new InputError(`expect.events[${k}]: ${frag.inputs.length} argument(s) expected, ${args.length} given`);
         const values = frag.inputs.map((t, j) => toAbiValue(t, args[j], names, `expect.events[${k}].args[${j}]`));
@@ -658,16 +662,16 @@ async function generate(file) {
     const b0 = behaviour(o0.results[k], byAddress);
     const b1 = behaviour(o1.results[k], byAddress);
     if (JSON.stringify(b0) !== JSON.stringify(b1) || JSON.stringify(o0.results[k].balances, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(o1.results[k].balances, (_, v) => (typeof v === 'bigint' ? v.toString() : v)))
-      throw new MismatchError(`${file}: steps[${k}]: the unoptimized and optimized builds behave differently:\n  O0: ${JSON.stringify(b0)}\n  O1: ${JSON.stringify(b1)}\n(solc's optimizer must not change behaviour: check for gas-dependent code such as gasleft() or a tight "gas")`);
+      throw new MismatchError(`${file}: error: steps[${k}]: the unoptimized and optimized builds behave differently:\n  O0: ${JSON.stringify(b0)}\n  O1: ${JSON.stringify(b1)}\n(solc's optimizer must not change behaviour: check for gas-dependent code such as gasleft() or a tight "gas")`);
     const old = isObject(step.expect) ? step.expect : {};
     let problems;
     try {
-      problems = checkAuthored(old, o0.results[k], o0.names, step);
+      problems = checkAuthored(old, o0.results[k], o0.names);
     } catch (e) {
       if (e instanceof InputError) throw new InputError(`${file}: error: steps[${k}]: ${e.message}`);
       throw e;
     }
-    if (problems.length > 0) throw new MismatchError(`${file}: steps[${k}]: the script's expectations disagree with the reference run (solc ${SOLC_VERSION}, @ethereumjs/evm):\n  ` + problems.join('\n  '));
+    if (problems.length > 0) throw new MismatchError(`${file}: error: steps[${k}]: the script's expectations disagree with the reference run (solc ${SOLC_VERSION}, @ethereumjs/evm):\n  ` + problems.join('\n  '));
     const expect = { ...old, status: b0.status };
     for (const key of ['output', 'address']) {
       if (b0[key] !== undefined) expect[key] = b0[key]; else delete expect[key];
