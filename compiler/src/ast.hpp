@@ -335,10 +335,28 @@ struct contract_member : x3::variant<function_definition, modifier_definition, s
     using base_type::operator=;
 };
 
-/// `contract C { ... }`
+/// `contract C is A, B(1) { ... }`, `abstract contract C`, `interface I`, `library L`. The base
+/// list keeps each base as written (a name and optional constructor arguments).
 struct contract_definition : x3::position_tagged {
+    bool is_abstract = false;
+    std::string kind;  ///< "contract", "interface" or "library"
     identifier name;
+    std::vector<modifier_invocation> bases;
     std::vector<contract_member> members;
+};
+
+/// One name of `import {A, B as C} from "x";`
+struct import_symbol : x3::position_tagged {
+    identifier name;
+    boost::optional<identifier> alias;
+};
+
+/// `import "x";`, `import "x" as X;`, `import * as X from "x";` or `import {A, B as C} from "x";`
+struct import_directive : x3::position_tagged {
+    std::vector<import_symbol> symbols;     ///< the `{...}` form's names; empty otherwise
+    boost::optional<identifier> star_alias;  ///< `* as X`
+    string_literal path;
+    boost::optional<identifier> unit_alias;  ///< `"x" as X`
 };
 
 /// `pragma solidity ^0.8.0;` (the text after `pragma`, kept for a version check).
@@ -346,7 +364,7 @@ struct pragma_directive : x3::position_tagged {
     std::string text;
 };
 
-struct source_element : x3::variant<pragma_directive, contract_definition, struct_definition,
+struct source_element : x3::variant<pragma_directive, import_directive, contract_definition, struct_definition,
                                     error_definition, event_definition> {
     using base_type::base_type;
     using base_type::operator=;

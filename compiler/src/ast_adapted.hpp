@@ -56,6 +56,8 @@ BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::modifier_invocation, name, 
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::function_definition, kind, name, parameters, attributes,
                           returns, body)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::modifier_definition, name, parameters, body)
-BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::contract_definition, name, members)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::contract_definition, is_abstract, kind, name, bases, members)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::import_symbol, name, alias)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::import_directive, symbols, star_alias, path, unit_alias)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::pragma_directive, text)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::source_unit, elements)

@@ -38,6 +38,8 @@ struct VarInfo {
     uint64_t slot = 0;
     unsigned offset = 0;         ///< byte offset in the slot (packing)
     size_t immutable_index = 0;  ///< which immutable (for code placeholders)
+    const ContractInfo* origin = nullptr;  ///< the contract that declares it (a base, with inheritance)
+    bool is_private = false;
     // Locals
     size_t local_id = 0;  ///< unique inside its function
     bool used = false;
@@ -83,6 +85,8 @@ enum class Builtin {
     This,
     SelfBalance,
     Blockhash,  ///< one argument
+    MsgData,    ///< the calldata, copied to memory (`bytes`)
+    MsgSig,     ///< the first four bytes of the calldata (`bytes4`)
 };
 
 struct Expr;
@@ -208,6 +212,16 @@ struct FunctionInfo {
     std::string signature;  ///< canonical ABI signature, for external functions
     uint32_t selector = 0;
     const void* ast = nullptr;  ///< the definition, to check the body after all signatures are known
+    /// The contract whose definition this is: the contract itself or one of its bases (each contract
+    /// holds its own copy of every inherited function, checked against its own storage layout).
+    const ContractInfo* origin = nullptr;
+    /// `name(type,...)` with internal type names: what overriding and overloading compare.
+    std::string key;
+    bool is_virtual = false;
+    bool has_override = false;
+    /// A more derived function of the same key replaces this one: it is reached only through
+    /// `super` (and is neither dispatched nor in the ABI).
+    bool overridden = false;
     bool externally_visible() const noexcept {
         return visibility == Visibility::Public || visibility == Visibility::External;
     }
@@ -215,6 +229,9 @@ struct FunctionInfo {
 
 struct ModifierInfo {
     std::string name;
+    const ContractInfo* origin = nullptr;  ///< the contract (or base) that defines it
+    bool is_virtual = false;
+    bool overridden = false;
     std::vector<VarInfo*> params;
     StmtPtr body;
     const void* ast = nullptr;
@@ -243,10 +260,33 @@ struct ErrorInfo {
     uint32_t selector = 0;
 };
 
+/// A base constructor a contract's init code runs, with the arguments given for it.
+struct BaseConstructor {
+    const FunctionInfo* constructor = nullptr;  ///< the base's constructor (the contract's own copy)
+    std::vector<ExprPtr> args;                  ///< empty when it takes none
+};
+
 /// A contract after analysis: its layout, its functions and everything code generation needs.
+/// With inheritance a contract holds, besides its own members, a copy of every member of its bases,
+/// in the order of its linearization (most basic first), so that code generation needs nothing else.
 struct ContractInfo {
     std::string name;
     Location loc;
+    enum class Kind { Contract, Interface, Library } kind = Kind::Contract;
+    bool is_abstract = false;
+    /// C3 linearization: the contract itself first, then its bases, most derived to most basic.
+    std::vector<const ContractInfo*> linearization;
+    /// The bases' constructors with their arguments, most derived first (the order solc evaluates
+    /// their arguments in; their bodies run in the reverse order, before the contract's own).
+    std::vector<BaseConstructor> base_constructors;
+    /// True when code is generated for it: a contract that is not abstract.
+    bool deployable() const noexcept { return kind == Kind::Contract && !is_abstract; }
+    /// True when `base` is this contract or one of its bases.
+    bool derives_from(const ContractInfo* base) const noexcept {
+        for (const auto* c : linearization)
+            if (c == base) return true;
+        return false;
+    }
     std::vector<std::unique_ptr<VarInfo>> state_vars;
     std::vector<std::unique_ptr<FunctionInfo>> functions;  ///< includes getters and the constructor
     std::vector<std::unique_ptr<ModifierInfo>> modifiers;

@@ -23,9 +23,15 @@ bool analyze(const ast::source_unit& unit, Diagnostics& diags, Program& program)
     // initialisers first (functions use the constants' values), then the bodies.
     for (auto& c : program.contracts) {
         analysis::enter_contract(cx, *c);
-        analysis::check_initializers(cx, *cx.contract_defs[c->name], *c);
+        // The bases' initialisers first (most basic first), as solc's constructor runs them.
+        for (auto it = c->linearization.rbegin(); it != c->linearization.rend(); ++it) {
+            cx.origin = *it;
+            analysis::check_initializers(cx, *cx.contract_defs[(*it)->name], *c);
+        }
+        cx.origin = c.get();
         analysis::check_bodies(cx, *c);
         cx.contract = nullptr;
+        cx.origin = nullptr;
     }
     // The passes over the checked tree.
     analysis::check_view_pure(cx);

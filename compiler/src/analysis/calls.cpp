@@ -447,10 +447,44 @@ Item new_array(Context& cx, Item& callee, const ast::call_postfix& c, Location w
     return value_item(where, std::move(e));
 }
 
+/// Picks the overload of `callee` that the arguments of `c` fit, as solc's argument-dependent lookup:
+/// by count first, then the one overload every argument converts to implicitly. False (reported) when
+/// none or several fit.
+bool select_overload(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
+    if (callee.overloads.size() <= 1) return true;
+    std::vector<const FunctionInfo*> fits;
+    for (const FunctionInfo* f : callee.overloads)
+        if (f->params.size() == c.arguments.size()) fits.push_back(f);
+    if (fits.size() > 1) {
+        std::vector<const FunctionInfo*> typed;
+        for (const FunctionInfo* f : fits) {
+            const size_t mark = cx.diags.checkpoint();
+            const size_t errors = cx.diags.error_count();
+            std::vector<ExprPtr> args;
+            for (size_t i = 0; i < f->params.size(); ++i)
+                if (auto e = expected_value(cx, c.arguments[i].get(), f->params[i]->type)) args.push_back(std::move(e));
+            const bool ok = args.size() == f->params.size() && cx.diags.error_count() == errors;
+            cx.diags.rollback(mark);
+            if (ok) typed.push_back(f);
+        }
+        fits = std::move(typed);
+    }
+    if (fits.size() != 1) {
+        cx.error(where, std::string(fits.empty() ? "no matching" : "no unique") + " declaration of '" +
+                            callee.overloads.front()->name + "' found after argument-dependent lookup");
+        return false;
+    }
+    callee.function = fits.front();
+    return true;
+}
+
 }  // namespace
 
 Item call(Context& cx, Item callee, const ast::call_postfix& c, Location where) {
     if (rejected_named_arguments(cx, c)) return invalid(where);
+    if ((callee.kind == Item::Kind::Function || callee.kind == Item::Kind::ExternalFunction) &&
+        !select_overload(cx, callee, c, where))
+        return invalid(where);
     switch (callee.kind) {
         case Item::Kind::Invalid:
             return invalid(where);

@@ -45,10 +45,22 @@ struct Context {
     std::map<std::string, StructInfo*> structs;
     std::map<std::string, EventInfo*> events;
     std::map<std::string, ErrorInfo*> errors;
-    std::map<std::string, FunctionInfo*> functions;
+    /// The functions a name denotes here: one per parameter list (overloads), each the most derived
+    /// override of the contract being checked.
+    std::map<std::string, std::vector<FunctionInfo*>> functions;
     std::map<std::string, ModifierInfo*> modifiers;
     std::map<std::string, VarInfo*> state;
     std::set<std::string> resolving_structs;
+
+    /// The contract whose member is being checked: the contract itself or one of its bases (it decides
+    /// what `super` means and which private members are visible).
+    const ContractInfo* origin = nullptr;
+    /// Import aliases (`import {A as B} from "x";`): B names A.
+    std::map<std::string, std::string> aliases;
+
+    /// The functions named `name` visible from `origin`: the most derived override of each overload
+    /// that `origin` or its bases declare (a private one only in its own contract).
+    std::vector<const FunctionInfo*> visible_functions(const std::string& name) const;
 
     // ---- the body being typed ---------------------------------------------------------------
     FunctionInfo* function = nullptr;

@@ -2,6 +2,7 @@
 // access and indexing.
 #include "analysis/expressions.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "analysis/calls.hpp"
@@ -152,9 +153,10 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.expr->loc = it.loc;
         return it;
     }
-    if (auto f = cx.functions.find(n); f != cx.functions.end()) {
+    if (auto fs = cx.visible_functions(n); !fs.empty()) {
         it.kind = Item::Kind::Function;
-        it.function = f->second;
+        it.function = fs.front();
+        it.overloads = std::move(fs);
         return it;
     }
     if (const EventInfo* ev = cx.find_event(n)) {
@@ -206,7 +208,11 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.expr->loc = it.loc;
         return it;
     }
-    static const std::set<std::string> unsupported = {"super",     "selfdestruct", "suicide", "ecrecover",
+    if (n == "super") {
+        it.kind = Item::Kind::Super;
+        return it;
+    }
+    static const std::set<std::string> unsupported = {"selfdestruct", "suicide", "ecrecover",
                                                       "ripemd160", "addmod",       "mulmod",  "now"};
     if (unsupported.count(n)) {
         cx.error(it.loc, "'" + n + "' is not supported");
@@ -224,6 +230,32 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         return {};
     cx.error(it.loc, "undeclared identifier '" + n + "'");
     return {};
+}
+
+/// `super.name`: for each overload of `name`, the function of the first contract after the one being
+/// checked in the linearization of the contract being generated that defines it (a static call).
+Item super_member(Context& cx, const std::string& name, Location where) {
+    Item it;
+    it.loc = where;
+    it.name = name;
+    const auto& lin = cx.contract->linearization;
+    const auto self = std::find(lin.begin(), lin.end(), cx.origin);
+    std::set<std::string> keys;
+    for (auto c = self == lin.end() ? lin.end() : self + 1; c != lin.end(); ++c)
+        for (const auto& f : cx.contract->functions)
+            if (f->origin == *c && f->name == name && f->kind == FunctionInfo::Kind::Function &&
+                f->visibility != Visibility::Private && keys.insert(f->key).second) {
+                const auto* def = static_cast<const ast::function_definition*>(f->ast);
+                if (def && !def->body) continue;  // unimplemented: not callable through super
+                it.overloads.push_back(f.get());
+            }
+    if (it.overloads.empty()) {
+        cx.error(where, "member '" + name + "' not found or not visible after argument-dependent lookup in super");
+        return {};
+    }
+    it.kind = Item::Kind::Function;
+    it.function = it.overloads.front();
+    return it;
 }
 
 /// `e` as the value a member access at `where` denotes.
@@ -258,6 +290,12 @@ Item magic_member(Context& cx, const Item& base, const std::string& name, Locati
         if (name == "value") {
             return builtin(Builtin::MsgValue, cx.types.uint(256));
         }
+        if (name == "data") {
+            auto data = builtin(Builtin::MsgData, cx.types.bytes_type());
+            data.expr->location = DataLocation::Memory;
+            return data;
+        }
+        if (name == "sig") return builtin(Builtin::MsgSig, cx.types.fixed_bytes(4));
     } else if (base.name == "block") {
         if (name == "number") return builtin(Builtin::BlockNumber, cx.types.uint(256));
         if (name == "timestamp") return builtin(Builtin::BlockTimestamp, cx.types.uint(256));
@@ -339,10 +377,14 @@ Item value_member(Context& cx, ExprPtr e, const std::string& name, Location wher
     }
     if (t->kind == Type::Kind::Contract) {
         for (const auto& f : t->contract->functions) {
-            if (f->name != name || !f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor)
+            if (f->name != name || !f->externally_visible() || f->overridden ||
+                f->kind == FunctionInfo::Kind::Constructor)
                 continue;
+            it.overloads.push_back(f.get());
+        }
+        if (!it.overloads.empty()) {
             it.kind = Item::Kind::ExternalFunction;
-            it.function = f.get();
+            it.function = it.overloads.front();
             it.expr = std::move(e);
             return it;
         }
@@ -360,6 +402,7 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
     const Location where = base.loc.line ? base.loc : cx.at(m.member);
     auto value = [&](ExprPtr e) { return member_value(where, std::move(e)); };
     if (base.kind == Item::Kind::Magic) return magic_member(cx, base, name, where);
+    if (base.kind == Item::Kind::Super) return super_member(cx, name, where);
     if (base.kind == Item::Kind::TypeInfo) {
         const Type* t = base.type;
         if ((name == "max" || name == "min") && t->is_integer()) {

@@ -21,6 +21,7 @@ struct Item {
         ArrayMember,   ///< expr . name (push, pop)
         NewContract,   ///< new C: type
         NewArray,      ///< new T[]: type
+        Super,         ///< `super`: its members are the next bases' functions
         Event,         ///< event
         Error,         ///< error
         BalanceOwner,  ///< never built: placeholder
@@ -30,6 +31,9 @@ struct Item {
     ExprPtr expr;
     const Type* type = nullptr;
     const FunctionInfo* function = nullptr;
+    /// Function and ExternalFunction: every overload of the name (`function` is the first); the
+    /// call picks the one its arguments fit.
+    std::vector<const FunctionInfo*> overloads;
     const EventInfo* event = nullptr;
     const ErrorInfo* error = nullptr;
     std::string name;

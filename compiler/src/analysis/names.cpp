@@ -2,6 +2,7 @@
 // their members, storage layout, selectors and public getters.
 #include "analysis/names.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -173,6 +174,14 @@ void layout_storage(ContractInfo& c) {
     }
 }
 
+/// `name(type,...)` with the parameters' internal type names: the identity overriding and overloading
+/// compare (solc compares parameter types the same way).
+std::string function_key(const std::string& name, const std::vector<VarInfo*>& params) {
+    std::string key = name + "(";
+    for (size_t i = 0; i < params.size(); ++i) key += (i ? "," : "") + params[i]->type->name();
+    return key + ")";
+}
+
 void declare_function(Context& cx, const ast::function_definition& def, ContractInfo& c) {
     auto f = std::make_unique<FunctionInfo>();
     f->ast = &def;
@@ -189,8 +198,15 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     } else {
         f->name = def.name ? def.name->name : std::string{};
     }
+    f->origin = cx.origin;
+    const bool in_interface = cx.origin && cx.origin->kind == ContractInfo::Kind::Interface;
+    f->is_virtual = in_interface;
     bool has_visibility = false;
     for (const auto& a : def.attributes) {
+        if (const auto* mi = boost::get<ast::modifier_invocation>(&a.get())) {
+            if (mi->name.name == "virtual") f->is_virtual = true;
+            if (mi->name.name == "override") f->has_override = true;
+        }
         if (const auto* kw = boost::get<std::string>(&a.get())) {
             if (*kw == "public" || *kw == "external" || *kw == "internal" || *kw == "private") {
                 if (has_visibility) cx.error(f->loc, "visibility already specified");
@@ -210,12 +226,16 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     }
     if (f->kind == FunctionInfo::Kind::Function && !has_visibility)
         cx.error(f->loc, "no visibility specified; did you intend to add \"public\"?");
+    const bool own = f->origin == &c;
     if (f->kind == FunctionInfo::Kind::Constructor) {
         if (has_visibility && f->visibility != Visibility::Public)
             cx.error(f->loc, "constructor visibility must be public or omitted");
+        if (in_interface) cx.error(f->loc, "interfaces cannot have a constructor");
         f->visibility = Visibility::Public;
-        if (c.constructor) cx.error(f->loc, "more than one constructor defined");
-        c.constructor = f.get();
+        if (own) {
+            if (c.constructor) cx.error(f->loc, "more than one constructor defined");
+            c.constructor = f.get();
+        }
     }
     if (f->kind == FunctionInfo::Kind::Receive || f->kind == FunctionInfo::Kind::Fallback) {
         if (f->visibility != Visibility::External)
@@ -230,13 +250,19 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
         else if (!def.parameters.empty() || !def.returns.empty())
             cx.error(f->loc, f->name + " function cannot have parameters or return values");
         auto*& slot = f->kind == FunctionInfo::Kind::Receive ? c.receive : c.fallback;
-        if (slot) cx.error(f->loc, "only one " + f->name + " function is allowed");
+        if (slot && slot->origin == f->origin) cx.error(f->loc, "only one " + f->name + " function is allowed");
+        if (slot) const_cast<FunctionInfo*>(slot)->overridden = true;
         slot = f.get();
     }
     if (f->mutability == Mutability::Payable && !f->externally_visible())
         cx.error(f->loc, "internal and private functions cannot be payable");
-    if (!def.body)
-        cx.error(f->loc, "functions without implementation are not supported (no abstract contracts)");
+    if (in_interface && def.body) cx.error(f->loc, "functions in interfaces cannot have an implementation");
+    if (in_interface && f->kind == FunctionInfo::Kind::Function && f->visibility != Visibility::External)
+        cx.error(f->loc, "functions in interfaces must be declared external");
+    if (!def.body && f->kind == FunctionInfo::Kind::Constructor)
+        cx.error(f->loc, "constructor must be implemented if declared");
+    if (!def.body && !f->is_virtual && f->kind == FunctionInfo::Kind::Function)
+        cx.error(f->loc, "functions without implementation must be marked virtual");
 
     const bool external = f->externally_visible();
     bool params_ok = true;
@@ -279,11 +305,11 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
         f->signature = sig + ")";
         f->selector = selector_word(f->signature);
     }
-    if (f->kind == FunctionInfo::Kind::Function) cx.functions[f->name] = f.get();
+    f->key = function_key(f->name, f->params);
     c.functions.push_back(std::move(f));
 }
 
-void make_getter(Context& cx, VarInfo& v, ContractInfo& c) {
+void make_getter(Context& cx, VarInfo& v, ContractInfo& c, bool has_override) {
     // The getter takes one parameter per mapping key and array index, as solc's does.
     auto f = std::make_unique<FunctionInfo>();
     f->name = v.name;
@@ -291,6 +317,7 @@ void make_getter(Context& cx, VarInfo& v, ContractInfo& c) {
     f->visibility = Visibility::External;
     f->mutability = v.is_constant ? Mutability::Pure : Mutability::View;
     f->loc = v.declared_at;
+    f->has_override = has_override;
     ExprPtr e = std::make_unique<Expr>();
     e->kind = v.is_constant ? Expr::Kind::Constant
                             : (v.is_immutable ? Expr::Kind::Immutable : Expr::Kind::StateVar);
@@ -371,7 +398,8 @@ void make_getter(Context& cx, VarInfo& v, ContractInfo& c) {
     for (size_t i = 0; i < f->params.size(); ++i) sig += (i ? "," : "") + f->params[i]->type->abi_name();
     f->signature = sig + ")";
     f->selector = selector_word(f->signature);
-    if (cx.functions.count(f->name)) cx.error(v.declared_at, "identifier '" + v.name + "' already declared");
+    f->origin = v.origin;
+    f->key = function_key(f->name, f->params);
     c.functions.push_back(std::move(f));
 }
 
@@ -385,6 +413,7 @@ void declare_state_variable(Context& cx, const ast::state_variable& v, ContractI
     var->is_state = true;
     var->declared_at = cx.at(v.name);
     var->location = t->is_reference() ? DataLocation::Storage : DataLocation::None;
+    var->origin = cx.origin;
     std::set<std::string> seen;
     for (const auto& a : v.attributes) {
         if (!seen.insert(a).second) cx.error(cx.at(v.name), "'" + a + "' given twice");
@@ -394,7 +423,9 @@ void declare_state_variable(Context& cx, const ast::state_variable& v, ContractI
             var->is_constant = true;
         else if (a == "immutable")
             var->is_immutable = true;
-        else if (a != "internal" && a != "private")
+        else if (a == "private")
+            var->is_private = true;
+        else if (a != "internal" && a != "override")
             cx.error(cx.at(v.name), "'" + a + "' is not allowed on state variables");
     }
     if ((var->is_constant || var->is_immutable) && !t->is_value()) {
@@ -410,14 +441,18 @@ void declare_state_variable(Context& cx, const ast::state_variable& v, ContractI
         cx.error(cx.at(v.type), "string and bytes state variables are not supported");
         return;
     }
+    if (auto it = cx.state.find(var->name); it != cx.state.end() && it->second->origin != var->origin) {
+        cx.error(cx.at(v.name), "identifier '" + var->name + "' already declared (a state variable of '" +
+                                    it->second->origin->name + "'; state variables cannot be shadowed)");
+        return;
+    }
     cx.state[var->name] = var.get();
     c.state_vars.push_back(std::move(var));
 }
 
-void declare_contract(Context& cx, const ast::contract_definition& def, ContractInfo& c) {
-    enter_contract(cx, c);  // nothing declared yet: empty tables
-    std::set<std::string> names;
-    std::set<std::string> function_names;
+/// The structs, events and errors `c` defines itself (shared with the contracts deriving from it).
+void declare_own_types(Context& cx, const ast::contract_definition& def, ContractInfo& c,
+                       std::set<std::string>& names) {
     auto claim = [&](const ast::identifier& id) {
         if (!names.insert(id.name).second) {
             cx.error(cx.at(id), "identifier '" + id.name + "' already declared");
@@ -425,15 +460,6 @@ void declare_contract(Context& cx, const ast::contract_definition& def, Contract
         }
         return true;
     };
-    auto claim_function = [&](const ast::identifier& id) {
-        if (function_names.count(id.name)) {
-            cx.error(cx.at(id), "function overloading is not supported");
-            return false;
-        }
-        function_names.insert(id.name);
-        return claim(id);
-    };
-    // Structs first (their names), then everything that may use them.
     for (const auto& m : def.members)
         if (const auto* s = boost::get<ast::struct_definition>(&m.get())) {
             if (!claim(s->name)) continue;
@@ -449,43 +475,169 @@ void declare_contract(Context& cx, const ast::contract_definition& def, Contract
                 define_struct(cx, *s, *it->second);
     for (const auto& m : def.members) {
         if (const auto* e = boost::get<ast::event_definition>(&m.get())) {
-            if (!claim(e->name)) continue;
             if (auto* ev = make_event(cx, *e)) cx.events[ev->name] = ev;
         } else if (const auto* r = boost::get<ast::error_definition>(&m.get())) {
             if (!claim(r->name)) continue;
             if (auto* er = make_error(cx, *r)) cx.errors[er->name] = er;
-        } else if (const auto* v = boost::get<ast::state_variable>(&m.get())) {
-            if (claim(v->name)) declare_state_variable(cx, *v, c);
-        } else if (const auto* f = boost::get<ast::function_definition>(&m.get())) {
-            if (f->name && !claim_function(*f->name)) continue;
-            declare_function(cx, *f, c);
-        } else if (const auto* md = boost::get<ast::modifier_definition>(&m.get())) {
-            if (!claim(md->name)) continue;
-            auto info = std::make_unique<ModifierInfo>();
-            info->name = md->name.name;
-            info->ast = md;
-            info->loc = cx.at(md->name);
-            for (const auto& p : md->parameters) {
-                if (auto* param = declare_param(cx, p, false, false)) info->params.push_back(param);
-            }
-            cx.modifiers[info->name] = info.get();
-            c.modifiers.push_back(std::move(info));
         }
     }
-    cx.member_names[&c] = names;
+}
+
+template <typename T>
+void add_once(std::vector<const T*>& list, const T* item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+/// Declares `c`: for each contract of its linearization, most basic first, that contract's state
+/// variables, functions and modifiers as members of `c` (so the storage layout is solc's: the bases'
+/// variables first), its structs, events and errors visible in `c`; then resolves overriding.
+void declare_contract(Context& cx, ContractInfo& c) {
+    enter_contract(cx, c);  // nothing declared yet: empty tables
+    std::set<std::string> all_names;
+    std::map<std::string, FunctionInfo*> final_by_key;
+    std::map<std::string, std::vector<FunctionInfo*>> declared_by_key;
+    std::map<std::string, ModifierInfo*> final_modifier;
+    std::map<const ContractInfo*, const FunctionInfo*> constructors;
+    for (auto it = c.linearization.rbegin(); it != c.linearization.rend(); ++it) {
+        const ContractInfo* origin = *it;
+        const ast::contract_definition& def = *cx.contract_defs[origin->name];
+        cx.origin = origin;
+        std::set<std::string> names;
+        if (origin == &c) {
+            declare_own_types(cx, def, c, names);
+        } else {
+            for (const auto& st : origin->structs) cx.structs[st->name] = st.get();
+            for (const auto& e : origin->events) {
+                cx.events[e->name] = e.get();
+                add_once(c.used_events, static_cast<const EventInfo*>(e.get()));
+            }
+            for (const auto& e : origin->errors) {
+                cx.errors[e->name] = e.get();
+                add_once(c.used_errors, static_cast<const ErrorInfo*>(e.get()));
+            }
+            for (const auto& st : origin->structs) names.insert(st->name);
+            for (const auto& e : origin->errors) names.insert(e->name);
+        }
+        auto claim = [&](const ast::identifier& id) {
+            if (!names.insert(id.name).second) {
+                cx.error(cx.at(id), "identifier '" + id.name + "' already declared");
+                return false;
+            }
+            return true;
+        };
+        std::set<std::string> function_names;
+        for (const auto& m : def.members) {
+            if (const auto* v = boost::get<ast::state_variable>(&m.get())) {
+                if (claim(v->name)) declare_state_variable(cx, *v, c);
+            } else if (const auto* f = boost::get<ast::function_definition>(&m.get())) {
+                if (f->name && !function_names.count(f->name->name) && names.count(f->name->name)) {
+                    cx.error(cx.at(*f->name), "identifier '" + f->name->name + "' already declared");
+                    continue;
+                }
+                if (f->name) {
+                    function_names.insert(f->name->name);
+                    names.insert(f->name->name);
+                }
+                const size_t before = c.functions.size();
+                declare_function(cx, *f, c);
+                if (c.functions.size() == before) continue;
+                FunctionInfo* fi = c.functions.back().get();
+                if (fi->kind == FunctionInfo::Kind::Constructor && origin != &c) constructors[origin] = fi;
+                if (fi->kind != FunctionInfo::Kind::Function) continue;
+                declared_by_key[fi->key].push_back(fi);
+                auto [slot, fresh] = final_by_key.try_emplace(fi->key, fi);
+                if (fresh) continue;
+                FunctionInfo* old = slot->second;
+                if (old->origin == fi->origin) {
+                    cx.error(fi->loc, "function with same name and parameter types defined twice");
+                    continue;
+                }
+                const bool implements_interface =
+                    old->origin->kind == ContractInfo::Kind::Interface && !old->has_override;
+                if (!old->is_virtual)
+                    cx.error(fi->loc, "trying to override non-virtual function '" + old->name +
+                                          "' of '" + old->origin->name + "'");
+                else if (!fi->has_override && !implements_interface)
+                    cx.error(fi->loc, "overriding function is missing \"override\" specifier");
+                old->overridden = true;
+                slot->second = fi;
+            } else if (const auto* md = boost::get<ast::modifier_definition>(&m.get())) {
+                if (!claim(md->name)) continue;
+                auto info = std::make_unique<ModifierInfo>();
+                info->name = md->name.name;
+                info->ast = md;
+                info->loc = cx.at(md->name);
+                info->origin = origin;
+                for (const auto& p : md->parameters) {
+                    if (auto* param = declare_param(cx, p, false, false)) info->params.push_back(param);
+                }
+                if (auto old = final_modifier.find(info->name); old != final_modifier.end())
+                    old->second->overridden = true;
+                final_modifier[info->name] = info.get();
+                cx.modifiers[info->name] = info.get();
+                c.modifiers.push_back(std::move(info));
+            } else if (const auto* e = boost::get<ast::event_definition>(&m.get())) {
+                names.insert(e->name.name);
+            }
+        }
+        all_names.insert(names.begin(), names.end());
+    }
+    cx.origin = &c;
+    cx.member_names[&c] = all_names;
     layout_storage(c);
     for (auto& v : c.state_vars)
-        if (v->is_public) make_getter(cx, *v, c);
+        if (v->is_public) {
+            const auto& def = *cx.contract_defs[v->origin->name];
+            bool has_override = false;
+            for (const auto& m : def.members)
+                if (const auto* sv = boost::get<ast::state_variable>(&m.get()); sv && sv->name.name == v->name)
+                    for (const auto& a : sv->attributes) has_override = has_override || a == "override";
+            cx.origin = v->origin;
+            make_getter(cx, *v, c, has_override);
+            FunctionInfo* g = c.functions.back().get();
+            declared_by_key[g->key].push_back(g);
+            auto [slot, fresh] = final_by_key.try_emplace(g->key, g);
+            if (!fresh) {
+                if (!slot->second->is_virtual)
+                    cx.error(g->loc, "identifier '" + v->name + "' already declared");
+                slot->second->overridden = true;
+                slot->second = g;
+            }
+        }
+    cx.origin = &c;
+    // Two bases that define one function, neither deriving from the other: the contract must override it.
+    for (const auto& [key, list] : declared_by_key) {
+        const FunctionInfo* fin = final_by_key[key];
+        for (const auto* other : list)
+            if (!fin->origin->derives_from(other->origin)) {
+                cx.error(c.loc, "derived contract must override function '" + fin->name +
+                                    "': two or more base contracts define it with the same parameter types");
+                break;
+            }
+    }
+    // The bases' constructors, most derived first.
+    for (size_t i = 1; i < c.linearization.size(); ++i)
+        if (auto ctor = constructors.find(c.linearization[i]); ctor != constructors.end())
+            c.base_constructors.push_back({ctor->second, {}});
+    if (c.deployable())
+        for (const auto& [key, f] : final_by_key) {
+            const auto* def = static_cast<const ast::function_definition*>(f->ast);
+            if (!def || def->body) continue;  // getters have no definition
+            cx.error(c.loc, "contract '" + c.name + "' should be marked as abstract: function '" + f->name +
+                                "' of '" + f->origin->name + "' has no implementation");
+            break;
+        }
     // Selectors must be unique among the externally visible functions.
     std::map<uint32_t, const FunctionInfo*> selectors;
     for (const auto& f : c.functions) {
-        if (!f->externally_visible() || f->kind == FunctionInfo::Kind::Constructor ||
+        if (!f->externally_visible() || f->overridden || f->kind == FunctionInfo::Kind::Constructor ||
             f->kind == FunctionInfo::Kind::Receive || f->kind == FunctionInfo::Kind::Fallback)
             continue;
         auto [it, fresh] = selectors.emplace(f->selector, f.get());
         if (!fresh) cx.error(f->loc, "function signature hash collision for " + f->signature);
     }
     cx.contract = nullptr;
+    cx.origin = nullptr;
 }
 
 void declare_file_level(Context& cx, const ast::source_unit& unit) {
@@ -560,6 +712,83 @@ VarInfo* new_local(Context& cx, const std::string& name, const Type* type, DataL
     return raw;
 }
 
+namespace {
+
+/// C3 linearization of `c` (solc's: the bases as written, the right-most the most derived); empty
+/// (reported) when the bases cannot be linearized.
+bool linearize(Context& cx, ContractInfo& c, std::set<ContractInfo*>& visiting) {
+    if (!c.linearization.empty()) return true;
+    if (!visiting.insert(&c).second) {
+        cx.error(c.loc, "definition of base has to precede definition of derived contract ('" + c.name +
+                            "' inherits from itself)");
+        return false;
+    }
+    const auto& def = *cx.contract_defs[c.name];
+    std::vector<ContractInfo*> bases;
+    for (const auto& b : def.bases) {
+        std::string name = b.name.name;
+        if (auto al = cx.aliases.find(name); al != cx.aliases.end()) name = al->second;
+        auto it = cx.contracts.find(name);
+        if (it == cx.contracts.end()) {
+            cx.error(cx.at(b.name), "identifier '" + b.name.name + "' not found or not a contract");
+            return false;
+        }
+        ContractInfo* base = it->second;
+        if (base == &c || !linearize(cx, *base, visiting)) {
+            if (base == &c) cx.error(cx.at(b.name), "contract '" + c.name + "' cannot inherit from itself");
+            return false;
+        }
+        if (c.kind == ContractInfo::Kind::Interface && base->kind != ContractInfo::Kind::Interface) {
+            cx.error(cx.at(b.name), "interfaces can only inherit from other interfaces");
+            return false;
+        }
+        if (base->kind == ContractInfo::Kind::Library || c.kind == ContractInfo::Kind::Library) {
+            cx.error(cx.at(b.name), "libraries cannot be inherited from and cannot inherit");
+            return false;
+        }
+        if (std::find(bases.begin(), bases.end(), base) != bases.end()) {
+            cx.error(cx.at(b.name), "base '" + b.name.name + "' is listed twice");
+            return false;
+        }
+        bases.push_back(base);
+    }
+    // merge(L(Bn), ..., L(B1), [Bn, ..., B1])
+    std::vector<std::vector<const ContractInfo*>> lists;
+    for (auto b = bases.rbegin(); b != bases.rend(); ++b) lists.push_back((*b)->linearization);
+    std::vector<const ContractInfo*> direct(bases.rbegin(), bases.rend());
+    lists.push_back(direct);
+    std::vector<const ContractInfo*> out{&c};
+    while (true) {
+        bool any = false;
+        for (const auto& l : lists) any = any || !l.empty();
+        if (!any) break;
+        const ContractInfo* pick = nullptr;
+        for (const auto& l : lists) {
+            if (l.empty()) continue;
+            const ContractInfo* head = l.front();
+            bool in_tail = false;
+            for (const auto& other : lists)
+                if (std::find(other.begin() + (other.empty() ? 0 : 1), other.end(), head) != other.end())
+                    in_tail = true;
+            if (!in_tail) {
+                pick = head;
+                break;
+            }
+        }
+        if (!pick) {
+            cx.error(c.loc, "linearization of inheritance graph impossible");
+            return false;
+        }
+        out.push_back(pick);
+        for (auto& l : lists) l.erase(std::remove(l.begin(), l.end(), pick), l.end());
+    }
+    c.linearization = std::move(out);
+    visiting.erase(&c);
+    return true;
+}
+
+}  // namespace
+
 void declare(Context& cx, const ast::source_unit& unit) {
     declare_file_level(cx, unit);
     // Contract names first: contracts may use each other as types.
@@ -573,29 +802,94 @@ void declare(Context& cx, const ast::source_unit& unit) {
             auto c = std::make_unique<ContractInfo>();
             c->name = name;
             c->loc = cx.at(def->name);
+            c->kind = def->kind == "interface" ? ContractInfo::Kind::Interface
+                      : def->kind == "library" ? ContractInfo::Kind::Library
+                                               : ContractInfo::Kind::Contract;
+            c->is_abstract = def->is_abstract;
+            if (def->is_abstract && def->kind != "contract")
+                cx.error(cx.at(def->name), "only contracts can be abstract");
+            if (c->kind == ContractInfo::Kind::Library)
+                cx.error(cx.at(def->name), "libraries are not supported");
             cx.contracts[name] = c.get();
             cx.contract_defs[name] = def;
             cx.prog.contracts.push_back(std::move(c));
         }
     }
-    for (auto& c : cx.prog.contracts) declare_contract(cx, *cx.contract_defs[c->name], *c);
+    // Import aliases: `import {A as B} from "x";` makes B another name of A.
+    for (const auto& el : unit.elements)
+        if (const auto* imp = boost::get<ast::import_directive>(&el.get())) {
+            if (imp->star_alias || imp->unit_alias)
+                cx.error(cx.at(imp->star_alias ? *imp->star_alias : *imp->unit_alias),
+                         "importing a file as a name ('as " +
+                             (imp->star_alias ? imp->star_alias : imp->unit_alias)->name +
+                             "') is not supported; import it whole or name its symbols");
+            for (const auto& sym : imp->symbols) {
+                if (!sym.alias || sym.alias->name == sym.name.name) continue;
+                const std::string& from = sym.name.name;
+                const std::string& to = sym.alias->name;
+                if (cx.contracts.count(to) || cx.file_structs.count(to) || cx.aliases.count(to)) {
+                    cx.error(cx.at(*sym.alias), "identifier '" + to + "' already declared");
+                    continue;
+                }
+                cx.aliases[to] = from;
+                if (auto c = cx.contracts.find(from); c != cx.contracts.end()) cx.contracts[to] = c->second;
+                if (auto s = cx.file_structs.find(from); s != cx.file_structs.end()) cx.file_structs[to] = s->second;
+                if (auto e = cx.file_errors.find(from); e != cx.file_errors.end()) cx.file_errors[to] = e->second;
+                if (auto e = cx.file_events.find(from); e != cx.file_events.end()) cx.file_events[to] = e->second;
+            }
+        }
+    // Bases before the contracts deriving from them.
+    std::vector<ContractInfo*> order;
+    for (auto& c : cx.prog.contracts) {
+        std::set<ContractInfo*> visiting;
+        if (!linearize(cx, *c, visiting)) c->linearization = {c.get()};
+    }
+    for (auto& c : cx.prog.contracts) order.push_back(c.get());
+    std::stable_sort(order.begin(), order.end(), [](const ContractInfo* a, const ContractInfo* b) {
+        return a->linearization.size() < b->linearization.size();
+    });
+    for (auto* c : order) declare_contract(cx, *c);
 }
 
 void enter_contract(Context& cx, ContractInfo& c) {
     cx.contract = &c;
+    cx.origin = &c;
     cx.structs.clear();
     cx.events.clear();
     cx.errors.clear();
     cx.functions.clear();
     cx.modifiers.clear();
     cx.state.clear();
-    for (auto& s : c.structs) cx.structs[s->name] = s.get();
-    for (auto& e : c.events) cx.events[e->name] = e.get();
-    for (auto& e : c.errors) cx.errors[e->name] = e.get();
+    for (auto it = c.linearization.rbegin(); it != c.linearization.rend(); ++it) {
+        for (auto& s : (*it)->structs) cx.structs[s->name] = s.get();
+        for (auto& e : (*it)->events) cx.events[e->name] = e.get();
+        for (auto& e : (*it)->errors) cx.errors[e->name] = e.get();
+    }
     for (auto& f : c.functions)
-        if (f->kind == FunctionInfo::Kind::Function) cx.functions[f->name] = f.get();
-    for (auto& m : c.modifiers) cx.modifiers[m->name] = m.get();
+        if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) && !f->overridden)
+            cx.functions[f->name].push_back(f.get());
+    for (auto& m : c.modifiers)
+        if (!m->overridden) cx.modifiers[m->name] = m.get();
     for (auto& v : c.state_vars) cx.state[v->name] = v.get();
+}
+
+std::vector<const FunctionInfo*> Context::visible_functions(const std::string& name) const {
+    std::vector<const FunctionInfo*> out;
+    auto it = functions.find(name);
+    if (it == functions.end()) return out;
+    for (const FunctionInfo* f : it->second) {
+        if (f->kind == FunctionInfo::Kind::Getter) continue;  // a state variable here, not a function
+        // Visible when `origin` or one of its bases declares this overload (the final override may
+        // come from a contract deriving from `origin`).
+        bool visible = !origin;
+        for (const auto& g : contract->functions)
+            if (g->key == f->key && g->kind == FunctionInfo::Kind::Function && origin &&
+                origin->derives_from(g->origin) &&
+                (g->visibility != Visibility::Private || g->origin == origin))
+                visible = true;
+        if (visible) out.push_back(f);
+    }
+    return out;
 }
 
 }  // namespace trainchain::compiler::analysis

@@ -425,21 +425,56 @@ void declare_parameters(Context& cx, const std::vector<VarInfo*>& params, bool r
     }
 }
 
+/// The arguments `args` given for the constructor of the base `name` of the contract `cx.origin` (in
+/// its base list or on its constructor), typed against that constructor's parameters and kept in the
+/// contract being checked.
+void base_constructor_arguments(Context& cx, const ast::identifier& name, const std::vector<ast::expression>* args) {
+    std::string base_name = name.name;
+    if (auto al = cx.aliases.find(base_name); al != cx.aliases.end()) base_name = al->second;
+    const ContractInfo* base = cx.contracts.at(base_name);
+    bool direct = false;
+    for (const auto& b : cx.contract_defs.at(cx.origin->name)->bases) {
+        std::string n = b.name.name;
+        if (auto al = cx.aliases.find(n); al != cx.aliases.end()) n = al->second;
+        direct = direct || n == base->name;
+    }
+    if (!direct) {
+        cx.error(cx.at(name), "'" + name.name + "' is not a direct base of '" + cx.origin->name + "'");
+        return;
+    }
+    BaseConstructor* target = nullptr;
+    for (auto& bc : cx.contract->base_constructors)
+        if (bc.constructor->origin == base) target = &bc;
+    const size_t given = args ? args->size() : 0;
+    const size_t expected = target ? target->constructor->params.size() : 0;
+    if (given != expected) {
+        cx.error(cx.at(name), "wrong argument count for the constructor of '" + name.name + "': " +
+                                  std::to_string(given) + " given but expected " + std::to_string(expected));
+        return;
+    }
+    if (!target || given == 0) return;
+    if (!target->args.empty()) {
+        cx.error(cx.at(name), "base constructor arguments given twice");
+        return;
+    }
+    std::vector<ExprPtr> typed;
+    for (size_t i = 0; i < given; ++i)
+        if (auto e = expected_value(cx, (*args)[i], target->constructor->params[i]->type)) typed.push_back(std::move(e));
+    if (typed.size() == given) target->args = std::move(typed);
+}
+
 /// The modifier invocations of the function being checked, with their arguments typed.
 void modifier_invocations(Context& cx, const ast::function_definition& fd, FunctionInfo& f) {
     for (const auto& a : fd.attributes) {
         const auto* mi = boost::get<ast::modifier_invocation>(&a.get());
         if (!mi) continue;
         auto it = cx.modifiers.find(mi->name.name);
-        if (mi->name.name == "virtual" || mi->name.name == "override") {
-            cx.error(cx.at(mi->name),
-                     "'" + mi->name.name + "' is not supported (inheritance is outside the subset)");
-            continue;
-        }
+        if (mi->name.name == "virtual" || mi->name.name == "override") continue;  // read by the declarations
         if (it == cx.modifiers.end()) {
-            if (cx.contracts.count(mi->name.name))
-                cx.error(cx.at(mi->name),
-                         "base constructor calls are not supported (inheritance is outside the subset)");
+            if (cx.contracts.count(mi->name.name) && f.kind == FunctionInfo::Kind::Constructor)
+                base_constructor_arguments(cx, mi->name, mi->arguments ? &*mi->arguments : nullptr);
+            else if (cx.contracts.count(mi->name.name))
+                cx.error(cx.at(mi->name), "base constructor arguments can only be given on a constructor");
             else
                 cx.error(cx.at(mi->name), "undeclared modifier '" + mi->name.name + "'");
             continue;
@@ -491,9 +526,32 @@ void check_function(Context& cx, FunctionInfo& f) {
 }  // namespace
 
 void check_bodies(Context& cx, ContractInfo& c) {
-    for (auto& mi : c.modifiers) check_modifier(cx, *mi);
-    for (auto& f : c.functions)
+    for (auto& mi : c.modifiers) {
+        cx.origin = mi->origin;
+        check_modifier(cx, *mi);
+    }
+    for (auto& f : c.functions) {
+        cx.origin = f->origin;
         if (f->ast) check_function(cx, *f);  // getters are built complete
+    }
+    // Arguments in base lists (`contract C is B(1)`), in the contract's scope.
+    for (const ContractInfo* origin : c.linearization) {
+        cx.origin = origin;
+        cx.function = nullptr;
+        cx.modifier = nullptr;
+        cx.scopes.assign(1, {});
+        for (const auto& b : cx.contract_defs.at(origin->name)->bases)
+            if (b.arguments) base_constructor_arguments(cx, b.name, &*b.arguments);
+    }
+    // Every base constructor that takes arguments needs them.
+    if (c.deployable())
+        for (const auto& bc : c.base_constructors)
+            if (!bc.constructor->params.empty() && bc.args.empty()) {
+                cx.error(c.loc, "no arguments passed to the base constructor of '" + bc.constructor->origin->name +
+                                    "'; specify the arguments or mark '" + c.name + "' as abstract");
+                break;
+            }
+    cx.origin = &c;
 }
 
 }  // namespace trainchain::compiler::analysis

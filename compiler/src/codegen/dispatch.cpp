@@ -139,7 +139,7 @@ void Gen::runtime() {
     std::vector<const FunctionInfo*> external;
     for (const auto& f : contract_.functions)
         if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) &&
-            f->externally_visible())
+            f->externally_visible() && !f->overridden)
             external.push_back(f.get());
     std::sort(external.begin(), external.end(),
               [](const FunctionInfo* a, const FunctionInfo* b) { return a->selector < b->selector; });
@@ -246,6 +246,21 @@ void Gen::init(const vm::bytes& runtime_code, const std::vector<std::vector<size
         push(var->slot);
         expr(*value);
         storage_store(var->type, StorageRef{false, var->offset});
+    }
+    // The bases' constructors: their arguments, most derived first, then their bodies, most basic
+    // first (as solc's legacy code generator runs them), then the contract's own.
+    for (const auto& bc : contract_.base_constructors)
+        for (size_t i = 0; i < bc.args.size(); ++i) {
+            loc_ = bc.args[i]->loc;
+            expr(*bc.args[i]);
+            positions_[bc.constructor->params[i]] = height_ - 1;
+        }
+    for (auto it = contract_.base_constructors.rbegin(); it != contract_.base_constructors.rend(); ++it) {
+        loc_ = it->constructor->loc;
+        current_returns_.clear();
+        const int h = height_;
+        function_body(*it->constructor);
+        pop_to(h);
     }
     if (ctor) {
         loc_ = ctor->loc;

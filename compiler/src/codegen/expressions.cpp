@@ -443,6 +443,28 @@ void Gen::expr_builtin(const Expr& e) {
         case Builtin::MsgValue:
             op(Opcode::CALLVALUE);
             break;
+        case Builtin::MsgData:  // a `bytes` in memory: [length][the calldata]
+            op(Opcode::CALLDATASIZE);
+            dup(1);
+            push(32);
+            op(Opcode::ADD);
+            allocate_dynamic();  // [len, ptr]
+            dup(2);
+            dup(2);
+            op(Opcode::MSTORE);
+            swap(1);  // [ptr, len]
+            push(uint64_t{0});
+            dup(3);
+            push(32);
+            op(Opcode::ADD);
+            op(Opcode::CALLDATACOPY);  // [ptr]
+            break;
+        case Builtin::MsgSig:
+            push(uint64_t{0});
+            op(Opcode::CALLDATALOAD);
+            push(uint256{0xffffffff} << uint256{224});
+            op(Opcode::AND);
+            break;
         case Builtin::TxOrigin:
             op(Opcode::ORIGIN);
             break;

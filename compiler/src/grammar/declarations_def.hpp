@@ -35,6 +35,13 @@ TRAINCHAIN_ANNOTATED(special_function)
 TRAINCHAIN_ANNOTATED(modifier_definition)
 struct contract_member_class : recover_errors<sync_level::member, false> {};
 TRAINCHAIN_ANNOTATED(contract_definition)
+TRAINCHAIN_ANNOTATED(contract_kind)
+TRAINCHAIN_ANNOTATED(base_list)
+TRAINCHAIN_ANNOTATED(import_symbol)
+TRAINCHAIN_ANNOTATED(import_plain)
+TRAINCHAIN_ANNOTATED(import_star)
+TRAINCHAIN_ANNOTATED(import_named)
+TRAINCHAIN_ANNOTATED(import_directive)
 TRAINCHAIN_ANNOTATED(pragma_text)
 TRAINCHAIN_ANNOTATED(pragma_directive)
 struct source_element_class : recover_errors<sync_level::top, false> {};
@@ -49,8 +56,8 @@ const x3::rule<struct_definition_class, ast::struct_definition> struct_definitio
 const x3::rule<event_definition_class, ast::event_definition> event_definition = "'event'";
 const x3::rule<error_definition_class, ast::error_definition> error_definition = "'error'";
 const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_invocation = "modifier";
-/// `virtual` / `override` on a function: kept as a modifier invocation named by the keyword, so that
-/// the semantic pass can report it at its position (inheritance is outside the subset).
+/// `virtual`, `override` or `override(A, B)` on a function: kept as a modifier invocation named by the
+/// keyword (the bases of `override(...)` as its arguments), read by the declarations pass.
 const x3::rule<inheritance_keyword_class, ast::identifier> inheritance_keyword = "function attribute";
 const x3::rule<inheritance_attribute_class, ast::modifier_invocation> inheritance_attribute =
     "function attribute";
@@ -63,6 +70,13 @@ const x3::rule<special_function_class, ast::function_definition> special_functio
 const x3::rule<modifier_definition_class, ast::modifier_definition> modifier_definition = "'modifier'";
 const x3::rule<contract_member_class, ast::contract_member> contract_member = "contract member";
 const x3::rule<contract_definition_class, ast::contract_definition> contract_definition = "'contract'";
+const x3::rule<contract_kind_class, std::string> contract_kind = "'contract', 'interface' or 'library'";
+const x3::rule<base_list_class, std::vector<ast::modifier_invocation>> base_list = "base contract";
+const x3::rule<import_symbol_class, ast::import_symbol> import_symbol = "identifier";
+const x3::rule<import_plain_class, ast::import_directive> import_plain = "import path";
+const x3::rule<import_star_class, ast::import_directive> import_star = "'*'";
+const x3::rule<import_named_class, ast::import_directive> import_named = "'{'";
+const x3::rule<import_directive_class, ast::import_directive> import_directive = "'import'";
 const x3::rule<pragma_text_class, std::string> pragma_text = "pragma text";
 const x3::rule<pragma_directive_class, ast::pragma_directive> pragma_directive = "'pragma'";
 const x3::rule<source_element_class, ast::source_element> source_element = "source element";
@@ -79,7 +93,7 @@ const auto event_definition_def =
 const auto error_definition_def = kw("error") >> identifier >> parameter_list > ';';
 const auto modifier_invocation_def = identifier >> -argument_list;
 const auto inheritance_keyword_def = modifier_keyword;
-const auto inheritance_attribute_def = inheritance_keyword >> x3::attr(boost::optional<expression_list>());
+const auto inheritance_attribute_def = inheritance_keyword >> -argument_list;
 const auto function_attribute_def = function_keyword | inheritance_attribute | modifier_invocation;
 const auto function_body_def = block | ';';
 const auto function_definition_def = kw_string("function") > identifier > parameter_list >
@@ -96,22 +110,33 @@ const auto contract_member_def =
     function_type | function_definition | constructor_definition | special_function | modifier_definition |
     struct_definition | event_definition | error_definition | unsupported_member | state_variable |
     (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"contract member"});
-const auto contract_definition_def =
-    kw("contract") > identifier > -unsupported_inheritance > '{' > recovering[contract_member] > '}';
+const auto contract_kind_def = kw_string("contract") | kw_string("interface") | kw_string("library");
+const auto base_list_def = (kw("is") > (modifier_invocation % ',')) | x3::attr(std::vector<ast::modifier_invocation>());
+const auto contract_definition_def = x3::matches[kw("abstract")] >> contract_kind > identifier > base_list > '{' >
+                                     recovering[contract_member] > '}';
+const auto import_symbol_def = identifier > -(kw("as") > identifier);
+const auto no_symbols = x3::attr(std::vector<ast::import_symbol>());
+const auto no_alias = x3::attr(boost::optional<ast::identifier>());
+const auto import_plain_def = no_symbols >> no_alias >> string_literal >> -(kw("as") > identifier);
+const auto import_star_def = no_symbols >> ('*' > kw("as") > identifier) > kw("from") > string_literal > no_alias;
+const auto import_named_def =
+    ('{' > (import_symbol % ',') > '}') >> no_alias > kw("from") > string_literal > no_alias;
+const auto import_directive_def = kw("import") > (import_plain | import_star | import_named) > ';';
 // The words up to the `;`, with the spaces between them but none after the last.
 const auto pragma_text_def = x3::raw[x3::lexeme[+~x3::ascii::char_("; \t\r\n\f\v") % +x3::ascii::space]];
 const auto pragma_directive_def = kw("pragma") > pragma_text > ';';
 const auto source_element_def =
-    pragma_directive | contract_definition | struct_definition | error_definition | event_definition |
-    unsupported_top_level |
-    ((!x3::eoi) > expected_parser{"'contract', 'pragma', 'struct', 'error' or 'event'"});
+    pragma_directive | import_directive | contract_definition | struct_definition | error_definition |
+    event_definition | unsupported_top_level |
+    ((!x3::eoi) > expected_parser{"'contract', 'interface', 'pragma', 'import', 'struct', 'error' or 'event'"});
 const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
 BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, event_definition, error_definition,
                     modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute,
                     function_body, function_definition, constructor_definition, special_function,
-                    modifier_definition, contract_member, contract_definition, pragma_text, pragma_directive,
+                    modifier_definition, contract_member, contract_kind, base_list, contract_definition,
+                    import_symbol, import_plain, import_star, import_named, import_directive, pragma_text, pragma_directive,
                     source_element, source_elements, source_unit_rule)
 
 }  // namespace trainchain::compiler::parser

@@ -388,11 +388,9 @@ const auto any_member_keyword = any_top_level_keyword | kw("function") | kw("mod
                                 kw("event") | kw("struct") | kw("enum") | kw("using");
 const function_type_parser function_type{};
 
-const unsupported_parser unsupported_top_level{"import", "interface", "library", "abstract",
-                                               "using",  "enum",      "type",    "function"};
+const unsupported_parser unsupported_top_level{"using", "enum", "type", "function"};
 const unsupported_parser unsupported_member{"using", "enum", "type"};
 const unsupported_parser unsupported_statement{"assembly", "try", "throw"};
-const unsupported_parser unsupported_inheritance{"is"};
 
 /// Binary operators; longest match, and never the start of an assignment operator (`<<=`, `+=`).
 struct binary_operator_table : x3::symbols<std::string> {
