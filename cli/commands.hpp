@@ -153,6 +153,12 @@ void add_completion_commands(CLI::App& app, int& exit_code);
 /// positional arguments.
 std::string bash_completion(const CLI::App& app, const std::string& program);
 
+/// Where a compilation looks for imported sources: solc's `--base-path` and `--include-path`.
+struct ImportPaths {
+    std::string base_path;
+    std::vector<std::string> include_paths;
+};
+
 /// `exec --deploy FILE.sol [--contract NAME] [--ctor-args V...] [--call SIG ARGS...]`.
 struct DeployOptions {
     std::string source;

@@ -22,10 +22,12 @@ using namespace trainchain::vm;
 namespace abi = trainchain::compiler::abi;
 
 /// Compiles a file, printing its diagnostics to stderr; throws when it has errors.
-compiler::CompileResult compile_file(const std::string& path, bool optimize) {
+compiler::CompileResult compile_file(const std::string& path, bool optimize, const ImportPaths& paths = {}) {
     const std::string source = read_text(path);
     compiler::Options options;
     options.optimize = optimize;
+    options.base_path = paths.base_path;
+    options.include_paths = paths.include_paths;
     auto result = compiler::compile(source, path == "-" ? "<stdin>" : path, options);
     for (const auto& d : result.diagnostics) fmt::print(stderr, "{}", d.format());
     if (!result.ok()) {
@@ -38,8 +40,8 @@ compiler::CompileResult compile_file(const std::string& path, bool optimize) {
 }
 
 int run_compile(const std::string& file, const std::string& out_dir, bool abi_only, bool asm_listing,
-                bool o0) {
-    const auto result = compile_file(file, !o0);
+                bool o0, const ImportPaths& paths) {
+    const auto result = compile_file(file, !o0, paths);
     if (!out_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(out_dir, ec);
@@ -227,15 +229,20 @@ void add_contract_commands(CLI::App& app, int& exit_code) {
     auto abi_only = std::make_shared<bool>(false);
     auto asm_listing = std::make_shared<bool>(false);
     auto level = std::make_shared<int>(1);
+    auto paths = std::make_shared<ImportPaths>();
     c->add_option("FILE", *file, "source file (.sol), or - for standard input")->required();
+    c->add_option("--base-path", paths->base_path,
+                  "where imports are looked up first, as solc's --base-path (default: the current folder)");
+    c->add_option("--include-path", paths->include_paths,
+                  "further folders for imports, tried in order after the base path (repeatable), as solc's");
     c->add_option("-o,--output-dir", *out_dir,
                   "write NAME.bin, NAME.bin-runtime, NAME.abi (and NAME.asm) here");
     c->add_flag("--abi", *abi_only, "print the ABI JSON");
     c->add_flag("--asm", *asm_listing, "print the assembly listing with source positions");
     c->add_option("-O", *level, "optimization: -O0 turns the peephole optimizer off, -O1 (default) on")
         ->check(CLI::Range(0, 1));
-    c->callback(guarded(exit_code, [file, out_dir, abi_only, asm_listing, level] {
-        return run_compile(*file, *out_dir, *abi_only, *asm_listing, *level == 0);
+    c->callback(guarded(exit_code, [file, out_dir, abi_only, asm_listing, level, paths] {
+        return run_compile(*file, *out_dir, *abi_only, *asm_listing, *level == 0, *paths);
     }));
 }
 

@@ -286,6 +286,12 @@ struct struct_definition : x3::position_tagged {
     std::vector<struct_member> members;
 };
 
+/// `enum E { A, B, C }`
+struct enum_definition : x3::position_tagged {
+    identifier name;
+    std::vector<identifier> members;
+};
+
 /// `event E(uint256 indexed a, address b) anonymous;`
 struct event_definition : x3::position_tagged {
     identifier name;
@@ -330,7 +336,7 @@ struct modifier_definition : x3::position_tagged {
 };
 
 struct contract_member : x3::variant<function_definition, modifier_definition, state_variable,
-                                     struct_definition, event_definition, error_definition> {
+                                     struct_definition, enum_definition, event_definition, error_definition> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -365,7 +371,7 @@ struct pragma_directive : x3::position_tagged {
 };
 
 struct source_element : x3::variant<pragma_directive, import_directive, contract_definition, struct_definition,
-                                    error_definition, event_definition> {
+                                    enum_definition, error_definition, event_definition> {
     using base_type::base_type;
     using base_type::operator=;
 };

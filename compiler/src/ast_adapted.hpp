@@ -50,6 +50,7 @@ BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::do_while_statement, body, c
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::state_variable, type, attributes, name, initial)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::struct_member, type, name)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::struct_definition, name, members)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::enum_definition, name, members)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::event_definition, name, parameters, anonymous)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::error_definition, name, parameters)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::modifier_invocation, name, arguments)

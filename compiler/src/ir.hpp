@@ -293,6 +293,7 @@ struct ContractInfo {
     std::vector<std::unique_ptr<EventInfo>> events;
     std::vector<std::unique_ptr<ErrorInfo>> errors;
     std::vector<std::unique_ptr<StructInfo>> structs;
+    std::vector<std::unique_ptr<EnumInfo>> enums;
     std::vector<std::unique_ptr<VarInfo>> locals;  ///< owns every parameter and local
     std::vector<const ContractInfo*> creates;      ///< contracts this one deploys with `new`
     std::vector<VarInfo*> immutables;

@@ -16,6 +16,7 @@ struct Program {
     std::vector<std::unique_ptr<ContractInfo>> contracts;  ///< in source order
     // File-level definitions, shared by the contracts.
     std::vector<std::unique_ptr<StructInfo>> structs;
+    std::vector<std::unique_ptr<EnumInfo>> enums;
     std::vector<std::unique_ptr<EventInfo>> events;
     std::vector<std::unique_ptr<ErrorInfo>> errors;
 };

@@ -17,6 +17,7 @@ Type make(Type::Kind kind) {
 unsigned Type::storage_bytes() const noexcept {
     switch (kind) {
         case Kind::Bool:
+        case Kind::Enum:
             return 1;
         case Kind::Uint:
         case Kind::Int:
@@ -70,6 +71,8 @@ std::string Type::name() const {
             return "struct " + struct_info->name;
         case Kind::Contract:
             return "contract " + contract->name;
+        case Kind::Enum:
+            return "enum " + enum_info->name;
         case Kind::IntLiteral:
             return "int_const";
         case Kind::StringLiteral:
@@ -89,6 +92,8 @@ std::string Type::abi_name() const {
     switch (kind) {
         case Kind::Contract:
             return "address";
+        case Kind::Enum:
+            return "uint8";
         case Kind::Array:
             return element->abi_name() + "[" + (length ? std::to_string(*length) : "") + "]";
         case Kind::Struct: {
@@ -180,6 +185,12 @@ const Type* Types::contract(const ContractInfo* c) {
     t.contract = c;
     t.bits = 160;
     return intern(t, "contract:" + std::to_string(reinterpret_cast<uintptr_t>(c)));
+}
+const Type* Types::enum_type(const EnumInfo* e) {
+    Type t = make(Type::Kind::Enum);
+    t.enum_info = e;
+    t.bits = 8;
+    return intern(t, "enum:" + std::to_string(reinterpret_cast<uintptr_t>(e)));
 }
 const Type* Types::tuple(std::vector<const Type*> members) {
     std::string key = "tuple:";

@@ -13,6 +13,7 @@ namespace trainchain::compiler {
 
 struct StructInfo;
 struct ContractInfo;
+struct EnumInfo;
 
 /// A type. Compare by pointer: Types interns them.
 struct Type {
@@ -28,6 +29,7 @@ struct Type {
         Mapping,
         Struct,
         Contract,
+        Enum,           ///< a user-defined enum: a uint8 with values 0 .. members - 1
         IntLiteral,     ///< a compile-time number (the value lives in the expression)
         StringLiteral,  ///< a compile-time string
         Tuple,          ///< several values (returns, tuple expressions)
@@ -41,6 +43,7 @@ struct Type {
     std::optional<uint64_t> length;  ///< fixed-size Array
     const StructInfo* struct_info = nullptr;
     const ContractInfo* contract = nullptr;
+    const EnumInfo* enum_info = nullptr;
     std::vector<const Type*> members;  ///< Tuple
 
     [[nodiscard]] bool is_integer() const noexcept { return kind == Kind::Uint || kind == Kind::Int; }
@@ -48,7 +51,7 @@ struct Type {
     /// A type held in one stack word by value.
     [[nodiscard]] bool is_value() const noexcept {
         return kind == Kind::Bool || kind == Kind::Uint || kind == Kind::Int || kind == Kind::Address ||
-               kind == Kind::FixedBytes || kind == Kind::Contract;
+               kind == Kind::FixedBytes || kind == Kind::Contract || kind == Kind::Enum;
     }
     /// string, bytes, arrays, structs and mappings: held by reference to a data location.
     [[nodiscard]] bool is_reference() const noexcept {
@@ -69,6 +72,12 @@ struct Type {
     [[nodiscard]] bool abi_dynamic() const;
     /// The largest value of an integer type, as a decimal digit string, and the smallest.
     [[nodiscard]] std::string max_text() const;
+};
+
+/// An enum definition: its name and its members' names, in order (the values 0, 1, ...).
+struct EnumInfo {
+    std::string name;
+    std::vector<std::string> members;
 };
 
 /// One member of a struct, with its place in storage.
@@ -109,6 +118,7 @@ public:
     const Type* mapping(const Type* key, const Type* value);
     const Type* struct_type(const StructInfo* s);
     const Type* contract(const ContractInfo* c);
+    const Type* enum_type(const EnumInfo* e);
     const Type* tuple(std::vector<const Type*> members);
 
 private:

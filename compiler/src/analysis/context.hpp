@@ -34,6 +34,7 @@ struct Context {
     std::map<std::string, ContractInfo*> contracts;
     std::map<std::string, const ast::contract_definition*> contract_defs;
     std::map<std::string, StructInfo*> file_structs;
+    std::map<std::string, EnumInfo*> file_enums;
     std::map<std::string, EventInfo*> file_events;
     std::map<std::string, ErrorInfo*> file_errors;
     /// Every member name each contract declares, whether its declaration was accepted or not: a use
@@ -43,6 +44,7 @@ struct Context {
     // ---- the contract being declared or checked --------------------------------------------
     ContractInfo* contract = nullptr;
     std::map<std::string, StructInfo*> structs;
+    std::map<std::string, EnumInfo*> enums;
     std::map<std::string, EventInfo*> events;
     std::map<std::string, ErrorInfo*> errors;
     /// The functions a name denotes here: one per parameter list (overloads), each the most derived
@@ -72,6 +74,7 @@ struct Context {
 
     /// A struct, event or error visible here: the contract's own first, then the file's.
     const StructInfo* find_struct(const std::string& name) const;
+    const EnumInfo* find_enum(const std::string& name) const;
     const EventInfo* find_event(const std::string& name) const;
     const ErrorInfo* find_error(const std::string& name) const;
     /// A local variable or parameter in scope, innermost first; null when there is none.

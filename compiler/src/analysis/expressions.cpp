@@ -174,6 +174,11 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.type = cx.types.struct_type(s);
         return it;
     }
+    if (const EnumInfo* en = cx.find_enum(n)) {
+        it.kind = Item::Kind::TypeName;
+        it.type = cx.types.enum_type(en);
+        return it;
+    }
     if (auto c = cx.contracts.find(n); c != cx.contracts.end()) {
         it.kind = Item::Kind::TypeName;
         it.type = cx.types.contract(c->second);
@@ -405,6 +410,8 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
     if (base.kind == Item::Kind::Super) return super_member(cx, name, where);
     if (base.kind == Item::Kind::TypeInfo) {
         const Type* t = base.type;
+        if ((name == "max" || name == "min") && t->kind == Type::Kind::Enum)
+            return value(constant(cx, name == "max" ? cpp_int(t->enum_info->members.size() - 1) : cpp_int(0), t, where));
         if ((name == "max" || name == "min") && t->is_integer()) {
             const cpp_int maxv = (one << (t->is_signed() ? t->bits - 1 : t->bits)) - 1;
             const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
@@ -412,6 +419,15 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
         }
         cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
         return {};
+    }
+    if (base.kind == Item::Kind::TypeName && base.type->kind == Type::Kind::Enum) {
+        const auto& members = base.type->enum_info->members;
+        const auto m = std::find(members.begin(), members.end(), name);
+        if (m == members.end()) {
+            cx.error(where, "member '" + name + "' not found in " + base.type->name());
+            return {};
+        }
+        return value(constant(cx, cpp_int(m - members.begin()), base.type, where));
     }
     if (base.kind == Item::Kind::TypeName) {
         // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...

@@ -60,6 +60,25 @@ void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s
     cx.resolving_structs.erase(def.name.name);
 }
 
+/// An enum: at least one and at most 256 members, each named once.
+std::unique_ptr<EnumInfo> make_enum(Context& cx, const ast::enum_definition& def) {
+    auto info = std::make_unique<EnumInfo>();
+    info->name = def.name.name;
+    std::set<std::string> seen;
+    for (const auto& m : def.members) {
+        if (!seen.insert(m.name).second) {
+            cx.error(cx.at(m), "identifier '" + m.name + "' already declared");
+            return nullptr;
+        }
+        info->members.push_back(m.name);
+    }
+    if (info->members.size() > 256) {
+        cx.error(cx.at(def.name), "enum with more than 256 members");
+        return nullptr;
+    }
+    return info;
+}
+
 EventInfo* make_event(Context& cx, const ast::event_definition& def) {
     auto ev = std::make_unique<EventInfo>();
     ev->name = def.name.name;
@@ -282,7 +301,10 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     }
     if (!params_ok) return;
     // What the ABI code of this compiler can decode and encode.
-    if (external) {
+    // Only the parameters of the constructor a deployment runs are decoded from the code's end; a
+    // base constructor takes its arguments from the contract deriving from it.
+    const bool decoded = f->kind != FunctionInfo::Kind::Constructor || (own && c.deployable());
+    if (external && decoded) {
         auto check = [&](const VarInfo* v, bool is_param) {
             const Type* t = v->type;
             bool ok = t->is_value() || t->is_byte_array();
@@ -469,6 +491,14 @@ void declare_own_types(Context& cx, const ast::contract_definition& def, Contrac
             c.structs.push_back(std::move(info));
         }
     for (const auto& m : def.members)
+        if (const auto* e = boost::get<ast::enum_definition>(&m.get())) {
+            if (!claim(e->name)) continue;
+            if (auto info = make_enum(cx, *e)) {
+                cx.enums[info->name] = info.get();
+                c.enums.push_back(std::move(info));
+            }
+        }
+    for (const auto& m : def.members)
         if (const auto* s = boost::get<ast::struct_definition>(&m.get()))
             if (auto it = cx.structs.find(s->name.name);
                 it != cx.structs.end() && it->second->members.empty())
@@ -507,6 +537,7 @@ void declare_contract(Context& cx, ContractInfo& c) {
             declare_own_types(cx, def, c, names);
         } else {
             for (const auto& st : origin->structs) cx.structs[st->name] = st.get();
+            for (const auto& en : origin->enums) cx.enums[en->name] = en.get();
             for (const auto& e : origin->events) {
                 cx.events[e->name] = e.get();
                 add_once(c.used_events, static_cast<const EventInfo*>(e.get()));
@@ -516,6 +547,7 @@ void declare_contract(Context& cx, ContractInfo& c) {
                 add_once(c.used_errors, static_cast<const ErrorInfo*>(e.get()));
             }
             for (const auto& st : origin->structs) names.insert(st->name);
+            for (const auto& en : origin->enums) names.insert(en->name);
             for (const auto& e : origin->errors) names.insert(e->name);
         }
         auto claim = [&](const ast::identifier& id) {
@@ -641,6 +673,17 @@ void declare_contract(Context& cx, ContractInfo& c) {
 }
 
 void declare_file_level(Context& cx, const ast::source_unit& unit) {
+    for (const auto& el : unit.elements)
+        if (const auto* e = boost::get<ast::enum_definition>(&el.get())) {
+            if (cx.file_enums.count(e->name.name) || cx.file_structs.count(e->name.name)) {
+                cx.error(cx.at(e->name), "identifier '" + e->name.name + "' already declared");
+                continue;
+            }
+            if (auto info = make_enum(cx, *e)) {
+                cx.file_enums[info->name] = info.get();
+                cx.prog.enums.push_back(std::move(info));
+            }
+        }
     for (const auto& el : unit.elements) {
         if (const auto* s = boost::get<ast::struct_definition>(&el.get())) {
             if (cx.file_structs.count(s->name.name)) {
@@ -679,6 +722,12 @@ void declare_file_level(Context& cx, const ast::source_unit& unit) {
 const StructInfo* Context::find_struct(const std::string& name) const {
     if (auto it = structs.find(name); it != structs.end()) return it->second;
     if (auto it = file_structs.find(name); it != file_structs.end()) return it->second;
+    return nullptr;
+}
+
+const EnumInfo* Context::find_enum(const std::string& name) const {
+    if (auto it = enums.find(name); it != enums.end()) return it->second;
+    if (auto it = file_enums.find(name); it != file_enums.end()) return it->second;
     return nullptr;
 }
 
@@ -860,8 +909,10 @@ void enter_contract(Context& cx, ContractInfo& c) {
     cx.functions.clear();
     cx.modifiers.clear();
     cx.state.clear();
+    cx.enums.clear();
     for (auto it = c.linearization.rbegin(); it != c.linearization.rend(); ++it) {
         for (auto& s : (*it)->structs) cx.structs[s->name] = s.get();
+        for (auto& e : (*it)->enums) cx.enums[e->name] = e.get();
         for (auto& e : (*it)->events) cx.events[e->name] = e.get();
         for (auto& e : (*it)->errors) cx.errors[e->name] = e.get();
     }

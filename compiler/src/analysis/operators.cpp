@@ -113,8 +113,8 @@ ExprPtr binary(Context& cx, const std::string& op_text, ExprPtr lhs, ExprPtr rhs
         }
         const Type* t = lhs->type;
         if (is_comparison(*op)) {
-            const bool ordered =
-                t->is_integer() || t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Address;
+            const bool ordered = t->is_integer() || t->kind == Type::Kind::FixedBytes ||
+                                 t->kind == Type::Kind::Address || t->kind == Type::Kind::Enum;
             const bool equal = ordered || t->kind == Type::Kind::Bool || t->kind == Type::Kind::Contract;
             if (!(*op == BinaryOp::Eq || *op == BinaryOp::Ne ? equal : ordered)) return incompatible();
             out->type = cx.types.boolean();

@@ -42,6 +42,7 @@ const Type* resolve_base(Context& cx, const ast::type_base& b) {
             }
             return cx.types.struct_type(s);
         }
+        if (const EnumInfo* e = cx.find_enum(id->name)) return cx.types.enum_type(e);
         if (auto it = cx.contracts.find(id->name); it != cx.contracts.end())
             return cx.types.contract(it->second);
         if (id->name == "fixed" || id->name == "ufixed" || id->name.rfind("fixed", 0) == 0 ||
@@ -190,6 +191,10 @@ ExprPtr implicit(Context& cx, ExprPtr e, const Type* to, Location where, const c
         case Type::Kind::Address:
             if (to->kind == Type::Kind::Address && !to->payable) return retyped(to);
             return fail();
+        case Type::Kind::Contract:
+            // A contract converts to each of its bases (and the interfaces it implements).
+            if (to->kind == Type::Kind::Contract && from->contract->derives_from(to->contract)) return retyped(to);
+            return fail();
         case Type::Kind::Bytes:
         case Type::Kind::String:
             return fail();
@@ -225,6 +230,13 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
             return constant(cx, v, to, where);
         }
         if (to->kind == Type::Kind::Address && v >= 0 && v < (one << 160)) return constant(cx, v, to, where);
+        if (to->kind == Type::Kind::Enum) {
+            if (v < 0 || v >= cpp_int(to->enum_info->members.size())) {
+                cx.error(where, "enum conversion is out of bounds: " + v.str() + " is not a member of " + to->name());
+                return nullptr;
+            }
+            return constant(cx, v, to, where);
+        }
         if (to->kind == Type::Kind::FixedBytes && v >= 0 && v < (one << to->bits))
             return constant(cx, v << (256 - to->bits), to, where);
         return fail();
@@ -235,9 +247,14 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
         return fail();
     }
     switch (to->kind) {
+        case Type::Kind::Enum:
+            // From any integer (Panic 0x21 at run time when out of range), or the same enum.
+            if (from->is_integer()) return convert(to);
+            return fail();
         case Type::Kind::Uint:
         case Type::Kind::Int:
             if (from->is_integer() && (from->kind == to->kind || from->bits == to->bits)) return convert(to);
+            if (from->kind == Type::Kind::Enum) return convert(to);
             if (from->kind == Type::Kind::FixedBytes && from->bits == to->bits &&
                 to->kind == Type::Kind::Uint)
                 return convert(to);

@@ -27,6 +27,10 @@ void Gen::clean(const Type* t) {
             op(Opcode::ISZERO);
             op(Opcode::ISZERO);
             break;
+        case Type::Kind::Enum:
+            push(low_mask(8));
+            op(Opcode::AND);
+            break;
         case Type::Kind::FixedBytes:
             if (t->bits < 256) {
                 push(high_mask(t->bits));
@@ -40,6 +44,15 @@ void Gen::clean(const Type* t) {
 
 void Gen::validate(const Type* t) {
     // [v] -> [v], reverting when v is not a clean value of t (as solc's ABI decoder does).
+    if (t->kind == Type::Kind::Enum) {  // a member's number
+        dup(1);
+        push(t->enum_info->members.size());
+        swap(1);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(revert_label());
+        return;
+    }
     const bool full = (t->is_integer() || t->kind == Type::Kind::FixedBytes) && t->bits == 256;
     if (full) return;
     dup(1);
@@ -96,6 +109,16 @@ void Gen::convert(const Type* from, const Type* to) {
             if (from->kind == Type::Kind::FixedBytes) {
                 push(96);
                 op(Opcode::SHR);
+            }
+            break;
+        case Type::Kind::Enum:  // from an integer: Panic(0x21) unless it names a member
+            if (from->kind != Type::Kind::Enum) {
+                dup(1);
+                push(to->enum_info->members.size());
+                swap(1);
+                op(Opcode::LT);
+                op(Opcode::ISZERO);
+                jumpi(panic_label(0x21));
             }
             break;
         default:

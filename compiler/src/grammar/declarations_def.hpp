@@ -22,6 +22,7 @@ struct source_unit_class : report_and_finish {};
 TRAINCHAIN_ANNOTATED(state_variable)
 TRAINCHAIN_ANNOTATED(struct_member)
 TRAINCHAIN_ANNOTATED(struct_definition)
+TRAINCHAIN_ANNOTATED(enum_definition)
 TRAINCHAIN_ANNOTATED(event_definition)
 TRAINCHAIN_ANNOTATED(error_definition)
 TRAINCHAIN_ANNOTATED(modifier_invocation)
@@ -53,6 +54,7 @@ TRAINCHAIN_ANNOTATED(source_elements)
 const x3::rule<state_variable_class, ast::state_variable> state_variable = "state variable";
 const x3::rule<struct_member_class, ast::struct_member> struct_member = "type name";
 const x3::rule<struct_definition_class, ast::struct_definition> struct_definition = "'struct'";
+const x3::rule<enum_definition_class, ast::enum_definition> enum_definition = "'enum'";
 const x3::rule<event_definition_class, ast::event_definition> event_definition = "'event'";
 const x3::rule<error_definition_class, ast::error_definition> error_definition = "'error'";
 const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_invocation = "modifier";
@@ -88,6 +90,7 @@ const source_unit_type source_unit_rule = "source unit";
 const auto state_variable_def = type_name >> *state_variable_keyword > identifier > -('=' > expression) > ';';
 const auto struct_member_def = type_name > identifier > ';';
 const auto struct_definition_def = kw("struct") > identifier > '{' > *struct_member > '}';
+const auto enum_definition_def = kw("enum") > identifier > '{' > (identifier % ',') > '}';
 const auto event_definition_def =
     kw("event") > identifier > parameter_list > x3::matches[kw("anonymous")] > ';';
 const auto error_definition_def = kw("error") >> identifier >> parameter_list > ';';
@@ -108,7 +111,7 @@ const auto modifier_definition_def =
     kw("modifier") > identifier > -parameter_list > x3::omit[*modifier_keyword] > block;
 const auto contract_member_def =
     function_type | function_definition | constructor_definition | special_function | modifier_definition |
-    struct_definition | event_definition | error_definition | unsupported_member | state_variable |
+    struct_definition | enum_definition | event_definition | error_definition | unsupported_member | state_variable |
     (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"contract member"});
 const auto contract_kind_def = kw_string("contract") | kw_string("interface") | kw_string("library");
 const auto base_list_def = (kw("is") > (modifier_invocation % ',')) | x3::attr(std::vector<ast::modifier_invocation>());
@@ -126,13 +129,13 @@ const auto import_directive_def = kw("import") > (import_plain | import_star | i
 const auto pragma_text_def = x3::raw[x3::lexeme[+~x3::ascii::char_("; \t\r\n\f\v") % +x3::ascii::space]];
 const auto pragma_directive_def = kw("pragma") > pragma_text > ';';
 const auto source_element_def =
-    pragma_directive | import_directive | contract_definition | struct_definition | error_definition |
+    pragma_directive | import_directive | contract_definition | struct_definition | enum_definition | error_definition |
     event_definition | unsupported_top_level |
     ((!x3::eoi) > expected_parser{"'contract', 'interface', 'pragma', 'import', 'struct', 'error' or 'event'"});
 const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
-BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, event_definition, error_definition,
+BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, enum_definition, event_definition, error_definition,
                     modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute,
                     function_body, function_definition, constructor_definition, special_function,
                     modifier_definition, contract_member, contract_kind, base_list, contract_definition,
