@@ -48,8 +48,9 @@ std::string shown(const json& j) {
 
 bool is_identifier(std::string_view s) {
     if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
 }
 
 void only_keys(const Where& w, const json& object, std::initializer_list<std::string_view> allowed,
@@ -69,7 +70,8 @@ uint256 need_amount(const Where& w, const json& j, const std::string& what) {
     if (j.is_number_unsigned()) return uint256{j.get<uint64_t>()};
     if (j.is_number_integer()) w.fail(fmt::format("'{}' must not be negative: {}", what, shown(j)));
     if (j.is_number_float())
-        w.fail(fmt::format("'{}' is not an integer: {} (write numbers beyond 2^64 as strings)", what, shown(j)));
+        w.fail(
+            fmt::format("'{}' is not an integer: {} (write numbers beyond 2^64 as strings)", what, shown(j)));
     if (!j.is_string()) w.fail(fmt::format("'{}' must be a number, not {} {}", what, type_name(j), shown(j)));
     const auto& s = j.get_ref<const std::string&>();
     const auto v = s.empty() ? std::nullopt : uint256::parse(s);
@@ -90,7 +92,8 @@ bytes need_hex(const Where& w, const json& j, const std::string& what) {
     if (s.size() < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
         w.fail(fmt::format("'{}' must be 0x-prefixed hex: {}", what, shown(j)));
     auto b = parse_hex_digits(std::string_view(s).substr(2));
-    if (!b) w.fail(fmt::format("'{}' is not hex (an even number of hex digits after 0x): {}", what, shown(j)));
+    if (!b)
+        w.fail(fmt::format("'{}' is not hex (an even number of hex digits after 0x): {}", what, shown(j)));
     return std::move(*b);
 }
 
@@ -100,7 +103,8 @@ std::string to_hex0x(const bytes& b) { return "0x" + vm::to_hex(b); }
 
 void check_block(const Where& w, const json& block) {
     if (!block.is_object()) w.fail(fmt::format("'block' must be an object, not {}", type_name(block)));
-    only_keys(w, block, {"number", "timestamp", "coinbase", "gas_limit", "prevrandao", "base_fee", "chain_id"},
+    only_keys(w, block,
+              {"number", "timestamp", "coinbase", "gas_limit", "prevrandao", "base_fee", "chain_id"},
               "'block'");
     for (const auto& key : {"number", "timestamp", "gas_limit"})
         if (block.contains(key)) need_int64(w, block[key], std::string("block.") + key);
@@ -116,7 +120,8 @@ void check_expect(const Where& w, const json& e, Step::Kind kind) {
     if (e.contains("status")) {
         const auto& s = need_string(w, e["status"], "expect.status");
         if (s != "success" && s != "revert" && s != "failure")
-            w.fail(fmt::format("expect.status must be \"success\", \"revert\" or \"failure\", not \"{}\"", s));
+            w.fail(
+                fmt::format("expect.status must be \"success\", \"revert\" or \"failure\", not \"{}\"", s));
     }
     if (e.contains("returns")) {
         if (kind == Step::Kind::Deploy) w.fail("expect.returns is for calls (a deployment returns its code)");
@@ -191,27 +196,32 @@ Step parse_step(const Where& w, const json& j, const std::set<std::string>& acco
     if (j.contains("deploy") == j.contains("call")) w.fail("a step needs exactly one of 'deploy' or 'call'");
     s.kind = j.contains("deploy") ? Step::Kind::Deploy : Step::Kind::Call;
     if (s.kind == Step::Kind::Deploy) {
-        only_keys(w, j, {"deploy", "as", "from", "args", "value", "gas", "block", "expect", "reference", "description"},
-                  "a deploy step");
+        only_keys(
+            w, j,
+            {"deploy", "as", "from", "args", "value", "gas", "block", "expect", "reference", "description"},
+            "a deploy step");
         s.target = need_string(w, j["deploy"], "deploy");
         if (s.target.empty()) w.fail("'deploy' must name a contract");
         if (j.contains("as")) {
             s.as = need_string(w, j["as"], "as");
             if (s.as.starts_with("@")) s.as.erase(0, 1);
-            if (!is_identifier(s.as)) w.fail(fmt::format("'as' must be a name (letters, digits, _), not '{}'", s.as));
-            if (!names.insert(s.as).second) w.fail(fmt::format("duplicate name '{}' (an account or an earlier 'as')", s.as));
+            if (!is_identifier(s.as))
+                w.fail(fmt::format("'as' must be a name (letters, digits, _), not '{}'", s.as));
+            if (!names.insert(s.as).second)
+                w.fail(fmt::format("duplicate name '{}' (an account or an earlier 'as')", s.as));
         }
     } else {
         only_keys(w, j,
-                  {"call", "function", "args", "calldata", "from", "value", "gas", "block", "expect", "reference",
-                   "description"},
+                  {"call", "function", "args", "calldata", "from", "value", "gas", "block", "expect",
+                   "reference", "description"},
                   "a call step");
         s.target = need_string(w, j["call"], "call");
         if (s.target.starts_with("@")) {
             if (!names.contains(s.target.substr(1)))
                 w.fail(fmt::format("unknown account or contract '{}'", s.target));
         } else if (s.target.size() != 42 || !address::parse(s.target)) {
-            w.fail(fmt::format("'call' must be @name or an address (0x and 40 hex digits), not '{}'", s.target));
+            w.fail(
+                fmt::format("'call' must be @name or an address (0x and 40 hex digits), not '{}'", s.target));
         }
         if (j.contains("calldata")) {
             if (j.contains("function") || j.contains("args"))
@@ -225,13 +235,15 @@ Step parse_step(const Where& w, const json& j, const std::set<std::string>& acco
     }
     s.args = json::array();
     if (j.contains("args")) {
-        if (!j["args"].is_array()) w.fail(fmt::format("'args' must be an array, not {} {}", type_name(j["args"]), shown(j["args"])));
+        if (!j["args"].is_array())
+            w.fail(fmt::format("'args' must be an array, not {} {}", type_name(j["args"]), shown(j["args"])));
         s.args = j["args"];
     }
     if (j.contains("from")) {
         s.from = need_string(w, j["from"], "from");
         if (!s.from.starts_with("@") || !account_names.contains(s.from.substr(1)))
-            w.fail(fmt::format("unknown account '{}' in 'from' (an account of 'accounts', as @name)", s.from));
+            w.fail(
+                fmt::format("unknown account '{}' in 'from' (an account of 'accounts', as @name)", s.from));
     }
     if (j.contains("value")) s.value = need_amount(w, j["value"], "value");
     if (j.contains("gas")) s.gas = need_int64(w, j["gas"], "gas");
@@ -276,7 +288,8 @@ Script parse_script(const std::string& text, const std::filesystem::path& file) 
     if (doc.contains("base_path")) s.base_path = need_string(w, doc["base_path"], "base_path");
     if (doc.contains("include_paths")) {
         if (!doc["include_paths"].is_array()) w.fail("'include_paths' must be an array of folders");
-        for (const auto& p : doc["include_paths"]) s.include_paths.push_back(need_string(w, p, "include_paths"));
+        for (const auto& p : doc["include_paths"])
+            s.include_paths.push_back(need_string(w, p, "include_paths"));
     }
     if (doc.contains("fork")) {
         s.fork = need_string(w, doc["fork"], "fork");
@@ -286,15 +299,18 @@ Script parse_script(const std::string& text, const std::filesystem::path& file) 
     if (doc.contains("accounts")) {
         if (!doc["accounts"].is_object()) w.fail("'accounts' must be an object {\"name\": {...}}");
         for (const auto& [name, a] : doc["accounts"].items()) {
-            if (!is_identifier(name)) w.fail(fmt::format("account name '{}' is not a name (letters, digits, _)", name));
+            if (!is_identifier(name))
+                w.fail(fmt::format("account name '{}' is not a name (letters, digits, _)", name));
             if (!a.is_object()) w.fail(fmt::format("account '{}' must be an object", name));
             only_keys(w, a, {"balance", "address"}, "account '" + name + "'");
             Account acc{name, {}, uint256{1'000'000'000'000ULL} * uint256{1'000'000'000'000ULL}};
-            if (a.contains("balance")) acc.balance = need_amount(w, a["balance"], "accounts." + name + ".balance");
+            if (a.contains("balance"))
+                acc.balance = need_amount(w, a["balance"], "accounts." + name + ".balance");
             if (a.contains("address")) {
                 const auto& hex = need_string(w, a["address"], "accounts." + name + ".address");
                 const auto parsed = hex.size() == 42 ? address::parse(hex) : std::nullopt;
-                if (!parsed) w.fail(fmt::format("account '{}': address must be 0x and 40 hex digits: {}", name, hex));
+                if (!parsed)
+                    w.fail(fmt::format("account '{}': address must be 0x and 40 hex digits: {}", name, hex));
                 acc.addr = *parsed;
             } else {
                 const std::string seed = "trainchain/account/" + name;
@@ -353,7 +369,8 @@ std::vector<abi::Type> param_types(const Where& w, const json& params, const std
     for (const auto& p : params) {
         auto t = param_type(p);
         if (!t)
-            w.fail(fmt::format("{} has a struct (tuple) parameter, which the script runner cannot encode yet", of));
+            w.fail(fmt::format("{} has a struct (tuple) parameter, which the script runner cannot encode yet",
+                               of));
         out.push_back(*t);
     }
     return out;
@@ -379,7 +396,8 @@ std::optional<EventSig> parse_event(std::string_view text, std::string& error) {
         size_t start = 0;
         while (true) {
             const auto comma = inner.find(',', start);
-            pieces.emplace_back(inner.substr(start, comma == std::string_view::npos ? inner.npos : comma - start));
+            pieces.emplace_back(
+                inner.substr(start, comma == std::string_view::npos ? inner.npos : comma - start));
             if (comma == std::string_view::npos) break;
             start = comma + 1;
         }
@@ -388,8 +406,8 @@ std::optional<EventSig> parse_event(std::string_view text, std::string& error) {
         std::istringstream words(pieces[i]);
         std::vector<std::string> tokens{std::istream_iterator<std::string>(words), {}};
         if (tokens.empty() || tokens.size() > 3 || (tokens.size() == 3 && tokens[1] != "indexed")) {
-            error = fmt::format("parameter {} '{}' is not 'type', 'type indexed' or 'type [indexed] name'", i + 1,
-                                pieces[i]);
+            error = fmt::format("parameter {} '{}' is not 'type', 'type indexed' or 'type [indexed] name'",
+                                i + 1, pieces[i]);
             return std::nullopt;
         }
         e.indexed.push_back(tokens.size() >= 2 && tokens[1] == "indexed");
@@ -408,6 +426,22 @@ std::optional<EventSig> parse_event(std::string_view text, std::string& error) {
     return e;
 }
 
+/// Expected values as a reader compares them with decoded ones: `@name`, hex and numbers bare,
+/// other strings JSON-quoted (as abi::decode writes strings), arrays in brackets.
+std::string show_values(const json& v) {
+    if (v.is_array()) {
+        std::string out = "[";
+        for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + show_values(v[i]);
+        return out + "]";
+    }
+    if (v.is_string()) {
+        const auto& s = v.get_ref<const std::string&>();
+        const bool number = !s.empty() && s.find_first_not_of("-0123456789") == std::string::npos;
+        if (number || s.starts_with("@") || s.starts_with("0x")) return s;
+    }
+    return shown(v);
+}
+
 /// JSON escaping for a string inside an array (abi::encode's text form keeps it whole).
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
@@ -416,7 +450,9 @@ class Runner {
 public:
     Runner(const Script& script, const RunOptions& options) : script_(script), w_{script.file.string()} {
         compile(options);
-        std::string fork_name = !options.fork.empty() ? options.fork : !script.fork.empty() ? script.fork : "Cancun";
+        std::string fork_name = !options.fork.empty()  ? options.fork
+                                : !script.fork.empty() ? script.fork
+                                                       : "Cancun";
         const auto fork = parse_fork(fork_name);
         if (!fork) {
             if (!options.fork.empty()) throw ScriptError(fmt::format("--fork: unknown fork '{}'", fork_name));
@@ -451,7 +487,8 @@ private:
             co.base_path = *options.base_path;
         else
             co.base_path = (dir / script_.base_path.value_or(".")).lexically_normal().string();
-        for (const auto& p : script_.include_paths) co.include_paths.push_back((dir / p).lexically_normal().string());
+        for (const auto& p : script_.include_paths)
+            co.include_paths.push_back((dir / p).lexically_normal().string());
         for (const auto& p : options.include_paths) co.include_paths.push_back(p);
         for (const auto& src : script_.sources) {
             const auto path = (dir / src).lexically_normal();
@@ -484,8 +521,10 @@ private:
                     bool ok = true;
                     for (const auto& p : e["inputs"]) {
                         auto t = param_type(p);
-                        if (!t) ok = false;
-                        else types.push_back(*t);
+                        if (!t)
+                            ok = false;
+                        else
+                            types.push_back(*t);
                     }
                     if (!ok) continue;
                     abi::Signature sig{e["name"].get<std::string>(), types};
@@ -514,8 +553,8 @@ private:
             case K::Int:
                 if (v.is_number_integer()) return v.dump();
                 if (v.is_number_float())
-                    w.fail(fmt::format("{}: {} is not an integer (write numbers beyond 2^64 as strings)", what,
-                                       shown(v)));
+                    w.fail(fmt::format("{}: {} is not an integer (write numbers beyond 2^64 as strings)",
+                                       what, shown(v)));
                 if (v.is_string() && !v.get_ref<const std::string&>().empty()) {
                     const auto& s = v.get_ref<const std::string&>();
                     if (s.find_first_of(",[]\" ") != std::string::npos)
@@ -537,7 +576,8 @@ private:
                 if (v.is_string()) {
                     const auto& s = v.get_ref<const std::string&>();
                     if (nested && s.find_first_of("\"\\") != std::string::npos)
-                        w.fail(fmt::format("{}: a string inside an array cannot hold '\"' or '\\' yet", what));
+                        w.fail(
+                            fmt::format("{}: a string inside an array cannot hold '\"' or '\\' yet", what));
                     return quoted(s);
                 }
                 break;
@@ -545,7 +585,8 @@ private:
                 if (v.is_array()) {
                     std::string out = "[";
                     for (size_t i = 0; i < v.size(); ++i)
-                        out += (i ? "," : "") + abi_text(w, v[i], *t.element, fmt::format("{}[{}]", what, i), true);
+                        out += (i ? "," : "") +
+                               abi_text(w, v[i], *t.element, fmt::format("{}[{}]", what, i), true);
                     return out + "]";
                 }
                 break;
@@ -571,7 +612,8 @@ private:
     std::string named(std::string text) const {
         for (const auto& [name, a] : names_) {
             const std::string hex = a.to_hex();
-            for (size_t p = text.find(hex); p != std::string::npos; p = text.find(hex, p)) text.replace(p, hex.size(), "@" + name);
+            for (size_t p = text.find(hex); p != std::string::npos; p = text.find(hex, p))
+                text.replace(p, hex.size(), "@" + name);
         }
         return text;
     }
@@ -590,9 +632,12 @@ private:
             std::array<uint8_t, 4> sel{data[0], data[1], data[2], data[3]};
             const bytes_view rest(data.data() + 4, data.size() - 4);
             std::optional<abi::Signature> sig;
-            if (sel == abi::selector("Error(string)")) sig = *abi::parse_signature("Error(string)").value;
-            else if (sel == abi::selector("Panic(uint256)")) sig = *abi::parse_signature("Panic(uint256)").value;
-            else if (const auto it = errors_.find(sel); it != errors_.end()) sig = it->second;
+            if (sel == abi::selector("Error(string)"))
+                sig = *abi::parse_signature("Error(string)").value;
+            else if (sel == abi::selector("Panic(uint256)"))
+                sig = *abi::parse_signature("Panic(uint256)").value;
+            else if (const auto it = errors_.find(sel); it != errors_.end())
+                sig = it->second;
             if (sig) {
                 auto args = decode_list(sig->params, rest);
                 if (args) return sig->name + "(" + args->substr(1, args->size() - 2) + ")";
@@ -604,9 +649,12 @@ private:
     // ---- block ----
     void apply_block(const Where& w, const json& block) {
         if (block.contains("number")) ctx_.number = need_int64(w, block["number"], "block.number");
-        if (block.contains("timestamp")) ctx_.timestamp = need_int64(w, block["timestamp"], "block.timestamp");
-        if (block.contains("gas_limit")) ctx_.gas_limit = need_int64(w, block["gas_limit"], "block.gas_limit");
-        if (block.contains("prevrandao")) ctx_.prevrandao = need_amount(w, block["prevrandao"], "block.prevrandao");
+        if (block.contains("timestamp"))
+            ctx_.timestamp = need_int64(w, block["timestamp"], "block.timestamp");
+        if (block.contains("gas_limit"))
+            ctx_.gas_limit = need_int64(w, block["gas_limit"], "block.gas_limit");
+        if (block.contains("prevrandao"))
+            ctx_.prevrandao = need_amount(w, block["prevrandao"], "block.prevrandao");
         if (block.contains("base_fee")) ctx_.base_fee = need_amount(w, block["base_fee"], "block.base_fee");
         if (block.contains("chain_id")) ctx_.chain_id = need_amount(w, block["chain_id"], "block.chain_id");
         if (block.contains("coinbase"))
@@ -627,7 +675,7 @@ private:
         tx.sender = step.from.empty() ? script_.accounts.front().addr : resolve(w, step.from, "from");
         tx.value = step.value;
         tx.gas_limit = step.gas;
-        const Contract* callee = nullptr;          // the called contract, when the script deployed it
+        const Contract* callee = nullptr;               // the called contract, when the script deployed it
         std::optional<std::vector<abi::Type>> outputs;  // the called function's return types
         if (step.kind == Step::Kind::Deploy) {
             const auto it = contracts_.find(step.target);
@@ -697,9 +745,10 @@ private:
         }
         if (!callee) {
             if (!wanted)
-                w.fail(fmt::format("function '{}': give a signature (name(types)): {} is not a contract this script "
-                                   "deployed",
-                                   step.function, step.target));
+                w.fail(fmt::format(
+                    "function '{}': give a signature (name(types)): {} is not a contract this script "
+                    "deployed",
+                    step.function, step.target));
             return *wanted;
         }
         std::vector<std::pair<abi::Signature, const json*>> found;
@@ -711,13 +760,18 @@ private:
             bool ok = true;
             for (const auto& p : e["inputs"]) {
                 auto t = param_type(p);
-                if (!t) ok = false;
-                else params.push_back(*t);
+                if (!t)
+                    ok = false;
+                else
+                    params.push_back(*t);
             }
             abi::Signature sig{name, params};
             if (!ok) {
-                if (!wanted) w.fail(fmt::format("function '{}' has a struct (tuple) parameter, which the script "
-                                                "runner cannot encode yet", name));
+                if (!wanted)
+                    w.fail(
+                        fmt::format("function '{}' has a struct (tuple) parameter, which the script "
+                                    "runner cannot encode yet",
+                                    name));
                 continue;
             }
             if (wanted && sig.canonical() != wanted->canonical()) continue;
@@ -725,16 +779,19 @@ private:
         }
         const std::string contract = callee->compiled->name;
         if (found.empty())
-            w.fail(fmt::format("unknown function '{}' of {} ({})", wanted ? wanted->canonical() : step.function,
-                               contract, step.target));
+            w.fail(fmt::format("unknown function '{}' of {} ({})",
+                               wanted ? wanted->canonical() : step.function, contract, step.target));
         if (found.size() > 1)
-            w.fail(fmt::format("{} has several functions named '{}': give the signature", contract, step.function));
+            w.fail(fmt::format("{} has several functions named '{}': give the signature", contract,
+                               step.function));
         std::vector<abi::Type> outs;
         bool ok = true;
         for (const auto& o : (*found.front().second)["outputs"]) {
             auto t = param_type(o);
-            if (!t) ok = false;
-            else outs.push_back(*t);
+            if (!t)
+                ok = false;
+            else
+                outs.push_back(*t);
         }
         if (ok) outputs = outs;
         return found.front().first;
@@ -747,10 +804,9 @@ private:
         auto miss = [&](std::string what, std::string expected, std::string got) {
             r.mismatches.push_back({std::move(what), std::move(expected), std::move(got)});
         };
-        const std::string actual = r.status == "success" || r.status == "revert" || r.status == "invalid"
-                                       ? r.status
-                                       : "failure";
-        const std::string expected = e.contains("status") ? e["status"].get<std::string>()
+        const std::string actual =
+            r.status == "success" || r.status == "revert" || r.status == "invalid" ? r.status : "failure";
+        const std::string expected = e.contains("status")   ? e["status"].get<std::string>()
                                      : e.contains("revert") ? "revert"
                                                             : "success";
         if (expected != actual) {
@@ -761,11 +817,13 @@ private:
             miss("status", expected, got);
         }
         if (e.contains("returns")) {
-            if (!outputs) w.fail("expect.returns needs the function's ABI: the target is not a contract this "
-                                 "script deployed, or its outputs include a struct; use expect.output");
+            if (!outputs)
+                w.fail(
+                    "expect.returns needs the function's ABI: the target is not a contract this "
+                    "script deployed, or its outputs include a struct; use expect.output");
             const bytes want = encode(w, *outputs, e["returns"], "expect.returns");
             if (actual == "success" && want != r.output)
-                miss("returns", named(shown(e["returns"])),
+                miss("returns", show_values(e["returns"]),
                      r.decoded.empty() ? to_hex0x(r.output) : r.decoded);
         }
         if (e.contains("output")) {
@@ -784,10 +842,11 @@ private:
                 if (!sig) w.fail("expect.revert.error: " + sig.error);
                 const auto sel = sig.value->selector();
                 want.assign(sel.begin(), sel.end());
-                const bytes args = encode(w, sig.value->params, rv.value("args", json::array()), "expect.revert.args");
+                const bytes args =
+                    encode(w, sig.value->params, rv.value("args", json::array()), "expect.revert.args");
                 want.insert(want.end(), args.begin(), args.end());
-                shown_want = sig.value->name + "(" + named(rv.value("args", json::array()).dump()).substr(1);
-                shown_want.back() = ')';
+                const std::string args_shown = show_values(rv.value("args", json::array()));
+                shown_want = sig.value->name + "(" + args_shown.substr(1, args_shown.size() - 2) + ")";
             } else if (rv.contains("reason")) {
                 const auto sel = abi::selector("Error(string)");
                 want.assign(sel.begin(), sel.end());
@@ -866,7 +925,8 @@ private:
                     }
                     if (t.kind == abi::Type::Kind::String || t.kind == abi::Type::Kind::Bytes) {
                         bytes content;
-                        if (t.kind == abi::Type::Kind::Bytes) content = need_hex(w, args[p], where);
+                        if (t.kind == abi::Type::Kind::Bytes)
+                            content = need_hex(w, args[p], where);
                         else {
                             const auto& s = need_string(w, args[p], where);
                             content.assign(s.begin(), s.end());
@@ -882,8 +942,8 @@ private:
                     }
                 }
                 want.data = encode(w, data_types, data_values, fmt::format("expect.{}.args", what));
-                shown_want = typed->sig.name + "(" + named(args.dump()).substr(1);
-                shown_want.back() = ')';
+                const std::string args_shown = show_values(args);
+                shown_want = typed->sig.name + "(" + args_shown.substr(1, args_shown.size() - 2) + ")";
             } else {
                 for (const auto& t : ev["topics"]) {
                     bytes32 topic;
@@ -894,17 +954,21 @@ private:
                 if (ev.contains("data")) want.data = need_hex(w, ev["data"], "expect." + what + ".data");
             }
             std::optional<address> want_addr;
-            if (ev.contains("address")) want_addr = resolve(w, ev["address"].get<std::string>(), "expect." + what + ".address");
+            if (ev.contains("address"))
+                want_addr = resolve(w, ev["address"].get<std::string>(), "expect." + what + ".address");
             if (want_addr) want.addr = *want_addr;
-            if (!typed) shown_want = raw(want);
-            else if (want_addr) shown_want += " at " + named(want_addr->to_hex());
+            if (!typed)
+                shown_want = raw(want);
+            else if (want_addr)
+                shown_want += " at " + named(want_addr->to_hex());
             if (i >= r.logs.size()) {
                 miss(what, shown_want, "no event");
                 continue;
             }
             const LogRecord& got = r.logs[i];
             if ((want_addr && got.addr != *want_addr) || got.topics != want.topics || got.data != want.data)
-                miss(what, shown_want, typed ? describe_log(*typed, ev.value("anonymous", false), got) : raw(got));
+                miss(what, shown_want,
+                     typed ? describe_log(*typed, ev.value("anonymous", false), got) : raw(got));
         }
     }
 
@@ -916,7 +980,8 @@ private:
         const size_t indexed = static_cast<size_t>(std::count(e.indexed.begin(), e.indexed.end(), true));
         if (l.topics.size() != indexed + (anonymous ? 0 : 1)) return raw;
         const std::string canonical = e.sig.canonical();
-        if (!anonymous && l.topics[0] != keccak256({reinterpret_cast<const uint8_t*>(canonical.data()), canonical.size()}))
+        if (!anonymous &&
+            l.topics[0] != keccak256({reinterpret_cast<const uint8_t*>(canonical.data()), canonical.size()}))
             return raw;
         std::vector<abi::Type> data_types;
         for (size_t p = 0; p < e.sig.params.size(); ++p)
@@ -982,7 +1047,8 @@ nlohmann::ordered_json results_json(const std::vector<StepResult>& results) {
         if (!r.reference.is_null()) j["reference"] = r.reference;
         j["ok"] = r.mismatches.empty();
         j["failures"] = json::array();
-        for (const auto& m : r.mismatches) j["failures"].push_back({{"what", m.what}, {"expected", m.expected}, {"got", m.got}});
+        for (const auto& m : r.mismatches)
+            j["failures"].push_back({{"what", m.what}, {"expected", m.expected}, {"got", m.got}});
         out.push_back(j);
     }
     return out;

@@ -27,18 +27,18 @@ struct ScriptError : std::runtime_error {
 struct Step {
     enum class Kind { Deploy, Call };
     Kind kind = Kind::Deploy;
-    size_t index = 0;                     ///< 1-based, as messages and the output number steps
-    std::string target;                   ///< Deploy: the contract's name; Call: `@name` or an address
-    std::string as;                       ///< Deploy: the name later steps give it ("" for none)
-    std::string from;                     ///< "" for the first account
-    vm::uint256 value;                    ///< wei sent
-    int64_t gas = 30'000'000;             ///< the transaction's gas limit
-    std::string function;                 ///< Call: a signature or a bare name ("" with calldata)
-    nlohmann::ordered_json args;          ///< an array (empty when absent)
-    std::optional<vm::bytes> calldata;    ///< Call: raw calldata instead of function/args
-    nlohmann::ordered_json block;         ///< block fields set from this step on (null: none)
-    nlohmann::ordered_json expect;        ///< the expectations (an object; empty: success only)
-    nlohmann::ordered_json reference;     ///< reported beside the result, never checked (null: none)
+    size_t index = 0;                   ///< 1-based, as messages and the output number steps
+    std::string target;                 ///< Deploy: the contract's name; Call: `@name` or an address
+    std::string as;                     ///< Deploy: the name later steps give it ("" for none)
+    std::string from;                   ///< "" for the first account
+    vm::uint256 value;                  ///< wei sent
+    int64_t gas = 30'000'000;           ///< the transaction's gas limit
+    std::string function;               ///< Call: a signature or a bare name ("" with calldata)
+    nlohmann::ordered_json args;        ///< an array (empty when absent)
+    std::optional<vm::bytes> calldata;  ///< Call: raw calldata instead of function/args
+    nlohmann::ordered_json block;       ///< block fields set from this step on (null: none)
+    nlohmann::ordered_json expect;      ///< the expectations (an object; empty: success only)
+    nlohmann::ordered_json reference;   ///< reported beside the result, never checked (null: none)
 };
 
 /// A named externally owned account.
@@ -85,17 +85,17 @@ struct Mismatch {
 
 /// What one step did and which of its expectations failed.
 struct StepResult {
-    size_t index = 0;                     ///< 1-based
-    std::string what;                     ///< `deploy Token as token`, `call @token transfer(address,uint256)`
-    std::string status;                   ///< success, revert, a halt (out_of_gas, ...), or invalid
-    int64_t gas_used = 0;                 ///< as a receipt: intrinsic gas included, after the refund
-    std::optional<vm::address> created;   ///< a successful deployment's address
-    vm::bytes output;                     ///< return or revert data
-    std::vector<vm::LogRecord> logs;      ///< the step's logs
-    std::string invalid;                  ///< why the transaction was rejected (status "invalid")
-    std::string decoded;                  ///< the returns or the revert decoded ("" when the ABI does not say)
-    nlohmann::ordered_json reference;     ///< the script's reference for the step, as written
-    std::vector<Mismatch> mismatches;     ///< empty when every expectation holds
+    size_t index = 0;                    ///< 1-based
+    std::string what;                    ///< `deploy Token as token`, `call @token transfer(address,uint256)`
+    std::string status;                  ///< success, revert, a halt (out_of_gas, ...), or invalid
+    int64_t gas_used = 0;                ///< as a receipt: intrinsic gas included, after the refund
+    std::optional<vm::address> created;  ///< a successful deployment's address
+    vm::bytes output;                    ///< return or revert data
+    std::vector<vm::LogRecord> logs;     ///< the step's logs
+    std::string invalid;                 ///< why the transaction was rejected (status "invalid")
+    std::string decoded;                 ///< the returns or the revert decoded ("" when the ABI does not say)
+    nlohmann::ordered_json reference;    ///< the script's reference for the step, as written
+    std::vector<Mismatch> mismatches;    ///< empty when every expectation holds
 };
 
 /// Compiles the script's sources and runs its steps in order on one fresh state. ScriptError for a

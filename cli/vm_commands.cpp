@@ -153,8 +153,9 @@ void print_report(const ExecReport& r, bool json) {
 int run_script_command(const ExecOptions& o) {
     if (!o.code.empty() || !o.deploy.source.empty() || !o.calldata.empty() || o.tx || o.create ||
         !o.deploy.call.empty() || !o.deploy.args.empty() || !o.gas.empty() || o.value != "0")
-        throw InputError("--script: error: a script gives its own code, calls, values and gas: use --script "
-                         "alone (with --fork, --json, -O, --base-path, --include-path)");
+        throw InputError(
+            "--script: error: a script gives its own code, calls, values and gas: use --script "
+            "alone (with --fork, --json, -O, --base-path, --include-path)");
     script::RunOptions options;
     options.fork = o.fork;
     options.optimize = o.level != 0;
@@ -169,7 +170,8 @@ int run_script_command(const ExecOptions& o) {
     size_t failed = 0;
     for (const auto& r : results) failed += r.mismatches.empty() ? 0 : 1;
     if (o.json) {
-        fmt::print("{}\n", script::results_json(results).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", script::results_json(results).dump(2, ' ', false,
+                                                              nlohmann::json::error_handler_t::replace));
         return failed == 0 ? 0 : 1;
     }
     for (const auto& r : results) {
@@ -350,7 +352,8 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
     ex->add_option("--gas", eo->gas, "gas limit (default 10,000,000; 30,000,000 with --deploy)");
-    ex->add_option("--fork", eo->fork, "fork whose rules apply (default Frontier; Shanghai with --deploy, Cancun with --script)");
+    ex->add_option("--fork", eo->fork,
+                   "fork whose rules apply (default Frontier; Shanghai with --deploy, Cancun with --script)");
     ex->add_flag("--json", eo->json, "print JSON (status, gas_used, gas_left, output, logs, storage)");
     ex->add_flag(
         "--tx", eo->tx,
