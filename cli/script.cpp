@@ -490,6 +490,7 @@ private:
         for (const auto& p : script_.include_paths)
             co.include_paths.push_back((dir / p).lexically_normal().string());
         for (const auto& p : options.include_paths) co.include_paths.push_back(p);
+        results_.reserve(script_.sources.size());  // contracts_ points into the results
         for (const auto& src : script_.sources) {
             const auto path = (dir / src).lexically_normal();
             std::ifstream in(path, std::ios::binary);
@@ -598,7 +599,7 @@ private:
                  const std::string& what) const {
         if (!values.is_array()) w.fail(what + " must be an array");
         if (values.size() != types.size())
-            w.fail(fmt::format("{}: {} value(s) for {} parameter(s) ({})", what, values.size(), types.size(),
+            w.fail(fmt::format("{}: {} value(s) for {} parameter(s) {}", what, values.size(), types.size(),
                                abi::Signature{"", types}.canonical()));
         std::vector<std::string> texts;
         for (size_t i = 0; i < types.size(); ++i)
