@@ -53,10 +53,10 @@ struct TempDir {
 
 /// A script around `steps` (a JSON array's text) on Bank.sol with accounts alice and bob.
 std::string bank_script(const std::string& steps) {
-    return R"({"sources": ["Bank.sol"], "accounts": {"alice": {}, "bob": {}}, "steps": )" + steps + "}";
+    return R"js({"sources": ["Bank.sol"], "accounts": {"alice": {}, "bob": {}}, "steps": )js" + steps + "}";
 }
 
-const std::string deploy = R"({"deploy": "Bank", "as": "bank", "args": ["@alice", 1000]})";
+const std::string deploy = R"js({"deploy": "Bank", "as": "bank", "args": ["@alice", 1000]})js";
 
 }  // namespace
 
@@ -111,9 +111,10 @@ TEST_CASE("exec --script: a failing expectation exits 1 and says what was expect
 
 TEST_CASE("exec --script: --fork overrides the script's, -O0 and -O1 give the same results") {
     TempDir dir;
-    const auto file = dir.write("s.json", bank_script("[" + deploy +
-                                                      R"(, {"call": "@bank", "function": "small", "args": [3],
-                                                            "expect": {"returns": [6]}}])"));
+    const auto file =
+        dir.write("s.json", bank_script("[" + deploy +
+                                        R"js(, {"call": "@bank", "function": "small", "args": [3],
+                                                            "expect": {"returns": [6]}}])js"));
     CHECK(trainchain("exec --script " + file + " --fork Shanghai").exit_code == 0);
     CHECK(trainchain("exec --script " + file + " --fork Shanghai --base-path " + dir.path.string() +
                      " --include-path /nonexistent --include-path " + dir.path.string())
@@ -133,100 +134,133 @@ TEST_CASE("exec --script: bad scripts exit 2 with one message naming the file an
     };
     const std::string huge = "1" + std::string(80, '0');
     const Case cases[] = {
-        {"malformed JSON", R"({"sources": ["Bank.sol"], "steps": [)", "malformed JSON: "},
+        {"malformed JSON", R"js({"sources": ["Bank.sol"], "steps": [)js", "malformed JSON: "},
         {"not an object", "[1, 2]", "a script is a JSON object, not array"},
-        {"no sources", R"({"steps": []})", "'sources' is missing"},
-        {"sources not strings", R"({"sources": [1], "steps": []})", "'sources' must be a string, not number 1"},
-        {"missing source file", R"({"sources": ["Nope.sol"], "accounts": {"a": {}}, "steps": []})",
+        {"no sources", R"js({"steps": []})js", "'sources' is missing"},
+        {"sources not strings", R"js({"sources": [1], "steps": []})js",
+         "'sources' must be a string, not number 1"},
+        {"missing source file", R"js({"sources": ["Nope.sol"], "accounts": {"a": {}}, "steps": []})js",
          "sources: cannot read"},
-        {"unknown top-level field", R"({"sources": ["Bank.sol"], "step": []})", "unknown field 'step' in the script"},
-        {"unknown fork", R"({"sources": ["Bank.sol"], "fork": "Paris2", "steps": []})", "unknown fork 'Paris2'"},
-        {"account balance of the wrong type", R"({"sources": ["Bank.sol"], "accounts": {"a": {"balance": true}}, "steps": []})",
+        {"unknown top-level field", R"js({"sources": ["Bank.sol"], "step": []})js",
+         "unknown field 'step' in the script"},
+        {"unknown fork", R"js({"sources": ["Bank.sol"], "fork": "Paris2", "steps": []})js",
+         "unknown fork 'Paris2'"},
+        {"account balance of the wrong type",
+         R"js({"sources": ["Bank.sol"], "accounts": {"a": {"balance": true}}, "steps": []})js",
          "'accounts.a.balance' must be a number, not boolean true"},
-        {"bad account address", R"({"sources": ["Bank.sol"], "accounts": {"a": {"address": "0x12"}}, "steps": []})",
+        {"bad account address",
+         R"js({"sources": ["Bank.sol"], "accounts": {"a": {"address": "0x12"}}, "steps": []})js",
          "account 'a': address must be 0x and 40 hex digits: 0x12"},
-        {"no accounts", R"({"sources": ["Bank.sol"], "steps": [{"deploy": "Bank"}]})", "'accounts' names no account"},
+        {"no accounts", R"js({"sources": ["Bank.sol"], "steps": [{"deploy": "Bank"}]})js",
+         "'accounts' names no account"},
         {"step not an object", bank_script("[42]"), "step 1: a step must be an object, not number 42"},
-        {"neither deploy nor call", bank_script(R"([{"as": "x"}])"), "step 1: a step needs exactly one of 'deploy' or 'call'"},
-        {"unknown step field", bank_script(R"([{"deploy": "Bank", "expcet": {}}])"),
+        {"neither deploy nor call", bank_script(R"js([{"as": "x"}])js"),
+         "step 1: a step needs exactly one of 'deploy' or 'call'"},
+        {"unknown step field", bank_script(R"js([{"deploy": "Bank", "expcet": {}}])js"),
          "step 1: unknown field 'expcet' in a deploy step"},
-        {"gas of the wrong type", bank_script(R"([{"deploy": "Bank", "gas": "lots"}])"),
+        {"gas of the wrong type", bank_script(R"js([{"deploy": "Bank", "gas": "lots"}])js"),
          "step 1: 'gas' is not a number below 2^256"},
-        {"args not an array", bank_script(R"([{"deploy": "Bank", "args": "@alice"}])"), "step 1: 'args' must be an array"},
-        {"unknown contract", bank_script(R"([{"deploy": "Nope"}])"),
+        {"args not an array", bank_script(R"js([{"deploy": "Bank", "args": "@alice"}])js"),
+         "step 1: 'args' must be an array"},
+        {"unknown contract", bank_script(R"js([{"deploy": "Nope"}])js"),
          "step 1: unknown contract 'Nope' (the sources define: Bank)"},
-        {"unknown account in from", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [1], "from": "@carol"}])"),
+        {"unknown account in from",
+         bank_script("[" + deploy +
+                     R"js(, {"call": "@bank", "function": "small", "args": [1], "from": "@carol"}])js"),
          "step 2: unknown account '@carol'"},
-        {"unknown call target", bank_script(R"([{"call": "@carol", "calldata": "0x"}])"),
+        {"unknown call target", bank_script(R"js([{"call": "@carol", "calldata": "0x"}])js"),
          "step 1: unknown account or contract '@carol'"},
-        {"unknown account in args", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "transfer", "args": ["@dave", 1]}])"),
+        {"unknown account in args",
+         bank_script("[" + deploy +
+                     R"js(, {"call": "@bank", "function": "transfer", "args": ["@dave", 1]}])js"),
          "step 2: unknown account '@dave' in args[0]"},
-        {"array for a number", bank_script(R"([{"deploy": "Bank", "args": ["@alice", ["@dave"]]}])"),
+        {"array for a number", bank_script(R"js([{"deploy": "Bank", "args": ["@alice", ["@dave"]]}])js"),
          "step 1: args[1]: array [\"@dave\"] is not a uint256 value"},
-        {"unknown account in a nested array", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "first", "args": [["@bob", "@dave"]]}])"),
+        {"unknown account in a nested array",
+         bank_script("[" + deploy +
+                     R"js(, {"call": "@bank", "function": "first", "args": [["@bob", "@dave"]]}])js"),
          "step 2: unknown account '@dave' in args[0][1]"},
-        {"unknown function", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "mint(uint256)", "args": [1]}])"),
+        {"unknown function",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "mint(uint256)", "args": [1]}])js"),
          "step 2: unknown function 'mint(uint256)' of Bank (@bank)"},
-        {"unknown bare function", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "mint"}])"),
+        {"unknown bare function",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "mint"}])js"),
          "step 2: unknown function 'mint' of Bank"},
-        {"too few args", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": []}])"),
+        {"too few args",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": []}])js"),
          "step 2: args: 0 value(s) for 1 parameter(s) (uint256)"},
-        {"negative for uint", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [-1]}])"),
+        {"negative for uint",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": [-1]}])js"),
          "step 2: args: argument 1 (uint256): '-1' does not fit in uint256"},
-        {"bool for uint", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [true]}])"),
+        {"bool for uint",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": [true]}])js"),
          "step 2: args[0]: boolean true is not a uint256 value"},
-        {"huge number as a JSON number", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [)" + huge + "]}]"),
+        {"huge number as a JSON number",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": [)js" + huge +
+                     "]}]"),
          "step 2: args[0]: 1e+80 is not an integer (write numbers beyond 2^64 as strings)"},
-        {"huge number as a string", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [")" + huge + "0" + huge + R"("]}])"),
+        {"huge number as a string",
+         bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": [")js" + huge +
+                     "0" + huge + R"js("]}])js"),
          "does not fit in uint256"},
-        {"huge value", bank_script(R"([{"deploy": "Bank", "value": ")" + huge + huge + R"("}])"),
+        {"huge value", bank_script(R"js([{"deploy": "Bank", "value": ")js" + huge + huge + R"js("}])js"),
          "step 1: 'value' is not a number below 2^256"},
-        {"huge gas", bank_script(R"([{"deploy": "Bank", "gas": "99999999999999999999"}])"), "step 1: 'gas' is too large"},
-        {"float value", bank_script(R"([{"deploy": "Bank", "value": 1.5}])"), "step 1: 'value' is not an integer: 1.5"},
+        {"huge gas", bank_script(R"js([{"deploy": "Bank", "gas": "99999999999999999999"}])js"),
+         "step 1: 'gas' is too large"},
+        {"float value", bank_script(R"js([{"deploy": "Bank", "value": 1.5}])js"),
+         "step 1: 'value' is not an integer: 1.5"},
         {"duplicate as", bank_script("[" + deploy + "," + deploy + "]"), "step 2: duplicate name 'bank'"},
-        {"as an account's name", bank_script(R"([{"deploy": "Bank", "as": "alice", "args": ["@alice", 1]}])"),
+        {"as an account's name",
+         bank_script(R"js([{"deploy": "Bank", "as": "alice", "args": ["@alice", 1]}])js"),
          "step 1: duplicate name 'alice'"},
-        {"bad status", bank_script(R"([{"deploy": "Bank", "expect": {"status": "ok"}}])"),
+        {"bad status", bank_script(R"js([{"deploy": "Bank", "expect": {"status": "ok"}}])js"),
          "step 1: expect.status must be \"success\", \"revert\" or \"failure\", not \"ok\""},
-        {"revert with two forms", bank_script(R"([{"deploy": "Bank", "expect": {"revert": {"reason": "x", "panic": 1}}}])"),
+        {"revert with two forms",
+         bank_script(R"js([{"deploy": "Bank", "expect": {"revert": {"reason": "x", "panic": 1}}}])js"),
          "step 1: expect.revert needs exactly one of 'error', 'reason' or 'panic'"},
-        {"returns of the wrong type", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [1], "expect": {"returns": ["yes"]}}])"),
+        {"returns of the wrong type",
+         bank_script(
+             "[" + deploy +
+             R"js(, {"call": "@bank", "function": "small", "args": [1], "expect": {"returns": ["yes"]}}])js"),
          "step 2: expect.returns: argument 1 (uint256): 'yes' is not an integer"},
-        {"returns without an ABI", bank_script(R"([{"call": "0x00000000000000000000000000000000000000aa", "function": "f()", "expect": {
-        "returns" : [1]}}])"),
-         "step 1: expect.returns needs the function's ABI"
-},
-        {"bad event signature", bank_script("[" + deploy + R"(, {"call": "@bank", "function": "small", "args": [1], "expect": {"events": [{"event": "E(uint256 indexd x y)"}]
+        {"returns without an ABI",
+         bank_script(
+             R"js([{"call": "0x00000000000000000000000000000000000000aa", "function": "f()", "expect": {
+        "returns" : [1]}}])js"),
+         "step 1: expect.returns needs the function's ABI"},
+        {"bad event signature",
+         bank_script(
+             "[" + deploy +
+             R"js(, {"call": "@bank", "function": "small", "args": [1], "expect": {"events": [{"event": "E(uint256 indexd x y)"}]
 }
-}])"),
-         "step 2: expect.events[0].event: parameter 1 'uint256 indexd x y'"
-}
-,
-    {"bad topic", bank_script(R"([{"deploy": "Bank", "expect": {"events": [{"topics": ["0x12"]}]}}])"),
-     "step 1: expect.events[0].topics: each topic is 32 bytes"},
-    {"bad calldata", bank_script(R"([{"call": "@bob", "calldata": "0xzz"}])"),
-     "step 1: 'calldata' is not hex"},
-    {"bad block field", bank_script(R"([{"deploy": "Bank", "block": {"number": -1}}])"),
-     "step 1: 'block.number' must not be negative"},
-    {"unknown block field", bank_script(R"([{"deploy": "Bank", "block": {"height": 1}}])"),
-     "step 1: unknown field 'height' in 'block'"},
-    {"bad source", R"({"sources": ["Broken.sol"], "accounts": {"a": {}}, "steps": []})", "sources: '"},
-}
-;
-dir.write("Broken.sol", "contract Broken { function f() public { x = 1; } }\n");
-for (const auto& c : cases) {
-    CAPTURE(c.name);
-    const auto file = dir.write("bad.json", c.script);
-    const auto r = trainchain("exec --script " + file);
-    INFO(r.out);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.find(file + ": " + c.message) != std::string::npos);
-    if (std::string(c.name) != "bad source") CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
-}
-const auto missing = trainchain("exec --script " + (dir.path / "none.json").string());
-CHECK(missing.exit_code == 2);
-CHECK(missing.out.find("none.json: cannot read the script") != std::string::npos);
-const auto mixed = trainchain("exec --script " + (golden / "bank.json").string() + " --code 00");
-CHECK(mixed.exit_code == 2);
-CHECK(mixed.out.find("--script: error: a script gives its own code") != std::string::npos);
+}])js"),
+         "step 2: expect.events[0].event: parameter 1 'uint256 indexd x y'"},
+        {"bad topic",
+         bank_script(R"js([{"deploy": "Bank", "expect": {"events": [{"topics": ["0x12"]}]}}])js"),
+         "step 1: expect.events[0].topics: each topic is 32 bytes"},
+        {"bad calldata", bank_script(R"js([{"call": "@bob", "calldata": "0xzz"}])js"),
+         "step 1: 'calldata' is not hex"},
+        {"bad block field", bank_script(R"js([{"deploy": "Bank", "block": {"number": -1}}])js"),
+         "step 1: 'block.number' must not be negative"},
+        {"unknown block field", bank_script(R"js([{"deploy": "Bank", "block": {"height": 1}}])js"),
+         "step 1: unknown field 'height' in 'block'"},
+        {"bad source", R"js({"sources": ["Broken.sol"], "accounts": {"a": {}}, "steps": []})js",
+         "sources: '"},
+    };
+    dir.write("Broken.sol", "contract Broken { function f() public { x = 1; } }\n");
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const auto file = dir.write("bad.json", c.script);
+        const auto r = trainchain("exec --script " + file);
+        INFO(r.out);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(file + ": " + c.message) != std::string::npos);
+        if (std::string(c.name) != "bad source") CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    }
+    const auto missing = trainchain("exec --script " + (dir.path / "none.json").string());
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.out.find("none.json: cannot read the script") != std::string::npos);
+    const auto mixed = trainchain("exec --script " + (golden / "bank.json").string() + " --code 00");
+    CHECK(mixed.exit_code == 2);
+    CHECK(mixed.out.find("--script: error: a script gives its own code") != std::string::npos);
 }
