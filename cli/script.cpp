@@ -725,13 +725,12 @@ private:
             if (rc.status == Status::Success && outputs)
                 if (auto d = decode_list(*outputs, rc.output)) r.decoded = *d;
         }
-        check(w, step, r, outputs);
+        // The step's own name is known to its expectations (events of a constructor at @token).
         if (step.kind == Step::Kind::Deploy && r.created) {
             deployed_[*r.created] = callee;
             if (!step.as.empty()) names_[step.as] = *r.created;
-        } else if (step.kind == Step::Kind::Deploy && !step.as.empty()) {
-            names_.erase(step.as);  // a failed deployment: later steps naming it are bad input
         }
+        check(w, step, r, outputs);
         return r;
     }
 

@@ -177,8 +177,9 @@ TEST_CASE("exec --script: bad scripts exit 2 with one message naming the file an
         {"array for a number", bank_script(R"js([{"deploy": "Bank", "args": ["@alice", ["@dave"]]}])js"),
          "step 1: args[1]: array [\"@dave\"] is not a uint256 value"},
         {"unknown account in a nested array",
-         bank_script("[" + deploy +
-                     R"js(, {"call": "@bank", "function": "first", "args": [["@bob", "@dave"]]}])js"),
+         bank_script(
+             "[" + deploy +
+             R"js(, {"call": "@bob", "function": "take(address[])", "args": [["@bob", "@dave"]]}])js"),
          "step 2: unknown account '@dave' in args[0][1]"},
         {"unknown function",
          bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "mint(uint256)", "args": [1]}])js"),

@@ -53,9 +53,5 @@ contract Bank {
         emit Noted(tag, text);
     }
 
-    function first(address[] memory who) public pure returns (address) {
-        return who[0];
-    }
-
     receive() external payable {}
 }
