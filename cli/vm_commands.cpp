@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "script.hpp"
 #include "trainchain/vm/assembler.hpp"
 #include "trainchain/vm/interpreter.hpp"
 #include "trainchain/vm/state.hpp"
@@ -87,6 +88,10 @@ struct ExecOptions {
     bool tx = false;
     bool create = false;
     DeployOptions deploy;
+    std::string script;                      // --script FILE
+    int level = 1;                           // -O (compiler optimization, --script)
+    std::string base_path;                   // --base-path (--script)
+    std::vector<std::string> include_paths;  // --include-path (--script)
 };
 
 /// What `exec` reports, whether it ran a message call or a transaction.
@@ -141,7 +146,52 @@ void print_report(const ExecReport& r, bool json) {
     for (const auto& [k, v] : r.storage) fmt::print("  {} = {}\n", k.to_hex(), v.to_hex());
 }
 
+// ---- exec --script ---------------------------------------------------------------------------------
+
+/// `exec --script FILE`: the script's steps run, one line per step (or --json); exit 0 when every
+/// expectation holds, 1 when one does not, 2 for a bad script or source.
+int run_script_command(const ExecOptions& o) {
+    if (!o.code.empty() || !o.deploy.source.empty() || !o.calldata.empty() || o.tx || o.create ||
+        !o.deploy.call.empty() || !o.deploy.args.empty() || !o.gas.empty() || o.value != "0")
+        throw InputError(
+            "--script: error: a script gives its own code, calls, values and gas: use --script "
+            "alone (with --fork, --json, -O, --base-path, --include-path)");
+    script::RunOptions options;
+    options.fork = o.fork;
+    options.optimize = o.level != 0;
+    if (!o.base_path.empty()) options.base_path = o.base_path;
+    options.include_paths = o.include_paths;
+    std::vector<script::StepResult> results;
+    try {
+        results = script::run_script(script::load_script(o.script), options);
+    } catch (const script::ScriptError& e) {
+        throw InputError(std::string(e.what()));
+    }
+    size_t failed = 0;
+    for (const auto& r : results) failed += r.mismatches.empty() ? 0 : 1;
+    if (o.json) {
+        fmt::print("{}\n", script::results_json(results).dump(2, ' ', false,
+                                                              nlohmann::json::error_handler_t::replace));
+        return failed == 0 ? 0 : 1;
+    }
+    for (const auto& r : results) {
+        std::string reference;
+        if (r.reference.is_object() && r.reference.contains("gas_used"))
+            reference = " (reference " + r.reference["gas_used"].dump() + ")";
+        fmt::print("{:>3}  {:<56} {:<8} gas {}{}{}\n", r.index, r.what, r.status, r.gas_used, reference,
+                   r.mismatches.empty() ? "" : "  FAILED");
+        for (const auto& m : r.mismatches)
+            fmt::print("       {}: expected {} got {}\n", m.what, m.expected, m.got);
+    }
+    if (failed == 0)
+        fmt::print("{} step{}: every expectation met\n", results.size(), results.size() == 1 ? "" : "s");
+    else
+        fmt::print("{} step{}: {} failed\n", results.size(), results.size() == 1 ? "" : "s", failed);
+    return failed == 0 ? 0 : 1;
+}
+
 int run_exec(const ExecOptions& o) {
+    if (!o.script.empty()) return run_script_command(o);
     if (!o.deploy.source.empty()) {
         if (!o.code.empty()) throw InputError("--code: error: give either --code or --deploy");
         DeployOptions d = o.deploy;
@@ -302,12 +352,22 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     ex->add_option("--calldata", eo->calldata, "calldata as hex");
     ex->add_option("--value", eo->value, "call value in wei (decimal or 0x hex)");
     ex->add_option("--gas", eo->gas, "gas limit (default 10,000,000; 30,000,000 with --deploy)");
-    ex->add_option("--fork", eo->fork, "fork whose rules apply (default Frontier; Shanghai with --deploy)");
+    ex->add_option("--fork", eo->fork,
+                   "fork whose rules apply (default Frontier; Shanghai with --deploy, Cancun with --script)");
     ex->add_flag("--json", eo->json, "print JSON (status, gas_used, gas_left, output, logs, storage)");
     ex->add_flag(
         "--tx", eo->tx,
         "run as a transaction to the code: intrinsic gas, nonce, refund cap (gas_used includes them)");
     ex->add_flag("--create", eo->create, "run the code as the init code of a contract-creating transaction");
+    ex->add_option("--script", eo->script,
+                   "run a scenario (docs/scripting.md): deploy and call contracts, check expectations "
+                   "(Cancun unless --fork)");
+    ex->add_option("-O", eo->level, "with --script: -O0 turns the compiler's optimizer off, -O1 (default) on")
+        ->check(CLI::Range(0, 1));
+    ex->add_option("--base-path", eo->base_path, "with --script: where imports are looked up first");
+    ex->add_option("--include-path", eo->include_paths,
+                   "with --script: where imports are looked up after the base path (repeatable)")
+        ->allow_extra_args(false);
     for (auto* option : ex->get_options())
         if (option->get_items_expected_max() > 0) option->transform(unmarked());
     ex->get_option("--ctor-args")->check(utf8_text());
