@@ -292,6 +292,26 @@ struct enum_definition : x3::position_tagged {
     std::vector<identifier> members;
 };
 
+/// What `using … for` attaches: a library (`using L for …`) or a list of library functions
+/// (`using {L.f, L.g} for …`, each written `L.f`).
+struct using_target : x3::position_tagged {
+    bool braced = false;
+    std::vector<std::vector<identifier>> paths;  ///< one path (`L` or `L.f`) per entry
+};
+
+/// The type of `using … for T` (`*`: any type).
+struct using_type : x3::position_tagged {
+    bool wildcard = false;
+    type_name type;
+};
+
+/// `using L for T;`, `using {L.f} for T global;`, `using L for *;`
+struct using_directive : x3::position_tagged {
+    using_target target;
+    using_type type;
+    bool global = false;
+};
+
 /// `event E(uint256 indexed a, address b) anonymous;`
 struct event_definition : x3::position_tagged {
     identifier name;
@@ -336,7 +356,8 @@ struct modifier_definition : x3::position_tagged {
 };
 
 struct contract_member : x3::variant<function_definition, modifier_definition, state_variable,
-                                     struct_definition, enum_definition, event_definition, error_definition> {
+                                     struct_definition, enum_definition, event_definition, error_definition,
+                                     using_directive> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -371,7 +392,7 @@ struct pragma_directive : x3::position_tagged {
 };
 
 struct source_element : x3::variant<pragma_directive, import_directive, contract_definition, struct_definition,
-                                    enum_definition, error_definition, event_definition> {
+                                    enum_definition, error_definition, event_definition, using_directive> {
     using base_type::base_type;
     using base_type::operator=;
 };

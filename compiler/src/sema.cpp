@@ -21,14 +21,20 @@ bool analyze(const ast::source_unit& unit, Diagnostics& diags, Program& program)
     analysis::declare(cx, unit);
     // Types, expressions and calls, contract by contract: constants and state variable
     // initialisers first (functions use the constants' values), then the bodies.
-    for (auto& c : program.contracts) {
+    // Libraries first: the contracts that use them read their constants.
+    std::vector<ContractInfo*> order;
+    for (auto& c : program.contracts)
+        if (c->kind == ContractInfo::Kind::Library) order.push_back(c.get());
+    for (auto& c : program.contracts)
+        if (c->kind != ContractInfo::Kind::Library) order.push_back(c.get());
+    for (ContractInfo* c : order) {
         analysis::enter_contract(cx, *c);
         // The bases' initialisers first (most basic first), as solc's constructor runs them.
         for (auto it = c->linearization.rbegin(); it != c->linearization.rend(); ++it) {
             cx.origin = *it;
             analysis::check_initializers(cx, *cx.contract_defs[(*it)->name], *c);
         }
-        cx.origin = c.get();
+        cx.origin = c;
         analysis::check_bodies(cx, *c);
         cx.contract = nullptr;
         cx.origin = nullptr;

@@ -93,7 +93,19 @@ Item internal_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
     e->function = &f;
     e->loc = where;
     e->type = returns_type(cx, f);
-    e->args = call_arguments(cx, c, params_of(f), "function call", where);
+    if (callee.bound) {
+        // `x.f(a)` with `using L for T`: x is f's first argument.
+        auto params = params_of(f);
+        params.erase(params.begin());
+        auto self = implicit(cx, std::move(callee.expr), f.params[0]->type, where);
+        if (!self) return invalid(where);
+        auto rest = call_arguments(cx, c, params, "function call", where);
+        if (rest.size() != params.size()) return invalid(where);
+        e->args.push_back(std::move(self));
+        for (auto& a : rest) e->args.push_back(std::move(a));
+    } else {
+        e->args = call_arguments(cx, c, params_of(f), "function call", where);
+    }
     if (e->args.size() != f.params.size()) return invalid(where);
     for (size_t i = 0; i < f.params.size(); ++i)
         if (f.params[i]->location != DataLocation::None && e->args[i]->location != f.params[i]->location) {
@@ -452,18 +464,20 @@ Item new_array(Context& cx, Item& callee, const ast::call_postfix& c, Location w
 /// none or several fit.
 bool select_overload(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
     if (callee.overloads.size() <= 1) return true;
+    const size_t skip = callee.bound ? 1 : 0;  // the bound first parameter
     std::vector<const FunctionInfo*> fits;
     for (const FunctionInfo* f : callee.overloads)
-        if (f->params.size() == c.arguments.size()) fits.push_back(f);
+        if (f->params.size() == c.arguments.size() + skip) fits.push_back(f);
     if (fits.size() > 1) {
         std::vector<const FunctionInfo*> typed;
         for (const FunctionInfo* f : fits) {
             const size_t mark = cx.diags.checkpoint();
             const size_t errors = cx.diags.error_count();
             std::vector<ExprPtr> args;
-            for (size_t i = 0; i < f->params.size(); ++i)
-                if (auto e = expected_value(cx, c.arguments[i].get(), f->params[i]->type)) args.push_back(std::move(e));
-            const bool ok = args.size() == f->params.size() && cx.diags.error_count() == errors;
+            for (size_t i = skip; i < f->params.size(); ++i)
+                if (auto e = expected_value(cx, c.arguments[i - skip].get(), f->params[i]->type))
+                    args.push_back(std::move(e));
+            const bool ok = args.size() + skip == f->params.size() && cx.diags.error_count() == errors;
             cx.diags.rollback(mark);
             if (ok) typed.push_back(f);
         }

@@ -57,6 +57,8 @@ struct Context {
     /// The contract whose member is being checked: the contract itself or one of its bases (it decides
     /// what `super` means and which private members are visible).
     const ContractInfo* origin = nullptr;
+    /// File-level `using … for` directives: they apply in every contract.
+    std::vector<const ast::using_directive*> file_usings;
     /// Import aliases (`import {A as B} from "x";`): B names A.
     std::map<std::string, std::string> aliases;
 

@@ -237,6 +237,82 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
     return {};
 }
 
+/// True when a value of `from` converts implicitly to `to`: what binding a library function to a
+/// value with `using … for` asks of the function's first parameter.
+bool binds(const Type* from, const Type* to) {
+    if (from == to) return true;
+    if (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Uint) return from->bits <= to->bits;
+    if (from->kind == Type::Kind::Int && to->kind == Type::Kind::Int) return from->bits <= to->bits;
+    if (from->kind == Type::Kind::Uint && to->kind == Type::Kind::Int) return from->bits < to->bits;
+    if (from->kind == Type::Kind::Address && to->kind == Type::Kind::Address) return !to->payable;
+    if (from->kind == Type::Kind::Contract && to->kind == Type::Kind::Contract)
+        return from->contract->derives_from(to->contract);
+    return false;
+}
+
+/// `e.name` as a library function bound by a `using … for` directive of the contract being checked
+/// (directives are not inherited, as in solc) or of the files: an Invalid item when none is, and
+/// `e` is then left alone.
+Item bound_function(Context& cx, ExprPtr& e, const std::string& name, Location where) {
+    std::vector<const ast::using_directive*> usings = cx.file_usings;
+    if (cx.origin)
+        for (const auto& m : cx.contract_defs.at(cx.origin->name)->members)
+            if (const auto* u = boost::get<ast::using_directive>(&m.get())) usings.push_back(u);
+    Item it;
+    it.loc = where;
+    it.name = name;
+    for (const auto* u : usings) {
+        if (!u->type.wildcard && resolve_type(cx, u->type.type) != e->type) continue;
+        for (const auto& path : u->target.paths) {
+            if (path.empty() || (path.size() == 2) != u->target.braced || path.size() > 2) continue;
+            if (path.size() == 2 && path[1].name != name) continue;
+            std::string lib = path[0].name;
+            if (auto al = cx.aliases.find(lib); al != cx.aliases.end()) lib = al->second;
+            auto c = cx.contracts.find(lib);
+            if (c == cx.contracts.end() || c->second->kind != ContractInfo::Kind::Library) continue;
+            for (const auto& f : c->second->functions)
+                if (f->kind == FunctionInfo::Kind::Function && f->name == name && !f->params.empty() &&
+                    binds(e->type, f->params[0]->type) &&
+                    std::find(it.overloads.begin(), it.overloads.end(), f.get()) == it.overloads.end())
+                    it.overloads.push_back(f.get());
+        }
+    }
+    if (it.overloads.empty()) return {};
+    it.kind = Item::Kind::Function;
+    it.function = it.overloads.front();
+    it.bound = true;
+    it.expr = std::move(e);
+    return it;
+}
+
+/// `C.name` for a library or a base `C` of the contract being checked: the library's function (or
+/// constant), or the base's own version of the function (a call that is not virtual).
+Item contract_member(Context& cx, const ContractInfo* target, const std::string& name, Location where) {
+    Item it;
+    it.loc = where;
+    it.name = name;
+    const bool library = target->kind == ContractInfo::Kind::Library;
+    if (!library && !cx.contract->derives_from(target)) return {};
+    const auto& functions = library ? target->functions : cx.contract->functions;
+    for (const auto& f : functions)
+        if (f->kind == FunctionInfo::Kind::Function && f->name == name && f->origin == target)
+            it.overloads.push_back(f.get());
+    if (!it.overloads.empty()) {
+        it.kind = Item::Kind::Function;
+        it.function = it.overloads.front();
+        return it;
+    }
+    if (library)
+        for (const auto& [var, init] : target->initializers)
+            if (var->is_constant && var->name == name) {
+                it.kind = Item::Kind::Value;
+                it.expr = constant(cx, int_of(init->value, var->type->is_signed()), var->type, where);
+                it.expr->var = var;
+                return it;
+            }
+    return {};
+}
+
 /// `super.name`: for each overload of `name`, the function of the first contract after the one being
 /// checked in the linearization of the contract being generated that defines it (a static call).
 Item super_member(Context& cx, const std::string& name, Location where) {
@@ -326,6 +402,7 @@ Item magic_member(Context& cx, const Item& base, const std::string& name, Locati
 /// A member of a value: a struct field, an array's length, push and pop, an address's balance, a
 /// contract's external function.
 Item value_member(Context& cx, ExprPtr e, const std::string& name, Location where) {
+    if (Item b = bound_function(cx, e, name, where); b.kind == Item::Kind::Function) return b;
     auto value = [&](ExprPtr v) { return member_value(where, std::move(v)); };
     Item it;
     it.loc = where;
@@ -428,6 +505,10 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
             return {};
         }
         return value(constant(cx, cpp_int(m - members.begin()), base.type, where));
+    }
+    if (base.kind == Item::Kind::TypeName && base.type->kind == Type::Kind::Contract) {
+        Item found = contract_member(cx, base.type->contract, name, where);
+        if (found.kind != Item::Kind::Invalid) return found;
     }
     if (base.kind == Item::Kind::TypeName) {
         // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...

@@ -34,6 +34,8 @@ struct Item {
     /// Function and ExternalFunction: every overload of the name (`function` is the first); the
     /// call picks the one its arguments fit.
     std::vector<const FunctionInfo*> overloads;
+    /// Function: `expr` is the first argument, bound by `using … for` (`x.f(a)` calls `f(x, a)`).
+    bool bound = false;
     const EventInfo* event = nullptr;
     const ErrorInfo* error = nullptr;
     std::string name;

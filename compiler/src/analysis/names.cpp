@@ -276,6 +276,13 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     if (f->mutability == Mutability::Payable && !f->externally_visible())
         cx.error(f->loc, "internal and private functions cannot be payable");
     if (in_interface && def.body) cx.error(f->loc, "functions in interfaces cannot have an implementation");
+    if (cx.origin && cx.origin->kind == ContractInfo::Kind::Library) {
+        if (f->kind != FunctionInfo::Kind::Function)
+            cx.error(f->loc, "libraries cannot have constructors, receive or fallback functions");
+        else if (f->externally_visible())
+            cx.error(f->loc, "public and external library functions are not supported (they need a deployed "
+                             "library and linking); make '" + f->name + "' internal");
+    }
     if (in_interface && f->kind == FunctionInfo::Kind::Function && f->visibility != Visibility::External)
         cx.error(f->loc, "functions in interfaces must be declared external");
     if (!def.body && f->kind == FunctionInfo::Kind::Constructor)
@@ -453,6 +460,10 @@ void declare_state_variable(Context& cx, const ast::state_variable& v, ContractI
     if ((var->is_constant || var->is_immutable) && !t->is_value()) {
         cx.error(cx.at(v.type), std::string(var->is_constant ? "constant" : "immutable") +
                                     " state variables of type '" + t->name() + "' are not supported");
+        return;
+    }
+    if (cx.origin && cx.origin->kind == ContractInfo::Kind::Library && !var->is_constant) {
+        cx.error(cx.at(v.name), "library cannot have non-constant state variables");
         return;
     }
     if (var->is_constant && !v.initial) {
@@ -857,13 +868,13 @@ void declare(Context& cx, const ast::source_unit& unit) {
             c->is_abstract = def->is_abstract;
             if (def->is_abstract && def->kind != "contract")
                 cx.error(cx.at(def->name), "only contracts can be abstract");
-            if (c->kind == ContractInfo::Kind::Library)
-                cx.error(cx.at(def->name), "libraries are not supported");
             cx.contracts[name] = c.get();
             cx.contract_defs[name] = def;
             cx.prog.contracts.push_back(std::move(c));
         }
     }
+    for (const auto& el : unit.elements)
+        if (const auto* u = boost::get<ast::using_directive>(&el.get())) cx.file_usings.push_back(u);
     // Import aliases: `import {A as B} from "x";` makes B another name of A.
     for (const auto& el : unit.elements)
         if (const auto* imp = boost::get<ast::import_directive>(&el.get())) {
@@ -894,7 +905,10 @@ void declare(Context& cx, const ast::source_unit& unit) {
         if (!linearize(cx, *c, visiting)) c->linearization = {c.get()};
     }
     for (auto& c : cx.prog.contracts) order.push_back(c.get());
+    // Libraries first (contracts name their structs and enums as `L.S`), then by linearization length.
     std::stable_sort(order.begin(), order.end(), [](const ContractInfo* a, const ContractInfo* b) {
+        const bool la = a->kind == ContractInfo::Kind::Library, lb = b->kind == ContractInfo::Kind::Library;
+        if (la != lb) return la;
         return a->linearization.size() < b->linearization.size();
     });
     for (auto* c : order) declare_contract(cx, *c);

@@ -35,6 +35,21 @@ namespace {
 const Type* resolve_base(Context& cx, const ast::type_base& b) {
     if (const auto* id = boost::get<ast::identifier>(&b.get())) {
         if (const Type* t = elementary(cx, id->name)) return t;
+        if (const size_t dot = id->name.find('.'); dot != std::string::npos) {
+            // `C.S`: a struct or enum that the contract or library C (or one of its bases) defines.
+            std::string owner = id->name.substr(0, dot);
+            const std::string member = id->name.substr(dot + 1);
+            if (auto al = cx.aliases.find(owner); al != cx.aliases.end()) owner = al->second;
+            if (auto c = cx.contracts.find(owner); c != cx.contracts.end() && member.find('.') == std::string::npos)
+                for (const ContractInfo* base : c->second->linearization) {
+                    for (const auto& s : base->structs)
+                        if (s->name == member) return cx.types.struct_type(s.get());
+                    for (const auto& e : base->enums)
+                        if (e->name == member) return cx.types.enum_type(e.get());
+                }
+            cx.error(cx.at(*id), "identifier '" + id->name + "' not found or not a type");
+            return nullptr;
+        }
         if (const StructInfo* s = cx.find_struct(id->name)) {
             if (s->members.empty() && cx.resolving_structs.count(id->name)) {
                 cx.error(cx.at(*id), "recursive struct '" + id->name + "' is not supported");

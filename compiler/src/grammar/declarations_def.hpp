@@ -23,6 +23,12 @@ TRAINCHAIN_ANNOTATED(state_variable)
 TRAINCHAIN_ANNOTATED(struct_member)
 TRAINCHAIN_ANNOTATED(struct_definition)
 TRAINCHAIN_ANNOTATED(enum_definition)
+TRAINCHAIN_ANNOTATED(using_path)
+TRAINCHAIN_ANNOTATED(using_library)
+TRAINCHAIN_ANNOTATED(using_list)
+TRAINCHAIN_ANNOTATED(using_any)
+TRAINCHAIN_ANNOTATED(using_some)
+TRAINCHAIN_ANNOTATED(using_directive)
 TRAINCHAIN_ANNOTATED(event_definition)
 TRAINCHAIN_ANNOTATED(error_definition)
 TRAINCHAIN_ANNOTATED(modifier_invocation)
@@ -55,6 +61,12 @@ const x3::rule<state_variable_class, ast::state_variable> state_variable = "stat
 const x3::rule<struct_member_class, ast::struct_member> struct_member = "type name";
 const x3::rule<struct_definition_class, ast::struct_definition> struct_definition = "'struct'";
 const x3::rule<enum_definition_class, ast::enum_definition> enum_definition = "'enum'";
+const x3::rule<using_path_class, std::vector<ast::identifier>> using_path = "identifier";
+const x3::rule<using_library_class, ast::using_target> using_library = "library name";
+const x3::rule<using_list_class, ast::using_target> using_list = "'{'";
+const x3::rule<using_any_class, ast::using_type> using_any = "'*'";
+const x3::rule<using_some_class, ast::using_type> using_some = "type name";
+const x3::rule<using_directive_class, ast::using_directive> using_directive = "'using'";
 const x3::rule<event_definition_class, ast::event_definition> event_definition = "'event'";
 const x3::rule<error_definition_class, ast::error_definition> error_definition = "'error'";
 const x3::rule<modifier_invocation_class, ast::modifier_invocation> modifier_invocation = "modifier";
@@ -91,6 +103,13 @@ const auto state_variable_def = type_name >> *state_variable_keyword > identifie
 const auto struct_member_def = type_name > identifier > ';';
 const auto struct_definition_def = kw("struct") > identifier > '{' > *struct_member > '}';
 const auto enum_definition_def = kw("enum") > identifier > '{' > (identifier % ',') > '}';
+const auto using_path_def = identifier % '.';
+const auto using_library_def = x3::attr(false) >> x3::repeat(1)[using_path];
+const auto using_list_def = x3::attr(true) >> '{' > (using_path % ',') > '}';
+const auto using_any_def = x3::attr(true) >> '*' >> x3::attr(ast::type_name());
+const auto using_some_def = x3::attr(false) >> type_name;
+const auto using_directive_def =
+    kw("using") > (using_list | using_library) > kw("for") > (using_any | using_some) > x3::matches[kw("global")] > ';';
 const auto event_definition_def =
     kw("event") > identifier > parameter_list > x3::matches[kw("anonymous")] > ';';
 const auto error_definition_def = kw("error") >> identifier >> parameter_list > ';';
@@ -111,7 +130,8 @@ const auto modifier_definition_def =
     kw("modifier") > identifier > -parameter_list > x3::omit[*modifier_keyword] > block;
 const auto contract_member_def =
     function_type | function_definition | constructor_definition | special_function | modifier_definition |
-    struct_definition | enum_definition | event_definition | error_definition | unsupported_member | state_variable |
+    struct_definition | enum_definition | event_definition | error_definition | using_directive | unsupported_member |
+    state_variable |
     (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"contract member"});
 const auto contract_kind_def = kw_string("contract") | kw_string("interface") | kw_string("library");
 const auto base_list_def = (kw("is") > (modifier_invocation % ',')) | x3::attr(std::vector<ast::modifier_invocation>());
@@ -129,13 +149,15 @@ const auto import_directive_def = kw("import") > (import_plain | import_star | i
 const auto pragma_text_def = x3::raw[x3::lexeme[+~x3::ascii::char_("; \t\r\n\f\v") % +x3::ascii::space]];
 const auto pragma_directive_def = kw("pragma") > pragma_text > ';';
 const auto source_element_def =
-    pragma_directive | import_directive | contract_definition | struct_definition | enum_definition | error_definition |
+    pragma_directive | import_directive | contract_definition | struct_definition | enum_definition | using_directive |
+    error_definition |
     event_definition | unsupported_top_level |
     ((!x3::eoi) > expected_parser{"'contract', 'interface', 'pragma', 'import', 'struct', 'error' or 'event'"});
 const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
-BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, enum_definition, event_definition, error_definition,
+BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, enum_definition, using_path, using_library,
+                    using_list, using_any, using_some, using_directive, event_definition, error_definition,
                     modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute,
                     function_body, function_definition, constructor_definition, special_function,
                     modifier_definition, contract_member, contract_kind, base_list, contract_definition,

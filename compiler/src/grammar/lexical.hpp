@@ -388,8 +388,8 @@ const auto any_member_keyword = any_top_level_keyword | kw("function") | kw("mod
                                 kw("event") | kw("struct") | kw("enum") | kw("using");
 const function_type_parser function_type{};
 
-const unsupported_parser unsupported_top_level{"using", "type", "function"};
-const unsupported_parser unsupported_member{"using", "type"};
+const unsupported_parser unsupported_top_level{"type", "function"};
+const unsupported_parser unsupported_member{"type"};
 const unsupported_parser unsupported_statement{"assembly", "try", "throw"};
 
 /// Binary operators; longest match, and never the start of an assignment operator (`<<=`, `+=`).

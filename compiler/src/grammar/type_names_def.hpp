@@ -18,6 +18,7 @@ namespace trainchain::compiler::parser {
 TRAINCHAIN_ANNOTATED(type_name)
 TRAINCHAIN_ANNOTATED(mapping_type)
 TRAINCHAIN_ANNOTATED(type_base)
+TRAINCHAIN_ANNOTATED(qualified_name)
 TRAINCHAIN_ANNOTATED(array_size)
 TRAINCHAIN_ANNOTATED(array_suffix)
 
@@ -26,6 +27,8 @@ TRAINCHAIN_ANNOTATED(array_suffix)
 
 const x3::rule<mapping_type_class, ast::mapping_type> mapping_type = "'mapping'";
 const x3::rule<type_base_class, ast::type_base> type_base = "type name";
+/// `S` or `C.S` (a struct or enum of a contract or library), kept as one name with its dots.
+const x3::rule<qualified_name_class, ast::identifier> qualified_name = "type name";
 const x3::rule<array_size_class, std::string> array_size = "array size";
 const x3::rule<array_suffix_class, ast::array_suffix> array_suffix = "'['";
 
@@ -35,11 +38,14 @@ const x3::rule<array_suffix_class, ast::array_suffix> array_suffix = "'['";
 const auto mapping_type_def =
     &kw("mapping") >> depth_guard[kw("mapping") > '(' > type_name > x3::omit[-identifier] > "=>" > type_name >
                                   x3::omit[-identifier] > ')'];
-const auto type_base_def = mapping_type | elementary_type | identifier;
+const auto first_segment = [](auto& ctx) { x3::_val(ctx).name = x3::_attr(ctx).name; };
+const auto next_segment = [](auto& ctx) { x3::_val(ctx).name += "." + x3::_attr(ctx).name; };
+const auto qualified_name_def = identifier[first_segment] >> *('.' >> identifier[next_segment]);
+const auto type_base_def = mapping_type | elementary_type | qualified_name;
 const auto array_size_def = x3::raw[x3::lexeme[+x3::ascii::digit]];
 const auto array_suffix_def = '[' >> -array_size >> ']';
 const auto type_name_def = type_base >> *array_suffix;
 
-BOOST_SPIRIT_DEFINE(mapping_type, type_base, array_size, array_suffix, type_name)
+BOOST_SPIRIT_DEFINE(mapping_type, type_base, qualified_name, array_size, array_suffix, type_name)
 
 }  // namespace trainchain::compiler::parser
