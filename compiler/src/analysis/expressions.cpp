@@ -499,12 +499,12 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
     }
     if (base.kind == Item::Kind::TypeName && base.type->kind == Type::Kind::Enum) {
         const auto& members = base.type->enum_info->members;
-        const auto m = std::find(members.begin(), members.end(), name);
-        if (m == members.end()) {
+        const auto pos = std::find(members.begin(), members.end(), name);
+        if (pos == members.end()) {
             cx.error(where, "member '" + name + "' not found in " + base.type->name());
             return {};
         }
-        return value(constant(cx, cpp_int(m - members.begin()), base.type, where));
+        return value(constant(cx, cpp_int(pos - members.begin()), base.type, where));
     }
     if (base.kind == Item::Kind::TypeName && base.type->kind == Type::Kind::Contract) {
         Item found = contract_member(cx, base.type->contract, name, where);
