@@ -127,6 +127,7 @@ struct Expr {
         Assert,           ///< assert(args[0])
         Revert,           ///< revert() / revert("message") (args[0] optional)
         Delete,           ///< delete args[0]
+        CopyToMemory,     ///< a memory copy of the storage value args[0] (string, bytes, struct)
         Empty,            ///< a missing tuple component on the left of an assignment
     };
     Kind kind = Kind::Constant;

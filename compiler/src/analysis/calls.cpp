@@ -107,7 +107,8 @@ Item internal_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
         e->args = call_arguments(cx, c, params_of(f), "function call", where);
     }
     if (e->args.size() != f.params.size()) return invalid(where);
-    for (size_t i = 0; i < f.params.size(); ++i)
+    for (size_t i = 0; i < f.params.size(); ++i) {
+        if (f.params[i]->location == DataLocation::Memory) e->args[i] = to_memory(std::move(e->args[i]));
         if (f.params[i]->location != DataLocation::None && e->args[i]->location != f.params[i]->location) {
             cx.error(e->args[i]->loc,
                      std::string("passing a ") +
@@ -117,6 +118,7 @@ Item internal_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
                          " parameter is not supported");
             return invalid(where);
         }
+    }
     if (e->type->kind == Type::Kind::Void || e->type->kind == Type::Kind::Tuple) {
     } else if (f.returns.size() == 1) {
         e->location = f.returns[0]->location;
@@ -174,7 +176,7 @@ Item type_call(Context& cx, Item& callee, const ast::call_postfix& c, Location w
         e->location = DataLocation::Memory;
         e->loc = where;
         for (const auto* m : members)
-            if (!m->is_value()) {
+            if (!m->is_value() && !m->is_byte_array()) {
                 cx.error(where, "constructing structs with struct members is not supported");
                 return invalid(where);
             }
@@ -251,7 +253,7 @@ Item hash_call(Context& cx, const Item& callee, const ast::call_postfix& c, Loca
         for (uint8_t b : h.bytes) v = (v << 8) | b;
         return value_item(where, constant(cx, v, cx.types.fixed_bytes(32), where));
     }
-    arg = implicit(cx, std::move(arg), cx.types.bytes_type(), cx.at(c.arguments[0].get()));
+    arg = to_memory(implicit(cx, std::move(arg), cx.types.bytes_type(), cx.at(c.arguments[0].get())));
     if (!arg) return invalid(where);
     if (arg->location != DataLocation::Memory) {
         cx.error(where, n + " of a storage value is not supported; hash a memory copy");
@@ -335,6 +337,7 @@ Item abi_call(Context& cx, Item& callee, const ast::call_postfix& c, Location wh
         }
         v = mobile(cx, std::move(v));
         if (!v) return invalid(where);
+        if (v->type->is_byte_array()) v = to_memory(std::move(v));
         if (!v->type->is_value() && !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
             cx.error(v->loc, "abi." + callee.name + " of type '" + v->type->name() + "' is not supported");
             return invalid(where);
@@ -372,6 +375,8 @@ Item array_member_call(Context& cx, Item& callee, const ast::call_postfix& c, Lo
     auto e = std::make_unique<Expr>();
     e->loc = where;
     const Type* arr = callee.expr->type;
+    // A storage bytes holds bytes1 elements; push() of one appends a zero byte and names nothing.
+    const Type* element = arr->kind == Type::Kind::Bytes ? cx.types.fixed_bytes(1) : arr->element;
     e->args.push_back(std::move(callee.expr));
     if (callee.name == "push") {
         e->kind = Expr::Kind::ArrayPush;
@@ -380,14 +385,16 @@ Item array_member_call(Context& cx, Item& callee, const ast::call_postfix& c, Lo
             return invalid(where);
         }
         if (c.arguments.size() == 1) {
-            if (!arr->element->is_value()) {
-                cx.error(where, "push(value) of '" + arr->element->name() +
+            if (!element->is_value()) {
+                cx.error(where, "push(value) of '" + element->name() +
                                     "' is not supported; use push() and set the members");
                 return invalid(where);
             }
-            auto v = expected_value(cx, c.arguments[0].get(), arr->element);
+            auto v = expected_value(cx, c.arguments[0].get(), element);
             if (!v) return invalid(where);
             e->args.push_back(std::move(v));
+            e->type = cx.types.void_type();
+        } else if (arr->kind == Type::Kind::Bytes) {
             e->type = cx.types.void_type();
         } else {
             e->type = arr->element;

@@ -4,6 +4,7 @@
 
 #include "analysis/expressions.hpp"
 #include "analysis/operators.hpp"
+#include "analysis/typing.hpp"
 
 namespace trainchain::compiler::analysis {
 
@@ -308,6 +309,7 @@ void check_initializers(Context& cx, const ast::contract_definition& def, Contra
                 cx.error(cx.at(*v->initial), "mappings cannot be initialised");
                 continue;
             }
+            if (var->type->is_byte_array()) e = to_memory(std::move(e));
             c.initializers.emplace_back(var, std::move(e));
         }
     }

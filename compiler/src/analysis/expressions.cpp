@@ -435,7 +435,8 @@ Item value_member(Context& cx, ExprPtr e, const std::string& name, Location wher
             le->args.push_back(std::move(e));
             return value(std::move(le));
         }
-        if ((name == "push" || name == "pop") && t->kind == Type::Kind::Array && !t->length &&
+        if ((name == "push" || name == "pop") &&
+            ((t->kind == Type::Kind::Array && !t->length) || t->kind == Type::Kind::Bytes) &&
             e->location == DataLocation::Storage) {
             it.kind = Item::Kind::ArrayMember;
             it.expr = std::move(e);
@@ -556,8 +557,7 @@ Item index(Context& cx, Item base, const ast::index_postfix& ix, Location where)
         out->location = e->location;
         out->args.push_back(std::move(e));
         out->args.push_back(std::move(i));
-    } else if (t->kind == Type::Kind::FixedBytes ||
-               (t->kind == Type::Kind::Bytes && e->location == DataLocation::Memory)) {
+    } else if (t->kind == Type::Kind::FixedBytes || t->kind == Type::Kind::Bytes) {
         // b[i]: one byte, as bytes1.
         auto i = expected_value(cx, ix.index->get(), cx.types.uint(256));
         if (!i) return result;
@@ -567,7 +567,7 @@ Item index(Context& cx, Item base, const ast::index_postfix& ix, Location where)
             return result;
         }
         out->type = cx.types.fixed_bytes(1);
-        out->location = t->kind == Type::Kind::Bytes ? DataLocation::Memory : DataLocation::None;
+        out->location = t->kind == Type::Kind::Bytes ? e->location : DataLocation::None;
         out->args.push_back(std::move(e));
         out->args.push_back(std::move(i));
     } else {

@@ -26,8 +26,9 @@ void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s
     for (const auto& m : def.members) {
         const Type* t = resolve_type(cx, m.type);
         if (!t) continue;
-        if (t->kind == Type::Kind::Mapping || t->is_byte_array() || t->kind == Type::Kind::Array) {
-            cx.error(cx.at(m.type), "struct members must be value types or structs, not '" + t->name() + "'");
+        if (t->kind == Type::Kind::Mapping || t->kind == Type::Kind::Array) {
+            cx.error(cx.at(m.type),
+                     "struct members must be value types, string, bytes or structs, not '" + t->name() + "'");
             continue;
         }
         if (!names.insert(m.name.name).second) {
@@ -46,7 +47,7 @@ void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s
             sm.slot = slot;
             sm.offset = used;
             used += size;
-        } else {  // nested struct: starts and ends a slot
+        } else {  // nested struct, string or bytes: starts and ends a slot
             if (used > 0) ++slot;
             sm.slot = slot;
             slot += t->storage_slots();
@@ -389,8 +390,10 @@ void make_getter(Context& cx, VarInfo& v, ContractInfo& c, bool has_override) {
         std::shared_ptr<Expr> base(std::move(e));
         for (size_t i = 0; i < t->struct_info->members.size(); ++i) {
             const auto& m = t->struct_info->members[i];
-            if (!m.type->is_value()) continue;  // solc's getters skip members it cannot return
-            auto* r = new_local(cx, m.name, m.type, DataLocation::None, v.declared_at);
+            if (!m.type->is_value() && !m.type->is_byte_array()) continue;  // solc's getters skip these
+            auto* r =
+                new_local(cx, m.name, m.type,
+                          m.type->is_byte_array() ? DataLocation::Memory : DataLocation::None, v.declared_at);
             f->returns.push_back(r);
             auto me = std::make_unique<Expr>();
             me->kind = Expr::Kind::Member;
@@ -413,13 +416,14 @@ void make_getter(Context& cx, VarInfo& v, ContractInfo& c, bool has_override) {
             };
             me->args.push_back(clone(*base));
             members.push_back(m.type);
-            tuple->args.push_back(std::move(me));
+            tuple->args.push_back(to_memory(std::move(me)));
         }
         tuple->type = cx.types.tuple(members);
         ret->expr = std::move(tuple);
     } else {
-        f->returns.push_back(new_local(cx, "", t, DataLocation::None, v.declared_at));
-        ret->expr = std::move(e);
+        f->returns.push_back(new_local(
+            cx, "", t, t->is_byte_array() ? DataLocation::Memory : DataLocation::None, v.declared_at));
+        ret->expr = to_memory(std::move(e));
     }
     body->body.push_back(std::move(ret));
     f->body = std::move(body);
@@ -468,10 +472,6 @@ void declare_state_variable(Context& cx, const ast::state_variable& v, ContractI
     }
     if (var->is_constant && !v.initial) {
         cx.error(cx.at(v.name), "uninitialized \"constant\" variable");
-        return;
-    }
-    if (t->is_byte_array()) {
-        cx.error(cx.at(v.type), "string and bytes state variables are not supported");
         return;
     }
     if (auto it = cx.state.find(var->name); it != cx.state.end() && it->second->origin != var->origin) {

@@ -237,11 +237,17 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
         if (!rhs) return nullptr;
         if (lhs->type->is_reference()) {
             const bool lhs_storage = lhs->location == DataLocation::Storage;
-            const bool pointer = lhs->kind == Expr::Kind::Local;
+            // A local, or a string/bytes member of a memory struct: the pointer is assigned.
+            const bool pointer = lhs->kind == Expr::Kind::Local ||
+                                 (lhs->kind == Expr::Kind::Member && lhs->location == DataLocation::Memory &&
+                                  lhs->type->is_byte_array());
             if (lhs->type->kind == Type::Kind::Mapping) {
                 cx.error(out->loc, "mappings cannot be assigned to");
                 return nullptr;
             }
+            if (pointer && lhs->location == DataLocation::Memory) rhs = to_memory(std::move(rhs));
+            if (!pointer && lhs_storage && lhs->type->is_byte_array())
+                rhs = to_memory(std::move(rhs));  // storage to storage goes through memory
             if (pointer && lhs->location != rhs->location) {
                 cx.error(out->loc, "type " + rhs->type->name() +
                                        (rhs->location == DataLocation::Storage ? " storage" : " memory") +
@@ -249,7 +255,8 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
                                        lhs->type->name() + (lhs_storage ? " storage pointer" : " memory"));
                 return nullptr;
             }
-            if (!pointer && !(lhs_storage && lhs->type->kind == Type::Kind::Struct)) {
+            if (!pointer &&
+                !(lhs_storage && (lhs->type->kind == Type::Kind::Struct || lhs->type->is_byte_array()))) {
                 cx.error(out->loc,
                          "assigning whole values of type '" + lhs->type->name() + "' is not supported");
                 return nullptr;

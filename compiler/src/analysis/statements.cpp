@@ -184,7 +184,7 @@ bool local_location(Context& cx, const ast::variable_declaration& v, const Type*
     }
     if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
         for (const auto& m : t->struct_info->members)
-            if (!m.type->is_value()) {
+            if (!m.type->is_value() && !m.type->is_byte_array()) {
                 cx.error(cx.at(v.type), "memory structs with struct members are not supported");
                 return false;
             }
@@ -246,9 +246,12 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
                 return declare_anyway();
             }
             if (vars[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
-                cx.error(cx.at(*d.initial),
-                         "copying '" + types[0]->name() + "' from storage to memory is not supported");
-                return declare_anyway();
+                if (!types[0]->is_byte_array() && types[0]->kind != Type::Kind::Struct) {
+                    cx.error(cx.at(*d.initial),
+                             "copying '" + types[0]->name() + "' from storage to memory is not supported");
+                    return declare_anyway();
+                }
+                st->expr = to_memory(std::move(st->expr));
             }
         } else {
             auto e = expression(cx, *d.initial);
@@ -333,9 +336,12 @@ StmtPtr return_statement(Context& cx, const ast::return_statement& r) {
         st->expr = expected_value(cx, *r.value, returns[0]->type);
         if (!st->expr) return nullptr;
         if (returns[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
-            cx.error(cx.at(*r.value),
-                     "returning '" + returns[0]->type->name() + "' from storage is not supported");
-            return nullptr;
+            if (!returns[0]->type->is_byte_array() && returns[0]->type->kind != Type::Kind::Struct) {
+                cx.error(cx.at(*r.value),
+                         "returning '" + returns[0]->type->name() + "' from storage is not supported");
+                return nullptr;
+            }
+            st->expr = to_memory(std::move(st->expr));
         }
         return st;
     }
@@ -389,6 +395,7 @@ StmtPtr emit_statement(Context& cx, const ast::emit_statement& e) {
     st->event = ev;
     st->args = call_arguments(cx, *call, types, "event '" + ev->name + "'", cx.at(*call));
     if (st->args.size() != types.size()) return nullptr;
+    for (auto& a : st->args) a = to_memory(std::move(a));
     return st;
 }
 
@@ -412,6 +419,7 @@ StmtPtr revert_statement(Context& cx, const ast::revert_statement& r) {
     st->error = er;
     st->args = call_arguments(cx, *call, types, "error '" + er->name + "'", cx.at(*call));
     if (st->args.size() != types.size()) return nullptr;
+    for (auto& a : st->args) a = to_memory(std::move(a));
     return st;
 }
 

@@ -84,10 +84,6 @@ const Type* resolve_base(Context& cx, const ast::type_base& b) {
         cx.error(cx.at(m.key), "string and bytes mapping keys are not supported");
         return nullptr;
     }
-    if (value->is_byte_array()) {
-        cx.error(cx.at(m.value), "string and bytes in storage are not supported (mapping values included)");
-        return nullptr;
-    }
     return cx.types.mapping(key, value);
 }
 
@@ -291,9 +287,10 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
             return fail();
         case Type::Kind::String:
         case Type::Kind::Bytes:
-            if (from->is_byte_array() && e->location == DataLocation::Memory) {
+            if (from->is_byte_array() && e->location != DataLocation::None) {
+                const DataLocation where_it_is = e->location;  // bytes(s) of a storage string stays there
                 auto c = convert(to);
-                c->location = DataLocation::Memory;
+                c->location = where_it_is;
                 return c;
             }
             return fail();
@@ -301,6 +298,18 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
         default:
             return fail();
     }
+}
+
+ExprPtr to_memory(ExprPtr e) {
+    if (!e || e->location != DataLocation::Storage) return e;
+    if (!e->type->is_byte_array() && e->type->kind != Type::Kind::Struct) return e;
+    auto c = std::make_unique<Expr>();
+    c->kind = Expr::Kind::CopyToMemory;
+    c->type = e->type;
+    c->location = DataLocation::Memory;
+    c->loc = e->loc;
+    c->args.push_back(std::move(e));
+    return c;
 }
 
 }  // namespace trainchain::compiler::analysis

@@ -15,6 +15,9 @@ const Type* resolve_type(Context& cx, const ast::type_name& t);
 ExprPtr mobile(Context& cx, ExprPtr e);
 /// `e` implicitly converted to `to`, or null (reported at `where`, after `context`).
 ExprPtr implicit(Context& cx, ExprPtr e, const Type* to, Location where, const char* context = nullptr);
+/// `e` as a memory value: a storage string, bytes or struct becomes a copy (CopyToMemory); anything
+/// else is returned as it is.
+ExprPtr to_memory(ExprPtr e);
 /// The explicit conversion `to(e)`, or null (reported).
 ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where);
 

@@ -95,10 +95,16 @@ void Gen::external_stub(const FunctionInfo& f, size_t stub) {
 }
 
 void Gen::emit_shared() {
-    while (!pending_.empty()) {
-        const FunctionInfo* f = pending_.front();
-        pending_.erase(pending_.begin());
-        subroutine(*f);
+    while (!pending_.empty() || !pending_routines_.empty()) {
+        if (!pending_.empty()) {
+            const FunctionInfo* f = pending_.front();
+            pending_.erase(pending_.begin());
+            subroutine(*f);
+            continue;
+        }
+        const Routine r = pending_routines_.front();
+        pending_routines_.erase(pending_routines_.begin());
+        emit_routine(r);
     }
     loc_ = {0, 0};
     for (const auto& [code, l] : panics_) {
@@ -245,7 +251,10 @@ void Gen::init(const vm::bytes& runtime_code, const std::vector<std::vector<size
         }
         push(var->slot);
         expr(*value);
-        storage_store(var->type, StorageRef{false, var->offset});
+        if (var->type->is_byte_array())
+            copy_memory_to_storage(var->type);
+        else
+            storage_store(var->type, StorageRef{false, var->offset});
     }
     // The bases' constructors: their arguments, most derived first, then their bodies, most basic
     // first (as solc's legacy code generator runs them), then the contract's own.

@@ -108,6 +108,9 @@ void Gen::expr(const Expr& e) {
         case Expr::Kind::Delete:
             expr_delete(e);
             break;
+        case Expr::Kind::CopyToMemory:
+            expr_copy_to_memory(e);
+            break;
         case Expr::Kind::Empty:
             break;
     }
@@ -186,7 +189,7 @@ void Gen::store(const LValue& lv) {
             break;
         }
         case LValue::Kind::Storage:
-            if (lv.type->kind == Type::Kind::Struct) {
+            if (lv.type->kind == Type::Kind::Struct || lv.type->is_byte_array()) {
                 pop(2);  // whole-struct stores go through assign()
                 break;
             }
@@ -238,9 +241,10 @@ void Gen::assign(const Expr& e, bool want_value) {
         loc_ = saved;
         return;
     }
-    if (target.type->kind == Type::Kind::Struct && target.location == DataLocation::Storage &&
-        target.kind != Expr::Kind::Local) {
-        // Copy a struct into storage: from memory member by member, from storage slot by slot.
+    if ((target.type->kind == Type::Kind::Struct || target.type->is_byte_array()) &&
+        target.location == DataLocation::Storage && target.kind != Expr::Kind::Local) {
+        // Copy a struct, string or bytes into storage: from memory member by member, from storage
+        // slot by slot (byte arrays through a memory copy).
         if (!place_first_is_unobservable(target, source)) {  // the value first, as solc
             expr(source);                                    // [src]
             storage_ref(target);                             // [src, slot]
@@ -249,40 +253,10 @@ void Gen::assign(const Expr& e, bool want_value) {
             storage_ref(target);  // [slot]
             expr(source);         // [slot, src]
         }
-        const StructInfo& s = *target.type->struct_info;
-        if (source.location == DataLocation::Memory) {
-            for (size_t i = 0; i < s.members.size(); ++i) {
-                const auto& m = s.members[i];
-                dup(2);
-                if (m.slot) {
-                    push(m.slot);
-                    op(Opcode::ADD);
-                }
-                dup(2);
-                if (i) {
-                    push(32 * i);
-                    op(Opcode::ADD);
-                }
-                op(Opcode::MLOAD);
-                storage_store(m.type, StorageRef{false, m.offset});
-            }
-        } else {
-            for (uint64_t j = 0; j < s.slots; ++j) {
-                dup(1);
-                if (j) {
-                    push(j);
-                    op(Opcode::ADD);
-                }
-                op(Opcode::SLOAD);
-                dup(3);
-                if (j) {
-                    push(j);
-                    op(Opcode::ADD);
-                }
-                op(Opcode::SSTORE);
-            }
-        }
-        pop(2);
+        if (source.location == DataLocation::Memory)
+            copy_memory_to_storage(target.type);
+        else
+            copy_storage_to_storage(target.type);
         if (want_value) storage_ref(target);
         loc_ = saved;
         return;
@@ -535,7 +509,8 @@ void Gen::expr_access(const Expr& e) {
         op(Opcode::SHL);
         return;
     }
-    if (e.kind == Expr::Kind::Index && e.args[0]->type->kind == Type::Kind::Bytes) {
+    if (e.kind == Expr::Kind::Index && e.args[0]->type->kind == Type::Kind::Bytes &&
+        e.args[0]->location != DataLocation::Storage) {
         memory_address(e);
         op(Opcode::MLOAD);
         push(high_mask(8));
@@ -547,7 +522,8 @@ void Gen::expr_access(const Expr& e) {
         if (e.type->is_value()) storage_load(e.type, ref);
     } else {
         memory_address(e);
-        if (e.type->is_value()) op(Opcode::MLOAD);
+        // A value, or the pointer a memory struct holds for a string/bytes member.
+        if (e.type->is_value() || e.kind == Expr::Kind::Member) op(Opcode::MLOAD);
     }
 }
 
@@ -555,7 +531,10 @@ void Gen::expr_access(const Expr& e) {
 void Gen::expr_array_length(const Expr& e) {
     if (e.args[0]->location == DataLocation::Storage) {
         storage_ref(*e.args[0]);
-        op(Opcode::SLOAD);
+        if (e.args[0]->type->is_byte_array())
+            call_routine(Routine::BytesLength);
+        else
+            op(Opcode::SLOAD);
     } else {
         expr(*e.args[0]);
         op(Opcode::MLOAD);
@@ -564,6 +543,15 @@ void Gen::expr_array_length(const Expr& e) {
 
 /// ArrayPush.
 void Gen::expr_array_push(const Expr& e) {
+    if (e.args[0]->type->kind == Type::Kind::Bytes) {
+        storage_ref(*e.args[0]);
+        if (e.args.size() == 2)
+            expr(*e.args[1]);
+        else
+            push(uint64_t{0});
+        call_routine(Routine::BytesPush);
+        return;
+    }
     if (e.args.size() == 2) {
         const StorageRef ref = storage_ref(e);
         expr(*e.args[1]);
@@ -578,6 +566,11 @@ void Gen::expr_array_push(const Expr& e) {
 /// ArrayPop.
 void Gen::expr_array_pop(const Expr& e) {
     const Type* base = e.args[0]->type;
+    if (base->kind == Type::Kind::Bytes) {
+        storage_ref(*e.args[0]);
+        call_routine(Routine::BytesPop);
+        return;
+    }
     storage_ref(*e.args[0]);  // [p]
     dup(1);
     op(Opcode::SLOAD);
@@ -753,23 +746,21 @@ void Gen::expr_revert(const Expr& e) {
 /// Delete.
 void Gen::expr_delete(const Expr& e) {
     const Expr& target = *e.args[0];
-    if (target.type->kind == Type::Kind::Struct) {
+    if ((target.type->kind == Type::Kind::Struct || target.type->is_byte_array()) &&
+        target.location == DataLocation::Storage) {
         storage_ref(target);
-        for (uint64_t j = 0; j < target.type->storage_slots(); ++j) {
-            push(uint64_t{0});
-            dup(2);
-            if (j) {
-                push(j);
-                op(Opcode::ADD);
-            }
-            op(Opcode::SSTORE);
-        }
-        pop();
+        clear_storage(target.type);
         return;
     }
     const LValue lv = lvalue(target);
     zero_value(target.type, target.location);
     store(lv);
+}
+
+/// CopyToMemory.
+void Gen::expr_copy_to_memory(const Expr& e) {
+    storage_ref(*e.args[0]);
+    copy_to_memory(e.args[0]->type);
 }
 
 }  // namespace trainchain::compiler::codegen

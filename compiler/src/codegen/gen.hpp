@@ -73,6 +73,7 @@ inline bool effect_free(const Expr& e) {
         case Expr::Kind::ArrayPush:
         case Expr::Kind::ArrayPop:
         case Expr::Kind::Delete:
+        case Expr::Kind::CopyToMemory:
         case Expr::Kind::NewArray:
         case Expr::Kind::StructConstruct:
         case Expr::Kind::StringConstant:
@@ -166,6 +167,18 @@ struct LValue {
                 return 0;
         }
     }
+};
+
+/// Shared code for storage byte arrays (`string`/`bytes`, solc's layout: up to 31 bytes left-aligned
+/// in the slot with 2 * length in the lowest byte; longer ones 2 * length + 1 in the slot and the
+/// data from keccak256(slot)), emitted once per code object and reached like an internal function.
+enum class Routine {
+    BytesLength,  ///< [slot] -> [length]; Panic(0x22) for a corrupt encoding
+    BytesLoad,    ///< [slot] -> [ptr]: a fresh memory copy
+    BytesStore,   ///< [slot, ptr] -> []: the memory value stored, unused old data slots cleared
+    BytesPush,    ///< [slot, b] -> []: b (a bytes1) appended
+    BytesPop,     ///< [slot] -> []: the last byte removed; Panic(0x31) when empty
+    BytesByte,    ///< [slot, i] -> [data slot, byte offset from the low end]; Panic(0x32) when i >= length
 };
 
 struct LoopTarget {
@@ -364,7 +377,20 @@ private:
     void allocate(uint64_t size);  // -> [ptr]
     void allocate_dynamic();       // [size] -> [ptr]
     void string_constant(const std::string& text);
-    void copy_memory();  // [dst, src, len] -> []
+    void copy_memory();            // [dst, src, len] -> []
+    void call_routine(Routine r);  ///< the routine's inputs on the stack -> its outputs
+    void emit_routine(Routine r);
+    void bytes_length();
+    void bytes_load();
+    void bytes_store();
+    void bytes_push();
+    void bytes_pop();
+    void bytes_byte();
+    void copy_to_memory(const Type* t);           // [slot] -> [ptr]
+    void copy_storage_to_storage(const Type* t);  // [dst, src] -> []
+    void copy_memory_to_storage(const Type* t);   // [slot, ptr] -> []
+    void clear_storage(const Type* t);            // [slot] -> []
+    void keccak_slot();                           // [slot] -> [keccak256(slot)]
 
     // ---- expressions ----------------------------------------------------------------------
     void expr(const Expr& e);
@@ -415,6 +441,7 @@ private:
     void expr_assert(const Expr& e);            ///< Assert
     void expr_revert(const Expr& e);            ///< Revert
     void expr_delete(const Expr& e);            ///< Delete
+    void expr_copy_to_memory(const Expr& e);    ///< CopyToMemory
     // ---- statements, one member per kind (statements.cpp) -----------------------------------
     void stmt_block(const Stmt& s);         ///< Block
     void stmt_var_decl(const Stmt& s);      ///< VarDecl
@@ -450,6 +477,8 @@ private:
     std::map<const FunctionInfo*, size_t> function_labels_;
     std::vector<const FunctionInfo*> pending_;
     std::map<const ContractInfo*, size_t> blobs_;
+    std::map<Routine, size_t> routines_;
+    std::vector<Routine> pending_routines_;
 };
 
 }  // namespace trainchain::compiler::codegen

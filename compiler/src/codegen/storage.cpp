@@ -1,5 +1,6 @@
 // compiler/src/codegen/storage.cpp - storage and memory: slots of state variables, mappings and arrays,
-// packed loads and stores, memory allocation and copies.
+// packed loads and stores, storage byte arrays (string, bytes), copies between storage and memory,
+// memory allocation and copies.
 #include "codegen/gen.hpp"
 
 namespace trainchain::compiler::codegen {
@@ -53,6 +54,10 @@ StorageRef Gen::storage_ref(const Expr& e) {
             const Type* base = e.args[0]->type;
             storage_ref(*e.args[0]);
             expr(*e.args[1]);
+            if (base->kind == Type::Kind::Bytes) {  // one byte of a storage bytes
+                call_routine(Routine::BytesByte);
+                return {true, 0};
+            }
             if (base->kind == Type::Kind::Mapping) {
                 push(uint64_t{0});
                 op(Opcode::MSTORE);
@@ -194,6 +199,664 @@ void Gen::storage_store(const Type* t, StorageRef ref) {
     op(Opcode::OR);
     swap(1);
     op(Opcode::SSTORE);
+}
+
+void Gen::keccak_slot() {
+    push(uint64_t{0});
+    op(Opcode::MSTORE);
+    push(0x20);
+    push(uint64_t{0});
+    op(Opcode::KECCAK256);
+}
+
+namespace {
+
+struct RoutineShape {
+    int in;
+    int out;
+};
+
+RoutineShape shape(Routine r) {
+    switch (r) {
+        case Routine::BytesLength:
+        case Routine::BytesLoad:
+            return {1, 1};
+        case Routine::BytesStore:
+        case Routine::BytesPush:
+            return {2, 0};
+        case Routine::BytesPop:
+            return {1, 0};
+        case Routine::BytesByte:
+            return {2, 2};
+    }
+    return {0, 0};
+}
+
+}  // namespace
+
+void Gen::call_routine(Routine r) {
+    auto [it, fresh] = routines_.emplace(r, 0);
+    if (fresh) {
+        it->second = new_label();
+        pending_routines_.push_back(r);
+    }
+    const auto [in, out] = shape(r);
+    const int h = height_;
+    const size_t ret = new_label();
+    push_label(ret);
+    bury(in);  // [ret, inputs..]
+    jump(it->second);
+    label(ret, h - in + out);
+}
+
+void Gen::emit_routine(Routine r) {
+    const auto [in, out] = shape(r);
+    loc_ = {0, 0};
+    label(routines_.at(r), 1 + in);
+    switch (r) {
+        case Routine::BytesLength:
+            bytes_length();
+            break;
+        case Routine::BytesLoad:
+            bytes_load();
+            break;
+        case Routine::BytesStore:
+            bytes_store();
+            break;
+        case Routine::BytesPush:
+            bytes_push();
+            break;
+        case Routine::BytesPop:
+            bytes_pop();
+            break;
+        case Routine::BytesByte:
+            bytes_byte();
+            break;
+    }
+    // [ret, outputs..] -> [outputs.., ret], then back.
+    std::vector<int> keep;
+    for (int j = 0; j < out; ++j) keep.push_back(1 + j);
+    keep.push_back(0);
+    reshape(1 + out, keep);
+    op(Opcode::JUMP);
+}
+
+void Gen::bytes_length() {
+    // [slot] -> [len], as solc's extract_byte_array_length: an odd slot value is 2 * len + 1 (the
+    // data elsewhere), an even one holds 2 * len in its lowest byte; a short length of 32 or more, or
+    // a long one below 32, is Panic(0x22).
+    const size_t long_form = new_label();
+    op(Opcode::SLOAD);
+    dup(1);
+    push(1);
+    op(Opcode::SHR);  // [v, l]
+    dup(2);
+    push(1);
+    op(Opcode::AND);  // [v, l, o]
+    dup(1);
+    jumpi(long_form);
+    swap(1);
+    push(0x7f);
+    op(Opcode::AND);
+    swap(1);
+    label(long_form);
+    dup(2);
+    push(32);
+    swap(1);
+    op(Opcode::LT);  // [v, l, o, l < 32]
+    op(Opcode::EQ);
+    jumpi(panic_label(0x22));
+    swap(1);
+    pop();
+}
+
+void Gen::bytes_load() {
+    // [slot] -> [ptr]
+    const size_t done = new_label(), short_form = new_label(), loop = new_label(), exit = new_label();
+    dup(1);
+    call_routine(Routine::BytesLength);  // [slot, len]
+    dup(1);
+    push(63);
+    op(Opcode::ADD);
+    push(~uint256{31});
+    op(Opcode::AND);
+    allocate_dynamic();  // [slot, len, ptr]
+    dup(2);
+    dup(2);
+    op(Opcode::MSTORE);
+    dup(2);
+    op(Opcode::ISZERO);
+    jumpi(done);
+    push(32);
+    dup(3);
+    op(Opcode::LT);
+    jumpi(short_form);
+    const int h = height_;
+    dup(3);
+    keccak_slot();  // [slot, len, ptr, data]
+    dup(2);
+    push(32);
+    op(Opcode::ADD);  // [.., data, dst]
+    dup(4);
+    dup(4);
+    op(Opcode::ADD);
+    push(32);
+    op(Opcode::ADD);  // [.., data, dst, end]
+    label(loop, h + 3);
+    dup(1);
+    dup(3);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(exit);
+    dup(3);
+    op(Opcode::SLOAD);
+    dup(3);
+    op(Opcode::MSTORE);
+    swap(2);
+    push(1);
+    op(Opcode::ADD);
+    swap(2);
+    swap(1);
+    push(32);
+    op(Opcode::ADD);
+    swap(1);
+    jump(loop);
+    label(exit, h + 3);
+    pop(3);
+    jump(done);
+    label(short_form, h);
+    dup(3);
+    op(Opcode::SLOAD);
+    push(~uint256{0xff});
+    op(Opcode::AND);
+    dup(2);
+    push(32);
+    op(Opcode::ADD);
+    op(Opcode::MSTORE);
+    label(done, h);
+    swap(2);
+    pop(2);
+}
+
+void Gen::bytes_store() {
+    // [slot, ptr] -> [], as solc's copy_byte_array_to_storage_from_memory: the data slots the old
+    // value used and the new one does not are cleared; a long value's last word keeps only its bytes.
+    const size_t no_clear = new_label(), clear_loop = new_label(), clear_end = new_label();
+    const size_t long_form = new_label(), loop = new_label(), tail = new_label(), done = new_label(),
+                 end = new_label();
+    dup(2);
+    call_routine(Routine::BytesLength);  // [slot, ptr, old]
+    push(31);
+    dup(2);
+    op(Opcode::GT);
+    op(Opcode::ISZERO);
+    jumpi(no_clear);
+    const int h = height_;
+    dup(3);
+    keccak_slot();  // [slot, ptr, old, data]
+    dup(2);
+    push(31);
+    op(Opcode::ADD);
+    push(5);
+    op(Opcode::SHR);
+    dup(2);
+    op(Opcode::ADD);  // [.., data, end]
+    dup(4);
+    op(Opcode::MLOAD);  // [.., data, end, new]
+    push(31);
+    dup(2);
+    op(Opcode::GT);
+    swap(1);
+    push(31);
+    op(Opcode::ADD);
+    push(5);
+    op(Opcode::SHR);
+    op(Opcode::MUL);  // new words when long, else 0
+    dup(3);
+    op(Opcode::ADD);  // [.., data, end, start]
+    label(clear_loop, h + 3);
+    dup(2);
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(clear_end);
+    push(uint64_t{0});
+    dup(2);
+    op(Opcode::SSTORE);
+    push(1);
+    op(Opcode::ADD);
+    jump(clear_loop);
+    label(clear_end, h + 3);
+    pop(3);
+    label(no_clear, h);
+    pop();  // [slot, ptr]
+    dup(1);
+    op(Opcode::MLOAD);  // [slot, ptr, new]
+    push(31);
+    dup(2);
+    op(Opcode::GT);
+    jumpi(long_form);
+    const int hs = height_;
+    dup(2);
+    push(32);
+    op(Opcode::ADD);
+    op(Opcode::MLOAD);  // [slot, ptr, new, word]
+    push(uint256::max());
+    dup(3);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHR);
+    op(Opcode::NOT);
+    op(Opcode::AND);
+    dup(2);
+    dup(1);
+    op(Opcode::ADD);
+    op(Opcode::OR);
+    dup(4);
+    op(Opcode::SSTORE);
+    pop(3);
+    jump(end);
+    label(long_form, hs);
+    dup(1);
+    dup(1);
+    op(Opcode::ADD);
+    push(1);
+    op(Opcode::ADD);
+    dup(4);
+    op(Opcode::SSTORE);
+    dup(3);
+    keccak_slot();  // [slot, ptr, new, data]
+    dup(3);
+    push(32);
+    op(Opcode::ADD);    // [.., data, src]
+    push(uint64_t{0});  // [slot, ptr, new, data, src, o]
+    const int hl = height_;
+    label(loop, hl);
+    push(~uint256{31});
+    dup(5);
+    op(Opcode::AND);
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(tail);
+    dup(2);
+    dup(2);
+    op(Opcode::ADD);
+    op(Opcode::MLOAD);
+    dup(4);
+    dup(3);
+    push(5);
+    op(Opcode::SHR);
+    op(Opcode::ADD);
+    op(Opcode::SSTORE);
+    push(32);
+    op(Opcode::ADD);
+    jump(loop);
+    label(tail, hl);
+    dup(4);
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(done);
+    dup(2);
+    dup(2);
+    op(Opcode::ADD);
+    op(Opcode::MLOAD);
+    push(uint256::max());
+    dup(6);
+    push(31);
+    op(Opcode::AND);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHR);
+    op(Opcode::NOT);
+    op(Opcode::AND);
+    dup(4);
+    dup(3);
+    push(5);
+    op(Opcode::SHR);
+    op(Opcode::ADD);
+    op(Opcode::SSTORE);
+    label(done, hl);
+    pop(6);
+    label(end, h - 3);
+}
+
+void Gen::bytes_push() {
+    // [slot, b] -> []: as solc's byte_array_push_storage, the value moves from the slot to
+    // keccak256(slot) when the length reaches 32.
+    const size_t short_form = new_label(), transition = new_label(), end = new_label();
+    dup(2);
+    call_routine(Routine::BytesLength);  // [slot, b, len]
+    push(31);
+    dup(2);
+    op(Opcode::LT);
+    jumpi(short_form);
+    dup(1);
+    push(31);
+    op(Opcode::EQ);
+    jumpi(transition);
+    const int h = height_;
+    dup(3);
+    op(Opcode::SLOAD);
+    push(2);
+    op(Opcode::ADD);
+    dup(4);
+    op(Opcode::SSTORE);
+    dup(3);
+    keccak_slot();
+    dup(2);
+    push(5);
+    op(Opcode::SHR);
+    op(Opcode::ADD);  // [slot, b, len, s]
+    dup(3);
+    dup(3);
+    push(31);
+    op(Opcode::AND);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHR);
+    dup(2);
+    op(Opcode::SLOAD);
+    op(Opcode::OR);
+    swap(1);
+    op(Opcode::SSTORE);
+    jump(end);
+    label(short_form, h);
+    dup(2);
+    dup(2);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHR);
+    dup(4);
+    op(Opcode::SLOAD);
+    op(Opcode::ADD);
+    push(2);
+    op(Opcode::ADD);
+    dup(4);
+    op(Opcode::SSTORE);
+    jump(end);
+    label(transition, h);
+    dup(3);
+    op(Opcode::SLOAD);
+    push(~uint256{0xff});
+    op(Opcode::AND);
+    dup(3);
+    push(248);
+    op(Opcode::SHR);
+    op(Opcode::OR);
+    dup(4);
+    keccak_slot();
+    op(Opcode::SSTORE);
+    push(65);
+    dup(4);
+    op(Opcode::SSTORE);
+    label(end, h);
+    pop(3);
+}
+
+void Gen::bytes_pop() {
+    // [slot] -> [], as solc's byte_array_pop_storage: the value moves back into the slot when the
+    // length drops from 32 to 31; the removed byte is zeroed.
+    const size_t transition = new_label(), long_form = new_label(), end = new_label();
+    dup(1);
+    call_routine(Routine::BytesLength);  // [slot, len]
+    dup(1);
+    op(Opcode::ISZERO);
+    jumpi(panic_label(0x31));
+    dup(1);
+    push(32);
+    op(Opcode::EQ);
+    jumpi(transition);
+    push(32);
+    dup(2);
+    op(Opcode::GT);
+    jumpi(long_form);
+    const int h = height_;
+    dup(2);
+    op(Opcode::SLOAD);
+    push(0xff);
+    dup(3);
+    push(32);
+    op(Opcode::SUB);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHL);
+    op(Opcode::NOT);
+    op(Opcode::AND);
+    push(2);
+    swap(1);
+    op(Opcode::SUB);
+    dup(3);
+    op(Opcode::SSTORE);
+    jump(end);
+    label(long_form, h);
+    dup(2);
+    op(Opcode::SLOAD);
+    push(2);
+    swap(1);
+    op(Opcode::SUB);
+    dup(3);
+    op(Opcode::SSTORE);
+    dup(2);
+    keccak_slot();  // [slot, len, data]
+    push(1);
+    dup(3);
+    op(Opcode::SUB);  // [slot, len, data, k]
+    dup(1);
+    push(5);
+    op(Opcode::SHR);
+    dup(3);
+    op(Opcode::ADD);  // [.., data, k, s]
+    dup(1);
+    op(Opcode::SLOAD);
+    push(0xff);
+    dup(4);
+    push(31);
+    op(Opcode::AND);
+    push(31);
+    op(Opcode::SUB);
+    push(3);
+    op(Opcode::SHL);
+    op(Opcode::SHL);
+    op(Opcode::NOT);
+    op(Opcode::AND);
+    swap(1);
+    op(Opcode::SSTORE);
+    pop(2);
+    jump(end);
+    label(transition, h);
+    dup(2);
+    keccak_slot();  // [slot, len, data]
+    dup(1);
+    op(Opcode::SLOAD);
+    push(~uint256{0xff});
+    op(Opcode::AND);
+    push(62);
+    op(Opcode::OR);
+    dup(4);
+    op(Opcode::SSTORE);
+    push(uint64_t{0});
+    swap(1);
+    op(Opcode::SSTORE);
+    label(end, h);
+    pop(2);
+}
+
+void Gen::bytes_byte() {
+    // [slot, i] -> [s, off]: byte i of the value is byte `off` (from the low end) of slot s.
+    const size_t long_form = new_label(), end = new_label();
+    dup(2);
+    call_routine(Routine::BytesLength);  // [slot, i, len]
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(panic_label(0x32));
+    dup(2);
+    op(Opcode::SLOAD);
+    push(1);
+    op(Opcode::AND);
+    jumpi(long_form);
+    const int h = height_;
+    push(31);
+    op(Opcode::SUB);
+    jump(end);
+    label(long_form, h);
+    swap(1);
+    keccak_slot();  // [i, data]
+    dup(2);
+    push(5);
+    op(Opcode::SHR);
+    op(Opcode::ADD);
+    swap(1);
+    push(31);
+    op(Opcode::AND);
+    push(31);
+    op(Opcode::SUB);
+    label(end, h);
+}
+
+/// Fills `out` with the slots of a struct (from `base`) that hold value-type members and, apart,
+/// those that hold byte arrays: the two kinds of copy and clear.
+static void struct_slots(const StructInfo& s, uint64_t base, std::vector<uint64_t>& values,
+                         std::vector<uint64_t>& byte_arrays) {
+    for (const auto& m : s.members) {
+        if (m.type->kind == Type::Kind::Struct)
+            struct_slots(*m.type->struct_info, base + m.slot, values, byte_arrays);
+        else if (m.type->is_byte_array())
+            byte_arrays.push_back(base + m.slot);
+        else if (values.empty() || values.back() != base + m.slot)
+            values.push_back(base + m.slot);
+    }
+}
+
+void Gen::copy_to_memory(const Type* t) {
+    // [slot] -> [ptr]
+    if (t->is_byte_array()) {
+        call_routine(Routine::BytesLoad);
+        return;
+    }
+    // A struct: one word per member (members are value types and byte arrays).
+    const StructInfo& s = *t->struct_info;
+    allocate(32 * s.members.size());  // [slot, ptr]
+    for (size_t i = 0; i < s.members.size(); ++i) {
+        const auto& m = s.members[i];
+        dup(2);
+        if (m.slot) {
+            push(m.slot);
+            op(Opcode::ADD);
+        }
+        if (m.type->is_value())
+            storage_load(m.type, StorageRef{false, m.offset});
+        else
+            copy_to_memory(m.type);
+        dup(2);
+        if (i) {
+            push(32 * i);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MSTORE);
+    }
+    swap(1);
+    pop();
+}
+
+void Gen::copy_memory_to_storage(const Type* t) {
+    // [slot, ptr] -> []
+    if (t->is_byte_array()) {
+        call_routine(Routine::BytesStore);
+        return;
+    }
+    const StructInfo& s = *t->struct_info;
+    for (size_t i = 0; i < s.members.size(); ++i) {
+        const auto& m = s.members[i];
+        dup(2);
+        if (m.slot) {
+            push(m.slot);
+            op(Opcode::ADD);
+        }
+        dup(2);
+        if (i) {
+            push(32 * i);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MLOAD);
+        if (m.type->is_value())
+            storage_store(m.type, StorageRef{false, m.offset});
+        else
+            copy_memory_to_storage(m.type);
+    }
+    pop(2);
+}
+
+void Gen::copy_storage_to_storage(const Type* t) {
+    // [dst, src] -> []: value slots word by word, byte arrays through memory.
+    if (t->is_byte_array()) {
+        call_routine(Routine::BytesLoad);
+        call_routine(Routine::BytesStore);
+        return;
+    }
+    std::vector<uint64_t> values, byte_arrays;
+    struct_slots(*t->struct_info, 0, values, byte_arrays);
+    for (uint64_t j : values) {
+        dup(1);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        op(Opcode::SLOAD);
+        dup(3);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        op(Opcode::SSTORE);
+    }
+    for (uint64_t j : byte_arrays) {
+        dup(2);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        dup(2);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        call_routine(Routine::BytesLoad);
+        call_routine(Routine::BytesStore);
+    }
+    pop(2);
+}
+
+void Gen::clear_storage(const Type* t) {
+    // [slot] -> []
+    if (t->is_byte_array()) {
+        push(zero_slot);
+        call_routine(Routine::BytesStore);
+        return;
+    }
+    std::vector<uint64_t> values, byte_arrays;
+    struct_slots(*t->struct_info, 0, values, byte_arrays);
+    for (uint64_t j : values) {
+        push(uint64_t{0});
+        dup(2);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        op(Opcode::SSTORE);
+    }
+    for (uint64_t j : byte_arrays) {
+        dup(1);
+        if (j) {
+            push(j);
+            op(Opcode::ADD);
+        }
+        push(zero_slot);
+        call_routine(Routine::BytesStore);
+    }
+    pop();
 }
 
 void Gen::memory_address(const Expr& e) {

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.20;
 
 contract C {
-    string public title;
+    string public constant title = "x";
     function g(mapping(uint => uint) memory m) internal pure returns (uint) { return 1; }
     function f() public view returns (uint) {
         uint[2] memory pair;
