@@ -440,14 +440,9 @@ void base_constructor_arguments(Context& cx, const ast::identifier& name, const 
     std::string base_name = name.name;
     if (auto al = cx.aliases.find(base_name); al != cx.aliases.end()) base_name = al->second;
     const ContractInfo* base = cx.contracts.at(base_name);
-    bool direct = false;
-    for (const auto& b : cx.contract_defs.at(cx.origin->name)->bases) {
-        std::string n = b.name.name;
-        if (auto al = cx.aliases.find(n); al != cx.aliases.end()) n = al->second;
-        direct = direct || n == base->name;
-    }
-    if (!direct) {
-        cx.error(cx.at(name), "'" + name.name + "' is not a direct base of '" + cx.origin->name + "'");
+    // Any base, direct or not, as solc allows (`constructor() Ownable(owner)` with Ownable2Step).
+    if (base == cx.origin || !cx.origin->derives_from(base)) {
+        cx.error(cx.at(name), "'" + name.name + "' is not a base of '" + cx.origin->name + "'");
         return;
     }
     BaseConstructor* target = nullptr;
