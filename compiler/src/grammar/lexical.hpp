@@ -391,7 +391,7 @@ const function_type_parser function_type{};
 const unsupported_parser unsupported_top_level{"import", "interface", "library", "abstract",
                                                "using",  "enum",      "type",    "function"};
 const unsupported_parser unsupported_member{"using", "enum", "type"};
-const unsupported_parser unsupported_statement{"assembly", "try", "throw"};
+const unsupported_parser unsupported_statement{"assembly", "throw"};
 const unsupported_parser unsupported_inheritance{"is"};
 
 /// Binary operators; longest match, and never the start of an assignment operator (`<<=`, `+=`).
