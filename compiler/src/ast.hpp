@@ -182,6 +182,7 @@ struct if_statement;
 struct for_statement;
 struct while_statement;
 struct do_while_statement;
+struct try_statement;
 
 /// A variable declaration as in a parameter list or a local declaration.
 struct variable_declaration : x3::position_tagged {
@@ -227,11 +228,11 @@ struct placeholder_statement : x3::position_tagged {
     char unused = 0;
 };
 
-struct statement
-    : x3::variant<local_declaration, expression_statement, return_statement, emit_statement, revert_statement,
-                  break_statement, continue_statement, placeholder_statement, x3::forward_ast<block>,
-                  x3::forward_ast<if_statement>, x3::forward_ast<for_statement>,
-                  x3::forward_ast<while_statement>, x3::forward_ast<do_while_statement>> {
+struct statement : x3::variant<local_declaration, expression_statement, return_statement, emit_statement,
+                               revert_statement, break_statement, continue_statement, placeholder_statement,
+                               x3::forward_ast<block>, x3::forward_ast<if_statement>,
+                               x3::forward_ast<for_statement>, x3::forward_ast<while_statement>,
+                               x3::forward_ast<do_while_statement>, x3::forward_ast<try_statement>> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -264,6 +265,22 @@ struct while_statement : x3::position_tagged {
 struct do_while_statement : x3::position_tagged {
     statement body;
     expression condition;
+};
+
+/// `catch Error(string memory r) { }`, `catch Panic(uint c) { }`, `catch (bytes memory d) { }`,
+/// `catch { }`.
+struct catch_clause : x3::position_tagged {
+    boost::optional<identifier> kind;  ///< Error, Panic, or none
+    boost::optional<std::vector<variable_declaration>> parameters;
+    block body;
+};
+
+/// `try call returns (T v) { } catch ... { }`: an external call or `new C(...)` and its clauses.
+struct try_statement : x3::position_tagged {
+    expression call;
+    boost::optional<std::vector<variable_declaration>> returns;
+    block body;
+    std::vector<catch_clause> catches;
 };
 
 // ---- contract members --------------------------------------------------------------------------

@@ -46,6 +46,8 @@ BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::if_statement, condition, th
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::for_statement, init, condition, post, body)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::while_statement, condition, body)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::do_while_statement, body, condition)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::catch_clause, kind, parameters, body)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::try_statement, call, returns, body, catches)
 
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::state_variable, type, attributes, name, initial)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::struct_member, type, name)

@@ -120,6 +120,12 @@ struct Expr {
         Sha256,           ///< sha256(args[0])
         AbiEncode,        ///< abi.encode(args...) -> bytes memory
         AbiEncodePacked,  ///< abi.encodePacked(args...) -> bytes memory
+        AbiEncodeSel,     ///< abi.encodeWithSelector/-Signature/encodeCall: selector args[0], then values
+        AbiDecode,        ///< abi.decode(args[0], (types...)) -> `type` (one type or a tuple)
+        LowLevelCall,     ///< args[0].`text`(args[1]): call, staticcall, delegatecall; args_value, args_gas
+        Transfer,         ///< args[0].transfer(args[1])
+        Send,             ///< args[0].send(args[1]) -> bool
+        CreationCode,     ///< type(`contract`).creationCode -> bytes memory
         Tuple,            ///< (args...)
         StructConstruct,  ///< S(args...) in memory
         NewArray,         ///< new T[](args[0]) in memory
@@ -137,7 +143,9 @@ struct Expr {
     vm::uint256 value;  ///< Constant (two's complement for negative numbers)
     std::string text;   ///< StringConstant
     std::vector<ExprPtr> args;
-    ExprPtr args_value;  ///< the {value: ...} option of external calls and creations
+    ExprPtr args_value;             ///< the {value: ...} option of external calls and creations
+    ExprPtr args_gas;               ///< the {gas: ...} option of low-level calls
+    std::vector<int> option_order;  ///< LowLevelCall: the options as written (0 value, 1 gas)
     VarInfo* var = nullptr;
     const FunctionInfo* function = nullptr;
     const ContractInfo* contract = nullptr;
@@ -175,7 +183,9 @@ struct Stmt {
         Return,
         Emit,
         RevertError,
-        Placeholder
+        Placeholder,
+        Try,   ///< expr: the external call or creation; vars: its returns; body: success block, then Catch
+        Catch  ///< `clause`: "Error", "Panic", "bytes" or "" (catch {}); vars: its parameter; body[0]
     };
     Kind kind = Kind::Block;
     Location loc;
@@ -187,6 +197,8 @@ struct Stmt {
     std::vector<ExprPtr> args;   ///< Emit, RevertError
     const EventInfo* event = nullptr;
     const ErrorInfo* error = nullptr;
+    std::string clause;          ///< Catch
+    bool returns_named = false;  ///< Try: a `returns (...)` clause binds the call's values
 };
 
 enum class Visibility { Public, External, Internal, Private };

@@ -2,25 +2,78 @@
 // creations.
 #include "analysis/calls.hpp"
 
+#include <algorithm>
+
 #include "analysis/constants.hpp"
 #include "analysis/typing.hpp"
 #include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::compiler::analysis {
 
+std::vector<const ast::expression*> ordered_arguments(Context& cx, const ast::call_postfix& c,
+                                                      const std::vector<std::string>* names,
+                                                      const std::string& what, Location where, bool& ok) {
+    ok = true;
+    std::vector<const ast::expression*> out;
+    if (!c.named) {
+        for (const auto& a : c.arguments) out.push_back(&a.get());
+        return out;
+    }
+    if (!names || !c.arguments.empty()) {
+        cx.error(cx.at(*c.named), names ? "named and positional arguments cannot be mixed"
+                                        : "named arguments cannot be used for " + what);
+        ok = false;
+        return out;
+    }
+    const auto& items = c.named->items;
+    if (items.size() != names->size()) {
+        cx.error(where, "wrong argument count for " + what + ": " + std::to_string(items.size()) +
+                            " arguments given but expected " + std::to_string(names->size()));
+        ok = false;
+        return out;
+    }
+    for (size_t i = 0; i < items.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (items[i].first == items[j].first) {
+                cx.error(cx.at(items[i].second.get()), "duplicate named argument \"" + items[i].first + "\"");
+                ok = false;
+                return out;
+            }
+    // Evaluated in the order of the declaration, as solc does.
+    for (const auto& n : *names) {
+        const ast::expression* found = nullptr;
+        for (const auto& [name, value] : items)
+            if (name == n) found = &value.get();
+        if (!found) {
+            for (const auto& [name, value] : items)
+                if (std::find(names->begin(), names->end(), name) == names->end()) {
+                    cx.error(cx.at(value.get()),
+                             "named argument \"" + name + "\" does not match function declaration");
+                    break;
+                }
+            ok = false;
+            return {};
+        }
+        out.push_back(found);
+    }
+    return out;
+}
+
 std::vector<ExprPtr> call_arguments(Context& cx, const ast::call_postfix& c,
                                     const std::vector<const Type*>& params, const std::string& what,
-                                    Location where) {
+                                    Location where, const std::vector<std::string>* names) {
     std::vector<ExprPtr> out;
-    if (rejected_named_arguments(cx, c)) return out;
+    bool ok = true;
+    const auto args = ordered_arguments(cx, c, names, what, where, ok);
+    if (!ok) return out;
     if (!c.options.empty()) cx.error(where, "call options are not allowed here");
-    if (c.arguments.size() != params.size()) {
-        cx.error(where, "wrong argument count for " + what + ": " + std::to_string(c.arguments.size()) +
+    if (args.size() != params.size()) {
+        cx.error(where, "wrong argument count for " + what + ": " + std::to_string(args.size()) +
                             " arguments given but expected " + std::to_string(params.size()));
         return out;
     }
     for (size_t i = 0; i < params.size(); ++i) {
-        auto e = expected_value(cx, c.arguments[i].get(), params[i]);
+        auto e = expected_value(cx, *args[i], params[i]);
         if (!e) return {};
         out.push_back(std::move(e));
     }
@@ -29,7 +82,7 @@ std::vector<ExprPtr> call_arguments(Context& cx, const ast::call_postfix& c,
 
 bool rejected_named_arguments(Context& cx, const ast::call_postfix& c) {
     if (!c.named) return false;
-    cx.error(cx.at(*c.named), "named call arguments are not supported; pass the arguments in order");
+    cx.error(cx.at(*c.named), "named arguments cannot be used here; pass the arguments in order");
     return true;
 }
 
@@ -67,6 +120,12 @@ std::vector<const Type*> params_of(const FunctionInfo& f) {
     return out;
 }
 
+std::vector<std::string> param_names(const FunctionInfo& f) {
+    std::vector<std::string> out;
+    for (auto* p : f.params) out.push_back(p->name);
+    return out;
+}
+
 /// Checks that `c` passes `n` arguments and no options (reported otherwise).
 bool plain_args(Context& cx, const ast::call_postfix& c, Location where, size_t n, const std::string& what) {
     if (!c.options.empty()) {
@@ -99,12 +158,15 @@ Item internal_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
         params.erase(params.begin());
         auto self = implicit(cx, std::move(callee.expr), f.params[0]->type, where);
         if (!self) return invalid(where);
-        auto rest = call_arguments(cx, c, params, "function call", where);
+        auto names = param_names(f);
+        names.erase(names.begin());
+        auto rest = call_arguments(cx, c, params, "function call", where, &names);
         if (rest.size() != params.size()) return invalid(where);
         e->args.push_back(std::move(self));
         for (auto& a : rest) e->args.push_back(std::move(a));
     } else {
-        e->args = call_arguments(cx, c, params_of(f), "function call", where);
+        const auto names = param_names(f);
+        e->args = call_arguments(cx, c, params_of(f), "function call", where, &names);
     }
     if (e->args.size() != f.params.size()) return invalid(where);
     for (size_t i = 0; i < f.params.size(); ++i) {
@@ -128,6 +190,10 @@ Item internal_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
 
 Item external_call(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
     const FunctionInfo& f = *callee.function;
+    if (!callee.expr) {
+        cx.error(callee.loc, "cannot call function via contract type name");
+        return invalid(where);
+    }
     for (auto* p : f.params)
         if (!p->type->is_value()) {
             cx.error(where,
@@ -159,7 +225,8 @@ Item external_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
     e->args.push_back(std::move(callee.expr));
     ast::call_postfix bare = c;
     bare.options.clear();
-    auto args = call_arguments(cx, bare, params_of(f), "function call", where);
+    const auto names = param_names(f);
+    auto args = call_arguments(cx, bare, params_of(f), "function call", where, &names);
     if (args.size() != f.params.size()) return invalid(where);
     for (auto& a : args) e->args.push_back(std::move(a));
     return value_item(where, std::move(e));
@@ -180,7 +247,9 @@ Item type_call(Context& cx, Item& callee, const ast::call_postfix& c, Location w
                 cx.error(where, "constructing structs with struct members is not supported");
                 return invalid(where);
             }
-        e->args = call_arguments(cx, c, members, "struct constructor", where);
+        std::vector<std::string> names;
+        for (const auto& m : t->struct_info->members) names.push_back(m.name);
+        e->args = call_arguments(cx, c, members, "struct constructor", where, &names);
         if (e->args.size() != members.size()) return invalid(where);
         return value_item(where, std::move(e));
     }
@@ -317,33 +386,285 @@ Item global_call(Context& cx, Item& callee, const ast::call_postfix& c, Location
     return invalid(where);
 }
 
+/// One argument of abi.encode*: a value type or a memory `string`/`bytes`/array (mobile type).
+ExprPtr abi_argument(Context& cx, const ast::expression& a, const std::string& fn, bool packed) {
+    auto v = expression(cx, a);
+    if (!v) return nullptr;
+    if (v->type->kind == Type::Kind::IntLiteral && packed) {
+        cx.error(v->loc,
+                 "cannot perform packed encoding for a literal; convert it to an explicit type first");
+        return nullptr;
+    }
+    v = mobile(cx, std::move(v));
+    if (!v) return nullptr;
+    if (v->type->is_byte_array()) v = to_memory(std::move(v));
+    if (!v->type->is_value() && !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
+        cx.error(v->loc, "abi." + fn + " of type '" + v->type->name() + "' is not supported");
+        return nullptr;
+    }
+    return v;
+}
+
+/// The components of a parenthesised list `(a, b)`; a lone expression is one component.
+std::vector<const ast::expression*> tuple_components(const ast::expression& e, bool& ok) {
+    ok = true;
+    std::vector<const ast::expression*> out;
+    const ast::operand* first = &e.chain.first;
+    if (const auto* pf = boost::get<x3::forward_ast<ast::postfix_expression>>(&first->get()))
+        if (pf->get().ops.empty()) first = &pf->get().primary;
+    if (e.chain.rest.empty() && !e.conditional && !e.assignment)
+        if (const auto* t = boost::get<x3::forward_ast<ast::tuple_expression>>(&first->get())) {
+            for (const auto& c : t->get().components) {
+                if (!c) {
+                    ok = false;
+                    return out;
+                }
+                out.push_back(&c->get());
+            }
+            return out;
+        }
+    out.push_back(&e);
+    return out;
+}
+
+/// The type a type expression of abi.decode denotes (`uint8`, `bytes`, `uint256[]`, `C`); null
+/// (reported) otherwise.
+const Type* type_expression(Context& cx, const ast::expression& e) {
+    const ast::postfix_expression* pf = nullptr;
+    if (e.chain.rest.empty() && !e.conditional && !e.assignment)
+        if (const auto* p = boost::get<x3::forward_ast<ast::postfix_expression>>(&e.chain.first.get()))
+            pf = &p->get();
+    size_t dims = 0;
+    if (pf && !pf->ops.empty()) {
+        for (const auto& o : pf->ops) {
+            const auto* ix = boost::get<ast::index_postfix>(&o.get());
+            if (!ix || ix->index) {
+                dims = 0;
+                pf = nullptr;
+                break;
+            }
+            ++dims;
+        }
+    }
+    Item base;
+    if (pf && dims) {
+        ast::operand primary = pf->primary;
+        ast::expression inner;
+        inner.chain.first = primary;
+        base = expression_item(cx, inner);
+    } else {
+        base = expression_item(cx, e);
+    }
+    if (base.kind == Item::Kind::Invalid) return nullptr;
+    if (base.kind != Item::Kind::TypeName) {
+        cx.error(cx.at(e), "the second argument to \"abi.decode\" has to be a tuple of types");
+        return nullptr;
+    }
+    const Type* t = base.type;
+    for (size_t i = 0; i < dims; ++i) t = cx.types.array(t, std::nullopt);
+    return t;
+}
+
+Item abi_decode(Context& cx, const ast::call_postfix& c, Location where) {
+    if (!plain_args(cx, c, where, 2, "abi.decode")) return invalid(where);
+    auto data = expected_value(cx, c.arguments[0].get(), cx.types.bytes_type());
+    if (!data) return invalid(where);
+    if (data->location != DataLocation::Memory) {
+        cx.error(data->loc, "abi.decode of a storage value is not supported");
+        return invalid(where);
+    }
+    bool ok = true;
+    const auto comps = tuple_components(c.arguments[1].get(), ok);
+    if (!ok) {
+        cx.error(cx.at(c.arguments[1].get()),
+                 "the second argument to \"abi.decode\" has to be a tuple of types");
+        return invalid(where);
+    }
+    std::vector<const Type*> types;
+    for (const auto* comp : comps) {
+        const Type* t = type_expression(cx, *comp);
+        if (!t) return invalid(where);
+        const bool supported = t->is_value() || t->is_byte_array() ||
+                               (t->kind == Type::Kind::Array && !t->length && t->element->is_value());
+        if (!supported) {
+            cx.error(cx.at(*comp), "abi.decode of type '" + t->name() + "' is not supported");
+            return invalid(where);
+        }
+        types.push_back(t);
+    }
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::AbiDecode;
+    e->loc = where;
+    if (types.size() == 1) {
+        e->type = types[0];
+        if (types[0]->is_reference()) e->location = DataLocation::Memory;
+    } else {
+        e->type = cx.types.tuple(types);
+    }
+    e->args.push_back(std::move(data));
+    return value_item(where, std::move(e));
+}
+
+/// abi.encodeCall(C.f, (args)): the selector of f and its arguments, checked against its parameters.
+Item abi_encode_call(Context& cx, const ast::call_postfix& c, Location where) {
+    if (!plain_args(cx, c, where, 2, "abi.encodeCall")) return invalid(where);
+    Item fn = expression_item(cx, c.arguments[0].get());
+    if (fn.kind == Item::Kind::Invalid) return invalid(where);
+    if (fn.kind != Item::Kind::ExternalFunction) {
+        cx.error(cx.at(c.arguments[0].get()),
+                 "expected first argument to be a function pointer, not \"" +
+                     (fn.kind == Item::Kind::Value ? fn.expr->type->name() : fn.name) + "\"");
+        return invalid(where);
+    }
+    const FunctionInfo& f = *fn.function;
+    bool ok = true;
+    const auto comps = tuple_components(c.arguments[1].get(), ok);
+    if (!ok) {
+        cx.error(cx.at(c.arguments[1].get()), "empty tuple components are not allowed here");
+        return invalid(where);
+    }
+    if (comps.size() != f.params.size()) {
+        cx.error(cx.at(c.arguments[1].get()),
+                 "wrong argument count for function call: " + std::to_string(comps.size()) +
+                     " arguments given but expected " + std::to_string(f.params.size()));
+        return invalid(where);
+    }
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::AbiEncodeSel;
+    e->type = cx.types.bytes_type();
+    e->location = DataLocation::Memory;
+    e->loc = where;
+    e->args.push_back(constant(cx, cpp_int(f.selector) << 224, cx.types.fixed_bytes(4), where));
+    for (size_t i = 0; i < comps.size(); ++i) {
+        const Type* p = f.params[i]->type;
+        if (!p->is_value() && !p->is_byte_array()) {
+            cx.error(where, "abi.encodeCall with parameters of type '" + p->name() + "' is not supported");
+            return invalid(where);
+        }
+        auto v = expected_value(cx, *comps[i], p);
+        if (!v) return invalid(where);
+        if (v->type->is_reference() && v->location != DataLocation::Memory) {
+            cx.error(v->loc, "abi.encodeCall of a storage value is not supported");
+            return invalid(where);
+        }
+        e->args.push_back(std::move(v));
+    }
+    return value_item(where, std::move(e));
+}
+
 Item abi_call(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
     if (!c.options.empty()) {
         cx.error(where, "call options are not allowed here");
         return invalid(where);
     }
+    const std::string& fn = callee.name;
+    if (fn == "decode") return abi_decode(cx, c, where);
+    if (fn == "encodeCall") return abi_encode_call(cx, c, where);
     auto e = std::make_unique<Expr>();
-    e->kind = callee.name == "encode" ? Expr::Kind::AbiEncode : Expr::Kind::AbiEncodePacked;
     e->type = cx.types.bytes_type();
     e->location = DataLocation::Memory;
     e->loc = where;
-    for (const auto& a : c.arguments) {
-        auto v = expression(cx, a.get());
-        if (!v) return invalid(where);
-        if (v->type->kind == Type::Kind::IntLiteral && e->kind == Expr::Kind::AbiEncodePacked) {
-            cx.error(v->loc,
-                     "cannot perform packed encoding for a literal; convert it to an explicit type first");
+    size_t first = 0;
+    if (fn == "encodeWithSelector" || fn == "encodeWithSignature") {
+        e->kind = Expr::Kind::AbiEncodeSel;
+        if (c.arguments.empty()) {
+            cx.error(where, "need at least 1 arguments for \"abi." + fn + "\"");
             return invalid(where);
         }
-        v = mobile(cx, std::move(v));
-        if (!v) return invalid(where);
-        if (v->type->is_byte_array()) v = to_memory(std::move(v));
-        if (!v->type->is_value() && !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
-            cx.error(v->loc, "abi." + callee.name + " of type '" + v->type->name() + "' is not supported");
-            return invalid(where);
+        first = 1;
+        if (fn == "encodeWithSelector") {
+            auto sel = expected_value(cx, c.arguments[0].get(), cx.types.fixed_bytes(4));
+            if (!sel) return invalid(where);
+            e->args.push_back(std::move(sel));
+        } else {
+            auto sig = expected_value(cx, c.arguments[0].get(), cx.types.string_type());
+            if (!sig) return invalid(where);
+            const Location at = sig->loc;
+            if (sig->kind == Expr::Kind::StringConstant ||
+                (sig->kind == Expr::Kind::Convert && sig->args[0]->kind == Expr::Kind::StringConstant)) {
+                const std::string& text =
+                    sig->kind == Expr::Kind::StringConstant ? sig->text : sig->args[0]->text;
+                const auto h = vm::keccak256({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+                cpp_int v = 0;
+                for (size_t i = 0; i < 4; ++i) v = (v << 8) | h.bytes[i];
+                e->args.push_back(constant(cx, v << 224, cx.types.fixed_bytes(4), at));
+            } else {
+                if (sig->location != DataLocation::Memory) {
+                    cx.error(at, "abi.encodeWithSignature of a storage string is not supported");
+                    return invalid(where);
+                }
+                auto h = std::make_unique<Expr>();
+                h->kind = Expr::Kind::Keccak256;
+                h->type = cx.types.fixed_bytes(32);
+                h->loc = at;
+                h->args.push_back(std::move(sig));
+                auto sel = conversion(cx, cx.types.fixed_bytes(4), std::move(h), at);
+                if (!sel) return invalid(where);
+                e->args.push_back(std::move(sel));
+            }
         }
+    } else {
+        e->kind = fn == "encode" ? Expr::Kind::AbiEncode : Expr::Kind::AbiEncodePacked;
+    }
+    for (size_t i = first; i < c.arguments.size(); ++i) {
+        auto v = abi_argument(cx, c.arguments[i].get(), fn, e->kind == Expr::Kind::AbiEncodePacked);
+        if (!v) return invalid(where);
         e->args.push_back(std::move(v));
     }
+    return value_item(where, std::move(e));
+}
+
+/// address.call/staticcall/delegatecall(data), address payable.transfer/send(value).
+Item address_member_call(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
+    const std::string& n = callee.name;
+    auto e = std::make_unique<Expr>();
+    e->loc = where;
+    e->args.push_back(std::move(callee.expr));
+    if (n == "transfer" || n == "send") {
+        if (!plain_args(cx, c, where, 1, n)) return invalid(where);
+        auto v = expected_value(cx, c.arguments[0].get(), cx.types.uint(256));
+        if (!v) return invalid(where);
+        e->kind = n == "transfer" ? Expr::Kind::Transfer : Expr::Kind::Send;
+        e->type = n == "transfer" ? cx.types.void_type() : cx.types.boolean();
+        e->args.push_back(std::move(v));
+        return value_item(where, std::move(e));
+    }
+    e->kind = Expr::Kind::LowLevelCall;
+    e->text = n;
+    e->type = cx.types.tuple({cx.types.boolean(), cx.types.bytes_type()});
+    for (const auto& [name, opt] : c.options) {
+        if (name == "value" && n != "call") {
+            cx.error(where, "cannot set option \"value\" for " + n + ".");
+            return invalid(where);
+        }
+        if (name != "value" && name != "gas") {
+            cx.error(where, "unknown call option \"" + name +
+                                "\"; valid options are \"salt\", \"value\" and \"gas\"");
+            return invalid(where);
+        }
+        ExprPtr& slot = name == "value" ? e->args_value : e->args_gas;
+        if (slot) {
+            cx.error(where, "option \"" + name + "\" has already been set");
+            return invalid(where);
+        }
+        slot = expected_value(cx, opt.get(), cx.types.uint(256));
+        if (!slot) return invalid(where);
+        e->option_order.push_back(name == "value" ? 0 : 1);
+    }
+    if (c.arguments.size() != 1) {
+        cx.error(where,
+                 "wrong argument count for function call: " + std::to_string(c.arguments.size()) +
+                     " arguments given but expected 1; this function requires a single bytes argument, use "
+                     "\"\" for empty data");
+        return invalid(where);
+    }
+    auto data = expected_value(cx, c.arguments[0].get(), cx.types.bytes_type());
+    if (!data) return invalid(where);
+    if (data->location != DataLocation::Memory) {
+        cx.error(data->loc, "low-level calls with storage data are not supported");
+        return invalid(where);
+    }
+    e->args.push_back(std::move(data));
     return value_item(where, std::move(e));
 }
 
@@ -359,8 +680,11 @@ Item type_operator(Context& cx, const ast::call_postfix& c, Location where) {
                 if (pf->get().ops.empty()) id = boost::get<ast::identifier>(&pf->get().primary.get());
     }
     const Type* t = id ? elementary(cx, id->name) : nullptr;
-    if (!t || !t->is_integer()) {
-        cx.error(where, "type(...) is supported for integer types only");
+    if (!t && id)
+        if (auto ci = cx.contracts.find(id->name); ci != cx.contracts.end())
+            t = cx.types.contract(ci->second);
+    if (!t || !(t->is_integer() || t->kind == Type::Kind::Contract)) {
+        cx.error(where, "type(...) is supported for integer and contract types only");
         return invalid(where);
     }
     Item ti;
@@ -448,7 +772,9 @@ Item new_contract(Context& cx, Item& callee, const ast::call_postfix& c, Locatio
     }
     ast::call_postfix bare = c;
     bare.options.clear();
-    e->args = call_arguments(cx, bare, params, "constructor of " + target->name, where);
+    std::vector<std::string> names;
+    if (ctor) names = param_names(*ctor);
+    e->args = call_arguments(cx, bare, params, "constructor of " + target->name, where, &names);
     if (e->args.size() != params.size()) return invalid(where);
     return value_item(where, std::move(e));
 }
@@ -502,7 +828,11 @@ bool select_overload(Context& cx, Item& callee, const ast::call_postfix& c, Loca
 }  // namespace
 
 Item call(Context& cx, Item callee, const ast::call_postfix& c, Location where) {
-    if (rejected_named_arguments(cx, c)) return invalid(where);
+    const bool named_ok = callee.kind == Item::Kind::Function ||
+                          callee.kind == Item::Kind::ExternalFunction ||
+                          callee.kind == Item::Kind::NewContract ||
+                          (callee.kind == Item::Kind::TypeName && callee.type->kind == Type::Kind::Struct);
+    if (!named_ok && rejected_named_arguments(cx, c)) return invalid(where);
     if ((callee.kind == Item::Kind::Function || callee.kind == Item::Kind::ExternalFunction) &&
         !select_overload(cx, callee, c, where))
         return invalid(where);
@@ -522,6 +852,8 @@ Item call(Context& cx, Item callee, const ast::call_postfix& c, Location where) 
             return global_call(cx, callee, c, where);
         case Item::Kind::AbiFunction:
             return abi_call(cx, callee, c, where);
+        case Item::Kind::AddrMember:
+            return address_member_call(cx, callee, c, where);
         case Item::Kind::TypeOperator:
             return type_operator(cx, c, where);
         case Item::Kind::ArrayMember:

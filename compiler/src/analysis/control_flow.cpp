@@ -25,6 +25,11 @@ bool terminates(const Stmt& s) {
         case Stmt::Kind::If:
             return s.body.size() == 2 && s.body[0] && s.body[1] && terminates(*s.body[0]) &&
                    terminates(*s.body[1]);
+        case Stmt::Kind::Try:
+        case Stmt::Kind::Catch:
+            for (const auto& b : s.body)
+                if (!b || !terminates(*b)) return false;
+            return !s.body.empty();
         default:
             return false;
     }

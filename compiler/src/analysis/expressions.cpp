@@ -390,7 +390,8 @@ Item magic_member(Context& cx, const Item& base, const std::string& name, Locati
         if (name == "origin") return builtin(Builtin::TxOrigin, cx.types.address());
         if (name == "gasprice") return builtin(Builtin::TxGasPrice, cx.types.uint(256));
     } else if (base.name == "abi") {
-        if (name == "encode" || name == "encodePacked") {
+        if (name == "encode" || name == "encodePacked" || name == "encodeWithSelector" ||
+            name == "encodeWithSignature" || name == "encodeCall" || name == "decode") {
             it.kind = Item::Kind::AbiFunction;
             return it;
         }
@@ -455,6 +456,18 @@ Item value_member(Context& cx, ExprPtr e, const std::string& name, Location wher
             be->args.push_back(std::move(e));
             return value(std::move(be));
         }
+        if (name == "call" || name == "staticcall" || name == "delegatecall" || name == "transfer" ||
+            name == "send") {
+            if ((name == "transfer" || name == "send") && !t->payable) {
+                cx.error(where,
+                         "\"send\" and \"transfer\" are only available for objects of type \"address "
+                         "payable\", not \"address\"");
+                return {};
+            }
+            it.kind = Item::Kind::AddrMember;
+            it.expr = std::move(e);
+            return it;
+        }
         cx.error(where, "member '" + name + "' of address is not supported");
         return {};
     }
@@ -495,6 +508,24 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
             const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
             return value(constant(cx, name == "max" ? maxv : minv, t, where));
         }
+        if (t->kind == Type::Kind::Contract && name == "creationCode") {
+            if (t->contract == cx.contract) {
+                cx.error(where,
+                         "circular reference for contract code access (cannot access the code of the same "
+                         "contract)");
+                return {};
+            }
+            cx.contract->creates.push_back(t->contract);
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::CreationCode;
+            e->contract = t->contract;
+            e->type = cx.types.bytes_type();
+            e->location = DataLocation::Memory;
+            e->loc = where;
+            return value(std::move(e));
+        }
+        if (t->kind == Type::Kind::Contract && name == "name")
+            return value(string_constant(cx, t->contract->name, where));
         cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
         return {};
     }
@@ -510,6 +541,18 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
     if (base.kind == Item::Kind::TypeName && base.type->kind == Type::Kind::Contract) {
         Item found = contract_member(cx, base.type->contract, name, where);
         if (found.kind != Item::Kind::Invalid) return found;
+        // `C.f`: an external function of C without an address, for abi.encodeCall(C.f, (...)).
+        for (const auto& f : base.type->contract->functions) {
+            if (f->name != name || !f->externally_visible() || f->overridden ||
+                f->kind != FunctionInfo::Kind::Function)
+                continue;
+            Item it;
+            it.kind = Item::Kind::ExternalFunction;
+            it.function = f.get();
+            it.loc = where;
+            it.name = base.type->contract->name + "." + name;
+            return it;
+        }
     }
     if (base.kind == Item::Kind::TypeName) {
         // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
@@ -691,6 +734,16 @@ ExprPtr expression(Context& cx, const ast::expression& e, const Type* expected) 
 }
 
 ExprPtr operand(Context& cx, const ast::operand& o) { return value_of(cx, operand_item(cx, o)); }
+
+Item expression_item(Context& cx, const ast::expression& e) {
+    if (e.chain.rest.empty() && !e.conditional && !e.assignment) return operand_item(cx, e.chain.first);
+    Item it;
+    it.expr = expression(cx, e);
+    if (!it.expr) return it;
+    it.kind = Item::Kind::Value;
+    it.loc = it.expr->loc;
+    return it;
+}
 
 ExprPtr value_of(Context& cx, Item item) {
     switch (item.kind) {

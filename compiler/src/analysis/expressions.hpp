@@ -15,7 +15,8 @@ struct Item {
         ExternalFunction,  ///< expr (address) . function
         Global,        ///< `name`: require, assert, revert, keccak256, sha256, gasleft, blockhash, payable
         Magic,         ///< `name`: msg, block, tx, abi
-        AbiFunction,   ///< `name`: encode, encodePacked
+        AbiFunction,   ///< `name`: encode, encodePacked, encodeWithSelector/-Signature, encodeCall, decode
+        AddrMember,    ///< expr (address) . name: call, staticcall, delegatecall, transfer, send
         TypeOperator,  ///< `type`
         TypeInfo,      ///< type(T): type
         ArrayMember,   ///< expr . name (push, pop)
@@ -50,6 +51,9 @@ ExprPtr expression(Context& cx, const ast::expression& e, const Type* expected =
 ExprPtr expected_value(Context& cx, const ast::expression& e, const Type* expected);
 /// The value of an operand.
 ExprPtr operand(Context& cx, const ast::operand& o);
+/// What a plain operand expression (no operators) denotes: a value, a type, a function, ...; a
+/// value for any other expression.
+Item expression_item(Context& cx, const ast::expression& e);
 /// The value an item denotes; null (reported) when it is no value (a type, a function, ...).
 ExprPtr value_of(Context& cx, Item item);
 

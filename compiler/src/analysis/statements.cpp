@@ -19,6 +19,7 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d);
 StmtPtr return_statement(Context& cx, const ast::return_statement& r);
 StmtPtr emit_statement(Context& cx, const ast::emit_statement& e);
 StmtPtr revert_statement(Context& cx, const ast::revert_statement& r);
+StmtPtr try_statement(Context& cx, const ast::try_statement& t);
 
 /// Appends `item` unless `list` holds it.
 template <class T>
@@ -139,6 +140,9 @@ StmtPtr statement(Context& cx, const ast::statement& s) {
             cx.scopes.pop_back();
             if (!st->expr) return nullptr;
             return st;
+        }
+        StmtPtr operator()(const x3::forward_ast<ast::try_statement>& t) const {
+            return try_statement(cx, t.get());
         }
         StmtPtr operator()(const x3::forward_ast<ast::do_while_statement>& f) const {
             const auto& d = f.get();
@@ -388,12 +392,16 @@ StmtPtr emit_statement(Context& cx, const ast::emit_statement& e) {
     }
     if (!cx.events.count(ev->name)) add_once(cx.contract->used_events, ev);
     std::vector<const Type*> types;
-    for (const auto& p : ev->params) types.push_back(p.type);
+    std::vector<std::string> names;
+    for (const auto& p : ev->params) {
+        types.push_back(p.type);
+        names.push_back(p.name);
+    }
     auto st = std::make_unique<Stmt>();
     st->kind = Stmt::Kind::Emit;
     st->loc = cx.at(e);
     st->event = ev;
-    st->args = call_arguments(cx, *call, types, "event '" + ev->name + "'", cx.at(*call));
+    st->args = call_arguments(cx, *call, types, "event '" + ev->name + "'", cx.at(*call), &names);
     if (st->args.size() != types.size()) return nullptr;
     for (auto& a : st->args) a = to_memory(std::move(a));
     return st;
@@ -412,14 +420,146 @@ StmtPtr revert_statement(Context& cx, const ast::revert_statement& r) {
     }
     if (!cx.errors.count(er->name)) add_once(cx.contract->used_errors, er);
     std::vector<const Type*> types;
-    for (const auto& p : er->params) types.push_back(p.type);
+    std::vector<std::string> names;
+    for (const auto& p : er->params) {
+        types.push_back(p.type);
+        names.push_back(p.name);
+    }
     auto st = std::make_unique<Stmt>();
     st->kind = Stmt::Kind::RevertError;
     st->loc = cx.at(r);
     st->error = er;
-    st->args = call_arguments(cx, *call, types, "error '" + er->name + "'", cx.at(*call));
+    st->args = call_arguments(cx, *call, types, "error '" + er->name + "'", cx.at(*call), &names);
     if (st->args.size() != types.size()) return nullptr;
     for (auto& a : st->args) a = to_memory(std::move(a));
+    return st;
+}
+
+/// The variables of a `returns (...)` or catch parameter list, as locals (not yet in scope); false
+/// (reported) when a type or location is wrong.
+bool clause_variables(Context& cx, const std::vector<ast::variable_declaration>& decls,
+                      std::vector<VarInfo*>& out) {
+    for (const auto& v : decls) {
+        const Type* t = resolve_type(cx, v.type);
+        if (!t) return false;
+        DataLocation loc = DataLocation::None;
+        if (t->is_reference()) {
+            if (!local_location(cx, v, t, loc)) return false;
+        } else if (!v.location.empty()) {
+            cx.error(cx.at(v), "data location can only be given for array, struct, string or bytes types");
+            return false;
+        }
+        VarInfo* var =
+            new_local(cx, v.name ? v.name->name : std::string{}, t, loc, v.name ? cx.at(*v.name) : cx.at(v));
+        var->used = true;
+        out.push_back(var);
+    }
+    return true;
+}
+
+/// A block with `vars` in a new scope around it.
+StmtPtr scoped_block(Context& cx, const std::vector<VarInfo*>& vars, const ast::block& b) {
+    cx.scopes.emplace_back();
+    for (auto* v : vars)
+        if (v && !v->name.empty()) {
+            if (cx.scopes.back().vars.count(v->name))
+                cx.error(v->declared_at, "identifier '" + v->name + "' already declared");
+            cx.scopes.back().vars[v->name] = v;
+        }
+    auto out = block(cx, b, false);
+    cx.scopes.pop_back();
+    return out;
+}
+
+StmtPtr try_statement(Context& cx, const ast::try_statement& t) {
+    auto st = std::make_unique<Stmt>();
+    st->kind = Stmt::Kind::Try;
+    st->loc = cx.at(t);
+    st->expr = expression(cx, t.call);
+    bool ok = st->expr != nullptr;
+    if (ok && st->expr->kind != Expr::Kind::ExternalCall && st->expr->kind != Expr::Kind::Create) {
+        cx.error(cx.at(t.call),
+                 "try can only be used with external function calls and contract creation calls");
+        ok = false;
+    }
+    std::vector<const Type*> produced;
+    if (ok) {
+        if (st->expr->type->kind == Type::Kind::Tuple)
+            produced = st->expr->type->members;
+        else if (st->expr->type->kind != Type::Kind::Void)
+            produced.push_back(st->expr->type);
+    }
+    if (t.returns) {
+        st->returns_named = true;
+        if (!clause_variables(cx, *t.returns, st->vars)) ok = false;
+        if (ok && st->vars.size() != produced.size()) {
+            cx.error(cx.at(t), "function returns " + std::to_string(produced.size()) +
+                                   " values, but returns clause has " + std::to_string(st->vars.size()) +
+                                   " variables");
+            ok = false;
+        }
+        for (size_t i = 0; ok && i < st->vars.size(); ++i)
+            if (st->vars[i]->type != produced[i]) {
+                cx.error(st->vars[i]->declared_at, "invalid type, expected " + produced[i]->name() +
+                                                       " but got " + st->vars[i]->type->name());
+                ok = false;
+            }
+    }
+    st->body.push_back(scoped_block(cx, st->vars, t.body));
+    bool error_seen = false, panic_seen = false, low_level_seen = false;
+    for (const auto& c : t.catches) {
+        auto cs = std::make_unique<Stmt>();
+        cs->kind = Stmt::Kind::Catch;
+        cs->loc = cx.at(c);
+        const std::vector<ast::variable_declaration> none;
+        const auto& params = c.parameters ? *c.parameters : none;
+        if (c.kind) {
+            const std::string& k = c.kind->name;
+            if (k != "Error" && k != "Panic") {
+                cx.error(cx.at(*c.kind),
+                         "invalid catch clause name; expected either `catch (...)`, "
+                         "`catch Error(...)`, or `catch Panic(...)`");
+                ok = false;
+                (void)clause_variables(cx, params, cs->vars);  // declared anyway: one mistake, one error
+            } else {
+                bool& seen = k == "Error" ? error_seen : panic_seen;
+                if (seen) {
+                    cx.error(cx.at(c), "this try statement already has an \"" + k + "\" catch clause");
+                    ok = false;
+                }
+                seen = true;
+                const Type* want = k == "Error" ? cx.types.string_type() : cx.types.uint(256);
+                if (!clause_variables(cx, params, cs->vars)) {
+                    ok = false;
+                } else if (cs->vars.size() != 1 || cs->vars[0]->type != want ||
+                           (want->is_reference() && cs->vars[0]->location != DataLocation::Memory)) {
+                    cx.error(cx.at(c), "expected `catch " + k + "(" +
+                                           (k == "Error" ? "string memory" : "uint256") + " ...) { ... }`");
+                    ok = false;
+                }
+                cs->clause = k;
+            }
+        } else {
+            if (low_level_seen) {
+                cx.error(cx.at(c), "this try statement already has a low-level catch clause");
+                ok = false;
+            }
+            low_level_seen = true;
+            if (c.parameters) {
+                if (!clause_variables(cx, params, cs->vars)) {
+                    ok = false;
+                } else if (cs->vars.size() != 1 || cs->vars[0]->type != cx.types.bytes_type() ||
+                           cs->vars[0]->location != DataLocation::Memory) {
+                    cx.error(cx.at(c), "expected `catch (bytes memory ...) { ... }` or `catch { ... }`");
+                    ok = false;
+                }
+                cs->clause = "bytes";
+            }
+        }
+        cs->body.push_back(scoped_block(cx, cs->vars, c.body));
+        st->body.push_back(std::move(cs));
+    }
+    if (!ok) return nullptr;
     return st;
 }
 

@@ -84,7 +84,17 @@ private:
                     reads(e.loc);
                 break;
             case Expr::Kind::Create:
+            case Expr::Kind::Transfer:
+            case Expr::Kind::Send:
                 writes(e.loc);
+                break;
+            case Expr::Kind::LowLevelCall:
+                if (e.text == "staticcall")
+                    reads(e.loc);
+                else
+                    writes(e.loc);
+                break;
+            case Expr::Kind::CreationCode:
                 break;
             case Expr::Kind::ExternalCall:
             case Expr::Kind::ArrayPush:
@@ -103,6 +113,7 @@ private:
         }
         for (const auto& f : e.folded) expression(*f);
         if (e.args_value) expression(*e.args_value);
+        if (e.args_gas) expression(*e.args_gas);
         for (const auto& a : e.args) expression(*a);
     }
 

@@ -2,6 +2,8 @@
 // external calls and contract creation (which encode their arguments), revert data.
 #include "codegen/gen.hpp"
 
+#include <utility>
+
 namespace trainchain::compiler::codegen {
 
 /// [v1..vn, base] -> [v1..vn, base, end]: abi.encodePacked, each value in as few bytes as its
@@ -186,6 +188,7 @@ void Gen::revert_with_message(const Expr& message) {
 
 void Gen::external_call(const Expr& e) {
     const FunctionInfo& f = *e.function;
+    const auto try_failure = std::exchange(try_failure_, std::nullopt);
     const int h0 = height_;
     const int n = static_cast<int>(f.params.size());
     const int m = static_cast<int>(f.returns.size());
@@ -225,7 +228,8 @@ void Gen::external_call(const Expr& e) {
     op(Opcode::GAS);
     op(is_static ? Opcode::STATICCALL : Opcode::CALL);
     op(Opcode::ISZERO);
-    jumpi(bubble_label());
+    if (try_failure) try_failure_height_ = height_ - 1;
+    jumpi(try_failure ? *try_failure : bubble_label());
     if (m > 0) {
         push(32 * static_cast<uint64_t>(m));
         op(Opcode::RETURNDATASIZE);
@@ -248,6 +252,7 @@ void Gen::external_call(const Expr& e) {
 }
 
 void Gen::create(const Expr& e) {
+    const auto try_failure = std::exchange(try_failure_, std::nullopt);
     const int n = static_cast<int>(e.args.size());
     for (const auto& a : e.args) expr(*a);
     const bool has_value = e.args_value != nullptr;
@@ -279,7 +284,8 @@ void Gen::create(const Expr& e) {
     op(Opcode::CREATE);  // [a.., value?, base, addr]
     dup(1);
     op(Opcode::ISZERO);
-    jumpi(bubble_label());
+    if (try_failure) try_failure_height_ = height_ - 1;
+    jumpi(try_failure ? *try_failure : bubble_label());
     const int total = n + (has_value ? 1 : 0) + 2;
     reshape(total, {total - 1});
 }

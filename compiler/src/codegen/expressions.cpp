@@ -85,7 +85,21 @@ void Gen::expr(const Expr& e) {
             break;
         case Expr::Kind::AbiEncode:
         case Expr::Kind::AbiEncodePacked:
+        case Expr::Kind::AbiEncodeSel:
             expr_abi_encode(e);
+            break;
+        case Expr::Kind::AbiDecode:
+            expr_abi_decode(e);
+            break;
+        case Expr::Kind::LowLevelCall:
+            expr_low_level_call(e);
+            break;
+        case Expr::Kind::Transfer:
+        case Expr::Kind::Send:
+            expr_transfer_send(e);
+            break;
+        case Expr::Kind::CreationCode:
+            expr_creation_code(e);
             break;
         case Expr::Kind::Tuple:
             for (const auto& a : e.args) expr(*a);
@@ -640,18 +654,34 @@ void Gen::expr_sha256(const Expr& e) {
     op(Opcode::MLOAD);
 }
 
-/// AbiEncode, AbiEncodePacked.
+/// AbiEncode, AbiEncodePacked, AbiEncodeSel (args[0] the selector, written before the
+/// encoding of the others).
 void Gen::expr_abi_encode(const Expr& e) {
+    const bool with_selector = e.kind == Expr::Kind::AbiEncodeSel;
     std::vector<const Type*> types;
-    for (const auto& a : e.args) {
-        expr(*a);
-        types.push_back(a->type);
+    for (size_t i = 0; i < e.args.size(); ++i) {
+        expr(*e.args[i]);
+        if (!with_selector || i > 0) types.push_back(e.args[i]->type);
     }
     push(free_pointer);
     op(Opcode::MLOAD);
     push(32);
-    op(Opcode::ADD);                                           // [v.., data]
-    abi_encode(types, e.kind == Expr::Kind::AbiEncodePacked);  // [data, end]
+    op(Opcode::ADD);  // [sel?, v.., data]
+    if (with_selector) {
+        dup(static_cast<int>(types.size()) + 2);  // the selector, left-aligned
+        dup(2);
+        op(Opcode::MSTORE);
+        push(4);
+        op(Opcode::ADD);  // [sel, v.., data + 4]
+    }
+    abi_encode(types, e.kind == Expr::Kind::AbiEncodePacked);  // [sel?, data(+4), end]
+    if (with_selector) {
+        swap(1);
+        push(4);
+        swap(1);
+        op(Opcode::SUB);
+        swap(1);  // [sel, data, end]
+    }
     dup(2);
     dup(2);
     op(Opcode::SUB);  // [data, end, len]
@@ -668,6 +698,10 @@ void Gen::expr_abi_encode(const Expr& e) {
     push(32);
     swap(1);
     op(Opcode::SUB);  // [ptr]
+    if (with_selector) {
+        swap(1);
+        pop();
+    }
 }
 
 /// StructConstruct.

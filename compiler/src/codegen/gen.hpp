@@ -79,6 +79,12 @@ inline bool effect_free(const Expr& e) {
         case Expr::Kind::StringConstant:
         case Expr::Kind::AbiEncode:
         case Expr::Kind::AbiEncodePacked:
+        case Expr::Kind::AbiEncodeSel:
+        case Expr::Kind::AbiDecode:
+        case Expr::Kind::LowLevelCall:
+        case Expr::Kind::Transfer:
+        case Expr::Kind::Send:
+        case Expr::Kind::CreationCode:
         case Expr::Kind::Keccak256:
         case Expr::Kind::Sha256:
             return false;
@@ -434,7 +440,7 @@ private:
     void expr_array_pop(const Expr& e);         ///< ArrayPop
     void expr_keccak256(const Expr& e);         ///< Keccak256
     void expr_sha256(const Expr& e);            ///< Sha256
-    void expr_abi_encode(const Expr& e);        ///< AbiEncode, AbiEncodePacked
+    void expr_abi_encode(const Expr& e);        ///< AbiEncode, AbiEncodePacked, AbiEncodeSel
     void expr_struct_construct(const Expr& e);  ///< StructConstruct
     void expr_new_array(const Expr& e);         ///< NewArray
     void expr_require(const Expr& e);           ///< Require
@@ -454,6 +460,19 @@ private:
     void stmt_emit(const Stmt& s);          ///< Emit
     void stmt_revert_error(const Stmt& s);  ///< RevertError
     void stmt_placeholder();                ///< Placeholder
+
+    // ---- abi.decode, low-level calls, creation code, try/catch (low_level.cpp) ----------------
+    void expr_abi_decode(const Expr& e);      ///< AbiDecode
+    void expr_low_level_call(const Expr& e);  ///< LowLevelCall
+    void expr_transfer_send(const Expr& e);   ///< Transfer, Send
+    void expr_creation_code(const Expr& e);   ///< CreationCode
+    void stmt_try(const Stmt& s);             ///< Try (and its Catch clauses)
+    /// [pos] -> [value]: a value decoded from memory (see low_level.cpp).
+    void decode_memory_value(const Type* t, int start_index, int end_index);
+    /// [] -> [a bytes pointer to a copy of the return data] (the zero slot when there is none).
+    void return_data_to_memory();
+    /// [] -> [the Error(string) message of the return data as a memory string, or 0].
+    void try_decode_error_message();
 
     const ContractInfo& contract_;
     Diagnostics& diags_;
@@ -479,6 +498,10 @@ private:
     std::map<const ContractInfo*, size_t> blobs_;
     std::map<Routine, size_t> routines_;
     std::vector<Routine> pending_routines_;
+    /// Set by a try statement for its call: where the next external call or creation jumps when
+    /// it fails (instead of reverting), and the stack height there.
+    std::optional<size_t> try_failure_;
+    int try_failure_height_ = 0;
 };
 
 }  // namespace trainchain::compiler::codegen

@@ -390,7 +390,7 @@ const function_type_parser function_type{};
 
 const unsupported_parser unsupported_top_level{"type", "function"};
 const unsupported_parser unsupported_member{"type"};
-const unsupported_parser unsupported_statement{"assembly", "try", "throw"};
+const unsupported_parser unsupported_statement{"assembly", "throw"};
 
 /// Binary operators; longest match, and never the start of an assignment operator (`<<=`, `+=`).
 struct binary_operator_table : x3::symbols<std::string> {

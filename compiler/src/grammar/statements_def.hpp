@@ -38,6 +38,9 @@ TRAINCHAIN_ANNOTATED(for_init_statement)
 TRAINCHAIN_ANNOTATED(for_statement)
 TRAINCHAIN_ANNOTATED(while_statement)
 TRAINCHAIN_ANNOTATED(do_while_statement)
+TRAINCHAIN_ANNOTATED(catch_clause)
+struct catch_clauses_class {};
+TRAINCHAIN_ANNOTATED(try_statement)
 TRAINCHAIN_ANNOTATED(statement_body)
 struct statement_class : recover_errors<sync_level::statement, true> {};
 struct block_statement_class : recover_errors<sync_level::statement, false> {};
@@ -63,6 +66,9 @@ const x3::rule<for_init_statement_class, ast::statement> for_init_statement = "e
 const x3::rule<for_statement_class, ast::for_statement> for_statement = "'for'";
 const x3::rule<while_statement_class, ast::while_statement> while_statement = "'while'";
 const x3::rule<do_while_statement_class, ast::do_while_statement> do_while_statement = "'do'";
+const x3::rule<catch_clause_class, ast::catch_clause> catch_clause = "'catch'";
+const x3::rule<catch_clauses_class, std::vector<ast::catch_clause>> catch_clauses = "'catch'";
+const x3::rule<try_statement_class, ast::try_statement> try_statement = "'try'";
 const x3::rule<statement_body_class, ast::statement> statement_body = "statement";
 const x3::rule<statement_class, ast::statement> statement = "statement";
 const x3::rule<block_statement_class, ast::statement> block_statement = "statement";
@@ -94,13 +100,17 @@ const auto for_init_def = for_init_statement | ';';
 const auto for_statement_def = kw("for") > '(' > for_init > -expression > ';' > -expression > ')' > statement;
 const auto while_statement_def = kw("while") > '(' > expression > ')' > statement;
 const auto do_while_statement_def = kw("do") > statement > kw("while") > '(' > expression > ')' > ';';
+const auto catch_clause_def = kw("catch") > -identifier >> -parameter_list > block;
+const auto catch_clauses_def = catch_clause >> *catch_clause;
+const auto try_statement_def = kw("try") > expression >> -(kw("returns") > parameter_list) > block
+                               > catch_clauses;
 // (`}` and the end are checked first so that a block at the nesting limit can still close.)
 const auto statement_body_def =
     !x3::lit('}') >> !x3::eoi >>
     depth_guard[block | unchecked_block | if_statement | for_statement | while_statement |
-                do_while_statement | return_statement | emit_statement | revert_statement | break_statement |
-                continue_statement | placeholder_statement | unsupported_statement | function_type |
-                tuple_declaration | local_declaration | expression_statement |
+                do_while_statement | try_statement | return_statement | emit_statement | revert_statement |
+                break_statement | continue_statement | placeholder_statement | unsupported_statement |
+                function_type | tuple_declaration | local_declaration | expression_statement |
                 ((!any_member_keyword) > expected_parser{"statement"})];
 
 // The same statement with two kinds of recovery: in a block, a failed statement is left out; in a
@@ -112,6 +122,6 @@ BOOST_SPIRIT_DEFINE(parameter, parameter_list, local_variable, local_declaration
                     expression_statement, return_statement, emit_statement, revert_statement, break_statement,
                     continue_statement, placeholder_statement, block, unchecked_block, if_statement,
                     for_init_statement, for_init, for_statement, while_statement, do_while_statement,
-                    statement_body, statement, block_statement)
+                    catch_clause, catch_clauses, try_statement, statement_body, statement, block_statement)
 
 }  // namespace trainchain::compiler::parser

@@ -170,6 +170,19 @@ struct printer {
     std::string operator()(const ast::do_while_statement& s) const {
         return "(do " + (*this)(s.body) + " " + (*this)(s.condition) + ")";
     }
+    std::string operator()(const ast::catch_clause& c) const {
+        std::string out = "(catch";
+        if (c.kind) out += " " + c.kind->name;
+        if (c.parameters) out += " " + params(*c.parameters);
+        return out + " " + (*this)(c.body) + ")";
+    }
+    std::string operator()(const ast::try_statement& s) const {
+        std::string out = "(try " + (*this)(s.call);
+        if (s.returns) out += " returns " + params(*s.returns);
+        out += " " + (*this)(s.body);
+        for (const auto& c : s.catches) out += " " + (*this)(c);
+        return out + ")";
+    }
     std::string operator()(const ast::statement& s) const { return boost::apply_visitor(*this, s); }
 
     // members
@@ -433,6 +446,22 @@ TEST_CASE("parser: statements") {
           "(expr (post revert (call \"no\"))) (expr (post revert (call)))");
     CHECK(statements("_;") == "_");
     CHECK(statements("delete balances[a];") == "(expr (delete (post balances [a])))");
+}
+
+TEST_CASE("parser: try/catch") {
+    CHECK(statements("try c.f(1) returns (uint256 v, bool) { x = v; } catch Error(string memory r) { } "
+                     "catch Panic(uint c) { } catch (bytes memory d) { } catch { }") ==
+          "(try (post c .f (call 1)) returns (uint256 v, bool) (block (expr (= x v))) "
+          "(catch Error (string memory r) (block)) (catch Panic (uint c) (block)) "
+          "(catch (bytes memory d) (block)) (catch (block)))");
+    CHECK(statements("try new C{value: 1}(2) returns (C made) {} catch {}") ==
+          "(try (post (new C) (call {value: 1} 2)) returns (C made) (block) (catch (block)))");
+    CHECK(statements("try this.f() {} catch {}") == "(try (post this .f (call)) (block) (catch (block)))");
+    // A try needs at least one catch clause; a catch needs a block.
+    CHECK(errors("contract C { function f() public {\ntry c.f() { }\n} }") ==
+          strings{"3:1: expected 'catch'"});
+    CHECK(errors("contract C { function f() public {\ntry c.f() { } catch Error(string memory r);\n} }") ==
+          strings{"2:43: expected '{'"});
 }
 
 TEST_CASE("parser: declarations against expression statements") {
@@ -720,7 +749,7 @@ TEST_CASE("parser: unsupported constructs are reported and skipped") {
         "    uint ok;\n"
         "    function f() public {\n"
         "        assembly { }\n"
-        "        try x.f() {} catch {}\n"
+        "        throw;\n"
         "        uint z;\n"
         "    }\n"
         "}\n"
@@ -739,7 +768,7 @@ TEST_CASE("parser: unsupported constructs are reported and skipped") {
                    "12:5: 'enum' is not supported",
                    "13:5: 'type' is not supported",
                    "16:9: 'assembly' is not supported",
-                   "17:9: 'try' is not supported",
+                   "17:9: 'throw' is not supported",
                });
     const Parsed p("contract C { using L for uint; uint256 ok; function f() public { assembly {} x = 1; } }");
     CHECK_FALSE(p.ok);

@@ -1,0 +1,140 @@
+// tests/golden/contracts/try_catch.sol - try/catch on external calls and on `new C(...)`: the success
+// block with the returns clause's variables, catch Error(string) for revert("..."), catch Panic(uint) for
+// panics, catch (bytes memory) for anything else (custom errors, empty revert data), catch { }; without
+// a matching clause the revert data is passed on unchanged; the failed call's state changes are undone
+// while the catching contract carries on; a call to an address without code still reverts.
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+
+error Custom(uint256 x);
+
+contract Callee {
+    uint256 public stored;
+
+    function value(uint256 x) external pure returns (uint256) {
+        if (x == 1) revert("one");
+        if (x == 2) revert Custom(2);
+        if (x == 3) return 10 / (x - 3);
+        if (x == 4) revert();
+        assert(x != 5);
+        return x * 10;
+    }
+
+    function pair(uint256 x) external pure returns (uint256, bool) {
+        require(x < 100, "too big");
+        return (x + 1, x % 2 == 0);
+    }
+
+    function write(uint256 x) external {
+        stored = x;
+        if (x == 0) revert("zero");
+    }
+}
+
+contract Made {
+    uint256 public v;
+
+    constructor(uint256 x) {
+        require(x != 0, "x is zero");
+        v = x;
+    }
+}
+
+contract Tryer {
+    Callee public c;
+
+    event Log(uint256 kind, uint256 value);
+
+    constructor() {
+        c = new Callee();
+    }
+
+    function all(uint256 x) public view returns (uint256 kind, uint256 v, string memory reason, bytes memory data) {
+        try c.value(x) returns (uint256 r) {
+            return (0, r, "", "");
+        } catch Error(string memory m) {
+            return (1, 0, m, "");
+        } catch Panic(uint256 code) {
+            return (2, code, "", "");
+        } catch (bytes memory d) {
+            return (3, 0, "", d);
+        }
+    }
+
+    function onlyError(uint256 x) public view returns (uint256) {
+        try c.value(x) returns (uint256 r) {
+            return r;
+        } catch Error(string memory m) {
+            return bytes(m).length;
+        }
+    }
+
+    function bare(uint256 x) public view returns (uint256 result) {
+        try c.value(x) {
+            result = 1;
+        } catch {
+            result = 2;
+        }
+        result += 10;
+    }
+
+    function pairs(uint256 x) public view returns (uint256, bool) {
+        try c.pair(x) returns (uint256 a, bool b) {
+            return (a, b);
+        } catch Panic(uint256) {
+            return (1, true);
+        } catch {
+            return (0, false);
+        }
+    }
+
+    function writeTry(uint256 x) public returns (uint256) {
+        try c.write(x) {
+            emit Log(0, x);
+        } catch Error(string memory m) {
+            emit Log(1, bytes(m).length);
+        }
+        return c.stored();
+    }
+
+    function make(uint256 x) public returns (uint256, uint256) {
+        try new Made(x) returns (Made m) {
+            return (1, m.v());
+        } catch Error(string memory reason) {
+            return (2, bytes(reason).length);
+        }
+    }
+
+    function noCode() public view returns (uint256) {
+        try Callee(address(0xbeef)).value(7) returns (uint256 r) {
+            return r;
+        } catch {
+            return 99;
+        }
+    }
+}
+// ----
+// all(uint256): 7 -> 0, 70, "", 0x
+// all(uint256): 1 -> 1, 0, "one", 0x
+// all(uint256): 2 -> 3, 0, "", 0xcb362b340000000000000000000000000000000000000000000000000000000000000002
+// all(uint256): 3 -> 2, 18, "", 0x
+// all(uint256): 4 -> 3, 0, "", 0x
+// all(uint256): 5 -> 2, 1, "", 0x
+// onlyError(uint256): 1 -> 3
+// onlyError(uint256): 6 -> 60
+// onlyError(uint256): 2 -> REVERT Custom(uint256): 2
+// onlyError(uint256): 3 -> PANIC 0x12
+// onlyError(uint256): 4 -> REVERT
+// bare(uint256): 7 -> 11
+// bare(uint256): 1 -> 12
+// bare(uint256): 3 -> 12
+// pairs(uint256): 4 -> 5, true
+// pairs(uint256): 5 -> 6, false
+// pairs(uint256): 100 -> 0, false
+// writeTry(uint256): 5 -> 5
+// ~ emit Log(uint256,uint256): 0, 5
+// writeTry(uint256): 0 -> 5
+// ~ emit Log(uint256,uint256): 1, 4
+// make(uint256): 5 -> 1, 5
+// make(uint256): 0 -> 2, 9
+// noCode() -> REVERT
