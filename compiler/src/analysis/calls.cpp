@@ -683,8 +683,10 @@ Item type_operator(Context& cx, const ast::call_postfix& c, Location where) {
     if (!t && id)
         if (auto ci = cx.contracts.find(id->name); ci != cx.contracts.end())
             t = cx.types.contract(ci->second);
-    if (!t || !(t->is_integer() || t->kind == Type::Kind::Contract)) {
-        cx.error(where, "type(...) is supported for integer and contract types only");
+    if (!t && id)
+        if (const EnumInfo* en = cx.find_enum(id->name)) t = cx.types.enum_type(en);
+    if (!t || !(t->is_integer() || t->kind == Type::Kind::Contract || t->kind == Type::Kind::Enum)) {
+        cx.error(where, "type(...) is supported for integer, enum and contract types only");
         return invalid(where);
     }
     Item ti;

@@ -526,6 +526,17 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
         }
         if (t->kind == Type::Kind::Contract && name == "name")
             return value(string_constant(cx, t->contract->name, where));
+        if (t->kind == Type::Kind::Contract && name == "interfaceId") {
+            // The XOR of the selectors of the interface's own functions (not the inherited ones).
+            if (t->contract->kind != ContractInfo::Kind::Interface) {
+                cx.error(where, "'interfaceId' is only available for interfaces");
+                return {};
+            }
+            uint32_t id = 0;
+            for (const auto& f : t->contract->functions)
+                if (f->origin == t->contract && f->kind == FunctionInfo::Kind::Function) id ^= f->selector;
+            return value(constant(cx, cpp_int(id) << 224, cx.types.fixed_bytes(4), where));
+        }
         cx.error(where, "member '" + name + "' of type(" + t->name() + ") is not supported");
         return {};
     }

@@ -589,7 +589,11 @@ void declare_contract(Context& cx, ContractInfo& c) {
                 if (fi->kind != FunctionInfo::Kind::Function) continue;
                 declared_by_key[fi->key].push_back(fi);
                 auto [slot, fresh] = final_by_key.try_emplace(fi->key, fi);
-                if (fresh) continue;
+                if (fresh) {
+                    if (fi->has_override)
+                        cx.error(fi->loc, "function has override specified but does not override anything");
+                    continue;
+                }
                 FunctionInfo* old = slot->second;
                 if (old->origin == fi->origin) {
                     cx.error(fi->loc, "function with same name and parameter types defined twice");
@@ -597,10 +601,13 @@ void declare_contract(Context& cx, ContractInfo& c) {
                 }
                 const bool implements_interface =
                     old->origin->kind == ContractInfo::Kind::Interface && !old->has_override;
-                if (!old->is_virtual)
+                // When a base unrelated to the declaring one defines it too, that is a conflict for
+                // the contract to resolve (reported below), not an override.
+                const bool related = fi->origin->derives_from(old->origin);
+                if (related && !old->is_virtual)
                     cx.error(fi->loc, "trying to override non-virtual function '" + old->name +
                                           "' of '" + old->origin->name + "'");
-                else if (!fi->has_override && !implements_interface)
+                else if (related && !fi->has_override && !implements_interface)
                     cx.error(fi->loc, "overriding function is missing \"override\" specifier");
                 old->overridden = true;
                 slot->second = fi;

@@ -152,7 +152,7 @@ const auto source_element_def =
     pragma_directive | import_directive | contract_definition | struct_definition | enum_definition | using_directive |
     error_definition |
     event_definition | unsupported_top_level |
-    ((!x3::eoi) > expected_parser{"'contract', 'interface', 'pragma', 'import', 'struct', 'error' or 'event'"});
+    ((!x3::eoi) > expected_parser{"'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
 const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 

@@ -162,6 +162,7 @@ enum class name_kind {
     identifier,  ///< a user name: not a keyword, not an elementary type name
     primary,     ///< an identifier in an expression: also `uint8`, `address`, `payable`, `type`, ...
     elementary,  ///< an elementary type name; `address payable` becomes "address payable"
+    qualified,   ///< identifiers joined by dots (`L.S`), kept as one name with its dots
 };
 
 /// A name `[a-zA-Z_$][a-zA-Z0-9_$]*` restricted by kind, as a string attribute.
@@ -182,6 +183,20 @@ struct name_parser : x3::parser<name_parser<Kind>> {
         std::string name(word);
         if constexpr (Kind == name_kind::identifier) {
             if (elementary || lex::is_reserved(word)) return false;
+        } else if constexpr (Kind == name_kind::qualified) {
+            if (elementary || lex::is_reserved(word)) return false;
+            for (;;) {  // `.name` segments, as long as one follows
+                Iterator i = end;
+                x3::skip_over(i, last, context);
+                if (i == last || *i != '.') break;
+                ++i;
+                x3::skip_over(i, last, context);
+                const size_t m = lex::word_length(i, last);
+                const std::string_view next = lex::text_at(i, m);
+                if (m == 0 || lex::is_elementary_type(next) || lex::is_reserved(next)) break;
+                name += "." + std::string(next);
+                end = i + static_cast<std::ptrdiff_t>(m);
+            }
         } else if constexpr (Kind == name_kind::primary) {
             if (!elementary && word != "payable" && word != "type" && lex::is_reserved(word)) return false;
         } else {

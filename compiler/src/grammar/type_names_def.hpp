@@ -38,9 +38,7 @@ const x3::rule<array_suffix_class, ast::array_suffix> array_suffix = "'['";
 const auto mapping_type_def =
     &kw("mapping") >> depth_guard[kw("mapping") > '(' > type_name > x3::omit[-identifier] > "=>" > type_name >
                                   x3::omit[-identifier] > ')'];
-const auto first_segment = [](auto& ctx) { x3::_val(ctx).name = x3::_attr(ctx).name; };
-const auto next_segment = [](auto& ctx) { x3::_val(ctx).name += "." + x3::_attr(ctx).name; };
-const auto qualified_name_def = identifier[first_segment] >> *('.' >> identifier[next_segment]);
+const auto qualified_name_def = name_parser<name_kind::qualified>{};
 const auto type_base_def = mapping_type | elementary_type | qualified_name;
 const auto array_size_def = x3::raw[x3::lexeme[+x3::ascii::digit]];
 const auto array_suffix_def = '[' >> -array_size >> ']';

@@ -124,6 +124,10 @@ contract Child is Left(5), Right {
         return (twice(uint8(7)), twice(true));
     }
 
+    function iid() public pure returns (bytes4) {
+        return type(INamed).interfaceId;
+    }
+
     function checked(uint256 x) public positive(x) returns (uint256) {
         emit Named(x);
         return x;
@@ -150,6 +154,7 @@ contract Child is Left(5), Right {
 // add(uint256): 3 -> 4
 // add(uint256,uint256): 3, 4 -> 7
 // overloads() -> 14, 22
+// iid() -> 0xcb4774c4
 // checked(uint256): 0 -> REVERT Unnamed(uint256): 0
 // checked(uint256): 5 -> 5
 // ~ emit Named(uint256): #5

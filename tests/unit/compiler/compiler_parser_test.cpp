@@ -230,7 +230,31 @@ struct printer {
     }
     std::string operator()(const ast::contract_member& m) const { return boost::apply_visitor(*this, m); }
     std::string operator()(const ast::contract_definition& c) const {
-        return "(contract " + c.name.name + (c.members.empty() ? "" : " ") + list(c.members) + ")";
+        std::string head = (c.is_abstract ? "abstract " : "") + c.kind + " " + c.name.name;
+        for (size_t i = 0; i < c.bases.size(); ++i) head += (i ? ", " : " is ") + (*this)(c.bases[i]);
+        return "(" + head + (c.members.empty() ? "" : " ") + list(c.members) + ")";
+    }
+    std::string operator()(const ast::enum_definition& e) const {
+        std::string out = "(enum " + e.name.name;
+        for (const auto& m : e.members) out += " " + m.name;
+        return out + ")";
+    }
+    std::string operator()(const ast::using_directive& u) const {
+        std::string out = "(using";
+        for (const auto& path : u.target.paths) {
+            out += " ";
+            for (size_t i = 0; i < path.size(); ++i) out += (i ? "." : "") + path[i].name;
+        }
+        out += u.target.braced ? " braced" : "";
+        out += " for " + (u.type.wildcard ? std::string("*") : (*this)(u.type.type));
+        return out + (u.global ? " global)" : ")");
+    }
+    std::string operator()(const ast::import_directive& d) const {
+        std::string out = "(import \"" + d.path.value + "\"";
+        for (const auto& sym : d.symbols) out += " " + sym.name.name + (sym.alias ? " as " + sym.alias->name : "");
+        if (d.star_alias) out += " * as " + d.star_alias->name;
+        if (d.unit_alias) out += " as " + d.unit_alias->name;
+        return out + ")";
     }
     std::string operator()(const ast::pragma_directive& p) const { return "(pragma " + p.text + ")"; }
     std::string operator()(const ast::source_element& e) const { return boost::apply_visitor(*this, e); }
@@ -696,9 +720,9 @@ TEST_CASE("parser: syntax errors name what was expected, at the offending token"
     CHECK(errors("contract C") == strings{"1:11: expected '{'"});
     CHECK(errors("pragma solidity ^0.8.0") == strings{"1:23: expected ';'"});
     CHECK(errors("pragma ;") == strings{"1:8: expected pragma text"});
-    CHECK(errors("uint x;") == strings{"1:1: expected 'contract', 'pragma', 'struct', 'error' or 'event'"});
+    CHECK(errors("uint x;") == strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
     CHECK(errors("}}} contract C {}") ==
-          strings{"1:1: expected 'contract', 'pragma', 'struct', 'error' or 'event'"});
+          strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
 }
 
 TEST_CASE("parser: one mistake, one error") {
@@ -731,20 +755,26 @@ TEST_CASE("parser: one mistake, one error") {
     CHECK(members("fixed price; ufixed64x10 b;") == "(var fixed price) (var ufixed64x10 b)");
 }
 
+TEST_CASE("parser: imports, inheritance, interfaces, libraries, enums and using") {
+    CHECK(tree("import \"x.sol\";\nimport \"./y.sol\" as Y;\nimport * as Z from \"z.sol\";\n"
+               "import {A, B as C} from \"@p/q.sol\";") ==
+          "(import \"x.sol\") (import \"./y.sol\" as Y) (import \"z.sol\" * as Z) (import \"@p/q.sol\" A B as C)");
+    CHECK(tree("interface I { function f() external; }\nlibrary L { }\nabstract contract A {}\n"
+               "contract B is A, I { }\ncontract D is B(1, 2), A { }") ==
+          "(interface I (function f () external ;)) (library L) (abstract contract A) (contract B is A, I) "
+          "(contract D is B(1, 2), A)");
+    CHECK(tree("enum E { X, Y }\ncontract C { enum K { A } }") == "(enum E X Y) (contract C (enum K A))");
+    CHECK(tree("using L for uint;\nusing {L.f, L.g} for T global;\ncontract C { using L for *; }") ==
+          "(using L for uint) (using L.f L.g braced for T global) (contract C (using L for *))");
+    CHECK(tree("contract C { function f(L.S memory s) internal override(A, B) {} }") ==
+          "(contract C (function f (L.S memory s) internal override(A, B) (block)))");
+}
+
 TEST_CASE("parser: unsupported constructs are reported and skipped") {
     const auto e = errors(
-        "import \"x.sol\";\n"
-        "interface I { function f() external; }\n"
-        "library L { }\n"
-        "abstract contract A {}\n"
-        "contract B is A { uint x; }\n"
-        "using X for uint;\n"
-        "enum E { A, B }\n"
         "type T is uint256;\n"
         "function free() {}\n"
         "contract C {\n"
-        "    using S for uint;\n"
-        "    enum K { A }\n"
         "    type U is uint;\n"
         "    uint ok;\n"
         "    function f() public {\n"
@@ -755,22 +785,13 @@ TEST_CASE("parser: unsupported constructs are reported and skipped") {
         "}\n"
         "contract D {}\n");
     CHECK(e == strings{
-                   "1:1: 'import' is not supported",
-                   "2:1: 'interface' is not supported",
-                   "3:1: 'library' is not supported",
-                   "4:1: 'abstract' is not supported",
-                   "5:12: 'is' is not supported",
-                   "6:1: 'using' is not supported",
-                   "7:1: 'enum' is not supported",
-                   "8:1: 'type' is not supported",
-                   "9:1: 'function' is not supported",
-                   "11:5: 'using' is not supported",
-                   "12:5: 'enum' is not supported",
-                   "13:5: 'type' is not supported",
-                   "16:9: 'assembly' is not supported",
-                   "17:9: 'throw' is not supported",
+                   "1:1: 'type' is not supported",
+                   "2:1: 'function' is not supported",
+                   "4:5: 'type' is not supported",
+                   "7:9: 'assembly' is not supported",
+                   "8:9: 'throw' is not supported",
                });
-    const Parsed p("contract C { using L for uint; uint256 ok; function f() public { assembly {} x = 1; } }");
+    const Parsed p("contract C { type U is uint; uint256 ok; function f() public { assembly {} x = 1; } }");
     CHECK_FALSE(p.ok);
     const auto& c = p.contract();
     // The unsupported parts are left out of the tree.
