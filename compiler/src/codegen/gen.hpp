@@ -335,6 +335,12 @@ private:
     void arith_add(const Type* t, bool checked, size_t overflow);  ///< [a, b] -> [a + b]
     void arith_sub(const Type* t, bool checked, size_t overflow);  ///< [a, b] -> [a - b]
     void arith_exp(const Type* t, bool checked);                   ///< [a, b] -> [a ** b]
+    /// `x ** y` with a constant base or exponent: evaluates it and returns true, else false (nothing
+    /// emitted).
+    bool expr_exp(const Expr& e);
+    void power_unchecked(uint64_t k);  ///< [x] -> [x ** k], wrapping
+    /// The checked exponentiation routine for unsigned `bits` at label `entry`: [ret, b, e] -> [ret, b ** e].
+    void exp_routine(unsigned bits, size_t entry);
     void checked_mul(const Type* t);
     /// [r] -> [r], Panic(0x11) unless r is a clean value of the signed type t (no overflow).
     void panic_unless_clean(const Type* t) {
@@ -497,6 +503,7 @@ private:
     std::vector<const FunctionInfo*> pending_;
     std::map<const ContractInfo*, size_t> blobs_;
     std::map<Routine, size_t> routines_;
+    std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;
     /// Set by a try statement for its call: where the next external call or creation jumps when
     /// it fails (instead of reverting), and the stack height there.
