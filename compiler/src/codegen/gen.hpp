@@ -185,6 +185,7 @@ enum class Routine {
     BytesPush,    ///< [slot, b] -> []: b (a bytes1) appended
     BytesPop,     ///< [slot] -> []: the last byte removed; Panic(0x31) when empty
     BytesByte,    ///< [slot, i] -> [data slot, byte offset from the low end]; Panic(0x32) when i >= length
+    CopyMemory,   ///< [dst, src, len] -> []: copy_memory's loop, shared
 };
 
 struct LoopTarget {
@@ -389,7 +390,8 @@ private:
     void allocate(uint64_t size);  // -> [ptr]
     void allocate_dynamic();       // [size] -> [ptr]
     void string_constant(const std::string& text);
-    void copy_memory();            // [dst, src, len] -> []
+    void copy_memory();            // [dst, src, len] -> [], through Routine::CopyMemory
+    void copy_memory_loop();       // [dst, src, len] -> []: the routine's body
     void call_routine(Routine r);  ///< the routine's inputs on the stack -> its outputs
     void emit_routine(Routine r);
     void bytes_length();
