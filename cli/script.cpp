@@ -721,6 +721,7 @@ private:
             r.output = rc.output;
             r.logs = rc.logs;
             r.created = rc.created;
+            if (rc.created) r.code_size = host_->get_code_size(*rc.created);
             if (rc.status == Status::Revert) r.decoded = describe_revert(rc.output);
             if (rc.status == Status::Success && outputs)
                 if (auto d = decode_list(*outputs, rc.output)) r.decoded = *d;
@@ -1033,6 +1034,7 @@ nlohmann::ordered_json results_json(const std::vector<StepResult>& results) {
         if (!r.invalid.empty()) j["invalid"] = r.invalid;
         j["gas_used"] = r.gas_used;
         if (r.created) j["address"] = r.created->to_hex();
+        if (r.code_size) j["code_size"] = *r.code_size;
         j["output"] = to_hex0x(r.output);
         if (!r.decoded.empty()) j["decoded"] = r.decoded;
         j["logs"] = json::array();

@@ -90,6 +90,7 @@ struct StepResult {
     std::string status;                  ///< success, revert, a halt (out_of_gas, ...), or invalid
     int64_t gas_used = 0;                ///< as a receipt: intrinsic gas included, after the refund
     std::optional<vm::address> created;  ///< a successful deployment's address
+    std::optional<size_t> code_size;     ///< a successful deployment's runtime code size (bytes)
     vm::bytes output;                    ///< return or revert data
     std::vector<vm::LogRecord> logs;     ///< the step's logs
     std::string invalid;                 ///< why the transaction was rejected (status "invalid")

@@ -61,6 +61,53 @@ std::optional<uint256> fold(uint8_t o, const uint256& a, const uint256& b) {
     }
 }
 
+/// Bytes of `PUSHn v` (PUSH1 for 0).
+unsigned push_bytes(const uint256& v) { return 1 + std::max(1u, vm::significant_bytes(v)); }
+
+/// Rewrites long constants as shorter code that computes them, as solc's constant optimizer does
+/// for 200 runs: `PUSH ~v NOT` (3 more gas) when it saves at least 3 bytes, `PUSH x PUSH k SHL`
+/// (6 more gas) for v = x << k when it saves at least 5 (selectors of errors and panics).
+void shorten_constants(std::vector<AsmItem>& items) {
+    std::vector<AsmItem> out;
+    out.reserve(items.size());
+    for (const auto& it : items) {
+        if (it.kind != AsmItem::Kind::Push) {
+            out.push_back(it);
+            continue;
+        }
+        const unsigned plain = push_bytes(it.value);
+        const uint256 inverted = ~it.value;
+        if (push_bytes(inverted) + 1 + 3 <= plain) {
+            AsmItem p = it;
+            p.value = inverted;
+            out.push_back(p);
+            AsmItem n = it;
+            n.kind = AsmItem::Kind::Op;
+            n.opcode = op(Opcode::NOT);
+            out.push_back(n);
+            continue;
+        }
+        unsigned k = 0;
+        while (k < 248 && it.value != uint256{} && (it.value & uint256{0xff} << uint256{k}) == uint256{})
+            k += 8;
+        const uint256 x = it.value >> uint256{k};
+        if (k > 0 && push_bytes(x) + 2 + 1 + 5 <= plain) {
+            AsmItem p = it;
+            p.value = x;
+            out.push_back(p);
+            p.value = uint256{k};
+            out.push_back(p);
+            AsmItem n = it;
+            n.kind = AsmItem::Kind::Op;
+            n.opcode = op(Opcode::SHL);
+            out.push_back(n);
+            continue;
+        }
+        out.push_back(it);
+    }
+    items = std::move(out);
+}
+
 }  // namespace
 
 void optimize(Assembly& a) {
@@ -187,6 +234,7 @@ void optimize(Assembly& a) {
         }
         items = std::move(final_items);
     }
+    shorten_constants(items);
 }
 
 bool assemble(const Assembly& a, size_t immutable_count, const std::string& file, Assembled& out,

@@ -50,7 +50,8 @@ struct Assembled {
 };
 
 /// Rewrites `assembly` with peephole rules until nothing changes: constant folding, removal of
-/// code after terminators, jump threading, jumps to the next item, redundant stack shuffles.
+/// code after terminators, jump threading, jumps to the next item, redundant stack shuffles; then
+/// long constants written as shorter code (`PUSH1 0x1f NOT` for ~31).
 void optimize(Assembly& assembly);
 
 /// Resolves labels and data offsets. `file` labels positions in the listing. Fails (returns

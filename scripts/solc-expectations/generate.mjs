@@ -275,9 +275,9 @@ function findContract(contracts, wanted, where) {
 // ---------------------------------------------------------------------------------------------
 // Loading and checking a script.
 
-const STEP_KEYS = ['deploy', 'call', 'as', 'function', 'args', 'calldata', 'from', 'value', 'gas', 'block', 'expect', 'reference'];
+const STEP_KEYS = ['description', 'deploy', 'call', 'as', 'function', 'args', 'calldata', 'from', 'value', 'gas', 'block', 'expect', 'reference'];
 const EXPECT_KEYS = ['status', 'returns', 'output', 'revert', 'events', 'balances', 'gas_used', 'address'];
-const TOP_KEYS = ['sources', 'base_path', 'include_paths', 'fork', 'accounts', 'block', 'steps'];
+const TOP_KEYS = ['description', 'sources', 'base_path', 'include_paths', 'fork', 'accounts', 'block', 'steps'];
 const BLOCK_KEYS = ['number', 'timestamp', 'coinbase', 'gas_limit', 'prevrandao', 'base_fee', 'chain_id'];
 
 function loadScript(file) {

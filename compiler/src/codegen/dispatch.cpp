@@ -106,6 +106,7 @@ void Gen::emit_shared() {
         pending_routines_.erase(pending_routines_.begin());
         emit_routine(r);
     }
+    for (const auto& [bits, entry] : exp_routines_) exp_routine(bits, entry);
     loc_ = {0, 0};
     for (const auto& [code, l] : panics_) {
         label(l, 0);

@@ -374,6 +374,7 @@ void Gen::expr_binary(const Expr& e) {
     // The right operand first, then the left, as solc's legacy code generator does; when
     // the order cannot be told apart, the left first, which saves a SWAP and keeps a long
     // left-leaning chain (`x + x + ... + x`) from piling its operands up on the stack.
+    if (e.binary_op == BinaryOp::Exp && expr_exp(e)) return;
     const Expr& lhs = *e.args[0];
     const Expr& rhs = *e.args[1];
     if (left_first_is_unobservable(lhs, rhs)) {

@@ -185,6 +185,7 @@ enum class Routine {
     BytesPush,    ///< [slot, b] -> []: b (a bytes1) appended
     BytesPop,     ///< [slot] -> []: the last byte removed; Panic(0x31) when empty
     BytesByte,    ///< [slot, i] -> [data slot, byte offset from the low end]; Panic(0x32) when i >= length
+    CopyMemory,   ///< [dst, src, len] -> []: copy_memory's loop, shared
 };
 
 struct LoopTarget {
@@ -335,6 +336,12 @@ private:
     void arith_add(const Type* t, bool checked, size_t overflow);  ///< [a, b] -> [a + b]
     void arith_sub(const Type* t, bool checked, size_t overflow);  ///< [a, b] -> [a - b]
     void arith_exp(const Type* t, bool checked);                   ///< [a, b] -> [a ** b]
+    /// `x ** y` with a constant base or exponent: evaluates it and returns true, else false (nothing
+    /// emitted).
+    bool expr_exp(const Expr& e);
+    void power_unchecked(uint64_t k);  ///< [x] -> [x ** k], wrapping
+    /// The checked exponentiation routine for unsigned `bits` at label `entry`: [ret, b, e] -> [ret, b ** e].
+    void exp_routine(unsigned bits, size_t entry);
     void checked_mul(const Type* t);
     /// [r] -> [r], Panic(0x11) unless r is a clean value of the signed type t (no overflow).
     void panic_unless_clean(const Type* t) {
@@ -383,7 +390,8 @@ private:
     void allocate(uint64_t size);  // -> [ptr]
     void allocate_dynamic();       // [size] -> [ptr]
     void string_constant(const std::string& text);
-    void copy_memory();            // [dst, src, len] -> []
+    void copy_memory();            // [dst, src, len] -> [], through Routine::CopyMemory
+    void copy_memory_loop();       // [dst, src, len] -> []: the routine's body
     void call_routine(Routine r);  ///< the routine's inputs on the stack -> its outputs
     void emit_routine(Routine r);
     void bytes_length();
@@ -497,6 +505,7 @@ private:
     std::vector<const FunctionInfo*> pending_;
     std::map<const ContractInfo*, size_t> blobs_;
     std::map<Routine, size_t> routines_;
+    std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;
     /// Set by a try statement for its call: where the next external call or creation jumps when
     /// it fails (instead of reverting), and the stack height there.

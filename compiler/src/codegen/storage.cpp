@@ -228,6 +228,8 @@ RoutineShape shape(Routine r) {
             return {1, 0};
         case Routine::BytesByte:
             return {2, 2};
+        case Routine::CopyMemory:
+            return {3, 0};
     }
     return {0, 0};
 }
@@ -271,6 +273,9 @@ void Gen::emit_routine(Routine r) {
             break;
         case Routine::BytesByte:
             bytes_byte();
+            break;
+        case Routine::CopyMemory:
+            copy_memory_loop();
             break;
     }
     // [ret, outputs..] -> [outputs.., ret], then back.
@@ -927,18 +932,18 @@ void Gen::string_constant(const std::string& text) {
     }
 }
 
-void Gen::copy_memory() {
-    // [dst, src, len] -> []: word by word (MCOPY is Cancun-only); may write up to 31 bytes past
-    // dst + len, which callers either overwrite or zero.
+void Gen::copy_memory() { call_routine(Routine::CopyMemory); }
+
+void Gen::copy_memory_loop() {
+    // [dst, src, len] -> []: word by word (MCOPY is Cancun-only), the test at the loop's end; may
+    // write up to 31 bytes past dst + len, which callers either overwrite or zero.
     const size_t loop = new_label(), end = new_label();
     push(uint64_t{0});  // [dst, src, len, i]
     const int h = height_;
-    label(loop, h);
     dup(2);
-    dup(2);
-    op(Opcode::LT);
     op(Opcode::ISZERO);
     jumpi(end);
+    label(loop, h);
     dup(3);
     dup(2);
     op(Opcode::ADD);
@@ -949,7 +954,10 @@ void Gen::copy_memory() {
     op(Opcode::MSTORE);
     push(32);
     op(Opcode::ADD);
-    jump(loop);
+    dup(2);
+    dup(2);
+    op(Opcode::LT);
+    jumpi(loop);
     label(end, h);
     pop(4);
 }
