@@ -244,6 +244,16 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
                 cx.error(out->loc, "mappings cannot be assigned to");
                 return nullptr;
             }
+            if (!pointer && lhs_storage && rhs->location == DataLocation::Memory &&
+                lhs->type->kind == Type::Kind::Array) {
+                const Type* el = lhs->type->element;
+                while (el->kind == Type::Kind::Array) el = el->element;
+                if (el->kind == Type::Kind::Struct) {  // as solc's legacy code generator
+                    cx.error(out->loc, "copying of type " + lhs->type->name() +
+                                           " memory to storage is not supported; push the elements one by one");
+                    return nullptr;
+                }
+            }
             if (pointer && lhs->location == DataLocation::Memory) rhs = to_memory(std::move(rhs));
             if (!pointer && lhs_storage &&
                 (lhs->type->is_byte_array() || lhs->type->kind == Type::Kind::Array))

@@ -15,6 +15,7 @@ contract StorageArrayCopies {
     uint8[5] fixedSmall;
     string[] names;
     Item[] items;
+    Item[] backup;
     uint256 marker = 42;
 
     function setSmall(uint16[] memory v) public { small = v; }
@@ -52,10 +53,14 @@ contract StorageArrayCopies {
         for (uint256 i = 0; i < copy.length; i++) s += copy[i].id;
     }
     function replaceItems() public {
-        Item[] memory next = new Item[](1);
-        next[0].id = 9;
-        next[0].label = "nine";
-        items = next;
+        Item[] storage its = items;
+        backup = its;  // storage to storage
+        delete items;
+        items.push(Item(9, "nine"));
+    }
+    function backupLabels() public view returns (string[] memory out) {
+        out = new string[](backup.length);
+        for (uint256 i = 0; i < backup.length; i++) out[i] = backup[i].label;
     }
     function itemCount() public view returns (uint256) { return items.length; }
     function bigToSmallStorage() public {
@@ -101,6 +106,7 @@ contract StorageArrayCopies {
 // replaceItems() ->
 // itemCount() -> 1
 // itemLabels() -> ["nine"]
+// backupLabels() -> ["three","a label that is longer than thirty-two bytes"]
 // itemIdSum() -> 9
 // clearAll() ->
 // getSmall() -> []
