@@ -42,12 +42,16 @@ void Gen::abi_encode_packed(const std::vector<const Type*>& types) {
 
 uint64_t Gen::abi_head_size(const Type* t) {
     if (t->abi_dynamic()) return 32;
+    return abi_content_head_size(t);
+}
+
+uint64_t Gen::abi_content_head_size(const Type* t) {
     if (t->kind == Type::Kind::Struct) {
         uint64_t n = 0;
         for (const auto& m : t->struct_info->members) n += abi_head_size(m.type);
         return n;
     }
-    if (t->kind == Type::Kind::Array) return *t->length * abi_head_size(t->element);
+    if (t->kind == Type::Kind::Array && t->length) return *t->length * abi_head_size(t->element);
     return 32;
 }
 
@@ -186,7 +190,7 @@ void Gen::abi_encode_at(const Type* t) {
     // A struct: a tuple of its members.
     const auto& members = t->struct_info->members;
     dup(1);
-    push(abi_head_size(t));
+    push(abi_content_head_size(t));
     op(Opcode::ADD);  // [p, pos, tail]
     uint64_t off = 0;
     for (size_t j = 0; j < members.size(); ++j) {
@@ -452,7 +456,7 @@ void Gen::decode_content(const Type* t) {
     if (t->kind == Type::Kind::Struct || (t->kind == Type::Kind::Array && t->length)) {
         // The static part must be in the calldata.
         dup(1);
-        push(abi_head_size(t));
+        push(abi_content_head_size(t));
         op(Opcode::ADD);
         op(Opcode::CALLDATASIZE);
         op(Opcode::LT);

@@ -424,6 +424,7 @@ private:
     void decode_value(const Type* t);                           // [base, head] -> [v]
     void decode_content(const Type* t);                         // [pos] -> [ptr]
     static uint64_t abi_head_size(const Type* t);               ///< bytes in the head of an encoding
+    static uint64_t abi_content_head_size(const Type* t);  ///< head bytes of a struct's or T[k]'s own tuple
     void abi_encode_at(const Type* t);                          // [v, pos] -> [end]
     void decode_memory_argument(const Type* t, uint64_t head_offset, int base_depth);
 
