@@ -493,6 +493,7 @@ void declare_own_types(Context& cx, const ast::contract_definition& def, Contrac
             if (!claim(s->name)) continue;
             auto info = std::make_unique<StructInfo>();
             info->name = s->name.name;
+            info->owner = c.name;
             cx.structs[info->name] = info.get();
             c.structs.push_back(std::move(info));
         }
