@@ -81,8 +81,20 @@ std::vector<abi::Type> strings_as_bytes(std::vector<abi::Type> types) {
         if (t.kind == abi::Type::Kind::String) t.kind = abi::Type::Kind::Bytes;
         if (t.kind == abi::Type::Kind::Array && t.element)
             t.element = std::make_shared<const abi::Type>(strings_as_bytes({*t.element}).front());
+        if (t.kind == abi::Type::Kind::Tuple) t.components = strings_as_bytes(t.components);
     }
     return types;
+}
+
+/// The canonical type of an ABI JSON parameter: a struct (`tuple`, `tuple[]`) as the tuple of its
+/// components' types.
+std::string canonical_type(const nlohmann::json& p, int depth = 0) {
+    const std::string t = p.value("type", "");
+    if (!t.starts_with("tuple") || depth > 32 || !p.contains("components")) return t;
+    std::string out = "(";
+    for (size_t i = 0; i < p["components"].size(); ++i)
+        out += (i ? "," : "") + canonical_type(p["components"][i], depth + 1);
+    return out + ")" + t.substr(5);
 }
 
 std::vector<abi::Type> outputs_of(const std::string& abi_json, const abi::Signature& sig) {
@@ -90,12 +102,19 @@ std::vector<abi::Type> outputs_of(const std::string& abi_json, const abi::Signat
     for (const auto& e : j) {
         if (e.value("type", "") != "function" || e.value("name", "") != sig.name) continue;
         std::vector<abi::Type> inputs;
-        for (const auto& i : e["inputs"])
-            inputs.push_back(*abi::parse_type(i["type"].get<std::string>()).value);
+        bool known = true;
+        for (const auto& i : e["inputs"]) {
+            auto t = abi::parse_type(canonical_type(i));
+            if (t)
+                inputs.push_back(*t.value);
+            else
+                known = false;
+        }
+        if (!known) continue;
         if (abi::Signature{sig.name, inputs}.canonical() != sig.canonical()) continue;
         std::vector<abi::Type> out;
         for (const auto& o : e["outputs"]) {
-            auto t = abi::parse_type(o["type"].get<std::string>());
+            auto t = abi::parse_type(canonical_type(o));
             if (t) out.push_back(*t.value);
         }
         return out;

@@ -356,11 +356,20 @@ struct Contract {
     json abi;
 };
 
-/// The ABI type of one ABI JSON parameter; nullopt for a struct (tuple), which abi:: cannot encode.
-std::optional<abi::Type> param_type(const json& p) {
+/// The canonical type name of one ABI JSON parameter: a struct (`tuple`, `tuple[]`, ...) spelt as the
+/// tuple of its components' types, `(uint256,string)[]`.
+std::string canonical_type(const json& p, int depth = 0) {
     const std::string t = p.value("type", "");
-    if (t.starts_with("tuple")) return std::nullopt;
-    auto r = abi::parse_type(t);
+    if (!t.starts_with("tuple") || depth > 32 || !p.contains("components") || !p["components"].is_array()) return t;
+    std::string out = "(";
+    for (size_t i = 0; i < p["components"].size(); ++i)
+        out += (i ? "," : "") + canonical_type(p["components"][i], depth + 1);
+    return out + ")" + t.substr(5);
+}
+
+/// The ABI type of one ABI JSON parameter; nullopt for a type abi:: does not know.
+std::optional<abi::Type> param_type(const json& p) {
+    auto r = abi::parse_type(canonical_type(p));
     return r.value;
 }
 
@@ -369,8 +378,7 @@ std::vector<abi::Type> param_types(const Where& w, const json& params, const std
     for (const auto& p : params) {
         auto t = param_type(p);
         if (!t)
-            w.fail(fmt::format("{} has a struct (tuple) parameter, which the script runner cannot encode yet",
-                               of));
+            w.fail(fmt::format("{} has a parameter of a type the script runner cannot encode", of));
         out.push_back(*t);
     }
     return out;
@@ -591,6 +599,15 @@ private:
                     return out + "]";
                 }
                 break;
+            case K::Tuple:
+                if (v.is_array() && v.size() == t.components.size()) {
+                    std::string out = "[";
+                    for (size_t i = 0; i < v.size(); ++i)
+                        out += (i ? "," : "") +
+                               abi_text(w, v[i], t.components[i], fmt::format("{}[{}]", what, i), true);
+                    return out + "]";
+                }
+                break;
         }
         w.fail(fmt::format("{}: {} {} is not a {} value", what, type_name(v), shown(v), t.canonical()));
     }
@@ -769,10 +786,8 @@ private:
             abi::Signature sig{name, params};
             if (!ok) {
                 if (!wanted)
-                    w.fail(
-                        fmt::format("function '{}' has a struct (tuple) parameter, which the script "
-                                    "runner cannot encode yet",
-                                    name));
+                    w.fail(fmt::format("function '{}' has a parameter of a type the script runner cannot encode",
+                                       name));
                 continue;
             }
             if (wanted && sig.canonical() != wanted->canonical()) continue;
@@ -821,7 +836,7 @@ private:
             if (!outputs)
                 w.fail(
                     "expect.returns needs the function's ABI: the target is not a contract this "
-                    "script deployed, or its outputs include a struct; use expect.output");
+                    "script deployed, or its outputs have a type the runner cannot decode; use expect.output");
             const bytes want = encode(w, *outputs, e["returns"], "expect.returns");
             if (actual == "success" && want != r.output)
                 miss("returns", show_values(e["returns"]),

@@ -46,14 +46,14 @@ std::optional<Type> elementary(std::string_view s) {
         t.bits = *n;
         return t;
     };
-    if (s == "address") return Type{Type::Kind::Address, 160, {}, {}};
-    if (s == "bool") return Type{Type::Kind::Bool, 8, {}, {}};
-    if (s == "string") return Type{Type::Kind::String, 0, {}, {}};
-    if (s == "bytes") return Type{Type::Kind::Bytes, 0, {}, {}};
+    if (s == "address") return Type{Type::Kind::Address, 160, {}, {}, {}};
+    if (s == "bool") return Type{Type::Kind::Bool, 8, {}, {}, {}};
+    if (s == "string") return Type{Type::Kind::String, 0, {}, {}, {}};
+    if (s == "bytes") return Type{Type::Kind::Bytes, 0, {}, {}, {}};
     if (s.substr(0, 5) == "bytes") {
         const auto n = small_number(s.substr(5), 32);
         if (!n) return std::nullopt;
-        return Type{Type::Kind::FixedBytes, *n * 8, {}, {}};
+        return Type{Type::Kind::FixedBytes, *n * 8, {}, {}, {}};
     }
     if (auto u = sized("uint", Type::Kind::Uint)) return u;
     if (auto i = sized("int", Type::Kind::Int)) return i;
@@ -80,6 +80,11 @@ std::string Type::canonical() const {
             return "string";
         case Kind::Array:
             return element->canonical() + "[" + (length ? std::to_string(*length) : std::string{}) + "]";
+        case Kind::Tuple: {
+            std::string out = "(";
+            for (size_t i = 0; i < components.size(); ++i) out += (i ? "," : "") + components[i].canonical();
+            return out + ")";
+        }
     }
     return "?";
 }
@@ -87,21 +92,83 @@ std::string Type::canonical() const {
 bool Type::dynamic() const {
     if (kind == Kind::Bytes || kind == Kind::String) return true;
     if (kind == Kind::Array) return !length || element->dynamic();
+    if (kind == Kind::Tuple)
+        for (const auto& c : components)
+            if (c.dynamic()) return true;
     return false;
 }
 
 size_t Type::head_size() const {
     if (kind == Kind::Array && length && !element->dynamic()) return *length * element->head_size();
+    if (kind == Kind::Tuple && !dynamic()) {
+        size_t n = 0;
+        for (const auto& c : components) n += c.head_size();
+        return n;
+    }
     return 32;
 }
 
-Result<Type> parse_type(std::string_view text) {
+/// Splits a comma-separated list at its top level (commas inside parentheses stay).
+std::vector<std::string_view> split_top_level(std::string_view s) {
+    std::vector<std::string_view> out;
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '(') ++depth;
+        if (s[i] == ')') --depth;
+        if (s[i] == ',' && depth == 0) {
+            out.push_back(s.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    out.push_back(s.substr(start));
+    return out;
+}
+
+Result<Type> parse_type_at(std::string_view text, int depth);
+
+/// `(T1,T2,...)`: the part of `s` before its array suffixes.
+Result<Type> parse_tuple(const std::string& s, size_t close, int depth) {
+    Type t;
+    t.kind = Type::Kind::Tuple;
+    const auto inner = std::string_view(s).substr(1, close - 1);
+    if (trim(inner).empty()) return {std::nullopt, "empty tuple type in '" + s + "'"};
+    for (const auto piece : split_top_level(inner)) {
+        auto c = parse_type_at(piece, depth + 1);
+        if (!c) return c;
+        t.components.push_back(*c.value);
+    }
+    return {t, {}};
+}
+
+Result<Type> parse_type(std::string_view text) { return parse_type_at(text, 0); }
+
+Result<Type> parse_type_at(std::string_view text, int depth) {
     const std::string s = trim(text);
+    if (depth > 32) return {std::nullopt, "ABI type nested too deep: '" + s + "'"};
     // Array suffixes apply left to right: uint8[2][] is a dynamic array of uint8[2].
-    const size_t bracket = s.find('[');
-    auto base = elementary(std::string_view(s).substr(0, bracket));
-    if (!base) return {std::nullopt, "unknown ABI type '" + s + "'"};
-    Type t = *base;
+    size_t bracket = s.find('[');
+    Type t;
+    if (!s.empty() && s[0] == '(') {
+        int level = 0;
+        size_t close = std::string::npos;
+        for (size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '(') ++level;
+            if (s[i] == ')' && --level == 0) {
+                close = i;
+                break;
+            }
+        }
+        if (close == std::string::npos) return {std::nullopt, "malformed tuple type '" + s + "'"};
+        auto tuple = parse_tuple(s, close, depth);
+        if (!tuple) return tuple;
+        t = *tuple.value;
+        bracket = close + 1 < s.size() ? close + 1 : std::string::npos;
+    } else {
+        auto base = elementary(std::string_view(s).substr(0, bracket));
+        if (!base) return {std::nullopt, "unknown ABI type '" + s + "'"};
+        t = *base;
+    }
     size_t pos = bracket;
     while (pos != std::string::npos && pos < s.size()) {
         const size_t close = s.find(']', pos);
@@ -150,16 +217,10 @@ Result<Signature> parse_signature(std::string_view text) {
             return {std::nullopt, "signature '" + s + "' has no valid function name"};
     const auto inner = std::string_view(s).substr(open + 1, s.size() - open - 2);
     if (!trim(inner).empty()) {
-        size_t start = 0;
-        while (start <= inner.size()) {
-            const size_t comma = inner.find(',', start);
-            const auto piece =
-                inner.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        for (const auto piece : split_top_level(inner)) {
             auto t = parse_type(piece);
             if (!t) return {std::nullopt, t.error};
             sig.params.push_back(*t.value);
-            if (comma == std::string_view::npos) break;
-            start = comma + 1;
         }
     }
     return {sig, {}};
@@ -304,6 +365,14 @@ struct Encoder {
                 out.insert(out.end(), body->begin(), body->end());
                 return out;
             }
+            case Type::Kind::Tuple: {
+                auto items = split_array(s);
+                if (!items) return fail("'" + s + "' is not a tuple ([v1,v2,...])");
+                if (items->size() != t.components.size())
+                    return fail("'" + s + "' has " + std::to_string(items->size()) + " components, " +
+                                t.canonical() + " needs " + std::to_string(t.components.size()));
+                return tuple(t.components, *items);
+            }
         }
         return fail("unsupported type");
     }
@@ -382,6 +451,7 @@ struct Decoder {
             std::vector<Type> types(*t.length, *t.element);
             return list(types, at);
         }
+        if (t.kind == Type::Kind::Tuple) return list(t.components, at);
         auto w = word(at);
         if (!w) return std::nullopt;
         const cpp_int one = 1;
@@ -404,6 +474,11 @@ struct Decoder {
     }
 
     std::optional<std::string> tail(const Type& t, size_t at) {
+        if (t.kind == Type::Kind::Array && t.length) {  // a fixed-size array of dynamic elements
+            std::vector<Type> types(*t.length, *t.element);
+            return list(types, at);
+        }
+        if (t.kind == Type::Kind::Tuple) return list(t.components, at);
         auto n = word(at);
         if (!n) return std::nullopt;
         if (*n > data.size()) return fail_str("length at byte " + std::to_string(at) + " exceeds the data");

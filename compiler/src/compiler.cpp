@@ -21,8 +21,9 @@ std::string internal_type(const Type* t) {
     switch (t->kind) {
         case Type::Kind::Contract:
             return "contract " + t->contract->name;
-        case Type::Kind::Struct:
-            return "struct " + t->struct_info->name;
+        case Type::Kind::Struct:  // as solc: `struct C.S` for a struct contract C defines
+            return "struct " + (t->struct_info->owner.empty() ? "" : t->struct_info->owner + ".") +
+                   t->struct_info->name;
         case Type::Kind::Array:
             return internal_type(t->element) + "[" + (t->length ? std::to_string(*t->length) : "") + "]";
         default:
@@ -32,10 +33,18 @@ std::string internal_type(const Type* t) {
 
 nlohmann::json abi_param(const std::string& name, const Type* t) {
     nlohmann::json p = {{"name", name}, {"type", t->abi_name()}, {"internalType", internal_type(t)}};
-    if (t->kind == Type::Kind::Struct) {
-        p["type"] = "tuple";
+    // A struct is a `tuple` with its members as components, also as the element of (nested) arrays:
+    // `tuple[]`, `tuple[2][]`.
+    const Type* base = t;
+    std::string suffix;
+    while (base->kind == Type::Kind::Array) {
+        suffix = "[" + (base->length ? std::to_string(*base->length) : std::string{}) + "]" + suffix;
+        base = base->element;
+    }
+    if (base->kind == Type::Kind::Struct) {
+        p["type"] = "tuple" + suffix;
         nlohmann::json components = nlohmann::json::array();
-        for (const auto& m : t->struct_info->members) components.push_back(abi_param(m.name, m.type));
+        for (const auto& m : base->struct_info->members) components.push_back(abi_param(m.name, m.type));
         p["components"] = components;
     }
     return p;

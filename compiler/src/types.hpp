@@ -91,6 +91,7 @@ struct StructMember {
 /// A struct definition after layout.
 struct StructInfo {
     std::string name;
+    std::string owner;  ///< the contract that defines it; empty at file level
     std::vector<StructMember> members;
     uint64_t slots = 0;  ///< storage slots the struct takes
     const StructMember* find(const std::string& n) const {

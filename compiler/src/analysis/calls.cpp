@@ -711,13 +711,9 @@ Item array_member_call(Context& cx, Item& callee, const ast::call_postfix& c, Lo
             return invalid(where);
         }
         if (c.arguments.size() == 1) {
-            if (!element->is_value()) {
-                cx.error(where, "push(value) of '" + element->name() +
-                                    "' is not supported; use push() and set the members");
-                return invalid(where);
-            }
             auto v = expected_value(cx, c.arguments[0].get(), element);
             if (!v) return invalid(where);
+            if (!element->is_value()) v = to_memory(std::move(v));  // copied in from memory
             e->args.push_back(std::move(v));
             e->type = cx.types.void_type();
         } else if (arr->kind == Type::Kind::Bytes) {

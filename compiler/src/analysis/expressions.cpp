@@ -99,7 +99,7 @@ Item operand_item(Context& cx, const ast::operand& o) {
                 it.name = "new " + t->contract->name;
                 return it;
             }
-            if (t->kind == Type::Kind::Array && !t->length && t->element->is_value()) {
+            if (t->kind == Type::Kind::Array && !t->length) {
                 it.kind = Item::Kind::NewArray;
                 it.type = t;
                 it.name = "new " + t->name();

@@ -26,9 +26,10 @@ void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s
     for (const auto& m : def.members) {
         const Type* t = resolve_type(cx, m.type);
         if (!t) continue;
-        if (t->kind == Type::Kind::Mapping || t->kind == Type::Kind::Array) {
+        if (t->kind == Type::Kind::Mapping) {
             cx.error(cx.at(m.type),
-                     "struct members must be value types, string, bytes or structs, not '" + t->name() + "'");
+                     "struct members must be value types, string, bytes, arrays or structs, not '" +
+                         t->name() + "'");
             continue;
         }
         if (!names.insert(m.name.name).second) {
@@ -47,7 +48,7 @@ void define_struct(Context& cx, const ast::struct_definition& def, StructInfo& s
             sm.slot = slot;
             sm.offset = used;
             used += size;
-        } else {  // nested struct, string or bytes: starts and ends a slot
+        } else {  // nested struct, array, string or bytes: starts and ends a slot
             if (used > 0) ++slot;
             sm.slot = slot;
             slot += t->storage_slots();
@@ -152,10 +153,6 @@ VarInfo* declare_param(Context& cx, const ast::variable_declaration& p, bool is_
             loc = DataLocation::Memory;  // calldata values are read into memory
             if (t->kind == Type::Kind::Mapping) {
                 cx.error(where, "mappings can only live in storage");
-                return nullptr;
-            }
-            if (t->kind == Type::Kind::Array && !t->element->is_value()) {
-                cx.error(cx.at(p.type), "arrays of structs as parameters are not supported");
                 return nullptr;
             }
         }
@@ -315,9 +312,7 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     if (external && decoded) {
         auto check = [&](const VarInfo* v, bool is_param) {
             const Type* t = v->type;
-            bool ok = t->is_value() || t->is_byte_array();
-            if (t->kind == Type::Kind::Array && !t->length && t->element->is_value())
-                ok = !is_param || t->element->storage_bytes() == 32;
+            bool ok = t->kind != Type::Kind::Mapping;  // arrays and structs are ABI tuples and arrays
             if (f->kind == FunctionInfo::Kind::Constructor) ok = t->is_value();
             if (!ok)
                 cx.error(v->declared_at,
@@ -498,6 +493,7 @@ void declare_own_types(Context& cx, const ast::contract_definition& def, Contrac
             if (!claim(s->name)) continue;
             auto info = std::make_unique<StructInfo>();
             info->name = s->name.name;
+            info->owner = c.name;
             cx.structs[info->name] = info.get();
             c.structs.push_back(std::move(info));
         }

@@ -238,15 +238,25 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
         if (lhs->type->is_reference()) {
             const bool lhs_storage = lhs->location == DataLocation::Storage;
             // A local, or a string/bytes member of a memory struct: the pointer is assigned.
-            const bool pointer = lhs->kind == Expr::Kind::Local ||
-                                 (lhs->kind == Expr::Kind::Member && lhs->location == DataLocation::Memory &&
-                                  lhs->type->is_byte_array());
+            // A local, or a reference held by a memory struct or array: the pointer is assigned.
+            const bool pointer = lhs->kind == Expr::Kind::Local || lhs->location == DataLocation::Memory;
             if (lhs->type->kind == Type::Kind::Mapping) {
                 cx.error(out->loc, "mappings cannot be assigned to");
                 return nullptr;
             }
+            if (!pointer && lhs_storage && rhs->location == DataLocation::Memory &&
+                lhs->type->kind == Type::Kind::Array) {
+                const Type* el = lhs->type->element;
+                while (el->kind == Type::Kind::Array) el = el->element;
+                if (el->kind == Type::Kind::Struct) {  // as solc's legacy code generator
+                    cx.error(out->loc, "copying of type " + lhs->type->name() +
+                                           " memory to storage is not supported; push the elements one by one");
+                    return nullptr;
+                }
+            }
             if (pointer && lhs->location == DataLocation::Memory) rhs = to_memory(std::move(rhs));
-            if (!pointer && lhs_storage && lhs->type->is_byte_array())
+            if (!pointer && lhs_storage &&
+                (lhs->type->is_byte_array() || lhs->type->kind == Type::Kind::Array))
                 rhs = to_memory(std::move(rhs));  // storage to storage goes through memory
             if (pointer && lhs->location != rhs->location) {
                 cx.error(out->loc, "type " + rhs->type->name() +
@@ -256,7 +266,8 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
                 return nullptr;
             }
             if (!pointer &&
-                !(lhs_storage && (lhs->type->kind == Type::Kind::Struct || lhs->type->is_byte_array()))) {
+                !(lhs_storage && (lhs->type->kind == Type::Kind::Struct || lhs->type->is_byte_array() ||
+                                  lhs->type->kind == Type::Kind::Array))) {
                 cx.error(out->loc,
                          "assigning whole values of type '" + lhs->type->name() + "' is not supported");
                 return nullptr;
@@ -367,12 +378,8 @@ ExprPtr unary(Context& cx, const ast::unary& u) {
             cx.error(where, "expression has to be an lvalue");
             return nullptr;
         }
-        if (e->type->kind == Type::Kind::Mapping || e->type->kind == Type::Kind::Array) {
+        if (e->type->kind == Type::Kind::Mapping) {
             cx.error(where, "delete of '" + e->type->name() + "' is not supported");
-            return nullptr;
-        }
-        if (e->type->kind == Type::Kind::Struct && e->location != DataLocation::Storage) {
-            cx.error(where, "delete of a memory struct is not supported");
             return nullptr;
         }
         check_lvalue(cx, *e);

@@ -178,20 +178,6 @@ bool local_location(Context& cx, const ast::variable_declaration& v, const Type*
         cx.error(cx.at(v), "mappings can only live in storage");
         return false;
     }
-    if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && t->length) {
-        cx.error(cx.at(v.type), "fixed-size memory arrays are not supported; use new T[](n)");
-        return false;
-    }
-    if (loc == DataLocation::Memory && t->kind == Type::Kind::Array && !t->element->is_value()) {
-        cx.error(cx.at(v.type), "memory arrays of '" + t->element->name() + "' are not supported");
-        return false;
-    }
-    if (loc == DataLocation::Memory && t->kind == Type::Kind::Struct)
-        for (const auto& m : t->struct_info->members)
-            if (!m.type->is_value() && !m.type->is_byte_array()) {
-                cx.error(cx.at(v.type), "memory structs with struct members are not supported");
-                return false;
-            }
     return true;
 }
 
@@ -250,11 +236,6 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
                 return declare_anyway();
             }
             if (vars[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
-                if (!types[0]->is_byte_array() && types[0]->kind != Type::Kind::Struct) {
-                    cx.error(cx.at(*d.initial),
-                             "copying '" + types[0]->name() + "' from storage to memory is not supported");
-                    return declare_anyway();
-                }
                 st->expr = to_memory(std::move(st->expr));
             }
         } else {
@@ -340,11 +321,6 @@ StmtPtr return_statement(Context& cx, const ast::return_statement& r) {
         st->expr = expected_value(cx, *r.value, returns[0]->type);
         if (!st->expr) return nullptr;
         if (returns[0]->location == DataLocation::Memory && st->expr->location == DataLocation::Storage) {
-            if (!returns[0]->type->is_byte_array() && returns[0]->type->kind != Type::Kind::Struct) {
-                cx.error(cx.at(*r.value),
-                         "returning '" + returns[0]->type->name() + "' from storage is not supported");
-                return nullptr;
-            }
             st->expr = to_memory(std::move(st->expr));
         }
         return st;

@@ -97,11 +97,6 @@ const Type* resolve_type(Context& cx, const ast::type_name& t) {
             cx.error(cx.at(d), "arrays of mappings are not supported");
             return nullptr;
         }
-        if (type->is_byte_array() || type->kind == Type::Kind::Array) {
-            cx.error(cx.at(d), "arrays of '" + type->name() +
-                                   "' are not supported (arrays hold value types and structs)");
-            return nullptr;
-        }
         std::optional<uint64_t> length;
         if (d.size) {
             const std::string& s = *d.size;
@@ -302,7 +297,7 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
 
 ExprPtr to_memory(ExprPtr e) {
     if (!e || e->location != DataLocation::Storage) return e;
-    if (!e->type->is_byte_array() && e->type->kind != Type::Kind::Struct) return e;
+    if (!e->type->is_reference() || e->type->kind == Type::Kind::Mapping) return e;
     auto c = std::make_unique<Expr>();
     c->kind = Expr::Kind::CopyToMemory;
     c->type = e->type;

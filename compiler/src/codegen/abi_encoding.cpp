@@ -42,21 +42,210 @@ void Gen::abi_encode_packed(const std::vector<const Type*>& types) {
     }
 }
 
-/// [v1..vn, base] -> [v1..vn, base, end]: the standard encoding, a head of words then the tails of
-/// dynamic values.
+uint64_t Gen::abi_head_size(const Type* t) {
+    if (t->abi_dynamic()) return 32;
+    return abi_content_head_size(t);
+}
+
+uint64_t Gen::abi_content_head_size(const Type* t) {
+    if (t->kind == Type::Kind::Struct) {
+        uint64_t n = 0;
+        for (const auto& m : t->struct_info->members) n += abi_head_size(m.type);
+        return n;
+    }
+    if (t->kind == Type::Kind::Array && t->length) return *t->length * abi_head_size(t->element);
+    return 32;
+}
+
+void Gen::abi_encode_at(const Type* t) {
+    // [v, pos] -> [end]: the encoding of the memory value v (a value type, or a pointer) written at
+    // pos: in place for static types, the content (what the offset points at) for dynamic ones.
+    if (t->is_value()) {
+        swap(1);
+        dup(2);
+        op(Opcode::MSTORE);
+        push(32);
+        op(Opcode::ADD);
+        return;
+    }
+    if (t->is_byte_array()) {
+        dup(2);
+        op(Opcode::MLOAD);  // [p, pos, len]
+        dup(1);
+        dup(3);
+        op(Opcode::MSTORE);
+        dup(2);
+        push(32);
+        op(Opcode::ADD);
+        dup(4);
+        push(32);
+        op(Opcode::ADD);
+        dup(3);  // [p, pos, len, pos+32, p+32, len]
+        copy_memory();
+        push(uint64_t{0});
+        dup(2);
+        dup(4);
+        op(Opcode::ADD);
+        push(32);
+        op(Opcode::ADD);
+        op(Opcode::MSTORE);  // zero the padding
+        push(31);
+        op(Opcode::ADD);
+        push(~uint256{31});
+        op(Opcode::AND);
+        op(Opcode::ADD);
+        push(32);
+        op(Opcode::ADD);  // [p, end]
+        swap(1);
+        pop();
+        return;
+    }
+    if (t->kind == Type::Kind::Array && !t->length && t->element->is_value()) {
+        // The length word and the elements as they are in memory.
+        dup(2);
+        op(Opcode::MLOAD);
+        push(32);
+        op(Opcode::MUL);
+        push(32);
+        op(Opcode::ADD);  // [p, pos, bytes]
+        dup(2);
+        dup(4);
+        dup(3);
+        copy_memory();
+        op(Opcode::ADD);
+        swap(1);
+        pop();
+        return;
+    }
+    if (t->kind == Type::Kind::Array) {
+        const Type* el = t->element;
+        const uint64_t hs = abi_head_size(el);
+        if (!t->length) {
+            dup(2);
+            op(Opcode::MLOAD);  // [p, pos, len]
+            dup(1);
+            dup(3);
+            op(Opcode::MSTORE);
+            swap(1);
+            push(32);
+            op(Opcode::ADD);  // [p, len, base]
+            swap(2);
+            push(32);
+            op(Opcode::ADD);
+            swap(2);  // [src, len, base]
+        } else {
+            push(*t->length);
+            swap(1);  // [src, len, base]
+        }
+        dup(2);
+        push(hs);
+        op(Opcode::MUL);
+        dup(2);
+        op(Opcode::ADD);    // [src, len, base, tail]
+        push(uint64_t{0});  // [src, len, base, tail, i]
+        const size_t loop = new_label(), end = new_label();
+        const int h = height_;
+        label(loop, h);
+        dup(4);
+        dup(2);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        dup(5);
+        dup(2);
+        push(32);
+        op(Opcode::MUL);
+        op(Opcode::ADD);
+        op(Opcode::MLOAD);  // [.., i, ev]
+        if (el->abi_dynamic()) {
+            dup(4);
+            dup(4);
+            op(Opcode::SUB);  // tail - base
+            dup(5);
+            dup(4);
+            push(32);
+            op(Opcode::MUL);
+            op(Opcode::ADD);
+            op(Opcode::MSTORE);
+            dup(3);
+            abi_encode_at(el);  // [src, len, base, tail, i, tail']
+            swap(2);
+            pop();
+        } else {
+            dup(2);
+            push(hs);
+            op(Opcode::MUL);
+            dup(5);
+            op(Opcode::ADD);
+            abi_encode_at(el);
+            pop();
+        }
+        push(1);
+        op(Opcode::ADD);
+        jump(loop);
+        label(end, h);
+        pop();
+        swap(3);
+        pop(3);
+        return;
+    }
+    // A struct: a tuple of its members.
+    const auto& members = t->struct_info->members;
+    dup(1);
+    push(abi_content_head_size(t));
+    op(Opcode::ADD);  // [p, pos, tail]
+    uint64_t off = 0;
+    for (size_t j = 0; j < members.size(); ++j) {
+        const Type* mt = members[j].type;
+        dup(3);
+        if (j) {
+            push(32 * j);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MLOAD);  // [p, pos, tail, mv]
+        if (mt->abi_dynamic()) {
+            dup(3);
+            dup(3);
+            op(Opcode::SUB);
+            dup(4);
+            if (off) {
+                push(off);
+                op(Opcode::ADD);
+            }
+            op(Opcode::MSTORE);
+            dup(2);
+            abi_encode_at(mt);  // [p, pos, tail, tail']
+            swap(1);
+            pop();
+        } else {
+            dup(3);
+            if (off) {
+                push(off);
+                op(Opcode::ADD);
+            }
+            abi_encode_at(mt);
+            pop();
+        }
+        off += abi_head_size(mt);
+    }
+    swap(2);
+    pop(2);
+}
+
+/// [v1..vn, base] -> [v1..vn, base, end]: the standard encoding, a head (static values in place,
+/// offsets of dynamic ones) then the tails of dynamic values.
 void Gen::abi_encode_standard(const std::vector<const Type*>& types) {
     const int n = static_cast<int>(types.size());
-    size_t head = 0;
-    for (const Type* t : types)
-        head += t->kind == Type::Kind::Struct ? 32 * t->struct_info->members.size() : 32;
+    uint64_t head = 0;
+    for (const Type* t : types) head += abi_head_size(t);
     dup(1);
     push(head);
     op(Opcode::ADD);  // [v.., base, tail]
-    size_t offset = 0;
+    uint64_t offset = 0;
     for (int i = 0; i < n; ++i) {
         const Type* t = types[static_cast<size_t>(i)];
         const int depth = n - i + 2;
-        if (t->is_byte_array()) {
+        if (t->abi_dynamic()) {
             dup(2);
             dup(2);
             op(Opcode::SUB);  // tail - base
@@ -66,75 +255,20 @@ void Gen::abi_encode_standard(const std::vector<const Type*>& types) {
                 op(Opcode::ADD);
             }
             op(Opcode::MSTORE);
-            dup(depth);  // [.., base, tail, p]
-            dup(1);
-            op(Opcode::MLOAD);  // [.., base, tail, p, len]
-            dup(1);
-            dup(4);
-            op(Opcode::MSTORE);  // length at tail
-            dup(3);
-            push(32);
-            op(Opcode::ADD);
-            dup(3);
-            push(32);
-            op(Opcode::ADD);
-            dup(3);  // [.., tail, p, len, tail+32, p+32, len]
-            copy_memory();
-            push(uint64_t{0});
-            dup(2);
-            dup(5);
-            op(Opcode::ADD);
-            push(32);
-            op(Opcode::ADD);
-            op(Opcode::MSTORE);  // zero the padding
-            push(31);
-            op(Opcode::ADD);
-            push(~uint256{31});
-            op(Opcode::AND);  // [.., base, tail, p, rlen]
+            dup(depth);  // [.., base, tail, v]
             swap(1);
-            pop();
-            op(Opcode::ADD);
-            push(32);
-            op(Opcode::ADD);  // [.., base, tail']
-            offset += 32;
-            continue;
-        }
-        if (t->kind == Type::Kind::Array) {
-            // A memory array of value types: offset, then length and elements.
-            dup(2);
-            dup(2);
-            op(Opcode::SUB);
+            abi_encode_at(t);  // [.., base, tail']
+        } else {
+            dup(depth);
             dup(3);
             if (offset) {
                 push(offset);
                 op(Opcode::ADD);
             }
-            op(Opcode::MSTORE);
-            dup(depth);  // [.., base, tail, p]
-            dup(1);
-            op(Opcode::MLOAD);
-            push(32);
-            op(Opcode::MUL);
-            push(32);
-            op(Opcode::ADD);  // [.., tail, p, bytes]
-            dup(3);
-            dup(3);
-            dup(3);
-            copy_memory();  // length word and elements
-            swap(1);
+            abi_encode_at(t);
             pop();
-            op(Opcode::ADD);
-            offset += 32;
-            continue;
         }
-        dup(depth);
-        dup(3);
-        if (offset) {
-            push(offset);
-            op(Opcode::ADD);
-        }
-        op(Opcode::MSTORE);
-        offset += 32;
+        offset += abi_head_size(t);
     }
 }
 
@@ -291,20 +425,155 @@ void Gen::create(const Expr& e) {
 }
 
 void Gen::decode_calldata(const Type* t, uint64_t head_offset) {
+    // [] -> [v]: a parameter of the call, its head at `head_offset` in the calldata.
+    push(4);
     push(head_offset);
-    op(Opcode::CALLDATALOAD);
+    decode_value(t);
+}
+
+void Gen::decode_value(const Type* t) {
+    // [base, head] -> [v]: the value whose head word is at `head` in a tuple starting at `base`
+    // (offsets count from there), read from the calldata into memory and validated.
     if (t->is_value()) {
+        swap(1);
+        pop();
+        op(Opcode::CALLDATALOAD);
         validate(t);
         return;
     }
-    // A dynamic value: its offset, then the length word and the data in the tail.
-    const size_t bad = revert_label();
+    if (!t->abi_dynamic()) {
+        swap(1);
+        pop();
+        decode_content(t);
+        return;
+    }
+    op(Opcode::CALLDATALOAD);
     dup(1);
     push(0xffffffffffffffffULL);
     op(Opcode::LT);
-    jumpi(bad);
-    push(4);
-    op(Opcode::ADD);  // [pos]
+    jumpi(revert_label());
+    op(Opcode::ADD);
+    decode_content(t);
+}
+
+void Gen::decode_content(const Type* t) {
+    // [pos] -> [ptr]: the content of a reference value at `pos` in the calldata, copied into memory.
+    const size_t bad = revert_label();
+    if (t->kind == Type::Kind::Struct || (t->kind == Type::Kind::Array && t->length)) {
+        // The static part must be in the calldata.
+        dup(1);
+        push(abi_content_head_size(t));
+        op(Opcode::ADD);
+        op(Opcode::CALLDATASIZE);
+        op(Opcode::LT);
+        jumpi(bad);
+    }
+    if (t->kind == Type::Kind::Struct) {
+        const auto& members = t->struct_info->members;
+        allocate(32 * members.size());  // [pos, ptr]
+        uint64_t off = 0;
+        for (size_t j = 0; j < members.size(); ++j) {
+            dup(2);
+            dup(1);
+            if (off) {
+                push(off);
+                op(Opcode::ADD);
+            }
+            decode_value(members[j].type);
+            dup(2);
+            if (j) {
+                push(32 * j);
+                op(Opcode::ADD);
+            }
+            op(Opcode::MSTORE);
+            off += abi_head_size(members[j].type);
+        }
+        swap(1);
+        pop();
+        return;
+    }
+    if (t->kind == Type::Kind::Array && (t->length || !t->element->is_value())) {
+        const Type* el = t->element;
+        const uint64_t hs = abi_head_size(el);
+        const bool dynamic = !t->length;
+        if (dynamic) {
+            dup(1);
+            push(32);
+            op(Opcode::ADD);
+            op(Opcode::CALLDATASIZE);
+            op(Opcode::LT);
+            jumpi(bad);
+            dup(1);
+            op(Opcode::CALLDATALOAD);  // [pos, len]
+            dup(1);
+            push(0xffffffffULL);
+            op(Opcode::LT);
+            jumpi(bad);
+            swap(1);
+            push(32);
+            op(Opcode::ADD);
+            swap(1);  // [base, len]
+            dup(1);
+            push(hs);
+            op(Opcode::MUL);
+            dup(3);
+            op(Opcode::ADD);
+            op(Opcode::CALLDATASIZE);
+            op(Opcode::LT);
+            jumpi(bad);
+        } else {
+            push(*t->length);  // [base, len]
+        }
+        dup(1);
+        push(32);
+        op(Opcode::MUL);
+        if (dynamic) {
+            push(32);
+            op(Opcode::ADD);
+        }
+        allocate_dynamic();  // [base, len, ptr]
+        if (dynamic) {
+            dup(2);
+            dup(2);
+            op(Opcode::MSTORE);
+        }
+        push(uint64_t{0});  // [base, len, ptr, i]
+        const size_t loop = new_label(), end = new_label();
+        const int h = height_;
+        label(loop, h);
+        dup(3);
+        dup(2);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        dup(4);
+        dup(2);
+        push(hs);
+        op(Opcode::MUL);
+        dup(2);
+        op(Opcode::ADD);
+        decode_value(el);  // [.., i, v]
+        dup(2);
+        push(32);
+        op(Opcode::MUL);
+        dup(4);
+        op(Opcode::ADD);
+        if (dynamic) {
+            push(32);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MSTORE);
+        push(1);
+        op(Opcode::ADD);
+        jump(loop);
+        label(end, h);
+        pop();
+        swap(2);
+        pop(2);
+        return;
+    }
+    // string, bytes, or a dynamic array of value types: the length word, then the data copied whole
+    // (the elements of a value array validated one by one).
     dup(1);
     push(32);
     op(Opcode::ADD);
@@ -355,6 +624,37 @@ void Gen::decode_calldata(const Type* t, uint64_t head_offset) {
     op(Opcode::CALLDATACOPY);
     swap(2);
     pop(2);
+    if (is_array && t->element->storage_bytes() < 32) {
+        // Elements narrower than a word must be clean, as the head values are.
+        const size_t loop = new_label(), end = new_label();
+        dup(1);
+        push(32);
+        op(Opcode::ADD);
+        dup(2);
+        op(Opcode::MLOAD);
+        push(32);
+        op(Opcode::MUL);
+        dup(2);
+        op(Opcode::ADD);  // [ptr, p, end]
+        const int h = height_;
+        label(loop, h);
+        dup(1);
+        dup(3);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        dup(2);
+        op(Opcode::MLOAD);
+        validate(t->element);
+        pop();
+        swap(1);
+        push(32);
+        op(Opcode::ADD);
+        swap(1);
+        jump(loop);
+        label(end, h);
+        pop(2);
+    }
 }
 
 }  // namespace trainchain::compiler::codegen

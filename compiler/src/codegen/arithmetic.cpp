@@ -66,17 +66,7 @@ void Gen::validate(const Type* t) {
 
 void Gen::zero_value(const Type* t, DataLocation loc) {
     if (t->is_reference() && loc == DataLocation::Memory) {
-        if (t->kind == Type::Kind::Struct) {
-            const uint64_t size = 32 * t->struct_info->members.size();
-            allocate(size);
-            // Zero it: calldatacopy from beyond the calldata reads zeros.
-            push(size);
-            op(Opcode::CALLDATASIZE);
-            dup(3);
-            op(Opcode::CALLDATACOPY);
-            return;
-        }
-        push(zero_slot);
+        zero_memory(t);
         return;
     }
     push(uint64_t{0});

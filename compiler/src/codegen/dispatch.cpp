@@ -69,7 +69,8 @@ void Gen::external_stub(const FunctionInfo& f, size_t stub) {
         op(Opcode::CALLVALUE);
         jumpi(revert_label());
     }
-    const uint64_t head = 32 * f.params.size();
+    uint64_t head = 0;
+    for (const auto* p : f.params) head += abi_head_size(p->type);
     if (head) {
         push(4 + head);
         op(Opcode::CALLDATASIZE);
@@ -78,7 +79,11 @@ void Gen::external_stub(const FunctionInfo& f, size_t stub) {
     }
     const size_t ret = new_label();
     push_label(ret);
-    for (size_t i = 0; i < f.params.size(); ++i) decode_calldata(f.params[i]->type, 4 + 32 * i);
+    uint64_t offset = 4;
+    for (const auto* p : f.params) {
+        decode_calldata(p->type, offset);
+        offset += abi_head_size(p->type);
+    }
     jump(function_label(&f));
     label(ret, static_cast<int>(f.returns.size()));
     if (f.returns.empty()) {

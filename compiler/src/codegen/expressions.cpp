@@ -255,8 +255,8 @@ void Gen::assign(const Expr& e, bool want_value) {
         loc_ = saved;
         return;
     }
-    if ((target.type->kind == Type::Kind::Struct || target.type->is_byte_array()) &&
-        target.location == DataLocation::Storage && target.kind != Expr::Kind::Local) {
+    if (target.type->is_reference() && target.location == DataLocation::Storage &&
+        target.kind != Expr::Kind::Local) {
         // Copy a struct, string or bytes into storage: from memory member by member, from storage
         // slot by slot (byte arrays through a memory copy).
         if (!place_first_is_unobservable(target, source)) {  // the value first, as solc
@@ -537,8 +537,8 @@ void Gen::expr_access(const Expr& e) {
         if (e.type->is_value()) storage_load(e.type, ref);
     } else {
         memory_address(e);
-        // A value, or the pointer a memory struct holds for a string/bytes member.
-        if (e.type->is_value() || e.kind == Expr::Kind::Member) op(Opcode::MLOAD);
+        // A value, or the pointer a memory struct or array holds for a reference-typed member.
+        op(Opcode::MLOAD);
     }
 }
 
@@ -570,7 +570,11 @@ void Gen::expr_array_push(const Expr& e) {
     if (e.args.size() == 2) {
         const StorageRef ref = storage_ref(e);
         expr(*e.args[1]);
-        storage_store(e.args[0]->type->element, ref);
+        const Type* el = e.args[0]->type->element;
+        if (el->is_value())
+            storage_store(el, ref);
+        else
+            copy_memory_to_storage(el);  // a struct, array, string or bytes from memory
     } else {
         const StorageRef ref = storage_ref(e);  // the new element
         const Type* el = e.args[0]->type->element;
@@ -611,16 +615,7 @@ void Gen::expr_array_pop(const Expr& e) {
         push(uint64_t{0});
         storage_store(el, el->storage_bytes() <= 16 ? StorageRef{true, 0} : StorageRef{});
     } else {
-        for (uint64_t j = 0; j < el->storage_slots(); ++j) {
-            push(uint64_t{0});
-            dup(2);
-            if (j) {
-                push(j);
-                op(Opcode::ADD);
-            }
-            op(Opcode::SSTORE);
-        }
-        pop();
+        clear_storage(el);  // also the data of its strings, bytes and arrays
     }
 }
 
@@ -744,6 +739,7 @@ void Gen::expr_new_array(const Expr& e) {
     push(32);
     op(Opcode::ADD);
     op(Opcode::CALLDATACOPY);  // zero the elements
+    if (!e.type->element->is_value()) zero_elements(e.type->element);
 }
 
 /// Require.
@@ -781,8 +777,7 @@ void Gen::expr_revert(const Expr& e) {
 /// Delete.
 void Gen::expr_delete(const Expr& e) {
     const Expr& target = *e.args[0];
-    if ((target.type->kind == Type::Kind::Struct || target.type->is_byte_array()) &&
-        target.location == DataLocation::Storage) {
+    if (target.type->is_reference() && target.location == DataLocation::Storage) {
         storage_ref(target);
         clear_storage(target.type);
         return;

@@ -404,6 +404,9 @@ private:
     void copy_storage_to_storage(const Type* t);  // [dst, src] -> []
     void copy_memory_to_storage(const Type* t);   // [slot, ptr] -> []
     void clear_storage(const Type* t);            // [slot] -> []
+    void clear_elements(const Type* array_type);  // [data, from, to] -> []
+    void zero_memory(const Type* t);              // [] -> [ptr] of a fresh zero value
+    void zero_elements(const Type* element);      // [ptr] -> [ptr]: each element of a T[] a zero value
     void keccak_slot();                           // [slot] -> [keccak256(slot)]
 
     // ---- expressions ----------------------------------------------------------------------
@@ -431,7 +434,12 @@ private:
     void modifiers(const FunctionInfo& f, size_t k, size_t body_exit);
     void subroutine(const FunctionInfo& f);
     void external_stub(const FunctionInfo& f, size_t stub);
-    void decode_calldata(const Type* t, uint64_t head_offset);
+    void decode_calldata(const Type* t, uint64_t head_offset);  // [] -> [v]
+    void decode_value(const Type* t);                           // [base, head] -> [v]
+    void decode_content(const Type* t);                         // [pos] -> [ptr]
+    static uint64_t abi_head_size(const Type* t);               ///< bytes in the head of an encoding
+    static uint64_t abi_content_head_size(const Type* t);  ///< head bytes of a struct's or T[k]'s own tuple
+    void abi_encode_at(const Type* t);                          // [v, pos] -> [end]
     void decode_memory_argument(const Type* t, uint64_t head_offset, int base_depth);
 
     // ---- expressions, one member per kind (expressions.cpp) ---------------------------------

@@ -735,13 +735,179 @@ static void struct_slots(const StructInfo& s, uint64_t base, std::vector<uint64_
     }
 }
 
+namespace {
+
+/// True when the struct `t` holds an array, directly or in a nested struct.
+bool holds_array(const Type* t) {
+    if (t->kind == Type::Kind::Array) return true;
+    if (t->kind != Type::Kind::Struct) return false;
+    for (const auto& m : t->struct_info->members)
+        if (holds_array(m.type)) return true;
+    return false;
+}
+
+/// True when array elements of type `t` share slots (solc packs value types of 16 bytes or less).
+bool packed_element(const Type* t) { return t->is_value() && t->storage_bytes() <= 16; }
+
+}  // namespace
+
+void Gen::zero_memory(const Type* t) {
+    // [] -> [ptr]: a fresh zero value of a memory type, as solc's zero_value_for_type: dynamic arrays,
+    // string and bytes point at the zero word; structs and fixed-size arrays are allocated, their
+    // reference-typed members and elements zero values of their own.
+    if (t->kind == Type::Kind::Struct) {
+        const auto& members = t->struct_info->members;
+        allocate(32 * members.size());
+        for (size_t i = 0; i < members.size(); ++i) {
+            if (members[i].type->is_value()) {
+                push(uint64_t{0});
+            } else {
+                zero_memory(members[i].type);
+            }
+            dup(2);
+            if (i) {
+                push(32 * i);
+                op(Opcode::ADD);
+            }
+            op(Opcode::MSTORE);
+        }
+        return;
+    }
+    if (t->kind == Type::Kind::Array && t->length) {
+        const uint64_t k = *t->length;
+        allocate(32 * k);  // [ptr]
+        if (t->element->is_value()) {
+            push(32 * k);
+            op(Opcode::CALLDATASIZE);
+            dup(3);
+            op(Opcode::CALLDATACOPY);
+            return;
+        }
+        const size_t loop = new_label(), end = new_label();
+        dup(1);
+        dup(1);
+        push(32 * k);
+        op(Opcode::ADD);  // [ptr, p, end]
+        const int h = height_;
+        label(loop, h);
+        dup(1);
+        dup(3);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        zero_memory(t->element);
+        dup(3);
+        op(Opcode::MSTORE);
+        swap(1);
+        push(32);
+        op(Opcode::ADD);
+        swap(1);
+        jump(loop);
+        label(end, h);
+        pop(2);
+        return;
+    }
+    push(zero_slot);
+}
+
+void Gen::zero_elements(const Type* element) {
+    // [ptr] -> [ptr]
+    const size_t loop = new_label(), end = new_label();
+    dup(1);
+    push(32);
+    op(Opcode::ADD);
+    dup(2);
+    op(Opcode::MLOAD);
+    push(32);
+    op(Opcode::MUL);
+    dup(2);
+    op(Opcode::ADD);  // [ptr, p, end]
+    const int h = height_;
+    label(loop, h);
+    dup(1);
+    dup(3);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(end);
+    zero_memory(element);
+    dup(3);
+    op(Opcode::MSTORE);
+    swap(1);
+    push(32);
+    op(Opcode::ADD);
+    swap(1);
+    jump(loop);
+    label(end, h);
+    pop(2);
+}
+
 void Gen::copy_to_memory(const Type* t) {
     // [slot] -> [ptr]
     if (t->is_byte_array()) {
         call_routine(Routine::BytesLoad);
         return;
     }
-    // A struct: one word per member (members are value types and byte arrays).
+    if (t->kind == Type::Kind::Array) {
+        const Type* el = t->element;
+        const bool dynamic = !t->length;
+        if (dynamic) {
+            dup(1);
+            op(Opcode::SLOAD);
+            swap(1);
+            keccak_slot();
+            swap(1);  // [data, len]
+        } else {
+            push(*t->length);  // [data, len]
+        }
+        dup(1);
+        push(32);
+        op(Opcode::MUL);
+        if (dynamic) {
+            push(32);
+            op(Opcode::ADD);
+        }
+        allocate_dynamic();  // [data, len, ptr]
+        if (dynamic) {
+            dup(2);
+            dup(2);
+            op(Opcode::MSTORE);
+        }
+        const size_t loop = new_label(), end = new_label();
+        push(uint64_t{0});  // [data, len, ptr, i]
+        const int h = height_;
+        label(loop, h);
+        dup(3);
+        dup(2);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        dup(4);
+        dup(2);
+        storage_element(t);
+        if (el->is_value())
+            storage_load(el, packed_element(el) ? StorageRef{true, 0} : StorageRef{});
+        else
+            copy_to_memory(el);  // [.., i, v]
+        dup(2);
+        push(32);
+        op(Opcode::MUL);
+        dup(4);
+        op(Opcode::ADD);
+        if (dynamic) {
+            push(32);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MSTORE);
+        push(1);
+        op(Opcode::ADD);
+        jump(loop);
+        label(end, h);
+        pop();
+        swap(2);
+        pop(2);
+        return;
+    }
+    // A struct: one word per member.
     const StructInfo& s = *t->struct_info;
     allocate(32 * s.members.size());  // [slot, ptr]
     for (size_t i = 0; i < s.members.size(); ++i) {
@@ -766,10 +932,110 @@ void Gen::copy_to_memory(const Type* t) {
     pop();
 }
 
+void Gen::clear_elements(const Type* t) {
+    // [data, from, to] -> []: zeroes the elements from..to-1 of an array of type t whose data starts
+    // at slot `data`.
+    const Type* el = t->element;
+    const size_t loop = new_label(), end = new_label();
+    swap(1);  // [data, to, i]
+    const int h = height_;
+    label(loop, h);
+    dup(2);
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(end);
+    dup(3);
+    dup(2);
+    storage_element(t);
+    if (el->is_value()) {
+        push(uint64_t{0});
+        storage_store(el, packed_element(el) ? StorageRef{true, 0} : StorageRef{});
+    } else {
+        clear_storage(el);
+    }
+    push(1);
+    op(Opcode::ADD);
+    jump(loop);
+    label(end, h);
+    pop(3);
+}
+
 void Gen::copy_memory_to_storage(const Type* t) {
     // [slot, ptr] -> []
     if (t->is_byte_array()) {
         call_routine(Routine::BytesStore);
+        return;
+    }
+    if (t->kind == Type::Kind::Array) {
+        const Type* el = t->element;
+        const bool dynamic = !t->length;
+        if (dynamic) {
+            // The new length, then the elements past it cleared (solc's resizeDynamicArray).
+            dup(1);
+            op(Opcode::MLOAD);  // [slot, ptr, n]
+            dup(3);
+            op(Opcode::SLOAD);  // [slot, ptr, n, old]
+            dup(2);
+            dup(5);
+            op(Opcode::SSTORE);
+            dup(4);
+            keccak_slot();  // [slot, ptr, n, old, data]
+            swap(2);        // [slot, ptr, data, old, n]
+            swap(1);        // [slot, ptr, data, n, old]
+            dup(3);
+            dup(3);
+            dup(3);  // [.., data, n, old, data, n, old]
+            const size_t skip = new_label();
+            dup(2);
+            dup(2);
+            op(Opcode::GT);
+            op(Opcode::ISZERO);
+            jumpi(skip);
+            const int hs = height_;
+            clear_elements(t);
+            const size_t done = new_label();
+            jump(done);
+            label(skip, hs);
+            pop(3);
+            label(done, hs - 3);
+            pop();  // [slot, ptr, data, n]
+            swap(2);
+            push(32);
+            op(Opcode::ADD);
+            swap(2);  // [slot, src, data, n]
+        } else {
+            dup(2);
+            push(*t->length);  // [slot, ptr, data, n]
+        }
+        const size_t loop = new_label(), end = new_label();
+        push(uint64_t{0});  // [slot, src, data, n, i]
+        const int h = height_;
+        label(loop, h);
+        dup(2);
+        dup(2);
+        op(Opcode::LT);
+        op(Opcode::ISZERO);
+        jumpi(end);
+        dup(3);
+        dup(2);
+        storage_element(t);  // [.., i, ref..]
+        const bool packed = packed_element(el);
+        dup(packed ? 3 : 2);
+        push(32);
+        op(Opcode::MUL);
+        dup(packed ? 7 : 6);
+        op(Opcode::ADD);
+        op(Opcode::MLOAD);
+        if (el->is_value())
+            storage_store(el, packed ? StorageRef{true, 0} : StorageRef{});
+        else
+            copy_memory_to_storage(el);
+        push(1);
+        op(Opcode::ADD);
+        jump(loop);
+        label(end, h);
+        pop(5);
         return;
     }
     const StructInfo& s = *t->struct_info;
@@ -795,10 +1061,11 @@ void Gen::copy_memory_to_storage(const Type* t) {
 }
 
 void Gen::copy_storage_to_storage(const Type* t) {
-    // [dst, src] -> []: value slots word by word, byte arrays through memory.
-    if (t->is_byte_array()) {
-        call_routine(Routine::BytesLoad);
-        call_routine(Routine::BytesStore);
+    // [dst, src] -> []: value slots word by word; byte arrays, arrays and structs holding arrays
+    // through a memory copy.
+    if (t->is_byte_array() || holds_array(t)) {
+        copy_to_memory(t);
+        copy_memory_to_storage(t);
         return;
     }
     std::vector<uint64_t> values, byte_arrays;
@@ -841,8 +1108,52 @@ void Gen::clear_storage(const Type* t) {
         call_routine(Routine::BytesStore);
         return;
     }
-    std::vector<uint64_t> values, byte_arrays;
-    struct_slots(*t->struct_info, 0, values, byte_arrays);
+    if (t->kind == Type::Kind::Array) {
+        if (t->length) {
+            if (t->element->is_value()) {  // the whole slots
+                for (uint64_t j = 0; j < t->storage_slots(); ++j) {
+                    push(uint64_t{0});
+                    dup(2);
+                    if (j) {
+                        push(j);
+                        op(Opcode::ADD);
+                    }
+                    op(Opcode::SSTORE);
+                }
+                pop();
+                return;
+            }
+            push(uint64_t{0});
+            push(*t->length);
+            clear_elements(t);
+            return;
+        }
+        dup(1);
+        op(Opcode::SLOAD);  // [slot, len]
+        push(uint64_t{0});
+        dup(3);
+        op(Opcode::SSTORE);
+        swap(1);
+        keccak_slot();  // [len, data]
+        push(uint64_t{0});
+        dup(3);  // [len, data, 0, len]
+        clear_elements(t);
+        pop();
+        return;
+    }
+    std::vector<uint64_t> values;
+    for (const auto& m : t->struct_info->members) {
+        if (m.type->is_value()) {
+            if (values.empty() || values.back() != m.slot) values.push_back(m.slot);
+            continue;
+        }
+        dup(1);
+        if (m.slot) {
+            push(m.slot);
+            op(Opcode::ADD);
+        }
+        clear_storage(m.type);
+    }
     for (uint64_t j : values) {
         push(uint64_t{0});
         dup(2);
@@ -851,15 +1162,6 @@ void Gen::clear_storage(const Type* t) {
             op(Opcode::ADD);
         }
         op(Opcode::SSTORE);
-    }
-    for (uint64_t j : byte_arrays) {
-        dup(1);
-        if (j) {
-            push(j);
-            op(Opcode::ADD);
-        }
-        push(zero_slot);
-        call_routine(Routine::BytesStore);
     }
     pop();
 }
@@ -874,15 +1176,27 @@ void Gen::memory_address(const Expr& e) {
         }
         return;
     }
+    const Type* base = e.args[0]->type;
     expr(*e.args[0]);
     expr(*e.args[1]);
+    if (base->kind == Type::Kind::Array && base->length) {  // a fixed-size array has no length word
+        dup(1);
+        push(*base->length);
+        op(Opcode::GT);
+        op(Opcode::ISZERO);
+        jumpi(panic_label(0x32));
+        push(32);
+        op(Opcode::MUL);
+        op(Opcode::ADD);
+        return;
+    }
     dup(2);
     op(Opcode::MLOAD);
     dup(2);
     op(Opcode::LT);
     op(Opcode::ISZERO);
     jumpi(panic_label(0x32));
-    if (e.args[0]->type->kind != Type::Kind::Bytes) {  // bytes: one byte per index
+    if (base->kind != Type::Kind::Bytes) {  // bytes: one byte per index
         push(32);
         op(Opcode::MUL);
     }

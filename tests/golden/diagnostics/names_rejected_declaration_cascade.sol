@@ -5,7 +5,7 @@ contract C {
     string public constant title = "x";
     function g(mapping(uint => uint) memory m) internal pure returns (uint) { return 1; }
     function f() public view returns (uint) {
-        uint[2] memory pair;
+        mapping(uint => uint) memory pair;
         pair[0] = g(1);
         return bytes(title).length + pair[0] + missing;
     }

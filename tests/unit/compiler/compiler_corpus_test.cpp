@@ -444,20 +444,30 @@ const char* stable(const std::string& s) {
     return names.back().c_str();
 }
 
+/// The canonical type of an ABI JSON parameter: a struct (`tuple`, `tuple[]`) as the tuple of its
+/// components' types, `(uint256,string)[]`.
+std::string canonical_type(const nlohmann::json& p) {
+    const std::string t = p.value("type", "");
+    if (!t.starts_with("tuple")) return t;
+    std::string out = "(";
+    for (size_t i = 0; i < p["components"].size(); ++i) out += (i ? "," : "") + canonical_type(p["components"][i]);
+    return out + ")" + t.substr(5);
+}
+
 /// The output types of `sig` in the contract's ABI, or nullopt when the ABI has no such function.
 std::optional<std::vector<abi::Type>> outputs_of(const std::string& abi_json, const abi::Signature& sig) {
     for (const auto& e : nlohmann::json::parse(abi_json)) {
         if (e.value("type", "") != "function" || e.value("name", "") != sig.name) continue;
         std::vector<abi::Type> inputs;
         for (const auto& i : e["inputs"]) {
-            auto t = abi::parse_type(i["type"].get<std::string>());
+            auto t = abi::parse_type(canonical_type(i));
             if (!t) return std::nullopt;
             inputs.push_back(*t.value);
         }
         if (abi::Signature{sig.name, inputs}.canonical() != sig.canonical()) continue;
         std::vector<abi::Type> out;
         for (const auto& o : e["outputs"]) {
-            auto t = abi::parse_type(o["type"].get<std::string>());
+            auto t = abi::parse_type(canonical_type(o));
             if (!t) return std::nullopt;
             out.push_back(*t.value);
         }

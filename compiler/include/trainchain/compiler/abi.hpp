@@ -15,17 +15,19 @@
 
 namespace trainchain::compiler::abi {
 
-/// An ABI type: `uintN`, `intN`, `address`, `bool`, `bytesN`, `bytes`, `string`, `T[]`, `T[k]`.
+/// An ABI type: `uintN`, `intN`, `address`, `bool`, `bytesN`, `bytes`, `string`, `T[]`, `T[k]`, and
+/// tuples `(T1,T2,...)` (structs).
 struct Type {
-    enum class Kind { Uint, Int, Address, Bool, FixedBytes, Bytes, String, Array };
+    enum class Kind { Uint, Int, Address, Bool, FixedBytes, Bytes, String, Array, Tuple };
     Kind kind = Kind::Uint;
     unsigned bits = 256;                  ///< Uint/Int: 8..256; FixedBytes: 8 * size
     std::shared_ptr<const Type> element;  ///< Array only
     std::optional<size_t> length;         ///< Array only: set for T[k]
+    std::vector<Type> components;         ///< Tuple only
 
     /// The canonical name used in signatures: `uint256`, `bytes32`, `uint8[]`, `address[3]`.
     [[nodiscard]] std::string canonical() const;
-    /// True for bytes, string, T[] and arrays of dynamic types.
+    /// True for bytes, string, T[], and arrays and tuples of dynamic types.
     [[nodiscard]] bool dynamic() const;
     /// Bytes the type takes in the head of an encoding (32 for dynamic types).
     [[nodiscard]] size_t head_size() const;
@@ -39,7 +41,7 @@ struct Result {
     explicit operator bool() const noexcept { return value.has_value(); }
 };
 
-/// Parses a type name; `uint` and `int` mean their 256-bit forms.
+/// Parses a type name; `uint` and `int` mean their 256-bit forms; `(uint256,string)[]` is a tuple type.
 Result<Type> parse_type(std::string_view text);
 
 /// A function or event signature such as `transfer(address,uint256)`.
@@ -61,7 +63,7 @@ std::array<uint8_t, 4> selector(std::string_view canonical_signature);
 
 /// Encodes values written as text: integers in decimal or 0x-hex (negative for intN), `true` or
 /// `false`, addresses and bytesN as 0x-hex, `bytes` as 0x-hex, strings as they are (one pair of
-/// surrounding double quotes is removed), arrays as `[v1,v2,...]`. Errors name the argument.
+/// surrounding double quotes is removed), arrays and tuples as `[v1,v2,...]`. Errors name the argument.
 Result<vm::bytes> encode(const std::vector<Type>& types, const std::vector<std::string>& values);
 
 /// Decodes ABI data into text values written as encode() reads them (strings JSON-quoted).
