@@ -1,7 +1,11 @@
-// compiler/src/compiler.cpp - the pipeline: parse, analyse, generate each contract (created
-// contracts first), and the ABI JSON.
+// compiler/src/compiler.cpp - the pipeline: load the file and what it imports, parse, analyse, generate
+// each contract (created contracts first), and the ABI JSON.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -182,7 +186,8 @@ struct SourceSet {
 /// Reads the source unit `name` from disk as solc's CLI does: under the base path (the current
 /// folder when none is set), then under each include path; the first that exists is the file.
 /// Several matches are an error (solc: "Ambiguous import"). Returns the text or why not.
-std::optional<std::string> read_unit(const std::string& name, const Options& options, std::string& why) {
+std::optional<std::string> read_unit(const std::string& name, const Options& options, size_t budget,
+                                     std::string& why) {
     namespace fs = std::filesystem;
     std::vector<fs::path> roots;
     roots.emplace_back(options.base_path.empty() ? fs::path(".") : fs::path(options.base_path));
@@ -209,12 +214,32 @@ std::optional<std::string> read_unit(const std::string& name, const Options& opt
               found[1].string();
         return std::nullopt;
     }
-    std::ifstream in(found[0], std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
+    // Read without blocking (a FIFO or a device that looks like a file never hangs the compiler) and
+    // never more than the compilation's budget.
+    const int fd = ::open(found[0].c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) ::close(fd);
         why = "cannot read " + found[0].string();
         return std::nullopt;
     }
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0) {
+            if (n < 0) why = "cannot read " + found[0].string();
+            break;
+        }
+        text.append(buf, static_cast<size_t>(n));
+        if (text.size() > budget) {
+            why = "source \"" + name + "\" is larger than the " + std::to_string(budget) +
+                  " bytes of source the compilation may still load";
+            break;
+        }
+    }
+    ::close(fd);
+    if (!why.empty()) return std::nullopt;
     return text;
 }
 
@@ -236,16 +261,12 @@ void load_imports(SourceSet& set, size_t index, const Options& options, Diagnost
             return;
         }
         std::string why;
-        auto text = read_unit(name, options, why);
+        auto text = read_unit(name, options, SourceSet::max_bytes - std::min(set.bytes, SourceSet::max_bytes), why);
         if (!text) {
             diags.error(at, why);
             continue;
         }
         set.bytes += text->size();
-        if (set.bytes > SourceSet::max_bytes) {
-            diags.error(at, "imported sources exceed " + std::to_string(SourceSet::max_bytes >> 20) + " MiB");
-            return;
-        }
         auto loaded = std::make_unique<SourceSet::File>();
         loaded->unit_name = name;
         loaded->text = std::move(*text);

@@ -291,7 +291,10 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
             cx.error(v->declared_at, "identifier '" + v->name + "' already declared");
             continue;
         }
-        bool shadows = cx.state.count(v->name) > 0 || cx.functions.count(v->name) > 0;
+        // What the contract being checked (or the base whose body this is) declares or inherits.
+        const auto state = cx.state.find(v->name);
+        bool shadows = (state != cx.state.end() && cx.origin && cx.origin->derives_from(state->second->origin)) ||
+                       !cx.visible_functions(v->name).empty();
         for (const auto& outer : cx.scopes)
             if (outer.vars.count(v->name) && &outer != &cx.scopes.back()) shadows = true;
         if (shadows) cx.diags.warning(v->declared_at, "this declaration shadows an existing declaration");

@@ -2,6 +2,7 @@
 // against the importer's source unit name, the base path, include paths in order, ambiguity, missing
 // files, cycles, aliases, and diagnostics that name the imported file they are in.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -114,13 +115,17 @@ TEST_CASE("diagnostics in an imported file name that file; unit aliases are refu
     CHECK(e.find("Top.sol:2:27: error: importing a file as a name ('as Whole') is not supported") != std::string::npos);
 }
 
-TEST_CASE("a file that imports a missing file, a folder or itself") {
+TEST_CASE("a file that imports a missing file, a folder, a FIFO or itself") {
     TempDir dir;
     fs::create_directories(dir / "folder.sol");
-    write(dir / "Top.sol", "import \"./Top.sol\";\nimport \"./folder.sol\";\nimport \"./none.sol\";\ncontract Top {}\n");
+    REQUIRE(::mkfifo((dir / "pipe.sol").c_str(), 0600) == 0);  // reading it would block forever
+    write(dir / "Top.sol",
+          "import \"./Top.sol\";\nimport \"./folder.sol\";\nimport \"./none.sol\";\nimport \"./pipe.sol\";\n"
+          "contract Top {}\n");
     const auto r = compile_at(dir, "Top.sol");
     REQUIRE_FALSE(r.ok());
     const std::string e = errors(r);
     CHECK(e.find("Top.sol:2:8: error: source \"folder.sol\" not found") != std::string::npos);
     CHECK(e.find("Top.sol:3:8: error: source \"none.sol\" not found") != std::string::npos);
+    CHECK(e.find("Top.sol:4:8: error: source \"pipe.sol\" not found") != std::string::npos);
 }
