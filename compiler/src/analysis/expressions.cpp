@@ -339,6 +339,16 @@ Item super_member(Context& cx, const std::string& name, Location where) {
     return it;
 }
 
+/// The type `t` named `name` at `where`, as an item (a conversion, construction or enum member base).
+Item type_name_item(const Type* t, const std::string& name, Location where) {
+    Item it;
+    it.kind = Item::Kind::TypeName;
+    it.type = t;
+    it.name = name;
+    it.loc = where;
+    return it;
+}
+
 /// `e` as the value a member access at `where` denotes.
 Item member_value(Location where, ExprPtr e) {
     Item v;
@@ -564,6 +574,11 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
             it.name = base.type->contract->name + "." + name;
             return it;
         }
+        // `C.S` / `C.E`: a struct or enum that C itself defines (solc does not look in C's bases here).
+        for (const auto& s : base.type->contract->structs)
+            if (s->name == name) return type_name_item(cx.types.struct_type(s.get()), name, where);
+        for (const auto& e : base.type->contract->enums)
+            if (e->name == name) return type_name_item(cx.types.enum_type(e.get()), name, where);
     }
     if (base.kind == Item::Kind::TypeName) {
         // Members of a type: `string.concat(...)`, `bytes.concat(...)`, `C.f.selector`, ...
