@@ -279,6 +279,11 @@ struct BaseConstructor {
     std::vector<ExprPtr> args;                  ///< empty when it takes none
 };
 
+/// The most contracts a linearization may hold (the contract and its bases): each contract holds a copy
+/// of its bases' members, so a longer chain would cost time quadratic in its length; real hierarchies
+/// (OpenZeppelin's deepest) stay under 30.
+inline constexpr size_t max_linearization = 128;
+
 /// A contract after analysis: its layout, its functions and everything code generation needs.
 /// With inheritance a contract holds, besides its own members, a copy of every member of its bases,
 /// in the order of its linearization (most basic first), so that code generation needs nothing else.

@@ -203,7 +203,7 @@ TEST_CASE("exec --script: bad scripts exit 2 with one message naming the file an
         {"huge number as a string",
          bank_script("[" + deploy + R"js(, {"call": "@bank", "function": "small", "args": [")js" + huge +
                      "0" + huge + R"js("]}])js"),
-         "does not fit in uint256"},
+         "step 2: args: argument 1 (uint256): '" + huge + "0" + huge + "' does not fit in uint256"},
         {"huge value", bank_script(R"js([{"deploy": "Bank", "value": ")js" + huge + huge + R"js("}])js"),
          "step 1: 'value' is not a number below 2^256"},
         {"huge gas", bank_script(R"js([{"deploy": "Bank", "gas": "99999999999999999999"}])js"),

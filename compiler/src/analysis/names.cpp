@@ -781,6 +781,11 @@ namespace {
 /// (reported) when the bases cannot be linearized.
 bool linearize(Context& cx, ContractInfo& c, std::set<ContractInfo*>& visiting) {
     if (!c.linearization.empty()) return true;
+    if (visiting.size() > max_linearization) {  // a chain of bases deeper than any linearization may be
+        cx.error(c.loc, "inheritance graph too large (more than " + std::to_string(max_linearization) +
+                            " contracts in a linearization)");
+        return false;
+    }
     if (!visiting.insert(&c).second) {
         cx.error(c.loc, "definition of base has to precede definition of derived contract ('" + c.name +
                             "' inherits from itself)");
@@ -815,6 +820,13 @@ bool linearize(Context& cx, ContractInfo& c, std::set<ContractInfo*>& visiting) 
         }
         bases.push_back(base);
     }
+    size_t total = 1;
+    for (const auto* b : bases) total += b->linearization.size();
+    if (total > max_linearization * 4) {
+        cx.error(c.loc, "inheritance graph too large (more than " + std::to_string(max_linearization) +
+                            " contracts in a linearization)");
+        return false;
+    }
     // merge(L(Bn), ..., L(B1), [Bn, ..., B1])
     std::vector<std::vector<const ContractInfo*>> lists;
     for (auto b = bases.rbegin(); b != bases.rend(); ++b) lists.push_back((*b)->linearization);
@@ -844,6 +856,11 @@ bool linearize(Context& cx, ContractInfo& c, std::set<ContractInfo*>& visiting) 
         }
         out.push_back(pick);
         for (auto& l : lists) l.erase(std::remove(l.begin(), l.end(), pick), l.end());
+    }
+    if (out.size() > max_linearization) {
+        cx.error(c.loc, "inheritance graph too large (more than " + std::to_string(max_linearization) +
+                            " contracts in a linearization)");
+        return false;
     }
     c.linearization = std::move(out);
     visiting.erase(&c);

@@ -662,8 +662,11 @@ void check_bodies(Context& cx, ContractInfo& c) {
         cx.function = nullptr;
         cx.modifier = nullptr;
         cx.scopes.assign(1, {});
-        for (const auto& b : cx.contract_defs.at(origin->name)->bases)
-            if (b.arguments) base_constructor_arguments(cx, b.name, &*b.arguments);
+        for (const auto& b : cx.contract_defs.at(origin->name)->bases) {
+            std::string n = b.name.name;
+            if (auto al = cx.aliases.find(n); al != cx.aliases.end()) n = al->second;
+            if (b.arguments && cx.contracts.count(n)) base_constructor_arguments(cx, b.name, &*b.arguments);
+        }
     }
     // Every base constructor that takes arguments needs them.
     if (c.deployable())
