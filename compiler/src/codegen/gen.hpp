@@ -202,8 +202,9 @@ struct ReturnTarget {
 class Gen {
 public:
     Gen(const ContractInfo& contract, Diagnostics& diags,
-        const std::map<const ContractInfo*, vm::bytes>& creation, bool is_init)
-        : contract_{contract}, diags_{diags}, creation_{creation}, is_init_{is_init} {}
+        const std::map<const ContractInfo*, vm::bytes>& creation,
+        const std::map<const ContractInfo*, vm::bytes>& runtime, bool is_init)
+        : contract_{contract}, diags_{diags}, creation_{creation}, runtime_{runtime}, is_init_{is_init} {}
 
     Assembly assembly;
 
@@ -313,11 +314,12 @@ private:
         }
         return it->second;
     }
-    size_t data_blob(const ContractInfo* c) {
-        auto it = blobs_.find(c);
+    /// The data blob of `c`'s init code, or of its runtime code.
+    size_t data_blob(const ContractInfo* c, bool runtime_code = false) {
+        auto it = blobs_.find({c, runtime_code});
         if (it != blobs_.end()) return it->second;
-        assembly.data.push_back(creation_.at(c));
-        blobs_[c] = assembly.data.size() - 1;
+        assembly.data.push_back(runtime_code ? runtime_.at(c) : creation_.at(c));
+        blobs_[{c, runtime_code}] = assembly.data.size() - 1;
         return assembly.data.size() - 1;
     }
     void emit_shared();
@@ -473,7 +475,7 @@ private:
     void expr_abi_decode(const Expr& e);      ///< AbiDecode
     void expr_low_level_call(const Expr& e);  ///< LowLevelCall
     void expr_transfer_send(const Expr& e);   ///< Transfer, Send
-    void expr_creation_code(const Expr& e);   ///< CreationCode
+    void expr_creation_code(const Expr& e);   ///< CreationCode (also runtimeCode)
     void stmt_try(const Stmt& s);             ///< Try (and its Catch clauses)
     /// [pos] -> [value]: a value decoded from memory (see low_level.cpp).
     void decode_memory_value(const Type* t, int start_index, int end_index);
@@ -485,6 +487,7 @@ private:
     const ContractInfo& contract_;
     Diagnostics& diags_;
     const std::map<const ContractInfo*, vm::bytes>& creation_;
+    const std::map<const ContractInfo*, vm::bytes>& runtime_;
     const bool is_init_;
     Location loc_;
     int height_ = 0;
@@ -503,7 +506,7 @@ private:
     std::optional<size_t> bubble_label_;
     std::map<const FunctionInfo*, size_t> function_labels_;
     std::vector<const FunctionInfo*> pending_;
-    std::map<const ContractInfo*, size_t> blobs_;
+    std::map<std::pair<const ContractInfo*, bool>, size_t> blobs_;
     std::map<Routine, size_t> routines_;
     std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;
