@@ -513,7 +513,7 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
         if (t->kind == Type::Kind::Contract && (name == "creationCode" || name == "runtimeCode")) {
             if (name == "runtimeCode" && !t->contract->immutables.empty()) {
                 cx.error(where,
-                         "\"runtimeCode\" is not available for contracts containing immutable variables.");
+                         "\"runtimeCode\" is not available for contracts containing immutable variables");
                 return {};
             }
             if (t->contract == cx.contract) {
