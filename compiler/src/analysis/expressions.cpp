@@ -771,6 +771,31 @@ ExprPtr value_of(Context& cx, Item item) {
         case Item::Kind::Invalid:
             return nullptr;
         case Item::Kind::Function:
+            if (item.overloads.size() <= 1 && !item.bound && item.function &&
+                item.function->kind == FunctionInfo::Kind::Function &&
+                item.function->visibility != Visibility::External) {
+                // An internal function as a value of an internal function type.
+                const FunctionInfo& f = *item.function;
+                std::vector<const Type*> params, returns;
+                for (auto* p : f.params) params.push_back(p->type);
+                for (auto* r : f.returns) returns.push_back(r->type);
+                bool values = true;
+                for (auto* t : params) values = values && t->is_value();
+                for (auto* t : returns) values = values && t->is_value();
+                if (values) {
+                    const int mutability = f.mutability == Mutability::Pure      ? 0
+                                           : f.mutability == Mutability::View    ? 1
+                                           : f.mutability == Mutability::Payable ? 3
+                                                                                 : 2;
+                    auto e = std::make_unique<Expr>();
+                    e->kind = Expr::Kind::FunctionRef;
+                    e->function = &f;
+                    e->type = cx.types.function(std::move(params), std::move(returns), mutability);
+                    e->loc = item.loc;
+                    return e;
+                }
+            }
+            [[fallthrough]];
         case Item::Kind::ExternalFunction:
             cx.error(item.loc,
                      "function '" + item.name + "' must be called; function values are not supported");

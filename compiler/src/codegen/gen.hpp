@@ -68,6 +68,7 @@ inline bool effect_free(const Expr& e) {
         case Expr::Kind::Assign:
         case Expr::Kind::IncDec:
         case Expr::Kind::InternalCall:
+        case Expr::Kind::PointerCall:
         case Expr::Kind::ExternalCall:
         case Expr::Kind::Create:
         case Expr::Kind::ArrayPush:
@@ -417,6 +418,8 @@ private:
     void assign(const Expr& e, bool want_value);
     void incdec(const Expr& e, bool want_value);
     void internal_call(const Expr& e);
+    void pointer_call(const Expr& e);  ///< PointerCall
+    void function_ref(const Expr& e);  ///< FunctionRef
     void external_call(const Expr& e);
     void create(const Expr& e);
     void abi_encode(const std::vector<const Type*>& types, bool packed);  // [v.., base] -> [base, end]
