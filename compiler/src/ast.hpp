@@ -26,12 +26,13 @@ struct identifier : x3::position_tagged {
 // ---- types -------------------------------------------------------------------------------------
 
 struct mapping_type;
+struct function_type;
 struct type_name;
 
 /// A type's base before any `[]` suffix: an elementary name (`uint256`, `address`, `bool`,
 /// `bytes32`, `string`, `bytes`, ...; `address payable` is stored as "address payable"), a
-/// user-defined name (struct or contract), or a mapping.
-struct type_base : x3::variant<identifier, x3::forward_ast<mapping_type>> {
+/// user-defined name (struct or contract), a mapping or a function type.
+struct type_base : x3::variant<identifier, x3::forward_ast<mapping_type>, x3::forward_ast<function_type>> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -51,6 +52,19 @@ struct type_name : x3::position_tagged {
 struct mapping_type : x3::position_tagged {
     type_name key;
     type_name value;
+};
+
+/// One parameter or return type of a function type: `uint256`, `bytes memory`.
+struct function_type_parameter : x3::position_tagged {
+    type_name type;
+    std::string location;  ///< "memory", "storage", "calldata" or empty
+};
+
+/// `function (uint256) internal pure returns (uint256)`.
+struct function_type : x3::position_tagged {
+    std::vector<function_type_parameter> parameters;
+    std::vector<std::string> attributes;  ///< internal, external, pure, view, payable
+    std::vector<function_type_parameter> returns;
 };
 
 // ---- expressions -------------------------------------------------------------------------------
@@ -372,9 +386,9 @@ struct modifier_definition : x3::position_tagged {
     block body;
 };
 
-struct contract_member : x3::variant<function_definition, modifier_definition, state_variable,
-                                     struct_definition, enum_definition, event_definition, error_definition,
-                                     using_directive> {
+struct contract_member
+    : x3::variant<function_definition, modifier_definition, state_variable, struct_definition,
+                  enum_definition, event_definition, error_definition, using_directive> {
     using base_type::base_type;
     using base_type::operator=;
 };
@@ -397,7 +411,7 @@ struct import_symbol : x3::position_tagged {
 
 /// `import "x";`, `import "x" as X;`, `import * as X from "x";` or `import {A, B as C} from "x";`
 struct import_directive : x3::position_tagged {
-    std::vector<import_symbol> symbols;     ///< the `{...}` form's names; empty otherwise
+    std::vector<import_symbol> symbols;      ///< the `{...}` form's names; empty otherwise
     boost::optional<identifier> star_alias;  ///< `* as X`
     string_literal path;
     boost::optional<identifier> unit_alias;  ///< `"x" as X`
@@ -408,8 +422,9 @@ struct pragma_directive : x3::position_tagged {
     std::string text;
 };
 
-struct source_element : x3::variant<pragma_directive, import_directive, contract_definition, struct_definition,
-                                    enum_definition, error_definition, event_definition, using_directive> {
+struct source_element
+    : x3::variant<pragma_directive, import_directive, contract_definition, struct_definition, enum_definition,
+                  error_definition, event_definition, using_directive> {
     using base_type::base_type;
     using base_type::operator=;
 };

@@ -13,6 +13,8 @@ BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::identifier, name)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::array_suffix, size)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::type_name, base, dims)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::mapping_type, key, value)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::function_type_parameter, type, location)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::function_type, parameters, attributes, returns)
 
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::number_literal, text, unit)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::bool_literal, value)
@@ -62,7 +64,8 @@ BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::modifier_invocation, name, 
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::function_definition, kind, name, parameters, attributes,
                           returns, body)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::modifier_definition, name, parameters, body)
-BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::contract_definition, is_abstract, kind, name, bases, members)
+BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::contract_definition, is_abstract, kind, name, bases,
+                          members)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::import_symbol, name, alias)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::import_directive, symbols, star_alias, path, unit_alias)
 BOOST_FUSION_ADAPT_STRUCT(trainchain::compiler::ast::pragma_directive, text)

@@ -9,10 +9,11 @@ namespace trainchain::compiler {
 using codegen::Gen;
 
 bool generate(const ContractInfo& contract, const Options& options,
-              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags,
+              const std::map<const ContractInfo*, vm::bytes>& creation_code,
+              const std::map<const ContractInfo*, vm::bytes>& runtime_code, Diagnostics& diags,
               ContractCode& out) {
     const size_t errors_before = diags.error_count();
-    Gen rt(contract, diags, creation_code, false);
+    Gen rt(contract, diags, creation_code, runtime_code, false);
     rt.runtime();
     if (options.optimize) optimize(rt.assembly);
     Assembled runtime;
@@ -21,7 +22,7 @@ bool generate(const ContractInfo& contract, const Options& options,
         diags.error(contract.loc, "contract '" + contract.name + "': " + error);
         return false;
     }
-    Gen in(contract, diags, creation_code, true);
+    Gen in(contract, diags, creation_code, runtime_code, true);
     in.init(runtime.code, runtime.immutable_offsets);
     if (options.optimize) optimize(in.assembly);
     Assembled init;

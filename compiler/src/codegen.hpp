@@ -17,10 +17,12 @@ struct ContractCode {
     std::string listing;  ///< init then runtime assembly, with source positions
 };
 
-/// Generates `contract`. `creation_code` holds the init code of every contract it creates with
-/// `new` (generated before it). Errors (such as a stack too deep to reach a variable) go to `diags`.
+/// Generates `contract`. `creation_code` and `runtime_code` hold the init and runtime code of every
+/// contract it creates with `new` or names in `type(C).creationCode`/`runtimeCode` (generated before
+/// it). Errors (such as a stack too deep to reach a variable) go to `diags`.
 bool generate(const ContractInfo& contract, const Options& options,
-              const std::map<const ContractInfo*, vm::bytes>& creation_code, Diagnostics& diags,
+              const std::map<const ContractInfo*, vm::bytes>& creation_code,
+              const std::map<const ContractInfo*, vm::bytes>& runtime_code, Diagnostics& diags,
               ContractCode& out);
 
 }  // namespace trainchain::compiler

@@ -257,7 +257,8 @@ void load_imports(SourceSet& set, size_t index, const Options& options, Diagnost
         }
         const Location at = diags.location_of(imp->path);
         if (set.files.size() >= SourceSet::max_files) {
-            diags.error(at, "too many imported files (more than " + std::to_string(SourceSet::max_files) + ")");
+            diags.error(at,
+                        "too many imported files (more than " + std::to_string(SourceSet::max_files) + ")");
             return;
         }
         std::string why;
@@ -322,15 +323,16 @@ CompileResult compile(std::string_view source, const std::string& file, const Op
             Program program;
             if (analyze(unit, diags, program)) {
                 // Contracts that others create are generated first; their init code is embedded.
-                std::map<const ContractInfo*, vm::bytes> creation;
+                std::map<const ContractInfo*, vm::bytes> creation, runtime;
                 std::set<const ContractInfo*> done;
                 std::function<void(const ContractInfo*)> build = [&](const ContractInfo* c) {
                     if (done.count(c)) return;
                     done.insert(c);
                     for (const auto* dep : c->creates) build(dep);
                     ContractCode code;
-                    if (!generate(*c, options, creation, diags, code)) return;
+                    if (!generate(*c, options, creation, runtime, diags, code)) return;
                     creation[c] = code.init;
+                    runtime[c] = code.runtime;
                     CompiledContract out;
                     out.name = c->name;
                     out.init_code = std::move(code.init);

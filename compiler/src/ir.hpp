@@ -36,8 +36,8 @@ struct VarInfo {
     bool is_immutable = false;
     bool is_public = false;
     uint64_t slot = 0;
-    unsigned offset = 0;         ///< byte offset in the slot (packing)
-    size_t immutable_index = 0;  ///< which immutable (for code placeholders)
+    unsigned offset = 0;                   ///< byte offset in the slot (packing)
+    size_t immutable_index = 0;            ///< which immutable (for code placeholders)
     const ContractInfo* origin = nullptr;  ///< the contract that declares it (a base, with inheritance)
     bool is_private = false;
     // Locals
@@ -107,6 +107,8 @@ struct Expr {
         IncDec,           ///< args[0] lvalue; `increment`, `prefix`; `checked`
         Convert,          ///< args[0] converted to `type`
         InternalCall,     ///< `function`(args)
+        FunctionRef,      ///< `function` as a value of an internal function type
+        PointerCall,      ///< args[0](args[1..]): a call through an internal function value
         ExternalCall,     ///< args[0] address, then arguments; `function`; args_value: {value:}
         Create,           ///< new `contract`(args); args_value
         BuiltinValue,     ///< `builtin` (args for Blockhash)

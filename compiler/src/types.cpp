@@ -26,6 +26,8 @@ unsigned Type::storage_bytes() const noexcept {
         case Kind::Address:
         case Kind::Contract:
             return 20;
+        case Kind::Function:
+            return 8;
         default:
             return 32;
     }
@@ -81,6 +83,19 @@ std::string Type::name() const {
             std::string s = "tuple(";
             for (size_t i = 0; i < members.size(); ++i) s += (i ? "," : "") + members[i]->name();
             return s + ")";
+        }
+        case Kind::Function: {
+            std::string s = "function (";
+            for (size_t i = 0; i < members.size(); ++i) s += (i ? "," : "") + members[i]->name();
+            s += ")";
+            static const char* const words[] = {" pure", " view", "", " payable"};
+            s += words[mutability];
+            if (!returns.empty()) {
+                s += " returns (";
+                for (size_t i = 0; i < returns.size(); ++i) s += (i ? "," : "") + returns[i]->name();
+                s += ")";
+            }
+            return s;
         }
         case Kind::Void:
             return "void";
@@ -197,6 +212,19 @@ const Type* Types::tuple(std::vector<const Type*> members) {
     for (auto* m : members) key += std::to_string(reinterpret_cast<uintptr_t>(m)) + ",";
     Type t = make(Type::Kind::Tuple);
     t.members = std::move(members);
+    return intern(t, key);
+}
+
+const Type* Types::function(std::vector<const Type*> params, std::vector<const Type*> returns,
+                            int mutability) {
+    std::string key = "fn:" + std::to_string(mutability) + ":";
+    for (auto* m : params) key += std::to_string(reinterpret_cast<uintptr_t>(m)) + ",";
+    key += ":";
+    for (auto* m : returns) key += std::to_string(reinterpret_cast<uintptr_t>(m)) + ",";
+    Type t = make(Type::Kind::Function);
+    t.members = std::move(params);
+    t.returns = std::move(returns);
+    t.mutability = mutability;
     return intern(t, key);
 }
 

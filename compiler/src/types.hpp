@@ -30,6 +30,7 @@ struct Type {
         Struct,
         Contract,
         Enum,           ///< a user-defined enum: a uint8 with values 0 .. members - 1
+        Function,       ///< an internal function type: the function's code offset (0: unset)
         IntLiteral,     ///< a compile-time number (the value lives in the expression)
         StringLiteral,  ///< a compile-time string
         Tuple,          ///< several values (returns, tuple expressions)
@@ -44,14 +45,17 @@ struct Type {
     const StructInfo* struct_info = nullptr;
     const ContractInfo* contract = nullptr;
     const EnumInfo* enum_info = nullptr;
-    std::vector<const Type*> members;  ///< Tuple
+    std::vector<const Type*> members;  ///< Tuple; Function: the parameter types
+    std::vector<const Type*> returns;  ///< Function: the return types
+    int mutability = 2;                ///< Function: 0 pure, 1 view, 2 non-payable, 3 payable
 
     [[nodiscard]] bool is_integer() const noexcept { return kind == Kind::Uint || kind == Kind::Int; }
     [[nodiscard]] bool is_signed() const noexcept { return kind == Kind::Int; }
     /// A type held in one stack word by value.
     [[nodiscard]] bool is_value() const noexcept {
         return kind == Kind::Bool || kind == Kind::Uint || kind == Kind::Int || kind == Kind::Address ||
-               kind == Kind::FixedBytes || kind == Kind::Contract || kind == Kind::Enum;
+               kind == Kind::FixedBytes || kind == Kind::Contract || kind == Kind::Enum ||
+               kind == Kind::Function;
     }
     /// string, bytes, arrays, structs and mappings: held by reference to a data location.
     [[nodiscard]] bool is_reference() const noexcept {
@@ -121,6 +125,8 @@ public:
     const Type* contract(const ContractInfo* c);
     const Type* enum_type(const EnumInfo* e);
     const Type* tuple(std::vector<const Type*> members);
+    /// An internal function type; `mutability` 0 pure, 1 view, 2 non-payable, 3 payable.
+    const Type* function(std::vector<const Type*> params, std::vector<const Type*> returns, int mutability);
 
 private:
     const Type* intern(Type t, const std::string& key);

@@ -837,9 +837,25 @@ Item call(Context& cx, Item callee, const ast::call_postfix& c, Location where) 
     switch (callee.kind) {
         case Item::Kind::Invalid:
             return invalid(where);
-        case Item::Kind::Value:
-            cx.error(where, "type " + callee.expr->type->name() + " is not callable");
-            return invalid(where);
+        case Item::Kind::Value: {
+            const Type* ft = callee.expr->type;
+            if (ft->kind != Type::Kind::Function) {
+                cx.error(where, "type " + ft->name() + " is not callable");
+                return invalid(where);
+            }
+            // A call through an internal function value: args[0] is the function, then the arguments.
+            auto e = std::make_unique<Expr>();
+            e->kind = Expr::Kind::PointerCall;
+            e->loc = where;
+            e->type = ft->returns.empty()       ? cx.types.void_type()
+                      : ft->returns.size() == 1 ? ft->returns[0]
+                                                : cx.types.tuple(ft->returns);
+            auto args = call_arguments(cx, c, ft->members, "function call", where, nullptr);
+            if (args.size() != ft->members.size()) return invalid(where);
+            e->args.push_back(std::move(callee.expr));
+            for (auto& a : args) e->args.push_back(std::move(a));
+            return value_item(where, std::move(e));
+        }
         case Item::Kind::Function:
             return internal_call(cx, callee, c, where);
         case Item::Kind::ExternalFunction:

@@ -217,8 +217,8 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.kind = Item::Kind::Super;
         return it;
     }
-    static const std::set<std::string> unsupported = {"selfdestruct", "suicide", "ecrecover",
-                                                      "ripemd160", "addmod",       "mulmod",  "now"};
+    static const std::set<std::string> unsupported = {"selfdestruct", "suicide", "ecrecover", "ripemd160",
+                                                      "addmod",       "mulmod",  "now"};
     if (unsupported.count(n)) {
         cx.error(it.loc, "'" + n + "' is not supported");
         return {};
@@ -331,7 +331,8 @@ Item super_member(Context& cx, const std::string& name, Location where) {
                 it.overloads.push_back(f.get());
             }
     if (it.overloads.empty()) {
-        cx.error(where, "member '" + name + "' not found or not visible after argument-dependent lookup in super");
+        cx.error(where,
+                 "member '" + name + "' not found or not visible after argument-dependent lookup in super");
         return {};
     }
     it.kind = Item::Kind::Function;
@@ -512,13 +513,19 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
     if (base.kind == Item::Kind::TypeInfo) {
         const Type* t = base.type;
         if ((name == "max" || name == "min") && t->kind == Type::Kind::Enum)
-            return value(constant(cx, name == "max" ? cpp_int(t->enum_info->members.size() - 1) : cpp_int(0), t, where));
+            return value(constant(cx, name == "max" ? cpp_int(t->enum_info->members.size() - 1) : cpp_int(0),
+                                  t, where));
         if ((name == "max" || name == "min") && t->is_integer()) {
             const cpp_int maxv = (one << (t->is_signed() ? t->bits - 1 : t->bits)) - 1;
             const cpp_int minv = t->is_signed() ? cpp_int(-(one << (t->bits - 1))) : cpp_int(0);
             return value(constant(cx, name == "max" ? maxv : minv, t, where));
         }
-        if (t->kind == Type::Kind::Contract && name == "creationCode") {
+        if (t->kind == Type::Kind::Contract && (name == "creationCode" || name == "runtimeCode")) {
+            if (name == "runtimeCode" && !t->contract->immutables.empty()) {
+                cx.error(where,
+                         "\"runtimeCode\" is not available for contracts containing immutable variables");
+                return {};
+            }
             if (t->contract == cx.contract) {
                 cx.error(where,
                          "circular reference for contract code access (cannot access the code of the same "
@@ -528,6 +535,7 @@ Item member(Context& cx, Item base, const ast::member_postfix& m) {
             cx.contract->creates.push_back(t->contract);
             auto e = std::make_unique<Expr>();
             e->kind = Expr::Kind::CreationCode;
+            e->text = name;  // "creationCode" or "runtimeCode"
             e->contract = t->contract;
             e->type = cx.types.bytes_type();
             e->location = DataLocation::Memory;
@@ -778,6 +786,31 @@ ExprPtr value_of(Context& cx, Item item) {
         case Item::Kind::Invalid:
             return nullptr;
         case Item::Kind::Function:
+            if (item.overloads.size() <= 1 && !item.bound && item.function &&
+                item.function->kind == FunctionInfo::Kind::Function &&
+                item.function->visibility != Visibility::External) {
+                // An internal function as a value of an internal function type.
+                const FunctionInfo& f = *item.function;
+                std::vector<const Type*> params, returns;
+                for (auto* p : f.params) params.push_back(p->type);
+                for (auto* r : f.returns) returns.push_back(r->type);
+                bool values = true;
+                for (auto* t : params) values = values && t->is_value();
+                for (auto* t : returns) values = values && t->is_value();
+                if (values) {
+                    const int mutability = f.mutability == Mutability::Pure      ? 0
+                                           : f.mutability == Mutability::View    ? 1
+                                           : f.mutability == Mutability::Payable ? 3
+                                                                                 : 2;
+                    auto e = std::make_unique<Expr>();
+                    e->kind = Expr::Kind::FunctionRef;
+                    e->function = &f;
+                    e->type = cx.types.function(std::move(params), std::move(returns), mutability);
+                    e->loc = item.loc;
+                    return e;
+                }
+            }
+            [[fallthrough]];
         case Item::Kind::ExternalFunction:
             cx.error(item.loc,
                      "function '" + item.name + "' must be called; function values are not supported");

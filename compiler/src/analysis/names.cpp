@@ -259,15 +259,24 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
             cx.error(f->loc, f->name + " function must be defined as \"external\"");
         if (f->kind == FunctionInfo::Kind::Receive && f->mutability != Mutability::Payable)
             cx.error(f->loc, "receive ether function must be payable");
-        if (f->kind == FunctionInfo::Kind::Fallback && (!def.parameters.empty() || !def.returns.empty()))
-            cx.error(
-                f->loc,
-                "a fallback function with parameters or return values (`fallback(bytes calldata) returns "
-                "(bytes memory)`) is not supported");
-        else if (!def.parameters.empty() || !def.returns.empty())
+        if (f->kind == FunctionInfo::Kind::Fallback) {
+            // `fallback()` or `fallback(bytes calldata input) returns (bytes memory output)`.
+            auto is_bytes = [](const std::vector<ast::variable_declaration>& list, const char* location) {
+                if (list.size() != 1 || list[0].location != location || !list[0].type.dims.empty())
+                    return false;
+                const auto* id = boost::get<ast::identifier>(&list[0].type.base);
+                return id && id->name == "bytes";
+            };
+            const bool plain = def.parameters.empty() && def.returns.empty();
+            if (!plain && !(is_bytes(def.parameters, "calldata") && is_bytes(def.returns, "memory")))
+                cx.error(def.returns.empty() ? f->loc : cx.at(def.returns[0]),
+                         "fallback function either has to have the signature \"fallback()\" or "
+                         "\"fallback(bytes calldata) returns (bytes memory)\"");
+        } else if (!def.parameters.empty() || !def.returns.empty())
             cx.error(f->loc, f->name + " function cannot have parameters or return values");
         auto*& slot = f->kind == FunctionInfo::Kind::Receive ? c.receive : c.fallback;
-        if (slot && slot->origin == f->origin) cx.error(f->loc, "only one " + f->name + " function is allowed");
+        if (slot && slot->origin == f->origin)
+            cx.error(f->loc, "only one " + f->name + " function is allowed");
         if (slot) const_cast<FunctionInfo*>(slot)->overridden = true;
         slot = f.get();
     }
@@ -278,8 +287,10 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
         if (f->kind != FunctionInfo::Kind::Function)
             cx.error(f->loc, "libraries cannot have constructors, receive or fallback functions");
         else if (f->externally_visible())
-            cx.error(f->loc, "public and external library functions are not supported (they need a deployed "
-                             "library and linking); make '" + f->name + "' internal");
+            cx.error(f->loc,
+                     "public and external library functions are not supported (they need a deployed "
+                     "library and linking); make '" +
+                         f->name + "' internal");
     }
     if (in_interface && f->kind == FunctionInfo::Kind::Function && f->visibility != Visibility::External)
         cx.error(f->loc, "functions in interfaces must be declared external");
@@ -601,8 +612,8 @@ void declare_contract(Context& cx, ContractInfo& c) {
                 // the contract to resolve (reported below), not an override.
                 const bool related = fi->origin->derives_from(old->origin);
                 if (related && !old->is_virtual)
-                    cx.error(fi->loc, "trying to override non-virtual function '" + old->name +
-                                          "' of '" + old->origin->name + "'");
+                    cx.error(fi->loc, "trying to override non-virtual function '" + old->name + "' of '" +
+                                          old->origin->name + "'");
                 else if (related && !fi->has_override && !implements_interface)
                     cx.error(fi->loc, "overriding function is missing \"override\" specifier");
                 old->overridden = true;
@@ -636,7 +647,8 @@ void declare_contract(Context& cx, ContractInfo& c) {
             const auto& def = *cx.contract_defs[v->origin->name];
             bool has_override = false;
             for (const auto& m : def.members)
-                if (const auto* sv = boost::get<ast::state_variable>(&m.get()); sv && sv->name.name == v->name)
+                if (const auto* sv = boost::get<ast::state_variable>(&m.get());
+                    sv && sv->name.name == v->name)
                     for (const auto& a : sv->attributes) has_override = has_override || a == "override";
             cx.origin = v->origin;
             make_getter(cx, *v, c, has_override);
@@ -913,9 +925,12 @@ void declare(Context& cx, const ast::source_unit& unit) {
                 }
                 cx.aliases[to] = from;
                 if (auto c = cx.contracts.find(from); c != cx.contracts.end()) cx.contracts[to] = c->second;
-                if (auto s = cx.file_structs.find(from); s != cx.file_structs.end()) cx.file_structs[to] = s->second;
-                if (auto e = cx.file_errors.find(from); e != cx.file_errors.end()) cx.file_errors[to] = e->second;
-                if (auto e = cx.file_events.find(from); e != cx.file_events.end()) cx.file_events[to] = e->second;
+                if (auto s = cx.file_structs.find(from); s != cx.file_structs.end())
+                    cx.file_structs[to] = s->second;
+                if (auto e = cx.file_errors.find(from); e != cx.file_errors.end())
+                    cx.file_errors[to] = e->second;
+                if (auto e = cx.file_events.find(from); e != cx.file_events.end())
+                    cx.file_events[to] = e->second;
             }
         }
     // Bases before the contracts deriving from them.
@@ -951,7 +966,8 @@ void enter_contract(Context& cx, ContractInfo& c) {
         for (auto& e : (*it)->errors) cx.errors[e->name] = e.get();
     }
     for (auto& f : c.functions)
-        if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) && !f->overridden)
+        if ((f->kind == FunctionInfo::Kind::Function || f->kind == FunctionInfo::Kind::Getter) &&
+            !f->overridden)
             cx.functions[f->name].push_back(f.get());
     for (auto& m : c.modifiers)
         if (!m->overridden) cx.modifiers[m->name] = m.get();

@@ -40,7 +40,8 @@ const Type* resolve_base(Context& cx, const ast::type_base& b) {
             std::string owner = id->name.substr(0, dot);
             const std::string member = id->name.substr(dot + 1);
             if (auto al = cx.aliases.find(owner); al != cx.aliases.end()) owner = al->second;
-            if (auto c = cx.contracts.find(owner); c != cx.contracts.end() && member.find('.') == std::string::npos)
+            if (auto c = cx.contracts.find(owner);
+                c != cx.contracts.end() && member.find('.') == std::string::npos)
                 for (const ContractInfo* base : c->second->linearization) {
                     for (const auto& s : base->structs)
                         if (s->name == member) return cx.types.struct_type(s.get());
@@ -71,6 +72,34 @@ const Type* resolve_base(Context& cx, const ast::type_base& b) {
         }
         cx.error(cx.at(*id), "identifier '" + id->name + "' not found or not a type");
         return nullptr;
+    }
+    if (const auto* ft = boost::get<x3::forward_ast<ast::function_type>>(&b.get())) {
+        const ast::function_type& f = ft->get();
+        int mutability = 2;
+        bool external = false;
+        for (const auto& a : f.attributes) {
+            if (a == "external") external = true;
+            if (a == "pure") mutability = 0;
+            if (a == "view") mutability = 1;
+            if (a == "payable") mutability = 3;
+        }
+        if (external) {
+            cx.error(cx.at(f), "external function types are not supported (only internal ones)");
+            return nullptr;
+        }
+        std::vector<const Type*> params, returns;
+        for (auto* list : {&f.parameters, &f.returns})
+            for (const auto& p : *list) {
+                const Type* t = resolve_type(cx, p.type);
+                if (!t) return nullptr;
+                if (!t->is_value()) {
+                    cx.error(cx.at(p), "function types with parameters or returns of type " + t->name() +
+                                           " are not supported (value types only)");
+                    return nullptr;
+                }
+                (list == &f.parameters ? params : returns).push_back(t);
+            }
+        return cx.types.function(std::move(params), std::move(returns), mutability);
     }
     const auto& m = boost::get<x3::forward_ast<ast::mapping_type>>(b.get()).get();
     const Type* key = resolve_type(cx, m.key);
@@ -152,6 +181,14 @@ ExprPtr implicit(Context& cx, ExprPtr e, const Type* to, Location where, const c
         c->args.push_back(std::move(e));
         return c;
     };
+    if (from->kind == Type::Kind::Function) {
+        // Same parameters and returns; pure -> view -> non-payable, payable -> non-payable.
+        const bool ok = to->kind == Type::Kind::Function && to->members == from->members &&
+                        to->returns == from->returns &&
+                        (to->mutability == 3 ? from->mutability == 3
+                                             : from->mutability <= to->mutability || from->mutability == 3);
+        return ok ? retyped(to) : fail();
+    }
     switch (from->kind) {
         case Type::Kind::IntLiteral: {
             const cpp_int v = cpp_int(e->text);
@@ -199,7 +236,8 @@ ExprPtr implicit(Context& cx, ExprPtr e, const Type* to, Location where, const c
             return fail();
         case Type::Kind::Contract:
             // A contract converts to each of its bases (and the interfaces it implements).
-            if (to->kind == Type::Kind::Contract && from->contract->derives_from(to->contract)) return retyped(to);
+            if (to->kind == Type::Kind::Contract && from->contract->derives_from(to->contract))
+                return retyped(to);
             return fail();
         case Type::Kind::Bytes:
         case Type::Kind::String:
@@ -238,7 +276,8 @@ ExprPtr conversion(Context& cx, const Type* to, ExprPtr e, Location where) {
         if (to->kind == Type::Kind::Address && v >= 0 && v < (one << 160)) return constant(cx, v, to, where);
         if (to->kind == Type::Kind::Enum) {
             if (v < 0 || v >= cpp_int(to->enum_info->members.size())) {
-                cx.error(where, "enum conversion is out of bounds: " + v.str() + " is not a member of " + to->name());
+                cx.error(where, "enum conversion is out of bounds: " + v.str() + " is not a member of " +
+                                    to->name());
                 return nullptr;
             }
             return constant(cx, v, to, where);

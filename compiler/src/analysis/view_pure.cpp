@@ -76,6 +76,14 @@ private:
             case Expr::Kind::BuiltinValue:
                 builtin(e);
                 break;
+            case Expr::Kind::PointerCall: {
+                const int m = e.args[0]->type->mutability;
+                if (m >= 2)
+                    writes(e.loc);
+                else if (m == 1)
+                    reads(e.loc);
+                break;
+            }
             case Expr::Kind::InternalCall:
                 if (e.function->mutability == Mutability::NonPayable ||
                     e.function->mutability == Mutability::Payable)

@@ -75,6 +75,7 @@ void Gen::zero_value(const Type* t, DataLocation loc) {
 void Gen::convert(const Type* from, const Type* to) {
     if (from == to || to->kind == Type::Kind::Void) return;
     if (from->kind == Type::Kind::StringLiteral || from->kind == Type::Kind::IntLiteral) return;
+    if (to->kind == Type::Kind::Function) return;  // function types differ only in mutability here
     switch (to->kind) {
         case Type::Kind::Uint:
             if (from->kind == Type::Kind::FixedBytes) {

@@ -200,9 +200,36 @@ void Gen::runtime() {
         }
         const size_t ret = new_label();
         push_label(ret);
+        if (!f->params.empty()) {
+            // fallback(bytes calldata input) returns (bytes memory output): the whole calldata is the
+            // input (copied into memory, as every calldata parameter here), the output is returned raw.
+            op(Opcode::CALLDATASIZE);
+            dup(1);
+            push(32);
+            op(Opcode::ADD);
+            allocate_dynamic();  // [ret, size, ptr]
+            swap(1);
+            dup(2);
+            op(Opcode::MSTORE);  // [ret, ptr]
+            op(Opcode::CALLDATASIZE);
+            push(uint64_t{0});
+            dup(3);
+            push(32);
+            op(Opcode::ADD);
+            op(Opcode::CALLDATACOPY);  // [ret, ptr]
+        }
         jump(function_label(f));
-        label(ret, 0);
-        op(Opcode::STOP);
+        label(ret, f->params.empty() ? 0 : 1);
+        if (f->params.empty()) {
+            op(Opcode::STOP);
+        } else {  // [output]
+            dup(1);
+            op(Opcode::MLOAD);
+            swap(1);
+            push(32);
+            op(Opcode::ADD);
+            op(Opcode::RETURN);
+        }
     }
     emit_shared();
 }

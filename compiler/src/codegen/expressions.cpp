@@ -52,6 +52,12 @@ void Gen::expr(const Expr& e) {
         case Expr::Kind::InternalCall:
             internal_call(e);
             break;
+        case Expr::Kind::PointerCall:
+            pointer_call(e);
+            break;
+        case Expr::Kind::FunctionRef:
+            function_ref(e);
+            break;
         case Expr::Kind::ExternalCall:
             external_call(e);
             break;
@@ -338,6 +344,29 @@ void Gen::internal_call(const Expr& e) {
     for (const auto& a : e.args) expr(*a);
     jump(function_label(&f));
     label(ret, h + static_cast<int>(f.returns.size()));
+}
+
+/// PointerCall: [ret, args...] then the function value, Panic(0x51) when it is zero (unset or deleted).
+void Gen::pointer_call(const Expr& e) {
+    const int h = height_;
+    const size_t ret = new_label();
+    push_label(ret);
+    for (size_t i = 1; i < e.args.size(); ++i) expr(*e.args[i]);
+    expr(*e.args[0]);
+    dup(1);
+    op(Opcode::ISZERO);
+    jumpi(panic_label(0x51));
+    op(Opcode::JUMP);
+    label(ret, h + width(e.type));
+}
+
+/// FunctionRef: the function's code offset (a jump destination).
+void Gen::function_ref(const Expr& e) {
+    if (is_init_)
+        diags_.error(e.loc,
+                     "internal function values in constructor code (the constructor, state variable "
+                     "initialisers) are not supported");
+    push_label(function_label(e.function));
 }
 
 /// StateVar.

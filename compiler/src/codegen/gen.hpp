@@ -68,6 +68,7 @@ inline bool effect_free(const Expr& e) {
         case Expr::Kind::Assign:
         case Expr::Kind::IncDec:
         case Expr::Kind::InternalCall:
+        case Expr::Kind::PointerCall:
         case Expr::Kind::ExternalCall:
         case Expr::Kind::Create:
         case Expr::Kind::ArrayPush:
@@ -202,8 +203,9 @@ struct ReturnTarget {
 class Gen {
 public:
     Gen(const ContractInfo& contract, Diagnostics& diags,
-        const std::map<const ContractInfo*, vm::bytes>& creation, bool is_init)
-        : contract_{contract}, diags_{diags}, creation_{creation}, is_init_{is_init} {}
+        const std::map<const ContractInfo*, vm::bytes>& creation,
+        const std::map<const ContractInfo*, vm::bytes>& runtime, bool is_init)
+        : contract_{contract}, diags_{diags}, creation_{creation}, runtime_{runtime}, is_init_{is_init} {}
 
     Assembly assembly;
 
@@ -313,11 +315,12 @@ private:
         }
         return it->second;
     }
-    size_t data_blob(const ContractInfo* c) {
-        auto it = blobs_.find(c);
+    /// The data blob of `c`'s init code, or of its runtime code.
+    size_t data_blob(const ContractInfo* c, bool runtime_code = false) {
+        auto it = blobs_.find({c, runtime_code});
         if (it != blobs_.end()) return it->second;
-        assembly.data.push_back(creation_.at(c));
-        blobs_[c] = assembly.data.size() - 1;
+        assembly.data.push_back(runtime_code ? runtime_.at(c) : creation_.at(c));
+        blobs_[{c, runtime_code}] = assembly.data.size() - 1;
         return assembly.data.size() - 1;
     }
     void emit_shared();
@@ -418,6 +421,8 @@ private:
     void assign(const Expr& e, bool want_value);
     void incdec(const Expr& e, bool want_value);
     void internal_call(const Expr& e);
+    void pointer_call(const Expr& e);  ///< PointerCall
+    void function_ref(const Expr& e);  ///< FunctionRef
     void external_call(const Expr& e);
     void create(const Expr& e);
     void abi_encode(const std::vector<const Type*>& types, bool packed);  // [v.., base] -> [base, end]
@@ -481,7 +486,7 @@ private:
     void expr_abi_decode(const Expr& e);      ///< AbiDecode
     void expr_low_level_call(const Expr& e);  ///< LowLevelCall
     void expr_transfer_send(const Expr& e);   ///< Transfer, Send
-    void expr_creation_code(const Expr& e);   ///< CreationCode
+    void expr_creation_code(const Expr& e);   ///< CreationCode (also runtimeCode)
     void stmt_try(const Stmt& s);             ///< Try (and its Catch clauses)
     /// [pos] -> [value]: a value decoded from memory (see low_level.cpp).
     void decode_memory_value(const Type* t, int start_index, int end_index);
@@ -493,6 +498,7 @@ private:
     const ContractInfo& contract_;
     Diagnostics& diags_;
     const std::map<const ContractInfo*, vm::bytes>& creation_;
+    const std::map<const ContractInfo*, vm::bytes>& runtime_;
     const bool is_init_;
     Location loc_;
     int height_ = 0;
@@ -511,7 +517,7 @@ private:
     std::optional<size_t> bubble_label_;
     std::map<const FunctionInfo*, size_t> function_labels_;
     std::vector<const FunctionInfo*> pending_;
-    std::map<const ContractInfo*, size_t> blobs_;
+    std::map<std::pair<const ContractInfo*, bool>, size_t> blobs_;
     std::map<Routine, size_t> routines_;
     std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;

@@ -1,6 +1,6 @@
 // compiler/src/codegen/low_level.cpp - abi.decode from memory, the low-level calls of addresses
-// (call, staticcall, delegatecall, transfer, send) and type(C).creationCode, each as solc's legacy code
-// generator with its ABI decoder v2 behaves: malformed data reverts with empty data, impossible
+// (call, staticcall, delegatecall, transfer, send) and type(C).creationCode/runtimeCode, each as solc's
+// legacy code generator with its ABI decoder v2 behaves: malformed data reverts with empty data, impossible
 // allocations panic with 0x41.
 #include "codegen/gen.hpp"
 
@@ -261,7 +261,7 @@ void Gen::expr_transfer_send(const Expr& e) {
 }
 
 void Gen::expr_creation_code(const Expr& e) {
-    const size_t blob = data_blob(e.contract);
+    const size_t blob = data_blob(e.contract, e.text == "runtimeCode");
     push_special(AsmItem::Kind::PushDataSize, blob);
     dup(1);
     push(32);

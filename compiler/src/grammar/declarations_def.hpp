@@ -108,8 +108,8 @@ const auto using_library_def = x3::attr(false) >> x3::repeat(1)[using_path];
 const auto using_list_def = x3::attr(true) >> '{' > (using_path % ',') > '}';
 const auto using_any_def = x3::attr(true) >> '*' >> x3::attr(ast::type_name());
 const auto using_some_def = x3::attr(false) >> type_name;
-const auto using_directive_def =
-    kw("using") > (using_list | using_library) > kw("for") > (using_any | using_some) > x3::matches[kw("global")] > ';';
+const auto using_directive_def = kw("using") > (using_list | using_library) > kw("for") >
+                                 (using_any | using_some) > x3::matches[kw("global")] > ';';
 const auto event_definition_def =
     kw("event") > identifier > parameter_list > x3::matches[kw("anonymous")] > ';';
 const auto error_definition_def = kw("error") >> identifier >> parameter_list > ';';
@@ -129,39 +129,42 @@ const auto special_function_def = (kw_string("receive") | kw_string("fallback"))
 const auto modifier_definition_def =
     kw("modifier") > identifier > -parameter_list > x3::omit[*modifier_keyword] > block;
 const auto contract_member_def =
-    function_type | function_definition | constructor_definition | special_function | modifier_definition |
-    struct_definition | enum_definition | event_definition | error_definition | using_directive | unsupported_member |
-    state_variable |
+    (&(kw("function") >> '(') >> state_variable) | function_definition | constructor_definition |
+    special_function | modifier_definition | struct_definition | enum_definition | event_definition |
+    error_definition | using_directive | unsupported_member | state_variable |
     (!x3::lit('}') >> !x3::eoi >> !any_top_level_keyword > expected_parser{"contract member"});
 const auto contract_kind_def = kw_string("contract") | kw_string("interface") | kw_string("library");
-const auto base_list_def = (kw("is") > (modifier_invocation % ',')) | x3::attr(std::vector<ast::modifier_invocation>());
-const auto contract_definition_def = x3::matches[kw("abstract")] >> contract_kind > identifier > base_list > '{' >
-                                     recovering[contract_member] > '}';
+const auto base_list_def =
+    (kw("is") > (modifier_invocation % ',')) | x3::attr(std::vector<ast::modifier_invocation>());
+const auto contract_definition_def = x3::matches[kw("abstract")] >> contract_kind > identifier > base_list >
+                                     '{' > recovering[contract_member] > '}';
 const auto import_symbol_def = identifier > -(kw("as") > identifier);
 const auto no_symbols = x3::attr(std::vector<ast::import_symbol>());
 const auto no_alias = x3::attr(boost::optional<ast::identifier>());
 const auto import_plain_def = no_symbols >> no_alias >> string_literal >> -(kw("as") > identifier);
-const auto import_star_def = no_symbols >> ('*' > kw("as") > identifier) > kw("from") > string_literal > no_alias;
-const auto import_named_def =
-    ('{' > (import_symbol % ',') > '}') >> no_alias > kw("from") > string_literal > no_alias;
+const auto import_star_def = no_symbols >> ('*' > kw("as") > identifier) > kw("from") > string_literal
+                             > no_alias;
+const auto import_named_def = ('{' > (import_symbol % ',') > '}') >> no_alias > kw("from") > string_literal
+                              > no_alias;
 const auto import_directive_def = kw("import") > (import_plain | import_star | import_named) > ';';
 // The words up to the `;`, with the spaces between them but none after the last.
 const auto pragma_text_def = x3::raw[x3::lexeme[+~x3::ascii::char_("; \t\r\n\f\v") % +x3::ascii::space]];
 const auto pragma_directive_def = kw("pragma") > pragma_text > ';';
 const auto source_element_def =
-    pragma_directive | import_directive | contract_definition | struct_definition | enum_definition | using_directive |
-    error_definition |
-    event_definition | unsupported_top_level |
-    ((!x3::eoi) > expected_parser{"'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
+    pragma_directive | import_directive | contract_definition | struct_definition | enum_definition |
+    using_directive | error_definition | event_definition | unsupported_top_level |
+    ((!x3::eoi) > expected_parser{"'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', "
+                                  "'using', 'error' or 'event'"});
 const auto source_elements_def = recovering[source_element];
 const auto source_unit_rule_def = source_elements > x3::eoi;
 
-BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, enum_definition, using_path, using_library,
-                    using_list, using_any, using_some, using_directive, event_definition, error_definition,
-                    modifier_invocation, inheritance_keyword, inheritance_attribute, function_attribute,
-                    function_body, function_definition, constructor_definition, special_function,
-                    modifier_definition, contract_member, contract_kind, base_list, contract_definition,
-                    import_symbol, import_plain, import_star, import_named, import_directive, pragma_text, pragma_directive,
-                    source_element, source_elements, source_unit_rule)
+BOOST_SPIRIT_DEFINE(state_variable, struct_member, struct_definition, enum_definition, using_path,
+                    using_library, using_list, using_any, using_some, using_directive, event_definition,
+                    error_definition, modifier_invocation, inheritance_keyword, inheritance_attribute,
+                    function_attribute, function_body, function_definition, constructor_definition,
+                    special_function, modifier_definition, contract_member, contract_kind, base_list,
+                    contract_definition, import_symbol, import_plain, import_star, import_named,
+                    import_directive, pragma_text, pragma_directive, source_element, source_elements,
+                    source_unit_rule)
 
 }  // namespace trainchain::compiler::parser

@@ -83,26 +83,6 @@ struct unsupported_parser : x3::parser<unsupported_parser> {
     std::vector<std::string_view> words;
 };
 
-/// A function type (`function (uint) external f;`): `function` followed by `(` is the error "function
-/// types are not supported"; anything else fails without consuming.
-struct function_type_parser : x3::parser<function_type_parser> {
-    using attribute_type = x3::unused_type;
-    static bool const has_attribute = false;
-
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, const Iterator& last, const Context& context, RContext&, Attribute&) const {
-        Iterator i = first;
-        x3::skip_over(i, last, context);
-        if (!lex::word_at(i, last, "function")) return false;
-        Iterator next = i + 8;
-        x3::skip_over(next, last, context);
-        if (next != last && *next == '(')
-            throw x3::expectation_failure<Iterator>(
-                i, lex::verbatim_marker + std::string("function types are not supported"));
-        return false;
-    }
-};
-
 /// Never matches; as the target of an expectation it names what was expected there.
 struct expected_parser : x3::parser<expected_parser> {
     using attribute_type = x3::unused_type;
@@ -401,7 +381,6 @@ const auto any_top_level_keyword =
 // that meets one is missing its `}`.
 const auto any_member_keyword = any_top_level_keyword | kw("function") | kw("modifier") | kw("constructor") |
                                 kw("event") | kw("struct") | kw("enum") | kw("using");
-const function_type_parser function_type{};
 
 const unsupported_parser unsupported_top_level{"type", "function"};
 const unsupported_parser unsupported_member{"type"};

@@ -110,7 +110,7 @@ const auto statement_body_def =
     depth_guard[block | unchecked_block | if_statement | for_statement | while_statement |
                 do_while_statement | try_statement | return_statement | emit_statement | revert_statement |
                 break_statement | continue_statement | placeholder_statement | unsupported_statement |
-                function_type | tuple_declaration | local_declaration | expression_statement |
+                tuple_declaration | local_declaration | expression_statement |
                 ((!any_member_keyword) > expected_parser{"statement"})];
 
 // The same statement with two kinds of recovery: in a block, a failed statement is left out; in a

@@ -15,6 +15,7 @@
 //   // f(uint8): calldata 0x00..0100 -> REVERT     (raw bytes after the selector)
 //   // receive(): {value: 5} ->                     (empty calldata)
 //   // fallback(): calldata 0x12345678 ->           (raw calldata, no selector)
+//   // fallback(): calldata 0x01 -> 0x0101          (raw return data, for fallback(bytes) returns (bytes))
 //
 // Values are written as compiler::abi::encode reads them; expected return values are compared as
 // their exact ABI encoding (so `5` and `0x05` are the same uint256). A `~` line lists a log of the
@@ -584,6 +585,15 @@ private:
         if (want.values.empty()) {
             if (!r.output.empty()) return what + "no return data, got " + hex(r.output);
             return {};
+        }
+        if (st.sig.name == "fallback") {
+            // A fallback's output is raw return data: one 0x-hex value, compared byte for byte.
+            const std::string text = want.values.size() == 1 ? want.values[0] : std::string();
+            const auto raw = from_hex(text);
+            if (!starts_with(text, "0x") || !raw)
+                return what + "one 0x-hex value as the raw return data of fallback()";
+            if (*raw.value == r.output) return {};
+            return what + want.values[0] + ", got " + hex(r.output);
         }
         const auto types = outputs_of(contract.abi_json, st.sig);
         if (!types) return st.sig.canonical() + ": the ABI has no such function to read return types from";

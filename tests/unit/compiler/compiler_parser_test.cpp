@@ -56,6 +56,19 @@ struct printer {
     std::string operator()(const ast::mapping_type& m) const {
         return "mapping(" + (*this)(m.key) + " => " + (*this)(m.value) + ")";
     }
+    std::string operator()(const ast::function_type& f) const {
+        auto params = [&](const std::vector<ast::function_type_parameter>& ps) {
+            std::string out;
+            for (const auto& p : ps)
+                out +=
+                    (out.empty() ? "" : ",") + (*this)(p.type) + (p.location.empty() ? "" : " " + p.location);
+            return "(" + out + ")";
+        };
+        std::string out = "function" + params(f.parameters);
+        for (const auto& a : f.attributes) out += " " + a;
+        if (!f.returns.empty()) out += " returns" + params(f.returns);
+        return out;
+    }
     std::string operator()(const ast::type_name& t) const {
         std::string out = (*this)(t.base);
         for (const auto& d : t.dims) out += "[" + (d.size ? *d.size : "") + "]";
@@ -251,7 +264,8 @@ struct printer {
     }
     std::string operator()(const ast::import_directive& d) const {
         std::string out = "(import \"" + d.path.value + "\"";
-        for (const auto& sym : d.symbols) out += " " + sym.name.name + (sym.alias ? " as " + sym.alias->name : "");
+        for (const auto& sym : d.symbols)
+            out += " " + sym.name.name + (sym.alias ? " as " + sym.alias->name : "");
         if (d.star_alias) out += " * as " + d.star_alias->name;
         if (d.unit_alias) out += " as " + d.unit_alias->name;
         return out + ")";
@@ -720,9 +734,11 @@ TEST_CASE("parser: syntax errors name what was expected, at the offending token"
     CHECK(errors("contract C") == strings{"1:11: expected '{'"});
     CHECK(errors("pragma solidity ^0.8.0") == strings{"1:23: expected ';'"});
     CHECK(errors("pragma ;") == strings{"1:8: expected pragma text"});
-    CHECK(errors("uint x;") == strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
+    CHECK(errors("uint x;") == strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', "
+                                       "'import', 'struct', 'enum', 'using', 'error' or 'event'"});
     CHECK(errors("}}} contract C {}") ==
-          strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', 'using', 'error' or 'event'"});
+          strings{"1:1: expected 'contract', 'interface', 'library', 'pragma', 'import', 'struct', 'enum', "
+                  "'using', 'error' or 'event'"});
 }
 
 TEST_CASE("parser: one mistake, one error") {
@@ -746,11 +762,12 @@ TEST_CASE("parser: one mistake, one error") {
           strings{"1:38: expected ')'", "1:49: expected ';'"});
     CHECK(errors("contract C { function f() public { if (x > 1 { return 1; } return 0; } }") ==
           strings{"1:46: expected ')'"});
-    // Function types.
-    CHECK(errors("contract C { function f() public { function (uint) internal returns (uint) g = f; } }") ==
-          strings{"1:36: function types are not supported"});
-    CHECK(errors("contract C { function (uint) external callback; uint x; }") ==
-          strings{"1:14: function types are not supported"});
+    // Function types (external ones are rejected by the semantic pass).
+    CHECK(members("function (uint, bytes memory) internal pure returns (uint) public g; uint x;") ==
+          "(var function(uint,bytes memory) internal pure returns(uint) public g) (var uint x)");
+    CHECK(members("function (uint) external callback;") == "(var function(uint) external callback)");
+    CHECK(errors("contract C { function (uint) internal returns (uint g; }") ==
+          strings{"1:53: expected ')'"});
     // Type names the semantic pass rejects are names here.
     CHECK(members("fixed price; ufixed64x10 b;") == "(var fixed price) (var ufixed64x10 b)");
 }
@@ -758,7 +775,8 @@ TEST_CASE("parser: one mistake, one error") {
 TEST_CASE("parser: imports, inheritance, interfaces, libraries, enums and using") {
     CHECK(tree("import \"x.sol\";\nimport \"./y.sol\" as Y;\nimport * as Z from \"z.sol\";\n"
                "import {A, B as C} from \"@p/q.sol\";") ==
-          "(import \"x.sol\") (import \"./y.sol\" as Y) (import \"z.sol\" * as Z) (import \"@p/q.sol\" A B as C)");
+          "(import \"x.sol\") (import \"./y.sol\" as Y) (import \"z.sol\" * as Z) (import \"@p/q.sol\" A B "
+          "as C)");
     CHECK(tree("interface I { function f() external; }\nlibrary L { }\nabstract contract A {}\n"
                "contract B is A, I { }\ncontract D is B(1, 2), A { }") ==
           "(interface I (function f () external ;)) (library L) (abstract contract A) (contract B is A, I) "
