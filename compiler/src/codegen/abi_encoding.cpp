@@ -68,6 +68,35 @@ void Gen::abi_encode_at(const Type* t) {
         op(Opcode::ADD);
         return;
     }
+    call_type_routine(TypeRoutine::Encode, t);
+}
+
+void Gen::call_type_routine(TypeRoutine kind, const Type* t) {
+    auto [it, fresh] = type_routines_.emplace(std::make_pair(kind, t), 0);
+    if (fresh) {
+        it->second = new_label();
+        pending_type_routines_.emplace_back(kind, t);
+    }
+    const int h = height_;
+    const size_t ret = new_label();
+    push_label(ret);
+    bury(2);  // [ret, a, b]
+    jump(it->second);
+    label(ret, h - 1);
+}
+
+void Gen::emit_type_routine(TypeRoutine kind, const Type* t) {
+    loc_ = {0, 0};
+    label(type_routines_.at({kind, t}), 3);  // [ret, a, b]
+    if (kind == TypeRoutine::Encode)
+        abi_encode_content(t);
+    else
+        decode_memory_content(t);
+    swap(1);  // [r, ret]
+    op(Opcode::JUMP);
+}
+
+void Gen::abi_encode_content(const Type* t) {
     if (t->is_byte_array()) {
         dup(2);
         op(Opcode::MLOAD);  // [p, pos, len]

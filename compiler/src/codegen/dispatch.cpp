@@ -100,11 +100,17 @@ void Gen::external_stub(const FunctionInfo& f, size_t stub) {
 }
 
 void Gen::emit_shared() {
-    while (!pending_.empty() || !pending_routines_.empty()) {
+    while (!pending_.empty() || !pending_routines_.empty() || !pending_type_routines_.empty()) {
         if (!pending_.empty()) {
             const FunctionInfo* f = pending_.front();
             pending_.erase(pending_.begin());
             subroutine(*f);
+            continue;
+        }
+        if (!pending_type_routines_.empty()) {
+            const auto [kind, t] = pending_type_routines_.front();
+            pending_type_routines_.erase(pending_type_routines_.begin());
+            emit_type_routine(kind, t);
             continue;
         }
         const Routine r = pending_routines_.front();

@@ -440,6 +440,15 @@ private:
     static uint64_t abi_head_size(const Type* t);               ///< bytes in the head of an encoding
     static uint64_t abi_content_head_size(const Type* t);  ///< head bytes of a struct's or T[k]'s own tuple
     void abi_encode_at(const Type* t);                     // [v, pos] -> [end]
+    void abi_encode_content(const Type* t);                ///< abi_encode_at's code for a reference type
+    /// Shared ABI code for one type, emitted once per code object and reached like an internal
+    /// function: [a, b] -> [r].
+    enum class TypeRoutine {
+        Encode,  ///< abi_encode_content: [v, pos] -> [end]
+        Decode,  ///< decode_memory_content: [pos, end] -> [v]
+    };
+    void call_type_routine(TypeRoutine kind, const Type* t);
+    void emit_type_routine(TypeRoutine kind, const Type* t);
 
     // ---- expressions, one member per kind (expressions.cpp) ---------------------------------
     void expr_state_var(const Expr& e);         ///< StateVar
@@ -490,6 +499,7 @@ private:
     void decode_memory_member(const Type* t, uint64_t off);
     /// [pos, end] -> [v]: the value whose encoding starts at memory `pos`.
     void decode_memory_at(const Type* t);
+    void decode_memory_content(const Type* t);  ///< decode_memory_at's code for a reference type
     /// [size] -> [ptr]: fresh memory, Panic(0x41) past 2^64 (solc's allocate_memory).
     void allocate_checked();
     /// [] -> [a bytes pointer to a copy of the return data] (the zero slot when there is none).
@@ -522,6 +532,8 @@ private:
     std::map<Routine, size_t> routines_;
     std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;
+    std::map<std::pair<TypeRoutine, const Type*>, size_t> type_routines_;
+    std::vector<std::pair<TypeRoutine, const Type*>> pending_type_routines_;
     /// Set by a try statement for its call: where the next external call or creation jumps when
     /// it fails (instead of reverting), and the stack height there.
     std::optional<size_t> try_failure_;

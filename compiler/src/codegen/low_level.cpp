@@ -89,14 +89,18 @@ void Gen::decode_memory_member(const Type* t, uint64_t off) {
 }
 
 void Gen::decode_memory_at(const Type* t) {
-    // [pos, end] -> [v]: solc's abi_decode_<t>_fromMemory(offset, end).
-    const size_t bad = revert_label();
+    // [pos, end] -> [v]: solc's abi_decode_<t>_fromMemory(offset, end); shared code for reference types.
     if (t->is_value()) {
         pop();
         op(Opcode::MLOAD);
         validate(t);
         return;
     }
+    call_type_routine(TypeRoutine::Decode, t);
+}
+
+void Gen::decode_memory_content(const Type* t) {
+    const size_t bad = revert_label();
     if (t->kind == Type::Kind::Struct) {
         const auto& members = t->struct_info->members;
         push(abi_content_head_size(t));

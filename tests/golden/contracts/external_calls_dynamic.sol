@@ -172,6 +172,27 @@ contract Caller {
         return (m, f, h);
     }
 
+    function tryMake(string memory l, uint256[] memory xs) external returns (string memory, uint256) {
+        try new Target(l, xs) returns (Target t) {
+            return (t.label(), t.total());
+        } catch {
+            return ("failed", 0);
+        }
+    }
+
+    function selfJoin(string[] memory parts) external view returns (string memory, uint256) {
+        (Named memory n, uint256 k) = this.wrap(parts, storedValues);
+        return (n.name, k + n.values.length);
+    }
+
+    function wrap(string[] memory parts, uint256[] memory values) external pure returns (Named memory, uint256) {
+        Named memory n;
+        n.name = parts.length == 0 ? "" : parts[parts.length - 1];
+        n.values = values;
+        n.p.x = 1;
+        return (n, parts.length);
+    }
+
     function badOffset() external view returns (string memory) {
         return Misread(address(target)).one();
     }
@@ -211,6 +232,8 @@ contract Caller {
 // tryEcho(string,bool): "ok", false -> "ok", true
 // tryEcho(string,bool): "no", true -> "no", false
 // decodeNamed((string,uint256[],(uint256,int64))): ["q",[8,9],[2,-1]] -> ["q",[8,9],[2,-1]], [2,3], [[],[8,9]]
+// tryMake(string,uint256[]): "again", [1,2] -> "again", 3
+// selfJoin(string[]): ["x","last"] -> "last", 4
 // badOffset() -> REVERT
 // badLength(uint256): 3 -> REVERT
 // badLength(uint256): 0 -> ""
