@@ -1,7 +1,8 @@
 // tests/golden/contracts/external_calls_dynamic.sol - external calls with parameters and returns of any ABI
 // type: the deployed Caller creates a Target with `new Target(string, uint256[])` and calls it with
 // strings, bytes, dynamic, fixed and nested arrays and structs (from memory and from storage), through
-// `try` too; abi.decode of structs and static and nested arrays; and solc's checks of the return data
+// `try` too (on `new` as well); abi.decode of structs and static and nested arrays; abi.encode and
+// abi.encodeCall of storage structs and arrays; and solc's checks of the return data
 // (declared here through interfaces whose functions share the Target's selectors but not its return
 // types): too short, dirty values, offsets and lengths past the end revert with empty data, lengths
 // that cannot be allocated panic with 0x41, a call to an account without code reverts.
@@ -193,6 +194,10 @@ contract Caller {
         return (n, parts.length);
     }
 
+    function encodeStored() external view returns (bytes memory, bytes memory) {
+        return (abi.encode(storedNamed, storedValues), abi.encodeCall(Target.named, (storedNamed)));
+    }
+
     function badOffset() external view returns (string memory) {
         return Misread(address(target)).one();
     }
@@ -234,6 +239,7 @@ contract Caller {
 // decodeNamed((string,uint256[],(uint256,int64))): ["q",[8,9],[2,-1]] -> ["q",[8,9],[2,-1]], [2,3], [[],[8,9]]
 // tryMake(string,uint256[]): "again", [1,2] -> "again", 3
 // selfJoin(string[]): ["x","last"] -> "last", 4
+// encodeStored() -> 0x00000000000000000000000000000000000000000000000000000000000000400000000000000000000000000000000000000000000000000000000000000140000000000000000000000000000000000000000000000000000000000000008000000000000000000000000000000000000000000000000000000000000000c00000000000000000000000000000000000000000000000000000000000000009fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7000000000000000000000000000000000000000000000000000000000000000673746f726564000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010000000000000000000000000000000000000000000000000000000000000003000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000070000000000000000000000000000000000000000000000000000000000000008, 0x0e0e9fbd0000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000008000000000000000000000000000000000000000000000000000000000000000c00000000000000000000000000000000000000000000000000000000000000009fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7000000000000000000000000000000000000000000000000000000000000000673746f726564000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000010000000000000000000000000000000000000000000000000000000000000003
 // badOffset() -> REVERT
 // badLength(uint256): 3 -> REVERT
 // badLength(uint256): 0 -> ""
