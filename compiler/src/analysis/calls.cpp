@@ -194,22 +194,12 @@ Item external_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
         cx.error(callee.loc, "cannot call function via contract type name");
         return invalid(where);
     }
-    for (auto* p : f.params)
-        if (!p->type->is_value()) {
-            cx.error(where,
-                     "external calls with parameters of type '" + p->type->name() + "' are not supported");
-            return invalid(where);
-        }
-    for (auto* r : f.returns)
-        if (!r->type->is_value()) {
-            cx.error(where, "external calls returning '" + r->type->name() + "' are not supported");
-            return invalid(where);
-        }
     auto e = std::make_unique<Expr>();
     e->kind = Expr::Kind::ExternalCall;
     e->function = &f;
     e->loc = where;
     e->type = returns_type(cx, f);
+    if (f.returns.size() == 1 && f.returns[0]->type->is_reference()) e->location = DataLocation::Memory;
     for (const auto& [name, opt] : c.options) {
         if (name != "value") {
             cx.error(where, "call option '" + name + "' is not supported");
@@ -228,7 +218,8 @@ Item external_call(Context& cx, Item& callee, const ast::call_postfix& c, Locati
     const auto names = param_names(f);
     auto args = call_arguments(cx, bare, params_of(f), "function call", where, &names);
     if (args.size() != f.params.size()) return invalid(where);
-    for (auto& a : args) e->args.push_back(std::move(a));
+    for (auto& a : args)
+        e->args.push_back(to_memory(std::move(a)));  // storage values are encoded from copies
     return value_item(where, std::move(e));
 }
 
@@ -386,7 +377,8 @@ Item global_call(Context& cx, Item& callee, const ast::call_postfix& c, Location
     return invalid(where);
 }
 
-/// One argument of abi.encode*: a value type or a memory `string`/`bytes`/array (mobile type).
+/// One argument of abi.encode*: a value type or a memory `string`/`bytes` (mobile type), or for the
+/// standard encoding a value of any type but mappings (storage values copied to memory).
 ExprPtr abi_argument(Context& cx, const ast::expression& a, const std::string& fn, bool packed) {
     auto v = expression(cx, a);
     if (!v) return nullptr;
@@ -397,8 +389,9 @@ ExprPtr abi_argument(Context& cx, const ast::expression& a, const std::string& f
     }
     v = mobile(cx, std::move(v));
     if (!v) return nullptr;
-    if (v->type->is_byte_array()) v = to_memory(std::move(v));
-    if (!v->type->is_value() && !(v->type->is_byte_array() && v->location == DataLocation::Memory)) {
+    if (v->type->is_byte_array() || !packed) v = to_memory(std::move(v));
+    const bool encodable = v->type->is_byte_array() || (!packed && v->type->kind != Type::Kind::Mapping);
+    if (!v->type->is_value() && !(encodable && v->location == DataLocation::Memory)) {
         cx.error(v->loc, "abi." + fn + " of type '" + v->type->name() + "' is not supported");
         return nullptr;
     }
@@ -435,14 +428,16 @@ const Type* type_expression(Context& cx, const ast::expression& e) {
         if (const auto* p = boost::get<x3::forward_ast<ast::postfix_expression>>(&e.chain.first.get()))
             pf = &p->get();
     size_t dims = 0;
+    std::vector<const ast::index_postfix*> indices;
     if (pf && !pf->ops.empty()) {
         for (const auto& o : pf->ops) {
             const auto* ix = boost::get<ast::index_postfix>(&o.get());
-            if (!ix || ix->index) {
+            if (!ix) {
                 dims = 0;
                 pf = nullptr;
                 break;
             }
+            indices.push_back(ix);
             ++dims;
         }
     }
@@ -461,7 +456,21 @@ const Type* type_expression(Context& cx, const ast::expression& e) {
         return nullptr;
     }
     const Type* t = base.type;
-    for (size_t i = 0; i < dims; ++i) t = cx.types.array(t, std::nullopt);
+    for (size_t i = 0; i < dims; ++i) {
+        std::optional<uint64_t> length;
+        if (indices[i]->index) {
+            // `T[k]`: k a literal (or constant) length.
+            auto k = expression(cx, indices[i]->index->get());
+            if (!k) return nullptr;
+            const auto v = literal_value(*k);
+            if (!v || *v <= 0 || *v >= 1000000000) {
+                cx.error(k->loc, "array length must be a positive decimal number below 10^9");
+                return nullptr;
+            }
+            length = static_cast<uint64_t>(*v);
+        }
+        t = cx.types.array(t, length);
+    }
     return t;
 }
 
@@ -484,9 +493,7 @@ Item abi_decode(Context& cx, const ast::call_postfix& c, Location where) {
     for (const auto* comp : comps) {
         const Type* t = type_expression(cx, *comp);
         if (!t) return invalid(where);
-        const bool supported = t->is_value() || t->is_byte_array() ||
-                               (t->kind == Type::Kind::Array && !t->length && t->element->is_value());
-        if (!supported) {
+        if (t->kind == Type::Kind::Mapping) {
             cx.error(cx.at(*comp), "abi.decode of type '" + t->name() + "' is not supported");
             return invalid(where);
         }
@@ -536,18 +543,9 @@ Item abi_encode_call(Context& cx, const ast::call_postfix& c, Location where) {
     e->loc = where;
     e->args.push_back(constant(cx, cpp_int(f.selector) << 224, cx.types.fixed_bytes(4), where));
     for (size_t i = 0; i < comps.size(); ++i) {
-        const Type* p = f.params[i]->type;
-        if (!p->is_value() && !p->is_byte_array()) {
-            cx.error(where, "abi.encodeCall with parameters of type '" + p->name() + "' is not supported");
-            return invalid(where);
-        }
-        auto v = expected_value(cx, *comps[i], p);
+        auto v = expected_value(cx, *comps[i], f.params[i]->type);
         if (!v) return invalid(where);
-        if (v->type->is_reference() && v->location != DataLocation::Memory) {
-            cx.error(v->loc, "abi.encodeCall of a storage value is not supported");
-            return invalid(where);
-        }
-        e->args.push_back(std::move(v));
+        e->args.push_back(to_memory(std::move(v)));
     }
     return value_item(where, std::move(e));
 }
@@ -747,14 +745,7 @@ Item new_contract(Context& cx, Item& callee, const ast::call_postfix& c, Locatio
     std::vector<const Type*> params;
     const FunctionInfo* ctor = target->constructor;
     if (ctor)
-        for (auto* p : ctor->params) {
-            if (!p->type->is_value()) {
-                cx.error(where, "creating contracts whose constructor takes '" + p->type->name() +
-                                    "' is not supported");
-                return invalid(where);
-            }
-            params.push_back(p->type);
-        }
+        for (auto* p : ctor->params) params.push_back(p->type);
     for (const auto& [name, opt] : c.options) {
         if (name != "value") {
             cx.error(where, "call option '" + name + "' is not supported");
@@ -774,6 +765,7 @@ Item new_contract(Context& cx, Item& callee, const ast::call_postfix& c, Locatio
     if (ctor) names = param_names(*ctor);
     e->args = call_arguments(cx, bare, params, "constructor of " + target->name, where, &names);
     if (e->args.size() != params.size()) return invalid(where);
+    for (auto& a : e->args) a = to_memory(std::move(a));
     return value_item(where, std::move(e));
 }
 

@@ -323,8 +323,7 @@ void declare_function(Context& cx, const ast::function_definition& def, Contract
     if (external && decoded) {
         auto check = [&](const VarInfo* v, bool is_param) {
             const Type* t = v->type;
-            bool ok = t->kind != Type::Kind::Mapping;  // arrays and structs are ABI tuples and arrays
-            if (f->kind == FunctionInfo::Kind::Constructor) ok = t->is_value();
+            const bool ok = t->kind != Type::Kind::Mapping;  // arrays and structs are ABI tuples and arrays
             if (!ok)
                 cx.error(v->declared_at,
                          std::string(is_param ? "parameter" : "return value") + " of type '" + t->name() +

@@ -68,6 +68,35 @@ void Gen::abi_encode_at(const Type* t) {
         op(Opcode::ADD);
         return;
     }
+    call_type_routine(TypeRoutine::Encode, t);
+}
+
+void Gen::call_type_routine(TypeRoutine kind, const Type* t) {
+    auto [it, fresh] = type_routines_.emplace(std::make_pair(kind, t), 0);
+    if (fresh) {
+        it->second = new_label();
+        pending_type_routines_.emplace_back(kind, t);
+    }
+    const int h = height_;
+    const size_t ret = new_label();
+    push_label(ret);
+    bury(2);  // [ret, a, b]
+    jump(it->second);
+    label(ret, h - 1);
+}
+
+void Gen::emit_type_routine(TypeRoutine kind, const Type* t) {
+    loc_ = {0, 0};
+    label(type_routines_.at({kind, t}), 3);  // [ret, a, b]
+    if (kind == TypeRoutine::Encode)
+        abi_encode_content(t);
+    else
+        decode_memory_content(t);
+    swap(1);  // [r, ret]
+    op(Opcode::JUMP);
+}
+
+void Gen::abi_encode_content(const Type* t) {
     if (t->is_byte_array()) {
         dup(2);
         op(Opcode::MLOAD);  // [p, pos, len]
@@ -321,40 +350,47 @@ void Gen::revert_with_message(const Expr& message) {
 }
 
 void Gen::external_call(const Expr& e) {
+    // As solc's legacy code generator: the address, the value option, the arguments; the selector
+    // and the ABI-encoded arguments at the free memory pointer; the return data copied there (when
+    // its size is not static) and decoded from memory, the free pointer moved past it.
     const FunctionInfo& f = *e.function;
     const auto try_failure = std::exchange(try_failure_, std::nullopt);
     const int h0 = height_;
-    const int n = static_cast<int>(f.params.size());
-    const int m = static_cast<int>(f.returns.size());
-    for (const auto& a : e.args) expr(*a);  // [addr, a1..an]
+    expr(*e.args[0]);  // [addr]
     const bool has_value = e.args_value != nullptr;
-    if (has_value) expr(*e.args_value);  // [addr, a.., value]
-    const int base_items = 1 + n + (has_value ? 1 : 0);
-    push(free_pointer);
-    op(Opcode::MLOAD);  // [.., base]
-    push(uint256{f.selector} << uint256{224});
-    dup(2);
-    op(Opcode::MSTORE);
-    for (int i = 0; i < n; ++i) {
-        dup(base_items - i - (has_value ? 1 : 0));  // a_{i+1}
-        dup(2);
-        push(4 + 32 * static_cast<uint64_t>(i));
-        op(Opcode::ADD);
-        op(Opcode::MSTORE);
+    int value_index = -1;
+    if (has_value) {
+        expr(*e.args_value);
+        value_index = height_ - 1;
     }
-    // The target must hold code.
-    dup(base_items + 1);
-    op(Opcode::EXTCODESIZE);
-    op(Opcode::ISZERO);
-    jumpi(revert_label());
+    for (size_t i = 1; i < e.args.size(); ++i) expr(*e.args[i]);  // [addr, value?, a..]
+    std::vector<const Type*> params, returns;
+    for (const auto* p : f.params) params.push_back(p->type);
+    for (const auto* r : f.returns) returns.push_back(r->type);
+    encode_with_selector(f.selector, params);  // [addr, value?, start, end]
+    if (returns.empty()) {
+        // The target must hold code (with return data expected, the decoder reverts on none).
+        dup(height_ - h0);
+        op(Opcode::EXTCODESIZE);
+        op(Opcode::ISZERO);
+        jumpi(revert_label());
+    }
+    bool dynamic_returns = false;
+    uint64_t return_size = 0;
+    for (const Type* t : returns) {
+        dynamic_returns = dynamic_returns || t->abi_dynamic();
+        return_size += abi_head_size(t);
+    }
     const bool is_static = f.mutability == Mutability::View || f.mutability == Mutability::Pure;
-    push(32 * static_cast<uint64_t>(m));
-    dup(2);
-    push(4 + 32 * static_cast<uint64_t>(n));
+    push(dynamic_returns ? 0 : return_size);
+    dup(3);  // out: the input's place
     dup(4);
+    dup(4);
+    op(Opcode::SUB);  // in: end - start
+    dup(5);           // in: start
     if (!is_static) {
         if (has_value)
-            dup(6);
+            dup(height_ - value_index);
         else
             push(uint64_t{0});
     }
@@ -364,63 +400,76 @@ void Gen::external_call(const Expr& e) {
     op(Opcode::ISZERO);
     if (try_failure) try_failure_height_ = height_ - 1;
     jumpi(try_failure ? *try_failure : bubble_label());
-    if (m > 0) {
-        push(32 * static_cast<uint64_t>(m));
-        op(Opcode::RETURNDATASIZE);
-        op(Opcode::LT);
-        jumpi(revert_label());
-    }
-    for (int j = 0; j < m; ++j) {
-        dup(1 + j);
-        if (j) {
-            push(32 * static_cast<uint64_t>(j));
-            op(Opcode::ADD);
+    if (!returns.empty()) {
+        push(free_pointer);
+        op(Opcode::MLOAD);  // [.., start, end, rstart]
+        if (dynamic_returns) {
+            op(Opcode::RETURNDATASIZE);
+            push(uint64_t{0});
+            dup(3);
+            op(Opcode::RETURNDATACOPY);
         }
-        op(Opcode::MLOAD);
-        validate(f.returns[static_cast<size_t>(j)]->type);
+        op(Opcode::RETURNDATASIZE);
+        dup(1);
+        push(31);
+        op(Opcode::ADD);
+        push(~uint256{31});
+        op(Opcode::AND);
+        dup(3);
+        op(Opcode::ADD);
+        push(free_pointer);
+        op(Opcode::MSTORE);
+        dup(2);
+        op(Opcode::ADD);               // [.., rstart, rend]
+        decode_memory_tuple(returns);  // [.., v..]
     }
+    const int total = height_ - h0;
+    const int m = static_cast<int>(returns.size());
     std::vector<int> keep;
-    const int total = base_items + 1 + m;
-    for (int j = 0; j < m; ++j) keep.push_back(base_items + 1 + j);
+    for (int j = 0; j < m; ++j) keep.push_back(total - m + j);
     reshape(total, keep);
 }
 
 void Gen::create(const Expr& e) {
+    // As solc's legacy code generator: the value option, the arguments; the init code at the free
+    // memory pointer followed by the ABI-encoded arguments.
     const auto try_failure = std::exchange(try_failure_, std::nullopt);
-    const int n = static_cast<int>(e.args.size());
-    for (const auto& a : e.args) expr(*a);
+    const int h0 = height_;
     const bool has_value = e.args_value != nullptr;
     if (has_value) expr(*e.args_value);
+    for (const auto& a : e.args) expr(*a);  // [value?, a..]
+    std::vector<const Type*> params;
+    for (const auto& a : e.args) params.push_back(a->type);
+    if (e.contract->constructor) {
+        params.clear();
+        for (const auto* p : e.contract->constructor->params) params.push_back(p->type);
+    }
     const size_t blob = data_blob(e.contract);
     push(free_pointer);
-    op(Opcode::MLOAD);  // [a.., value?, base]
+    op(Opcode::MLOAD);  // [value?, a.., base]
     push_special(AsmItem::Kind::PushDataSize, blob);
     push_special(AsmItem::Kind::PushData, blob);
     dup(3);
     op(Opcode::CODECOPY);
-    for (int i = 0; i < n; ++i) {
-        dup(n - i + (has_value ? 1 : 0) + 1);
-        dup(2);
-        push_special(AsmItem::Kind::PushDataSize, blob);
-        op(Opcode::ADD);
-        push(32 * static_cast<uint64_t>(i));
-        op(Opcode::ADD);
-        op(Opcode::MSTORE);
-    }
-    push(32 * static_cast<uint64_t>(n));
     push_special(AsmItem::Kind::PushDataSize, blob);
-    op(Opcode::ADD);
-    dup(2);
+    op(Opcode::ADD);            // [value?, a.., pos]
+    abi_encode(params, false);  // [value?, pos, end]
+    swap(1);
+    push_special(AsmItem::Kind::PushDataSize, blob);
+    swap(1);
+    op(Opcode::SUB);  // [value?, end, base]
+    swap(1);
+    to_offset_size();  // [value?, size, base]
     if (has_value)
-        dup(4);
+        dup(3);
     else
         push(uint64_t{0});
-    op(Opcode::CREATE);  // [a.., value?, base, addr]
+    op(Opcode::CREATE);  // [value?, addr]
     dup(1);
     op(Opcode::ISZERO);
     if (try_failure) try_failure_height_ = height_ - 1;
     jumpi(try_failure ? *try_failure : bubble_label());
-    const int total = n + (has_value ? 1 : 0) + 2;
+    const int total = height_ - h0;
     reshape(total, {total - 1});
 }
 

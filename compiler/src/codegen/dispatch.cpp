@@ -100,11 +100,17 @@ void Gen::external_stub(const FunctionInfo& f, size_t stub) {
 }
 
 void Gen::emit_shared() {
-    while (!pending_.empty() || !pending_routines_.empty()) {
+    while (!pending_.empty() || !pending_routines_.empty() || !pending_type_routines_.empty()) {
         if (!pending_.empty()) {
             const FunctionInfo* f = pending_.front();
             pending_.erase(pending_.begin());
             subroutine(*f);
+            continue;
+        }
+        if (!pending_type_routines_.empty()) {
+            const auto [kind, t] = pending_type_routines_.front();
+            pending_type_routines_.erase(pending_type_routines_.begin());
+            emit_type_routine(kind, t);
             continue;
         }
         const Routine r = pending_routines_.front();
@@ -246,31 +252,24 @@ void Gen::init(const vm::bytes& runtime_code, const std::vector<std::vector<size
     }
     positions_.clear();
     if (ctor && !ctor->params.empty()) {
-        // Constructor arguments follow the program: copy them to memory and decode.
-        const uint64_t n = ctor->params.size();
+        // Constructor arguments follow the program: copy them to memory and decode them from there.
+        std::vector<const Type*> types;
+        for (const auto* p : ctor->params) types.push_back(p->type);
         push_special(AsmItem::Kind::PushProgramSize, 0);
         op(Opcode::CODESIZE);
         op(Opcode::SUB);  // [len]
-        dup(1);
-        push(32 * n);
-        op(Opcode::GT);
-        jumpi(revert_label());
         dup(1);
         allocate_dynamic();  // [len, base]
         dup(2);
         push_special(AsmItem::Kind::PushProgramSize, 0);
         dup(3);
         op(Opcode::CODECOPY);
-        for (uint64_t i = 0; i < n; ++i) {
-            dup(1 + static_cast<int>(i));
-            if (i) {
-                push(32 * i);
-                op(Opcode::ADD);
-            }
-            op(Opcode::MLOAD);
-            validate(ctor->params[i]->type);
-            positions_[ctor->params[i]] = height_ - 1;
-        }
+        swap(1);
+        dup(2);
+        op(Opcode::ADD);  // [base, end]
+        decode_memory_tuple(types);
+        const int n = static_cast<int>(types.size());
+        for (int i = 0; i < n; ++i) positions_[ctor->params[static_cast<size_t>(i)]] = height_ - n + i;
     }
     // State variable initialisers, in declaration order.
     for (const auto& [var, value] : contract_.initializers) {

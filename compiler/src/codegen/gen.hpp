@@ -444,8 +444,16 @@ private:
     void decode_content(const Type* t);                         // [pos] -> [ptr]
     static uint64_t abi_head_size(const Type* t);               ///< bytes in the head of an encoding
     static uint64_t abi_content_head_size(const Type* t);  ///< head bytes of a struct's or T[k]'s own tuple
-    void abi_encode_at(const Type* t);                          // [v, pos] -> [end]
-    void decode_memory_argument(const Type* t, uint64_t head_offset, int base_depth);
+    void abi_encode_at(const Type* t);                     // [v, pos] -> [end]
+    void abi_encode_content(const Type* t);                ///< abi_encode_at's code for a reference type
+    /// Shared ABI code for one type, emitted once per code object and reached like an internal
+    /// function: [a, b] -> [r].
+    enum class TypeRoutine {
+        Encode,  ///< abi_encode_content: [v, pos] -> [end]
+        Decode,  ///< decode_memory_content: [pos, end] -> [v]
+    };
+    void call_type_routine(TypeRoutine kind, const Type* t);
+    void emit_type_routine(TypeRoutine kind, const Type* t);
 
     // ---- expressions, one member per kind (expressions.cpp) ---------------------------------
     void expr_state_var(const Expr& e);         ///< StateVar
@@ -488,8 +496,17 @@ private:
     void expr_transfer_send(const Expr& e);   ///< Transfer, Send
     void expr_creation_code(const Expr& e);   ///< CreationCode (also runtimeCode)
     void stmt_try(const Stmt& s);             ///< Try (and its Catch clauses)
-    /// [pos] -> [value]: a value decoded from memory (see low_level.cpp).
-    void decode_memory_value(const Type* t, int start_index, int end_index);
+    /// [start, end] -> [v1..vn]: the tuple of `types` ABI-decoded from memory [start, end) into fresh
+    /// memory, as solc's decoder from memory: malformed data reverts with empty data, impossible
+    /// lengths panic with 0x41.
+    void decode_memory_tuple(const std::vector<const Type*>& types);
+    /// [base, end] -> [v]: a member of a tuple or struct at `base` whose head is at base + `off`.
+    void decode_memory_member(const Type* t, uint64_t off);
+    /// [pos, end] -> [v]: the value whose encoding starts at memory `pos`.
+    void decode_memory_at(const Type* t);
+    void decode_memory_content(const Type* t);  ///< decode_memory_at's code for a reference type
+    /// [size] -> [ptr]: fresh memory, Panic(0x41) past 2^64 (solc's allocate_memory).
+    void allocate_checked();
     /// [] -> [a bytes pointer to a copy of the return data] (the zero slot when there is none).
     void return_data_to_memory();
     /// [] -> [the Error(string) message of the return data as a memory string, or 0].
@@ -521,6 +538,8 @@ private:
     std::map<Routine, size_t> routines_;
     std::map<unsigned, size_t> exp_routines_;  ///< checked unsigned exponentiation, by width: its label
     std::vector<Routine> pending_routines_;
+    std::map<std::pair<TypeRoutine, const Type*>, size_t> type_routines_;
+    std::vector<std::pair<TypeRoutine, const Type*>> pending_type_routines_;
     /// Set by a try statement for its call: where the next external call or creation jumps when
     /// it fails (instead of reverting), and the stack height there.
     std::optional<size_t> try_failure_;

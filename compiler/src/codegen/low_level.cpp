@@ -10,53 +10,18 @@ namespace {
 const uint256 max_u64{0xffffffffffffffffULL};
 }  // namespace
 
-/// [pos] -> [value]: the value of type `t` whose head word is at memory `pos` of an encoding that
-/// starts at the stack item `start_index` and ends at `end_index` (indices from the stack's bottom).
-void Gen::decode_memory_value(const Type* t, int start_index, int end_index) {
-    auto dup_at = [&](int index) { dup(height_ - index); };
-    op(Opcode::MLOAD);
-    if (t->is_value()) {
-        validate(t);
-        return;
-    }
-    // A dynamic value: the offset from the start, then the length word and the data.
-    dup(1);
-    push(max_u64);
-    op(Opcode::LT);
-    jumpi(revert_label());
-    dup_at(start_index);
-    op(Opcode::ADD);  // [p]
-    dup_at(end_index);
-    dup(2);
+void Gen::allocate_checked() {
+    // [size] -> [ptr]: solc's allocate_memory: the size rounded up to words, Panic(0x41) when the
+    // new free pointer passes 2^64 or wraps.
     push(31);
     op(Opcode::ADD);
-    op(Opcode::SLT);
-    op(Opcode::ISZERO);
-    jumpi(revert_label());
-    dup(1);
-    op(Opcode::MLOAD);  // [p, len]
-    dup(1);
-    push(max_u64);
-    op(Opcode::LT);
-    jumpi(panic_label(0x41));
-    const bool is_array = t->kind == Type::Kind::Array;
-    dup(1);
-    if (is_array) {
-        push(32);
-        op(Opcode::MUL);
-    } else {
-        push(31);
-        op(Opcode::ADD);
-        push(~uint256{31});
-        op(Opcode::AND);
-    }
-    push(32);
-    op(Opcode::ADD);  // [p, len, size]
+    push(~uint256{31});
+    op(Opcode::AND);
     push(free_pointer);
-    op(Opcode::MLOAD);
+    op(Opcode::MLOAD);  // [size, ptr]
     swap(1);
     dup(2);
-    op(Opcode::ADD);  // [p, len, mp, new_free]
+    op(Opcode::ADD);  // [ptr, new]
     dup(1);
     push(max_u64);
     op(Opcode::LT);
@@ -66,75 +31,232 @@ void Gen::decode_memory_value(const Type* t, int start_index, int end_index) {
     op(Opcode::OR);
     jumpi(panic_label(0x41));
     push(free_pointer);
-    op(Opcode::MSTORE);  // [p, len, mp]
-    dup(2);
-    dup(2);
-    op(Opcode::MSTORE);  // the length
-    if (!is_array) {
-        dup_at(end_index);
-        dup(3);
-        dup(5);
-        op(Opcode::ADD);
-        push(32);
-        op(Opcode::ADD);
-        op(Opcode::GT);
-        jumpi(revert_label());
-        dup(1);
-        push(32);
-        op(Opcode::ADD);
-        dup(4);
-        push(32);
-        op(Opcode::ADD);
-        dup(4);
-        copy_memory();  // [p, len, mp]
-        push(uint64_t{0});
-        dup(3);
-        dup(3);
-        push(32);
-        op(Opcode::ADD);
-        op(Opcode::ADD);
-        op(Opcode::MSTORE);  // zero the word after the data
-    } else {
-        dup(3);
-        push(32);
-        op(Opcode::ADD);  // [p, len, mp, src]
-        dup(1);
-        dup(4);
-        push(32);
-        op(Opcode::MUL);
-        op(Opcode::ADD);  // [p, len, mp, src, src_end]
-        dup_at(end_index);
+    op(Opcode::MSTORE);
+}
+
+void Gen::decode_memory_tuple(const std::vector<const Type*>& types) {
+    // solc's abi_decode_tuple_..._fromMemory(headStart, dataEnd).
+    uint64_t head = 0;
+    for (const Type* t : types) head += abi_head_size(t);
+    push(head);
+    dup(3);
+    dup(3);
+    op(Opcode::SUB);
+    op(Opcode::SLT);
+    jumpi(revert_label());
+    uint64_t off = 0;
+    const int n = static_cast<int>(types.size());
+    for (int i = 0; i < n; ++i) {
+        dup(i + 2);
+        dup(i + 2);  // [start, end, v.., start, end]
+        decode_memory_member(types[static_cast<size_t>(i)], off);
+        off += abi_head_size(types[static_cast<size_t>(i)]);
+    }
+    std::vector<int> keep;
+    for (int i = 0; i < n; ++i) keep.push_back(2 + i);
+    reshape(n + 2, keep);
+}
+
+void Gen::decode_memory_member(const Type* t, uint64_t off) {
+    // [base, end] -> [v]: the member whose head is at base + off; a dynamic one's head is its
+    // offset from base.
+    if (t->abi_dynamic()) {
         dup(2);
-        op(Opcode::GT);
-        jumpi(revert_label());
-        dup(3);
-        push(32);
-        op(Opcode::ADD);  // [p, len, mp, src, src_end, dst]
-        const size_t loop = new_label(), done = new_label();
-        const int h = height_;
-        label(loop, h);
-        dup(2);
-        dup(4);
+        if (off) {
+            push(off);
+            op(Opcode::ADD);
+        }
+        op(Opcode::MLOAD);  // [base, end, offset]
+        dup(1);
+        push(max_u64);
         op(Opcode::LT);
-        op(Opcode::ISZERO);
-        jumpi(done);
+        jumpi(revert_label());
         dup(3);
+        op(Opcode::ADD);
+        swap(1);  // [base, pos, end]
+        decode_memory_at(t);
+        swap(1);
+        pop();
+        return;
+    }
+    if (off) {
+        swap(1);
+        push(off);
+        op(Opcode::ADD);
+        swap(1);
+    }
+    decode_memory_at(t);
+}
+
+void Gen::decode_memory_at(const Type* t) {
+    // [pos, end] -> [v]: solc's abi_decode_<t>_fromMemory(offset, end); shared code for reference types.
+    if (t->is_value()) {
+        pop();
         op(Opcode::MLOAD);
-        validate(t->element);
+        validate(t);
+        return;
+    }
+    call_type_routine(TypeRoutine::Decode, t);
+}
+
+void Gen::decode_memory_content(const Type* t) {
+    const size_t bad = revert_label();
+    if (t->kind == Type::Kind::Struct) {
+        const auto& members = t->struct_info->members;
+        push(abi_content_head_size(t));
+        dup(3);
+        dup(3);
+        op(Opcode::SUB);
+        op(Opcode::SLT);
+        jumpi(bad);
+        allocate(32 * members.size());  // [pos, end, ptr]
+        uint64_t off = 0;
+        for (size_t j = 0; j < members.size(); ++j) {
+            dup(3);
+            dup(3);
+            decode_memory_member(members[j].type, off);
+            dup(2);
+            if (j) {
+                push(32 * j);
+                op(Opcode::ADD);
+            }
+            op(Opcode::MSTORE);
+            off += abi_head_size(members[j].type);
+        }
+        swap(2);
+        pop(2);
+        return;
+    }
+    // Arrays, strings and bytes: the encoding must leave room for a word at pos.
+    dup(1);
+    dup(3);
+    push(31);
+    op(Opcode::ADD);
+    op(Opcode::SLT);
+    op(Opcode::ISZERO);
+    jumpi(bad);
+    if (t->is_byte_array()) {
+        dup(2);
+        op(Opcode::MLOAD);  // [pos, end, len]
+        dup(1);
+        push(max_u64);
+        op(Opcode::LT);
+        jumpi(panic_label(0x41));
+        dup(1);
+        push(31);
+        op(Opcode::ADD);
+        push(~uint256{31});
+        op(Opcode::AND);
+        push(32);
+        op(Opcode::ADD);
+        allocate_checked();  // [pos, end, len, ptr]
+        dup(2);
         dup(2);
         op(Opcode::MSTORE);
+        dup(3);
+        dup(3);
+        dup(6);
+        op(Opcode::ADD);
         push(32);
         op(Opcode::ADD);
-        swap(2);
+        op(Opcode::GT);  // pos + 32 + len > end
+        jumpi(bad);
+        dup(1);
         push(32);
         op(Opcode::ADD);
-        swap(2);
-        jump(loop);
-        label(done, h);
+        dup(5);
+        push(32);
+        op(Opcode::ADD);
+        dup(4);
+        copy_memory();
+        push(uint64_t{0});
+        dup(2);
+        dup(4);
+        op(Opcode::ADD);
+        push(32);
+        op(Opcode::ADD);
+        op(Opcode::MSTORE);  // zero the word after the data
+        swap(3);
         pop(3);
+        return;
     }
-    swap(2);
-    pop(2);  // [mp]
+    const Type* el = t->element;
+    const uint64_t stride = abi_head_size(el);
+    const bool dynamic = !t->length;
+    if (dynamic) {
+        dup(2);
+        op(Opcode::MLOAD);  // [pos, end, len]
+        swap(2);
+        push(32);
+        op(Opcode::ADD);
+        swap(2);  // [src0, end, len]
+        dup(1);
+        push(max_u64);
+        op(Opcode::LT);
+        jumpi(panic_label(0x41));
+        dup(1);
+        push(32);
+        op(Opcode::MUL);
+        push(32);
+        op(Opcode::ADD);
+    } else {
+        push(*t->length);
+        push(32 * *t->length);
+    }
+    allocate_checked();  // [src0, end, len, ptr]
+    if (dynamic) {
+        dup(2);
+        dup(2);
+        op(Opcode::MSTORE);
+    }
+    dup(2);
+    push(stride);
+    op(Opcode::MUL);
+    dup(5);
+    op(Opcode::ADD);  // [src0, end, len, ptr, src_end]
+    dup(1);
+    dup(5);
+    op(Opcode::LT);
+    jumpi(bad);
+    dup(2);
+    if (dynamic) {
+        push(32);
+        op(Opcode::ADD);
+    }
+    dup(6);  // [src0, end, len, ptr, src_end, dst, src]
+    const size_t loop = new_label(), done = new_label();
+    const int h = height_;
+    label(loop, h);
+    dup(3);
+    dup(2);
+    op(Opcode::LT);
+    op(Opcode::ISZERO);
+    jumpi(done);
+    dup(1);
+    if (el->abi_dynamic()) {
+        op(Opcode::MLOAD);
+        dup(1);
+        push(max_u64);
+        op(Opcode::LT);
+        jumpi(bad);
+        dup(8);
+        op(Opcode::ADD);
+    }
+    dup(7);  // [.., dst, src, pos, end]
+    decode_memory_at(el);
+    dup(3);
+    op(Opcode::MSTORE);
+    push(stride);
+    op(Opcode::ADD);
+    swap(1);
+    push(32);
+    op(Opcode::ADD);
+    swap(1);
+    jump(loop);
+    label(done, h);
+    pop(3);
+    swap(3);
+    pop(3);
 }
 
 void Gen::expr_abi_decode(const Expr& e) {
@@ -151,25 +273,7 @@ void Gen::expr_abi_decode(const Expr& e) {
     op(Opcode::MLOAD);
     dup(2);
     op(Opcode::ADD);  // [start, end]
-    const int start_index = height_ - 2, end_index = height_ - 1;
-    push(32 * static_cast<uint64_t>(types.size()));
-    dup(3);
-    dup(3);
-    op(Opcode::SUB);
-    op(Opcode::SLT);
-    jumpi(revert_label());
-    for (size_t i = 0; i < types.size(); ++i) {
-        dup(height_ - start_index);
-        if (i) {
-            push(32 * static_cast<uint64_t>(i));
-            op(Opcode::ADD);
-        }
-        decode_memory_value(types[i], start_index, end_index);
-    }
-    const int n = static_cast<int>(types.size());
-    std::vector<int> keep;
-    for (int i = 0; i < n; ++i) keep.push_back(2 + i);
-    reshape(n + 2, keep);
+    decode_memory_tuple(types);
 }
 
 void Gen::return_data_to_memory() {
