@@ -39,8 +39,8 @@ compiler::CompileResult compile_file(const std::string& path, bool optimize, con
     return result;
 }
 
-int run_compile(const std::string& file, const std::string& out_dir, bool abi_only, bool asm_listing,
-                bool o0, const ImportPaths& paths) {
+int run_compile(const std::string& file, const std::string& out_dir, bool abi_only, bool asm_listing, bool o0,
+                const ImportPaths& paths) {
     const auto result = compile_file(file, !o0, paths);
     if (!out_dir.empty()) {
         std::error_code ec;

@@ -360,7 +360,8 @@ struct Contract {
 /// tuple of its components' types, `(uint256,string)[]`.
 std::string canonical_type(const json& p, int depth = 0) {
     const std::string t = p.value("type", "");
-    if (!t.starts_with("tuple") || depth > 32 || !p.contains("components") || !p["components"].is_array()) return t;
+    if (!t.starts_with("tuple") || depth > 32 || !p.contains("components") || !p["components"].is_array())
+        return t;
     std::string out = "(";
     for (size_t i = 0; i < p["components"].size(); ++i)
         out += (i ? "," : "") + canonical_type(p["components"][i], depth + 1);
@@ -377,8 +378,7 @@ std::vector<abi::Type> param_types(const Where& w, const json& params, const std
     std::vector<abi::Type> out;
     for (const auto& p : params) {
         auto t = param_type(p);
-        if (!t)
-            w.fail(fmt::format("{} has a parameter of a type the script runner cannot encode", of));
+        if (!t) w.fail(fmt::format("{} has a parameter of a type the script runner cannot encode", of));
         out.push_back(*t);
     }
     return out;
@@ -786,8 +786,8 @@ private:
             abi::Signature sig{name, params};
             if (!ok) {
                 if (!wanted)
-                    w.fail(fmt::format("function '{}' has a parameter of a type the script runner cannot encode",
-                                       name));
+                    w.fail(fmt::format(
+                        "function '{}' has a parameter of a type the script runner cannot encode", name));
                 continue;
             }
             if (wanted && sig.canonical() != wanted->canonical()) continue;
@@ -836,7 +836,8 @@ private:
             if (!outputs)
                 w.fail(
                     "expect.returns needs the function's ABI: the target is not a contract this "
-                    "script deployed, or its outputs have a type the runner cannot decode; use expect.output");
+                    "script deployed, or its outputs have a type the runner cannot decode; use "
+                    "expect.output");
             const bytes want = encode(w, *outputs, e["returns"], "expect.returns");
             if (actual == "success" && want != r.output)
                 miss("returns", show_values(e["returns"]),

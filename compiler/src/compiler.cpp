@@ -262,7 +262,8 @@ void load_imports(SourceSet& set, size_t index, const Options& options, Diagnost
             return;
         }
         std::string why;
-        auto text = read_unit(name, options, SourceSet::max_bytes - std::min(set.bytes, SourceSet::max_bytes), why);
+        auto text =
+            read_unit(name, options, SourceSet::max_bytes - std::min(set.bytes, SourceSet::max_bytes), why);
         if (!text) {
             diags.error(at, why);
             continue;

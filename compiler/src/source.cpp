@@ -7,7 +7,8 @@ namespace trainchain::compiler {
 
 namespace {
 
-std::string key_of(Diagnostic::Severity severity, const std::string& file, Location at, const std::string& message) {
+std::string key_of(Diagnostic::Severity severity, const std::string& file, Location at,
+                   const std::string& message) {
     return file + ':' + std::to_string(at.line) + ':' + std::to_string(at.column) +
            (severity == Diagnostic::Severity::Error ? 'e' : 'w') + message;
 }

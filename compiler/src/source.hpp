@@ -39,7 +39,8 @@ public:
     /// True when `it` points into this file's text (its end included).
     [[nodiscard]] bool contains(iterator_type it) const noexcept {
         const char* p = std::to_address(it);
-        return !std::less<const char*>{}(p, text_.data()) && !std::less<const char*>{}(text_.data() + text_.size(), p);
+        return !std::less<const char*>{}(p, text_.data()) &&
+               !std::less<const char*>{}(text_.data() + text_.size(), p);
     }
     [[nodiscard]] std::string_view text() const noexcept { return text_; }
     [[nodiscard]] iterator_type begin() const noexcept { return text_.begin(); }

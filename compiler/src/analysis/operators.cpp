@@ -249,8 +249,9 @@ ExprPtr assignment(Context& cx, const ast::expression& e) {
                 const Type* el = lhs->type->element;
                 while (el->kind == Type::Kind::Array) el = el->element;
                 if (el->kind == Type::Kind::Struct) {  // as solc's legacy code generator
-                    cx.error(out->loc, "copying of type " + lhs->type->name() +
-                                           " memory to storage is not supported; push the elements one by one");
+                    cx.error(out->loc,
+                             "copying of type " + lhs->type->name() +
+                                 " memory to storage is not supported; push the elements one by one");
                     return nullptr;
                 }
             }

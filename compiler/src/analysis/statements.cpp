@@ -293,8 +293,9 @@ StmtPtr local_declaration(Context& cx, const ast::local_declaration& d) {
         }
         // What the contract being checked (or the base whose body this is) declares or inherits.
         const auto state = cx.state.find(v->name);
-        bool shadows = (state != cx.state.end() && cx.origin && cx.origin->derives_from(state->second->origin)) ||
-                       !cx.visible_functions(v->name).empty();
+        bool shadows =
+            (state != cx.state.end() && cx.origin && cx.origin->derives_from(state->second->origin)) ||
+            !cx.visible_functions(v->name).empty();
         for (const auto& outer : cx.scopes)
             if (outer.vars.count(v->name) && &outer != &cx.scopes.back()) shadows = true;
         if (shadows) cx.diags.warning(v->declared_at, "this declaration shadows an existing declaration");
@@ -555,7 +556,8 @@ void declare_parameters(Context& cx, const std::vector<VarInfo*>& params, bool r
 /// The arguments `args` given for the constructor of the base `name` of the contract `cx.origin` (in
 /// its base list or on its constructor), typed against that constructor's parameters and kept in the
 /// contract being checked.
-void base_constructor_arguments(Context& cx, const ast::identifier& name, const std::vector<ast::expression>* args) {
+void base_constructor_arguments(Context& cx, const ast::identifier& name,
+                                const std::vector<ast::expression>* args) {
     std::string base_name = name.name;
     if (auto al = cx.aliases.find(base_name); al != cx.aliases.end()) base_name = al->second;
     const ContractInfo* base = cx.contracts.at(base_name);
@@ -581,7 +583,8 @@ void base_constructor_arguments(Context& cx, const ast::identifier& name, const 
     }
     std::vector<ExprPtr> typed;
     for (size_t i = 0; i < given; ++i)
-        if (auto e = expected_value(cx, (*args)[i], target->constructor->params[i]->type)) typed.push_back(std::move(e));
+        if (auto e = expected_value(cx, (*args)[i], target->constructor->params[i]->type))
+            typed.push_back(std::move(e));
     if (typed.size() == given) target->args = std::move(typed);
 }
 
@@ -672,8 +675,9 @@ void check_bodies(Context& cx, ContractInfo& c) {
     if (c.deployable())
         for (const auto& bc : c.base_constructors)
             if (!bc.constructor->params.empty() && bc.args.empty()) {
-                cx.error(c.loc, "no arguments passed to the base constructor of '" + bc.constructor->origin->name +
-                                    "'; specify the arguments or mark '" + c.name + "' as abstract");
+                cx.error(c.loc, "no arguments passed to the base constructor of '" +
+                                    bc.constructor->origin->name + "'; specify the arguments or mark '" +
+                                    c.name + "' as abstract");
                 break;
             }
     cx.origin = &c;

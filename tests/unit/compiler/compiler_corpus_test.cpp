@@ -451,7 +451,8 @@ std::string canonical_type(const nlohmann::json& p) {
     const std::string t = p.value("type", "");
     if (!t.starts_with("tuple")) return t;
     std::string out = "(";
-    for (size_t i = 0; i < p["components"].size(); ++i) out += (i ? "," : "") + canonical_type(p["components"][i]);
+    for (size_t i = 0; i < p["components"].size(); ++i)
+        out += (i ? "," : "") + canonical_type(p["components"][i]);
     return out + ")" + t.substr(5);
 }
 

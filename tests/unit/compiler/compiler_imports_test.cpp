@@ -29,7 +29,8 @@ std::string errors(const compiler::CompileResult& r) {
 }
 
 /// Compiles the file at `rel` (a path relative to `dir`, as given on a command line run in `dir`).
-compiler::CompileResult compile_at(const TempDir& dir, const std::string& rel, compiler::Options options = {}) {
+compiler::CompileResult compile_at(const TempDir& dir, const std::string& rel,
+                                   compiler::Options options = {}) {
     std::ifstream in(dir.path / rel);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto cwd = fs::current_path();
@@ -39,7 +40,9 @@ compiler::CompileResult compile_at(const TempDir& dir, const std::string& rel, c
     return r;
 }
 
-const std::string base_sol = "pragma solidity ^0.8.0;\nabstract contract Base { function v() public pure virtual returns (uint256) { return 1; } }\n";
+const std::string base_sol =
+    "pragma solidity ^0.8.0;\nabstract contract Base { function v() public pure virtual returns (uint256) { "
+    "return 1; } }\n";
 
 }  // namespace
 
@@ -47,7 +50,8 @@ TEST_CASE("relative imports resolve against the importer's source unit name") {
     TempDir dir;
     write(dir / "src/lib/Base.sol", base_sol);
     write(dir / "src/lib/Mid.sol",
-          "import \"./Base.sol\";\nabstract contract Mid is Base { function v() public pure virtual override returns (uint256) { return 2; } }\n");
+          "import \"./Base.sol\";\nabstract contract Mid is Base { function v() public pure virtual override "
+          "returns (uint256) { return 2; } }\n");
     write(dir / "src/app/Top.sol",
           "import {Mid} from \"../lib/Mid.sol\";\nimport \"../lib/./Base.sol\";\ncontract Top is Mid {}\n");
     const auto r = compile_at(dir, "src/app/Top.sol");
@@ -66,8 +70,8 @@ TEST_CASE("non-relative imports: the base path, then the include paths in order;
     {
         const auto r = compile_at(dir, "main/Top.sol", options);
         REQUIRE_FALSE(r.ok());
-        CHECK(errors(r).find("main/Top.sol:1:8: error: source \"@lib/pkg/Base.sol\" not found (tried ./@lib/pkg/Base.sol)") !=
-              std::string::npos);
+        CHECK(errors(r).find("main/Top.sol:1:8: error: source \"@lib/pkg/Base.sol\" not found (tried "
+                             "./@lib/pkg/Base.sol)") != std::string::npos);
     }
     options.include_paths = {"elsewhere", "node_modules"};
     {
@@ -79,8 +83,9 @@ TEST_CASE("non-relative imports: the base path, then the include paths in order;
     {
         const auto r = compile_at(dir, "main/Top.sol", options);
         REQUIRE_FALSE(r.ok());
-        CHECK(errors(r).find("ambiguous import: source \"@lib/pkg/Base.sol\" exists as elsewhere/@lib/pkg/Base.sol and "
-                             "node_modules/@lib/pkg/Base.sol") != std::string::npos);
+        CHECK(errors(r).find(
+                  "ambiguous import: source \"@lib/pkg/Base.sol\" exists as elsewhere/@lib/pkg/Base.sol and "
+                  "node_modules/@lib/pkg/Base.sol") != std::string::npos);
     }
     // The base path: the main file's unit name is relative to it, and imports are found under it.
     options.include_paths.clear();
@@ -95,7 +100,9 @@ TEST_CASE("non-relative imports: the base path, then the include paths in order;
 
 TEST_CASE("import cycles load each file once; aliases name the same contract") {
     TempDir dir;
-    write(dir / "A.sol", "import \"./B.sol\";\nabstract contract A { function a() public pure returns (uint256) { return 1; } }\n");
+    write(dir / "A.sol",
+          "import \"./B.sol\";\nabstract contract A { function a() public pure returns (uint256) { return 1; "
+          "} }\n");
     write(dir / "B.sol", "import {A as Renamed} from \"./A.sol\";\ncontract B is Renamed {}\n");
     const auto r = compile_at(dir, "B.sol");
     INFO(errors(r));
@@ -107,12 +114,14 @@ TEST_CASE("import cycles load each file once; aliases name the same contract") {
 TEST_CASE("diagnostics in an imported file name that file; unit aliases are refused") {
     TempDir dir;
     write(dir / "lib/Bad.sol", "contract Bad {\n    function f() public { undefinedName = 1; }\n}\n");
-    write(dir / "Top.sol", "import \"./lib/Bad.sol\";\nimport \"./lib/Bad.sol\" as Whole;\ncontract Top {}\n");
+    write(dir / "Top.sol",
+          "import \"./lib/Bad.sol\";\nimport \"./lib/Bad.sol\" as Whole;\ncontract Top {}\n");
     const auto r = compile_at(dir, "Top.sol");
     REQUIRE_FALSE(r.ok());
     const std::string e = errors(r);
     CHECK(e.find("lib/Bad.sol:2:27: error: undeclared identifier 'undefinedName'") != std::string::npos);
-    CHECK(e.find("Top.sol:2:27: error: importing a file as a name ('as Whole') is not supported") != std::string::npos);
+    CHECK(e.find("Top.sol:2:27: error: importing a file as a name ('as Whole') is not supported") !=
+          std::string::npos);
 }
 
 TEST_CASE("a file that imports a missing file, a folder, a FIFO or itself") {

@@ -126,7 +126,8 @@ TEST_CASE("compiler: chains within the limit compile") {
     CHECK(error_text(compiler::compile(contract_with("C", calls), "long.sol")) == "");
 }
 
-TEST_CASE("a chain of 5,000 bases is refused at the linearization limit, quickly and without recursion overflow") {
+TEST_CASE(
+    "a chain of 5,000 bases is refused at the linearization limit, quickly and without recursion overflow") {
     std::string src = "contract C0 {}\n";
     for (int i = 1; i < 5000; ++i)
         src += "contract C" + std::to_string(i) + " is C" + std::to_string(i - 1) + " {}\n";
@@ -134,6 +135,7 @@ TEST_CASE("a chain of 5,000 bases is refused at the linearization limit, quickly
     REQUIRE_FALSE(r.ok());
     bool limit = false;
     for (const auto& d : r.diagnostics)
-        limit = limit || d.message.find("inheritance graph too large (more than 128 contracts") != std::string::npos;
+        limit = limit ||
+                d.message.find("inheritance graph too large (more than 128 contracts") != std::string::npos;
     CHECK(limit);
 }
