@@ -13,25 +13,20 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "shared_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int exit_code;
-    std::string out;  // stdout and stderr together
-};
+using trainchain::test::Run;
 
-/// Runs the CLI with `args` (shell-quoted by the caller) and captures its output and exit code.
-Run trainchain(const std::string& args) {
-    const std::string cmd = std::string(TRAINCHAIN_BIN) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    char buf[4096];
-    while (const size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+/// Runs the CLI with `args` (shell-quoted by the caller): its exit code, and in `out` its standard
+/// output followed by its standard error.
+Run run_cli(const std::string& args) {
+    Run r = trainchain::test::run_binary(TRAINCHAIN_BIN, args);
+    r.out += r.err;
+    return r;
 }
 
 const fs::path golden = fs::path(TRAINCHAIN_SOURCE_DIR) / "tests/golden/scripts/cli";
@@ -63,13 +58,13 @@ const std::string deploy = R"js({"deploy": "Bank", "as": "bank", "args": ["@alic
 TEST_CASE("exec --script runs the hand-written Bank scenario at -O0 and -O1: every expectation met") {
     for (const char* level : {"-O0", "-O1"}) {
         CAPTURE(level);
-        const auto r = trainchain("exec --script " + (golden / "bank.json").string() + " " + level);
+        const auto r = run_cli("exec --script " + (golden / "bank.json").string() + " " + level);
         INFO(r.out);
         CHECK(r.exit_code == 0);
         CHECK(r.out.find("18 steps: every expectation met") != std::string::npos);
         CHECK(r.out.find("FAILED") == std::string::npos);
     }
-    const auto r = trainchain("exec --script " + (golden / "bank.json").string() + " --json");
+    const auto r = run_cli("exec --script " + (golden / "bank.json").string() + " --json");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     REQUIRE(j.size() == 18);
@@ -86,7 +81,7 @@ TEST_CASE("exec --script runs the hand-written Bank scenario at -O0 and -O1: eve
 }
 
 TEST_CASE("exec --script: a failing expectation exits 1 and says what was expected and what came") {
-    const auto r = trainchain("exec --script " + (golden / "bank_mismatch.fail.json").string());
+    const auto r = run_cli("exec --script " + (golden / "bank_mismatch.fail.json").string());
     INFO(r.out);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("returns: expected [false] got [true]") != std::string::npos);
@@ -100,7 +95,7 @@ TEST_CASE("exec --script: a failing expectation exits 1 and says what was expect
     CHECK(r.out.find("balances.@bob: expected 6 got 5") != std::string::npos);
     CHECK(r.out.find("6 steps: 4 failed") != std::string::npos);
 
-    const auto j = trainchain("exec --script " + (golden / "bank_mismatch.fail.json").string() + " --json");
+    const auto j = run_cli("exec --script " + (golden / "bank_mismatch.fail.json").string() + " --json");
     CHECK(j.exit_code == 1);
     const auto results = nlohmann::json::parse(j.out);
     CHECK(results[0]["ok"] == true);
@@ -115,14 +110,14 @@ TEST_CASE("exec --script: --fork overrides the script's, -O0 and -O1 give the sa
         dir.write("s.json", bank_script("[" + deploy +
                                         R"js(, {"call": "@bank", "function": "small", "args": [3],
                                                             "expect": {"returns": [6]}}])js"));
-    CHECK(trainchain("exec --script " + file + " --fork Shanghai").exit_code == 0);
-    CHECK(trainchain("exec --script " + file + " --fork Shanghai --base-path " + dir.path.string() +
+    CHECK(run_cli("exec --script " + file + " --fork Shanghai").exit_code == 0);
+    CHECK(run_cli("exec --script " + file + " --fork Shanghai --base-path " + dir.path.string() +
                      " --include-path /nonexistent --include-path " + dir.path.string())
               .exit_code == 0);
-    const auto bad = trainchain("exec --script " + file + " --fork Nope");
+    const auto bad = run_cli("exec --script " + file + " --fork Nope");
     CHECK(bad.exit_code == 2);
     CHECK(bad.out.find("--fork: unknown fork 'Nope'") != std::string::npos);
-    CHECK(trainchain("exec --script " + file + " -O2").exit_code == 2);
+    CHECK(run_cli("exec --script " + file + " -O2").exit_code == 2);
 }
 
 TEST_CASE("exec --script: bad scripts exit 2 with one message naming the file and the step") {
@@ -252,16 +247,16 @@ TEST_CASE("exec --script: bad scripts exit 2 with one message naming the file an
     for (const auto& c : cases) {
         CAPTURE(c.name);
         const auto file = dir.write("bad.json", c.script);
-        const auto r = trainchain("exec --script " + file);
+        const auto r = run_cli("exec --script " + file);
         INFO(r.out);
         CHECK(r.exit_code == 2);
         CHECK(r.out.find(file + ": " + c.message) != std::string::npos);
         if (std::string(c.name) != "bad source") CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
     }
-    const auto missing = trainchain("exec --script " + (dir.path / "none.json").string());
+    const auto missing = run_cli("exec --script " + (dir.path / "none.json").string());
     CHECK(missing.exit_code == 2);
     CHECK(missing.out.find("none.json: cannot read the script") != std::string::npos);
-    const auto mixed = trainchain("exec --script " + (golden / "bank.json").string() + " --code 00");
+    const auto mixed = run_cli("exec --script " + (golden / "bank.json").string() + " --code 00");
     CHECK(mixed.exit_code == 2);
     CHECK(mixed.out.find("--script: error: a script gives its own code") != std::string::npos);
 }
