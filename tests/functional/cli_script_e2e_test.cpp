@@ -112,7 +112,7 @@ TEST_CASE("exec --script: --fork overrides the script's, -O0 and -O1 give the sa
                                                             "expect": {"returns": [6]}}])js"));
     CHECK(run_cli("exec --script " + file + " --fork Shanghai").exit_code == 0);
     CHECK(run_cli("exec --script " + file + " --fork Shanghai --base-path " + dir.path.string() +
-                     " --include-path /nonexistent --include-path " + dir.path.string())
+                  " --include-path /nonexistent --include-path " + dir.path.string())
               .exit_code == 0);
     const auto bad = run_cli("exec --script " + file + " --fork Nope");
     CHECK(bad.exit_code == 2);
