@@ -35,6 +35,32 @@ using trainchain::test::TempDir;
 
 namespace {
 
+/// Waits (up to 10 s) until no live process of the process group `pgid` is left: after
+/// `kill(-pgid, SIGKILL)` and reaping the group's leader, its other members (a `trainchain` the shell
+/// started) may still be exiting, holding their files and locks for a moment. Zombies have released
+/// theirs and do not count.
+void wait_group_gone(pid_t pgid) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool live = false;
+        for (const auto& entry : fs::directory_iterator("/proc")) {
+            std::ifstream stat(entry.path() / "stat");
+            std::string line;
+            if (!std::getline(stat, line)) continue;
+            const size_t close = line.rfind(')');
+            if (close == std::string::npos) continue;
+            std::istringstream rest(line.substr(close + 2));
+            char state = 0;
+            long ppid = 0, pgrp = 0;
+            rest >> state >> ppid >> pgrp;
+            if (pgrp == pgid && state != 'Z') live = true;
+        }
+        if (!live) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("processes of group " << pgid << " still alive 10 s after SIGKILL");
+}
+
 Run cli(const std::string& args) { return trainchain::test::run_binary(TRAINCHAIN_BIN, args); }
 
 Bytes read_file(const fs::path& p) {
@@ -450,6 +476,7 @@ TEST_CASE("chain: kill -9 at random moments loses no accepted block") {
         REQUIRE(kill(-pid, SIGKILL) == 0);
         int status = 0;
         REQUIRE(waitpid(pid, &status, 0) == pid);
+        wait_group_gone(pid);
         if (WIFSIGNALED(status)) ++interrupted;
         CHECK_MESSAGE(!(WIFEXITED(status) && WEXITSTATUS(status) > 2), "the loop failed before the kill");
 
