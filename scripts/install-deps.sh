@@ -8,6 +8,8 @@ packages=(
   libboost-dev          # Boost.Spirit X3 (the compiler's parser), Boost.Multiprecision, Boost.Beast (serve)
   libcrypto++-dev       # tests: the reference Keccak-256 the VM's own is checked against
   libssl-dev            # SHA-256 (blocks, checkpoints, the SHA-256 precompile), randomness
+  libsecp256k1-dev      # the ecrecover precompile (0x01)
+  libgmp-dev            # the modexp precompile (0x05)
   libsodium-dev         # Ed25519 (keys, votes, proposals, the server's messages)
   libsqlite3-dev        # the chain store
   libzstd-dev           # compressed checkpoints
