@@ -72,6 +72,11 @@ void InMemoryHost::touch_mark(const address& addr) {
     if (touched_.insert(addr).second) journal_.emplace_back(Touched{addr});
 }
 
+void InMemoryHost::add_balance(const address& addr, const uint256& amount) {
+    set_balance(addr, get_balance(addr) + amount);
+    touch_mark(addr);
+}
+
 AccessStatus InMemoryHost::access_account(const address& addr) {
     if (!accessed_accounts_.insert(addr).second) return AccessStatus::Warm;
     journal_.emplace_back(AccountAccessed{addr});

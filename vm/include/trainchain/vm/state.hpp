@@ -54,6 +54,10 @@ public:
     /// (EIP-161), the empty accounts the transaction touched.
     void finalize();
 
+    /// Adds `amount` to the account's balance, creating the account if it is missing, and marks it
+    /// touched (EIP-161 deletes it at `finalize` if it is still empty): how fees reach the coinbase.
+    void add_balance(const address& addr, const uint256& amount);
+
     /// True for the precompiled contracts this host implements in its fork: 0x02 SHA-256 and
     /// 0x04 identity. (0x01 ecrecover, 0x03 RIPEMD-160 and the later ones are absent: a call to
     /// them is a call to an empty account.)
