@@ -9,8 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trainchain/vm/hex.hpp"
-#include "trainchain/vm/keccak.hpp"
-#include "trainchain/vm/rlp.hpp"
+#include "trainchain/vm/logs.hpp"
 #include "trainchain/vm/state.hpp"
 
 namespace trainchain::vm {
@@ -74,18 +73,6 @@ std::map<address, Account> read_accounts(const json& obj) {
         out.emplace(*addr, std::move(a));
     }
     return out;
-}
-
-bytes32 logs_hash(const std::vector<LogRecord>& logs) {
-    std::vector<bytes> items;
-    for (const auto& l : logs) {
-        std::vector<bytes> topics;
-        for (const auto& t : l.topics) topics.push_back(rlp::encode(bytes_view{t.bytes}));
-        const bytes fields[] = {rlp::encode(bytes_view{l.addr.bytes}), rlp::encode_list(topics),
-                                rlp::encode(bytes_view{l.data})};
-        items.push_back(rlp::encode_list(fields));
-    }
-    return keccak256(rlp::encode_list(items));
 }
 
 /// Compares the post-state; returns the first difference or an empty string.
