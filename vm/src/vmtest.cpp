@@ -8,26 +8,13 @@
 
 #include "conformance_json.hpp"
 #include "trainchain/vm/hex.hpp"
-#include "trainchain/vm/keccak.hpp"
-#include "trainchain/vm/rlp.hpp"
+#include "trainchain/vm/logs.hpp"
 #include "trainchain/vm/state.hpp"
 
 namespace trainchain::vm {
 namespace {
 
 using namespace conformance;
-
-bytes32 logs_hash(const std::vector<LogRecord>& logs) {
-    std::vector<bytes> items;
-    for (const auto& l : logs) {
-        std::vector<bytes> topics;
-        for (const auto& t : l.topics) topics.push_back(rlp::encode(bytes_view{t.bytes}));
-        const bytes fields[] = {rlp::encode(bytes_view{l.addr.bytes}), rlp::encode_list(topics),
-                                rlp::encode(bytes_view{l.data})};
-        items.push_back(rlp::encode_list(fields));
-    }
-    return keccak256(rlp::encode_list(items));
-}
 
 /// Compares the post-state; returns the first difference or an empty string.
 std::string compare_state(const std::map<address, Account>& actual,
