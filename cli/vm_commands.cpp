@@ -306,8 +306,8 @@ struct StateTestArgs {
 
 /// Which case a line or JSON entry names: file [test] fork #index (data/gas/value indexes).
 std::string case_name(const StateTestCase& c) {
-    return fmt::format("{} [{}] {} #{} (d{} g{} v{})", c.file, c.test, fork_name(c.fork), c.index, c.data, c.gas,
-                       c.value);
+    return fmt::format("{} [{}] {} #{} (d{} g{} v{})", c.file, c.test, fork_name(c.fork), c.index, c.data,
+                       c.gas, c.value);
 }
 
 int run_statetest(const StateTestArgs& a) {
@@ -341,8 +341,8 @@ int run_statetest(const StateTestArgs& a) {
         const auto cases = [&a](const std::vector<StateTestCase>& list, bool with_post) {
             nlohmann::json arr = nlohmann::json::array();
             for (const auto& c : list) {
-                nlohmann::json j{{"file", c.file},   {"test", c.test}, {"fork", fork_name(c.fork)},
-                                 {"index", c.index}, {"data", c.data}, {"gas", c.gas},
+                nlohmann::json j{{"file", c.file},   {"test", c.test},    {"fork", fork_name(c.fork)},
+                                 {"index", c.index}, {"data", c.data},    {"gas", c.gas},
                                  {"value", c.value}, {"reason", c.reason}};
                 if (with_post && a.dump) j["post"] = nlohmann::json::parse(c.post);
                 arr.push_back(std::move(j));
@@ -466,7 +466,8 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     auto sa = std::make_shared<StateTestArgs>();
     st->add_option("PATH", sa->paths, "test files or folders")->required();
     st->add_option("--fork", sa->fork, "only this fork's cases (names as in the files: EIP150, Merge, ...)");
-    st->add_option("--sample", sa->sample, "run every N-th file only")->check(CLI::Range(size_t{1}, SIZE_MAX));
+    st->add_option("--sample", sa->sample, "run every N-th file only")
+        ->check(CLI::Range(size_t{1}, SIZE_MAX));
     st->add_flag("--json", sa->json, "print the tally, failures and skipped cases as JSON");
     st->add_flag("--dump", sa->dump, "print the post-state the VM produced for each failing case");
     st->callback(guarded(exit_code, [sa] { return run_statetest(*sa); }));

@@ -29,9 +29,11 @@ TxContext read_env(const json& env, Fork fork) {
         ctx.prevrandao = word_field(env, "currentRandom");
     else
         ctx.prevrandao = word_field(env, "currentDifficulty");
-    if (fork >= Fork::London && env.contains("currentBaseFee")) ctx.base_fee = word_field(env, "currentBaseFee");
+    if (fork >= Fork::London && env.contains("currentBaseFee"))
+        ctx.base_fee = word_field(env, "currentBaseFee");
     if (fork >= Fork::Cancun) {
-        const int64_t excess = env.contains("currentExcessBlobGas") ? int_field(env, "currentExcessBlobGas") : 0;
+        const int64_t excess =
+            env.contains("currentExcessBlobGas") ? int_field(env, "currentExcessBlobGas") : 0;
         ctx.blob_base_fee = blob_base_fee(static_cast<uint64_t>(excess));
     }
     return ctx;
@@ -39,7 +41,8 @@ TxContext read_env(const json& env, Fork fork) {
 
 /// The `i`-th entry of one of the transaction's arrays, as a string.
 const std::string& array_entry(const json& tx, const char* key, int i) {
-    if (!tx.contains(key) || !tx[key].is_array()) throw FieldError(std::string("missing array '") + key + "'");
+    if (!tx.contains(key) || !tx[key].is_array())
+        throw FieldError(std::string("missing array '") + key + "'");
     const json& a = tx[key];
     if (i < 0 || static_cast<size_t>(i) >= a.size() || !a[static_cast<size_t>(i)].is_string())
         throw FieldError(std::string("index ") + std::to_string(i) + " is outside '" + key + "'");
@@ -79,7 +82,8 @@ Formed form_transaction(const json& t, int d, int g, int v) {
 
     // A fee field; nullopt when it is beyond 256 bits (the transaction is then invalid).
     const auto fee = [&t](const char* key) -> std::optional<uint256> {
-        if (!t.contains(key) || !t[key].is_string()) throw FieldError(std::string("missing field '") + key + "'");
+        if (!t.contains(key) || !t[key].is_string())
+            throw FieldError(std::string("missing field '") + key + "'");
         return uint256::parse(t[key].get_ref<const std::string&>());
     };
     if (t.contains("gasPrice")) {
@@ -90,7 +94,8 @@ Formed form_transaction(const json& t, int d, int g, int v) {
         tx.type = TxType::DynamicFee;
         const auto cap = fee("maxFeePerGas");
         const auto tip = fee("maxPriorityFeePerGas");
-        if (!cap || !tip) return {std::nullopt, "maxFeePerGas or maxPriorityFeePerGas is not a 256-bit number"};
+        if (!cap || !tip)
+            return {std::nullopt, "maxFeePerGas or maxPriorityFeePerGas is not a 256-bit number"};
         tx.max_fee_per_gas = *cap;
         tx.max_priority_fee_per_gas = *tip;
     }
@@ -155,8 +160,8 @@ struct FileResult {
 };
 
 /// Runs every selected case of one test.
-void run_test(const std::string& file, const std::string& name, const json& test, const StateTestOptions& options,
-              FileResult& out) {
+void run_test(const std::string& file, const std::string& name, const json& test,
+              const StateTestOptions& options, FileResult& out) {
     if (!test.is_object()) throw FieldError("is not a JSON object");
     const json& txj = test.at("transaction");
     const std::map<address, Account> pre = read_accounts(test.at("pre"));
@@ -171,8 +176,15 @@ void run_test(const std::string& file, const std::string& name, const json& test
         for (size_t i = 0; i < cases.size(); ++i) {
             const json& c = cases[i];
             const json& idx = c.at("indexes");
-            StateTestCase result{file, name, *fork, i, idx.at("data").get<int>(), idx.at("gas").get<int>(),
-                                 idx.at("value").get<int>(), {}, {}};
+            StateTestCase result{file,
+                                 name,
+                                 *fork,
+                                 i,
+                                 idx.at("data").get<int>(),
+                                 idx.at("gas").get<int>(),
+                                 idx.at("value").get<int>(),
+                                 {},
+                                 {}};
             const bytes32 want_root = hash_field(c, "hash");
             const bytes32 want_logs = hash_field(c, "logs");
             const bool expect_exception = c.contains("expectException");
@@ -251,7 +263,8 @@ StateTestTally StateTestReport::total() const noexcept {
     return t;
 }
 
-StateTestReport run_statetests(const std::vector<std::filesystem::path>& paths, const StateTestOptions& options) {
+StateTestReport run_statetests(const std::vector<std::filesystem::path>& paths,
+                               const StateTestOptions& options) {
     StateTestReport report;
     std::vector<std::filesystem::path> files;
     const auto all = collect(paths, report.errors);

@@ -143,14 +143,16 @@ TxOutcome apply_transaction(InMemoryHost& host, const Transaction& tx) {
     const Fork fork = host.fork();
     const TxContext ctx = host.get_tx_context();
     if (fork < first_fork(tx.type))
-        return rejected("type-not-supported", "transaction type " + std::to_string(static_cast<int>(tx.type)) +
+        return rejected("type-not-supported", "transaction type " +
+                                                  std::to_string(static_cast<int>(tx.type)) +
                                                   " is not supported in " + std::string(fork_name(fork)));
     uint64_t blob_gas = 0;
     if (tx.type == TxType::Blob) {
         if (!tx.to) return rejected("blob-create", "a blob transaction cannot create a contract");
         if (tx.blob_hashes.empty()) return rejected("blob-list-empty", "a blob transaction carries no blob");
         if (tx.blob_hashes.size() > max_blobs_per_tx)
-            return rejected("blob-list-too-long", std::to_string(tx.blob_hashes.size()) + " blobs exceed the limit of " +
+            return rejected("blob-list-too-long", std::to_string(tx.blob_hashes.size()) +
+                                                      " blobs exceed the limit of " +
                                                       std::to_string(max_blobs_per_tx));
         for (const auto& h : tx.blob_hashes)
             if (h.bytes[0] != 0x01)
@@ -161,7 +163,8 @@ TxOutcome apply_transaction(InMemoryHost& host, const Transaction& tx) {
     }
     if (tx.gas_limit > ctx.gas_limit)
         return rejected("gas-limit-above-block", "gas limit " + std::to_string(tx.gas_limit) +
-                                                     " is above the block's " + std::to_string(ctx.gas_limit));
+                                                     " is above the block's " +
+                                                     std::to_string(ctx.gas_limit));
     const bool dynamic = tx.type == TxType::DynamicFee || tx.type == TxType::Blob;
     const uint256 fee_cap = dynamic ? tx.max_fee_per_gas : tx.gas_price;
     if (dynamic && tx.max_priority_fee_per_gas > tx.max_fee_per_gas)
@@ -173,9 +176,11 @@ TxOutcome apply_transaction(InMemoryHost& host, const Transaction& tx) {
     const uint64_t nonce = host.get_nonce(tx.sender);
     if (nonce == UINT64_MAX) return rejected("nonce-max", "sender nonce is at its maximum");
     if (tx.nonce < nonce)
-        return rejected("nonce-too-low", "nonce " + std::to_string(tx.nonce) + ", the sender's is " + std::to_string(nonce));
+        return rejected("nonce-too-low",
+                        "nonce " + std::to_string(tx.nonce) + ", the sender's is " + std::to_string(nonce));
     if (tx.nonce > nonce)
-        return rejected("nonce-too-high", "nonce " + std::to_string(tx.nonce) + ", the sender's is " + std::to_string(nonce));
+        return rejected("nonce-too-high",
+                        "nonce " + std::to_string(tx.nonce) + ", the sender's is " + std::to_string(nonce));
     const int64_t intrinsic = intrinsic_gas(fork, tx);
     if (auto bad = check_common(host, tx, intrinsic)) return std::move(*bad);
 
@@ -184,17 +189,20 @@ TxOutcome apply_transaction(InMemoryHost& host, const Transaction& tx) {
     const auto gas_limit = static_cast<uint64_t>(tx.gas_limit);
     std::optional<uint256> needed = checked_mul(fee_cap, gas_limit);
     if (needed) needed = checked_add(*needed, tx.value);
-    if (needed && blob_gas != 0)
-        if (const auto blob_max = checked_mul(tx.max_fee_per_blob_gas, blob_gas))
-            needed = checked_add(*needed, *blob_max);
-        else
-            needed.reset();
+    if (needed && blob_gas != 0) {
+        const auto blob_max = checked_mul(tx.max_fee_per_blob_gas, blob_gas);
+        needed = blob_max ? checked_add(*needed, *blob_max) : std::nullopt;
+    }
     if (!needed || host.get_balance(tx.sender) < *needed)
         return rejected("insufficient-funds", "the sender cannot pay gas limit times fee cap plus value");
 
-    const uint256 price = dynamic ? std::min(tx.max_fee_per_gas, ctx.base_fee + tx.max_priority_fee_per_gas)
-                                  : tx.gas_price;
+    const uint256 price =
+        dynamic ? std::min(tx.max_fee_per_gas, ctx.base_fee + tx.max_priority_fee_per_gas) : tx.gas_price;
     const uint256 tip = fork >= Fork::London ? price - ctx.base_fee : price;
+    TxContext tx_ctx = ctx;  // GASPRICE and BLOBHASH read the transaction's own
+    tx_ctx.gas_price = price;
+    tx_ctx.blob_hashes = tx.blob_hashes;
+    host.set_tx_context(tx_ctx);
     Account& sender = host.accounts[tx.sender];
     sender.balance -= price * uint256{gas_limit} + ctx.blob_base_fee * uint256{blob_gas};
 

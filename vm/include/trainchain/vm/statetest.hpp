@@ -58,6 +58,7 @@ struct StateTestReport {
 /// the case's indexes under the fork's rules (apply_transaction), touches the coinbase, and
 /// compares the state root and the logs hash; a case with `expectException` passes when the
 /// transaction is rejected and the state root is unchanged.
-StateTestReport run_statetests(const std::vector<std::filesystem::path>& paths, const StateTestOptions& options);
+StateTestReport run_statetests(const std::vector<std::filesystem::path>& paths,
+                               const StateTestOptions& options);
 
 }  // namespace trainchain::vm

@@ -40,13 +40,13 @@ struct Transaction {
     std::vector<AccessListEntry> access_list;  ///< EIP-2930 (Berlin on)
 
     // Read by apply_transaction only (execute_transaction is gas-free and ignores them).
-    TxType type = TxType::Legacy;         ///< the envelope
-    uint64_t nonce = 0;                   ///< must equal the sender's nonce
-    uint256 gas_price;                    ///< Legacy and AccessList: price per gas
-    uint256 max_fee_per_gas;              ///< DynamicFee and Blob: the fee cap per gas
-    uint256 max_priority_fee_per_gas;     ///< DynamicFee and Blob: the tip cap per gas
-    uint256 max_fee_per_blob_gas;         ///< Blob: the cap per blob gas
-    std::vector<bytes32> blob_hashes;     ///< Blob: versioned hashes (BLOBHASH reads them)
+    TxType type = TxType::Legacy;      ///< the envelope
+    uint64_t nonce = 0;                ///< must equal the sender's nonce
+    uint256 gas_price;                 ///< Legacy and AccessList: price per gas
+    uint256 max_fee_per_gas;           ///< DynamicFee and Blob: the fee cap per gas
+    uint256 max_priority_fee_per_gas;  ///< DynamicFee and Blob: the tip cap per gas
+    uint256 max_fee_per_blob_gas;      ///< Blob: the cap per blob gas
+    std::vector<bytes32> blob_hashes;  ///< Blob: versioned hashes (BLOBHASH reads them)
 };
 
 /// What a transaction did.
