@@ -39,6 +39,15 @@ TxContext read_env(const json& env, Fork fork) {
     return ctx;
 }
 
+/// One of a case's indexes: a non-negative JSON integer (a string, a fraction or a value beyond
+/// 2^31 is malformed rather than silently narrowed).
+int index_field(const json& indexes, const char* key) {
+    if (!indexes.is_object() || !indexes.contains(key) || !indexes[key].is_number_unsigned() ||
+        indexes[key].get<uint64_t>() > uint64_t(INT32_MAX))
+        throw FieldError(std::string("index '") + key + "' is not a non-negative integer");
+    return static_cast<int>(indexes[key].get<uint64_t>());
+}
+
 /// The `i`-th entry of one of the transaction's arrays, as a string.
 const std::string& array_entry(const json& tx, const char* key, int i) {
     if (!tx.contains(key) || !tx[key].is_array())
@@ -180,9 +189,9 @@ void run_test(const std::string& file, const std::string& name, const json& test
                                  name,
                                  *fork,
                                  i,
-                                 idx.at("data").get<int>(),
-                                 idx.at("gas").get<int>(),
-                                 idx.at("value").get<int>(),
+                                 index_field(idx, "data"),
+                                 index_field(idx, "gas"),
+                                 index_field(idx, "value"),
                                  {},
                                  {}};
             const bytes32 want_root = hash_field(c, "hash");
