@@ -16,6 +16,13 @@ namespace {
 
 bool is_empty(const Account& a) noexcept { return a.nonce == 0 && !a.balance && a.code.empty(); }
 
+/// RIPEMD-160's address, 0x00..03.
+const address ripemd_address = [] {
+    address a;
+    a.bytes.back() = 0x03;
+    return a;
+}();
+
 }  // namespace
 
 bool InMemoryHost::is_precompile(const address& addr) const noexcept {
@@ -36,6 +43,8 @@ void InMemoryHost::begin_transaction(const address& origin, const address* to) {
 }
 
 void InMemoryHost::finalize() {
+    if (ripemd_touched_) touched_.insert(ripemd_address);
+    ripemd_touched_ = false;
     for (const auto& a : destructed_) accounts.erase(a);
     if (params_.empty_is_dead)
         for (const auto& a : touched_)
@@ -271,6 +280,7 @@ Result InMemoryHost::call_untraced(const Message& msg) {
         set_balance(msg.sender, from_balance - msg.value);
         set_balance(msg.recipient, get_balance(msg.recipient) + msg.value);  // touches it into existence
         touch_mark(msg.recipient);
+        if (msg.recipient == ripemd_address && !msg.value) ripemd_touched_ = true;
     }
     if (const std::optional<uint8_t> n = precompile_id(msg.code_address, fork_)) {
         Result r = run_precompile(*n, msg);

@@ -181,6 +181,10 @@ private:
     std::set<std::pair<address, uint256>> accessed_slots_;     // EIP-2929
     std::set<address> touched_;                                // EIP-161
     std::set<address> created_in_tx_;                          // EIP-6780
+    // Ethereum's clients keep RIPEMD-160's account touched by a zero-value call even when the call
+    // is reverted (their answer to a consensus split at mainnet block 2,675,119; it decides whether
+    // an empty 0x03 is deleted under EIP-161), and the GeneralStateTests check it.
+    bool ripemd_touched_ = false;
 };
 
 }  // namespace trainchain::vm
