@@ -49,7 +49,7 @@ void read_padded(bytes_view input, Offset offset, std::span<uint8_t> out) noexce
     if (offset >= static_cast<Offset>(input.size())) return;
     const auto start = static_cast<size_t>(offset);
     const size_t n = std::min(out.size(), input.size() - start);
-    std::memcpy(out.data(), input.data() + start, n);
+    if (n != 0) std::memcpy(out.data(), input.data() + start, n);
 }
 
 // ---- 0x01 ecrecover ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -172,6 +173,22 @@ TEST_CASE("bn254 and point evaluation run as Unsupported") {
         CHECK(r.output.empty());
     }
     CHECK(run_precompile(0x0b, {}).status == PStatus::Unsupported);
+}
+
+/// A stand-in of the shape the bn254 and KZG implementations will have: nullopt for invalid input.
+std::optional<bytes> reverse_or_reject(bytes_view input) {
+    if (input.empty()) return std::nullopt;
+    return bytes(input.rbegin(), input.rend());
+}
+
+TEST_CASE("from_optional adapts a `std::optional<bytes> fn(bytes_view)` to a table entry") {
+    const PrecompileExecuteFn execute = from_optional<reverse_or_reject>;
+    const PrecompileResult ok = execute(bytes{1, 2, 3});
+    CHECK(ok.status == PStatus::Success);
+    CHECK(ok.output == bytes{3, 2, 1});
+    const PrecompileResult bad = execute({});
+    CHECK(bad.status == PStatus::Failure);
+    CHECK(bad.output.empty());
 }
 
 // ---- 0x01 ecrecover -------------------------------------------------------------------------------
