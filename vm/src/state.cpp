@@ -31,6 +31,7 @@ bool InMemoryHost::is_precompile(const address& addr) const noexcept {
 
 void InMemoryHost::begin_transaction(const address& origin, const address* to) {
     finalize();
+    unsupported_.reset();
     tx_.origin = origin;
     accessed_accounts_.insert(origin);
     if (to != nullptr) accessed_accounts_.insert(*to);
@@ -350,11 +351,12 @@ Result InMemoryHost::create(const Message& msg) {
     return r;
 }
 
-Result InMemoryHost::run_precompile(uint8_t number, const Message& msg) const {
+Result InMemoryHost::run_precompile(uint8_t number, const Message& msg) {
     // Priced first: modexp's declared lengths are only safe to allocate once their gas is paid.
     const int64_t cost = precompile_gas(number, msg.input, fork_);
     if (msg.gas < cost) return {Status::OutOfGas, 0, 0, {}, {}};
     PrecompileResult p = vm::run_precompile(number, msg.input);
+    if (p.status == PrecompileResult::Status::Unsupported && !unsupported_) unsupported_ = number;
     if (p.status != PrecompileResult::Status::Success) return {Status::Failure, 0, 0, {}, {}};
     return {Status::Success, msg.gas - cost, 0, std::move(p.output), {}};
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <variant>
 #include <vector>
@@ -63,6 +64,11 @@ public:
     /// Istanbul, 0x0a from Cancun. A call to one without an implementation in this build (bn254,
     /// point evaluation) fails with Status::Failure and consumes its gas.
     [[nodiscard]] bool is_precompile(const address& addr) const noexcept;
+
+    /// The first precompile the current (or last) transaction called that this build cannot run
+    /// (PrecompileResult::Status::Unsupported; the call failed), if any: a result that depends on
+    /// it is not Ethereum's, and the conformance runner skips such a case instead of judging it.
+    [[nodiscard]] std::optional<uint8_t> unsupported_precompile() const noexcept { return unsupported_; }
 
     [[nodiscard]] bool account_exists(const address& addr) const override;
     [[nodiscard]] uint256 get_storage(const address& addr, const uint256& key) const override;
@@ -166,7 +172,7 @@ private:
     Result create(const Message& msg);
     /// Runs precompile `number`: charges the table's gas (OutOfGas below it), then runs it; a
     /// failed or unsupported run is Status::Failure with all gas consumed.
-    Result run_precompile(uint8_t number, const Message& msg) const;
+    Result run_precompile(uint8_t number, const Message& msg);
     /// Records that a transaction touched the account (EIP-161 clears it at the end if empty).
     void touch_mark(const address& addr);
 
@@ -185,6 +191,7 @@ private:
     // is reverted (their answer to a consensus split at mainnet block 2,675,119; it decides whether
     // an empty 0x03 is deleted under EIP-161), and the GeneralStateTests check it.
     bool ripemd_touched_ = false;
+    std::optional<uint8_t> unsupported_;  // see unsupported_precompile()
 };
 
 }  // namespace trainchain::vm
