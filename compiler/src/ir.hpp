@@ -120,6 +120,8 @@ struct Expr {
         ArrayPop,         ///< args[0].pop()
         Keccak256,        ///< keccak256(args[0]) of a memory bytes value
         Sha256,           ///< sha256(args[0])
+        Ripemd160,        ///< ripemd160(args[0]) -> bytes20
+        Ecrecover,        ///< ecrecover(args[0] hash, args[1] v, args[2] r, args[3] s) -> address
         AbiEncode,        ///< abi.encode(args...) -> bytes memory
         AbiEncodePacked,  ///< abi.encodePacked(args...) -> bytes memory
         AbiEncodeSel,     ///< abi.encodeWithSelector/-Signature/encodeCall: selector args[0], then values

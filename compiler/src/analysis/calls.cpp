@@ -320,10 +320,30 @@ Item hash_call(Context& cx, const Item& callee, const ast::call_postfix& c, Loca
         return invalid(where);
     }
     auto e = std::make_unique<Expr>();
-    e->kind = n == "keccak256" ? Expr::Kind::Keccak256 : Expr::Kind::Sha256;
-    e->type = cx.types.fixed_bytes(32);
+    e->kind = n == "keccak256" ? Expr::Kind::Keccak256
+              : n == "sha256"  ? Expr::Kind::Sha256
+                               : Expr::Kind::Ripemd160;
+    e->type = cx.types.fixed_bytes(n == "ripemd160" ? 20 : 32);
     e->loc = where;
     e->args.push_back(std::move(arg));
+    return value_item(where, std::move(e));
+}
+
+/// ecrecover(bytes32 hash, uint8 v, bytes32 r, bytes32 s) returns (address): the signer, or zero
+/// for an invalid signature.
+Item ecrecover_call(Context& cx, const ast::call_postfix& c, Location where) {
+    if (!plain_args(cx, c, where, 4, "ecrecover")) return invalid(where);
+    auto e = std::make_unique<Expr>();
+    e->kind = Expr::Kind::Ecrecover;
+    e->type = cx.types.address(false);
+    e->loc = where;
+    const Type* params[] = {cx.types.fixed_bytes(32), cx.types.uint(8), cx.types.fixed_bytes(32),
+                            cx.types.fixed_bytes(32)};
+    for (size_t i = 0; i < 4; ++i) {
+        auto arg = expected_value(cx, c.arguments[i].get(), params[i]);
+        if (!arg) return invalid(where);
+        e->args.push_back(std::move(arg));
+    }
     return value_item(where, std::move(e));
 }
 
@@ -363,13 +383,14 @@ Item payable_call(Context& cx, const ast::call_postfix& c, Location where) {
     return value_item(where, conversion(cx, cx.types.address(true), std::move(arg), where));
 }
 
-/// require, assert, revert, keccak256, sha256, gasleft, blockhash and payable.
+/// require, assert, revert, keccak256, sha256, ripemd160, ecrecover, gasleft, blockhash and payable.
 Item global_call(Context& cx, Item& callee, const ast::call_postfix& c, Location where) {
     const std::string& n = callee.name;
     if (n == "require") return require_call(cx, c, where);
     if (n == "assert") return assert_call(cx, c, where);
     if (n == "revert") return revert_call(cx, c, where);
-    if (n == "keccak256" || n == "sha256") return hash_call(cx, callee, c, where);
+    if (n == "keccak256" || n == "sha256" || n == "ripemd160") return hash_call(cx, callee, c, where);
+    if (n == "ecrecover") return ecrecover_call(cx, c, where);
     if (n == "gasleft") return gasleft_call(cx, c, where);
     if (n == "blockhash") return blockhash_call(cx, c, where);
     if (n == "payable") return payable_call(cx, c, where);

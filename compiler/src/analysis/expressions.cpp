@@ -189,8 +189,9 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.type = t;
         return it;
     }
-    static const std::set<std::string> globals = {"require", "assert",  "revert",    "keccak256",
-                                                  "sha256",  "gasleft", "blockhash", "payable"};
+    static const std::set<std::string> globals = {"require",   "assert",    "revert",    "keccak256",
+                                                  "sha256",    "ripemd160", "ecrecover", "gasleft",
+                                                  "blockhash", "payable"};
     static const std::set<std::string> magic = {"msg", "block", "tx", "abi"};
     if (globals.count(n)) {
         it.kind = Item::Kind::Global;
@@ -217,8 +218,7 @@ Item identifier_item(Context& cx, const ast::identifier& id) {
         it.kind = Item::Kind::Super;
         return it;
     }
-    static const std::set<std::string> unsupported = {"selfdestruct", "suicide", "ecrecover", "ripemd160",
-                                                      "addmod",       "mulmod",  "now"};
+    static const std::set<std::string> unsupported = {"selfdestruct", "suicide", "addmod", "mulmod", "now"};
     if (unsupported.count(n)) {
         cx.error(it.loc, "'" + n + "' is not supported");
         return {};

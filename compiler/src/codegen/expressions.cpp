@@ -87,7 +87,11 @@ void Gen::expr(const Expr& e) {
             expr_keccak256(e);
             break;
         case Expr::Kind::Sha256:
+        case Expr::Kind::Ripemd160:
             expr_sha256(e);
+            break;
+        case Expr::Kind::Ecrecover:
+            expr_ecrecover(e);
             break;
         case Expr::Kind::AbiEncode:
         case Expr::Kind::AbiEncodePacked:
@@ -659,8 +663,9 @@ void Gen::expr_keccak256(const Expr& e) {
     op(Opcode::KECCAK256);
 }
 
-/// Sha256.
+/// Sha256 and Ripemd160: the precompile (0x02, 0x03) hashes the bytes into scratch slot 0.
 void Gen::expr_sha256(const Expr& e) {
+    const bool ripemd = e.kind == Expr::Kind::Ripemd160;
     expr(*e.args[0]);  // [p]
     push(32);
     push(uint64_t{0});
@@ -669,9 +674,45 @@ void Gen::expr_sha256(const Expr& e) {
     dup(4);
     push(32);
     op(Opcode::ADD);
-    push(2);
+    push(ripemd ? 3 : 2);
     op(Opcode::GAS);
     op(Opcode::STATICCALL);
+    op(Opcode::ISZERO);
+    jumpi(bubble_label());
+    pop();
+    push(uint64_t{0});
+    op(Opcode::MLOAD);
+    if (ripemd) {  // the digest comes right-aligned; a bytes20 is left-aligned
+        push(96);
+        op(Opcode::SHL);
+    }
+}
+
+/// Ecrecover: hash, v, r and s go to free memory (not claimed), the precompile 0x01 answers into
+/// scratch slot 0, cleared first because an invalid signature answers nothing (address zero).
+void Gen::expr_ecrecover(const Expr& e) {
+    for (const auto& a : e.args) expr(*a);  // [h, v, r, s]
+    push(free_pointer);
+    op(Opcode::MLOAD);  // [h, v, r, s, p]
+    for (int word = 3; word >= 0; --word) {
+        swap(1);  // [.., p, x]
+        dup(2);
+        if (word > 0) {
+            push(static_cast<uint64_t>(32 * word));
+            op(Opcode::ADD);
+        }
+        op(Opcode::MSTORE);  // [.., p]
+    }
+    push(uint64_t{0});
+    push(uint64_t{0});
+    op(Opcode::MSTORE);
+    push(32);
+    push(uint64_t{0});
+    push(128);
+    dup(4);
+    push(1);
+    op(Opcode::GAS);
+    op(Opcode::STATICCALL);  // [p, ok]
     op(Opcode::ISZERO);
     jumpi(bubble_label());
     pop();

@@ -88,6 +88,8 @@ inline bool effect_free(const Expr& e) {
         case Expr::Kind::CreationCode:
         case Expr::Kind::Keccak256:
         case Expr::Kind::Sha256:
+        case Expr::Kind::Ripemd160:
+        case Expr::Kind::Ecrecover:
             return false;
         default:
             for (const auto& a : e.args)
@@ -468,7 +470,8 @@ private:
     void expr_array_push(const Expr& e);        ///< ArrayPush
     void expr_array_pop(const Expr& e);         ///< ArrayPop
     void expr_keccak256(const Expr& e);         ///< Keccak256
-    void expr_sha256(const Expr& e);            ///< Sha256
+    void expr_sha256(const Expr& e);            ///< Sha256 and Ripemd160
+    void expr_ecrecover(const Expr& e);         ///< Ecrecover
     void expr_abi_encode(const Expr& e);        ///< AbiEncode, AbiEncodePacked, AbiEncodeSel
     void expr_struct_construct(const Expr& e);  ///< StructConstruct
     void expr_new_array(const Expr& e);         ///< NewArray
