@@ -24,4 +24,15 @@ struct Params {
 /// The twist's constant b' = 3 / xi.
 const ec::Fp2<Params>& twist_b() noexcept;
 
+/// The endomorphism psi (untwist, Frobenius, twist) on affine twist coordinates:
+/// (conj(x) gamma_2, conj(y) gamma_3).
+std::pair<ec::Fp2<Params>, ec::Fp2<Params>> twist_frobenius(const ec::Fp2<Params>& x,
+                                                            const ec::Fp2<Params>& y) noexcept;
+
+/// True when a point of the twist lies in the order-r subgroup G2.
+bool in_g2_subgroup(const ec::Jacobian<ec::Fp2<Params>>& q) noexcept;
+
+/// The final exponentiation f^((p^12 - 1) / r), its hard part by the BN-specific chain in x.
+ec::Fp12<Params> final_exponentiation(const ec::Fp12<Params>& f) noexcept;
+
 }  // namespace trainchain::vm::bn254

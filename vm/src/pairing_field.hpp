@@ -29,6 +29,7 @@ using limbs = std::array<uint64_t, N>;
 template <size_t N>
 constexpr uint64_t add_carry(limbs<N>& r, const limbs<N>& a, const limbs<N>& b) noexcept {
     uint64_t carry = 0;
+#pragma GCC unroll 8
     for (size_t i = 0; i < N; ++i) {
         const uint128 s = static_cast<uint128>(a[i]) + b[i] + carry;
         r[i] = static_cast<uint64_t>(s);
@@ -41,6 +42,7 @@ constexpr uint64_t add_carry(limbs<N>& r, const limbs<N>& a, const limbs<N>& b) 
 template <size_t N>
 constexpr uint64_t sub_borrow(limbs<N>& r, const limbs<N>& a, const limbs<N>& b) noexcept {
     uint64_t borrow = 0;
+#pragma GCC unroll 8
     for (size_t i = 0; i < N; ++i) {
         const uint128 d = static_cast<uint128>(a[i]) - b[i] - borrow;
         r[i] = static_cast<uint64_t>(d);
@@ -157,8 +159,10 @@ public:
     /// Montgomery product a * b / 2^(64N) mod p (CIOS).
     static constexpr limbs<N> mont_mul(const limbs<N>& a, const limbs<N>& b) noexcept {
         uint64_t t[N + 2] = {};
+#pragma GCC unroll 8
         for (size_t i = 0; i < N; ++i) {
             uint64_t c = 0;
+#pragma GCC unroll 8
             for (size_t j = 0; j < N; ++j) {
                 const uint128 s = static_cast<uint128>(a[j]) * b[i] + t[j] + c;
                 t[j] = static_cast<uint64_t>(s);
@@ -170,6 +174,7 @@ public:
             const uint64_t m = t[0] * inv;
             s = static_cast<uint128>(m) * p[0] + t[0];
             c = static_cast<uint64_t>(s >> 64);
+#pragma GCC unroll 8
             for (size_t j = 1; j < N; ++j) {
                 s = static_cast<uint128>(m) * p[j] + t[j] + c;
                 t[j - 1] = static_cast<uint64_t>(s);
@@ -233,6 +238,19 @@ public:
     constexpr Fp& operator*=(const Fp& b) noexcept { return *this = *this * b; }
     [[nodiscard]] constexpr Fp dbl() const noexcept { return *this + *this; }
     [[nodiscard]] constexpr Fp sqr() const noexcept { return *this * *this; }
+    /// K * this for a small constant K (double and add, unrolled).
+    template <uint64_t K>
+    [[nodiscard]] constexpr Fp mul_const() const noexcept {
+        if constexpr (K == 0) {
+            return zero();
+        } else if constexpr (K == 1) {
+            return *this;
+        } else if constexpr (K % 2 == 0) {
+            return mul_const<K / 2>().dbl();
+        } else {
+            return mul_const<K - 1>() + *this;
+        }
+    }
     /// k * this for a small k (double and add).
     [[nodiscard]] constexpr Fp mul_small(uint64_t k) const noexcept {
         Fp r, base = *this;
@@ -303,7 +321,7 @@ struct Fp2 {
     [[nodiscard]] constexpr Fp2 conj() const noexcept { return {c0, -c1}; }
     /// Multiplication by xi = xi0 + u.
     [[nodiscard]] constexpr Fp2 mul_by_xi() const noexcept {
-        return {c0.mul_small(P::xi0) - c1, c1.mul_small(P::xi0) + c0};
+        return {c0.template mul_const<P::xi0>() - c1, c1.template mul_const<P::xi0>() + c0};
     }
     [[nodiscard]] constexpr Fp2 inverse() const noexcept {
         const F t = (c0.sqr() + c1.sqr()).inverse();

@@ -283,3 +283,38 @@ TEST_CASE("bn254 pairing: invalid input fails") {
     flipped[64 + 40] ^= 0x04;
     CHECK_FALSE(bn254::pairing(flipped));
 }
+
+TEST_CASE("bn254 internals: the fast subgroup check and final exponentiation agree with the definitions") {
+    // Twist points (x, y) with x = i + u: as found (almost never in G2) and with the cofactor
+    // 2p - r cleared (always in G2); psi(Q) = [6x^2] Q must agree with [r] Q = O on every one.
+    limbs<4> cofactor{};
+    add_carry(cofactor, P::modulus, P::modulus);
+    sub_borrow(cofactor, cofactor, P::order);
+    int inside = 0, outside = 0;
+    for (uint64_t i = 1; i < 30; ++i) {
+        const F2 x{F::from_u64(i), F::one()};
+        const auto y = (x.sqr() * x + bn254::twist_b()).sqrt();
+        if (!y) continue;
+        for (const G2& q : {G2::from_affine(x, *y), G2::from_affine(x, *y).mul(cofactor)}) {
+            const bool by_order = q.mul(P::order).is_infinity();
+            CHECK(bn254::in_g2_subgroup(q) == by_order);
+            (by_order ? inside : outside)++;
+        }
+    }
+    CHECK(inside >= 5);
+    CHECK(outside >= 5);
+    CHECK(bn254::in_g2_subgroup(g2()));
+    CHECK(bn254::in_g2_subgroup(G2::infinity()));
+
+    // The BN chain for the hard part against plain exponentiation by (p^4 - p^2 + 1) / r.
+    const HardExponent<P> hard;
+    CHECK(hard.exact);
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        F12 f;
+        for (int k = 0; k < 6; ++k)
+            f.coeff(k) = F2{F::from_u64(seed * 1000 + static_cast<uint64_t>(k)), F::from_u64(seed + 17)};
+        const F12 fast = bn254::final_exponentiation(f);
+        CHECK(fast == ec::final_exponentiation(f));
+        CHECK(!(fast == F12::one()));
+    }
+}
