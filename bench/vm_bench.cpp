@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bn254.hpp"
+#include "kzg.hpp"
 #include "trainchain/vm/assembler.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/interpreter.hpp"
@@ -133,7 +134,7 @@ std::vector<Program> load(const std::filesystem::path& dir) {
     return out;
 }
 
-/// The alt_bn128 precompiles called directly: go-ethereum's "jeff1" pairing check (2 pairs) and
+/// The elliptic-curve precompiles called directly: go-ethereum's "jeff1" pairing check (2 pairs) and
 /// "chfast1" of ECMUL.
 void register_bn254() {
     static const bytes pairing_input = *from_hex(
@@ -164,6 +165,20 @@ void register_bn254() {
     })->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("precompile/bn254_mul", [](benchmark::State& st) {
         for (auto _ : st) benchmark::DoNotOptimize(bn254::mul(mul_input));
+    })->Unit(benchmark::kMicrosecond);
+    // go-ethereum's "pointEvaluation1".
+    static const bytes kzg_input = *from_hex(
+                                        "01e798154708fe7789429634053cbf9f99b619f9f084048927333fce637f549b564c"
+                                        "0a11a0f704f4fc3e8acfe0f8245f"
+                                        "0ad1347b378fbf96e206da11a5d3630624d25032e67a7e6a4910df5834b8fe70e6bc"
+                                        "feeac0352434196bdf4b2485d5a1"
+                                        "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26"
+                                        "936857bc3a7c2539ea8ec3a952b7"
+                                        "873033e038326e87ed3e1276fd140253fa08e9fc25fb2d9a98527fc22a2c9612fbea"
+                                        "fdad446cbc7bcdbdcd780af2c16a")
+                                        .value;
+    benchmark::RegisterBenchmark("precompile/kzg_point_evaluation", [](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(kzg::point_evaluation(kzg_input));
     })->Unit(benchmark::kMicrosecond);
 }
 

@@ -50,7 +50,8 @@ void compress_g1(const G1& p, uint8_t* out48) noexcept;
 /// True when the product of the pairings e(P_i, Q_i) is one.
 bool pairing_check(std::span<const std::pair<G1, G2>> pairs) noexcept;
 
-/// The final exponentiation f^((p^12 - 1) / r).
+/// The final exponentiation cubed, f^(3 (p^12 - 1) / r): as good for a check against one (3 is
+/// prime to r) and cheaper to compute.
 Fp12 final_exponentiation(const Fp12& f) noexcept;
 
 }  // namespace trainchain::vm::bls12_381

@@ -158,6 +158,7 @@ public:
 
     /// Montgomery product a * b / 2^(64N) mod p (CIOS).
     static constexpr limbs<N> mont_mul(const limbs<N>& a, const limbs<N>& b) noexcept {
+        if constexpr (p[N - 1] < 0x7fffffffffffffff) return mont_mul_no_carry(a, b);
         uint64_t t[N + 2] = {};
 #pragma GCC unroll 8
         for (size_t i = 0; i < N; ++i) {
@@ -190,6 +191,33 @@ public:
         const uint64_t borrow = sub_borrow(d, r, p);
         if (t[N] != 0 || borrow == 0) return d;
         return r;
+    }
+
+    /// CIOS without the extra carry words, valid when the top limb of p leaves the top bit free
+    /// (both curves here): the running value stays below 2p < 2^(64N).
+    static constexpr limbs<N> mont_mul_no_carry(const limbs<N>& a, const limbs<N>& b) noexcept {
+        limbs<N> t{};
+#pragma GCC unroll 8
+        for (size_t i = 0; i < N; ++i) {
+            uint128 s = static_cast<uint128>(a[0]) * b[i] + t[0];
+            uint64_t carry_a = static_cast<uint64_t>(s >> 64);
+            const uint64_t t0 = static_cast<uint64_t>(s);
+            const uint64_t m = t0 * inv;
+            s = static_cast<uint128>(m) * p[0] + t0;
+            uint64_t carry_c = static_cast<uint64_t>(s >> 64);
+#pragma GCC unroll 8
+            for (size_t j = 1; j < N; ++j) {
+                s = static_cast<uint128>(a[j]) * b[i] + t[j] + carry_a;
+                carry_a = static_cast<uint64_t>(s >> 64);
+                s = static_cast<uint128>(m) * p[j] + static_cast<uint64_t>(s) + carry_c;
+                carry_c = static_cast<uint64_t>(s >> 64);
+                t[j - 1] = static_cast<uint64_t>(s);
+            }
+            t[N - 1] = carry_a + carry_c;
+        }
+        limbs<N> d{};
+        if (sub_borrow(d, t, p) == 0) return d;
+        return t;
     }
 
     /// Zero.

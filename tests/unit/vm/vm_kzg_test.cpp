@@ -97,6 +97,17 @@ TEST_CASE("bls12_381: the generators decode to their published coordinates") {
     CHECK(ec::HardExponent<P>{}.exact);
 }
 
+TEST_CASE("bls12_381: the fast final exponentiation is the plain one cubed") {
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+        Fp12 f;
+        for (int k = 0; k < 6; ++k)
+            f.coeff(k) = Fp2{Fp::from_u64(seed * 100 + static_cast<uint64_t>(k)), Fp::from_u64(seed + 3)};
+        const Fp12 plain = ec::final_exponentiation(f);
+        CHECK(bls12_381::final_exponentiation(f) == plain.sqr() * plain);
+        CHECK(!(plain == Fp12::one()));
+    }
+}
+
 TEST_CASE("bls12_381: compressed point decoding rejects bad encodings") {
     // No compression flag.
     bytes b = g1_compressed;
