@@ -1,5 +1,6 @@
 // vm/src/kzg.cpp - KZG proof verification for the EIP-4844 point evaluation precompile:
-// e(C - [y] G1, -G2) e(proof, [tau] G2 - [z] G2) = 1.
+// e(C - [y] G1, -G2) e(proof, [tau] G2 - [z] G2) = 1, computed as
+// e(C - [y] G1 + [z] proof, -G2) e(proof, [tau] G2) = 1 (no scalar multiplication in G2).
 //
 // [tau] G2 is the second G2 point of the KZG ceremony's trusted setup (the `trusted_setup.txt` of
 // github.com/ethereum/c-kzg-4844, src/trusted_setup.txt line 4100, commit 37140215cd6f of
@@ -81,10 +82,11 @@ std::optional<bool> verify_kzg_proof(const uint8_t* commitment48, const uint8_t*
     if (!z || !y || !commitment || !proof) return std::nullopt;
     const Setup& s = setup();
     if (!s.ok) return std::nullopt;
-    // e(C - [y] G1, -G2) e(proof, [tau] G2 - [z] G2) = 1.
+    // e(C - [y] G1, -G2) e(proof, [tau] G2 - [z] G2) = 1, with the [z] moved to the G1 side
+    // (e(proof, -[z] G2) = e([z] proof, -G2)): e(C - [y] G1 + [z] proof, -G2) e(proof, [tau] G2) = 1.
     const std::array<std::pair<G1, G2>, 2> pairs{{
-        {*commitment + s.g1.mul(*y).neg(), s.g2.neg()},
-        {*proof, s.tau_g2 + s.g2.mul(*z).neg()},
+        {*commitment + s.g1.mul(*y).neg() + proof->mul(*z), s.g2.neg()},
+        {*proof, s.tau_g2},
     }};
     return pairing_check(pairs);
 }

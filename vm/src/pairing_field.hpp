@@ -529,14 +529,29 @@ struct Jacobian {
         const F x3 = r.sqr() - hhh - v.dbl();
         return {x3, r * (v - x3) - s1 * hhh, a.z * b.z * h};
     }
+    /// this + (ax, ay) for an affine, finite second point (mixed addition).
+    [[nodiscard]] constexpr Jacobian add_affine(const F& ax, const F& ay) const noexcept {
+        if (is_infinity()) return from_affine(ax, ay);
+        const F z1z1 = z.sqr();
+        const F h = ax * z1z1 - x;
+        const F r = ay * z * z1z1 - y;
+        if (h.is_zero()) return r.is_zero() ? dbl() : infinity();
+        const F hh = h.sqr();
+        const F hhh = hh * h;
+        const F v = x * hh;
+        const F x3 = r.sqr() - hhh - v.dbl();
+        return {x3, r * (v - x3) - y * hhh, z * h};
+    }
     [[nodiscard]] constexpr Jacobian neg() const noexcept { return {x, -y, z}; }
-    /// k * this (double and add from the top bit).
+    /// k * this (double and add from the top bit; mixed additions when this is affine).
     template <size_t M>
     [[nodiscard]] constexpr Jacobian mul(const limbs<M>& k) const noexcept {
         Jacobian r = infinity();
+        if (is_infinity()) return r;
+        const bool affine = z == F::one();
         for (size_t i = bit_length(k); i-- > 0;) {
             r = r.dbl();
-            if (bit(k, i)) r = r + *this;
+            if (bit(k, i)) r = affine ? r.add_affine(x, y) : r + *this;
         }
         return r;
     }
