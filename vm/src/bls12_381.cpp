@@ -132,9 +132,9 @@ bool pairing_check(std::span<const std::pair<G1, G2>> pairs) noexcept {
             f = f.sqr();
             for (size_t i = 0; i < count; ++i) {
                 Pair& pr = ps[i];
-                f *= line_to_fp12<Params, Twist::M>(double_step(pr.t, pr.xp, pr.yp));
+                mul_by_line<Params, Twist::M>(f, double_step(pr.t, pr.xp, pr.yp));
                 if ((Params::x_abs >> bit) & 1)
-                    f *= line_to_fp12<Params, Twist::M>(add_step(pr.t, pr.xq, pr.yq, pr.xp, pr.yp));
+                    mul_by_line<Params, Twist::M>(f, add_step(pr.t, pr.xq, pr.yq, pr.xp, pr.yp));
             }
         }
         product *= f.conj();  // x < 0

@@ -418,6 +418,18 @@ struct Fp6 {
     }
     constexpr Fp6& operator*=(const Fp6& b) noexcept { return *this = *this * b; }
     [[nodiscard]] constexpr Fp6 sqr() const noexcept { return *this * *this; }
+    /// Multiplication by (b0, 0, 0).
+    [[nodiscard]] constexpr Fp6 mul_by_0(const E& b0) const noexcept { return {c0 * b0, c1 * b0, c2 * b0}; }
+    /// Multiplication by (0, b1, 0).
+    [[nodiscard]] constexpr Fp6 mul_by_1(const E& b1) const noexcept {
+        return {(c2 * b1).mul_by_xi(), c0 * b1, c1 * b1};
+    }
+    /// Multiplication by (b0, b1, 0) (Karatsuba, 5 Fp2 products).
+    [[nodiscard]] constexpr Fp6 mul_by_01(const E& b0, const E& b1) const noexcept {
+        const E t0 = c0 * b0;
+        const E t1 = c1 * b1;
+        return {t0 + (c2 * b1).mul_by_xi(), (c0 + c1) * (b0 + b1) - t0 - t1, c2 * b0 + t1};
+    }
     /// Multiplication by v: (c0, c1, c2) -> (xi c2, c0, c1).
     [[nodiscard]] constexpr Fp6 mul_by_v() const noexcept { return {c2.mul_by_xi(), c0, c1}; }
     [[nodiscard]] constexpr Fp6 inverse() const noexcept {
@@ -597,6 +609,23 @@ Fp12<P> line_to_fp12(const Line<P>& l) noexcept {
         r.c1.c1 = l.yc;
     }
     return r;
+}
+
+/// f * line without forming the line's Fp12 element (13 Fp2 products instead of 18).
+template <class P, Twist T>
+void mul_by_line(Fp12<P>& f, const Line<P>& l) noexcept {
+    using E6 = Fp6<P>;
+    E6 t0, t1, sum;
+    if constexpr (T == Twist::D) {  // (yc, 0, 0) + (xc, k, 0) w
+        t0 = f.c0.mul_by_0(l.yc);
+        t1 = f.c1.mul_by_01(l.xc, l.k);
+        sum = (f.c0 + f.c1).mul_by_01(l.yc + l.xc, l.k);
+    } else {  // (k, xc, 0) + (0, yc, 0) w
+        t0 = f.c0.mul_by_01(l.k, l.xc);
+        t1 = f.c1.mul_by_1(l.yc);
+        sum = (f.c0 + f.c1).mul_by_01(l.k, l.xc + l.yc);
+    }
+    f = {t0 + t1.mul_by_v(), sum - t0 - t1};
 }
 
 /// The tangent at t (Jacobian on the twist), evaluated at (xp, yp); t becomes 2t.

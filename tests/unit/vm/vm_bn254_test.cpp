@@ -124,6 +124,16 @@ TEST_CASE("bn254 field: Montgomery round trip, inverses, the twist constant and 
     }
     CHECK(xp == frobenius(x));
 
+    // The sparse line product equals the full one, for both twist types.
+    const Line<P> l{F2{F::from_u64(3), F::from_u64(4)}, F2{F::from_u64(5), F::from_u64(6)},
+                    F2{F::from_u64(7), F::from_u64(8)}};
+    F12 d = x, m = x;
+    mul_by_line<P, Twist::D>(d, l);
+    mul_by_line<P, Twist::M>(m, l);
+    CHECK(d == x * line_to_fp12<P, Twist::D>(l));
+    CHECK(m == x * line_to_fp12<P, Twist::M>(l));
+    CHECK(!(d == m));
+
     // Fp2 square roots.
     const F2 s{F::from_u64(5), F::from_u64(11)};
     const auto root = s.sqr().sqrt();
