@@ -1,16 +1,19 @@
 // fuzz/precompile_fuzz.cpp - libFuzzer target: random bytes into the elliptic-curve precompiles
-// (bn254 ECADD, ECMUL and the pairing check).
+// (bn254 ECADD, ECMUL and the pairing check; the EIP-4844 point evaluation).
 //
-// Input layout: byte 0 picks the precompile (mod 3), the rest is its input. Checked on every
+// Input layout: byte 0 picks the precompile (mod 4), the rest is its input. Checked on every
 // input: no crash, outputs have their fixed sizes, a point ECADD or ECMUL returns is itself a
 // valid input (adding the point at infinity gives it back), ECMUL by 2 equals ECADD of the point
-// to itself, and the pairing check answers 0 or 1.
+// to itself, the pairing check answers 0 or 1, and the point evaluation fails on any length but
+// 192 (random bytes almost never carry a matching versioned hash, so mode 3 also feeds
+// verify_kzg_proof directly with the input's first 160 bytes).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 #include "bn254.hpp"
+#include "kzg.hpp"
 
 using namespace trainchain::vm;
 
@@ -34,7 +37,7 @@ void check_point(const bytes& p) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
     const bytes_view input{data + 1, size - 1};
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
         case 0:
             if (const auto out = bn254::add(input)) check_point(*out);
             break;
@@ -53,6 +56,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 require(m && a && *m == *a);
             }
             break;
+        case 3: {
+            const auto out = kzg::point_evaluation(input);
+            if (input.size() != 192) require(!out);
+            if (out) require(out->size() == 64);
+            if (input.size() >= 160) {
+                const uint8_t* d = input.data();
+                (void)kzg::verify_kzg_proof(d, d + 48, d + 80, d + 112);
+            }
+            break;
+        }
         default: {
             const auto out = bn254::pairing(input);
             if (input.size() % 192 != 0) require(!out);

@@ -127,8 +127,8 @@ constexpr void limbs_to_be(const limbs<N>& a, uint8_t* out) noexcept {
 /// An element of the prime field given by P, in Montgomery form (value * 2^(64N) mod p).
 template <class P>
 struct Fp {
-    static constexpr size_t N = P::N;
-    static constexpr limbs<N> p = P::modulus;
+    static constexpr size_t N = P::N;          ///< limbs
+    static constexpr limbs<N> p = P::modulus;  ///< the modulus
 
     limbs<N> v{};  ///< Montgomery representation, < p
 
@@ -239,13 +239,16 @@ public:
     /// Writes the canonical value as 8N big-endian bytes.
     constexpr void to_be(uint8_t* out) const noexcept { limbs_to_be<N>(to_limbs(), out); }
 
+    /// True for zero.
     [[nodiscard]] constexpr bool is_zero() const noexcept {
         uint64_t acc = 0;
         for (const uint64_t x : v) acc |= x;
         return acc == 0;
     }
+    /// Equality (values are fully reduced).
     friend constexpr bool operator==(const Fp& a, const Fp& b) noexcept { return a.v == b.v; }
 
+    /// Field arithmetic mod p (the operators below).
     friend constexpr Fp operator+(const Fp& a, const Fp& b) noexcept {
         Fp r;
         const uint64_t carry = add_carry(r.v, a.v, b.v);
@@ -264,7 +267,9 @@ public:
     constexpr Fp& operator+=(const Fp& b) noexcept { return *this = *this + b; }
     constexpr Fp& operator-=(const Fp& b) noexcept { return *this = *this - b; }
     constexpr Fp& operator*=(const Fp& b) noexcept { return *this = *this * b; }
+    /// 2 * this.
     [[nodiscard]] constexpr Fp dbl() const noexcept { return *this + *this; }
+    /// this^2.
     [[nodiscard]] constexpr Fp sqr() const noexcept { return *this * *this; }
     /// K * this for a small constant K (double and add, unrolled).
     template <uint64_t K>
@@ -320,13 +325,18 @@ struct Fp2 {
     using F = Fp<P>;
     F c0, c1;  ///< c0 + c1 u
 
+    /// Zero.
     static constexpr Fp2 zero() noexcept { return {}; }
+    /// One.
     static constexpr Fp2 one() noexcept { return {F::one(), F::zero()}; }
+    /// True for zero.
     [[nodiscard]] constexpr bool is_zero() const noexcept { return c0.is_zero() && c1.is_zero(); }
+    /// Equality.
     friend constexpr bool operator==(const Fp2& a, const Fp2& b) noexcept {
         return a.c0 == b.c0 && a.c1 == b.c1;
     }
 
+    /// Field arithmetic in Fp2 (the operators below; products by Karatsuba, 3 Fp products).
     friend constexpr Fp2 operator+(const Fp2& a, const Fp2& b) noexcept { return {a.c0 + b.c0, a.c1 + b.c1}; }
     friend constexpr Fp2 operator-(const Fp2& a, const Fp2& b) noexcept { return {a.c0 - b.c0, a.c1 - b.c1}; }
     friend constexpr Fp2 operator-(const Fp2& a) noexcept { return {-a.c0, -a.c1}; }
@@ -340,8 +350,11 @@ struct Fp2 {
     constexpr Fp2& operator+=(const Fp2& b) noexcept { return *this = *this + b; }
     constexpr Fp2& operator-=(const Fp2& b) noexcept { return *this = *this - b; }
     constexpr Fp2& operator*=(const Fp2& b) noexcept { return *this = *this * b; }
+    /// 2 * this.
     [[nodiscard]] constexpr Fp2 dbl() const noexcept { return *this + *this; }
+    /// this^2 (2 Fp products).
     [[nodiscard]] constexpr Fp2 sqr() const noexcept { return {(c0 + c1) * (c0 - c1), (c0 * c1).dbl()}; }
+    /// k * this for a small k.
     [[nodiscard]] constexpr Fp2 mul_small(uint64_t k) const noexcept {
         return {c0.mul_small(k), c1.mul_small(k)};
     }
@@ -351,10 +364,12 @@ struct Fp2 {
     [[nodiscard]] constexpr Fp2 mul_by_xi() const noexcept {
         return {c0.template mul_const<P::xi0>() - c1, c1.template mul_const<P::xi0>() + c0};
     }
+    /// The inverse; zero maps to zero.
     [[nodiscard]] constexpr Fp2 inverse() const noexcept {
         const F t = (c0.sqr() + c1.sqr()).inverse();
         return {c0 * t, -(c1 * t)};
     }
+    /// this^e.
     template <size_t M>
     [[nodiscard]] constexpr Fp2 pow(const limbs<M>& e) const noexcept {
         Fp2 r = one();
@@ -393,14 +408,19 @@ struct Fp6 {
     using E = Fp2<P>;
     E c0, c1, c2;  ///< c0 + c1 v + c2 v^2
 
+    /// Zero.
     static constexpr Fp6 zero() noexcept { return {}; }
+    /// One.
     static constexpr Fp6 one() noexcept { return {E::one(), E::zero(), E::zero()}; }
+    /// True for zero.
     [[nodiscard]] constexpr bool is_zero() const noexcept {
         return c0.is_zero() && c1.is_zero() && c2.is_zero();
     }
+    /// Equality.
     friend constexpr bool operator==(const Fp6& a, const Fp6& b) noexcept {
         return a.c0 == b.c0 && a.c1 == b.c1 && a.c2 == b.c2;
     }
+    /// Field arithmetic in Fp6 (the operators below; products by Karatsuba, 6 Fp2 products).
     friend constexpr Fp6 operator+(const Fp6& a, const Fp6& b) noexcept {
         return {a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2};
     }
@@ -448,16 +468,21 @@ struct Fp12 {
     using E6 = Fp6<P>;
     E6 c0, c1;  ///< c0 + c1 w
 
+    /// One.
     static constexpr Fp12 one() noexcept { return {E6::one(), E6::zero()}; }
+    /// Equality.
     friend constexpr bool operator==(const Fp12& a, const Fp12& b) noexcept {
         return a.c0 == b.c0 && a.c1 == b.c1;
     }
+    /// Product (Karatsuba, 3 Fp6 products).
     friend constexpr Fp12 operator*(const Fp12& a, const Fp12& b) noexcept {
         const E6 t0 = a.c0 * b.c0;
         const E6 t1 = a.c1 * b.c1;
         return {t0 + t1.mul_by_v(), (a.c0 + a.c1) * (b.c0 + b.c1) - t0 - t1};
     }
+    /// In-place product.
     constexpr Fp12& operator*=(const Fp12& b) noexcept { return *this = *this * b; }
+    /// this^2 (2 Fp6 products).
     [[nodiscard]] constexpr Fp12 sqr() const noexcept {
         // (a + b w)^2 = a^2 + b^2 v + 2ab w, with a^2 + b^2 v = (a + b)(a + b v) - ab - ab v.
         const E6 ab = c0 * c1;
@@ -465,6 +490,7 @@ struct Fp12 {
     }
     /// The conjugate c0 - c1 w, which is x -> x^(p^6).
     [[nodiscard]] constexpr Fp12 conj() const noexcept { return {c0, -c1}; }
+    /// The inverse.
     [[nodiscard]] constexpr Fp12 inverse() const noexcept {
         const E6 t = (c0.sqr() - c1.sqr().mul_by_v()).inverse();
         return {c0 * t, -(c1 * t)};
@@ -474,6 +500,7 @@ struct Fp12 {
         const E6& half = (k % 2 == 0) ? c0 : c1;
         return k / 2 == 0 ? half.c0 : (k / 2 == 1 ? half.c1 : half.c2);
     }
+    /// Coefficient k, writable.
     constexpr E2& coeff(int k) noexcept {
         E6& half = (k % 2 == 0) ? c0 : c1;
         return k / 2 == 0 ? half.c0 : (k / 2 == 1 ? half.c1 : half.c2);
@@ -508,12 +535,16 @@ Fp12<P> frobenius(const Fp12<P>& a) noexcept {
 /// Z = 0 is the point at infinity.
 template <class F>
 struct Jacobian {
-    F x, y, z;
+    F x, y, z;  ///< x = X / Z^2, y = Y / Z^3
 
+    /// The point at infinity.
     static constexpr Jacobian infinity() noexcept { return {F::one(), F::one(), F::zero()}; }
+    /// The affine point (ax, ay).
     static constexpr Jacobian from_affine(const F& ax, const F& ay) noexcept { return {ax, ay, F::one()}; }
+    /// True for the point at infinity.
     [[nodiscard]] constexpr bool is_infinity() const noexcept { return z.is_zero(); }
 
+    /// 2 * this (a = 0 curves).
     [[nodiscard]] constexpr Jacobian dbl() const noexcept {
         if (is_infinity() || y.is_zero()) return infinity();
         const F xx = x.sqr();
@@ -523,6 +554,7 @@ struct Jacobian {
         const F x3 = m.sqr() - s.dbl();
         return {x3, m * (s - x3) - yy.sqr().dbl().dbl().dbl(), (y * z).dbl()};
     }
+    /// The sum, with the doubling and inverse cases handled.
     friend constexpr Jacobian operator+(const Jacobian& a, const Jacobian& b) noexcept {
         if (a.is_infinity()) return b;
         if (b.is_infinity()) return a;
@@ -554,6 +586,7 @@ struct Jacobian {
         const F x3 = r.sqr() - hhh - v.dbl();
         return {x3, r * (v - x3) - y * hhh, z * h};
     }
+    /// -this.
     [[nodiscard]] constexpr Jacobian neg() const noexcept { return {x, -y, z}; }
     /// k * this (double and add from the top bit; mixed additions when this is affine).
     template <size_t M>
@@ -668,14 +701,16 @@ Line<P> add_step(Jacobian<Fp2<P>>& t, const Fp2<P>& qx, const Fp2<P>& qy, const 
 /// Fixed-size natural numbers for the one-time computation of the final exponent.
 template <size_t K>
 struct BigNat {
-    limbs<K> w{};
+    limbs<K> w{};  ///< little-endian limbs
 
+    /// Widens (or truncates) a limb array.
     template <size_t N>
     static constexpr BigNat from(const limbs<N>& a) noexcept {
         BigNat r;
         for (size_t i = 0; i < N && i < K; ++i) r.w[i] = a[i];
         return r;
     }
+    /// Arithmetic mod 2^(64K) (the operators below).
     friend constexpr BigNat operator*(const BigNat& a, const BigNat& b) noexcept {
         BigNat r;
         for (size_t i = 0; i < K; ++i) {
@@ -723,9 +758,10 @@ struct BigNat {
 /// computed once; `exact` is false if r does not divide it (a wrong parameter set).
 template <class P, size_t K = 4 * P::N + 1>
 struct HardExponent {
-    limbs<K> e{};
-    bool exact = false;
+    limbs<K> e{};        ///< the quotient
+    bool exact = false;  ///< the division left no remainder
 
+    /// Computes the quotient.
     HardExponent() noexcept {
         using B = BigNat<K>;
         const B p = B::from(P::modulus);
