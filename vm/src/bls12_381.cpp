@@ -95,7 +95,7 @@ Fp12 pow_x(const Fp12& f) noexcept {
     static_assert(Params::x_abs >> 63 == 1);
     Fp12 r = f;  // the top bit, 63
     for (int i = 62; i >= 0; --i) {
-        r = r.sqr();
+        r = r.cyclotomic_sqr();
         if ((Params::x_abs >> i) & 1) r *= f;
     }
     return r.conj();

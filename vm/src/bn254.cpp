@@ -151,7 +151,7 @@ F12 pow_x(const F12& f) noexcept {
     static_assert(Params::x >> 62 == 1);
     F12 r = f;  // the top bit, 62
     for (int i = 61; i >= 0; --i) {
-        r = r.sqr();
+        r = r.cyclotomic_sqr();
         if ((Params::x >> i) & 1) r *= f;
     }
     return r;
