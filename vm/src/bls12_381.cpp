@@ -43,6 +43,38 @@ bool is_upper(const Fp2& y) noexcept { return y.c1.is_zero() ? y.c0.is_upper_hal
 
 Fp2 twist_b() noexcept { return {Fp::from_u64(4), Fp::from_u64(4)}; }
 
+const Fp& cube_root_of_unity() noexcept {
+    static const Fp beta = [] {
+        // A primitive cube root of unity g^((p - 1) / 3), then whichever of it and its square
+        // makes phi act as [-x^2] on the generator.
+        Fp b = Fp::one();
+        for (uint64_t g = 2; b == Fp::one(); ++g)
+            b = Fp::from_u64(g).pow(div_small(sub_small(Params::modulus, 1), 3));
+        const G1 gen = G1::from_affine(
+            Fp::from_limbs_unchecked({0xfb3af00adb22c6bb, 0x6c55e83ff97a1aef, 0xa14e3a3f171bac58,
+                                      0xc3688c4f9774b905, 0x2695638c4fa9ac0f, 0x17f1d3a73197d794}),
+            Fp::from_limbs_unchecked({0x0caa232946c5e7e1, 0xd03cc744a2888ae4, 0x00db18cb2c04b3ed,
+                                      0xfcf5e095d5d00af6, 0xa09e30ed741d8ae4, 0x08b3f481e3aaa0f1}));
+        const uint128 x2 = static_cast<uint128>(Params::x_abs) * Params::x_abs;
+        const G1 expected =
+            gen.mul(limbs<2>{static_cast<uint64_t>(x2), static_cast<uint64_t>(x2 >> 64)}).neg();
+        return same(G1::from_affine(gen.x * b, gen.y), expected) ? b : b.sqr();
+    }();
+    return beta;
+}
+
+bool in_g1_subgroup(const G1& p) noexcept {
+    if (p.is_infinity()) return true;
+    // phi(x, y) = (beta x, y) acts on G1 as [-x^2] (a root of l^2 + l + 1 mod r); on BLS12-381 the
+    // equality phi(P) = [-x^2] P holds exactly for the points of G1 (Scott, "A note on group
+    // membership tests for G1, G2 and GT on BLS pairing-friendly curves", 2021).
+    const auto [x, y] = p.to_affine();
+    const uint128 x2 = static_cast<uint128>(Params::x_abs) * Params::x_abs;
+    const G1 q = G1::from_affine(x, y);
+    return same(G1::from_affine(x * cube_root_of_unity(), y),
+                q.mul(limbs<2>{static_cast<uint64_t>(x2), static_cast<uint64_t>(x2 >> 64)}).neg());
+}
+
 std::optional<G1> decompress_g1(const uint8_t* in48) noexcept {
     if ((in48[0] & flag_compressed) == 0) return std::nullopt;
     if ((in48[0] & flag_infinity) != 0) {
@@ -55,7 +87,7 @@ std::optional<G1> decompress_g1(const uint8_t* in48) noexcept {
     if (!y) return std::nullopt;
     if (is_upper(*y) != ((in48[0] & flag_sign) != 0)) *y = -*y;
     const G1 p = G1::from_affine(*x, *y);
-    if (!p.mul(Params::order).is_infinity()) return std::nullopt;
+    if (!in_g1_subgroup(p)) return std::nullopt;
     return p;
 }
 

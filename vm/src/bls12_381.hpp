@@ -36,6 +36,12 @@ using G2 = ec::Jacobian<Fp2>;
 /// The twist's constant b' = 4 (1 + u) (an M-type twist of y^2 = x^3 + 4).
 Fp2 twist_b() noexcept;
 
+/// The cube root of unity beta with phi(x, y) = (beta x, y) equal to [-x^2] on G1.
+const Fp& cube_root_of_unity() noexcept;
+
+/// True when a point of the curve lies in the order-r subgroup G1.
+bool in_g1_subgroup(const G1& p) noexcept;
+
 /// Decodes a compressed G1 point (48 bytes, flags in the top three bits of the first byte); the
 /// point must be on the curve and in the order-r subgroup. nullopt for anything else.
 std::optional<G1> decompress_g1(const uint8_t* in48) noexcept;

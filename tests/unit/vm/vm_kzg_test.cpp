@@ -108,6 +108,29 @@ TEST_CASE("bls12_381: the fast final exponentiation is the plain one cubed") {
     }
 }
 
+TEST_CASE("bls12_381: the G1 membership test by the endomorphism agrees with [r] P = O") {
+    const Fp& beta = cube_root_of_unity();
+    CHECK(!(beta == Fp::one()));
+    CHECK(beta.sqr() * beta == Fp::one());
+    // Points (x, y) for x = 1, 2, ... as found (almost never in G1) and with the cofactor
+    // (x - 1)^2 / 3 cleared (always in G1).
+    const uint128 h = (static_cast<uint128>(P::x_abs + 1) * (P::x_abs + 1)) / 3;
+    const ec::limbs<2> cofactor{static_cast<uint64_t>(h), static_cast<uint64_t>(h >> 64)};
+    int inside = 0, outside = 0;
+    for (uint64_t i = 1; i < 40; ++i) {
+        const Fp x = Fp::from_u64(i);
+        const auto y = (x.sqr() * x + Fp::from_u64(4)).sqrt();
+        if (!y) continue;
+        for (const G1& p : {G1::from_affine(x, *y), G1::from_affine(x, *y).mul(cofactor)}) {
+            const bool by_order = p.mul(P::order).is_infinity();
+            CHECK(in_g1_subgroup(p) == by_order);
+            (by_order ? inside : outside)++;
+        }
+    }
+    CHECK(inside >= 5);
+    CHECK(outside >= 5);
+}
+
 TEST_CASE("bls12_381: compressed point decoding rejects bad encodings") {
     // No compression flag.
     bytes b = g1_compressed;
