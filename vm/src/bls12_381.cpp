@@ -164,9 +164,9 @@ bool pairing_check(std::span<const std::pair<G1, G2>> pairs) noexcept {
             f = f.sqr();
             for (size_t i = 0; i < count; ++i) {
                 Pair& pr = ps[i];
-                mul_by_line<Params, Twist::M>(f, double_step(pr.t, pr.xp, pr.yp));
+                mul_by_line<Params, Twist::M>(f, evaluate(double_step(pr.t), pr.xp, pr.yp));
                 if ((Params::x_abs >> bit) & 1)
-                    mul_by_line<Params, Twist::M>(f, add_step(pr.t, pr.xq, pr.yq, pr.xp, pr.yp));
+                    mul_by_line<Params, Twist::M>(f, evaluate(add_step(pr.t, pr.xq, pr.yq), pr.xp, pr.yp));
             }
         }
         product *= f.conj();  // x < 0
@@ -183,6 +183,52 @@ bool pairing_check(std::span<const std::pair<G1, G2>> pairs) noexcept {
         }
     }
     if (count != 0) loop(count);
+    return final_exponentiation(product) == Fp12::one();
+}
+
+PreparedG2 prepare(const G2& q) noexcept {
+    PreparedG2 r{};
+    r.infinity = q.is_infinity();
+    if (r.infinity) return r;
+    const auto [xq, yq] = q.to_affine();
+    G2 t = G2::from_affine(xq, yq);
+    size_t n = 0;
+    for (int bit = 62; bit >= 0; --bit) {
+        r.lines[n++] = double_step(t);
+        if ((Params::x_abs >> bit) & 1) r.lines[n++] = add_step(t, xq, yq);
+    }
+    return r;
+}
+
+bool pairing_check(std::span<const std::pair<G1, const PreparedG2*>> pairs) noexcept {
+    Fp12 f = Fp12::one();
+    std::array<std::pair<Fp, Fp>, 4> ps{};
+    std::array<const PreparedG2*, 4> qs{};
+    Fp12 product = Fp12::one();
+    size_t count = 0;
+    const auto loop = [&] {
+        f = Fp12::one();
+        size_t n = 0;
+        for (int bit = 62; bit >= 0; --bit) {
+            f = f.sqr();
+            const bool add = ((Params::x_abs >> bit) & 1) != 0;
+            for (size_t i = 0; i < count; ++i) {
+                const auto& [xp, yp] = ps[i];
+                mul_by_line<Params, Twist::M>(f, evaluate(qs[i]->lines[n], xp, yp));
+                if (add) mul_by_line<Params, Twist::M>(f, evaluate(qs[i]->lines[n + 1], xp, yp));
+            }
+            n += add ? 2 : 1;
+        }
+        product *= f.conj();  // x < 0
+        count = 0;
+    };
+    for (const auto& [p, q] : pairs) {
+        if (p.is_infinity() || q->infinity) continue;
+        ps[count] = p.to_affine();
+        qs[count] = q;
+        if (++count == ps.size()) loop();
+    }
+    if (count != 0) loop();
     return final_exponentiation(product) == Fp12::one();
 }
 

@@ -3,6 +3,7 @@
 // the KZG commitments use) and the pairing product check.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <utility>
@@ -55,6 +56,21 @@ void compress_g1(const G1& p, uint8_t* out48) noexcept;
 
 /// True when the product of the pairings e(P_i, Q_i) is one.
 bool pairing_check(std::span<const std::pair<G1, G2>> pairs) noexcept;
+
+/// The Miller loop's lines for a fixed G2 point, computed once and reused (the point
+/// evaluation's G2 points are constants).
+struct PreparedG2 {
+    /// One line per doubling (63) and per addition (the set bits of |x| below the top one, 5).
+    static constexpr size_t size = 63 + __builtin_popcountll(Params::x_abs) - 1;
+    std::array<ec::Line<Params>, size> lines{};  ///< in the Miller loop's order
+    bool infinity = true;                        ///< the point at infinity (no lines)
+};
+
+/// The lines of q's Miller loop.
+PreparedG2 prepare(const G2& q) noexcept;
+
+/// pairing_check with prepared G2 points.
+bool pairing_check(std::span<const std::pair<G1, const PreparedG2*>> pairs) noexcept;
 
 /// The final exponentiation cubed, f^(3 (p^12 - 1) / r): as good for a check against one (3 is
 /// prime to r) and cheaper to compute.

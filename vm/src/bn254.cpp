@@ -104,11 +104,11 @@ F12 miller_loop(Pair* pairs, size_t count) noexcept {
         f = f.sqr();
         for (size_t i = 0; i < count; ++i) {
             Pair& pr = pairs[i];
-            mul_by_line<Params, Twist::D>(f, double_step(pr.t, pr.xp, pr.yp));
+            mul_by_line<Params, Twist::D>(f, evaluate(double_step(pr.t), pr.xp, pr.yp));
             const int digit = ate_naf.d[bit];
             if (digit != 0) {
                 const F2 qy = digit > 0 ? pr.yq : -pr.yq;
-                mul_by_line<Params, Twist::D>(f, add_step(pr.t, pr.xq, qy, pr.xp, pr.yp));
+                mul_by_line<Params, Twist::D>(f, evaluate(add_step(pr.t, pr.xq, qy), pr.xp, pr.yp));
             }
         }
     }
@@ -116,8 +116,8 @@ F12 miller_loop(Pair* pairs, size_t count) noexcept {
         Pair& pr = pairs[i];
         const auto [x1, y1] = twist_frobenius(pr.xq, pr.yq);
         const auto [x2, y2] = twist_frobenius(x1, y1);
-        mul_by_line<Params, Twist::D>(f, add_step(pr.t, x1, y1, pr.xp, pr.yp));
-        mul_by_line<Params, Twist::D>(f, add_step(pr.t, x2, -y2, pr.xp, pr.yp));
+        mul_by_line<Params, Twist::D>(f, evaluate(add_step(pr.t, x1, y1), pr.xp, pr.yp));
+        mul_by_line<Params, Twist::D>(f, evaluate(add_step(pr.t, x2, -y2), pr.xp, pr.yp));
     }
     return f;
 }

@@ -44,24 +44,33 @@ constexpr std::array<uint8_t, Size> unhex(const char* text) noexcept {
     return out;
 }
 
+/// The decoded setup points, built in place in static storage (the prepared lines are ~20 KB
+/// each); `ok` is false only if the constants were corrupted.
 struct Setup {
     G1 g1;
     G2 g2;
     G2 tau_g2;
+    PreparedG2 neg_g2;  ///< the Miller loop lines of -G2
+    PreparedG2 tau;     ///< and of [tau] G2
     bool ok = false;
+
+    Setup() noexcept {
+        const auto gen1 = decompress_g1(unhex<48>(g1_generator_hex).data());
+        const auto gen2 = decompress_g2(unhex<96>(setup_g2_hex[0]).data());
+        const auto tau2 = decompress_g2(unhex<96>(setup_g2_hex[1]).data());
+        if (!gen1 || !gen2 || !tau2) return;
+        g1 = *gen1;
+        g2 = *gen2;
+        tau_g2 = *tau2;
+        neg_g2 = prepare(g2.neg());
+        tau = prepare(tau_g2);
+        ok = true;
+    }
 };
 
-/// The decoded setup points (decoded once; `ok` is false only if the constants were corrupted).
+/// The setup, decoded once.
 const Setup& setup() noexcept {
-    static const Setup s = [] {
-        Setup r;
-        const auto g1 = decompress_g1(unhex<48>(g1_generator_hex).data());
-        const auto g2 = decompress_g2(unhex<96>(setup_g2_hex[0]).data());
-        const auto tau = decompress_g2(unhex<96>(setup_g2_hex[1]).data());
-        if (!g1 || !g2 || !tau) return r;
-        r = {*g1, *g2, *tau, true};
-        return r;
-    }();
+    static const Setup s;
     return s;
 }
 
@@ -103,9 +112,9 @@ std::optional<bool> verify_kzg_proof(const uint8_t* commitment48, const uint8_t*
     if (!s.ok) return std::nullopt;
     // e(C - [y] G1, -G2) e(proof, [tau] G2 - [z] G2) = 1, with the [z] moved to the G1 side
     // (e(proof, -[z] G2) = e([z] proof, -G2)): e(C - [y] G1 + [z] proof, -G2) e(proof, [tau] G2) = 1.
-    const std::array<std::pair<G1, G2>, 2> pairs{{
-        {*commitment + double_mul(s.g1.neg(), *y, *proof, *z), s.g2.neg()},
-        {*proof, s.tau_g2},
+    const std::array<std::pair<G1, const PreparedG2*>, 2> pairs{{
+        {*commitment + double_mul(s.g1.neg(), *y, *proof, *z), &s.neg_g2},
+        {*proof, &s.tau},
     }};
     return pairing_check(pairs);
 }

@@ -652,13 +652,19 @@ struct Jacobian {
 /// psi(x, y) = (x w^2, y w^3)) or M-type (BLS12-381, b' = b xi, psi(x, y) = (x / w^2, y / w^3)).
 enum class Twist { D, M };
 
-/// A line through points of the twist, evaluated at P = (xp, yp) in E(Fp) and scaled by a factor
-/// in Fp2 (which the final exponentiation removes): yc * yp + xc * xp + k, placed in Fp12 by the
-/// twist type.
+/// A line through points of the twist, scaled by a factor in Fp2 (which the final exponentiation
+/// removes): at P = (xp, yp) in E(Fp) it is yc * yp + xc * xp + k, placed in Fp12 by the twist
+/// type. The Miller loop steps return the coefficients; `evaluate` folds in P.
 template <class P>
 struct Line {
-    Fp2<P> yc, xc, k;
+    Fp2<P> yc, xc, k;  ///< the coefficients of yp, of xp, and the constant
 };
+
+/// The line's coefficients with P folded in: {yc yp, xc xp, k}.
+template <class P>
+Line<P> evaluate(const Line<P>& l, const Fp<P>& xp, const Fp<P>& yp) noexcept {
+    return {l.yc * yp, l.xc * xp, l.k};
+}
 
 /// The line as an Fp12 element. D-type: yp + xc w + k w^3; M-type (times w^3): k + xc v + yp v w.
 template <class P, Twist T>
@@ -693,35 +699,34 @@ void mul_by_line(Fp12<P>& f, const Line<P>& l) noexcept {
     f = {t0 + t1.mul_by_v(), sum - t0 - t1};
 }
 
-/// The tangent at t (Jacobian on the twist), evaluated at (xp, yp); t becomes 2t.
-/// With slope 3X^2 / (2YZ), the line scaled by 2YZ^3 is yp 2YZ^3 - 3X^2 Z^2 xp + (3X^3 - 2Y^2).
+/// The tangent at t (Jacobian on the twist); t becomes 2t. With slope 3X^2 / (2YZ), the line
+/// scaled by 2YZ^3 is yp 2YZ^3 - 3X^2 Z^2 xp + (3X^3 - 2Y^2).
 template <class P>
-Line<P> double_step(Jacobian<Fp2<P>>& t, const Fp<P>& xp, const Fp<P>& yp) noexcept {
+Line<P> double_step(Jacobian<Fp2<P>>& t) noexcept {
     using E = Fp2<P>;
     const E xx = t.x.sqr();
     const E yy = t.y.sqr();
     const E zz = t.z.sqr();
     const E xx3 = xx.dbl() + xx;
     const E z3 = (t.y * t.z).dbl();
-    Line<P> l{z3 * zz * yp, -(xx3 * zz * xp), xx3 * t.x - yy.dbl()};
+    Line<P> l{z3 * zz, -(xx3 * zz), xx3 * t.x - yy.dbl()};
     const E s = (t.x * yy).dbl().dbl();
     const E x3 = xx3.sqr() - s.dbl();
     t = {x3, xx3 * (s - x3) - yy.sqr().dbl().dbl().dbl(), z3};
     return l;
 }
 
-/// The line through t and the affine q = (qx, qy), evaluated at (xp, yp); t becomes t + q.
-/// With H = qx Z^2 - X, R = qy Z^3 - Y, the slope is R / (ZH); scaled by ZH the line is
-/// yp ZH - R xp + (R qx - qy ZH). Requires t != +-q (true inside the Miller loops).
+/// The line through t and the affine q = (qx, qy); t becomes t + q. With H = qx Z^2 - X,
+/// R = qy Z^3 - Y, the slope is R / (ZH); scaled by ZH the line is yp ZH - R xp + (R qx - qy ZH).
+/// Requires t != +-q (true inside the Miller loops).
 template <class P>
-Line<P> add_step(Jacobian<Fp2<P>>& t, const Fp2<P>& qx, const Fp2<P>& qy, const Fp<P>& xp,
-                 const Fp<P>& yp) noexcept {
+Line<P> add_step(Jacobian<Fp2<P>>& t, const Fp2<P>& qx, const Fp2<P>& qy) noexcept {
     using E = Fp2<P>;
     const E zz = t.z.sqr();
     const E h = qx * zz - t.x;
     const E r = qy * zz * t.z - t.y;
     const E z3 = t.z * h;
-    Line<P> l{z3 * yp, -(r * xp), r * qx - qy * z3};
+    Line<P> l{z3, -r, r * qx - qy * z3};
     const E hh = h.sqr();
     const E hhh = hh * h;
     const E v = t.x * hh;

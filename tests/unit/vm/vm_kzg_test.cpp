@@ -192,6 +192,30 @@ TEST_CASE("bls12_381: pairing bilinearity") {
     CHECK_FALSE(pairing_check(single));
     const std::array<std::pair<G1, G2>, 1> with_infinity{{{G1::infinity(), g2}}};
     CHECK(pairing_check(with_infinity));
+
+    // The same checks with prepared G2 points.
+    const PreparedG2 pg2 = prepare(g2), pbg2 = prepare(g2.mul(b)), pinf = prepare(G2::infinity());
+    const std::array<std::pair<G1, const PreparedG2*>, 2> good_p{
+        {{g1.mul(a), &pbg2}, {g1.mul(ab).neg(), &pg2}}};
+    CHECK(pairing_check(good_p));
+    const std::array<std::pair<G1, const PreparedG2*>, 2> bad_p{{{g1.mul(a), &pbg2}, {g1.mul(ab), &pg2}}};
+    CHECK_FALSE(pairing_check(bad_p));
+    const std::array<std::pair<G1, const PreparedG2*>, 2> inf_p{{{g1, &pinf}, {G1::infinity(), &pg2}}};
+    CHECK(pairing_check(inf_p));
+    // Five pairs (more than one chunk): e(aP, bQ) e(-abP, Q) twice, and e(P, Q) once more or not.
+    const std::array<std::pair<G1, const PreparedG2*>, 5> five{{{g1.mul(a), &pbg2},
+                                                                {g1.mul(ab).neg(), &pg2},
+                                                                {g1, &pg2},
+                                                                {g1.mul(a), &pbg2},
+                                                                {g1.mul(ab).neg(), &pg2}}};
+    CHECK_FALSE(pairing_check(five));
+    const std::array<std::pair<G1, const PreparedG2*>, 6> six{{{g1.mul(a), &pbg2},
+                                                               {g1.mul(ab).neg(), &pg2},
+                                                               {g1, &pg2},
+                                                               {g1.mul(a), &pbg2},
+                                                               {g1.mul(ab).neg(), &pg2},
+                                                               {g1.neg(), &pg2}}};
+    CHECK(pairing_check(six));
 }
 
 TEST_CASE("kzg verify_kzg_proof: the consensus-spec vectors (c-kzg-4844)") {
