@@ -7,6 +7,7 @@
 // to itself, the pairing check answers 0 or 1, and the point evaluation fails on any length but
 // 192 (random bytes almost never carry a matching versioned hash, so mode 3 also feeds
 // verify_kzg_proof directly with the input's first 160 bytes).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

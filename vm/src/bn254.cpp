@@ -7,6 +7,7 @@
 // final exponentiation.
 #include "bn254.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -62,6 +63,7 @@ std::array<uint8_t, Size> padded(bytes_view input) noexcept {
     return buf;
 }
 
+/// The 64-byte (x, y) output; (0, 0) for infinity.
 bytes encode_g1(const G1& p) {
     bytes out(2 * word, 0);
     const auto [x, y] = p.to_affine();

@@ -635,6 +635,7 @@ struct Jacobian {
     /// Affine coordinates (x, y); (0, 0) for infinity.
     [[nodiscard]] constexpr std::pair<F, F> to_affine() const noexcept {
         if (is_infinity()) return {F::zero(), F::zero()};
+        if (z == F::one()) return {x, y};
         const F zi = z.inverse();
         const F zi2 = zi.sqr();
         return {x * zi2, y * zi2 * zi};
