@@ -24,7 +24,7 @@ struct Area {
     void (*add)(CLI::App&, int&);
 };
 const Area areas[] = {
-    {{"asm", "disasm", "exec", "vmtest"}, add_vm_commands},
+    {{"asm", "disasm", "exec", "vmtest", "statetest"}, add_vm_commands},
     {{"compile"}, add_contract_commands},
     {{"chain", "history", "verify", "rollback", "export", "plot"}, add_chain_commands},
     {{"train"}, add_train_commands},

@@ -1,4 +1,4 @@
-// cli/vm_commands.cpp - `trainchain asm`, `disasm`, `exec` and `vmtest`.
+// cli/vm_commands.cpp - `trainchain asm`, `disasm`, `exec`, `vmtest` and `statetest`.
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -20,6 +20,7 @@
 #include "trainchain/vm/assembler.hpp"
 #include "trainchain/vm/interpreter.hpp"
 #include "trainchain/vm/state.hpp"
+#include "trainchain/vm/statetest.hpp"
 #include "trainchain/vm/transaction.hpp"
 #include "trainchain/vm/vmtest.hpp"
 
@@ -292,6 +293,87 @@ int run_vmtest(const std::vector<std::string>& paths, const std::string& fork_na
     return report.failed == 0 ? 0 : 1;
 }
 
+// ---- statetest ----------------------------------------------------------------------------------
+
+/// `trainchain statetest` options.
+struct StateTestArgs {
+    std::vector<std::string> paths;
+    std::string fork;
+    size_t sample = 1;
+    bool json = false;
+    bool dump = false;
+};
+
+/// Which case a line or JSON entry names: file [test] fork #index (data/gas/value indexes).
+std::string case_name(const StateTestCase& c) {
+    return fmt::format("{} [{}] {} #{} (d{} g{} v{})", c.file, c.test, fork_name(c.fork), c.index, c.data,
+                       c.gas, c.value);
+}
+
+int run_statetest(const StateTestArgs& a) {
+    StateTestOptions options;
+    if (!a.fork.empty()) options.fork = parse_fork_option(a.fork);
+    options.sample = a.sample;
+    const std::vector<std::filesystem::path> ps(a.paths.begin(), a.paths.end());
+    const StateTestReport report = run_statetests(ps, options);
+    for (const auto& e : report.errors) {
+        const std::string where = e.location.empty() ? e.file : e.file + ":" + e.location;
+        if (e.test.empty())
+            fmt::print(stderr, "{}: error: {}\n", where, e.reason);
+        else
+            fmt::print(stderr, "{}: error: test '{}': {}\n", where, e.test, e.reason);
+    }
+    const StateTestTally total = report.total();
+    if (a.json) {
+        nlohmann::json out;
+        out["files"] = report.files;
+        out["passed"] = total.passed;
+        out["failed"] = total.failed;
+        out["skipped"] = total.skipped;
+        nlohmann::json forks = nlohmann::json::object();
+        for (int f = 0; f < num_forks; ++f) {
+            const StateTestTally& t = report.forks[static_cast<size_t>(f)];
+            if (t.passed + t.failed + t.skipped != 0)
+                forks[std::string(fork_name(static_cast<Fork>(f)))] = {
+                    {"passed", t.passed}, {"failed", t.failed}, {"skipped", t.skipped}};
+        }
+        out["forks"] = std::move(forks);
+        const auto cases = [&a](const std::vector<StateTestCase>& list, bool with_post) {
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& c : list) {
+                nlohmann::json j{{"file", c.file},   {"test", c.test},    {"fork", fork_name(c.fork)},
+                                 {"index", c.index}, {"data", c.data},    {"gas", c.gas},
+                                 {"value", c.value}, {"reason", c.reason}};
+                if (with_post && a.dump) j["post"] = nlohmann::json::parse(c.post);
+                arr.push_back(std::move(j));
+            }
+            return arr;
+        };
+        out["failures"] = cases(report.failures, true);
+        out["skipped_cases"] = cases(report.skipped, false);
+        fmt::print("{}\n", out.dump(1));
+    } else {
+        for (const auto& c : report.failures) {
+            fmt::print("FAIL {}: {}\n", case_name(c), c.reason);
+            if (a.dump) fmt::print("  post-state: {}\n", c.post);
+        }
+        for (const auto& c : report.skipped) fmt::print("SKIP {}: {}\n", case_name(c), c.reason);
+        fmt::print("{:<18} {:>8} {:>8} {:>8}\n", "fork", "passed", "failed", "skipped");
+        for (int f = 0; f < num_forks; ++f) {
+            const StateTestTally& t = report.forks[static_cast<size_t>(f)];
+            if (t.passed + t.failed + t.skipped != 0)
+                fmt::print("{:<18} {:>8} {:>8} {:>8}\n", fork_name(static_cast<Fork>(f)), t.passed, t.failed,
+                           t.skipped);
+        }
+        if (total.skipped != 0)
+            fmt::print("{} passed, {} failed, {} skipped\n", total.passed, total.failed, total.skipped);
+        else
+            fmt::print("{} passed, {} failed\n", total.passed, total.failed);
+    }
+    if (!report.errors.empty()) return exit_bad_input;
+    return total.failed == 0 ? 0 : 1;
+}
+
 /// What command_line puts in front of an exec value written [...] so that CLI11 keeps it whole.
 constexpr char whole_list_mark = '\x01';
 
@@ -379,6 +461,16 @@ void add_vm_commands(CLI::App& app, int& exit_code) {
     vt->add_option("PATH", *vt_paths, "test files or folders")->required();
     vt->add_option("--fork", *vt_fork, "fork whose rules apply")->capture_default_str();
     vt->callback(guarded(exit_code, [vt_paths, vt_fork] { return run_vmtest(*vt_paths, *vt_fork); }));
+
+    auto* st = app.add_subcommand("statetest", "Run Ethereum GeneralStateTests JSON files or folders");
+    auto sa = std::make_shared<StateTestArgs>();
+    st->add_option("PATH", sa->paths, "test files or folders")->required();
+    st->add_option("--fork", sa->fork, "only this fork's cases (names as in the files: EIP150, Merge, ...)");
+    st->add_option("--sample", sa->sample, "run every N-th file only")
+        ->check(CLI::Range(size_t{1}, SIZE_MAX));
+    st->add_flag("--json", sa->json, "print the tally, failures and skipped cases as JSON");
+    st->add_flag("--dump", sa->dump, "print the post-state the VM produced for each failing case");
+    st->callback(guarded(exit_code, [sa] { return run_statetest(*sa); }));
 }
 
 }  // namespace trainchain::cli

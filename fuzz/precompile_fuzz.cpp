@@ -1,81 +1,114 @@
-// fuzz/precompile_fuzz.cpp - libFuzzer target: random bytes into the elliptic-curve precompiles
-// (bn254 ECADD, ECMUL and the pairing check; the EIP-4844 point evaluation).
+// fuzz/precompile_fuzz.cpp - libFuzzer target: arbitrary input to every precompiled contract,
+// under every fork, directly and through the in-memory host.
 //
-// Input layout: byte 0 picks the precompile (mod 4), the rest is its input. Checked on every
-// input: no crash, outputs have their fixed sizes, a point ECADD or ECMUL returns is itself a
-// valid input (adding the point at infinity gives it back), ECMUL by 2 equals ECADD of the point
-// to itself, the pairing check answers 0 or 1, and the point evaluation fails on any length but
-// 192 (random bytes almost never carry a matching versioned hash, so mode 3 also feeds
-// verify_kzg_proof directly with the input's first 160 bytes).
-#include <algorithm>
+// Input layout: byte 0 picks the precompile (mod 10, plus 1), byte 1 the fork (mod the number of
+// forks); the rest is the precompile's input. Checked on every input: the price is never
+// negative; a call is run only if its price fits the budget (as the host would: modexp's declared
+// lengths must not allocate before); each implementation's output has its shape (32 bytes for
+// the hashes, a left-padded address or nothing for ecrecover, the input for identity, the
+// modulus length for modexp, 64 bytes or a failure exactly for malformed input for BLAKE2b F);
+// running twice gives the same result; and a call through InMemoryHost with exactly the price
+// succeeds or fails as the direct run did, with one gas less it runs out of gas.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 
-#include "bn254.hpp"
-#include "kzg.hpp"
+#include "trainchain/vm/precompiles.hpp"
+#include "trainchain/vm/state.hpp"
 
 using namespace trainchain::vm;
 
 namespace {
 
+/// Calls priced above this are not run (BLAKE2b F takes one round per gas).
+constexpr int64_t budget = 2'000'000;
+
 void require(bool ok) {
     if (!ok) std::abort();
 }
 
-/// A returned point must read back as a valid one: P + O = P.
-void check_point(const bytes& p) {
-    require(p.size() == 64);
-    bytes in(p);
-    in.resize(128, 0);
-    const auto again = bn254::add(in);
-    require(again && *again == p);
+/// Reads a 32-byte big-endian length of the modexp input, or UINT64_MAX if it does not fit.
+uint64_t modexp_length(bytes_view in, size_t offset) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 32; ++i) {
+        const uint8_t b = offset + i < in.size() ? in[offset + i] : 0;
+        if (i < 24 && b != 0) return UINT64_MAX;
+        if (i >= 24) v = (v << 8) | b;
+    }
+    return v;
+}
+
+void check_shape(uint8_t number, bytes_view in, const PrecompileResult& r) {
+    using S = PrecompileResult::Status;
+    switch (number) {
+        case 0x01:  // ecrecover: never fails; empty, or an address left-padded to 32 bytes
+            require(r.status == S::Success);
+            require(r.output.empty() || r.output.size() == 32);
+            for (size_t i = 0; i < 12 && i < r.output.size(); ++i) require(r.output[i] == 0);
+            break;
+        case 0x02:  // SHA-256
+            require(r.status == S::Success && r.output.size() == 32);
+            break;
+        case 0x03:  // RIPEMD-160, left-padded
+            require(r.status == S::Success && r.output.size() == 32);
+            for (size_t i = 0; i < 12; ++i) require(r.output[i] == 0);
+            break;
+        case 0x04:  // identity
+            require(r.status == S::Success && r.output.size() == in.size());
+            for (size_t i = 0; i < in.size(); ++i) require(r.output[i] == in[i]);
+            break;
+        case 0x05:  // modexp: as long as the modulus
+            require(r.status == S::Success && r.output.size() == modexp_length(in, 64));
+            break;
+        case 0x09: {  // BLAKE2b F: fails exactly on a wrong length or final flag
+            const bool valid = in.size() == 213 && in[212] <= 1;
+            require(r.status == (valid ? S::Success : S::Failure));
+            require(r.output.size() == (valid ? 64U : 0U));
+            break;
+        }
+        default:  // not implemented in this build
+            require(r.status == S::Unsupported && r.output.empty());
+    }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size < 1) return 0;
-    const bytes_view input{data + 1, size - 1};
-    switch (data[0] % 4) {
-        case 0:
-            if (const auto out = bn254::add(input)) check_point(*out);
-            break;
-        case 1:
-            if (const auto out = bn254::mul(input)) {
-                check_point(*out);
-                // ECMUL(P, 2) = ECADD(P, P) for the same point.
-                bytes twice(96, 0);
-                std::memcpy(twice.data(), input.data(), std::min<size_t>(input.size(), 64));
-                twice[95] = 2;
-                bytes pp(128, 0);
-                std::memcpy(pp.data(), twice.data(), 64);
-                std::memcpy(pp.data() + 64, twice.data(), 64);
-                const auto m = bn254::mul(twice);
-                const auto a = bn254::add(pp);
-                require(m && a && *m == *a);
-            }
-            break;
-        case 3: {
-            const auto out = kzg::point_evaluation(input);
-            if (input.size() != 192) require(!out);
-            if (out) require(out->size() == 64);
-            if (input.size() >= 160) {
-                const uint8_t* d = input.data();
-                (void)kzg::verify_kzg_proof(d, d + 48, d + 80, d + 112);
-            }
-            break;
-        }
-        default: {
-            const auto out = bn254::pairing(input);
-            if (input.size() % 192 != 0) require(!out);
-            if (out) {
-                require(out->size() == 32 && (*out)[31] <= 1);
-                for (size_t i = 0; i < 31; ++i) require((*out)[i] == 0);
-            }
-            break;
-        }
+    if (size < 2) return 0;
+    const auto number = static_cast<uint8_t>(data[0] % max_precompile + 1);
+    const auto fork = static_cast<Fork>(data[1] % num_forks);
+    const bytes_view input{data + 2, size - 2};
+
+    const int64_t cost = precompile_gas(number, input, fork);
+    require(cost >= 0);
+    if (cost > budget) return 0;
+
+    const PrecompileResult r = run_precompile(number, input);
+    check_shape(number, input, r);
+    const PrecompileResult again = run_precompile(number, input);
+    require(again.status == r.status && again.output == r.output);
+
+    // Through the host, where the fork has it (else its address is an empty account).
+    address to;
+    to.bytes.back() = number;
+    if (!is_precompile(to, fork)) return 0;
+    const auto host_call = [&](int64_t gas) {
+        InMemoryHost host(fork);
+        Message msg;
+        msg.gas = gas;
+        msg.recipient = msg.code_address = to;
+        msg.input = input;
+        return host.call(msg);
+    };
+    const Result exact = host_call(cost);
+    if (r.status == PrecompileResult::Status::Success) {
+        require(exact.status == Status::Success && exact.gas_left == 0 && exact.output == r.output);
+    } else {
+        require(exact.status == Status::Failure && exact.gas_left == 0 && exact.output.empty());
+    }
+    if (cost > 0) {
+        const Result shy = host_call(cost - 1);
+        require(shy.status == Status::OutOfGas && shy.gas_left == 0 && shy.output.empty());
     }
     return 0;
 }

@@ -285,6 +285,97 @@ TEST_CASE("vmtest runs a conformance file and reports a wrong expectation") {
               "ffffffffffffffffffffffffffffffffffe, expected 0x1") != std::string::npos);
 }
 
+TEST_CASE("statetest runs a GeneralStateTest, reports a wrong root, and refuses malformed tests") {
+    const fs::path add11 =
+        fs::path(TRAINCHAIN_SOURCE_DIR) / "../shared/conformance/statetests/stExample/add11.json";
+    if (!fs::exists(add11)) return;  // conformance data not beside the repository
+    auto r = trainchain("statetest " + add11.string());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Berlin                    1        0        0\n") != std::string::npos);
+    CHECK(r.out.find("\n5 passed, 0 failed\n") != std::string::npos);
+
+    r = trainchain("statetest --fork Merge " + add11.string());  // the files' own fork names
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Paris                     1        0        0\n1 passed, 0 failed\n") !=
+          std::string::npos);
+
+    const auto original = nlohmann::json::parse(std::ifstream(add11));
+    TempDir d;
+    // The expected root changed by one digit: the runner names both roots.
+    auto j = original;
+    auto& london = j["add11"]["post"]["London"][0];
+    std::string want = london["hash"];
+    want.back() = want.back() == '0' ? '1' : '0';
+    london["hash"] = want;
+    r = trainchain("statetest --fork London " + d.write("root.json", j.dump()).string());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("[add11] London #0 (d0 g0 v0): state root 0x") != std::string::npos);
+    CHECK(r.out.find(", expected " + want + "\n") != std::string::npos);
+    CHECK(r.out.find("0 passed, 1 failed\n") != std::string::npos);
+
+    // A case that expects a rejection of a valid transaction fails; --dump shows the post-state.
+    j = original;
+    j["add11"]["post"]["London"][0]["expectException"] = "TR_NoFunds";
+    r = trainchain("statetest --dump --fork London " + d.write("exc.json", j.dump()).string());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("expected the transaction to be rejected (\"TR_NoFunds\"), it ran") !=
+          std::string::npos);
+    CHECK(r.out.find("  post-state: {\"0x095e7baea6a6c7c4c2dfeb977efac326af552d87\"") != std::string::npos);
+
+    // An unaffordable transaction is rejected, and the root stays the pre-state's.
+    j = original;
+    j["add11"]["transaction"]["value"][0] = "0x0de0b6b3a7640000";  // all the sender has, and gas too
+    r = trainchain("statetest --json --fork Cancun " + d.write("funds.json", j.dump()).string());
+    CHECK(r.exit_code == 1);
+    const auto report = nlohmann::json::parse(r.out);
+    CHECK(report["failed"] == 1);
+    CHECK(
+        report["failures"][0]["reason"] ==
+        "transaction rejected: insufficient-funds: the sender cannot pay gas limit times fee cap plus value");
+
+    // Malformed tests are errors (exit 2) naming the file and test; the others still run.
+    j = original;
+    j["bad_fork"] = original["add11"];
+    j["bad_fork"]["post"]["Atlantis"] = j["bad_fork"]["post"]["London"];
+    j["bad_index"] = original["add11"];
+    j["bad_index"]["post"]["London"][0]["indexes"]["data"] = 7;
+    j["neg_index"] = original["add11"];
+    j["neg_index"]["post"]["London"][0]["indexes"]["gas"] = -1;
+    j["no_tx"] = original["add11"];
+    j["no_tx"].erase("transaction");
+    j["bad_hash"] = original["add11"];
+    j["bad_hash"]["post"]["London"][0]["hash"] = "0x1234";
+    const auto bad = d.write("bad.json", j.dump());
+    r = trainchain("statetest --fork London " + bad.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(bad.string() +
+                     ": error: test 'bad_fork': malformed test: unknown fork 'Atlantis' in post\n") !=
+          std::string::npos);
+    CHECK(
+        r.out.find(bad.string() + ": error: test 'bad_index': malformed test: index 7 is outside 'data'\n") !=
+        std::string::npos);
+    CHECK(r.out.find(bad.string() +
+                     ": error: test 'neg_index': malformed test: index 'gas' is not a non-negative "
+                     "integer\n") != std::string::npos);
+    CHECK(r.out.find(bad.string() + ": error: test 'no_tx': malformed test: key 'transaction' not found\n") !=
+          std::string::npos);
+    CHECK(r.out.find(bad.string() +
+                     ": error: test 'bad_hash': malformed test: field 'hash' is not 32 bytes\n") !=
+          std::string::npos);
+    CHECK(r.out.find("1 passed, 0 failed\n") != std::string::npos);
+
+    const auto broken = d.write("broken.json", "{\"t\": {\"env\": [1, 2}");
+    r = trainchain("statetest " + broken.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(broken.string() + ":1:20: error: malformed JSON: syntax error") == 0);
+
+    r = trainchain("statetest --sample 0 " + add11.string());
+    CHECK(r.exit_code == 2);
+    r = trainchain("statetest --fork Atlantis " + add11.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "--fork: error: unknown fork 'Atlantis'\n");
+}
+
 // ---- the compiler through the CLI ---------------------------------------------------------------
 
 namespace {

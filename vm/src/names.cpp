@@ -1,6 +1,7 @@
 // vm/src/names.cpp - names of forks, opcodes and statuses, and lookups by name.
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/vm/host.hpp"
@@ -27,6 +28,15 @@ constexpr std::array<std::string_view, num_forks> fork_names = {
 std::string_view fork_name(Fork fork) noexcept { return fork_names[static_cast<size_t>(fork)]; }
 
 std::optional<Fork> parse_fork(std::string_view name) noexcept {
+    // The names Ethereum's test files use for forks named after their headline EIP or renamed.
+    static constexpr std::pair<std::string_view, Fork> aliases[] = {
+        {"EIP150", Fork::TangerineWhistle},
+        {"EIP158", Fork::SpuriousDragon},
+        {"ConstantinopleFix", Fork::Petersburg},
+        {"Merge", Fork::Paris},
+    };
+    for (const auto& [alias, fork] : aliases)
+        if (iequals(name, alias)) return fork;
     for (size_t i = 0; i < fork_names.size(); ++i)
         if (iequals(name, fork_names[i])) return static_cast<Fork>(i);
     return std::nullopt;

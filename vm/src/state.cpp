@@ -2,41 +2,31 @@
 // journal that undoes a failed frame's changes.
 #include "trainchain/vm/state.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
+#include <optional>
 #include <type_traits>
 
 #include "trainchain/vm/gas.hpp"
 #include "trainchain/vm/keccak.hpp"
+#include "trainchain/vm/precompiles.hpp"
 #include "trainchain/vm/rlp.hpp"
 
 namespace trainchain::vm {
 namespace {
 
-/// Precompile addresses are 0x00..01 up to 0x00..0a.
-bool precompile_number(const address& addr, uint8_t& n) noexcept {
-    for (size_t i = 0; i + 1 < addr.bytes.size(); ++i)
-        if (addr.bytes[i] != 0) return false;
-    n = addr.bytes.back();
-    return n != 0;
-}
-
-/// The highest precompile address each fork defines (all are warm from the start, EIP-2929).
-uint8_t last_precompile(Fork fork) noexcept {
-    if (fork >= Fork::Cancun) return 0x0a;     // point evaluation
-    if (fork >= Fork::Istanbul) return 0x09;   // blake2f
-    if (fork >= Fork::Byzantium) return 0x08;  // modexp, bn256 add/mul/pairing
-    return 0x04;
-}
-
 bool is_empty(const Account& a) noexcept { return a.nonce == 0 && !a.balance && a.code.empty(); }
+
+/// RIPEMD-160's address, 0x00..03.
+const address ripemd_address = [] {
+    address a;
+    a.bytes.back() = 0x03;
+    return a;
+}();
 
 }  // namespace
 
 bool InMemoryHost::is_precompile(const address& addr) const noexcept {
-    uint8_t n = 0;
-    return precompile_number(addr, n) && (n == 0x02 || n == 0x04);
+    return vm::is_precompile(addr, fork_);
 }
 
 void InMemoryHost::begin_transaction(const address& origin, const address* to) {
@@ -53,6 +43,8 @@ void InMemoryHost::begin_transaction(const address& origin, const address* to) {
 }
 
 void InMemoryHost::finalize() {
+    if (ripemd_touched_) touched_.insert(ripemd_address);
+    ripemd_touched_ = false;
     for (const auto& a : destructed_) accounts.erase(a);
     if (params_.empty_is_dead)
         for (const auto& a : touched_)
@@ -70,6 +62,11 @@ void InMemoryHost::finalize() {
 
 void InMemoryHost::touch_mark(const address& addr) {
     if (touched_.insert(addr).second) journal_.emplace_back(Touched{addr});
+}
+
+void InMemoryHost::add_balance(const address& addr, const uint256& amount) {
+    set_balance(addr, get_balance(addr) + amount);
+    touch_mark(addr);
 }
 
 AccessStatus InMemoryHost::access_account(const address& addr) {
@@ -266,8 +263,8 @@ address InMemoryHost::create2_address(const address& sender, const uint256& salt
 Result InMemoryHost::call(const Message& msg) {
     if (tracer_ == nullptr) return call_untraced(msg);
     uint8_t precompile = 0;
-    if (msg.kind != CallKind::Create && msg.kind != CallKind::Create2 && is_precompile(msg.code_address))
-        precompile_number(msg.code_address, precompile);
+    if (msg.kind != CallKind::Create && msg.kind != CallKind::Create2)
+        precompile = precompile_id(msg.code_address, fork_).value_or(0);
     tracer_->on_frame_enter(msg, precompile);
     Result r = call_untraced(msg);
     tracer_->on_frame_exit(r);
@@ -283,9 +280,10 @@ Result InMemoryHost::call_untraced(const Message& msg) {
         set_balance(msg.sender, from_balance - msg.value);
         set_balance(msg.recipient, get_balance(msg.recipient) + msg.value);  // touches it into existence
         touch_mark(msg.recipient);
+        if (msg.recipient == ripemd_address && !msg.value) ripemd_touched_ = true;
     }
-    if (is_precompile(msg.code_address)) {
-        Result r = run_precompile(msg);
+    if (const std::optional<uint8_t> n = precompile_id(msg.code_address, fork_)) {
+        Result r = run_precompile(*n, msg);
         if (r.status != Status::Success) revert_to(begin);
         return r;
     }
@@ -352,20 +350,13 @@ Result InMemoryHost::create(const Message& msg) {
     return r;
 }
 
-Result InMemoryHost::run_precompile(const Message& msg) const {
-    uint8_t n = 0;
-    precompile_number(msg.code_address, n);
-    const auto words = static_cast<int64_t>((msg.input.size() + 31) / 32);
-    const int64_t cost = n == 0x02 ? 60 + 12 * words : 15 + 3 * words;  // SHA-256 : identity
+Result InMemoryHost::run_precompile(uint8_t number, const Message& msg) const {
+    // Priced first: modexp's declared lengths are only safe to allocate once their gas is paid.
+    const int64_t cost = precompile_gas(number, msg.input, fork_);
     if (msg.gas < cost) return {Status::OutOfGas, 0, 0, {}, {}};
-    Result r{Status::Success, msg.gas - cost, 0, {}, {}};
-    if (n == 0x02) {
-        r.output.resize(SHA256_DIGEST_LENGTH);
-        SHA256(msg.input.data(), msg.input.size(), r.output.data());
-    } else {
-        r.output.assign(msg.input.begin(), msg.input.end());
-    }
-    return r;
+    PrecompileResult p = vm::run_precompile(number, msg.input);
+    if (p.status != PrecompileResult::Status::Success) return {Status::Failure, 0, 0, {}, {}};
+    return {Status::Success, msg.gas - cost, 0, std::move(p.output), {}};
 }
 
 }  // namespace trainchain::vm

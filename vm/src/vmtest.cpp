@@ -6,87 +6,15 @@
 #include <iterator>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
+#include "conformance_json.hpp"
 #include "trainchain/vm/hex.hpp"
-#include "trainchain/vm/keccak.hpp"
-#include "trainchain/vm/rlp.hpp"
+#include "trainchain/vm/logs.hpp"
 #include "trainchain/vm/state.hpp"
 
 namespace trainchain::vm {
 namespace {
 
-using json = nlohmann::json;
-
-/// A field could not be converted; the message names the field.
-struct FieldError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-uint256 word_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string())
-        throw FieldError(std::string("missing field '") + key + "'");
-    const auto v = uint256::parse(obj[key].get<std::string>());
-    if (!v) throw FieldError(std::string("field '") + key + "' is not a number");
-    return *v;
-}
-
-int64_t int_field(const json& obj, const char* key) {
-    const uint256 v = word_field(obj, key);
-    if (!v.fits_u64() || v.w[0] > uint64_t(INT64_MAX))
-        throw FieldError(std::string("field '") + key + "' exceeds 2^63-1");
-    return static_cast<int64_t>(v.w[0]);
-}
-
-bytes bytes_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string())
-        throw FieldError(std::string("missing field '") + key + "'");
-    auto r = from_hex(obj[key].get<std::string>());
-    if (!r) throw FieldError(std::string("field '") + key + "': " + r.error.message);
-    return std::move(*r.value);
-}
-
-address address_field(const json& obj, const char* key) {
-    if (!obj.contains(key) || !obj[key].is_string())
-        throw FieldError(std::string("missing field '") + key + "'");
-    const auto a = address::parse(obj[key].get<std::string>());
-    if (!a) throw FieldError(std::string("field '") + key + "' is not an address");
-    return *a;
-}
-
-std::map<address, Account> read_accounts(const json& obj) {
-    std::map<address, Account> out;
-    for (const auto& [key, acc] : obj.items()) {
-        const auto addr = address::parse(key);
-        if (!addr) throw FieldError("bad account address '" + key + "'");
-        Account a;
-        a.balance = word_field(acc, "balance");
-        a.nonce = static_cast<uint64_t>(int_field(acc, "nonce"));
-        a.code = bytes_field(acc, "code");
-        if (acc.contains("storage")) {
-            for (const auto& [k, v] : acc["storage"].items()) {
-                const auto kk = uint256::parse(k);
-                const auto vv = v.is_string() ? uint256::parse(v.get<std::string>()) : std::nullopt;
-                if (!kk || !vv) throw FieldError("bad storage entry '" + k + "'");
-                if (*vv) a.storage[*kk] = *vv;
-            }
-        }
-        out.emplace(*addr, std::move(a));
-    }
-    return out;
-}
-
-bytes32 logs_hash(const std::vector<LogRecord>& logs) {
-    std::vector<bytes> items;
-    for (const auto& l : logs) {
-        std::vector<bytes> topics;
-        for (const auto& t : l.topics) topics.push_back(rlp::encode(bytes_view{t.bytes}));
-        const bytes fields[] = {rlp::encode(bytes_view{l.addr.bytes}), rlp::encode_list(topics),
-                                rlp::encode(bytes_view{l.data})};
-        items.push_back(rlp::encode_list(fields));
-    }
-    return keccak256(rlp::encode_list(items));
-}
+using namespace conformance;
 
 /// Compares the post-state; returns the first difference or an empty string.
 std::string compare_state(const std::map<address, Account>& actual,
@@ -164,89 +92,14 @@ std::string run_one(const json& t, Fork fork) {
     return compare_state(host.accounts, read_accounts(t.at("post")));
 }
 
-/// An exception's message without nlohmann's "[json.exception.parse_error.101] parse error at
-/// line 1, column 13: " prefix, which the diagnostic's own location replaces.
-std::string plain_message(const std::exception& e) {
-    std::string what = e.what();
-    if (const auto tag = what.find("] "); what.starts_with("[json.exception") && tag != std::string::npos)
-        what = what.substr(tag + 2);
-    if (what.starts_with("parse error"))
-        if (const auto col = what.find(", column "); col != std::string::npos)
-            if (const auto colon = what.find(": ", col); colon != std::string::npos)
-                what = what.substr(colon + 2);
-    return what;
-}
-
-/// A JSON error as `file:line:col`: nlohmann reports the byte where parsing stopped.
-VmTestFailure json_error(const std::filesystem::path& file, const std::string& text,
-                         const json::exception& e) {
-    const std::string what = plain_message(e);
-    std::string where;
-    if (const auto* pe = dynamic_cast<const json::parse_error*>(&e); pe != nullptr && pe->byte > 0) {
-        size_t line = 1, column = 1;
-        for (size_t i = 0; i + 1 < pe->byte && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        where = std::to_string(line) + ":" + std::to_string(column);
-    }
-    return {file.string(), {}, where, "malformed JSON: " + what};
-}
-
-std::vector<std::filesystem::path> collect(const std::vector<std::filesystem::path>& paths,
-                                           std::vector<VmTestFailure>& errors) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> files;
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            const size_t before = files.size();
-            for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-                std::error_code file_ec;
-                if (it->is_regular_file(file_ec) && it->path().extension() == ".json")
-                    files.push_back(it->path());
-            }
-            if (ec)
-                errors.push_back({p.string(), {}, {}, "cannot read directory: " + ec.message()});
-            else if (files.size() == before)
-                errors.push_back({p.string(), {}, {}, "no .json test files in this directory"});
-        } else if (fs::exists(p, ec)) {
-            files.push_back(p);
-        } else {
-            errors.push_back({p.string(), {}, {}, "no such file or directory"});
-        }
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 }  // namespace
 
 VmTestReport run_vmtests(const std::vector<std::filesystem::path>& paths, Fork fork) {
     VmTestReport report;
     for (const auto& file : collect(paths, report.errors)) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
-            report.errors.push_back({file.string(), {}, {}, "cannot open file"});
-            continue;
-        }
-        const std::string text{std::istreambuf_iterator<char>(in), {}};
-        json doc;
-        try {
-            doc = json::parse(text);
-        } catch (const json::exception& e) {  // syntax errors, and numbers out of range
-            report.errors.push_back(json_error(file, text, e));
-            continue;
-        }
-        if (!doc.is_object()) {
-            report.errors.push_back({file.string(), {}, {}, "top level is not a JSON object"});
-            continue;
-        }
-        for (const auto& [name, test] : doc.items()) {
+        const auto doc = read_test_file(file, report.errors);
+        if (!doc) continue;
+        for (const auto& [name, test] : doc->items()) {
             std::string reason;
             try {
                 if (!test.is_object()) throw FieldError("is not a JSON object");

@@ -11,6 +11,7 @@
 #include "bn254.hpp"
 #include "bn254_params.hpp"
 #include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/precompiles.hpp"
 
 using namespace trainchain::vm;
 using namespace trainchain::vm::ec;
@@ -340,4 +341,16 @@ TEST_CASE("bn254 internals: the fast subgroup check and final exponentiation agr
         CHECK(fast == ec::final_exponentiation(f));
         CHECK(!(fast == F12::one()));
     }
+}
+
+TEST_CASE("bn254: the entry points fit the precompile table's adapter") {
+    // from_optional<fn> is how vm/src/precompiles.cpp's table takes an implementation.
+    const bytes g = g1_bytes(g1);
+    const PrecompileResult ok = from_optional<bn254::add>(cat({g, g}));
+    CHECK(ok.status == PrecompileResult::Status::Success);
+    CHECK(ok.output == *bn254::mul(cat({g, word(2)})));
+    CHECK(from_optional<bn254::mul>(cat({word(1), word(3), word(1)})).status ==
+          PrecompileResult::Status::Failure);
+    CHECK(from_optional<bn254::pairing>({}).output == result_word(1));
+    CHECK(from_optional<bn254::pairing>(bytes(1, 0)).status == PrecompileResult::Status::Failure);
 }

@@ -12,6 +12,7 @@
 #include "bls12_381.hpp"
 #include "kzg.hpp"
 #include "trainchain/vm/hex.hpp"
+#include "trainchain/vm/precompiles.hpp"
 
 using namespace trainchain::vm;
 using namespace trainchain::vm::bls12_381;
@@ -262,6 +263,10 @@ TEST_CASE("kzg point evaluation precompile: go-ethereum's vector and bad input")
     REQUIRE(out);
     CHECK(to_hex(*out) == vectors[0]["Expected"].get<std::string>());
     CHECK(to_hex(*out) == expected_output);
+    // Through the precompile table's adapter.
+    const PrecompileResult r = from_optional<kzg::point_evaluation>(input);
+    CHECK(r.status == PrecompileResult::Status::Success);
+    CHECK(r.output == *out);
 
     // Wrong lengths.
     CHECK_FALSE(kzg::point_evaluation(bytes(input.begin(), input.end() - 1)));

@@ -31,7 +31,8 @@ inline constexpr int num_forks = static_cast<int>(Fork::Cancun) + 1;
 /// The fork's canonical name, e.g. "Petersburg".
 std::string_view fork_name(Fork fork) noexcept;
 
-/// Looks a fork up by name (case-insensitive).
+/// Looks a fork up by name (case-insensitive), also under the names Ethereum's test files use:
+/// EIP150, EIP158, ConstantinopleFix, Merge.
 std::optional<Fork> parse_fork(std::string_view name) noexcept;
 
 }  // namespace trainchain::vm
