@@ -314,6 +314,31 @@ TEST_CASE("bn254 internals: the fast subgroup check and final exponentiation agr
     }
     CHECK(inside >= 5);
     CHECK(outside >= 5);
+    // Random points almost never land in the cofactor's small subgroups, so test those directly:
+    // 2p - r = 10069 * 5864401 * 1875725156269 * q (q prime, 177 bits); for each prime factor l,
+    // S = [r (2p - r) / l] R has order l, and neither S nor G2 + S is in G2.
+    std::optional<G2> random_point;
+    for (uint64_t i = 3; i < 60 && !random_point; ++i) {
+        const F2 x{F::from_u64(i), F::from_u64(7)};
+        if (const auto y = (x.sqr() * x + bn254::twist_b()).sqrt()) random_point = G2::from_affine(x, *y);
+    }
+    REQUIRE(random_point);
+    const BigNat<4> h = BigNat<4>::from(cofactor);
+    for (const char* factor :
+         {"10069", "5864401", "1875725156269", "197620364512881247228717050342013327560683201906968909"}) {
+        CAPTURE(factor);
+        const auto l = uint256::parse(factor);
+        REQUIRE(l);
+        BigNat<4> rem;
+        const BigNat<4> quotient = BigNat<4>::divide(h, BigNat<4>::from(l->w), rem);
+        REQUIRE(bit_length(rem.w) == 0);
+        const G2 small = random_point->mul(P::order).mul(quotient.w);  // [r (2p - r) / l] R
+        REQUIRE_FALSE(small.is_infinity());
+        REQUIRE(small.mul(l->w).is_infinity());
+        CHECK_FALSE(bn254::in_g2_subgroup(small));
+        CHECK_FALSE(bn254::in_g2_subgroup(small + g2()));
+        CHECK_FALSE((small + g2()).mul(P::order).is_infinity());
+    }
     CHECK(bn254::in_g2_subgroup(g2()));
     CHECK(bn254::in_g2_subgroup(G2::infinity()));
 

@@ -130,6 +130,31 @@ TEST_CASE("bls12_381: the G1 membership test by the endomorphism agrees with [r]
     }
     CHECK(inside >= 5);
     CHECK(outside >= 5);
+
+    // The cofactor's small subgroups, which random points almost never land in: the cofactor is
+    // 3 * 11^2 * 10177^2 * 859267^2 * 52437899^2; for each prime power l^e, S = [r h / l^e] R is
+    // R's l-part, and neither S nor G1 + S is in G1 (for several R, as an l-part may be trivial).
+    const G1 g1 = *decompress_g1(g1_compressed.data());
+    int tested = 0;
+    for (uint64_t i = 1; i < 30; ++i) {
+        const Fp x = Fp::from_u64(i);
+        const auto y = (x.sqr() * x + Fp::from_u64(4)).sqrt();
+        if (!y) continue;
+        const G1 r_times = G1::from_affine(x, *y).mul(P::order);
+        for (const uint64_t l :
+             {3ULL, 11ULL * 11, 10177ULL * 10177, 859267ULL * 859267, 52437899ULL * 52437899}) {
+            CAPTURE(l);
+            const uint128 q = h / l;
+            const G1 part =
+                r_times.mul(ec::limbs<2>{static_cast<uint64_t>(q), static_cast<uint64_t>(q >> 64)});
+            REQUIRE(part.mul(ec::limbs<1>{l}).is_infinity());
+            if (part.is_infinity()) continue;
+            ++tested;
+            CHECK_FALSE(in_g1_subgroup(part));
+            CHECK_FALSE(in_g1_subgroup(part + g1));
+        }
+    }
+    CHECK(tested >= 10);
 }
 
 TEST_CASE("bls12_381: compressed point decoding rejects bad encodings") {
