@@ -41,8 +41,8 @@ asan:
 	@$(MAKE) --no-print-directory PRESET=asan test
 
 # libFuzzer with ASan + UBSan (clang): arbitrary bytecode and calldata under every fork, arbitrary
-# input to every precompile, then mutated contract sources through the compiler (seeded with the
-# test corpus).
+# input to every precompile, random bytes into the elliptic-curve code with its consistency checks,
+# then mutated contract sources through the compiler (seeded with the test corpus).
 fuzz: deps
 	@[ -f build/fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
@@ -52,6 +52,10 @@ fuzz: deps
 	  test $${PIPESTATUS[0]} -eq 0
 	@mkdir -p build/fuzz/precompile_corpus
 	@build/fuzz/bin/precompile_fuzz build/fuzz/precompile_corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+	  -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==)" ; \
+	  test $${PIPESTATUS[0]} -eq 0
+	@mkdir -p build/fuzz/curve_corpus
+	@build/fuzz/bin/curve_fuzz build/fuzz/curve_corpus -max_total_time=$(FUZZ_SECONDS) -max_len=1200 \
 	  -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==)" ; \
 	  test $${PIPESTATUS[0]} -eq 0
 	@mkdir -p build/fuzz/compiler_corpus

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <nlohmann/json.hpp>
 
+#include "bn254.hpp"
+#include "kzg.hpp"
 #include "trainchain/vm/assembler.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/interpreter.hpp"
@@ -132,6 +134,54 @@ std::vector<Program> load(const std::filesystem::path& dir) {
     return out;
 }
 
+/// The elliptic-curve precompiles called directly: go-ethereum's "jeff1" pairing check (2 pairs) and
+/// "chfast1" of ECMUL.
+void register_bn254() {
+    static const bytes pairing_input = *from_hex(
+                                            "1c76476f4def4bb94541d57ebba1193381ffa7aa76ada664dd31c16024c43f59"
+                                            "3034dd2920f673e204fee2811c678745"
+                                            "fc819b55d3e9d294e45c9b03a76aef41209dd15ebff5d46c4bd888e51a93cf99"
+                                            "a7329636c63514396b4a452003a35bf7"
+                                            "04bf11ca01483bfa8b34b43561848d28905960114c8ac04049af4b6315a41678"
+                                            "2bb8324af6cfc93537a2ad1a445cfd0c"
+                                            "a2a71acd7ac41fadbf933c2a51be344d120a2a4cf30c1bf9845f20c6fe39e07e"
+                                            "a2cce61f0c9bb048165fe5e4de877550"
+                                            "111e129f1cf1097710d41c4ac70fcdfa5ba2023c6ff1cbeac322de49d1b6df7c"
+                                            "2032c61a830e3c17286de9462bf242fc"
+                                            "a2883585b93870a73853face6a6bf411198e9393920d483a7260bfb731fb5d25"
+                                            "f1aa493335a9e71297e485b7aef312c2"
+                                            "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
+                                            "090689d0585ff075ec9e99ad690c3395"
+                                            "bc4b313370b38ef355acdadcd122975b12c85ea5db8c6deb4aab71808dcb408f"
+                                            "e3d1e7690c43d37b4ce6cc0166fa7daa")
+                                            .value;
+    static const bytes mul_input = *from_hex(
+                                        "2bd3e6d0f3b142924f5ca7b49ce5b9d54c4703d7ae5648e61d02268b1a0a9fb7"
+                                        "21611ce0a6af85915e2f1d70300909ce2e49dfad4a4619c8390cae66cefdb204"
+                                        "00000000000000000000000000000000000000000000000011138ce750fa15c2")
+                                        .value;
+    benchmark::RegisterBenchmark("precompile/bn254_pairing_2_pairs", [](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(bn254::pairing(pairing_input));
+    })->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("precompile/bn254_mul", [](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(bn254::mul(mul_input));
+    })->Unit(benchmark::kMicrosecond);
+    // go-ethereum's "pointEvaluation1".
+    static const bytes kzg_input = *from_hex(
+                                        "01e798154708fe7789429634053cbf9f99b619f9f084048927333fce637f549b564c"
+                                        "0a11a0f704f4fc3e8acfe0f8245f"
+                                        "0ad1347b378fbf96e206da11a5d3630624d25032e67a7e6a4910df5834b8fe70e6bc"
+                                        "feeac0352434196bdf4b2485d5a1"
+                                        "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26"
+                                        "936857bc3a7c2539ea8ec3a952b7"
+                                        "873033e038326e87ed3e1276fd140253fa08e9fc25fb2d9a98527fc22a2c9612fbea"
+                                        "fdad446cbc7bcdbdcd780af2c16a")
+                                        .value;
+    benchmark::RegisterBenchmark("precompile/kzg_point_evaluation", [](benchmark::State& st) {
+        for (auto _ : st) benchmark::DoNotOptimize(kzg::point_evaluation(kzg_input));
+    })->Unit(benchmark::kMicrosecond);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,6 +206,7 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark(("vm/" + p.name).c_str(), [p](benchmark::State& st) {
             run_program(st, p);
         })->Unit(benchmark::kMicrosecond);
+    register_bn254();
     int n = static_cast<int>(rest.size());
     benchmark::Initialize(&n, rest.data());
     benchmark::RunSpecifiedBenchmarks();
