@@ -19,6 +19,8 @@
 #include <cstring>
 #include <limits>
 
+#include "bn254.hpp"
+#include "kzg.hpp"
 #include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
@@ -247,7 +249,7 @@ PrecompileResult modexp_run(bytes_view input) {
     return success(std::move(out));
 }
 
-// ---- 0x06-0x08 bn254, 0x0a point evaluation: priced, not implemented here -------------------------
+// ---- 0x06-0x08 bn254, 0x0a point evaluation: their prices -------------------------
 
 int64_t bn254_add_gas(bytes_view, Fork fork) noexcept { return fork >= Fork::Istanbul ? 150 : 500; }
 int64_t bn254_mul_gas(bytes_view, Fork fork) noexcept { return fork >= Fork::Istanbul ? 6000 : 40000; }
@@ -266,8 +268,6 @@ int64_t bn254_pairing_gas(bytes_view input, Fork fork) noexcept {
 }
 
 int64_t point_evaluation_gas(bytes_view, Fork) noexcept { return 50000; }
-
-PrecompileResult unsupported(bytes_view) { return {PStatus::Unsupported, {}}; }
 
 // ---- 0x09 BLAKE2b F (EIP-152) --------------------------------------------------------------------
 
@@ -312,19 +312,20 @@ PrecompileResult blake2f_run(bytes_view input) {
 
 // ---- the table -----------------------------------------------------------------------------------
 
-// To wire in an implementation of the shape `std::optional<bytes> fn(bytes_view)`, replace
-// `unsupported` by `from_optional<fn>` and name its library.
+// bn254 and point evaluation are ours (vm/src/bn254.cpp, kzg.cpp on the field tower of
+// pairing_field.hpp): Debian ships no library for either curve.
 constexpr std::array<PrecompileInfo, max_precompile> table{{
     {0x01, "ecrecover", Fork::Frontier, ecrecover_gas, ecrecover_run, "libsecp256k1"},
     {0x02, "sha256", Fork::Frontier, sha256_gas, sha256_run, "OpenSSL"},
     {0x03, "ripemd160", Fork::Frontier, ripemd160_gas, ripemd160_run, "OpenSSL"},
     {0x04, "identity", Fork::Frontier, identity_gas, identity_run, "trainchain"},
     {0x05, "modexp", Fork::Byzantium, modexp_gas, modexp_run, "GMP"},
-    {0x06, "bn254_add", Fork::Byzantium, bn254_add_gas, unsupported, ""},
-    {0x07, "bn254_mul", Fork::Byzantium, bn254_mul_gas, unsupported, ""},
-    {0x08, "bn254_pairing", Fork::Byzantium, bn254_pairing_gas, unsupported, ""},
+    {0x06, "bn254_add", Fork::Byzantium, bn254_add_gas, from_optional<bn254::add>, "trainchain"},
+    {0x07, "bn254_mul", Fork::Byzantium, bn254_mul_gas, from_optional<bn254::mul>, "trainchain"},
+    {0x08, "bn254_pairing", Fork::Byzantium, bn254_pairing_gas, from_optional<bn254::pairing>, "trainchain"},
     {0x09, "blake2f", Fork::Istanbul, blake2f_gas, blake2f_run, "trainchain"},
-    {0x0a, "point_evaluation", Fork::Cancun, point_evaluation_gas, unsupported, ""},
+    {0x0a, "point_evaluation", Fork::Cancun, point_evaluation_gas, from_optional<kzg::point_evaluation>,
+     "trainchain (the ceremony's trusted setup)"},
 }};
 
 constexpr bool table_is_ordered() {
