@@ -276,17 +276,22 @@ int run_exec(const ExecOptions& o) {
 
 // ---- vmtest -------------------------------------------------------------------------------------
 
-int run_vmtest(const std::vector<std::string>& paths, const std::string& fork_name_arg) {
-    const Fork fork = parse_fork_option(fork_name_arg);
-    const std::vector<std::filesystem::path> ps(paths.begin(), paths.end());
-    const VmTestReport report = run_vmtests(ps, fork);
-    for (const auto& e : report.errors) {
+/// A conformance runner's unreadable files and malformed tests, as `file[:line:col]: error: ...`.
+void print_errors(const std::vector<VmTestFailure>& errors) {
+    for (const auto& e : errors) {
         const std::string where = e.location.empty() ? e.file : e.file + ":" + e.location;
         if (e.test.empty())
             fmt::print(stderr, "{}: error: {}\n", where, e.reason);
         else
             fmt::print(stderr, "{}: error: test '{}': {}\n", where, e.test, e.reason);
     }
+}
+
+int run_vmtest(const std::vector<std::string>& paths, const std::string& fork_name_arg) {
+    const Fork fork = parse_fork_option(fork_name_arg);
+    const std::vector<std::filesystem::path> ps(paths.begin(), paths.end());
+    const VmTestReport report = run_vmtests(ps, fork);
+    print_errors(report.errors);
     for (const auto& f : report.failures) fmt::print("FAIL {} [{}]: {}\n", f.file, f.test, f.reason);
     fmt::print("{} passed, {} failed\n", report.passed, report.failed);
     if (!report.errors.empty()) return exit_bad_input;
@@ -316,13 +321,7 @@ int run_statetest(const StateTestArgs& a) {
     options.sample = a.sample;
     const std::vector<std::filesystem::path> ps(a.paths.begin(), a.paths.end());
     const StateTestReport report = run_statetests(ps, options);
-    for (const auto& e : report.errors) {
-        const std::string where = e.location.empty() ? e.file : e.file + ":" + e.location;
-        if (e.test.empty())
-            fmt::print(stderr, "{}: error: {}\n", where, e.reason);
-        else
-            fmt::print(stderr, "{}: error: test '{}': {}\n", where, e.test, e.reason);
-    }
+    print_errors(report.errors);
     const StateTestTally total = report.total();
     if (a.json) {
         nlohmann::json out;

@@ -10,6 +10,7 @@
 
 #include "bn254.hpp"
 #include "bn254_params.hpp"
+#include "precompile_vectors.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/precompiles.hpp"
 
@@ -24,17 +25,9 @@ using G2 = Jacobian<F2>;
 
 namespace {
 
-bytes hex(std::string_view text) {
-    auto r = from_hex(text);
-    REQUIRE(r);
-    return *r.value;
-}
+using trainchain::test::hex;
 
-nlohmann::json load(const std::string& name) {
-    std::ifstream in(std::string(TRAINCHAIN_PRECOMPILE_VECTORS) + "/" + name);
-    REQUIRE(in);
-    return nlohmann::json::parse(in);
-}
+nlohmann::json load(const std::string& name) { return trainchain::test::load_vectors(name); }
 
 /// 32 big-endian bytes of a small number.
 bytes word(uint64_t v) {

@@ -11,6 +11,7 @@
 
 #include "bls12_381.hpp"
 #include "kzg.hpp"
+#include "precompile_vectors.hpp"
 #include "trainchain/vm/hex.hpp"
 #include "trainchain/vm/precompiles.hpp"
 
@@ -20,17 +21,9 @@ using P = bls12_381::Params;
 
 namespace {
 
-bytes hex(std::string_view text) {
-    auto r = from_hex(text);
-    REQUIRE(r);
-    return *r.value;
-}
+using trainchain::test::hex;
 
-nlohmann::json load(const std::string& name) {
-    std::ifstream in(std::string(TRAINCHAIN_PRECOMPILE_VECTORS) + "/" + name);
-    REQUIRE(in);
-    return nlohmann::json::parse(in);
-}
+nlohmann::json load(const std::string& name) { return trainchain::test::load_vectors(name); }
 
 bytes cat(std::initializer_list<bytes> parts) {
     bytes out;
