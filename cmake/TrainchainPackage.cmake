@@ -24,7 +24,7 @@ server, user nodes over NATS, reports and the HTTP API.")
 # the exported targets (see trainchain-config.cmake.in) are listed here.
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME trainchain-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libboost-dev (>= 1.74), nlohmann-json3-dev (>= 3), libssl-dev")
+    "libboost-dev (>= 1.74), nlohmann-json3-dev (>= 3), libssl-dev, libsecp256k1-dev, libgmp-dev, pkg-config")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "trainchain's EVM and contract compiler as static libraries
 Headers, static libraries and the CMake package of trainchain's VM and compiler:
 find_package(trainchain CONFIG REQUIRED COMPONENTS vm compiler).")
