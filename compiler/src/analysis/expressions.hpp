@@ -13,7 +13,8 @@ struct Item {
         TypeName,          ///< type (elementary, struct or contract): conversion or construction
         Function,          ///< internal function `function`
         ExternalFunction,  ///< expr (address) . function
-        Global,        ///< `name`: require, assert, revert, keccak256, sha256, ripemd160, ecrecover, gasleft, blockhash, payable
+        Global,        ///< `name`: require, assert, revert, keccak256, sha256, ripemd160, ecrecover, gasleft,
+                       ///< blockhash, payable
         Magic,         ///< `name`: msg, block, tx, abi
         AbiFunction,   ///< `name`: encode, encodePacked, encodeWithSelector/-Signature, encodeCall, decode
         AddrMember,    ///< expr (address) . name: call, staticcall, delegatecall, transfer, send
