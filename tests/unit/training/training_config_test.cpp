@@ -419,8 +419,8 @@ TEST_CASE("out-of-range values are errors at the value") {
          "of the nodes)"},
         {"[chain]\nnodes = 4\nreplay_nodes = 5",
          "run.toml:3:16: error: chain.replay_nodes = 5 is out of range: must be 0..chain.nodes (4)"},
-        {"[chain]\nfork = \"Merge\"",
-         "run.toml:2:8: error: chain.fork = 'Merge' is not a known fork (Frontier, Homestead, "
+        {"[chain]\nfork = \"Prague\"",
+         "run.toml:2:8: error: chain.fork = 'Prague' is not a known fork (Frontier, Homestead, "
          "TangerineWhistle, "
          "SpuriousDragon, Byzantium, Constantinople, Petersburg, Istanbul, Berlin, London, Paris, Shanghai "
          "or "
