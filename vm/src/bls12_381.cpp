@@ -123,15 +123,7 @@ void compress_g1(const G1& p, uint8_t* out48) noexcept {
 
 namespace {
 /// f^x for x = -|x|, on the cyclotomic subgroup (where the inverse is the conjugate).
-Fp12 pow_x(const Fp12& f) noexcept {
-    static_assert(Params::x_abs >> 63 == 1);
-    Fp12 r = f;  // the top bit, 63
-    for (int i = 62; i >= 0; --i) {
-        r = r.cyclotomic_sqr();
-        if ((Params::x_abs >> i) & 1) r *= f;
-    }
-    return r.conj();
-}
+Fp12 pow_x(const Fp12& f) noexcept { return cyclotomic_pow(f, Params::x_abs).conj(); }
 }  // namespace
 
 Fp12 final_exponentiation(const Fp12& f) noexcept {

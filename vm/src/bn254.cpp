@@ -158,15 +158,7 @@ bool in_g2_subgroup(const G2& q) noexcept {
 
 namespace {
 /// f^x for the (positive) BN parameter x.
-F12 pow_x(const F12& f) noexcept {
-    static_assert(Params::x >> 62 == 1);
-    F12 r = f;  // the top bit, 62
-    for (int i = 61; i >= 0; --i) {
-        r = r.cyclotomic_sqr();
-        if ((Params::x >> i) & 1) r *= f;
-    }
-    return r;
-}
+F12 pow_x(const F12& f) noexcept { return cyclotomic_pow(f, Params::x); }
 }  // namespace
 
 F12 final_exponentiation(const F12& f) noexcept {

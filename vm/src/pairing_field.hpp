@@ -539,6 +539,18 @@ struct Fp12 {
     }
 };
 
+/// f^e for an element f of the cyclotomic subgroup and e > 0: square-and-multiply from e's top
+/// bit with cyclotomic squarings (each curve's hard part raises to its parameter x this way).
+template <class P>
+constexpr Fp12<P> cyclotomic_pow(const Fp12<P>& f, uint64_t e) noexcept {
+    Fp12<P> r = f;  // e's top bit
+    for (int i = 62 - __builtin_clzll(e); i >= 0; --i) {
+        r = r.cyclotomic_sqr();
+        if ((e >> i) & 1) r *= f;
+    }
+    return r;
+}
+
 /// Frobenius constants gamma_k = xi^(k (p - 1) / 6), k = 0..5 (computed once).
 template <class P>
 const std::array<Fp2<P>, 6>& frobenius_gammas() noexcept {
