@@ -64,10 +64,15 @@ address address_field(const json& obj, const char* key) {
 }
 
 bytes32 hash_field(const json& obj, const char* key) {
-    const bytes b = bytes_field(obj, key);
-    if (b.size() != 32) throw FieldError(std::string("field '") + key + "' is not 32 bytes");
+    return hash_value(string_field(obj, key), std::string("field '") + key + "'");
+}
+
+bytes32 hash_value(const std::string& text, const std::string& what) {
+    const auto b = from_hex(text);
+    if (!b) throw FieldError(what + ": " + b.error.message);
+    if (b.value->size() != 32) throw FieldError(what + " is not 32 bytes");
     bytes32 h;
-    std::copy(b.begin(), b.end(), h.bytes.begin());
+    std::copy(b.value->begin(), b.value->end(), h.bytes.begin());
     return h;
 }
 

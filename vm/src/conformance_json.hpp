@@ -34,6 +34,8 @@ bytes bytes_field(const json& obj, const char* key);
 address address_field(const json& obj, const char* key);
 /// A 32-byte field.
 bytes32 hash_field(const json& obj, const char* key);
+/// 32 bytes of hex text; errors name the value as `what` (e.g. "field 'hash'").
+bytes32 hash_value(const std::string& text, const std::string& what);
 /// A pre- or post-state: address -> {balance, nonce, code, storage}.
 std::map<address, Account> read_accounts(const json& obj);
 

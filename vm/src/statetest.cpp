@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <thread>
 
 #include "conformance_json.hpp"
 #include "trainchain/vm/hex.hpp"
-#include "trainchain/vm/transaction.hpp"
 #include "trainchain/vm/logs.hpp"
 #include "trainchain/vm/precompiles.hpp"
+#include "trainchain/vm/transaction.hpp"
 #include "trainchain/vm/trie.hpp"
 
 namespace trainchain::vm {
@@ -133,11 +134,7 @@ Formed form_transaction(const json& t, int d, int g, int v) {
         if (!t["blobVersionedHashes"].is_array()) throw FieldError("blobVersionedHashes is not an array");
         for (const json& h : t["blobVersionedHashes"]) {
             if (!h.is_string()) throw FieldError("a blob versioned hash is not a string");
-            const auto b = from_hex(h.get_ref<const std::string&>());
-            if (!b || b.value->size() != 32) throw FieldError("bad blob versioned hash");
-            bytes32 hash;
-            std::copy(b.value->begin(), b.value->end(), hash.bytes.begin());
-            tx.blob_hashes.push_back(hash);
+            tx.blob_hashes.push_back(hash_value(h.get_ref<const std::string&>(), "a blob versioned hash"));
         }
         const auto cap = fee("maxFeePerBlobGas");
         if (!cap) return {std::nullopt, "maxFeePerBlobGas is not a 256-bit number"};
@@ -148,9 +145,8 @@ Formed form_transaction(const json& t, int d, int g, int v) {
 
 /// Why a case that reached an unsupported precompile is skipped.
 std::string fmt_unsupported(uint8_t number, std::string_view name) {
-    static constexpr char digits[] = "0123456789abcdef";
-    return "calls precompile 0x" + std::string{digits[number >> 4], digits[number & 15]} + " (" +
-           std::string(name) + "), which this build cannot run";
+    return "calls precompile " + to_hex0x(bytes_view{&number, 1}) + " (" + std::string(name) +
+           "), which this build cannot run";
 }
 
 /// The post-state as JSON, for a failure's report.
@@ -175,6 +171,15 @@ struct FileResult {
     std::vector<StateTestCase> failures, skipped;
     std::vector<VmTestFailure> errors;
 };
+
+/// Adds a test's or a file's results to a file's or the run's (both have the same four parts).
+template <class Into>
+void absorb(Into& into, FileResult&& from) {
+    for (size_t f = 0; f < into.forks.size(); ++f) into.forks[f] += from.forks[f];
+    std::move(from.failures.begin(), from.failures.end(), std::back_inserter(into.failures));
+    std::move(from.skipped.begin(), from.skipped.end(), std::back_inserter(into.skipped));
+    std::move(from.errors.begin(), from.errors.end(), std::back_inserter(into.errors));
+}
 
 /// Runs every selected case of one test.
 void run_test(const std::string& file, const std::string& name, const json& test,
@@ -265,9 +270,7 @@ FileResult run_file(const std::filesystem::path& file, const StateTestOptions& o
             out.errors.push_back({file.string(), name, {}, "malformed test: " + plain_message(e)});
             continue;
         }
-        for (size_t f = 0; f < out.forks.size(); ++f) out.forks[f] += one.forks[f];
-        std::move(one.failures.begin(), one.failures.end(), std::back_inserter(out.failures));
-        std::move(one.skipped.begin(), one.skipped.end(), std::back_inserter(out.skipped));
+        absorb(out, std::move(one));
     }
     return out;
 }
@@ -308,12 +311,7 @@ StateTestReport run_statetests(const std::vector<std::filesystem::path>& paths,
     worker();
     pool.clear();
 
-    for (auto& r : results) {
-        for (size_t f = 0; f < report.forks.size(); ++f) report.forks[f] += r.forks[f];
-        std::move(r.failures.begin(), r.failures.end(), std::back_inserter(report.failures));
-        std::move(r.skipped.begin(), r.skipped.end(), std::back_inserter(report.skipped));
-        std::move(r.errors.begin(), r.errors.end(), std::back_inserter(report.errors));
-    }
+    for (auto& r : results) absorb(report, std::move(r));
     return report;
 }
 

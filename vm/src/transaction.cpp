@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "trainchain/vm/gas.hpp"
-#include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
 namespace {
