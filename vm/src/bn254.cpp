@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include "bn254_params.hpp"
+#include "precompile_input.hpp"
 
 namespace trainchain::vm::bn254 {
 namespace {
@@ -58,8 +58,8 @@ std::optional<G2> read_g2(const uint8_t* data) noexcept {
 /// The padded (or truncated) copy of the input the fixed-size precompiles read.
 template <size_t Size>
 std::array<uint8_t, Size> padded(bytes_view input) noexcept {
-    std::array<uint8_t, Size> buf{};
-    if (!input.empty()) std::memcpy(buf.data(), input.data(), std::min(input.size(), Size));
+    std::array<uint8_t, Size> buf;
+    read_padded(input, size_t{0}, buf);
     return buf;
 }
 

@@ -16,11 +16,11 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <cstring>
 #include <limits>
 
 #include "bn254.hpp"
 #include "kzg.hpp"
+#include "precompile_input.hpp"
 #include "trainchain/vm/keccak.hpp"
 
 namespace trainchain::vm {
@@ -41,17 +41,6 @@ int64_t per_word(int64_t base, int64_t word_cost, size_t size) noexcept {
         __builtin_add_overflow(product, base, &product))
         return gas_max;
     return product;
-}
-
-/// Copies `out.size()` bytes of `input` from `offset` into `out`, reading zeros past its end (the
-/// precompiles' input is "infinitely right-padded with zeros").
-template <typename Offset>
-void read_padded(bytes_view input, Offset offset, std::span<uint8_t> out) noexcept {
-    std::fill(out.begin(), out.end(), uint8_t{0});
-    if (offset >= static_cast<Offset>(input.size())) return;
-    const auto start = static_cast<size_t>(offset);
-    const size_t n = std::min(out.size(), input.size() - start);
-    if (n != 0) std::memcpy(out.data(), input.data() + start, n);
 }
 
 // ---- 0x01 ecrecover ------------------------------------------------------------------------------
