@@ -10,10 +10,17 @@
 //     sgd:  u8 present, [momentum_buffer values]
 // Raw tensor bytes rather than torch's zip archive: the same state always gives the same bytes,
 // which replay verification compares by digest.
+//
+// A training state (a segment boundary inside an epoch, for sampled replay) is "TCSTATE1", the
+// plan (u32 epoch, f64 lr, u64 seed, u8 injection: 0 none or 1 + kind, u32 rollbacks), u64 step,
+// u64 steps in the epoch, f64 loss sum, then the same parameter and optimizer bytes. Mid-epoch,
+// nothing else is running state: the batch order and the label noise follow from the plan's seed,
+// and no step draws random numbers.
 #include "trainchain/training/trainer.hpp"
 
 #include <torch/torch.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -23,6 +30,7 @@ namespace trainchain::training {
 namespace {
 
 constexpr char magic[8] = {'T', 'C', 'C', 'K', 'P', 'T', '0', '1'};
+constexpr char state_magic[8] = {'T', 'C', 'S', 'T', 'A', 'T', 'E', '1'};
 
 /// SplitMix64 finalizer: a well-mixed 64-bit value from any input.
 uint64_t mix(uint64_t x) noexcept {
@@ -66,6 +74,7 @@ void put_u32(Bytes& out, uint32_t v) {
 void put_u64(Bytes& out, uint64_t v) {
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
+void put_f64(Bytes& out, double v) { put_u64(out, std::bit_cast<uint64_t>(v)); }
 void put_floats(Bytes& out, const torch::Tensor& t) {
     const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
     const auto* p = reinterpret_cast<const uint8_t*>(c.data_ptr<float>());
@@ -94,6 +103,7 @@ public:
         const auto s = take(static_cast<size_t>(t.numel()) * sizeof(float), what);
         if (!s.empty()) std::memcpy(t.data_ptr<float>(), s.data(), s.size());
     }
+    double f64(const char* what) { return std::bit_cast<double>(uint(8, what)); }
     [[nodiscard]] size_t pos() const noexcept { return pos_; }
     [[nodiscard]] bool done() const noexcept { return pos_ == bytes_.size(); }
 
@@ -248,7 +258,201 @@ struct Trainer::Impl {
     }
 
     static std::string key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+
+    /// An epoch being trained: its plan, batch order and labels.
+    struct Epoch {
+        EpochPlan plan;
+        torch::Tensor index, labels;
+        int64_t rows = 0;
+        uint64_t steps = 0;
+    };
+
+    [[nodiscard]] uint64_t steps_per_epoch() const {
+        const auto rows = static_cast<int64_t>(data->train.rows);
+        const int64_t batch = config.optimizer.batch_size;
+        return static_cast<uint64_t>((rows + batch - 1) / batch);
+    }
+
+    /// Sets the epoch's learning rate and computes its batch order and labels.
+    Epoch begin(const EpochPlan& plan) {
+        torch::set_num_threads(static_cast<int>(config.threads));
+        const bool spike = plan.inject == Injection::Kind::LrSpike;
+        set_lr(spike ? plan.lr * 1000.0 : plan.lr);  // the lr-spike injection: 1000x for one epoch
+        Epoch e;
+        e.plan = plan;
+        e.rows = static_cast<int64_t>(data->train.rows);
+        e.steps = steps_per_epoch();
+        std::mt19937_64 rng(plan.seed);
+        // Fisher-Yates with j = rng() % (i + 1): independent of the standard library's distributions.
+        std::vector<int64_t> order(static_cast<size_t>(e.rows));
+        for (int64_t i = 0; i < e.rows; ++i) order[static_cast<size_t>(i)] = i;
+        for (int64_t i = e.rows - 1; i > 0; --i)
+            std::swap(order[static_cast<size_t>(i)],
+                      order[static_cast<size_t>(rng() % static_cast<uint64_t>(i + 1))]);
+        e.labels = train_y;
+        if (plan.inject == Injection::Kind::LabelNoise) {
+            // Every label shifted to the next class: the epoch learns a systematically wrong mapping
+            // (uniformly random labels barely move a converged model in one epoch).
+            const int64_t classes = std::max<int64_t>(data->train.classes, 1);
+            e.labels = (train_y + 1).remainder(classes);
+        }
+        e.index = torch::tensor(order, torch::kInt64);
+        model->train();
+        return e;
+    }
+
+    /// Trains step `b` of the epoch; returns the batch's loss times its rows.
+    double step(const Epoch& e, uint64_t b) {
+        const int64_t batch = config.optimizer.batch_size;
+        const int64_t first = static_cast<int64_t>(b) * batch;
+        const int64_t last = std::min(e.rows, first + batch);
+        const torch::Tensor idx = e.index.slice(0, first, last);
+        const torch::Tensor x = train_x.index_select(0, idx);
+        const torch::Tensor y = e.labels.index_select(0, idx);
+        if (e.plan.inject == Injection::Kind::Nan && b == e.steps / 2) set_nan();
+        optimizer->zero_grad();
+        const torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+        loss.backward();
+        optimizer->step();
+        return loss.item<double>() * static_cast<double>(last - first);
+    }
+
+    /// A forged step: no training; Noise moves every weight by N(0, lr).
+    void forged_step(const Forgery& f, const Epoch& e, uint64_t b) {
+        if (f.kind != Forgery::Kind::Noise) return;
+        torch::NoGradGuard no_grad;
+        auto gen = at::detail::createCPUGenerator(f.noise_seed ^ (b * 0x9e3779b97f4a7c15ULL));
+        for (auto& p : params) p.add_(at::normal(0.0, e.plan.lr, p.sizes(), gen));
+    }
+
+    void set_nan() {
+        torch::NoGradGuard no_grad;
+        params.front().view(-1)[0] = std::numeric_limits<float>::quiet_NaN();
+    }
+
+    /// The parameters and optimizer state, as checkpoints and training states hold them.
+    void put_body(Bytes& out) const {
+        put_u32(out, static_cast<uint32_t>(params.size()));
+        for (size_t i = 0; i < params.size(); ++i) {
+            put_u16(out, static_cast<uint16_t>(names[i].size()));
+            out.insert(out.end(), names[i].begin(), names[i].end());
+            put_u64(out, static_cast<uint64_t>(params[i].numel()));
+            put_floats(out, params[i]);
+        }
+        put_u8(out, adam ? 0 : 1);
+        const auto& state = optimizer->state();
+        for (const auto& p : params) {
+            const auto it = state.find(key(p));
+            put_u8(out, it != state.end() ? 1 : 0);
+            if (it == state.end()) continue;
+            if (adam) {
+                const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+                put_u64(out, static_cast<uint64_t>(s.step()));
+                put_floats(out, s.exp_avg());
+                put_floats(out, s.exp_avg_sq());
+            } else {
+                const auto& s = static_cast<const torch::optim::SGDParamState&>(*it->second);
+                put_floats(out, s.momentum_buffer());
+            }
+        }
+    }
+
+    /// Reads what put_body wrote into the model and optimizer; the bytes must end there.
+    void read_body(Reader& r, size_t total) {
+        if (r.uint(4, "parameter count") != params.size())
+            throw CheckpointError("checkpoint: error: parameter count differs from the model (" + layout + ")");
+        torch::NoGradGuard no_grad;
+        for (size_t i = 0; i < params.size(); ++i) {
+            const auto name_bytes = r.take(r.uint(2, "name length"), "name");
+            const std::string name(name_bytes.begin(), name_bytes.end());
+            if (name != names[i] || r.uint(8, "element count") != static_cast<uint64_t>(params[i].numel()))
+                throw CheckpointError("checkpoint: error: parameter " + std::to_string(i) + " ('" + name +
+                                      "') does not match the model (" + layout + ")");
+            r.floats_into(params[i], "weights");
+        }
+        const auto kind = r.uint(1, "optimizer kind");
+        if (kind != (adam ? 0U : 1U))
+            throw CheckpointError("checkpoint: error: optimizer kind differs from the configuration");
+        auto& state = optimizer->state();
+        state.clear();
+        for (const auto& p : params) {
+            if (r.uint(1, "optimizer state flag") == 0) continue;
+            if (adam) {
+                auto s = std::make_unique<torch::optim::AdamParamState>();
+                s->step(static_cast<int64_t>(r.uint(8, "adam step")));
+                torch::Tensor avg = torch::zeros_like(p), avg_sq = torch::zeros_like(p);
+                r.floats_into(avg, "adam exp_avg");
+                r.floats_into(avg_sq, "adam exp_avg_sq");
+                s->exp_avg(avg);
+                s->exp_avg_sq(avg_sq);
+                state[key(p)] = std::move(s);
+            } else {
+                auto s = std::make_unique<torch::optim::SGDParamState>();
+                torch::Tensor buf = torch::zeros_like(p);
+                r.floats_into(buf, "sgd momentum");
+                s->momentum_buffer(buf);
+                state[key(p)] = std::move(s);
+            }
+        }
+        if (!r.done())
+            throw CheckpointError("checkpoint: error: " + std::to_string(total - r.pos()) +
+                                  " unexpected bytes after the optimizer state");
+    }
+
+    /// A training state: where the epoch stands, then the body.
+    [[nodiscard]] Bytes state(const StatePosition& at) const {
+        Bytes out(std::begin(state_magic), std::end(state_magic));
+        put_u32(out, at.plan.epoch);
+        put_f64(out, at.plan.lr);
+        put_u64(out, at.plan.seed);
+        put_u8(out, at.plan.inject ? static_cast<uint8_t>(1 + static_cast<uint8_t>(*at.plan.inject)) : 0);
+        put_u32(out, at.plan.rollbacks);
+        put_u64(out, at.step);
+        put_u64(out, at.steps);
+        put_f64(out, at.loss_sum);
+        put_body(out);
+        return out;
+    }
 };
+
+namespace {
+
+/// Reads a training state's header, leaving `r` at the body.
+StatePosition read_position(Reader& r) {
+    const auto head = r.take(sizeof state_magic, "magic");
+    if (!std::equal(head.begin(), head.end(), std::begin(state_magic)))
+        throw CheckpointError("training state: error: not a trainchain training state (bad magic)");
+    StatePosition at;
+    at.plan.epoch = static_cast<uint32_t>(r.uint(4, "epoch"));
+    at.plan.lr = r.f64("learning rate");
+    at.plan.seed = r.uint(8, "seed");
+    const auto inject = r.uint(1, "injection");
+    if (inject > 3) throw CheckpointError("training state: error: unknown injection " + std::to_string(inject));
+    if (inject != 0) at.plan.inject = static_cast<Injection::Kind>(inject - 1);
+    at.plan.rollbacks = static_cast<uint32_t>(r.uint(4, "rollbacks"));
+    at.step = r.uint(8, "step");
+    at.steps = r.uint(8, "steps");
+    at.loss_sum = r.f64("loss sum");
+    if (at.step > at.steps)
+        throw CheckpointError("training state: error: step " + std::to_string(at.step) + " is past the epoch's " +
+                              std::to_string(at.steps) + " steps");
+    return at;
+}
+
+/// The body (parameters and optimizer state) of a checkpoint or a training state.
+std::span<const uint8_t> body_of(std::span<const uint8_t> bytes) {
+    Reader r(bytes);
+    const auto head = r.take(sizeof magic, "magic");
+    if (std::equal(head.begin(), head.end(), std::begin(magic))) {
+        r.take(r.uint(4, "info length"), "info");
+        return bytes.subspan(r.pos());
+    }
+    Reader s(bytes);
+    read_position(s);
+    return bytes.subspan(s.pos());
+}
+
+}  // namespace
 
 Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const DataSplit> data)
     : impl_(std::make_unique<Impl>()) {
@@ -268,50 +472,70 @@ Trainer::Trainer(const TrainConfig& config, std::shared_ptr<const DataSplit> dat
 Trainer::~Trainer() = default;
 
 EpochMetrics Trainer::train_epoch(const EpochPlan& plan, const ProgressFn& progress) {
+    EpochRun run;
+    run.progress = progress;
+    return train_epoch(plan, run);
+}
+
+EpochMetrics Trainer::train_epoch(const EpochPlan& plan, const EpochRun& run) {
     Impl& m = *impl_;
-    torch::set_num_threads(static_cast<int>(m.config.threads));
-    const bool spike = plan.inject == Injection::Kind::LrSpike;
-    m.set_lr(spike ? plan.lr * 1000.0 : plan.lr);  // the lr-spike injection: 1000x for one epoch
-
-    const auto rows = static_cast<int64_t>(m.data->train.rows);
-    std::mt19937_64 rng(plan.seed);
-    // Fisher-Yates with j = rng() % (i + 1): independent of the standard library's distributions.
-    std::vector<int64_t> order(static_cast<size_t>(rows));
-    for (int64_t i = 0; i < rows; ++i) order[static_cast<size_t>(i)] = i;
-    for (int64_t i = rows - 1; i > 0; --i)
-        std::swap(order[static_cast<size_t>(i)],
-                  order[static_cast<size_t>(rng() % static_cast<uint64_t>(i + 1))]);
-    torch::Tensor labels = m.train_y;
-    if (plan.inject == Injection::Kind::LabelNoise) {
-        // Every label shifted to the next class: the epoch learns a systematically wrong mapping
-        // (uniformly random labels barely move a converged model in one epoch).
-        const int64_t classes = std::max<int64_t>(m.data->train.classes, 1);
-        labels = (m.train_y + 1).remainder(classes);
+    const Impl::Epoch e = m.begin(plan);
+    StatePosition at{plan, 0, e.steps, 0.0};
+    const uint32_t s = run.segment_steps;
+    if (s != 0 && run.on_state) run.on_state(0, m.state(at));
+    const Forgery* f = run.forgery;
+    for (uint64_t b = 0; b < e.steps; ++b) {
+        if (f != nullptr && b >= f->first && b < f->first + f->steps) {
+            m.forged_step(*f, e, b);
+            if (f->kind == Forgery::Kind::Copy && b + 1 == f->first + f->steps) {
+                Reader r(f->donor);
+                read_position(r);
+                m.read_body(r, f->donor.size());
+            }
+        } else {
+            at.loss_sum += m.step(e, b);
+        }
+        at.step = b + 1;
+        if (s != 0 && run.on_state && (at.step % s == 0 || at.step == e.steps)) run.on_state(at.step, m.state(at));
+        if (run.progress) run.progress(b + 1, e.steps);
     }
-    const torch::Tensor index = torch::tensor(order, torch::kInt64);
-
-    m.model->train();
-    const int64_t batch = m.config.optimizer.batch_size;
-    const size_t batches = static_cast<size_t>((rows + batch - 1) / batch);
-    double loss_sum = 0;
-    for (size_t b = 0; b < batches; ++b) {
-        const int64_t begin = static_cast<int64_t>(b) * batch;
-        const int64_t end = std::min(rows, begin + batch);
-        const torch::Tensor idx = index.slice(0, begin, end);
-        const torch::Tensor x = m.train_x.index_select(0, idx);
-        const torch::Tensor y = labels.index_select(0, idx);
-        if (plan.inject == Injection::Kind::Nan && b == batches / 2) corrupt_weights(true);
-        m.optimizer->zero_grad();
-        const torch::Tensor loss = torch::nn::functional::cross_entropy(m.model->forward(x), y);
-        loss.backward();
-        m.optimizer->step();
-        loss_sum += loss.item<double>() * static_cast<double>(end - begin);
-        if (progress) progress(b + 1, batches);
-    }
-    if (spike) m.set_lr(plan.lr);
+    if (plan.inject == Injection::Kind::LrSpike) m.set_lr(plan.lr);
     EpochMetrics metrics = evaluate();
-    metrics.train_loss = loss_sum / static_cast<double>(rows);
+    metrics.train_loss = at.loss_sum / static_cast<double>(e.rows);
     return metrics;
+}
+
+uint64_t Trainer::steps_per_epoch() const { return impl_->steps_per_epoch(); }
+
+Bytes Trainer::start_state(const EpochPlan& plan) const {
+    return impl_->state({plan, 0, impl_->steps_per_epoch(), 0.0});
+}
+
+Bytes Trainer::replay_segment(std::span<const uint8_t> state, uint64_t steps) {
+    Impl& m = *impl_;
+    Reader r(state);
+    StatePosition at = read_position(r);
+    if (at.steps != m.steps_per_epoch())
+        throw CheckpointError("training state: error: its epoch has " + std::to_string(at.steps) +
+                              " steps; this configuration makes " + std::to_string(m.steps_per_epoch()));
+    m.read_body(r, state.size());
+    const Impl::Epoch e = m.begin(at.plan);
+    const uint64_t end = std::min(at.steps, at.step + steps);
+    for (uint64_t b = at.step; b < end; ++b) at.loss_sum += m.step(e, b);
+    at.step = end;
+    Bytes out = m.state(at);
+    if (at.plan.inject == Injection::Kind::LrSpike) m.set_lr(at.plan.lr);
+    return out;
+}
+
+StatePosition Trainer::read_state_position(std::span<const uint8_t> state) {
+    Reader r(state);
+    return read_position(r);
+}
+
+bool Trainer::same_weights(std::span<const uint8_t> state, std::span<const uint8_t> checkpoint) {
+    const auto a = body_of(state), b = body_of(checkpoint);
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 EpochMetrics Trainer::evaluate() const {
@@ -338,34 +562,11 @@ EpochMetrics Trainer::evaluate() const {
 }
 
 Bytes Trainer::checkpoint(const CheckpointInfo& info) const {
-    const Impl& m = *impl_;
     Bytes out(std::begin(magic), std::end(magic));
     const std::string json = info_to_json(info).dump();
     put_u32(out, static_cast<uint32_t>(json.size()));
     out.insert(out.end(), json.begin(), json.end());
-    put_u32(out, static_cast<uint32_t>(m.params.size()));
-    for (size_t i = 0; i < m.params.size(); ++i) {
-        put_u16(out, static_cast<uint16_t>(m.names[i].size()));
-        out.insert(out.end(), m.names[i].begin(), m.names[i].end());
-        put_u64(out, static_cast<uint64_t>(m.params[i].numel()));
-        put_floats(out, m.params[i]);
-    }
-    put_u8(out, m.adam ? 0 : 1);
-    const auto& state = m.optimizer->state();
-    for (const auto& p : m.params) {
-        const auto it = state.find(Impl::key(p));
-        put_u8(out, it != state.end() ? 1 : 0);
-        if (it == state.end()) continue;
-        if (m.adam) {
-            const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
-            put_u64(out, static_cast<uint64_t>(s.step()));
-            put_floats(out, s.exp_avg());
-            put_floats(out, s.exp_avg_sq());
-        } else {
-            const auto& s = static_cast<const torch::optim::SGDParamState&>(*it->second);
-            put_floats(out, s.momentum_buffer());
-        }
-    }
+    impl_->put_body(out);
     return out;
 }
 
@@ -389,53 +590,16 @@ CheckpointInfo Trainer::restore(std::span<const uint8_t> checkpoint) {
     Reader r(checkpoint);
     r.take(sizeof magic, "magic");
     r.take(r.uint(4, "info length"), "info");
-    if (r.uint(4, "parameter count") != m.params.size())
-        throw CheckpointError("checkpoint: error: parameter count differs from the model (" + m.layout + ")");
-    torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < m.params.size(); ++i) {
-        const auto name_bytes = r.take(r.uint(2, "name length"), "name");
-        const std::string name(name_bytes.begin(), name_bytes.end());
-        if (name != m.names[i] || r.uint(8, "element count") != static_cast<uint64_t>(m.params[i].numel()))
-            throw CheckpointError("checkpoint: error: parameter " + std::to_string(i) + " ('" + name +
-                                  "') does not match the model (" + m.layout + ")");
-        r.floats_into(m.params[i], "weights");
-    }
-    const auto kind = r.uint(1, "optimizer kind");
-    if (kind != (m.adam ? 0U : 1U))
-        throw CheckpointError("checkpoint: error: optimizer kind differs from the configuration");
-    auto& state = m.optimizer->state();
-    state.clear();
-    for (const auto& p : m.params) {
-        if (r.uint(1, "optimizer state flag") == 0) continue;
-        if (m.adam) {
-            auto s = std::make_unique<torch::optim::AdamParamState>();
-            s->step(static_cast<int64_t>(r.uint(8, "adam step")));
-            torch::Tensor avg = torch::zeros_like(p), avg_sq = torch::zeros_like(p);
-            r.floats_into(avg, "adam exp_avg");
-            r.floats_into(avg_sq, "adam exp_avg_sq");
-            s->exp_avg(avg);
-            s->exp_avg_sq(avg_sq);
-            state[Impl::key(p)] = std::move(s);
-        } else {
-            auto s = std::make_unique<torch::optim::SGDParamState>();
-            torch::Tensor buf = torch::zeros_like(p);
-            r.floats_into(buf, "sgd momentum");
-            s->momentum_buffer(buf);
-            state[Impl::key(p)] = std::move(s);
-        }
-    }
-    if (!r.done())
-        throw CheckpointError("checkpoint: error: " + std::to_string(checkpoint.size() - r.pos()) +
-                              " unexpected bytes after the optimizer state");
+    m.read_body(r, checkpoint.size());
     m.set_lr(info.plan.lr);
     return info;
 }
 
 void Trainer::corrupt_weights(bool with_nan) {
-    torch::NoGradGuard no_grad;
     if (with_nan) {
-        impl_->params.front().view(-1)[0] = std::numeric_limits<float>::quiet_NaN();
+        impl_->set_nan();
     } else {
+        torch::NoGradGuard no_grad;
         impl_->params.front().view(-1)[0] += 1e-3f;
     }
 }

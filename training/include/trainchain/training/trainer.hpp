@@ -53,6 +53,42 @@ struct CheckpointError : std::runtime_error {
 /// Called while an epoch trains: batches done, batches in the epoch.
 using ProgressFn = std::function<void(size_t done, size_t total)>;
 
+/// Receives the full training state at a segment boundary of an epoch: its step (0, s, 2s, ...,
+/// and the epoch's last) and its bytes (training_state format, below).
+using StateSink = std::function<void(uint64_t step, Bytes state)>;
+
+/// A forged stretch of an epoch: what a trainer that skips work might do. Only tests and
+/// `report forgery` use it; the forger still commits the states it really produced.
+struct Forgery {
+    enum class Kind : uint8_t {
+        Skip,   ///< the steps are not trained: the weights stay, the position moves on
+        Noise,  ///< each step's update is replaced by Gaussian noise of the learning rate's size
+        Copy,   ///< the steps are not trained and afterwards another run's state is pasted in
+    };
+    Kind kind = Kind::Skip;
+    uint64_t first = 0;  ///< the first forged step (0-based)
+    uint64_t steps = 0;  ///< how many steps are forged
+    Bytes donor;         ///< Copy: a training state (another run's) whose weights and optimizer
+                         ///< state replace the trainer's after the stretch
+    uint64_t noise_seed = 0;  ///< Noise: seeds the noise
+};
+
+/// How an epoch is trained beyond its plan.
+struct EpochRun {
+    ProgressFn progress;            ///< called after every step
+    uint32_t segment_steps = 0;     ///< s: the state goes to `on_state` every s steps (0: never)
+    StateSink on_state;             ///< receives the segment boundary states
+    const Forgery* forgery = nullptr;  ///< tests and the forgery report: a forged stretch
+};
+
+/// What a training state (the bytes a StateSink receives) says about its place in an epoch.
+struct StatePosition {
+    EpochPlan plan;       ///< the epoch being trained
+    uint64_t step = 0;    ///< steps done in the epoch
+    uint64_t steps = 0;   ///< steps in the whole epoch
+    double loss_sum = 0;  ///< sum over the steps done of the batch loss times the batch's rows
+};
+
 /// A model, its optimizer and the data, built from a configuration. The initial weights come from
 /// torch's generator seeded with the run's seed, so two trainers from one configuration start
 /// identical. Not copyable; one thread at a time.
@@ -65,6 +101,29 @@ public:
 
     /// Trains one epoch as planned, then evaluates on the test set.
     EpochMetrics train_epoch(const EpochPlan& plan, const ProgressFn& progress = {});
+    /// Trains one epoch as planned, handing out its segment boundary states as `run` asks, then
+    /// evaluates on the test set.
+    EpochMetrics train_epoch(const EpochPlan& plan, const EpochRun& run);
+
+    /// Optimizer steps (batches) in one epoch.
+    [[nodiscard]] uint64_t steps_per_epoch() const;
+
+    /// The training state at step 0 of `plan`, from the current weights and optimizer state: what
+    /// an epoch trained from here commits first. Format: "TCSTATE1", the plan (u32 epoch, f64 lr,
+    /// u64 seed, u8 injection, u32 rollbacks), u64 step, u64 steps, f64 loss sum, then the
+    /// parameters and optimizer state exactly as a checkpoint holds them.
+    [[nodiscard]] Bytes start_state(const EpochPlan& plan) const;
+
+    /// Restores a training state, trains up to `steps` further steps of its epoch (fewer at the
+    /// epoch's end) and returns the state reached. The replay of one committed segment.
+    Bytes replay_segment(std::span<const uint8_t> state, uint64_t steps);
+
+    /// Reads where a training state stands in its epoch; throws CheckpointError when the bytes are
+    /// not a training state.
+    static StatePosition read_state_position(std::span<const uint8_t> state);
+
+    /// True when a training state holds exactly the weights and optimizer state of a checkpoint.
+    static bool same_weights(std::span<const uint8_t> state, std::span<const uint8_t> checkpoint);
 
     /// Test loss and accuracy of the current weights.
     [[nodiscard]] EpochMetrics evaluate() const;

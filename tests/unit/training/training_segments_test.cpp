@@ -1,0 +1,207 @@
+// tests/unit/training/training_segments_test.cpp - training states inside an epoch, for sampled
+// replay: a segment replayed from its committed start state reaches the committed end state bit for
+// bit (adam and sgd with momentum, mlp and cnn, and the nan, label-noise and lr-spike epochs); a
+// whole epoch's states chain up; forged stretches change the states they touch; the state format
+// refuses damaged bytes.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "trainchain/runtime/crypto.hpp"
+#include "trainchain/training/server.hpp"
+#include "trainchain/training/trainer.hpp"
+
+namespace fs = std::filesystem;
+using namespace trainchain::training;
+using trainchain::runtime::sha256;
+
+namespace {
+
+bool have_digits() {
+    if (fs::exists(default_digits_csv)) return true;
+    MESSAGE("skipped: " << default_digits_csv.string() << " is not installed (python3-sklearn)");
+    return false;
+}
+
+/// 400 digits rows in batches of 32: 13 steps an epoch, the last one short.
+TrainConfig small_config(const std::string& model = "mlp", const std::string& optimizer = "adam",
+                         uint64_t seed = 7) {
+    TrainConfig c;
+    c.data.source = "digits";
+    c.data.train_limit = 400;
+    c.data.test_limit = 100;
+    c.model.kind = model;
+    c.optimizer.kind = optimizer;
+    c.optimizer.lr = optimizer == "sgd" ? 0.05 : 3e-3;
+    c.optimizer.momentum = 0.9;
+    c.optimizer.batch_size = 32;
+    c.seed = seed;
+    c.threads = 1;
+    c.validate();
+    return c;
+}
+
+std::shared_ptr<const DataSplit> data_for(const TrainConfig& c) {
+    static std::map<uint64_t, std::shared_ptr<const DataSplit>> cache;
+    auto& d = cache[c.seed];
+    if (!d) d = load_data(c.data, c.seed);
+    return d;
+}
+
+EpochPlan plan_for(const TrainConfig& c, uint32_t epoch, std::optional<Injection::Kind> inject = {}) {
+    EpochPlan p;
+    p.epoch = epoch;
+    p.lr = planned_lr(c, epoch, 0);
+    p.seed = epoch_seed(c.seed, epoch, 0);
+    p.inject = inject;
+    return p;
+}
+
+/// The states an epoch hands out every `s` steps, by step.
+std::map<uint64_t, Bytes> train_recording(Trainer& t, const EpochPlan& plan, uint32_t s,
+                                          const Forgery* forgery = nullptr, EpochMetrics* metrics = nullptr) {
+    std::map<uint64_t, Bytes> states;
+    EpochRun run;
+    run.segment_steps = s;
+    run.on_state = [&](uint64_t step, Bytes state) { states.emplace(step, std::move(state)); };
+    run.forgery = forgery;
+    const EpochMetrics m = t.train_epoch(plan, run);
+    if (metrics != nullptr) *metrics = m;
+    return states;
+}
+
+}  // namespace
+
+TEST_CASE("every segment of an epoch replays bit for bit from its start state") {
+    if (!have_digits()) return;
+    struct Case {
+        const char* model;
+        const char* optimizer;
+        std::optional<Injection::Kind> inject;
+        uint32_t epoch;
+    };
+    for (const Case& k : {Case{"mlp", "adam", {}, 1}, Case{"mlp", "adam", {}, 2}, Case{"mlp", "sgd", {}, 2},
+                          Case{"cnn", "adam", {}, 2}, Case{"mlp", "adam", Injection::Kind::Nan, 2},
+                          Case{"mlp", "adam", Injection::Kind::LabelNoise, 2},
+                          Case{"mlp", "sgd", Injection::Kind::LrSpike, 2}}) {
+        CAPTURE(k.model);
+        CAPTURE(k.optimizer);
+        CAPTURE(k.epoch);
+        const TrainConfig c = small_config(k.model, k.optimizer);
+        Trainer trainer(c, data_for(c)), replayer(c, data_for(c));
+        if (k.epoch > 1) trainer.train_epoch(plan_for(c, 1));  // optimizer state exists mid-run
+        const EpochPlan plan = plan_for(c, k.epoch, k.inject);
+        const Bytes before = trainer.checkpoint({});
+        CHECK(trainer.start_state(plan) == [&] {
+            replayer.restore(before);
+            return replayer.start_state(plan);
+        }());
+        EpochMetrics m;
+        const auto states = train_recording(trainer, plan, 4, nullptr, &m);
+        const uint64_t steps = trainer.steps_per_epoch();
+        REQUIRE(steps == 13);
+        REQUIRE(states.size() == 5);  // steps 0, 4, 8, 12, 13
+        CHECK(states.rbegin()->first == steps);
+        CHECK(states.begin()->second != trainer.start_state(plan));  // trained since
+        // Each segment, replayed in another trainer, reaches the next committed state.
+        for (auto it = states.begin(); std::next(it) != states.end(); ++it) {
+            const Bytes end = replayer.replay_segment(it->second, 4);
+            CHECK(sha256(end) == sha256(std::next(it)->second));
+        }
+        // The last state holds the checkpoint's weights and the epoch's loss sum.
+        const Bytes& last = states.rbegin()->second;
+        CHECK(Trainer::same_weights(last, trainer.checkpoint({plan, m, 1, ""})));
+        const StatePosition at = Trainer::read_state_position(last);
+        CHECK(at.step == steps);
+        CHECK(at.plan.seed == plan.seed);
+        CHECK(at.plan.inject == plan.inject);
+        if (!k.inject) CHECK(at.loss_sum / 400.0 == m.train_loss);
+    }
+}
+
+TEST_CASE("a replayed segment continues the epoch exactly as the uninterrupted epoch did") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    Trainer a(c, data_for(c)), b(c, data_for(c));
+    const EpochPlan plan = plan_for(c, 1);
+    const auto states = train_recording(a, plan, 5);  // 0, 5, 10, 13
+    // Replaying 0..13 in one go, or in pieces of other lengths, lands on the same last state.
+    const Bytes whole = b.replay_segment(b.start_state(plan), 13);
+    CHECK(whole == states.at(13));
+    Bytes piece = b.replay_segment(states.at(5), 3);  // to step 8
+    piece = b.replay_segment(piece, 100);              // to the end, not beyond
+    CHECK(piece == states.at(13));
+    CHECK(Trainer::read_state_position(piece).step == 13);
+}
+
+TEST_CASE("a forged stretch changes the states after it and only those") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    const TrainConfig other = small_config("mlp", "adam", 99);
+    Trainer donor(other, data_for(other));
+    const EpochPlan plan = plan_for(c, 1);
+    Bytes honest_before;
+    std::map<uint64_t, Bytes> honest;
+    {
+        Trainer t(c, data_for(c));
+        honest = train_recording(t, plan, 2);  // 0, 2, 4, ..., 12, 13
+    }
+    for (const Forgery::Kind kind : {Forgery::Kind::Skip, Forgery::Kind::Noise, Forgery::Kind::Copy}) {
+        CAPTURE(static_cast<int>(kind));
+        Forgery f;
+        f.kind = kind;
+        f.first = 5;
+        f.steps = 2;  // steps 5 and 6: inside segment 2 (steps 4..6) and segment 3 (6..8)
+        f.noise_seed = 3;
+        if (kind == Forgery::Kind::Copy) f.donor = donor.replay_segment(donor.start_state(plan), 7);
+        Trainer t(c, data_for(c)), replayer(c, data_for(c));
+        const auto forged = train_recording(t, plan, 2, &f);
+        REQUIRE(forged.size() == honest.size());
+        CHECK(forged.at(0) == honest.at(0));
+        CHECK(forged.at(2) == honest.at(2));
+        CHECK(forged.at(4) == honest.at(4));
+        CHECK(forged.at(6) != honest.at(6));
+        // Honest replay from the forger's own committed states: the segments the stretch touches
+        // do not replay, the others do.
+        for (auto it = forged.begin(); std::next(it) != forged.end(); ++it) {
+            const bool touched = it->first < f.first + f.steps && it->first + 2 > f.first;
+            CAPTURE(it->first);
+            CHECK((replayer.replay_segment(it->second, 2) == std::next(it)->second) == !touched);
+        }
+    }
+}
+
+TEST_CASE("damaged or foreign training states are refused with a reason") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    Trainer t(c, data_for(c));
+    const EpochPlan plan = plan_for(c, 1);
+    const Bytes good = t.start_state(plan);
+    // Every truncation is refused, never read past the end.
+    for (size_t n = 0; n < good.size(); n += 97)
+        CHECK_THROWS_AS(t.replay_segment(std::span<const uint8_t>(good).first(n), 1), CheckpointError);
+    Bytes bad = good;
+    bad[0] = 'X';
+    CHECK_THROWS_WITH_AS(t.replay_segment(bad, 1), doctest::Contains("bad magic"), CheckpointError);
+    bad = good;
+    bad.push_back(0);
+    CHECK_THROWS_WITH_AS(t.replay_segment(bad, 1), doctest::Contains("unexpected bytes"), CheckpointError);
+    // A checkpoint is not a training state.
+    CHECK_THROWS_AS(t.replay_segment(t.checkpoint({}), 1), CheckpointError);
+    // A state of another model does not fit.
+    TrainConfig cnn = small_config("cnn");
+    Trainer other(cnn, data_for(cnn));
+    CHECK_THROWS_WITH_AS(t.replay_segment(other.start_state(plan), 1), doctest::Contains("the model (mlp"),
+                         CheckpointError);
+    // A step past the epoch's end.
+    bad = good;
+    bad[8 + 4 + 8 + 8 + 1 + 4] = 14;  // step (u64 little-endian) = 14 > 13
+    CHECK_THROWS_WITH_AS(t.replay_segment(bad, 1), doctest::Contains("past the epoch"), CheckpointError);
+}
