@@ -245,8 +245,19 @@ void add_chain_commands(CLI::App& app, int& exit_code) {
                          "also re-run every epoch from its previous state and compare the checkpoints");
     verify_cmd->add_option("--from", *v_from, "replay: first block height");
     verify_cmd->add_option("--to", *v_to, "replay: last block height");
-    verify_cmd->callback(chain_guarded(exit_code, [v_dir, v_replay, v_from, v_to] {
-        if (*v_replay) return run_verify_replay({*v_dir, *v_from, *v_to});
+    auto v_sample = std::make_shared<uint32_t>(0);
+    auto v_salt = std::make_shared<std::optional<std::string>>();
+    verify_cmd
+        ->add_option("--sample", *v_sample,
+                     "replay: re-run Q sampled committed segments per draw instead of whole epochs "
+                     "(each replaying node's draw, from its stored vote)")
+        ->check(CLI::Range(1, 256));
+    verify_cmd->add_option("--salt", *v_salt, "replay --sample: one draw of your own, seeded by this text");
+    verify_cmd->callback(chain_guarded(exit_code, [v_dir, v_replay, v_from, v_to, v_sample, v_salt] {
+        if ((*v_sample != 0 || *v_salt) && !*v_replay)
+            throw InputError("verify: error: --sample and --salt go with --replay");
+        if (*v_salt && *v_sample == 0) throw InputError("verify: error: --salt needs --sample Q");
+        if (*v_replay) return run_verify_replay({*v_dir, *v_from, *v_to, *v_sample, *v_salt});
         return verify_chain(*v_dir);
     }));
 

@@ -139,6 +139,28 @@ void add_report_commands(CLI::App& app, int& exit_code) {
     report->require_subcommand(1);
     add_gas_command(*report, exit_code);
 
+    auto* forg = report->add_subcommand(
+        "forgery", "Sampled replay: detection rate of forged epochs against the bound 1-(1-f)^Q, measured");
+    auto ff = std::make_shared<ForgeryFlags>();
+    forg->add_option("--epochs", ff->options.epochs, "forged epochs per cell (and honest ones)")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    forg->add_option("--segment-steps", ff->options.segment_steps, "s: steps between committed states")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    forg->add_option("--sample", ff->options.sample, "Q: segments re-run per check")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    forg->add_option("--seed", ff->options.seed, "the experiment's seed")->capture_default_str();
+    forg->add_option("-o,--output", ff->out, "directory for forgery.{md,csv,json} (must not exist)");
+    forg->add_option("--format", ff->format, "what to print: md, csv or json")
+        ->check(CLI::IsMember({"md", "csv", "json"}))
+        ->capture_default_str();
+    forg->add_flag("-q,--quiet", ff->quiet, "no progress on stderr");
+    forg->callback(guarded(
+        exit_code, [ff] { return run_forgery(*ff); }, 1,
+        [](const std::exception& e) { return dynamic_cast<const training::ConfigError*>(&e) != nullptr; }));
+
     auto* rec = report->add_subcommand(
         "recovery", "Recovery rate (Fig. 7): a keep-last-K checkpoint manager against the chain, measured");
     auto f = std::make_shared<RecoveryFlags>();

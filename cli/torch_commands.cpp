@@ -34,6 +34,10 @@ TrainConfig build_config(const TrainFlags& f) {
     if (f.nodes) c.chain.nodes = *f.nodes;
     if (f.difficulty) c.chain.difficulty_bits = *f.difficulty;
     if (f.replay_nodes) c.chain.replay_nodes = *f.replay_nodes;
+    if (f.replay) c.chain.replay = *f.replay;
+    if (f.segment_steps) c.chain.segment_steps = *f.segment_steps;
+    if (f.sample_segments) c.chain.sample_segments = *f.sample_segments;
+    if (f.keep_segments) c.chain.keep_segments = *f.keep_segments;
     if (f.max_rollbacks) c.recovery.max_rollbacks = *f.max_rollbacks;
     if (f.seed) c.seed = *f.seed;
     if (f.train_limit) c.data.train_limit = *f.train_limit;
@@ -47,6 +51,36 @@ TrainConfig build_config(const TrainFlags& f) {
     for (const auto& s : f.inject) c.inject.push_back(Injection::parse(s));
     c.validate();
     return c;
+}
+
+/// --forge-segment EPOCH:FIRST:STEPS:KIND (testing).
+std::pair<uint32_t, Forgery> parse_forge_segment(const std::string& text) {
+    const auto bad = [&] {
+        return InputError("--forge-segment: error: '" + text + "': expected EPOCH:FIRST:STEPS:KIND, KIND skip or noise");
+    };
+    std::vector<std::string> parts;
+    size_t at = 0;
+    for (size_t colon; (colon = text.find(':', at)) != std::string::npos; at = colon + 1)
+        parts.push_back(text.substr(at, colon - at));
+    parts.push_back(text.substr(at));
+    if (parts.size() != 4) throw bad();
+    Forgery f;
+    uint64_t numbers[3];
+    for (int i = 0; i < 3; ++i) {
+        const std::string& p = parts[static_cast<size_t>(i)];
+        if (p.empty() || p.size() > 9 || p.find_first_not_of("0123456789") != std::string::npos) throw bad();
+        numbers[i] = std::stoull(p);
+    }
+    if (numbers[0] == 0 || numbers[2] == 0) throw bad();
+    f.first = numbers[1];
+    f.steps = numbers[2];
+    if (parts[3] == "skip")
+        f.kind = Forgery::Kind::Skip;
+    else if (parts[3] == "noise")
+        f.kind = Forgery::Kind::Noise;
+    else
+        throw bad();
+    return {static_cast<uint32_t>(numbers[0]), f};
 }
 
 std::string percent(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : "n/a"; }
@@ -199,6 +233,7 @@ int run_train(const TrainFlags& f) {
     options.resume = !f.resume.empty();
     options.mining_threads = f.mining_threads;
     options.forge_epoch = f.forge_epoch;
+    if (f.forge_segment) options.forge_segment = parse_forge_segment(*f.forge_segment);
     options.faults = parse_faults(f.faults, config.chain.nodes);
     options.transport = make_transport(f.transport, nullptr, stream_settings(f.streams, f.transport));
     refuse_faults_with(options.transport, options.faults);
@@ -261,15 +296,46 @@ int run_train(const TrainFlags& f) {
 
 int run_verify_replay(const ReplayFlags& f) {
     if (const int code = verify_chain(f.dir); code != 0) return code;
-    const auto rep = training::replay_verify(f.dir, f.from, f.to, [](uint64_t height, bool ok) {
-        fmt::print("  block {}: replay {}\n", height, ok ? "matches" : "DIFFERS");
-        std::fflush(stdout);
-    });
+    const bool sampled = f.sample != 0;
+    const auto rep = training::replay_verify(
+        f.dir, f.from, f.to,
+        [sampled](uint64_t height, bool ok) {
+            fmt::print("  block {}: {} {}\n", height, sampled ? "sampled replay" : "replay",
+                       ok ? "matches" : "DIFFERS");
+            std::fflush(stdout);
+        },
+        {f.sample, f.salt});
     if (!rep.ok) {
         fmt::print(stderr, "{}: error: block {}: {}\n", f.dir, rep.bad_height.value_or(0), rep.reason);
         return 1;
     }
-    fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", f.dir, rep.replayed);
+    if (sampled)
+        fmt::print("{}: {} epochs checked by sampled replay: {} segments ({} steps) re-run, every one reproduced "
+                   "exactly; commitments, first and last states match the checkpoints\n",
+                   f.dir, rep.replayed, rep.segments, rep.steps);
+    else
+        fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", f.dir, rep.replayed);
+    return 0;
+}
+
+int run_forgery(const ForgeryFlags& f) {
+    const std::filesystem::path out = f.out;
+    if (!out.empty() && std::filesystem::exists(out))
+        throw InputError(fmt::format("{}: error: already exists; give a new output directory", out.string()));
+    const auto result = reports::measure_forgery(f.options, [&](uint32_t done, uint32_t total) {
+        if (!f.quiet && (done % 20 == 0 || done == total)) fmt::print(stderr, "\r  epoch {}/{}", done, total);
+    });
+    if (!f.quiet) fmt::print(stderr, "\n");
+    const std::string md = reports::forgery_markdown(result), csv = reports::forgery_csv(result),
+                      json = reports::forgery_json(result);
+    if (!out.empty()) {
+        std::filesystem::create_directories(out);
+        std::filesystem::permissions(out, std::filesystem::perms::owner_all);
+        write_text_file(out / "forgery.md", md);
+        write_text_file(out / "forgery.csv", csv);
+        write_text_file(out / "forgery.json", json);
+    }
+    fmt::print("{}", f.format == "csv" ? csv : f.format == "json" ? json : md);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "trainchain/reports/forgery.hpp"
 #include "trainchain/reports/recovery.hpp"
 
 namespace trainchain::cli {
@@ -35,6 +36,9 @@ struct TrainFlags {
     std::string transport, node_keys;
     StreamFlags streams;
     std::optional<uint32_t> forge_epoch;
+    std::optional<std::string> forge_segment;
+    std::optional<std::string> replay, keep_segments;
+    std::optional<uint32_t> segment_steps, sample_segments;
     KeyFlags keys;
     bool quiet = false, json = false;
 };
@@ -44,11 +48,21 @@ struct ReplayFlags {
     std::string dir;
     uint64_t from = 0;
     uint64_t to = std::numeric_limits<uint64_t>::max();
+    uint32_t sample = 0;               ///< --sample Q: the sampled check (0: whole epochs)
+    std::optional<std::string> salt;   ///< --salt: the auditor's own draw
 };
 
 /// `report recovery`'s settings.
 struct RecoveryFlags {
     reports::RecoveryOptions options;
+    std::string out;
+    std::string format = "md";
+    bool quiet = false;
+};
+
+/// `report forgery`'s settings.
+struct ForgeryFlags {
+    reports::ForgeryOptions options;
     std::string out;
     std::string format = "md";
     bool quiet = false;
@@ -62,6 +76,9 @@ int run_verify_replay(const ReplayFlags& flags);
 
 /// Runs `report recovery`; returns the exit code.
 int run_recovery(const RecoveryFlags& flags);
+
+/// Runs `report forgery` (sampled replay's detection of forged epochs); returns the exit code.
+int run_forgery(const ForgeryFlags& flags);
 
 /// Keeps the process's command line for the hand-over to the companion (call first in `main`).
 void keep_command_line(int argc, char** argv);

@@ -50,6 +50,8 @@ int run_verify_replay(const ReplayFlags&) { hand_over("verify --replay"); }
 
 int run_recovery(const RecoveryFlags&) { hand_over("report recovery"); }
 
+int run_forgery(const ForgeryFlags&) { hand_over("report forgery"); }
+
 void keep_command_line(int argc, char** argv) { kept_argv = argc > 0 ? argv : nullptr; }
 
 }  // namespace trainchain::cli

@@ -33,7 +33,14 @@ void add_train_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--test-limit", f->test_limit, "use only the first N test rows");
     cmd->add_option("--nodes", f->nodes, "user nodes");
     cmd->add_option("--difficulty", f->difficulty, "proof-of-work difficulty (leading zero bits)");
-    cmd->add_option("--replay-nodes", f->replay_nodes, "nodes that replay each epoch before it is appended");
+    cmd->add_option("--replay-nodes", f->replay_nodes, "nodes that check each epoch by replay before they vote");
+    cmd->add_option("--replay", f->replay,
+                    "sampled (re-run sampled committed segments, the default), full (the whole epoch) or none");
+    cmd->add_option("--segment-steps", f->segment_steps, "sampled replay: steps between committed states (s)");
+    cmd->add_option("--sample-segments", f->sample_segments,
+                    "sampled replay: segments each replaying node re-runs per epoch (Q)");
+    cmd->add_option("--keep-segments", f->keep_segments,
+                    "committed states kept once a block is decided: sampled, all or none");
     cmd->add_option("--max-rollbacks", f->max_rollbacks, "stop after this many rollbacks");
     cmd->add_option("--inject", f->inject,
                     "make training go wrong: lr-spike@EPOCH, nan@EPOCH, label-noise@EPOCH");
@@ -48,6 +55,9 @@ void add_train_commands(CLI::App& app, int& exit_code) {
     add_stream_options(cmd, f->streams);
     add_key_options(cmd, f->keys, true);
     cmd->add_option("--forge-epoch", f->forge_epoch, "testing: alter the weights after this epoch's training")
+        ->group("");
+    cmd->add_option("--forge-segment", f->forge_segment,
+                    "testing: EPOCH:FIRST:STEPS:KIND (skip, noise), a forged stretch of steps in that epoch")
         ->group("");
     cmd->add_flag("-q,--quiet", f->quiet, "print only the summary");
     cmd->add_flag("--json", f->json, "one JSON object per event on stdout");

@@ -269,12 +269,84 @@ TEST_CASE("train: two runs with the same flags record the same checkpoints") {
     for (uint64_t e = 1; e <= 3; ++e) CHECK(ec.at(e) != ea_map.at(e));
 }
 
+TEST_CASE("train: sampled replay vetoes a forged epoch, names the segment, and verify --replay --sample repeats the draw") {
+    if (!have_digits()) return;
+    TempDir d;
+    SUBCASE("weights altered after training: the last committed state is not the checkpoint") {
+        const fs::path dir = d / "forged";
+        const Events ev = train(dir, "--epochs 3 --replay-nodes 2 --forge-epoch 2");
+        INFO("events:\n" << dump(ev.all));
+        CHECK((*ev.summary)["rejected"] == 1);
+        CHECK((*ev.summary)["status"] == "finished");
+        REQUIRE(ev.epochs.size() == 4);
+        const json& rejected = ev.epochs[1];
+        CHECK(rejected["epoch"] == 2);
+        CHECK(rejected["replay_ok"] == false);
+        CHECK(!rejected.contains("block"));
+        const std::string why = rejected["error"];
+        CHECK(why.find("bad-segment-commitment") != std::string::npos);
+        CHECK(why.find("last state") != std::string::npos);
+        CHECK(ev.epochs[2]["replay_ok"] == true);
+        CHECK(ev.epochs[2]["accuracy"] == rejected["accuracy"]);
+        for (const auto& e : ev.epochs) CHECK(e["replay_ms"].get<double>() > 0);
+        check_verifies(dir);
+    }
+    SUBCASE("a skipped step, sampled (Q = n): a reject vote naming the segment, then the epoch retrained") {
+        const fs::path dir = d / "skipped";
+        // digits: 1,437 training rows in batches of 64 -> 23 steps; s = 4 -> 6 segments; Q = 6 samples all.
+        const Events ev = train(dir, "--epochs 3 --replay-nodes 1 --segment-steps 4 --sample-segments 6 "
+                                     "--forge-segment 2:5:1:skip --keep-segments all");
+        INFO("events:\n" << dump(ev.all));
+        CHECK((*ev.summary)["rejected"] == 1);
+        REQUIRE(ev.epochs.size() == 4);
+        const std::string why = ev.epochs[1]["error"];
+        CHECK(why.find("segment 1 (steps 4..8) does not replay") != std::string::npos);
+        CHECK(why.find("bad-segment-replay") != std::string::npos);
+        check_verifies(dir);
+        // Offline: every replaying node's draw repeated from its stored vote; and an auditor's own.
+        Run r = cli("verify " + quote(dir) + " --replay --sample 6");
+        INFO("stdout: " << r.out << "\nstderr: " << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("3 epochs checked by sampled replay: 18 segments (69 steps)") != std::string::npos);
+        r = cli("verify " + quote(dir) + " --replay --sample 2 --salt audit-1");
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("6 segments") != std::string::npos);
+        // The full replay agrees.
+        r = cli("verify " + quote(dir) + " --replay");
+        CHECK(r.exit_code == 0);
+        // Bad flags.
+        CHECK(cli("verify " + quote(dir) + " --sample 2").exit_code == 2);
+        CHECK(cli("verify " + quote(dir) + " --replay --salt x").exit_code == 2);
+        CHECK(cli("verify " + quote(dir) + " --replay --sample 0").exit_code == 2);
+    }
+    SUBCASE("an honest run keeps only the states its checks opened") {
+        const fs::path dir = d / "honest";
+        const Events ev = train(dir, "--epochs 2 --replay-nodes 1 --segment-steps 4 --sample-segments 1");
+        CHECK((*ev.summary)["rejected"] == 0);
+        size_t kept = 0;
+        for (const auto& f : fs::directory_iterator(dir / "segments")) {
+            kept += f.path().extension() == ".zst";
+            CHECK((fs::status(f).permissions() & fs::perms::group_all) == fs::perms::none);
+        }
+        // Per epoch: the first and last states, and the sampled segment's two ends (which may be them).
+        CHECK(kept >= 4);
+        CHECK(kept <= 8);
+        CHECK(cli("verify " + quote(dir) + " --replay --sample 1").exit_code == 0);
+    }
+    SUBCASE("bad --forge-segment") {
+        for (const char* bad : {"2", "2:1:1", "0:1:1:skip", "2:1:0:skip", "2:1:1:copy", "x:1:1:skip"}) {
+            CAPTURE(bad);
+            CHECK(cli("train -d " + quote(d / "bad") + fast + " --forge-segment " + bad).exit_code == 2);
+        }
+    }
+}
+
 TEST_CASE("train: a forged epoch is rejected by replay nodes, or found later by verify --replay") {
     if (!have_digits()) return;
     TempDir d;
     SUBCASE("replay nodes reject it before block creation") {
         const fs::path dir = d / "rejected";
-        const Events ev = train(dir, "--epochs 4 --replay-nodes 1 --forge-epoch 2");
+        const Events ev = train(dir, "--epochs 4 --replay full --replay-nodes 1 --forge-epoch 2");
         INFO("events:\n" << dump(ev.all));
         CHECK((*ev.summary)["rejected"] == 1);
         CHECK((*ev.summary)["status"] == "finished");
@@ -299,7 +371,7 @@ TEST_CASE("train: a forged epoch is rejected by replay nodes, or found later by 
 
         // The recorded epochs are those of an honest run.
         const fs::path honest = d / "honest";
-        train(honest, "--epochs 4 --replay-nodes 1");
+        train(honest, "--epochs 4 --replay full --replay-nodes 1");
         CHECK(epoch_blocks(history(dir)) == epoch_blocks(history(honest)));
     }
     SUBCASE("without replay nodes it is recorded, and verify --replay names its block") {

@@ -36,6 +36,8 @@ constexpr std::array<std::string_view, 4> data_sources = {"fashion-mnist", "digi
 constexpr std::array<std::string_view, 2> model_kinds = {"mlp", "cnn"};
 constexpr std::array<std::string_view, 2> optimizer_kinds = {"adam", "sgd"};
 constexpr std::array<std::string_view, 2> schedules = {"constant", "step"};
+constexpr std::array<std::string_view, 3> replay_modes = {"sampled", "full", "none"};
+constexpr std::array<std::string_view, 3> keep_modes = {"sampled", "all", "none"};
 /// The VM's fork names, in order, from the VM itself.
 std::string fork_list() {
     std::string s;
@@ -325,10 +327,18 @@ const Field<ChainSettings> chain_fields[] = {
                         "more than half of the nodes")},
     {"replay_nodes",
      &ChainSettings::replay_nodes,
-     "nodes that re-run each epoch before voting (0: none)",
+     "nodes that check each epoch by replay before voting (0: none)",
      {},
      {},
      replay_within_nodes},
+    {"replay", &ChainSettings::replay,
+     "sampled: nodes re-run sample_segments committed segments; full: the whole epoch; none", {}, replay_modes},
+    {"segment_steps", &ChainSettings::segment_steps, "s: steps between the committed training states",
+     settings::integers(1, 100000)},
+    {"sample_segments", &ChainSettings::sample_segments, "Q: segments each replaying node re-runs per epoch",
+     settings::integers(1, 256)},
+    {"keep_segments", &ChainSettings::keep_segments,
+     "committed states kept once a block is decided: sampled (those checked), all, none", {}, keep_modes},
 };
 
 const settings::Sections schema{

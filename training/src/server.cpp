@@ -10,6 +10,7 @@
 
 #include "trainchain/runtime/crypto.hpp"
 #include "trainchain/runtime/epoch_note.hpp"
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/training/recovery_policy.hpp"
 
 namespace trainchain::training {
@@ -103,11 +104,43 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     chain_options.server_key_file = options.server_key_file;
     chain_options.node_key_file = options.node_key_file;
     if (!options.resume) chain_options.run_config = to_toml(config);
+    // Sampled replay: the nodes the block hash draws re-run sampled segments of the epoch's
+    // committed states when they vote (check_epoch_segments); a failed segment is a veto.
+    const ChainSettings& cs = config.chain;
+    const bool sampled = cs.replay == "sampled" && cs.replay_nodes > 0;
+    const bool full = cs.replay == "full" && cs.replay_nodes > 0;
+    std::unique_ptr<runtime::Chain> chain;
+    std::shared_ptr<const DataSplit> data;
+    std::unique_ptr<Trainer> replayer;  // the replay nodes' trainer, made on first use
+    struct Checking {
+        const Bytes* previous = nullptr;  // the state the epoch under vote started from
+        const Bytes* recorded = nullptr;  // its checkpoint
+        EpochEvent* event = nullptr;
+        std::set<uint32_t> opened;  // leaves the replaying nodes opened
+    } checking;
+    if (sampled) {
+        chain_options.replaying_nodes = cs.replay_nodes;
+        chain_options.epoch_check = [&](const runtime::BlockHeader& claimed, const runtime::Payload& payload,
+                                        uint32_t node, const runtime::Signature& signature) {
+            if (checking.event == nullptr) return runtime::ValidationState{};
+            const auto t = std::chrono::steady_clock::now();
+            if (!replayer) replayer = std::make_unique<Trainer>(config, data);
+            const SegmentCheck r = check_epoch_segments(
+                *replayer, *checking.previous, *checking.recorded, payload,
+                runtime::segment_sample_seed(claimed.hash(), signature), cs.sample_segments,
+                store_segments(chain->store()));
+            EpochEvent& ev = *checking.event;
+            ev.replay_nodes.push_back(node);
+            ev.sampled.insert(ev.sampled.end(), r.sampled.begin(), r.sampled.end());
+            ev.replay_steps += r.steps_replayed;
+            for (const uint32_t i : r.sampled) checking.opened.insert({i, i + 1});
+            ev.replay_ms += ms_since(t);
+            return r.state;
+        };
+    }
     // A new run reads its data before its chain exists, so that data that fails to load leaves no
     // empty chain directory behind.
-    std::shared_ptr<const DataSplit> data;
     if (!options.resume) data = load_data(config.data, config.seed);
-    std::unique_ptr<runtime::Chain> chain;
     if (options.resume) {
         chain = runtime::Chain::open(options.dir, chain_options);
     } else {
@@ -137,7 +170,6 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     monitor.started(data->description + "; model " + trainer.describe() + " (" +
                     std::to_string(trainer.parameter_count()) + " parameters)");
     const Bytes initial = trainer.checkpoint({});
-    std::unique_ptr<Trainer> replayer;  // the replay nodes' trainer, made on first use
 
     RunSummary summary;
     const auto& blocks = chain->blocks();
@@ -158,6 +190,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
     }
     std::vector<LineageEntry> lineage = lineage_to(blocks, chain->current_state());
     uint32_t forge = options.forge_epoch.value_or(0);  // 0: none
+    std::optional<std::pair<uint32_t, Forgery>> forge_segment = options.forge_segment;
 
     while (epoch_done < config.epochs) {
         if (options.stop != nullptr && options.stop->load()) {
@@ -177,9 +210,30 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
             }
 
         auto t = std::chrono::steady_clock::now();
-        ev.metrics = trainer.train_epoch(
-            plan, [&](size_t done, size_t total) { monitor.progress(plan.epoch, done, total); });
+        EpochRun run;
+        run.progress = [&](size_t done, size_t total) { monitor.progress(plan.epoch, done, total); };
+        std::optional<SegmentCommitter> committer;
+        if (sampled) {
+            runtime::Store& store = chain->store();
+            committer.emplace(cs.segment_steps,
+                              [&store](std::span<const uint8_t> state) { return store.put_segment_state(state); });
+            run.segment_steps = cs.segment_steps;
+            run.on_state = committer->sink();
+        }
+        if (forge_segment && forge_segment->first == plan.epoch) {
+            run.forgery = &forge_segment->second;
+        }
+        ev.metrics = trainer.train_epoch(plan, run);
         ev.train_ms = ms_since(t);
+        std::optional<runtime::SegmentCommitment> commitment;
+        if (committer) {
+            const auto c = std::chrono::steady_clock::now();
+            auto [made, leaves] = committer->finish();
+            chain->store().put_segment_leaves(made.root, leaves);
+            commitment = made;
+            ev.commit_ms = ms_since(c);
+        }
+        if (run.forgery != nullptr) forge_segment.reset();
         summary.training_ms += ev.train_ms;
         ++summary.epochs_trained;
         if (forge == plan.epoch) {
@@ -189,8 +243,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         const CheckpointInfo info{plan, ev.metrics, config.threads, digest};
         Bytes ckpt = trainer.checkpoint(info);
 
-        // Replay verification: chosen nodes re-run the epoch from the previous state.
-        if (config.chain.replay_nodes > 0) {
+        // Full replay: chosen nodes re-run the epoch from the previous state before its block is made.
+        if (full) {
             t = std::chrono::steady_clock::now();
             if (!replayer) replayer = std::make_unique<Trainer>(config, data);
             std::mt19937_64 pick(plan.seed);
@@ -223,9 +277,35 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         result.loss = ev.metrics.train_loss;
         result.checkpoint = ckpt;
         result.note = epoch_note(plan, ev.metrics);
+        result.segments = commitment;
+        checking = {&previous, &ckpt, &ev, {}};
         ev.append = chain->append_epoch(std::move(result));
+        checking.event = nullptr;
         summary.chain_ms += ev.append.total_ms;
         summary.mining_ms += ev.append.mining_ms;
+        if (sampled) summary.replay_ms += ev.replay_ms;
+        if (commitment) {
+            // The states the block's check did not open go now, or as keep_segments says.
+            std::vector<uint32_t> keep;
+            if (ev.append.accepted && cs.keep_segments != "none") {
+                if (cs.keep_segments == "all")
+                    for (uint32_t i = 0; i <= commitment->count; ++i) keep.push_back(i);
+                else
+                    keep = {checking.opened.begin(), checking.opened.end()};
+                if (cs.keep_segments == "sampled") keep.insert(keep.end(), {0, commitment->count});
+            }
+            chain->store().drop_segment_states(commitment->root, keep);
+        }
+        if (!ev.append.accepted && ev.append.veto) {
+            // A replaying node vetoed the block: the epoch does not follow from its committed
+            // states. Training resumes from the last recorded state and the epoch is trained again.
+            ++summary.rejected;
+            ev.replay_ok = false;
+            ev.error = ev.append.reason + "; the candidate is rejected";
+            monitor.epoch(ev);
+            trainer.restore(previous);
+            continue;
+        }
         if (!ev.append.accepted)
             throw runtime::ChainError("the block for epoch " + std::to_string(plan.epoch) +
                                       " was not accepted: " + ev.append.reason);
@@ -292,7 +372,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
 }
 
 ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
-                           const std::function<void(uint64_t, bool)>& each) {
+                           const std::function<void(uint64_t, bool)>& each, const ReplayMode& mode) {
     const auto store = runtime::Store::open(dir);
     const std::vector<Block> blocks = store->blocks();
     const TrainConfig config = load_config(dir / run_file);
@@ -324,8 +404,43 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
             return fail(h, "run.toml does not match the configuration this checkpoint records");
         if (info.plan.epoch != b.payload.epoch) return fail(h, "the checkpoint is of another epoch");
         const auto prev = previous_state(blocks, h);
+        if (mode.sample != 0) {
+            if (!b.payload.segments)
+                return fail(h, "the block carries no segment commitment (its run did not use sampled replay); "
+                               "check it with --replay alone");
+            // The draws to repeat: each replaying node's (from its stored vote), or the auditor's.
+            std::vector<runtime::Hash> seeds;
+            const runtime::Hash hash = b.hash();
+            if (mode.salt) {
+                runtime::Sha256Stream sh;
+                const std::string tag = "trainchain/audit/v1";
+                sh.update({reinterpret_cast<const uint8_t*>(tag.data()), tag.size()});
+                sh.update(hash);
+                sh.update({reinterpret_cast<const uint8_t*>(mode.salt->data()), mode.salt->size()});
+                seeds.push_back(sh.finish());
+            } else {
+                for (const uint32_t r : runtime::replaying_nodes(hash, store->config().nodes, config.chain.replay_nodes))
+                    for (const runtime::Vote& v : b.votes)
+                        if (v.node == r && v.accept) seeds.push_back(runtime::segment_sample_seed(hash, v.signature));
+                if (seeds.empty())
+                    return fail(h, "no replaying node's vote is stored with the block; give --salt for a draw of your own");
+            }
+            const Bytes before = prev ? checkpoint_of(*store, blocks[*prev]) : initial;
+            for (const runtime::Hash& seed : seeds) {
+                const SegmentCheck r = check_epoch_segments(trainer, before, recorded, b.payload, seed, mode.sample,
+                                                            store_segments(*store));
+                if (!r.state.ok())
+                    return fail(h, r.state.detail + " (" + std::string(r.state.token()) + ")");
+                rep.segments += r.sampled.size();
+                rep.steps += r.steps_replayed;
+            }
+            ++rep.replayed;
+            if (each) each(h, true);
+            continue;
+        }
         trainer.restore(prev ? checkpoint_of(*store, blocks[*prev]) : initial);
         const EpochMetrics m = trainer.train_epoch(info.plan);
+        rep.steps += trainer.steps_per_epoch();
         const Bytes replayed = trainer.checkpoint({info.plan, m, info.threads, info.config_digest});
         if (runtime::sha256(replayed) != b.payload.checkpoint) {
             std::string why = "replaying epoch " + std::to_string(info.plan.epoch) + " from ";

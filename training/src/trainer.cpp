@@ -507,6 +507,8 @@ EpochMetrics Trainer::train_epoch(const EpochPlan& plan, const EpochRun& run) {
 
 uint64_t Trainer::steps_per_epoch() const { return impl_->steps_per_epoch(); }
 
+uint64_t Trainer::train_rows() const { return impl_->data->train.rows; }
+
 Bytes Trainer::start_state(const EpochPlan& plan) const {
     return impl_->state({plan, 0, impl_->steps_per_epoch(), 0.0});
 }

@@ -67,7 +67,16 @@ struct ChainSettings {
     std::string fork = "Petersburg";
     uint32_t quorum_percent =
         runtime::min_quorum_percent;  ///< runtime::min_quorum_percent to runtime::max_quorum_percent
-    uint32_t replay_nodes = 1;        ///< nodes that re-run each epoch before voting (0: none)
+    uint32_t replay_nodes = 1;        ///< nodes that check each epoch by replay before voting
+    /// How the replaying nodes check an epoch: "sampled" (they re-run `sample_segments` of the
+    /// epoch's committed segments, drawn from the block hash and their vote signature), "full"
+    /// (the whole epoch is re-run before its block is made) or "none".
+    std::string replay = "sampled";
+    uint32_t segment_steps = 8;    ///< s: the trainer commits to its state every s steps
+    uint32_t sample_segments = 3;  ///< Q: segments each replaying node re-runs per epoch
+    /// Which committed states stay once an epoch's block is decided: "all", "sampled" (the first,
+    /// the last and those the replaying nodes opened) or "none".
+    std::string keep_segments = "sampled";
 };
 
 /// A fault injected on purpose at one epoch, for demonstrations and tests: `lr-spike` trains the

@@ -15,6 +15,7 @@
 
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/training/config.hpp"
+#include "trainchain/training/segments.hpp"
 #include "trainchain/training/trainer.hpp"
 
 namespace trainchain::training {
@@ -30,6 +31,9 @@ struct ServerOptions {
     unsigned mining_threads = 0;  ///< proof-of-work threads (0: all cores)
     std::optional<uint32_t>
         forge_epoch;  ///< tests: perturb the weights after training this epoch, before posting
+    /// Tests: train this epoch with a forged stretch (the first try only), committing the states
+    /// it really produced.
+    std::optional<std::pair<uint32_t, Forgery>> forge_segment;
     std::map<uint32_t, runtime::Fault> faults;      ///< faulty user nodes, for demonstrations (node -> fault)
     std::shared_ptr<runtime::Transport> transport;  ///< how the nodes are reached (null: in-process)
     std::vector<runtime::PublicKey> node_keys;      ///< a new run's external nodes (their public keys)
@@ -47,7 +51,10 @@ struct EpochEvent {
     double train_ms = 0;
     runtime::AppendReport append;  ///< the block (accepted or not) and where its time went
     double replay_ms = 0;          ///< replay verification by the chosen nodes
-    std::vector<uint32_t> replay_nodes;
+    std::vector<uint32_t> replay_nodes;  ///< the nodes that replayed (sampled: drawn from the block hash)
+    std::vector<uint32_t> sampled;       ///< sampled replay: the segments re-run, over all replaying nodes
+    uint64_t replay_steps = 0;           ///< optimizer steps re-run by the replaying nodes
+    double commit_ms = 0;                ///< sampled replay: waiting for the committed states to be stored
     bool replay_ok = true;
     std::optional<std::string> error;  ///< the detection rule that fired, if any
 };
@@ -100,16 +107,29 @@ using runtime::previous_state;
 struct ReplayReport {
     bool ok = true;
     size_t replayed = 0;
+    uint64_t segments = 0;  ///< sampled: segments re-run
+    uint64_t steps = 0;     ///< optimizer steps re-run
     std::optional<uint64_t> bad_height;
     std::string reason;
 };
 
+/// How replay_verify checks each epoch.
+struct ReplayMode {
+    /// 0: re-run whole epochs. Otherwise the sampled check (check_epoch_segments) with this many
+    /// segments per draw, for each replaying node's draw (its stored vote signature and the block
+    /// hash) or, with a salt, one draw of the auditor's own.
+    uint32_t sample = 0;
+    std::optional<std::string> salt;
+};
+
 /// Replays every epoch block with height in [from, to] from its previous state with the recorded
 /// plan and compares the resulting checkpoint's digest with the recorded one (Proof-of-Learning
-/// style). The run's configuration comes from `dir`/run.toml and must match the digest recorded
-/// in the checkpoints.
+/// style); or, sampled, checks each block's segment commitment and re-runs sampled segments. The
+/// run's configuration comes from `dir`/run.toml and must match the digest recorded in the
+/// checkpoints.
 ReplayReport replay_verify(const std::filesystem::path& dir, uint64_t from, uint64_t to,
-                           const std::function<void(uint64_t height, bool ok)>& each = {});
+                           const std::function<void(uint64_t height, bool ok)>& each = {},
+                           const ReplayMode& mode = {});
 
 /// SHA-256 (hex) of a configuration's TOML text: what checkpoints record.
 std::string config_digest(const TrainConfig& config);

@@ -107,6 +107,8 @@ public:
 
     /// Optimizer steps (batches) in one epoch.
     [[nodiscard]] uint64_t steps_per_epoch() const;
+    /// Rows of the training set (an epoch's train loss is its loss sum over them).
+    [[nodiscard]] uint64_t train_rows() const;
 
     /// The training state at step 0 of `plan`, from the current weights and optimizer state: what
     /// an epoch trained from here commits first. Format: "TCSTATE1", the plan (u32 epoch, f64 lr,
