@@ -134,7 +134,7 @@ TEST_CASE("header: hash is SHA-256 of the encoding, and Block::hash is the heade
     CHECK(h.hash() == sha256(e));
     Block b;
     b.header = h;
-    b.votes.push_back({3, true, Signature{}});  // votes are not covered by the hash
+    b.votes.push_back({3, true, Signature{}, std::nullopt});  // votes are not covered by the hash
     CHECK(b.hash() == h.hash());
 }
 

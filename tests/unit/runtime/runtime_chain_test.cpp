@@ -1434,7 +1434,7 @@ TEST_CASE("export: checkpoints come back byte-identical, for epoch and rollback 
     CHECK_FALSE(c->store().checkpoint(sha256(Bytes{1, 2, 3})));  // absent: nullopt
 
     // The same bytes twice are stored once (content-addressed) and both blocks verify.
-    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], "", std::nullopt}).accepted);
     size_t files = 0;
     for (const auto& e : fs::directory_iterator(d.path / "run" / "checkpoints")) {
         if (e.is_directory()) {  // where checkpoint files are written before they are renamed
@@ -1508,7 +1508,7 @@ TEST_CASE(
     TempDir d;
     auto c = Chain::init(d.path / "run", small_config(3), honest());
     const Bytes content = checkpoint_bytes(7, 300000);
-    REQUIRE(c->append_epoch(EpochResult{1, 0.5, 1.0, content, ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{1, 0.5, 1.0, content, "", std::nullopt}).accepted);
     const Hash digest = c->blocks().back().payload.checkpoint;
     const Bytes file = c->store().checkpoint_file(digest);
     REQUIRE(!file.empty());
@@ -1562,7 +1562,7 @@ TEST_CASE(
 
     // A checkpoint of a block the replica holds already is recorded at once.
     const Bytes second = checkpoint_bytes(8, 5000);
-    REQUIRE(c->append_epoch(EpochResult{2, 0.6, 1.0, second, ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{2, 0.6, 1.0, second, "", std::nullopt}).accepted);
     const Hash d2 = c->blocks().back().payload.checkpoint;
     replica->put_checkpoint_file(d2, c->store().checkpoint_file(d2), second.size());
     replica->record_checkpoint_files();
