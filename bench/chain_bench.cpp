@@ -175,7 +175,7 @@ void BM_append_100_nodes(benchmark::State& state) {
     uint64_t epoch = 0;
     for (auto _ : state) {
         for (auto& b : checkpoint) b = static_cast<uint8_t>(rng());
-        const auto r = chain->append_epoch({++epoch, 0.5, 1.0, checkpoint, ""});
+        const auto r = chain->append_epoch({++epoch, 0.5, 1.0, checkpoint, "", std::nullopt});
         if (!r.accepted) {
             state.SkipWithError(r.reason.c_str());
             break;
