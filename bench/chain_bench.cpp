@@ -175,7 +175,7 @@ void BM_append_100_nodes(benchmark::State& state) {
     uint64_t epoch = 0;
     for (auto _ : state) {
         for (auto& b : checkpoint) b = static_cast<uint8_t>(rng());
-        const auto r = chain->append_epoch({++epoch, 0.5, 1.0, checkpoint, ""});
+        const auto r = chain->append_epoch({++epoch, 0.5, 1.0, checkpoint, "", std::nullopt});
         if (!r.accepted) {
             state.SkipWithError(r.reason.c_str());
             break;
@@ -216,7 +216,7 @@ struct BenchChain {
         ChainConfig cfg;
         cfg.nodes = 100;
         cfg.difficulty_bits = 8;
-        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
     }
     ~BenchChain() {
         chain.reset();
@@ -346,7 +346,7 @@ void BM_open_append_close_interleaved(benchmark::State& state) {
             BenchChain& c = *chains[i];
             const EpochResult result = c.next();
             const auto start = BenchClock::now();
-            auto chain = Chain::open(c.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+            auto chain = Chain::open(c.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
             const auto opened = BenchClock::now();
             if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
                 state.SkipWithError(check.detail.c_str());
@@ -371,7 +371,7 @@ void BM_open_append_close_interleaved(benchmark::State& state) {
         ++turn;
         state.SetIterationTime(total / 1e3);
     }
-    for (auto& c : chains) c->chain = Chain::open(c->dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}});
+    for (auto& c : chains) c->chain = Chain::open(c->dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
     for (size_t i = 0; i < n; ++i) {
         const std::string h = std::to_string(bench_heights[i]);
         state.counters["ms_" + h] = median(whole[i]);

@@ -108,7 +108,7 @@ void run_blocks(benchmark::State& state, Chain& chain, size_t checkpoint_bytes =
     for (auto _ : state) {
         for (auto& b : checkpoint) b = static_cast<uint8_t>(rng());
         const auto t = std::chrono::steady_clock::now();
-        const auto r = chain.append_epoch({++epoch, 0.5, 1.0, checkpoint, ""});
+        const auto r = chain.append_epoch({++epoch, 0.5, 1.0, checkpoint, "", std::nullopt});
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
         if (!r.accepted) {
             state.SkipWithError(r.reason.c_str());

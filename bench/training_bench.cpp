@@ -63,7 +63,8 @@ void BM_epoch_overhead(benchmark::State& state) {
         replay_ms += ms_since(t);
         previous = ckpt;
 
-        runtime::EpochResult result{epoch, metrics.test_accuracy, metrics.train_loss, std::move(ckpt), ""};
+        runtime::EpochResult result{epoch, metrics.test_accuracy, metrics.train_loss, std::move(ckpt),
+                                    "",    std::nullopt};
         const auto r = chain->append_epoch(std::move(result));
         if (!r.accepted) state.SkipWithError(("block rejected: " + r.reason).c_str());
         pow_ms += r.mining_ms;

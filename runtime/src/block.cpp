@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "trainchain/runtime/limits.hpp"
+#include "trainchain/runtime/merkle.hpp"
 
 namespace trainchain::runtime {
 namespace {
@@ -40,10 +41,14 @@ void append_u32(Bytes& b, uint32_t v) {
 /// One encoded proposal: node (4), target height (8), signature (64).
 constexpr size_t proposal_size = 4 + 8 + 64;
 
+/// The segment commitment field: tag (1), steps (4), count (4), root (32).
+constexpr size_t segments_size = 1 + 4 + 4 + 32;
+constexpr uint8_t segments_tag = 0x01;
+
 /// The fields of a payload, each encoded on its own (the Merkle leaves); their concatenation is
-/// the payload encoding.
+/// the payload encoding. Eleven, and a twelfth when the payload carries a segment commitment.
 std::vector<Bytes> fields(const Payload& p) {
-    std::vector<Bytes> f(11);
+    std::vector<Bytes> f(p.segments ? 12 : 11);
     f[0].push_back(static_cast<uint8_t>(p.kind));
     append_u64(f[1], p.run_id);
     append_u64(f[2], p.epoch);
@@ -62,6 +67,13 @@ std::vector<Bytes> fields(const Payload& p) {
         append_u32(f[10], q.node);
         append_u64(f[10], q.target_height);
         f[10].insert(f[10].end(), q.signature.begin(), q.signature.end());
+    }
+    if (p.segments) {
+        f[11].reserve(segments_size);
+        f[11].push_back(segments_tag);
+        append_u32(f[11], p.segments->steps);
+        append_u32(f[11], p.segments->count);
+        f[11].insert(f[11].end(), p.segments->root.begin(), p.segments->root.end());
     }
     return f;
 }
@@ -202,8 +214,28 @@ std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* 
     if (count > max_nodes)
         return fail(std::to_string(count) + " proposals exceed the node limit (" + std::to_string(max_nodes) +
                     ")");
-    if (b.size() != fixed + note_size + proposals_fixed + size_t{count} * proposal_size)
+    const size_t through_proposals = fixed + note_size + proposals_fixed + size_t{count} * proposal_size;
+    if (b.size() < through_proposals)
         return fail("payload size does not match its note length and proposal count");
+    const size_t rest = b.size() - through_proposals;
+    if (rest != 0 && rest != segments_size)
+        return fail(
+            "payload size does not match its note length and proposal count: " + std::to_string(rest) +
+            " bytes follow the proposals (a segment commitment has " + std::to_string(segments_size) + ")");
+    if (rest != 0) {
+        const uint8_t* s = q + through_proposals;
+        if (s[0] != segments_tag)
+            return fail("unknown segment commitment tag " + std::to_string(s[0]) + " (expected 1)");
+        SegmentCommitment c;
+        c.steps = get_u32(s + 1);
+        c.count = get_u32(s + 5);
+        std::memcpy(c.root.data(), s + 9, 32);
+        if (c.steps == 0) return fail("the segment commitment has 0 steps per segment (at least 1)");
+        if (c.count == 0 || c.count > max_segments)
+            return fail("the segment commitment has " + std::to_string(c.count) + " segments (1 to " +
+                        std::to_string(max_segments) + ")");
+        p.segments = c;
+    }
     p.proposals.resize(count);
     r += proposals_fixed;
     for (auto& one : p.proposals) {
@@ -216,21 +248,9 @@ std::optional<Payload> Payload::decode(std::span<const uint8_t> b, std::string* 
 }
 
 Hash Payload::root() const {
-    std::vector<Hash> level;
-    for (const auto& f : fields(*this)) level.push_back(sha256(f));
-    while (level.size() > 1) {
-        std::vector<Hash> next;
-        for (size_t i = 0; i < level.size(); i += 2) {
-            const Hash& a = level[i];
-            const Hash& c = i + 1 < level.size() ? level[i + 1] : level[i];
-            uint8_t both[64];
-            std::memcpy(both, a.data(), 32);
-            std::memcpy(both + 32, c.data(), 32);
-            next.push_back(sha256(both));
-        }
-        level = std::move(next);
-    }
-    return level[0];
+    std::vector<Hash> leaves;
+    for (const auto& f : fields(*this)) leaves.push_back(sha256(f));
+    return legacy_merkle_root(leaves);
 }
 
 Bytes vote_message(const Hash& block_hash, bool accept) {

@@ -227,7 +227,9 @@ Chain::Chain(std::unique_ptr<Store> store, const ChainOptions& options)
       options_{options},
       ledger_{fork_of(store_->config().fork)},
       transport_{options.transport ? options.transport
-                                   : std::make_shared<InProcessTransport>(options.faults, options.threads)} {}
+                                   : std::make_shared<InProcessTransport>(options.faults, options.threads)} {
+    if (options_.epoch_check) transport_->set_epoch_check(options_.epoch_check);
+}
 
 std::unique_ptr<Chain> Chain::init(const std::filesystem::path& dir_arg, const ChainConfig& config,
                                    const ChainOptions& options) {
@@ -570,8 +572,12 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             continue;
         }
         // Every live node checks the claim itself and signs its vote; the runtime checks each
-        // signature against the registered key before the contract counts it.
+        // signature against the registered key before the contract counts it. A block carrying a
+        // segment commitment waits for every vote after the contract accepts it: a replaying node
+        // (slower than the others) must not be outrun by the quorum. A veto ends the round at once.
+        const bool wait_for_all = block.payload.segments.has_value();
         std::vector<Vote> accepted;
+        bool accepted_by_contract = false;
         transport_->collect_votes(claimed, *claim, [&](const Vote& v) {
             if (v.node >= keys.size() ||
                 !verify_signature(keys[v.node], vote_message(claim->hash, v.accept), v.signature)) {
@@ -590,15 +596,21 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             } else {
                 ++rep.rejects;
             }
-            // Consensus.vote returns 0 while undecided, 1 when accepted, 2 when rejected.
+            if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training) {
+                decided = true;
+                accepted_by_contract = false;
+                rep.veto = Veto{v.node, *v.reason};
+                rep.reason = "node " + std::to_string(v.node) + " rejected the block: " + v.reason->detail +
+                             " (" + std::string(v.reason->token()) + ")";
+                return false;
+            }
+            // Consensus.vote returns 0 while undecided (and for votes after the decision), 1 when
+            // accepted, 2 when rejected.
             const uint64_t outcome = r.get_u64(0);
             if (outcome == 1) {
                 decided = true;
-                rep.accepted = true;
-                h.nonce = claim->nonce;
-                block.votes = std::move(accepted);
-                rep.winner = claim->node;
-                return false;
+                accepted_by_contract = true;
+                return wait_for_all;
             }
             if (outcome == 2) {
                 decided = true;
@@ -607,6 +619,12 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             }
             return true;
         });
+        if (accepted_by_contract) {
+            rep.accepted = true;
+            h.nonce = claim->nonce;
+            block.votes = std::move(accepted);
+            rep.winner = claim->node;
+        }
         if (!decided && rep.reason.empty()) rep.reason = "no quorum: too few nodes voted";
     }
     rep.consensus_ms = ms_since(consensus_start) - (rep.vm_ms - vm_before);
@@ -639,6 +657,7 @@ AppendReport Chain::append_epoch(EpochResult result) {
     p.accuracy = result.accuracy;
     p.loss = result.loss;
     p.note = result.note;
+    p.segments = result.segments;
     const auto t = Clock::now();
     p.checkpoint = store_->put_checkpoint(result.checkpoint);
     const double checkpoint_ms = ms_since(t);
@@ -736,6 +755,12 @@ ValidationState check_epoch_result(const std::vector<Block>& blocks, const Epoch
     }
     if (!valid_utf8(r.note)) return bad(Reject::NoteUtf8, "the note is not valid UTF-8");
     if (r.note.size() > 4096) return bad(Reject::NoteLength, "the note is longer than 4096 bytes");
+    if (r.segments && r.segments->steps == 0)
+        return bad(Reject::SegmentCommitment, "the segment commitment has 0 steps per segment (at least 1)");
+    if (r.segments && (r.segments->count == 0 || r.segments->count > max_segments))
+        return bad(Reject::SegmentCommitment, "the segment commitment has " +
+                                                  std::to_string(r.segments->count) + " segments (1 to " +
+                                                  std::to_string(max_segments) + ")");
     return {};
 }
 
@@ -838,6 +863,14 @@ ValidationState validate_next_block(const ChainConfig& cfg, const std::vector<No
         (!b.payload.proposals.empty() || b.payload.failing_height != 0))
         return bad(Reject::ProposalUnexpected,
                    "a " + kind_name(b.payload.kind) + " block carries rollback proposals");
+    if (b.payload.segments && b.payload.kind != BlockKind::Epoch)
+        return bad(Reject::SegmentsUnexpected,
+                   "a " + kind_name(b.payload.kind) + " block carries a segment commitment");
+    if (const auto& c = b.payload.segments; c && (c->steps == 0 || c->count == 0 || c->count > max_segments))
+        return bad(Reject::SegmentCommitment, "the segment commitment has " + std::to_string(c->steps) +
+                                                  " steps per segment and " + std::to_string(c->count) +
+                                                  " segments (at least 1 step, 1 to " +
+                                                  std::to_string(max_segments) + " segments)");
     if (i == 0) {
         if (!b.votes.empty()) return bad(Reject::GenesisVotes, "the genesis block carries votes");
         if (b.payload.note != config_note(cfg))

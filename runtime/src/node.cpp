@@ -96,12 +96,22 @@ ValidationState UserNode::check(uint64_t nonce, const Hash& claimed) const {
 
 std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed) const {
     if (!alive()) return std::nullopt;
-    bool accept = check(nonce, claimed).ok();
-    if (fault_ == Fault::WrongVote) accept = !accept;
+    ValidationState state = check(nonce, claimed);
+    if (state.ok() && epoch_check_ && *epoch_check_ && candidate_payload_->kind == BlockKind::Epoch &&
+        candidate_payload_->segments) {
+        BlockHeader header = *candidate_header_;
+        header.nonce = nonce;
+        const Signature accept_signature = key_.sign(vote_message(claimed, true));
+        state = (*epoch_check_)(header, *candidate_payload_, index_, accept_signature);
+    }
+    bool accept = state.ok();
+    const bool flipped = fault_ == Fault::WrongVote;
+    if (flipped) accept = !accept;
     Vote v;
     v.node = index_;
     v.accept = accept;
     v.signature = key_.sign(vote_message(claimed, accept));
+    if (!accept && !flipped) v.reason = std::move(state);
     return v;
 }
 

@@ -2,6 +2,7 @@
 // and the VM world after its last row) and the zstd checkpoint files.
 #include "trainchain/runtime/store.hpp"
 #include "trainchain/runtime/keys.hpp"
+#include "trainchain/runtime/merkle.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <nlohmann/json.hpp>
 
 namespace trainchain::runtime {
@@ -41,11 +43,20 @@ CREATE TABLE IF NOT EXISTS vm_storage (address BLOB NOT NULL, slot BLOB NOT NULL
 )sql";
 
 /// The store's format, in its configuration: 2 since payloads end with the rollback proposals
-/// field, 3 since the VM world is kept as a journal of each block's changes (docs/chain.md). A
-/// chain of format 2 is migrated when it is opened; one of format 1 cannot be decoded any more and
-/// is refused.
-constexpr int store_format = 3;
+/// field, 3 since the VM world is kept as a journal of each block's changes, 4 since epoch payloads
+/// may carry a segment commitment (docs/chain.md). A chain of format 2 or 3 is migrated when it is
+/// opened; one of format 1 cannot be decoded any more and is refused.
+constexpr int store_format = 4;
 constexpr int migrated_format = 2;
+/// Format 3 differs from 4 only in what it may hold: its migration rewrites the format alone.
+constexpr int format_3 = 3;
+
+/// Added in format 4; created on open as well. The leaves (state digests, 32 bytes each, in
+/// order) of each segment commitment a trainer recorded, by root; `kept`: the leaf indices whose
+/// state files drop_segment_states kept (4 bytes each, big-endian), NULL while all are.
+constexpr const char* segment_schema = R"sql(
+CREATE TABLE IF NOT EXISTS segment_leaves (root BLOB PRIMARY KEY, leaves BLOB NOT NULL, kept BLOB);
+)sql";
 
 /// Added after the first format; created on open as well, so that older chains gain it.
 constexpr const char* profile_schema = R"sql(
@@ -241,6 +252,7 @@ std::unique_ptr<Store> Store::create(const std::filesystem::path& dir, const Cha
     s->exec(schema);
     s->exec(profile_schema);
     s->exec(state_schema);
+    s->exec(segment_schema);
     const nlohmann::json j = {
         {"nodes", config.nodes},   {"difficulty_bits", config.difficulty_bits}, {"fork", config.fork},
         {"run_id", config.run_id}, {"quorum_percent", config.quorum_percent},   {"format", store_format}};
@@ -261,7 +273,9 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir) {
     s->load_config();  // first: a file that is not a chain is not written to
     s->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
     s->exec(profile_schema);
+    s->exec(segment_schema);
     if (s->format_ == migrated_format) s->migrate_from_format_2();
+    if (s->format_ == format_3) s->migrate_from_format_3();
     return s;
 }
 
@@ -278,10 +292,10 @@ void Store::load_config() {
         config_.run_id = j.at("run_id").get<uint64_t>();
         config_.quorum_percent = j.at("quorum_percent").get<uint32_t>();
         const auto format = j.value("format", int64_t{0});
-        if (format != store_format && format != migrated_format)
+        if (format != store_format && format != migrated_format && format != format_3)
             throw std::out_of_range("format " + std::to_string(format) + ", this version reads format " +
-                                    std::to_string(store_format) + " (and migrates format " +
-                                    std::to_string(migrated_format) +
+                                    std::to_string(store_format) + " (and migrates formats " +
+                                    std::to_string(migrated_format) + " and " + std::to_string(format_3) +
                                     "; format 1, before rollback blocks recorded their signed proposals, "
                                     "cannot be read: make the chain again)");
         format_ = static_cast<int>(format);
@@ -678,6 +692,35 @@ void Store::migrate_from_format_2() {
     }
 }
 
+void Store::migrate_from_format_3() {
+    exec("BEGIN IMMEDIATE");
+    try {
+        load_config();  // again, inside the transaction: another process may have migrated it
+        if (format_ == store_format) {
+            exec("COMMIT");
+            return;
+        }
+        Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
+        st.step();
+        const Bytes b = st.blob(0);
+        auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
+        j["format"] = store_format;
+        const std::string text = j.dump();
+        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'config'");
+        put.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+        put.step();
+        exec("COMMIT");
+        format_ = store_format;
+    } catch (const StoreError& e) {
+        rollback_quietly();
+        throw StoreError((dir_ / "chain.db").string() + ": error: cannot migrate the store from format " +
+                         std::to_string(format_3) + " to " + std::to_string(store_format) + ": " + e.what());
+    } catch (...) {
+        rollback_quietly();
+        throw;
+    }
+}
+
 std::vector<Store::RawBlock> Store::raw_blocks() const {
     std::vector<RawBlock> out;
     Statement st(db_, "SELECT height, hash, header, payload FROM blocks ORDER BY height");
@@ -1061,13 +1104,15 @@ std::filesystem::path Store::partial_dir() const {
 }
 
 size_t Store::remove_temporary_files() {
-    // Every file in checkpoints/.partial is a checkpoint being written (AtomicFile): listing it
-    // costs what a killed writer left, not the chain's length.
+    // Every file in checkpoints/.partial (segments/.partial) is a checkpoint (a segment state)
+    // being written (AtomicFile): listing it costs what a killed writer left, not the chain's length.
     size_t removed = 0;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "checkpoints" / ".partial", ec)) {
-        std::error_code rm;
-        if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm)) ++removed;
+    for (const auto& dir : {dir_ / "checkpoints" / ".partial", dir_ / "segments" / ".partial"}) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+            std::error_code rm;
+            if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm)) ++removed;
+        }
     }
     return removed;
 }
@@ -1084,6 +1129,176 @@ size_t Store::remove_format_2_temporary_files() {
         if (std::filesystem::remove(entry.path(), rm)) ++removed;
     }
     return removed;
+}
+
+std::filesystem::path Store::segment_state_path(const Hash& digest) const {
+    return dir_ / "segments" / (hex(digest) + ".zst");
+}
+
+namespace {
+
+/// The largest training state a segment file may decompress to (a frame's size field could ask
+/// for anything).
+constexpr uint64_t max_segment_state = uint64_t{1} << 34;
+
+/// A segment state file's content, checked against its digest.
+Bytes decode_segment_state(std::span<const uint8_t> file, const Hash& digest,
+                           const std::filesystem::path& path) {
+    const auto size = ZSTD_getFrameContentSize(file.data(), file.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_segment_state)
+        throw StoreError(path.string() +
+                         ": error: corrupt segment state (not a zstd frame recording its size)");
+    Bytes out(static_cast<size_t>(size));
+    const size_t n = ZSTD_decompress(out.data(), out.size(), file.data(), file.size());
+    if (ZSTD_isError(n) || n != out.size())
+        throw StoreError(path.string() + ": error: corrupt segment state (" +
+                         std::string(ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch") + ")");
+    if (sha256(out) != digest)
+        throw StoreError(path.string() + ": error: corrupt segment state (its content's SHA-256 is not " +
+                         hex(digest) + ")");
+    return out;
+}
+
+std::optional<Bytes> read_whole_file(const std::filesystem::path& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return std::nullopt;
+    return Bytes{std::istreambuf_iterator<char>(f), {}};
+}
+
+Bytes encode_indices(const std::vector<uint32_t>& indices) {
+    Bytes b;
+    b.reserve(indices.size() * 4);
+    for (const uint32_t i : indices)
+        for (int k = 3; k >= 0; --k) b.push_back(static_cast<uint8_t>(i >> (8 * k)));
+    return b;
+}
+
+}  // namespace
+
+Hash Store::put_segment_state(std::span<const uint8_t> bytes) {
+    const Hash digest = sha256(bytes);
+    const auto path = segment_state_path(digest);
+    if (const auto existing = read_whole_file(path)) {  // content-addressed: already there, if intact
+        try {
+            (void)decode_segment_state(*existing, digest, path);
+            return digest;
+        } catch (const StoreError&) {
+        }
+    }
+    const auto partial = dir_ / "segments" / ".partial";
+    create_private_directories(partial);
+    Bytes compressed(ZSTD_compressBound(bytes.size()));
+    const size_t n = ZSTD_compress(compressed.data(), compressed.size(), bytes.data(), bytes.size(), 1);
+    if (ZSTD_isError(n)) throw StoreError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    compressed.resize(n);
+    AtomicFile file(path, partial);  // replaces a damaged file
+    file.write(compressed);
+    file.commit();
+    return digest;
+}
+
+std::optional<Bytes> Store::segment_state(const Hash& digest) const {
+    const auto path = segment_state_path(digest);
+    const auto file = read_whole_file(path);
+    if (!file) return std::nullopt;
+    return decode_segment_state(*file, digest, path);
+}
+
+void Store::put_segment_leaves(const Hash& root, std::span<const Hash> leaves) {
+    if (leaves.empty() || leaves.size() > uint64_t{max_segments} + 1)
+        throw std::invalid_argument("segment leaves: " + std::to_string(leaves.size()) + " leaves (1 to " +
+                                    std::to_string(uint64_t{max_segments} + 1) + ")");
+    if (merkle_root(leaves) != root)
+        throw std::invalid_argument("segment leaves: their Merkle root is not " + hex(root));
+    Bytes all;
+    all.reserve(leaves.size() * 32);
+    for (const auto& leaf : leaves) all.insert(all.end(), leaf.begin(), leaf.end());
+    Statement st(db_,
+                 "INSERT INTO segment_leaves (root, leaves, kept) VALUES (?, ?, NULL) "
+                 "ON CONFLICT (root) DO UPDATE SET leaves = excluded.leaves, kept = NULL");
+    st.bind(1, root).bind(2, all);
+    st.step();
+}
+
+std::optional<std::vector<Hash>> Store::segment_leaves(const Hash& root) const {
+    Statement st(db_, "SELECT leaves FROM segment_leaves WHERE root = ?");
+    st.bind(1, root);
+    if (!st.step()) return std::nullopt;
+    const auto b = st.blob_view(0);
+    if (b.empty() || b.size() % 32 != 0)
+        throw StoreError((dir_ / "chain.db").string() + ": error: the segment leaves of " + hex(root) +
+                         " have " + std::to_string(b.size()) + " bytes, not a positive multiple of 32");
+    std::vector<Hash> leaves(b.size() / 32);
+    for (size_t i = 0; i < leaves.size(); ++i) std::memcpy(leaves[i].data(), b.data() + 32 * i, 32);
+    return leaves;
+}
+
+size_t Store::drop_segment_states(const Hash& root, std::span<const uint32_t> keep) {
+    const auto leaves = segment_leaves(root);
+    if (!leaves) return 0;
+    const std::string where = (dir_ / "chain.db").string() + ": error: ";
+    // The digests still needed: every recorded root's kept leaves (all of them while `kept` is
+    // NULL), this root's after this call.
+    std::vector<uint32_t> kept_here;
+    std::set<Hash> needed;
+    {
+        Statement st(db_, "SELECT root, leaves, kept FROM segment_leaves");
+        while (st.step()) {
+            const auto r = st.hash(0);
+            const auto b = st.blob_view(1);
+            const size_t count = b.size() / 32;
+            auto leaf = [&](size_t i) {
+                Hash h;
+                std::memcpy(h.data(), b.data() + 32 * i, 32);
+                return h;
+            };
+            std::vector<uint32_t> kept;
+            if (st.is_null(2)) {
+                for (size_t i = 0; i < count; ++i) kept.push_back(static_cast<uint32_t>(i));
+            } else {
+                const auto k = st.blob_view(2);
+                if (k.size() % 4 != 0)
+                    throw StoreError(where + "the kept segment indices of " + (r ? hex(*r) : "a root") +
+                                     " are malformed");
+                for (size_t i = 0; i + 4 <= k.size(); i += 4)
+                    kept.push_back((uint32_t{k[i]} << 24) | (uint32_t{k[i + 1]} << 16) |
+                                   (uint32_t{k[i + 2]} << 8) | uint32_t{k[i + 3]});
+            }
+            if (r == root) {
+                const std::set<uint32_t> asked(keep.begin(), keep.end());
+                for (const uint32_t i : kept)
+                    if (asked.contains(i)) kept_here.push_back(i);
+                kept = kept_here;
+            }
+            for (const uint32_t i : kept)
+                if (i < count) needed.insert(leaf(i));
+        }
+    }
+    size_t removed = 0;
+    for (const auto& digest : std::set<Hash>(leaves->begin(), leaves->end())) {
+        if (needed.contains(digest)) continue;
+        std::error_code ec;
+        if (std::filesystem::remove(segment_state_path(digest), ec)) ++removed;
+    }
+    Statement st(db_, "UPDATE segment_leaves SET kept = ? WHERE root = ?");
+    st.bind(1, encode_indices(kept_here)).bind(2, root);
+    st.step();
+    return removed;
+}
+
+std::optional<SegmentOpening> open_segment(const Store& store, const Hash& root, uint32_t index,
+                                           bool with_state) {
+    const auto leaves = store.segment_leaves(root);
+    if (!leaves || index >= leaves->size()) return std::nullopt;
+    SegmentOpening o;
+    o.leaf = (*leaves)[index];
+    o.proof = merkle_proof(*leaves, index);
+    if (with_state) {
+        auto state = store.segment_state(o.leaf);
+        if (!state) return std::nullopt;
+        o.state = std::move(*state);
+    }
+    return o;
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes) {

@@ -34,7 +34,13 @@ void InProcessTransport::open(const ChainConfig& config, const std::vector<NodeR
         const auto f = faults_.find(r.index);
         nodes_.emplace_back(r.index, key, f == faults_.end() ? Fault::None : f->second);
         nodes_.back().load_replica(shared);
+        nodes_.back().set_epoch_check(epoch_check_);
     }
+}
+
+void InProcessTransport::set_epoch_check(EpochCheck check) {
+    epoch_check_ = check ? std::make_shared<const EpochCheck>(std::move(check)) : nullptr;
+    for (auto& node : nodes_) node.set_epoch_check(epoch_check_);
 }
 
 void InProcessTransport::broadcast(const BlockHeader& header, const Payload& payload,

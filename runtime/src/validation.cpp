@@ -37,6 +37,8 @@ std::string_view result_name(ValidationResult result) noexcept {
             return "store";
         case ValidationResult::State:
             return "state";
+        case ValidationResult::Training:
+            return "training";
     }
     return "unknown";
 }

@@ -83,7 +83,7 @@ bool same(const Payload& a, const Payload& b) {
            std::bit_cast<uint64_t>(a.loss) == std::bit_cast<uint64_t>(b.loss) &&
            a.checkpoint == b.checkpoint && a.checkpoint_size == b.checkpoint_size &&
            a.proposer == b.proposer && a.target_height == b.target_height && a.note == b.note &&
-           a.failing_height == b.failing_height && a.proposals == b.proposals;
+           a.failing_height == b.failing_height && a.proposals == b.proposals && a.segments == b.segments;
 }
 
 bool same(const BlockHeader& a, const BlockHeader& b) {
@@ -134,7 +134,7 @@ TEST_CASE("header: hash is SHA-256 of the encoding, and Block::hash is the heade
     CHECK(h.hash() == sha256(e));
     Block b;
     b.header = h;
-    b.votes.push_back({3, true, Signature{}});  // votes are not covered by the hash
+    b.votes.push_back({3, true, Signature{}, std::nullopt});  // votes are not covered by the hash
     CHECK(b.hash() == h.hash());
 }
 
@@ -379,6 +379,79 @@ TEST_CASE("payload: the Merkle root changes when any part of a rollback's propos
         CHECK(p.root() != base.root());
         CHECK(p.encode() != base.encode());
     }
+}
+
+TEST_CASE("payload: a segment commitment is a twelfth field of 41 bytes; without one nothing changes") {
+    // The reference values were computed independently with Python's hashlib and struct.
+    Payload p = sample_payload();
+    p.segments = SegmentCommitment{8, 3, {}};
+    p.segments->root.fill(0x5c);
+    const std::string field =
+        "0100000008000000035c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c5c";
+    CHECK(to_hex(p.encode()) == std::string(sample_payload_hex) + field);
+    CHECK(hex(p.root()) == "bad06681a1913e59d70a9fda051a274a6c629d36aadb983e7f32c9ce71e6c13c");
+    const auto back = Payload::decode(p.encode());
+    REQUIRE(back);
+    CHECK(same(*back, p));
+    CHECK(back->root() == p.root());
+    // Without it: the old bytes, the old root, and they decode to no commitment.
+    const auto old = Payload::decode(from_hex(sample_payload_hex));
+    REQUIRE(old);
+    CHECK_FALSE(old->segments);
+    CHECK(hex(old->root()) == sample_root_hex);
+    const auto rollback = Payload::decode(from_hex(sample_rollback_hex));
+    REQUIRE(rollback);
+    CHECK_FALSE(rollback->segments);
+    CHECK(hex(rollback->root()) == sample_rollback_root_hex);
+    // Each part of the commitment changes the root.
+    for (int part = 0; part < 3; ++part) {
+        Payload q = p;
+        if (part == 0) ++q.segments->steps;
+        if (part == 1) ++q.segments->count;
+        if (part == 2) q.segments->root[31] ^= 1;
+        CHECK(q.root() != p.root());
+    }
+    // Bounds: steps 1, count 1 and max_segments decode.
+    for (const auto& [steps, count] : {std::pair<uint32_t, uint32_t>{1, 1}, {0xffffffffu, max_segments}}) {
+        Payload q = sample_payload();
+        q.segments = SegmentCommitment{steps, count, {}};
+        const auto r = Payload::decode(q.encode());
+        REQUIRE(r);
+        CHECK(r->segments == q.segments);
+    }
+}
+
+TEST_CASE("payload: decode refuses a segment field of another size, tag or bounds, and says why") {
+    Payload p = sample_payload();
+    p.segments = SegmentCommitment{8, 3, {}};
+    const Bytes good = p.encode();
+    const size_t start = from_hex(sample_payload_hex).size();
+    auto refused = [](const Bytes& bytes, const std::string& why) {
+        std::string error;
+        CHECK_FALSE(Payload::decode(bytes, &error));
+        INFO(error);
+        CHECK(error.find(why) != std::string::npos);
+    };
+    refused(Bytes(good.begin(), good.end() - 1), "40 bytes follow the proposals");
+    Bytes longer = good;
+    longer.push_back(0);
+    refused(longer, "42 bytes follow the proposals");
+    refused(Bytes(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(start) + 1),
+            "1 bytes follow the proposals");
+    for (const int tag : {0, 2, 0xff}) {
+        Bytes bad = good;
+        bad[start] = static_cast<uint8_t>(tag);
+        refused(bad, "unknown segment commitment tag " + std::to_string(tag));
+    }
+    Payload zero_count = p;
+    zero_count.segments->count = 0;
+    refused(zero_count.encode(), "has 0 segments");
+    Payload too_many = p;
+    too_many.segments->count = max_segments + 1;
+    refused(too_many.encode(), "has " + std::to_string(max_segments + 1) + " segments");
+    Payload zero_steps = p;
+    zero_steps.segments->steps = 0;
+    refused(zero_steps.encode(), "0 steps per segment");
 }
 
 TEST_CASE("proposal message: tag, run id, rollback height, failing hash, target height and hash") {

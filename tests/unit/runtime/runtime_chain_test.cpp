@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +13,7 @@
 
 #include "runtime_support.hpp"
 #include "trainchain/runtime/chain.hpp"
+#include "trainchain/runtime/merkle.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/vm/host.hpp"
 
@@ -1434,7 +1437,7 @@ TEST_CASE("export: checkpoints come back byte-identical, for epoch and rollback 
     CHECK_FALSE(c->store().checkpoint(sha256(Bytes{1, 2, 3})));  // absent: nullopt
 
     // The same bytes twice are stored once (content-addressed) and both blocks verify.
-    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{9, 0.2, 0.1, inputs[0], "", std::nullopt}).accepted);
     size_t files = 0;
     for (const auto& e : fs::directory_iterator(d.path / "run" / "checkpoints")) {
         if (e.is_directory()) {  // where checkpoint files are written before they are renamed
@@ -1508,7 +1511,7 @@ TEST_CASE(
     TempDir d;
     auto c = Chain::init(d.path / "run", small_config(3), honest());
     const Bytes content = checkpoint_bytes(7, 300000);
-    REQUIRE(c->append_epoch(EpochResult{1, 0.5, 1.0, content, ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{1, 0.5, 1.0, content, "", std::nullopt}).accepted);
     const Hash digest = c->blocks().back().payload.checkpoint;
     const Bytes file = c->store().checkpoint_file(digest);
     REQUIRE(!file.empty());
@@ -1562,7 +1565,7 @@ TEST_CASE(
 
     // A checkpoint of a block the replica holds already is recorded at once.
     const Bytes second = checkpoint_bytes(8, 5000);
-    REQUIRE(c->append_epoch(EpochResult{2, 0.6, 1.0, second, ""}).accepted);
+    REQUIRE(c->append_epoch(EpochResult{2, 0.6, 1.0, second, "", std::nullopt}).accepted);
     const Hash d2 = c->blocks().back().payload.checkpoint;
     replica->put_checkpoint_file(d2, c->store().checkpoint_file(d2), second.size());
     replica->record_checkpoint_files();
@@ -1905,4 +1908,290 @@ TEST_CASE("utf8: valid_utf8 and utf8_prefix; rollback reasons must be UTF-8 and 
     REQUIRE(rep.block.accepted);
     CHECK(c->blocks().back().payload.note == std::string(4095, 'r'));
     CHECK(nlohmann::json::parse(history_json(c->store())).size() == 4);
+}
+
+namespace {
+
+/// Training states that differ: pseudo-random bytes (little to compress) of a few KiB.
+std::vector<Bytes> segment_states(size_t count, uint64_t salt = 0) {
+    std::vector<Bytes> out;
+    for (size_t i = 0; i < count; ++i) out.push_back(checkpoint_bytes(salt * 1000 + i + 1, 4096 + i));
+    return out;
+}
+
+std::vector<Hash> digests_of(const std::vector<Bytes>& states) {
+    std::vector<Hash> out;
+    for (const auto& s : states) out.push_back(sha256(s));
+    return out;
+}
+
+Bytes read_all(const fs::path& path) {
+    std::ifstream f(path, std::ios::binary);
+    return Bytes{std::istreambuf_iterator<char>(f), {}};
+}
+
+void write_all(const fs::path& path, const Bytes& bytes) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+}  // namespace
+
+TEST_CASE("segments: states stored by digest (zstd, 0600 in a 0700 directory), read back checked") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    Store& s = c->store();
+    const auto states = segment_states(4);
+    for (const auto& state : states) {
+        const Hash digest = s.put_segment_state(state);
+        CHECK(digest == sha256(state));
+        const auto path = s.segment_state_path(digest);
+        CHECK(path == d.path / "run" / "segments" / (hex(digest) + ".zst"));
+        REQUIRE(fs::exists(path));
+        CHECK((fs::status(path).permissions() & fs::perms::all) ==
+              (fs::perms::owner_read | fs::perms::owner_write));
+        CHECK(s.segment_state(digest) == state);
+    }
+    CHECK((fs::status(d.path / "run" / "segments").permissions() & fs::perms::all) == fs::perms::owner_all);
+    CHECK_FALSE(s.segment_state(sha256(Bytes{9})));
+    // Compressed: a state of repeated bytes takes far less than its size.
+    const Bytes flat(100000, 7);
+    CHECK(fs::file_size(s.segment_state_path(s.put_segment_state(flat))) < 1000);
+    // Stored again: the intact file is kept.
+    const Hash d0 = sha256(states[0]);
+    const auto path0 = s.segment_state_path(d0);
+    const Bytes file0 = read_all(path0);
+    CHECK(s.put_segment_state(states[0]) == d0);
+    CHECK(read_all(path0) == file0);
+    // A damaged file: refused when read; stored again, it is written anew.
+    Bytes damaged = file0;
+    damaged.at(damaged.size() / 2) ^= 0x10;
+    write_all(path0, damaged);
+    CHECK_THROWS_WITH_AS((void)s.segment_state(d0), doctest::Contains("corrupt segment state"), StoreError);
+    CHECK(s.put_segment_state(states[0]) == d0);
+    CHECK(s.segment_state(d0) == states[0]);
+    // Another state's (intact) file under this digest's name: its content's SHA-256 gives it away.
+    write_all(path0, read_all(s.segment_state_path(sha256(states[1]))));
+    CHECK_THROWS_WITH_AS((void)s.segment_state(d0), doctest::Contains("SHA-256"), StoreError);
+    write_all(path0, Bytes{1, 2, 3});
+    CHECK_THROWS_AS((void)s.segment_state(d0), StoreError);
+}
+
+TEST_CASE("segments: leaves by root, openings whose proofs verify, and dropping states") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    Store& s = c->store();
+    const auto states = segment_states(5);  // 4 segments: states 0..4
+    const auto leaves = digests_of(states);
+    const Hash root = merkle_root(leaves);
+    for (const auto& state : states) s.put_segment_state(state);
+    CHECK_FALSE(s.segment_leaves(root));
+    CHECK_FALSE(open_segment(s, root, 0, false));
+    s.put_segment_leaves(root, leaves);
+    CHECK(s.segment_leaves(root) == leaves);
+    CHECK_THROWS_AS(s.put_segment_leaves(sha256(Bytes{1}), leaves), std::invalid_argument);  // not their root
+    CHECK_THROWS_AS(s.put_segment_leaves(root, {}), std::invalid_argument);
+    for (uint32_t i = 0; i < leaves.size(); ++i) {
+        INFO("leaf " << i);
+        const auto o = open_segment(s, root, i, true);
+        REQUIRE(o);
+        CHECK(o->leaf == leaves[i]);
+        CHECK(o->state == states[i]);
+        CHECK(merkle_verify(o->leaf, i, leaves.size(), o->proof, root));
+        CHECK_FALSE(merkle_verify(o->leaf, (i + 1) % leaves.size(), leaves.size(), o->proof, root));
+        const auto without = open_segment(s, root, i, false);
+        REQUIRE(without);
+        CHECK(without->state.empty());
+        CHECK(without->proof == o->proof);
+    }
+    CHECK_FALSE(open_segment(s, root, 5, false));
+
+    // Keep leaves 0 and 4 (and an index past the last, ignored): the three others' files go.
+    const std::vector<uint32_t> keep{0, 4, 99};
+    CHECK(s.drop_segment_states(root, keep) == 3);
+    for (uint32_t i = 0; i < leaves.size(); ++i) {
+        INFO("leaf " << i);
+        CHECK(fs::exists(s.segment_state_path(leaves[i])) == (i == 0 || i == 4));
+        CHECK(open_segment(s, root, i, true).has_value() == (i == 0 || i == 4));
+        CHECK(open_segment(s, root, i, false).has_value());  // the leaves stay: proofs still come
+    }
+    CHECK(s.segment_leaves(root) == leaves);
+    // Dropping keeps only what was kept before: asking for 2 again brings nothing back.
+    const std::vector<uint32_t> keep_first{0, 2};
+    CHECK(s.drop_segment_states(root, keep_first) == 1);
+    CHECK(fs::exists(s.segment_state_path(leaves[0])));
+    CHECK_FALSE(fs::exists(s.segment_state_path(leaves[4])));
+    CHECK(s.drop_segment_states(sha256(Bytes{5}), keep) == 0);  // no such root
+
+    // Another root sharing a state (a retrained epoch starts from the same state): dropping one
+    // root leaves what the other still keeps.
+    const auto again = segment_states(3, 7);
+    std::vector<Hash> other{leaves[0], sha256(again[1]), sha256(again[2])};
+    for (const auto& state : again) s.put_segment_state(state);
+    const Hash other_root = merkle_root(other);
+    s.put_segment_leaves(other_root, other);
+    CHECK(s.drop_segment_states(root, {}) == 0);  // leaf 0 is the other root's too
+    CHECK(fs::exists(s.segment_state_path(leaves[0])));
+    CHECK(s.drop_segment_states(other_root, {}) == 3);
+    CHECK_FALSE(fs::exists(s.segment_state_path(leaves[0])));
+}
+
+TEST_CASE("segments: an epoch block carries its commitment; verify needs none of the states") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(4), honest());
+    const auto states = segment_states(5);
+    const auto leaves = digests_of(states);
+    for (const auto& state : states) c->store().put_segment_state(state);
+    c->store().put_segment_leaves(merkle_root(leaves), leaves);
+    auto r = epoch_result(1, 0.5);
+    r.segments = SegmentCommitment{8, 4, merkle_root(leaves)};
+    CHECK(check_epoch_result(c->blocks(), r).ok());
+    const auto rep = c->append_epoch(r);
+    REQUIRE(rep.accepted);
+    CHECK(rep.block.payload.segments == r.segments);
+    CHECK(c->blocks().back().payload.segments == r.segments);
+    CHECK(c->store().block(2)->payload.segments == r.segments);
+    CHECK(verify(c->store()).ok);
+    CHECK(c->store().drop_segment_states(merkle_root(leaves), {}) == 5);
+    const auto v = verify(c->store());
+    INFO(v.reason);
+    CHECK(v.ok);
+    // An epoch without a commitment after it: as before.
+    REQUIRE(c->append_epoch(epoch_result(2, 0.6)).accepted);
+    CHECK_FALSE(c->blocks().back().payload.segments);
+    c.reset();
+    auto reopened = Chain::open(d.path / "run", honest());
+    CHECK(reopened->blocks().at(2).payload.segments == r.segments);
+    CHECK(verify(reopened->store()).ok);
+}
+
+TEST_CASE("check_epoch_result: a segment commitment needs steps >= 1 and 1 to max_segments segments") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    for (const auto& [seg, ok] :
+         {std::pair{SegmentCommitment{1, 1, {}}, true},
+          std::pair{SegmentCommitment{8, max_segments, {}}, true},
+          std::pair{SegmentCommitment{0, 3, {}}, false}, std::pair{SegmentCommitment{8, 0, {}}, false},
+          std::pair{SegmentCommitment{8, max_segments + 1, {}}, false}}) {
+        auto r = epoch_result(1, 0.5);
+        r.segments = seg;
+        const auto state = check_epoch_result(c->blocks(), r);
+        INFO(seg.steps << " steps, " << seg.count << " segments: " << state.detail);
+        CHECK(state.ok() == ok);
+        if (!ok) CHECK(state.token() == "bad-segment-commitment");
+    }
+}
+
+TEST_CASE(
+    "segments: a replaying node's failed check vetoes the block; a new candidate at the height follows") {
+    TempDir d;
+    Hash forged_root{};
+    forged_root.fill(0xf0);
+    struct Call {
+        uint32_t node;
+        Hash block;
+        bool signature_ok;
+    };
+    std::vector<Call> calls;
+    std::vector<PublicKey> keys;
+    ChainOptions options = honest();
+    // Node 4 replays and finds the forged root's segment wrong; the others accept. Nodes vote in
+    // index order, so nodes 0-3 reach the quorum (3 of 5) before node 4 votes.
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload& payload, uint32_t node,
+                              const Signature& sig) {
+        const Hash h = claimed.hash();
+        calls.push_back({node, h, verify_signature(keys.at(node), vote_message(h, true), sig)});
+        CHECK(payload.segments);
+        if (node == 4 && payload.segments->root == forged_root)
+            return ValidationState::invalid(Reject::SegmentReplay,
+                                            "segment 2 (steps 16..24) does not replay");
+        return ValidationState{};
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    for (const auto& n : c->store().nodes()) keys.push_back(n.public_key);
+    CHECK(calls.empty());  // genesis and registration: not epoch blocks
+    REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
+    CHECK(calls.empty());  // no commitment: no check
+
+    auto forged = epoch_result(2, 0.9);
+    forged.segments = SegmentCommitment{8, 5, forged_root};
+    const auto vetoed = c->append_epoch(forged);
+    CHECK_FALSE(vetoed.accepted);
+    REQUIRE(vetoed.veto);
+    CHECK(vetoed.veto->node == 4);
+    CHECK(vetoed.veto->reason.token() == "bad-segment-replay");
+    CHECK(vetoed.veto->reason.result() == ValidationResult::Training);
+    CHECK(vetoed.reason ==
+          "node 4 rejected the block: segment 2 (steps 16..24) does not replay (bad-segment-replay)");
+    CHECK(vetoed.accepts == 4);
+    CHECK(vetoed.rejects == 1);
+    REQUIRE(calls.size() == 5);
+    for (uint32_t i = 0; i < 5; ++i) {
+        CHECK(calls[i].node == i);
+        CHECK(calls[i].signature_ok);  // the node's own signature of an accepting vote on the block
+        CHECK(calls[i].block == calls[0].block);
+    }
+    CHECK(c->blocks().size() == 3);
+    CHECK(c->store().block_count() == 3);
+    CHECK(verify(c->store()).ok);
+
+    // The server retrains; the new candidate for the same height is accepted, every node voting.
+    calls.clear();
+    auto honest_result = epoch_result(2, 0.7);
+    Hash good_root{};
+    good_root.fill(0x0d);
+    honest_result.segments = SegmentCommitment{8, 5, good_root};
+    REQUIRE(check_epoch_result(c->blocks(), honest_result).ok());
+    const auto accepted = c->append_epoch(honest_result);
+    INFO(accepted.reason);
+    REQUIRE(accepted.accepted);
+    CHECK_FALSE(accepted.veto);
+    CHECK(accepted.block.header.height == 3);
+    CHECK(accepted.block.votes.size() == 5);  // a block with a commitment waits for every vote
+    CHECK(calls.size() == 5);
+    CHECK(accepted.block.payload.segments == honest_result.segments);
+    CHECK(c->store().block_count() == 4);
+    const auto v = verify(c->store());
+    INFO(v.reason);
+    CHECK(v.ok);
+    for (const auto& node : c->nodes()) CHECK(node.replica().size() == 4);
+}
+
+TEST_CASE("segments: a passing check changes nothing; a wrong voter's failed check is flipped, not a veto") {
+    TempDir d;
+    size_t calls = 0;
+    ChainOptions options = with_faults({{2, Fault::WrongVote}});
+    options.epoch_check = [&](const BlockHeader&, const Payload&, uint32_t node, const Signature&) {
+        ++calls;
+        return node == 2 ? ValidationState::invalid(Reject::SegmentProof, "the proof does not verify")
+                         : ValidationState{};
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    auto r = epoch_result(1, 0.5);
+    r.segments = SegmentCommitment{4, 2, sha256(Bytes{1})};
+    const auto rep = c->append_epoch(r);
+    INFO(rep.reason);
+    REQUIRE(rep.accepted);  // node 2's check failed, its fault flips the vote: no reason, no veto
+    CHECK_FALSE(rep.veto);
+    CHECK(rep.accepts == 5);
+    CHECK(calls == 5);
+    // Without a commitment the check is not called, and the block is decided at the quorum.
+    const auto plain = c->append_epoch(epoch_result(2, 0.6));
+    REQUIRE(plain.accepted);
+    CHECK(calls == 5);
+    CHECK(plain.block.votes.size() == 3);
+}
+
+TEST_CASE("segments: a node's reject vote carries its reason; only a training reason is a veto") {
+    TempDir d;
+    auto c = Chain::init(d.path / "run", small_config(3), honest());
+    const UserNode& node = c->nodes().at(0);
+    // A claimed hash its last candidate does not hash to: the node rejects and says why.
+    const auto v = node.vote(1, sha256(Bytes{1}));
+    REQUIRE(v);
+    CHECK_FALSE(v->accept);
+    REQUIRE(v->reason);
+    CHECK(v->reason->token() == "bad-claim-hash");
+    CHECK(v->reason->result() != ValidationResult::Training);
+    CHECK(verify_signature(node.public_key(), vote_message(sha256(Bytes{1}), false), v->signature));
 }

@@ -34,7 +34,7 @@ struct BaseChain {
     fs::path dir;
     std::vector<Block> blocks;
     BaseChain() : dir{tmp.path / "base"} {
-        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}});
+        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e)
             REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e], 0.3, 320)).accepted);
@@ -805,6 +805,20 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
         {"an epoch block carrying the rollback's proposals",
          block(4, [](Block& b) { b.payload.proposals = base().blocks[5].payload.proposals; }),
          Reject::ProposalUnexpected, 4},
+        {"a rollback block carrying a segment commitment, the block re-mined",
+         block(5,
+               [](Block& b) {
+                   b.payload.segments = SegmentCommitment{8, 3, sha256(Bytes{1})};
+               }),
+         Reject::SegmentsUnexpected, 5},
+        {"a segment commitment added to an epoch block, root kept",
+         block(
+             4,
+             [](Block& b) {
+                 b.payload.segments = SegmentCommitment{8, 3, sha256(Bytes{1})};
+             },
+             Redo{false, true, true}),
+         Reject::PayloadRoot, 4},
         {"the rollback's proposals removed", block(5, [](Block& b) { b.payload.proposals.clear(); }),
          Reject::ProposalMissing, 5},
         {"the rollback's failing block past it", block(5, [](Block& b) { b.payload.failing_height = 6; }),
@@ -878,14 +892,16 @@ TEST_CASE("tamper: each rejection verify can give, with its reject code and bloc
         CHECK(o.height == c.height);
         seen.insert(o.code);
     }
-    // Every code verify can give has a case: all but the request and claim checks, a height out of
-    // place (verify finds the row out of place first) and a vote counted twice (the votes table's
-    // key allows one vote per node and block).
+    // Every code verify can give has a case: all but the request and claim checks, a replaying
+    // node's checks (votes), a height out of place (verify finds the row out of place first), a
+    // vote counted twice (the votes table's key allows one vote per node and block) and a segment
+    // commitment out of bounds (the payload does not decode: bad-store).
     for (const auto& row : reject_table) {
         const bool reachable = row.result != ValidationResult::Valid &&
                                row.result != ValidationResult::Request &&
-                               row.result != ValidationResult::Claim && row.code != Reject::Height &&
-                               row.code != Reject::VoteDuplicate;
+                               row.result != ValidationResult::Claim &&
+                               row.result != ValidationResult::Training && row.code != Reject::Height &&
+                               row.code != Reject::VoteDuplicate && row.code != Reject::SegmentCommitment;
         INFO(std::string(row.token));
         CHECK(seen.count(row.code) == (reachable ? 1u : 0u));
     }
@@ -948,10 +964,10 @@ void rewrite_config(const fs::path& dir, const std::string& from, const std::str
 }  // namespace
 
 TEST_CASE("config: a store of another format (1: payloads without proposals) is refused when it opens") {
-    for (const std::string& format : {std::string("1"), std::string("4"), std::string("\"3\"")}) {
+    for (const std::string& format : {std::string("1"), std::string("5"), std::string("\"4\"")}) {
         INFO("format " << format);
         Copy c;
-        rewrite_config(c.dir, "\"format\":3", "\"format\":" + format);
+        rewrite_config(c.dir, "\"format\":4", "\"format\":" + format);
         try {
             Store::open(c.dir);
             FAIL("opened");
@@ -970,7 +986,7 @@ namespace {
 /// `vm_state_height`).
 void make_format_2(const fs::path& dir, const Bytes& vm_state,
                    std::optional<uint64_t> replica_at = std::nullopt) {
-    rewrite_config(dir, "\"format\":3", "\"format\":2");
+    rewrite_config(dir, "\"format\":4", "\"format\":2");
     Db db(dir);
     for (const char* table : {"vm_journal", "vm_accounts", "vm_storage"})
         REQUIRE(db.run(std::string("DROP TABLE ") + table) == SQLITE_DONE);
@@ -999,7 +1015,7 @@ TEST_CASE("config: a store of format 2 is migrated when it opens; the saved worl
             const auto s = Store::open(c.dir);
             CHECK_FALSE(fs::exists(leftover));
             CHECK(fs::exists(other));
-            CHECK(s->format() == 3);
+            CHECK(s->format() == 4);
             CHECK(s->state_height() == last);
             CHECK(s->raw_state_journal().size() == 1);
             CHECK(encode_world(s->vm_state()) == encode_world(tip));
@@ -1042,11 +1058,38 @@ TEST_CASE("config: a store of format 2 is migrated when it opens; the saved worl
         broken.erase(broken.end() - 5, broken.end());  // (resize trips GCC 12's -Wstringop-overflow at -O1)
         make_format_2(c.dir, broken);
         CHECK_THROWS_WITH_AS(Store::open(c.dir),
-                             doctest::Contains("cannot migrate the store from format 2 to 3"), StoreError);
+                             doctest::Contains("cannot migrate the store from format 2 to 4"), StoreError);
         Db db(c.dir);
         CHECK(db.integer("SELECT COUNT(*) FROM meta WHERE key = 'vm_state'") == 1);
         CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'vm_journal'") == 0);
     }
+}
+
+TEST_CASE("config: a store of format 3 opens as format 4, only its format rewritten; the chain goes on") {
+    Copy c;
+    rewrite_config(c.dir, "\"format\":4", "\"format\":3");
+    REQUIRE(Db(c.dir).run("DROP TABLE segment_leaves") == SQLITE_DONE);  // format 3 had none
+    const auto before = Db(c.dir).rows("SELECT height, hash, header, payload FROM blocks ORDER BY height");
+    {
+        const auto s = Store::open(c.dir);
+        CHECK(s->format() == 4);
+        CHECK(verify(*s).ok);
+        CHECK_FALSE(s->segment_leaves(sha256(Bytes{1})));  // the table is there, empty
+    }
+    {
+        Db db(c.dir);
+        const auto config = db.rows("SELECT value FROM meta WHERE key = 'config'");
+        REQUIRE(config.size() == 1);
+        const std::string text(config[0][0].begin(), config[0][0].end());
+        CHECK(text.find("\"format\":4") != std::string::npos);
+        CHECK(db.rows("SELECT height, hash, header, payload FROM blocks ORDER BY height") == before);
+    }
+    // A writer continues it.
+    ChainOptions options;
+    options.server_key_file = default_key_paths(base().dir).server;
+    options.node_key_file = default_key_paths(base().dir).nodes;
+    auto chain = Chain::open(c.dir, options);
+    REQUIRE(chain->append_epoch(epoch_result(5, 0.75, 0.2, 320)).accepted);
 }
 
 TEST_CASE("config: a stored quorum below a majority is refused when the store opens") {

@@ -54,13 +54,24 @@ TEST_CASE("reject table: every code once, in order, with a distinct well-formed 
     CHECK(reject_token(Reject::VoteQuorum) == "bad-votes-quorum");
 
     std::set<std::string_view> names;
-    for (const auto r :
-         {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
-          ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated, ValidationResult::Pow,
-          ValidationResult::Consensus, ValidationResult::Votes, ValidationResult::Proposals,
-          ValidationResult::Checkpoint, ValidationResult::Store, ValidationResult::State})
+    for (const auto r : {ValidationResult::Valid, ValidationResult::Request, ValidationResult::Claim,
+                         ValidationResult::Header, ValidationResult::Link, ValidationResult::Mutated,
+                         ValidationResult::Pow, ValidationResult::Consensus, ValidationResult::Votes,
+                         ValidationResult::Proposals, ValidationResult::Checkpoint, ValidationResult::Store,
+                         ValidationResult::State, ValidationResult::Training})
         CHECK(names.insert(result_name(r)).second);
-    CHECK(names.size() == 13);
+    CHECK(names.size() == 14);
+    // Sampled replay's tokens: a replaying node's checks are of kind Training (a veto).
+    CHECK(result_name(ValidationResult::Training) == "training");
+    CHECK(reject_token(Reject::SegmentsUnexpected) == "bad-segments-unexpected");
+    CHECK(reject_info(Reject::SegmentsUnexpected).result == ValidationResult::Consensus);
+    CHECK(reject_token(Reject::SegmentCommitment) == "bad-segment-commitment");
+    CHECK(reject_token(Reject::SegmentProof) == "bad-segment-proof");
+    CHECK(reject_token(Reject::SegmentReplay) == "bad-segment-replay");
+    CHECK(reject_token(Reject::SegmentMissing) == "segment-missing");
+    for (const auto code :
+         {Reject::SegmentCommitment, Reject::SegmentProof, Reject::SegmentReplay, Reject::SegmentMissing})
+        CHECK(reject_info(code).result == ValidationResult::Training);
     CHECK(result_name(ValidationResult::State) == "state");
     CHECK(reject_from_token("bad-state-digest") == Reject::StateDigest);
     // The rollback proposals' tokens.
@@ -97,7 +108,7 @@ struct Fixture {
     std::vector<NodeRecord> nodes;
     std::vector<KeyPair> keys;  ///< the nodes' private keys (the run's node key file)
     Fixture() {
-        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}});
+        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
         REQUIRE(c->rollback(std::nullopt, "validation test").target == 3);
@@ -221,6 +232,26 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
          Reject::ProposalUnexpected},
         {"an epoch block naming a failing block", 3, [](Block& b) { b.payload.failing_height = 2; },
          Reject::ProposalUnexpected},
+        {"a rollback block carrying a segment commitment", 5,
+         [](Block& b) {
+             b.payload.segments = SegmentCommitment{4, 2, {}};
+         },
+         Reject::SegmentsUnexpected},
+        {"the registration block carrying a segment commitment", 1,
+         [](Block& b) {
+             b.payload.segments = SegmentCommitment{4, 2, {}};
+         },
+         Reject::SegmentsUnexpected},
+        {"an epoch block's commitment of 0 segments", 3,
+         [](Block& b) {
+             b.payload.segments = SegmentCommitment{4, 0, {}};
+         },
+         Reject::SegmentCommitment},
+        {"an epoch block's commitment of 0 steps per segment", 3,
+         [](Block& b) {
+             b.payload.segments = SegmentCommitment{0, 2, {}};
+         },
+         Reject::SegmentCommitment},
         {"a rollback without proposals", 5, [](Block& b) { b.payload.proposals.clear(); },
          Reject::ProposalMissing},
         {"a rollback whose failing block is itself", 5, [](Block& b) { b.payload.failing_height = 5; },
@@ -301,6 +332,8 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
                                        Reject::RollbackTarget,
                                        Reject::RollbackCheckpoint,
                                        Reject::ProposalUnexpected,
+                                       Reject::SegmentsUnexpected,
+                                       Reject::SegmentCommitment,
                                        Reject::ProposalMissing,
                                        Reject::ProposalFailing,
                                        Reject::ProposalNode,
@@ -309,6 +342,18 @@ TEST_CASE("validate_next_block: each rule's rejection gives its code") {
                                        Reject::ProposalSignature,
                                        Reject::ProposalMajority};
     CHECK(seen == block_rules);
+}
+
+TEST_CASE("validate_next_block: an epoch block may carry a segment commitment within the bounds") {
+    for (const auto& c : {SegmentCommitment{1, 1, {}}, SegmentCommitment{8, 40, {}},
+                          SegmentCommitment{1, max_segments, {}}}) {
+        const auto r = tampered(3, [&](Block& b) { b.payload.segments = c; });
+        INFO(r.detail);
+        CHECK(r.ok());
+    }
+    CHECK(tampered(3, [](Block& b) {
+              b.payload.segments = SegmentCommitment{1, max_segments + 1, {}};
+          }).code == Reject::SegmentCommitment);
 }
 
 TEST_CASE("validate_next_block: VoteCheck decides how much of the votes is checked") {

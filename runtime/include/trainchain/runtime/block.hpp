@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/validation.hpp"
 
 namespace trainchain::runtime {
 
@@ -80,6 +81,17 @@ struct RollbackProposal {
 Bytes proposal_message(uint64_t run_id, uint64_t rollback_height, const Hash& failing_hash,
                        uint64_t target_height, const Hash& target_hash);
 
+/// An epoch's commitment to its training trajectory (sampled replay, docs/chain.md): the SHA-256
+/// digests of the full training state every `steps` optimiser steps, `count` segments and so
+/// count + 1 states (state 0 before the first step, state count after the last), committed as the
+/// root of the tagged Merkle tree (merkle_root) over those digests in order.
+struct SegmentCommitment {
+    uint32_t steps = 0;  ///< optimiser steps per segment (the last may have fewer), at least 1
+    uint32_t count = 0;  ///< segments, 1 to max_segments (the tree has count + 1 leaves)
+    Hash root{};         ///< merkle_root of the count + 1 state digests
+    friend bool operator==(const SegmentCommitment&, const SegmentCommitment&) = default;
+};
+
 /// What the block is about.
 struct Payload {
     BlockKind kind = BlockKind::Epoch;
@@ -99,13 +111,18 @@ struct Payload {
     /// Rollback blocks: the nodes' signed restore points the decision counted (at most max_nodes
     /// when decoded); empty in other blocks.
     std::vector<RollbackProposal> proposals;
+    /// Epoch blocks: the trajectory's segment commitment, when the trainer recorded one. Encoded
+    /// as a twelfth field after the proposals (tag byte 1, steps, count, root: 41 bytes); absent,
+    /// it adds no bytes, so payloads without it keep their encoding and root.
+    std::optional<SegmentCommitment> segments;
 
     [[nodiscard]] Bytes encode() const;
     /// Decodes; on failure returns nullopt and says why in `error`.
     static std::optional<Payload> decode(std::span<const uint8_t> bytes, std::string* error = nullptr);
-    /// Merkle root (SHA-256, pairs hashed, an odd last node paired with itself) over the
-    /// encodings of the fields, one leaf each, in declaration order; `failing_height` and
-    /// `proposals` make one leaf together (the eleventh).
+    /// Merkle root (legacy_merkle_root: SHA-256, pairs hashed, an odd last node paired with
+    /// itself) over the SHA-256 of the encodings of the fields, one leaf each, in declaration
+    /// order; `failing_height` and `proposals` make one leaf together (the eleventh); `segments`
+    /// is a twelfth leaf only when present.
     [[nodiscard]] Hash root() const;
 };
 
@@ -114,6 +131,9 @@ struct Vote {
     uint32_t node = 0;
     bool accept = false;
     Signature signature{};
+    /// A reject vote's reason, when the node gives one (a failed segment replay is a veto,
+    /// Chain::commit). In memory and on the wire only: not signed, not in vote_message, not stored.
+    std::optional<ValidationState> reason;
 };
 
 /// The bytes a node signs for a vote: "trainchain/vote/v1", the block hash, then 1 or 0.

@@ -42,6 +42,16 @@ struct ChainOptions {
     /// (meta_key::run_config), so that a run rebuilt from the nodes' copies (`chain rebuild`) can
     /// resume; empty for chains made without training (`chain init`, the HTTP API).
     std::string run_config;
+    /// The check in-process nodes run on epoch blocks carrying a segment commitment before they
+    /// accept them (EpochCheck; empty: none). Chain hands it to the transport (set_epoch_check).
+    EpochCheck epoch_check;
+};
+
+/// A node's reject vote whose reason is of kind ValidationResult::Training (its replay of the
+/// epoch's sampled segments failed): it ends the round, whatever the other votes say.
+struct Veto {
+    uint32_t node = 0;       ///< the vetoing node
+    ValidationState reason;  ///< why (its token: bad-segment-replay, ...)
 };
 
 /// Where the time of one block went, in milliseconds, and what happened.
@@ -49,6 +59,9 @@ struct AppendReport {
     Block block;
     bool accepted = false;
     std::string reason;  ///< why not, when rejected
+    /// The node that vetoed the block, when one did ("node R rejected the block: DETAIL (TOKEN)"
+    /// in `reason`). A new candidate for the same height may follow (the server retrains).
+    std::optional<Veto> veto;
     uint32_t winner = 0;
     uint64_t tries = 0;
     uint32_t accepts = 0, rejects = 0, invalid_votes = 0, forged_claims = 0;
@@ -86,7 +99,8 @@ struct ChainBusy : std::runtime_error {
 /// written: the epoch is the run's next (next_epoch: not 0, not repeated, not skipped), the
 /// accuracy a finite number from 0 to 1, the note valid UTF-8. The loss may be any number, NaN and
 /// infinities included: a diverged epoch is recorded so that it can be detected and rolled back.
-/// Rejects with EpochZero, EpochOrder, Accuracy, NoteUtf8 or NoteLength.
+/// A segment commitment needs at least 1 step per segment and 1 to max_segments segments.
+/// Rejects with EpochZero, EpochOrder, Accuracy, NoteUtf8, NoteLength or SegmentCommitment.
 [[nodiscard]] ValidationState check_epoch_result(const std::vector<Block>& blocks, const EpochResult& result);
 
 /// Checks a rollback asked for from outside (the CLI, the HTTP API), before the nodes are asked:
@@ -116,6 +130,9 @@ public:
     Chain& operator=(const Chain&) = delete;
 
     /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
+    /// The result's segment commitment goes into the payload. A block that carries one is decided
+    /// once every node that can vote has voted (not at the quorum), so that a replaying node's
+    /// veto is never outrun by the others' accepting votes; a veto rejects the block at once.
     AppendReport append_epoch(EpochResult result);
 
     /// Asks every node for its signed restore point (or, with `to`, for that block), checks each
@@ -181,15 +198,16 @@ std::string config_note(const ChainConfig& config);
 /// carry the proposals that chose it: at least one, each from a distinct registered node, naming
 /// an earlier block, signed over proposal_message (run id, this block's height, the hash of the
 /// failing block it names, the target and its hash, all from `chain`), and more than half of the
-/// registered nodes proposing the block's target. Other blocks carry no proposals.
+/// registered nodes proposing the block's target. Other blocks carry no proposals. Only epoch blocks
+/// may carry a segment commitment (steps at least 1, 1 to max_segments segments).
 /// `votes` says how much of the votes to check: all (Signed), all but the signatures (Unsigned:
 /// verify checks those, and the proposals' signatures, in parallel afterwards), or nothing (None: a
 /// candidate a node is asked to vote on; its proposals are checked in full, signatures included).
 /// Rejects with Height, PrevBlock, PayloadRoot, DiffBits, HighHash, TimeTooOld, RunId, Kind,
-/// ProposalUnexpected, GenesisVotes, GenesisConfig, NodeKeys, VoteNode, VoteDuplicate,
-/// VoteSignature, VoteQuorum, RollbackTarget, RollbackCheckpoint, ProposalMissing, ProposalFailing,
-/// ProposalNode, ProposalDuplicate, ProposalTarget, ProposalSignature or ProposalMajority (see
-/// validation.hpp for their tokens).
+/// ProposalUnexpected, SegmentsUnexpected, SegmentCommitment, GenesisVotes, GenesisConfig, NodeKeys,
+/// VoteNode, VoteDuplicate, VoteSignature, VoteQuorum, RollbackTarget, RollbackCheckpoint, ProposalMissing,
+/// ProposalFailing, ProposalNode, ProposalDuplicate, ProposalTarget, ProposalSignature or ProposalMajority
+/// (see validation.hpp for their tokens).
 enum class VoteCheck { Signed, Unsigned, None };
 ValidationState validate_next_block(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
                                     std::span<const Block> chain, const Block& block,

@@ -53,6 +53,11 @@ inline constexpr uint64_t max_checkpoint_max_age_seconds = uint64_t{10} * 366 * 
 inline constexpr uint64_t min_checkpoint_max_bytes = uint64_t{1} << 20;
 inline constexpr uint64_t max_checkpoint_max_bytes = uint64_t{1} << 50;
 
+/// The most segments an epoch's segment commitment may have (Payload::segments): its trainer
+/// stores count + 1 training states and a node's Merkle proof grows with log2(count); a million
+/// segments is far beyond any epoch's steps (the count is at most the epoch's optimiser steps).
+inline constexpr uint32_t max_segments = 1000000;
+
 /// The HTTP API's stricter caps for a run created over the network: a public server must not let
 /// one request register thousands of nodes or ask for hours of proof of work per block, so it
 /// accepts at most 1000 nodes (also the most node keys a request may carry) and 24 bits (about

@@ -3,6 +3,7 @@
 // tests and demos can give it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,6 +24,19 @@ enum class Fault {
     WrongRestorePoint,  ///< proposes the worst block as the restore point
     TamperedReplica,    ///< its replica holds altered payloads (accuracy raised on an early block)
 };
+
+/// A replaying node's check of an epoch block's committed training segments (sampled replay,
+/// docs/chain.md), given from outside the runtime (the training server, which can replay): called
+/// by a node that is about to accept `claimed` (the header with the winning nonce, so
+/// claimed.hash() is the block hash) whose epoch `payload` carries a segment commitment, with the
+/// node's index and its accept_signature, its Ed25519 signature of vote_message(claimed.hash(),
+/// true) (segment_sample_seed draws the node's segments from it). Returns ok to accept; a rejection
+/// (of kind ValidationResult::Training: SegmentCommitment, SegmentProof, SegmentReplay,
+/// SegmentMissing) makes the vote a reject carrying it, which vetoes the block (Chain::commit).
+/// The check decides itself whether node `node` replays (replaying_nodes) and returns ok for the
+/// others. An exception it throws propagates out of the vote.
+using EpochCheck = std::function<ValidationState(const BlockHeader& claimed, const Payload& payload,
+                                                 uint32_t node, const Signature& accept_signature)>;
 
 /// Parses "none", "crash", "wrong-vote", "forge-nonce", "wrong-restore-point", "tampered-replica".
 std::optional<Fault> parse_fault(std::string_view name);
@@ -94,8 +108,15 @@ public:
     /// PrevBlock.
     [[nodiscard]] ValidationState check(uint64_t nonce, const Hash& claimed) const;
 
-    /// Checks and signs a vote; nullopt for a crashed node.
+    /// Checks and signs a vote; nullopt for a crashed node. When the node's own check passes and
+    /// the candidate is an epoch block carrying a segment commitment, the epoch check (when set)
+    /// decides too. A reject vote carries its reason (Vote::reason) unless a WrongVote fault flipped
+    /// it; a WrongVote node flips whatever the checks decided.
     [[nodiscard]] std::optional<Vote> vote(uint64_t nonce, const Hash& claimed) const;
+
+    /// The check the node runs on epoch blocks with a segment commitment before it accepts them
+    /// (null: none). Shared, not copied, by the nodes of a transport.
+    void set_epoch_check(std::shared_ptr<const EpochCheck> check) { epoch_check_ = std::move(check); }
 
     /// A forged claim (ForgeNonce nodes): a nonce and a hash that do not match.
     [[nodiscard]] std::pair<uint64_t, Hash> forge() const;
@@ -130,6 +151,7 @@ private:
     size_t length_ = 0;
     std::optional<BlockHeader> candidate_header_;
     std::optional<Payload> candidate_payload_;
+    std::shared_ptr<const EpochCheck> epoch_check_;
 };
 
 /// The block whose checkpoint was the training state before block `height`: the latest epoch block

@@ -57,6 +57,8 @@ struct EpochResult {
     double loss = 0;
     Bytes checkpoint;  ///< the model's weights (any bytes)
     std::string note;  ///< recorded in the block (the training server writes a JSON object)
+    /// The epoch's segment commitment (Payload::segments), when the trainer recorded its states.
+    std::optional<SegmentCommitment> segments;
 };
 
 /// A node's claim that it found the proof of work.

@@ -193,7 +193,9 @@ public:
     /// and each digest compared. nullopt when the journal does not cover `height`; StoreError when
     /// a row does not apply or its digest differs.
     [[nodiscard]] std::optional<World> vm_state_at(uint64_t height) const;
-    /// The store's format (configuration `format`): 3 since the VM world is kept as a journal.
+    /// The store's format (configuration `format`): 3 since the VM world is kept as a journal, 4
+    /// since epoch payloads may carry a segment commitment (a twelfth field older binaries cannot
+    /// decode, so they refuse the store by its format instead).
     [[nodiscard]] int format() const noexcept { return format_; }
     /// A small named value: the keys a run uses are in meta_key.
     void set_meta(const std::string& key, const std::string& value);
@@ -239,6 +241,28 @@ public:
     /// removed.
     size_t remove_temporary_files();
 
+    /// Stores one training state of an epoch's segments (sampled replay), compressed with zstd
+    /// level 1 (a trainer writes some forty per epoch), as `segments/<sha256>.zst`, written
+    /// atomically (0600, the directory 0700); a file already there intact is kept. Returns the
+    /// SHA-256 of `bytes` (the state's leaf). `verify` never asks for these files.
+    Hash put_segment_state(std::span<const uint8_t> bytes);
+    /// The training state with this digest, decompressed; nullopt when its file is absent.
+    /// StoreError when the file is not a zstd frame or its content's SHA-256 is not `digest`.
+    [[nodiscard]] std::optional<Bytes> segment_state(const Hash& digest) const;
+    [[nodiscard]] std::filesystem::path segment_state_path(const Hash& digest) const;
+    /// Records the leaves (state digests, in order) of the segment commitment with root `root`,
+    /// every state counted as kept. std::invalid_argument when they are empty, more than
+    /// max_segments + 1, or their merkle_root is not `root`.
+    void put_segment_leaves(const Hash& root, std::span<const Hash> leaves);
+    /// The leaves recorded for `root`; nullopt when none are.
+    [[nodiscard]] std::optional<std::vector<Hash>> segment_leaves(const Hash& root) const;
+    /// Removes the state files of `root`'s leaves whose index is not in `keep` (indices past the
+    /// last are ignored), except a file that a kept index of `root` or of another recorded root
+    /// still names (states are content-addressed: a retrained epoch shares its first state with
+    /// the candidate it replaces). Records that only `keep` (and what was kept before) remains of
+    /// `root`; its leaves stay recorded. Returns how many files were removed.
+    size_t drop_segment_states(const Hash& root, std::span<const uint32_t> keep);
+
 private:
     Store(std::filesystem::path dir, sqlite3* db);
     void exec(const std::string& sql) const;
@@ -254,6 +278,9 @@ private:
     /// A store of format 2 (the whole VM world after the last block in meta `vm_state`) to format
     /// 3: the world becomes the journal's first row, at the block it follows.
     void migrate_from_format_2();
+    /// A store of format 3 to format 4: only the configuration's format changes (format 4 adds
+    /// what a store may hold, not how it holds what it has).
+    void migrate_from_format_3();
     /// Writes `state`'s row for block `height` and applies it to the saved world (inside append's
     /// transaction).
     void put_state(uint64_t height, const StateRecord& state);
@@ -270,5 +297,20 @@ private:
 /// fsynced, renamed over `path`, then the directory fsynced. Throws StoreError ("PATH: error: cannot
 /// write file: WHY"); the temporary file never stays behind.
 void write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes);
+
+/// One leaf of a stored segment commitment, as a replaying node needs it: the leaf (a state's
+/// digest), its Merkle proof (merkle_proof) and, when asked for, the state itself.
+struct SegmentOpening {
+    Hash leaf{};
+    std::vector<Hash> proof;
+    Bytes state;  ///< empty unless asked for
+};
+
+/// Leaf `index` (0 to count) of the commitment with root `root` stored in `store`, with its proof
+/// from the recorded leaves, and its state when `with_state`; nullopt when the leaves are not
+/// recorded, the index is past the last, or the state was asked for and its file is absent
+/// (StoreError when it is corrupt). What the in-process check and the NATS responder serve.
+[[nodiscard]] std::optional<SegmentOpening> open_segment(const Store& store, const Hash& root, uint32_t index,
+                                                         bool with_state);
 
 }  // namespace trainchain::runtime

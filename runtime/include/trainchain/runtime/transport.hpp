@@ -82,6 +82,11 @@ public:
     /// The nodes when they live in this process (tests and the API show them); empty otherwise.
     [[nodiscard]] virtual const std::vector<UserNode>& local_nodes() const;
 
+    /// The check nodes run on epoch blocks carrying a segment commitment (EpochCheck,
+    /// ChainOptions::epoch_check), given before open(). Transports whose nodes run their own
+    /// checks elsewhere ignore it (the default).
+    virtual void set_epoch_check(EpochCheck /*check*/) {}
+
     /// The in-process nodes' private keys, by node index, before open() (Chain reads them from the
     /// run's node key file, keys.hpp). Transports whose nodes hold their own keys ignore them.
     virtual void set_node_keys(std::vector<KeyPair> /*keys*/) {}
@@ -98,6 +103,8 @@ public:
     /// open() runs a node for each registered key and refuses a key that is missing or is not the
     /// registered one.
     void set_node_keys(std::vector<KeyPair> keys) override { keys_ = std::move(keys); }
+    /// Every node, present and opened later, runs `check` (null or empty: none).
+    void set_epoch_check(EpochCheck check) override;
 
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override;
@@ -117,6 +124,7 @@ private:
     unsigned threads_ = 0;
     unsigned difficulty_bits_ = 0;
     std::vector<UserNode> nodes_;
+    std::shared_ptr<const EpochCheck> epoch_check_;
 };
 
 }  // namespace trainchain::runtime

@@ -28,6 +28,7 @@ enum class ValidationResult : uint8_t {
     Checkpoint,  ///< a checkpoint file (missing, damaged, another size)
     Store,       ///< the store as a whole (unreadable, empty, rows out of place)
     State,       ///< the state journal (the VM world's changes, block by block) and the saved world
+    Training,    ///< an epoch's committed training trajectory, as a replaying node checks it
 };
 
 /// Why a check rejected, one code per reject token; None when it passed.
@@ -92,6 +93,13 @@ enum class Reject : uint8_t {
     StateChanges,
     StateDigest,
     StateSaved,
+    // Segment commitments (validate_next_block, verify, check_epoch_result).
+    SegmentsUnexpected,
+    // A replaying node's check of an epoch's segments (ChainOptions::epoch_check): a veto.
+    SegmentCommitment,
+    SegmentProof,
+    SegmentReplay,
+    SegmentMissing,
 };
 
 /// One row of the reject table.
@@ -102,7 +110,7 @@ struct RejectInfo {
 };
 
 /// The reject table, in the order of Reject: every code once, with its kind and its token.
-inline constexpr std::array<RejectInfo, 55> reject_table{{
+inline constexpr std::array<RejectInfo, 60> reject_table{{
     {Reject::None, ValidationResult::Valid, "valid"},
     {Reject::EpochZero, ValidationResult::Request, "bad-epoch-zero"},
     {Reject::EpochOrder, ValidationResult::Request, "bad-epoch-order"},
@@ -158,13 +166,18 @@ inline constexpr std::array<RejectInfo, 55> reject_table{{
     {Reject::StateChanges, ValidationResult::State, "bad-state-changes"},
     {Reject::StateDigest, ValidationResult::State, "bad-state-digest"},
     {Reject::StateSaved, ValidationResult::State, "bad-state-saved"},
+    {Reject::SegmentsUnexpected, ValidationResult::Consensus, "bad-segments-unexpected"},
+    {Reject::SegmentCommitment, ValidationResult::Training, "bad-segment-commitment"},
+    {Reject::SegmentProof, ValidationResult::Training, "bad-segment-proof"},
+    {Reject::SegmentReplay, ValidationResult::Training, "bad-segment-replay"},
+    {Reject::SegmentMissing, ValidationResult::Training, "segment-missing"},
 }};
 
 static_assert(
     [] {
         for (size_t i = 0; i < reject_table.size(); ++i)
             if (static_cast<size_t>(reject_table[i].code) != i) return false;
-        return reject_table.back().code == Reject::StateSaved;
+        return reject_table.back().code == Reject::SegmentMissing;
     }(),
     "reject_table lists every Reject code once, in the enum's order");
 
@@ -179,7 +192,7 @@ static_assert(
 /// The code of a token; nullopt for a token the table does not hold.
 [[nodiscard]] std::optional<Reject> reject_from_token(std::string_view token) noexcept;
 /// A result kind's name ("valid", "request", "claim", "header", "link", "mutated", "pow",
-/// "consensus", "votes", "proposals", "checkpoint", "store", "state").
+/// "consensus", "votes", "proposals", "checkpoint", "store", "state", "training").
 [[nodiscard]] std::string_view result_name(ValidationResult result) noexcept;
 
 /// The outcome of a check: a reject code (None when it passed) and the human detail the CLI, the
