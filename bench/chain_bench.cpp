@@ -229,7 +229,7 @@ struct BenchChain {
     [[nodiscard]] EpochResult next() const {
         Bytes checkpoint(1024, static_cast<uint8_t>(epoch));
         for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((epoch + 1) >> (8 * i));
-        return {epoch + 1, 0.5, 1.0, checkpoint, ""};
+        return {epoch + 1, 0.5, 1.0, checkpoint, "", std::nullopt};
     }
     /// Appends the next epoch to the open chain.
     AppendReport append() {
@@ -431,7 +431,7 @@ void BM_verify(benchmark::State& state) {
         const Hash h = b.hash();
         if (height >= 1)
             for (uint32_t i = 0; i < quorum; ++i)
-                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
+                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true)), std::nullopt});
         store->append(b, {}, &unchanged);
         prev = h;
     }
