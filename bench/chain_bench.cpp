@@ -431,7 +431,7 @@ void BM_verify(benchmark::State& state) {
         const Hash h = b.hash();
         if (height >= 1)
             for (uint32_t i = 0; i < quorum; ++i)
-                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true)), std::nullopt});
+                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true)), std::nullopt, false});
         store->append(b, {}, &unchanged);
         prev = h;
     }

@@ -695,4 +695,19 @@ std::optional<FetchedObject> fetch_object(Link& link, const std::string& stream,
     return out;
 }
 
+Json reason_to_json(const runtime::ValidationState& reason) {
+    return {{"token", std::string(reason.token())}, {"detail", reason.detail}};
+}
+
+std::optional<runtime::ValidationState> reason_from_json(const Json& j) {
+    if (!j.is_object() || !j.contains("token") || !j.at("token").is_string() || !j.contains("detail") ||
+        !j.at("detail").is_string())
+        return std::nullopt;
+    const auto code = runtime::reject_from_token(j.at("token").get<std::string>());
+    if (!code || *code == runtime::Reject::None) return std::nullopt;
+    std::string detail = j.at("detail").get<std::string>();
+    if (detail.size() > 1024) detail.resize(1024);
+    return runtime::ValidationState::invalid(*code, std::move(detail));
+}
+
 }  // namespace trainchain::nats::detail

@@ -243,6 +243,12 @@ void publish_object(Link& link, const runtime::KeyPair& key, const std::string& 
                     const std::function<bool(std::string&)>& next,
                     const std::function<std::vector<Link::Message>(const ObjectInfo&)>& after = {});
 
+/// A reject vote's reason as a vote message carries it: {"token", "detail"}.
+Json reason_to_json(const runtime::ValidationState& reason);
+/// The reason a vote message carries; nullopt when it is not one (an unknown token, say): the
+/// vote then counts as a plain reject.
+std::optional<runtime::ValidationState> reason_from_json(const Json& j);
+
 /// An object read back from a stream.
 struct FetchedObject {
     ObjectInfo info;

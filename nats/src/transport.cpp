@@ -127,6 +127,10 @@ struct NatsTransport::Impl {
         Clock::time_point last_send = start;
         double next_report = 1;
 
+        [[nodiscard]] double waited() const {
+            return std::chrono::duration<double>(Clock::now() - start).count();
+        }
+
         /// `line(waited_seconds)` gives the status line.
         template <class Line>
         void when_due(Line&& line) {
@@ -346,13 +350,14 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
     }
 }
 
-void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const runtime::VoteRound& round,
                                   const std::function<bool(const Vote&)>& on_vote) {
     Impl& m = *impl_;
     Json request = {{"header", to_hex(claimed.encode())},
                     {"payload", m.candidate.at("payload")},
                     {"hash", to_hex(claim.hash)},
-                    {"node", claim.node}};
+                    {"node", claim.node},
+                    {"replayers", round.replayers}};
     if (m.candidate.contains("checkpoint_object"))
         request["checkpoint_object"] = m.candidate.at("checkpoint_object");
     const auto& subject = m.link.subjects().vote_request;
@@ -369,15 +374,18 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
                 v.node = j->at("node").get<uint32_t>();
                 v.accept = j->at("accept").get<bool>();
                 v.signature = from_hex_n<64>(j->at("signature").get<std::string>());
+                if (j->contains("reason")) v.reason = reason_from_json(j->at("reason"));
                 if (!voted.insert(v.node).second) continue;
                 if (!on_vote(v) || voted.size() == m.nodes.size()) return;
             } catch (const std::exception&) {
                 continue;
             }
         }
+        if (round.keep_waiting && !round.keep_waiting(resend.waited())) return;
         resend.when_due([&](double waited) {
-            return fmt::format("block {}: waiting for a quorum: {} of {} nodes voted so far ({:.0f} s)",
-                               claimed.height, voted.size(), m.nodes.size(), waited);
+            return fmt::format("block {}: waiting for a quorum{}: {} of {} nodes voted so far ({:.0f} s)",
+                               claimed.height, round.replayers.empty() ? "" : " and the replaying nodes",
+                               voted.size(), m.nodes.size(), waited);
         });
     }
 }

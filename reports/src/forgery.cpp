@@ -63,7 +63,7 @@ uint64_t word(const Hash& h) {
 /// The Wilson score interval (95 %) of k successes in n trials.
 std::pair<double, double> wilson(uint32_t k, uint32_t n) {
     if (n == 0) return {0, 0};
-    const double z = 1.959963984540054, p = static_cast<double>(k) / n, nn = n;
+    const double z = 1.959963984540054, nn = static_cast<double>(n), p = static_cast<double>(k) / nn;
     const double centre = (p + z * z / (2 * nn)) / (1 + z * z / nn);
     const double half = z * std::sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / (1 + z * z / nn);
     return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
@@ -108,7 +108,7 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
         ForgeryCell cell;
         cell.kind = kind.name;
         cell.fraction = f;
-        cell.forged_steps = kind.kind ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(f * rep.steps))) : 0;
+        cell.forged_steps = kind.kind ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(f * static_cast<double>(rep.steps)))) : 0;
         cell.forged_steps = std::min(cell.forged_steps, rep.steps);
         cell.bound = kind.kind ? 1 - std::pow(1 - f, options.sample) : 0;
         std::set<std::string> tokens;
@@ -127,7 +127,7 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
                     forgery.donor = donor.replay_segment(donor.start_state(plan), forgery.first + forgery.steps);
                 }
                 const uint64_t first_segment = forgery.first / s, last_segment = (forgery.first + forgery.steps - 1) / s;
-                touched_sum += static_cast<double>(last_segment - first_segment + 1) / rep.segments;
+                touched_sum += static_cast<double>(last_segment - first_segment + 1) / static_cast<double>(rep.segments);
             }
             // The forger trains (forging the stretch) and commits the states it produced.
             auto t = std::chrono::steady_clock::now();
@@ -173,9 +173,9 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
             ++cell.epochs;
             if (progress) progress(++done, total);
         }
-        cell.rate = cell.epochs ? static_cast<double>(cell.detected) / cell.epochs : 0;
+        cell.rate = cell.epochs ? static_cast<double>(cell.detected) / static_cast<double>(cell.epochs) : 0;
         std::tie(cell.low, cell.high) = wilson(cell.detected, cell.epochs);
-        cell.touched = cell.epochs ? touched_sum / cell.epochs : 0;
+        cell.touched = cell.epochs ? touched_sum / static_cast<double>(cell.epochs) : 0;
         cell.tokens.assign(tokens.begin(), tokens.end());
         rep.cells.push_back(std::move(cell));
     }

@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <thread>
 #include <utility>
 #include <nlohmann/json.hpp>
 
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::runtime {
@@ -572,13 +574,22 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             continue;
         }
         // Every live node checks the claim itself and signs its vote; the runtime checks each
-        // signature against the registered key before the contract counts it. A block carrying a
-        // segment commitment waits for every vote after the contract accepts it: a replaying node
-        // (slower than the others) must not be outrun by the quorum. A veto ends the round at once.
-        const bool wait_for_all = block.payload.segments.has_value();
+        // signature against the registered key before the contract counts it. For a block carrying
+        // a segment commitment, the nodes its hash draws replay sampled segments before they vote,
+        // and the block is decided once they have voted: a replaying node (slower than the others)
+        // must not be outrun by the quorum. A veto ends the round at once.
+        VoteRound round;
+        if (block.payload.segments)
+            round.replayers = replaying_nodes(claim->hash, n, options_.replaying_nodes);
+        std::set<uint32_t> waiting(round.replayers.begin(), round.replayers.end());
+        std::set<uint32_t> unchecked;  // replayers that accepted without replaying
         std::vector<Vote> accepted;
         bool accepted_by_contract = false;
-        transport_->collect_votes(claimed, *claim, [&](const Vote& v) {
+        std::optional<Clock::time_point> accepted_at;
+        round.keep_waiting = [&](double) {
+            return !accepted_at || ms_since(*accepted_at) < 1000 * options_.replay_wait_seconds;
+        };
+        transport_->collect_votes(claimed, *claim, round, [&](const Vote& v) {
             if (v.node >= keys.size() ||
                 !verify_signature(keys[v.node], vote_message(claim->hash, v.accept), v.signature)) {
                 ++rep.invalid_votes;
@@ -596,6 +607,10 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             } else {
                 ++rep.rejects;
             }
+            waiting.erase(v.node);
+            if (v.accept && !v.replayed && std::find(round.replayers.begin(), round.replayers.end(), v.node) !=
+                                                 round.replayers.end())
+                unchecked.insert(v.node);
             if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training) {
                 decided = true;
                 accepted_by_contract = false;
@@ -610,8 +625,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             if (outcome == 1) {
                 decided = true;
                 accepted_by_contract = true;
-                return wait_for_all;
+                accepted_at = Clock::now();
             }
+            if (accepted_by_contract) return !waiting.empty();
             if (outcome == 2) {
                 decided = true;
                 rep.reason = "the nodes rejected the block";
@@ -620,6 +636,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             return true;
         });
         if (accepted_by_contract) {
+            unchecked.insert(waiting.begin(), waiting.end());
+            rep.unchecked.assign(unchecked.begin(), unchecked.end());
             rep.accepted = true;
             h.nonce = claim->nonce;
             block.votes = std::move(accepted);

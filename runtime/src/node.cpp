@@ -94,15 +94,17 @@ ValidationState UserNode::check(uint64_t nonce, const Hash& claimed) const {
     return {};
 }
 
-std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed) const {
+std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed, bool replays) const {
     if (!alive()) return std::nullopt;
     ValidationState state = check(nonce, claimed);
-    if (state.ok() && epoch_check_ && *epoch_check_ && candidate_payload_->kind == BlockKind::Epoch &&
+    bool replayed = false;
+    if (replays && state.ok() && epoch_check_ && *epoch_check_ && candidate_payload_->kind == BlockKind::Epoch &&
         candidate_payload_->segments) {
         BlockHeader header = *candidate_header_;
         header.nonce = nonce;
         const Signature accept_signature = key_.sign(vote_message(claimed, true));
         state = (*epoch_check_)(header, *candidate_payload_, index_, accept_signature);
+        replayed = true;
     }
     bool accept = state.ok();
     const bool flipped = fault_ == Fault::WrongVote;
@@ -112,6 +114,7 @@ std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed) const {
     v.accept = accept;
     v.signature = key_.sign(vote_message(claimed, accept));
     if (!accept && !flipped) v.reason = std::move(state);
+    v.replayed = replayed;
     return v;
 }
 

@@ -1,6 +1,8 @@
 // runtime/src/transport.cpp - the in-process transport (user nodes as objects in this process).
 #include "trainchain/runtime/transport.hpp"
 
+#include <algorithm>
+
 namespace trainchain::runtime {
 
 const std::vector<UserNode>& Transport::local_nodes() const {
@@ -84,9 +86,11 @@ RaceOutcome InProcessTransport::race(BlockHeader& h, const Payload& payload, Con
 }
 
 void InProcessTransport::collect_votes(const BlockHeader& /*claimed*/, const WorkClaim& claim,
-                                       const std::function<bool(const Vote&)>& on_vote) {
+                                       const VoteRound& round, const std::function<bool(const Vote&)>& on_vote) {
     for (const auto& node : nodes_) {
-        const auto v = node.vote(claim.nonce, claim.hash);
+        const bool replays =
+            std::find(round.replayers.begin(), round.replayers.end(), node.index()) != round.replayers.end();
+        const auto v = node.vote(claim.nonce, claim.hash, replays);
         if (v && !on_vote(*v)) return;
     }
 }

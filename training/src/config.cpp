@@ -339,6 +339,9 @@ const Field<ChainSettings> chain_fields[] = {
      settings::integers(1, 256)},
     {"keep_segments", &ChainSettings::keep_segments,
      "committed states kept once a block is decided: sampled (those checked), all, none", {}, keep_modes},
+    {"replay_wait_seconds", &ChainSettings::replay_wait_seconds,
+     "once the quorum accepted a block, how long it waits for silent replaying nodes",
+     settings::integers(1, 86400)},
 };
 
 const settings::Sections schema{

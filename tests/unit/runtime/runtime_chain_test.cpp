@@ -9,9 +9,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <algorithm>
 #include <thread>
 
 #include "runtime_support.hpp"
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/merkle.hpp"
 #include "trainchain/vm/fork.hpp"
@@ -1035,9 +1037,9 @@ public:
     RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override {
         return inner_->race(header, payload, claims);
     }
-    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const VoteRound& round,
                        const std::function<bool(const Vote&)>& on_vote) override {
-        inner_->collect_votes(claimed, claim, on_vote);
+        inner_->collect_votes(claimed, claim, round, on_vote);
     }
     void accepted(const Block& block, const BlockRecords& records) override {
         inner_->accepted(block, records);
@@ -1596,9 +1598,9 @@ public:
     RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override {
         return inner_.race(header, payload, claims);
     }
-    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const VoteRound& round,
                        const std::function<bool(const Vote&)>& on_vote) override {
-        inner_.collect_votes(claimed, claim, on_vote);
+        inner_.collect_votes(claimed, claim, round, on_vote);
     }
     void accepted(const Block& block, const BlockRecords& records) override {
         accepted_blocks.emplace_back(block, records);
@@ -2095,6 +2097,7 @@ TEST_CASE(
     std::vector<Call> calls;
     std::vector<PublicKey> keys;
     ChainOptions options = honest();
+    options.replaying_nodes = 5;  // every node replays
     // Node 4 replays and finds the forged root's segment wrong; the others accept. Nodes vote in
     // index order, so nodes 0-3 reach the quorum (3 of 5) before node 4 votes.
     options.epoch_check = [&](const BlockHeader& claimed, const Payload& payload, uint32_t node,
@@ -2147,7 +2150,7 @@ TEST_CASE(
     REQUIRE(accepted.accepted);
     CHECK_FALSE(accepted.veto);
     CHECK(accepted.block.header.height == 3);
-    CHECK(accepted.block.votes.size() == 5);  // a block with a commitment waits for every vote
+    CHECK(accepted.block.votes.size() == 5);  // a block with a commitment waits for its replayers' votes
     CHECK(calls.size() == 5);
     CHECK(accepted.block.payload.segments == honest_result.segments);
     CHECK(c->store().block_count() == 4);
@@ -2161,6 +2164,7 @@ TEST_CASE("segments: a passing check changes nothing; a wrong voter's failed che
     TempDir d;
     size_t calls = 0;
     ChainOptions options = with_faults({{2, Fault::WrongVote}});
+    options.replaying_nodes = 5;
     options.epoch_check = [&](const BlockHeader&, const Payload&, uint32_t node, const Signature&) {
         ++calls;
         return node == 2 ? ValidationState::invalid(Reject::SegmentProof, "the proof does not verify")
@@ -2180,6 +2184,44 @@ TEST_CASE("segments: a passing check changes nothing; a wrong voter's failed che
     REQUIRE(plain.accepted);
     CHECK(calls == 5);
     CHECK(plain.block.votes.size() == 3);
+}
+
+TEST_CASE("segments: only the nodes the block hash draws replay, and the block waits for their votes") {
+    TempDir d;
+    std::vector<std::pair<Hash, uint32_t>> calls;
+    ChainOptions options = honest();
+    options.replaying_nodes = 2;
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload&, uint32_t node, const Signature&) {
+        calls.emplace_back(claimed.hash(), node);
+        return ValidationState{};
+    };
+    auto c = Chain::init(d.path / "run", small_config(7), options);
+    std::set<std::vector<uint32_t>> drawn;
+    for (uint64_t e = 1; e <= 6; ++e) {
+        calls.clear();
+        auto r = epoch_result(e, 0.5);
+        r.segments = SegmentCommitment{4, 2, sha256(Bytes{static_cast<uint8_t>(e)})};
+        const auto rep = c->append_epoch(r);
+        INFO(rep.reason);
+        REQUIRE(rep.accepted);
+        CHECK(rep.unchecked.empty());
+        const Hash h = rep.block.hash();
+        const auto want = replaying_nodes(h, 7, 2);
+        REQUIRE(calls.size() == 2);
+        for (size_t i = 0; i < 2; ++i) {
+            CHECK(calls[i].first == h);
+            CHECK(std::find(want.begin(), want.end(), calls[i].second) != want.end());
+        }
+        // Both replayers' accepting votes are stored with the block (offline checks repeat their
+        // draws), however late in the round they came.
+        for (const uint32_t r2 : want) {
+            bool stored = false;
+            for (const Vote& v : rep.block.votes) stored |= v.node == r2 && v.accept;
+            CHECK(stored);
+        }
+        drawn.insert(std::vector<uint32_t>(want.begin(), want.end()));
+    }
+    CHECK(drawn.size() > 1);  // the replayers differ block to block
 }
 
 TEST_CASE("segments: a node's reject vote carries its reason; only a training reason is a veto") {

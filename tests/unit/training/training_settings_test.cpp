@@ -114,7 +114,7 @@ TEST_CASE("settings: the schema names every setting once, in to_toml's order") {
         CHECK_MESSAGE(!field.help.empty(), key);
         order.push_back(key);
     });
-    CHECK(keys.size() == 35);
+    CHECK(keys.size() == 40);
     // Every key appears in to_toml's text, in the table's order.
     const std::string text = to_toml(TrainConfig{});
     size_t at = 0;
@@ -166,7 +166,7 @@ TEST_CASE("settings: every row round-trips through TOML and JSON") {
             },
             field.member);
     });
-    CHECK(rows == 35);
+    CHECK(rows == 40);
 }
 
 TEST_CASE("settings: values just outside a row's bounds are rejected, naming the setting") {
@@ -215,7 +215,7 @@ TEST_CASE("settings: values just outside a row's bounds are rejected, naming the
             },
             field.member);
     });
-    CHECK(checked == 43);
+    CHECK(checked == 52);
 }
 
 TEST_CASE("settings: the API's detection settings from and to JSON") {
@@ -313,5 +313,10 @@ difficulty_bits = 16
 fork = "Petersburg"
 quorum_percent = 51
 replay_nodes = 1
+replay = "sampled"
+segment_steps = 8
+sample_segments = 3
+keep_segments = "sampled"
+replay_wait_seconds = 120
 )");
 }

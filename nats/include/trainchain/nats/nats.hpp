@@ -99,6 +99,7 @@ public:
     runtime::RaceOutcome race(runtime::BlockHeader& header, const runtime::Payload& payload,
                               runtime::ConsensusQueue& claims) override;
     void collect_votes(const runtime::BlockHeader& claimed, const runtime::WorkClaim& claim,
+                       const runtime::VoteRound& round,
                        const std::function<bool(const runtime::Vote&)>& on_vote) override;
     void accepted(const runtime::Block& block, const runtime::BlockRecords& records) override;
     void collect_restore_points(const runtime::RestoreRequest& request,

@@ -134,6 +134,9 @@ struct Vote {
     /// A reject vote's reason, when the node gives one (a failed segment replay is a veto,
     /// Chain::commit). In memory and on the wire only: not signed, not in vote_message, not stored.
     std::optional<ValidationState> reason;
+    /// The node was drawn to replay and ran the epoch check before it voted (in memory and on the
+    /// wire only); a drawn node's accepting vote without it leaves the block unchecked by that node.
+    bool replayed = false;
 };
 
 /// The bytes a node signs for a vote: "trainchain/vote/v1", the block hash, then 1 or 0.

@@ -45,6 +45,11 @@ struct ChainOptions {
     /// The check in-process nodes run on epoch blocks carrying a segment commitment before they
     /// accept them (EpochCheck; empty: none). Chain hands it to the transport (set_epoch_check).
     EpochCheck epoch_check;
+    /// How many nodes check each epoch block that carries a segment commitment (drawn from its
+    /// hash: replaying_nodes). The block is decided once they have voted (or
+    /// `replay_wait_seconds` after the quorum accepted it, when a remote replayer stays silent).
+    uint32_t replaying_nodes = 0;
+    double replay_wait_seconds = 600;
 };
 
 /// A node's reject vote whose reason is of kind ValidationResult::Training (its replay of the
@@ -62,6 +67,10 @@ struct AppendReport {
     /// The node that vetoed the block, when one did ("node R rejected the block: DETAIL (TOKEN)"
     /// in `reason`). A new candidate for the same height may follow (the server retrains).
     std::optional<Veto> veto;
+    /// Replaying nodes drawn for the block that had not voted when it was decided (crashed, or
+    /// silent past ChainOptions::replay_wait_seconds) or accepted without replaying (a remote node
+    /// that does not run the check): their check did not happen.
+    std::vector<uint32_t> unchecked;
     uint32_t winner = 0;
     uint64_t tries = 0;
     uint32_t accepts = 0, rejects = 0, invalid_votes = 0, forged_claims = 0;

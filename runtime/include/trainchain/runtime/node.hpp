@@ -33,8 +33,9 @@ enum class Fault {
 /// true) (segment_sample_seed draws the node's segments from it). Returns ok to accept; a rejection
 /// (of kind ValidationResult::Training: SegmentCommitment, SegmentProof, SegmentReplay,
 /// SegmentMissing) makes the vote a reject carrying it, which vetoes the block (Chain::commit).
-/// The check decides itself whether node `node` replays (replaying_nodes) and returns ok for the
-/// others. An exception it throws propagates out of the vote.
+/// It is called only for the nodes the chain drew to replay (VoteRound::replayers: replaying_nodes
+/// of the block hash, ChainOptions::replaying_nodes of them). An exception it throws propagates out
+/// of the vote.
 using EpochCheck = std::function<ValidationState(const BlockHeader& claimed, const Payload& payload,
                                                  uint32_t node, const Signature& accept_signature)>;
 
@@ -108,11 +109,12 @@ public:
     /// PrevBlock.
     [[nodiscard]] ValidationState check(uint64_t nonce, const Hash& claimed) const;
 
-    /// Checks and signs a vote; nullopt for a crashed node. When the node's own check passes and
-    /// the candidate is an epoch block carrying a segment commitment, the epoch check (when set)
-    /// decides too. A reject vote carries its reason (Vote::reason) unless a WrongVote fault flipped
-    /// it; a WrongVote node flips whatever the checks decided.
-    [[nodiscard]] std::optional<Vote> vote(uint64_t nonce, const Hash& claimed) const;
+    /// Checks and signs a vote; nullopt for a crashed node. When `replays` (the block hash drew
+    /// this node: VoteRound::replayers), the node's own check passes and the candidate is an epoch
+    /// block carrying a segment commitment, the epoch check (when set) decides too. A reject vote
+    /// carries its reason (Vote::reason) unless a WrongVote fault flipped it; a WrongVote node flips
+    /// whatever the checks decided.
+    [[nodiscard]] std::optional<Vote> vote(uint64_t nonce, const Hash& claimed, bool replays = false) const;
 
     /// The check the node runs on epoch blocks with a segment commitment before it accepts them
     /// (null: none). Shared, not copied, by the nodes of a transport.

@@ -16,6 +16,15 @@
 
 namespace trainchain::runtime {
 
+/// What a vote round asks beyond the claim.
+struct VoteRound {
+    /// The nodes that check the epoch by sampled replay before they vote (replaying_nodes of the
+    /// claimed hash); empty for blocks without a segment commitment.
+    std::vector<uint32_t> replayers;
+    /// Called with the seconds waited while no vote arrives; false ends the round.
+    std::function<bool(double waited_seconds)> keep_waiting;
+};
+
 /// What a race for one candidate block produced.
 struct RaceOutcome {
     uint64_t tries = 0;   ///< hashes counted (in-process: all workers; remote: as the nodes report)
@@ -63,10 +72,12 @@ public:
     /// May move `header`'s timestamp on (and re-broadcast) when the race has to restart.
     virtual RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) = 0;
 
-    /// Asks the nodes to check `claim` against their replicas and sign their votes; calls
-    /// `on_vote` with each vote as it arrives until it returns false (the contract decided) or
-    /// no more votes can come. Each node votes at most once per claim.
-    virtual void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+    /// Asks the nodes to check `claim` against their replicas and sign their votes, the nodes in
+    /// `round.replayers` also checking the epoch by sampled replay (EpochCheck); calls `on_vote`
+    /// with each vote as it arrives until it returns false (the contract decided) or no more votes
+    /// can come. Each node votes at most once per claim. Transports that wait for votes call
+    /// `round.keep_waiting` (when set) while none arrives, and end the round when it says false.
+    virtual void collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const VoteRound& round,
                                const std::function<bool(const Vote&)>& on_vote) = 0;
 
     /// A block was accepted and stored with `records`: every node appends it to its replica.
@@ -111,7 +122,7 @@ public:
     void broadcast(const BlockHeader& header, const Payload& payload,
                    const std::vector<uint32_t>& recipients) override;
     RaceOutcome race(BlockHeader& header, const Payload& payload, ConsensusQueue& claims) override;
-    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+    void collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const VoteRound& round,
                        const std::function<bool(const Vote&)>& on_vote) override;
     void accepted(const Block& block, const BlockRecords& records) override;
     void collect_restore_points(const RestoreRequest& request,

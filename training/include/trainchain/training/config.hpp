@@ -77,6 +77,9 @@ struct ChainSettings {
     /// Which committed states stay once an epoch's block is decided: "all", "sampled" (the first,
     /// the last and those the replaying nodes opened) or "none".
     std::string keep_segments = "sampled";
+    /// Seconds a block waits, once the quorum accepted it, for the votes of replaying nodes that
+    /// stay silent (a crashed remote node); then it is appended and they are reported unchecked.
+    uint32_t replay_wait_seconds = 120;
 };
 
 /// A fault injected on purpose at one epoch, for demonstrations and tests: `lr-spike` trains the
