@@ -216,7 +216,7 @@ struct BenchChain {
         ChainConfig cfg;
         cfg.nodes = 100;
         cfg.difficulty_bits = 8;
-        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
+        chain = Chain::init(dir, cfg, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}, {}});
     }
     ~BenchChain() {
         chain.reset();
@@ -229,7 +229,7 @@ struct BenchChain {
     [[nodiscard]] EpochResult next() const {
         Bytes checkpoint(1024, static_cast<uint8_t>(epoch));
         for (size_t i = 0; i < 8; ++i) checkpoint[i] = static_cast<uint8_t>((epoch + 1) >> (8 * i));
-        return {epoch + 1, 0.5, 1.0, checkpoint, ""};
+        return {epoch + 1, 0.5, 1.0, checkpoint, "", std::nullopt};
     }
     /// Appends the next epoch to the open chain.
     AppendReport append() {
@@ -346,7 +346,7 @@ void BM_open_append_close_interleaved(benchmark::State& state) {
             BenchChain& c = *chains[i];
             const EpochResult result = c.next();
             const auto start = BenchClock::now();
-            auto chain = Chain::open(c.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
+            auto chain = Chain::open(c.dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}, {}});
             const auto opened = BenchClock::now();
             if (const auto check = check_epoch_result(chain->blocks(), result); !check.ok()) {
                 state.SkipWithError(check.detail.c_str());
@@ -371,7 +371,7 @@ void BM_open_append_close_interleaved(benchmark::State& state) {
         ++turn;
         state.SetIterationTime(total / 1e3);
     }
-    for (auto& c : chains) c->chain = Chain::open(c->dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}});
+    for (auto& c : chains) c->chain = Chain::open(c->dir, ChainOptions{{}, 1, {}, {}, {}, {}, {}, {}, {}});
     for (size_t i = 0; i < n; ++i) {
         const std::string h = std::to_string(bench_heights[i]);
         state.counters["ms_" + h] = median(whole[i]);
@@ -431,7 +431,7 @@ void BM_verify(benchmark::State& state) {
         const Hash h = b.hash();
         if (height >= 1)
             for (uint32_t i = 0; i < quorum; ++i)
-                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true))});
+                b.votes.push_back({i, true, keys[i].sign(vote_message(h, true)), std::nullopt});
         store->append(b, {}, &unchanged);
         prev = h;
     }

@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <thread>
 #include <utility>
 #include <nlohmann/json.hpp>
 
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/vm/hex.hpp"
 
 namespace trainchain::runtime {
@@ -573,9 +575,18 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         }
         // Every live node checks the claim itself and signs its vote; the runtime checks each
         // signature against the registered key before the contract counts it. A block carrying a
-        // segment commitment waits for every vote after the contract accepts it: a replaying node
-        // (slower than the others) must not be outrun by the quorum. A veto ends the round at once.
-        const bool wait_for_all = block.payload.segments.has_value();
+        // segment commitment is decided only once its replaying nodes (ChainOptions::replaying_nodes;
+        // unset: every node) have voted: a replaying node, slower than the others, must not be
+        // outrun by the quorum. A veto ends the round at once.
+        std::set<uint32_t> awaited;  // the replaying nodes that have not voted yet
+        if (block.payload.segments) {
+            if (options_.replaying_nodes) {
+                const auto who = replaying_nodes(claim->hash, n, *options_.replaying_nodes);
+                awaited.insert(who.begin(), who.end());
+            } else {
+                for (uint32_t i = 0; i < n; ++i) awaited.insert(i);
+            }
+        }
         std::vector<Vote> accepted;
         bool accepted_by_contract = false;
         transport_->collect_votes(claimed, *claim, [&](const Vote& v) {
@@ -596,6 +607,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             } else {
                 ++rep.rejects;
             }
+            awaited.erase(v.node);
             if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training) {
                 decided = true;
                 accepted_by_contract = false;
@@ -610,8 +622,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             if (outcome == 1) {
                 decided = true;
                 accepted_by_contract = true;
-                return wait_for_all;
             }
+            if (accepted_by_contract) return !awaited.empty();
             if (outcome == 2) {
                 decided = true;
                 rep.reason = "the nodes rejected the block";

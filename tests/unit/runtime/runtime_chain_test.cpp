@@ -14,6 +14,7 @@
 #include "runtime_support.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/merkle.hpp"
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/vm/host.hpp"
 
@@ -2194,4 +2195,49 @@ TEST_CASE("segments: a node's reject vote carries its reason; only a training re
     CHECK(v->reason->token() == "bad-claim-hash");
     CHECK(v->reason->result() != ValidationResult::Training);
     CHECK(verify_signature(node.public_key(), vote_message(sha256(Bytes{1}), false), v->signature));
+}
+
+TEST_CASE("segments: with ChainOptions::replaying_nodes the round waits for the drawn replayer only") {
+    TempDir d;
+    Hash forged_root{};
+    forged_root.fill(0xf0);
+    std::vector<uint32_t> drawn;  // the replayer of each candidate, as the check sees it
+    ChainOptions options = honest();
+    options.replaying_nodes = 1;
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload& payload, uint32_t node,
+                              const Signature&) {
+        const auto who = replaying_nodes(claimed.hash(), 5, 1);
+        REQUIRE(who.size() == 1);
+        if (node != who[0]) return ValidationState{};
+        drawn.push_back(node);
+        if (payload.segments->root == forged_root)
+            return ValidationState::invalid(Reject::SegmentReplay, "segment 0 does not replay");
+        return ValidationState{};
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    // A forged epoch: the drawn replayer vetoes it, wherever it votes in the order.
+    auto forged = epoch_result(1, 0.9);
+    forged.segments = SegmentCommitment{8, 5, forged_root};
+    const auto vetoed = c->append_epoch(forged);
+    CHECK_FALSE(vetoed.accepted);
+    REQUIRE(drawn.size() == 1);
+    REQUIRE(vetoed.veto);
+    CHECK(vetoed.veto->node == drawn[0]);
+    CHECK(vetoed.reason.find("(bad-segment-replay)") != std::string::npos);
+    // Honest epochs: the nodes vote in index order; the contract accepts at the third accepting
+    // vote, and the round goes on until the replayer has voted, not further.
+    for (uint64_t e = 1; e <= 6; ++e) {
+        drawn.clear();
+        auto r = epoch_result(e, 0.5);
+        Hash root{};
+        root.fill(static_cast<uint8_t>(e));
+        r.segments = SegmentCommitment{8, 5, root};
+        const auto rep = c->append_epoch(r);
+        INFO("epoch " << e << ": " << rep.reason);
+        REQUIRE(rep.accepted);
+        REQUIRE(drawn.size() == 1);
+        CHECK(rep.block.votes.size() == std::max<size_t>(3, drawn[0] + 1));
+        CHECK(replaying_nodes(rep.block.hash(), 5, 1) == drawn);
+    }
+    CHECK(verify(c->store()).ok);
 }

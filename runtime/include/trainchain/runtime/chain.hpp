@@ -45,6 +45,11 @@ struct ChainOptions {
     /// The check in-process nodes run on epoch blocks carrying a segment commitment before they
     /// accept them (EpochCheck; empty: none). Chain hands it to the transport (set_epoch_check).
     EpochCheck epoch_check;
+    /// How many nodes replay each epoch block carrying a segment commitment (replaying_nodes(block
+    /// hash, nodes, count) names them; sampling.hpp). Once the contract accepts such a block, the
+    /// round goes on until they have voted, so that a veto is never outrun by the quorum; unset:
+    /// until every node has voted. Blocks without a commitment are decided at the quorum.
+    std::optional<uint32_t> replaying_nodes;
 };
 
 /// A node's reject vote whose reason is of kind ValidationResult::Training (its replay of the
@@ -131,8 +136,9 @@ public:
 
     /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
     /// The result's segment commitment goes into the payload. A block that carries one is decided
-    /// once every node that can vote has voted (not at the quorum), so that a replaying node's
-    /// veto is never outrun by the others' accepting votes; a veto rejects the block at once.
+    /// once its replaying nodes (ChainOptions::replaying_nodes; unset: every node) have voted, not
+    /// at the quorum, so that a replaying node's veto is never outrun by the others' accepting
+    /// votes; a veto rejects the block at once.
     AppendReport append_epoch(EpochResult result);
 
     /// Asks every node for its signed restore point (or, with `to`, for that block), checks each
