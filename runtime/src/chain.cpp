@@ -577,16 +577,18 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         // signature against the registered key before the contract counts it. A block carrying a
         // segment commitment is decided only once its replaying nodes (ChainOptions::replaying_nodes;
         // unset: every node) have voted: a replaying node, slower than the others, must not be
-        // outrun by the quorum. A veto ends the round at once.
-        std::set<uint32_t> awaited;  // the replaying nodes that have not voted yet
+        // outrun by the quorum. A replaying node's reject for a training reason (a veto) ends the
+        // round at once; from another node, or on a block without a commitment, it is one reject.
+        std::set<uint32_t> replayers;
         if (block.payload.segments) {
             if (options_.replaying_nodes) {
                 const auto who = replaying_nodes(claim->hash, n, *options_.replaying_nodes);
-                awaited.insert(who.begin(), who.end());
+                replayers.insert(who.begin(), who.end());
             } else {
-                for (uint32_t i = 0; i < n; ++i) awaited.insert(i);
+                for (uint32_t i = 0; i < n; ++i) replayers.insert(i);
             }
         }
+        std::set<uint32_t> awaited = replayers;  // the replaying nodes that have not voted yet
         std::vector<Vote> accepted;
         bool accepted_by_contract = false;
         transport_->collect_votes(claimed, *claim, [&](const Vote& v) {
@@ -608,7 +610,8 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 ++rep.rejects;
             }
             awaited.erase(v.node);
-            if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training) {
+            if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training &&
+                replayers.contains(v.node)) {
                 decided = true;
                 accepted_by_contract = false;
                 rep.veto = Veto{v.node, *v.reason};

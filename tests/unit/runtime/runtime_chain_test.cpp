@@ -2241,3 +2241,30 @@ TEST_CASE("segments: with ChainOptions::replaying_nodes the round waits for the 
     }
     CHECK(verify(c->store()).ok);
 }
+
+TEST_CASE("segments: a training reason from a node the block does not draw is one reject, not a veto") {
+    TempDir d;
+    ChainOptions options = honest();
+    options.replaying_nodes = 1;
+    size_t refusals = 0;
+    // The first node that is not the drawn replayer claims a failed replay: an ordinary reject.
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload&, uint32_t node, const Signature&) {
+        const uint32_t replayer = replaying_nodes(claimed.hash(), 5, 1).at(0);
+        if (node != (replayer == 0 ? 1u : 0u)) return ValidationState{};
+        ++refusals;
+        return ValidationState::invalid(Reject::SegmentReplay, "not my segment to replay");
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    for (uint64_t e = 1; e <= 4; ++e) {
+        auto r = epoch_result(e, 0.5);
+        Hash root{};
+        root.fill(static_cast<uint8_t>(e));
+        r.segments = SegmentCommitment{8, 5, root};
+        const auto rep = c->append_epoch(r);
+        INFO("epoch " << e << ": " << rep.reason);
+        CHECK_FALSE(rep.veto);
+        CHECK(rep.accepted);  // outvoted
+        CHECK(rep.rejects == 1);
+    }
+    CHECK(refusals == 4);
+}

@@ -48,12 +48,15 @@ struct ChainOptions {
     /// How many nodes replay each epoch block carrying a segment commitment (replaying_nodes(block
     /// hash, nodes, count) names them; sampling.hpp). Once the contract accepts such a block, the
     /// round goes on until they have voted, so that a veto is never outrun by the quorum; unset:
-    /// until every node has voted. Blocks without a commitment are decided at the quorum.
+    /// until every node has voted. Only these nodes can veto. Blocks without a commitment are
+    /// decided at the quorum.
     std::optional<uint32_t> replaying_nodes;
 };
 
-/// A node's reject vote whose reason is of kind ValidationResult::Training (its replay of the
-/// epoch's sampled segments failed): it ends the round, whatever the other votes say.
+/// A replaying node's reject vote, on a block carrying a segment commitment, whose reason is of
+/// kind ValidationResult::Training (its replay of the epoch's sampled segments failed): it ends the
+/// round, whatever the other votes say. (Such a reason from a node that does not replay the block,
+/// or on a block without a commitment, is an ordinary reject.)
 struct Veto {
     uint32_t node = 0;       ///< the vetoing node
     ValidationState reason;  ///< why (its token: bad-segment-replay, ...)
