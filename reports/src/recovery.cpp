@@ -135,7 +135,8 @@ RecoveryReport measure_recovery(const RecoveryOptions& options,
 
         t = std::chrono::steady_clock::now();
         manager.save(n, ckpt);
-        const auto r = chain->append_epoch({n, m.test_accuracy, m.train_loss, std::move(ckpt), "", std::nullopt});
+        const auto r =
+            chain->append_epoch({n, m.test_accuracy, m.train_loss, std::move(ckpt), "", std::nullopt});
         if (!r.accepted)
             throw runtime::ChainError("the block of epoch " + std::to_string(n) + " was not accepted");
         block_of[n] = r.block.header.height;

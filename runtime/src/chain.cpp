@@ -577,12 +577,14 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         // signature against the registered key before the contract counts it. For a block carrying
         // a segment commitment, the nodes its hash draws replay sampled segments before they vote,
         // and the block is decided once they have voted: a replaying node (slower than the others)
-        // must not be outrun by the quorum. A veto ends the round at once.
+        // must not be outrun by the quorum. A replaying node's reject for a training reason (a
+        // veto) ends the round at once; from another node it is one reject.
         VoteRound round;
         if (block.payload.segments)
             round.replayers = replaying_nodes(claim->hash, n, options_.replaying_nodes);
-        std::set<uint32_t> waiting(round.replayers.begin(), round.replayers.end());
-        std::set<uint32_t> unchecked;  // replayers that accepted without replaying
+        const std::set<uint32_t> replayers(round.replayers.begin(), round.replayers.end());
+        std::set<uint32_t> waiting = replayers;  // the replaying nodes that have not voted yet
+        std::set<uint32_t> unchecked;            // replaying nodes that accepted without replaying
         std::vector<Vote> accepted;
         bool accepted_by_contract = false;
         std::optional<Clock::time_point> accepted_at;
@@ -608,10 +610,9 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
                 ++rep.rejects;
             }
             waiting.erase(v.node);
-            if (v.accept && !v.replayed && std::find(round.replayers.begin(), round.replayers.end(), v.node) !=
-                                                 round.replayers.end())
-                unchecked.insert(v.node);
-            if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training) {
+            if (v.accept && !v.replayed && replayers.contains(v.node)) unchecked.insert(v.node);
+            if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training &&
+                replayers.contains(v.node)) {
                 decided = true;
                 accepted_by_contract = false;
                 rep.veto = Veto{v.node, *v.reason};

@@ -16,6 +16,7 @@
 #include "trainchain/runtime/sampling.hpp"
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/merkle.hpp"
+#include "trainchain/runtime/sampling.hpp"
 #include "trainchain/vm/fork.hpp"
 #include "trainchain/vm/host.hpp"
 
@@ -1018,14 +1019,18 @@ TEST_CASE("faults: wrong restore points (fewer than half) lose to the honest maj
 namespace {
 
 /// A transport that passes everything through to in-process nodes but lets a test change the
-/// proposals on their way to the chain (a node, or a link, that does not play fair).
+/// proposals on their way to the chain, or the vote round on its way to the nodes (a node, or a
+/// link, that does not play fair).
 class MeddlingTransport final : public Transport {
 public:
-    explicit MeddlingTransport(std::function<void(Proposal&)> meddle)
+    explicit MeddlingTransport(std::function<void(Proposal&)> meddle,
+                               std::function<void(VoteRound&)> meddle_round = {})
         : inner_{std::make_shared<InProcessTransport>(std::map<uint32_t, Fault>{}, 2)},
-          meddle_{std::move(meddle)} {}
+          meddle_{std::move(meddle)},
+          meddle_round_{std::move(meddle_round)} {}
 
     void set_node_keys(std::vector<KeyPair> keys) override { inner_->set_node_keys(std::move(keys)); }
+    void set_epoch_check(EpochCheck check) override { inner_->set_epoch_check(std::move(check)); }
     void open(const ChainConfig& config, const std::vector<NodeRecord>& nodes,
               const std::vector<Block>& blocks, const KeyPair& server_key, const Store& store) override {
         inner_->open(config, nodes, blocks, server_key, store);
@@ -1039,7 +1044,9 @@ public:
     }
     void collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const VoteRound& round,
                        const std::function<bool(const Vote&)>& on_vote) override {
-        inner_->collect_votes(claimed, claim, round, on_vote);
+        VoteRound r = round;
+        if (meddle_round_) meddle_round_(r);
+        inner_->collect_votes(claimed, claim, r, on_vote);
     }
     void accepted(const Block& block, const BlockRecords& records) override {
         inner_->accepted(block, records);
@@ -1057,6 +1064,7 @@ public:
 private:
     std::shared_ptr<InProcessTransport> inner_;
     std::function<void(Proposal&)> meddle_;
+    std::function<void(VoteRound&)> meddle_round_;
 };
 
 }  // namespace
@@ -2236,4 +2244,80 @@ TEST_CASE("segments: a node's reject vote carries its reason; only a training re
     CHECK(v->reason->token() == "bad-claim-hash");
     CHECK(v->reason->result() != ValidationResult::Training);
     CHECK(verify_signature(node.public_key(), vote_message(sha256(Bytes{1}), false), v->signature));
+}
+
+TEST_CASE("segments: with ChainOptions::replaying_nodes the round waits for the drawn replayer only") {
+    TempDir d;
+    Hash forged_root{};
+    forged_root.fill(0xf0);
+    std::vector<uint32_t> drawn;  // the replayer of each candidate, as the check sees it
+    ChainOptions options = honest();
+    options.replaying_nodes = 1;
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload& payload, uint32_t node,
+                              const Signature&) {
+        const auto who = replaying_nodes(claimed.hash(), 5, 1);
+        REQUIRE(who.size() == 1);
+        if (node != who[0]) return ValidationState{};
+        drawn.push_back(node);
+        if (payload.segments->root == forged_root)
+            return ValidationState::invalid(Reject::SegmentReplay, "segment 0 does not replay");
+        return ValidationState{};
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    // A forged epoch: the drawn replayer vetoes it, wherever it votes in the order.
+    auto forged = epoch_result(1, 0.9);
+    forged.segments = SegmentCommitment{8, 5, forged_root};
+    const auto vetoed = c->append_epoch(forged);
+    CHECK_FALSE(vetoed.accepted);
+    REQUIRE(drawn.size() == 1);
+    REQUIRE(vetoed.veto);
+    CHECK(vetoed.veto->node == drawn[0]);
+    CHECK(vetoed.reason.find("(bad-segment-replay)") != std::string::npos);
+    // Honest epochs: the nodes vote in index order; the contract accepts at the third accepting
+    // vote, and the round goes on until the replayer has voted, not further.
+    for (uint64_t e = 1; e <= 6; ++e) {
+        drawn.clear();
+        auto r = epoch_result(e, 0.5);
+        Hash root{};
+        root.fill(static_cast<uint8_t>(e));
+        r.segments = SegmentCommitment{8, 5, root};
+        const auto rep = c->append_epoch(r);
+        INFO("epoch " << e << ": " << rep.reason);
+        REQUIRE(rep.accepted);
+        REQUIRE(drawn.size() == 1);
+        CHECK(rep.block.votes.size() == std::max<size_t>(3, drawn[0] + 1));
+        CHECK(replaying_nodes(rep.block.hash(), 5, 1) == drawn);
+    }
+    CHECK(verify(c->store()).ok);
+}
+
+TEST_CASE("segments: a training reason from a node the block does not draw is one reject, not a veto") {
+    TempDir d;
+    ChainOptions options = honest();
+    options.replaying_nodes = 1;
+    // Every node is asked to replay (a meddling link widens the round), and the first node that is
+    // not the drawn replayer claims a failed replay: an ordinary reject.
+    options.transport = std::make_shared<MeddlingTransport>([](Proposal&) {}, [](VoteRound& r) {
+        r.replayers = {0, 1, 2, 3, 4};
+    });
+    size_t refusals = 0;
+    options.epoch_check = [&](const BlockHeader& claimed, const Payload&, uint32_t node, const Signature&) {
+        const uint32_t replayer = replaying_nodes(claimed.hash(), 5, 1).at(0);
+        if (node != (replayer == 0 ? 1u : 0u)) return ValidationState{};
+        ++refusals;
+        return ValidationState::invalid(Reject::SegmentReplay, "not my segment to replay");
+    };
+    auto c = Chain::init(d.path / "run", small_config(5), options);
+    for (uint64_t e = 1; e <= 4; ++e) {
+        auto r = epoch_result(e, 0.5);
+        Hash root{};
+        root.fill(static_cast<uint8_t>(e));
+        r.segments = SegmentCommitment{8, 5, root};
+        const auto rep = c->append_epoch(r);
+        INFO("epoch " << e << ": " << rep.reason);
+        CHECK_FALSE(rep.veto);
+        CHECK(rep.accepted);  // outvoted
+        CHECK(rep.rejects == 1);
+    }
+    CHECK(refusals == 4);
 }

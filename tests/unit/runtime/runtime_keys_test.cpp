@@ -143,7 +143,7 @@ TEST_CASE("keys: init keeps every private key out of the store, and everything p
     const auto dir = d.path / "run";
     const auto keys = default_key_paths(dir);
     Umask permissive(022);
-    auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+    auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
     REQUIRE(c->append_epoch(epoch_result(1, 0.5)).accepted);
     // While the chain is open SQLite's -wal and -shm files exist; they take the database's mode.
     for (const auto& p : {dir, dir / "checkpoints", dir / "checkpoints" / ".partial", default_key_dir(dir)}) {

@@ -231,7 +231,7 @@ TEST_CASE("ledger: pending changes since the last commit, exactly; discarded, no
 TEST_CASE("chain: the world after every block is rebuilt exactly from the journal") {
     TempDir d;
     std::map<uint64_t, Bytes> worlds;
-    auto c = Chain::init(d.path / "run", small_config(4), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+    auto c = Chain::init(d.path / "run", small_config(4), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
     worlds[1] = encoded(c->ledger().world());
     const double acc[] = {0.5, 0.8, 0.6, 0.7};
     for (uint64_t e = 1; e <= 4; ++e) {
@@ -262,7 +262,7 @@ TEST_CASE("chain: a block that is not accepted leaves the ledger as the store ha
     ChainOptions o;
     o.threads = 2;
     o.faults = {{0, Fault::WrongVote}, {1, Fault::WrongVote}, {2, Fault::WrongVote}};
-    auto c = Chain::init(d.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+    auto c = Chain::init(d.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
     c.reset();
     c = Chain::open(d.path / "run", o);
     const Bytes stored = encoded(c->store().vm_state());
@@ -281,7 +281,7 @@ TEST_CASE("contracts: what they store does not grow with the chain; a block's jo
     // Rollback a slot per proposal: the world grew with every block. Now each keeps the open round,
     // the latest candidate, the open request, and a slot per node (and per restore height named).
     TempDir d;
-    auto c = Chain::init(d.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+    auto c = Chain::init(d.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
     auto slots = [&] {
         size_t n = 0;
         for (const auto& [a, acc] : c->ledger().world()) n += acc.storage.size();

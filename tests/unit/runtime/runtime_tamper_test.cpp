@@ -34,7 +34,7 @@ struct BaseChain {
     fs::path dir;
     std::vector<Block> blocks;
     BaseChain() : dir{tmp.path / "base"} {
-        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+        auto c = Chain::init(dir, small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e)
             REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e], 0.3, 320)).accepted);

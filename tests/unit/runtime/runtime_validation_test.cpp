@@ -108,7 +108,8 @@ struct Fixture {
     std::vector<NodeRecord> nodes;
     std::vector<KeyPair> keys;  ///< the nodes' private keys (the run's node key file)
     Fixture() {
-        auto c = Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}});
+        auto c =
+            Chain::init(tmp.path / "run", small_config(5), ChainOptions{{}, 2, {}, {}, {}, {}, {}, {}, {}});
         const double acc[] = {0.5, 0.8, 0.6};
         for (uint64_t e = 0; e < 3; ++e) REQUIRE(c->append_epoch(epoch_result(e + 1, acc[e])).accepted);
         REQUIRE(c->rollback(std::nullopt, "validation test").target == 3);

@@ -45,15 +45,19 @@ struct ChainOptions {
     /// The check in-process nodes run on epoch blocks carrying a segment commitment before they
     /// accept them (EpochCheck; empty: none). Chain hands it to the transport (set_epoch_check).
     EpochCheck epoch_check;
-    /// How many nodes check each epoch block that carries a segment commitment (drawn from its
-    /// hash: replaying_nodes). The block is decided once they have voted (or
-    /// `replay_wait_seconds` after the quorum accepted it, when a remote replayer stays silent).
+    /// How many nodes replay each epoch block carrying a segment commitment (replaying_nodes(block
+    /// hash, nodes, count) names them; sampling.hpp). Once the contract accepts such a block, the
+    /// round goes on until they have voted (or `replay_wait_seconds` after the acceptance, when a
+    /// remote replayer stays silent), so that a veto is never outrun by the quorum. Only these
+    /// nodes can veto. Blocks without a commitment are decided at the quorum.
     uint32_t replaying_nodes = 0;
     double replay_wait_seconds = 600;
 };
 
-/// A node's reject vote whose reason is of kind ValidationResult::Training (its replay of the
-/// epoch's sampled segments failed): it ends the round, whatever the other votes say.
+/// A replaying node's reject vote, on a block carrying a segment commitment, whose reason is of
+/// kind ValidationResult::Training (its replay of the epoch's sampled segments failed): it ends the
+/// round, whatever the other votes say. (Such a reason from a node that does not replay the block,
+/// or on a block without a commitment, is an ordinary reject.)
 struct Veto {
     uint32_t node = 0;       ///< the vetoing node
     ValidationState reason;  ///< why (its token: bad-segment-replay, ...)
@@ -140,8 +144,9 @@ public:
 
     /// Posts an epoch result to the Results Queue and runs block creation and consensus for it.
     /// The result's segment commitment goes into the payload. A block that carries one is decided
-    /// once every node that can vote has voted (not at the quorum), so that a replaying node's
-    /// veto is never outrun by the others' accepting votes; a veto rejects the block at once.
+    /// once its replaying nodes (ChainOptions::replaying_nodes; unset: every node) have voted, not
+    /// at the quorum, so that a replaying node's veto is never outrun by the others' accepting
+    /// votes; a veto rejects the block at once.
     AppendReport append_epoch(EpochResult result);
 
     /// Asks every node for its signed restore point (or, with `to`, for that block), checks each

@@ -244,7 +244,9 @@ public:
     /// Stores one training state of an epoch's segments (sampled replay), compressed with zstd
     /// level 1 (a trainer writes some forty per epoch), as `segments/<sha256>.zst`, written
     /// atomically (0600, the directory 0700); a file already there intact is kept. Returns the
-    /// SHA-256 of `bytes` (the state's leaf). `verify` never asks for these files.
+    /// SHA-256 of `bytes` (the state's leaf). `verify` never asks for these files. Touches files
+    /// only, not the database: a trainer may call it (and segment_state) from a worker thread while
+    /// the store is used elsewhere.
     Hash put_segment_state(std::span<const uint8_t> bytes);
     /// The training state with this digest, decompressed; nullopt when its file is absent.
     /// StoreError when the file is not a zstd frame or its content's SHA-256 is not `digest`.
