@@ -116,7 +116,8 @@ void BM_sampled_replay(benchmark::State& state) {
     trainer.train_epoch({1, config.optimizer.lr, training::epoch_seed(config.seed, 1, 0), {}, 0});
     const training::Bytes previous = trainer.checkpoint({});
 
-    double plain_ms = 0, commit_ms = 0, sampled_ms = 0, full_ms = 0, wait_ms = 0;
+    double plain_ms = 0, commit_ms = 0, sampled_ms = 0, full_ms = 0, wait_ms = 0, ends_ms = 0, evaluate_ms = 0,
+           segments_ms = 0;
     uint64_t state_bytes = 0, trial = 0;
     for (auto _ : state) {
         ++trial;
@@ -137,7 +138,7 @@ void BM_sampled_replay(benchmark::State& state) {
         run.on_state = committer.sink();
         const auto metrics = trainer.train_epoch(plan, run);
         const auto w = std::chrono::steady_clock::now();
-        auto [commitment, leaves] = committer.finish();
+        auto [commitment, leaves] = committer.finish(trainer.evaluation_record());
         wait_ms += ms_since(w);
         store.put_segment_leaves(commitment.root, leaves);
         commit_ms += ms_since(t);
@@ -153,6 +154,9 @@ void BM_sampled_replay(benchmark::State& state) {
                                                       runtime::segment_sample_seed(block, runtime::Signature{}), q,
                                                       training::store_segments(store));
         sampled_ms += ms_since(t);
+        ends_ms += r.ends_ms;
+        evaluate_ms += r.evaluate_ms;
+        segments_ms += r.segments_ms;
         if (!r.state.ok()) state.SkipWithError(("honest epoch rejected: " + r.state.detail).c_str());
 
         t = std::chrono::steady_clock::now();
@@ -169,6 +173,9 @@ void BM_sampled_replay(benchmark::State& state) {
     state.counters["commit_pct"] = 100 * (commit_ms - plain_ms) / plain_ms;
     state.counters["sampled_ms"] = sampled_ms / n;
     state.counters["sampled_pct"] = 100 * sampled_ms / plain_ms;
+    state.counters["ends_ms"] = ends_ms / n;
+    state.counters["evaluate_ms"] = evaluate_ms / n;
+    state.counters["segments_ms"] = segments_ms / n;
     state.counters["full_ms"] = full_ms / n;
     state.counters["full_pct"] = 100 * full_ms / plain_ms;
     state.counters["state_MB"] = static_cast<double>(state_bytes) / n / 1e6;

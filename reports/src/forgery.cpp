@@ -139,11 +139,14 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
             run.forgery = kind.kind ? &forgery : nullptr;
             const EpochMetrics m = forger.train_epoch(plan, run);
             const Bytes recorded = forger.checkpoint({plan, m, config.threads, digest});
+            states.push_back(forger.evaluation_record());
             std::vector<Hash> leaves;
             for (const Bytes& st : states) leaves.push_back(runtime::sha256(st));
             runtime::Payload payload;
             payload.epoch = plan.epoch;
-            payload.segments = runtime::SegmentCommitment{s, static_cast<uint32_t>(leaves.size() - 1),
+            payload.accuracy = m.test_accuracy;
+            payload.loss = m.train_loss;
+            payload.segments = runtime::SegmentCommitment{s, static_cast<uint32_t>(leaves.size() - 2),
                                                           runtime::merkle_root(leaves)};
             rep.training_ms += ms_since(t);
             // A replaying node checks, its draw seeded by a block hash and signature the forger

@@ -1205,9 +1205,9 @@ std::optional<Bytes> Store::segment_state(const Hash& digest) const {
 }
 
 void Store::put_segment_leaves(const Hash& root, std::span<const Hash> leaves) {
-    if (leaves.empty() || leaves.size() > uint64_t{max_segments} + 1)
+    if (leaves.empty() || leaves.size() > uint64_t{max_segments} + 2)
         throw std::invalid_argument("segment leaves: " + std::to_string(leaves.size()) + " leaves (1 to " +
-                                    std::to_string(uint64_t{max_segments} + 1) + ")");
+                                    std::to_string(uint64_t{max_segments} + 2) + ")");
     if (merkle_root(leaves) != root)
         throw std::invalid_argument("segment leaves: their Merkle root is not " + hex(root));
     Bytes all;

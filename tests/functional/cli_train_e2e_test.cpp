@@ -328,9 +328,10 @@ TEST_CASE("train: sampled replay vetoes a forged epoch, names the segment, and v
             kept += f.path().extension() == ".zst";
             CHECK((fs::status(f).permissions() & fs::perms::group_all) == fs::perms::none);
         }
-        // Per epoch: the first and last states, and the sampled segment's two ends (which may be them).
-        CHECK(kept >= 4);
-        CHECK(kept <= 8);
+        // Per epoch: the first and last states, the evaluation record, and the sampled segment's two
+        // ends (which may be the first or last).
+        CHECK(kept >= 6);
+        CHECK(kept <= 10);
         CHECK(cli("verify " + quote(dir) + " --replay --sample 1").exit_code == 0);
     }
     SUBCASE("bad --forge-segment") {

@@ -337,6 +337,8 @@ const Field<ChainSettings> chain_fields[] = {
      settings::integers(1, 100000)},
     {"sample_segments", &ChainSettings::sample_segments, "Q: segments each replaying node re-runs per epoch",
      settings::integers(1, 256)},
+    {"sample_test_chunks", &ChainSettings::sample_test_chunks,
+     "test chunks of 1024 rows each replaying node re-measures per epoch", settings::integers(1, 1024)},
     {"keep_segments", &ChainSettings::keep_segments,
      "committed states kept once a block is decided: sampled (those checked), all, none", {}, keep_modes},
     {"replay_wait_seconds", &ChainSettings::replay_wait_seconds,

@@ -130,7 +130,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
             const SegmentCheck r = check_epoch_segments(
                 *replayer, *checking.previous, *checking.recorded, payload,
                 runtime::segment_sample_seed(hash, signature), cs.sample_segments,
-                store_segments(chain->store()));
+                store_segments(chain->store()), cs.sample_test_chunks);
             EpochEvent& ev = *checking.event;
             ev.replay_nodes.push_back(node);
             ev.sampled.insert(ev.sampled.end(), r.sampled.begin(), r.sampled.end());
@@ -230,7 +230,7 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         std::optional<runtime::SegmentCommitment> commitment;
         if (committer) {
             const auto c = std::chrono::steady_clock::now();
-            auto [made, leaves] = committer->finish();
+            auto [made, leaves] = committer->finish(trainer.evaluation_record());
             chain->store().put_segment_leaves(made.root, leaves);
             commitment = made;
             ev.commit_ms = ms_since(c);
@@ -291,10 +291,10 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
             std::vector<uint32_t> keep;
             if (ev.append.accepted && cs.keep_segments != "none") {
                 if (cs.keep_segments == "all")
-                    for (uint32_t i = 0; i <= commitment->count; ++i) keep.push_back(i);
+                    for (uint32_t i = 0; i <= commitment->count + 1; ++i) keep.push_back(i);
                 else
                     keep = {checking.opened.begin(), checking.opened.end()};
-                if (cs.keep_segments == "sampled") keep.insert(keep.end(), {0, commitment->count});
+                if (cs.keep_segments == "sampled") keep.insert(keep.end(), {0, commitment->count, commitment->count + 1});
             }
             chain->store().drop_segment_states(commitment->root, keep);
         }
@@ -430,7 +430,7 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
             const Bytes before = prev ? checkpoint_of(*store, blocks[*prev]) : initial;
             for (const runtime::Hash& seed : seeds) {
                 const SegmentCheck r = check_epoch_segments(trainer, before, recorded, b.payload, seed, mode.sample,
-                                                            store_segments(*store));
+                                                            store_segments(*store), config.chain.sample_test_chunks);
                 if (!r.state.ok())
                     return fail(h, r.state.detail + " (" + std::string(r.state.token()) + ")");
                 rep.segments += r.sampled.size();

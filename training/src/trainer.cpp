@@ -31,6 +31,7 @@ namespace {
 
 constexpr char magic[8] = {'T', 'C', 'C', 'K', 'P', 'T', '0', '1'};
 constexpr char state_magic[8] = {'T', 'C', 'S', 'T', 'A', 'T', 'E', '1'};
+constexpr char eval_magic[8] = {'T', 'C', 'E', 'V', 'A', 'L', '0', '1'};
 
 /// SplitMix64 finalizer: a well-mixed 64-bit value from any input.
 uint64_t mix(uint64_t x) noexcept {
@@ -172,6 +173,7 @@ struct Trainer::Impl {
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     bool adam = true;
     std::vector<torch::Tensor> params;  // model order
+    mutable std::vector<std::pair<double, int64_t>> last_eval;  // per test chunk: loss sum, correct
     std::vector<std::string> names;
     torch::Tensor train_x, train_y, test_x, test_y;
     std::string layout;
@@ -509,6 +511,8 @@ uint64_t Trainer::steps_per_epoch() const { return impl_->steps_per_epoch(); }
 
 uint64_t Trainer::train_rows() const { return impl_->data->train.rows; }
 
+uint64_t Trainer::test_rows() const { return impl_->data->test.rows; }
+
 Bytes Trainer::start_state(const EpochPlan& plan) const {
     return impl_->state({plan, 0, impl_->steps_per_epoch(), 0.0});
 }
@@ -540,27 +544,71 @@ bool Trainer::same_weights(std::span<const uint8_t> state, std::span<const uint8
     return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
-EpochMetrics Trainer::evaluate() const {
+std::pair<double, int64_t> Trainer::evaluate_chunk(uint64_t chunk) const {
     Impl& m = *impl_;
     torch::NoGradGuard no_grad;
     m.model->eval();
     const auto rows = static_cast<int64_t>(m.data->test.rows);
+    const auto begin = static_cast<int64_t>(chunk * eval_chunk_rows);
+    const int64_t end = std::min(rows, begin + static_cast<int64_t>(eval_chunk_rows));
+    const torch::Tensor logits = m.model->forward(m.test_x.slice(0, begin, end));
+    const torch::Tensor y = m.test_y.slice(0, begin, end);
+    const double loss = torch::nn::functional::cross_entropy(
+                            logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                            .item<double>();
+    const int64_t correct = logits.argmax(1).eq(y).sum().item<int64_t>();
+    m.model->train();
+    return {loss, correct};
+}
+
+uint64_t Trainer::eval_chunks() const { return (impl_->data->test.rows + eval_chunk_rows - 1) / eval_chunk_rows; }
+
+EpochMetrics Trainer::evaluate() const {
+    Impl& m = *impl_;
+    const auto rows = static_cast<double>(m.data->test.rows);
     double loss_sum = 0;
     int64_t correct = 0;
-    for (int64_t begin = 0; begin < rows; begin += 1024) {
-        const int64_t end = std::min(rows, begin + 1024);
-        const torch::Tensor logits = m.model->forward(m.test_x.slice(0, begin, end));
-        const torch::Tensor y = m.test_y.slice(0, begin, end);
-        loss_sum += torch::nn::functional::cross_entropy(
-                        logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                        .item<double>();
-        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+    m.last_eval.clear();
+    for (uint64_t c = 0; c < eval_chunks(); ++c) {
+        const auto r = evaluate_chunk(c);
+        m.last_eval.push_back(r);
+        loss_sum += r.first;
+        correct += r.second;
     }
-    m.model->train();
     EpochMetrics metrics;
-    metrics.test_loss = loss_sum / static_cast<double>(rows);
-    metrics.test_accuracy = static_cast<double>(correct) / static_cast<double>(rows);
+    metrics.test_loss = loss_sum / rows;
+    metrics.test_accuracy = static_cast<double>(correct) / rows;
     return metrics;
+}
+
+Bytes Trainer::evaluation_record() const {
+    Bytes out(std::begin(eval_magic), std::end(eval_magic));
+    put_u32(out, static_cast<uint32_t>(eval_chunk_rows));
+    put_u32(out, static_cast<uint32_t>(impl_->last_eval.size()));
+    for (const auto& [loss, correct] : impl_->last_eval) {
+        put_f64(out, loss);
+        put_u64(out, static_cast<uint64_t>(correct));
+    }
+    return out;
+}
+
+std::optional<std::vector<std::pair<double, int64_t>>> Trainer::read_evaluation_record(std::span<const uint8_t> record) {
+    Reader r(record);
+    try {
+        const auto head = r.take(sizeof eval_magic, "magic");
+        if (!std::equal(head.begin(), head.end(), std::begin(eval_magic))) return std::nullopt;
+        if (r.uint(4, "chunk rows") != eval_chunk_rows) return std::nullopt;
+        const auto n = r.uint(4, "chunks");
+        if (n > (record.size() - r.pos()) / 16 || n * 16 != record.size() - r.pos()) return std::nullopt;
+        std::vector<std::pair<double, int64_t>> out;
+        for (uint64_t i = 0; i < n; ++i) {
+            const double loss = r.f64("loss");
+            out.emplace_back(loss, static_cast<int64_t>(r.uint(8, "correct")));
+        }
+        return out;
+    } catch (const CheckpointError&) {
+        return std::nullopt;
+    }
 }
 
 Bytes Trainer::checkpoint(const CheckpointInfo& info) const {

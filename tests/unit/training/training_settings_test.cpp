@@ -114,7 +114,7 @@ TEST_CASE("settings: the schema names every setting once, in to_toml's order") {
         CHECK_MESSAGE(!field.help.empty(), key);
         order.push_back(key);
     });
-    CHECK(keys.size() == 40);
+    CHECK(keys.size() == 41);
     // Every key appears in to_toml's text, in the table's order.
     const std::string text = to_toml(TrainConfig{});
     size_t at = 0;
@@ -166,7 +166,7 @@ TEST_CASE("settings: every row round-trips through TOML and JSON") {
             },
             field.member);
     });
-    CHECK(rows == 40);
+    CHECK(rows == 41);
 }
 
 TEST_CASE("settings: values just outside a row's bounds are rejected, naming the setting") {
@@ -215,7 +215,7 @@ TEST_CASE("settings: values just outside a row's bounds are rejected, naming the
             },
             field.member);
     });
-    CHECK(checked == 52);
+    CHECK(checked == 53);
 }
 
 TEST_CASE("settings: the API's detection settings from and to JSON") {
@@ -316,6 +316,7 @@ replay_nodes = 1
 replay = "sampled"
 segment_steps = 8
 sample_segments = 3
+sample_test_chunks = 1
 keep_segments = "sampled"
 replay_wait_seconds = 120
 )");

@@ -254,7 +254,7 @@ public:
     [[nodiscard]] std::filesystem::path segment_state_path(const Hash& digest) const;
     /// Records the leaves (state digests, in order) of the segment commitment with root `root`,
     /// every state counted as kept. std::invalid_argument when they are empty, more than
-    /// max_segments + 1, or their merkle_root is not `root`.
+    /// max_segments + 2, or their merkle_root is not `root`.
     void put_segment_leaves(const Hash& root, std::span<const Hash> leaves);
     /// The leaves recorded for `root`; nullopt when none are.
     [[nodiscard]] std::optional<std::vector<Hash>> segment_leaves(const Hash& root) const;

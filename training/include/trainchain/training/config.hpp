@@ -74,6 +74,7 @@ struct ChainSettings {
     std::string replay = "sampled";
     uint32_t segment_steps = 8;    ///< s: the trainer commits to its state every s steps
     uint32_t sample_segments = 3;  ///< Q: segments each replaying node re-runs per epoch
+    uint32_t sample_test_chunks = 1;  ///< test chunks (eval_chunk_rows rows) each replaying node re-measures
     /// Which committed states stay once an epoch's block is decided: "all", "sampled" (the first,
     /// the last and those the replaying nodes opened) or "none".
     std::string keep_segments = "sampled";

@@ -38,9 +38,10 @@ public:
     /// The sink to put in EpochRun::on_state (valid while this object lives).
     [[nodiscard]] StateSink sink();
 
-    /// The commitment (s, n segments, Merkle root of the n + 1 leaves) and the leaves. Throws what
-    /// `keep` threw.
-    std::pair<runtime::SegmentCommitment, std::vector<runtime::Hash>> finish();
+    /// Adds the epoch's evaluation record (Trainer::evaluation_record) as the last leaf and gives
+    /// the commitment (s, n segments, Merkle root of the n + 2 leaves: the n + 1 states, then the
+    /// evaluation record) and the leaves. Throws what `keep` threw.
+    std::pair<runtime::SegmentCommitment, std::vector<runtime::Hash>> finish(Bytes evaluation_record);
 
 private:
     void work();
@@ -64,16 +65,22 @@ using SegmentSource = std::function<std::optional<runtime::SegmentOpening>(
 struct SegmentCheck {
     runtime::ValidationState state;  ///< ok, or the first thing that failed (a Training reject)
     std::vector<uint32_t> sampled;   ///< the segments drawn, in draw order
+    std::vector<uint32_t> test_chunks;  ///< the test chunks re-measured
     uint64_t steps_replayed = 0;
+    /// Where the time went, in milliseconds: the first and last states (fetching, restoring,
+    /// comparing), the evaluation of the recorded weights, and the sampled segments.
+    double ends_ms = 0, evaluate_ms = 0, segments_ms = 0;
 };
 
 /// A replaying node's check of an epoch block that carries a segment commitment:
 ///  - the commitment has as many segments as the configuration's epoch makes at its s;
 ///  - leaf 0 is the state that `previous` (the checkpoint before the epoch) and the recorded plan
 ///    give (bad-segment-commitment otherwise);
-///  - the last leaf's state holds exactly the recorded checkpoint's weights and optimizer state and
-///    the loss sum that gives its train loss, and the checkpoint's test metrics are those of its
-///    weights (bad-segment-commitment);
+///  - the last state holds exactly the recorded checkpoint's weights and optimizer state and the
+///    loss sum that gives its train loss (bad-segment-commitment);
+///  - the evaluation record (the last leaf) adds up to the recorded test loss and accuracy, and
+///    `test_chunks` test chunks drawn from the seed, re-measured on the recorded weights, give
+///    exactly what it records (bad-segment-commitment);
 ///  - for each of `q` segments drawn from `sample_seed` (runtime::segment_sample_seed): its start
 ///    state matches its leaf's Merkle proof (bad-segment-proof), and re-running s steps from it
 ///    reaches the state of the next leaf, itself checked by its proof (bad-segment-replay, naming
@@ -82,7 +89,8 @@ struct SegmentCheck {
 /// of the run's configuration; its state is replaced.
 SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> previous,
                                   std::span<const uint8_t> recorded, const runtime::Payload& payload,
-                                  const runtime::Hash& sample_seed, uint32_t q, const SegmentSource& source);
+                                  const runtime::Hash& sample_seed, uint32_t q, const SegmentSource& source,
+                                  uint32_t test_chunks = 1);
 
 /// A SegmentSource reading a store's kept states (the server's own, or a replica that has them).
 SegmentSource store_segments(const runtime::Store& store);

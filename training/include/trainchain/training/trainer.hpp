@@ -50,6 +50,9 @@ struct CheckpointError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Rows of the test set evaluated at a time (and the unit a replaying node re-measures).
+inline constexpr uint64_t eval_chunk_rows = 1024;
+
 /// Called while an epoch trains: batches done, batches in the epoch.
 using ProgressFn = std::function<void(size_t done, size_t total)>;
 
@@ -107,8 +110,9 @@ public:
 
     /// Optimizer steps (batches) in one epoch.
     [[nodiscard]] uint64_t steps_per_epoch() const;
-    /// Rows of the training set (an epoch's train loss is its loss sum over them).
+    /// Rows of the training set (an epoch's train loss is its loss sum over them) and of the test set.
     [[nodiscard]] uint64_t train_rows() const;
+    [[nodiscard]] uint64_t test_rows() const;
 
     /// The training state at step 0 of `plan`, from the current weights and optimizer state: what
     /// an epoch trained from here commits first. Format: "TCSTATE1", the plan (u32 epoch, f64 lr,
@@ -127,8 +131,25 @@ public:
     /// True when a training state holds exactly the weights and optimizer state of a checkpoint.
     static bool same_weights(std::span<const uint8_t> state, std::span<const uint8_t> checkpoint);
 
-    /// Test loss and accuracy of the current weights.
+    /// Test loss and accuracy of the current weights. The test set is evaluated in chunks of
+    /// eval_chunk_rows rows; the per-chunk results are kept for evaluation_record().
     [[nodiscard]] EpochMetrics evaluate() const;
+
+    /// The per-chunk results of the last evaluate(), as bytes: "TCEVAL01", u32 chunk rows, u32
+    /// chunks, then per chunk f64 loss sum and u64 correct predictions. Its SHA-256 is the last
+    /// leaf of an epoch's segment commitment, so that a replaying node can re-measure a sampled
+    /// chunk instead of the whole test set.
+    [[nodiscard]] Bytes evaluation_record() const;
+
+    /// The loss sum and correct predictions of test chunk `chunk` (of eval_chunk_rows rows) for the
+    /// current weights, as evaluate() computes them.
+    [[nodiscard]] std::pair<double, int64_t> evaluate_chunk(uint64_t chunk) const;
+
+    /// Test chunks evaluate() uses: ceil(test rows / eval_chunk_rows).
+    [[nodiscard]] uint64_t eval_chunks() const;
+    /// Reads an evaluation record (per chunk: loss sum, correct); nullopt when it is not one.
+    static std::optional<std::vector<std::pair<double, int64_t>>> read_evaluation_record(
+        std::span<const uint8_t> record);
 
     /// The full training state (weights, optimizer state, and `info`) as bytes. Same state, same
     /// bytes.
