@@ -2,7 +2,9 @@
 // replay: a segment replayed from its committed start state reaches the committed end state bit for
 // bit (adam and sgd with momentum, mlp and cnn, and the nan, label-noise and lr-spike epochs); a
 // whole epoch's states chain up; forged stretches change the states they touch; the state format
-// refuses damaged bytes.
+// refuses damaged bytes. And the replaying node's check: an honest epoch passes every draw, a forged
+// segment is caught exactly when it is drawn, the Merkle proofs reject wrong start states, and the
+// first and last states and the evaluation record are bound to the checkpoints.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -10,11 +12,15 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/merkle.hpp"
+#include "trainchain/runtime/sampling.hpp"
+#include "trainchain/training/segments.hpp"
 #include "trainchain/training/server.hpp"
 #include "trainchain/training/trainer.hpp"
 
@@ -204,4 +210,217 @@ TEST_CASE("damaged or foreign training states are refused with a reason") {
     bad = good;
     bad[8 + 4 + 8 + 8 + 1 + 4] = 14;  // step (u64 little-endian) = 14 > 13
     CHECK_THROWS_WITH_AS(t.replay_segment(bad, 1), doctest::Contains("past the epoch"), CheckpointError);
+}
+
+// ---- the replaying node's check (check_epoch_segments) ------------------------------------------
+
+namespace {
+
+using trainchain::runtime::Hash;
+
+/// An epoch committed in memory: its states (and evaluation record) by leaf, the payload, the
+/// checkpoints before and after.
+struct Committed {
+    std::vector<Bytes> leaves_bytes;
+    std::vector<Hash> leaves;
+    trainchain::runtime::Payload payload;
+    Bytes previous, recorded;
+
+    /// What a replaying node fetches; `meddle` may change the answer on its way.
+    SegmentSource source(std::function<void(uint32_t, trainchain::runtime::SegmentOpening&)> meddle = {}) const {
+        return [this, meddle](const Hash& root, uint32_t index,
+                              bool with_state) -> std::optional<trainchain::runtime::SegmentOpening> {
+            if (root != payload.segments->root || index >= leaves.size()) return std::nullopt;
+            trainchain::runtime::SegmentOpening o;
+            o.leaf = leaves[index];
+            o.proof = trainchain::runtime::merkle_proof(leaves, index);
+            if (with_state) o.state = leaves_bytes[index];
+            if (meddle) meddle(index, o);
+            return o;
+        };
+    }
+};
+
+Committed commit_epoch(const TrainConfig& c, uint32_t s, const Forgery* forgery = nullptr) {
+    Trainer t(c, data_for(c));
+    t.train_epoch(plan_for(c, 1));
+    Committed out;
+    out.previous = t.checkpoint({});
+    const EpochPlan plan = plan_for(c, 2);
+    SegmentCommitter committer(s, [&](std::span<const uint8_t> st) {
+        out.leaves_bytes.emplace_back(st.begin(), st.end());
+        return sha256(st);
+    });
+    EpochRun run;
+    run.segment_steps = s;
+    run.on_state = committer.sink();
+    run.forgery = forgery;
+    const EpochMetrics m = t.train_epoch(plan, run);
+    auto [commitment, leaves] = committer.finish(t.evaluation_record());
+    out.leaves = leaves;
+    out.recorded = t.checkpoint({plan, m, c.threads, config_digest(c)});
+    out.payload.epoch = 2;
+    out.payload.accuracy = m.test_accuracy;
+    out.payload.loss = m.train_loss;
+    out.payload.segments = commitment;
+    return out;
+}
+
+Hash block_hash(uint32_t i) { return sha256(Bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), 42}); }
+
+Hash seed_of(uint32_t i) {
+    return trainchain::runtime::segment_sample_seed(block_hash(i), trainchain::runtime::Signature{});
+}
+
+}  // namespace
+
+TEST_CASE("an honest epoch passes every replaying node's check, whatever the draw") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    const Committed e = commit_epoch(c, 4);
+    REQUIRE(e.payload.segments->count == 4);
+    REQUIRE(e.leaves.size() == 6);  // 5 states, the evaluation record
+    Trainer checker(c, data_for(c));
+    std::set<std::vector<uint32_t>> draws;
+    for (uint32_t i = 0; i < 30; ++i) {
+        const SegmentCheck r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source());
+        INFO(r.state.detail);
+        CHECK(r.state.ok());
+        CHECK(r.sampled.size() == 2);
+        CHECK(r.test_chunks.size() == 1);
+        draws.insert(r.sampled);
+        // Reproducible from the block: the same hash and signature draw the same segments.
+        CHECK(check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source()).sampled ==
+              r.sampled);
+    }
+    CHECK(draws.size() > 3);  // the draw differs block to block
+}
+
+TEST_CASE("a forged segment is caught exactly when it is sampled") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    for (const Forgery::Kind kind : {Forgery::Kind::Skip, Forgery::Kind::Noise}) {
+        Forgery f;
+        f.kind = kind;
+        f.first = 5;  // in segment 1 (steps 4..8)
+        f.steps = 1;
+        f.noise_seed = 9;
+        const Committed e = commit_epoch(c, 4, &f);
+        Trainer checker(c, data_for(c));
+        uint32_t caught = 0, passed = 0;
+        for (uint32_t i = 0; i < 24; ++i) {
+            const SegmentCheck r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 1, e.source());
+            REQUIRE(r.sampled.size() == 1);
+            if (r.sampled[0] == 1) {
+                ++caught;
+                CHECK(r.state.token() == "bad-segment-replay");
+                CHECK(r.state.detail == "epoch 2: segment 1 (steps 4..8) does not replay to its committed end state");
+            } else {
+                ++passed;
+                CHECK(r.state.ok());
+            }
+        }
+        CHECK(caught > 0);
+        CHECK(passed > 0);
+    }
+}
+
+TEST_CASE("the Merkle proofs reject a wrong start state, and the ends are bound to the checkpoints") {
+    if (!have_digits()) return;
+    const TrainConfig c = small_config();
+    const Committed e = commit_epoch(c, 4);
+    Trainer checker(c, data_for(c));
+    const uint32_t q = 4;  // every segment
+    // Another segment's state (a valid state, with the right leaf and proof for index 2).
+    auto r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), q,
+                                  e.source([&](uint32_t i, auto& o) {
+                                      if (i == 2 && !o.state.empty()) o.state = e.leaves_bytes[1];
+                                  }));
+    CHECK(r.state.token() == "bad-segment-proof");
+    // One flipped bit in a state.
+    r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), q,
+                             e.source([&](uint32_t i, auto& o) {
+                                 if (i == 3 && !o.state.empty()) o.state[o.state.size() / 2] ^= 1;
+                             }));
+    CHECK(r.state.token() == "bad-segment-proof");
+    // A state with its own leaf, offered under another index: its proof does not lead to the root.
+    r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), q,
+                             e.source([&](uint32_t i, auto& o) {
+                                 if (i == 2) {
+                                     o.leaf = e.leaves[1];
+                                     if (!o.state.empty()) o.state = e.leaves_bytes[1];
+                                 }
+                             }));
+    CHECK(r.state.token() == "bad-segment-proof");
+    // A sibling of the proof changed.
+    r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), q,
+                             e.source([&](uint32_t i, auto& o) {
+                                 if (i == 1) o.proof.at(0)[0] ^= 1;
+                             }));
+    CHECK(r.state.token() == "bad-segment-proof");
+    // A leaf the server cannot give.
+    r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), q,
+                             [&](const Hash&, uint32_t, bool) { return std::nullopt; });
+    CHECK(r.state.token() == "segment-missing");
+    // Another epoch's previous state: the first state is not the one committed.
+    Trainer other(c, data_for(c));
+    r = check_epoch_segments(checker, other.checkpoint({}), e.recorded, e.payload, seed_of(0), q, e.source());
+    CHECK(r.state.token() == "bad-segment-commitment");
+    CHECK(r.state.detail.find("first state") != std::string::npos);
+    // A checkpoint whose weights are not the last state's (altered after training).
+    {
+        Trainer t(c, data_for(c));
+        const auto info = t.restore(e.recorded);
+        t.corrupt_weights(false);
+        r = check_epoch_segments(checker, e.previous, t.checkpoint(info), e.payload, seed_of(0), q, e.source());
+        CHECK(r.state.token() == "bad-segment-commitment");
+        CHECK(r.state.detail.find("last state") != std::string::npos);
+    }
+    // A block claiming another accuracy than its checkpoint's.
+    {
+        auto p = e.payload;
+        p.accuracy += 0.01;
+        r = check_epoch_segments(checker, e.previous, e.recorded, p, seed_of(0), q, e.source());
+        CHECK(r.state.token() == "bad-segment-commitment");
+    }
+    // A commitment of another segment count than the epoch makes at its s.
+    {
+        auto p = e.payload;
+        p.segments->count = 3;
+        r = check_epoch_segments(checker, e.previous, e.recorded, p, seed_of(0), q, e.source());
+        CHECK(r.state.token() == "bad-segment-commitment");
+    }
+}
+
+TEST_CASE("an evaluation record is bound to the recorded metrics and re-measured where drawn") {
+    if (!have_digits()) return;
+    // 300 test rows at 1024 a chunk is one chunk: use a larger test set for several.
+    TrainConfig c = small_config();
+    c.data.test_limit = 0;  // all of the split's test rows (360): still one chunk
+    Committed e = commit_epoch(c, 4);
+    Trainer checker(c, data_for(c));
+    REQUIRE(checker.eval_chunks() == 1);
+    // The record adds up (the forger adjusted the totals too) but chunk 0 does not re-measure: the
+    // recorded metrics come from the record, so they are forged as well.
+    auto chunks = *Trainer::read_evaluation_record(e.leaves_bytes.back());
+    chunks[0].second += 1;  // one more correct answer than the weights give
+    Bytes forged = e.leaves_bytes.back();
+    for (int i = 0; i < 8; ++i) forged[forged.size() - 8 + static_cast<size_t>(i)] =
+        static_cast<uint8_t>(static_cast<uint64_t>(chunks[0].second) >> (8 * i));
+    e.leaves_bytes.back() = forged;
+    e.leaves.back() = sha256(forged);
+    e.payload.segments->root = trainchain::runtime::merkle_root(e.leaves);
+    auto r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), 1, e.source());
+    CHECK(r.state.token() == "bad-segment-commitment");  // the totals no longer match the checkpoint's
+    CHECK(r.state.detail.find("does not add up") != std::string::npos);
+    // A forger who also records the inflated accuracy in the checkpoint and the block: the drawn
+    // chunk, re-measured on the recorded weights, gives the true count.
+    Trainer t(c, data_for(c));
+    CheckpointInfo info = t.restore(e.recorded);
+    info.metrics.test_accuracy = static_cast<double>(chunks[0].second) / static_cast<double>(t.test_rows());
+    e.recorded = t.checkpoint(info);
+    e.payload.accuracy = info.metrics.test_accuracy;
+    r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(0), 1, e.source());
+    CHECK(r.state.token() == "bad-segment-commitment");
+    CHECK(r.state.detail.find("test chunk 0") != std::string::npos);
 }
