@@ -9,13 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "trainchain/training/config.hpp"
+
 namespace trainchain::reports {
 
 /// The experiment's settings.
 struct ForgeryOptions {
     uint32_t epochs = 200;         ///< forged epochs per (kind, fraction) cell, and honest epochs
-    uint32_t segment_steps = 8;    ///< s
-    uint32_t sample = 3;           ///< Q: segments re-run per check
+    uint32_t segment_steps = training::ChainSettings{}.segment_steps;  ///< s (the runs' default)
+    uint32_t sample = training::ChainSettings{}.sample_segments;       ///< Q: segments re-run per check
     std::vector<double> fractions{0.01, 0.05, 0.20, 1.00};  ///< f: share of an epoch's steps forged
     uint64_t seed = 1;
 };
