@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "trainchain/runtime/chain.hpp"
@@ -309,6 +310,9 @@ int run_verify_replay(const ReplayFlags& f) {
         fmt::print(stderr, "{}: error: block {}: {}\n", f.dir, rep.bad_height.value_or(0), rep.reason);
         return 1;
     }
+    for (const auto& [height, nodes] : rep.unchecked)
+        fmt::print("  block {}: no stored vote of drawn replaying node(s) {}: their draws were not repeated\n", height,
+                   fmt::join(nodes, ", "));
     if (sampled)
         fmt::print("{}: {} epochs checked by sampled replay: {} segments ({} steps) re-run, every one reproduced "
                    "exactly; commitments, first and last states match the checkpoints\n",

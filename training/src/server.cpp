@@ -421,9 +421,16 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
                 sh.update({reinterpret_cast<const uint8_t*>(mode.salt->data()), mode.salt->size()});
                 seeds.push_back(sh.finish());
             } else {
-                for (const uint32_t r : runtime::replaying_nodes(hash, store->config().nodes, config.chain.replay_nodes))
+                for (const uint32_t r :
+                     runtime::replaying_nodes(hash, store->config().nodes, config.chain.replay_nodes)) {
+                    bool found = false;
                     for (const runtime::Vote& v : b.votes)
-                        if (v.node == r && v.accept) seeds.push_back(runtime::segment_sample_seed(hash, v.signature));
+                        if (v.node == r && v.accept) {
+                            seeds.push_back(runtime::segment_sample_seed(hash, v.signature));
+                            found = true;
+                        }
+                    if (!found) rep.unchecked[h].push_back(r);
+                }
                 if (seeds.empty())
                     return fail(h, "no replaying node's vote is stored with the block; give --salt for a draw of your own");
             }

@@ -109,6 +109,9 @@ struct ReplayReport {
     size_t replayed = 0;
     uint64_t segments = 0;  ///< sampled: segments re-run
     uint64_t steps = 0;     ///< optimizer steps re-run
+    /// sampled: drawn replaying nodes with no accepting vote stored with the block, by height
+    /// (their draws could not be repeated: they did not check the epoch, or rejected it)
+    std::map<uint64_t, std::vector<uint32_t>> unchecked;
     std::optional<uint64_t> bad_height;
     std::string reason;
 };
