@@ -103,8 +103,8 @@ void BM_sampled_replay(benchmark::State& state) {
     const auto config = demo_config();
     const auto data = training::load_data(config.data, config.seed);
     training::Trainer plain(config, data), trainer(config, data), checker(config, data);
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("trainchain_bench_segments_" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("trainchain_bench_segments_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     runtime::ChainConfig cc;
     cc.nodes = 4;
@@ -116,12 +116,16 @@ void BM_sampled_replay(benchmark::State& state) {
     trainer.train_epoch({1, config.optimizer.lr, training::epoch_seed(config.seed, 1, 0), {}, 0});
     const training::Bytes previous = trainer.checkpoint({});
 
-    double plain_ms = 0, commit_ms = 0, sampled_ms = 0, full_ms = 0, wait_ms = 0, ends_ms = 0, evaluate_ms = 0,
-           segments_ms = 0;
+    double plain_ms = 0, commit_ms = 0, sampled_ms = 0, full_ms = 0, wait_ms = 0, ends_ms = 0,
+           evaluate_ms = 0, segments_ms = 0;
     uint64_t state_bytes = 0, trial = 0;
     for (auto _ : state) {
         ++trial;
-        const training::EpochPlan plan{2, config.optimizer.lr, training::epoch_seed(config.seed, 2, static_cast<uint32_t>(trial)), {}, 0};
+        const training::EpochPlan plan{2,
+                                       config.optimizer.lr,
+                                       training::epoch_seed(config.seed, 2, static_cast<uint32_t>(trial)),
+                                       {},
+                                       0};
         plain.restore(previous);
         auto t = std::chrono::steady_clock::now();
         benchmark::DoNotOptimize(plain.train_epoch(plan));
@@ -152,9 +156,9 @@ void BM_sampled_replay(benchmark::State& state) {
         runtime::Hash block{};
         block[0] = static_cast<uint8_t>(trial);
         t = std::chrono::steady_clock::now();
-        const auto r = training::check_epoch_segments(checker, previous, recorded, payload,
-                                                      runtime::segment_sample_seed(block, runtime::Signature{}), q,
-                                                      training::store_segments(store));
+        const auto r = training::check_epoch_segments(
+            checker, previous, recorded, payload, runtime::segment_sample_seed(block, runtime::Signature{}),
+            q, training::store_segments(store));
         sampled_ms += ms_since(t);
         ends_ms += r.ends_ms;
         evaluate_ms += r.evaluate_ms;

@@ -57,7 +57,8 @@ TrainConfig build_config(const TrainFlags& f) {
 /// --forge-segment EPOCH:FIRST:STEPS:KIND (testing).
 std::pair<uint32_t, Forgery> parse_forge_segment(const std::string& text) {
     const auto bad = [&] {
-        return InputError("--forge-segment: error: '" + text + "': expected EPOCH:FIRST:STEPS:KIND, KIND skip or noise");
+        return InputError("--forge-segment: error: '" + text +
+                          "': expected EPOCH:FIRST:STEPS:KIND, KIND skip or noise");
     };
     std::vector<std::string> parts;
     size_t at = 0;
@@ -298,25 +299,27 @@ int run_train(const TrainFlags& f) {
 int run_verify_replay(const ReplayFlags& f) {
     if (const int code = verify_chain(f.dir); code != 0) return code;
     const bool sampled = f.sample != 0;
-    const auto rep = training::replay_verify(
-        f.dir, f.from, f.to,
-        [sampled](uint64_t height, bool ok) {
-            fmt::print("  block {}: {} {}\n", height, sampled ? "sampled replay" : "replay",
-                       ok ? "matches" : "DIFFERS");
-            std::fflush(stdout);
-        },
-        {f.sample, f.salt});
+    const auto rep = training::replay_verify(f.dir, f.from, f.to,
+                                             [sampled](uint64_t height, bool ok) {
+                                                 fmt::print("  block {}: {} {}\n", height,
+                                                            sampled ? "sampled replay" : "replay",
+                                                            ok ? "matches" : "DIFFERS");
+                                                 std::fflush(stdout);
+                                             },
+                                             {f.sample, f.salt});
     if (!rep.ok) {
         fmt::print(stderr, "{}: error: block {}: {}\n", f.dir, rep.bad_height.value_or(0), rep.reason);
         return 1;
     }
     for (const auto& [height, nodes] : rep.unchecked)
-        fmt::print("  block {}: no stored vote of drawn replaying node(s) {}: their draws were not repeated\n", height,
-                   fmt::join(nodes, ", "));
+        fmt::print(
+            "  block {}: no stored vote of drawn replaying node(s) {}: their draws were not repeated\n",
+            height, fmt::join(nodes, ", "));
     if (sampled)
-        fmt::print("{}: {} epochs checked by sampled replay: {} segments ({} steps) re-run, every one reproduced "
-                   "exactly; commitments, first and last states match the checkpoints\n",
-                   f.dir, rep.replayed, rep.segments, rep.steps);
+        fmt::print(
+            "{}: {} epochs checked by sampled replay: {} segments ({} steps) re-run, every one reproduced "
+            "exactly; commitments, first and last states match the checkpoints\n",
+            f.dir, rep.replayed, rep.segments, rep.steps);
     else
         fmt::print("{}: {} epochs replayed, every checkpoint reproduced exactly\n", f.dir, rep.replayed);
     return 0;

@@ -48,8 +48,8 @@ struct ReplayFlags {
     std::string dir;
     uint64_t from = 0;
     uint64_t to = std::numeric_limits<uint64_t>::max();
-    uint32_t sample = 0;               ///< --sample Q: the sampled check (0: whole epochs)
-    std::optional<std::string> salt;   ///< --salt: the auditor's own draw
+    uint32_t sample = 0;              ///< --sample Q: the sampled check (0: whole epochs)
+    std::optional<std::string> salt;  ///< --salt: the auditor's own draw
 };
 
 /// `report recovery`'s settings.

@@ -33,10 +33,13 @@ void add_train_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("--test-limit", f->test_limit, "use only the first N test rows");
     cmd->add_option("--nodes", f->nodes, "user nodes");
     cmd->add_option("--difficulty", f->difficulty, "proof-of-work difficulty (leading zero bits)");
-    cmd->add_option("--replay-nodes", f->replay_nodes, "nodes that check each epoch by replay before they vote");
-    cmd->add_option("--replay", f->replay,
-                    "sampled (re-run sampled committed segments, the default), full (the whole epoch) or none");
-    cmd->add_option("--segment-steps", f->segment_steps, "sampled replay: steps between committed states (s)");
+    cmd->add_option("--replay-nodes", f->replay_nodes,
+                    "nodes that check each epoch by replay before they vote");
+    cmd->add_option(
+        "--replay", f->replay,
+        "sampled (re-run sampled committed segments, the default), full (the whole epoch) or none");
+    cmd->add_option("--segment-steps", f->segment_steps,
+                    "sampled replay: steps between committed states (s)");
     cmd->add_option("--sample-segments", f->sample_segments,
                     "sampled replay: segments each replaying node re-runs per epoch (Q)");
     cmd->add_option("--keep-segments", f->keep_segments,

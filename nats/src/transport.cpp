@@ -350,7 +350,8 @@ RaceOutcome NatsTransport::race(BlockHeader& header, const Payload& /*payload*/,
     }
 }
 
-void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim, const runtime::VoteRound& round,
+void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& claim,
+                                  const runtime::VoteRound& round,
                                   const std::function<bool(const Vote&)>& on_vote) {
     Impl& m = *impl_;
     Json request = {{"header", to_hex(claimed.encode())},

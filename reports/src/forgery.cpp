@@ -108,26 +108,33 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
         ForgeryCell cell;
         cell.kind = kind.name;
         cell.fraction = f;
-        cell.forged_steps = kind.kind ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(f * static_cast<double>(rep.steps)))) : 0;
+        cell.forged_steps =
+            kind.kind ? std::max<uint64_t>(
+                            1, static_cast<uint64_t>(std::llround(f * static_cast<double>(rep.steps))))
+                      : 0;
         cell.forged_steps = std::min(cell.forged_steps, rep.steps);
         cell.bound = kind.kind ? 1 - std::pow(1 - f, options.sample) : 0;
         std::set<std::string> tokens;
         double touched_sum = 0;
         for (uint32_t e = 0; e < options.epochs; ++e, ++trial) {
-            const EpochPlan plan{2, config.optimizer.lr, epoch_seed(config.seed, 2, static_cast<uint32_t>(trial)),
-                                 std::nullopt, 0};
+            const EpochPlan plan{2, config.optimizer.lr,
+                                 epoch_seed(config.seed, 2, static_cast<uint32_t>(trial)), std::nullopt, 0};
             Forgery forgery;
             if (kind.kind) {
                 forgery.kind = *kind.kind;
-                forgery.first = word(draw("forgery/offset", options.seed, trial)) % (rep.steps - cell.forged_steps + 1);
+                forgery.first =
+                    word(draw("forgery/offset", options.seed, trial)) % (rep.steps - cell.forged_steps + 1);
                 forgery.steps = cell.forged_steps;
                 forgery.noise_seed = word(draw("forgery/noise", options.seed, trial));
                 if (forgery.kind == Forgery::Kind::Copy) {
                     donor.restore(donor_previous);
-                    forgery.donor = donor.replay_segment(donor.start_state(plan), forgery.first + forgery.steps);
+                    forgery.donor =
+                        donor.replay_segment(donor.start_state(plan), forgery.first + forgery.steps);
                 }
-                const uint64_t first_segment = forgery.first / s, last_segment = (forgery.first + forgery.steps - 1) / s;
-                touched_sum += static_cast<double>(last_segment - first_segment + 1) / static_cast<double>(rep.segments);
+                const uint64_t first_segment = forgery.first / s,
+                               last_segment = (forgery.first + forgery.steps - 1) / s;
+                touched_sum +=
+                    static_cast<double>(last_segment - first_segment + 1) / static_cast<double>(rep.segments);
             }
             // The forger trains (forging the stretch) and commits the states it produced.
             auto t = std::chrono::steady_clock::now();
@@ -156,8 +163,8 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
             runtime::Signature signature{};
             const Hash sig = draw("forgery/signature", options.seed, trial);
             std::copy(sig.begin(), sig.end(), signature.begin());
-            const SegmentSource source = [&](const Hash& root, uint32_t index, bool with_state)
-                -> std::optional<runtime::SegmentOpening> {
+            const SegmentSource source = [&](const Hash& root, uint32_t index,
+                                             bool with_state) -> std::optional<runtime::SegmentOpening> {
                 if (root != payload.segments->root || index >= leaves.size()) return std::nullopt;
                 runtime::SegmentOpening o;
                 o.leaf = leaves[index];
@@ -165,9 +172,9 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
                 if (with_state) o.state = states[index];
                 return o;
             };
-            const SegmentCheck r = check_epoch_segments(checker, previous, recorded, payload,
-                                                        runtime::segment_sample_seed(block, signature),
-                                                        options.sample, source);
+            const SegmentCheck r =
+                check_epoch_segments(checker, previous, recorded, payload,
+                                     runtime::segment_sample_seed(block, signature), options.sample, source);
             rep.checking_ms += ms_since(t);
             if (!r.state.ok()) {
                 ++cell.detected;
@@ -186,10 +193,11 @@ ForgeryReport measure_forgery(const ForgeryOptions& options,
 }
 
 std::string forgery_csv(const ForgeryReport& r) {
-    std::string out = "kind,fraction,forged_steps,epochs,detected,rate,wilson_low,wilson_high,bound,touched\n";
+    std::string out =
+        "kind,fraction,forged_steps,epochs,detected,rate,wilson_low,wilson_high,bound,touched\n";
     for (const ForgeryCell& c : r.cells)
-        out += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f}\n", c.kind, c.fraction, c.forged_steps,
-                           c.epochs, c.detected, c.rate, c.low, c.high, c.bound, c.touched);
+        out += fmt::format("{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f}\n", c.kind, c.fraction,
+                           c.forged_steps, c.epochs, c.detected, c.rate, c.low, c.high, c.bound, c.touched);
     return out;
 }
 
@@ -202,10 +210,10 @@ std::string forgery_markdown(const ForgeryReport& r) {
     out += "| forgery | f | steps forged | detected | rate | Wilson 95 % | 1-(1-f)^Q | segments touched |\n";
     out += "|---|---:|---:|---:|---:|---|---:|---:|\n";
     for (const ForgeryCell& c : r.cells)
-        out += fmt::format("| {} | {:.0f} % | {} | {}/{} | {:.1f} % | {:.1f}-{:.1f} % | {} | {:.1f} % |\n", c.kind,
-                           100 * c.fraction, c.forged_steps, c.detected, c.epochs, 100 * c.rate, 100 * c.low,
-                           100 * c.high, c.kind == "honest" ? std::string("-") : fmt::format("{:.1f} %", 100 * c.bound),
-                           100 * c.touched);
+        out += fmt::format(
+            "| {} | {:.0f} % | {} | {}/{} | {:.1f} % | {:.1f}-{:.1f} % | {} | {:.1f} % |\n", c.kind,
+            100 * c.fraction, c.forged_steps, c.detected, c.epochs, 100 * c.rate, 100 * c.low, 100 * c.high,
+            c.kind == "honest" ? std::string("-") : fmt::format("{:.1f} %", 100 * c.bound), 100 * c.touched);
     out += fmt::format("\nTime: training and committing {:.1f} s, checking {:.1f} s.\n", r.training_ms / 1000,
                        r.checking_ms / 1000);
     return out;

@@ -98,8 +98,8 @@ std::optional<Vote> UserNode::vote(uint64_t nonce, const Hash& claimed, bool rep
     if (!alive()) return std::nullopt;
     ValidationState state = check(nonce, claimed);
     bool replayed = false;
-    if (replays && state.ok() && epoch_check_ && *epoch_check_ && candidate_payload_->kind == BlockKind::Epoch &&
-        candidate_payload_->segments) {
+    if (replays && state.ok() && epoch_check_ && *epoch_check_ &&
+        candidate_payload_->kind == BlockKind::Epoch && candidate_payload_->segments) {
         BlockHeader header = *candidate_header_;
         header.nonce = nonce;
         const Signature accept_signature = key_.sign(vote_message(claimed, true));

@@ -86,7 +86,8 @@ RaceOutcome InProcessTransport::race(BlockHeader& h, const Payload& payload, Con
 }
 
 void InProcessTransport::collect_votes(const BlockHeader& /*claimed*/, const WorkClaim& claim,
-                                       const VoteRound& round, const std::function<bool(const Vote&)>& on_vote) {
+                                       const VoteRound& round,
+                                       const std::function<bool(const Vote&)>& on_vote) {
     for (const auto& node : nodes_) {
         const bool replays =
             std::find(round.replayers.begin(), round.replayers.end(), node.index()) != round.replayers.end();

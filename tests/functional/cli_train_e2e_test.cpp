@@ -269,7 +269,9 @@ TEST_CASE("train: two runs with the same flags record the same checkpoints") {
     for (uint64_t e = 1; e <= 3; ++e) CHECK(ec.at(e) != ea_map.at(e));
 }
 
-TEST_CASE("train: sampled replay vetoes a forged epoch, names the segment, and verify --replay --sample repeats the draw") {
+TEST_CASE(
+    "train: sampled replay vetoes a forged epoch, names the segment, and verify --replay --sample repeats "
+    "the draw") {
     if (!have_digits()) return;
     TempDir d;
     SUBCASE("weights altered after training: the last committed state is not the checkpoint") {
@@ -294,8 +296,9 @@ TEST_CASE("train: sampled replay vetoes a forged epoch, names the segment, and v
     SUBCASE("a skipped step, sampled (Q = n): a reject vote naming the segment, then the epoch retrained") {
         const fs::path dir = d / "skipped";
         // digits: 1,437 training rows in batches of 64 -> 23 steps; s = 4 -> 6 segments; Q = 6 samples all.
-        const Events ev = train(dir, "--epochs 3 --replay-nodes 1 --segment-steps 4 --sample-segments 6 "
-                                     "--forge-segment 2:5:1:skip --keep-segments all");
+        const Events ev = train(dir,
+                                "--epochs 3 --replay-nodes 1 --segment-steps 4 --sample-segments 6 "
+                                "--forge-segment 2:5:1:skip --keep-segments all");
         INFO("events:\n" << dump(ev.all));
         CHECK((*ev.summary)["rejected"] == 1);
         REQUIRE(ev.epochs.size() == 4);

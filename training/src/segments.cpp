@@ -83,21 +83,24 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 
 /// A leaf of the commitment, checked against its proof; with its state when asked (checked against
 /// the leaf). The failure, when there is one, in `why`.
-std::optional<runtime::SegmentOpening> open_checked(const SegmentSource& source, const runtime::SegmentCommitment& c,
-                                                    uint32_t index, bool with_state, ValidationState& why) {
+std::optional<runtime::SegmentOpening> open_checked(const SegmentSource& source,
+                                                    const runtime::SegmentCommitment& c, uint32_t index,
+                                                    bool with_state, ValidationState& why) {
     auto o = source(c.root, index, with_state);
     const std::string name = "leaf " + std::to_string(index) + " of " + std::to_string(c.count + 2);
     if (!o || (with_state && o->state.empty())) {
-        why = ValidationState::invalid(Reject::SegmentMissing, name + (with_state ? " (its state)" : "") +
-                                                                   " could not be fetched");
+        why = ValidationState::invalid(Reject::SegmentMissing,
+                                       name + (with_state ? " (its state)" : "") + " could not be fetched");
         return std::nullopt;
     }
     if (!runtime::merkle_verify(o->leaf, index, c.count + 2, o->proof, c.root)) {
-        why = ValidationState::invalid(Reject::SegmentProof, name + ": its Merkle proof does not lead to the committed root");
+        why = ValidationState::invalid(Reject::SegmentProof,
+                                       name + ": its Merkle proof does not lead to the committed root");
         return std::nullopt;
     }
     if (with_state && runtime::sha256(o->state) != o->leaf) {
-        why = ValidationState::invalid(Reject::SegmentProof, name + ": the state fetched is not the committed one");
+        why = ValidationState::invalid(Reject::SegmentProof,
+                                       name + ": the state fetched is not the committed one");
         return std::nullopt;
     }
     return o;
@@ -111,16 +114,18 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
                                   uint32_t test_chunks) {
     SegmentCheck out;
     const auto fail = [&](Reject code, std::string detail) {
-        out.state = ValidationState::invalid(code, "epoch " + std::to_string(payload.epoch) + ": " + std::move(detail));
+        out.state = ValidationState::invalid(
+            code, "epoch " + std::to_string(payload.epoch) + ": " + std::move(detail));
         return out;
     };
     if (!payload.segments) return fail(Reject::SegmentCommitment, "the block carries no segment commitment");
     const runtime::SegmentCommitment& c = *payload.segments;
     const uint64_t steps = trainer.steps_per_epoch();
     if (c.steps == 0 || c.count != (steps + c.steps - 1) / c.steps)
-        return fail(Reject::SegmentCommitment, "the commitment has " + std::to_string(c.count) + " segments of " +
-                                                   std::to_string(c.steps) + " steps; the epoch has " +
-                                                   std::to_string(steps) + " steps");
+        return fail(Reject::SegmentCommitment, "the commitment has " + std::to_string(c.count) +
+                                                   " segments of " + std::to_string(c.steps) +
+                                                   " steps; the epoch has " + std::to_string(steps) +
+                                                   " steps");
     CheckpointInfo info;
     try {
         info = Trainer::read_info(recorded);
@@ -153,10 +158,12 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
             return fail(Reject::SegmentCommitment, std::string("the last state: ") + e.what());
         }
         if (at.step != steps || !Trainer::same_weights(o->state, recorded))
-            return fail(Reject::SegmentCommitment, "the last state does not hold the recorded checkpoint's weights");
+            return fail(Reject::SegmentCommitment,
+                        "the last state does not hold the recorded checkpoint's weights");
         const double rows = static_cast<double>(trainer.train_rows());
         if (!same(at.loss_sum / rows, info.metrics.train_loss))
-            return fail(Reject::SegmentCommitment, "the recorded train loss is not the committed states' loss");
+            return fail(Reject::SegmentCommitment,
+                        "the recorded train loss is not the committed states' loss");
         out.ends_ms = ms_since(t);
     }
     // The evaluation: its record adds up to the recorded metrics, and sampled chunks re-measure.
@@ -166,7 +173,8 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
         if (!o) return fail(why.code, why.detail);
         const auto chunks = Trainer::read_evaluation_record(o->state);
         if (!chunks || chunks->size() != trainer.eval_chunks())
-            return fail(Reject::SegmentCommitment, "the last leaf is not an evaluation record of this test set");
+            return fail(Reject::SegmentCommitment,
+                        "the last leaf is not an evaluation record of this test set");
         double loss_sum = 0;
         int64_t correct = 0;
         for (const auto& [l, k] : *chunks) {
@@ -176,7 +184,8 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
         const double rows = static_cast<double>(trainer.test_rows());
         if (!same(loss_sum / rows, info.metrics.test_loss) ||
             !same(static_cast<double>(correct) / rows, info.metrics.test_accuracy))
-            return fail(Reject::SegmentCommitment, "the evaluation record does not add up to the recorded test metrics");
+            return fail(Reject::SegmentCommitment,
+                        "the evaluation record does not add up to the recorded test metrics");
         try {
             trainer.restore(recorded);
         } catch (const CheckpointError& e) {
@@ -186,13 +195,15 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
         const std::string tag = "trainchain/test-chunks/v1";
         tagged.update({reinterpret_cast<const uint8_t*>(tag.data()), tag.size()});
         tagged.update(sample_seed);
-        out.test_chunks = runtime::sample_indices(tagged.finish(), static_cast<uint32_t>(chunks->size()), test_chunks);
+        out.test_chunks =
+            runtime::sample_indices(tagged.finish(), static_cast<uint32_t>(chunks->size()), test_chunks);
         for (const uint32_t k : out.test_chunks) {
             const auto [l, n] = trainer.evaluate_chunk(k);
             if (!same(l, (*chunks)[k].first) || n != (*chunks)[k].second)
-                return fail(Reject::SegmentCommitment, "test chunk " + std::to_string(k) +
-                                                           " of the recorded weights does not measure what the "
-                                                           "evaluation record says");
+                return fail(Reject::SegmentCommitment,
+                            "test chunk " + std::to_string(k) +
+                                " of the recorded weights does not measure what the "
+                                "evaluation record says");
         }
         out.evaluate_ms = ms_since(t);
     }
@@ -208,16 +219,17 @@ SegmentCheck check_epoch_segments(Trainer& trainer, std::span<const uint8_t> pre
         Bytes reached;
         try {
             if (Trainer::read_state_position(start->state).step != first)
-                return fail(Reject::SegmentCommitment, "segment " + std::to_string(i) + " does not start at step " +
-                                                           std::to_string(first));
+                return fail(
+                    Reject::SegmentCommitment,
+                    "segment " + std::to_string(i) + " does not start at step " + std::to_string(first));
             reached = trainer.replay_segment(start->state, c.steps);
         } catch (const CheckpointError& e) {
             return fail(Reject::SegmentCommitment, "segment " + std::to_string(i) + ": " + e.what());
         }
         out.steps_replayed += last - first;
         if (runtime::sha256(reached) != end->leaf)
-            return fail(Reject::SegmentReplay, "segment " + std::to_string(i) + " (steps " + std::to_string(first) +
-                                                   ".." + std::to_string(last) +
+            return fail(Reject::SegmentReplay, "segment " + std::to_string(i) + " (steps " +
+                                                   std::to_string(first) + ".." + std::to_string(last) +
                                                    ") does not replay to its committed end state");
     }
     out.segments_ms = ms_since(t);

@@ -127,10 +127,10 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
             const runtime::Hash hash = claimed.hash();
             const auto t = std::chrono::steady_clock::now();
             if (!replayer) replayer = std::make_unique<Trainer>(config, data);
-            const SegmentCheck r = check_epoch_segments(
-                *replayer, *checking.previous, *checking.recorded, payload,
-                runtime::segment_sample_seed(hash, signature), cs.sample_segments,
-                store_segments(chain->store()), cs.sample_test_chunks);
+            const SegmentCheck r =
+                check_epoch_segments(*replayer, *checking.previous, *checking.recorded, payload,
+                                     runtime::segment_sample_seed(hash, signature), cs.sample_segments,
+                                     store_segments(chain->store()), cs.sample_test_chunks);
             EpochEvent& ev = *checking.event;
             ev.replay_nodes.push_back(node);
             ev.sampled.insert(ev.sampled.end(), r.sampled.begin(), r.sampled.end());
@@ -217,8 +217,9 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         std::optional<SegmentCommitter> committer;
         if (sampled) {
             runtime::Store& store = chain->store();
-            committer.emplace(cs.segment_steps,
-                              [&store](std::span<const uint8_t> state) { return store.put_segment_state(state); });
+            committer.emplace(cs.segment_steps, [&store](std::span<const uint8_t> state) {
+                return store.put_segment_state(state);
+            });
             run.segment_steps = cs.segment_steps;
             run.on_state = committer->sink();
         }
@@ -294,7 +295,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
                     for (uint32_t i = 0; i <= commitment->count + 1; ++i) keep.push_back(i);
                 else
                     keep = {checking.opened.begin(), checking.opened.end()};
-                if (cs.keep_segments == "sampled") keep.insert(keep.end(), {0, commitment->count, commitment->count + 1});
+                if (cs.keep_segments == "sampled")
+                    keep.insert(keep.end(), {0, commitment->count, commitment->count + 1});
             }
             chain->store().drop_segment_states(commitment->root, keep);
         }
@@ -408,8 +410,9 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
         const auto prev = previous_state(blocks, h);
         if (mode.sample != 0) {
             if (!b.payload.segments)
-                return fail(h, "the block carries no segment commitment (its run did not use sampled replay); "
-                               "check it with --replay alone");
+                return fail(h,
+                            "the block carries no segment commitment (its run did not use sampled replay); "
+                            "check it with --replay alone");
             // The draws to repeat: each replaying node's (from its stored vote), or the auditor's.
             std::vector<runtime::Hash> seeds;
             const runtime::Hash hash = b.hash();
@@ -432,14 +435,16 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
                     if (!found) rep.unchecked[h].push_back(r);
                 }
                 if (seeds.empty())
-                    return fail(h, "no replaying node's vote is stored with the block; give --salt for a draw of your own");
+                    return fail(h,
+                                "no replaying node's vote is stored with the block; give --salt for a draw "
+                                "of your own");
             }
             const Bytes before = prev ? checkpoint_of(*store, blocks[*prev]) : initial;
             for (const runtime::Hash& seed : seeds) {
-                const SegmentCheck r = check_epoch_segments(trainer, before, recorded, b.payload, seed, mode.sample,
-                                                            store_segments(*store), config.chain.sample_test_chunks);
-                if (!r.state.ok())
-                    return fail(h, r.state.detail + " (" + std::string(r.state.token()) + ")");
+                const SegmentCheck r =
+                    check_epoch_segments(trainer, before, recorded, b.payload, seed, mode.sample,
+                                         store_segments(*store), config.chain.sample_test_chunks);
+                if (!r.state.ok()) return fail(h, r.state.detail + " (" + std::string(r.state.token()) + ")");
                 rep.segments += r.sampled.size();
                 rep.steps += r.steps_replayed;
             }

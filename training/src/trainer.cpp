@@ -172,7 +172,7 @@ struct Trainer::Impl {
     torch::nn::Sequential model{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     bool adam = true;
-    std::vector<torch::Tensor> params;  // model order
+    std::vector<torch::Tensor> params;                          // model order
     mutable std::vector<std::pair<double, int64_t>> last_eval;  // per test chunk: loss sum, correct
     std::vector<std::string> names;
     torch::Tensor train_x, train_y, test_x, test_y;
@@ -362,7 +362,8 @@ struct Trainer::Impl {
     /// Reads what put_body wrote into the model and optimizer; the bytes must end there.
     void read_body(Reader& r, size_t total) {
         if (r.uint(4, "parameter count") != params.size())
-            throw CheckpointError("checkpoint: error: parameter count differs from the model (" + layout + ")");
+            throw CheckpointError("checkpoint: error: parameter count differs from the model (" + layout +
+                                  ")");
         torch::NoGradGuard no_grad;
         for (size_t i = 0; i < params.size(); ++i) {
             const auto name_bytes = r.take(r.uint(2, "name length"), "name");
@@ -429,15 +430,16 @@ StatePosition read_position(Reader& r) {
     at.plan.lr = r.f64("learning rate");
     at.plan.seed = r.uint(8, "seed");
     const auto inject = r.uint(1, "injection");
-    if (inject > 3) throw CheckpointError("training state: error: unknown injection " + std::to_string(inject));
+    if (inject > 3)
+        throw CheckpointError("training state: error: unknown injection " + std::to_string(inject));
     if (inject != 0) at.plan.inject = static_cast<Injection::Kind>(inject - 1);
     at.plan.rollbacks = static_cast<uint32_t>(r.uint(4, "rollbacks"));
     at.step = r.uint(8, "step");
     at.steps = r.uint(8, "steps");
     at.loss_sum = r.f64("loss sum");
     if (at.step > at.steps)
-        throw CheckpointError("training state: error: step " + std::to_string(at.step) + " is past the epoch's " +
-                              std::to_string(at.steps) + " steps");
+        throw CheckpointError("training state: error: step " + std::to_string(at.step) +
+                              " is past the epoch's " + std::to_string(at.steps) + " steps");
     return at;
 }
 
@@ -498,7 +500,8 @@ EpochMetrics Trainer::train_epoch(const EpochPlan& plan, const EpochRun& run) {
             at.loss_sum += m.step(e, b);
         }
         at.step = b + 1;
-        if (s != 0 && run.on_state && (at.step % s == 0 || at.step == e.steps)) run.on_state(at.step, m.state(at));
+        if (s != 0 && run.on_state && (at.step % s == 0 || at.step == e.steps))
+            run.on_state(at.step, m.state(at));
         if (run.progress) run.progress(b + 1, e.steps);
     }
     if (plan.inject == Injection::Kind::LrSpike) m.set_lr(plan.lr);
@@ -553,15 +556,18 @@ std::pair<double, int64_t> Trainer::evaluate_chunk(uint64_t chunk) const {
     const int64_t end = std::min(rows, begin + static_cast<int64_t>(eval_chunk_rows));
     const torch::Tensor logits = m.model->forward(m.test_x.slice(0, begin, end));
     const torch::Tensor y = m.test_y.slice(0, begin, end);
-    const double loss = torch::nn::functional::cross_entropy(
-                            logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                            .item<double>();
+    const double loss =
+        torch::nn::functional::cross_entropy(
+            logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+            .item<double>();
     const int64_t correct = logits.argmax(1).eq(y).sum().item<int64_t>();
     m.model->train();
     return {loss, correct};
 }
 
-uint64_t Trainer::eval_chunks() const { return (impl_->data->test.rows + eval_chunk_rows - 1) / eval_chunk_rows; }
+uint64_t Trainer::eval_chunks() const {
+    return (impl_->data->test.rows + eval_chunk_rows - 1) / eval_chunk_rows;
+}
 
 EpochMetrics Trainer::evaluate() const {
     Impl& m = *impl_;
@@ -592,7 +598,8 @@ Bytes Trainer::evaluation_record() const {
     return out;
 }
 
-std::optional<std::vector<std::pair<double, int64_t>>> Trainer::read_evaluation_record(std::span<const uint8_t> record) {
+std::optional<std::vector<std::pair<double, int64_t>>> Trainer::read_evaluation_record(
+    std::span<const uint8_t> record) {
     Reader r(record);
     try {
         const auto head = r.take(sizeof eval_magic, "magic");

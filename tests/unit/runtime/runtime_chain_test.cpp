@@ -2297,9 +2297,10 @@ TEST_CASE("segments: a training reason from a node the block does not draw is on
     options.replaying_nodes = 1;
     // Every node is asked to replay (a meddling link widens the round), and the first node that is
     // not the drawn replayer claims a failed replay: an ordinary reject.
-    options.transport = std::make_shared<MeddlingTransport>([](Proposal&) {}, [](VoteRound& r) {
-        r.replayers = {0, 1, 2, 3, 4};
-    });
+    options.transport = std::make_shared<MeddlingTransport>([](Proposal&) {},
+                                                            [](VoteRound& r) {
+                                                                r.replayers = {0, 1, 2, 3, 4};
+                                                            });
     size_t refusals = 0;
     options.epoch_check = [&](const BlockHeader& claimed, const Payload&, uint32_t node, const Signature&) {
         const uint32_t replayer = replaying_nodes(claimed.hash(), 5, 1).at(0);

@@ -142,7 +142,7 @@ TEST_CASE("a replayed segment continues the epoch exactly as the uninterrupted e
     const Bytes whole = b.replay_segment(b.start_state(plan), 13);
     CHECK(whole == states.at(13));
     Bytes piece = b.replay_segment(states.at(5), 3);  // to step 8
-    piece = b.replay_segment(piece, 100);              // to the end, not beyond
+    piece = b.replay_segment(piece, 100);             // to the end, not beyond
     CHECK(piece == states.at(13));
     CHECK(Trainer::read_state_position(piece).step == 13);
 }
@@ -227,7 +227,8 @@ struct Committed {
     Bytes previous, recorded;
 
     /// What a replaying node fetches; `meddle` may change the answer on its way.
-    SegmentSource source(std::function<void(uint32_t, trainchain::runtime::SegmentOpening&)> meddle = {}) const {
+    SegmentSource source(
+        std::function<void(uint32_t, trainchain::runtime::SegmentOpening&)> meddle = {}) const {
         return [this, meddle](const Hash& root, uint32_t index,
                               bool with_state) -> std::optional<trainchain::runtime::SegmentOpening> {
             if (root != payload.segments->root || index >= leaves.size()) return std::nullopt;
@@ -266,7 +267,9 @@ Committed commit_epoch(const TrainConfig& c, uint32_t s, const Forgery* forgery 
     return out;
 }
 
-Hash block_hash(uint32_t i) { return sha256(Bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), 42}); }
+Hash block_hash(uint32_t i) {
+    return sha256(Bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), 42});
+}
 
 Hash seed_of(uint32_t i) {
     return trainchain::runtime::segment_sample_seed(block_hash(i), trainchain::runtime::Signature{});
@@ -283,15 +286,16 @@ TEST_CASE("an honest epoch passes every replaying node's check, whatever the dra
     Trainer checker(c, data_for(c));
     std::set<std::vector<uint32_t>> draws;
     for (uint32_t i = 0; i < 30; ++i) {
-        const SegmentCheck r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source());
+        const SegmentCheck r =
+            check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source());
         INFO(r.state.detail);
         CHECK(r.state.ok());
         CHECK(r.sampled.size() == 2);
         CHECK(r.test_chunks.size() == 1);
         draws.insert(r.sampled);
         // Reproducible from the block: the same hash and signature draw the same segments.
-        CHECK(check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source()).sampled ==
-              r.sampled);
+        CHECK(check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 2, e.source())
+                  .sampled == r.sampled);
     }
     CHECK(draws.size() > 3);  // the draw differs block to block
 }
@@ -309,12 +313,14 @@ TEST_CASE("a forged segment is caught exactly when it is sampled") {
         Trainer checker(c, data_for(c));
         uint32_t caught = 0, passed = 0;
         for (uint32_t i = 0; i < 24; ++i) {
-            const SegmentCheck r = check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 1, e.source());
+            const SegmentCheck r =
+                check_epoch_segments(checker, e.previous, e.recorded, e.payload, seed_of(i), 1, e.source());
             REQUIRE(r.sampled.size() == 1);
             if (r.sampled[0] == 1) {
                 ++caught;
                 CHECK(r.state.token() == "bad-segment-replay");
-                CHECK(r.state.detail == "epoch 2: segment 1 (steps 4..8) does not replay to its committed end state");
+                CHECK(r.state.detail ==
+                      "epoch 2: segment 1 (steps 4..8) does not replay to its committed end state");
             } else {
                 ++passed;
                 CHECK(r.state.ok());
@@ -372,7 +378,8 @@ TEST_CASE("the Merkle proofs reject a wrong start state, and the ends are bound 
         Trainer t(c, data_for(c));
         const auto info = t.restore(e.recorded);
         t.corrupt_weights(false);
-        r = check_epoch_segments(checker, e.previous, t.checkpoint(info), e.payload, seed_of(0), q, e.source());
+        r = check_epoch_segments(checker, e.previous, t.checkpoint(info), e.payload, seed_of(0), q,
+                                 e.source());
         CHECK(r.state.token() == "bad-segment-commitment");
         CHECK(r.state.detail.find("last state") != std::string::npos);
     }
@@ -405,8 +412,9 @@ TEST_CASE("an evaluation record is bound to the recorded metrics and re-measured
     auto chunks = *Trainer::read_evaluation_record(e.leaves_bytes.back());
     chunks[0].second += 1;  // one more correct answer than the weights give
     Bytes forged = e.leaves_bytes.back();
-    for (int i = 0; i < 8; ++i) forged[forged.size() - 8 + static_cast<size_t>(i)] =
-        static_cast<uint8_t>(static_cast<uint64_t>(chunks[0].second) >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        forged[forged.size() - 8 + static_cast<size_t>(i)] =
+            static_cast<uint8_t>(static_cast<uint64_t>(chunks[0].second) >> (8 * i));
     e.leaves_bytes.back() = forged;
     e.leaves.back() = sha256(forged);
     e.payload.segments->root = trainchain::runtime::merkle_root(e.leaves);

@@ -15,7 +15,7 @@ namespace trainchain::reports {
 
 /// The experiment's settings.
 struct ForgeryOptions {
-    uint32_t epochs = 200;         ///< forged epochs per (kind, fraction) cell, and honest epochs
+    uint32_t epochs = 200;  ///< forged epochs per (kind, fraction) cell, and honest epochs
     uint32_t segment_steps = training::ChainSettings{}.segment_steps;  ///< s (the runs' default)
     uint32_t sample = training::ChainSettings{}.sample_segments;       ///< Q: segments re-run per check
     std::vector<double> fractions{0.01, 0.05, 0.20, 1.00};  ///< f: share of an epoch's steps forged
@@ -28,7 +28,7 @@ struct ForgeryCell {
     double fraction = 0;
     uint64_t forged_steps = 0;  ///< steps forged per epoch: round(f x steps), at least 1
     uint32_t epochs = 0;
-    uint32_t detected = 0;  ///< rejected by the check
+    uint32_t detected = 0;               ///< rejected by the check
     double rate = 0, low = 0, high = 0;  ///< detected / epochs and its Wilson 95 % interval
     double bound = 0;                    ///< 1 - (1 - f)^Q (0 for the control)
     double touched = 0;                  ///< mean share of the segments the forged stretch touched

@@ -87,7 +87,8 @@ Bytes proposal_message(uint64_t run_id, uint64_t rollback_height, const Hash& fa
 /// root of the tagged Merkle tree (merkle_root) over those digests in order.
 struct SegmentCommitment {
     uint32_t steps = 0;  ///< optimiser steps per segment (the last may have fewer), at least 1
-    uint32_t count = 0;  ///< segments, 1 to max_segments (the tree has count + 2 leaves: the count + 1 states at the segments' ends, then the evaluation record)
+    uint32_t count = 0;  ///< segments, 1 to max_segments (the tree has count + 2 leaves: the count + 1 states
+                         ///< at the segments' ends, then the evaluation record)
     Hash root{};         ///< merkle_root of the count + 1 state digests
     friend bool operator==(const SegmentCommitment&, const SegmentCommitment&) = default;
 };

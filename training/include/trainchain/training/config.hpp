@@ -72,8 +72,9 @@ struct ChainSettings {
     /// epoch's committed segments, drawn from the block hash and their vote signature), "full"
     /// (the whole epoch is re-run before its block is made) or "none".
     std::string replay = "sampled";
-    uint32_t segment_steps = 6;    ///< s: the trainer commits to its state every s steps (docs/performance.md: why 6)
-    uint32_t sample_segments = 3;  ///< Q: segments each replaying node re-runs per epoch
+    uint32_t segment_steps =
+        6;  ///< s: the trainer commits to its state every s steps (docs/performance.md: why 6)
+    uint32_t sample_segments = 3;     ///< Q: segments each replaying node re-runs per epoch
     uint32_t sample_test_chunks = 1;  ///< test chunks (eval_chunk_rows rows) each replaying node re-measures
     /// Which committed states stay once an epoch's block is decided: "all", "sampled" (the first,
     /// the last and those the replaying nodes opened) or "none".

@@ -58,13 +58,13 @@ private:
 
 /// What a replaying node fetches for leaf `index` of the commitment with Merkle root `root`: the
 /// leaf, its proof, and (when `with_state`) the state itself. nullopt when it cannot be had.
-using SegmentSource = std::function<std::optional<runtime::SegmentOpening>(
-    const runtime::Hash& root, uint32_t index, bool with_state)>;
+using SegmentSource = std::function<std::optional<runtime::SegmentOpening>(const runtime::Hash& root,
+                                                                           uint32_t index, bool with_state)>;
 
 /// What a replaying node's check of an epoch block found.
 struct SegmentCheck {
-    runtime::ValidationState state;  ///< ok, or the first thing that failed (a Training reject)
-    std::vector<uint32_t> sampled;   ///< the segments drawn, in draw order
+    runtime::ValidationState state;     ///< ok, or the first thing that failed (a Training reject)
+    std::vector<uint32_t> sampled;      ///< the segments drawn, in draw order
     std::vector<uint32_t> test_chunks;  ///< the test chunks re-measured
     uint64_t steps_replayed = 0;
     /// Where the time went, in milliseconds: the first and last states (fetching, restoring,

@@ -49,8 +49,8 @@ struct EpochEvent {
     EpochPlan plan;
     EpochMetrics metrics;
     double train_ms = 0;
-    runtime::AppendReport append;  ///< the block (accepted or not) and where its time went
-    double replay_ms = 0;          ///< replay verification by the chosen nodes
+    runtime::AppendReport append;        ///< the block (accepted or not) and where its time went
+    double replay_ms = 0;                ///< replay verification by the chosen nodes
     std::vector<uint32_t> replay_nodes;  ///< the nodes that replayed (sampled: drawn from the block hash)
     std::vector<uint32_t> sampled;       ///< sampled replay: the segments re-run, over all replaying nodes
     uint64_t replay_steps = 0;           ///< optimizer steps re-run by the replaying nodes

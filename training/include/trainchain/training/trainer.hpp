@@ -69,18 +69,18 @@ struct Forgery {
         Copy,   ///< the steps are not trained and afterwards another run's state is pasted in
     };
     Kind kind = Kind::Skip;
-    uint64_t first = 0;  ///< the first forged step (0-based)
-    uint64_t steps = 0;  ///< how many steps are forged
-    Bytes donor;         ///< Copy: a training state (another run's) whose weights and optimizer
-                         ///< state replace the trainer's after the stretch
+    uint64_t first = 0;       ///< the first forged step (0-based)
+    uint64_t steps = 0;       ///< how many steps are forged
+    Bytes donor;              ///< Copy: a training state (another run's) whose weights and optimizer
+                              ///< state replace the trainer's after the stretch
     uint64_t noise_seed = 0;  ///< Noise: seeds the noise
 };
 
 /// How an epoch is trained beyond its plan.
 struct EpochRun {
-    ProgressFn progress;            ///< called after every step
-    uint32_t segment_steps = 0;     ///< s: the state goes to `on_state` every s steps (0: never)
-    StateSink on_state;             ///< receives the segment boundary states
+    ProgressFn progress;               ///< called after every step
+    uint32_t segment_steps = 0;        ///< s: the state goes to `on_state` every s steps (0: never)
+    StateSink on_state;                ///< receives the segment boundary states
     const Forgery* forgery = nullptr;  ///< tests and the forgery report: a forged stretch
 };
 
