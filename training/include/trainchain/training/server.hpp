@@ -110,7 +110,8 @@ struct ReplayReport {
     uint64_t segments = 0;  ///< sampled: segments re-run
     uint64_t steps = 0;     ///< optimizer steps re-run
     /// sampled: drawn replaying nodes with no accepting vote stored with the block, by height
-    /// (their draws could not be repeated: they did not check the epoch, or rejected it)
+    /// (their draws could not be repeated: they did not vote, or voted against the block); a
+    /// block none of whose drawn nodes' draws could be repeated is not counted in `replayed`
     std::map<uint64_t, std::vector<uint32_t>> unchecked;
     std::optional<uint64_t> bad_height;
     std::string reason;
