@@ -159,7 +159,8 @@ struct NatsTransport::Impl {
     /// hold gets {"missing": why}. The node checks the leaf against the root it holds with the proof
     /// and the state against the leaf.
     void answer_segment_requests(const Store* store) {
-        while (const auto e = segment_requests->next(std::chrono::milliseconds(1))) {
+        // (next() waits whole milliseconds: 1 ms would be 0 by the time it looks)
+        while (const auto e = segment_requests->next(std::chrono::milliseconds(5))) {
             if (e->reply.empty()) continue;
             const auto j = from_node(*e);
             if (!j) continue;
