@@ -185,9 +185,10 @@ void add_node_commands(CLI::App& app, int& exit_code) {
                     "seconds a vote waits for the block's checkpoint before it rejects the block")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 3600.0));
-    run->add_flag("--replay", f->replay,
-                  "replay sampled segments of the epochs this node is drawn for (fetching the states from the "
-                  "server) before it votes; a segment that does not replay is a veto");
+    run->add_flag(
+        "--replay", f->replay,
+        "replay sampled segments of the epochs this node is drawn for (fetching the states from the "
+        "server) before it votes; a segment that does not replay is a veto");
     run->add_option("--config", f->config,
                     "with --replay: the run's configuration file, when the replica records none (runs made "
                     "before run configurations were recorded)");
@@ -222,7 +223,8 @@ void add_node_commands(CLI::App& app, int& exit_code) {
             std::fflush(stdout);
         };
         if (!f->config.empty() && !f->replay)
-            throw InputError("--config: error: gives a replaying node the run's configuration: give --replay too");
+            throw InputError(
+                "--config: error: gives a replaying node the run's configuration: give --replay too");
         // A replaying node runs libtorch: the companion takes over the process (torch_commands.hpp).
         if (f->replay) make_replaying_node(options, {f->config});
         // SIGINT and SIGTERM end the node cleanly (its replica is a SQLite store: every block

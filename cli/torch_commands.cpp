@@ -263,7 +263,8 @@ void make_replaying_node(nats::NodeOptions& options, const ReplayNodeFlags& flag
         Trainer& trainer = r->get(replica);
         const auto recorded = replica.checkpoint(payload.checkpoint);
         if (!recorded)
-            throw std::runtime_error("the replica lacks the block's checkpoint " + runtime::hex(payload.checkpoint));
+            throw std::runtime_error("the replica lacks the block's checkpoint " +
+                                     runtime::hex(payload.checkpoint));
         // A configuration other than the run's would reject honest epochs: it cannot check them.
         if (Trainer::read_info(*recorded).config_digest != config_digest(*r->config))
             throw std::runtime_error("the configuration is not the one the run's checkpoints record");

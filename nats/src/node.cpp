@@ -766,7 +766,8 @@ private:
         }
         if (state.ok()) {
             // Every state fetched but the last leaf's starts a segment that was re-run.
-            log(fmt::format("node {}: replayed {} segments of block {}: ok ({} states, {} bytes fetched from "
+            log(
+                fmt::format("node {}: replayed {} segments of block {}: ok ({} states, {} bytes fetched from "
                             "the server)",
                             index_, states == 0 ? 0 : states - 1, claimed.height, states, bytes));
             return true;
@@ -790,7 +791,8 @@ private:
         while (!stop_ && !closing_) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0) break;
-            Json body = {{"node", index_}, {"root", to_hex(root)}, {"index", index}, {"with_state", with_state}};
+            Json body = {
+                {"node", index_}, {"root", to_hex(root)}, {"index", index}, {"with_state", with_state}};
             if (again) body["again"] = true;
             const auto reply = link_.request(s.fetch_segment, seal(*key_, s.fetch_segment, body.dump()),
                                              static_cast<int>(std::min<int64_t>(left.count(), 10000)));
@@ -803,7 +805,8 @@ private:
                     }
                     SegmentOpening o;
                     o.leaf = from_hex_n<32>(a.at("leaf").get<std::string>());
-                    for (const auto& h : a.at("proof")) o.proof.push_back(from_hex_n<32>(h.get<std::string>()));
+                    for (const auto& h : a.at("proof"))
+                        o.proof.push_back(from_hex_n<32>(h.get<std::string>()));
                     if (!with_state) return o;
                     // The state is the object whose bytes hash to the leaf (the check holds the leaf
                     // against the root with the proof).

@@ -171,14 +171,16 @@ struct NatsTransport::Impl {
                 const bool with_state = j->at("with_state").get<bool>();
                 const auto o = store ? open_segment(*store, root, index, with_state) : std::nullopt;
                 if (!o) {
-                    answer = {{"missing", fmt::format("leaf {} of commitment {}{} is not in the server's store",
-                                                      index, hex(root), with_state ? " (with its state)" : "")}};
+                    answer = {
+                        {"missing", fmt::format("leaf {} of commitment {}{} is not in the server's store",
+                                                index, hex(root), with_state ? " (with its state)" : "")}};
                 } else {
                     Json proof = Json::array();
                     for (const Hash& h : o->proof) proof.push_back(to_hex(h));
                     answer = {{"leaf", to_hex(o->leaf)}, {"proof", std::move(proof)}};
                     if (with_state)
-                        answer["state"] = object_info_json(publish_state(o->leaf, o->state, j->value("again", false)));
+                        answer["state"] =
+                            object_info_json(publish_state(o->leaf, o->state, j->value("again", false)));
                 }
             } catch (const NatsError&) {
                 throw;

@@ -293,11 +293,13 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
                 // The segments the drawn nodes' stored votes draw (what `verify --replay --sample`
                 // repeats), also when the nodes replayed in other processes.
                 const runtime::Hash hash = ev.append.block.hash();
-                for (const uint32_t r : runtime::replaying_nodes(hash, chain->store().config().nodes, cs.replay_nodes))
+                for (const uint32_t r :
+                     runtime::replaying_nodes(hash, chain->store().config().nodes, cs.replay_nodes))
                     for (const runtime::Vote& v : ev.append.block.votes)
                         if (v.node == r && v.accept)
-                            for (const uint32_t i : runtime::sample_indices(runtime::segment_sample_seed(hash, v.signature),
-                                                                            commitment->count, cs.sample_segments))
+                            for (const uint32_t i :
+                                 runtime::sample_indices(runtime::segment_sample_seed(hash, v.signature),
+                                                         commitment->count, cs.sample_segments))
                                 checking.opened.insert({i, i + 1});
             }
             if (ev.append.accepted && cs.keep_segments != "none") {

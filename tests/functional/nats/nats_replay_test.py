@@ -10,6 +10,7 @@
 #  (b) A step of epoch 2 skipped (--forge-segment 2:5:1:skip) with every segment sampled: a drawn
 #      replaying node rejects the epoch naming segment 1 (bad-segment-replay), the server trains the
 #      epoch again and the run finishes.
+# Also: `node run --config` without --replay, or with a file that does not load, exits with 2.
 # Bounded: every wait has a deadline.
 import argparse
 import os
@@ -80,6 +81,20 @@ def node_log(c, run, i):
         return f.read()
 
 
+def bad_input(c):
+    """`node run --config` without --replay, and a --config that does not load, exit with 2."""
+    base = ["node", "run", "--transport", f"nats://127.0.0.1:{c.port}/bad", "--key", c.key(0), "--data",
+            os.path.join(c.work, "bad-node")]
+    bad_toml = os.path.join(c.work, "bad.toml")
+    with open(bad_toml, "w") as f:
+        f.write('epochs = "x"\n')
+    for flags, message in [(["--config", bad_toml], "--config: error: gives a replaying node"),
+                           (["--replay", "--config", os.path.join(c.work, "absent.toml")], "absent.toml: error"),
+                           (["--replay", "--config", bad_toml], "bad.toml:1:10: error")]:
+        r = c.cli(*base, *flags, check=False)
+        expect(r.returncode == 2 and message in r.stderr, f"node run {flags}: {r.returncode} {r.stderr}")
+
+
 def honest(c):
     d, epochs, summary = c.train("honest", "--sample-segments", "2")
     expect(summary["rejected"] == 0, f"an honest epoch was rejected: {epochs}")
@@ -133,6 +148,7 @@ def main():
     c = Cluster(args.trainchain, work)
     run = "honest"
     try:
+        bad_input(c)
         honest(c)
         run = "forged"
         forged(c)

@@ -120,8 +120,9 @@ private:
 /// a veto. Called on the node's message thread with the replica locked. An exception means the node
 /// could not check (no configuration, no data): it votes as if it did not replay.
 using NodeEpochCheck = std::function<runtime::ValidationState(
-    const runtime::BlockHeader& claimed, const runtime::Payload& payload, const runtime::Signature& accept_signature,
-    const runtime::Store& replica, const runtime::SegmentSource& fetch)>;
+    const runtime::BlockHeader& claimed, const runtime::Payload& payload,
+    const runtime::Signature& accept_signature, const runtime::Store& replica,
+    const runtime::SegmentSource& fetch)>;
 
 /// A user node process's settings.
 struct NodeOptions {
