@@ -156,9 +156,10 @@ struct NatsTransport::Impl {
     /// {"leaf", "proof"} from open_segment on `store` and, when the state is asked for, {"state":
     /// its object's description}: the state goes to the checkpoints stream as an object (published
     /// once per leaf; again when the node says it could not read it there). What the chain does not
-    /// hold gets {"missing": why}. The node checks the leaf against the root it holds with the proof
-    /// and the state against the leaf.
-    void answer_segment_requests(const Store* store) {
+    /// hold, or a commitment other than `current` (the block under vote's), gets {"missing": why}.
+    /// The node checks the leaf against the root it holds with the proof and the state against the
+    /// leaf.
+    void answer_segment_requests(const Store* store, const std::optional<Hash>& current) {
         // (next() waits whole milliseconds: 1 ms would be 0 by the time it looks)
         while (const auto e = segment_requests->next(std::chrono::milliseconds(5))) {
             if (e->reply.empty()) continue;
@@ -169,8 +170,11 @@ struct NatsTransport::Impl {
                 const Hash root = from_hex_n<32>(j->at("root").get<std::string>());
                 const auto index = j->at("index").get<uint32_t>();
                 const bool with_state = j->at("with_state").get<bool>();
-                const auto o = store ? open_segment(*store, root, index, with_state) : std::nullopt;
-                if (!o) {
+                const auto o =
+                    store && root == current ? open_segment(*store, root, index, with_state) : std::nullopt;
+                if (root != current) {
+                    answer = {{"missing", "commitment " + hex(root) + " is not the block under vote's"}};
+                } else if (!o) {
                     answer = {
                         {"missing", fmt::format("leaf {} of commitment {}{} is not in the server's store",
                                                 index, hex(root), with_state ? " (with its state)" : "")}};
@@ -430,8 +434,12 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
     Impl::Resend resend{m, subject, request};
     // While replaying nodes may be fetching states, the loop turns more often to answer them.
     const auto tick = std::chrono::milliseconds(round.replayers.empty() ? 200 : 20);
+    std::optional<Hash> commitment;  // the root of the block's segment commitment
+    if (!round.replayers.empty())
+        if (const auto segments = payload_from_hex(m.candidate.at("payload").get<std::string>()).segments)
+            commitment = segments->root;
     for (;;) {
-        if (!round.replayers.empty()) m.answer_segment_requests(round.store);
+        if (!round.replayers.empty()) m.answer_segment_requests(round.store, commitment);
         if (const auto e = m.votes->next(tick)) {
             const auto j = m.from_node(*e);
             if (!j) continue;
