@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "torch_commands.hpp"
 #include "trainchain/nats/nats.hpp"
 #include "trainchain/runtime/chain.hpp"
 
@@ -139,7 +140,8 @@ struct RunFlags {
     std::string transport, key, data, fault = "none", server_key;
     unsigned threads = 1;
     double checkpoint_wait = nats::NodeOptions{}.checkpoint_wait_seconds;
-    bool quiet = false;
+    bool quiet = false, replay = false;
+    std::string config;
 };
 
 }  // namespace
@@ -183,6 +185,13 @@ void add_node_commands(CLI::App& app, int& exit_code) {
                     "seconds a vote waits for the block's checkpoint before it rejects the block")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 3600.0));
+    run->add_flag(
+        "--replay", f->replay,
+        "replay sampled segments of the epochs this node is drawn for (fetching the states from the "
+        "server) before it votes; a segment that does not replay is a veto");
+    run->add_option("--config", f->config,
+                    "with --replay: the run's configuration file, when the replica records none (runs made "
+                    "before run configurations were recorded)");
     run->add_flag("-q,--quiet", f->quiet, "log errors only");
     run->callback(guarded(exit_code, [f] {
         std::string why;
@@ -213,6 +222,11 @@ void add_node_commands(CLI::App& app, int& exit_code) {
             fmt::print("{}\n", line);
             std::fflush(stdout);
         };
+        if (!f->config.empty() && !f->replay)
+            throw InputError(
+                "--config: error: gives a replaying node the run's configuration: give --replay too");
+        // A replaying node runs libtorch: the companion takes over the process (torch_commands.hpp).
+        if (f->replay) make_replaying_node(options, {f->config});
         // SIGINT and SIGTERM end the node cleanly (its replica is a SQLite store: every block
         // appended is durable, so a SIGKILL loses nothing either).
         std::atomic<bool> stop{false};

@@ -1,6 +1,7 @@
 // cli/torch_commands.cpp - the commands that run libtorch: `train` (a training run recorded in the
 // chain, with monitoring on stderr or JSON lines on stdout, automatic rollback and resume),
-// `verify --replay` and `report recovery`. Linked only into the companion `trainchain-torch`;
+// `verify --replay`, `report recovery`, `report forgery` and `node run --replay`'s sampled replay.
+// Linked only into the companion `trainchain-torch`;
 // `trainchain` hands these commands over to it (torch_commands.hpp).
 #include "torch_commands.hpp"
 
@@ -16,6 +17,8 @@
 
 #include "trainchain/runtime/chain.hpp"
 #include "trainchain/runtime/crypto.hpp"
+#include "trainchain/runtime/sampling.hpp"
+#include "trainchain/training/segments.hpp"
 #include "trainchain/training/server.hpp"
 
 namespace trainchain::cli {
@@ -138,6 +141,9 @@ public:
                              {"replay_ok", e.replay_ok},
                              {"rollbacks", e.plan.rollbacks}};
             if (e.plan.inject) j["inject"] = Injection{*e.plan.inject, e.plan.epoch}.to_string();
+            // Sampled replay: the drawn nodes that ran the check, and those whose check did not happen.
+            j["replayed_by"] = e.append.replayed;
+            j["unchecked"] = e.append.unchecked;
             if (e.replay_ok) {
                 j["block"] = e.append.block.header.height;
                 j["hash"] = runtime::hex(e.append.block.hash());
@@ -208,7 +214,76 @@ private:
     bool quiet_, json_, bar_;
 };
 
+/// A replaying node's trainer, made at its first check from the run's configuration.
+struct NodeReplayer {
+    std::optional<TrainConfig> given;  ///< --config
+    std::function<void(const std::string&)> log;
+    std::optional<TrainConfig> config;
+    std::shared_ptr<const DataSplit> data;
+    std::unique_ptr<Trainer> trainer;
+    Bytes initial;  ///< the initial weights: the state before epoch 1
+
+    /// The trainer, made at the first call: from the configuration the replica records (the
+    /// server's run.toml), else --config. Throws when there is none or its data cannot be loaded.
+    Trainer& get(const runtime::Store& replica) {
+        if (trainer) return *trainer;
+        TrainConfig c;
+        if (const auto text = replica.meta(runtime::meta_key::run_config); text && !text->empty())
+            c = parse_config(*text, "the run's recorded configuration");
+        else if (given)
+            c = *given;
+        else
+            throw std::runtime_error("the replica records no run configuration: give node run --config FILE");
+        c.validate();
+        data = load_data(c.data, c.seed);
+        trainer = std::make_unique<Trainer>(c, data);
+        initial = trainer->checkpoint({});
+        config = c;
+        if (log)
+            log(fmt::format("replaying node: {}; model {} ({} parameters); {} sampled segments per epoch",
+                            data->description, trainer->describe(), trainer->parameter_count(),
+                            c.chain.sample_segments));
+        return *trainer;
+    }
+};
+
 }  // namespace
+
+void make_replaying_node(nats::NodeOptions& options, const ReplayNodeFlags& flags) {
+    auto r = std::make_shared<NodeReplayer>();
+    r->log = options.log;
+    if (!flags.config.empty()) {
+        try {
+            r->given = load_config(flags.config);
+        } catch (const ConfigError& e) {
+            throw InputError(e.what());
+        }
+    }
+    options.epoch_check = [r](const runtime::BlockHeader& claimed, const runtime::Payload& payload,
+                              const runtime::Signature& accept_signature, const runtime::Store& replica,
+                              const runtime::SegmentSource& fetch) {
+        Trainer& trainer = r->get(replica);
+        const auto recorded = replica.checkpoint(payload.checkpoint);
+        if (!recorded)
+            throw std::runtime_error("the replica lacks the block's checkpoint " +
+                                     runtime::hex(payload.checkpoint));
+        // A configuration other than the run's would reject honest epochs: it cannot check them.
+        if (Trainer::read_info(*recorded).config_digest != config_digest(*r->config))
+            throw std::runtime_error("the configuration is not the one the run's checkpoints record");
+        Bytes previous = r->initial;
+        const auto blocks = replica.blocks();
+        if (const auto h = runtime::previous_state(blocks, claimed.height)) {
+            auto bytes = replica.checkpoint(blocks[*h].payload.checkpoint);
+            if (!bytes)
+                throw std::runtime_error("the replica lacks the checkpoint of block " + std::to_string(*h));
+            previous = std::move(*bytes);
+        }
+        return check_epoch_segments(trainer, previous, *recorded, payload,
+                                    runtime::segment_sample_seed(claimed.hash(), accept_signature),
+                                    r->config->chain.sample_segments, fetch)
+            .state;
+    };
+}
 
 int run_train(const TrainFlags& f) {
     if (f.resume.empty() == f.dir.empty())

@@ -1,5 +1,5 @@
 // cli/torch_commands.hpp - the commands that run libtorch (`train`, `verify --replay`, `report
-// recovery`): their flags, and the functions that run them.
+// recovery`, `report forgery`, `node run --replay`): their flags, and the functions that run them.
 //
 // Loading libtorch costs a process about half a second and 150 MiB before `main` runs, so
 // `build/bin/trainchain` does not link it. Its definitions of the functions below
@@ -67,6 +67,17 @@ struct ForgeryFlags {
     std::string format = "md";
     bool quiet = false;
 };
+
+/// `node run --replay`'s settings.
+struct ReplayNodeFlags {
+    std::string config;  ///< --config FILE: the run's configuration, when the replica records none
+};
+
+/// Makes `node run --replay`'s node a replaying node: `options.epoch_check` re-runs sampled segments
+/// of the epochs the node is drawn for (training::check_epoch_segments with the run's
+/// configuration, recorded in the replica, its data, and the states the node fetches from the
+/// server). `trainchain` hands the process over to the companion here, before the node starts.
+void make_replaying_node(nats::NodeOptions& options, const ReplayNodeFlags& flags);
 
 /// Runs `train`; returns the exit code.
 int run_train(const TrainFlags& flags);

@@ -52,6 +52,8 @@ int run_recovery(const RecoveryFlags&) { hand_over("report recovery"); }
 
 int run_forgery(const ForgeryFlags&) { hand_over("report forgery"); }
 
+void make_replaying_node(nats::NodeOptions&, const ReplayNodeFlags&) { hand_over("node run --replay"); }
+
 void keep_command_line(int argc, char** argv) { kept_argv = argc > 0 ? argv : nullptr; }
 
 }  // namespace trainchain::cli

@@ -27,8 +27,11 @@ Subjects::Subjects(const std::string& run) {
     proposal = p + "n.proposal";
     fetch = p + "fetch";
     fetch_checkpoint = p + "fetch.ckpt";
+    fetch_segment = p + "fetch.segment";
     checkpoint_prefix = p + "obj.ckpt.";
     all_checkpoints = p + "obj.ckpt.>";
+    segment_prefix = p + "obj.seg.";
+    all_segments = p + "obj.seg.>";
     blocks_stream = "TC_" + run + "_BLOCKS";
     queues_stream = "TC_" + run + "_QUEUES";
     checkpoints_stream = "TC_" + run + "_CHECKPOINTS";
@@ -37,6 +40,8 @@ Subjects::Subjects(const std::string& run) {
 std::string Subjects::checkpoint(const runtime::Hash& digest) const {
     return checkpoint_prefix + to_hex(digest);
 }
+
+std::string Subjects::segment_state(const runtime::Hash& leaf) const { return segment_prefix + to_hex(leaf); }
 
 void check(natsStatus s, const std::string& what) {
     if (s == NATS_OK) return;
@@ -235,7 +240,7 @@ void Link::ensure_streams(const StreamSettings& settings) {
         {subjects_.candidate, subjects_.vote_request, subjects_.restore_request, subjects_.results,
          subjects_.claim, subjects_.vote, subjects_.proposal},
         -1, int64_t{1} << 30, false);
-    add(subjects_.checkpoints_stream, {subjects_.all_checkpoints}, 1, -1, true);
+    add(subjects_.checkpoints_stream, {subjects_.all_checkpoints, subjects_.all_segments}, 1, -1, true);
 }
 
 void Link::publish_durable(const std::string& subject, const std::string& data) {

@@ -27,17 +27,23 @@ using Json = nlohmann::json;
 using runtime::Bytes;
 
 /// The run's subject names. Server messages are under `tc.RUN.s.`, node messages under `tc.RUN.n.`,
-/// objects (checkpoint files; see ObjectInfo) under `tc.RUN.obj.`, which the nodes'
-/// subscription to `tc.RUN.s.>` does not receive: they fetch objects from the streams.
+/// objects (checkpoint files, committed training states; see ObjectInfo) under `tc.RUN.obj.`, which
+/// the nodes' subscription to `tc.RUN.s.>` does not receive: they fetch objects from the streams.
+/// Requests with a reply go to `tc.RUN.fetch` (blocks) and `tc.RUN.fetch.ckpt` (checkpoint pieces),
+/// which the nodes answer, and `tc.RUN.fetch.segment` (a replaying node's leaves and states), which
+/// the server answers while it collects votes; none of them is kept in a stream.
 struct Subjects {
     explicit Subjects(const std::string& run);
     std::string info, block_prefix, all_blocks, candidate, vote_request, restore_request, results;
-    std::string claim, vote, proposal, fetch, fetch_checkpoint, server_all;
-    std::string checkpoint_prefix, all_checkpoints;
+    std::string claim, vote, proposal, fetch, fetch_checkpoint, fetch_segment, server_all;
+    std::string checkpoint_prefix, all_checkpoints, segment_prefix, all_segments;
     std::string blocks_stream, queues_stream, checkpoints_stream;
     [[nodiscard]] std::string block(uint64_t height) const { return block_prefix + std::to_string(height); }
     /// The object prefix of the checkpoint with this (content) digest: `tc.RUN.obj.ckpt.<hex>`.
     [[nodiscard]] std::string checkpoint(const runtime::Hash& digest) const;
+    /// The object prefix of a committed training state (sampled replay) with this SHA-256 (its
+    /// leaf): `tc.RUN.obj.seg.<hex>`, in the checkpoints stream.
+    [[nodiscard]] std::string segment_state(const runtime::Hash& leaf) const;
 };
 
 /// A received message: its subject, its body and who signed it (checked by the caller).

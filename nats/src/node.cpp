@@ -653,6 +653,7 @@ private:
             node_->receive_candidate(header, payload);
             auto v = node_->vote(header.nonce, hash);
             if (!v) return;
+            bool replayed = false;
             if (v->accept) {
                 // Beyond the claim itself: the block the server would make must be one this node
                 // would append (difficulty, run id, kind, time, rollback target).
@@ -677,15 +678,20 @@ private:
                     log(fmt::format("node {}: rejects block {}: {}", index_, header.height, why));
                     v->accept = false;
                     v->signature = key_->sign(vote_message(hash, false));
+                } else if (o_.epoch_check && payload.kind == BlockKind::Epoch && payload.segments &&
+                           drawn(j)) {
+                    replayed = replay(header, payload, hash, *v);
                 }
             }
-            const std::string vote = seal(*key_, s.vote,
-                                          Json{{"node", index_},
-                                               {"height", header.height},
-                                               {"hash", to_hex(hash)},
-                                               {"accept", v->accept},
-                                               {"signature", to_hex(v->signature)}}
-                                              .dump());
+            Json body = {{"node", index_},
+                         {"height", header.height},
+                         {"hash", to_hex(hash)},
+                         {"accept", v->accept},
+                         {"signature", to_hex(v->signature)}};
+            // Not signed into the vote (vote_message): what the server needs to weigh it.
+            if (!v->accept && v->reason) body["reason"] = reason_to_json(*v->reason);
+            if (replayed) body["replayed"] = true;
+            const std::string vote = seal(*key_, s.vote, body.dump());
             link_.publish_durable(s.vote, vote);
             if (votes_sent_.size() >= 256) votes_sent_.clear();
             votes_sent_[hash] = vote;
@@ -722,6 +728,111 @@ private:
                             proposal ? std::to_string(proposal->height) : "nothing"));
             return;
         }
+    }
+
+    // ---- sampled replay --------------------------------------------------------------------
+
+    /// Whether a vote request names this node among the block's replaying nodes.
+    bool drawn(const Json& request) const {
+        if (!request.contains("replayers")) return false;
+        const auto& r = request.at("replayers");
+        return r.is_array() && std::any_of(r.begin(), r.end(), [&](const Json& n) {
+                   return n.is_number_unsigned() && n.get<uint64_t>() == index_;
+               });
+    }
+
+    /// Runs the epoch check (NodeOptions::epoch_check) for the vote `v`, accepting so far, on the
+    /// block `claimed` (with its nonce) whose hash is `hash`: on a failure `v` becomes a reject
+    /// carrying the reason. True when the check ran (false when it could not: logged).
+    bool replay(const BlockHeader& claimed, const Payload& payload, const Hash& hash, Vote& v) {
+        const Signature accept_signature = key_->sign(vote_message(hash, true));
+        size_t states = 0;
+        uint64_t bytes = 0;
+        const SegmentSource fetch = [&](const Hash& root, uint32_t index, bool with_state) {
+            auto o = fetch_segment(root, index, with_state, Clock::now() + wait());
+            if (o && with_state) {
+                ++states;
+                bytes += o->state.size();
+            }
+            return o;
+        };
+        ValidationState state;
+        try {
+            std::lock_guard lock(mutex_);  // the check reads the replica
+            state = o_.epoch_check(claimed, payload, accept_signature, *store_, fetch);
+        } catch (const std::exception& e) {
+            log(fmt::format("node {}: could not replay block {}: {}", index_, claimed.height, e.what()));
+            return false;
+        }
+        if (state.ok()) {
+            // Every state fetched but the last leaf's starts a segment that was re-run.
+            log(
+                fmt::format("node {}: replayed {} segments of block {}: ok ({} states, {} bytes fetched from "
+                            "the server)",
+                            index_, states == 0 ? 0 : states - 1, claimed.height, states, bytes));
+            return true;
+        }
+        log(fmt::format("node {}: rejects block {}: {} ({})", index_, claimed.height, state.detail,
+                        state.token()));
+        v.accept = false;
+        v.signature = key_->sign(vote_message(hash, false));
+        v.reason = std::move(state);
+        return true;
+    }
+
+    /// Leaf `index` of the commitment with root `root` from the server (Subjects::fetch_segment),
+    /// with its proof and, when `with_state`, its state (read from the checkpoints stream, checked
+    /// against the leaf); asked again until `deadline`. nullopt, logged, when it cannot be had.
+    std::optional<SegmentOpening> fetch_segment(const Hash& root, uint32_t index, bool with_state,
+                                                Clock::time_point deadline) {
+        const auto& s = link_.subjects();
+        std::string why = "the server did not answer";
+        bool again = false;  // the state's object could not be read: the server publishes it again
+        while (!stop_ && !closing_) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) break;
+            Json body = {
+                {"node", index_}, {"root", to_hex(root)}, {"index", index}, {"with_state", with_state}};
+            if (again) body["again"] = true;
+            const auto reply = link_.request(s.fetch_segment, seal(*key_, s.fetch_segment, body.dump()),
+                                             static_cast<int>(std::min<int64_t>(left.count(), 10000)));
+            if (reply) {
+                try {
+                    const Json a = Json::parse(*reply);
+                    if (a.contains("missing")) {
+                        why = a.at("missing").get<std::string>();
+                        break;
+                    }
+                    SegmentOpening o;
+                    o.leaf = from_hex_n<32>(a.at("leaf").get<std::string>());
+                    for (const auto& h : a.at("proof"))
+                        o.proof.push_back(from_hex_n<32>(h.get<std::string>()));
+                    if (!with_state) return o;
+                    // The state is the object whose bytes hash to the leaf (the check holds the leaf
+                    // against the root with the proof).
+                    const ObjectInfo info = object_info_from_json(a.at("state"));
+                    if (info.digest != o.leaf || info.file_digest != o.leaf || info.bytes != info.size) {
+                        why = "the server describes another state than the leaf";
+                        break;
+                    }
+                    bool absent = false;
+                    auto obj = fetch_object(link_, s.checkpoints_stream, s.segment_state(o.leaf), server_key_,
+                                            &why, &absent, info);
+                    if (obj) {
+                        o.state = std::move(obj->bytes);
+                        return o;
+                    }
+                    why = "its state: " + why;
+                    again = true;
+                } catch (const std::exception& e) {
+                    why = std::string("a malformed answer: ") + e.what();
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        log(fmt::format("node {}: could not fetch leaf {} of segment commitment {}: {}", index_, index,
+                        hex(root), why));
+        return std::nullopt;
     }
 
     void start_mining(const BlockHeader& header) {

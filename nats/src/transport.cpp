@@ -88,6 +88,7 @@ struct NatsTransport::Impl {
         claims = std::make_unique<Subscription>(link, link.subjects().claim);
         votes = std::make_unique<Subscription>(link, link.subjects().vote);
         proposals = std::make_unique<Subscription>(link, link.subjects().proposal);
+        segment_requests = std::make_unique<Subscription>(link, link.subjects().fetch_segment);
         check(natsConnection_Flush(link.connection()), "nats: " + e.server);
     }
 
@@ -150,10 +151,77 @@ struct NatsTransport::Impl {
         }
     };
 
+    /// Answers the replaying nodes' requests for committed states that have come (each signed by a
+    /// registered node; see Subjects): {"root", "index", "with_state", "again" (optional)} gets
+    /// {"leaf", "proof"} from open_segment on `store` and, when the state is asked for, {"state":
+    /// its object's description}: the state goes to the checkpoints stream as an object (published
+    /// once per leaf; again when the node says it could not read it there). What the chain does not
+    /// hold, or a commitment other than `current` (the block under vote's), gets {"missing": why}.
+    /// The node checks the leaf against the root it holds with the proof and the state against the
+    /// leaf.
+    void answer_segment_requests(const Store* store, const std::optional<Hash>& current) {
+        // (next() waits whole milliseconds: 1 ms would be 0 by the time it looks)
+        while (const auto e = segment_requests->next(std::chrono::milliseconds(5))) {
+            if (e->reply.empty()) continue;
+            const auto j = from_node(*e);
+            if (!j) continue;
+            Json answer;
+            try {
+                const Hash root = from_hex_n<32>(j->at("root").get<std::string>());
+                const auto index = j->at("index").get<uint32_t>();
+                const bool with_state = j->at("with_state").get<bool>();
+                const auto o =
+                    store && root == current ? open_segment(*store, root, index, with_state) : std::nullopt;
+                if (root != current) {
+                    answer = {{"missing", "commitment " + hex(root) + " is not the block under vote's"}};
+                } else if (!o) {
+                    answer = {
+                        {"missing", fmt::format("leaf {} of commitment {}{} is not in the server's store",
+                                                index, hex(root), with_state ? " (with its state)" : "")}};
+                } else {
+                    Json proof = Json::array();
+                    for (const Hash& h : o->proof) proof.push_back(to_hex(h));
+                    answer = {{"leaf", to_hex(o->leaf)}, {"proof", std::move(proof)}};
+                    if (with_state)
+                        answer["state"] =
+                            object_info_json(publish_state(o->leaf, o->state, j->value("again", false)));
+                }
+            } catch (const NatsError&) {
+                throw;
+            } catch (const std::exception& ex) {
+                answer = {{"missing", std::string("the server could not open it: ") + ex.what()}};
+            }
+            link.publish(e->reply, answer.dump());
+        }
+    }
+
+    /// Publishes a committed state as an object under Subjects::segment_state (unless it was
+    /// published already and `again` is not set); its description.
+    ObjectInfo publish_state(const Hash& leaf, const Bytes& state, bool again) {
+        if (!again)
+            if (const auto it = published_states.find(leaf); it != published_states.end()) return it->second;
+        ObjectInfo info;
+        info.digest = leaf;
+        info.size = state.size();
+        info.chunk_size = chunk_size();
+        size_t at = 0;
+        publish_object(link, server_key, link.subjects().segment_state(leaf), info, [&](std::string& chunk) {
+            const size_t n = std::min<size_t>(static_cast<size_t>(info.chunk_size), state.size() - at);
+            chunk.assign(reinterpret_cast<const char*>(state.data()) + at, n);
+            at += n;
+            return n != 0;
+        });
+        if (published_states.size() >= 4096) published_states.clear();
+        published_states[leaf] = info;
+        return info;
+    }
+
     Endpoint endpoint;
     NatsOptions options;
     Link link;
-    std::unique_ptr<Subscription> claims, votes, proposals;
+    std::unique_ptr<Subscription> claims, votes, proposals, segment_requests;
+    /// The committed states published as objects for replaying nodes, by leaf.
+    std::map<Hash, ObjectInfo> published_states;
     ChainConfig config;
     std::vector<NodeRecord> nodes;
     KeyPair server_key = KeyPair::generate();
@@ -365,8 +433,15 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
     m.send(subject, request);
     std::set<uint32_t> voted;
     Impl::Resend resend{m, subject, request};
+    // While replaying nodes may be fetching states, the loop turns more often to answer them.
+    const auto tick = std::chrono::milliseconds(round.replayers.empty() ? 200 : 20);
+    std::optional<Hash> commitment;  // the root of the block's segment commitment
+    if (!round.replayers.empty())
+        if (const auto segments = payload_from_hex(m.candidate.at("payload").get<std::string>()).segments)
+            commitment = segments->root;
     for (;;) {
-        if (const auto e = m.votes->next(std::chrono::milliseconds(200))) {
+        if (!round.replayers.empty()) m.answer_segment_requests(round.store, commitment);
+        if (const auto e = m.votes->next(tick)) {
             const auto j = m.from_node(*e);
             if (!j) continue;
             try {
@@ -376,6 +451,7 @@ void NatsTransport::collect_votes(const BlockHeader& claimed, const WorkClaim& c
                 v.accept = j->at("accept").get<bool>();
                 v.signature = from_hex_n<64>(j->at("signature").get<std::string>());
                 if (j->contains("reason")) v.reason = reason_from_json(j->at("reason"));
+                v.replayed = j->value("replayed", false);
                 if (!voted.insert(v.node).second) continue;
                 if (!on_vote(v) || voted.size() == m.nodes.size()) return;
             } catch (const std::exception&) {

@@ -580,11 +580,14 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
         // must not be outrun by the quorum. A replaying node's reject for a training reason (a
         // veto) ends the round at once; from another node it is one reject.
         VoteRound round;
-        if (block.payload.segments)
+        if (block.payload.segments) {
             round.replayers = replaying_nodes(claim->hash, n, options_.replaying_nodes);
+            round.store = store_.get();
+        }
         const std::set<uint32_t> replayers(round.replayers.begin(), round.replayers.end());
         std::set<uint32_t> waiting = replayers;  // the replaying nodes that have not voted yet
         std::set<uint32_t> unchecked;            // replaying nodes that accepted without replaying
+        std::set<uint32_t> replayed;             // replaying nodes that ran the check
         std::vector<Vote> accepted;
         bool accepted_by_contract = false;
         std::optional<Clock::time_point> accepted_at;
@@ -611,6 +614,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             }
             waiting.erase(v.node);
             if (v.accept && !v.replayed && replayers.contains(v.node)) unchecked.insert(v.node);
+            if (v.replayed && replayers.contains(v.node)) replayed.insert(v.node);
             if (!v.accept && v.reason && v.reason->result() == ValidationResult::Training &&
                 replayers.contains(v.node)) {
                 decided = true;
@@ -636,6 +640,7 @@ AppendReport Chain::commit(Payload payload, bool through_block_creation) {
             }
             return true;
         });
+        rep.replayed.assign(replayed.begin(), replayed.end());
         if (accepted_by_contract) {
             unchecked.insert(waiting.begin(), waiting.end());
             rep.unchecked.assign(unchecked.begin(), unchecked.end());

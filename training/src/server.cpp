@@ -3,6 +3,7 @@
 // detection rules, and on error roll back by the nodes' vote and continue from the restored state.
 #include "trainchain/training/server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -58,6 +59,24 @@ Bytes checkpoint_of(const runtime::Store& store, const Block& b) {
         throw runtime::ChainError("block " + std::to_string(b.header.height) + ": its checkpoint " +
                                   runtime::hex(b.payload.checkpoint) + " is missing from the store");
     return std::move(*bytes);
+}
+
+/// The sample seeds of the block's drawn replaying nodes whose accepting votes it stores: the
+/// draws `verify --replay --sample` repeats, and the states the server keeps for it. The drawn nodes
+/// without such a vote go to `missing`.
+std::vector<runtime::Hash> stored_draws(const Block& b, uint32_t nodes, uint32_t replay_nodes,
+                                        std::vector<uint32_t>* missing = nullptr) {
+    std::vector<runtime::Hash> seeds;
+    const runtime::Hash hash = b.hash();
+    for (const uint32_t r : runtime::replaying_nodes(hash, nodes, replay_nodes)) {
+        const auto v = std::find_if(b.votes.begin(), b.votes.end(),
+                                    [&](const runtime::Vote& x) { return x.node == r && x.accept; });
+        if (v != b.votes.end())
+            seeds.push_back(runtime::segment_sample_seed(hash, v->signature));
+        else if (missing != nullptr)
+            missing->push_back(r);
+    }
+    return seeds;
 }
 
 }  // namespace
@@ -290,6 +309,14 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
         if (commitment) {
             // The states the block's check did not open go now, or as keep_segments says.
             std::vector<uint32_t> keep;
+            if (ev.append.accepted) {
+                // The segments the drawn nodes' stored votes draw (what `verify --replay --sample`
+                // repeats), also when the nodes replayed in other processes.
+                for (const runtime::Hash& seed :
+                     stored_draws(ev.append.block, chain->store().config().nodes, cs.replay_nodes))
+                    for (const uint32_t i : runtime::sample_indices(seed, commitment->count, cs.sample_segments))
+                        checking.opened.insert({i, i + 1});
+            }
             if (ev.append.accepted && cs.keep_segments != "none") {
                 if (cs.keep_segments == "all")
                     for (uint32_t i = 0; i <= commitment->count + 1; ++i) keep.push_back(i);
@@ -424,16 +451,9 @@ ReplayReport replay_verify(const fs::path& dir, uint64_t from, uint64_t to,
                 sh.update({reinterpret_cast<const uint8_t*>(mode.salt->data()), mode.salt->size()});
                 seeds.push_back(sh.finish());
             } else {
-                for (const uint32_t r :
-                     runtime::replaying_nodes(hash, store->config().nodes, config.chain.replay_nodes)) {
-                    bool found = false;
-                    for (const runtime::Vote& v : b.votes)
-                        if (v.node == r && v.accept) {
-                            seeds.push_back(runtime::segment_sample_seed(hash, v.signature));
-                            found = true;
-                        }
-                    if (!found) rep.unchecked[h].push_back(r);
-                }
+                std::vector<uint32_t> missing;
+                seeds = stored_draws(b, store->config().nodes, config.chain.replay_nodes, &missing);
+                if (!missing.empty()) rep.unchecked[h] = missing;
                 // No draw to repeat (the drawn nodes voted against the block or did not vote): the
                 // block is reported unchecked (ReplayReport::unchecked), not failed.
                 if (seeds.empty()) continue;

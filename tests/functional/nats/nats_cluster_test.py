@@ -212,7 +212,9 @@ def run(c, work):
     for i in range(NODES):
         c.start_node(i)
     run_dir = os.path.join(work, "run")
-    common = ["--transport", c.url, "--difficulty", "10", "--mining-threads", "1"]
+    # No sampled replay (nats_replay_test.py tests it): a drawn replaying node that is killed here
+    # would hold each block for the replay wait.
+    common = ["--transport", c.url, "--difficulty", "10", "--mining-threads", "1", "--replay", "none"]
     t = Train(c, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--epochs", "16",
                   "--inject", "nan@6", "--replicas", "1", "--checkpoint-max-age", "30d", *common])
 
@@ -437,7 +439,7 @@ def run_netns(c, work):
     run_dir = os.path.join(work, "run")
     # More epochs than the scenario needs: the run is stopped once node 3 has voted again.
     t = Train(c, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--epochs", "1000",
-                  "--transport", c.url, "--difficulty", "10", "--mining-threads", "1"])
+                  "--transport", c.url, "--difficulty", "10", "--mining-threads", "1", "--replay", "none"])
     t.wait_for("epoch 2", lambda: len(t.epochs()) >= 2)
     log_path = os.path.join(work, "node3.log")
     c.netns.link(3, False)

@@ -173,7 +173,10 @@ def scenario(run, work):
     # The server, the rebuild and the resumed run name the whole cluster: after nats-server 2 is
     # killed, a connection goes to one of the other two.
     url = run.nats.cluster_url()
-    common = ["--transport", url, "--server-key", server_key, "--difficulty", "8", "--mining-threads", "1"]
+    # No sampled replay (nats_replay_test.py tests it): the nodes killed here, when drawn, would hold
+    # each block for the replay wait.
+    common = ["--transport", url, "--server-key", server_key, "--difficulty", "8", "--mining-threads", "1",
+              "--replay", "none"]
     t = Train(run, ["-d", run_dir, "--node-keys", os.path.join(work, "keys.txt"), "--replicas", "3",
                     "--epochs", "30", "--inject", "nan@3", *common])
     # At least 4 epochs with the NaN's rollback among them, then the server dies mid-run.

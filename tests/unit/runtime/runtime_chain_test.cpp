@@ -2215,6 +2215,10 @@ TEST_CASE("segments: only the nodes the block hash draws replay, and the block w
         CHECK(rep.unchecked.empty());
         const Hash h = rep.block.hash();
         const auto want = replaying_nodes(h, 7, 2);
+        // The report names the drawn nodes that ran the check (Vote::replayed), in index order.
+        auto sorted = want;
+        std::sort(sorted.begin(), sorted.end());
+        CHECK(rep.replayed == sorted);
         REQUIRE(calls.size() == 2);
         for (size_t i = 0; i < 2; ++i) {
             CHECK(calls[i].first == h);
@@ -2297,8 +2301,10 @@ TEST_CASE("segments: a training reason from a node the block does not draw is on
     options.replaying_nodes = 1;
     // Every node is asked to replay (a meddling link widens the round), and the first node that is
     // not the drawn replayer claims a failed replay: an ordinary reject.
+    const Store* round_store = nullptr;  // where the round says the committed states are
     options.transport = std::make_shared<MeddlingTransport>([](Proposal&) {},
-                                                            [](VoteRound& r) {
+                                                            [&](VoteRound& r) {
+                                                                round_store = r.store;
                                                                 r.replayers = {0, 1, 2, 3, 4};
                                                             });
     size_t refusals = 0;
@@ -2319,6 +2325,7 @@ TEST_CASE("segments: a training reason from a node the block does not draw is on
         CHECK_FALSE(rep.veto);
         CHECK(rep.accepted);  // outvoted
         CHECK(rep.rejects == 1);
+        CHECK(round_store == &c->store());  // remote transports serve the states from it
     }
     CHECK(refusals == 4);
 }

@@ -110,6 +110,20 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// A replaying node's check of an epoch block carrying a segment commitment (sampled replay), run
+/// when the server's vote request names the node among the block's replayers and the node's own
+/// checks passed (it holds the block's checkpoint in `replica` then). `claimed` is the header with
+/// the claimed nonce, `accept_signature` the node's signature of vote_message(hash, true) (the
+/// segments are drawn from it: runtime::segment_sample_seed), `fetch` gets leaves, proofs and states
+/// from the server (nullopt when it cannot within NodeOptions::checkpoint_wait_seconds). Returns ok
+/// to accept; a rejection (of kind ValidationResult::Training) makes the vote a reject carrying it,
+/// a veto. Called on the node's message thread with the replica locked. An exception means the node
+/// could not check (no configuration, no data): it votes as if it did not replay.
+using NodeEpochCheck = std::function<runtime::ValidationState(
+    const runtime::BlockHeader& claimed, const runtime::Payload& payload,
+    const runtime::Signature& accept_signature, const runtime::Store& replica,
+    const runtime::SegmentSource& fetch)>;
+
 /// A user node process's settings.
 struct NodeOptions {
     Endpoint endpoint;
@@ -125,6 +139,9 @@ struct NodeOptions {
     /// How long a vote waits for the block's checkpoint when the node does not hold it yet; without
     /// it by then (or with a checkpoint that does not match the block) the node votes reject.
     double checkpoint_wait_seconds = 20;
+    /// Set: the node replays the epochs it is drawn for (`node run --replay`); unset, it votes on
+    /// them without replaying (the server counts it as unchecked).
+    NodeEpochCheck epoch_check;
 };
 
 /// Runs a user node until `stop` is set: catches up from the blocks stream (and from peers),

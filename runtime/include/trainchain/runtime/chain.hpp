@@ -75,6 +75,8 @@ struct AppendReport {
     /// silent past ChainOptions::replay_wait_seconds) or accepted without replaying (a remote node
     /// that does not run the check): their check did not happen.
     std::vector<uint32_t> unchecked;
+    /// Replaying nodes drawn for the block that voted having run the check (Vote::replayed).
+    std::vector<uint32_t> replayed;
     uint32_t winner = 0;
     uint64_t tries = 0;
     uint32_t accepts = 0, rejects = 0, invalid_votes = 0, forged_claims = 0;

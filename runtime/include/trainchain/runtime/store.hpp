@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -314,5 +315,12 @@ struct SegmentOpening {
 /// (StoreError when it is corrupt). What the in-process check and the NATS responder serve.
 [[nodiscard]] std::optional<SegmentOpening> open_segment(const Store& store, const Hash& root, uint32_t index,
                                                          bool with_state);
+
+/// Where a replaying node gets leaf `index` of the commitment with Merkle root `root`: the leaf, its
+/// proof and (when `with_state`) the state itself, as open_segment gives them; nullopt when it
+/// cannot be had. The server's own store (open_segment on it), or the server over NATS for a node
+/// process. The node checks what it gets against the root it holds.
+using SegmentSource =
+    std::function<std::optional<SegmentOpening>(const Hash& root, uint32_t index, bool with_state)>;
 
 }  // namespace trainchain::runtime

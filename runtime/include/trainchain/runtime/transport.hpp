@@ -23,6 +23,10 @@ struct VoteRound {
     std::vector<uint32_t> replayers;
     /// Called with the seconds waited while no vote arrives; false ends the round.
     std::function<bool(double waited_seconds)> keep_waiting;
+    /// The chain's store while the round lasts, when it has replayers: remote transports serve
+    /// the committed states their replaying nodes fetch from it (open_segment), on the thread that
+    /// called collect_votes.
+    const Store* store = nullptr;
 };
 
 /// What a race for one candidate block produced.

@@ -56,10 +56,8 @@ private:
     std::thread worker_;
 };
 
-/// What a replaying node fetches for leaf `index` of the commitment with Merkle root `root`: the
-/// leaf, its proof, and (when `with_state`) the state itself. nullopt when it cannot be had.
-using SegmentSource = std::function<std::optional<runtime::SegmentOpening>(const runtime::Hash& root,
-                                                                           uint32_t index, bool with_state)>;
+/// What a replaying node fetches leaves and states from (runtime/store.hpp).
+using SegmentSource = runtime::SegmentSource;
 
 /// What a replaying node's check of an epoch block found.
 struct SegmentCheck {
