@@ -765,11 +765,12 @@ private:
             return false;
         }
         if (state.ok()) {
-            // Every state fetched but the last leaf's starts a segment that was re-run.
+            // Every state fetched but the last state and the evaluation record (the last two leaves)
+            // starts a segment that was re-run.
             log(
                 fmt::format("node {}: replayed {} segments of block {}: ok ({} states, {} bytes fetched from "
                             "the server)",
-                            index_, states == 0 ? 0 : states - 1, claimed.height, states, bytes));
+                            index_, states < 2 ? 0 : states - 2, claimed.height, states, bytes));
             return true;
         }
         log(fmt::format("node {}: rejects block {}: {} ({})", index_, claimed.height, state.detail,

@@ -108,7 +108,8 @@ def honest(c):
         for n in by:
             line = re.search(rf"node {n}: replayed 2 segments of block {e['block']}: ok \((\d+) states, (\d+) bytes "
                              r"fetched from the server\)", node_log(c, "honest", n))
-            expect(line and int(line.group(1)) == 3 and int(line.group(2)) > 0,
+            # 2 segment starts, the last state and the evaluation record
+            expect(line and int(line.group(1)) == 4 and int(line.group(2)) > 0,
                    f"node {n}'s log does not show its replay of block {e['block']}")
             replays += 1
     expect(replays >= 3, f"only {replays} replays")
