@@ -23,43 +23,14 @@
 #include "trainchain/training/segments.hpp"
 #include "trainchain/training/server.hpp"
 #include "trainchain/training/trainer.hpp"
+#include "training_digits.hpp"
 
 namespace fs = std::filesystem;
 using namespace trainchain::training;
+using namespace trainchain::training::test;
 using trainchain::runtime::sha256;
 
 namespace {
-
-bool have_digits() {
-    if (fs::exists(default_digits_csv)) return true;
-    MESSAGE("skipped: " << default_digits_csv.string() << " is not installed (python3-sklearn)");
-    return false;
-}
-
-/// 400 digits rows in batches of 32: 13 steps an epoch, the last one short.
-TrainConfig small_config(const std::string& model = "mlp", const std::string& optimizer = "adam",
-                         uint64_t seed = 7) {
-    TrainConfig c;
-    c.data.source = "digits";
-    c.data.train_limit = 400;
-    c.data.test_limit = 100;
-    c.model.kind = model;
-    c.optimizer.kind = optimizer;
-    c.optimizer.lr = optimizer == "sgd" ? 0.05 : 3e-3;
-    c.optimizer.momentum = 0.9;
-    c.optimizer.batch_size = 32;
-    c.seed = seed;
-    c.threads = 1;
-    c.validate();
-    return c;
-}
-
-std::shared_ptr<const DataSplit> data_for(const TrainConfig& c) {
-    static std::map<uint64_t, std::shared_ptr<const DataSplit>> cache;
-    auto& d = cache[c.seed];
-    if (!d) d = load_data(c.data, c.seed);
-    return d;
-}
 
 EpochPlan plan_for(const TrainConfig& c, uint32_t epoch, std::optional<Injection::Kind> inject = {}) {
     EpochPlan p;

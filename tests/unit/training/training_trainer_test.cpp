@@ -17,44 +17,13 @@
 
 #include "trainchain/training/server.hpp"
 #include "trainchain/training/trainer.hpp"
+#include "training_digits.hpp"
 
 namespace fs = std::filesystem;
 using namespace trainchain::training;
+using namespace trainchain::training::test;
 
 namespace {
-
-/// Whether sklearn's digits CSV is installed; every test here trains on it.
-bool have_digits() {
-    if (fs::exists(default_digits_csv)) return true;
-    MESSAGE("skipped: " << default_digits_csv.string() << " is not installed (python3-sklearn)");
-    return false;
-}
-
-/// A small, fast run on digits: 400 training rows, 100 test rows, one thread.
-TrainConfig small_config(const std::string& model = "mlp", const std::string& optimizer = "adam",
-                         uint64_t seed = 7) {
-    TrainConfig c;
-    c.data.source = "digits";
-    c.data.train_limit = 400;
-    c.data.test_limit = 100;
-    c.model.kind = model;
-    c.optimizer.kind = optimizer;
-    c.optimizer.lr = optimizer == "sgd" ? 0.05 : 3e-3;
-    c.optimizer.momentum = 0.9;
-    c.optimizer.batch_size = 32;
-    c.seed = seed;
-    c.threads = 1;
-    c.validate();
-    return c;
-}
-
-/// The data of a configuration, loaded once per (limits, seed).
-std::shared_ptr<const DataSplit> data_for(const TrainConfig& c) {
-    static std::map<std::pair<uint64_t, uint64_t>, std::shared_ptr<const DataSplit>> cache;
-    auto& d = cache[{c.data.train_limit * 1000003 + c.data.test_limit, c.seed}];
-    if (!d) d = load_data(c.data, c.seed);
-    return d;
-}
 
 /// The plan the server would make for `epoch` after `rollbacks` rollbacks.
 EpochPlan plan_for(const TrainConfig& c, uint32_t epoch, uint32_t rollbacks = 0,
