@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -315,4 +316,50 @@ TEST_CASE("report recovery: every chain-side restore is a voted rollback, hash-c
     CHECK(contains(read_text(d / "tampered" / "recovery.md"), "- The chain restored NOT every target"));
     CHECK(cli("verify " + quote(d / "tampered" / "chain")).exit_code != 0);
     check_bad_input(cli("report recovery --tamper-epoch 1 -o " + quote(d / "bad")), "--tamper-epoch");
+}
+
+TEST_CASE("report forgery: honest epochs pass, wholly forged ones are always caught, the bound beside") {
+    if (!fs::exists(digits_csv)) {
+        MESSAGE("skipped: " << digits_csv.string() << " is not installed (python3-sklearn)");
+        return;
+    }
+    TempDir d;
+    const Run r = cli("report forgery -q --epochs 6 --format json -o " + quote(d / "forgery"));
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["steps"] == 180);
+    CHECK(j["segment_steps"] == 6);
+    CHECK(j["segments"] == 30);
+    CHECK(j["sample"] == 3);
+    REQUIRE(j["cells"].size() == 13);  // the honest control, then 3 kinds x 4 fractions
+    CHECK(j["cells"][0]["kind"] == "honest");
+    CHECK(j["cells"][0]["detected"] == 0);  // replay is exact: no honest epoch is rejected
+    std::set<std::string> kinds;
+    for (const auto& c : j["cells"]) {
+        CHECK(c["epochs"] == 6);
+        kinds.insert(c["kind"].get<std::string>());
+        const double f = c["fraction"].get<double>();
+        if (c["kind"] != "honest") {
+            CHECK(c["bound"].get<double>() == doctest::Approx(1 - std::pow(1 - f, 3)));
+            CHECK(c["forged_steps"].get<uint64_t>() >= 1);
+        }
+        if (f == 1.0) {
+            CHECK(c["detected"] == 6);  // every segment forged: every draw finds one
+            for (const auto& t : c["tokens"]) CHECK(t.get<std::string>().rfind("bad-segment", 0) == 0);
+        }
+    }
+    CHECK(kinds == std::set<std::string>{"honest", "skip", "noise", "copy"});
+    for (const char* f : {"forgery.md", "forgery.csv", "forgery.json"}) {
+        CAPTURE(f);
+        REQUIRE(fs::exists(d / "forgery" / f));
+        CHECK((fs::status(d / "forgery" / f).permissions() & fs::perms::group_all) == fs::perms::none);
+    }
+    CHECK(json::parse(read_text(d / "forgery" / "forgery.json")) == j);
+    CHECK(contains(read_text(d / "forgery" / "forgery.md"), "| honest |"));
+    // An existing output directory and bad settings are refused.
+    check_bad_input(cli("report forgery -q --epochs 1 -o " + quote(d / "forgery")), "already exists");
+    check_bad_input(cli("report forgery --epochs 0"), "--epochs");
+    check_bad_input(cli("report forgery --sample 0"), "--sample");
+    check_bad_input(cli("report forgery --format xml"), "--format");
 }
