@@ -667,15 +667,7 @@ void Store::migrate_from_format_2() {
             put_state(*after, StateRecord{diff_worlds({}, world), state_digest(world)});
         }
         exec("DELETE FROM meta WHERE key IN ('vm_state', 'vm_state_height')");
-        Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
-        st.step();
-        const Bytes b = st.blob(0);
-        auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
-        j["format"] = store_format;
-        const std::string text = j.dump();
-        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'config'");
-        put.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-        put.step();
+        write_current_format();
         exec("COMMIT");
         format_ = store_format;
         // Format 2 wrote temporary checkpoint files beside the checkpoints; a writer killed then
@@ -692,6 +684,18 @@ void Store::migrate_from_format_2() {
     }
 }
 
+void Store::write_current_format() {
+    Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
+    st.step();
+    const Bytes b = st.blob(0);
+    auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
+    j["format"] = store_format;
+    const std::string text = j.dump();
+    Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'config'");
+    put.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    put.step();
+}
+
 void Store::migrate_from_format_3() {
     exec("BEGIN IMMEDIATE");
     try {
@@ -700,15 +704,7 @@ void Store::migrate_from_format_3() {
             exec("COMMIT");
             return;
         }
-        Statement st(db_, "SELECT value FROM meta WHERE key = 'config'");
-        st.step();
-        const Bytes b = st.blob(0);
-        auto j = nlohmann::json::parse(std::string(b.begin(), b.end()));
-        j["format"] = store_format;
-        const std::string text = j.dump();
-        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'config'");
-        put.bind(1, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-        put.step();
+        write_current_format();
         exec("COMMIT");
         format_ = store_format;
     } catch (const StoreError& e) {

@@ -281,6 +281,8 @@ private:
     /// A store of format 2 (the whole VM world after the last block in meta `vm_state`) to format
     /// 3: the world becomes the journal's first row, at the block it follows.
     void migrate_from_format_2();
+    /// Sets the configuration's `format` to store_format (inside a migration's transaction).
+    void write_current_format();
     /// A store of format 3 to format 4: only the configuration's format changes (format 4 adds
     /// what a store may hold, not how it holds what it has).
     void migrate_from_format_3();
