@@ -387,9 +387,10 @@ int run_verify_replay(const ReplayFlags& f) {
         return 1;
     }
     for (const auto& [height, nodes] : rep.unchecked)
-        fmt::print("  block {}: no accepting vote of drawn replaying node(s) {} is stored: their draws were not "
-                   "repeated (--salt TEXT checks the block with a draw of your own)\n",
-                   height, fmt::join(nodes, ", "));
+        fmt::print(
+            "  block {}: no accepting vote of drawn replaying node(s) {} is stored: their draws were not "
+            "repeated (--salt TEXT checks the block with a draw of your own)\n",
+            height, fmt::join(nodes, ", "));
     if (sampled)
         fmt::print(
             "{}: {} epochs checked by sampled replay: {} segments ({} steps) re-run, every one reproduced "

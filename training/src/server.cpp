@@ -314,7 +314,8 @@ RunSummary run_training(const TrainConfig& given, const ServerOptions& options, 
                 // repeats), also when the nodes replayed in other processes.
                 for (const runtime::Hash& seed :
                      stored_draws(ev.append.block, chain->store().config().nodes, cs.replay_nodes))
-                    for (const uint32_t i : runtime::sample_indices(seed, commitment->count, cs.sample_segments))
+                    for (const uint32_t i :
+                         runtime::sample_indices(seed, commitment->count, cs.sample_segments))
                         checking.opened.insert({i, i + 1});
             }
             if (ev.append.accepted && cs.keep_segments != "none") {
